@@ -7,14 +7,16 @@ The library behind the ``mops-xl`` command::
     build_report(intake, "intake-report.xlsx")
 """
 
+from .analysis import Analysis, analyse
 from .intake import Intake, load_intake, read_intake, validate_intake
 from .problems import IntakeError, MopsXLError, OutputError, Problem, Report
+from .report import build_report
 from .schema import SCHEMA_VERSION
 from .template import write_intake
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Intake", "IntakeError", "MopsXLError", "OutputError", "Problem", "Report", "SCHEMA_VERSION",
+    "Analysis", "analyse", "build_report", "Intake", "IntakeError", "MopsXLError", "OutputError", "Problem", "Report", "SCHEMA_VERSION",
     "__version__", "load_intake", "read_intake", "validate_intake", "write_intake",
 ]

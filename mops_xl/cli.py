@@ -1,0 +1,175 @@
+"""The ``mops-xl`` command: a thin layer over the library.
+
+Exit codes: 0 success (warnings allowed), 2 the input or the command line is wrong, 1 an unexpected
+failure (a short message on the terminal; the traceback goes to a log file, never to the terminal).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .problems import MopsXLError, OutputError, Report
+
+EXIT_INPUT = 2
+EXIT_UNEXPECTED = 1
+LOG_FILE = Path(tempfile.gettempdir()) / "mops-xl-error.log"
+
+
+class InputProblem(click.ClickException):
+    """The input or the output location is wrong: exit code 2."""
+
+    exit_code = EXIT_INPUT
+
+
+def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn unexpected exceptions into a short message, a log file and exit code 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except OutputError as exc:
+            raise InputProblem(str(exc)) from None
+        except OSError as exc:
+            raise InputProblem(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+        except MopsXLError as exc:
+            raise InputProblem(str(exc)) from None
+        except Exception as exc:  # the promise: no traceback on the terminal
+            try:
+                LOG_FILE.write_text(traceback.format_exc(), encoding="utf-8")
+                where = f"details in {LOG_FILE}"
+            except OSError:
+                where = "details could not be logged"
+            click.echo(f"Error: unexpected failure ({type(exc).__name__}: {exc}); {where}", err=True)
+            sys.exit(EXIT_UNEXPECTED)
+
+    return wrapper
+
+
+def _show_report(report: Report, *, as_json: bool, verbose: bool) -> None:
+    if as_json:
+        click.echo(report.to_json())
+    else:
+        click.echo(report.format(include_info=verbose))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mops-xl")
+def cli() -> None:
+    """Marketing-operations intake workbook in, leadership report workbook out.
+
+    \b
+    Example:
+        mops-xl init intake.xlsx          # a blank intake to fill in
+        mops-xl validate intake.xlsx      # every mistake at once
+        mops-xl build intake.xlsx         # writes intake-report.xlsx
+    """
+
+
+@cli.command()
+@click.argument("path", default="intake.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--example", is_flag=True, help="Write a filled example instead of the blank template.")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@_guarded
+def init(path: Path, example: bool, force: bool) -> None:
+    """Write a blank intake workbook to PATH (default intake.xlsx).
+
+    \b
+    Example:
+        mops-xl init acme-q3.xlsx
+        mops-xl init --example example.xlsx
+    """
+    from .template import write_intake
+
+    if path.exists() and not force:
+        raise InputProblem(f"{path} already exists; use --force to overwrite it")
+    if not path.parent.is_dir():
+        raise InputProblem(f"{path.parent}: the folder does not exist")
+    data = None
+    if example:
+        from .synthetic import example_data
+
+        data = example_data()
+    write_intake(path, data)
+    click.echo(f"Wrote {'example' if example else 'blank'} intake to {path}")
+
+
+@cli.command()
+@click.argument("intake", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list notices (ignored extras, defaults applied).")
+@_guarded
+def validate(intake: Path, as_json: bool, verbose: bool) -> None:
+    """Check an intake workbook and list every problem at once.
+
+    Errors come first, then warnings, each with its place, e.g.
+    Actuals!D7: Spend must be a number, got "twelve". Exit code 2 when there are errors.
+
+    \b
+    Example:
+        mops-xl validate intake.xlsx
+        mops-xl validate --json intake.xlsx > problems.json
+    """
+    from .intake import validate_intake
+
+    report = validate_intake(intake)
+    _show_report(report, as_json=as_json, verbose=verbose)
+    if not report.valid:
+        sys.exit(EXIT_INPUT)
+
+
+@cli.command()
+@click.argument("intake", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Report path (default: <intake stem>-report.xlsx beside the intake).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list notices (ignored extras, defaults applied).")
+@_guarded
+def build(intake: Path, output: Path | None, quiet: bool, verbose: bool) -> None:
+    """Validate an intake and write its report workbook.
+
+    Errors stop the build (exit code 2) with the same report as `validate`.
+
+    \b
+    Example:
+        mops-xl build intake.xlsx
+        mops-xl build intake.xlsx -o reports/acme-q3.xlsx
+    """
+    from .intake import read_intake
+    from .progress import Progress
+    from .report import build_report, check_output_path, default_report_path
+
+    out = output if output is not None else default_report_path(intake)
+    check_output_path(out, intake)
+    with Progress(enabled=not quiet) as progress:
+        progress.stage("Reading and validating")
+        loaded, report = read_intake(intake)
+        if loaded is None:
+            progress.stop()
+            click.echo(report.format(include_info=verbose), err=quiet)
+            sys.exit(EXIT_INPUT)
+        progress.stage("Computing")
+        from .analysis import analyse
+
+        analysis = analyse(loaded)
+        progress.stage("Writing the report")
+        build_report(loaded, out, analysis)
+    if not quiet:
+        if report.warnings or (verbose and report.infos):
+            click.echo(report.format(include_info=verbose))
+        click.echo(f"Wrote report to {out}")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="mops-xl")
