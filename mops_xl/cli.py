@@ -132,18 +132,22 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
 @click.argument("intake", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Report path (default: <intake stem>-report.xlsx beside the intake).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print every computed figure as one JSON document on stdout (the report is still written).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list notices (ignored extras, defaults applied).")
 @_guarded
-def build(intake: Path, output: Path | None, quiet: bool, verbose: bool) -> None:
-    """Validate an intake and write its report workbook.
+def build(intake: Path, output: Path | None, as_json: bool, quiet: bool, verbose: bool) -> None:
+    """Validate an intake, compute every metric and write its report workbook.
 
+    Prints the four KPI boxes (MQLs, SQLs, CAC, ROAS vs target) and the fired optimization triggers.
     Errors stop the build (exit code 2) with the same report as `validate`.
 
     \b
     Example:
         mops-xl build intake.xlsx
         mops-xl build intake.xlsx -o reports/acme-q3.xlsx
+        mops-xl build intake.xlsx --json > acme-q3.json
     """
     from .intake import read_intake
     from .progress import Progress
@@ -151,12 +155,16 @@ def build(intake: Path, output: Path | None, quiet: bool, verbose: bool) -> None
 
     out = output if output is not None else default_report_path(intake)
     check_output_path(out, intake)
+    talk = not quiet and not as_json
     with Progress(enabled=not quiet) as progress:
         progress.stage("Reading and validating")
         loaded, report = read_intake(intake)
         if loaded is None:
             progress.stop()
-            click.echo(report.format(include_info=verbose), err=quiet)
+            if as_json:
+                click.echo(report.to_json())
+            else:
+                click.echo(report.format(include_info=verbose), err=quiet)
             sys.exit(EXIT_INPUT)
         progress.stage("Computing")
         from .analysis import analyse
@@ -164,10 +172,21 @@ def build(intake: Path, output: Path | None, quiet: bool, verbose: bool) -> None
         analysis = analyse(loaded)
         progress.stage("Writing the report")
         build_report(loaded, out, analysis)
-    if not quiet:
+    if as_json:
+        import json
+
+        from .export import to_dict
+
+        click.echo(json.dumps(to_dict(analysis), indent=2, ensure_ascii=False))
+    if talk:
+        from .export import terminal_summary
+
         if report.warnings or (verbose and report.infos):
             click.echo(report.format(include_info=verbose))
+        click.echo(terminal_summary(analysis))
         click.echo(f"Wrote report to {out}")
+    elif as_json and not quiet:
+        click.echo(f"Wrote report to {out}", err=True)
 
 
 def main() -> None:

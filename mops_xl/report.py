@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from .analysis import CHANNEL_PERFORMANCE_COLUMNS, Analysis, analyse
+from .analysis import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, Analysis, analyse
 from .atomic import atomic_output
 from .currencies import symbol
 from .intake import Intake
@@ -22,6 +22,9 @@ from .problems import OutputError
 from .schema import SHEETS, Sheet
 
 CHANNEL_PERFORMANCE = "Channel Performance"
+KPI_FRAMEWORK = "KPI Framework"
+_MONEY_METRICS = {"Spend", "Revenue", "CPL", "CAC", "Fully-loaded CAC"}
+_RATIO_METRICS = {"ROAS", "LTV:CAC", "MER"}
 
 
 def default_report_path(source: str | Path) -> Path:
@@ -51,7 +54,8 @@ class _ReportWriter:
             "money": wb.add_format({"num_format": money}),
             "integer": wb.add_format({"num_format": "#,##0"}),
             "number": wb.add_format({"num_format": "#,##0.##"}),
-            "percent": wb.add_format({"num_format": "0%"}),
+            "percent": wb.add_format({"num_format": "0.0%"}),
+            "ratio": wb.add_format({"num_format": '0.0":1"'}),
             "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
             "datetime": wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
         }
@@ -60,27 +64,60 @@ class _ReportWriter:
 
     def write(self) -> None:
         """Write every sheet, in the report's order."""
+        self.kpi_framework()
         self.channel_performance()
         for schema in SHEETS:
             self.data_sheet(schema)
 
+    def kpi_framework(self) -> None:
+        """Write the KPI Framework sheet: blended metrics against targets, with the previous period."""
+        a = self.analysis
+        ws = self.wb.add_worksheet(KPI_FRAMEWORK)
+        ws.write_string(0, 0, KPI_FRAMEWORK, self.fmt["title"])
+        ws.write_string(1, 0, f"All channels, {a.window.start:%Y-%m-%d} to {a.window.as_of:%Y-%m-%d} (day "
+                              f"{a.window.elapsed_days} of {a.window.period_days}); previous period "
+                              f"{a.window.previous[0]:%Y-%m-%d} to {a.window.previous[1]:%Y-%m-%d}.", self.fmt["note"])
+        top = 3
+        ws.write_row(top, 0, list(KPI_COLUMNS), self.fmt["header"])
+        for r, (_, k) in enumerate(a.kpis.iterrows(), start=top + 1):
+            m = k["Metric"]
+            kind = "money" if m in _MONEY_METRICS else "ratio" if m in _RATIO_METRICS else "integer"
+            ws.write_string(r, 0, m)
+            ws.write_string(r, 1, k["Definition"])
+            for c, col in enumerate(("Target", "Target to date", "Actual"), start=2):
+                self._number(ws, r, c, k[col], kind)
+            self._number(ws, r, 5, k["Attainment"], "percent")
+            ws.write_string(r, 6, k["Status"])
+            self._number(ws, r, 7, k["Projection"], kind)
+            self._number(ws, r, 8, k["Previous period"], kind)
+            self._number(ws, r, 9, k["Change"], "percent")
+        ws.set_column(0, 0, 18)
+        ws.set_column(1, 1, 60)
+        ws.set_column(2, 9, 14)
+        ws.freeze_panes(top + 1, 1)
+
     def channel_performance(self) -> None:
-        """Write the Channel Performance sheet: per-channel volumes for the period to date."""
+        """Write the Channel Performance sheet: per-channel volumes, ratios, trend and status to date."""
         a = self.analysis
         ws = self.wb.add_worksheet(CHANNEL_PERFORMANCE)
         ws.write_string(0, 0, CHANNEL_PERFORMANCE, self.fmt["title"])
-        ws.write_string(1, 0, f"Period to date: {a.window_start:%Y-%m-%d} to {a.window_end:%Y-%m-%d} "
-                              f"(Report as of). Volumes summed from Actuals.", self.fmt["note"])
+        ws.write_string(1, 0, f"Period to date: {a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}, as of "
+                              f"{a.window.as_of:%Y-%m-%d}. Status judges each channel by its primary metric.",
+                        self.fmt["note"])
         top = 3
         headers = ["Channel", *CHANNEL_PERFORMANCE_COLUMNS]
         ws.write_row(top, 0, headers, self.fmt["header"])
         for r, (channel, values) in enumerate(a.channel_performance.iterrows(), start=top + 1):
             ws.write_string(r, 0, str(channel))
             for c, col in enumerate(CHANNEL_PERFORMANCE_COLUMNS, start=1):
-                kind = "money" if col in ("Spend", "Revenue") else "integer"
-                ws.write_number(r, c, float(values[col]), self.fmt[kind])
+                if col in ("Trend", "Status"):
+                    ws.write_string(r, c, str(values[col]))
+                    continue
+                kind = {"Spend": "money", "Revenue": "money", "CPL": "money", "CAC": "money", "ROAS": "ratio",
+                        "Trend %": "percent"}.get(col, "integer")
+                self._number(ws, r, c, values[col], kind)
         ws.set_column(0, 0, 24)
-        ws.set_column(1, len(headers) - 1, 14)
+        ws.set_column(1, len(headers) - 1, 13)
         ws.freeze_panes(top + 1, 1)
 
     def data_sheet(self, schema: Sheet) -> None:
@@ -115,6 +152,13 @@ class _ReportWriter:
         ws.freeze_panes(1, 0)
 
     # --- Private API -----------------------------------------------------------------------------------
+
+    def _number(self, ws: Any, r: int, c: int, value: Any, kind: str) -> None:
+        """Write a figure, or "–" when it is undefined (NaN)."""
+        if value is None or pd.isna(value):
+            ws.write_string(r, c, "–")
+        else:
+            ws.write_number(r, c, float(value), self.fmt[kind])
 
     def _value(self, ws: Any, r: int, c: int, value: Any, kind: str) -> None:
         if value is None:

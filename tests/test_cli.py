@@ -142,11 +142,11 @@ def test_build_writes_channel_performance_beside_the_intake(small: Path) -> None
     wb = openpyxl.load_workbook(out)
     ws = wb["Channel Performance"]
     rows = [r for r in ws.iter_rows(values_only=True)]
-    header = rows.index(("Channel", "Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"))
+    header = [r[:7] for r in rows].index(("Channel", "Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"))
     # By hand: Google Ads = 120.5 + 79.5 spend, 12 + 8 leads, 6 + 4 MQLs, 3 + 2 SQLs, 1 + 1 customers,
     # 900 + 600 revenue; Newsletter = 5 leads, 1 MQL by Oct 10 (the 50 leads of Oct 12 are after Report as of).
-    assert rows[header + 1] == ("Google Ads", 200, 20, 10, 5, 2, 1500)
-    assert rows[header + 2] == ("Newsletter", 0, 5, 1, 0, 0, 0)
+    assert rows[header + 1][:7] == ("Google Ads", 200, 20, 10, 5, 2, 1500)
+    assert rows[header + 2][:7] == ("Newsletter", 0, 5, 1, 0, 0, 0)
     assert _digest(small) == before
 
 
@@ -201,3 +201,29 @@ def test_quiet_build_prints_nothing(small: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--quiet", str(small)])
     assert result.exit_code == 0
     assert result.output == ""
+
+
+def test_build_json_is_the_library_result(small: Path, tmp_path: Path) -> None:
+    from mops_xl import analyse, load_intake
+    from mops_xl.export import to_dict
+
+    result = CliRunner().invoke(cli, ["build", "--json", str(small), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    exp = json.loads(json.dumps(to_dict(analyse(load_intake(small)))))
+    assert got == exp
+    assert got["window"]["report_as_of"] == "2026-10-10"
+    kpi = {k["Metric"]: k for k in got["kpis"]}
+    assert kpi["Customers"]["Actual"] == 2
+    assert kpi["CAC"]["Actual"] == 100  # 200 / 2
+    assert kpi["ROAS"]["Actual"] == 7.5  # 1500 / 200, Google Ads is the only paid channel
+    newsletter = next(c for c in got["channels"] if c["Channel"] == "Newsletter")
+    assert newsletter["CAC"] is None and newsletter["undefined"]["CAC"] == "no customers to date"
+
+
+def test_build_prints_the_kpi_boxes(small: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(small)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert any(line.split()[:2] == ["CAC", "$100.00"] for line in lines)
+    assert any(line.split()[:2] == ["ROAS", "7.5:1"] for line in lines)

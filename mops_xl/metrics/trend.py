@@ -1,0 +1,76 @@
+"""The trend arrow: a channel's primary metric over the last W days against the W days before."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .performance import LOWER_IS_BETTER, RATIOS_BY_NAME, divide
+from .window import DAY
+
+UP, FLAT, DOWN, NONE = "↑", "→", "↓", "–"
+
+
+def metric_value(sums: pd.DataFrame, metric: str | None, days: int) -> pd.Series:
+    """Evaluate a channel's trend metric from summed volumes: a ratio of sums, or leads per day.
+
+    Args:
+        sums: Summed volumes indexed by channel.
+        metric: A ratio name (e.g. "ROAS", "CAC"), or None / a volume for leads per day.
+        days: The window length (for leads per day).
+
+    Returns:
+        Channel → value (NaN where undefined).
+    """
+    if metric in RATIOS_BY_NAME:
+        r = RATIOS_BY_NAME[metric]
+        return divide(sums[r.numerator], sums[r.denominator])
+    return sums["Leads"] / days
+
+
+def channel_trends(actuals: pd.DataFrame, metrics: pd.Series, as_of: pd.Timestamp, window_days: int,
+                   band: float) -> pd.DataFrame:
+    """Compare each channel's metric over [A − W + 1, A] with [A − 2W + 1, A − W].
+
+    Args:
+        actuals: The Actuals table (all dates; the earlier window may reach before the period).
+        metrics: Channel → its trend metric name ("ROAS", "CAC", … or None for leads per day).
+        as_of: A, Report as of.
+        window_days: W, the Trend window setting.
+        band: The Trend band setting (e.g. 0.05).
+
+    Returns:
+        Indexed by channel: Trend metric, Recent, Prior, Trend % (relative change of the metric), Trend
+        (↑ improved by more than the band, direction-aware; ↓ worsened by more; → otherwise; – when a window
+        has no rows for the channel or the metric is undefined in either window).
+    """
+    recent_start = as_of - (window_days - 1) * DAY
+    prior_end = recent_start - DAY
+    prior_start = prior_end - (window_days - 1) * DAY
+    channels = list(metrics.index)
+    cols = ["Spend", "Leads", "Customers", "Revenue", "Clicks", "Impressions", "MQLs", "SQLs"]
+
+    def sums(first: pd.Timestamp, last: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
+        rows = actuals[(actuals["Date"] >= first) & (actuals["Date"] <= last)]
+        grouped = rows.groupby("Channel")
+        return (grouped[cols].sum().astype("float64").reindex(channels, fill_value=0.0),
+                grouped.size().reindex(channels, fill_value=0))
+
+    recent, recent_n = sums(recent_start, as_of)
+    prior, prior_n = sums(prior_start, prior_end)
+    out = []
+    for ch in channels:
+        metric = metrics[ch]
+        r = float(metric_value(recent.loc[[ch]], metric, window_days).iloc[0])
+        p = float(metric_value(prior.loc[[ch]], metric, window_days).iloc[0])
+        change = (r - p) / p if recent_n[ch] and prior_n[ch] and p and not math.isnan(r) and not math.isnan(p) \
+            else math.nan
+        arrow = NONE
+        if not math.isnan(change):
+            better = -change if metric in LOWER_IS_BETTER else change
+            arrow = UP if better > band else DOWN if better < -band else FLAT
+        out.append({"Channel": ch, "Trend metric": metric or "Leads per day", "Recent": r, "Prior": p,
+                    "Trend %": change, "Trend": arrow})
+    return pd.DataFrame(out, columns=["Channel", "Trend metric", "Recent", "Prior", "Trend %", "Trend"]) \
+        .set_index("Channel")
