@@ -12,7 +12,7 @@ import pandas as pd
 
 from .problems import Problem
 from .reader import close_match
-from .schema import SHEETS, Sheet
+from .schema import SHEETS
 
 Tables = dict[str, pd.DataFrame]
 Letters = dict[str, dict[str, str]]
@@ -23,18 +23,22 @@ def _place(sheet: str, row: int, column: str, letters: Letters) -> dict[str, Any
     return {"sheet": sheet, "row": int(row), "column": column, "cell": f"{letter}{int(row)}" if letter else None}
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, (list, str)) and bool(pd.isna(value)))
+
+
 def unique_keys(tables: Tables, letters: Letters) -> Iterator[Problem]:
     """Yield a problem for every repeated key (e.g. a channel listed twice)."""
     for schema in SHEETS:
         frame = tables.get(schema.name)
         if not schema.key or frame is None or frame.empty:
             continue
-        keys = frame[list(schema.key)].astype(object).where(frame[list(schema.key)].notna(), None)
+        keys = frame[list(schema.key)]
         keys = keys[keys[schema.key[0]].notna()]
         dup = keys.duplicated(keep=False)
         first: dict[tuple[Any, ...], int] = {}
         for row, values in keys[dup].iterrows():
-            k = tuple(values)
+            k = tuple(None if _missing(v) else v for v in values)
             if k not in first:
                 first[k] = row
                 continue
@@ -58,7 +62,7 @@ def references(tables: Tables, letters: Letters) -> Iterator[Problem]:
             valid_set = set(valid)
             column = frame[fld.name]
             for row, value in column.items():
-                items = value if isinstance(value, list) else ([] if value is None or pd.isna(value) else [value])
+                items = value if isinstance(value, list) else ([] if _missing(value) else [value])
                 for item in items:
                     if item in valid_set:
                         continue
@@ -170,8 +174,3 @@ def run_checks(tables: Tables, letters: Letters) -> list[Problem]:
     for check in CHECKS:
         problems.extend(check(tables, letters))
     return problems
-
-
-def sheet_schema(name: str) -> Sheet:
-    """Return the schema of a sheet (helper for callers that only have a name)."""
-    return next(s for s in SHEETS if s.name == name)

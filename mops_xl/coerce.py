@@ -21,6 +21,7 @@ from .schema import Field
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _MAX_SERIAL = 2958465  # 9999-12-31
+_FIRST_DAY, _LAST_DAY = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")  # marketing data lives here
 _ISO_DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 _DMY_OR_MDY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
 _YES = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
@@ -186,15 +187,21 @@ def _percents(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
 def _dates(present: pd.Series, col: _Column, keep_time: bool = False) -> tuple[pd.Series, pd.Series]:
     kind = pd.api.types.infer_dtype(present, skipna=True) if len(present) else "datetime"
     if kind in ("datetime", "date", "datetime64"):
-        values = pd.to_datetime(present).astype("datetime64[ns]")
-        ok = pd.Series(True, index=present.index)
+        values = pd.to_datetime(present, errors="coerce")
+        ok = values.notna()
+        col.add_many("type-error", present[~ok], "{name} must be a date, got {got}")
     else:
         converted = present.map(lambda v: _one_date(v))
-        values = pd.to_datetime(converted.map(lambda r: r[0]), errors="coerce").astype("datetime64[ns]")
+        values = pd.to_datetime(converted.map(lambda r: r[0]), errors="coerce")
         ok = converted.map(lambda r: r[0] is not None).astype(bool)
         for row, (value, code, message) in converted.items():
             if code:
                 col.add(code, row, message.format(name=col.fld.name, got=show(present[row])))
+    far = ok & ((values < _FIRST_DAY) | (values > _LAST_DAY))
+    col.add_many("out-of-range", present[far], "{name} must be between " + f"{_FIRST_DAY:%Y-%m-%d} and "
+                 f"{_LAST_DAY:%Y-%m-%d}" + ", got {got}")
+    ok &= ~far
+    values = values.where(ok).astype("datetime64[ns]")
     if not keep_time:
         timed = values[ok] != values[ok].dt.normalize()
         if timed.any():

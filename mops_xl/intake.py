@@ -16,7 +16,7 @@ import pandas as pd
 from .checks import run_checks
 from .intake_file import open_intake_file
 from .problems import IntakeError, Report
-from .reader import read_fields, read_table
+from .reader import close_match, read_fields, read_table
 from .schema import BUSINESS, INSTRUCTIONS_SHEET, SCHEMA_VERSION, SETTINGS, SHEETS, SHEETS_BY_NAME
 
 #: The custom document property in which the template records its schema version.
@@ -36,7 +36,8 @@ class Intake:
             Actuals rows for the same date, channel and campaign are already summed.
         schema_version: The schema version of the template the intake was made from.
         report: The warnings and notices found while reading (no errors: those raise).
-        letters: Sheet → field → column letter in the user's workbook.
+        letters: Sheet → field → column letter in the user's workbook (tables) or value cell (Business,
+            Settings, e.g. "B7").
     """
 
     source: Path
@@ -115,7 +116,7 @@ def read_intake(path: str | Path) -> tuple[Intake | None, Report]:
             report.add("unknown-sheet", f'sheet "{name}" is not part of the intake and was ignored', sheet=name)
     for schema in SHEETS:
         if schema.name not in present and schema.required:
-            hint = next((n for n in raw.sheet_names if n.strip().casefold() == schema.name.casefold()), None)
+            hint = close_match(schema.name, [n for n in raw.sheet_names if n not in SHEETS_BY_NAME])
             extra = f' (found "{hint}": sheet names must match exactly)' if hint else ""
             report.add("missing-sheet", f"required sheet {schema.name} is missing{extra}", sheet=schema.name)
         elif schema.name not in present and schema.name == SETTINGS.name:
@@ -126,13 +127,14 @@ def read_intake(path: str | Path) -> tuple[Intake | None, Report]:
     for schema in SHEETS:
         sheet_raw = raw if schema.name in present else None
         if schema.kind == "fields":
-            values[schema.name] = read_fields(sheet_raw, schema, report, version)
+            values[schema.name], cells = read_fields(sheet_raw, schema, report, version)
+            letters[schema.name] = cells
         else:
             tables[schema.name] = read_table(sheet_raw, schema, report, version)
             letters[schema.name] = tables[schema.name].attrs.pop("letters", {})
     report.extend(run_checks(tables, letters))
     business = values[BUSINESS.name]
-    _check_period(business, tables["Actuals"], report)
+    _check_period(business, tables["Actuals"], report, letters[BUSINESS.name])
     if not report.valid:
         return None, report
     tables["Actuals"] = _sum_duplicate_actuals(tables["Actuals"], report)
@@ -171,31 +173,37 @@ def load_intake(path: str | Path) -> Intake:
     return intake
 
 
-def _check_period(business: dict[str, Any], actuals: pd.DataFrame, report: Report) -> None:
+def _check_period(business: dict[str, Any], actuals: pd.DataFrame, report: Report, cells: dict[str, str]) -> None:
     """Check the period's dates and settle Report as of (default: latest Actuals date, capped at Period end)."""
     start, end, as_of = business["Period start"], business["Period end"], business["Report as of"]
     if start is None or end is None:
         return
     if end < start:
         report.add("end-before-start", f"Period end {end:%Y-%m-%d} is before Period start {start:%Y-%m-%d}",
-                   sheet="Business", column="Period end")
+                   sheet="Business", column="Period end", **_cell(cells, "Period end"))
         return
     if as_of is not None:
         if not start <= as_of <= end:
             report.add("outside-period", f"Report as of {as_of:%Y-%m-%d} is outside the period "
-                       f"{start:%Y-%m-%d} to {end:%Y-%m-%d}", sheet="Business", column="Report as of")
+                       f"{start:%Y-%m-%d} to {end:%Y-%m-%d}", sheet="Business", column="Report as of",
+                       **_cell(cells, "Report as of"))
         return
-    dates = actuals["Date"].dropna()
-    dates = dates[dates <= end]
-    if dates.empty or dates.max() < start:
-        as_of = start
-        why = "there are no Actuals in the period"
+    latest = actuals["Date"].max()
+    if pd.isna(latest) or latest < start:
+        as_of, why = start, "there are no Actuals in the period"
+    elif latest > end:
+        as_of, why = end, "the latest date in Actuals capped at Period end"
     else:
-        as_of = dates.max()
-        why = "the latest date in Actuals" + (" (capped at Period end)" if actuals["Date"].max() > end else "")
+        as_of, why = latest, "the latest date in Actuals"
     business["Report as of"] = as_of
     report.add("report-date-defaulted", f"Report as of is not given; using {as_of:%Y-%m-%d}, {why}",
                sheet="Business", column="Report as of")
+
+
+def _cell(cells: dict[str, str], name: str) -> dict[str, Any]:
+    """The place arguments of a Business field's value cell."""
+    cell = cells.get(name)
+    return {"cell": cell, "row": int(cell[1:])} if cell else {}
 
 
 def _sum_duplicate_actuals(actuals: pd.DataFrame, report: Report) -> pd.DataFrame:

@@ -7,6 +7,7 @@ matching ignores case and spacing; column order is free; extra columns are ignor
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from typing import Any
@@ -36,7 +37,8 @@ def _added_later(fld: Field, intake_version: str) -> bool:
     return version_tuple(fld.since) > version_tuple(intake_version)
 
 
-def read_fields(raw: RawWorkbook | None, schema: Sheet, report: Report, intake_version: str) -> dict[str, Any]:
+def read_fields(raw: RawWorkbook | None, schema: Sheet, report: Report,
+                intake_version: str) -> tuple[dict[str, Any], dict[str, str]]:
     """Read a key/value sheet (column A = Field, column B = Value).
 
     Args:
@@ -46,7 +48,8 @@ def read_fields(raw: RawWorkbook | None, schema: Sheet, report: Report, intake_v
         intake_version: The schema version the intake was made with.
 
     Returns:
-        Canonical field name → typed value (``None`` where blank with no default).
+        ``(values, cells)``: canonical field name → typed value (``None`` where blank with no default), and
+        field name → the cell holding its value (e.g. ``"B7"``) for the fields present.
     """
     name = schema.name
     wanted = {normalise_header(f.name): f for f in schema.fields}
@@ -85,7 +88,7 @@ def read_fields(raw: RawWorkbook | None, schema: Sheet, report: Report, intake_v
             values[fld.name] = None
         else:
             values[fld.name] = _scalar(series.iloc[0])
-    return values
+    return values, {name: f"B{row}" for name, (row, _) in found.items()}
 
 
 def _scalar(value: Any) -> Any:
@@ -140,8 +143,8 @@ def read_table(raw: RawWorkbook | None, schema: Sheet, report: Report, intake_ve
         pos = positions.get(fld.name)
         if pos is None:
             raw_values = pd.Series("", index=index, dtype=object)
-            if fld.required:  # already reported as a missing column; no per-cell noise
-                fld = Field(fld.name, fld.type, choices=fld.choices, open_choices=fld.open_choices)
+            if fld.required:  # reported once as a missing column (or defaulted): no per-cell noise
+                fld = dataclasses.replace(fld, required=False)
             letter = "?"
         else:
             raw_values = pd.Series(columns[pos], index=full_index, dtype=object).loc[index]

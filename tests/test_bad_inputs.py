@@ -1,0 +1,414 @@
+"""The bad-input catalogue: each mistake is reported with its exact place and message, and nothing else breaks.
+
+Every case starts from the valid intake of ``intake_builders`` and plants one mistake at a known cell. The
+input must stay byte-identical, and the report must list exactly the expected errors and warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import openpyxl
+import pytest
+
+from intake_builders import D, edit, set_cell, valid_data, write_valid
+from mops_xl import read_intake, write_intake
+
+Case = Callable[[Path], Path]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _problems(path: Path, severities: tuple[str, ...] = ("error", "warning")) -> list[tuple[str, str]]:
+    before = _digest(path)
+    _, report = read_intake(path)
+    assert _digest(path) == before, "reading changed the input file"
+    return [(p.code, str(p)) for p in report.sorted() if p.severity in severities]
+
+
+def _cell(sheet: str, cell: str, value: object) -> Case:
+    return lambda tmp: set_cell(write_valid(tmp / "intake.xlsx"), sheet, cell, value)
+
+
+def _change(fn: Callable[[dict], None]) -> Case:
+    return lambda tmp: write_valid(tmp / "intake.xlsx", fn)
+
+
+def _edit(fn: Callable[[openpyxl.Workbook], None]) -> Case:
+    return lambda tmp: edit(write_valid(tmp / "intake.xlsx"), fn)
+
+
+def _general_number(sheet: str, cell: str, value: float) -> Case:
+    def action(wb: openpyxl.Workbook) -> None:
+        wb[sheet][cell] = value
+        wb[sheet][cell].number_format = "General"
+    return _edit(action)
+
+
+def _rename(old: str, new: str) -> Case:
+    def action(wb: openpyxl.Workbook) -> None:
+        wb[old].title = "__tmp__"  # openpyxl refuses a title equal to another ignoring case, itself included
+        wb["__tmp__"].title = new
+    return _edit(action)
+
+
+CELL_CASES = {
+    "text in a money column": (_cell("Actuals", "D3", "twelve"),
+                               [("type-error", 'Actuals!D3: Spend must be a number, got "twelve"')]),
+    "text in a date column": (_cell("Actuals", "A4", "next week"),
+                              [("type-error", 'Actuals!A4: Date must be a date (an Excel date or YYYY-MM-DD), '
+                                              'got "next week"')]),
+    "fractional count": (_cell("Actuals", "G2", 2.5),
+                         [("type-error", "Actuals!G2: Leads must be a whole number, got 2.5")]),
+    "negative spend": (_cell("Actuals", "D2", -5),
+                       [("out-of-range", "Actuals!D2: Spend must be at least 0, got -5")]),
+    "boolean in a number column": (_cell("Actuals", "E2", True),
+                                   [("type-error", "Actuals!E2: Impressions must be a whole number, got TRUE")]),
+    "reference differing only in case": (
+        _cell("Budget", "A3", "Tiktok"),
+        [("case-mismatch", 'Budget!A3: channel "Tiktok" is not in Channels (did you mean "TikTok"? names must '
+                           "match exactly, including case)")]),
+    "unknown reference": (_cell("Budget", "A3", "Snapchat"),
+                          [("unknown-reference", 'Budget!A3: channel "Snapchat" is not in Channels')]),
+    "unknown reference close to a channel": (
+        _cell("Actuals", "B2", "Google Ad"),
+        [("unknown-reference", 'Actuals!B2: channel "Google Ad" is not in Channels (did you mean "Google Ads"?)')]),
+    "reference with surrounding spaces is trimmed": (_cell("Budget", "A3", "  TikTok  "), []),
+    "bad choice with a hint": (
+        _cell("Channels", "C2", "Decisoin"),
+        [("bad-choice", 'Channels!C2: Funnel stage must be one of Awareness, Consideration, Decision, Retention; '
+                        'got "Decisoin" (did you mean "Decision"?)')]),
+    "choices ignore case": (_cell("Channels", "C2", "decision"), []),
+    "bad Yes/No": (_cell("Channels", "F2", "Maybe"),
+                   [("bad-choice", 'Channels!F2: Paid must be Yes or No, got "Maybe"')]),
+    "required value blank": (_cell("Business", "B2", None),
+                             [("missing-value", "Business!B2: Business name is required")]),
+    "required table value blank": (_cell("Budget", "D2", None),
+                                   [("missing-value", "Budget!D2: Planned spend is required")]),
+    "ambiguous text date": (
+        _cell("Actuals", "A2", "03/04/2026"),
+        [("ambiguous-date", 'Actuals!A2: Date: the text "03/04/2026" could be day 3 of month 4 or day 4 of month '
+                            "3; type it as an Excel date or YYYY-MM-DD")]),
+    "unambiguous non-ISO text date": (
+        _cell("Actuals", "A2", "25/10/2026"),
+        [("type-error", 'Actuals!A2: Date must be a date (an Excel date or YYYY-MM-DD), got "25/10/2026"')]),
+    "ISO text date is accepted with a warning": (
+        _cell("Actuals", "A2", "2026-10-01"),
+        [("text-date", 'Actuals!A2: Date: the text "2026-10-01" was read as the date 2026-10-01; type dates as '
+                       "Excel dates")]),
+    "impossible ISO date": (_cell("Actuals", "A2", "2026-02-30"),
+                            [("type-error", 'Actuals!A2: Date must be a date, got "2026-02-30" (no such day)')]),
+    "number in a date column": (
+        _general_number("Actuals", "A2", 46296),
+        [("serial-date", "Actuals!A2: Date: the number 46296 was read as the Excel date 2026-10-01; format the "
+                         "cell as a date")]),
+    "percentage typed as a plain number": (
+        _cell("Settings", "B2", 80),
+        [("percent-as-number", "Settings!B2: Underperforming threshold: read 80 as 80 % (0.8); type percentages "
+                               "as Excel percentages, e.g. 80%")]),
+    "overspending threshold 110 means 110 %": (
+        _cell("Settings", "B3", 110),
+        [("percent-as-number", "Settings!B3: Overspending threshold: read 110 as 110 % (1.1); type percentages "
+                               "as Excel percentages, e.g. 110%")]),
+    "setting out of range": (_cell("Settings", "B5", 0.3),
+                             [("out-of-range", "Settings!B5: A/B significance level must be at least 0.5, "
+                                               "got 0.3")]),
+    "bad attribution model": (
+        _cell("Settings", "B10", "last click"),
+        [("bad-choice", "Settings!B10: Attribution model must be one of first touch, last touch, linear, time "
+                        'decay, position based, markov, shapley; got "last click" (did you mean "last touch"?)')]),
+    "bad currency": (_cell("Business", "B4", "Dollars"),
+                     [("bad-choice", 'Business!B4: Currency must be an ISO 4217 currency code such as USD, EUR or '
+                                     'GBP; got "Dollars"')]),
+    "report as of outside the period": (
+        _cell("Business", "B7", dt.datetime(2026, 11, 5)),
+        [("outside-period", "Business!B7: Report as of 2026-11-05 is outside the period 2026-10-01 to 2026-10-31")]),
+    "period end before start": (
+        _cell("Business", "B6", dt.datetime(2026, 9, 1)),
+        [("end-before-start", "Business!B6: Period end 2026-09-01 is before Period start 2026-10-01")]),
+    "two controls": (_cell("Experiments", "C3", "Yes"),
+                     [("control-count", 'Experiments!C2: experiment "CTA" has 2 control variants; mark exactly one '
+                                        '"Is control" = Yes')]),
+    "conversions above visitors": (_cell("Experiments", "H3", 2000),
+                                   [("conversions-exceed-visitors",
+                                     "Experiments!H3: Conversions (2000) exceed Visitors (1000)")]),
+    "budget line ending before it starts": (
+        _cell("Budget", "C2", dt.datetime(2026, 9, 1)),
+        [("end-before-start", "Budget!C2: Period end 2026-09-01 is before Period start 2026-10-01")]),
+    "funnel grows down the funnel": (
+        _cell("Actuals", "J2", 9),
+        [("funnel-order", "Actuals!J2: Customers (9) is more than SQLs (2); fine if they come from earlier leads, "
+                          "otherwise check the row")]),
+}
+
+TABLE_CASES = {
+    "duplicate channel": (
+        _change(lambda d: d["Channels"].append({"Channel": "Email", "Paid": False})),
+        [("duplicate-key", 'Channels!A5: Channel "Email" appears more than once (first on row 4)')]),
+    "duplicate blended target": (
+        _change(lambda d: d["Targets"].append({"Metric": "Leads", "Target": 3})),
+        [("duplicate-key", 'Targets!A4: Metric "Leads", Channel (blank) appears more than once (first on row 2)')]),
+    "duplicate experiment variant": (
+        _change(lambda d: d["Experiments"].append({"Experiment": "CTA", "Variant": "B", "Is control": False,
+                                                   "Visitors": 10, "Conversions": 1})),
+        [("duplicate-key", 'Experiments!A4: Experiment "CTA", Variant "B" appears more than once (first on row 3)')]),
+    "overlapping budget lines": (
+        _change(lambda d: d["Budget"].append({"Channel": "TikTok", "Period start": D(2026, 10, 15),
+                                              "Period end": D(2026, 11, 15), "Planned spend": 100})),
+        [("overlapping-budget", 'Budget!B4: budget line for "TikTok" (2026-10-15 to 2026-11-15) overlaps the line '
+                                "on row 3 (ending 2026-10-31)")]),
+    "unknown tool owned": (
+        _change(lambda d: d.update(Stack=[{"Tool": "HubSpot"}],
+                                   Team=[{"Role": "Marketing Ops", "Name": "A", "Tools owned": ["HubSpot", "Hubspot"]}])),
+        [("case-mismatch", 'Team!D2: tool "Hubspot" is not in Stack (did you mean "HubSpot"? names must match '
+                           "exactly, including case)")]),
+    "campaign channel list": (
+        _change(lambda d: d.update(Campaigns=[{"Campaign": "Launch", "Channels": ["Email", "Bing"]}])),
+        [("unknown-reference", 'Campaigns!F2: channel "Bing" is not in Channels')]),
+    "touchpoint channel outside Channels is a warning": (
+        _change(lambda d: d.update(Touchpoints=[
+            {"Journey ID": "J1", "Timestamp": dt.datetime(2026, 10, 1, 9), "Channel": "(direct)"},
+            {"Journey ID": "J1", "Timestamp": dt.datetime(2026, 10, 2, 9), "Channel": "Email", "Converted": True,
+             "Conversion value": 50}])),
+        [("unknown-channel", 'Touchpoints!C2: channel "(direct)" is not in Channels (1 touch(es)); it is '
+                             "attributed as its own channel")]),
+}
+
+STRUCTURE_CASES = {
+    "missing required sheet": (_edit(lambda wb: wb.remove(wb["Budget"])),
+                               [("missing-sheet", "Budget: required sheet Budget is missing")]),
+    "required sheet named in the wrong case": (
+        _rename("Actuals", "actuals"),
+        [("missing-sheet", 'Actuals: required sheet Actuals is missing (found "actuals": sheet names must match '
+                           "exactly)")]),
+    "missing required column": (_edit(lambda wb: wb["Actuals"].delete_cols(1)),
+                                [("missing-column", 'Actuals: required column "Date" is missing from the header row')]),
+    "duplicate column": (_edit(lambda wb: wb["Actuals"].cell(1, 12, "spend")),
+                         [("duplicate-column", 'Actuals!L1: column "spend" appears twice (also in column D)')]),
+    "required sheet without rows": (
+        _edit(lambda wb: wb["Budget"].delete_rows(2, 2)),
+        [("empty-sheet", "Budget: Budget has no rows; it is required")]),
+}
+
+
+@pytest.mark.parametrize("case", {**CELL_CASES, **TABLE_CASES, **STRUCTURE_CASES})
+def test_catalogue(case: str, tmp_path: Path) -> None:
+    build, exp = {**CELL_CASES, **TABLE_CASES, **STRUCTURE_CASES}[case]
+    got = _problems(build(tmp_path))
+    assert got == exp
+
+
+def test_every_problem_at_once(tmp_path: Path) -> None:
+    path = write_valid(tmp_path / "many.xlsx")
+
+    def plant(wb: openpyxl.Workbook) -> None:
+        wb["Actuals"]["D3"] = "twelve"
+        wb["Budget"]["A3"] = "Tiktok"
+        wb["Business"]["B2"] = None
+        wb["Channels"]["C2"] = "Decisoin"
+        wb["Experiments"]["H3"] = 2000
+    edit(path, plant)
+    got = [p.cell and f"{p.sheet}!{p.cell}" for p in read_intake(path)[1].errors]
+    assert got == ["Business!B2", "Channels!C2", "Budget!A3", "Actuals!D3", "Experiments!H3"]
+
+
+def test_header_matching_ignores_case_spacing_and_order(tmp_path: Path) -> None:
+    path = write_valid(tmp_path / "messy.xlsx")
+
+    def messy(wb: openpyxl.Workbook) -> None:
+        ws = wb["Actuals"]
+        ws["A1"], ws["D1"] = "  DATE ", "spend"
+        ws.move_range("A1:A7", cols=20)  # Date now in column U
+        for row in ws.iter_rows(min_row=1, max_row=7, min_col=1, max_col=1):
+            for c in row:
+                c.value = None
+    edit(path, messy)
+    intake, report = read_intake(path)
+    assert report.errors == [], report.format()
+    assert intake.actuals["Spend"].sum() == 300
+    assert str(intake.actuals["Date"].min().date()) == "2026-10-01"
+
+
+def test_blank_rows_are_skipped_and_rows_keep_their_excel_numbers(tmp_path: Path) -> None:
+    path = write_valid(tmp_path / "gaps.xlsx")
+    edit(path, lambda wb: wb["Actuals"].insert_rows(4, 3))
+    set_cell(path, "Actuals", "D9", "twelve")  # row 6 before the three blank rows were inserted
+    _, report = read_intake(path)
+    assert [str(p) for p in report.errors] == ['Actuals!D9: Spend must be a number, got "twelve"']
+
+
+def test_extra_columns_and_sheets_are_ignored_with_a_notice(tmp_path: Path) -> None:
+    def extras(wb: openpyxl.Workbook) -> None:
+        wb["Actuals"]["L1"] = "Ad set"
+        wb["Actuals"]["L2"] = "whatever"
+        wb.create_sheet("My notes")
+    path = edit(write_valid(tmp_path / "extras.xlsx"), extras)
+    intake, report = read_intake(path)
+    assert intake is not None
+    infos = [(p.code, str(p)) for p in report.infos]
+    assert ("unknown-column", 'Actuals!L1: column "Ad set" is not part of the intake and was ignored') in infos
+    assert ("unknown-sheet", 'My notes: sheet "My notes" is not part of the intake and was ignored') in infos
+    assert "Ad set" not in intake.actuals.columns
+
+
+def test_times_in_date_cells_use_the_date_part(tmp_path: Path) -> None:
+    path = set_cell(write_valid(tmp_path / "time.xlsx"), "Actuals", "A2", dt.datetime(2026, 10, 1, 14, 30))
+    intake, report = read_intake(path)
+    assert [(p.code, str(p)) for p in report.infos if p.code == "time-dropped"] == [
+        ("time-dropped", "Actuals!A2: 1 Date cell(s) carried a time of day (first: A2); the date part was used")]
+    assert intake.actuals.loc[2, "Date"] == dt.datetime(2026, 10, 1)
+
+
+def test_duplicate_actuals_rows_are_summed(tmp_path: Path) -> None:
+    def dup(d: dict) -> None:
+        d["Actuals"].append(dict(d["Actuals"][0], Spend=25.5, Leads=2))
+    intake, report = read_intake(write_valid(tmp_path / "dup.xlsx", dup))
+    assert any(str(p) == "Actuals: 1 Actuals row(s) repeated a date, channel and campaign and were summed into "
+               "the first such row" for p in report.infos)
+    first = intake.actuals.loc[2]
+    assert (first["Spend"], first["Leads"], len(intake.actuals)) == (125.5, 10, 6)
+
+
+def test_older_template_missing_a_later_field_gets_its_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An intake made with schema 1.0 lacks a column that a later schema (1.1) added: default, with a notice."""
+    import dataclasses
+
+    import mops_xl.intake
+    import mops_xl.schema as schema
+
+    path = write_valid(tmp_path / "old.xlsx")
+    later = schema.Field("Region", required=True, default="Global", since="1.1", help="Sales region.")
+    channels = dataclasses.replace(schema.CHANNELS, fields=schema.CHANNELS.fields + (later,))
+    sheets = tuple(channels if s.name == "Channels" else s for s in schema.SHEETS)
+    monkeypatch.setattr(mops_xl.intake, "SHEETS", sheets)
+    monkeypatch.setattr(mops_xl.intake, "SCHEMA_VERSION", "1.1")
+    intake, report = read_intake(path)
+    assert intake is not None, report.format()
+    assert ("default-applied", 'Channels: column "Region" is not present; the default "Global" applies') in [
+        (p.code, str(p)) for p in report.infos]
+    assert set(intake.channels["Region"]) == {"Global"}
+
+
+def test_missing_settings_sheet_uses_every_default(tmp_path: Path) -> None:
+    path = edit(write_valid(tmp_path / "nosettings.xlsx"), lambda wb: wb.remove(wb["Settings"]))
+    intake, report = read_intake(path)
+    assert intake.settings["Overspending threshold"] == 1.1 and intake.settings["Pacing method"] == "linear"
+    assert any(p.code == "default-applied" and p.sheet == "Settings" for p in report.infos)
+
+
+# --- files that are not intakes ------------------------------------------------------------------------
+
+def _xlsx_bytes(tmp_path: Path) -> bytes:
+    return write_valid(tmp_path / "good.xlsx").read_bytes()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _encrypted(tmp_path: Path) -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = write_valid(tmp_path / "plain.xlsx")
+    out = io.BytesIO()
+    with plain.open("rb") as fh:
+        OOXMLFile(fh).encrypt("secret", out)
+    return out.getvalue()
+
+
+def _xls(tmp_path: Path) -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook()
+    book.add_sheet("Business").write(0, 0, "Field")
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+FILE_CASES = {
+    "csv": ("actuals.csv", lambda t: b"Date,Channel,Spend\n2026-10-01,Google Ads,12\n",
+            ("wrong-format", "actuals.csv: this is a text/CSV file, not an .xlsx workbook; create an intake with "
+                             "`mops-xl init` and paste the rows into its sheets")),
+    "csv renamed to xlsx": ("data.xlsx", lambda t: b"a;b\n1;2\n",
+                            ("wrong-format", "data.xlsx: this is a text/CSV file, not an .xlsx workbook; create an "
+                                             "intake with `mops-xl init` and paste the rows into its sheets")),
+    "random binary": ("blob.xlsx", lambda t: bytes(range(256)) * 4,
+                      ("wrong-format", "blob.xlsx: not an .xlsx workbook (unrecognised file type .xlsx)")),
+    "empty file": ("empty.xlsx", lambda t: b"",
+                   ("corrupt-workbook", "empty.xlsx: the file is empty (0 bytes); it is not an .xlsx workbook")),
+    "truncated workbook": ("cut.xlsx", lambda t: _xlsx_bytes(t)[:3000],
+                           ("corrupt-workbook", "cut.xlsx: the file is truncated or damaged (not a readable zip "
+                                                "archive); save it again from Excel")),
+    "zip that is not a workbook": ("doc.xlsx", lambda t: _zip({"word/document.xml": b"<w/>"}),
+                                   ("wrong-format", "doc.xlsx: a zip file but not an Excel workbook (no "
+                                                    "xl/workbook.xml)")),
+    "OpenDocument spreadsheet": (
+        "sheet.ods", lambda t: _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                                     "content.xml": b"<x/>"}),
+        ("wrong-format", "sheet.ods: this is an OpenDocument (.ods) spreadsheet; save it as .xlsx (Excel "
+                         "2007-365) and try again")),
+    "password-protected workbook": (
+        "locked.xlsx", _encrypted,
+        ("encrypted-workbook", "locked.xlsx: the workbook is password-protected; remove the password (File > Info "
+                               "> Protect Workbook) and save it again")),
+    "old .xls workbook": ("old.xls", _xls,
+                          ("wrong-format", "old.xls: this is an old Excel 97-2003 .xls file; open it in Excel and "
+                                           "save it as .xlsx (Excel Workbook)")),
+}
+
+
+@pytest.mark.parametrize("case", FILE_CASES)
+def test_files_that_are_not_intakes(case: str, tmp_path: Path) -> None:
+    name, make, exp = FILE_CASES[case]
+    path = tmp_path / name
+    path.write_bytes(make(tmp_path))
+    assert _problems(path) == [exp]
+
+
+def test_missing_file_and_folder(tmp_path: Path) -> None:
+    assert _problems_of(tmp_path / "nope.xlsx") == [("file-not-found", "nope.xlsx: no such file")]
+    assert _problems_of(tmp_path) == [("file-not-found", f"{tmp_path.name}: is a folder, not an .xlsx workbook")]
+
+
+def _problems_of(path: Path) -> list[tuple[str, str]]:
+    return [(p.code, str(p)) for p in read_intake(path)[1].errors]
+
+
+def test_zip_bomb_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mops_xl.intake_file as intake_file
+
+    path = write_valid(tmp_path / "bomb.xlsx")
+    monkeypatch.setattr(intake_file, "MAX_TOTAL_UNCOMPRESSED", 10_000)  # a small limit stands in for gigabytes
+    (code, message), = _problems_of(path)
+    assert code == "unsafe-workbook"
+    assert message.startswith("bomb.xlsx: refused: it would inflate to ") and message.endswith("possibly a zip bomb")
+
+
+def test_xml_attack_in_document_properties_is_refused(tmp_path: Path) -> None:
+    good = write_valid(tmp_path / "good.xlsx")
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+            b'<Properties xmlns="x"><property name="p"><vt>&lol2;</vt></property></Properties>')
+    with zipfile.ZipFile(good) as src:
+        members = {i.filename: src.read(i.filename) for i in src.infolist()}
+    members["docProps/custom.xml"] = bomb
+    path = tmp_path / "attack.xlsx"
+    path.write_bytes(_zip(members))
+    assert _problems_of(path) == [("unsafe-workbook", "attack.xlsx: refused: its document properties contain "
+                                                      "unsafe XML")]
+
+
+def test_valid_intake_written_by_write_intake_has_no_problem(tmp_path: Path) -> None:
+    path = write_intake(tmp_path / "ok.xlsx", valid_data())
+    assert _problems(path) == []
