@@ -14,6 +14,9 @@ import pandas as pd
 
 from .intake import Intake
 from .metrics import pacing as pacing_m
+from .metrics.martech import (STANDARD_CATEGORIES, FunnelCoverage, IntegrationMap, StackOverview, TeamStructure,
+                              funnel_coverage, integration_map, stack_overview, team_structure)
+from .metrics.maturity import Evidence, Maturity, maturity
 from .metrics.performance import Blended, blended, stack_cost_for_days, undefined_reason, with_ratios
 from .metrics.targets import (NO_DATA, NO_TARGET, attainment, blended_target, primary_metric, projection, status,
                               target_table, target_to_date)
@@ -56,6 +59,11 @@ class Analysis:
         definitions: Lead, MQL and SQL definitions, as the intake states them.
         experiments: Per-variant A/B test results.
         has_data: Whether any Actuals row falls in the window.
+        stack: The martech stack by stage and category, with gaps and islands.
+        integrations: The integration map and its automation share.
+        funnel: Active channels per funnel stage, with gaps.
+        team: The team against the standard roles and the stack.
+        maturity: The maturity level, module scores, evidence and next steps.
     """
 
     intake: Intake
@@ -75,6 +83,11 @@ class Analysis:
     definitions: dict[str, str] = field(default_factory=dict)
     experiments: pd.DataFrame = field(default_factory=pd.DataFrame)
     has_data: bool = True
+    stack: StackOverview | None = None
+    integrations: IntegrationMap | None = None
+    funnel: FunnelCoverage | None = None
+    team: TeamStructure | None = None
+    maturity: Maturity | None = None
 
     @property
     def channel_performance(self) -> pd.DataFrame:
@@ -170,14 +183,77 @@ def analyse(intake: Intake) -> Analysis:
                 if c["Pacing status"] == pacing_m.UNDER]
     unbudgeted = pacing_m.unbudgeted_spend(intake.budget, actuals, window)
     kpis = _kpis(current, previous, table, names, lines, t, window, rows.empty, intake)
+    stack = stack_overview(intake.table("Stack"), intake.table("Integrations"))
+    links = integration_map(intake.table("Integrations"))
+    volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
+    active = [ch for ch in names if card.loc[ch, volume_cols].sum() > 0 or ch in set(lines["Channel"])]
+    evidence = maturity_evidence(intake, stack, links, kpis, card, experiments)
     return Analysis(
         intake=intake, window=window, channels=card, blended=current, previous=previous, kpis=kpis,
         campaigns=_campaigns(rows), pacing_lines=lines, unbudgeted=unbudgeted,
         grid=decision_grid(card, t.underperforming), needed=_needed(table, card, current, total_budget),
         triggers=prioritise(fired), warnings=warnings,
         notes=_notes(intake, window, card, unbudgeted, t, rows.empty), definitions=definitions(intake.business),
-        experiments=experiments, has_data=not rows.empty,
+        experiments=experiments, has_data=not rows.empty, stack=stack, integrations=links,
+        funnel=funnel_coverage(channels_tbl, active), team=team_structure(intake.table("Team"), intake.table("Stack")),
+        maturity=maturity(intake.table("Assessment"), evidence),
     )
+
+
+def _share(part: int, whole: int, what: str) -> tuple[float | None, str]:
+    if whole == 0:
+        return None, f"no {what} to judge"
+    return part / whole, f"{part} of {whole} {what} ({part / whole:.0%})"
+
+
+def maturity_evidence(intake: Intake, stack: StackOverview, links: IntegrationMap, kpis: pd.DataFrame,
+                      card: pd.DataFrame, experiments: pd.DataFrame) -> list[Evidence]:
+    """Gather what the data itself says about each maturity module (see docs/metrics.md, "Maturity").
+
+    Args:
+        intake: The intake.
+        stack: The stack overview.
+        links: The integration map.
+        kpis: The KPI Framework table.
+        card: The channel scorecard.
+        experiments: The experiment results.
+
+    Returns:
+        One :class:`~mops_xl.metrics.maturity.Evidence` per item.
+    """
+    ev = []
+    n_links = len(links.rows)
+    value, text = _share(int(round(links.automation_share * n_links)) if n_links else 0, n_links,
+                         "integrations automated")
+    ev.append(Evidence("automation", value, text))
+    n_tools = sum(len(v) for v in stack.by_stage.values())
+    ev.append(Evidence("stack_documented", 1.0 if n_tools else 0.0,
+                       f"{n_tools} active tools documented on the Stack sheet"))
+    ev.append(Evidence("category_coverage", len(stack.covered) / len(STANDARD_CATEGORIES),
+                       f"{len(stack.covered)} of {len(STANDARD_CATEGORIES)} martech categories covered"))
+    campaigns = intake.table("Campaigns")
+    value, text = _share(int(campaigns["Type"].notna().sum()), len(campaigns), "campaigns with a standard type")
+    ev.append(Evidence("campaign_templates", value, text))
+    ev.append(Evidence("campaigns_planned", 1.0 if len(campaigns) else 0.0,
+                       f"{len(campaigns)} campaigns planned on the Campaigns sheet"))
+    channels = intake.channels
+    defined = int((channels["Role"].notna() & channels["Owner"].notna()).sum())
+    value, text = _share(defined, len(channels), "channels with a role and an owner")
+    ev.append(Evidence("channel_roles", value, text))
+    n_tests = int(experiments["Experiment"].nunique()) if not experiments.empty else 0
+    ev.append(Evidence("experiments", min(n_tests / 3, 1.0), f"{n_tests} A/B experiments run"))
+    journeys = len(intake.table("Touchpoints")) + len(intake.table("Paths"))
+    ev.append(Evidence("attribution_data", 1.0 if journeys else 0.0,
+                       "journey data present for attribution" if journeys else "no journey data for attribution"))
+    paid = card[card["Paid"].astype(bool)]
+    value, text = _share(int((paid["Pacing status"] != "No budget").sum()), len(paid), "paid channels with a budget")
+    ev.append(Evidence("budget_coverage", value, text))
+    targetable = kpis[~kpis["Metric"].isin(["Fully-loaded CAC", "MER"])]
+    value, text = _share(int((targetable["Status"] != "No target").sum()), len(targetable), "KPIs with a target")
+    ev.append(Evidence("kpi_targets", value, text))
+    value, text = _share(int(card["Primary metric"].notna().sum()), len(card), "channels with a target")
+    ev.append(Evidence("channel_targets", value, text))
+    return ev
 
 
 def _div(a: float, b: float) -> float:

@@ -177,7 +177,7 @@ def build(intake: Path, output: Path | None, as_json: bool, quiet: bool, verbose
 
         from .export import to_dict
 
-        click.echo(json.dumps(to_dict(analysis), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(to_dict(analysis), indent=2, ensure_ascii=False, allow_nan=False))
     if talk:
         from .export import terminal_summary
 

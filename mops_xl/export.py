@@ -6,6 +6,7 @@ JSON conventions: numbers are numbers, an undefined value is ``null`` with its r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from typing import Any
@@ -111,9 +112,31 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "triggers": records(a.triggers),
         "warnings": a.warnings,
         "experiments": records(a.experiments),
+        "martech": {
+            "stack": _plain_dataclass(a.stack),
+            "integrations": _plain_dataclass(a.integrations),
+            "funnel_coverage": _plain_dataclass(a.funnel),
+            "team": _plain_dataclass(a.team),
+        },
+        "maturity": _plain_dataclass(a.maturity),
         "notes": a.notes,
         "validation": a.intake.report.to_dict()["problems"],
     }
+
+
+def _plain_dataclass(obj: Any) -> Any:
+    """A dataclass (with DataFrames, lists and nested dataclasses inside) as JSON-ready data."""
+    if obj is None:
+        return None
+    if isinstance(obj, pd.DataFrame):
+        return records(obj)
+    if dataclasses.is_dataclass(obj):
+        return {f.name: _plain_dataclass(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): _plain_dataclass(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain_dataclass(v) for v in obj]
+    return plain(obj)
 
 
 def _blended(b: Any) -> dict[str, Any]:

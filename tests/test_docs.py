@@ -47,3 +47,17 @@ def test_readme_starts_with_the_two_setup_commands_and_ci_runs_the_same_tests() 
     assert test_cmd.strip() in ci, ".ci/run must run exactly the README's test command"
     for command in cli.commands:
         assert f"mops-xl {command}" in readme, f"README does not mention `mops-xl {command}`"
+
+
+def test_metrics_doc_defines_every_figure_the_engine_reports() -> None:
+    from mops_xl.analysis import KPI_METRICS
+    from mops_xl.metrics.performance import RATIOS
+    from mops_xl.metrics.triggers import TRIGGER_COLUMNS
+
+    text = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+    for metric in list(KPI_METRICS) + [r.name for r in RATIOS]:
+        assert metric in text, f"docs/metrics.md does not define {metric}"
+    for word in ("Ahead", "On track", "At risk", "Off track", "No target", "No data", "Over pace", "Under pace",
+                 "On pace", "Not started", "Underperforming channel", "Overspending", "High performer",
+                 "A/B winner", "Holm", "Ad Hoc", "Repeatable", "Managed", "Optimized", *TRIGGER_COLUMNS):
+        assert word in text, f"docs/metrics.md does not mention {word}"
