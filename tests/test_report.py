@@ -1,0 +1,87 @@
+"""The report workbook: its sheets, pinned headers, and the engine's numbers in them."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from mops_xl import analyse, build_report, load_intake
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    intake = load_intake(ROOT / "samples" / "saas.xlsx")
+    analysis = analyse(intake)
+    out = build_report(intake, tmp_path_factory.mktemp("report") / "saas-report.xlsx", analysis)
+    return analysis, openpyxl.load_workbook(out)
+
+
+def _table(ws, first_header: str) -> tuple[list, list[tuple]]:
+    rows = list(ws.iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r[0] == first_header)
+    header = [c for c in rows[top] if c is not None]
+    body = []
+    for r in rows[top + 1:]:
+        if r[0] is None:
+            break
+        body.append(r[: len(header)])
+    return header, body
+
+
+def test_kpi_framework_headers_labels_and_values(built) -> None:
+    analysis, wb = built
+    header, body = _table(wb["KPI Framework"], "Metric")
+    assert header == ["Metric", "Definition", "Target", "Target to date", "Actual", "Attainment", "Status",
+                      "Projection", "Previous period", "Change"]
+    assert [r[0] for r in body] == ["Leads", "MQLs", "SQLs", "Customers", "Revenue", "Spend", "CPL", "CAC",
+                                    "Fully-loaded CAC", "LTV:CAC", "ROAS", "MER"]
+    for row in body:
+        exp = analysis.kpis.loc[row[0]]
+        for col, got in zip(header[2:], row[2:]):
+            want = exp[col]
+            if isinstance(want, str):
+                assert got == want
+            elif pd.isna(want):
+                assert got == "–", (row[0], col)
+            else:
+                assert got == pytest.approx(float(want), rel=1e-12), (row[0], col)
+    assert "MQL score threshold: 65" in dict((r[0], r[1]) for r in body)["MQLs"]
+
+
+def test_channel_performance_headers_and_rows(built) -> None:
+    analysis, wb = built
+    header, body = _table(wb["Channel Performance"], "Channel")
+    assert header == ["Channel", "Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "ROAS",
+                      "Trend", "Trend %", "Status"]
+    assert [r[0] for r in body] == list(analysis.channels.index)
+    google = dict(zip(header, body[0]))
+    exp = analysis.channels.loc["Google Ads"]
+    assert google["Spend"] == pytest.approx(exp["Spend"]) and google["CAC"] == pytest.approx(exp["CAC"])
+    assert google["Status"] == exp["Status"] and google["Trend"] in {"↑", "→", "↓", "–"}
+    content = dict(zip(header, body[2]))
+    assert content["ROAS"] == "–"  # organic: no spend, ROAS undefined
+
+
+def test_data_sheets_carry_the_intake_with_canonical_headers(built) -> None:
+    analysis, wb = built
+    ws = wb["Actuals"]
+    assert [c.value for c in ws[1]] == ["Date", "Channel", "Campaign", "Spend", "Impressions", "Clicks", "Leads",
+                                        "MQLs", "SQLs", "Customers", "Revenue"]
+    assert ws.max_row == len(analysis.intake.actuals) + 1
+    assert sum(r[3] for r in ws.iter_rows(min_row=2, values_only=True)) == pytest.approx(
+        analysis.intake.actuals["Spend"].sum())
+    assert "DataActuals" in ws.tables
+
+
+def test_report_loads_in_pandas(built, tmp_path: Path) -> None:
+    intake = load_intake(ROOT / "samples" / "local.xlsx")
+    out = build_report(intake, tmp_path / "local-report.xlsx")
+    frames = pd.read_excel(out, sheet_name=None)
+    assert {"KPI Framework", "Channel Performance", "Actuals", "Business"} <= set(frames)
+    assert not math.isnan(frames["Actuals"]["Spend"].sum())
