@@ -318,7 +318,7 @@ def _kpis(cur: Blended, prev: Blended | None, table: dict, names: list[str], lin
         tdate = target_to_date(m, target, d, D) if target is not None else math.nan
         att = attainment(m, actual, tdate) if target is not None else math.nan
         if m == "Spend":
-            stat = _overall_pace_status(lines, t.overspending) if target is not None else NO_TARGET
+            stat = overall_pace_status(lines, t.overspending) if target is not None else NO_TARGET
             stat = NO_DATA if no_data and target is not None else stat
         else:
             stat = status(att, t.underperforming, t.high_performer, has_target=target is not None,
@@ -338,7 +338,16 @@ def _blended_value(b: Blended, metric: str) -> float:
         metric, b.ratios.get(metric, math.nan))
 
 
-def _overall_pace_status(lines: pd.DataFrame, over: float) -> str:
+def overall_pace_status(lines: pd.DataFrame, over: float) -> str:
+    """The pacing status of all budget lines together: Σ actual ÷ Σ expected over the started lines.
+
+    Args:
+        lines: The budget lines (output of :func:`mops_xl.metrics.pacing.budget_lines`).
+        over: The Overspending threshold.
+
+    Returns:
+        A pacing status, "Not started" or "No budget".
+    """
     started = lines[lines["Status"] != pacing_m.NOT_STARTED]
     if lines.empty:
         return "No budget"

@@ -139,7 +139,7 @@ def test_build_writes_channel_performance_beside_the_intake(small: Path) -> None
     assert result.exit_code == 0, result.output
     out = small.with_name("acme-report.xlsx")
     assert f"Wrote report to {out}" in result.output
-    wb = openpyxl.load_workbook(out)
+    wb = openpyxl.load_workbook(out, data_only=True)
     ws = wb["Channel Performance"]
     rows = [r for r in ws.iter_rows(values_only=True)]
     header = [r[:7] for r in rows].index(("Channel", "Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"))
@@ -188,7 +188,7 @@ def test_failed_write_leaves_no_partial_report(small: Path, tmp_path: Path, monk
     def explode(self: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("mops_xl.report._ReportWriter.write", explode)
+    monkeypatch.setattr("mops_xl.report.workbook.ReportWriter.write", explode)
     result = CliRunner().invoke(cli, ["build", str(small), "-o", str(out)])
     assert result.exit_code == 1
     assert "unexpected failure (RuntimeError: disk on fire)" in result.output

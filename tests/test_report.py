@@ -19,7 +19,7 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     intake = load_intake(ROOT / "samples" / "saas.xlsx")
     analysis = analyse(intake)
     out = build_report(intake, tmp_path_factory.mktemp("report") / "saas-report.xlsx", analysis)
-    return analysis, openpyxl.load_workbook(out)
+    return analysis, openpyxl.load_workbook(out, data_only=True)  # the engine's values, cached in the formulas
 
 
 def _table(ws, first_header: str) -> tuple[list, list[tuple]]:
@@ -57,9 +57,13 @@ def test_kpi_framework_headers_labels_and_values(built) -> None:
 def test_channel_performance_headers_and_rows(built) -> None:
     analysis, wb = built
     header, body = _table(wb["Channel Performance"], "Channel")
-    assert header == ["Channel", "Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "ROAS",
-                      "Trend", "Trend %", "Status"]
-    assert [r[0] for r in body] == list(analysis.channels.index)
+    assert header[:13] == ["Channel", "Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "ROAS",
+                           "Trend", "Trend %", "Status"]
+    assert header[13:] == ["Primary metric", "Primary target", "Primary actual", "Attainment"]
+    assert [r[0] for r in body] == list(analysis.channels.index) + ["All channels"]
+    totals = dict(zip(header, body[-1]))
+    assert totals["Spend"] == pytest.approx(analysis.blended.volumes["Spend"])
+    assert totals["ROAS"] == pytest.approx(analysis.blended.ratios["ROAS"])  # paid channels only
     google = dict(zip(header, body[0]))
     exp = analysis.channels.loc["Google Ads"]
     assert google["Spend"] == pytest.approx(exp["Spend"]) and google["CAC"] == pytest.approx(exp["CAC"])
@@ -76,7 +80,7 @@ def test_data_sheets_carry_the_intake_with_canonical_headers(built) -> None:
     assert ws.max_row == len(analysis.intake.actuals) + 1
     assert sum(r[3] for r in ws.iter_rows(min_row=2, values_only=True)) == pytest.approx(
         analysis.intake.actuals["Spend"].sum())
-    assert "DataActuals" in ws.tables
+    assert "tblActuals" in ws.tables
 
 
 def test_report_loads_in_pandas(built, tmp_path: Path) -> None:

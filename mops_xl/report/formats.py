@@ -1,0 +1,65 @@
+"""The report's cell formats, defined once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xlsxwriter
+
+from ..currencies import symbol
+
+NAVY = "#1F3864"
+
+
+class Formats:
+    """Every format the report uses, keyed by kind ("money", "percent", "ratio", "header", …).
+
+    Args:
+        wb: The workbook.
+        currency: The ISO 4217 code of the intake's currency.
+    """
+
+    def __init__(self, wb: xlsxwriter.Workbook, currency: str):
+        money = f'"{symbol(currency)}"#,##0.00'
+        spec: dict[str, dict[str, Any]] = {
+            "header": {"bold": True, "bg_color": NAVY, "font_color": "#FFFFFF", "border": 1, "text_wrap": True,
+                       "valign": "top"},
+            "title": {"bold": True, "font_size": 14, "font_color": NAVY},
+            "note": {"italic": True, "font_color": "#595959"},
+            "bold": {"bold": True},
+            "text": {},
+            "wrap": {"text_wrap": True, "valign": "top"},
+            "money": {"num_format": money},
+            "integer": {"num_format": "#,##0"},
+            "number": {"num_format": "#,##0.##"},
+            "percent": {"num_format": "0.0%"},
+            "ratio": {"num_format": '0.0":1"'},
+            "date": {"num_format": "yyyy-mm-dd"},
+            "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
+            "total_money": {"num_format": money, "bold": True, "top": 1},
+            "total_integer": {"num_format": "#,##0", "bold": True, "top": 1},
+            "total_text": {"bold": True, "top": 1},
+            "good": {"bg_color": "#C6EFCE", "font_color": "#006100"},
+            "warn": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
+            "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+        }
+        self._formats = {kind: wb.add_format(props) for kind, props in spec.items()}
+
+    def __getitem__(self, kind: str) -> Any:
+        return self._formats[kind]
+
+    def get(self, kind: str | None) -> Any:
+        """Return the format of a kind, or None for an unknown kind (plain cell).
+
+        Args:
+            kind: The kind, or None.
+
+        Returns:
+            The XlsxWriter format, or None.
+        """
+        return self._formats.get(kind) if kind else None
+
+
+#: Format kind of each schema type in the data sheets.
+TYPE_FORMATS = {"money": "money", "integer": "integer", "number": "number", "percent": "percent", "date": "date",
+                "datetime": "datetime"}

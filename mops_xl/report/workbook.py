@@ -1,0 +1,116 @@
+"""The report workbook: lays out what the engine computed, as living formulas over the data it carries.
+
+Written with XlsxWriter into a fresh file, atomically. Every text from the intake is written as text (the
+workbook options that turn strings into formulas, numbers or links are off).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import xlsxwriter
+
+from ..analysis import Analysis, analyse
+from ..atomic import atomic_output
+from ..intake import Intake
+from ..problems import OutputError
+from ..schema import SHEETS
+from .data_sheets import DataSheets
+from .formats import Formats
+from .kpi_sheets import KpiSheets
+from .pacing_sheet import PacingSheet
+
+SCHEMA_SHEETS = {s.name for s in SHEETS}
+
+
+def default_report_path(source: str | Path) -> Path:
+    """Return where the report of an intake goes by default: ``<stem>-report.xlsx`` beside it.
+
+    Args:
+        source: The intake path.
+
+    Returns:
+        The report path.
+    """
+    source = Path(source)
+    return source.with_name(f"{source.stem}-report.xlsx")
+
+
+class ReportWriter:
+    """Writes the report workbook: one method per group of sheets, in the report's order.
+
+    Args:
+        wb: The workbook.
+        analysis: The engine's results.
+    """
+
+    def __init__(self, wb: xlsxwriter.Workbook, analysis: Analysis):
+        self.wb, self.a = wb, analysis
+        self.fmt = Formats(wb, analysis.intake.business["Currency"])
+        self.data = DataSheets(wb, self.fmt, analysis.intake)
+        self.pacing = PacingSheet(wb, self.fmt, analysis, self.data.row_of)
+        self.kpis = KpiSheets(wb, self.fmt, analysis, self.pacing)
+
+    def write(self) -> None:
+        """Write every sheet, in the report's order, then the data sheets the formulas read."""
+        self.kpis.kpi_framework()
+        self.kpis.channel_strategy()
+        self.kpis.channel_performance()
+        self.pacing.write()
+        self.data.write_all()
+        for ws in self.wb.worksheets():  # "Save as PDF" gives a readable pack
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)
+            if ws.name in SCHEMA_SHEETS:
+                ws.repeat_rows(0)
+
+
+def build_report(intake: Intake, path: str | Path | None = None, analysis: Analysis | None = None) -> Path:
+    """Compute and write the report workbook for an intake.
+
+    Args:
+        intake: A validated intake (see :func:`mops_xl.load_intake`).
+        path: Where to write the report; default ``<intake stem>-report.xlsx`` beside the intake.
+        analysis: Figures already computed with :func:`mops_xl.analysis.analyse` (computed when omitted).
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: The output path is the input, or its folder does not exist or is not writable.
+    """
+    out = Path(path) if path is not None else default_report_path(intake.source)
+    check_output_path(out, intake.source)
+    analysis = analysis or analyse(intake)
+    with atomic_output(out) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd",
+        })
+        wb.set_properties({"title": f"Marketing operations report — {intake.business['Business name']}",
+                           "company": str(intake.business["Business name"]), "comments": "Written by mops-xl"})
+        ReportWriter(wb, analysis).write()
+        wb.close()
+    return out
+
+
+def check_output_path(out: Path, source: Path) -> None:
+    """Refuse an output path that is the input or whose folder cannot take it.
+
+    Args:
+        out: The output path.
+        source: The intake path.
+
+    Raises:
+        OutputError: With a one-line reason.
+    """
+    if out.exists() and source.exists() and out.resolve() == source.resolve():
+        raise OutputError(f"{out}: the output path is the intake itself; choose another path with -o")
+    folder = out.parent
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: the output folder does not exist")
+    if out.is_dir():
+        raise OutputError(f"{out}: is a folder; give a file name ending in .xlsx")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{folder}: the output folder is not writable")
