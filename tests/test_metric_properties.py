@@ -17,7 +17,7 @@ from mops_xl.metrics.volumes import VOLUMES, channel_volumes
 CHANNELS = ["Search", "Social", "Email", "Events"]
 
 counts = st.integers(min_value=0, max_value=10_000)
-money = st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False)
+money = st.integers(min_value=0, max_value=10**9).map(lambda cents: cents / 100)  # money comes in cents
 row = st.fixed_dictionaries({
     "Channel": st.sampled_from(CHANNELS), "Spend": money, "Impressions": counts, "Clicks": counts,
     "Leads": counts, "MQLs": counts, "SQLs": counts, "Customers": counts, "Revenue": money,
