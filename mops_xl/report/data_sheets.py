@@ -20,6 +20,22 @@ from .formats import TYPE_FORMATS, Formats
 from .formulas import DERIVED_NAMES, name_for, table
 
 
+#: Data sheets whose intake name is taken by a report sheet (the report's "Experiments" shows the results).
+_RENAMED = {"Experiments": "Experiments data"}
+
+
+def data_sheet_name(sheet: str) -> str:
+    """The name of an intake sheet's copy in the report (the intake's name, unless a report sheet has it).
+
+    Args:
+        sheet: The intake sheet name.
+
+    Returns:
+        The report's data sheet name.
+    """
+    return _RENAMED.get(sheet, sheet)
+
+
 def python_values(series: pd.Series) -> list[Any]:
     """Return a column as plain Python values (None for missing, datetime for dates).
 
@@ -96,7 +112,7 @@ class DataSheets:
 
     def _fields(self, schema: Sheet) -> None:
         values = self.intake.business if schema.name == "Business" else self.intake.settings
-        ws = self.wb.add_worksheet(schema.name)
+        ws = self.wb.add_worksheet(data_sheet_name(schema.name))
         ws.write_row(0, 0, ["Field", "Value"], self.fmt["header"])
         for r, fld in enumerate(schema.fields, start=1):
             ws.write_string(r, 0, fld.name)
@@ -110,7 +126,7 @@ class DataSheets:
 
     def _table(self, schema: Sheet) -> None:
         frame = self.intake.table(schema.name)
-        ws = self.wb.add_worksheet(schema.name)
+        ws = self.wb.add_worksheet(data_sheet_name(schema.name))
         formats = [self.fmt.get(TYPE_FORMATS.get(f.type)) for f in schema.fields]
         for c, fld in enumerate(schema.fields):
             ws.set_column(c, c, max(12, len(fld.name) + 4), formats[c])

@@ -16,12 +16,15 @@ from ..atomic import atomic_output
 from ..intake import Intake
 from ..problems import OutputError
 from ..schema import SHEETS
-from .data_sheets import DataSheets
+from .actions_sheets import ActionSheets
+from .dashboard import Dashboard
+from .data_sheets import DataSheets, data_sheet_name
 from .formats import Formats
 from .kpi_sheets import KpiSheets
 from .pacing_sheet import PacingSheet
+from .system_sheets import SystemSheets
 
-SCHEMA_SHEETS = {s.name for s in SHEETS}
+SCHEMA_SHEETS = {data_sheet_name(s.name) for s in SHEETS}
 
 
 def default_report_path(source: str | Path) -> Path:
@@ -51,13 +54,24 @@ class ReportWriter:
         self.data = DataSheets(wb, self.fmt, analysis.intake)
         self.pacing = PacingSheet(wb, self.fmt, analysis, self.data.row_of)
         self.kpis = KpiSheets(wb, self.fmt, analysis, self.pacing)
+        self.dashboard = Dashboard(wb, self.fmt, analysis, self.pacing)
+        self.actions = ActionSheets(wb, self.fmt, analysis, self.data.row_of)
+        self.system = SystemSheets(wb, self.fmt, analysis)
 
     def write(self) -> None:
         """Write every sheet, in the report's order, then the data sheets the formulas read."""
+        self.dashboard.write()
         self.kpis.kpi_framework()
         self.kpis.channel_strategy()
         self.kpis.channel_performance()
         self.pacing.write()
+        self.actions.optimization_actions()
+        self.actions.experiments()
+        self.system.martech_stack()
+        self.system.funnel_coverage()
+        self.system.maturity()
+        self.system.cadence_and_team()
+        self.system.data_notes()
         self.data.write_all()
         for ws in self.wb.worksheets():  # "Save as PDF" gives a readable pack
             ws.set_landscape()

@@ -1,0 +1,187 @@
+"""The marketing system sheets: Martech Stack, Funnel Coverage, Maturity, Cadence & Team, Data Notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..analysis import Analysis
+from .formats import Formats
+from .formulas import UNDEFINED, cached, col
+
+
+class SystemSheets:
+    """Writes the sheets about the marketing system around the numbers.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+    """
+
+    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis):
+        self.wb, self.fmt, self.a = wb, fmt, analysis
+
+    def _sheet(self, name: str, note: str) -> Any:
+        ws = self.wb.add_worksheet(name)
+        ws.write_string(0, 0, name, self.fmt["title"])
+        ws.write_string(1, 0, note, self.fmt["note"])
+        return ws
+
+    def martech_stack(self) -> None:
+        """Tools by stage and category, category coverage with gaps, monthly cost, the integration map."""
+        stack, links = self.a.stack, self.a.integrations
+        ws = self._sheet("Martech Stack", "Active tools by stage; gaps are standard categories with no active tool.")
+        ws.write_row(3, 0, ["Stage", "Tool", "Category"], self.fmt["header"])
+        r = 4
+        for stage, tools in stack.by_stage.items():
+            for tool, category in tools or [(None, None)]:
+                ws.write_string(r, 0, stage)
+                if tool is None:
+                    ws.write_string(r, 1, "(gap: no active tool)", self.fmt["bad"])
+                else:
+                    ws.write_string(r, 1, str(tool))
+                    ws.write_string(r, 2, str(category))
+                r += 1
+        ws.write_string(r + 1, 0, "Monthly cost of active tools", self.fmt["bold"])
+        active = f'SUMIFS({col("Stack", "Monthly cost")},{col("Stack", "Status")},"Active")'
+        ws.write_formula(r + 1, 2, f"={active}", self.fmt["money"], float(stack.monthly_cost))
+        r += 3
+        ws.write_row(r, 0, ["Category", "Covered"], self.fmt["header"])
+        for i, category in enumerate(stack.covered + stack.gaps, start=1):
+            ws.write_string(r + i, 0, category)
+            covered = category in stack.covered
+            ws.write_string(r + i, 1, "Yes" if covered else "Gap", self.fmt["good" if covered else "bad"])
+        r += len(stack.covered) + len(stack.gaps) + 2
+        if stack.islands:
+            ws.write_string(r, 0, "Islands (active tools in no integration): " + ", ".join(stack.islands),
+                            self.fmt["warn"])
+            r += 2
+        ws.write_string(r, 0, "System Integration Map", self.fmt["title"])
+        headers = ["System", "Connects To", "Data Flow", "Sync Frequency", "Automated"]
+        ws.write_row(r + 1, 0, headers, self.fmt["header"])
+        for i, (_, link) in enumerate(links.rows.iterrows(), start=r + 2):
+            for j, column in enumerate(("System", "Connects to", "Data flow", "Sync frequency")):
+                if isinstance(link[column], str):
+                    ws.write_string(i, j, link[column])
+            ws.write_string(i, 4, "Yes" if bool(link["Automated"]) else "No")
+        share_row = r + 2 + len(links.rows) + 1
+        ws.write_string(share_row, 0, "Automation share", self.fmt["bold"])
+        automated = col("Integrations", "Automated")
+        ws.write_formula(share_row, 1, f'=IF(COUNTA({col("Integrations", "System")})=0,"{UNDEFINED}",'
+                                       f'COUNTIF({automated},"Yes")/COUNTA({col("Integrations", "System")}))',
+                         self.fmt["percent"], cached(links.automation_share))
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 4, 26)
+
+    def funnel_coverage(self) -> None:
+        """Stages × channels: which active channels serve each funnel stage; uncovered stages flagged."""
+        funnel = self.a.funnel
+        ws = self._sheet("Funnel Coverage", "Active channels (spend or volume in the window, or a budget line) per "
+                                            "funnel stage; a stage no active channel serves is a gap.")
+        ws.write_row(3, 0, ["Stage", "Channels", "Count", "Coverage"], self.fmt["header"])
+        for i, (stage, channels) in enumerate(funnel.by_stage.items(), start=4):
+            ws.write_string(i, 0, stage)
+            ws.write_string(i, 1, ", ".join(channels))
+            ws.write_number(i, 2, len(channels))
+            ws.write_string(i, 3, "Covered" if channels else "Gap", self.fmt["good" if channels else "bad"])
+        if funnel.unstaged:
+            ws.write_string(9, 0, "Channels without a funnel stage: " + ", ".join(funnel.unstaged), self.fmt["warn"])
+        ws.set_column(0, 0, 18)
+        ws.set_column(1, 1, 60)
+        ws.set_column(2, 3, 12)
+
+    def maturity(self) -> None:
+        """The maturity level, module scores (self vs evidence), evidence and next steps by workflow phase."""
+        m = self.a.maturity
+        ws = self._sheet("Maturity", "Self-reported scores come from the Assessment sheet alone; the level uses the "
+                                     "evidence-based scores (see docs/metrics.md, Maturity).")
+        ws.write_string(3, 0, "Level", self.fmt["bold"])
+        ws.write_string(3, 1, m.level, self.fmt["title"])
+        ws.write_string(4, 0, "Score (evidence-based)", self.fmt["bold"])
+        ws.write_number(4, 1, m.score, self.fmt["percent"])
+        ws.write_string(5, 0, "Score (self-reported)", self.fmt["bold"])
+        self._maybe(ws, 5, 1, m.self_score)
+        ws.write_row(7, 0, ["Module", "Self-reported", "Evidence", "Score"], self.fmt["header"])
+        for i, mod in enumerate(m.modules, start=8):
+            ws.write_string(i, 0, mod.module)
+            self._maybe(ws, i, 1, mod.self_score)
+            self._maybe(ws, i, 2, mod.evidence_score)
+            ws.write_number(i, 3, mod.score, self.fmt["percent"])
+        r = 8 + len(m.modules) + 1
+        ws.write_row(r, 0, ["Evidence", "Score"], self.fmt["header"])
+        for i, e in enumerate(m.evidence, start=r + 1):
+            ws.write_string(i, 0, e.text)
+            self._maybe(ws, i, 1, e.value)
+        r += len(m.evidence) + 2
+        ws.write_row(r, 0, ["Next step", "Phase", "Module", "Because", "Gain"], self.fmt["header"])
+        for i, step in enumerate(m.next_steps, start=r + 1):
+            ws.write_row(i, 0, [step["action"], step["phase"], step["module"], step["because"]])
+            ws.write_number(i, 4, step["gain"], self.fmt["percent"])
+        ws.set_column(0, 0, 52)
+        ws.set_column(1, 2, 16)
+        ws.set_column(3, 3, 40)
+
+    def _maybe(self, ws: Any, r: int, c: int, value: float | None) -> None:
+        if value is None or pd.isna(value):
+            ws.write_string(r, c, UNDEFINED)
+        else:
+            ws.write_number(r, c, float(value), self.fmt["percent"])
+
+    def cadence_and_team(self) -> None:
+        """The review schedule and the team's roles with the tools they own."""
+        intake, team = self.a.intake, self.a.team
+        ws = self._sheet("Cadence & Team", "The operating rhythm (Cadence sheet) and who runs it (Team sheet).")
+        ws.write_row(3, 0, ["Review", "Frequency", "Focus", "Attendees"], self.fmt["header"])
+        cadence = intake.table("Cadence")
+        for i, (_, rev) in enumerate(cadence.iterrows(), start=4):
+            for j, column in enumerate(("Review", "Frequency", "Focus", "Attendees")):
+                if isinstance(rev[column], str):
+                    ws.write_string(i, j, rev[column])
+        if cadence.empty:
+            ws.write_string(4, 0, "No reviews: fill in the Cadence sheet.", self.fmt["note"])
+        r = 4 + max(len(cadence), 1) + 1
+        ws.write_row(r, 0, ["Role", "Name", "Responsibilities", "Tools owned", "FTE"], self.fmt["header"])
+        for i, (_, p) in enumerate(team.people.iterrows(), start=r + 1):
+            for j, column in enumerate(("Role", "Name", "Responsibilities")):
+                if isinstance(p[column], str):
+                    ws.write_string(i, j, p[column])
+            ws.write_string(i, 3, ", ".join(p["Tools owned"] or []))
+            if not pd.isna(p["FTE"]):
+                ws.write_number(i, 4, float(p["FTE"]), self.fmt["number"])
+        r += max(len(team.people), 1) + 2
+        if team.people.empty:
+            ws.write_string(r - 2, 0, "No team: fill in the Team sheet.", self.fmt["note"])
+        ws.write_string(r, 0, "Standard roles missing", self.fmt["bold"])
+        ws.write_string(r, 1, ", ".join(team.roles_missing) or "none")
+        ws.write_string(r + 1, 0, "Active tools nobody owns", self.fmt["bold"])
+        ws.write_string(r + 1, 1, ", ".join(team.unowned_tools) or "none")
+        ws.write_string(r + 2, 0, "Total FTE", self.fmt["bold"])
+        ws.write_formula(r + 2, 1, f"=SUM({col('Team', 'FTE')})", self.fmt["number"], float(team.total_fte))
+        ws.set_column(0, 0, 26)
+        ws.set_column(1, 1, 24)
+        ws.set_column(2, 3, 40)
+
+    def data_notes(self) -> None:
+        """Every validation warning and notice, and every assumption, with the cell it refers to."""
+        a = self.a
+        ws = self._sheet("Data Notes", "What the reader noticed in the intake and what the figures assume.")
+        ws.write_row(3, 0, ["Kind", "Where", "Note"], self.fmt["header"])
+        r = 4
+        for p in a.intake.report.sorted():
+            ws.write_row(r, 0, [p.severity.capitalize(), p.place or "(workbook)", p.message])
+            r += 1
+        for n in a.notes:
+            ws.write_row(r, 0, ["Assumption", n["subject"], n["note"]])
+            r += 1
+        for w in a.warnings:
+            ws.write_row(r, 0, ["Warning", w["subject"], w["warning"]])
+            r += 1
+        for term, definition in a.definitions.items():
+            ws.write_row(r, 0, ["Definition", term, definition])
+            r += 1
+        ws.set_column(0, 0, 12)
+        ws.set_column(1, 1, 28)
+        ws.set_column(2, 2, 110)
+
