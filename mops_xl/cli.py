@@ -134,10 +134,14 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
               help="Report path (default: <intake stem>-report.xlsx beside the intake).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print every computed figure as one JSON document on stdout (the report is still written).")
+@click.option("--values-only", is_flag=True,
+              help="Plain values instead of formulas, without the data sheets: for sharing outside the team.")
+@click.option("--pdf", is_flag=True, help="Also write the report as PDF (needs LibreOffice).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list notices (ignored extras, defaults applied).")
 @_guarded
-def build(intake: Path, output: Path | None, as_json: bool, quiet: bool, verbose: bool) -> None:
+def build(intake: Path, output: Path | None, as_json: bool, values_only: bool, pdf: bool, quiet: bool,
+          verbose: bool) -> None:
     """Validate an intake, compute every metric and write its report workbook.
 
     Prints the four KPI boxes (MQLs, SQLs, CAC, ROAS vs target) and the fired optimization triggers.
@@ -148,6 +152,7 @@ def build(intake: Path, output: Path | None, as_json: bool, quiet: bool, verbose
         mops-xl build intake.xlsx
         mops-xl build intake.xlsx -o reports/acme-q3.xlsx
         mops-xl build intake.xlsx --json > acme-q3.json
+        mops-xl build intake.xlsx --values-only --pdf -o board/acme-q3.xlsx
     """
     from .intake import read_intake
     from .progress import Progress
@@ -155,6 +160,12 @@ def build(intake: Path, output: Path | None, as_json: bool, quiet: bool, verbose
 
     out = output if output is not None else default_report_path(intake)
     check_output_path(out, intake)
+    if pdf:
+        from .libreoffice import find_soffice
+
+        if find_soffice() is None:
+            raise InputProblem("--pdf needs LibreOffice (Debian/Ubuntu: apt-get install libreoffice-calc); "
+                               "run without --pdf, or install it")
     talk = not quiet and not as_json
     with Progress(enabled=not quiet) as progress:
         progress.stage("Reading and validating")
@@ -171,7 +182,12 @@ def build(intake: Path, output: Path | None, as_json: bool, quiet: bool, verbose
 
         analysis = analyse(loaded)
         progress.stage("Writing the report")
-        build_report(loaded, out, analysis)
+        build_report(loaded, out, analysis, values_only=values_only)
+        if pdf:
+            progress.stage("Writing the PDF")
+            from .report import export_report_pdf
+
+            pdf_path = export_report_pdf(out)
     if as_json:
         import json
 
@@ -184,7 +200,7 @@ def build(intake: Path, output: Path | None, as_json: bool, quiet: bool, verbose
         if report.warnings or (verbose and report.infos):
             click.echo(report.format(include_info=verbose))
         click.echo(terminal_summary(analysis))
-        click.echo(f"Wrote report to {out}")
+        click.echo(f"Wrote report to {out}" + (f" and {pdf_path}" if pdf else ""))
     elif as_json and not quiet:
         click.echo(f"Wrote report to {out}", err=True)
 

@@ -6,6 +6,7 @@ workbook options that turn strings into formulas, numbers or links are off).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .formats import Formats
 from .kpi_sheets import KpiSheets
 from .pacing_sheet import PacingSheet
 from .system_sheets import SystemSheets
+from .values_only import ValuesWorkbook
 
 SCHEMA_SHEETS = {data_sheet_name(s.name) for s in SHEETS}
 
@@ -46,10 +48,11 @@ class ReportWriter:
     Args:
         wb: The workbook.
         analysis: The engine's results.
+        with_data: Write the data sheets (False for a values-only report).
     """
 
-    def __init__(self, wb: xlsxwriter.Workbook, analysis: Analysis):
-        self.wb, self.a = wb, analysis
+    def __init__(self, wb: xlsxwriter.Workbook, analysis: Analysis, with_data: bool = True):
+        self.wb, self.a, self.with_data = wb, analysis, with_data
         self.fmt = Formats(wb, analysis.intake.business["Currency"])
         self.data = DataSheets(wb, self.fmt, analysis.intake)
         self.pacing = PacingSheet(wb, self.fmt, analysis, self.data.row_of)
@@ -72,7 +75,8 @@ class ReportWriter:
         self.system.maturity()
         self.system.cadence_and_team()
         self.system.data_notes()
-        self.data.write_all()
+        if self.with_data:
+            self.data.write_all()
         for ws in self.wb.worksheets():  # "Save as PDF" gives a readable pack
             ws.set_landscape()
             ws.fit_to_pages(1, 0)
@@ -80,13 +84,16 @@ class ReportWriter:
                 ws.repeat_rows(0)
 
 
-def build_report(intake: Intake, path: str | Path | None = None, analysis: Analysis | None = None) -> Path:
+def build_report(intake: Intake, path: str | Path | None = None, analysis: Analysis | None = None, *,
+                 values_only: bool = False) -> Path:
     """Compute and write the report workbook for an intake.
 
     Args:
         intake: A validated intake (see :func:`mops_xl.load_intake`).
         path: Where to write the report; default ``<intake stem>-report.xlsx`` beside the intake.
         analysis: Figures already computed with :func:`mops_xl.analysis.analyse` (computed when omitted).
+        values_only: Write plain values instead of formulas and leave the data sheets out (raw rows and
+            journey IDs stay home): a report to share outside the team.
 
     Returns:
         The path written.
@@ -98,15 +105,44 @@ def build_report(intake: Intake, path: str | Path | None = None, analysis: Analy
     check_output_path(out, intake.source)
     analysis = analysis or analyse(intake)
     with atomic_output(out) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {
+        kind = ValuesWorkbook if values_only else xlsxwriter.Workbook
+        wb = kind(str(tmp), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "default_date_format": "yyyy-mm-dd",
         })
         wb.set_properties({"title": f"Marketing operations report — {intake.business['Business name']}",
-                           "company": str(intake.business["Business name"]), "comments": "Written by mops-xl"})
-        ReportWriter(wb, analysis).write()
+                           "subject": f"{analysis.window.start:%Y-%m-%d} to {analysis.window.end:%Y-%m-%d}",
+                           "company": str(intake.business["Business name"]), "author": "mops-xl",
+                           "comments": "Values only" if values_only else "Living model: formulas over the data "
+                                                                           "sheets, with the engine's values cached",
+                           "created": dt.datetime.now()})
+        ReportWriter(wb, analysis, with_data=not values_only).write()
         wb.close()
     return out
+
+
+def export_report_pdf(report: str | Path) -> Path:
+    """Write ``<report stem>.pdf`` beside a report workbook, through LibreOffice, atomically.
+
+    Args:
+        report: The report workbook.
+
+    Returns:
+        The PDF path.
+
+    Raises:
+        LibreOfficeError: LibreOffice is missing or wrote nothing.
+    """
+    import tempfile
+
+    from ..libreoffice import export_pdf
+
+    report = Path(report)
+    target = report.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix="mops-xl-pdf-", dir=report.parent) as folder:
+        written = export_pdf(report, Path(folder))
+        os.replace(written, target)
+    return target
 
 
 def check_output_path(out: Path, source: Path) -> None:
