@@ -166,7 +166,8 @@ def analyse(intake: Intake) -> Analysis:
     _judge_channels(card, table, t, d, D, has_data=not rows.empty)
     trends = channel_trends(actuals, card["Primary metric"].where(card["Primary metric"] != "Leads"),
                             window.as_of, s["Trend window"], s["Trend band"])
-    card = card.join(trends[["Trend metric", "Trend %", "Trend"]])
+    card = card.join(trends[["Trend metric", "Trend %", "Trend"]]).join(
+        trends[["Recent", "Prior"]].rename(columns={"Recent": "Trend recent", "Prior": "Trend prior"}))
     card["Expected to date"] = by_channel_pace["Expected to date"]
     card["Pacing actual"] = by_channel_pace["Actual"].fillna(0.0)
     card["Pace"] = by_channel_pace["Pace"]

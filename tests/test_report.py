@@ -59,7 +59,8 @@ def test_channel_performance_headers_and_rows(built) -> None:
     header, body = _table(wb["Channel Performance"], "Channel")
     assert header[:13] == ["Channel", "Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "ROAS",
                            "Trend", "Trend %", "Status"]
-    assert header[13:] == ["Primary metric", "Primary target", "Primary actual", "Attainment"]
+    assert header[13:] == ["Primary metric", "Primary target", "Primary actual", "Attainment", "Trend recent",
+                           "Trend prior"]
     assert [r[0] for r in body] == list(analysis.channels.index) + ["All channels"]
     totals = dict(zip(header, body[-1]))
     assert totals["Spend"] == pytest.approx(analysis.blended.volumes["Spend"])
@@ -75,7 +76,7 @@ def test_channel_performance_headers_and_rows(built) -> None:
 def test_data_sheets_carry_the_intake_with_canonical_headers(built) -> None:
     analysis, wb = built
     ws = wb["Actuals"]
-    assert [c.value for c in ws[1]] == ["Date", "Channel", "Campaign", "Spend", "Impressions", "Clicks", "Leads",
+    assert [c.value for c in ws[1]][:11] == ["Date", "Channel", "Campaign", "Spend", "Impressions", "Clicks", "Leads",
                                         "MQLs", "SQLs", "Customers", "Revenue"]
     assert ws.max_row == len(analysis.intake.actuals) + 1
     assert sum(r[3] for r in ws.iter_rows(min_row=2, values_only=True)) == pytest.approx(

@@ -138,4 +138,7 @@ class DataSheets:
             "name": table(schema.name), "style": "Table Style Light 9",
             "columns": [{"header": f.name} for f in schema.fields],
         })
+        if schema.name == "Actuals":
+            ws.write_string(0, len(schema.fields) + 1, "One row per date, channel and campaign: rows the intake "
+                            "repeated (ad-set exports) are summed, as the engine reads them.", self.fmt["note"])
         ws.freeze_panes(1, 0)

@@ -15,7 +15,8 @@ from .formulas import UNDEFINED, actuals_sum, cached, col, ratio, status
 KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
 TOP = 3  # 0-based header row of the main table on each sheet
 #: Channel Performance columns after the pinned ones: how each channel is judged.
-JUDGEMENT_COLUMNS = ("Primary metric", "Primary target", "Primary actual", "Attainment")
+JUDGEMENT_COLUMNS = ("Primary metric", "Primary target", "Primary actual", "Attainment", "Trend recent",
+                     "Trend prior")
 PERFORMANCE_HEADERS = ("Channel", *CHANNEL_PERFORMANCE_COLUMNS, *JUDGEMENT_COLUMNS)
 STRATEGY_HEADERS = ("Channel", "Role", "Funnel stage", "Budget %", "Expected CAC", "Actual CAC", "Target audience",
                     "Owner")
@@ -179,7 +180,8 @@ class KpiSheets:
         ws.write_string(0, 0, PERFORMANCE_SHEET, self.fmt["title"])
         ws.write_string(1, 0, f"Period to date: {a.window.start:%Y-%m-%d} to {a.window.as_of:%Y-%m-%d}. Status "
                               "judges each channel by its primary metric (ROAS target, else CAC target, else "
-                              "Expected CAC, else Leads target). Trend and Trend % are the engine's values.",
+                              "Expected CAC, else Leads target). Trend compares the last Trend window days with the ones "
+                              "before (leads per day for a channel judged on leads or without a target).",
                         self.fmt["note"])
         ws.write_row(TOP, 0, list(PERFORMANCE_HEADERS), self.fmt["header"])
         for i, (channel, c) in enumerate(a.channels.iterrows()):
@@ -187,6 +189,10 @@ class KpiSheets:
         last = TOP + len(a.channels)
         self._channel_totals(ws, last + 1)
         self._status_colours(ws, TOP + 1, PERFORMANCE_HEADERS.index("Status"), last, PERFORMANCE_HEADERS.index("Status"))
+        trend = PERFORMANCE_HEADERS.index("Trend")
+        for arrow, kind in (("↑", "good"), ("↓", "bad")):
+            ws.conditional_format(TOP + 1, trend, last, trend, {"type": "cell", "criteria": "==", "value": f'"{arrow}"',
+                                                                "format": self.fmt[kind]})
         self._campaigns(ws, last + 4)
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)
@@ -202,8 +208,7 @@ class KpiSheets:
         self._put(ws, r, "CPL", "=" + ratio(cell["Spend"], cell["Leads"]), c["CPL"])
         self._put(ws, r, "CAC", "=" + ratio(cell["Spend"], cell["Customers"]), c["CAC"])
         self._put(ws, r, "ROAS", "=" + ratio(cell["Revenue"], cell["Spend"]), c["ROAS"])
-        ws.write_string(r, PERFORMANCE_HEADERS.index("Trend"), str(c["Trend"]))
-        self._put(ws, r, "Trend %", None, c["Trend %"])
+        self._trend(ws, r, cell, c)
         def targets(metric: str) -> str:  # COUNTIFS/SUMIFS criteria: this channel's target for a metric
             return f"{col('Targets', 'Metric')},{metric},{col('Targets', 'Channel')},{A}"
 
@@ -227,9 +232,34 @@ class KpiSheets:
         self._put(ws, r, "Status", "=" + status(cell["Attainment"], f'{pm}<>"{UNDEFINED}"',
                                                 f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))"), c["Status"])
 
+    def _trend(self, ws: Any, r: int, cell: dict[str, str], c: pd.Series) -> None:
+        """The trend columns: the primary metric over the last W days against the W days before."""
+        A, pm = cell["Channel"], cell["Primary metric"]
+        recent = ("ReportAsOf-TrendWindow+1", "ReportAsOf")
+        prior = ("ReportAsOf-2*TrendWindow+1", "ReportAsOf-TrendWindow")
+        by_channel = f"{col('Actuals', 'Channel')},{A}"
+
+        def metric(first: str, last: str) -> str:
+            s = {v: actuals_sum(v, by_channel, first=first, last=last) for v in ("Spend", "Revenue", "Customers", "Leads")}
+            return (f'IF({pm}="ROAS",{ratio(s["Revenue"], s["Spend"])},IF({pm}="CAC",{ratio(s["Spend"], s["Customers"])},'
+                    f'{s["Leads"]}/TrendWindow))')
+
+        def rows(first: str, last: str) -> str:
+            return f'COUNTIFS({by_channel},{col("Actuals", "Date")},">="&{first},{col("Actuals", "Date")},"<="&{last})'
+
+        self._put(ws, r, "Trend recent", "=" + metric(*recent), c["Trend recent"])
+        self._put(ws, r, "Trend prior", "=" + metric(*prior), c["Trend prior"])
+        rc, pc, tc = cell["Trend recent"], cell["Trend prior"], cell["Trend %"]
+        self._put(ws, r, "Trend %", f'=IF(AND({rows(*recent)}>0,{rows(*prior)}>0,ISNUMBER({rc}),ISNUMBER({pc})),'
+                                    f'IF({pc}<>0,({rc}-{pc})/{pc},"{UNDEFINED}"),"{UNDEFINED}")', c["Trend %"])
+        better = f'IF({pm}="CAC",-{tc},{tc})'
+        self._put(ws, r, "Trend", f'=IF(ISNUMBER({tc}),IF({better}>TrendBand,"↑",IF({better}<-TrendBand,"↓","→")),'
+                                  f'"{UNDEFINED}")', c["Trend"])
+
     def _put(self, ws: Any, r: int, header: str, formula: str | None, value: Any) -> None:
         c = PERFORMANCE_HEADERS.index(header)
-        kind = _KIND.get(header) if header not in ("Primary target", "Primary actual") else "number"
+        kind = _KIND.get(header) if header not in ("Primary target", "Primary actual", "Trend recent",
+                                                   "Trend prior") else "number"
         if formula is None:
             if value is None or pd.isna(value):
                 ws.write_string(r, c, UNDEFINED)

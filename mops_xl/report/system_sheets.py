@@ -6,6 +6,8 @@ from typing import Any
 
 import pandas as pd
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from ..analysis import Analysis
 from .formats import Formats
 from .formulas import UNDEFINED, cached, col
@@ -77,20 +79,37 @@ class SystemSheets:
 
     def funnel_coverage(self) -> None:
         """Stages × channels: which active channels serve each funnel stage; uncovered stages flagged."""
-        funnel = self.a.funnel
-        ws = self._sheet("Funnel Coverage", "Active channels (spend or volume in the window, or a budget line) per "
-                                            "funnel stage; a stage no active channel serves is a gap.")
-        ws.write_row(3, 0, ["Stage", "Channels", "Count", "Coverage"], self.fmt["header"])
-        for i, (stage, channels) in enumerate(funnel.by_stage.items(), start=4):
-            ws.write_string(i, 0, stage)
-            ws.write_string(i, 1, ", ".join(channels))
-            ws.write_number(i, 2, len(channels))
-            ws.write_string(i, 3, "Covered" if channels else "Gap", self.fmt["good" if channels else "bad"])
+        funnel, channels = self.a.funnel, self.a.intake.channels
+        ws = self._sheet("Funnel Coverage", "● = an active channel (spend or volume in the window, or a budget line) "
+                                            "serving the stage; a stage no active channel serves is a gap.")
+        stages = list(funnel.by_stage)
+        ws.write_row(3, 0, ["Channel", "Active"] + stages, self.fmt["header"])
+        for i, (_, ch) in enumerate(channels.iterrows(), start=4):
+            name = ch["Channel"]
+            active = any(name in v for v in funnel.by_stage.values()) or name in funnel.unstaged
+            ws.write_string(i, 0, str(name))
+            ws.write_string(i, 1, "Yes" if active else "No")
+            for j, stage in enumerate(stages, start=2):
+                if name in funnel.by_stage[stage]:
+                    ws.write_string(i, j, "●")
+        last = 3 + len(channels)
+        ws.write_string(last + 1, 0, "Active channels", self.fmt["total_text"])
+        ws.write_string(last + 2, 0, "Coverage", self.fmt["total_text"])
+        for j, stage in enumerate(stages, start=2):
+            count = len(funnel.by_stage[stage])
+            span = f"{xl_rowcol_to_cell(4, j)}:{xl_rowcol_to_cell(last, j)}"
+            ws.write_formula(last + 1, j, f'=COUNTIF({span},"●")', self.fmt["total_integer"], float(count))
+            ws.write_formula(last + 2, j, f'=IF({xl_rowcol_to_cell(last + 1, j)}=0,"Gap","Covered")', None,
+                             "Covered" if count else "Gap")
+        for text, kind in (("Covered", "good"), ("Gap", "bad")):
+            ws.conditional_format(last + 2, 2, last + 2, 1 + len(stages),
+                                  {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": self.fmt[kind]})
         if funnel.unstaged:
-            ws.write_string(9, 0, "Channels without a funnel stage: " + ", ".join(funnel.unstaged), self.fmt["warn"])
-        ws.set_column(0, 0, 18)
-        ws.set_column(1, 1, 60)
-        ws.set_column(2, 3, 12)
+            ws.write_string(last + 4, 0, "Active channels without a funnel stage: " + ", ".join(funnel.unstaged),
+                            self.fmt["warn"])
+        ws.set_column(0, 0, 26)
+        ws.set_column(1, 1, 10)
+        ws.set_column(2, 1 + len(stages), 15)
 
     def maturity(self) -> None:
         """The maturity level, module scores (self vs evidence), evidence and next steps by workflow phase."""
