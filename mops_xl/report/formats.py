@@ -29,11 +29,11 @@ class Formats:
             "bold": {"bold": True},
             "text": {},
             "wrap": {"text_wrap": True, "valign": "top"},
-            "money": {"num_format": money},
-            "integer": {"num_format": "#,##0"},
-            "number": {"num_format": "#,##0.##"},
-            "percent": {"num_format": "0.0%"},
-            "ratio": {"num_format": '0.0":1"'},
+            "money": {"num_format": money, "align": "right"},
+            "integer": {"num_format": "#,##0", "align": "right"},
+            "number": {"num_format": "#,##0.##", "align": "right"},
+            "percent": {"num_format": "0.0%", "align": "right"},
+            "ratio": {"num_format": '0.0":1"', "align": "right"},
             "date": {"num_format": "yyyy-mm-dd"},
             "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
             "total_money": {"num_format": money, "bold": True, "top": 1},
@@ -43,6 +43,7 @@ class Formats:
             "warn": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
             "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
         }
+        # figures align right, so an undefined one ("–", text) lines up with the numbers around it
         self._formats = {kind: wb.add_format(props) for kind, props in spec.items()}
 
     def __getitem__(self, kind: str) -> Any:
