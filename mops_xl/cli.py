@@ -183,6 +183,10 @@ def build(intake: Path, output: Path | None, as_json: bool, values_only: bool, p
         analysis = analyse(loaded)
         progress.stage("Writing the report")
         build_report(loaded, out, analysis, values_only=values_only)
+        progress.stage("Writing the framework")
+        from .framework import write_framework_files
+
+        framework_files = write_framework_files(analysis, out)
         if pdf:
             progress.stage("Writing the PDF")
             from .report import export_report_pdf
@@ -201,8 +205,38 @@ def build(intake: Path, output: Path | None, as_json: bool, values_only: bool, p
             click.echo(report.format(include_info=verbose))
         click.echo(terminal_summary(analysis))
         click.echo(f"Wrote report to {out}" + (f" and {pdf_path}" if pdf else ""))
+        click.echo("Wrote the framework to " + " and ".join(str(p) for p in framework_files))
     elif as_json and not quiet:
         click.echo(f"Wrote report to {out}", err=True)
+
+
+@cli.command()
+@click.argument("intake", type=click.Path(path_type=Path))
+@click.option("--section", type=click.Choice(["business", "stack", "campaigns", "channels", "kpis", "cadence", "team",
+                                              "maturity"]), help="Print one section only.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "md"]), default="txt", show_default=True,
+              help="Plain text with box drawing, or Markdown.")
+@_guarded
+def framework(intake: Path, section: str | None, fmt: str) -> None:
+    """Print the Marketing Operations Framework filled from an intake.
+
+    Sections, in order: business, stack, campaigns, channels, kpis, cadence, team, maturity.
+
+    \b
+    Example:
+        mops-xl framework intake.xlsx
+        mops-xl framework intake.xlsx --section kpis
+        mops-xl framework intake.xlsx --format md > framework.md
+    """
+    from .analysis import analyse
+    from .framework import render_framework
+    from .intake import read_intake
+
+    loaded, report = read_intake(intake)
+    if loaded is None:
+        click.echo(report.format(), err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(render_framework(analyse(loaded), fmt, section), nl=False)
 
 
 def main() -> None:

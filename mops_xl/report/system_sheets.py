@@ -182,6 +182,17 @@ class SystemSheets:
         ws.set_column(1, 1, 24)
         ws.set_column(2, 3, 40)
 
+    def framework(self) -> None:
+        """The text framework, one line per row in a monospace font (the same text as <stem>-framework.txt)."""
+        from ..framework import render_framework
+
+        ws = self.wb.add_worksheet("Framework")
+        mono = self.wb.add_format({"font_name": "Consolas", "font_size": 10})
+        for r, line in enumerate(render_framework(self.a, "txt").splitlines()):
+            if line:
+                ws.write_string(r, 0, line, mono)
+        ws.set_column(0, 0, 120)
+
     def data_notes(self) -> None:
         """Every validation warning and notice, and every assumption, with the cell it refers to."""
         a = self.a

@@ -74,6 +74,7 @@ class ReportWriter:
         self.system.funnel_coverage()
         self.system.maturity()
         self.system.cadence_and_team()
+        self.system.framework()
         self.system.data_notes()
         if self.with_data:
             self.data.write_all()
