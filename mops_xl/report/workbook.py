@@ -18,6 +18,7 @@ from ..intake import Intake
 from ..problems import OutputError
 from ..schema import SHEETS
 from .actions_sheets import ActionSheets
+from .campaign_sheets import CampaignSheets
 from .dashboard import Dashboard
 from .data_sheets import DataSheets, data_sheet_name
 from .formats import Formats
@@ -60,6 +61,10 @@ class ReportWriter:
         self.dashboard = Dashboard(wb, self.fmt, analysis, self.pacing)
         self.actions = ActionSheets(wb, self.fmt, analysis, self.data.row_of)
         self.system = SystemSheets(wb, self.fmt, analysis)
+        taken = {"Dashboard", "KPI Framework", "Channel Strategy", "Channel Performance", "Budget Pacing",
+                 "Optimization Actions", "Experiments", "Campaign Templates", "Martech Stack", "Funnel Coverage",
+                 "Maturity", "Cadence & Team", "Framework", "Data Notes"} | SCHEMA_SHEETS
+        self.campaigns = CampaignSheets(wb, self.fmt, analysis, self.data.row_of, taken)
 
     def write(self) -> None:
         """Write every sheet, in the report's order, then the data sheets the formulas read."""
@@ -70,6 +75,7 @@ class ReportWriter:
         self.pacing.write()
         self.actions.optimization_actions()
         self.actions.experiments()
+        self.campaigns.write()
         self.system.martech_stack()
         self.system.funnel_coverage()
         self.system.maturity()
