@@ -149,9 +149,7 @@ class CampaignSheets:
         ws.data_validation(first, 7, last, 7, {"validate": "list", "source": list(TASK_STATUSES)})
         status = f"$H${first + 1}:$H${last + 1}"
         ws.write_formula(ROWS["Progress"], 1, f'=COUNTIF({status},"Done")/{len(t.items)}', self.fmt["percent"], 0.0)
-        for text, kind in (("Done", "good"), ("In progress", "warn"), ("Blocked", "bad")):
-            ws.conditional_format(first, 7, last, 7, {"type": "cell", "criteria": "==", "value": f'"{text}"',
-                                                      "format": self.fmt[kind]})
+        self.fmt.colour_statuses(ws, first, 7, last, 7)
         self._timeline(ws, t, launch, first, last)
         ws.set_column(0, 0, 14)
         ws.set_column(1, 1, 13)

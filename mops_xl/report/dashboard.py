@@ -80,9 +80,7 @@ class Dashboard:
             ws.write_string(r + 2, c, "vs target" + (" to date" if m in ("MQLs", "SQLs") else ""), self.fmt["note"])
             ws.write_formula(r + 3, c, f"={kpi_cell(m, target_col)}", self.fmt[kind], cached(k[target_col]))
             ws.write_formula(r + 4, c, f"={kpi_cell(m, 'Status')}", None, k["Status"])
-        for text, kind in (("Ahead", "good"), ("On track", "good"), ("At risk", "warn"), ("Off track", "bad")):
-            ws.conditional_format(r + 4, 1, r + 4, 8, {"type": "cell", "criteria": "==", "value": f'"{text}"',
-                                                       "format": self.fmt[kind]})
+        self.fmt.colour_statuses(ws, r + 4, 1, r + 4, 8)
 
     def _triggers(self, ws: Any, r: int) -> None:
         ws.write_string(r, 0, "Top optimization triggers", self.fmt["title"])

@@ -49,6 +49,21 @@ class Formats:
     def __getitem__(self, kind: str) -> Any:
         return self._formats[kind]
 
+    def colour_statuses(self, ws: Any, r1: int, c1: int, r2: int, c2: int) -> None:
+        """Colour status words (Ahead, Over pace, Gap, Done, ↑ …) in a range by conditional formats, so a
+        status a formula recalculates keeps the right colour.
+
+        Args:
+            ws: The worksheet.
+            r1: First row (0-based).
+            c1: First column.
+            r2: Last row.
+            c2: Last column.
+        """
+        for text, kind in STATUS_COLOURS.items():
+            ws.conditional_format(r1, c1, r2, c2, {"type": "cell", "criteria": "==", "value": f'"{text}"',
+                                                   "format": self._formats[kind]})
+
     def get(self, kind: str | None) -> Any:
         """Return the format of a kind, or None for an unknown kind (plain cell).
 
@@ -60,6 +75,13 @@ class Formats:
         """
         return self._formats.get(kind) if kind else None
 
+
+#: The colour of every status word the report shows: green good, amber watch, red act.
+STATUS_COLOURS = {
+    "Ahead": "good", "On track": "good", "On pace": "good", "Covered": "good", "Done": "good", "↑": "good",
+    "At risk": "warn", "Under pace": "warn", "In progress": "warn",
+    "Off track": "bad", "Over pace": "bad", "Gap": "bad", "Blocked": "bad", "↓": "bad",
+}
 
 #: Format kind of each schema type in the data sheets.
 TYPE_FORMATS = {"money": "money", "integer": "integer", "number": "number", "percent": "percent", "date": "date",

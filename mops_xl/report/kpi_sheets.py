@@ -98,7 +98,7 @@ class KpiSheets:
         ws.set_column(1, 1, 56)
         ws.set_column(2, 9, 14)
         ws.freeze_panes(TOP + 1, 1)
-        self._status_colours(ws, TOP + 1, 6, TOP + len(KPI_METRICS), 6)
+        self.fmt.colour_statuses(ws, TOP + 1, 6, TOP + len(KPI_METRICS), 6)
 
     def _kpi_row(self, ws: Any, r: int, m: str, rows: dict[str, int]) -> None:
         k = self.a.kpis.loc[m]
@@ -188,11 +188,8 @@ class KpiSheets:
             self._channel_row(ws, TOP + 1 + i, channel, c)
         last = TOP + len(a.channels)
         self._channel_totals(ws, last + 1)
-        self._status_colours(ws, TOP + 1, PERFORMANCE_HEADERS.index("Status"), last, PERFORMANCE_HEADERS.index("Status"))
-        trend = PERFORMANCE_HEADERS.index("Trend")
-        for arrow, kind in (("↑", "good"), ("↓", "bad")):
-            ws.conditional_format(TOP + 1, trend, last, trend, {"type": "cell", "criteria": "==", "value": f'"{arrow}"',
-                                                                "format": self.fmt[kind]})
+        self.fmt.colour_statuses(ws, TOP + 1, PERFORMANCE_HEADERS.index("Trend"), last,
+                                 PERFORMANCE_HEADERS.index("Status"))
         self._campaigns(ws, last + 4)
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)
@@ -343,14 +340,6 @@ class KpiSheets:
         ws.set_column(6, 6, 40)
         ws.set_column(7, 7, 20)
         ws.freeze_panes(TOP + 1, 1)
-
-    # --- shared ----------------------------------------------------------------------------------------------
-
-    def _status_colours(self, ws: Any, r1: int, c1: int, r2: int, c2: int) -> None:
-        for text, kind in (("Ahead", "good"), ("On track", "good"), ("On pace", "good"), ("At risk", "warn"),
-                           ("Off track", "bad"), ("Over pace", "bad"), ("Under pace", "warn")):
-            ws.conditional_format(r1, c1, r2, c2, {"type": "cell", "criteria": "==", "value": f'"{text}"',
-                                                   "format": self.fmt[kind]})
 
 
 def actuals_window() -> str:

@@ -70,10 +70,7 @@ class PacingSheet:
         for i, (row, line) in enumerate(self.lines.iterrows()):
             self._line(ws, self.first + i, self.data_row("Budget", row), line)
         self._totals(ws)
-        status = HEADERS.index("Status")
-        for text, kind in (("On pace", "good"), ("Over pace", "bad"), ("Under pace", "warn")):
-            ws.conditional_format(self.first, status, self.total_row, status,
-                                  {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": self.fmt[kind]})
+        self.fmt.colour_statuses(ws, self.first, HEADERS.index("Status"), self.total_row, HEADERS.index("Status"))
         self._grid(ws, self.total_row + 3)
         ws.set_column(0, 0, 22)
         ws.set_column(1, len(HEADERS) - 1, 13)

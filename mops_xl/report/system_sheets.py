@@ -101,9 +101,7 @@ class SystemSheets:
             ws.write_formula(last + 1, j, f'=COUNTIF({span},"●")', self.fmt["total_integer"], float(count))
             ws.write_formula(last + 2, j, f'=IF({xl_rowcol_to_cell(last + 1, j)}=0,"Gap","Covered")', None,
                              "Covered" if count else "Gap")
-        for text, kind in (("Covered", "good"), ("Gap", "bad")):
-            ws.conditional_format(last + 2, 2, last + 2, 1 + len(stages),
-                                  {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": self.fmt[kind]})
+        self.fmt.colour_statuses(ws, last + 2, 2, last + 2, 1 + len(stages))
         if funnel.unstaged:
             ws.write_string(last + 4, 0, "Active channels without a funnel stage: " + ", ".join(funnel.unstaged),
                             self.fmt["warn"])
