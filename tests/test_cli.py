@@ -71,11 +71,10 @@ def test_init_writes_a_blank_intake_and_refuses_to_overwrite(tmp_path: Path) -> 
     assert runner.invoke(cli, ["init", "--force", str(target)]).exit_code == 0
 
 
-def test_init_default_path_is_intake_xlsx(tmp_path: Path) -> None:
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        assert runner.invoke(cli, ["init"]).exit_code == 0
-        assert Path("intake.xlsx").is_file()
+def test_init_default_path_is_intake_xlsx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["init"]).exit_code == 0
+    assert (tmp_path / "intake.xlsx").is_file()
 
 
 def test_example_validates_and_builds(tmp_path: Path) -> None:

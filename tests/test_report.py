@@ -87,6 +87,6 @@ def test_data_sheets_carry_the_intake_with_canonical_headers(built) -> None:
 def test_report_loads_in_pandas(built, tmp_path: Path) -> None:
     intake = load_intake(ROOT / "samples" / "local.xlsx")
     out = build_report(intake, tmp_path / "local-report.xlsx")
-    frames = pd.read_excel(out, sheet_name=None)
+    frames = pd.read_excel(out, sheet_name=None, engine="openpyxl")
     assert {"KPI Framework", "Channel Performance", "Actuals", "Business"} <= set(frames)
     assert not math.isnan(frames["Actuals"]["Spend"].sum())
