@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: The version of the intake contract. Bump the minor part when adding optional fields.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 #: Column types the reader knows how to coerce. See ``docs/intake.md`` for what each accepts.
 TYPES = (
@@ -182,6 +182,12 @@ SETTINGS = Sheet(
               help="Whether budget is expected to be spent evenly over calendar days or weekdays."),
         Field("Data settling days", "integer", default=3, minimum=0, unit="days",
               help="The last days before Report as of that ad platforms may still revise."),
+        Field("Lookback window", "integer", default=30, minimum=1, unit="days", since="1.1",
+              help="Attribution ignores touches more than this many days before a journey's last touch."),
+        Field("Position-based endpoint share", "percent", default=0.4, minimum=0, maximum=0.5, since="1.1",
+              help="Position-based attribution: the share of the first and of the last touch each."),
+        Field("Maximum budget shift", "percent", default=0.2, minimum=0, maximum=1, since="1.1",
+              help="The reallocation plan moves at most this share of a channel's budget per period."),
     ),
 )
 
@@ -196,6 +202,12 @@ CHANNELS = Sheet(
         Field("Owner", help="Person accountable for the channel."),
         Field("Paid", "yesno", default="No", help="Yes when the channel is bought media."),
         Field("Expected CAC", "money", minimum=0, help="The CAC the channel is planned to achieve."),
+        Field("Locked", "yesno", default="No", since="1.1",
+              help="Yes keeps the channel's budget out of the reallocation plan."),
+        Field("Minimum spend", "money", minimum=0, since="1.1",
+              help="The reallocation plan never takes the channel's budget below this."),
+        Field("Maximum spend", "money", minimum=0, since="1.1",
+              help="The reallocation plan never takes the channel's budget above this."),
     ),
     key=("Channel",),
 )

@@ -284,16 +284,37 @@ def test_older_template_missing_a_later_field_gets_its_default(tmp_path: Path, m
     import mops_xl.schema as schema
 
     path = write_valid(tmp_path / "old.xlsx")
-    later = schema.Field("Region", required=True, default="Global", since="1.1", help="Sales region.")
+    later = schema.Field("Region", required=True, default="Global", since="9.9", help="Sales region.")
     channels = dataclasses.replace(schema.CHANNELS, fields=schema.CHANNELS.fields + (later,))
     sheets = tuple(channels if s.name == "Channels" else s for s in schema.SHEETS)
     monkeypatch.setattr(mops_xl.intake, "SHEETS", sheets)
-    monkeypatch.setattr(mops_xl.intake, "SCHEMA_VERSION", "1.1")
+    monkeypatch.setattr(mops_xl.intake, "SCHEMA_VERSION", "9.9")
     intake, report = read_intake(path)
     assert intake is not None, report.format()
     assert ("default-applied", 'Channels: column "Region" is not present; the default "Global" applies') in [
         (p.code, str(p)) for p in report.infos]
     assert set(intake.channels["Region"]) == {"Global"}
+
+
+def test_a_1_0_intake_without_the_1_1_columns_still_validates(tmp_path: Path) -> None:
+    """Schema 1.1 added the Channels columns Locked, Minimum spend and Maximum spend and three settings."""
+    path = write_valid(tmp_path / "v10.xlsx")
+
+    def downgrade(wb: openpyxl.Workbook) -> None:
+        wb.custom_doc_props["mops-xl schema version"].value = "1.0"
+        wb["Channels"].delete_cols(8, 3)
+        settings = wb["Settings"]
+        for row in range(settings.max_row, 1, -1):
+            if settings.cell(row, 1).value in ("Lookback window", "Position-based endpoint share",
+                                               "Maximum budget shift"):
+                settings.delete_rows(row)
+    edit(path, downgrade)
+    intake, report = read_intake(path)
+    assert intake is not None, report.format()
+    notices = {str(p) for p in report.infos if p.code == "default-applied"}
+    assert 'Channels: column "Locked" is not present; the default "No" applies' in notices
+    assert "Settings: Lookback window is not on the sheet; the default 30 applies" in notices
+    assert intake.settings["Maximum budget shift"] == 0.2 and not intake.channels["Locked"].any()
 
 
 def test_missing_settings_sheet_uses_every_default(tmp_path: Path) -> None:
