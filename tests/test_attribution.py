@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -148,3 +150,23 @@ def test_models_reconcile_and_never_go_negative(rows: list) -> None:
             assert col.sum() == pytest.approx(total)
     if total > 0 and sum(a.removal_effects.values()) > 0:
         assert a.conversions["Markov"].sum() == pytest.approx(total)
+
+
+REFERENCE = json.loads((Path(__file__).parent / "fixtures" / "channelattribution_reference.json").read_text())
+
+
+@pytest.mark.parametrize("case", sorted(REFERENCE))
+def test_agrees_with_channelattribution(case: str) -> None:
+    """First, last and linear exactly; Markov within the reference's simulation noise (a few per cent)."""
+    ref = REFERENCE[case]
+    data = paths(list(zip(ref["paths"]["path"], ref["paths"]["conversions"], ref["paths"]["value"],
+                          ref["paths"]["nulls"])))
+    got = attribute(journeys_from_paths(data))
+    for model in ("First touch", "Last touch", "Linear"):
+        for channel, exp in ref["models"][model]["conversions"].items():
+            assert got.conversions.loc[channel, model] == pytest.approx(exp, rel=1e-9, abs=1e-9), (model, channel)
+        for channel, exp in ref["models"][model]["value"].items():
+            assert got.value.loc[channel, model] == pytest.approx(exp, rel=1e-9, abs=1e-9), (model, channel)
+    total = got.conversions["Markov"].sum()
+    for channel, exp in ref["models"]["Markov"]["conversions"].items():
+        assert got.conversions.loc[channel, "Markov"] == pytest.approx(exp, abs=0.03 * total), channel
