@@ -7,14 +7,14 @@ The library behind the ``mops-xl`` command::
     build_report(intake, "intake-report.xlsx")
 """
 
+__version__ = "0.1.0"  # before the imports: modules below read it
+
 from .analysis import Analysis, analyse
 from .intake import Intake, load_intake, read_intake, validate_intake
 from .problems import IntakeError, MopsXLError, OutputError, Problem, Report
 from .report import build_report
 from .schema import SCHEMA_VERSION
 from .template import write_intake
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Analysis", "analyse", "build_report", "Intake", "IntakeError", "MopsXLError", "OutputError", "Problem", "Report", "SCHEMA_VERSION",

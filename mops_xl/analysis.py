@@ -16,7 +16,10 @@ from .intake import Intake
 from .metrics import pacing as pacing_m
 from .metrics.martech import (STANDARD_CATEGORIES, FunnelCoverage, IntegrationMap, StackOverview, TeamStructure,
                               funnel_coverage, integration_map, stack_overview, team_structure)
+from .metrics.attribution import (SETTING_NAMES, Attribution, attribute, journeys_from_paths,
+                                  journeys_from_touchpoints, moving_channels)
 from .metrics.maturity import Evidence, Maturity, maturity
+from .metrics.reallocation import GuardRails, attributed_efficiency, reallocation_plan
 from .metrics.performance import Blended, blended, stack_cost_for_days, undefined_reason, with_ratios
 from .metrics.targets import (NO_DATA, NO_TARGET, attainment, blended_target, primary_metric, projection, status,
                               target_table, target_to_date)
@@ -64,6 +67,11 @@ class Analysis:
         funnel: Active channels per funnel stage, with gaps.
         team: The team against the standard roles and the stack.
         maturity: The maturity level, module scores, evidence and next steps.
+        attribution: Credit per channel under every attribution model (None without journey data).
+        attribution_model: The model the plan uses (the Settings choice, or Markov when it cannot run).
+        attributed: Attributed conversions, value, CAC and ROAS per channel under that model.
+        affected: Channels whose credit moves most between models → spread of their share.
+        reallocation: The budget reallocation plan.
     """
 
     intake: Intake
@@ -88,6 +96,11 @@ class Analysis:
     funnel: FunnelCoverage | None = None
     team: TeamStructure | None = None
     maturity: Maturity | None = None
+    attribution: Attribution | None = None
+    attribution_model: str = ""
+    attributed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    affected: dict[str, float] = field(default_factory=dict)
+    reallocation: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def channel_performance(self) -> pd.DataFrame:
@@ -156,7 +169,8 @@ def analyse(intake: Intake) -> Analysis:
 
     card = with_ratios(volumes)
     card["LTV:CAC"] = [math.nan if ltv is None else _div(ltv, c) for c in card["CAC"]]
-    for col in ("Role", "Funnel stage", "Target audience", "Owner", "Expected CAC"):
+    for col in ("Role", "Funnel stage", "Target audience", "Owner", "Expected CAC", "Locked", "Minimum spend",
+                "Maximum spend"):
         card[col] = info[col].reindex(names).to_numpy()
     card["Paid"] = paid.reindex(names).to_numpy()
     card["Budget for period"] = budget
@@ -189,6 +203,15 @@ def analyse(intake: Intake) -> Analysis:
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
     active = [ch for ch in names if card.loc[ch, volume_cols].sum() > 0 or ch in set(lines["Channel"])]
     evidence = maturity_evidence(intake, stack, links, kpis, card, experiments)
+    attribution, model, notes_attr = _attribution(intake, s)
+    attributed = pd.DataFrame()
+    plan = pd.DataFrame()
+    if attribution is not None:
+        attributed = attributed_efficiency(card, attribution.conversions[model], attribution.value[model])
+        fired_for: dict[str, set[str]] = {}
+        for f in fired:
+            fired_for.setdefault(f["Trigger"], set()).add(f["Subject"])
+        plan = reallocation_plan(card, attributed, GuardRails(s["Maximum budget shift"], t.minimum_spend), fired_for)
     return Analysis(
         intake=intake, window=window, channels=card, blended=current, previous=previous, kpis=kpis,
         campaigns=_campaigns(rows), pacing_lines=lines, unbudgeted=unbudgeted,
@@ -197,8 +220,27 @@ def analyse(intake: Intake) -> Analysis:
         notes=_notes(intake, window, card, unbudgeted, t, rows.empty), definitions=definitions(intake.business),
         experiments=experiments, has_data=not rows.empty, stack=stack, integrations=links,
         funnel=funnel_coverage(channels_tbl, active), team=team_structure(intake.table("Team"), intake.table("Stack")),
-        maturity=maturity(intake.table("Assessment"), evidence),
+        maturity=maturity(intake.table("Assessment"), evidence), attribution=attribution, attribution_model=model,
+        attributed=attributed, affected=moving_channels(attribution) if attribution is not None else {},
+        reallocation=plan,
     )
+
+
+def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None, str, list[str]]:
+    """Attribute the Touchpoints (else the Paths) with every model; pick the Settings model."""
+    touches, paths = intake.table("Touchpoints"), intake.table("Paths")
+    if not touches.empty:
+        journeys = journeys_from_touchpoints(touches, s["Lookback window"])
+    elif not paths.empty:
+        journeys = journeys_from_paths(paths)
+    else:
+        return None, SETTING_NAMES[s["Attribution model"]], []
+    result = attribute(journeys, s["Time-decay half-life"], s["Position-based endpoint share"])
+    model = SETTING_NAMES[s["Attribution model"]]
+    if result.conversions[model].isna().all():
+        result.notes.append(f"{model} cannot run on this data; the plan uses Markov instead")
+        model = "Markov"
+    return result, model, result.notes
 
 
 def _share(part: int, whole: int, what: str) -> tuple[float | None, str]:

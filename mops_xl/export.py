@@ -119,6 +119,15 @@ def to_dict(a: Analysis) -> dict[str, Any]:
             "team": _plain_dataclass(a.team),
         },
         "maturity": _plain_dataclass(a.maturity),
+        "attribution": None if a.attribution is None else {
+            "source": a.attribution.source, "model": a.attribution_model,
+            "conversions": records(a.attribution.conversions, "Channel"),
+            "value": records(a.attribution.value, "Channel"),
+            "removal_effects": {k: plain(v) for k, v in a.attribution.removal_effects.items()},
+            "attributed": records(a.attributed, "Channel"),
+            "channels_affected": a.affected, "notes": a.attribution.notes,
+        },
+        "reallocation": records(a.reallocation),
         "notes": a.notes,
         "validation": a.intake.report.to_dict()["problems"],
     }

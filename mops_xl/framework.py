@@ -18,6 +18,7 @@ from .atomic import atomic_output
 from .campaign_templates import PHASES, TEMPLATES
 from .currencies import symbol
 from .export import format_value
+from .metrics.attribution import SETTING_NAMES, channels_affected_by_model
 from .schema import ATTRIBUTION_MODELS
 from .textbox import box, md_table, side_by_side, table
 
@@ -70,6 +71,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
     ch = a.channels
     kpi = a.kpis
     campaigns = intake.table("Campaigns")
+    affected = channels_affected_by_model(a.attribution) if a.attribution is not None else {}
     return {
         "business": {
             "name": b["Business name"], "team_size": _text(b["Team size"]) or "not given",
@@ -100,8 +102,12 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                          for name, c in ch.iterrows()],
             "funnel": [(stage, names) for stage, names in a.funnel.by_stage.items()],
             "funnel_gaps": a.funnel.gaps,
-            "models": [[m, MODEL_USE_CASES[m], "◆ configured" if m == intake.settings["Attribution model"] else ""]
+            "models": [[m + (" ◆" if m == intake.settings["Attribution model"] else ""), MODEL_USE_CASES[m],
+                        ", ".join(affected.get(SETTING_NAMES[m], [])) or ("–" if a.attribution is None else "none")]
                        for m in ATTRIBUTION_MODELS],
+            "reallocation": [[str(r["From"]), str(r["To"]), _money(r["Amount this period"], cur), str(r["Reason"]),
+                              f"{r['Expected customers']:+.1f}"] for _, r in a.reallocation.iterrows()],
+            "has_journeys": a.attribution is not None,
         },
         "kpis": {
             "boxes": [(m, format_value(m, kpi.loc[m, "Actual"], cur),

@@ -17,7 +17,8 @@ from mops_xl.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_SHEETS = ["Dashboard", "KPI Framework", "Channel Strategy", "Channel Performance", "Budget Pacing",
-                 "Optimization Actions", "Experiments", "Campaign Templates", "Cloudlytics 4.0 launch",
+                 "Optimization Actions", "Reallocation", "Attribution", "Experiments", "Campaign Templates",
+                 "Cloudlytics 4.0 launch",
                  "Q3 data stack webinar series", "State of Analytics report", "Martech Stack", "Funnel Coverage",
                  "Maturity", "Cadence & Team", "Framework", "Data Notes"]
 DATA_SHEETS = ["Business", "Settings", "Channels", "Budget", "Actuals", "Targets", "Stack", "Integrations",

@@ -139,13 +139,15 @@ def position_weights(n: int, first: float = 0.4, last: float = 0.4) -> list[floa
     return [first] + [middle] * (n - 2) + [last]
 
 
-def heuristic_credit(journeys: Journeys, model: str, half_life_days: float = 7) -> tuple[dict, dict] | None:
+def heuristic_credit(journeys: Journeys, model: str, half_life_days: float = 7,
+                     endpoint_share: float = 0.4) -> tuple[dict, dict] | None:
     """Credit by one of the rule-based models.
 
     Args:
         journeys: The journeys.
         model: First touch, Last touch, Linear, Time decay or Position based.
         half_life_days: For Time decay: a touch this many days before the conversion weighs half.
+        endpoint_share: For Position based: the share of the first and of the last touch each.
 
     Returns:
         ``(conversions, value)`` per channel, or None for Time decay without touch times (Paths).
@@ -154,7 +156,7 @@ def heuristic_credit(journeys: Journeys, model: str, half_life_days: float = 7) 
         "First touch": lambda r: [1.0] + [0.0] * (len(r.path) - 1),
         "Last touch": lambda r: [0.0] * (len(r.path) - 1) + [1.0],
         "Linear": lambda r: [1.0] * len(r.path),
-        "Position based": lambda r: position_weights(len(r.path)),
+        "Position based": lambda r: position_weights(len(r.path), endpoint_share, endpoint_share),
         "Time decay": lambda r: [0.5 ** (age / half_life_days) for age in r.ages],
     }
     if model == "Time decay" and journeys.source != "Touchpoints":
@@ -272,12 +274,13 @@ class Attribution:
     notes: list[str] = field(default_factory=list)
 
 
-def attribute(journeys: Journeys, half_life_days: float = 7) -> Attribution:
+def attribute(journeys: Journeys, half_life_days: float = 7, endpoint_share: float = 0.4) -> Attribution:
     """Run every model of :data:`MODELS`.
 
     Args:
         journeys: The journeys.
         half_life_days: The Time-decay half-life setting.
+        endpoint_share: The Position-based endpoint share setting.
 
     Returns:
         The :class:`Attribution`; each model's column sums to the total conversions (and value).
@@ -292,7 +295,7 @@ def attribute(journeys: Journeys, half_life_days: float = 7) -> Attribution:
         elif model == "Shapley":
             c, v = shapley_credit(journeys)
         else:
-            result = heuristic_credit(journeys, model, half_life_days)
+            result = heuristic_credit(journeys, model, half_life_days, endpoint_share)
             if result is None:
                 conv[model], value[model] = math.nan, math.nan
                 notes.append("Time decay needs touch times: the Paths sheet has none (use Touchpoints)")
@@ -303,3 +306,42 @@ def attribute(journeys: Journeys, half_life_days: float = 7) -> Attribution:
     if journeys.dropped_touches:
         notes.append(f"{journeys.dropped_touches} touch(es) older than the lookback window were left out")
     return Attribution(conv, value, effects if channels else {}, journeys.source, notes)
+
+
+def moving_channels(a: Attribution, threshold: float = 0.05) -> dict[str, float]:
+    """Channels whose share of the credit moves most between models (the "channels affected" by the choice).
+
+    Args:
+        a: The attribution.
+        threshold: The spread (max − min share of all conversions across the models) that flags a channel.
+
+    Returns:
+        Channel → spread, for the flagged channels, largest first.
+    """
+    totals = a.conversions.sum(axis=0)
+    shares = a.conversions.div(totals.where(totals > 0), axis=1)
+    spread = (shares.max(axis=1) - shares.min(axis=1)).fillna(0.0)
+    flagged = spread[spread >= threshold].sort_values(ascending=False)
+    return {str(k): float(v) for k, v in flagged.items()}
+
+
+def channels_affected_by_model(a: Attribution, threshold: float = 0.03, top: int = 2) -> dict[str, list[str]]:
+    """For each model, the channels whose share of the credit it moves most away from the models' average.
+
+    Args:
+        a: The attribution.
+        threshold: Ignore moves smaller than this share of all conversions.
+        top: At most this many channels per model.
+
+    Returns:
+        Model → channels, each as "name (+4 pts)".
+    """
+    totals = a.conversions.sum(axis=0)
+    shares = a.conversions.div(totals.where(totals > 0), axis=1)
+    mean = shares.mean(axis=1)
+    out = {}
+    for model in shares.columns:
+        diff = (shares[model] - mean).dropna()
+        diff = diff[diff.abs() >= threshold].reindex(diff.abs().sort_values(ascending=False).index).dropna()[:top]
+        out[model] = [f"{ch} ({d * 100:+.0f} pts)" for ch, d in diff.items()]
+    return out

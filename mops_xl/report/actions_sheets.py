@@ -71,6 +71,12 @@ class ActionSheets:
         for i, w in enumerate(a.warnings, start=1):
             ws.write_string(r + i, 0, w["subject"])
             ws.write_string(r + i, 1, w["warning"])
+        r += len(a.warnings) + 2
+        ws.write_string(r, 0, "Budget reallocation (see the Reallocation sheet)", self.fmt["bold"])
+        for i, (_, move) in enumerate(a.reallocation.iterrows(), start=1):
+            ws.write_string(r + i, 0, f"{move['From']} → {move['To']}")
+            ws.write_number(r + i, 1, float(move["Amount this period"]), self.fmt["money"])
+            ws.write_string(r + i, 2, str(move["Reason"]))
         ws.set_column(0, 0, 26)
         ws.set_column(1, 3, 16)
         ws.set_column(4, 5, 48)

@@ -37,6 +37,7 @@ class Formats:
             "date": {"num_format": "yyyy-mm-dd"},
             "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
             "total_money": {"num_format": money, "bold": True, "top": 1},
+            "input_money": {"num_format": money, "bg_color": "#FFF2CC", "border": 1, "align": "right"},
             "total_integer": {"num_format": "#,##0", "bold": True, "top": 1},
             "total_text": {"bold": True, "top": 1},
             "good": {"bg_color": "#C6EFCE", "font_color": "#006100"},

@@ -18,6 +18,7 @@ from ..intake import Intake
 from ..problems import OutputError
 from ..schema import SHEETS
 from .actions_sheets import ActionSheets
+from .attribution_sheets import AttributionSheets
 from .campaign_sheets import CampaignSheets
 from .dashboard import Dashboard
 from .data_sheets import DataSheets, data_sheet_name
@@ -61,8 +62,9 @@ class ReportWriter:
         self.dashboard = Dashboard(wb, self.fmt, analysis, self.pacing)
         self.actions = ActionSheets(wb, self.fmt, analysis, self.data.row_of)
         self.system = SystemSheets(wb, self.fmt, analysis)
+        self.attribution = AttributionSheets(wb, self.fmt, analysis)
         taken = {"Dashboard", "KPI Framework", "Channel Strategy", "Channel Performance", "Budget Pacing",
-                 "Optimization Actions", "Experiments", "Campaign Templates", "Martech Stack", "Funnel Coverage",
+                 "Optimization Actions", "Reallocation", "Attribution", "Experiments", "Campaign Templates", "Martech Stack", "Funnel Coverage",
                  "Maturity", "Cadence & Team", "Framework", "Data Notes"} | SCHEMA_SHEETS
         self.campaigns = CampaignSheets(wb, self.fmt, analysis, self.data.row_of, taken)
 
@@ -74,6 +76,8 @@ class ReportWriter:
         self.kpis.channel_performance()
         self.pacing.write()
         self.actions.optimization_actions()
+        self.attribution.reallocation()
+        self.attribution.attribution()
         self.actions.experiments()
         self.campaigns.write()
         self.system.martech_stack()

@@ -1,0 +1,67 @@
+"""Attribution and reallocation in the engine, the JSON and the workbook (with a LibreOffice what-if)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from mops_xl import analyse, build_report, load_intake
+from mops_xl.export import to_dict
+from mops_xl.libreoffice import recalculate
+from mops_xl.metrics.attribution import MODELS
+from mops_xl.metrics.reallocation import DIMINISHING_RETURNS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def saas():
+    return analyse(load_intake(ROOT / "samples" / "saas.xlsx"))
+
+
+def test_engine_attributes_the_touchpoints(saas) -> None:
+    touches = saas.intake.table("Touchpoints")
+    journeys = touches.groupby("Journey ID")["Converted"].any()
+    assert saas.attribution.source == "Touchpoints" and saas.attribution_model == "Markov"
+    for model in MODELS:
+        assert saas.attribution.conversions[model].sum() == pytest.approx(float(journeys.sum()))
+    assert "(direct)" in saas.attribution.conversions.index  # outside Channels, attributed all the same
+    google = saas.attributed.loc["Google Ads"]
+    assert google["Attributed CAC"] == pytest.approx(saas.channels.loc["Google Ads", "Spend"] /
+                                                     saas.attribution.conversions.loc["Google Ads", "Markov"])
+
+
+def test_paths_cannot_run_time_decay() -> None:
+    d2c = analyse(load_intake(ROOT / "samples" / "d2c.xlsx"))
+    assert d2c.attribution.source == "Paths"
+    assert d2c.attribution.conversions["Time decay"].isna().all()
+    assert any("Time decay needs touch times" in n for n in d2c.attribution.notes)
+
+
+def test_json_carries_attribution_and_the_plan(saas) -> None:
+    doc = json.loads(json.dumps(to_dict(saas), allow_nan=False))
+    assert doc["attribution"]["model"] == "Markov"
+    assert {r["Channel"] for r in doc["attribution"]["conversions"]} >= {"Google Ads", "(direct)"}
+    move = doc["reallocation"][0]
+    assert (move["From"], move["To"]) == ("LinkedIn Ads", "Webinars")
+
+
+def test_attribution_sheet_and_reallocation_what_if(saas, tmp_path: Path) -> None:
+    report = build_report(saas.intake, tmp_path / "saas-report.xlsx", saas)
+    wb = openpyxl.load_workbook(report)
+    assert [c.value for c in wb["Attribution"][4]][:8] == ["Channel", *MODELS]
+    ws = wb["Reallocation"]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=5, max_row=4 + len(saas.channels))}
+    google = rows["Google Ads"]
+    google[2].value = google[1].value + 10000  # a leader adds 10,000 to Google Ads' proposed budget
+    wb.save(report)
+    out = openpyxl.load_workbook(recalculate([report], tmp_path / "out")[0], data_only=True)["Reallocation"]
+    got = {r[0]: r for r in out.iter_rows(min_row=5, max_row=4 + len(saas.channels), values_only=True)}
+    cac = saas.attributed.loc["Google Ads", "Attributed CAC"]
+    roas = saas.attributed.loc["Google Ads", "Attributed ROAS"]
+    assert got["Google Ads"][3] == pytest.approx(10000)
+    assert got["Google Ads"][6] == pytest.approx(10000 * DIMINISHING_RETURNS / cac)
+    assert got["Google Ads"][7] == pytest.approx(10000 * DIMINISHING_RETURNS * roas)
