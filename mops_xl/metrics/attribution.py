@@ -26,14 +26,17 @@ class Journeys:
 
     Args:
         paths: One row per distinct path: ``path`` (tuple of channels, repeats kept), ``conversions``,
-            ``value``, ``nulls`` (non-converting journeys) and, from Touchpoints, ``ages`` (days from each
-            touch to the conversion; None from Paths).
+            ``value`` and ``nulls`` (non-converting journeys).
         source: "Touchpoints", "Paths" or "" (no journey data).
+        touches: From Touchpoints only: one row per kept touch of a converting journey (``journey``,
+            ``channel``, ``age`` in days before the journey's last touch, ``conversions``, ``value``) — what
+            the time-decay model needs; None from Paths.
         dropped_touches: Touches older than the lookback window that were left out.
     """
 
     paths: pd.DataFrame
     source: str = ""
+    touches: pd.DataFrame | None = None
     dropped_touches: int = 0
 
     @property
@@ -50,6 +53,8 @@ class Journeys:
 def journeys_from_touchpoints(touches: pd.DataFrame, lookback_days: float = 30) -> Journeys:
     """Order each journey's touches by time, drop those older than the lookback window, aggregate.
 
+    Vectorised: one sort, one group-by to build each journey's path, one to count distinct paths.
+
     Args:
         touches: The Touchpoints table (Journey ID, Timestamp, Channel, Converted, Conversion value).
         lookback_days: Touches more than this many days before the journey's last touch are dropped.
@@ -58,23 +63,29 @@ def journeys_from_touchpoints(touches: pd.DataFrame, lookback_days: float = 30) 
         The :class:`Journeys`.
     """
     if touches.empty:
-        return Journeys(_empty(), "Touchpoints")
-    t = touches.sort_values(["Journey ID", "Timestamp"], kind="stable")
-    last = t.groupby("Journey ID")["Timestamp"].transform("max")
-    age = (last - t["Timestamp"]).dt.total_seconds() / 86400
+        return Journeys(_empty(), "Touchpoints", _empty_touches())
+    t = touches[["Journey ID", "Timestamp", "Channel", "Converted", "Conversion value"]].sort_values(
+        ["Journey ID", "Timestamp"], kind="stable")
+    age = (t.groupby("Journey ID")["Timestamp"].transform("max") - t["Timestamp"]).dt.total_seconds() / 86400
     kept = t[age <= lookback_days].assign(age=age[age <= lookback_days])
+    kept = kept.assign(Converted=kept["Converted"].fillna(False).astype(bool),
+                       value=kept["Conversion value"].fillna(0.0).astype(float))
     grouped = kept.groupby("Journey ID", sort=False)
-    per = pd.DataFrame({
-        "path": grouped["Channel"].agg(tuple),
-        "ages": grouped["age"].agg(tuple),
-        "converted": grouped["Converted"].agg(lambda s: bool(s.fillna(False).astype(bool).any())),
-        "value": grouped["Conversion value"].sum(),
-    })
+    per = pd.DataFrame({"path": grouped["Channel"].agg(tuple), "converted": grouped["Converted"].max(),
+                        "value": grouped["value"].sum()})
     per["conversions"] = per["converted"].astype(float)
     per["nulls"] = 1.0 - per["conversions"]
-    per["value"] = per["value"].where(per["converted"], 0.0).astype(float)
-    paths = per.groupby(["path", "ages"], sort=False)[["conversions", "value", "nulls"]].sum().reset_index()
-    return Journeys(paths[["path", "conversions", "value", "nulls", "ages"]], "Touchpoints", int(len(t) - len(kept)))
+    per["value"] = per["value"].where(per["converted"], 0.0)
+    paths = per.groupby("path", sort=False)[["conversions", "value", "nulls"]].sum().reset_index()
+    converting = per[per["converted"]]
+    touch = kept[kept["Journey ID"].isin(converting.index)]
+    touch_frame = pd.DataFrame({
+        "journey": touch["Journey ID"].to_numpy(), "channel": touch["Channel"].to_numpy(),
+        "age": touch["age"].to_numpy(),
+        "conversions": touch["Journey ID"].map(converting["conversions"]).to_numpy(),
+        "value": touch["Journey ID"].map(converting["value"]).to_numpy(),
+    })
+    return Journeys(paths, "Touchpoints", touch_frame, int(len(t) - len(kept)))
 
 
 def journeys_from_paths(rows: pd.DataFrame) -> Journeys:
@@ -95,12 +106,15 @@ def journeys_from_paths(rows: pd.DataFrame) -> Journeys:
         "nulls": rows["Non-converting journeys"].fillna(0).astype(float),
     })
     paths = paths[paths["path"].map(len) > 0].groupby("path", sort=False).sum().reset_index()
-    paths["ages"] = None
     return Journeys(paths, "Paths")
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({"path": [], "conversions": [], "value": [], "nulls": [], "ages": []})
+    return pd.DataFrame({"path": [], "conversions": [], "value": [], "nulls": []})
+
+
+def _empty_touches() -> pd.DataFrame:
+    return pd.DataFrame({"journey": [], "channel": [], "age": [], "conversions": [], "value": []})
 
 
 # --- heuristic models --------------------------------------------------------------------------------------
@@ -157,11 +171,24 @@ def heuristic_credit(journeys: Journeys, model: str, half_life_days: float = 7,
         "Last touch": lambda r: [0.0] * (len(r.path) - 1) + [1.0],
         "Linear": lambda r: [1.0] * len(r.path),
         "Position based": lambda r: position_weights(len(r.path), endpoint_share, endpoint_share),
-        "Time decay": lambda r: [0.5 ** (age / half_life_days) for age in r.ages],
     }
-    if model == "Time decay" and journeys.source != "Touchpoints":
-        return None
+    if model == "Time decay":
+        return _time_decay(journeys, half_life_days)
     return _spread(journeys, rules[model])
+
+
+def _time_decay(journeys: Journeys, half_life_days: float) -> tuple[dict, dict] | None:
+    """Each touch of a converting journey weighs 2^(−age ÷ half-life); vectorised over the touches."""
+    touches = journeys.touches
+    if touches is None:
+        return None
+    if touches.empty:
+        return {}, {}
+    weight = np.power(0.5, touches["age"].to_numpy(dtype=float) / half_life_days)
+    share = weight / pd.Series(weight).groupby(touches["journey"].to_numpy()).transform("sum").to_numpy()
+    credit = pd.DataFrame({"channel": touches["channel"], "conversions": share * touches["conversions"],
+                           "value": share * touches["value"]}).groupby("channel")[["conversions", "value"]].sum()
+    return credit["conversions"].to_dict(), credit["value"].to_dict()
 
 
 # --- Markov chain ------------------------------------------------------------------------------------------

@@ -104,6 +104,18 @@ class AttributionSheets:
         r = self._model_table(ws, 3, a.attribution.conversions, "number", chosen)
         ws.write_string(r + 1, 0, "Conversion value credited", self.fmt["title"])
         r = self._model_table(ws, r + 2, a.attribution.value, "money", chosen)
+        ws.write_string(r + 1, 0, f"Under the chosen model ({chosen})", self.fmt["title"])
+        ws.write_row(r + 2, 0, ["Channel", "Attributed conversions", "Attributed CAC", "Attributed ROAS"],
+                     self.fmt["header"])
+        for i, (channel, e) in enumerate(a.attributed.iterrows(), start=r + 3):
+            ws.write_string(i, 0, str(channel))
+            for j, (col, kind) in enumerate((("Attributed conversions", "number"), ("Attributed CAC", "money"),
+                                              ("Attributed ROAS", "ratio")), start=1):
+                if pd.isna(e[col]):
+                    ws.write_string(i, j, UNDEFINED)
+                else:
+                    ws.write_number(i, j, float(e[col]), self.fmt[kind])
+        r += len(a.attributed) + 3
         ws.write_string(r + 1, 0, "Models", self.fmt["title"])
         ws.write_row(r + 2, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
         affected = ", ".join(f"{ch} ({spread:.0%})" for ch, spread in a.affected.items()) or "none moves > 5 points"
