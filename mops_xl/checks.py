@@ -155,8 +155,23 @@ def touchpoint_channels(tables: Tables, letters: Letters) -> Iterator[Problem]:
                       "it is attributed as its own channel", **_place("Touchpoints", rows.index[0], "Channel", letters))
 
 
+def touchpoint_conversions(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield a warning for every conversion recorded on a touch that is not its journey's last."""
+    touches = tables.get("Touchpoints")
+    if touches is None or touches.empty:
+        return
+    ordered = touches.sort_values(["Journey ID", "Timestamp"], kind="stable")
+    last = ~ordered["Journey ID"].duplicated(keep="last")
+    early = ordered[ordered["Converted"].fillna(False).astype(bool) & ~last]
+    for row, rec in early.iterrows():
+        yield Problem("conversion-not-last", f'journey "{rec["Journey ID"]}" converts on a touch that is not its '
+                      "last; attribution counts the journey as converted on its last touch",
+                      **_place("Touchpoints", row, "Converted", letters))
+
+
 CHECKS: tuple[Callable[[Tables, Letters], Iterator[Problem]], ...] = (
     unique_keys, references, date_order, budget_overlaps, experiments, funnel_order, touchpoint_channels,
+    touchpoint_conversions,
 )
 
 

@@ -46,6 +46,7 @@ CODES: dict[str, tuple[str, str]] = {
     "percent-as-number": (WARNING, "A plain number was read as that many percent."),
     "funnel-order": (WARNING, "A later funnel count is larger than an earlier one in the same row."),
     "unknown-channel": (WARNING, "A touchpoint channel is not in Channels."),
+    "conversion-not-last": (WARNING, "A journey converts on a touch that is not its last."),
     "unknown-sheet": (INFO, "An extra sheet was ignored."),
     "unknown-column": (INFO, "An extra column was ignored."),
     "unknown-field": (INFO, "An extra field was ignored."),

@@ -181,6 +181,13 @@ TABLE_CASES = {
                              "attributed as its own channel")]),
 }
 
+TABLE_CASES["conversion on a touch that is not the last"] = (
+    _change(lambda d: d.update(Touchpoints=[
+        {"Journey ID": "J1", "Timestamp": dt.datetime(2026, 10, 1, 9), "Channel": "Email", "Converted": True},
+        {"Journey ID": "J1", "Timestamp": dt.datetime(2026, 10, 2, 9), "Channel": "TikTok"}])),
+    [("conversion-not-last", 'Touchpoints!D2: journey "J1" converts on a touch that is not its last; attribution '
+                             "counts the journey as converted on its last touch")])
+
 STRUCTURE_CASES = {
     "missing required sheet": (_edit(lambda wb: wb.remove(wb["Budget"])),
                                [("missing-sheet", "Budget: required sheet Budget is missing")]),
