@@ -203,7 +203,7 @@ def analyse(intake: Intake) -> Analysis:
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
     active = [ch for ch in names if card.loc[ch, volume_cols].sum() > 0 or ch in set(lines["Channel"])]
     evidence = maturity_evidence(intake, stack, links, kpis, card, experiments)
-    attribution, model, notes_attr = _attribution(intake, s)
+    attribution, model = _attribution(intake, s)
     attributed = pd.DataFrame()
     plan = pd.DataFrame()
     if attribution is not None:
@@ -226,7 +226,7 @@ def analyse(intake: Intake) -> Analysis:
     )
 
 
-def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None, str, list[str]]:
+def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None, str]:
     """Attribute the Touchpoints (else the Paths) with every model; pick the Settings model."""
     touches, paths = intake.table("Touchpoints"), intake.table("Paths")
     if not touches.empty:
@@ -234,13 +234,13 @@ def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None,
     elif not paths.empty:
         journeys = journeys_from_paths(paths)
     else:
-        return None, SETTING_NAMES[s["Attribution model"]], []
+        return None, SETTING_NAMES[s["Attribution model"]]
     result = attribute(journeys, s["Time-decay half-life"], s["Position-based endpoint share"])
     model = SETTING_NAMES[s["Attribution model"]]
     if result.conversions[model].isna().all():
         result.notes.append(f"{model} cannot run on this data; the plan uses Markov instead")
         model = "Markov"
-    return result, model, result.notes
+    return result, model
 
 
 def _share(part: int, whole: int, what: str) -> tuple[float | None, str]:
