@@ -11,7 +11,7 @@ from ..analysis import Analysis
 from ..framework import MODEL_USE_CASES
 from ..metrics.attribution import MODELS, SETTING_NAMES
 from ..metrics.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS
-from .formats import Formats
+from .formats import Formats, titled_sheet
 from .formulas import UNDEFINED, cached
 
 REALLOCATION, ATTRIBUTION = "Reallocation", "Attribution"
@@ -32,10 +32,7 @@ class AttributionSheets:
         self.wb, self.fmt, self.a = wb, fmt, analysis
 
     def _sheet(self, name: str, note: str) -> Any:
-        ws = self.wb.add_worksheet(name)
-        ws.write_string(0, 0, name, self.fmt["title"])
-        ws.write_string(1, 0, note, self.fmt["note"])
-        return ws
+        return titled_sheet(self.wb, self.fmt, name, note)
 
     def reallocation(self) -> None:
         """A what-if over the proposed budgets (editable; the expected effect follows by formula), then the plan."""

@@ -87,3 +87,21 @@ STATUS_COLOURS = {
 #: Format kind of each schema type in the data sheets.
 TYPE_FORMATS = {"money": "money", "integer": "integer", "number": "number", "percent": "percent", "date": "date",
                 "datetime": "datetime"}
+
+
+def titled_sheet(wb: xlsxwriter.Workbook, fmt: Formats, name: str, note: str) -> Any:
+    """Add a report sheet that starts with its title (A1) and one line saying how to read it (A2).
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        name: The sheet name (also its title).
+        note: The line under the title.
+
+    Returns:
+        The worksheet.
+    """
+    ws = wb.add_worksheet(name)
+    ws.write_string(0, 0, name, fmt["title"])
+    ws.write_string(1, 0, note, fmt["note"])
+    return ws

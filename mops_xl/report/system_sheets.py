@@ -9,7 +9,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..analysis import Analysis
-from .formats import Formats
+from .formats import Formats, titled_sheet
 from .formulas import UNDEFINED, cached, col
 
 
@@ -26,10 +26,7 @@ class SystemSheets:
         self.wb, self.fmt, self.a = wb, fmt, analysis
 
     def _sheet(self, name: str, note: str) -> Any:
-        ws = self.wb.add_worksheet(name)
-        ws.write_string(0, 0, name, self.fmt["title"])
-        ws.write_string(1, 0, note, self.fmt["note"])
-        return ws
+        return titled_sheet(self.wb, self.fmt, name, note)
 
     def martech_stack(self) -> None:
         """Tools by stage and category, category coverage with gaps, monthly cost, the integration map."""
