@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from .cell_scan import report_structure
 from .checks import run_checks
 from .intake_file import open_intake_file
 from .problems import IntakeError, Report
@@ -111,6 +112,7 @@ def read_intake(path: str | Path) -> tuple[Intake | None, Report]:
         return None, report
     version = raw.properties.get(VERSION_PROPERTY, SCHEMA_VERSION)
     present = set(raw.sheet_names)
+    report_structure(raw, [n for n in raw.sheet_names if n in SHEETS_BY_NAME], report)
     for name in raw.sheet_names:
         if name not in SHEETS_BY_NAME and name != INSTRUCTIONS_SHEET:
             report.add("unknown-sheet", f'sheet "{name}" is not part of the intake and was ignored', sheet=name)

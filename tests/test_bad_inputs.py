@@ -440,3 +440,56 @@ def test_xml_attack_in_document_properties_is_refused(tmp_path: Path) -> None:
 def test_valid_intake_written_by_write_intake_has_no_problem(tmp_path: Path) -> None:
     path = write_intake(tmp_path / "ok.xlsx", valid_data())
     assert _problems(path) == []
+
+
+# --- files written by programs, and spreadsheet features the values alone hide ---------------------------
+
+def test_formula_never_calculated_is_named(tmp_path: Path) -> None:
+    path = set_cell(write_valid(tmp_path / "script.xlsx"), "Actuals", "D3", "=D2*2")  # openpyxl saves no value
+    assert _problems(path) == [("formula-without-value", "Actuals!D3: the formula =D2*2 has no saved value: the "
+                                "file was written by a program and never opened in a spreadsheet app; open it in "
+                                "Excel or LibreOffice and save it")]
+
+
+def test_error_cells_are_named(tmp_path: Path) -> None:
+    path = set_cell(write_valid(tmp_path / "ref.xlsx"), "Actuals", "K3", "#REF!")
+    assert _problems(path) == [("cell-error", "Actuals!K3: the cell shows the error #REF!; fix its formula or type "
+                                              "the value")]
+
+
+def test_merged_cells_in_a_table_are_an_error(tmp_path: Path) -> None:
+    path = edit(write_valid(tmp_path / "merged.xlsx"), lambda wb: wb["Actuals"].merge_cells("B2:B3"))
+    got = _problems(path)
+    assert ("merged-cells", "Actuals!B2:B3: cells B2:B3 are merged; unmerge them so that every row and column "
+                            "holds its own value") in got
+
+
+def test_hidden_required_sheet_is_read_with_a_notice(tmp_path: Path) -> None:
+    def hide(wb: openpyxl.Workbook) -> None:
+        wb["Budget"].sheet_state = "hidden"
+        wb["Channels"].sheet_state = "veryHidden"
+    intake, report = read_intake(edit(write_valid(tmp_path / "hidden.xlsx"), hide))
+    assert intake is not None and len(intake.budget) == 2
+    notices = {str(p) for p in report.infos if p.code == "hidden-sheet"}
+    assert notices == {"Budget: sheet Budget is hidden; it was read all the same",
+                       "Channels: sheet Channels is very hidden; it was read all the same"}
+
+
+def test_macro_workbook_is_read_without_its_macros(tmp_path: Path) -> None:
+    good = write_valid(tmp_path / "good.xlsx")
+    with zipfile.ZipFile(good) as src:
+        members = {i.filename: src.read(i.filename) for i in src.infolist()}
+    members["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0 not really a VBA project"
+    path = tmp_path / "macros.xlsm"
+    path.write_bytes(_zip(members))
+    intake, report = read_intake(path)
+    assert intake is not None
+    assert [str(p) for p in report.infos if p.code == "macros-ignored"] == [
+        "macros.xlsm: the workbook carries macros; they were neither run nor copied (only the cell values are read)"]
+
+
+def test_ten_thousand_character_cell_is_accepted(tmp_path: Path) -> None:
+    long_name = "Spring " * 1500
+    path = write_valid(tmp_path / "long.xlsx", lambda d: d["Actuals"][0].update(Campaign=long_name))
+    intake, report = read_intake(path)
+    assert intake is not None and intake.actuals.loc[2, "Campaign"] == long_name.strip()
