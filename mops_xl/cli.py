@@ -129,9 +129,12 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
 
 
 @cli.command()
-@click.argument("intake", type=click.Path(path_type=Path))
+@click.argument("intakes", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Report path (default: <intake stem>-report.xlsx beside the intake).")
+              help="Report path (default: <intake stem>-report.xlsx beside the intake); with several intakes, "
+                   "an existing output folder.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Intakes built in parallel (several intakes or a folder; default: the number of cores).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print every computed figure as one JSON document on stdout (the report is still written).")
 @click.option("--values-only", is_flag=True,
@@ -140,8 +143,8 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list notices (ignored extras, defaults applied).")
 @_guarded
-def build(intake: Path, output: Path | None, as_json: bool, values_only: bool, pdf: bool, quiet: bool,
-          verbose: bool) -> None:
+def build(intakes: tuple[Path, ...], output: Path | None, jobs: int | None, as_json: bool, values_only: bool,
+          pdf: bool, quiet: bool, verbose: bool) -> None:
     """Validate an intake, compute every metric and write its report workbook.
 
     Prints the four KPI boxes (MQLs, SQLs, CAC, ROAS vs target) and the fired optimization triggers.
@@ -153,7 +156,12 @@ def build(intake: Path, output: Path | None, as_json: bool, values_only: bool, p
         mops-xl build intake.xlsx -o reports/acme-q3.xlsx
         mops-xl build intake.xlsx --json > acme-q3.json
         mops-xl build intake.xlsx --values-only --pdf -o board/acme-q3.xlsx
+        mops-xl build clients/ -o reports/ --jobs 4      # every intake of a folder, plus a roll-up
     """
+    if len(intakes) > 1 or intakes[0].is_dir():
+        _build_batch(list(intakes), output, jobs, as_json, values_only, quiet)
+        return
+    intake = intakes[0]
     from .intake import read_intake
     from .progress import Progress
     from .report import build_report, check_output_path, default_report_path
@@ -237,6 +245,35 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
         click.echo(report.format(), err=True)
         sys.exit(EXIT_INPUT)
     click.echo(render_framework(analyse(loaded), fmt, section), nl=False)
+
+
+def _build_batch(paths: list[Path], output: Path | None, jobs: int | None, as_json: bool, values_only: bool,
+                 quiet: bool) -> None:
+    """Build several intakes in parallel; print a summary table (or one JSON array); write the roll-up."""
+    import json
+
+    from .batch import build_many, find_intakes, write_rollup
+
+    if output is not None and not output.is_dir():
+        raise InputProblem(f"{output}: with several intakes, -o must name an existing folder")
+    sources = find_intakes(paths)
+    if not sources:
+        raise InputProblem("no .xlsx intake found in " + ", ".join(str(p) for p in paths))
+    results = build_many(sources, output, jobs, values_only)
+    rollup = write_rollup(results, (output or sources[0].parent) / "mops-xl-rollup.xlsx")
+    if as_json:
+        click.echo(json.dumps([{"file": str(r.source), "status": r.status, "report": str(r.report or ""),
+                                "problems": r.problems, "message": r.message, "result": r.document}
+                               for r in results], indent=2, ensure_ascii=False, allow_nan=False))
+    elif not quiet:
+        width = max(len(r.source.name) for r in results)
+        click.echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")
+        for r in results:
+            detail = str(r.report) if r.report else r.message
+            click.echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
+        click.echo(f"Wrote the roll-up to {rollup}")
+    if any(r.status != "built" for r in results):
+        sys.exit(EXIT_INPUT)
 
 
 def main() -> None:

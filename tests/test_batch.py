@@ -1,0 +1,67 @@
+"""Many intakes at once: parallel builds, one failure never stopping the others, the roll-up workbook."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from mops_xl import analyse, load_intake
+from mops_xl.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    inbox = tmp_path / "clients"
+    inbox.mkdir()
+    for name in ("saas", "local"):
+        shutil.copy(ROOT / "samples" / f"{name}.xlsx", inbox / f"{name}.xlsx")
+    (inbox / "broken.xlsx").write_bytes(b"not a workbook at all")
+    (inbox / "~$saas.xlsx").write_bytes(b"Excel lock file")  # skipped
+    return inbox
+
+
+def test_folder_build_reports_every_file_and_exits_2_on_any_failure(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    out.mkdir()
+    result = CliRunner().invoke(cli, ["build", str(folder), "-o", str(out), "--jobs", "2"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["File", "Status", "Problems", "Report", "or", "reason"]
+    status = {line.split()[0]: line.split()[1] for line in lines[1:4]}
+    assert status == {"broken.xlsx": "invalid", "local.xlsx": "built", "saas.xlsx": "built"}
+    assert (out / "saas-report.xlsx").is_file() and (out / "local-framework.md").is_file()
+    assert f"Wrote the roll-up to {out / 'mops-xl-rollup.xlsx'}" in result.output
+
+
+def test_rollup_has_one_row_per_business(folder: Path, tmp_path: Path) -> None:
+    CliRunner().invoke(cli, ["build", str(folder), "-o", str(tmp_path), "--jobs", "1"])
+    ws = openpyxl.load_workbook(tmp_path / "mops-xl-rollup.xlsx")["Roll-up"]
+    rows = {r[0]: dict(zip([c.value for c in ws[1]], r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {"broken.xlsx", "local.xlsx", "saas.xlsx"}
+    saas = analyse(load_intake(ROOT / "samples" / "saas.xlsx"))
+    got = rows["saas.xlsx"]
+    assert got["Business"] == "Cloudlytics" and got["Spend"] == pytest.approx(saas.kpis.loc["Spend", "Actual"])
+    assert got["CAC status"] == saas.kpis.loc["CAC", "Status"] and got["Triggers fired"] == len(saas.triggers)
+    assert rows["broken.xlsx"]["Status"] == "invalid"
+
+
+def test_several_files_with_json_print_one_array(tmp_path: Path) -> None:
+    files = [str(ROOT / "samples" / "local.xlsx"), str(ROOT / "samples" / "d2c.xlsx")]
+    result = CliRunner().invoke(cli, ["build", *files, "-o", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert [d["status"] for d in doc] == ["built", "built"]
+    assert doc[1]["result"]["business"]["Business name"] == "Trailhead Goods"
+
+
+def test_several_files_need_an_output_folder(tmp_path: Path) -> None:
+    files = [str(ROOT / "samples" / "local.xlsx"), str(ROOT / "samples" / "d2c.xlsx")]
+    result = CliRunner().invoke(cli, ["build", *files, "-o", str(tmp_path / "one.xlsx")])
+    assert result.exit_code == 2 and "-o must name an existing folder" in result.output
