@@ -90,3 +90,20 @@ def test_report_loads_in_pandas(built, tmp_path: Path) -> None:
     frames = pd.read_excel(out, sheet_name=None, engine="openpyxl")
     assert {"KPI Framework", "Channel Performance", "Actuals", "Business"} <= set(frames)
     assert not math.isnan(frames["Actuals"]["Spend"].sum())
+
+
+def test_campaign_breakdown_keeps_the_biggest_200(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from intake_builders import write_valid
+
+    def many(d: dict) -> None:
+        d["Actuals"] = [{"Date": dt.date(2026, 10, 1), "Channel": "Google Ads", "Campaign": f"C{i:03d}",
+                         "Spend": float(i), "Leads": 1} for i in range(1, 206)]
+    intake = load_intake(write_valid(tmp_path / "many.xlsx", many))
+    ws = openpyxl.load_workbook(build_report(intake, tmp_path / "r.xlsx"), data_only=True)["Channel Performance"]
+    rows = list(ws.iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r[0] == "By campaign")
+    assert rows[top][3] == "The 200 campaigns with the most spend of 205; every campaign is in the JSON output."
+    body = [r for r in rows[top + 2:] if r[0]]
+    assert len(body) == 200 and body[0][1] == "C205" and body[-1][1] == "C006"  # C001-C005 spent least

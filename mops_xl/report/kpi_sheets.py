@@ -26,6 +26,8 @@ _KIND = {"Leads": "integer", "MQLs": "integer", "SQLs": "integer", "Customers": 
          "ROAS": "ratio", "MER": "ratio", "Trend %": "percent", "Attainment": "percent"}
 PREVIOUS_FIRST, PREVIOUS_LAST = "PeriodStart-ElapsedDays", "PeriodStart-1"
 WINDOW_ROWS = "WindowRows"
+#: At most this many campaigns in Channel Performance's breakdown (the ones with the most spend).
+MAX_CAMPAIGN_ROWS = 200
 
 
 def channel_cell(channel: str, header: str, a: Analysis, absolute: bool = True) -> str:
@@ -287,6 +289,10 @@ class KpiSheets:
 
     def _campaigns(self, ws: Any, top: int) -> None:
         campaigns = self.a.campaigns
+        if len(campaigns) > MAX_CAMPAIGN_ROWS:  # a leader reads the biggest; --json has them all
+            ws.write_string(top, 3, f"The {MAX_CAMPAIGN_ROWS} campaigns with the most spend of "
+                                        f"{len(campaigns):,}; every campaign is in the JSON output.", self.fmt["note"])
+            campaigns = campaigns.sort_values("Spend", ascending=False, kind="stable").head(MAX_CAMPAIGN_ROWS)
         ws.write_string(top, 0, "By campaign", self.fmt["title"])
         headers = ["Channel", "Campaign", "Spend", "Leads", "Customers", "Revenue", "CPL", "CAC", "ROAS"]
         ws.write_row(top + 1, 0, headers, self.fmt["header"])
