@@ -177,6 +177,12 @@ def _zip_problem(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -
         return ("unsafe-workbook", f"{name}: refused: it would inflate to {total / 1024**3:.1f} GiB "
                 f"(at most {MAX_TOTAL_UNCOMPRESSED / 1024**3:.0f} GiB); possibly a zip bomb")
     for i in infos:
+        if i.filename.endswith((".xml", ".rels")):
+            with zf.open(i) as part:
+                head = part.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:  # Excel never writes one; XML attacks need one
+                return ("unsafe-workbook", f"{name}: refused: part {i.filename} declares a DTD (a possible XML "
+                        "entity attack); Excel never writes one")
         if i.file_size > MAX_PART_UNCOMPRESSED or (
             i.file_size > RATIO_MIN_SIZE and i.file_size > MAX_RATIO * max(i.compress_size, 1)
         ):

@@ -433,8 +433,8 @@ def test_xml_attack_in_document_properties_is_refused(tmp_path: Path) -> None:
     members["docProps/custom.xml"] = bomb
     path = tmp_path / "attack.xlsx"
     path.write_bytes(_zip(members))
-    assert _problems_of(path) == [("unsafe-workbook", "attack.xlsx: refused: its document properties contain "
-                                                      "unsafe XML")]
+    assert _problems_of(path) == [("unsafe-workbook", "attack.xlsx: refused: part docProps/custom.xml declares a "
+                                                      "DTD (a possible XML entity attack); Excel never writes one")]
 
 
 def test_valid_intake_written_by_write_intake_has_no_problem(tmp_path: Path) -> None:
@@ -493,3 +493,29 @@ def test_ten_thousand_character_cell_is_accepted(tmp_path: Path) -> None:
     path = write_valid(tmp_path / "long.xlsx", lambda d: d["Actuals"][0].update(Campaign=long_name))
     intake, report = read_intake(path)
     assert intake is not None and intake.actuals.loc[2, "Campaign"] == long_name.strip()
+
+
+def test_xml_attack_in_a_sheet_is_refused_before_parsing(tmp_path: Path) -> None:
+    good = write_valid(tmp_path / "good.xlsx")
+    with zipfile.ZipFile(good) as src:
+        members = {i.filename: src.read(i.filename) for i in src.infolist()}
+    lol = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>')
+    members["xl/worksheets/sheet6.xml"] = lol + members["xl/worksheets/sheet6.xml"].split(b"?>", 1)[1]
+    path = tmp_path / "lol.xlsx"
+    path.write_bytes(_zip(members))
+    assert _problems_of(path) == [("unsafe-workbook", "lol.xlsx: refused: part xl/worksheets/sheet6.xml declares a "
+                                                      "DTD (a possible XML entity attack); Excel never writes one")]
+
+
+def test_two_builds_writing_one_report_leave_a_whole_file(tmp_path: Path) -> None:
+    """Atomic rename: whichever build finishes last wins, and the survivor is a complete workbook."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mops_xl import build_report, load_intake
+
+    intake = load_intake(write_valid(tmp_path / "race.xlsx"))
+    out = tmp_path / "race-report.xlsx"
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda _: build_report(intake, out), range(2)))
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Dashboard"
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
