@@ -247,6 +247,52 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
     click.echo(render_framework(analyse(loaded), fmt, section), nl=False)
 
 
+@cli.command(name="import")
+@click.argument("intake", type=click.Path(path_type=Path))
+@click.option("--actuals", "export", required=True, type=click.Path(path_type=Path),
+              help="The ad-platform export (CSV) whose rows are appended to Actuals.")
+@click.option("--source", type=click.Choice(["google-ads", "meta-ads", "linkedin-ads", "generic"]),
+              default="generic", show_default=True, help="The export's platform (its standard column names).")
+@click.option("--map", "mapping", multiple=True, metavar="COLUMN=HEADER",
+              help="For generic exports: an Actuals column and the export's header, e.g. --map Spend=cost.")
+@click.option("--channel", help="The channel of every row (default: the platform's name, or a Channel column).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="The new intake (default: <intake stem>-imported.xlsx); never the intake itself.")
+@_guarded
+def import_(intake: Path, export: Path, source: str, mapping: tuple[str, ...], channel: str | None,
+            output: Path | None) -> None:
+    """Append an ad-platform export's rows to Actuals, in a new intake.
+
+    Every cell of the export is validated first; a bad cell is named (export.csv!C7), exit code 2.
+
+    \b
+    Example:
+        mops-xl import intake.xlsx --actuals google-ads.csv --source google-ads
+        mops-xl import intake.xlsx --actuals spend.csv --map Date=day --map Spend=cost --channel Bing -o new.xlsx
+    """
+    from .importer import import_actuals, mapping_for, read_export
+    from .intake import read_intake
+    from .problems import Report
+    from .report import check_output_path
+
+    out = output or intake.with_name(f"{intake.stem}-imported.xlsx")
+    check_output_path(out, intake)
+    generic = dict(m.split("=", 1) for m in mapping if "=" in m)
+    if source == "generic" and not generic:
+        raise InputProblem("--source generic needs --map COLUMN=HEADER for at least Date and Spend")
+    loaded, report = read_intake(intake)
+    if loaded is None:
+        click.echo(report.format())
+        sys.exit(EXIT_INPUT)
+    problems = Report(source=export.name)
+    rows = read_export(export, mapping_for(source, generic), channel, problems)
+    written = None if rows is None or not problems.valid else import_actuals(loaded, rows, out, problems, export.name)
+    if written is None:
+        click.echo(problems.format())
+        sys.exit(EXIT_INPUT)
+    click.echo(f"Appended {len(rows)} row(s) from {export.name}; wrote {written}")
+
+
 def _build_batch(paths: list[Path], output: Path | None, jobs: int | None, as_json: bool, values_only: bool,
                  quiet: bool) -> None:
     """Build several intakes in parallel; print a summary table (or one JSON array); write the roll-up."""
