@@ -86,13 +86,16 @@ def read_export(path: Path, fmt: ExportFormat, channel: str | None, report: Repo
     out: dict[str, pd.Series] = {}
     for fld in ACTUALS.fields:
         found = next((headers[h.casefold()] for h in fmt.columns.get(fld.name, ()) if h.casefold() in headers), None)
-        if found is None and fld.name == "Channel" and "channel" in headers:
-            found = headers["channel"]
-        if found is None:
-            if fld.name == "Channel":
-                values = pd.Series(channel or fmt.channel, index=index, dtype=object)
-                out[fld.name] = values
+        if fld.name == "Channel":
+            if channel or (fmt.channel and "channel" not in headers):  # --channel wins over the export
+                out[fld.name] = pd.Series(channel or fmt.channel, index=index, dtype=object)
                 continue
+            found = headers.get("channel")
+            if found is None:
+                report.add("missing-column", f"{path.name}: say which channel the rows are for: --channel NAME, "
+                           "or a Channel column", sheet=path.name)
+                return None
+        if found is None:
             if fld.required:
                 report.add("missing-column", f"{path.name}: the export has no column for {fld.name} (expected "
                            f"{' or '.join(fmt.columns.get(fld.name, ()) ) or fld.name})", sheet=path.name)
@@ -100,7 +103,9 @@ def read_export(path: Path, fmt: ExportFormat, channel: str | None, report: Repo
             values, problems = coerce_column(pd.Series("", index=index, dtype=object), fld, sheet=path.name,
                                              letter="?")
         else:
-            text = raw.iloc[:, found].str.replace(",", "", regex=False).str.strip()
+            text = raw.iloc[:, found].str.strip()
+            if fld.type in ("money", "number", "integer", "percent"):
+                text = text.str.replace(",", "", regex=False)  # thousands separators: "1,200.50"
             values, problems = coerce_column(pd.Series(text.to_numpy(), index=index, dtype=object), fld,
                                              sheet=path.name, letter=xl_col_to_name(found))
         report.extend(p for p in problems if p.code != "text-date")  # CSV dates are always text

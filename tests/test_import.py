@@ -66,3 +66,15 @@ def test_import_never_writes_over_the_intake(intake: Path, tmp_path: Path) -> No
     result = CliRunner().invoke(cli, ["import", str(intake), "--actuals", str(_export(tmp_path, GOOGLE)),
                                       "--source", "google-ads", "-o", str(intake)])
     assert result.exit_code == 2 and "the output path is the intake itself" in result.output
+
+
+def test_campaign_names_keep_their_commas_and_channel_is_required_for_generic(intake: Path, tmp_path: Path) -> None:
+    csv = _export(tmp_path, 'day,campaign,cost\n2026-10-03,"Sale, autumn","1,000"\n')
+    ok = CliRunner().invoke(cli, ["import", str(intake), "--actuals", str(csv), "--map", "Date=day", "--map",
+                                  "Campaign=campaign", "--map", "Spend=cost", "--channel", "TikTok"])
+    assert ok.exit_code == 0, ok.output
+    rows = load_intake(tmp_path / "acme-imported.xlsx").actuals
+    assert rows.loc[rows["Campaign"] == "Sale, autumn", "Spend"].tolist() == [1000.0]
+    missing = CliRunner().invoke(cli, ["import", str(intake), "--actuals", str(csv), "--map", "Date=day", "--map",
+                                       "Spend=cost", "-o", str(tmp_path / "x.xlsx")])
+    assert missing.exit_code == 2 and "say which channel the rows are for" in missing.output
