@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from xlsxwriter.utility import xl_range
 
 if TYPE_CHECKING:
     from .intake_file import RawWorkbook
@@ -23,6 +22,8 @@ _CELL = re.compile(rb"<c ((?:[^>/]|/(?!>))*)>(.*?)</c>", re.S)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _FORMULA = re.compile(rb"<f[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+_CHUNK = 1 << 22
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
@@ -65,36 +66,70 @@ def sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
-def scan_sheet(path: Path, part: str) -> list[CellIssue]:
-    """Find the formulas without a saved value and the error cells of one sheet.
+@dataclass
+class SheetScan:
+    """What one sheet's XML says beyond its values.
+
+    Args:
+        issues: Cells whose value the workbook does not hold, in sheet order.
+        merged: The merged ranges, e.g. ["A3:B3"].
+    """
+
+    issues: list[CellIssue] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)
+
+
+def _segments(path: Path, part: str):
+    """Yield the sheet XML in pieces of about ``_CHUNK`` bytes, each ending after a whole ``</row>``."""
+    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        carry = b""
+        while block := fh.read(_CHUNK):
+            data = carry + block
+            cut = data.rfind(b"</row>")
+            if cut < 0:
+                carry = data
+                continue
+            cut += len(b"</row>")
+            yield data[:cut]
+            carry = data[cut:]
+        if carry:
+            yield carry
+
+
+def scan_sheet(path: Path, part: str) -> SheetScan:
+    """Find the formulas without a saved value, the error cells and the merged ranges of one sheet.
+
+    The part is read in pieces (a million-row sheet is never held whole), and only pieces that contain a
+    formula or an error at all are searched cell by cell.
 
     Args:
         path: The workbook.
         part: The sheet's XML part.
 
     Returns:
-        The issues, in sheet order.
+        The :class:`SheetScan`.
     """
-    with zipfile.ZipFile(path) as zf:
-        data = zf.read(part)
-    if b"<f" not in data and b't="e"' not in data:
-        return []
-    issues = []
-    for match in _CELL.finditer(data):
-        attrs, inner = match.group(1), match.group(2)
-        is_error = b't="e"' in attrs
-        formula = _FORMULA.search(inner)
-        if not is_error and formula is None:
+    scan = SheetScan()
+    for data in _segments(path, part):
+        scan.merged += [m.decode() for m in _MERGE.findall(data)]
+        if b"<f" not in data and b't="e"' not in data:
             continue
-        ref = _REF.search(attrs)
-        cell = ref.group(1).decode() if ref else "?"
-        value = _VALUE.search(inner)
-        if is_error:
-            issues.append(CellIssue(cell, "error", value.group(1).decode(errors="replace") if value else "#N/A"))
-        elif value is None or value.group(1) == b"":
-            text = (formula.group(1) or b"").decode(errors="replace")
-            issues.append(CellIssue(cell, "no-value", "=" + _unescape(text)))
-    return issues
+        for match in _CELL.finditer(data):
+            attrs, inner = match.group(1), match.group(2)
+            is_error = b't="e"' in attrs
+            formula = _FORMULA.search(inner)
+            if not is_error and formula is None:
+                continue
+            ref = _REF.search(attrs)
+            cell = ref.group(1).decode() if ref else "?"
+            value = _VALUE.search(inner)
+            if is_error:
+                detail = value.group(1).decode(errors="replace") if value else "#N/A"
+                scan.issues.append(CellIssue(cell, "error", detail))
+            elif value is None or value.group(1) == b"":
+                text = (formula.group(1) or b"").decode(errors="replace")
+                scan.issues.append(CellIssue(cell, "no-value", "=" + _unescape(text)))
+    return scan
 
 
 def _unescape(text: str) -> str:
@@ -122,11 +157,11 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: Report) -> Non
         if state != "Visible":
             report.add("hidden-sheet", f"sheet {name} is {'very hidden' if state == 'VeryHidden' else 'hidden'}; "
                        "it was read all the same", sheet=name)
-        for (r1, c1), (r2, c2) in raw._book.get_sheet_by_name(name).merged_cell_ranges or []:
-            span = xl_range(r1, c1, r2, c2)
+        scan = scan_sheet(raw.path, parts[name]) if name in parts else SheetScan()
+        for span in scan.merged:
             report.add("merged-cells", f"cells {span} are merged; unmerge them so that every row and column "
-                       "holds its own value", sheet=name, row=r1 + 1, cell=span)
-        issues = scan_sheet(raw.path, parts[name]) if name in parts else []
+                       "holds its own value", sheet=name, row=_row(span.split(":")[0]), cell=span)
+        issues = scan.issues
         for issue in issues[:MAX_CELLS_LISTED]:
             if issue.kind == "error":
                 report.add("cell-error", f"the cell shows the error {issue.detail}; fix its formula or type the "

@@ -464,6 +464,29 @@ def test_merged_cells_in_a_table_are_an_error(tmp_path: Path) -> None:
                             "holds its own value") in got
 
 
+def test_sheet_xml_is_scanned_in_pieces_without_missing_a_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big sheet is read in pieces: a cell or a merge past any piece boundary is still found."""
+    from mops_xl import cell_scan
+
+    def damage(wb: openpyxl.Workbook) -> None:
+        ws = wb["Actuals"]
+        for r in range(4, 60):  # enough rows that 200-byte pieces split the sheet many times
+            ws.append([D(2026, 1, 5), "Google Ads", f"Campaign {r}", 10, 100, 5, 1, 1, 0, 0, 0])
+        ws["D40"] = "=D39*2"
+        ws["K55"] = "#DIV/0!"
+        ws.merge_cells("C57:C58")
+
+    path = edit(write_valid(tmp_path / "big.xlsx"), damage)
+    part = cell_scan.sheet_parts(path)["Actuals"]
+    whole = cell_scan.scan_sheet(path, part)
+    monkeypatch.setattr(cell_scan, "_CHUNK", 200)
+    pieces = cell_scan.scan_sheet(path, part)
+    assert [(i.cell, i.kind, i.detail) for i in pieces.issues] == [("D40", "no-value", "=D39*2"),
+                                                                    ("K55", "error", "#DIV/0!")]
+    assert pieces.merged == ["C57:C58"]
+    assert pieces == whole
+
+
 def test_hidden_required_sheet_is_read_with_a_notice(tmp_path: Path) -> None:
     def hide(wb: openpyxl.Workbook) -> None:
         wb["Budget"].sheet_state = "hidden"
