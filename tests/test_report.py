@@ -81,7 +81,13 @@ def test_data_sheets_carry_the_intake_with_canonical_headers(built) -> None:
     assert ws.max_row == len(analysis.intake.actuals) + 1
     assert sum(r[3] for r in ws.iter_rows(min_row=2, values_only=True)) == pytest.approx(
         analysis.intake.actuals["Spend"].sum())
-    assert "tblActuals" in ws.tables
+    # A streamed sheet: a plain range with a filter, each column reached through a name over exactly its rows.
+    last = len(analysis.intake.actuals) + 1
+    assert ws.tables == {} and ws.auto_filter.ref == f"A1:K{last}"
+    names = wb.defined_names
+    assert names["ActualsDate"].attr_text == f"'Actuals'!$A$2:$A${last}"
+    assert names["ActualsSpend"].attr_text == f"'Actuals'!$D$2:$D${last}"
+    assert names["ActualsRevenue"].attr_text == f"'Actuals'!$K$2:$K${last}"
 
 
 def test_report_loads_in_pandas(built, tmp_path: Path) -> None:

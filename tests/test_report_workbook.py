@@ -46,14 +46,15 @@ def test_defined_names_point_at_the_editable_inputs(saas_report: Path) -> None:
 
 def test_data_tables_have_canonical_headers(saas_report: Path) -> None:
     wb = openpyxl.load_workbook(saas_report)
-    assert wb["Actuals"].tables["tblActuals"].ref.startswith("A1:K")
+    assert wb["Actuals"].auto_filter.ref.startswith("A1:K")
+    assert wb["Budget"].tables["tblBudget"].ref.startswith("A1:D")
     assert [c.value for c in wb["Budget"][1]] == ["Channel", "Period start", "Period end", "Planned spend"]
 
 
 def test_formulas_charts_and_conditional_formats(saas_report: Path) -> None:
     wb = openpyxl.load_workbook(saas_report)
     kpi = wb["KPI Framework"]
-    assert kpi["E5"].data_type == "f" and kpi["E5"].value.startswith("=SUMIFS(tblActuals[Leads]")
+    assert kpi["E5"].data_type == "f" and kpi["E5"].value.startswith("=SUMIFS(ActualsLeads,")
     assert wb["Optimization Actions"]["B5"].value == "=UnderperformingThreshold"
     assert "NORM.S.DIST" in wb["Experiments"]["L6"].value
     with zipfile.ZipFile(saas_report) as zf:

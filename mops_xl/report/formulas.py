@@ -45,16 +45,23 @@ def table(sheet: str) -> str:
     return "tbl" + sheet.replace(" ", "")
 
 
+#: Data sheets carried as plain ranges, written row by row (they can hold a million rows): formulas reach
+#: their columns through defined names such as ``ActualsSpend`` instead of a table's structured reference.
+STREAMED_SHEETS = ("Actuals", "Touchpoints")
+
+
 def col(sheet: str, column: str) -> str:
-    """A structured reference to a data table column.
+    """A reference to a data sheet column: a table's structured reference, or a streamed sheet's name.
 
     Args:
         sheet: The intake sheet name.
         column: The canonical column name.
 
     Returns:
-        E.g. "tblActuals[Spend]".
+        E.g. "tblChannels[Paid]", or "ActualsSpend" for a streamed sheet.
     """
+    if sheet in STREAMED_SHEETS:
+        return name_for(f"{sheet} {column}")
     return f"{table(sheet)}[{column}]"
 
 
