@@ -80,13 +80,14 @@ def is_blank(raw: pd.Series) -> pd.Series:
     rest = raw[~blank]
     kind = pd.api.types.infer_dtype(rest, skipna=True) if len(rest) else "empty"
     if kind == "string":
-        blank.loc[rest.index] = rest.str.strip().eq("").to_numpy()
+        blank.loc[rest.index] = rest.str.isspace().to_numpy(dtype=bool)
     elif kind in ("mixed", "mixed-integer"):
         blank.loc[rest.index] = rest.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
     return blank
 
 
-def coerce_column(raw: pd.Series, fld: Field, *, sheet: str, letter: str) -> tuple[pd.Series, list[Problem]]:
+def coerce_column(raw: pd.Series, fld: Field, *, sheet: str, letter: str,
+                  blank: pd.Series | None = None) -> tuple[pd.Series, list[Problem]]:
     """Convert one column of raw cells to the field's type.
 
     Args:
@@ -94,13 +95,14 @@ def coerce_column(raw: pd.Series, fld: Field, *, sheet: str, letter: str) -> tup
         fld: The schema field the column holds.
         sheet: The sheet name, for problem places.
         letter: The column letter in the user's sheet, for problem places.
+        blank: :func:`is_blank` of ``raw``, when the caller has it already.
 
     Returns:
         ``(values, problems)``: the typed values (blank cells hold the field default or a missing value)
         and one :class:`Problem` per cell that does not fit.
     """
     col = _Column(fld, sheet, letter)
-    blank = is_blank(raw)
+    blank = is_blank(raw) if blank is None else blank
     if fld.required:
         col.add_many("missing-value", raw[blank], "{name} is required")
     present = raw[~blank]
