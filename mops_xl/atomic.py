@@ -8,6 +8,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from .problems import OutputError
+
 
 @contextlib.contextmanager
 def atomic_output(path: str | Path) -> Iterator[Path]:
@@ -21,9 +23,15 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
 
     Yields:
         The temporary path to write to.
+
+    Raises:
+        OutputError: The folder cannot take a new file (read-only, missing, no permission, disk full).
     """
     path = Path(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: cannot write there ({exc.strerror or exc})") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:

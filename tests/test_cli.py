@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from mops_xl import __version__, write_intake
+from mops_xl import OutputError, __version__, write_intake
 from mops_xl.cli import cli
 
 D = dt.date
@@ -178,6 +180,53 @@ def test_build_into_missing_folder_exits_2(small: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(small), "-o", str(tmp_path / "no" / "such" / "r.xlsx")])
     assert result.exit_code == 2
     assert "the output folder does not exist" in result.output
+
+
+def test_build_into_read_only_folder_exits_2(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    real_access = os.access
+    if os.geteuid() == 0:  # root may write anywhere: make the folder refuse as it would refuse anyone else
+        monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == folder else real_access(p, mode))
+    result = CliRunner().invoke(cli, ["build", str(small), "-o", str(folder / "r.xlsx")])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith("the output folder is not writable")
+    assert "Traceback" not in result.output and list(folder.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork() to drop privileges")
+def test_read_only_folder_is_refused_for_a_real_unprivileged_user(tmp_path: Path) -> None:
+    """The same refusal with real permissions: as root, a forked child drops to `nobody` first."""
+    from mops_xl.atomic import atomic_output
+    from mops_xl.report.workbook import check_output_path
+
+    folder = Path(tempfile.mkdtemp(prefix="mops-ro-"))  # /tmp itself, so that `nobody` can reach it
+    try:
+        folder.chmod(0o555)
+        pid = os.fork()
+        if pid == 0:  # the child: report through its exit status, never return into pytest
+            code = 0
+            try:
+                if os.geteuid() == 0:
+                    os.setgid(65534)
+                    os.setuid(65534)
+                for attempt in (lambda: check_output_path(folder / "r.xlsx", folder / "in.xlsx"),
+                                lambda: atomic_output(folder / "r.xlsx").__enter__()):
+                    try:
+                        attempt()
+                        code += 10  # not refused
+                    except OutputError as exc:
+                        code += 0 if str(exc).startswith(str(folder)) else 1
+            except BaseException:
+                code = 99
+            os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.WEXITSTATUS(status) == 0
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+        folder.rmdir()
 
 
 def test_failed_write_leaves_no_partial_report(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
