@@ -249,48 +249,65 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
 
 @cli.command(name="import")
 @click.argument("intake", type=click.Path(path_type=Path))
-@click.option("--actuals", "export", required=True, type=click.Path(path_type=Path),
-              help="The ad-platform export (CSV) whose rows are appended to Actuals.")
+@click.option("--actuals", type=click.Path(path_type=Path),
+              help="An ad-platform export (CSV) whose rows are appended to Actuals.")
+@click.option("--touchpoints", type=click.Path(path_type=Path),
+              help="A journey export (CSV, one row per touch) whose rows are appended to Touchpoints.")
 @click.option("--source", type=click.Choice(["google-ads", "meta-ads", "linkedin-ads", "generic"]),
-              default="generic", show_default=True, help="The export's platform (its standard column names).")
+              default="generic", show_default=True,
+              help="The export's platform (its standard column names); Touchpoints take generic only.")
 @click.option("--map", "mapping", multiple=True, metavar="COLUMN=HEADER",
-              help="For generic exports: an Actuals column and the export's header, e.g. --map Spend=cost.")
+              help="An intake column and the export's header, e.g. --map Spend=cost (columns whose header is "
+                   "their own name need none).")
 @click.option("--channel", help="The channel of every row (default: the platform's name, or a Channel column).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="The new intake (default: <intake stem>-imported.xlsx); never the intake itself.")
 @_guarded
-def import_(intake: Path, export: Path, source: str, mapping: tuple[str, ...], channel: str | None,
-            output: Path | None) -> None:
-    """Append an ad-platform export's rows to Actuals, in a new intake.
+def import_(intake: Path, actuals: Path | None, touchpoints: Path | None, source: str, mapping: tuple[str, ...],
+            channel: str | None, output: Path | None) -> None:
+    """Append an export's rows to Actuals or Touchpoints, in a new intake.
 
-    Every cell of the export is validated first; a bad cell is named (export.csv!C7), exit code 2.
+    Give exactly one of --actuals and --touchpoints. Every cell of the export is validated first, and every
+    Actuals channel must be in the intake's Channels; a bad cell is named (export.csv!C7), exit code 2. A touch
+    on a channel outside Channels, such as (direct), is imported with a warning.
 
     \b
     Example:
         mops-xl import intake.xlsx --actuals google-ads.csv --source google-ads
         mops-xl import intake.xlsx --actuals spend.csv --map Date=day --map Spend=cost --channel Bing -o new.xlsx
+        mops-xl import intake.xlsx --touchpoints journeys.csv --map "Journey ID=user_id" --map Timestamp=time
     """
-    from .importer import import_actuals, mapping_for, read_export
+    from .importer import import_rows, mapping_for, read_export
     from .intake import read_intake
     from .problems import Report
     from .report import check_output_path
 
+    if (actuals is None) == (touchpoints is None):
+        raise click.UsageError("give exactly one of --actuals EXPORT.csv and --touchpoints EXPORT.csv")
+    sheet, export = ("Actuals", actuals) if actuals is not None else ("Touchpoints", touchpoints)
+    bad = [m for m in mapping if "=" not in m]
+    if bad:
+        raise InputProblem(f'--map {bad[0]}: expected COLUMN=HEADER, e.g. --map "Journey ID=user_id"')
+    fmt = mapping_for(source, dict(m.split("=", 1) for m in mapping), sheet)
     out = output or intake.with_name(f"{intake.stem}-imported.xlsx")
     check_output_path(out, intake)
-    generic = dict(m.split("=", 1) for m in mapping if "=" in m)
-    if source == "generic" and not generic:
-        raise InputProblem("--source generic needs --map COLUMN=HEADER for at least Date and Spend")
+    if out.exists() and export.exists() and out.resolve() == export.resolve():
+        raise InputProblem(f"{out}: the output path is the export itself; choose another path with -o")
     loaded, report = read_intake(intake)
     if loaded is None:
         click.echo(report.format())
         sys.exit(EXIT_INPUT)
     problems = Report(source=export.name)
-    rows = read_export(export, mapping_for(source, generic), channel, problems)
-    written = None if rows is None or not problems.valid else import_actuals(loaded, rows, out, problems, export.name)
-    if written is None:
+    rows = read_export(export, fmt, channel, problems)
+    written = None if rows is None else import_rows(loaded, sheet, rows, out, problems, export.name)
+    if rows is None or written is None:  # every problem of the export at once; nothing written
         click.echo(problems.format())
         sys.exit(EXIT_INPUT)
-    click.echo(f"Appended {len(rows)} row(s) from {export.name}; wrote {written}")
+    if problems.problems:  # warnings (e.g. a touch outside Channels): said, but the rows are imported
+        click.echo(problems.format())
+    click.echo(f"Appended {len(rows)} row(s) from {export.name} to {sheet}; wrote {written}")
+    if sheet == "Touchpoints" and loaded.table("Touchpoints").empty and not loaded.table("Paths").empty:
+        click.echo("Note: attribution uses Touchpoints over Paths, so the intake's Paths sheet is no longer used")
 
 
 def _build_batch(paths: list[Path], output: Path | None, jobs: int | None, as_json: bool, values_only: bool,

@@ -1,5 +1,8 @@
-"""Importing ad-platform exports into an intake: map the export's columns, validate every cell, and write a
-new intake with the rows appended (never the input itself).
+"""Importing exports into an intake: ad-platform exports into Actuals, journey exports into Touchpoints.
+
+One path serves both sheets: map the export's columns onto the sheet's, validate every cell with the intake's
+own coercion, check every channel against Channels, and write a new intake with the rows appended (never the
+input itself).
 """
 
 from __future__ import annotations
@@ -14,24 +17,32 @@ from xlsxwriter.utility import xl_col_to_name
 
 from .coerce import coerce_column
 from .intake import Intake
-from .problems import Report
-from .schema import ACTUALS, SHEETS
+from .problems import MopsXLError, Report
+from .reader import close_match, normalise_header
+from .schema import SHEETS, SHEETS_BY_NAME
 from .template import write_intake
 
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """How one platform's standard export maps onto Actuals columns.
+    """How one kind of export maps onto an intake sheet's columns.
+
+    A column is taken from the first export header found among its alternatives, else from a header equal to
+    the column's own name (ignoring case and spaces), unless it was named with ``--map``.
 
     Args:
         name: The ``--source`` name.
         channel: The channel the rows belong to (the intake's Channels must have it; ``--channel`` overrides).
-        columns: Actuals column → the export's column header (the first found of several alternatives).
+        columns: Sheet column → the export's column header (the first found of several alternatives).
+        sheet: The intake sheet the rows go to.
+        mapped: Columns named with ``--map``: the export must have exactly that header.
     """
 
     name: str
     channel: str
     columns: dict[str, tuple[str, ...]]
+    sheet: str = "Actuals"
+    mapped: frozenset[str] = frozenset()
 
 
 FORMATS = {f.name: f for f in (
@@ -49,68 +60,125 @@ FORMATS = {f.name: f for f in (
 )}
 
 
-def mapping_for(source: str, generic: dict[str, str] | None = None) -> ExportFormat:
-    """The column mapping of a ``--source``; ``generic`` takes ``{"Spend": "cost", …}``.
+def mapping_for(source: str, generic: dict[str, str] | None = None, sheet: str = "Actuals") -> ExportFormat:
+    """The column mapping of a ``--source`` for a sheet, with ``--map`` pairs (``{"Spend": "cost", …}``) on top.
 
     Args:
-        source: google-ads, meta-ads, linkedin-ads or generic.
-        generic: For generic: Actuals column → export header.
+        source: google-ads, meta-ads, linkedin-ads (Actuals only) or generic (any importable sheet).
+        generic: Sheet column (any case) → export header; it wins over the source's standard headers.
+        sheet: Actuals or Touchpoints.
 
     Returns:
         The :class:`ExportFormat`.
+
+    Raises:
+        MopsXLError: The source does not export that sheet, or a mapped column is not one of the sheet's.
     """
-    if source == "generic":
-        return ExportFormat("generic", "", {k: (v,) for k, v in (generic or {}).items()})
-    return FORMATS[source]
+    base = FORMATS.get(source) if source != "generic" else ExportFormat("generic", "", {}, sheet)
+    if base is None or base.sheet != sheet:
+        sources = ", ".join(["generic"] + [f.name for f in FORMATS.values() if f.sheet == sheet])
+        raise MopsXLError(f"--source {source} cannot be imported into {sheet}; use one of: {sources}")
+    schema = SHEETS_BY_NAME[sheet]
+    names = {normalise_header(n): n for n in schema.field_names}
+    columns, mapped = dict(base.columns), set()
+    for column, header in (generic or {}).items():
+        name = names.get(normalise_header(column))
+        if name is None:
+            hint = close_match(column.strip(), schema.field_names)
+            raise MopsXLError(f'--map {column}={header}: {sheet} has no column "{column.strip()}"'
+                              + (f' (did you mean "{hint}"?)' if hint else "")
+                              + f"; its columns are {', '.join(schema.field_names)}")
+        columns[name] = (header.strip(),)
+        mapped.add(name)
+    return ExportFormat(base.name, base.channel, columns, sheet, frozenset(mapped))
 
 
-def read_export(path: Path, fmt: ExportFormat, channel: str | None, report: Report) -> pd.DataFrame | None:
-    """Read an export CSV into typed Actuals rows, naming every bad cell (``export.csv!C7``).
-
-    Args:
-        path: The CSV file.
-        fmt: Its column mapping.
-        channel: The channel of every row (default: the format's; generic exports may carry a Channel column).
-        report: Where problems go.
-
-    Returns:
-        The rows with the Actuals columns, or None when the export cannot be used.
-    """
+def _read_csv(path: Path, report: Report) -> pd.DataFrame | None:
+    """The export's cells as text, or None (with a problem) when it is not a readable CSV."""
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         report.add("corrupt-workbook", f"{path.name}: cannot be read as CSV ({type(exc).__name__})")
         return None
-    headers = {h.strip().casefold(): i for i, h in enumerate(raw.columns)}
+
+
+def _locate(header: list[str], fmt: ExportFormat, channel: str | None, report: Report,
+            name: str) -> dict[str, int | None] | None:
+    """Find each column of the format's sheet in the export's header, reporting every required one it lacks.
+
+    Args:
+        header: The export's header row.
+        fmt: The column mapping.
+        channel: The ``--channel`` of every row, if given.
+        report: Where problems go.
+        name: The export's file name.
+
+    Returns:
+        Column → position in the export (None: not in it; for Channel, every row takes ``channel`` or the
+        format's channel), or None when a required or mapped column is missing.
+    """
+    found: dict[str, int] = {}
+    for i, h in enumerate(header):
+        found.setdefault(normalise_header(h), i)
+    positions: dict[str, int | None] = {}
+    missing = []
+    for fld in SHEETS_BY_NAME[fmt.sheet].fields:
+        wanted = fmt.columns.get(fld.name, ()) + (() if fld.name in fmt.mapped else (fld.name,))
+        pos = positions[fld.name] = next((found[k] for k in map(normalise_header, wanted) if k in found), None)
+        if fld.name == "Channel" and (channel or (pos is None and fmt.channel)):
+            positions[fld.name] = None  # --channel wins over the export
+        elif pos is None and fld.name in fmt.mapped:
+            hint = close_match(wanted[0], [h.strip() for h in header])
+            missing.append(f'the export has no column "{wanted[0]}" (--map {fld.name}={wanted[0]})'
+                           + (f'; did you mean "{hint}"?' if hint else ""))
+        elif pos is None and fld.name == "Channel":
+            missing.append("say which channel the rows are for: --channel NAME, or a Channel column")
+        elif pos is None and fld.required:
+            missing.append(f"the export has no column for {fld.name} (expected {' or '.join(wanted)}; "
+                           f"or --map {fld.name}=HEADER)")
+    for message in missing:
+        report.add("missing-column", message, sheet=name)
+    return None if missing else positions
+
+
+def read_export(path: Path, fmt: ExportFormat, channel: str | None, report: Report) -> pd.DataFrame | None:
+    """Read an export CSV into typed rows of the format's sheet, naming every bad cell (``export.csv!C7``).
+
+    Args:
+        path: The CSV file.
+        fmt: Its column mapping (and the sheet the rows are for).
+        channel: The channel of every row, over any Channel column (default: the format's, else the export's
+            Channel column).
+        report: Where problems go.
+
+    Returns:
+        The rows with the sheet's columns, indexed by CSV line number (``attrs["letters"]``: column → the
+        export's column letter), or None when the export cannot be used.
+    """
+    raw = _read_csv(path, report)
+    if raw is None:
+        return None
+    positions = _locate(list(raw.columns), fmt, channel, report, path.name)
+    if positions is None:
+        return None
     index = pd.RangeIndex(2, len(raw) + 2)  # the CSV's line numbers (line 1 is the header)
     out: dict[str, pd.Series] = {}
-    for fld in ACTUALS.fields:
-        found = next((headers[h.casefold()] for h in fmt.columns.get(fld.name, ()) if h.casefold() in headers), None)
-        if fld.name == "Channel":
-            if channel or (fmt.channel and "channel" not in headers):  # --channel wins over the export
-                out[fld.name] = pd.Series(channel or fmt.channel, index=index, dtype=object)
-                continue
-            found = headers.get("channel")
-            if found is None:
-                report.add("missing-column", f"{path.name}: say which channel the rows are for: --channel NAME, "
-                           "or a Channel column", sheet=path.name)
-                return None
+    for fld in SHEETS_BY_NAME[fmt.sheet].fields:
+        found = positions[fld.name]
         if found is None:
-            if fld.required:
-                report.add("missing-column", f"{path.name}: the export has no column for {fld.name} (expected "
-                           f"{' or '.join(fmt.columns.get(fld.name, ()) ) or fld.name})", sheet=path.name)
-                return None
-            values, problems = coerce_column(pd.Series("", index=index, dtype=object), fld, sheet=path.name,
-                                             letter="?")
+            constant = (channel or fmt.channel) if fld.name == "Channel" else ""
+            text, letter = pd.Series(constant, index=index, dtype=object), "?"
         else:
-            text = raw.iloc[:, found].str.strip()
+            text, letter = raw.iloc[:, found].str.strip(), xl_col_to_name(found)
             if fld.type in ("money", "number", "integer", "percent"):
                 text = text.str.replace(",", "", regex=False)  # thousands separators: "1,200.50"
-            values, problems = coerce_column(pd.Series(text.to_numpy(), index=index, dtype=object), fld,
-                                             sheet=path.name, letter=xl_col_to_name(found))
+            text = pd.Series(text.to_numpy(), index=index, dtype=object)
+        values, problems = coerce_column(text, fld, sheet=path.name, letter=letter)
         report.extend(p for p in problems if p.code != "text-date")  # CSV dates are always text
         out[fld.name] = values
-    return pd.DataFrame(out, index=index)
+    rows = pd.DataFrame(out, index=index)
+    rows.attrs["letters"] = {f: xl_col_to_name(p) for f, p in positions.items() if p is not None}
+    return rows
 
 
 def _plain(v: Any) -> Any:
@@ -140,30 +208,73 @@ def intake_data(intake: Intake) -> dict[str, Any]:
         if schema.kind == "table":
             frame = intake.table(schema.name)
             data[schema.name] = [{c: plain(v) for c, v in row.items()} for row in frame.to_dict("records")]
+    if any(p.code == "report-date-defaulted" for p in intake.report.problems):
+        data["Business"]["Report as of"] = None  # defaulted when read: let the new rows move it
     return data
 
 
-def import_actuals(intake: Intake, rows: pd.DataFrame, out: Path, report: Report, export: str) -> Path | None:
-    """Append imported rows to a copy of the intake, if every row's channel is in Channels.
+def check_channels(intake: Intake, rows: pd.DataFrame, report: Report, export: str, sheet: str = "Actuals") -> None:
+    """Report every channel of the imported rows that the intake's Channels lacks, at its first cell.
+
+    Actuals must use the intake's channels (an error). A touch may be on a channel outside Channels, such as
+    "(direct)": as when the intake is validated, that is a warning and the touch is attributed as its own
+    channel.
 
     Args:
         intake: The intake.
-        rows: The imported Actuals rows.
-        out: The new intake's path.
+        rows: The imported rows, as :func:`read_export` returns them.
         report: Where problems go.
+        export: The export's file name (for the place of a problem).
+        sheet: The sheet the rows go to.
+    """
+    touches = sheet == "Touchpoints"
+    known = sorted(set(intake.channels["Channel"].dropna()))
+    letter = rows.attrs.get("letters", {}).get("Channel")
+    channels = rows["Channel"].dropna()
+    unknown = channels[~channels.isin(known)]
+    for channel, group in unknown.groupby(unknown, sort=False):
+        lines = [str(n) for n in group.index[:5]]
+        more = f" and {len(group) - 5} more" if len(group) > 5 else ""
+        where = f"line {lines[0]}" if len(group) == 1 else f"lines {', '.join(lines)}{more}"
+        hint = close_match(channel, known)
+        code = "case-mismatch" if hint is not None and hint.casefold() == channel.casefold() else "unknown-reference"
+        what = f'channel "{channel}" ({where}) is not in the intake\'s Channels'
+        if hint is not None:
+            what += f' (did you mean "{hint}"?' + (" names must match exactly, including case)"
+                                                    if code == "case-mismatch" else ")")
+        fix = "add it there or correct the export" if letter else "add it there or pass --channel"
+        if touches:
+            code, fix = "unknown-channel", "it is attributed as its own channel (add it there if it is one of yours)"
+        first = int(group.index[0])
+        report.add(code, f"{what}: {fix}", sheet=export, row=first, column="Channel",
+                   cell=f"{letter}{first}" if letter else None)
+
+
+#: How each sheet's rows are ordered once the import is appended (sheets not listed keep the export's order).
+_ORDER = {"Actuals": lambda r: (r["Date"] or dt.date.min, r["Channel"] or "")}
+
+
+def import_rows(intake: Intake, sheet: str, rows: pd.DataFrame, out: Path, report: Report,
+                export: str) -> Path | None:
+    """Append imported rows to one sheet of a copy of the intake, if the report has no error (every Actuals
+    channel is in Channels; a touch outside Channels is only a warning).
+
+    Args:
+        intake: The intake.
+        sheet: Actuals or Touchpoints.
+        rows: The imported rows, as :func:`read_export` returns them.
+        out: The new intake's path.
+        report: Where problems go (the export's cell problems included).
         export: The export's file name (for the place of a problem).
 
     Returns:
-        The path written, or None when a channel is unknown.
+        The path written, or None when the report has an error (nothing is written).
     """
-    known = set(intake.channels["Channel"])
-    for channel, group in rows.groupby("Channel"):
-        if channel not in known:
-            report.add("unknown-reference", f'channel "{channel}" (line {int(group.index[0])}) is not in the intake\'s '
-                       "Channels: add it there or pass --channel", sheet=export, row=int(group.index[0]))
+    check_channels(intake, rows, report, export, sheet)
     if not report.valid:
         return None
     data = intake_data(intake)
-    data["Actuals"] += [{k: _plain(v) for k, v in rec.items()} for rec in rows.to_dict("records")]
-    data["Actuals"].sort(key=lambda r: (r["Date"] or dt.date.min, r["Channel"] or ""))
+    data[sheet] += [{k: _plain(v) for k, v in rec.items()} for rec in rows.to_dict("records")]
+    if sheet in _ORDER:
+        data[sheet].sort(key=_ORDER[sheet])
     return write_intake(out, data)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from intake_builders import write_valid
-from mops_xl import load_intake
+from mops_xl import load_intake, validate_intake
 from mops_xl.cli import cli
 
 GOOGLE = "Day,Campaign,Cost,Impr.,Clicks,Conversions,Conv. value\n" \
@@ -78,3 +81,149 @@ def test_campaign_names_keep_their_commas_and_channel_is_required_for_generic(in
     missing = CliRunner().invoke(cli, ["import", str(intake), "--actuals", str(csv), "--map", "Date=day", "--map",
                                        "Spend=cost", "-o", str(tmp_path / "x.xlsx")])
     assert missing.exit_code == 2 and "say which channel the rows are for" in missing.output
+
+
+def test_imported_actuals_move_a_defaulted_report_date(intake: Path, tmp_path: Path) -> None:
+    # The intake leaves Report as of blank: it defaults to its latest Actuals date, Oct 2; the export runs to Oct 4.
+    assert load_intake(intake).business["Report as of"] == pd.Timestamp("2026-10-02")
+    result = CliRunner().invoke(cli, ["import", str(intake), "--actuals", str(_export(tmp_path, GOOGLE)),
+                                      "--source", "google-ads"])
+    assert result.exit_code == 0, result.output
+    assert load_intake(tmp_path / "acme-imported.xlsx").business["Report as of"] == pd.Timestamp("2026-10-04")
+
+
+# --- Touchpoints -------------------------------------------------------------------------------------------
+
+TOUCHES = ("visitor,time,source,converted,value\n"
+           "v1,2026-10-01 09:15,Google Ads,No,\n"
+           'v1,2026-10-02 14:00,Email,Yes,"1,250.50"\n'
+           "v2,2026-10-02,TikTok,,\n")
+TOUCH_MAP = ["--map", "Journey ID=visitor", "--map", "Timestamp=time", "--map", "Channel=source",
+             "--map", "Converted=converted", "--map", "Conversion value=value"]
+
+
+def _with_touch(data: dict[str, Any]) -> None:
+    data["Touchpoints"] = [{"Journey ID": "v0", "Timestamp": dt.datetime(2026, 10, 1, 8, 0), "Channel": "Email",
+                            "Converted": False, "Conversion value": 0.0}]
+
+
+@pytest.fixture()
+def touch_intake(tmp_path: Path) -> Path:
+    return write_valid(tmp_path / "acme.xlsx", _with_touch)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_touchpoints_are_appended_to_a_new_intake(touch_intake: Path, tmp_path: Path) -> None:
+    before = _digest(touch_intake)
+    out = tmp_path / "new.xlsx"
+    result = CliRunner().invoke(cli, ["import", str(touch_intake), "--touchpoints",
+                                      str(_export(tmp_path, TOUCHES)), *TOUCH_MAP, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Appended 3 row(s) from export.csv to Touchpoints" in result.output
+    assert _digest(touch_intake) == before
+    assert validate_intake(out).valid
+    touches = load_intake(out).table("Touchpoints")
+    # the intake's own touch first, then the export's three in their order
+    assert list(touches["Journey ID"]) == ["v0", "v1", "v1", "v2"]
+    assert list(touches["Timestamp"]) == [pd.Timestamp("2026-10-01 08:00"), pd.Timestamp("2026-10-01 09:15"),
+                                          pd.Timestamp("2026-10-02 14:00"), pd.Timestamp("2026-10-02 00:00")]
+    assert list(touches["Channel"]) == ["Email", "Google Ads", "Email", "TikTok"]
+    assert list(touches["Converted"]) == [False, False, True, False]  # a blank cell takes the default, No
+    assert list(touches["Conversion value"]) == [0, 0, 1250.5, 0]  # "1,250.50": the thousands comma dropped
+    assert len(load_intake(out).actuals) == 6  # Actuals as they were
+
+
+def test_touchpoint_headers_equal_to_the_columns_need_no_map(intake: Path, tmp_path: Path) -> None:
+    csv = _export(tmp_path, "journey id,TIMESTAMP,Channel,conversion  value,Converted,extra\n"
+                            "j1,2026-10-03 10:00,TikTok,99,yes,ignored\n")
+    result = CliRunner().invoke(cli, ["import", str(intake), "--touchpoints", str(csv)])
+    assert result.exit_code == 0, result.output
+    touches = load_intake(tmp_path / "acme-imported.xlsx").table("Touchpoints")
+    assert touches.to_dict("records") == [{"Journey ID": "j1", "Timestamp": pd.Timestamp("2026-10-03 10:00"),
+                                           "Channel": "TikTok", "Converted": True, "Conversion value": 99.0}]
+
+
+def test_bad_touchpoint_cells_are_all_named_and_nothing_is_written(touch_intake: Path, tmp_path: Path) -> None:
+    bad = ("Journey ID,Timestamp,Channel,Converted,Conversion value\n"
+           "v1,2026-10-32 09:00,Google Ads,No,0\n"   # B2: there is no October 32
+           ",2026-10-02,Email,Yes,12\n"              # A3: no journey
+           "v2,2026-10-02,TikTok,maybe,-5\n"         # D4: not Yes/No; E4: negative
+           "v3,yesterday,Email,No,lots\n")           # B5: not a date; E5: not a number
+    before = _digest(touch_intake)
+    result = CliRunner().invoke(cli, ["import", str(touch_intake), "--touchpoints", str(_export(tmp_path, bad))])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    for line in ('export.csv!B2: Timestamp must be a date, got "2026-10-32 09:00"',
+                 "export.csv!A3: Journey ID is required",
+                 'export.csv!D4: Converted must be Yes or No, got "maybe"',
+                 "export.csv!E4: Conversion value must be at least 0, got -5",
+                 'export.csv!B5: Timestamp must be a date',
+                 'export.csv!E5: Conversion value must be a number, got "lots"'):
+        assert line in result.output
+    assert "6 error(s)" in result.output
+    assert not (tmp_path / "acme-imported.xlsx").exists()
+    assert _digest(touch_intake) == before
+
+
+def test_touchpoint_channels_outside_channels_are_warned_with_a_hint(touch_intake: Path, tmp_path: Path) -> None:
+    """As when an intake is validated, a touch may be on a channel outside Channels, e.g. "(direct)": a warning."""
+    csv = _export(tmp_path, "Journey ID,Timestamp,Channel\n"
+                            "v1,2026-10-01,Gogle Ads\nv1,2026-10-02,(direct)\nv2,2026-10-02,email\nv3,2026-10-03,(direct)\n")
+    result = CliRunner().invoke(cli, ["import", str(touch_intake), "--touchpoints", str(csv)])
+    assert result.exit_code == 0, result.output
+    assert ('export.csv!C2: channel "Gogle Ads" (line 2) is not in the intake\'s Channels (did you mean '
+            '"Google Ads"?): it is attributed as its own channel') in result.output
+    assert 'export.csv!C3: channel "(direct)" (lines 3, 5) is not in the intake\'s Channels: it is attributed' \
+        in result.output
+    assert 'export.csv!C4: channel "email" (line 4) is not in the intake\'s Channels (did you mean "Email"? ' \
+           "names must match exactly, including case)" in result.output
+    assert "3 warning(s)" in result.output
+    touches = load_intake(tmp_path / "acme-imported.xlsx").table("Touchpoints")
+    assert list(touches["Channel"]) == ["Email", "Gogle Ads", "(direct)", "email", "(direct)"]
+
+
+def test_touchpoints_never_write_over_the_intake(touch_intake: Path, tmp_path: Path) -> None:
+    before = _digest(touch_intake)
+    result = CliRunner().invoke(cli, ["import", str(touch_intake), "--touchpoints", str(_export(tmp_path, TOUCHES)),
+                                      *TOUCH_MAP, "-o", str(touch_intake)])
+    assert result.exit_code == 2 and "the output path is the intake itself" in result.output
+    assert _digest(touch_intake) == before
+
+
+def test_a_mapped_or_required_column_missing_from_the_export(intake: Path, tmp_path: Path) -> None:
+    csv = _export(tmp_path, "visitor,touch_time,source\nv1,2026-10-01,Email\n")
+    result = CliRunner().invoke(cli, ["import", str(intake), "--touchpoints", str(csv), "--map", "Timestamp=touch_tme",
+                                      "--map", "Channel=source"])  # a typo in the header; Journey ID not mapped
+    assert result.exit_code == 2
+    assert ('export.csv: the export has no column "touch_tme" (--map Timestamp=touch_tme); did you mean '
+            '"touch_time"?') in result.output
+    assert "export.csv: the export has no column for Journey ID" in result.output  # both at once
+    assert not (tmp_path / "acme-imported.xlsx").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--touchpoints", "export.csv", "--actuals", "export.csv"], "exactly one of --actuals"),
+    ([], "exactly one of --actuals"),
+    (["--touchpoints", "export.csv", "--source", "google-ads"], "cannot be imported into Touchpoints"),
+    (["--touchpoints", "export.csv", "--map", "Timestmp=time"], 'no column "Timestmp" (did you mean "Timestamp"?)'),
+    (["--touchpoints", "export.csv", "--map", "Timestamp"], "expected COLUMN=HEADER"),
+])
+def test_command_line_mistakes(intake: Path, tmp_path: Path, args: list[str], message: str) -> None:
+    _export(tmp_path, TOUCHES)
+    args = [str(tmp_path / a) if a == "export.csv" else a for a in args]
+    result = CliRunner().invoke(cli, ["import", str(intake), *args])
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "acme-imported.xlsx").exists()
+
+
+def test_touchpoints_into_an_intake_with_paths_say_the_paths_are_superseded(tmp_path: Path) -> None:
+    def with_paths(data: dict[str, Any]) -> None:
+        data["Paths"] = [{"Path": "Google Ads > Email", "Conversions": 3, "Conversion value": 300}]
+    intake = write_valid(tmp_path / "acme.xlsx", with_paths)
+    result = CliRunner().invoke(cli, ["import", str(intake), "--touchpoints", str(_export(tmp_path, TOUCHES)),
+                                      *TOUCH_MAP])
+    assert result.exit_code == 0, result.output
+    assert "Paths sheet is no longer used" in result.output
