@@ -511,6 +511,30 @@ def test_macro_workbook_is_read_without_its_macros(tmp_path: Path) -> None:
         "macros.xlsm: the workbook carries macros; they were neither run nor copied (only the cell values are read)"]
 
 
+def test_a_million_blank_formatted_rows_are_accepted(tmp_path: Path) -> None:
+    """A sheet formatted down to Excel's last row (1,048,576) reads as its real rows (speed: benchmarks/)."""
+    import re
+
+    from mops_xl.cell_scan import sheet_parts
+
+    base = write_valid(tmp_path / "base.xlsx")
+    part = sheet_parts(base)["Actuals"]
+    path = tmp_path / "formatted.xlsx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                text = data.decode()
+                last = max(int(n) for n in re.findall(r'<row r="(\d+)"', text))
+                blank = "".join(f'<row r="{r}" s="1" customFormat="1"><c r="A{r}" s="1"/><c r="D{r}" s="1"/></row>'
+                                for r in range(last + 1, 1_048_577))
+                data = text.replace("</sheetData>", blank + "</sheetData>").encode()
+            zout.writestr(info, data)
+    intake, report = read_intake(path)
+    assert intake is not None and report.errors == [] and report.warnings == []
+    assert len(intake.actuals) == len(valid_data()["Actuals"])
+
+
 def test_ten_thousand_character_cell_is_accepted(tmp_path: Path) -> None:
     long_name = "Spring " * 1500
     path = write_valid(tmp_path / "long.xlsx", lambda d: d["Actuals"][0].update(Campaign=long_name))
