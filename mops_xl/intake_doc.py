@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from .importer import FORMATS
 from .intake import VERSION_PROPERTY
 from .problems import CODES
 from .schema import SCHEMA_VERSION, SHEETS, Field
@@ -45,7 +46,7 @@ def render_intake_doc() -> str:
     env.globals.update(type_label=type_label, default_label=default_label, allowed=_allowed, describe=_describe)
     return env.get_template("intake.md.j2").render(
         version=SCHEMA_VERSION, version_property=VERSION_PROPERTY, sheets=SHEETS, codes=CODES,
-        field_sheets=[s.name for s in SHEETS if s.kind == "fields"],
+        field_sheets=[s.name for s in SHEETS if s.kind == "fields"], formats=list(FORMATS.values()),
     )
 
 
