@@ -10,7 +10,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import xlsxwriter
 
@@ -98,18 +98,29 @@ def build_one(source: Path, out_dir: Path | None, values_only: bool = False) -> 
 
 
 def build_many(sources: list[Path], out_dir: Path | None, jobs: int | None = None,
-               values_only: bool = False) -> list[BatchResult]:
-    """Build every intake, ``jobs`` at a time (default: the number of cores).
+               values_only: bool = False, scheduler: str | None = None,
+               progress: Callable[[str], None] | None = None) -> list[BatchResult]:
+    """Build every intake, ``jobs`` at a time (default: the number of cores), or on a Dask cluster.
 
     Args:
         sources: The intakes.
         out_dir: The folder for the outputs (None: beside each intake).
-        jobs: Parallel processes (1 builds in this process).
+        jobs: Parallel processes (1 builds in this process); ignored with ``scheduler``.
         values_only: Write values-only reports.
+        scheduler: A Dask scheduler's address (e.g. ``tcp://host:8786``): one task per intake on its workers,
+            which must see the intakes and ``out_dir`` at the same paths (see :mod:`mops_xl.cluster`).
+        progress: With ``scheduler``, called with one line of text as the batch advances.
 
     Returns:
         One result per intake, in the order given.
+
+    Raises:
+        mops_xl.cluster.ClusterError: With ``scheduler``: Dask is missing, or the cluster cannot be used.
     """
+    if scheduler is not None:
+        from .cluster import build_on_cluster
+
+        return build_on_cluster(sources, out_dir, scheduler, values_only, progress=progress)
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(sources) == 1:
         return [build_one(s, out_dir, values_only) for s in sources]

@@ -135,6 +135,10 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
                    "an existing output folder.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Intakes built in parallel (several intakes or a folder; default: the number of cores).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Build on a Dask cluster, one task per intake (e.g. tcp://host:8786; needs "
+                   "pip install 'mops-xl[dask]', and the workers must see the intakes and the -o folder at the "
+                   "same paths); --jobs is then ignored.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print every computed figure as one JSON document on stdout (the report is still written).")
 @click.option("--values-only", is_flag=True,
@@ -144,7 +148,7 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Also list notices (ignored extras, defaults applied).")
 @_guarded
 def build(intakes: tuple[Path, ...], output: Path | None, jobs: int | None, as_json: bool, values_only: bool,
-          pdf: bool, quiet: bool, verbose: bool) -> None:
+          pdf: bool, quiet: bool, verbose: bool, scheduler: str | None = None) -> None:
     """Validate an intake, compute every metric and write its report workbook.
 
     Prints the four KPI boxes (MQLs, SQLs, CAC, ROAS vs target) and the fired optimization triggers.
@@ -157,9 +161,10 @@ def build(intakes: tuple[Path, ...], output: Path | None, jobs: int | None, as_j
         mops-xl build intake.xlsx --json > acme-q3.json
         mops-xl build intake.xlsx --values-only --pdf -o board/acme-q3.xlsx
         mops-xl build clients/ -o reports/ --jobs 4      # every intake of a folder, plus a roll-up
+        mops-xl build teams/ -o reports/ --scheduler tcp://host:8786   # the same, on a Dask cluster
     """
-    if len(intakes) > 1 or intakes[0].is_dir():
-        _build_batch(list(intakes), output, jobs, as_json, values_only, quiet)
+    if len(intakes) > 1 or intakes[0].is_dir() or scheduler is not None:
+        _build_batch(list(intakes), output, jobs, as_json, values_only, quiet, scheduler)
         return
     intake = intakes[0]
     from .intake import read_intake
@@ -311,18 +316,25 @@ def import_(intake: Path, actuals: Path | None, touchpoints: Path | None, source
 
 
 def _build_batch(paths: list[Path], output: Path | None, jobs: int | None, as_json: bool, values_only: bool,
-                 quiet: bool) -> None:
-    """Build several intakes in parallel; print a summary table (or one JSON array); write the roll-up."""
+                 quiet: bool, scheduler: str | None = None) -> None:
+    """Build several intakes in parallel or on a Dask cluster; print a summary or one JSON array; write the roll-up."""
     import json
 
     from .batch import build_many, find_intakes, write_rollup
 
     if output is not None and not output.is_dir():
-        raise InputProblem(f"{output}: with several intakes, -o must name an existing folder")
+        raise InputProblem(f"{output}: with several intakes or --scheduler, -o must name an existing folder")
     sources = find_intakes(paths)
     if not sources:
         raise InputProblem("no .xlsx intake found in " + ", ".join(str(p) for p in paths))
-    results = build_many(sources, output, jobs, values_only)
+    if scheduler is None:
+        results = build_many(sources, output, jobs, values_only)
+    else:
+        from .progress import Progress
+
+        with Progress(enabled=not quiet) as progress:
+            results = build_many(sources, output, values_only=values_only, scheduler=scheduler,
+                                 progress=progress.stage)
     rollup = write_rollup(results, (output or sources[0].parent) / "mops-xl-rollup.xlsx")
     if as_json:
         click.echo(json.dumps([{"file": str(r.source), "status": r.status, "report": str(r.report or ""),
