@@ -1,18 +1,24 @@
-"""Benchmark: `mops-xl build` against the floor (read the Actuals with pandas+calamine, write them with
-XlsxWriter in constant-memory mode), measured in the same run, at several sizes.
+"""Benchmark: `mops-xl build` against the floor, measured in the same run, at several sizes.
 
-    python benchmarks/build_scale.py                 # 10,000 and 100,000 Actuals rows
-    python benchmarks/build_scale.py 10000 1048575   # any sizes
+The floor is the least any tool must do with the big sheet: read it into pandas with the fastest reader
+(pandas with the calamine engine) and write the same rows back with XlsxWriter in constant-memory mode.
 
-Prints one line per size (floor, build, ratio, peak memory) and writes benchmarks/results/build_scale.json and
-.md. Targets (issue: scale): build <= 1.5 x floor at 1,048,575 rows, peak memory < 2 GB, 10x rows <= 11x time.
+    python benchmarks/build_scale.py                        # 10,000 / 100,000 / 1,048,575 Actuals rows
+                                                            # and 1,000,000 Touchpoints rows
+    python benchmarks/build_scale.py actuals:10000 touchpoints:200000   # any cases
+
+Each intake is a year of daily rows per channel and campaign (8 channels, 997 campaigns, every row a distinct
+day, channel and campaign, so nothing is summed away), or a million touches over journeys of one to eight
+touches. Prints one line per case (floor, build, ratio, peak memory of the build) and writes
+benchmarks/results/build_scale.json and .md. Targets (issue 8): build <= 1.5 x floor at 1,048,575 rows, peak
+memory < 2 GB, 10x rows <= 11x time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import resource
+import platform
 import subprocess
 import sys
 import tempfile
@@ -26,29 +32,18 @@ import xlsxwriter
 from mops_xl import write_intake
 
 HERE = Path(__file__).parent
-COLUMNS = ["Date", "Channel", "Campaign", "Spend", "Impressions", "Clicks", "Leads", "MQLs", "SQLs", "Customers",
-           "Revenue"]
+CHANNELS = [f"Channel {i}" for i in range(8)]
+DEFAULT_CASES = ["actuals:10000", "actuals:100000", "actuals:1048575", "touchpoints:1000000"]
 
 
-def make_intake(path: Path, rows: int) -> Path:
-    """Write an intake with ``rows`` Actuals rows (a year of daily rows per channel and campaign)."""
-    channels = [f"Channel {i}" for i in range(8)]
-    write_intake(path, {
-        "Business": {"Business name": "Scale Co", "Period start": dt.date(2026, 1, 1),
-                     "Period end": dt.date(2026, 12, 31), "Report as of": dt.date(2026, 12, 31)},
-        "Channels": [{"Channel": c, "Paid": True} for c in channels],
-        "Budget": [{"Channel": c, "Period start": dt.date(2026, 1, 1), "Period end": dt.date(2026, 12, 31),
-                    "Planned spend": 1_000_000} for c in channels],
-        "Actuals": [],
-    })
-    # Replace the empty Actuals sheet with a big one written fast (constant memory), keeping the rest.
-    import openpyxl
-
+def actuals_rows(rows: int) -> pd.DataFrame:
+    """A year of daily rows per channel and campaign, funnel counts consistent (MQLs <= Leads …)."""
     rng = np.random.default_rng(1)
+    i = np.arange(rows)
     frame = pd.DataFrame({
-        "Date": pd.Timestamp("2026-01-01") + pd.to_timedelta(np.arange(rows) % 365, unit="D"),
-        "Channel": np.array(channels)[np.arange(rows) % len(channels)],
-        "Campaign": [f"Campaign {i % 997}" for i in range(rows)],
+        "Date": pd.Timestamp("2026-01-01") + pd.to_timedelta(i % 365, unit="D"),
+        "Channel": np.array(CHANNELS)[i % len(CHANNELS)],
+        "Campaign": np.char.add("Campaign ", (i % 997).astype(str)),
         "Spend": rng.uniform(10, 500, rows).round(2), "Impressions": rng.integers(1000, 50000, rows),
         "Clicks": rng.integers(10, 900, rows), "Leads": rng.integers(0, 40, rows), "MQLs": rng.integers(0, 20, rows),
         "SQLs": rng.integers(0, 8, rows), "Customers": rng.integers(0, 3, rows),
@@ -57,37 +52,71 @@ def make_intake(path: Path, rows: int) -> Path:
     frame["MQLs"] = np.minimum(frame["MQLs"], frame["Leads"])
     frame["SQLs"] = np.minimum(frame["SQLs"], frame["MQLs"])
     frame["Customers"] = np.minimum(frame["Customers"], frame["SQLs"])
-    other = openpyxl.load_workbook(path)
-    big = path.with_name("big-" + path.name)
-    wb = xlsxwriter.Workbook(str(big), {"constant_memory": True, "strings_to_formulas": False})
-    date = wb.add_format({"num_format": "yyyy-mm-dd"})
-    for ws_src in other.worksheets:
+    return frame
+
+
+def touchpoint_rows(rows: int) -> pd.DataFrame:
+    """About ``rows`` touches: journeys of 1-8 touches an hour apart, a third converting on the last touch."""
+    rng = np.random.default_rng(2)
+    lengths = rng.integers(1, 9, rows // 4 + 8)
+    lengths = lengths[: np.searchsorted(np.cumsum(lengths), rows) + 1]
+    lengths[-1] -= lengths.sum() - rows
+    journey = np.repeat(np.arange(len(lengths)), lengths)
+    step = np.arange(rows) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    last = np.repeat(np.cumsum(lengths) - 1, lengths) == np.arange(rows)
+    converted = last & (np.repeat(rng.random(len(lengths)), lengths) < 1 / 3)
+    return pd.DataFrame({
+        "Journey ID": np.char.add("J", journey.astype(str)),
+        "Timestamp": pd.Timestamp("2026-06-01") + pd.to_timedelta(journey % 180, unit="D")
+        + pd.to_timedelta(step, unit="h"),
+        "Channel": np.array(CHANNELS)[rng.integers(0, len(CHANNELS), rows)],
+        "Converted": np.where(converted, "Yes", "No"),
+        "Conversion value": np.where(converted, 120.0, 0.0),
+    })
+
+
+def make_intake(path: Path, sheet: str, rows: int) -> Path:
+    """Write a valid intake whose ``sheet`` (Actuals or Touchpoints) has ``rows`` rows."""
+    big = actuals_rows(rows) if sheet == "Actuals" else touchpoint_rows(rows)
+    small = write_intake(path.with_name("small-" + path.name), {
+        "Business": {"Business name": "Scale Co", "Period start": dt.date(2026, 1, 1),
+                     "Period end": dt.date(2026, 12, 31), "Report as of": dt.date(2026, 12, 31)},
+        "Channels": [{"Channel": c, "Paid": True} for c in CHANNELS],
+        "Budget": [{"Channel": c, "Period start": dt.date(2026, 1, 1), "Period end": dt.date(2026, 12, 31),
+                    "Planned spend": 1_000_000} for c in CHANNELS],
+        "Actuals": actuals_rows(len(CHANNELS) * 30).to_dict("records") if sheet != "Actuals" else [],
+    })
+    # Copy the small intake's sheets, then stream the big one in (constant memory, like any fast exporter).
+    import openpyxl
+
+    source = openpyxl.load_workbook(small)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False})
+    date = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    for ws_src in source.worksheets:
         ws = wb.add_worksheet(ws_src.title)
-        if ws_src.title == "Actuals":
-            ws.write_row(0, 0, COLUMNS)
-            for r, rec in enumerate(frame.itertuples(index=False), start=1):
-                ws.write_datetime(r, 0, rec[0].to_pydatetime(), date)
-                ws.write_row(r, 1, rec[1:])
-            continue
-        for row in ws_src.iter_rows():
-            for c in row:
-                if c.value is not None:
-                    if isinstance(c.value, dt.datetime):
-                        ws.write_datetime(c.row - 1, c.column - 1, c.value, date)
-                    else:
-                        ws.write(c.row - 1, c.column - 1, c.value)
+        if ws_src.title == sheet:
+            ws.write_row(0, 0, list(big.columns))
+            rows = big.itertuples(index=False)
+        else:
+            rows = ws_src.iter_rows(values_only=True)
+        for r, rec in enumerate(rows, start=1 if ws_src.title == sheet else 0):
+            for c, v in enumerate(rec):
+                if isinstance(v, (dt.datetime, pd.Timestamp)):
+                    ws.write_datetime(r, c, pd.Timestamp(v).to_pydatetime(), date)
+                elif v is not None and not (isinstance(v, float) and np.isnan(v)):
+                    ws.write(r, c, v.item() if hasattr(v, "item") else v)
     wb.set_custom_property("mops-xl schema version", "1.1")
     wb.close()
-    big.replace(path)
+    small.unlink()
     return path
 
 
-def floor(path: Path, out: Path) -> float:
-    """Read the Actuals with pandas+calamine and write them back with XlsxWriter constant-memory mode."""
+def floor(path: Path, sheet: str, out: Path) -> float:
+    """Read ``sheet`` with pandas+calamine and write its rows back with XlsxWriter constant-memory mode."""
     start = time.perf_counter()
-    frame = pd.read_excel(path, sheet_name="Actuals", engine="calamine")
+    frame = pd.read_excel(path, sheet_name=sheet, engine="calamine")
     wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
-    ws = wb.add_worksheet("Actuals")
+    ws = wb.add_worksheet(sheet)
     ws.write_row(0, 0, list(frame.columns))
     for r, rec in enumerate(frame.itertuples(index=False), start=1):
         ws.write_row(r, 0, [v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in rec])
@@ -95,34 +124,57 @@ def floor(path: Path, out: Path) -> float:
     return time.perf_counter() - start
 
 
+#: Runs the CLI, then prints the process's own peak resident memory (KiB) as its last line. VmHWM, not
+#: ru_maxrss: Linux carries ru_maxrss over from the forking parent across exec.
+_MEASURED_CLI = """
+import re, sys
+from pathlib import Path
+from mops_xl.cli import cli
+try:
+    cli(sys.argv[1:], prog_name="mops-xl")
+except SystemExit as exc:
+    code = exc.code
+print(re.search(r"VmHWM:\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1), file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def build(path: Path, out: Path) -> tuple[float, float]:
-    """Run `mops-xl build` in a fresh process: wall seconds and peak memory (MB)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run `mops-xl build` in a fresh process: wall seconds (interpreter start included) and peak memory (MB)."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "mops_xl", "build", str(path), "-o", str(out), "--quiet"],
-                   check=False)
+    done = subprocess.run([sys.executable, "-c", _MEASURED_CLI, "build", str(path), "-o", str(out), "--quiet"],
+                          capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
-    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-    return seconds, peak
+    if done.returncode != 0:
+        raise SystemExit(f"build failed ({done.returncode}): {done.stdout}{done.stderr}")
+    return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
-def main(sizes: list[int]) -> None:
+def main(cases: list[str]) -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for rows in sizes:
-            intake = make_intake(Path(tmp) / f"intake-{rows}.xlsx", rows)
-            f = floor(intake, Path(tmp) / "floor.xlsx")
+        for case in cases:
+            kind, rows = case.split(":")
+            sheet, rows = kind.capitalize(), int(rows)
+            intake = make_intake(Path(tmp) / f"intake-{kind}-{rows}.xlsx", sheet, rows)
+            f = floor(intake, sheet, Path(tmp) / "floor.xlsx")
             b, peak = build(intake, Path(tmp) / f"report-{rows}.xlsx")
-            results.append({"rows": rows, "floor_s": round(f, 2), "build_s": round(b, 2),
+            results.append({"sheet": sheet, "rows": rows, "floor_s": round(f, 2), "build_s": round(b, 2),
                             "ratio": round(b / f, 2), "peak_mb": round(peak)})
-            print(f"{rows:>9,} rows: floor {f:6.2f} s, build {b:6.2f} s, ratio {b / f:4.2f}, peak {peak:,.0f} MB")
+            print(f"{sheet:<11} {rows:>9,} rows: floor {f:6.2f} s, build {b:6.2f} s, ratio {b / f:4.2f}, "
+                  f"peak {peak:,.0f} MB", flush=True)
+            intake.unlink()
     out = HERE / "results"
     out.mkdir(exist_ok=True)
-    (out / "build_scale.json").write_text(json.dumps(results, indent=1) + "\n")
-    lines = ["| rows | floor (s) | build (s) | build ÷ floor | peak memory (MB) |", "|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['rows']:,} | {r['floor_s']} | {r['build_s']} | {r['ratio']} | {r['peak_mb']:,} |" for r in results]
+    machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+    (out / "build_scale.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1) + "\n")
+    lines = [f"Measured {dt.date.today():%Y-%m-%d} on {machine} by `python benchmarks/build_scale.py`.", "",
+             "| sheet | rows | floor (s) | build (s) | build ÷ floor | peak memory (MB) |",
+             "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r['sheet']} | {r['rows']:,} | {r['floor_s']} | {r['build_s']} | {r['ratio']} | {r['peak_mb']:,} |"
+              for r in results]
     (out / "build_scale.md").write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])
+    main(sys.argv[1:] or DEFAULT_CASES)
