@@ -282,7 +282,7 @@ def import_(intake: Path, actuals: Path | None, touchpoints: Path | None, source
         mops-xl import intake.xlsx --actuals spend.csv --map Date=day --map Spend=cost --channel Bing -o new.xlsx
         mops-xl import intake.xlsx --touchpoints journeys.csv --map "Journey ID=user_id" --map Timestamp=time
     """
-    from .importer import import_rows, mapping_for, read_export
+    from .importer import import_rows, mapping_for, read_export, skipped_note
     from .intake import read_intake
     from .problems import Report
     from .report import check_output_path
@@ -310,6 +310,8 @@ def import_(intake: Path, actuals: Path | None, touchpoints: Path | None, source
         sys.exit(EXIT_INPUT)
     if problems.problems:  # warnings (e.g. a touch outside Channels): said, but the rows are imported
         click.echo(problems.format())
+    if skipped_note(rows, export.name):
+        click.echo(skipped_note(rows, export.name))
     click.echo(f"Appended {len(rows)} row(s) from {export.name} to {sheet}; wrote {written}")
     if sheet == "Touchpoints" and loaded.table("Touchpoints").empty and not loaded.table("Paths").empty:
         click.echo("Note: attribution uses Touchpoints over Paths, so the intake's Paths sheet is no longer used")

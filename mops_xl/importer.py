@@ -16,6 +16,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from .coerce import coerce_column
+from .export_csv import read_export_csv
 from .intake import Intake
 from .problems import MopsXLError, Report
 from .reader import close_match, normalise_header
@@ -93,13 +94,8 @@ def mapping_for(source: str, generic: dict[str, str] | None = None, sheet: str =
     return ExportFormat(base.name, base.channel, columns, sheet, frozenset(mapped))
 
 
-def _read_csv(path: Path, report: Report) -> pd.DataFrame | None:
-    """The export's cells as text, or None (with a problem) when it is not a readable CSV."""
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        report.add("corrupt-workbook", f"{path.name}: cannot be read as CSV ({type(exc).__name__})")
-        return None
+#: A number written with thousands separators: "1,200" or "1,234,567.89" (not a decimal comma like "12,5").
+_THOUSANDS = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
 
 
 def _locate(header: list[str], fmt: ExportFormat, channel: str | None, report: Report,
@@ -124,6 +120,7 @@ def _locate(header: list[str], fmt: ExportFormat, channel: str | None, report: R
     missing = []
     for fld in SHEETS_BY_NAME[fmt.sheet].fields:
         wanted = fmt.columns.get(fld.name, ()) + (() if fld.name in fmt.mapped else (fld.name,))
+        wanted = tuple(dict.fromkeys(wanted, None))  # "Day or Date", not "Day or Date or Date"
         pos = positions[fld.name] = next((found[k] for k in map(normalise_header, wanted) if k in found), None)
         if fld.name == "Channel" and (channel or (pos is None and fmt.channel)):
             positions[fld.name] = None  # --channel wins over the export
@@ -155,13 +152,14 @@ def read_export(path: Path, fmt: ExportFormat, channel: str | None, report: Repo
         The rows with the sheet's columns, indexed by CSV line number (``attrs["letters"]``: column → the
         export's column letter), or None when the export cannot be used.
     """
-    raw = _read_csv(path, report)
+    expected = [h for headers in fmt.columns.values() for h in headers]
+    raw = read_export_csv(path, expected + list(SHEETS_BY_NAME[fmt.sheet].field_names), report)
     if raw is None:
         return None
     positions = _locate(list(raw.columns), fmt, channel, report, path.name)
     if positions is None:
         return None
-    index = pd.RangeIndex(2, len(raw) + 2)  # the CSV's line numbers (line 1 is the header)
+    index = raw.index  # the CSV's line numbers
     out: dict[str, pd.Series] = {}
     for fld in SHEETS_BY_NAME[fmt.sheet].fields:
         found = positions[fld.name]
@@ -169,16 +167,37 @@ def read_export(path: Path, fmt: ExportFormat, channel: str | None, report: Repo
             constant = (channel or fmt.channel) if fld.name == "Channel" else ""
             text, letter = pd.Series(constant, index=index, dtype=object), "?"
         else:
-            text, letter = raw.iloc[:, found].str.strip(), xl_col_to_name(found)
-            if fld.type in ("money", "number", "integer", "percent"):
-                text = text.str.replace(",", "", regex=False)  # thousands separators: "1,200.50"
-            text = pd.Series(text.to_numpy(), index=index, dtype=object)
+            text, letter = raw.iloc[:, found].astype(object).str.strip(), xl_col_to_name(found)
+            if fld.type in ("money", "number", "integer", "percent"):  # "1,200.50"; "12,5" stays (and is refused)
+                grouped = text.str.fullmatch(_THOUSANDS, na=False)
+                text = text.where(~grouped, text.str.replace(",", "", regex=False))
         values, problems = coerce_column(text, fld, sheet=path.name, letter=letter)
         report.extend(p for p in problems if p.code != "text-date")  # CSV dates are always text
         out[fld.name] = values
     rows = pd.DataFrame(out, index=index)
     rows.attrs["letters"] = {f: xl_col_to_name(p) for f, p in positions.items() if p is not None}
+    rows.attrs["skipped"] = raw.attrs["skipped"]
     return rows
+
+
+def skipped_note(rows: pd.DataFrame, export: str) -> str:
+    """Say which lines of the export were left out (a report title above the header, total rows), or "".
+
+    Args:
+        rows: The rows :func:`read_export` returned.
+        export: The export's file name.
+
+    Returns:
+        One line, or "" when nothing was skipped.
+    """
+    skipped = rows.attrs.get("skipped", {})
+    parts = []
+    if skipped.get("title"):
+        parts.append(f"the {len(skipped['title'])} line(s) above the header (a report title)")
+    if skipped.get("totals"):
+        lines = ", ".join(str(n) for n in skipped["totals"][:5]) + (" …" if len(skipped["totals"]) > 5 else "")
+        parts.append(f"{len(skipped['totals'])} total row(s) (line {lines})")
+    return f"Skipped {' and '.join(parts)} of {export}" if parts else ""
 
 
 def _plain(v: Any) -> Any:

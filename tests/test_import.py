@@ -227,3 +227,55 @@ def test_touchpoints_into_an_intake_with_paths_say_the_paths_are_superseded(tmp_
                                       *TOUCH_MAP])
     assert result.exit_code == 0, result.output
     assert "Paths sheet is no longer used" in result.output
+
+
+# --- exports as the platforms write them -------------------------------------------------------------------
+
+GOOGLE_REPORT = ("Campaign performance\r\n"
+                 "October 3, 2026 - October 4, 2026\r\n"
+                 "Day\tCampaign\tCost\tImpr.\tClicks\tConversions\tConv. value\r\n"
+                 "2026-10-03\tSearch\t1,200.50\t20000\t800\t40\t5000\r\n"
+                 "2026-10-04\tBrand\t99.5\t1800\t70\t3\t--\r\n"
+                 "Total: Account\t--\t1,300.00\t21800\t870\t43\t5000\r\n"
+                 "Total: Search\t--\t1,300.00\t21800\t870\t43\t5000\r\n")
+
+
+def test_google_ads_excel_csv_with_title_lines_and_totals(intake: Path, tmp_path: Path) -> None:
+    """Google Ads' "Excel CSV": UTF-16, tabs, a title and a date range above the header, total rows below."""
+    path = tmp_path / "google.csv"
+    path.write_bytes(GOOGLE_REPORT.encode("utf-16"))  # with its byte-order mark, as Google writes it
+    result = CliRunner().invoke(cli, ["import", str(intake), "--actuals", str(path), "--source", "google-ads"])
+    assert result.exit_code == 0, result.output
+    assert "Skipped the 2 line(s) above the header (a report title) and 2 total row(s) (line 6, 7) of google.csv" \
+        in result.output
+    new = load_intake(tmp_path / "acme-imported.xlsx")
+    added = new.actuals[new.actuals["Date"] >= "2026-10-03"]
+    assert list(added["Campaign"]) == ["Search", "Brand"]  # the totals are not rows
+    assert list(added["Spend"]) == [1200.5, 99.5]
+    assert list(added["Revenue"]) == [5000.0, 0.0]  # "--" is nothing: the column's default, 0
+
+
+def test_a_bad_cell_under_a_title_is_named_by_its_own_line(intake: Path, tmp_path: Path) -> None:
+    bad = GOOGLE_REPORT.replace("\t99.5\t", "\tninety\t")
+    path = tmp_path / "google.csv"
+    path.write_bytes(bad.encode("utf-16"))
+    result = CliRunner().invoke(cli, ["import", str(intake), "--actuals", str(path), "--source", "google-ads"])
+    assert result.exit_code == 2
+    assert 'google.csv!C5: Spend must be a number, got "ninety"' in result.output  # line 5 of the file, column C
+
+
+def test_semicolon_csv_from_excel_and_decimal_commas_are_refused_not_misread(intake: Path, tmp_path: Path) -> None:
+    """Excel in many countries saves CSV with ";" in Windows-1252; "12,5" is never silently read as 125."""
+    text = "Date;Channel;Campaign;Spend;Leads\n2026-10-03;Email;Café;1,250;3\n2026-10-04;Email;Café;12,5;1\n"
+    path = tmp_path / "excel.csv"
+    path.write_bytes(text.encode("cp1252"))
+    result = CliRunner().invoke(cli, ["import", str(intake), "--actuals", str(path)])
+    assert result.exit_code == 2
+    assert 'excel.csv!D3: Spend must be a number, got "12,5"' in result.output
+    assert "D2" not in result.output  # "1,250" is a thousands separator: 1250
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_bytes(text.replace("12,5", "12.5").encode("cp1252"))
+    result = CliRunner().invoke(cli, ["import", str(intake), "--actuals", str(fixed), "-o", str(tmp_path / "n.xlsx")])
+    assert result.exit_code == 0, result.output
+    added = load_intake(tmp_path / "n.xlsx").actuals.query("Campaign == 'Café'")
+    assert list(added["Spend"]) == [1250.0, 12.5]
