@@ -51,6 +51,21 @@ def test_data_tables_have_canonical_headers(saas_report: Path) -> None:
     assert [c.value for c in wb["Budget"][1]] == ["Channel", "Period start", "Period end", "Planned spend"]
 
 
+def test_actuals_and_touchpoints_are_streamed_not_held_in_memory(saas_report: Path) -> None:
+    """The big data sheets are written in XlsxWriter's constant-memory mode (its inline strings show it); the
+    report's own sheets are not (they share strings). If an XlsxWriter upgrade broke StreamedWorksheet, a
+    million-row build would need ~2 GB more memory: this test says so first."""
+    from mops_xl.cell_scan import sheet_parts
+
+    parts = sheet_parts(saas_report)
+    with zipfile.ZipFile(saas_report) as zf:
+        def inline(sheet: str) -> bool:
+            return b't="inlineStr"' in zf.read(parts[sheet])
+
+        assert inline("Actuals") and inline("Touchpoints")
+        assert not inline("Channels") and not inline("Dashboard")
+
+
 def test_formulas_charts_and_conditional_formats(saas_report: Path) -> None:
     wb = openpyxl.load_workbook(saas_report)
     kpi = wb["KPI Framework"]
