@@ -336,7 +336,7 @@ def _build_batch(paths: list[Path], output: Path | None, jobs: int | None, as_js
 
         with Progress(enabled=not quiet) as progress:
             results = build_many(sources, output, values_only=values_only, scheduler=scheduler,
-                                 progress=progress.stage)
+                                 progress=progress.update)
     rollup = write_rollup(results, (output or sources[0].parent) / "mops-xl-rollup.xlsx")
     if as_json:
         click.echo(json.dumps([{"file": str(r.source), "status": r.status, "report": str(r.report or ""),
