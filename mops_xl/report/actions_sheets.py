@@ -10,7 +10,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..analysis import Analysis
 from ..metrics.triggers import TRIGGER_COLUMNS
 from .data_sheets import data_sheet_name
-from .formats import Formats
+from .formats import Formats, SheetWriter
 from .formulas import UNDEFINED, cached, name_for
 
 ACTIONS_SHEET, EXPERIMENTS_SHEET = "Optimization Actions", "Experiments"
@@ -24,7 +24,7 @@ _EXP_KIND = {"Visitors": "integer", "Conversions": "integer", "Rate": "percent",
              "P value": "number", "P adjusted": "number", "Visitors needed": "integer", "SRM p value": "number"}
 
 
-class ActionSheets:
+class ActionSheets(SheetWriter):
     """Writes the Optimization Actions and Experiments sheets.
 
     Args:
@@ -35,16 +35,16 @@ class ActionSheets:
     """
 
     def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, data_row: Any):
-        self.wb, self.fmt, self.a, self.data_row = wb, fmt, analysis, data_row
+        super().__init__(wb, fmt, analysis)
+        self.data_row = data_row
 
     def optimization_actions(self) -> None:
         """Write the thresholds (formulas reading Settings) and every fired trigger by priority."""
         a, s = self.a, self.a.intake.settings
-        ws = self.wb.add_worksheet(ACTIONS_SHEET)
-        ws.write_string(0, 0, ACTIONS_SHEET, self.fmt["title"])
-        ws.write_string(1, 0, "Thresholds below read the Settings sheet — the one place to edit them. The list of "
-                              "fired triggers is computed by the engine (its length depends on the data): values, "
-                              "not formulas.", self.fmt["note"])
+        ws = self.titled_sheet(ACTIONS_SHEET,
+                               "Thresholds below read the Settings sheet — the one place to edit them. The list of "
+                               "fired triggers is computed by the engine (its length depends on the data): values, "
+                               "not formulas.")
         ws.write_row(3, 0, ["Threshold", "Value"], self.fmt["header"])
         for i, name in enumerate(THRESHOLDS):
             ws.write_string(4 + i, 0, name)
@@ -86,11 +86,9 @@ class ActionSheets:
     def experiments(self) -> None:
         """Write one row per variant: rates, lift with interval, z and p as formulas; Holm and SRM as values."""
         a = self.a
-        ws = self.wb.add_worksheet(EXPERIMENTS_SHEET)
-        ws.write_string(0, 0, EXPERIMENTS_SHEET, self.fmt["title"])
-        ws.write_string(1, 0, "Visitors and conversions read the Experiments data sheet. P adjusted (Holm, across "
-                              "the variants of an experiment) and the sample-ratio check are the engine's values.",
-                        self.fmt["note"])
+        ws = self.titled_sheet(EXPERIMENTS_SHEET,
+                               "Visitors and conversions read the Experiments data sheet. P adjusted (Holm, across "
+                               "the variants of an experiment) and the sample-ratio check are the engine's values.")
         ws.write_row(3, 0, list(EXPERIMENT_HEADERS), self.fmt["header"])
         results = a.experiments
         table = a.intake.table("Experiments")

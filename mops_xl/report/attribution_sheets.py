@@ -7,11 +7,10 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..analysis import Analysis
 from ..framework import MODEL_USE_CASES
 from ..metrics.attribution import MODELS, SETTING_NAMES
 from ..metrics.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS
-from .formats import Formats, titled_sheet
+from .formats import SheetWriter
 from .formulas import UNDEFINED, cached
 
 REALLOCATION, ATTRIBUTION = "Reallocation", "Attribution"
@@ -19,7 +18,7 @@ WHAT_IF = ("Channel", "Budget for period", "Proposed budget", "Change", "Attribu
            "Expected extra customers", "Expected extra revenue")
 
 
-class AttributionSheets:
+class AttributionSheets(SheetWriter):
     """Writes the Reallocation and Attribution sheets.
 
     Args:
@@ -28,16 +27,10 @@ class AttributionSheets:
         analysis: The engine's results.
     """
 
-    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis):
-        self.wb, self.fmt, self.a = wb, fmt, analysis
-
-    def _sheet(self, name: str, note: str) -> Any:
-        return titled_sheet(self.wb, self.fmt, name, note)
-
     def reallocation(self) -> None:
         """A what-if over the proposed budgets (editable; the expected effect follows by formula), then the plan."""
         a = self.a
-        ws = self._sheet(REALLOCATION, f"Proposed budget cells are inputs: change them and the expected effect "
+        ws = self.titled_sheet(REALLOCATION, f"Proposed budget cells are inputs: change them and the expected effect "
                                        f"follows. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
                                        "the channel's attributed efficiency, budget taken away at 100 %.")
         if a.attribution is None:
@@ -91,7 +84,7 @@ class AttributionSheets:
     def attribution(self) -> None:
         """Credited conversions and value per channel under every model, the chosen one marked."""
         a = self.a
-        ws = self._sheet(ATTRIBUTION, "Conversions credited to each channel by each model (values computed by the "
+        ws = self.titled_sheet(ATTRIBUTION, "Conversions credited to each channel by each model (values computed by the "
                                       "engine from the journeys); every column sums to the total.")
         if a.attribution is None:
             ws.write_string(3, 0, "No journey data: fill in the Touchpoints or Paths sheet to compare attribution "

@@ -10,7 +10,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..analysis import Analysis
 from ..campaign_templates import TEMPLATES, TEMPLATES_BY_TYPE, CampaignTemplate
-from .formats import Formats
+from .formats import Formats, SheetWriter
 from .formulas import UNDEFINED, col
 
 SHEET = "Campaign Templates"
@@ -44,7 +44,7 @@ def sheet_name(campaign: str, taken: set[str]) -> str:
     return name
 
 
-class CampaignSheets:
+class CampaignSheets(SheetWriter):
     """Writes the Campaign Templates sheet and the plan sheets.
 
     Args:
@@ -56,7 +56,8 @@ class CampaignSheets:
     """
 
     def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, data_row: Any, taken: set[str]):
-        self.wb, self.fmt, self.a, self.data_row = wb, fmt, analysis, data_row
+        super().__init__(wb, fmt, analysis)
+        self.data_row = data_row
         self.campaigns = analysis.intake.table("Campaigns")
         self.names = {row: sheet_name(c, taken) for row, c in self.campaigns["Campaign"].items()}
 

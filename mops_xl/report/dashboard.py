@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..analysis import KPI_COLUMNS, KPI_METRICS, Analysis
 from ..metrics.window import DAY
-from .formats import Formats
+from .formats import Formats, SheetWriter
 from .formulas import UNDEFINED, cached, col
 from .kpi_sheets import KPI_SHEET, TOP, channel_cell
 
@@ -32,7 +32,7 @@ def kpi_cell(metric: str, column: str) -> str:
     return f"'{KPI_SHEET}'!{xl_rowcol_to_cell(r, KPI_COLUMNS.index(column), True, True)}"
 
 
-class Dashboard:
+class Dashboard(SheetWriter):
     """Writes the Dashboard sheet.
 
     Args:
@@ -43,7 +43,8 @@ class Dashboard:
     """
 
     def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, pacing: Any):
-        self.wb, self.fmt, self.a, self.pacing = wb, fmt, analysis, pacing
+        super().__init__(wb, fmt, analysis)
+        self.pacing = pacing
 
     def write(self) -> None:
         """Write the sheet."""

@@ -89,19 +89,29 @@ TYPE_FORMATS = {"money": "money", "integer": "integer", "number": "number", "per
                 "datetime": "datetime"}
 
 
-def titled_sheet(wb: xlsxwriter.Workbook, fmt: Formats, name: str, note: str) -> Any:
-    """Add a report sheet that starts with its title (A1) and one line saying how to read it (A2).
+class SheetWriter:
+    """What every writer of a group of report sheets starts from: the workbook, its formats, the engine's results.
 
     Args:
         wb: The workbook.
         fmt: The report's formats.
-        name: The sheet name (also its title).
-        note: The line under the title.
-
-    Returns:
-        The worksheet.
+        analysis: The engine's results.
     """
-    ws = wb.add_worksheet(name)
-    ws.write_string(0, 0, name, fmt["title"])
-    ws.write_string(1, 0, note, fmt["note"])
-    return ws
+
+    def __init__(self, wb: xlsxwriter.Workbook, fmt: Formats, analysis: Any):
+        self.wb, self.fmt, self.a = wb, fmt, analysis
+
+    def titled_sheet(self, name: str, note: str) -> Any:
+        """Add a report sheet that starts with its title (A1) and one line saying how to read it (A2).
+
+        Args:
+            name: The sheet name (also its title).
+            note: The line under the title.
+
+        Returns:
+            The worksheet.
+        """
+        ws = self.wb.add_worksheet(name)
+        ws.write_string(0, 0, name, self.fmt["title"])
+        ws.write_string(1, 0, note, self.fmt["note"])
+        return ws

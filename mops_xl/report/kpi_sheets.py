@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..analysis import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, KPI_METRICS, Analysis
 from ..metrics.targets import VOLUME_METRICS
-from .formats import Formats
+from .formats import Formats, SheetWriter
 from .formulas import UNDEFINED, actuals_sum, cached, col, ratio, status
 
 KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
@@ -66,7 +66,7 @@ def _paid_sum(column: str, first: str, last: str) -> str:
 _STACK_COST = f'SUMIFS({col("Stack", "Monthly cost")},{col("Stack", "Status")},"Active")*12/365*ElapsedDays'
 
 
-class KpiSheets:
+class KpiSheets(SheetWriter):
     """Writes the KPI Framework, Channel Strategy and Channel Performance sheets.
 
     Args:
@@ -77,18 +77,18 @@ class KpiSheets:
     """
 
     def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, pacing: Any):
-        self.wb, self.fmt, self.a, self.pacing = wb, fmt, analysis, pacing
+        super().__init__(wb, fmt, analysis)
+        self.pacing = pacing
 
     # --- KPI Framework -----------------------------------------------------------------------------------
 
     def kpi_framework(self) -> None:
         """Write the KPI Framework: blended metrics against targets, with projection and previous period."""
         a, w = self.a, self.a.window
-        ws = self.wb.add_worksheet(KPI_SHEET)
-        ws.write_string(0, 0, KPI_SHEET, self.fmt["title"])
-        ws.write_string(1, 0, f"All channels, {w.start:%Y-%m-%d} to {w.as_of:%Y-%m-%d} (day {w.elapsed_days} of "
-                              f"{w.period_days}); previous period: the same number of days before Period start. "
-                              "Targets and thresholds are read from the Targets and Settings sheets.", self.fmt["note"])
+        ws = self.titled_sheet(KPI_SHEET,
+                               f"All channels, {w.start:%Y-%m-%d} to {w.as_of:%Y-%m-%d} (day {w.elapsed_days} of "
+                               f"{w.period_days}); previous period: the same number of days before Period start. "
+                               "Targets and thresholds are read from the Targets and Settings sheets.")
         ws.write_string(2, 0, "Actuals rows in the window", self.fmt["note"])
         ws.write_formula(2, 1, f"=COUNTIFS({actuals_window()})", None, float(_rows_in_window(a)))
         self.wb.define_name(WINDOW_ROWS, f"='{KPI_SHEET}'!$B$3")
@@ -178,13 +178,11 @@ class KpiSheets:
     def channel_performance(self) -> None:
         """Write Channel Performance: per-channel volumes, ratios, trend and status; totals; campaigns."""
         a = self.a
-        ws = self.wb.add_worksheet(PERFORMANCE_SHEET)
-        ws.write_string(0, 0, PERFORMANCE_SHEET, self.fmt["title"])
-        ws.write_string(1, 0, f"Period to date: {a.window.start:%Y-%m-%d} to {a.window.as_of:%Y-%m-%d}. Status "
-                              "judges each channel by its primary metric (ROAS target, else CAC target, else "
-                              "Expected CAC, else Leads target). Trend compares the last Trend window days with the ones "
-                              "before (leads per day for a channel judged on leads or without a target).",
-                        self.fmt["note"])
+        ws = self.titled_sheet(PERFORMANCE_SHEET,
+                               f"Period to date: {a.window.start:%Y-%m-%d} to {a.window.as_of:%Y-%m-%d}. Status "
+                               "judges each channel by its primary metric (ROAS target, else CAC target, else "
+                               "Expected CAC, else Leads target). Trend compares the last Trend window days with the "
+                               "ones before (leads per day for a channel judged on leads or without a target).")
         ws.write_row(TOP, 0, list(PERFORMANCE_HEADERS), self.fmt["header"])
         for i, (channel, c) in enumerate(a.channels.iterrows()):
             self._channel_row(ws, TOP + 1 + i, channel, c)
@@ -315,10 +313,8 @@ class KpiSheets:
     def channel_strategy(self) -> None:
         """Write Channel Strategy: each channel's role, stage, budget share, expected vs actual CAC, audience."""
         a = self.a
-        ws = self.wb.add_worksheet(STRATEGY_SHEET)
-        ws.write_string(0, 0, STRATEGY_SHEET, self.fmt["title"])
-        ws.write_string(1, 0, "Budget % is the channel's share of the budget for the period (Budget Pacing).",
-                        self.fmt["note"])
+        ws = self.titled_sheet(STRATEGY_SHEET,
+                               "Budget % is the channel's share of the budget for the period (Budget Pacing).")
         ws.write_row(TOP, 0, list(STRATEGY_HEADERS), self.fmt["header"])
         has_lines = len(a.pacing_lines) > 0
         for i, (channel, c) in enumerate(a.channels.iterrows()):

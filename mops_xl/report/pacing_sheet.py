@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..analysis import Analysis, overall_pace_status
 from ..metrics.triggers import GRID
-from .formats import Formats
+from .formats import Formats, SheetWriter
 from .formulas import UNDEFINED, cached, col, pacing_status
 
 SHEET = "Budget Pacing"
@@ -25,7 +25,7 @@ PACING_ROWS = ("Over pace", "On pace", "Under pace")
 BANDS = ("efficient", "below target", "underperforming")
 
 
-class PacingSheet:
+class PacingSheet(SheetWriter):
     """Writes the Budget Pacing sheet and tells other sheets where its cells are.
 
     Args:
@@ -36,7 +36,8 @@ class PacingSheet:
     """
 
     def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, data_row: Any):
-        self.wb, self.fmt, self.a, self.data_row = wb, fmt, analysis, data_row
+        super().__init__(wb, fmt, analysis)
+        self.data_row = data_row
         self.lines = analysis.pacing_lines
         self.first = TOP + 1
         self.last = TOP + len(self.lines)  # 0-based, inclusive (first - 1 when there are no lines)
@@ -62,10 +63,9 @@ class PacingSheet:
 
     def write(self) -> None:
         """Write the sheet."""
-        ws = self.wb.add_worksheet(SHEET)
-        ws.write_string(0, 0, SHEET, self.fmt["title"])
-        ws.write_string(1, 0, "One row per budget line overlapping the period; Pacing method and Overspending "
-                              "threshold are read from the Settings sheet.", self.fmt["note"])
+        ws = self.titled_sheet(SHEET,
+                               "One row per budget line overlapping the period; Pacing method and Overspending "
+                               "threshold are read from the Settings sheet.")
         ws.write_row(TOP, 0, list(HEADERS), self.fmt["header"])
         for i, (row, line) in enumerate(self.lines.iterrows()):
             self._line(ws, self.first + i, self.data_row("Budget", row), line)

@@ -8,12 +8,11 @@ import pandas as pd
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from ..analysis import Analysis
-from .formats import Formats, titled_sheet
+from .formats import SheetWriter
 from .formulas import UNDEFINED, cached, col
 
 
-class SystemSheets:
+class SystemSheets(SheetWriter):
     """Writes the sheets about the marketing system around the numbers.
 
     Args:
@@ -22,16 +21,10 @@ class SystemSheets:
         analysis: The engine's results.
     """
 
-    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis):
-        self.wb, self.fmt, self.a = wb, fmt, analysis
-
-    def _sheet(self, name: str, note: str) -> Any:
-        return titled_sheet(self.wb, self.fmt, name, note)
-
     def martech_stack(self) -> None:
         """Tools by stage and category, category coverage with gaps, monthly cost, the integration map."""
         stack, links = self.a.stack, self.a.integrations
-        ws = self._sheet("Martech Stack", "Active tools by stage; gaps are standard categories with no active tool.")
+        ws = self.titled_sheet("Martech Stack", "Active tools by stage; gaps are standard categories with no active tool.")
         ws.write_row(3, 0, ["Stage", "Tool", "Category"], self.fmt["header"])
         r = 4
         for stage, tools in stack.by_stage.items():
@@ -77,7 +70,7 @@ class SystemSheets:
     def funnel_coverage(self) -> None:
         """Stages × channels: which active channels serve each funnel stage; uncovered stages flagged."""
         funnel, channels = self.a.funnel, self.a.intake.channels
-        ws = self._sheet("Funnel Coverage", "● = an active channel (spend or volume in the window, or a budget line) "
+        ws = self.titled_sheet("Funnel Coverage", "● = an active channel (spend or volume in the window, or a budget line) "
                                             "serving the stage; a stage no active channel serves is a gap.")
         stages = list(funnel.by_stage)
         ws.write_row(3, 0, ["Channel", "Active"] + stages, self.fmt["header"])
@@ -109,7 +102,7 @@ class SystemSheets:
     def maturity(self) -> None:
         """The maturity level, module scores (self vs evidence), evidence and next steps by workflow phase."""
         m = self.a.maturity
-        ws = self._sheet("Maturity", "Self-reported scores come from the Assessment sheet alone; the level uses the "
+        ws = self.titled_sheet("Maturity", "Self-reported scores come from the Assessment sheet alone; the level uses the "
                                      "evidence-based scores (see docs/metrics.md, Maturity).")
         ws.write_string(3, 0, "Level", self.fmt["bold"])
         ws.write_string(3, 1, m.level, self.fmt["title"])
@@ -146,7 +139,7 @@ class SystemSheets:
     def cadence_and_team(self) -> None:
         """The review schedule and the team's roles with the tools they own."""
         intake, team = self.a.intake, self.a.team
-        ws = self._sheet("Cadence & Team", "The operating rhythm (Cadence sheet) and who runs it (Team sheet).")
+        ws = self.titled_sheet("Cadence & Team", "The operating rhythm (Cadence sheet) and who runs it (Team sheet).")
         ws.write_row(3, 0, ["Review", "Frequency", "Focus", "Attendees"], self.fmt["header"])
         cadence = intake.table("Cadence")
         for i, (_, rev) in enumerate(cadence.iterrows(), start=4):
@@ -191,7 +184,7 @@ class SystemSheets:
     def data_notes(self) -> None:
         """Every validation warning and notice, and every assumption, with the cell it refers to."""
         a = self.a
-        ws = self._sheet("Data Notes", "What the reader noticed in the intake and what the figures assume.")
+        ws = self.titled_sheet("Data Notes", "What the reader noticed in the intake and what the figures assume.")
         ws.write_row(3, 0, ["Kind", "Where", "Note"], self.fmt["header"])
         r = 4
         for p in a.intake.report.sorted():
