@@ -310,8 +310,9 @@ def import_(intake: Path, actuals: Path | None, touchpoints: Path | None, source
         sys.exit(EXIT_INPUT)
     if problems.problems:  # warnings (e.g. a touch outside Channels): said, but the rows are imported
         click.echo(problems.format())
-    if skipped_note(rows, export.name):
-        click.echo(skipped_note(rows, export.name))
+    skipped = skipped_note(rows, export.name)
+    if skipped:
+        click.echo(skipped)
     click.echo(f"Appended {len(rows)} row(s) from {export.name} to {sheet}; wrote {written}")
     if sheet == "Touchpoints" and loaded.table("Touchpoints").empty and not loaded.table("Paths").empty:
         click.echo("Note: attribution uses Touchpoints over Paths, so the intake's Paths sheet is no longer used")

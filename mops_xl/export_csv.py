@@ -25,17 +25,16 @@ from .reader import normalise_header
 #: How many lines above the header a report title and date range may take.
 MAX_TITLE_LINES = 10
 _TOTAL = re.compile(r"^totals?\s*(:|$)", re.IGNORECASE)
-_NOTHING = {"--", " --"}
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """The text and its encoding: a UTF-16 or UTF-8 byte-order mark decides, else UTF-8, else Windows-1252."""
+def _decode(data: bytes) -> str:
+    """The text: a UTF-16 or UTF-8 byte-order mark decides, else UTF-8, else Windows-1252."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "UTF-16"
+        return data.decode("utf-16")
     try:
-        return data.decode("utf-8-sig"), "UTF-8"
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "Windows-1252"
+        return data.decode("cp1252", errors="replace")
 
 
 def _delimiter(text: str) -> str:
@@ -80,7 +79,7 @@ def read_export_csv(path: Path, expected: Iterable[str], report: Report) -> pd.D
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         report.add("wrong-format", f"{path.name}: not a CSV file (binary content); export the report as CSV")
         return None
-    text, _ = _decode(data)
+    text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows, lines = [], []
     try:
@@ -103,7 +102,7 @@ def read_export_csv(path: Path, expected: Iterable[str], report: Report) -> pd.D
         if _TOTAL.match(first):
             totals.append(line)
             continue
-        cells = ["" if c in _NOTHING or c.strip() == "--" else c for c in row[: len(header)]]
+        cells = ["" if c.strip() == "--" else c for c in row[: len(header)]]
         body.append(cells + [""] * (len(header) - len(cells)))
         numbers.append(line)
     frame = pd.DataFrame(body, columns=range(len(header)), index=pd.Index(numbers, dtype="int64"), dtype=object)

@@ -131,27 +131,27 @@ def read_table(raw: RawWorkbook | None, schema: Sheet, report: Report, intake_ve
     columns += [("",) * n] * (len(header) - len(columns))
     used = [p for p in positions.values() if p is not None] + extras
     full_index = pd.RangeIndex(2, n + 2)
-    cells = {p: pd.Series(columns[p], index=full_index, dtype=object) for p in used} if n else {}
+    cells = {p: pd.Series(columns[p], index=full_index, dtype=object) for p in used}
     blanks = {p: is_blank(cells[p]) for p in cells}
     index = full_index[:0]
     if blanks:
         index = full_index[~pd.concat(blanks.values(), axis=1).all(axis=1).to_numpy()]
+    if len(index) < n:  # leave the blank rows out
+        cells = {p: values.loc[index] for p, values in cells.items()}
+        blanks = {p: blank.loc[index] for p, blank in blanks.items()}
     if schema.required and raw is not None and len(index) == 0:
         what = "has no rows" if has_header else "has no header row and no rows"
         report.add("empty-sheet", f"{name} {what}; it is required", sheet=name)
     out: dict[str, pd.Series] = {}
     for fld in schema.fields:
         pos = positions.get(fld.name)
-        blank = None
         if pos is None:
-            raw_values = pd.Series("", index=index, dtype=object)
+            raw_values, blank = pd.Series("", index=index, dtype=object), None
             if fld.required:  # reported once as a missing column (or defaulted): no per-cell noise
                 fld = dataclasses.replace(fld, required=False)
             letter = "?"
         else:
-            every = len(index) == n  # no blank rows: no need to select
-            raw_values = cells[pos] if every and n else cells[pos].loc[index] if n else pd.Series([], dtype=object)
-            blank = (blanks[pos] if every else blanks[pos].loc[index]) if n else None
+            raw_values, blank = cells[pos], blanks[pos]
             letter = xl_col_to_name(pos)
         values, problems = coerce_column(raw_values, fld, sheet=name, letter=letter, blank=blank)
         report.extend(problems)
