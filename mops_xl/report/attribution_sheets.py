@@ -30,9 +30,10 @@ class AttributionSheets(SheetWriter):
     def reallocation(self) -> None:
         """A what-if over the proposed budgets (editable; the expected effect follows by formula), then the plan."""
         a = self.a
-        ws = self.titled_sheet(REALLOCATION, f"Proposed budget cells are inputs: change them and the expected effect "
-                                       f"follows. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
-                                       "the channel's attributed efficiency, budget taken away at 100 %.")
+        ws = self.titled_sheet(REALLOCATION,
+                               f"Proposed budget cells are inputs: change them and the expected effect "
+                               f"follows. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
+                               "the channel's attributed efficiency, budget taken away at 100 %.")
         if a.attribution is None:
             ws.write_string(3, 0, "No journey data: fill in the Touchpoints or Paths sheet to attribute conversions "
                                   "and get a reallocation plan.", self.fmt["note"])
@@ -84,8 +85,9 @@ class AttributionSheets(SheetWriter):
     def attribution(self) -> None:
         """Credited conversions and value per channel under every model, the chosen one marked."""
         a = self.a
-        ws = self.titled_sheet(ATTRIBUTION, "Conversions credited to each channel by each model (values computed by the "
-                                      "engine from the journeys); every column sums to the total.")
+        ws = self.titled_sheet(ATTRIBUTION,
+                               "Conversions credited to each channel by each model (values computed by the "
+                               "engine from the journeys); every column sums to the total.")
         if a.attribution is None:
             ws.write_string(3, 0, "No journey data: fill in the Touchpoints or Paths sheet to compare attribution "
                                   "models.", self.fmt["note"])

@@ -24,7 +24,8 @@ class SystemSheets(SheetWriter):
     def martech_stack(self) -> None:
         """Tools by stage and category, category coverage with gaps, monthly cost, the integration map."""
         stack, links = self.a.stack, self.a.integrations
-        ws = self.titled_sheet("Martech Stack", "Active tools by stage; gaps are standard categories with no active tool.")
+        ws = self.titled_sheet("Martech Stack",
+                               "Active tools by stage; gaps are standard categories with no active tool.")
         ws.write_row(3, 0, ["Stage", "Tool", "Category"], self.fmt["header"])
         r = 4
         for stage, tools in stack.by_stage.items():
@@ -70,8 +71,9 @@ class SystemSheets(SheetWriter):
     def funnel_coverage(self) -> None:
         """Stages × channels: which active channels serve each funnel stage; uncovered stages flagged."""
         funnel, channels = self.a.funnel, self.a.intake.channels
-        ws = self.titled_sheet("Funnel Coverage", "● = an active channel (spend or volume in the window, or a budget line) "
-                                            "serving the stage; a stage no active channel serves is a gap.")
+        ws = self.titled_sheet("Funnel Coverage",
+                               "● = an active channel (spend or volume in the window, or a budget line) "
+                               "serving the stage; a stage no active channel serves is a gap.")
         stages = list(funnel.by_stage)
         ws.write_row(3, 0, ["Channel", "Active"] + stages, self.fmt["header"])
         for i, (_, ch) in enumerate(channels.iterrows(), start=4):
@@ -102,8 +104,9 @@ class SystemSheets(SheetWriter):
     def maturity(self) -> None:
         """The maturity level, module scores (self vs evidence), evidence and next steps by workflow phase."""
         m = self.a.maturity
-        ws = self.titled_sheet("Maturity", "Self-reported scores come from the Assessment sheet alone; the level uses the "
-                                     "evidence-based scores (see docs/metrics.md, Maturity).")
+        ws = self.titled_sheet("Maturity",
+                               "Self-reported scores come from the Assessment sheet alone; the level uses the "
+                               "evidence-based scores (see docs/metrics.md, Maturity).")
         ws.write_string(3, 0, "Level", self.fmt["bold"])
         ws.write_string(3, 1, m.level, self.fmt["title"])
         ws.write_string(4, 0, "Score (evidence-based)", self.fmt["bold"])
