@@ -11,7 +11,6 @@ reach their columns through one defined name per column (``ActualsSpend`` = ``Ac
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -79,30 +78,6 @@ def _none_for_missing(numbers: pd.Series) -> list[float | None]:
     return numbers.astype(object).where(numbers.notna(), None).tolist()
 
 
-def write_value(ws: Any, r: int, c: int, value: Any, fmt: Any) -> None:
-    """Write one intake value as what it is: text always as text, Yes/No as text, lists joined.
-
-    Args:
-        ws: The worksheet.
-        r: Row (0-based).
-        c: Column (0-based).
-        value: The value (None writes nothing).
-        fmt: The cell format, or None.
-    """
-    if value is None:
-        return
-    if isinstance(value, (bool, np.bool_)):
-        ws.write_string(r, c, "Yes" if value else "No")
-    elif isinstance(value, (dt.datetime, pd.Timestamp)):
-        ws.write_datetime(r, c, pd.Timestamp(value).to_pydatetime(), fmt)
-    elif isinstance(value, (int, float, np.integer, np.floating)):
-        ws.write_number(r, c, float(value), fmt)
-    elif isinstance(value, list):
-        ws.write_string(r, c, ", ".join(value))
-    else:
-        ws.write_string(r, c, str(value))
-
-
 class DataSheets:
     """Writes the data sheets and defines the names the formulas use.
 
@@ -143,7 +118,9 @@ class DataSheets:
         ws.write_row(0, 0, ["Field", "Value"], self.fmt["header"])
         for r, fld in enumerate(schema.fields, start=1):
             ws.write_string(r, 0, fld.name)
-            write_value(ws, r, 1, values.get(fld.name), self.fmt.get(TYPE_FORMATS.get(fld.type)))
+            (value,), numeric = column_cells(pd.Series([values.get(fld.name)]))
+            if value is not None:
+                (ws.write_number if numeric else ws.write_string)(r, 1, value, self.fmt.get(TYPE_FORMATS.get(fld.type)))
             self.wb.define_name(name_for(fld.name), f"={schema.name}!$B${r + 1}")
         ws.write_string(len(schema.fields) + 2, 0, "Edit values here: every formula of the report reads them.",
                         self.fmt["note"])
