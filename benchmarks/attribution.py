@@ -29,11 +29,15 @@ def touchpoints(rows: int, seed: int = 1) -> pd.DataFrame:
     channels = np.array(["Search", "Social", "Email", "Display", "Video", "Affiliate", "Direct", "Events"])
     last = np.r_[journey[1:] != journey[:-1], True]
     converted = last & (rng.random(n) < 0.05)
-    return pd.DataFrame({
-        "Journey ID": journey.astype(str), "Timestamp": np.asarray(start)[journey] + offsets,
-        "Channel": channels[rng.integers(0, len(channels), size=n)], "Converted": converted,
-        "Conversion value": np.where(converted, rng.uniform(20, 400, size=n).round(2), 0.0),
-    })
+    return pd.DataFrame(
+        {
+            "Journey ID": journey.astype(str),
+            "Timestamp": np.asarray(start)[journey] + offsets,
+            "Channel": channels[rng.integers(0, len(channels), size=n)],
+            "Converted": converted,
+            "Conversion value": np.where(converted, rng.uniform(20, 400, size=n).round(2), 0.0),
+        }
+    )
 
 
 def main(rows: int) -> None:
@@ -43,7 +47,9 @@ def main(rows: int) -> None:
     t1 = time.perf_counter()
     result = attribute(journeys)
     t2 = time.perf_counter()
-    print(f"rows: {len(frame):,}  distinct paths: {len(journeys.paths):,}  conversions: {journeys.total_conversions:,.0f}")
+    print(
+        f"rows: {len(frame):,}  distinct paths: {len(journeys.paths):,}  conversions: {journeys.total_conversions:,.0f}"
+    )
     print(f"aggregate journeys: {t1 - t0:6.2f} s")
     print(f"all seven models:   {t2 - t1:6.2f} s")
     print(f"total:              {t2 - t0:6.2f} s")

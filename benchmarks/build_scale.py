@@ -40,15 +40,21 @@ def actuals_rows(rows: int) -> pd.DataFrame:
     """A year of daily rows per channel and campaign, funnel counts consistent (MQLs <= Leads …)."""
     rng = np.random.default_rng(1)
     i = np.arange(rows)
-    frame = pd.DataFrame({
-        "Date": pd.Timestamp("2026-01-01") + pd.to_timedelta(i % 365, unit="D"),
-        "Channel": np.array(CHANNELS)[i % len(CHANNELS)],
-        "Campaign": np.char.add("Campaign ", (i % 997).astype(str)),
-        "Spend": rng.uniform(10, 500, rows).round(2), "Impressions": rng.integers(1000, 50000, rows),
-        "Clicks": rng.integers(10, 900, rows), "Leads": rng.integers(0, 40, rows), "MQLs": rng.integers(0, 20, rows),
-        "SQLs": rng.integers(0, 8, rows), "Customers": rng.integers(0, 3, rows),
-        "Revenue": rng.uniform(0, 2000, rows).round(2),
-    })
+    frame = pd.DataFrame(
+        {
+            "Date": pd.Timestamp("2026-01-01") + pd.to_timedelta(i % 365, unit="D"),
+            "Channel": np.array(CHANNELS)[i % len(CHANNELS)],
+            "Campaign": np.char.add("Campaign ", (i % 997).astype(str)),
+            "Spend": rng.uniform(10, 500, rows).round(2),
+            "Impressions": rng.integers(1000, 50000, rows),
+            "Clicks": rng.integers(10, 900, rows),
+            "Leads": rng.integers(0, 40, rows),
+            "MQLs": rng.integers(0, 20, rows),
+            "SQLs": rng.integers(0, 8, rows),
+            "Customers": rng.integers(0, 3, rows),
+            "Revenue": rng.uniform(0, 2000, rows).round(2),
+        }
+    )
     frame["MQLs"] = np.minimum(frame["MQLs"], frame["Leads"])
     frame["SQLs"] = np.minimum(frame["SQLs"], frame["MQLs"])
     frame["Customers"] = np.minimum(frame["Customers"], frame["SQLs"])
@@ -65,27 +71,44 @@ def touchpoint_rows(rows: int) -> pd.DataFrame:
     step = np.arange(rows) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     last = np.repeat(np.cumsum(lengths) - 1, lengths) == np.arange(rows)
     converted = last & (np.repeat(rng.random(len(lengths)), lengths) < 1 / 3)
-    return pd.DataFrame({
-        "Journey ID": np.char.add("J", journey.astype(str)),
-        "Timestamp": pd.Timestamp("2026-06-01") + pd.to_timedelta(journey % 180, unit="D")
-        + pd.to_timedelta(step, unit="h"),
-        "Channel": np.array(CHANNELS)[rng.integers(0, len(CHANNELS), rows)],
-        "Converted": np.where(converted, "Yes", "No"),
-        "Conversion value": np.where(converted, 120.0, 0.0),
-    })
+    return pd.DataFrame(
+        {
+            "Journey ID": np.char.add("J", journey.astype(str)),
+            "Timestamp": pd.Timestamp("2026-06-01")
+            + pd.to_timedelta(journey % 180, unit="D")
+            + pd.to_timedelta(step, unit="h"),
+            "Channel": np.array(CHANNELS)[rng.integers(0, len(CHANNELS), rows)],
+            "Converted": np.where(converted, "Yes", "No"),
+            "Conversion value": np.where(converted, 120.0, 0.0),
+        }
+    )
 
 
 def make_intake(path: Path, sheet: str, rows: int) -> Path:
     """Write a valid intake whose ``sheet`` (Actuals or Touchpoints) has ``rows`` rows."""
     big = actuals_rows(rows) if sheet == "Actuals" else touchpoint_rows(rows)
-    small = write_intake(path.with_name("small-" + path.name), {
-        "Business": {"Business name": "Scale Co", "Period start": dt.date(2026, 1, 1),
-                     "Period end": dt.date(2026, 12, 31), "Report as of": dt.date(2026, 12, 31)},
-        "Channels": [{"Channel": c, "Paid": True} for c in CHANNELS],
-        "Budget": [{"Channel": c, "Period start": dt.date(2026, 1, 1), "Period end": dt.date(2026, 12, 31),
-                    "Planned spend": 1_000_000} for c in CHANNELS],
-        "Actuals": actuals_rows(len(CHANNELS) * 30).to_dict("records") if sheet != "Actuals" else [],
-    })
+    small = write_intake(
+        path.with_name("small-" + path.name),
+        {
+            "Business": {
+                "Business name": "Scale Co",
+                "Period start": dt.date(2026, 1, 1),
+                "Period end": dt.date(2026, 12, 31),
+                "Report as of": dt.date(2026, 12, 31),
+            },
+            "Channels": [{"Channel": c, "Paid": True} for c in CHANNELS],
+            "Budget": [
+                {
+                    "Channel": c,
+                    "Period start": dt.date(2026, 1, 1),
+                    "Period end": dt.date(2026, 12, 31),
+                    "Planned spend": 1_000_000,
+                }
+                for c in CHANNELS
+            ],
+            "Actuals": actuals_rows(len(CHANNELS) * 30).to_dict("records") if sheet != "Actuals" else [],
+        },
+    )
     # Copy the small intake's sheets, then stream the big one in (constant memory, like any fast exporter).
     import openpyxl
 
@@ -142,8 +165,12 @@ sys.exit(code)
 def build(path: Path, out: Path) -> tuple[float, float]:
     """Run `mops-xl build` in a fresh process: wall seconds (interpreter start included) and peak memory (MB)."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _MEASURED_CLI, "build", str(path), "-o", str(out), "--quiet"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED_CLI, "build", str(path), "-o", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"build failed ({done.returncode}): {done.stdout}{done.stderr}")
@@ -159,20 +186,36 @@ def main(cases: list[str]) -> None:
             intake = make_intake(Path(tmp) / f"intake-{kind}-{rows}.xlsx", sheet, rows)
             f = floor(intake, sheet, Path(tmp) / "floor.xlsx")
             b, peak = build(intake, Path(tmp) / f"report-{rows}.xlsx")
-            results.append({"sheet": sheet, "rows": rows, "floor_s": round(f, 2), "build_s": round(b, 2),
-                            "ratio": round(b / f, 2), "peak_mb": round(peak)})
-            print(f"{sheet:<11} {rows:>9,} rows: floor {f:6.2f} s, build {b:6.2f} s, ratio {b / f:4.2f}, "
-                  f"peak {peak:,.0f} MB", flush=True)
+            results.append(
+                {
+                    "sheet": sheet,
+                    "rows": rows,
+                    "floor_s": round(f, 2),
+                    "build_s": round(b, 2),
+                    "ratio": round(b / f, 2),
+                    "peak_mb": round(peak),
+                }
+            )
+            print(
+                f"{sheet:<11} {rows:>9,} rows: floor {f:6.2f} s, build {b:6.2f} s, ratio {b / f:4.2f}, "
+                f"peak {peak:,.0f} MB",
+                flush=True,
+            )
             intake.unlink()
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
     (out / "build_scale.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1) + "\n")
-    lines = [f"Measured {dt.date.today():%Y-%m-%d} on {machine} by `python benchmarks/build_scale.py`.", "",
-             "| sheet | rows | floor (s) | build (s) | build ÷ floor | peak memory (MB) |",
-             "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {r['sheet']} | {r['rows']:,} | {r['floor_s']} | {r['build_s']} | {r['ratio']} | {r['peak_mb']:,} |"
-              for r in results]
+    lines = [
+        f"Measured {dt.date.today():%Y-%m-%d} on {machine} by `python benchmarks/build_scale.py`.",
+        "",
+        "| sheet | rows | floor (s) | build (s) | build ÷ floor | peak memory (MB) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r['sheet']} | {r['rows']:,} | {r['floor_s']} | {r['build_s']} | {r['ratio']} | {r['peak_mb']:,} |"
+        for r in results
+    ]
     (out / "build_scale.md").write_text("\n".join(lines) + "\n")
 
 

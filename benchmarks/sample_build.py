@@ -27,8 +27,7 @@ def best_build(sample: Path, out: Path, runs: int = 3) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "mops_xl", "build", str(sample), "-o", str(out), "--quiet"],
-                       check=True)
+        subprocess.run([sys.executable, "-m", "mops_xl", "build", str(sample), "-o", str(out), "--quiet"], check=True)
         times.append(time.perf_counter() - start)
     return min(times)
 
@@ -38,15 +37,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for sample in SAMPLES:
             seconds = best_build(sample, Path(tmp) / f"{sample.stem}-report.xlsx")
-            results.append({"sample": sample.name, "build_s": round(seconds, 2), "target_s": TARGET_S,
-                            "met": seconds < TARGET_S})
+            results.append(
+                {"sample": sample.name, "build_s": round(seconds, 2), "target_s": TARGET_S, "met": seconds < TARGET_S}
+            )
             print(f"{sample.name:<12} {seconds:5.2f} s  ({'under' if seconds < TARGET_S else 'OVER'} {TARGET_S} s)")
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
     (out / "sample_build.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1) + "\n")
-    lines = [f"Measured {dt.date.today():%Y-%m-%d} on {machine} by `python benchmarks/sample_build.py`.", "",
-             "| sample | build, workbook + framework (s) | target (s) |", "|---|---:|---:|"]
+    lines = [
+        f"Measured {dt.date.today():%Y-%m-%d} on {machine} by `python benchmarks/sample_build.py`.",
+        "",
+        "| sample | build, workbook + framework (s) | target (s) |",
+        "|---|---:|---:|",
+    ]
     lines += [f"| {r['sample']} | {r['build_s']} | < {r['target_s']} |" for r in results]
     (out / "sample_build.md").write_text("\n".join(lines) + "\n")
 

@@ -9,14 +9,29 @@ The library behind the ``mops-xl`` command::
 
 __version__ = "0.1.0"  # before the imports: modules below read it
 
-from .analysis import Analysis, analyse
-from .intake import Intake, load_intake, read_intake, validate_intake
-from .problems import IntakeError, MopsXLError, OutputError, Problem, Report
-from .report import build_report
-from .schema import SCHEMA_VERSION
-from .template import write_intake
+from mops_xl.errors import IntakeError, MopsXLError, OutputError
+from mops_xl.intake.load import load_intake, read_intake, validate_intake
+from mops_xl.intake.model import Intake
+from mops_xl.intake.problems import Problem, ValidationReport
+from mops_xl.intake.schema import SCHEMA_VERSION
+from mops_xl.intake.template import write_intake
+from mops_xl.metrics.engine import Analysis, analyse
+from mops_xl.outputs.workbook import build_report
 
 __all__ = [
-    "Analysis", "analyse", "build_report", "Intake", "IntakeError", "MopsXLError", "OutputError", "Problem", "Report", "SCHEMA_VERSION",
-    "__version__", "load_intake", "read_intake", "validate_intake", "write_intake",
+    "Analysis",
+    "analyse",
+    "build_report",
+    "Intake",
+    "IntakeError",
+    "MopsXLError",
+    "OutputError",
+    "Problem",
+    "ValidationReport",
+    "SCHEMA_VERSION",
+    "__version__",
+    "load_intake",
+    "read_intake",
+    "validate_intake",
+    "write_intake",
 ]

@@ -1,5 +1,5 @@
 """`python -m mops_xl` runs the command line, like `mops-xl`."""
 
-from .cli import main
+from mops_xl.cli import main
 
 main()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
-from .problems import OutputError
+from mops_xl.errors import OutputError
 
 
 @contextlib.contextmanager

@@ -10,13 +10,15 @@ import functools
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
-from . import __version__
-from .problems import MopsXLError, OutputError, Report
+from mops_xl import __version__
+from mops_xl.errors import MopsXLError, OutputError
+from mops_xl.intake.problems import ValidationReport
 
 EXIT_INPUT = 2
 EXIT_UNEXPECTED = 1
@@ -56,7 +58,7 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _show_report(report: Report, *, as_json: bool, verbose: bool) -> None:
+def _show_report(report: ValidationReport, *, as_json: bool, verbose: bool) -> None:
     if as_json:
         click.echo(report.to_json())
     else:
@@ -89,7 +91,7 @@ def init(path: Path, example: bool, force: bool) -> None:
         mops-xl init acme-q3.xlsx
         mops-xl init --example example.xlsx
     """
-    from .template import write_intake
+    from mops_xl.intake.template import write_intake
 
     if path.exists() and not force:
         raise InputProblem(f"{path} already exists; use --force to overwrite it")
@@ -97,7 +99,7 @@ def init(path: Path, example: bool, force: bool) -> None:
         raise InputProblem(f"{path.parent}: the folder does not exist")
     data = None
     if example:
-        from .synthetic import example_data
+        from mops_xl.intake.example import example_data
 
         data = example_data()
     write_intake(path, data)
@@ -120,7 +122,7 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
         mops-xl validate intake.xlsx
         mops-xl validate --json intake.xlsx > problems.json
     """
-    from .intake import validate_intake
+    from mops_xl.intake.load import validate_intake
 
     report = validate_intake(intake)
     _show_report(report, as_json=as_json, verbose=verbose)
@@ -130,25 +132,53 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
 
 @cli.command()
 @click.argument("intakes", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Report path (default: <intake stem>-report.xlsx beside the intake); with several intakes, "
-                   "an existing output folder.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Intakes built in parallel (several intakes or a folder; default: the number of cores).")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Build on a Dask cluster, one task per intake (e.g. tcp://host:8786; needs "
-                   "pip install 'mops-xl[dask]', and the workers must see the intakes and the -o folder at the "
-                   "same paths); --jobs is then ignored.")
-@click.option("--json", "as_json", is_flag=True,
-              help="Print every computed figure as one JSON document on stdout (the report is still written).")
-@click.option("--values-only", is_flag=True,
-              help="Plain values instead of formulas, without the data sheets: for sharing outside the team.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Report path (default: <intake stem>-report.xlsx beside the intake); with several intakes, "
+    "an existing output folder.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Intakes built in parallel (several intakes or a folder; default: the number of cores).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Build on a Dask cluster, one task per intake (e.g. tcp://host:8786; needs "
+    "pip install 'mops-xl[dask]', and the workers must see the intakes and the -o folder at the "
+    "same paths); --jobs is then ignored.",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print every computed figure as one JSON document on stdout (the report is still written).",
+)
+@click.option(
+    "--values-only",
+    is_flag=True,
+    help="Plain values instead of formulas, without the data sheets: for sharing outside the team.",
+)
 @click.option("--pdf", is_flag=True, help="Also write the report as PDF (needs LibreOffice).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list notices (ignored extras, defaults applied).")
 @_guarded
-def build(intakes: tuple[Path, ...], output: Path | None, jobs: int | None, as_json: bool, values_only: bool,
-          pdf: bool, quiet: bool, verbose: bool, scheduler: str | None = None) -> None:
+def build(
+    intakes: tuple[Path, ...],
+    output: Path | None,
+    jobs: int | None,
+    as_json: bool,
+    values_only: bool,
+    pdf: bool,
+    quiet: bool,
+    verbose: bool,
+    scheduler: str | None = None,
+) -> None:
     """Validate an intake, compute every metric and write its report workbook.
 
     Prints the four KPI boxes (MQLs, SQLs, CAC, ROAS vs target) and the fired optimization triggers.
@@ -163,72 +193,72 @@ def build(intakes: tuple[Path, ...], output: Path | None, jobs: int | None, as_j
         mops-xl build clients/ -o reports/ --jobs 4      # every intake of a folder, plus a roll-up
         mops-xl build teams/ -o reports/ --scheduler tcp://host:8786   # the same, on a Dask cluster
     """
-    if len(intakes) > 1 or intakes[0].is_dir() or scheduler is not None:
-        _build_batch(list(intakes), output, jobs, as_json, values_only, quiet, scheduler)
-        return
-    intake = intakes[0]
-    from .intake import read_intake
-    from .progress import Progress
-    from .report import build_report, check_output_path, default_report_path
+    from mops_xl.pipeline import BuildOptions
 
-    out = output if output is not None else default_report_path(intake)
-    check_output_path(out, intake)
     if pdf:
-        from .libreoffice import find_soffice
+        from mops_xl.outputs.libreoffice import find_soffice
 
         if find_soffice() is None:
-            raise InputProblem("--pdf needs LibreOffice (Debian/Ubuntu: apt-get install libreoffice-calc); "
-                               "run without --pdf, or install it")
-    talk = not quiet and not as_json
-    with Progress(enabled=not quiet) as progress:
-        progress.stage("Reading and validating")
-        loaded, report = read_intake(intake)
-        if loaded is None:
-            progress.stop()
-            if as_json:
-                click.echo(report.to_json())
-            else:
-                click.echo(report.format(include_info=verbose), err=quiet)
-            sys.exit(EXIT_INPUT)
-        progress.stage("Computing")
-        from .analysis import analyse
+            raise InputProblem(
+                "--pdf needs LibreOffice (Debian/Ubuntu: apt-get install libreoffice-calc); "
+                "run without --pdf, or install it"
+            )
+    options = BuildOptions(values_only=values_only, pdf=pdf)
+    if len(intakes) > 1 or intakes[0].is_dir() or scheduler is not None:
+        _build_batch(list(intakes), output, jobs, as_json, options, quiet, scheduler)
+        return
+    _build_one(intakes[0], output, options, as_json=as_json, quiet=quiet, verbose=verbose)
 
-        analysis = analyse(loaded)
-        progress.stage("Writing the report")
-        build_report(loaded, out, analysis, values_only=values_only)
-        progress.stage("Writing the framework")
-        from .framework import write_framework_files
 
-        framework_files = write_framework_files(analysis, out)
-        if pdf:
-            progress.stage("Writing the PDF")
-            from .report import export_report_pdf
+def _build_one(intake: Path, output: Path | None, options: Any, *, as_json: bool, quiet: bool, verbose: bool) -> None:
+    """Build one intake through the pipeline, with a progress display; print its summary or its JSON."""
+    from mops_xl.errors import IntakeError
+    from mops_xl.pipeline import build_intake, report_path
+    from mops_xl.progress import Progress
 
-            pdf_path = export_report_pdf(out)
+    try:
+        with Progress(enabled=not quiet) as progress:
+            built = build_intake(intake, report_path(intake, output), options, stage=progress.stage)
+    except IntakeError as exc:
+        if as_json:
+            click.echo(exc.report.to_json())
+        else:
+            click.echo(exc.report.format(include_info=verbose), err=quiet)
+        sys.exit(EXIT_INPUT)
     if as_json:
         import json
 
-        from .export import to_dict
+        from mops_xl.outputs.json_output import to_dict
 
-        click.echo(json.dumps(to_dict(analysis), indent=2, ensure_ascii=False, allow_nan=False))
-    if talk:
-        from .export import terminal_summary
+        click.echo(json.dumps(to_dict(built.analysis), indent=2, ensure_ascii=False, allow_nan=False))
+        if not quiet:
+            click.echo(f"Wrote report to {built.report}", err=True)
+    elif not quiet:
+        from mops_xl.outputs.json_output import terminal_summary
 
+        report = built.validation
         if report.warnings or (verbose and report.infos):
             click.echo(report.format(include_info=verbose))
-        click.echo(terminal_summary(analysis))
-        click.echo(f"Wrote report to {out}" + (f" and {pdf_path}" if pdf else ""))
-        click.echo("Wrote the framework to " + " and ".join(str(p) for p in framework_files))
-    elif as_json and not quiet:
-        click.echo(f"Wrote report to {out}", err=True)
+        click.echo(terminal_summary(built.analysis))
+        click.echo(f"Wrote report to {built.report}" + (f" and {built.pdf}" if built.pdf else ""))
+        click.echo("Wrote the framework to " + " and ".join(str(p) for p in built.framework))
 
 
 @cli.command()
 @click.argument("intake", type=click.Path(path_type=Path))
-@click.option("--section", type=click.Choice(["business", "stack", "campaigns", "channels", "kpis", "cadence", "team",
-                                              "maturity"]), help="Print one section only.")
-@click.option("--format", "fmt", type=click.Choice(["txt", "md"]), default="txt", show_default=True,
-              help="Plain text with box drawing, or Markdown.")
+@click.option(
+    "--section",
+    type=click.Choice(["business", "stack", "campaigns", "channels", "kpis", "cadence", "team", "maturity"]),
+    help="Print one section only.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "md"]),
+    default="txt",
+    show_default=True,
+    help="Plain text with box drawing, or Markdown.",
+)
 @_guarded
 def framework(intake: Path, section: str | None, fmt: str) -> None:
     """Print the Marketing Operations Framework filled from an intake.
@@ -241,9 +271,9 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
         mops-xl framework intake.xlsx --section kpis
         mops-xl framework intake.xlsx --format md > framework.md
     """
-    from .analysis import analyse
-    from .framework import render_framework
-    from .intake import read_intake
+    from mops_xl.intake.load import read_intake
+    from mops_xl.metrics.engine import analyse
+    from mops_xl.outputs.framework.text import render_framework
 
     loaded, report = read_intake(intake)
     if loaded is None:
@@ -254,22 +284,46 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
 
 @cli.command(name="import")
 @click.argument("intake", type=click.Path(path_type=Path))
-@click.option("--actuals", type=click.Path(path_type=Path),
-              help="An ad-platform export (CSV) whose rows are appended to Actuals.")
-@click.option("--touchpoints", type=click.Path(path_type=Path),
-              help="A journey export (CSV, one row per touch) whose rows are appended to Touchpoints.")
-@click.option("--source", type=click.Choice(["google-ads", "meta-ads", "linkedin-ads", "generic"]),
-              default="generic", show_default=True,
-              help="The export's platform (its standard column names); Touchpoints take generic only.")
-@click.option("--map", "mapping", multiple=True, metavar="COLUMN=HEADER",
-              help="An intake column and the export's header, e.g. --map Spend=cost (columns whose header is "
-                   "their own name need none).")
+@click.option(
+    "--actuals", type=click.Path(path_type=Path), help="An ad-platform export (CSV) whose rows are appended to Actuals."
+)
+@click.option(
+    "--touchpoints",
+    type=click.Path(path_type=Path),
+    help="A journey export (CSV, one row per touch) whose rows are appended to Touchpoints.",
+)
+@click.option(
+    "--source",
+    type=click.Choice(["google-ads", "meta-ads", "linkedin-ads", "generic"]),
+    default="generic",
+    show_default=True,
+    help="The export's platform (its standard column names); Touchpoints take generic only.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COLUMN=HEADER",
+    help="An intake column and the export's header, e.g. --map Spend=cost (columns whose header is "
+    "their own name need none).",
+)
 @click.option("--channel", help="The channel of every row (default: the platform's name, or a Channel column).")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="The new intake (default: <intake stem>-imported.xlsx); never the intake itself.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The new intake (default: <intake stem>-imported.xlsx); never the intake itself.",
+)
 @_guarded
-def import_(intake: Path, actuals: Path | None, touchpoints: Path | None, source: str, mapping: tuple[str, ...],
-            channel: str | None, output: Path | None) -> None:
+def import_(
+    intake: Path,
+    actuals: Path | None,
+    touchpoints: Path | None,
+    source: str,
+    mapping: tuple[str, ...],
+    channel: str | None,
+    output: Path | None,
+) -> None:
     """Append an export's rows to Actuals or Touchpoints, in a new intake.
 
     Give exactly one of --actuals and --touchpoints. Every cell of the export is validated first, and every
@@ -282,10 +336,11 @@ def import_(intake: Path, actuals: Path | None, touchpoints: Path | None, source
         mops-xl import intake.xlsx --actuals spend.csv --map Date=day --map Spend=cost --channel Bing -o new.xlsx
         mops-xl import intake.xlsx --touchpoints journeys.csv --map "Journey ID=user_id" --map Timestamp=time
     """
-    from .importer import import_rows, mapping_for, read_export, skipped_note
-    from .intake import read_intake
-    from .problems import Report
-    from .report import check_output_path
+    from mops_xl.importers.append import import_rows, read_export, skipped_note
+    from mops_xl.importers.formats import mapping_for
+    from mops_xl.intake.load import read_intake
+    from mops_xl.intake.problems import ValidationReport
+    from mops_xl.outputs.workbook import check_output_path
 
     if (actuals is None) == (touchpoints is None):
         raise click.UsageError("give exactly one of --actuals EXPORT.csv and --touchpoints EXPORT.csv")
@@ -302,7 +357,7 @@ def import_(intake: Path, actuals: Path | None, touchpoints: Path | None, source
     if loaded is None:
         click.echo(report.format())
         sys.exit(EXIT_INPUT)
-    problems = Report(source=export.name)
+    problems = ValidationReport(source=export.name)
     rows = read_export(export, fmt, channel, problems)
     written = None if rows is None else import_rows(loaded, sheet, rows, out, problems, export.name)
     if rows is None or written is None:  # every problem of the export at once; nothing written
@@ -318,12 +373,19 @@ def import_(intake: Path, actuals: Path | None, touchpoints: Path | None, source
         click.echo("Note: attribution uses Touchpoints over Paths, so the intake's Paths sheet is no longer used")
 
 
-def _build_batch(paths: list[Path], output: Path | None, jobs: int | None, as_json: bool, values_only: bool,
-                 quiet: bool, scheduler: str | None = None) -> None:
+def _build_batch(
+    paths: list[Path],
+    output: Path | None,
+    jobs: int | None,
+    as_json: bool,
+    options: Any,
+    quiet: bool,
+    scheduler: str | None = None,
+) -> None:
     """Build several intakes in parallel or on a Dask cluster; print a summary or one JSON array; write the roll-up."""
     import json
 
-    from .batch import build_many, find_intakes, write_rollup
+    from mops_xl.batch import build_many, find_intakes, write_rollup
 
     if output is not None and not output.is_dir():
         raise InputProblem(f"{output}: with several intakes or --scheduler, -o must name an existing folder")
@@ -331,18 +393,32 @@ def _build_batch(paths: list[Path], output: Path | None, jobs: int | None, as_js
     if not sources:
         raise InputProblem("no .xlsx intake found in " + ", ".join(str(p) for p in paths))
     if scheduler is None:
-        results = build_many(sources, output, jobs, values_only)
+        results = build_many(sources, output, jobs, options)
     else:
-        from .progress import Progress
+        from mops_xl.progress import Progress
 
         with Progress(enabled=not quiet) as progress:
-            results = build_many(sources, output, values_only=values_only, scheduler=scheduler,
-                                 progress=progress.update)
+            results = build_many(sources, output, options=options, scheduler=scheduler, progress=progress.update)
     rollup = write_rollup(results, (output or sources[0].parent) / "mops-xl-rollup.xlsx")
     if as_json:
-        click.echo(json.dumps([{"file": str(r.source), "status": r.status, "report": str(r.report or ""),
-                                "problems": r.problems, "message": r.message, "result": r.document}
-                               for r in results], indent=2, ensure_ascii=False, allow_nan=False))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "file": str(r.source),
+                        "status": r.status,
+                        "report": str(r.report or ""),
+                        "problems": r.problems,
+                        "message": r.message,
+                        "result": r.document,
+                    }
+                    for r in results
+                ],
+                indent=2,
+                ensure_ascii=False,
+                allow_nan=False,
+            )
+        )
     elif not quiet:
         width = max(len(r.source.name) for r in results)
         click.echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")

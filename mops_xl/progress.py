@@ -25,14 +25,19 @@ class Progress:
         self._name = ""
         self._started = time.perf_counter()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if self.enabled:
             from rich.console import Console
             from rich.progress import Progress as Bar
             from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            self._bar = Bar(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                            console=Console(stderr=True), transient=True)
+            self._bar = Bar(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
             self._bar.start()
         return self
 
@@ -65,8 +70,9 @@ class Progress:
         if self._task is not None:
             self._bar.remove_task(self._task)
             self._bar.refresh()
-            self._bar.console.print(f"[green]✓[/green] {self._name} ({time.perf_counter() - self._started:.1f} s)",
-                                    highlight=False)
+            self._bar.console.print(
+                f"[green]✓[/green] {self._name} ({time.perf_counter() - self._started:.1f} s)", highlight=False
+            )
             self._task = None
 
     def stop(self) -> None:
@@ -76,6 +82,7 @@ class Progress:
             self._bar.stop()
             self._bar = None
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()

@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 from mops_xl import write_intake
-from mops_xl.synthetic import intake_data
+from mops_xl.intake.example import intake_data
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "source"

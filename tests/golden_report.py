@@ -19,8 +19,18 @@ from mops_xl import build_report, load_intake  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden" / "small-report.json"
 #: The sheets the golden file pins (the data sheets are the intake itself).
-SHEETS = ("Dashboard", "KPI Framework", "Channel Strategy", "Channel Performance", "Budget Pacing",
-          "Optimization Actions", "Experiments", "Funnel Coverage", "Maturity", "Data Notes")
+SHEETS = (
+    "Dashboard",
+    "KPI Framework",
+    "Channel Strategy",
+    "Channel Performance",
+    "Budget Pacing",
+    "Optimization Actions",
+    "Experiments",
+    "Funnel Coverage",
+    "Maturity",
+    "Data Notes",
+)
 
 
 def snapshot(folder: Path) -> dict:
@@ -51,6 +61,7 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        GOLDEN.write_text(json.dumps(snapshot(Path(tmp)), indent=1, ensure_ascii=False, sort_keys=True) + "\n",
-                          encoding="utf-8")
+        GOLDEN.write_text(
+            json.dumps(snapshot(Path(tmp)), indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+        )
     print(f"wrote {GOLDEN}")

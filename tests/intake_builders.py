@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import openpyxl
 
@@ -22,26 +23,62 @@ def valid_data() -> dict[str, Any]:
     """
     actuals = []
     for day in (D(2026, 10, 1), D(2026, 10, 2)):
-        actuals.append({"Date": day, "Channel": "Google Ads", "Campaign": "Search", "Spend": 100.0,
-                        "Impressions": 2000, "Clicks": 80, "Leads": 8, "MQLs": 4, "SQLs": 2, "Customers": 1,
-                        "Revenue": 400.0})
-        actuals.append({"Date": day, "Channel": "TikTok", "Campaign": "Creators", "Spend": 50.0,
-                        "Impressions": 9000, "Clicks": 60, "Leads": 3, "MQLs": 1, "SQLs": 0, "Customers": 0,
-                        "Revenue": 0.0})
+        actuals.append(
+            {
+                "Date": day,
+                "Channel": "Google Ads",
+                "Campaign": "Search",
+                "Spend": 100.0,
+                "Impressions": 2000,
+                "Clicks": 80,
+                "Leads": 8,
+                "MQLs": 4,
+                "SQLs": 2,
+                "Customers": 1,
+                "Revenue": 400.0,
+            }
+        )
+        actuals.append(
+            {
+                "Date": day,
+                "Channel": "TikTok",
+                "Campaign": "Creators",
+                "Spend": 50.0,
+                "Impressions": 9000,
+                "Clicks": 60,
+                "Leads": 3,
+                "MQLs": 1,
+                "SQLs": 0,
+                "Customers": 0,
+                "Revenue": 0.0,
+            }
+        )
         actuals.append({"Date": day, "Channel": "Email", "Leads": 5, "MQLs": 2, "SQLs": 1, "Customers": 0})
     return {
-        "Business": {"Business name": "Test Co", "Team size": 3, "Period start": D(2026, 10, 1),
-                     "Period end": D(2026, 10, 31)},
+        "Business": {
+            "Business name": "Test Co",
+            "Team size": 3,
+            "Period start": D(2026, 10, 1),
+            "Period end": D(2026, 10, 31),
+        },
         "Channels": [
             {"Channel": "Google Ads", "Role": "Capture demand", "Funnel stage": "Decision", "Paid": True},
             {"Channel": "TikTok", "Role": "Reach", "Funnel stage": "Awareness", "Paid": True},
             {"Channel": "Email", "Role": "Nurture", "Funnel stage": "Retention", "Paid": False},
         ],
         "Budget": [
-            {"Channel": "Google Ads", "Period start": D(2026, 10, 1), "Period end": D(2026, 10, 31),
-             "Planned spend": 3100.0},
-            {"Channel": "TikTok", "Period start": D(2026, 10, 1), "Period end": D(2026, 10, 31),
-             "Planned spend": 1550.0},
+            {
+                "Channel": "Google Ads",
+                "Period start": D(2026, 10, 1),
+                "Period end": D(2026, 10, 31),
+                "Planned spend": 3100.0,
+            },
+            {
+                "Channel": "TikTok",
+                "Period start": D(2026, 10, 1),
+                "Period end": D(2026, 10, 31),
+                "Planned spend": 1550.0,
+            },
         ],
         "Actuals": actuals,
         "Targets": [{"Metric": "Leads", "Target": 500}, {"Metric": "CAC", "Channel": "Google Ads", "Target": 120}],
@@ -96,6 +133,8 @@ def set_cell(path: Path, sheet: str, cell: str, value: Any) -> Path:
     Returns:
         The path.
     """
+
     def action(wb: openpyxl.Workbook) -> None:
         wb[sheet][cell] = value
+
     return edit(path, action)

@@ -13,8 +13,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mops_xl.metrics.attribution import (MODELS, attribute, journeys_from_paths, journeys_from_touchpoints,
-                                         markov_credit, position_weights, shapley_credit)
+from mops_xl.metrics.attribution import (
+    MODELS,
+    attribute,
+    journeys_from_paths,
+    journeys_from_touchpoints,
+    markov_credit,
+    position_weights,
+    shapley_credit,
+)
 
 
 def paths(rows: list[tuple[str, float, float, float]]) -> pd.DataFrame:
@@ -52,7 +59,7 @@ def test_shapley_closed_form_equals_brute_force() -> None:
     journeys = journeys_from_paths(SMALL)
     got, _ = shapley_credit(journeys)
     channels = ["A", "B", "C"]
-    sets = [(frozenset(p), c) for p, c in zip(journeys.paths["path"], journeys.paths["conversions"])]
+    sets = [(frozenset(p), c) for p, c in zip(journeys.paths["path"], journeys.paths["conversions"], strict=False)]
 
     def worth(coalition: frozenset) -> float:  # conversions of the journeys whose channel set it covers
         return sum(c for s, c in sets if s <= coalition)
@@ -64,8 +71,12 @@ def test_shapley_closed_form_equals_brute_force() -> None:
         for size in range(n):
             for subset in itertools.combinations(others, size):
                 s = frozenset(subset)
-                phi += math.factorial(size) * math.factorial(n - size - 1) / math.factorial(n) * (
-                    worth(s | {k}) - worth(s))
+                phi += (
+                    math.factorial(size)
+                    * math.factorial(n - size - 1)
+                    / math.factorial(n)
+                    * (worth(s | {k}) - worth(s))
+                )
         assert got[k] == pytest.approx(phi)
 
 
@@ -109,12 +120,15 @@ def test_robust_where_other_libraries_fail() -> None:
 
 def test_touchpoints_time_decay_and_lookback() -> None:
     t0 = dt.datetime(2026, 10, 1, 9)
-    touches = pd.DataFrame([
-        ("J1", t0 - dt.timedelta(days=40), "Old", False, 0.0),  # older than 30 days before the last touch
-        ("J1", t0 - dt.timedelta(days=7), "A", False, 0.0),
-        ("J1", t0, "B", True, 100.0),
-        ("J2", t0, "A", False, 0.0),
-    ], columns=["Journey ID", "Timestamp", "Channel", "Converted", "Conversion value"])
+    touches = pd.DataFrame(
+        [
+            ("J1", t0 - dt.timedelta(days=40), "Old", False, 0.0),  # older than 30 days before the last touch
+            ("J1", t0 - dt.timedelta(days=7), "A", False, 0.0),
+            ("J1", t0, "B", True, 100.0),
+            ("J2", t0, "A", False, 0.0),
+        ],
+        columns=["Journey ID", "Timestamp", "Channel", "Converted", "Conversion value"],
+    )
     j = journeys_from_touchpoints(touches, lookback_days=30)
     assert j.dropped_touches == 1
     a = attribute(j, half_life_days=7)
@@ -135,8 +149,13 @@ channel = st.sampled_from(["A", "B", "C", "D"])
 
 
 @settings(deadline=None, max_examples=60)
-@given(st.lists(st.tuples(st.lists(channel, min_size=1, max_size=5), st.integers(0, 20), st.integers(0, 20)),
-                min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.tuples(st.lists(channel, min_size=1, max_size=5), st.integers(0, 20), st.integers(0, 20)),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_models_reconcile_and_never_go_negative(rows: list) -> None:
     frame = paths([(" > ".join(p), c, 10.0 * c, n) for p, c, n in rows])
     a = attribute(journeys_from_paths(frame))
@@ -159,8 +178,7 @@ REFERENCE = json.loads((Path(__file__).parent / "fixtures" / "channelattribution
 def test_agrees_with_channelattribution(case: str) -> None:
     """First, last and linear exactly; Markov within the reference's simulation noise (a few per cent)."""
     ref = REFERENCE[case]
-    data = paths(list(zip(ref["paths"]["path"], ref["paths"]["conversions"], ref["paths"]["value"],
-                          ref["paths"]["nulls"])))
+    data = paths(list(zip(*(ref["paths"][k] for k in ("path", "conversions", "value", "nulls")), strict=True)))
     got = attribute(journeys_from_paths(data))
     for model in ("First touch", "Last touch", "Linear"):
         for channel, exp in ref["models"][model]["conversions"].items():

@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 
 from mops_xl import analyse, build_report, load_intake
-from mops_xl.export import to_dict
-from mops_xl.libreoffice import recalculate
 from mops_xl.metrics.attribution import MODELS
 from mops_xl.metrics.reallocation import DIMINISHING_RETURNS
+from mops_xl.outputs.json_output import to_dict
+from mops_xl.outputs.libreoffice import recalculate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,8 +30,9 @@ def test_engine_attributes_the_touchpoints(saas) -> None:
         assert saas.attribution.conversions[model].sum() == pytest.approx(float(journeys.sum()))
     assert "(direct)" in saas.attribution.conversions.index  # outside Channels, attributed all the same
     google = saas.attributed.loc["Google Ads"]
-    assert google["Attributed CAC"] == pytest.approx(saas.channels.loc["Google Ads", "Spend"] /
-                                                     saas.attribution.conversions.loc["Google Ads", "Markov"])
+    assert google["Attributed CAC"] == pytest.approx(
+        saas.channels.loc["Google Ads", "Spend"] / saas.attribution.conversions.loc["Google Ads", "Markov"]
+    )
 
 
 def test_paths_cannot_run_time_decay() -> None:

@@ -43,7 +43,8 @@ def test_folder_build_reports_every_file_and_exits_2_on_any_failure(folder: Path
 def test_rollup_has_one_row_per_business(folder: Path, tmp_path: Path) -> None:
     CliRunner().invoke(cli, ["build", str(folder), "-o", str(tmp_path), "--jobs", "1"])
     ws = openpyxl.load_workbook(tmp_path / "mops-xl-rollup.xlsx")["Roll-up"]
-    rows = {r[0]: dict(zip([c.value for c in ws[1]], r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    headers = [c.value for c in ws[1]]
+    rows = {r[0]: dict(zip(headers, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {"broken.xlsx", "local.xlsx", "saas.xlsx"}
     saas = analyse(load_intake(ROOT / "samples" / "saas.xlsx"))
     got = rows["saas.xlsx"]

@@ -7,23 +7,26 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from intake_builders import D, write_valid
+
 from mops_xl import build_report, load_intake
-from mops_xl.campaign_templates import TEMPLATES_BY_TYPE
-from mops_xl.libreoffice import recalculate
-from mops_xl.report.campaign_sheets import sheet_name
+from mops_xl.campaigns.library import TEMPLATES_BY_TYPE
+from mops_xl.outputs.libreoffice import recalculate
+from mops_xl.outputs.workbook.campaign_sheets import sheet_name
 
 
-@pytest.mark.parametrize("name, taken, exp", [
-    ("Spring launch", set(), "Spring launch"),
-    ("Q1: promo [EU]/US?*", set(), "Q1- promo -EU--US--"),
-    ("A" * 40, set(), "A" * 31),
-    ("Budget", {"Budget"}, "Budget (2)"),
-    ("dashboard", {"Dashboard"}, "dashboard (2)"),
-    ("B" * 40, {"B" * 31}, "B" * 27 + " (2)"),
-    ("'quoted'", set(), "quoted"),
-])
+@pytest.mark.parametrize(
+    "name, taken, exp",
+    [
+        ("Spring launch", set(), "Spring launch"),
+        ("Q1: promo [EU]/US?*", set(), "Q1- promo -EU--US--"),
+        ("A" * 40, set(), "A" * 31),
+        ("Budget", {"Budget"}, "Budget (2)"),
+        ("dashboard", {"Dashboard"}, "dashboard (2)"),
+        ("B" * 40, {"B" * 31}, "B" * 27 + " (2)"),
+        ("'quoted'", set(), "quoted"),
+    ],
+)
 def test_sheet_names_are_valid_and_unique(name: str, taken: set[str], exp: str) -> None:
     got = sheet_name(name, set(taken))
     assert got == exp and len(got) <= 31
@@ -32,10 +35,23 @@ def test_sheet_names_are_valid_and_unique(name: str, taken: set[str], exp: str) 
 def _data(d: dict) -> None:
     d["Team"] = [{"Role": "Content", "Name": "Cleo"}, {"Role": "Marketing Ops", "Name": "Mo"}]
     d["Campaigns"] = [
-        {"Campaign": "Spring launch", "Type": "Product launch", "Launch date": D(2026, 10, 20), "Owner": "Pat",
-         "Status": "Planning", "Channels": ["Google Ads"], "Budget": 5000},
-        {"Campaign": "Creators", "Type": "Promotional", "Launch date": D(2026, 10, 1), "Owner": "Tia",
-         "Status": "Launched", "Budget": 400},
+        {
+            "Campaign": "Spring launch",
+            "Type": "Product launch",
+            "Launch date": D(2026, 10, 20),
+            "Owner": "Pat",
+            "Status": "Planning",
+            "Channels": ["Google Ads"],
+            "Budget": 5000,
+        },
+        {
+            "Campaign": "Creators",
+            "Type": "Promotional",
+            "Launch date": D(2026, 10, 1),
+            "Owner": "Tia",
+            "Status": "Launched",
+            "Budget": 400,
+        },
         {"Campaign": "Untyped idea", "Owner": "Pat"},
     ]
 
@@ -49,7 +65,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_plan_sheets_follow_campaign_templates(report: Path) -> None:
     names = openpyxl.load_workbook(report).sheetnames
     i = names.index("Campaign Templates")
-    assert names[i + 1: i + 4] == ["Spring launch", "Creators", "Untyped idea"]
+    assert names[i + 1 : i + 4] == ["Spring launch", "Creators", "Untyped idea"]
     assert names[i - 1] == "Experiments"
 
 
@@ -57,7 +73,7 @@ def test_due_dates_are_launch_plus_offset(report: Path) -> None:
     wb = openpyxl.load_workbook(report)
     values = openpyxl.load_workbook(report, data_only=True)["Spring launch"]
     ws = wb["Spring launch"]
-    assert ws["B4"].value == "=IF(ISNUMBER(Campaigns!$C$2),Campaigns!$C$2,\"–\")"
+    assert ws["B4"].value == '=IF(ISNUMBER(Campaigns!$C$2),Campaigns!$C$2,"–")'
     items = TEMPLATES_BY_TYPE["Product launch"].items
     first = items[0]  # kick-off, 28 days before the launch on Oct 20: Sep 22
     assert values["C12"].value == first.task and values["F12"].value == -28

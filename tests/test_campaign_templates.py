@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-
-from mops_xl.campaign_templates import OWNER_ROLES, PHASES, TEMPLATES
-from mops_xl.campaign_workbook import write_campaign_templates
-from mops_xl.schema import CAMPAIGN_TYPES
 from workbook_content import workbook_content
+
+from mops_xl.campaigns.library import OWNER_ROLES, PHASES, TEMPLATES
+from mops_xl.campaigns.workbook import write_campaign_templates
+from mops_xl.intake.schema import CAMPAIGN_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,8 +35,9 @@ def test_product_launch_covers_what_a_launch_needs() -> None:
 def test_kept_workbook_matches_the_library(tmp_path: Path) -> None:
     fresh = write_campaign_templates(tmp_path / "campaign_templates.xlsx")
     kept = ROOT / "workbook_templates" / "campaign_templates.xlsx"
-    assert workbook_content(kept) == workbook_content(fresh), \
-        "run: python -m mops_xl.campaign_workbook workbook_templates/campaign_templates.xlsx"
+    assert workbook_content(kept) == workbook_content(fresh), (
+        "run: python -m mops_xl.campaigns.workbook workbook_templates/campaign_templates.xlsx"
+    )
 
 
 def test_summary_sheet_links_to_each_template(tmp_path: Path) -> None:

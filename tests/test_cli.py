@@ -22,16 +22,44 @@ D = dt.date
 def _small_data() -> dict:
     """A tiny valid intake: two channels, three Actuals rows (two of them for one date/channel/campaign)."""
     return {
-        "Business": {"Business name": "Acme Analytics", "Period start": D(2026, 10, 1),
-                     "Period end": D(2026, 10, 31), "Report as of": D(2026, 10, 10)},
+        "Business": {
+            "Business name": "Acme Analytics",
+            "Period start": D(2026, 10, 1),
+            "Period end": D(2026, 10, 31),
+            "Report as of": D(2026, 10, 10),
+        },
         "Channels": [{"Channel": "Google Ads", "Paid": True}, {"Channel": "Newsletter", "Paid": False}],
-        "Budget": [{"Channel": "Google Ads", "Period start": D(2026, 10, 1), "Period end": D(2026, 10, 31),
-                    "Planned spend": 3100}],
+        "Budget": [
+            {
+                "Channel": "Google Ads",
+                "Period start": D(2026, 10, 1),
+                "Period end": D(2026, 10, 31),
+                "Planned spend": 3100,
+            }
+        ],
         "Actuals": [
-            {"Date": D(2026, 10, 2), "Channel": "Google Ads", "Campaign": '=HYPERLINK("http://x","click")',
-             "Spend": 120.5, "Leads": 12, "MQLs": 6, "SQLs": 3, "Customers": 1, "Revenue": 900},
-            {"Date": D(2026, 10, 2), "Channel": "Google Ads", "Campaign": '=HYPERLINK("http://x","click")',
-             "Spend": 79.5, "Leads": 8, "MQLs": 4, "SQLs": 2, "Customers": 1, "Revenue": 600},
+            {
+                "Date": D(2026, 10, 2),
+                "Channel": "Google Ads",
+                "Campaign": '=HYPERLINK("http://x","click")',
+                "Spend": 120.5,
+                "Leads": 12,
+                "MQLs": 6,
+                "SQLs": 3,
+                "Customers": 1,
+                "Revenue": 900,
+            },
+            {
+                "Date": D(2026, 10, 2),
+                "Channel": "Google Ads",
+                "Campaign": '=HYPERLINK("http://x","click")',
+                "Spend": 79.5,
+                "Leads": 8,
+                "MQLs": 4,
+                "SQLs": 2,
+                "Customers": 1,
+                "Revenue": 600,
+            },
             {"Date": D(2026, 10, 3), "Channel": "Newsletter", "Leads": 5, "MQLs": 1},
             {"Date": D(2026, 10, 12), "Channel": "Newsletter", "Leads": 50},  # after Report as of
         ],
@@ -101,8 +129,10 @@ def test_validate_lists_every_error_with_its_cell_and_exits_2(broken: Path) -> N
     result = CliRunner().invoke(cli, ["validate", str(broken)])
     assert result.exit_code == 2
     assert 'Actuals!D2: Spend must be a number, got "twelve"' in result.output
-    assert ('Budget!A2: channel "google ads" is not in Channels (did you mean "Google Ads"? names must match '
-            "exactly, including case)") in result.output
+    assert (
+        'Budget!A2: channel "google ads" is not in Channels (did you mean "Google Ads"? names must match '
+        "exactly, including case)"
+    ) in result.output
     assert "Traceback" not in result.output
     assert _digest(broken) == before
 
@@ -199,7 +229,7 @@ def test_build_into_read_only_folder_exits_2(small: Path, tmp_path: Path, monkey
 def test_read_only_folder_is_refused_for_a_real_unprivileged_user(tmp_path: Path) -> None:
     """The same refusal with real permissions: as root, a forked child drops to `nobody` first."""
     from mops_xl.atomic import atomic_output
-    from mops_xl.report.workbook import check_output_path
+    from mops_xl.outputs.workbook.writer import check_output_path
 
     folder = Path(tempfile.mkdtemp(prefix="mops-ro-"))  # /tmp itself, so that `nobody` can reach it
     try:
@@ -211,8 +241,10 @@ def test_read_only_folder_is_refused_for_a_real_unprivileged_user(tmp_path: Path
                 if os.geteuid() == 0:
                     os.setgid(65534)
                     os.setuid(65534)
-                for attempt in (lambda: check_output_path(folder / "r.xlsx", folder / "in.xlsx"),
-                                lambda: atomic_output(folder / "r.xlsx").__enter__()):
+                for attempt in (
+                    lambda: check_output_path(folder / "r.xlsx", folder / "in.xlsx"),
+                    lambda: atomic_output(folder / "r.xlsx").__enter__(),
+                ):
                     try:
                         attempt()
                         code += 10  # not refused
@@ -236,7 +268,7 @@ def test_failed_write_leaves_no_partial_report(small: Path, tmp_path: Path, monk
     def explode(self: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("mops_xl.report.workbook.ReportWriter.write", explode)
+    monkeypatch.setattr("mops_xl.outputs.workbook.writer.ReportWriter.write", explode)
     result = CliRunner().invoke(cli, ["build", str(small), "-o", str(out)])
     assert result.exit_code == 1
     assert "unexpected failure (RuntimeError: disk on fire)" in result.output
@@ -253,7 +285,7 @@ def test_quiet_build_prints_nothing(small: Path) -> None:
 
 def test_build_json_is_the_library_result(small: Path, tmp_path: Path) -> None:
     from mops_xl import analyse, load_intake
-    from mops_xl.export import to_dict
+    from mops_xl.outputs.json_output import to_dict
 
     result = CliRunner().invoke(cli, ["build", "--json", str(small), "-o", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 0, result.output

@@ -6,16 +6,17 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import distributed  # a test dependency ([test] extra): missing, these tests must fail, not skip
 import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from mops_xl import cluster
-from mops_xl.batch import build_many, find_intakes
+from mops_xl.batch import cluster
+from mops_xl.batch.local import build_many, find_intakes
 from mops_xl.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,11 +46,12 @@ def rollup(path: Path) -> dict[str, dict[str, Any]]:
     """File → the roll-up row (header → value)."""
     ws = openpyxl.load_workbook(path)["Roll-up"]
     headers = [c.value for c in ws[1]]
-    return {r[0]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    return {r[0]: dict(zip(headers, r, strict=False)) for r in ws.iter_rows(min_row=2, values_only=True)}
 
 
-def test_cli_builds_a_folder_on_the_cluster_like_the_local_pool(teams: Path, tmp_path: Path, scheduler: str,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_builds_a_folder_on_the_cluster_like_the_local_pool(
+    teams: Path, tmp_path: Path, scheduler: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)  # relative paths, as a user types them: the workers get absolute ones
     (tmp_path / "reports").mkdir()
     (tmp_path / "local").mkdir()
@@ -89,21 +91,22 @@ def test_library_returns_the_local_results_in_order(teams: Path, tmp_path: Path,
     on_pool = build_many(sources, out_pool, jobs=2)
     assert [r.source for r in on_cluster] == sources
     assert [r.status for r in on_cluster] == [r.status for r in on_pool] == ["invalid", "built", "built", "built"]
-    for c, p in zip(on_cluster, on_pool):
+    for c, p in zip(on_cluster, on_pool, strict=False):
         assert (c.problems, c.message, c.document) == (p.problems, p.message, p.document)
         assert {**c.row, "Report": ""} == {**p.row, "Report": ""}
         assert c.report == (None if p.report is None else out_cluster / p.report.name)
     assert seen[0] == f"Connecting to {scheduler}" and seen[-1] == f"Built 3 of 4 on {scheduler}, 1 not built"
 
 
-def test_a_task_that_raises_fails_that_file_only(teams: Path, tmp_path: Path, scheduler: str,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_task_that_raises_fails_that_file_only(
+    teams: Path, tmp_path: Path, scheduler: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = cluster.build_one
 
-    def flaky(source: Path, out_dir: Path | None, values_only: bool = False) -> Any:
+    def flaky(source: Path, out_dir: Path | None, options: Any = None) -> Any:
         if source.name == "saas.xlsx":
             raise RuntimeError("worker ran out of memory")  # what build_one never does, e.g. a dead worker
-        return real(source, out_dir, values_only)
+        return real(source, out_dir, options)
 
     monkeypatch.setattr(cluster, "build_one", flaky)  # a local function: shipped to the workers by value
     results = build_many(find_intakes([teams]), tmp_path, scheduler=scheduler)
@@ -117,33 +120,44 @@ def test_one_intake_with_scheduler_is_built_on_the_cluster(tmp_path: Path, sched
     result = CliRunner().invoke(cli, ["build", str(SAMPLES[0]), "-o", str(tmp_path), "--scheduler", scheduler])
     assert result.exit_code == 0, result.output
     assert (tmp_path / f"{SAMPLES[0].stem}-report.xlsx").is_file() and (tmp_path / "mops-xl-rollup.xlsx").is_file()
-    with_file = CliRunner().invoke(cli, ["build", str(SAMPLES[0]), "-o", str(tmp_path / "r.xlsx"),
-                                         "--scheduler", scheduler])
+    with_file = CliRunner().invoke(
+        cli, ["build", str(SAMPLES[0]), "-o", str(tmp_path / "r.xlsx"), "--scheduler", scheduler]
+    )
     assert with_file.exit_code == 2 and "-o must name an existing folder" in with_file.output
 
 
-def test_unreachable_scheduler_is_one_line_and_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       capfd: pytest.CaptureFixture[str]) -> None:
+def test_unreachable_scheduler_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1.0)
-    result = CliRunner().invoke(cli, ["build", str(SAMPLES[0]), "-o", str(tmp_path),
-                                      "--scheduler", f"tcp://127.0.0.1:{port}"])
+    result = CliRunner().invoke(
+        cli, ["build", str(SAMPLES[0]), "-o", str(tmp_path), "--scheduler", f"tcp://127.0.0.1:{port}"]
+    )
     assert result.exit_code == 2
-    assert result.output.splitlines() == [f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within "
-                                          "1 s: is `dask scheduler` running there, and its port open to this machine?"]
+    assert result.output.splitlines() == [
+        f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within "
+        "1 s: is `dask scheduler` running there, and its port open to this machine?"
+    ]
     logged = capfd.readouterr().err  # the module's cluster may log on fd 2; this command must add nothing
     assert "Traceback" not in logged and "distributed.client" not in logged
     assert not list(tmp_path.iterdir())
 
 
 def test_malformed_address_is_one_line_and_exit_2_in_a_real_process(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "mops_xl", "build", str(SAMPLES[0]), "-o", str(tmp_path),
-                           "--scheduler", "127.0.0.1"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "mops_xl", "build", str(SAMPLES[0]), "-o", str(tmp_path), "--scheduler", "127.0.0.1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.splitlines() == ["Error: --scheduler 127.0.0.1: not a Dask scheduler address (missing port "
-                                        "number in address '127.0.0.1'); expected e.g. tcp://scheduler-host:8786"]
+    assert done.stderr.splitlines() == [
+        "Error: --scheduler 127.0.0.1: not a Dask scheduler address (missing port "
+        "number in address '127.0.0.1'); expected e.g. tcp://scheduler-host:8786"
+    ]
 
 
 def test_without_dask_the_error_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,13 +165,16 @@ def test_without_dask_the_error_says_how_to_install_it(tmp_path: Path, monkeypat
     monkeypatch.setitem(sys.modules, "dask", None)
     result = CliRunner().invoke(cli, ["build", str(SAMPLES[0]), "-o", str(tmp_path), "--scheduler", "tcp://h:8786"])
     assert result.exit_code == 2
-    assert result.output.splitlines() == ["Error: --scheduler needs Dask, which is not installed here: "
-                                          "pip install 'mops-xl[dask]'"]
+    assert result.output.splitlines() == [
+        "Error: --scheduler needs Dask, which is not installed here: pip install 'mops-xl[dask]'"
+    ]
 
 
 def test_importing_mops_xl_does_not_import_dask() -> None:
-    code = ("import sys, mops_xl, mops_xl.batch, mops_xl.cluster, mops_xl.cli; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))")
+    code = (
+        "import sys, mops_xl, mops_xl.batch.local, mops_xl.batch.cluster, mops_xl.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "[]"
 
@@ -170,11 +187,14 @@ def test_workers_are_asked_whether_they_can_build(tmp_path: Path) -> None:
     assert reply == {"version": __version__, "cannot": [[missing, "write"]]}
     assert cluster.worker_problem({"tcp://w:1": reply}) == (
         f"Dask worker tcp://w:1 cannot write {missing}: every worker needs the intakes and the output folder at the "
-        "same paths (a shared file system)")
+        "same paths (a shared file system)"
+    )
     assert cluster.worker_problem({"tcp://w:1": {"version": __version__, "cannot": []}}) == ""
     old = cluster.worker_problem({"tcp://w:1": {"version": "0.0.1", "cannot": []}})
-    assert old == (f"Dask worker tcp://w:1 runs mops-xl 0.0.1, this machine {__version__}: "
-                   "install the same version everywhere")
+    assert old == (
+        f"Dask worker tcp://w:1 runs mops-xl 0.0.1, this machine {__version__}: install the same version everywhere"
+    )
     absent = cluster.worker_problem({"tcp://w:1": Exception("ModuleNotFoundError(\"No module named 'mops_xl'\")")})
     assert absent.startswith("Dask worker tcp://w:1 cannot run mops-xl") and absent.endswith(
-        "pip install 'mops-xl[dask]' on every worker")
+        "pip install 'mops-xl[dask]' on every worker"
+    )

@@ -7,15 +7,15 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from mops_xl.cli import cli
-from mops_xl.intake_doc import render_intake_doc
-from mops_xl.schema import SHEETS
+from mops_xl.docs.intake import render_intake_doc
+from mops_xl.intake.schema import SHEETS
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_intake_doc_is_up_to_date() -> None:
     got = (ROOT / "docs" / "intake.md").read_text(encoding="utf-8")
-    assert got == render_intake_doc(), "docs/intake.md is stale: run `python -m mops_xl.intake_doc docs/intake.md`"
+    assert got == render_intake_doc(), "docs/intake.md is stale: run `python -m mops_xl.docs.intake docs/intake.md`"
 
 
 def test_intake_doc_documents_every_sheet_and_column() -> None:
@@ -50,14 +50,33 @@ def test_readme_starts_with_the_two_setup_commands_and_ci_runs_the_same_tests() 
 
 
 def test_metrics_doc_defines_every_figure_the_engine_reports() -> None:
-    from mops_xl.analysis import KPI_METRICS
+    from mops_xl.metrics.engine import KPI_METRICS
     from mops_xl.metrics.performance import RATIOS
     from mops_xl.metrics.triggers import TRIGGER_COLUMNS
 
     text = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
     for metric in list(KPI_METRICS) + [r.name for r in RATIOS]:
         assert metric in text, f"docs/metrics.md does not define {metric}"
-    for word in ("Ahead", "On track", "At risk", "Off track", "No target", "No data", "Over pace", "Under pace",
-                 "On pace", "Not started", "Underperforming channel", "Overspending", "High performer",
-                 "A/B winner", "Holm", "Ad Hoc", "Repeatable", "Managed", "Optimized", *TRIGGER_COLUMNS):
+    for word in (
+        "Ahead",
+        "On track",
+        "At risk",
+        "Off track",
+        "No target",
+        "No data",
+        "Over pace",
+        "Under pace",
+        "On pace",
+        "Not started",
+        "Underperforming channel",
+        "Overspending",
+        "High performer",
+        "A/B winner",
+        "Holm",
+        "Ad Hoc",
+        "Repeatable",
+        "Managed",
+        "Optimized",
+        *TRIGGER_COLUMNS,
+    ):
         assert word in text, f"docs/metrics.md does not mention {word}"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mops_xl import load_intake, write_intake
-from mops_xl.analysis import analyse
+from mops_xl.metrics.engine import analyse
 
 D = dt.date
 
@@ -27,20 +27,47 @@ def example_data() -> dict:
     """
     actuals = []
     for day in _days(D(2026, 10, 1), D(2026, 10, 10)):
-        actuals.append({"Date": day, "Channel": "Search", "Spend": 100, "Impressions": 1000, "Clicks": 50,
-                        "Leads": 10, "MQLs": 5, "SQLs": 2, "Customers": 1, "Revenue": 300})
+        actuals.append(
+            {
+                "Date": day,
+                "Channel": "Search",
+                "Spend": 100,
+                "Impressions": 1000,
+                "Clicks": 50,
+                "Leads": 10,
+                "MQLs": 5,
+                "SQLs": 2,
+                "Customers": 1,
+                "Revenue": 300,
+            }
+        )
         actuals.append({"Date": day, "Channel": "Social", "Spend": 50, "Leads": 2})
         blog = {"Date": day, "Channel": "Blog", "Leads": 3}
         if day == D(2026, 10, 5):
             blog.update(MQLs=1, SQLs=1, Customers=1, Revenue=100)
         actuals.append(blog)
     for day in _days(D(2026, 9, 21), D(2026, 9, 30)):
-        actuals.append({"Date": day, "Channel": "Search", "Spend": 80, "Leads": 8, "MQLs": 8, "SQLs": 8,
-                        "Customers": 1, "Revenue": 200})
+        actuals.append(
+            {
+                "Date": day,
+                "Channel": "Search",
+                "Spend": 80,
+                "Leads": 8,
+                "MQLs": 8,
+                "SQLs": 8,
+                "Customers": 1,
+                "Revenue": 200,
+            }
+        )
     return {
-        "Business": {"Business name": "Hand Worked Ltd", "Period start": D(2026, 10, 1),
-                     "Period end": D(2026, 10, 31), "Report as of": D(2026, 10, 10),
-                     "Customer lifetime value": 1000, "MQL score threshold": 65},
+        "Business": {
+            "Business name": "Hand Worked Ltd",
+            "Period start": D(2026, 10, 1),
+            "Period end": D(2026, 10, 31),
+            "Report as of": D(2026, 10, 10),
+            "Customer lifetime value": 1000,
+            "MQL score threshold": 65,
+        },
         "Settings": {"Data settling days": 3},
         "Channels": [
             {"Channel": "Search", "Paid": True, "Owner": "Ana", "Expected CAC": 100},
@@ -58,8 +85,10 @@ def example_data() -> dict:
             {"Metric": "Leads", "Target": 465},
             {"Metric": "CAC", "Target": 150},
         ],
-        "Stack": [{"Tool": "CRM", "Monthly cost": 365, "Status": "Active"},
-                  {"Tool": "Old tool", "Monthly cost": 1000, "Status": "Retired"}],
+        "Stack": [
+            {"Tool": "CRM", "Monthly cost": 365, "Status": "Active"},
+            {"Tool": "Old tool", "Monthly cost": 1000, "Status": "Retired"},
+        ],
     }
 
 
@@ -78,8 +107,14 @@ def test_window(analysis) -> None:
 
 def test_channel_volumes_and_ratios(analysis) -> None:
     ch = analysis.channels
-    assert ch.loc["Search", ["Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"]].tolist() == \
-        [1000, 100, 50, 20, 10, 3000]
+    assert ch.loc["Search", ["Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"]].tolist() == [
+        1000,
+        100,
+        50,
+        20,
+        10,
+        3000,
+    ]
     assert ch.loc["Search", "CPL"] == 10  # 1000 / 100
     assert ch.loc["Search", "CAC"] == 100  # 1000 / 10
     assert ch.loc["Search", "ROAS"] == 3  # 3000 / 1000
@@ -107,8 +142,20 @@ def test_blended_figures(analysis) -> None:
 
 def test_kpi_framework(analysis) -> None:
     k = analysis.kpis
-    assert list(k["Metric"]) == ["Leads", "MQLs", "SQLs", "Customers", "Revenue", "Spend", "CPL", "CAC",
-                                 "Fully-loaded CAC", "LTV:CAC", "ROAS", "MER"]
+    assert list(k["Metric"]) == [
+        "Leads",
+        "MQLs",
+        "SQLs",
+        "Customers",
+        "Revenue",
+        "Spend",
+        "CPL",
+        "CAC",
+        "Fully-loaded CAC",
+        "LTV:CAC",
+        "ROAS",
+        "MER",
+    ]
     leads = k.loc["Leads"]
     assert leads["Target"] == 465 and leads["Target to date"] == pytest.approx(150)  # 465 x 10 / 31
     assert leads["Actual"] == 150 and leads["Attainment"] == pytest.approx(1.0)
@@ -151,8 +198,10 @@ def test_channel_status_from_primary_metric(analysis) -> None:
 
 
 def test_triggers_in_priority_order(analysis) -> None:
-    got = [(t["Trigger"], t["Subject"], t["Action"].split(":")[0], round(t["Amount"], 2), t["Owner"], t["Priority"])
-           for _, t in analysis.triggers.iterrows()]
+    got = [
+        (t["Trigger"], t["Subject"], t["Action"].split(":")[0], round(t["Amount"], 2), t["Owner"], t["Priority"])
+        for _, t in analysis.triggers.iterrows()
+    ]
     assert got == [
         # (3100 - 1000 remaining) x min(1.5 - 1, 1)
         ("High performer", "Search", "Increase allocation", 1050.0, "Ana", 1),
@@ -194,6 +243,7 @@ def test_notes_flag_provisional_days(analysis) -> None:
 
 # --- edge cases ---------------------------------------------------------------------------------------
 
+
 def _build(tmp_path: Path, data: dict):
     return analyse(load_intake(write_intake(tmp_path / "edge.xlsx", data)))
 
@@ -203,8 +253,9 @@ def test_no_actuals_in_window_is_no_data_not_an_error(tmp_path: Path) -> None:
     data["Business"]["Period start"] = D(2026, 11, 1)
     data["Business"]["Period end"] = D(2026, 11, 30)
     data["Business"]["Report as of"] = D(2026, 11, 5)
-    data["Budget"] = [{"Channel": "Search", "Period start": D(2026, 11, 1), "Period end": D(2026, 11, 30),
-                       "Planned spend": 3000}]
+    data["Budget"] = [
+        {"Channel": "Search", "Period start": D(2026, 11, 1), "Period end": D(2026, 11, 30), "Planned spend": 3000}
+    ]
     a = _build(tmp_path, data)
     assert not a.has_data
     assert a.kpis.loc["Leads", "Status"] == "No data" and a.kpis.loc["Leads", "Actual"] == 0
@@ -215,10 +266,12 @@ def test_no_actuals_in_window_is_no_data_not_an_error(tmp_path: Path) -> None:
 
 def test_one_day_period_and_budget_line_starting_mid_period(tmp_path: Path) -> None:
     data = example_data()
-    data["Business"].update({"Period start": D(2026, 10, 5), "Period end": D(2026, 10, 5),
-                             "Report as of": D(2026, 10, 5)})
-    data["Budget"] = [{"Channel": "Search", "Period start": D(2026, 10, 5), "Period end": D(2026, 10, 14),
-                       "Planned spend": 1000}]
+    data["Business"].update(
+        {"Period start": D(2026, 10, 5), "Period end": D(2026, 10, 5), "Report as of": D(2026, 10, 5)}
+    )
+    data["Budget"] = [
+        {"Channel": "Search", "Period start": D(2026, 10, 5), "Period end": D(2026, 10, 14), "Planned spend": 1000}
+    ]
     a = _build(tmp_path, data)
     assert (a.window.period_days, a.window.elapsed_days) == (1, 1)
     line = a.pacing_lines.iloc[0]
@@ -231,8 +284,12 @@ def test_one_day_period_and_budget_line_starting_mid_period(tmp_path: Path) -> N
 
 def test_budget_line_not_started(tmp_path: Path) -> None:
     data = example_data()
-    data["Budget"][1] = {"Channel": "Social", "Period start": D(2026, 10, 20), "Period end": D(2026, 10, 31),
-                         "Planned spend": 600}
+    data["Budget"][1] = {
+        "Channel": "Social",
+        "Period start": D(2026, 10, 20),
+        "Period end": D(2026, 10, 31),
+        "Planned spend": 600,
+    }
     a = _build(tmp_path, data)
     lines = a.pacing_lines.set_index("Channel")
     assert lines.loc["Social", "Status"] == "Not started" and math.isnan(lines.loc["Social", "Pace"])

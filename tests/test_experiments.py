@@ -13,8 +13,16 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
-from mops_xl.metrics.experiments import (COMPARISON_COLUMNS, RESULT_COLUMNS, experiment_results, holm,
-                                         planned_shares, sample_ratio_p, two_proportion_z, visitors_needed)
+from mops_xl.metrics.experiments import (
+    COMPARISON_COLUMNS,
+    RESULT_COLUMNS,
+    experiment_results,
+    holm,
+    planned_shares,
+    sample_ratio_p,
+    two_proportion_z,
+    visitors_needed,
+)
 
 Z975 = 1.959963984540054  # the 97.5 % normal quantile, from a table
 
@@ -29,6 +37,7 @@ def run(rows: list[tuple], significance: float = 0.95, min_conversions: int = 30
 
 
 # --- z-test, interval, relative lift: by hand -------------------------------------------------------------
+
 
 def test_z_and_p_by_hand() -> None:
     # control 100/1000, variant 130/1000: pooled p = 230/2000 = 0.115,
@@ -59,10 +68,20 @@ def test_interval_and_relative_lift_by_hand() -> None:
     assert wide["Lift high"] == pytest.approx(0.2 + 2.5758293035489 * math.sqrt(0.0048), rel=1e-12)
 
 
-@pytest.mark.parametrize("c1, n1, c2, n2", [(100, 1000, 130, 1000), (260, 5200, 339, 5150), (5, 40, 9, 41),
-                                            (1230, 41000, 1414, 41600), (620, 12400, 611, 12380),
-                                            (3, 10000, 40, 10000), (0, 50, 1, 50), (49, 50, 50, 50),
-                                            (1000, 100000, 1500, 100000)])
+@pytest.mark.parametrize(
+    "c1, n1, c2, n2",
+    [
+        (100, 1000, 130, 1000),
+        (260, 5200, 339, 5150),
+        (5, 40, 9, 41),
+        (1230, 41000, 1414, 41600),
+        (620, 12400, 611, 12380),
+        (3, 10000, 40, 10000),
+        (0, 50, 1, 50),
+        (49, 50, 50, 50),
+        (1000, 100000, 1500, 100000),
+    ],
+)
 def test_p_values_match_statsmodels(c1: int, n1: int, c2: int, n2: int) -> None:
     z, p = two_proportion_z(c1, n1, c2, n2)
     ref_z, ref_p = proportions_ztest([c2, c1], [n2, n1])
@@ -81,8 +100,18 @@ def test_tiny_p_values_are_not_lost() -> None:
 
 # --- Holm ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("pvals", [[0.01, 0.04, 0.03], [0.2, 0.001], [0.5], [0.04, 0.04, 0.04, 0.001],
-                                   [0.9, 0.6, 0.7], [1e-30, 0.3, 0.02, 0.0101, 0.049]])
+
+@pytest.mark.parametrize(
+    "pvals",
+    [
+        [0.01, 0.04, 0.03],
+        [0.2, 0.001],
+        [0.5],
+        [0.04, 0.04, 0.04, 0.001],
+        [0.9, 0.6, 0.7],
+        [1e-30, 0.3, 0.02, 0.0101, 0.049],
+    ],
+)
 def test_holm_matches_statsmodels(pvals: list[float]) -> None:
     ref = multipletests(pvals, method="holm")[1]
     assert holm(pvals) == pytest.approx(list(ref), rel=1e-12)
@@ -98,12 +127,18 @@ def test_holm_by_hand_and_with_undefined_p() -> None:
 
 
 def test_holm_is_applied_within_an_experiment_and_drives_the_decision() -> None:
-    rows = [("E", "A", True, 10000, 500), ("E", "B", False, 10000, 570), ("E", "C", False, 10000, 505),
-            ("F", "A", True, 10000, 500), ("F", "B", False, 10000, 570)]
+    rows = [
+        ("E", "A", True, 10000, 500),
+        ("E", "B", False, 10000, 570),
+        ("E", "C", False, 10000, 505),
+        ("F", "A", True, 10000, 500),
+        ("F", "B", False, 10000, 570),
+    ]
     results = run(rows)
     raw = [results.loc[("E", v), "P value"] for v in "BC"]
     assert [results.loc[("E", v), "P adjusted"] for v in "BC"] == pytest.approx(
-        list(multipletests(raw, method="holm")[1]), rel=1e-12)
+        list(multipletests(raw, method="holm")[1]), rel=1e-12
+    )
     assert results.loc[("E", "B"), "P adjusted"] == pytest.approx(2 * raw[0])  # the smaller p doubles (2 tests)
     # the same variant against the same control: significant alone, not once Holm counts the second variant
     assert raw[0] < 0.05 < 2 * raw[0]
@@ -114,14 +149,22 @@ def test_holm_is_applied_within_an_experiment_and_drives_the_decision() -> None:
 
 # --- decisions ---------------------------------------------------------------------------------------------
 
+
 def test_decisions() -> None:
-    results = run([
-        ("Win", "A", True, 5000, 250), ("Win", "B", False, 5000, 330),
-        ("Lose", "A", True, 5000, 330), ("Lose", "B", False, 5000, 250),
-        ("Flat", "A", True, 5000, 250), ("Flat", "B", False, 5000, 255),
-        ("Small", "A", True, 500, 20), ("Small", "B", False, 500, 60),  # control has 20 < 30
-        ("Small2", "A", True, 50000, 100), ("Small2", "B", False, 50000, 29),  # variant has 29 < 30
-    ])
+    results = run(
+        [
+            ("Win", "A", True, 5000, 250),
+            ("Win", "B", False, 5000, 330),
+            ("Lose", "A", True, 5000, 330),
+            ("Lose", "B", False, 5000, 250),
+            ("Flat", "A", True, 5000, 250),
+            ("Flat", "B", False, 5000, 255),
+            ("Small", "A", True, 500, 20),
+            ("Small", "B", False, 500, 60),  # control has 20 < 30
+            ("Small2", "A", True, 50000, 100),
+            ("Small2", "B", False, 50000, 29),  # variant has 29 < 30
+        ]
+    )
     assert results.loc[("Win", "B"), "Decision"] == "Roll out"
     assert results.loc[("Lose", "B"), "Decision"] == "Control wins"
     assert results.loc[("Flat", "B"), "Decision"] == "No difference"
@@ -141,15 +184,21 @@ def test_significance_level_changes_the_decision() -> None:
 
 
 def test_output_columns_and_input_order() -> None:
-    rows = [("E", "A", True, 1000, 50), ("F", "A", True, 1000, 40), ("E", "B", False, 1000, 60),
-            ("F", "B", False, 1000, 45), ("E", "C", False, 1000, 70)]
+    rows = [
+        ("E", "A", True, 1000, 50),
+        ("F", "A", True, 1000, 40),
+        ("E", "B", False, 1000, 60),
+        ("F", "B", False, 1000, 45),
+        ("E", "C", False, 1000, 70),
+    ]
     results = experiment_results(frame(rows), 0.95, 30)
     assert list(results.columns) == list(RESULT_COLUMNS)
-    assert list(zip(results["Experiment"], results["Variant"])) == [(r[0], r[1]) for r in rows]
+    assert list(zip(results["Experiment"], results["Variant"], strict=False)) == [(r[0], r[1]) for r in rows]
     assert results["Lift"].tolist()[3] == pytest.approx(0.005)  # F/B is compared with F's control
 
 
 # --- visitors needed ---------------------------------------------------------------------------------------
+
 
 def test_visitors_needed_by_hand() -> None:
     # p1 = 0.10, p2 = 0.15, α = 0.05, power 0.8: p̄ = 0.125,
@@ -166,15 +215,16 @@ def test_visitors_needed_by_hand() -> None:
 
 # --- sample ratio mismatch ---------------------------------------------------------------------------------
 
+
 def test_sample_ratio_mismatch() -> None:
     flagged = run([("E", "A", True, 10000, 300, 0.5), ("E", "B", False, 10500, 320, 0.5)])
     # expected 10,250 each: chi² = 2 × 250² ÷ 10,250 = 12.195, 1 degree of freedom
-    chi2 = 2 * 250 ** 2 / 10250
+    chi2 = 2 * 250**2 / 10250
     assert flagged["SRM p value"].iloc[0] == pytest.approx(stats.chi2.sf(chi2, 1), rel=1e-9)
     assert flagged["SRM p value"].iloc[0] == pytest.approx(stats.chisquare([10000, 10500]).pvalue, rel=1e-9)
     assert flagged["SRM p value"].iloc[0] < 0.001 and flagged["SRM flag"].all()
     fine = run([("E", "A", True, 10000, 300), ("E", "B", False, 10050, 320)])  # blank shares = 50/50
-    assert fine["SRM p value"].iloc[0] == pytest.approx(stats.chi2.sf(2 * 25 ** 2 / 10025, 1), rel=1e-9)
+    assert fine["SRM p value"].iloc[0] == pytest.approx(stats.chi2.sf(2 * 25**2 / 10025, 1), rel=1e-9)
     assert not fine["SRM flag"].any()
 
 
@@ -198,6 +248,7 @@ def test_planned_split() -> None:
 
 # --- undefined cases ---------------------------------------------------------------------------------------
 
+
 def test_one_variant_experiment() -> None:
     only = experiment_results(frame([("Solo", "A", True, 100, 5)]), 0.95, 30)
     assert only["Decision"].tolist() == ["Control"] and only["Reason"].iloc[0] == "no variant to compare"
@@ -206,8 +257,15 @@ def test_one_variant_experiment() -> None:
 
 
 def test_zero_visitors() -> None:
-    results = run([("E", "A", True, 1000, 50), ("E", "B", False, 0, 0), ("E", "C", False, 1000, 80),
-                   ("Empty", "A", True, 0, 0), ("Empty", "B", False, 0, 0)])
+    results = run(
+        [
+            ("E", "A", True, 1000, 50),
+            ("E", "B", False, 0, 0),
+            ("E", "C", False, 1000, 80),
+            ("Empty", "A", True, 0, 0),
+            ("Empty", "B", False, 0, 0),
+        ]
+    )
     row = results.loc[("E", "B")]
     assert math.isnan(row["Rate"]) and row[list(COMPARISON_COLUMNS)].isna().all() and row["Reason"] == "no visitors"
     assert row["Decision"] == "Keep testing: sample too small" and not row["Significant"]
@@ -220,10 +278,19 @@ def test_zero_visitors() -> None:
 
 
 def test_zero_and_full_conversion() -> None:
-    results = run([("None", "A", True, 500, 0), ("None", "B", False, 500, 0),
-                   ("All", "A", True, 500, 500), ("All", "B", False, 500, 500),
-                   ("Ctl0", "A", True, 500, 0), ("Ctl0", "B", False, 500, 10),
-                   ("Edge", "A", True, 40, 0), ("Edge", "B", False, 40, 40)], min_conversions=0)
+    results = run(
+        [
+            ("None", "A", True, 500, 0),
+            ("None", "B", False, 500, 0),
+            ("All", "A", True, 500, 500),
+            ("All", "B", False, 500, 500),
+            ("Ctl0", "A", True, 500, 0),
+            ("Ctl0", "B", False, 500, 10),
+            ("Edge", "A", True, 40, 0),
+            ("Edge", "B", False, 40, 40),
+        ],
+        min_conversions=0,
+    )
     none, full, ctl0, edge = (results.loc[(e, "B")] for e in ("None", "All", "Ctl0", "Edge"))
     assert none["Lift"] == 0 and math.isnan(none["Z"]) and math.isnan(none["P value"])
     assert none["Reason"].startswith("no conversions in either group") and none["Decision"] == "No difference"
@@ -244,9 +311,17 @@ def test_equal_rates_have_no_visitors_needed() -> None:
 
 def test_impossible_rows_do_not_raise() -> None:
     # the validator rejects these; the metric must still not raise
-    results = run([("E", "A", True, 100, 5), ("E", "B", False, 100, 150),
-                   ("F", "A", False, 100, 5), ("F", "B", False, 100, 6),
-                   ("G", "A", True, 100, 5), ("G", "B", False, 100, 9), ("G", "C", True, 100, 7)])
+    results = run(
+        [
+            ("E", "A", True, 100, 5),
+            ("E", "B", False, 100, 150),
+            ("F", "A", False, 100, 5),
+            ("F", "B", False, 100, 6),
+            ("G", "A", True, 100, 5),
+            ("G", "B", False, 100, 9),
+            ("G", "C", True, 100, 7),
+        ]
+    )
     assert math.isnan(results.loc[("E", "B"), "Rate"]) and pd.isna(results.loc[("E", "B"), "Decision"])
     assert results.loc[("F", "A"), "Reason"] == "the experiment has no control"
     assert results.loc[("G", "B"), "Lift"] == pytest.approx(0.04)  # compared with the first control
@@ -255,17 +330,25 @@ def test_impossible_rows_do_not_raise() -> None:
 
 # --- property ----------------------------------------------------------------------------------------------
 
-variant = st.tuples(st.integers(0, 5000), st.integers(0, 5000),
-                    st.one_of(st.just(math.nan), st.floats(0, 1))).map(lambda t: (max(t[:2]), min(t[:2]), t[2]))
+variant = st.tuples(st.integers(0, 5000), st.integers(0, 5000), st.one_of(st.just(math.nan), st.floats(0, 1))).map(
+    lambda t: (max(t[:2]), min(t[:2]), t[2])
+)
 
 
 @settings(deadline=None, max_examples=50)
-@given(st.lists(st.lists(variant, min_size=1, max_size=4), min_size=1, max_size=3),
-       st.sampled_from([0.8, 0.9, 0.95, 0.99, 0.9999]), st.integers(0, 50))
-def test_no_infinities_and_adjusted_at_least_raw(experiments: list[list[tuple]], significance: float,
-                                                  min_conversions: int) -> None:
-    rows = [(f"E{e}", f"V{i}", i == 0, n, c, s) for e, variants in enumerate(experiments)
-            for i, (n, c, s) in enumerate(variants)]
+@given(
+    st.lists(st.lists(variant, min_size=1, max_size=4), min_size=1, max_size=3),
+    st.sampled_from([0.8, 0.9, 0.95, 0.99, 0.9999]),
+    st.integers(0, 50),
+)
+def test_no_infinities_and_adjusted_at_least_raw(
+    experiments: list[list[tuple]], significance: float, min_conversions: int
+) -> None:
+    rows = [
+        (f"E{e}", f"V{i}", i == 0, n, c, s)
+        for e, variants in enumerate(experiments)
+        for i, (n, c, s) in enumerate(variants)
+    ]
     results = experiment_results(frame(rows), significance, min_conversions)
     assert len(results) == len(rows)
     numeric = results.select_dtypes("number").to_numpy(dtype=float)
@@ -274,8 +357,13 @@ def test_no_infinities_and_adjusted_at_least_raw(experiments: list[list[tuple]],
     ok = variants["P value"].notna()
     assert (variants.loc[ok, "P adjusted"] >= variants.loc[ok, "P value"]).all()
     assert (variants.loc[ok, "P adjusted"] <= 1).all() and (variants.loc[ok, "P value"] >= 0).all()
-    assert set(results["Decision"]) <= {"Control", "Roll out", "Control wins", "No difference",
-                                        "Keep testing: sample too small"}
+    assert set(results["Decision"]) <= {
+        "Control",
+        "Roll out",
+        "Control wins",
+        "No difference",
+        "Keep testing: sample too small",
+    }
     assert (variants["Significant"] == (variants["P adjusted"] < 1 - significance)).all()
     # every undefined comparison figure on a variant row comes with a reason
     undefined = variants[list(COMPARISON_COLUMNS)].isna().any(axis=1)

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from intake_builders import write_valid
+
 from mops_xl import analyse, load_intake
 from mops_xl.cli import cli
-from mops_xl.framework import SECTIONS, render_framework
-from mops_xl.textbox import box, display_width, fit, side_by_side, table
+from mops_xl.outputs.framework.boxes import box, display_width, fit, side_by_side, table
+from mops_xl.outputs.framework.text import SECTIONS, render_framework
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "saas-framework.txt"
@@ -51,8 +51,16 @@ def test_no_placeholder_survives(analyses, sample: str, fmt: str) -> None:
 
 def test_sections_come_in_the_seeds_order(analyses) -> None:
     text = render_framework(analyses["saas"], "txt")
-    heads = ["MARKETING OPERATIONS FRAMEWORK", "MARKETING SYSTEM OVERVIEW", "CAMPAIGN WORKFLOW", "CHANNEL ROLES",
-             "KPI TRACKING", "OPTIMIZATION CADENCE", "TEAM STRUCTURE", "MATURITY"]
+    heads = [
+        "MARKETING OPERATIONS FRAMEWORK",
+        "MARKETING SYSTEM OVERVIEW",
+        "CAMPAIGN WORKFLOW",
+        "CHANNEL ROLES",
+        "KPI TRACKING",
+        "OPTIMIZATION CADENCE",
+        "TEAM STRUCTURE",
+        "MATURITY",
+    ]
     positions = [text.index(h) for h in heads]
     assert positions == sorted(positions)
 
@@ -74,8 +82,9 @@ def test_golden_text_for_the_saas_sample(analyses) -> None:
     """Reviewed by eye once, then pinned; regenerate deliberately with the command in the message."""
     got = render_framework(analyses["saas"], "txt")
     exp = GOLDEN.read_text(encoding="utf-8")
-    assert got == exp, ("framework text changed; if intended: mops-xl framework samples/saas.xlsx > "
-                        "tests/golden/saas-framework.txt")
+    assert got == exp, (
+        "framework text changed; if intended: mops-xl framework samples/saas.xlsx > tests/golden/saas-framework.txt"
+    )
 
 
 @pytest.mark.parametrize("section", SECTIONS)
@@ -104,8 +113,17 @@ def test_build_writes_the_framework_files_and_sheet(tmp_path: Path) -> None:
     assert [line or None for line in txt.splitlines()] == sheet[: len(txt.splitlines())]
 
 
-@pytest.mark.parametrize("text, width", [("short", 8), ("exactly!", 8), ("much too long here", 8), ("日本語のチャネル名", 9),
-                                         ("emoji 🙂 channel", 10), ("tab\tand\nnewline", 12)])
+@pytest.mark.parametrize(
+    "text, width",
+    [
+        ("short", 8),
+        ("exactly!", 8),
+        ("much too long here", 8),
+        ("日本語のチャネル名", 9),
+        ("emoji 🙂 channel", 10),
+        ("tab\tand\nnewline", 12),
+    ],
+)
 def test_fit_always_gives_the_exact_width(text: str, width: int) -> None:
     assert display_width(fit(text, width)) == width
 
@@ -117,7 +135,8 @@ def test_boxes_and_tables_stay_aligned_with_wide_text() -> None:
 
 
 names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=60).filter(
-    lambda s: s.strip() and s.strip() == s and "," not in s)
+    lambda s: s.strip() and s.strip() == s and "," not in s
+)
 
 
 @settings(deadline=None, max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -133,6 +152,7 @@ def test_generated_intakes_render_aligned(tmp_path: Path, channel: str, business
         if drop_optional:
             d.pop("Targets")
             d.pop("Experiments")
+
     intake = load_intake(write_valid(tmp_path / "gen.xlsx", change))
     for fmt in ("txt", "md"):
         text = render_framework(analyse(intake), fmt)

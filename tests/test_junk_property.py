@@ -10,17 +10,36 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from intake_builders import write_valid
+
 from mops_xl import analyse, read_intake
-from mops_xl.schema import SHEETS
+from mops_xl.intake.schema import SHEETS
 
 junk = st.one_of(
     st.none(),
     st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40),  # what a cell can hold
-    st.sampled_from(["=1+1", "=HYPERLINK(\"http://x\",\"y\")", "#REF!", "NaN", "inf", "-0", "1e309", "  ", "\t",
-                     "2026-13-45", "31/02/2026", "Yes", "no", "TRUE", "—", "🙂", "x" * 2000]),
-    st.integers(min_value=-10**15, max_value=10**15),
+    st.sampled_from(
+        [
+            "=1+1",
+            '=HYPERLINK("http://x","y")',
+            "#REF!",
+            "NaN",
+            "inf",
+            "-0",
+            "1e309",
+            "  ",
+            "\t",
+            "2026-13-45",
+            "31/02/2026",
+            "Yes",
+            "no",
+            "TRUE",
+            "—",
+            "🙂",
+            "x" * 2000,
+        ]
+    ),
+    st.integers(min_value=-(10**15), max_value=10**15),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.booleans(),
     st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 1, 1)),
@@ -34,8 +53,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cells=st.lists(st.tuples(st.sampled_from(sheet_names), st.integers(1, 9), st.integers(1, 12), junk),
-                      min_size=1, max_size=4))
+@given(
+    cells=st.lists(
+        st.tuples(st.sampled_from(sheet_names), st.integers(1, 9), st.integers(1, 12), junk), min_size=1, max_size=4
+    )
+)
 def test_junk_never_raises(base: Path, tmp_path: Path, cells: list) -> None:
     path = tmp_path / "junk.xlsx"
     shutil.copy(base, path)

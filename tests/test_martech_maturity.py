@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mops_xl.intake.schema import ASSESSMENT, SHEETS_BY_NAME
 from mops_xl.metrics.martech import funnel_coverage, integration_map, stack_overview, team_structure
 from mops_xl.metrics.maturity import Evidence, combine, level_for, maturity
-from mops_xl.schema import ASSESSMENT, SHEETS_BY_NAME
 
 
 def table(sheet: str, rows: list[dict]) -> pd.DataFrame:
@@ -19,19 +19,37 @@ def table(sheet: str, rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
 
 
-STACK = table("Stack", [
-    {"Tool": "HubSpot", "Category": "Marketing automation", "Stage": "Engagement", "Monthly cost": 800.0,
-     "Status": "Active", "Owner role": "Marketing Ops"},
-    {"Tool": "Salesforce", "Category": "CRM", "Stage": "Conversion", "Monthly cost": 1200.0, "Status": "Active"},
-    {"Tool": "Looker", "Category": "BI/reporting", "Stage": "Analytics", "Monthly cost": 500.0, "Status": "Active"},
-    {"Tool": "Canva", "Category": "Content", "Stage": "Awareness", "Monthly cost": 30.0, "Status": "Active"},
-    {"Tool": "Drift", "Category": "Chat/messaging", "Stage": "Engagement", "Monthly cost": 400.0, "Status": "Retired"},
-])
-LINKS = table("Integrations", [
-    {"System": "HubSpot", "Connects to": "Salesforce", "Sync frequency": "Real-time", "Automated": True},
-    {"System": "Salesforce", "Connects to": "Looker", "Sync frequency": "Weekly", "Automated": True},
-    {"System": "Looker", "Connects to": "Sheets", "Sync frequency": "Manual", "Automated": False},
-])
+STACK = table(
+    "Stack",
+    [
+        {
+            "Tool": "HubSpot",
+            "Category": "Marketing automation",
+            "Stage": "Engagement",
+            "Monthly cost": 800.0,
+            "Status": "Active",
+            "Owner role": "Marketing Ops",
+        },
+        {"Tool": "Salesforce", "Category": "CRM", "Stage": "Conversion", "Monthly cost": 1200.0, "Status": "Active"},
+        {"Tool": "Looker", "Category": "BI/reporting", "Stage": "Analytics", "Monthly cost": 500.0, "Status": "Active"},
+        {"Tool": "Canva", "Category": "Content", "Stage": "Awareness", "Monthly cost": 30.0, "Status": "Active"},
+        {
+            "Tool": "Drift",
+            "Category": "Chat/messaging",
+            "Stage": "Engagement",
+            "Monthly cost": 400.0,
+            "Status": "Retired",
+        },
+    ],
+)
+LINKS = table(
+    "Integrations",
+    [
+        {"System": "HubSpot", "Connects to": "Salesforce", "Sync frequency": "Real-time", "Automated": True},
+        {"System": "Salesforce", "Connects to": "Looker", "Sync frequency": "Weekly", "Automated": True},
+        {"System": "Looker", "Connects to": "Sheets", "Sync frequency": "Manual", "Automated": False},
+    ],
+)
 
 
 def test_stack_overview() -> None:
@@ -54,18 +72,28 @@ def test_integration_map() -> None:
 
 
 def test_funnel_coverage() -> None:
-    channels = table("Channels", [{"Channel": "Search", "Funnel stage": "Decision"},
-                                  {"Channel": "Blog", "Funnel stage": "Awareness"},
-                                  {"Channel": "Events", "Funnel stage": "Consideration"},
-                                  {"Channel": "Podcast"}])
+    channels = table(
+        "Channels",
+        [
+            {"Channel": "Search", "Funnel stage": "Decision"},
+            {"Channel": "Blog", "Funnel stage": "Awareness"},
+            {"Channel": "Events", "Funnel stage": "Consideration"},
+            {"Channel": "Podcast"},
+        ],
+    )
     f = funnel_coverage(channels, ["Search", "Blog", "Podcast"])  # Events is not active
     assert f.by_stage == {"Awareness": ["Blog"], "Consideration": [], "Decision": ["Search"], "Retention": []}
     assert f.gaps == ["Consideration", "Retention"] and f.unstaged == ["Podcast"]
 
 
 def test_team_structure() -> None:
-    team = table("Team", [{"Role": "Marketing Ops", "Name": "A", "Tools owned": ["HubSpot"], "FTE": 1.0},
-                          {"Role": "Content", "Name": "B", "Tools owned": ["Canva", "Figma"], "FTE": 0.5}])
+    team = table(
+        "Team",
+        [
+            {"Role": "Marketing Ops", "Name": "A", "Tools owned": ["HubSpot"], "FTE": 1.0},
+            {"Role": "Content", "Name": "B", "Tools owned": ["Canva", "Figma"], "FTE": 0.5},
+        ],
+    )
     t = team_structure(team, STACK)
     assert t.roles_present == ["Marketing Ops", "Content"] and t.roles_missing == ["Demand Gen", "Analytics"]
     assert t.total_fte == 1.5
@@ -74,16 +102,23 @@ def test_team_structure() -> None:
 
 
 def assessment(answers: dict[str, str]) -> pd.DataFrame:
-    return table("Assessment", [{"Capability": c, "Module": m, "In place": answers.get(c)}
-                                for c, m, *_ in ASSESSMENT.prefill])
+    return table(
+        "Assessment", [{"Capability": c, "Module": m, "In place": answers.get(c)} for c, m, *_ in ASSESSMENT.prefill]
+    )
 
 
 def test_rubric_by_hand() -> None:
     # System design has 4 capabilities: Yes, Yes, Partly, blank -> (1 + 1 + 0.5 + 0) / 4 = 0.625
-    answers = {"Martech stack documented by stage": "Yes", "CRM sync automated": "Yes",
-               "Integrations monitored for failures": "Partly"}
-    evidence = [Evidence("automation", 0.5, "1 of 2"), Evidence("stack_documented", 1.0, "4 tools"),
-                Evidence("category_coverage", 0.25, "3 of 12")]
+    answers = {
+        "Martech stack documented by stage": "Yes",
+        "CRM sync automated": "Yes",
+        "Integrations monitored for failures": "Partly",
+    }
+    evidence = [
+        Evidence("automation", 0.5, "1 of 2"),
+        Evidence("stack_documented", 1.0, "4 tools"),
+        Evidence("category_coverage", 0.25, "3 of 12"),
+    ]
     m = maturity(assessment(answers), evidence)
     system = m.modules[0]
     assert system.self_score == pytest.approx(0.625)
@@ -110,20 +145,31 @@ def test_data_contradicting_a_yes_caps_the_score() -> None:
     assert combine(None, 0.4) == 0.4 and combine(None, None) == 0
 
 
-@pytest.mark.parametrize("score, level", [(0.0, "Ad Hoc"), (0.2499, "Ad Hoc"), (0.25, "Repeatable"),
-                                          (0.5, "Managed"), (0.75, "Optimized"), (1.0, "Optimized")])
+@pytest.mark.parametrize(
+    "score, level",
+    [
+        (0.0, "Ad Hoc"),
+        (0.2499, "Ad Hoc"),
+        (0.25, "Repeatable"),
+        (0.5, "Managed"),
+        (0.75, "Optimized"),
+        (1.0, "Optimized"),
+    ],
+)
 def test_levels(score: float, level: str) -> None:
     assert level_for(score) == level
 
 
 @settings(deadline=None, max_examples=50)
-@given(st.lists(st.sampled_from(["Yes", "Partly", "No", None]), min_size=16, max_size=16),
-       st.lists(st.one_of(st.none(), st.floats(0, 1)), min_size=11, max_size=11))
+@given(
+    st.lists(st.sampled_from(["Yes", "Partly", "No", None]), min_size=16, max_size=16),
+    st.lists(st.one_of(st.none(), st.floats(0, 1)), min_size=11, max_size=11),
+)
 def test_scores_stay_in_range(answers: list, values: list) -> None:
     from mops_xl.metrics.maturity import EVIDENCE_ITEMS
 
     caps = [c for c, *_ in ASSESSMENT.prefill]
-    ev = [Evidence(k, v, k) for k, v in zip(EVIDENCE_ITEMS, values)]
-    m = maturity(assessment(dict(zip(caps, answers))), ev)
+    ev = [Evidence(k, v, k) for k, v in zip(EVIDENCE_ITEMS, values, strict=False)]
+    m = maturity(assessment(dict(zip(caps, answers, strict=False))), ev)
     assert 0 <= m.score <= 1 and all(0 <= x.score <= 1 for x in m.modules)
     assert m.level == level_for(sum(x.score for x in m.modules) / 4)

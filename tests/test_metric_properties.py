@@ -18,12 +18,20 @@ CHANNELS = ["Search", "Social", "Email", "Events"]
 
 counts = st.integers(min_value=0, max_value=10_000)
 money = st.integers(min_value=0, max_value=10**9).map(lambda cents: cents / 100)  # money comes in cents
-row = st.fixed_dictionaries({
-    "Channel": st.sampled_from(CHANNELS), "Spend": money, "Impressions": counts, "Clicks": counts,
-    "Leads": counts, "MQLs": counts, "SQLs": counts, "Customers": counts, "Revenue": money,
-})
-actuals = st.lists(row, min_size=0, max_size=40).map(
-    lambda rows: pd.DataFrame(rows, columns=["Channel", *VOLUMES]))
+row = st.fixed_dictionaries(
+    {
+        "Channel": st.sampled_from(CHANNELS),
+        "Spend": money,
+        "Impressions": counts,
+        "Clicks": counts,
+        "Leads": counts,
+        "MQLs": counts,
+        "SQLs": counts,
+        "Customers": counts,
+        "Revenue": money,
+    }
+)
+actuals = st.lists(row, min_size=0, max_size=40).map(lambda rows: pd.DataFrame(rows, columns=["Channel", *VOLUMES]))
 
 
 @settings(deadline=None, max_examples=60)
@@ -63,27 +71,42 @@ _RANK = {OFF_TRACK: 0, AT_RISK: 1, ON_TRACK: 2, AHEAD: 3}
 
 
 @settings(deadline=None, max_examples=200)
-@given(st.floats(min_value=0, max_value=5), st.floats(min_value=0, max_value=5),
-       st.floats(min_value=0.05, max_value=1), st.floats(min_value=0, max_value=1))
+@given(
+    st.floats(min_value=0, max_value=5),
+    st.floats(min_value=0, max_value=5),
+    st.floats(min_value=0.05, max_value=1),
+    st.floats(min_value=0, max_value=1),
+)
 def test_status_is_monotonic_in_attainment(a1: float, a2: float, under: float, high: float) -> None:
     lo, hi = sorted((a1, a2))
     assert _RANK[status(lo, under, high)] <= _RANK[status(hi, under, high)]
 
 
-@pytest.mark.parametrize("att, exp", [
-    (1.2, AHEAD), (1.19999, ON_TRACK), (1.0, ON_TRACK), (0.99999, AT_RISK), (0.8, AT_RISK), (0.79999, OFF_TRACK),
-    (0.0, OFF_TRACK),
-])
+@pytest.mark.parametrize(
+    "att, exp",
+    [
+        (1.2, AHEAD),
+        (1.19999, ON_TRACK),
+        (1.0, ON_TRACK),
+        (0.99999, AT_RISK),
+        (0.8, AT_RISK),
+        (0.79999, OFF_TRACK),
+        (0.0, OFF_TRACK),
+    ],
+)
 def test_status_boundaries_with_default_thresholds(att: float, exp: str) -> None:
     assert status(att, 0.8, 0.2) == exp
 
 
-@pytest.mark.parametrize("metric, actual, target, exp", [
-    ("Leads", 90, 100, 0.9),  # volume: actual / target to date
-    ("ROAS", 3.0, 2.0, 1.5),  # higher is better
-    ("CAC", 200.0, 100.0, 0.5),  # lower is better: target / actual
-    ("CPL", 50.0, 100.0, 2.0),
-])
+@pytest.mark.parametrize(
+    "metric, actual, target, exp",
+    [
+        ("Leads", 90, 100, 0.9),  # volume: actual / target to date
+        ("ROAS", 3.0, 2.0, 1.5),  # higher is better
+        ("CAC", 200.0, 100.0, 0.5),  # lower is better: target / actual
+        ("CPL", 50.0, 100.0, 2.0),
+    ],
+)
 def test_attainment_direction(metric: str, actual: float, target: float, exp: float) -> None:
     assert attainment(metric, actual, target) == pytest.approx(exp)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from intake_builders import write_valid
+
 from mops_xl import IntakeError, load_intake, validate_intake
 
 
@@ -34,13 +34,18 @@ def test_report_as_of_defaults_to_the_latest_actuals_date(intake) -> None:
 def test_report_as_of_is_capped_at_period_end(tmp_path: Path) -> None:
     def late(d: dict) -> None:
         d["Actuals"].append({"Date": dt.date(2026, 11, 3), "Channel": "Email", "Leads": 1})
+
     intake = load_intake(write_valid(tmp_path / "late.xlsx", late))
     assert intake.report_as_of == pd.Timestamp("2026-10-31")
 
 
 def test_settings_defaults(intake) -> None:
     s = intake.settings
-    assert (s["Underperforming threshold"], s["Overspending threshold"], s["High-performer threshold"]) == (0.8, 1.1, 0.2)
+    assert (s["Underperforming threshold"], s["Overspending threshold"], s["High-performer threshold"]) == (
+        0.8,
+        1.1,
+        0.2,
+    )
     assert (s["A/B significance level"], s["Minimum conversions per variant"], s["Trend window"]) == (0.95, 30, 7)
     assert (s["Attribution model"], s["Pacing method"], s["Data settling days"]) == ("markov", "linear", 3)
 

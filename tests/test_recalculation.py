@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from mops_xl import analyse, build_report, load_intake
-from mops_xl.libreoffice import find_soffice, recalculate
+from mops_xl.outputs.libreoffice import find_soffice, recalculate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ("saas", "d2c", "local")
@@ -29,7 +29,7 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pa
     folder = tmp_path_factory.mktemp("reports")
     built = [build_report(load_intake(ROOT / "samples" / f"{s}.xlsx"), folder / f"{s}-report.xlsx") for s in SAMPLES]
     outs = recalculate(built, folder / "recalculated")
-    return {s: (b, o) for s, b, o in zip(SAMPLES, built, outs)}
+    return {s: (b, o) for s, b, o in zip(SAMPLES, built, outs, strict=False)}
 
 
 def _same(exp: object, got: object) -> bool:
@@ -61,8 +61,13 @@ def test_every_formula_recalculates_to_the_engine_value(sample: str, recalculate
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_no_cell_shows_an_error_after_recalculation(sample: str, recalculated) -> None:
     _, out = recalculated[sample]
-    errors = [f"{ws.title}!{c.coordinate}: {c.value}" for ws in openpyxl.load_workbook(out, data_only=True).worksheets
-              for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith(ERRORS)]
+    errors = [
+        f"{ws.title}!{c.coordinate}: {c.value}"
+        for ws in openpyxl.load_workbook(out, data_only=True).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith(ERRORS)
+    ]
     assert errors == []
 
 
@@ -80,7 +85,8 @@ def test_edited_inputs_flow_through_the_formulas(tmp_path: Path) -> None:
     Before, in the SaaS sample: LinkedIn Ads CAC 6,855.58 against its 3,500 CAC target (attainment 0.51, Off
     track); Google Ads On pace. After: the underperforming threshold at 50 % makes LinkedIn "At risk"; a
     Content & SEO Leads target of 2,000 (to date 2,000 x 72 / 92 = 1,565.2 against 1,004 leads: 0.64, was 1.43
-    Ahead) makes it "At risk" under the new 50 % threshold; doubling Google Ads' Q3 budget halves its pace (0.94 -> 0.47): "Under pace".
+    Ahead) makes it "At risk" under the new 50 % threshold; doubling Google Ads' Q3 budget halves its pace
+    (0.94 -> 0.47): "Under pace".
     """
     intake = load_intake(ROOT / "samples" / "saas.xlsx")
     path = build_report(intake, tmp_path / "saas-report.xlsx", analyse(intake))

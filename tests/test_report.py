@@ -27,7 +27,7 @@ def _table(ws, first_header: str) -> tuple[list, list[tuple]]:
     top = next(i for i, r in enumerate(rows) if r[0] == first_header)
     header = [c for c in rows[top] if c is not None]
     body = []
-    for r in rows[top + 1:]:
+    for r in rows[top + 1 :]:
         if r[0] is None:
             break
         body.append(r[: len(header)])
@@ -37,13 +37,35 @@ def _table(ws, first_header: str) -> tuple[list, list[tuple]]:
 def test_kpi_framework_headers_labels_and_values(built) -> None:
     analysis, wb = built
     header, body = _table(wb["KPI Framework"], "Metric")
-    assert header == ["Metric", "Definition", "Target", "Target to date", "Actual", "Attainment", "Status",
-                      "Projection", "Previous period", "Change"]
-    assert [r[0] for r in body] == ["Leads", "MQLs", "SQLs", "Customers", "Revenue", "Spend", "CPL", "CAC",
-                                    "Fully-loaded CAC", "LTV:CAC", "ROAS", "MER"]
+    assert header == [
+        "Metric",
+        "Definition",
+        "Target",
+        "Target to date",
+        "Actual",
+        "Attainment",
+        "Status",
+        "Projection",
+        "Previous period",
+        "Change",
+    ]
+    assert [r[0] for r in body] == [
+        "Leads",
+        "MQLs",
+        "SQLs",
+        "Customers",
+        "Revenue",
+        "Spend",
+        "CPL",
+        "CAC",
+        "Fully-loaded CAC",
+        "LTV:CAC",
+        "ROAS",
+        "MER",
+    ]
     for row in body:
         exp = analysis.kpis.loc[row[0]]
-        for col, got in zip(header[2:], row[2:]):
+        for col, got in zip(header[2:], row[2:], strict=False):
             want = exp[col]
             if isinstance(want, str):
                 assert got == want
@@ -57,30 +79,61 @@ def test_kpi_framework_headers_labels_and_values(built) -> None:
 def test_channel_performance_headers_and_rows(built) -> None:
     analysis, wb = built
     header, body = _table(wb["Channel Performance"], "Channel")
-    assert header[:13] == ["Channel", "Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "ROAS",
-                           "Trend", "Trend %", "Status"]
-    assert header[13:] == ["Primary metric", "Primary target", "Primary actual", "Attainment", "Trend recent",
-                           "Trend prior"]
+    assert header[:13] == [
+        "Channel",
+        "Spend",
+        "Leads",
+        "MQLs",
+        "SQLs",
+        "Customers",
+        "Revenue",
+        "CPL",
+        "CAC",
+        "ROAS",
+        "Trend",
+        "Trend %",
+        "Status",
+    ]
+    assert header[13:] == [
+        "Primary metric",
+        "Primary target",
+        "Primary actual",
+        "Attainment",
+        "Trend recent",
+        "Trend prior",
+    ]
     assert [r[0] for r in body] == list(analysis.channels.index) + ["All channels"]
-    totals = dict(zip(header, body[-1]))
+    totals = dict(zip(header, body[-1], strict=False))
     assert totals["Spend"] == pytest.approx(analysis.blended.volumes["Spend"])
     assert totals["ROAS"] == pytest.approx(analysis.blended.ratios["ROAS"])  # paid channels only
-    google = dict(zip(header, body[0]))
+    google = dict(zip(header, body[0], strict=False))
     exp = analysis.channels.loc["Google Ads"]
     assert google["Spend"] == pytest.approx(exp["Spend"]) and google["CAC"] == pytest.approx(exp["CAC"])
     assert google["Status"] == exp["Status"] and google["Trend"] in {"↑", "→", "↓", "–"}
-    content = dict(zip(header, body[2]))
+    content = dict(zip(header, body[2], strict=False))
     assert content["ROAS"] == "–"  # organic: no spend, ROAS undefined
 
 
 def test_data_sheets_carry_the_intake_with_canonical_headers(built) -> None:
     analysis, wb = built
     ws = wb["Actuals"]
-    assert [c.value for c in ws[1]][:11] == ["Date", "Channel", "Campaign", "Spend", "Impressions", "Clicks", "Leads",
-                                        "MQLs", "SQLs", "Customers", "Revenue"]
+    assert [c.value for c in ws[1]][:11] == [
+        "Date",
+        "Channel",
+        "Campaign",
+        "Spend",
+        "Impressions",
+        "Clicks",
+        "Leads",
+        "MQLs",
+        "SQLs",
+        "Customers",
+        "Revenue",
+    ]
     assert ws.max_row == len(analysis.intake.actuals) + 1
     assert sum(r[3] for r in ws.iter_rows(min_row=2, values_only=True)) == pytest.approx(
-        analysis.intake.actuals["Spend"].sum())
+        analysis.intake.actuals["Spend"].sum()
+    )
     # A streamed sheet: a plain range with a filter, each column reached through a name over exactly its rows.
     last = len(analysis.intake.actuals) + 1
     assert ws.tables == {} and ws.auto_filter.ref == f"A1:K{last}"
@@ -104,12 +157,21 @@ def test_campaign_breakdown_keeps_the_biggest_200(tmp_path: Path) -> None:
     from intake_builders import write_valid
 
     def many(d: dict) -> None:
-        d["Actuals"] = [{"Date": dt.date(2026, 10, 1), "Channel": "Google Ads", "Campaign": f"C{i:03d}",
-                         "Spend": float(i), "Leads": 1} for i in range(1, 206)]
+        d["Actuals"] = [
+            {
+                "Date": dt.date(2026, 10, 1),
+                "Channel": "Google Ads",
+                "Campaign": f"C{i:03d}",
+                "Spend": float(i),
+                "Leads": 1,
+            }
+            for i in range(1, 206)
+        ]
+
     intake = load_intake(write_valid(tmp_path / "many.xlsx", many))
     ws = openpyxl.load_workbook(build_report(intake, tmp_path / "r.xlsx"), data_only=True)["Channel Performance"]
     rows = list(ws.iter_rows(values_only=True))
     top = next(i for i, r in enumerate(rows) if r[0] == "By campaign")
     assert rows[top][3] == "The 200 campaigns with the most spend of 205; every campaign is in the JSON output."
-    body = [r for r in rows[top + 2:] if r[0]]
+    body = [r for r in rows[top + 2 :] if r[0]]
     assert len(body) == 200 and body[0][1] == "C205" and body[-1][1] == "C006"  # C001-C005 spent least

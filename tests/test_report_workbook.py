@@ -9,20 +9,51 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from golden_report import GOLDEN, snapshot
 from intake_builders import write_valid
+
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORT_SHEETS = ["Dashboard", "KPI Framework", "Channel Strategy", "Channel Performance", "Budget Pacing",
-                 "Optimization Actions", "Reallocation", "Attribution", "Experiments", "Campaign Templates",
-                 "Cloudlytics 4.0 launch",
-                 "Q3 data stack webinar series", "State of Analytics report", "Martech Stack", "Funnel Coverage",
-                 "Maturity", "Cadence & Team", "Framework", "Data Notes"]
-DATA_SHEETS = ["Business", "Settings", "Channels", "Budget", "Actuals", "Targets", "Stack", "Integrations",
-               "Campaigns", "Experiments data", "Touchpoints", "Paths", "Team", "Cadence", "Assessment"]
+REPORT_SHEETS = [
+    "Dashboard",
+    "KPI Framework",
+    "Channel Strategy",
+    "Channel Performance",
+    "Budget Pacing",
+    "Optimization Actions",
+    "Reallocation",
+    "Attribution",
+    "Experiments",
+    "Campaign Templates",
+    "Cloudlytics 4.0 launch",
+    "Q3 data stack webinar series",
+    "State of Analytics report",
+    "Martech Stack",
+    "Funnel Coverage",
+    "Maturity",
+    "Cadence & Team",
+    "Framework",
+    "Data Notes",
+]
+DATA_SHEETS = [
+    "Business",
+    "Settings",
+    "Channels",
+    "Budget",
+    "Actuals",
+    "Targets",
+    "Stack",
+    "Integrations",
+    "Campaigns",
+    "Experiments data",
+    "Touchpoints",
+    "Paths",
+    "Team",
+    "Cadence",
+    "Assessment",
+]
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +86,11 @@ def test_actuals_and_touchpoints_are_streamed_not_held_in_memory(saas_report: Pa
     """The big data sheets are written in XlsxWriter's constant-memory mode (its inline strings show it); the
     report's own sheets are not (they share strings). If an XlsxWriter upgrade broke StreamedWorksheet, a
     million-row build would need ~2 GB more memory: this test says so first."""
-    from mops_xl.cell_scan import sheet_parts
+    from mops_xl.intake.cells import sheet_parts
 
     parts = sheet_parts(saas_report)
     with zipfile.ZipFile(saas_report) as zf:
+
         def inline(sheet: str) -> bool:
             return b't="inlineStr"' in zf.read(parts[sheet])
 
@@ -99,10 +131,16 @@ def test_intake_text_is_written_as_text_everywhere(tmp_path: Path) -> None:
             if row["Channel"] == "TikTok":
                 row["Campaign"] = payload
         d["Channels"][2]["Role"] = "=1+1"
+
     report = build_report(load_intake(write_valid(tmp_path / "inject.xlsx", inject)), tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(report)
-    hits = [(ws.title, c.coordinate, c.data_type) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if c.value in (payload, "=1+1")]
+    hits = [
+        (ws.title, c.coordinate, c.data_type)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value in (payload, "=1+1")
+    ]
     assert hits and all(kind == "s" for _, _, kind in hits), hits
     assert {title for title, _, _ in hits} >= {"Channel Performance", "Actuals", "Channel Strategy", "Channels"}
     assert not any(ws._hyperlinks for ws in wb.worksheets)
@@ -135,9 +173,10 @@ def test_build_pdf_through_the_cli(tmp_path: Path) -> None:
 
 
 def test_pdf_without_libreoffice_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("mops_xl.libreoffice.find_soffice", lambda: None)
-    result = CliRunner().invoke(cli, ["build", str(ROOT / "samples" / "local.xlsx"), "-o", str(tmp_path / "r.xlsx"),
-                                      "--pdf"])
+    monkeypatch.setattr("mops_xl.outputs.libreoffice.find_soffice", lambda: None)
+    result = CliRunner().invoke(
+        cli, ["build", str(ROOT / "samples" / "local.xlsx"), "-o", str(tmp_path / "r.xlsx"), "--pdf"]
+    )
     assert result.exit_code == 2
     assert "--pdf needs LibreOffice" in result.output
     assert not (tmp_path / "r.xlsx").exists()

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mops_xl import analyse, load_intake, read_intake, write_intake
-from mops_xl.synthetic import example_data
+from mops_xl.intake.example import example_data
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ("saas", "d2c", "local")

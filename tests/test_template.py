@@ -6,10 +6,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from workbook_content import workbook_content
 
 from mops_xl import SCHEMA_VERSION, read_intake, write_intake
-from mops_xl.schema import SHEETS
-from workbook_content import workbook_content
+from mops_xl.intake.schema import SHEETS
 
 ROOT = Path(__file__).resolve().parents[1]
 KEPT_TEMPLATE = ROOT / "workbook_templates" / "intake_template.xlsx"
@@ -23,8 +23,10 @@ def blank(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_kept_template_matches_what_init_writes(blank: Path) -> None:
     exp = workbook_content(blank)
     got = workbook_content(KEPT_TEMPLATE)
-    assert got == exp, "workbook_templates/intake_template.xlsx is stale: run `mops-xl init --force " \
-                       "workbook_templates/intake_template.xlsx`"
+    assert got == exp, (
+        "workbook_templates/intake_template.xlsx is stale: run `mops-xl init --force "
+        "workbook_templates/intake_template.xlsx`"
+    )
 
 
 def test_every_schema_sheet_is_there_after_instructions(blank: Path) -> None:
@@ -78,8 +80,13 @@ def test_defaults_and_standard_rows_are_prefilled(blank: Path) -> None:
     assert settings["Attribution model"] == "markov"
     assert settings["Trend window"] == 7
     cadence = [r[0] for r in wb["Cadence"].iter_rows(min_row=2, values_only=True) if r[0]]
-    assert cadence == ["Daily standup", "Weekly channel review", "Post-campaign retro",
-                       "Monthly strategy review", "Quarterly planning"]
+    assert cadence == [
+        "Daily standup",
+        "Weekly channel review",
+        "Post-campaign retro",
+        "Monthly strategy review",
+        "Quarterly planning",
+    ]
     capabilities = [r[0] for r in wb["Assessment"].iter_rows(min_row=2, values_only=True) if r[0]]
     assert len(capabilities) == 16 and "UTM and naming conventions enforced" in capabilities
 
@@ -88,13 +95,15 @@ def test_blank_template_reports_exactly_what_is_left_to_fill(blank: Path) -> Non
     intake, report = read_intake(blank)
     assert intake is None
     got = sorted(str(p) for p in report.errors)
-    exp = sorted([
-        "Business!B2: Business name is required",
-        "Business!B5: Period start is required",
-        "Business!B6: Period end is required",
-        "Channels: Channels has no rows; it is required",
-        "Budget: Budget has no rows; it is required",
-        "Actuals: Actuals has no rows; it is required",
-    ])
+    exp = sorted(
+        [
+            "Business!B2: Business name is required",
+            "Business!B5: Period start is required",
+            "Business!B6: Period end is required",
+            "Channels: Channels has no rows; it is required",
+            "Budget: Budget has no rows; it is required",
+            "Actuals: Actuals has no rows; it is required",
+        ]
+    )
     assert got == exp
     assert not report.warnings

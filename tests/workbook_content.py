@@ -25,9 +25,12 @@ def workbook_content(path: str | Path) -> dict[str, Any]:
     }
     for ws in wb.worksheets:
         content[ws.title] = {
-            "cells": {c.coordinate: (c.value, c.number_format) for row in ws.iter_rows() for c in row
-                      if c.value is not None},
-            "validations": sorted((str(dv.sqref), dv.formula1, dv.errorStyle) for dv in ws.data_validations.dataValidation),
+            "cells": {
+                c.coordinate: (c.value, c.number_format) for row in ws.iter_rows() for c in row if c.value is not None
+            },
+            "validations": sorted(
+                (str(dv.sqref), dv.formula1, dv.errorStyle) for dv in ws.data_validations.dataValidation
+            ),
             "tables": sorted((t.name, t.ref) for t in ws.tables.values()),
             "freeze_panes": ws.freeze_panes,
             "widths": {k: round(v.width, 2) for k, v in ws.column_dimensions.items() if v.width},

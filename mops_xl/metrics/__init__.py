@@ -1,5 +1,10 @@
-"""The metrics layer: pure functions of data frames (no I/O, no Excel), defined in docs/metrics.md."""
+"""The metrics: pure functions of data frames (no I/O, no Excel), defined in docs/metrics.md.
 
-from .volumes import VOLUMES, channel_volumes, in_window
+:mod:`mops_xl.metrics.engine` assembles them into one :class:`~mops_xl.metrics.engine.Analysis` per intake.
+May import: :mod:`mops_xl.intake`'s schema, model and currencies (never its readers); nothing of the outputs,
+the importers, the batch or the CLI.
+"""
+
+from mops_xl.metrics.volumes import VOLUMES, channel_volumes, in_window
 
 __all__ = ["VOLUMES", "channel_volumes", "in_window"]

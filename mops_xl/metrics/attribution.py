@@ -15,9 +15,15 @@ import numpy as np
 import pandas as pd
 
 MODELS = ("First touch", "Last touch", "Linear", "Time decay", "Position based", "Markov", "Shapley")
-SETTING_NAMES = {"first touch": "First touch", "last touch": "Last touch", "linear": "Linear",
-                 "time decay": "Time decay", "position based": "Position based", "markov": "Markov",
-                 "shapley": "Shapley"}
+SETTING_NAMES = {
+    "first touch": "First touch",
+    "last touch": "Last touch",
+    "linear": "Linear",
+    "time decay": "Time decay",
+    "position based": "Position based",
+    "markov": "Markov",
+    "shapley": "Shapley",
+}
 
 
 @dataclass
@@ -65,26 +71,36 @@ def journeys_from_touchpoints(touches: pd.DataFrame, lookback_days: float = 30) 
     if touches.empty:
         return Journeys(_empty(), "Touchpoints", _empty_touches())
     t = touches[["Journey ID", "Timestamp", "Channel", "Converted", "Conversion value"]].sort_values(
-        ["Journey ID", "Timestamp"], kind="stable")
+        ["Journey ID", "Timestamp"], kind="stable"
+    )
     age = (t.groupby("Journey ID")["Timestamp"].transform("max") - t["Timestamp"]).dt.total_seconds() / 86400
     kept = t[age <= lookback_days].assign(age=age[age <= lookback_days])
-    kept = kept.assign(Converted=kept["Converted"].fillna(False).astype(bool),
-                       value=kept["Conversion value"].fillna(0.0).astype(float))
+    kept = kept.assign(
+        Converted=kept["Converted"].fillna(False).astype(bool), value=kept["Conversion value"].fillna(0.0).astype(float)
+    )
     grouped = kept.groupby("Journey ID", sort=False)
-    per = pd.DataFrame({"path": grouped["Channel"].agg(tuple), "converted": grouped["Converted"].max(),
-                        "value": grouped["value"].sum()})
+    per = pd.DataFrame(
+        {
+            "path": grouped["Channel"].agg(tuple),
+            "converted": grouped["Converted"].max(),
+            "value": grouped["value"].sum(),
+        }
+    )
     per["conversions"] = per["converted"].astype(float)
     per["nulls"] = 1.0 - per["conversions"]
     per["value"] = per["value"].where(per["converted"], 0.0)
     paths = per.groupby("path", sort=False)[["conversions", "value", "nulls"]].sum().reset_index()
     converting = per[per["converted"]]
     touch = kept[kept["Journey ID"].isin(converting.index)]
-    touch_frame = pd.DataFrame({
-        "journey": touch["Journey ID"].to_numpy(), "channel": touch["Channel"].to_numpy(),
-        "age": touch["age"].to_numpy(),
-        "conversions": touch["Journey ID"].map(converting["conversions"]).to_numpy(),
-        "value": touch["Journey ID"].map(converting["value"]).to_numpy(),
-    })
+    touch_frame = pd.DataFrame(
+        {
+            "journey": touch["Journey ID"].to_numpy(),
+            "channel": touch["Channel"].to_numpy(),
+            "age": touch["age"].to_numpy(),
+            "conversions": touch["Journey ID"].map(converting["conversions"]).to_numpy(),
+            "value": touch["Journey ID"].map(converting["value"]).to_numpy(),
+        }
+    )
     return Journeys(paths, "Touchpoints", touch_frame, int(len(t) - len(kept)))
 
 
@@ -99,12 +115,14 @@ def journeys_from_paths(rows: pd.DataFrame) -> Journeys:
     """
     if rows.empty:
         return Journeys(_empty(), "Paths")
-    paths = pd.DataFrame({
-        "path": rows["Path"].map(lambda p: tuple(c.strip() for c in str(p).split(">") if c.strip())),
-        "conversions": rows["Conversions"].fillna(0).astype(float),
-        "value": rows["Conversion value"].fillna(0).astype(float),
-        "nulls": rows["Non-converting journeys"].fillna(0).astype(float),
-    })
+    paths = pd.DataFrame(
+        {
+            "path": rows["Path"].map(lambda p: tuple(c.strip() for c in str(p).split(">") if c.strip())),
+            "conversions": rows["Conversions"].fillna(0).astype(float),
+            "value": rows["Conversion value"].fillna(0).astype(float),
+            "nulls": rows["Non-converting journeys"].fillna(0).astype(float),
+        }
+    )
     paths = paths[paths["path"].map(len) > 0].groupby("path", sort=False).sum().reset_index()
     return Journeys(paths, "Paths")
 
@@ -119,6 +137,7 @@ def _empty_touches() -> pd.DataFrame:
 
 # --- heuristic models --------------------------------------------------------------------------------------
 
+
 def _spread(journeys: Journeys, weights_of) -> tuple[dict[str, float], dict[str, float]]:
     """Credit each converting path's conversions and value to its touches by the weights a model gives."""
     conv: dict[str, float] = {}
@@ -128,7 +147,7 @@ def _spread(journeys: Journeys, weights_of) -> tuple[dict[str, float], dict[str,
             continue
         weights = weights_of(rec)
         total = sum(weights)
-        for channel, w in zip(rec.path, weights):
+        for channel, w in zip(rec.path, weights, strict=False):
             conv[channel] = conv.get(channel, 0.0) + rec.conversions * w / total
             value[channel] = value.get(channel, 0.0) + rec.value * w / total
     return conv, value
@@ -153,8 +172,9 @@ def position_weights(n: int, first: float = 0.4, last: float = 0.4) -> list[floa
     return [first] + [middle] * (n - 2) + [last]
 
 
-def heuristic_credit(journeys: Journeys, model: str, half_life_days: float = 7,
-                     endpoint_share: float = 0.4) -> tuple[dict, dict] | None:
+def heuristic_credit(
+    journeys: Journeys, model: str, half_life_days: float = 7, endpoint_share: float = 0.4
+) -> tuple[dict, dict] | None:
     """Credit by one of the rule-based models.
 
     Args:
@@ -186,12 +206,22 @@ def _time_decay(journeys: Journeys, half_life_days: float) -> tuple[dict, dict] 
         return {}, {}
     weight = np.power(0.5, touches["age"].to_numpy(dtype=float) / half_life_days)
     share = weight / pd.Series(weight).groupby(touches["journey"].to_numpy()).transform("sum").to_numpy()
-    credit = pd.DataFrame({"channel": touches["channel"], "conversions": share * touches["conversions"],
-                           "value": share * touches["value"]}).groupby("channel")[["conversions", "value"]].sum()
+    credit = (
+        pd.DataFrame(
+            {
+                "channel": touches["channel"],
+                "conversions": share * touches["conversions"],
+                "value": share * touches["value"],
+            }
+        )
+        .groupby("channel")[["conversions", "value"]]
+        .sum()
+    )
     return credit["conversions"].to_dict(), credit["value"].to_dict()
 
 
 # --- Markov chain ------------------------------------------------------------------------------------------
+
 
 def _collapse(path: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c for i, c in enumerate(path) if i == 0 or c != path[i - 1])
@@ -223,7 +253,7 @@ def markov_credit(journeys: Journeys) -> tuple[dict[str, float], dict[str, float
         path = _collapse(rec.path)
         weight = rec.conversions + rec.nulls
         states = [0] + [idx[c] for c in path]
-        for a, b in zip(states, states[1:]):
+        for a, b in zip(states, states[1:], strict=False):
             counts[a, b] += weight
         to_conv[states[-1]] += rec.conversions
         to_null[states[-1]] += rec.nulls
@@ -259,6 +289,7 @@ def _share(weights: dict[str, float], total: float) -> dict[str, float]:
 
 # --- Shapley -----------------------------------------------------------------------------------------------
 
+
 def shapley_credit(journeys: Journeys) -> tuple[dict[str, float], dict[str, float]]:
     """Shapley values of the game whose coalition worth is the conversions of the journeys whose channel set
     it covers. The closed form: each path's conversions (and value) split equally among its distinct
@@ -281,6 +312,7 @@ def shapley_credit(journeys: Journeys) -> tuple[dict[str, float], dict[str, floa
 
 
 # --- all models ----------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Attribution:

@@ -14,15 +14,35 @@ import pandas as pd
 from scipy import stats
 
 RESULT_COLUMNS = (
-    "Experiment", "Variant", "Is control", "Visitors", "Conversions", "Rate", "Lift", "Lift low", "Lift high",
-    "Relative lift", "Z", "P value", "P adjusted", "Significant", "Decision", "Visitors needed", "SRM p value",
-    "SRM flag", "Reason",
+    "Experiment",
+    "Variant",
+    "Is control",
+    "Visitors",
+    "Conversions",
+    "Rate",
+    "Lift",
+    "Lift low",
+    "Lift high",
+    "Relative lift",
+    "Z",
+    "P value",
+    "P adjusted",
+    "Significant",
+    "Decision",
+    "Visitors needed",
+    "SRM p value",
+    "SRM flag",
+    "Reason",
 )
 #: The comparison figures, NaN on control rows and whenever they are undefined.
-COMPARISON_COLUMNS = ("Lift", "Lift low", "Lift high", "Relative lift", "Z", "P value", "P adjusted",
-                      "Visitors needed")
+COMPARISON_COLUMNS = ("Lift", "Lift low", "Lift high", "Relative lift", "Z", "P value", "P adjusted", "Visitors needed")
 ROLL_OUT, CONTROL_WINS, TOO_SMALL, NO_DIFFERENCE, CONTROL = (
-    "Roll out", "Control wins", "Keep testing: sample too small", "No difference", "Control")
+    "Roll out",
+    "Control wins",
+    "Keep testing: sample too small",
+    "No difference",
+    "Control",
+)
 #: A sample-ratio-mismatch p-value below this flags the experiment.
 SRM_ALPHA = 0.001
 #: The power "Visitors needed" is computed for.
@@ -85,8 +105,9 @@ def visitors_needed(p1: float, p2: float, alpha: float, power: float = POWER) ->
         return math.nan
     z_a, z_b = stats.norm.isf(alpha / 2), stats.norm.ppf(power)
     p_bar = (p1 + p2) / 2
-    n = (z_a * math.sqrt(2 * p_bar * (1 - p_bar)) + z_b * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 \
-        / (p2 - p1) ** 2
+    n = (z_a * math.sqrt(2 * p_bar * (1 - p_bar)) + z_b * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / (
+        p2 - p1
+    ) ** 2
     return float(math.ceil(n))
 
 
@@ -121,7 +142,7 @@ def sample_ratio_p(visitors: Sequence[int], shares: Sequence[float]) -> float:
     """
     if len(visitors) < 2 or sum(visitors) <= 0:
         return math.nan
-    pairs = [(v, s) for v, s in zip(visitors, planned_shares(shares)) if s > 0 or v > 0]
+    pairs = [(v, s) for v, s in zip(visitors, planned_shares(shares), strict=False) if s > 0 or v > 0]
     if any(s <= 0 for _, s in pairs):
         return 0.0
     if len(pairs) < 2:
@@ -147,11 +168,19 @@ def experiment_results(experiments: pd.DataFrame, significance: float, min_conve
     frame = experiments.reset_index(drop=True)
     rows: list[dict] = [{} for _ in range(len(frame))]
     for _, group in frame.groupby("Experiment", sort=False, dropna=False):
-        for pos, rec in zip(group.index, _experiment(group, 1 - significance, min_conversions)):
+        for pos, rec in zip(group.index, _experiment(group, 1 - significance, min_conversions), strict=False):
             rows[pos] = rec
     out = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
-    return out.astype({"Visitors": "int64", "Conversions": "int64", "Is control": bool, "Significant": bool,
-                       "SRM flag": bool, **{c: "float64" for c in (*COMPARISON_COLUMNS, "Rate", "SRM p value")}})
+    return out.astype(
+        {
+            "Visitors": "int64",
+            "Conversions": "int64",
+            "Is control": bool,
+            "Significant": bool,
+            "SRM flag": bool,
+            **{c: "float64" for c in (*COMPARISON_COLUMNS, "Rate", "SRM p value")},
+        }
+    )
 
 
 def _experiment(group: pd.DataFrame, alpha: float, min_conversions: int) -> list[dict]:
@@ -162,11 +191,23 @@ def _experiment(group: pd.DataFrame, alpha: float, min_conversions: int) -> list
     shares = [math.nan if pd.isna(s) else float(s) for s in column]
     srm = sample_ratio_p([max(v, 0) for v in n], shares)
     srm_reason = _srm_reason(n, shares)
-    recs = [{"Experiment": e, "Variant": v, "Is control": ctl, "Visitors": ni, "Conversions": ci,
-             "Rate": ci / ni if _valid(ci, ni) else math.nan, **dict.fromkeys(COMPARISON_COLUMNS, math.nan),
-             "Significant": False, "Decision": None, "SRM p value": srm,
-             "SRM flag": bool(srm < SRM_ALPHA), "Reason": [_invalid(ci, ni)] + [srm_reason]}
-            for e, v, ctl, ni, ci in zip(group["Experiment"], group["Variant"], is_control, n, c)]
+    recs = [
+        {
+            "Experiment": e,
+            "Variant": v,
+            "Is control": ctl,
+            "Visitors": ni,
+            "Conversions": ci,
+            "Rate": ci / ni if _valid(ci, ni) else math.nan,
+            **dict.fromkeys(COMPARISON_COLUMNS, math.nan),
+            "Significant": False,
+            "Decision": None,
+            "SRM p value": srm,
+            "SRM flag": bool(srm < SRM_ALPHA),
+            "Reason": [_invalid(ci, ni)] + [srm_reason],
+        }
+        for e, v, ctl, ni, ci in zip(group["Experiment"], group["Variant"], is_control, n, c, strict=False)
+    ]
     if True not in is_control:
         for rec in recs:
             rec["Reason"].append("the experiment has no control")
@@ -183,7 +224,7 @@ def _experiment(group: pd.DataFrame, alpha: float, min_conversions: int) -> list
         figures, reason = _compare(c[k], n[k], rec["Conversions"], rec["Visitors"], alpha)
         rec.update(figures)
         rec["Reason"].append(reason)
-    for rec, adjusted in zip(variants, holm([r["P value"] for r in variants])):
+    for rec, adjusted in zip(variants, holm([r["P value"] for r in variants]), strict=False):
         rec["P adjusted"] = adjusted
         rec["Significant"] = bool(adjusted < alpha)
         rec["Decision"] = _decision(rec, c[k], n[k], min_conversions)
@@ -200,16 +241,24 @@ def _compare(c1: int, n1: int, c2: int, n2: int, alpha: float) -> tuple[dict, st
     z, p = two_proportion_z(c1, n1, c2, n2)
     se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
     half = stats.norm.isf(alpha / 2) * se if se > 0 else math.nan
-    figures = {"Lift": lift, "Lift low": lift - half, "Lift high": lift + half,
-               "Relative lift": lift / p1 if p1 > 0 else math.nan, "Z": z, "P value": p,
-               "Visitors needed": visitors_needed(p1, p2, alpha)}
+    figures = {
+        "Lift": lift,
+        "Lift low": lift - half,
+        "Lift high": lift + half,
+        "Relative lift": lift / p1 if p1 > 0 else math.nan,
+        "Z": z,
+        "P value": p,
+        "Visitors needed": visitors_needed(p1, p2, alpha),
+    }
     if c1 + c2 == 0:
         return figures, "no conversions in either group: interval, relative lift, z-test and visitors needed undefined"
     if c1 + c2 == n1 + n2:
         return figures, "every visitor converted in both groups: interval, z-test and visitors needed undefined"
-    reasons = ["control has no conversions: relative lift undefined" if p1 == 0 else "",
-               "rates of 0 % and 100 %: interval undefined" if se == 0 else "",
-               "equal rates: no lift to detect, visitors needed undefined" if c1 * n2 == c2 * n1 else ""]
+    reasons = [
+        "control has no conversions: relative lift undefined" if p1 == 0 else "",
+        "rates of 0 % and 100 %: interval undefined" if se == 0 else "",
+        "equal rates: no lift to detect, visitors needed undefined" if c1 * n2 == c2 * n1 else "",
+    ]
     return figures, "; ".join(r for r in reasons if r)
 
 
@@ -227,7 +276,7 @@ def _decision(rec: dict, c1: int, n1: int, min_conversions: int) -> str | None:
 def _srm_reason(visitors: list[int], shares: list[float]) -> str:
     if len(visitors) < 2 or sum(visitors) <= 0:  # no SRM test; the rows already say why
         return ""
-    if any(s <= 0 < v for v, s in zip(visitors, planned_shares(shares))):
+    if any(s <= 0 < v for v, s in zip(visitors, planned_shares(shares), strict=False)):
         return "a variant planned at 0 % of the traffic got visitors: SRM p value 0"
     return ""
 

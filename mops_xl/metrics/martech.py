@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..schema import STACK_CATEGORIES, STACK_STAGES, STAGES, TEAM_ROLES
+from mops_xl.intake.schema import STACK_CATEGORIES, STACK_STAGES, STAGES, TEAM_ROLES
 
 #: The twelve standard martech categories a complete stack covers ("Other" is not one of them).
 STANDARD_CATEGORIES = tuple(c for c in STACK_CATEGORIES if c != "Other")

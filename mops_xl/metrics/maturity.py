@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..schema import ASSESSMENT_MODULES
+from mops_xl.intake.schema import ASSESSMENT_MODULES
 
 ANSWER_SCORE = {"Yes": 1.0, "Partly": 0.5, "No": 0.0}
 LEVELS = ((0.25, "Ad Hoc"), (0.5, "Repeatable"), (0.75, "Managed"), (math.inf, "Optimized"))
@@ -45,13 +45,11 @@ EVIDENCE_ITEMS = {
     "automation": ("System design", "Automate the manual and weekly-or-slower integrations", "Build"),
     "stack_documented": ("System design", "List the martech stack on the Stack sheet", "Assess"),
     "category_coverage": ("System design", "Close the martech category gaps", "Design"),
-    "campaign_templates": ("Campaign orchestration", "Give every campaign a standard type and its template",
-                           "Design"),
+    "campaign_templates": ("Campaign orchestration", "Give every campaign a standard type and its template", "Design"),
     "campaigns_planned": ("Campaign orchestration", "Plan campaigns on the Campaigns sheet", "Design"),
     "channel_roles": ("Channel management", "Fill in Role and Owner for every channel", "Design"),
     "experiments": ("Channel management", "Run A/B tests (three or more per period)", "Optimize"),
-    "attribution_data": ("Channel management", "Collect journey data (Touchpoints or Paths) for attribution",
-                         "Build"),
+    "attribution_data": ("Channel management", "Collect journey data (Touchpoints or Paths) for attribution", "Build"),
     "budget_coverage": ("Channel management", "Give every paid channel a budget line", "Assess"),
     "kpi_targets": ("Metrics", "Set targets for the KPI framework metrics", "Assess"),
     "channel_targets": ("Metrics", "Set a primary-metric target for every channel", "Assess"),
@@ -168,8 +166,14 @@ def maturity(assessment: pd.DataFrame, evidence: list[Evidence]) -> Maturity:
         modules.append(ModuleScore(module, own, data, combine(own, data)))
     score = sum(m.score for m in modules) / len(modules)
     answered = [m.self_score for m in modules if m.self_score is not None]
-    return Maturity(level_for(score), score, sum(answered) / len(answered) if answered else None, modules,
-                    list(evidence), _next_steps(answers, evidence))
+    return Maturity(
+        level_for(score),
+        score,
+        sum(answered) / len(answered) if answered else None,
+        modules,
+        list(evidence),
+        _next_steps(answers, evidence),
+    )
 
 
 def _next_steps(answers: pd.DataFrame, evidence: list[Evidence]) -> list[dict]:

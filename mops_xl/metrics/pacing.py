@@ -5,14 +5,27 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .window import DAY, ReportingWindow
+from mops_xl.metrics.window import DAY, ReportingWindow
 
 OVER, ON, UNDER, NOT_STARTED = "Over pace", "On pace", "Under pace", "Not started"
 
 LINE_COLUMNS = (
-    "Channel", "Line start", "Line end", "Planned", "Line days", "Elapsed days", "Budget for period",
-    "Expected to date", "Actual", "Pace", "Projected", "Variance", "Remaining", "Remaining days",
-    "Daily spend to land on budget", "Status",
+    "Channel",
+    "Line start",
+    "Line end",
+    "Planned",
+    "Line days",
+    "Elapsed days",
+    "Budget for period",
+    "Expected to date",
+    "Actual",
+    "Pace",
+    "Projected",
+    "Variance",
+    "Remaining",
+    "Remaining days",
+    "Daily spend to land on budget",
+    "Status",
 )
 
 
@@ -51,8 +64,9 @@ def pacing_status(pace: float, over_threshold: float) -> str:
     return ON
 
 
-def budget_lines(budget: pd.DataFrame, actuals: pd.DataFrame, window: ReportingWindow, method: str,
-                 over_threshold: float) -> pd.DataFrame:
+def budget_lines(
+    budget: pd.DataFrame, actuals: pd.DataFrame, window: ReportingWindow, method: str, over_threshold: float
+) -> pd.DataFrame:
     """Pace every budget line that overlaps the period.
 
     Args:
@@ -90,15 +104,27 @@ def budget_lines(budget: pd.DataFrame, actuals: pd.DataFrame, window: ReportingW
                 status = OVER if actual > 0 and planned == 0 else ON
             projected = actual / elapsed * total_days if elapsed else actual
         remaining = planned - actual
-        records.append({
-            "row": row, "Channel": ch, "Line start": ls, "Line end": le, "Planned": planned,
-            "Line days": calendar_days, "Elapsed days": calendar_elapsed,
-            "Budget for period": planned * overlap / calendar_days, "Expected to date": expected,
-            "Actual": actual, "Pace": pace, "Projected": projected, "Variance": projected - planned,
-            "Remaining": remaining, "Remaining days": remaining_days,
-            "Daily spend to land on budget": max(remaining, 0.0) / remaining_days if remaining_days else np.nan,
-            "Status": status,
-        })
+        records.append(
+            {
+                "row": row,
+                "Channel": ch,
+                "Line start": ls,
+                "Line end": le,
+                "Planned": planned,
+                "Line days": calendar_days,
+                "Elapsed days": calendar_elapsed,
+                "Budget for period": planned * overlap / calendar_days,
+                "Expected to date": expected,
+                "Actual": actual,
+                "Pace": pace,
+                "Projected": projected,
+                "Variance": projected - planned,
+                "Remaining": remaining,
+                "Remaining days": remaining_days,
+                "Daily spend to land on budget": max(remaining, 0.0) / remaining_days if remaining_days else np.nan,
+                "Status": status,
+            }
+        )
     frame = pd.DataFrame.from_records(records, columns=["row", *LINE_COLUMNS])
     return frame.set_index("row")
 
@@ -122,8 +148,16 @@ def channel_pacing(lines: pd.DataFrame, channels: list[str], over_threshold: flo
         Indexed by channel: Budget for period, Planned, Expected to date, Actual, Pace, Projected,
         Variance, Remaining, Daily spend to land on budget, Status ("No budget" for a channel without lines).
     """
-    cols = ["Budget for period", "Planned", "Expected to date", "Actual", "Projected", "Variance", "Remaining",
-            "Daily spend to land on budget"]
+    cols = [
+        "Budget for period",
+        "Planned",
+        "Expected to date",
+        "Actual",
+        "Projected",
+        "Variance",
+        "Remaining",
+        "Daily spend to land on budget",
+    ]
     sums = lines.groupby("Channel")[cols].sum(min_count=1).reindex(pd.Index(channels, name="Channel"))
     started = lines[lines["Status"] != NOT_STARTED].groupby("Channel").size().reindex(channels, fill_value=0)
     has_lines = lines.groupby("Channel").size().reindex(channels, fill_value=0) > 0
@@ -172,7 +206,10 @@ def unbudgeted_spend(budget: pd.DataFrame, actuals: pd.DataFrame, window: Report
     merged = rows[["Channel", "Date", "Spend"]].reset_index(drop=True)
     covered = pd.Series(False, index=merged.index)
     for _, line in budget.iterrows():
-        covered |= ((merged["Channel"] == line["Channel"]) & (merged["Date"] >= line["Period start"])
-                    & (merged["Date"] <= line["Period end"]))
+        covered |= (
+            (merged["Channel"] == line["Channel"])
+            & (merged["Date"] >= line["Period start"])
+            & (merged["Date"] <= line["Period end"])
+        )
     out = merged[~covered].groupby("Channel")["Spend"].sum()
     return out[out > 0]

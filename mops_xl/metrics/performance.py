@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .volumes import VOLUMES
+from mops_xl.metrics.volumes import VOLUMES
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,16 @@ DIMINISHING_RETURNS = 0.5
 MIN_ATTRIBUTED_CONVERSIONS = 5
 #: A channel in this funnel stage, or whose Role mentions "brand", is a brand/retention channel.
 RETENTION_STAGE = "Retention"
-PLAN_COLUMNS = ("From", "To", "Amount this period", "Amount next period", "Reason", "Expected customers",
-                "Expected revenue", "Conflict")
+PLAN_COLUMNS = (
+    "From",
+    "To",
+    "Amount this period",
+    "Amount next period",
+    "Reason",
+    "Expected customers",
+    "Expected revenue",
+    "Conflict",
+)
 
 
 @dataclass(frozen=True)
@@ -49,11 +57,14 @@ def attributed_efficiency(card: pd.DataFrame, conversions: pd.Series, value: pd.
     conv = conversions.reindex(card.index, fill_value=0.0).astype(float)
     val = value.reindex(card.index, fill_value=0.0).astype(float)
     spend = card["Spend"].astype(float)
-    return pd.DataFrame({
-        "Attributed conversions": conv, "Attributed value": val,
-        "Attributed CAC": spend.div(conv.where(conv > 0)).where(spend > 0),
-        "Attributed ROAS": val.div(spend.where(spend > 0)),
-    })
+    return pd.DataFrame(
+        {
+            "Attributed conversions": conv,
+            "Attributed value": val,
+            "Attributed CAC": spend.div(conv.where(conv > 0)).where(spend > 0),
+            "Attributed ROAS": val.div(spend.where(spend > 0)),
+        }
+    )
 
 
 def _room_out(c: pd.Series, rails: GuardRails) -> float:
@@ -72,8 +83,9 @@ def _room_in(c: pd.Series) -> float:
     return math.inf if pd.isna(ceiling) else max(float(ceiling) - float(c["Budget for period"]), 0.0)
 
 
-def reallocation_plan(card: pd.DataFrame, efficiency: pd.DataFrame, rails: GuardRails,
-                      trigger_subjects: dict[str, set[str]]) -> pd.DataFrame:
+def reallocation_plan(
+    card: pd.DataFrame, efficiency: pd.DataFrame, rails: GuardRails, trigger_subjects: dict[str, set[str]]
+) -> pd.DataFrame:
     """Pair the least efficient channels (by attributed CAC) with the most efficient ones.
 
     Args:
@@ -97,8 +109,13 @@ def reallocation_plan(card: pd.DataFrame, efficiency: pd.DataFrame, rails: Guard
         elif c["Spend"] <= 0:
             rows.append(_hold(channel, "not enough data: no spend to date to judge"))
         elif c["Spend"] < rails.minimum_spend or c["Attributed conversions"] < MIN_ATTRIBUTED_CONVERSIONS:
-            rows.append(_hold(channel, f"not enough data: {c['Attributed conversions']:.1f} attributed conversions "
-                                       f"(needs {MIN_ATTRIBUTED_CONVERSIONS}) on {c['Spend']:,.2f} spend"))
+            rows.append(
+                _hold(
+                    channel,
+                    f"not enough data: {c['Attributed conversions']:.1f} attributed conversions "
+                    f"(needs {MIN_ATTRIBUTED_CONVERSIONS}) on {c['Spend']:,.2f} spend",
+                )
+            )
         elif pd.isna(c["Attributed CAC"]):
             rows.append(_hold(channel, "not enough data: no spend to date to judge"))
         else:
@@ -106,10 +123,14 @@ def reallocation_plan(card: pd.DataFrame, efficiency: pd.DataFrame, rails: Guard
     if len(eligible) < 2:
         return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
     blended = float(joined.loc[eligible, "Spend"].sum() / joined.loc[eligible, "Attributed conversions"].sum())
-    sources = sorted((ch for ch in eligible if joined.at[ch, "Attributed CAC"] > blended),
-                     key=lambda ch: -joined.at[ch, "Attributed CAC"])
-    targets = sorted((ch for ch in eligible if joined.at[ch, "Attributed CAC"] < blended),
-                     key=lambda ch: joined.at[ch, "Attributed CAC"])
+    sources = sorted(
+        (ch for ch in eligible if joined.at[ch, "Attributed CAC"] > blended),
+        key=lambda ch: -joined.at[ch, "Attributed CAC"],
+    )
+    targets = sorted(
+        (ch for ch in eligible if joined.at[ch, "Attributed CAC"] < blended),
+        key=lambda ch: joined.at[ch, "Attributed CAC"],
+    )
     room_in = {ch: _room_in(joined.loc[ch]) for ch in targets}
     for src in sources:
         s = joined.loc[src]
@@ -121,8 +142,10 @@ def reallocation_plan(card: pd.DataFrame, efficiency: pd.DataFrame, rails: Guard
             if out <= 0:
                 why = "no room to move: at its minimum, budget spent, or a brand/retention channel"
             elif not paying:
-                why = (f"the efficiency gap is too small to pay once diminishing returns "
-                       f"({DIMINISHING_RETURNS:.0%}) are counted")
+                why = (
+                    f"the efficiency gap is too small to pay once diminishing returns "
+                    f"({DIMINISHING_RETURNS:.0%}) are counted"
+                )
             else:
                 why = "no receiving channel has room below its maximum spend"
             rows.append(_hold(src, why))
@@ -131,20 +154,33 @@ def reallocation_plan(card: pd.DataFrame, efficiency: pd.DataFrame, rails: Guard
         amount = min(out, room_in[dst])
         room_in[dst] -= amount
         next_amount = min(rails.max_shift * float(s["Budget for period"]), room_in[dst] + amount)
-        rows.append({
-            "From": src, "To": dst, "Amount this period": amount, "Amount next period": next_amount,
-            "Reason": f"attributed CAC {s['Attributed CAC']:,.2f} vs {d['Attributed CAC']:,.2f} "
-                      f"(blended {blended:,.2f})",
-            "Expected customers": amount * (DIMINISHING_RETURNS / d["Attributed CAC"] - 1 / s["Attributed CAC"]),
-            "Expected revenue": amount * (DIMINISHING_RETURNS * d["Attributed ROAS"] - s["Attributed ROAS"]),
-            "Conflict": _conflict(src, dst, trigger_subjects),
-        })
+        rows.append(
+            {
+                "From": src,
+                "To": dst,
+                "Amount this period": amount,
+                "Amount next period": next_amount,
+                "Reason": f"attributed CAC {s['Attributed CAC']:,.2f} vs {d['Attributed CAC']:,.2f} "
+                f"(blended {blended:,.2f})",
+                "Expected customers": amount * (DIMINISHING_RETURNS / d["Attributed CAC"] - 1 / s["Attributed CAC"]),
+                "Expected revenue": amount * (DIMINISHING_RETURNS * d["Attributed ROAS"] - s["Attributed ROAS"]),
+                "Conflict": _conflict(src, dst, trigger_subjects),
+            }
+        )
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
 
 
 def _hold(channel: str, reason: str) -> dict:
-    return {"From": channel, "To": "–", "Amount this period": 0.0, "Amount next period": 0.0, "Reason": reason,
-            "Expected customers": 0.0, "Expected revenue": 0.0, "Conflict": ""}
+    return {
+        "From": channel,
+        "To": "–",
+        "Amount this period": 0.0,
+        "Amount next period": 0.0,
+        "Reason": reason,
+        "Expected customers": 0.0,
+        "Expected revenue": 0.0,
+        "Conflict": "",
+    }
 
 
 def _conflict(src: str, dst: str, fired: dict[str, set[str]]) -> str:

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from .performance import LOWER_IS_BETTER
+from mops_xl.metrics.performance import LOWER_IS_BETTER
 
 AHEAD, ON_TRACK, AT_RISK, OFF_TRACK = "Ahead", "On track", "At risk", "Off track"
 NO_TARGET, NO_DATA = "No target", "No data"
@@ -77,8 +77,9 @@ def attainment(metric: str, actual: float, target_so_far: float) -> float:
     return actual / target_so_far if target_so_far > 0 else math.nan
 
 
-def status(att: float, underperforming: float, high_performer: float, *, has_target: bool = True,
-           has_data: bool = True) -> str:
+def status(
+    att: float, underperforming: float, high_performer: float, *, has_target: bool = True, has_data: bool = True
+) -> str:
     """Classify an attainment: Ahead ≥ 1 + high-performer threshold, On track ≥ 1, At risk ≥ the
     underperforming threshold, Off track below it.
 
@@ -144,8 +145,9 @@ def blended_target(metric: str, table: dict[tuple[str, str | None], float], chan
     return None
 
 
-def primary_metric(channel: str, table: dict[tuple[str, str | None], float],
-                   expected_cac: float | None) -> tuple[str, float, str] | None:
+def primary_metric(
+    channel: str, table: dict[tuple[str, str | None], float], expected_cac: float | None
+) -> tuple[str, float, str] | None:
     """The metric a channel is judged by: its ROAS target, else its CAC target, else its Expected CAC
     (Channels sheet), else its Leads target. Blended targets never judge a channel.
 

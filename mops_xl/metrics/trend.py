@@ -6,8 +6,8 @@ import math
 
 import pandas as pd
 
-from .performance import LOWER_IS_BETTER, RATIOS_BY_NAME, divide
-from .window import DAY
+from mops_xl.metrics.performance import LOWER_IS_BETTER, RATIOS_BY_NAME, divide
+from mops_xl.metrics.window import DAY
 
 UP, FLAT, DOWN, NONE = "↑", "→", "↓", "–"
 
@@ -29,8 +29,9 @@ def metric_value(sums: pd.DataFrame, metric: str | None, days: int) -> pd.Series
     return sums["Leads"] / days
 
 
-def channel_trends(actuals: pd.DataFrame, metrics: pd.Series, as_of: pd.Timestamp, window_days: int,
-                   band: float) -> pd.DataFrame:
+def channel_trends(
+    actuals: pd.DataFrame, metrics: pd.Series, as_of: pd.Timestamp, window_days: int, band: float
+) -> pd.DataFrame:
     """Compare each channel's metric over [A − W + 1, A] with [A − 2W + 1, A − W].
 
     Args:
@@ -54,8 +55,10 @@ def channel_trends(actuals: pd.DataFrame, metrics: pd.Series, as_of: pd.Timestam
     def sums(first: pd.Timestamp, last: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
         rows = actuals[(actuals["Date"] >= first) & (actuals["Date"] <= last)]
         grouped = rows.groupby("Channel")
-        return (grouped[cols].sum().astype("float64").reindex(channels, fill_value=0.0),
-                grouped.size().reindex(channels, fill_value=0))
+        return (
+            grouped[cols].sum().astype("float64").reindex(channels, fill_value=0.0),
+            grouped.size().reindex(channels, fill_value=0),
+        )
 
     recent, recent_n = sums(recent_start, as_of)
     prior, prior_n = sums(prior_start, prior_end)
@@ -64,13 +67,23 @@ def channel_trends(actuals: pd.DataFrame, metrics: pd.Series, as_of: pd.Timestam
         metric = metrics[ch]
         r = float(metric_value(recent.loc[[ch]], metric, window_days).iloc[0])
         p = float(metric_value(prior.loc[[ch]], metric, window_days).iloc[0])
-        change = (r - p) / p if recent_n[ch] and prior_n[ch] and p and not math.isnan(r) and not math.isnan(p) \
-            else math.nan
+        change = (
+            (r - p) / p if recent_n[ch] and prior_n[ch] and p and not math.isnan(r) and not math.isnan(p) else math.nan
+        )
         arrow = NONE
         if not math.isnan(change):
             better = -change if metric in LOWER_IS_BETTER else change
             arrow = UP if better > band else DOWN if better < -band else FLAT
-        out.append({"Channel": ch, "Trend metric": metric or "Leads per day", "Recent": r, "Prior": p,
-                    "Trend %": change, "Trend": arrow})
-    return pd.DataFrame(out, columns=["Channel", "Trend metric", "Recent", "Prior", "Trend %", "Trend"]) \
-        .set_index("Channel")
+        out.append(
+            {
+                "Channel": ch,
+                "Trend metric": metric or "Leads per day",
+                "Recent": r,
+                "Prior": p,
+                "Trend %": change,
+                "Trend": arrow,
+            }
+        )
+    return pd.DataFrame(out, columns=["Channel", "Trend metric", "Recent", "Prior", "Trend %", "Trend"]).set_index(
+        "Channel"
+    )

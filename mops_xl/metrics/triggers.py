@@ -1,6 +1,6 @@
 """Optimization triggers, the pacing × efficiency decision grid, and the budget needed to hit target.
 
-All functions read the per-channel scorecard the engine assembles (see :mod:`mops_xl.analysis`): one row
+All functions read the per-channel scorecard the engine assembles (see :mod:`mops_xl.metrics.engine`): one row
 per channel with its spend to date, primary metric, attainment, pacing and money columns.
 """
 
@@ -11,12 +11,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .pacing import NOT_STARTED, OVER, UNDER
+from mops_xl.metrics.pacing import NOT_STARTED, OVER, UNDER
 
-TRIGGER_COLUMNS = ("Trigger", "Subject", "Metric", "Threshold", "Evidence", "Action", "Amount", "Owner",
-                   "Priority")
+TRIGGER_COLUMNS = ("Trigger", "Subject", "Metric", "Threshold", "Evidence", "Action", "Amount", "Owner", "Priority")
 UNDERPERFORMING, OVERSPENDING, HIGH_PERFORMER, AB_WINNER = (
-    "Underperforming channel", "Overspending", "High performer", "A/B winner")
+    "Underperforming channel",
+    "Overspending",
+    "High performer",
+    "A/B winner",
+)
 
 
 @dataclass(frozen=True)
@@ -82,13 +85,19 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
         judged = card["Spend"] >= t.minimum_spend and not math.isnan(att)
         metric = card["Primary metric"]
         if judged and att < t.underperforming:
-            fired.append({
-                "Trigger": UNDERPERFORMING, "Subject": channel, "Metric": metric,
-                "Threshold": f"attainment < {_pct(t.underperforming)}",
-                "Evidence": f"{metric} {card['Primary actual']:,.2f} vs {card['Primary source']} "
-                            f"{card['Primary target']:,.2f}: attainment {_pct(att)}",
-                "Action": "Pause or adjust", "Amount": remaining_spend(card, elapsed_days, period_days),
-                "Owner": owner})
+            fired.append(
+                {
+                    "Trigger": UNDERPERFORMING,
+                    "Subject": channel,
+                    "Metric": metric,
+                    "Threshold": f"attainment < {_pct(t.underperforming)}",
+                    "Evidence": f"{metric} {card['Primary actual']:,.2f} vs {card['Primary source']} "
+                    f"{card['Primary target']:,.2f}: attainment {_pct(att)}",
+                    "Action": "Pause or adjust",
+                    "Amount": remaining_spend(card, elapsed_days, period_days),
+                    "Owner": owner,
+                }
+            )
         if card["Pacing status"] == OVER:
             cap = card["Daily spend to land on budget"]
             if math.isnan(cap):
@@ -97,22 +106,36 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
                 cap_text = "the budget is already spent; pause until the next budget line"
             else:
                 cap_text = f"cap daily spend at {_money(cap)} to land on budget"
-            fired.append({
-                "Trigger": OVERSPENDING, "Subject": channel, "Metric": "Pace",
-                "Threshold": f"pace > {_pct(t.overspending)}",
-                "Evidence": f"spent {_money(card['Pacing actual'])} vs {_money(card['Expected to date'])} expected "
-                            f"to date: pace {_pct(card['Pace'])}" if not math.isnan(card["Pace"]) else
-                            f"spent {_money(card['Pacing actual'])} against a zero budget",
-                "Action": f"Throttle: {cap_text}", "Amount": max(card["Projected variance"], 0.0),
-                "Owner": owner})
+            fired.append(
+                {
+                    "Trigger": OVERSPENDING,
+                    "Subject": channel,
+                    "Metric": "Pace",
+                    "Threshold": f"pace > {_pct(t.overspending)}",
+                    "Evidence": f"spent {_money(card['Pacing actual'])} vs {_money(card['Expected to date'])} expected "
+                    f"to date: pace {_pct(card['Pace'])}"
+                    if not math.isnan(card["Pace"])
+                    else f"spent {_money(card['Pacing actual'])} against a zero budget",
+                    "Action": f"Throttle: {cap_text}",
+                    "Amount": max(card["Projected variance"], 0.0),
+                    "Owner": owner,
+                }
+            )
         if judged and att >= 1 + t.high_performer:
             base = remaining_spend(card, elapsed_days, period_days)
-            fired.append({
-                "Trigger": HIGH_PERFORMER, "Subject": channel, "Metric": metric,
-                "Threshold": f"attainment ≥ {_pct(1 + t.high_performer)}",
-                "Evidence": f"{metric} {card['Primary actual']:,.2f} vs {card['Primary source']} "
-                            f"{card['Primary target']:,.2f}: attainment {_pct(att)}",
-                "Action": "Increase allocation", "Amount": base * min(att - 1, 1.0), "Owner": owner})
+            fired.append(
+                {
+                    "Trigger": HIGH_PERFORMER,
+                    "Subject": channel,
+                    "Metric": metric,
+                    "Threshold": f"attainment ≥ {_pct(1 + t.high_performer)}",
+                    "Evidence": f"{metric} {card['Primary actual']:,.2f} vs {card['Primary source']} "
+                    f"{card['Primary target']:,.2f}: attainment {_pct(att)}",
+                    "Action": "Increase allocation",
+                    "Amount": base * min(att - 1, 1.0),
+                    "Owner": owner,
+                }
+            )
     return fired
 
 
@@ -132,13 +155,19 @@ def experiment_triggers(results: pd.DataFrame, significance: float, owners: dict
         return fired
     for _, v in results[results["Decision"] == "Roll out"].iterrows():
         channel = v.get("Channel")
-        fired.append({
-            "Trigger": AB_WINNER, "Subject": f"{v['Experiment']}: {v['Variant']}", "Metric": "Conversion rate",
-            "Threshold": f"adjusted p < {1 - significance:.2g}",
-            "Evidence": f"{v['Rate']:.2%} vs control {v['Rate'] - v['Lift']:.2%} "
-                        f"(lift {v['Relative lift']:+.1%}, adjusted p = {v['P adjusted']:.2g})",
-            "Action": "Roll out", "Amount": math.nan,
-            "Owner": owners.get(channel, "") if isinstance(channel, str) else ""})
+        fired.append(
+            {
+                "Trigger": AB_WINNER,
+                "Subject": f"{v['Experiment']}: {v['Variant']}",
+                "Metric": "Conversion rate",
+                "Threshold": f"adjusted p < {1 - significance:.2g}",
+                "Evidence": f"{v['Rate']:.2%} vs control {v['Rate'] - v['Lift']:.2%} "
+                f"(lift {v['Relative lift']:+.1%}, adjusted p = {v['P adjusted']:.2g})",
+                "Action": "Roll out",
+                "Amount": math.nan,
+                "Owner": owners.get(channel, "") if isinstance(channel, str) else "",
+            }
+        )
     return fired
 
 
@@ -209,8 +238,9 @@ def decision_grid(scorecard: pd.DataFrame, underperforming: float) -> pd.DataFra
             decision, reason = "Not enough data", why
         else:
             decision, reason = GRID[(pacing, band)]
-        rows.append({"Channel": channel, "Pacing": pacing, "Efficiency": band or "–", "Decision": decision,
-                     "Reason": reason})
+        rows.append(
+            {"Channel": channel, "Pacing": pacing, "Efficiency": band or "–", "Decision": decision, "Reason": reason}
+        )
     return pd.DataFrame(rows, columns=["Channel", "Pacing", "Efficiency", "Decision", "Reason"]).set_index("Channel")
 
 

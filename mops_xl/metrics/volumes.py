@@ -23,8 +23,9 @@ def in_window(actuals: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> 
     return actuals[(dates >= start) & (dates <= end)]
 
 
-def channel_volumes(actuals: pd.DataFrame, channels: list[str] | pd.Series,
-                    columns: tuple[str, ...] = VOLUMES) -> pd.DataFrame:
+def channel_volumes(
+    actuals: pd.DataFrame, channels: list[str] | pd.Series, columns: tuple[str, ...] = VOLUMES
+) -> pd.DataFrame:
     """Sum the volume columns per channel, with a row for every channel (zero when it has no rows).
 
     Args:

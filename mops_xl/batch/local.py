@@ -1,0 +1,74 @@
+"""Building many intakes at once (an agency's Monday): in parallel on this machine, or on a Dask cluster.
+
+One failure never stops the others; each intake goes through the same pipeline as a single build.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from mops_xl.batch.task import BatchResult, build_one
+from mops_xl.pipeline import BuildOptions
+
+
+def find_intakes(paths: list[Path]) -> list[Path]:
+    """Expand folders into the .xlsx intakes they hold (not reports, not Excel's lock files).
+
+    Args:
+        paths: Files and folders.
+
+    Returns:
+        The intake files, folders expanded in name order.
+    """
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found += sorted(
+                f
+                for f in p.iterdir()
+                if f.suffix.lower() in (".xlsx", ".xlsm")
+                and not f.name.startswith("~$")
+                and not f.stem.endswith("-report")
+            )
+        else:
+            found.append(p)
+    return found
+
+
+def build_many(
+    sources: list[Path],
+    out_dir: Path | None,
+    jobs: int | None = None,
+    options: BuildOptions | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[BatchResult]:
+    """Build every intake, ``jobs`` at a time (default: the number of cores), or on a Dask cluster.
+
+    Args:
+        sources: The intakes.
+        out_dir: The folder for the outputs (None: beside each intake).
+        jobs: Parallel processes (1 builds in this process); ignored with ``scheduler``.
+        options: The build options, the same as for a single build.
+        scheduler: A Dask scheduler's address (e.g. ``tcp://host:8786``): one task per intake on its workers,
+            which must see the intakes and ``out_dir`` at the same paths (see :mod:`mops_xl.batch.cluster`).
+        progress: With ``scheduler``, called with one line of text as the batch advances.
+
+    Returns:
+        One result per intake, in the order given.
+
+    Raises:
+        mops_xl.batch.cluster.ClusterError: With ``scheduler``: Dask is missing, or the cluster cannot be used.
+    """
+    if scheduler is not None:
+        from mops_xl.batch.cluster import build_on_cluster
+
+        return build_on_cluster(sources, out_dir, scheduler, options, progress=progress)
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(sources) == 1:
+        return [build_one(s, out_dir, options) for s in sources]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
+        return list(pool.map(build_one, sources, [out_dir] * len(sources), [options] * len(sources)))

@@ -1,0 +1,115 @@
+"""The roll-up workbook: one row per intake of a batch (spend, customers, CAC, ROAS, pace, statuses)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import xlsxwriter
+
+from mops_xl.atomic import atomic_output
+
+if TYPE_CHECKING:
+    from mops_xl.batch.task import BatchResult
+
+ROLLUP_HEADERS = (
+    "File",
+    "Business",
+    "Status",
+    "Period",
+    "Report as of",
+    "Spend",
+    "Customers",
+    "CAC",
+    "ROAS",
+    "Pace",
+    "Spend status",
+    "MQLs status",
+    "SQLs status",
+    "CAC status",
+    "ROAS status",
+    "Triggers fired",
+    "Top trigger",
+    "Report",
+)
+
+
+def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
+    """One business's line of the roll-up.
+
+    Args:
+        a: The analysis.
+        source: The intake.
+        report: Its report.
+
+    Returns:
+        Header → value.
+    """
+    k, b = a.kpis, a.intake.business
+    started = a.pacing_lines[a.pacing_lines["Status"] != "Not started"]
+    expected = float(started["Expected to date"].sum())
+    return {
+        "File": source.name,
+        "Business": b["Business name"],
+        "Status": "built",
+        "Period": f"{a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}",
+        "Report as of": f"{a.window.as_of:%Y-%m-%d}",
+        "Spend": k.loc["Spend", "Actual"],
+        "Customers": k.loc["Customers", "Actual"],
+        "CAC": k.loc["CAC", "Actual"],
+        "ROAS": k.loc["ROAS", "Actual"],
+        "Pace": float(started["Actual"].sum()) / expected if expected > 0 else None,
+        "Spend status": k.loc["Spend", "Status"],
+        "MQLs status": k.loc["MQLs", "Status"],
+        "SQLs status": k.loc["SQLs", "Status"],
+        "CAC status": k.loc["CAC", "Status"],
+        "ROAS status": k.loc["ROAS", "Status"],
+        "Triggers fired": len(a.triggers),
+        "Top trigger": "" if a.triggers.empty else f"{a.triggers.iloc[0]['Trigger']}: {a.triggers.iloc[0]['Subject']}",
+        "Report": str(report),
+    }
+
+
+def write_rollup(results: list[BatchResult], path: Path) -> Path:
+    """Write the roll-up workbook: one row per intake (failed ones with their reason).
+
+    Args:
+        results: The batch results.
+        path: Where to write it (atomically).
+
+    Returns:
+        The path.
+    """
+    with atomic_output(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb.set_properties({"title": "mops-xl roll-up", "created": dt.datetime.now()})
+        header = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1})
+        money, number, pct = (wb.add_format({"num_format": f}) for f in ("#,##0.00", "#,##0", "0%"))
+        ratio = wb.add_format({"num_format": '0.0":1"'})
+        ws = wb.add_worksheet("Roll-up")
+        ws.write_row(0, 0, list(ROLLUP_HEADERS), header)
+        kinds = {"Spend": money, "CAC": money, "Customers": number, "ROAS": ratio, "Pace": pct}
+        for r, res in enumerate(results, start=1):
+            row = res.row or {"File": res.source.name, "Status": res.status, "Top trigger": res.message}
+            for c, h in enumerate(ROLLUP_HEADERS):
+                value = row.get(h)
+                if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
+                    ws.write_number(r, c, float(value), kinds.get(h))
+                elif value is not None and not (isinstance(value, float) and math.isnan(value)):
+                    ws.write_string(r, c, str(value))
+                else:
+                    ws.write_string(r, c, "–")
+        ws.add_table(
+            0,
+            0,
+            max(len(results), 1),
+            len(ROLLUP_HEADERS) - 1,
+            {"columns": [{"header": h} for h in ROLLUP_HEADERS], "style": "Table Style Light 9"},
+        )
+        ws.freeze_panes(1, 2)
+        ws.set_column(0, 1, 24)
+        ws.set_column(2, len(ROLLUP_HEADERS) - 1, 14)
+        wb.close()
+    return path

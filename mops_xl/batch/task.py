@@ -1,0 +1,68 @@
+"""One intake of a batch: build it through the pipeline and never raise (a bad file fails alone)."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mops_xl.errors import IntakeError
+from mops_xl.pipeline import BuildOptions, build_intake, report_path
+
+
+@dataclass
+class BatchResult:
+    """The outcome of one intake of a batch.
+
+    Args:
+        source: The intake.
+        status: "built", "invalid" (the intake has errors) or "failed" (an unexpected error).
+        report: The report written, if any.
+        problems: Number of errors (invalid) or warnings (built).
+        message: A one-line reason for a failure, or the first errors.
+        row: The roll-up row (built intakes only).
+        document: The JSON document of the intake (built) or its validation report (invalid).
+    """
+
+    source: Path
+    status: str
+    report: Path | None = None
+    problems: int = 0
+    message: str = ""
+    row: dict[str, Any] = field(default_factory=dict)
+    document: dict[str, Any] = field(default_factory=dict)
+
+
+def build_one(source: Path, out_dir: Path | None, options: BuildOptions | None = None) -> BatchResult:
+    """Validate, compute and write one intake's outputs through the pipeline; never raises.
+
+    Args:
+        source: The intake.
+        out_dir: The folder for the outputs (None: beside the intake).
+        options: The build options, the same as for a single build.
+
+    Returns:
+        The :class:`BatchResult`.
+    """
+    from mops_xl.batch.rollup import rollup_row
+    from mops_xl.outputs.json_output import to_dict
+
+    try:
+        built = build_intake(source, report_path(source, out_dir=out_dir), options or BuildOptions())
+    except IntakeError as exc:
+        report = exc.report
+        first = "; ".join(str(p) for p in report.errors[:3])
+        return BatchResult(source, "invalid", problems=len(report.errors), message=first, document=report.to_dict())
+    except Exception as exc:  # one bad file must never stop the batch
+        return BatchResult(
+            source, "failed", message=f"{type(exc).__name__}: {exc}", document={"error": traceback.format_exc(limit=3)}
+        )
+    return BatchResult(
+        source,
+        "built",
+        built.report,
+        len(built.validation.warnings),
+        row=rollup_row(built.analysis, source, built.report),
+        document=to_dict(built.analysis),
+    )

@@ -1,0 +1,111 @@
+"""Reading an export CSV as the platforms write it, into text cells indexed by the file's line numbers.
+
+Ad platforms do not all write plain CSV: Google Ads puts a report title and a date range above the header and
+total rows ("Total: Account") below the data, writes "--" for nothing, and its "Excel CSV" is UTF-16 with
+tabs; Excel itself saves CSV in the Windows code page, with ";" in many countries. This module finds the
+header row and the delimiter, skips the title and total rows (saying so), and keeps each row's line number
+so that a bad cell is named exactly (``export.csv!C7``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from mops_xl.intake.problems import ValidationReport
+from mops_xl.intake.reader import normalise_header
+
+#: How many lines above the header a report title and date range may take.
+MAX_TITLE_LINES = 10
+_TOTAL = re.compile(r"^totals?\s*(:|$)", re.IGNORECASE)
+
+
+def _decode(data: bytes) -> str:
+    """The text: a UTF-16 or UTF-8 byte-order mark decides, else UTF-8, else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the most of the first lines into the same number of cells (title lines differ)."""
+    lines = [line for line in text.splitlines()[: MAX_TITLE_LINES + 20] if line.strip()]
+    best, score = ",", (0, 0)
+    for d in (",", "\t", ";"):
+        counts = Counter(n for n in (len(next(csv.reader([line], delimiter=d))) for line in lines) if n > 1)
+        if counts:
+            cells, agreeing = counts.most_common(1)[0]
+            if (agreeing, cells) > score:
+                best, score = d, (agreeing, cells)
+    return best
+
+
+def _header_at(rows: list[list[str]], expected: set[str]) -> int:
+    """The first row, among the first few, with at least two expected headers (else the first non-blank row)."""
+    for i, row in enumerate(rows[: MAX_TITLE_LINES + 1]):
+        if sum(normalise_header(c) in expected for c in row) >= 2:
+            return i
+    return next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
+
+
+def read_export_csv(path: Path, expected: Iterable[str], report: ValidationReport) -> pd.DataFrame | None:
+    """Read an export's cells as text, below its header row.
+
+    Args:
+        path: The CSV file.
+        expected: Headers the export should have (to find the header row under a report title).
+        report: Where a file that cannot be read is recorded.
+
+    Returns:
+        One text column per header cell (blank for a missing or "--" cell), indexed by the line number of
+        each data row, or None when the file cannot be read. ``attrs["skipped"]`` lists what was left out:
+        ``{"title": [lines], "totals": [lines]}``.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.add("file-not-found", f"{path.name}: cannot be read ({exc.strerror or exc})")
+        return None
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        report.add("wrong-format", f"{path.name}: not a CSV file (binary content); export the report as CSV")
+        return None
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows, lines = [], []
+    try:
+        for record in reader:
+            rows.append(record)
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        report.add("corrupt-workbook", f"{path.name}: line {reader.line_num} cannot be read as CSV ({exc})")
+        return None
+    if not rows:
+        report.add("corrupt-workbook", f"{path.name}: the file is empty")
+        return None
+    at = _header_at(rows, {normalise_header(h) for h in expected})
+    header = [c.strip() for c in rows[at]]
+    body, numbers, totals = [], [], []
+    for row, line in zip(rows[at + 1 :], lines[at + 1 :], strict=False):
+        if not any(c.strip() for c in row):
+            continue
+        first = next(c.strip() for c in row if c.strip())
+        if _TOTAL.match(first):
+            totals.append(line)
+            continue
+        cells = ["" if c.strip() == "--" else c for c in row[: len(header)]]
+        body.append(cells + [""] * (len(header) - len(cells)))
+        numbers.append(line)
+    frame = pd.DataFrame(body, columns=range(len(header)), index=pd.Index(numbers, dtype="int64"), dtype=object)
+    frame.columns = header
+    frame.attrs["skipped"] = {"title": lines[:at], "totals": totals}
+    return frame

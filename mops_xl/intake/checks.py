@@ -1,0 +1,225 @@
+"""Checks that look across rows and sheets: unique keys, references, dates, experiments, funnels.
+
+Each check is a generator of :class:`~mops_xl.intake.problems.Problem`; :func:`run_checks` runs them all. They
+only read the typed tables (see :mod:`mops_xl.intake.reader`), whose index is the Excel row number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pandas as pd
+
+from mops_xl.intake.problems import Problem
+from mops_xl.intake.reader import close_match
+from mops_xl.intake.schema import SHEETS
+
+Tables = dict[str, pd.DataFrame]
+Letters = dict[str, dict[str, str]]
+
+
+def _place(sheet: str, row: int, column: str, letters: Letters) -> dict[str, Any]:
+    letter = letters.get(sheet, {}).get(column)
+    return {"sheet": sheet, "row": int(row), "column": column, "cell": f"{letter}{int(row)}" if letter else None}
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, (list, str)) and bool(pd.isna(value)))
+
+
+def unique_keys(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield a problem for every repeated key (e.g. a channel listed twice)."""
+    for schema in SHEETS:
+        frame = tables.get(schema.name)
+        if not schema.key or frame is None or frame.empty:
+            continue
+        keys = frame[list(schema.key)]
+        keys = keys[keys[schema.key[0]].notna()]
+        dup = keys.duplicated(keep=False)
+        first: dict[tuple[Any, ...], int] = {}
+        for row, values in keys[dup].iterrows():
+            k = tuple(None if _missing(v) else v for v in values)
+            if k not in first:
+                first[k] = row
+                continue
+            shown = ", ".join(
+                f'{c} "{v}"' if v is not None else f"{c} (blank)" for c, v in zip(schema.key, k, strict=True)
+            )
+            yield Problem(
+                "duplicate-key",
+                f"{shown} appears more than once (first on row {first[k]})",
+                **_place(schema.name, row, schema.key[0], letters),
+            )
+
+
+def references(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield a problem for every name that refers to nothing (with a "did you mean" hint)."""
+    for schema in SHEETS:
+        frame = tables.get(schema.name)
+        if frame is None or frame.empty:
+            continue
+        for fld in schema.fields:
+            if not fld.refers_to:
+                continue
+            target_sheet, target_col = fld.refers_to
+            target = tables.get(target_sheet)
+            valid = sorted({v for v in target[target_col].dropna()}) if target is not None else []
+            valid_set = set(valid)
+            column = frame[fld.name]
+            for row, value in column.items():
+                items = value if isinstance(value, list) else ([] if _missing(value) else [value])
+                for item in items:
+                    if item in valid_set:
+                        continue
+                    hint = close_match(item, valid)
+                    what = f'{target_col.lower()} "{item}" is not in {target_sheet}'
+                    code = "unknown-reference"
+                    if hint is not None and hint.casefold() == item.casefold():
+                        code = "case-mismatch"
+                        what += f' (did you mean "{hint}"? names must match exactly, including case)'
+                    elif hint is not None:
+                        what += f' (did you mean "{hint}"?)'
+                    yield Problem(code, what, **_place(schema.name, row, fld.name, letters))
+
+
+def date_order(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield a problem for every end date before its start date."""
+    for sheet, start, end in (("Budget", "Period start", "Period end"), ("Campaigns", "Launch date", "End date")):
+        frame = tables.get(sheet)
+        if frame is None or frame.empty:
+            continue
+        bad = frame[frame[end] < frame[start]]
+        for row, rec in bad.iterrows():
+            yield Problem(
+                "end-before-start",
+                f"{end} {rec[end]:%Y-%m-%d} is before {start} {rec[start]:%Y-%m-%d}",
+                **_place(sheet, row, end, letters),
+            )
+
+
+def budget_overlaps(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield a problem for every budget line that overlaps an earlier line of the same channel."""
+    budget = tables.get("Budget")
+    if budget is None or budget.empty:
+        return
+    lines = budget.dropna(subset=["Channel", "Period start", "Period end"])
+    lines = lines[lines["Period end"] >= lines["Period start"]]
+    for channel, group in lines.groupby("Channel", sort=False):
+        group = group.sort_values(["Period start", "Period end"])
+        prev_row, prev_end = None, None
+        for row, rec in group.iterrows():
+            if prev_end is not None and rec["Period start"] <= prev_end:
+                yield Problem(
+                    "overlapping-budget",
+                    f'budget line for "{channel}" '
+                    f"({rec['Period start']:%Y-%m-%d} to {rec['Period end']:%Y-%m-%d}) overlaps the line on "
+                    f"row {prev_row} (ending {prev_end:%Y-%m-%d})",
+                    **_place("Budget", row, "Period start", letters),
+                )
+            if prev_end is None or rec["Period end"] > prev_end:
+                prev_row, prev_end = row, rec["Period end"]
+
+
+def experiments(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield problems for experiments without exactly one control and variants converting too much."""
+    frame = tables.get("Experiments")
+    if frame is None or frame.empty:
+        return
+    for name, group in frame.dropna(subset=["Experiment"]).groupby("Experiment", sort=False):
+        controls = int(group["Is control"].fillna(False).astype(bool).sum())
+        if controls != 1:
+            row = group.index[0]
+            yield Problem(
+                "control-count",
+                f'experiment "{name}" has {controls} control variants; mark exactly one "Is control" = Yes',
+                **_place("Experiments", row, "Is control", letters),
+            )
+    over = frame[(frame["Conversions"] > frame["Visitors"]).fillna(False)]
+    for row, rec in over.iterrows():
+        yield Problem(
+            "conversions-exceed-visitors",
+            f"Conversions ({rec['Conversions']}) exceed Visitors ({rec['Visitors']})",
+            **_place("Experiments", row, "Conversions", letters),
+        )
+
+
+_FUNNEL = ("Leads", "MQLs", "SQLs", "Customers")
+
+
+def funnel_order(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield a warning for every Actuals row whose funnel counts grow from one stage to the next."""
+    actuals = tables.get("Actuals")
+    if actuals is None or actuals.empty:
+        return
+    for upper, lower in zip(_FUNNEL, _FUNNEL[1:], strict=False):
+        bad = actuals[(actuals[lower] > actuals[upper]).fillna(False)]
+        for row, rec in bad.iterrows():
+            yield Problem(
+                "funnel-order",
+                f"{lower} ({rec[lower]}) is more than {upper} ({rec[upper]}); fine if they "
+                "come from earlier leads, otherwise check the row",
+                **_place("Actuals", row, lower, letters),
+            )
+
+
+def touchpoint_channels(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield a warning for each touchpoint channel that is not in Channels (allowed, e.g. "(direct)")."""
+    touches = tables.get("Touchpoints")
+    channels = tables.get("Channels")
+    if touches is None or touches.empty or channels is None:
+        return
+    known = set(channels["Channel"].dropna())
+    seen = touches["Channel"].dropna()
+    unknown = seen[~seen.isin(known)]
+    for channel, rows in unknown.groupby(unknown, sort=False):
+        yield Problem(
+            "unknown-channel",
+            f'channel "{channel}" is not in Channels ({len(rows)} touch(es)); it is attributed as its own channel',
+            **_place("Touchpoints", rows.index[0], "Channel", letters),
+        )
+
+
+def touchpoint_conversions(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield a warning for every conversion recorded on a touch that is not its journey's last."""
+    touches = tables.get("Touchpoints")
+    if touches is None or touches.empty:
+        return
+    ordered = touches.sort_values(["Journey ID", "Timestamp"], kind="stable")
+    last = ~ordered["Journey ID"].duplicated(keep="last")
+    early = ordered[ordered["Converted"].fillna(False).astype(bool) & ~last]
+    for row, rec in early.iterrows():
+        yield Problem(
+            "conversion-not-last",
+            f'journey "{rec["Journey ID"]}" converts on a touch that is not its '
+            "last; attribution counts the journey as converted on its last touch",
+            **_place("Touchpoints", row, "Converted", letters),
+        )
+
+
+CHECKS: tuple[Callable[[Tables, Letters], Iterator[Problem]], ...] = (
+    unique_keys,
+    references,
+    date_order,
+    budget_overlaps,
+    experiments,
+    funnel_order,
+    touchpoint_channels,
+    touchpoint_conversions,
+)
+
+
+def run_checks(tables: Tables, letters: Letters) -> list[Problem]:
+    """Run every cross-row and cross-sheet check.
+
+    Args:
+        tables: Sheet name → typed table.
+        letters: Sheet name → field → column letter in the user's sheet.
+
+    Returns:
+        All problems found.
+    """
+    problems: list[Problem] = []
+    for check in CHECKS:
+        problems.extend(check(tables, letters))
+    return problems

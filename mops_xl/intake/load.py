@@ -1,0 +1,188 @@
+"""The intake: reading a workbook into one validated :class:`Intake`, with every problem in one report.
+
+>>> from mops_xl import load_intake
+>>> intake = load_intake("samples/saas.xlsx")          # raises IntakeError listing every error
+>>> intake.business["Business name"], len(intake.actuals)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mops_xl.errors import IntakeError
+from mops_xl.intake.cells import report_structure
+from mops_xl.intake.checks import run_checks
+from mops_xl.intake.file import open_intake_file
+from mops_xl.intake.model import Intake
+from mops_xl.intake.problems import ValidationReport
+from mops_xl.intake.reader import close_match, read_fields, read_table
+from mops_xl.intake.schema import BUSINESS, INSTRUCTIONS_SHEET, SCHEMA_VERSION, SETTINGS, SHEETS, SHEETS_BY_NAME
+
+#: The custom document property in which the template records its schema version.
+VERSION_PROPERTY = "mops-xl schema version"
+_VOLUMES = ("Spend", "Impressions", "Clicks", "Leads", "MQLs", "SQLs", "Customers", "Revenue")
+
+
+def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
+    """Read and validate an intake workbook; never raises for bad input.
+
+    Args:
+        path: The .xlsx intake.
+
+    Returns:
+        ``(intake, report)``: the intake is ``None`` when the report has errors.
+    """
+    path = Path(path)
+    report = ValidationReport(source=path.name)
+    raw = open_intake_file(path, report)
+    if raw is None:
+        return None, report
+    version = raw.properties.get(VERSION_PROPERTY, SCHEMA_VERSION)
+    present = set(raw.sheet_names)
+    report_structure(raw, [n for n in raw.sheet_names if n in SHEETS_BY_NAME], report)
+    for name in raw.sheet_names:
+        if name not in SHEETS_BY_NAME and name != INSTRUCTIONS_SHEET:
+            report.add("unknown-sheet", f'sheet "{name}" is not part of the intake and was ignored', sheet=name)
+    for schema in SHEETS:
+        if schema.name not in present and schema.required:
+            hint = close_match(schema.name, [n for n in raw.sheet_names if n not in SHEETS_BY_NAME])
+            extra = f' (found "{hint}": sheet names must match exactly)' if hint else ""
+            report.add("missing-sheet", f"required sheet {schema.name} is missing{extra}", sheet=schema.name)
+        elif schema.name not in present and schema.name == SETTINGS.name:
+            report.add("default-applied", "no Settings sheet: every setting takes its default", sheet=schema.name)
+    values: dict[str, dict[str, Any]] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    letters: dict[str, dict[str, str]] = {}
+    for schema in SHEETS:
+        sheet_raw = raw if schema.name in present else None
+        if schema.kind == "fields":
+            values[schema.name], cells = read_fields(sheet_raw, schema, report, version)
+            letters[schema.name] = cells
+        else:
+            tables[schema.name] = read_table(sheet_raw, schema, report, version)
+            letters[schema.name] = tables[schema.name].attrs.pop("letters", {})
+    report.extend(run_checks(tables, letters))
+    business = values[BUSINESS.name]
+    _check_period(business, tables["Actuals"], report, letters[BUSINESS.name])
+    if not report.valid:
+        return None, report
+    tables["Actuals"] = _sum_duplicate_actuals(tables["Actuals"], report)
+    _note_rows_outside_window(tables["Actuals"], business, report)
+    intake = Intake(path, business, values[SETTINGS.name], tables, version, report, letters)
+    return intake, report
+
+
+def validate_intake(path: str | Path) -> ValidationReport:
+    """Return the validation report of an intake workbook.
+
+    Args:
+        path: The .xlsx intake.
+
+    Returns:
+        The :class:`~mops_xl.intake.problems.ValidationReport` (``report.valid`` is False when there are errors).
+    """
+    return read_intake(path)[1]
+
+
+def load_intake(path: str | Path) -> Intake:
+    """Read an intake workbook, raising when it has errors.
+
+    Args:
+        path: The .xlsx intake.
+
+    Returns:
+        The validated :class:`Intake`.
+
+    Raises:
+        IntakeError: The intake has errors; ``exc.report`` lists them all.
+    """
+    intake, report = read_intake(path)
+    if intake is None:
+        raise IntakeError(report)
+    return intake
+
+
+def _check_period(
+    business: dict[str, Any], actuals: pd.DataFrame, report: ValidationReport, cells: dict[str, str]
+) -> None:
+    """Check the period's dates and settle Report as of (default: latest Actuals date, capped at Period end)."""
+    start, end, as_of = business["Period start"], business["Period end"], business["Report as of"]
+    if start is None or end is None:
+        return
+    if end < start:
+        report.add(
+            "end-before-start",
+            f"Period end {end:%Y-%m-%d} is before Period start {start:%Y-%m-%d}",
+            sheet="Business",
+            column="Period end",
+            **_cell(cells, "Period end"),
+        )
+        return
+    if as_of is not None:
+        if not start <= as_of <= end:
+            report.add(
+                "outside-period",
+                f"Report as of {as_of:%Y-%m-%d} is outside the period {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+                sheet="Business",
+                column="Report as of",
+                **_cell(cells, "Report as of"),
+            )
+        return
+    latest = actuals["Date"].max()
+    if pd.isna(latest) or latest < start:
+        as_of, why = start, "there are no Actuals in the period"
+    elif latest > end:
+        as_of, why = end, "the latest date in Actuals capped at Period end"
+    else:
+        as_of, why = latest, "the latest date in Actuals"
+    business["Report as of"] = as_of
+    report.add(
+        "report-date-defaulted",
+        f"Report as of is not given; using {as_of:%Y-%m-%d}, {why}",
+        sheet="Business",
+        column="Report as of",
+    )
+
+
+def _cell(cells: dict[str, str], name: str) -> dict[str, Any]:
+    """The place arguments of a Business field's value cell."""
+    cell = cells.get(name)
+    return {"cell": cell, "row": int(cell[1:])} if cell else {}
+
+
+def _sum_duplicate_actuals(actuals: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
+    """Sum Actuals rows that share date, channel and campaign (ad platforms export one row per ad set)."""
+    keys = ["Date", "Channel", "Campaign"]
+    if actuals.empty or not actuals.duplicated(keys).any():
+        return actuals
+    frame = actuals.reset_index()
+    frame["Campaign"] = frame["Campaign"].astype(object).where(frame["Campaign"].notna(), "")
+    grouped = frame.groupby(keys, sort=False, dropna=False)
+    summed = grouped[list(_VOLUMES)].sum(min_count=1)
+    summed["row"] = grouped["row"].min()
+    merged = len(frame) - len(summed)
+    summed = summed.reset_index().set_index("row").sort_index()
+    summed["Campaign"] = summed["Campaign"].where(summed["Campaign"] != "", None)
+    for col in _VOLUMES:
+        summed[col] = summed[col].astype(actuals[col].dtype)
+    report.add(
+        "rows-summed",
+        f"{merged} Actuals row(s) repeated a date, channel and campaign and were summed into the first such row",
+        sheet="Actuals",
+    )
+    return summed[list(actuals.columns)]
+
+
+def _note_rows_outside_window(actuals: pd.DataFrame, business: dict[str, Any], report: ValidationReport) -> None:
+    start, as_of = business["Period start"], business["Report as of"]
+    outside = actuals[(actuals["Date"] < start) | (actuals["Date"] > as_of)]
+    if len(outside):
+        report.add(
+            "rows-outside-period",
+            f"{len(outside)} Actuals row(s) fall outside {start:%Y-%m-%d} to "
+            f"{as_of:%Y-%m-%d} and are not counted in period-to-date figures",
+            sheet="Actuals",
+        )

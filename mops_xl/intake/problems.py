@@ -1,0 +1,247 @@
+"""Validation problems as data, and the one report that lists them all.
+
+Every problem found in an intake is a :class:`Problem` with a stable ``code``, a ``severity``, a place
+(sheet, Excel row, column header, cell reference) and a plain-English ``message``. Checks never raise for
+bad input: they add problems to a :class:`ValidationReport`, so the user gets every mistake at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+#: Every problem code, with the severity it normally has and what it means (documented in docs/intake.md).
+CODES: dict[str, tuple[str, str]] = {
+    "file-not-found": (ERROR, "The intake file does not exist or cannot be opened."),
+    "wrong-format": (ERROR, "The file is not an .xlsx workbook (e.g. .xls, .csv, .ods)."),
+    "encrypted-workbook": (ERROR, "The workbook is password-protected."),
+    "corrupt-workbook": (ERROR, "The file is empty, truncated or not a valid workbook."),
+    "unsafe-workbook": (ERROR, "The file was refused for safety (XML attack, zip bomb)."),
+    "missing-sheet": (ERROR, "A required sheet is missing."),
+    "empty-sheet": (ERROR, "A required sheet holds no data."),
+    "missing-column": (ERROR, "A required column is missing from a table sheet."),
+    "duplicate-column": (ERROR, "Two columns of a sheet have the same header."),
+    "duplicate-field": (ERROR, "A field appears twice on a key/value sheet."),
+    "missing-value": (ERROR, "A required value is blank."),
+    "type-error": (ERROR, "A value is not of the column's type."),
+    "out-of-range": (ERROR, "A number is outside the allowed range."),
+    "bad-choice": (ERROR, "A value is not one of the allowed choices."),
+    "ambiguous-date": (ERROR, "A date typed as text could mean more than one day."),
+    "duplicate-key": (ERROR, "A key that must be unique appears more than once."),
+    "unknown-reference": (ERROR, "A name refers to something that does not exist."),
+    "case-mismatch": (ERROR, "A name matches an existing one only when case is ignored."),
+    "overlapping-budget": (ERROR, "Two budget lines of one channel overlap in time."),
+    "end-before-start": (ERROR, "An end date is before its start date."),
+    "control-count": (ERROR, "An experiment does not have exactly one control."),
+    "conversions-exceed-visitors": (ERROR, "More conversions than visitors."),
+    "outside-period": (ERROR, "Report as of is outside the reporting period."),
+    "formula-without-value": (ERROR, "A formula has no saved value (the file was never opened in a spreadsheet app)."),
+    "cell-error": (ERROR, "A cell shows an error such as #REF!."),
+    "merged-cells": (ERROR, "Cells of an intake sheet are merged."),
+    "text-date": (WARNING, "A date was typed as ISO text; it was read as that date."),
+    "serial-date": (WARNING, "A plain number in a date column was read as an Excel serial date."),
+    "percent-as-number": (WARNING, "A plain number was read as that many percent."),
+    "funnel-order": (WARNING, "A later funnel count is larger than an earlier one in the same row."),
+    "unknown-channel": (WARNING, "A touchpoint channel is not in Channels."),
+    "conversion-not-last": (WARNING, "A journey converts on a touch that is not its last."),
+    "hidden-sheet": (INFO, "An intake sheet is hidden; it was read all the same."),
+    "macros-ignored": (INFO, "The workbook carries macros; they were neither run nor copied."),
+    "unknown-sheet": (INFO, "An extra sheet was ignored."),
+    "unknown-column": (INFO, "An extra column was ignored."),
+    "unknown-field": (INFO, "An extra field was ignored."),
+    "default-applied": (INFO, "A missing setting, field or column took its default."),
+    "rows-summed": (INFO, "Several Actuals rows for one date, channel and campaign were summed."),
+    "time-dropped": (INFO, "Date cells carried a time; the date part was used."),
+    "rows-outside-period": (INFO, "Actuals rows outside the reporting window were not counted."),
+    "report-date-defaulted": (INFO, "Report as of was not given; a default was used."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth knowing) about an intake.
+
+    Args:
+        code: A stable identifier from :data:`CODES`, e.g. ``"type-error"``.
+        message: A plain sentence naming the field and the bad value.
+        sheet: The sheet name, or ``None`` for the whole file.
+        row: The Excel row number (1-based), or ``None``.
+        column: The canonical column or field name, or ``None``.
+        cell: The cell reference, e.g. ``"D7"``, or ``None``.
+        severity: ``"error"``, ``"warning"`` or ``"info"``; default: the code's usual severity.
+    """
+
+    code: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    cell: str | None = None
+    severity: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown problem code {self.code!r}")
+        if not self.severity:
+            object.__setattr__(self, "severity", CODES[self.code][0])
+
+    @property
+    def place(self) -> str:
+        """Where the problem is, as ``Sheet!D7``, ``Sheet`` or ``""``."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}" if self.place else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the problem as a JSON-ready dict.
+
+        Returns:
+            A dict with code, severity, sheet, row, column, cell and message.
+        """
+        d = asdict(self)
+        return {k: d[k] for k in ("code", "severity", "sheet", "row", "column", "cell", "message")}
+
+
+@dataclass
+class ValidationReport:
+    """Every problem found in one intake.
+
+    Args:
+        source: The path of the intake the report is about.
+        problems: The problems, in the order they were found.
+    """
+
+    source: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, code: str, message: str, **place: Any) -> Problem:
+        """Record a problem.
+
+        Args:
+            code: A code from :data:`CODES`.
+            message: The plain-English message.
+            **place: ``sheet``, ``row``, ``column``, ``cell``, ``severity``.
+
+        Returns:
+            The new :class:`Problem`.
+        """
+        problem = Problem(code, message, **place)
+        self.problems.append(problem)
+        return problem
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Record several problems.
+
+        Args:
+            problems: The problems to add.
+        """
+        self.problems.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that stop a build."""
+        return [p for p in self.sorted() if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems worth a look that do not stop a build."""
+        return [p for p in self.sorted() if p.severity == WARNING]
+
+    @property
+    def infos(self) -> list[Problem]:
+        """Notices about what the reader did (ignored extras, defaults)."""
+        return [p for p in self.sorted() if p.severity == INFO]
+
+    @property
+    def valid(self) -> bool:
+        """True when there is no error."""
+        return not any(p.severity == ERROR for p in self.problems)
+
+    def sorted(self) -> list[Problem]:
+        """Return the problems errors first, then warnings, then notices, each in sheet and row order.
+
+        Returns:
+            A new sorted list.
+        """
+        from mops_xl.intake.schema import SHEETS
+
+        order = {s.name: i for i, s in enumerate(SHEETS)}
+
+        def key(p: Problem) -> tuple[int, int, int, str]:
+            return (
+                _SEVERITY_ORDER[p.severity],
+                order.get(p.sheet or "", -1 if p.sheet is None else 99),
+                p.row or 0,
+                p.cell or "",
+            )
+
+        return sorted(self.problems, key=key)
+
+    def counts(self) -> dict[str, int]:
+        """Return how many errors, warnings and notices there are.
+
+        Returns:
+            ``{"errors": n, "warnings": n, "infos": n}``.
+        """
+        return {"errors": len(self.errors), "warnings": len(self.warnings), "infos": len(self.infos)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-ready dict.
+
+        Returns:
+            ``{"source", "valid", "counts", "problems": [...]}``.
+        """
+        return {
+            "source": self.source,
+            "valid": self.valid,
+            "counts": self.counts(),
+            "problems": [p.to_dict() for p in self.sorted()],
+        }
+
+    def to_json(self) -> str:
+        """Return :meth:`to_dict` as indented JSON.
+
+        Returns:
+            The JSON text.
+        """
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def format(self, *, include_info: bool = False, limit: int | None = 200) -> str:
+        """Return the report as text: one problem per line, errors first.
+
+        Args:
+            include_info: Also list the notices.
+            limit: Print at most this many problems per severity (``None`` for all); a line counts the rest.
+
+        Returns:
+            The text, ending with a one-line summary.
+        """
+        lines: list[str] = []
+        groups = [("Errors", self.errors), ("Warnings", self.warnings)]
+        if include_info:
+            groups.append(("Notices", self.infos))
+        for title, problems in groups:
+            if not problems:
+                continue
+            lines.append(f"{title} ({len(problems)}):")
+            shown = problems if limit is None else problems[:limit]
+            lines.extend(f"  {p}" for p in shown)
+            if len(problems) > len(shown):
+                lines.append(f"  … and {len(problems) - len(shown)} more (use --json to see all)")
+        c = self.counts()
+        verdict = "valid" if self.valid else "not valid"
+        lines.append(
+            f"{self.source or 'intake'}: {verdict} — {c['errors']} error(s), "
+            f"{c['warnings']} warning(s), {c['infos']} notice(s)"
+        )
+        return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""Box-drawing text layout that stays aligned with wide characters: boxes and tables for the framework.
+
+Widths are display widths (``wcwidth``): a CJK character or an emoji takes two columns, a combining accent
+none. Text too long for its column is cut with "…" rather than breaking the box.
+"""
+
+from __future__ import annotations
+
+from wcwidth import wcswidth, wcwidth
+
+
+def display_width(text: str) -> int:
+    """The number of terminal columns ``text`` takes.
+
+    Args:
+        text: One line of text.
+
+    Returns:
+        Its display width (control characters count as one column).
+    """
+    w = wcswidth(text)
+    if w >= 0:
+        return w
+    return sum(max(wcwidth(ch), 1) if ch.isprintable() else 1 for ch in text)
+
+
+def fit(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` columns (ending in "…" when cut) and pad it with spaces to exactly ``width``.
+
+    Args:
+        text: The text (newlines and tabs become spaces).
+        width: The display width wanted.
+
+    Returns:
+        A string of display width ``width``.
+    """
+    text = " ".join(str(text).split())
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    if display_width(text) <= width:
+        return text + " " * (width - display_width(text))
+    out, used = "", 0
+    for ch in text:
+        w = max(wcwidth(ch), 0)
+        if used + w > width - 1:
+            break
+        out += ch
+        used += w
+    out += "…"
+    return out + " " * (width - display_width(out))
+
+
+def box(title: str, lines: list[str], width: int = 96) -> str:
+    """A titled box of total display width ``width``.
+
+    Args:
+        title: Shown in the top border.
+        lines: The content lines (each cut or padded to the box).
+        width: Total width including the borders.
+
+    Returns:
+        The box, lines joined with newlines.
+    """
+    inner = width - 4
+    name = fit(title, min(display_width(" ".join(str(title).split())), width - 6)).rstrip()
+    head = f" {name} "
+    top = "┌─" + head + "─" * (width - 3 - display_width(head)) + "┐"
+    body = [f"│ {fit(line, inner)} │" for line in (lines or [""])]
+    return "\n".join([top, *body, "└" + "─" * (width - 2) + "┘"])
+
+
+def side_by_side(blocks: list[str], gap: int = 2) -> str:
+    """Lay blocks of text (e.g. boxes) next to each other, top-aligned.
+
+    Args:
+        blocks: Multi-line texts; each is padded to its widest line.
+        gap: Spaces between blocks.
+
+    Returns:
+        The joined lines.
+    """
+    split = [b.split("\n") for b in blocks]
+    widths = [max(display_width(line) for line in lines) for lines in split]
+    height = max(len(lines) for lines in split)
+    rows = []
+    for i in range(height):
+        cells = []
+        for lines, w in zip(split, widths, strict=False):
+            line = lines[i] if i < len(lines) else ""
+            cells.append(line + " " * (w - display_width(line)))
+        rows.append((" " * gap).join(cells))  # padded, so every line has the same width
+    return "\n".join(rows)
+
+
+def table(headers: list[str], rows: list[list[str]], width: int = 96, weights: list[int] | None = None) -> str:
+    """A table with box-drawing borders whose columns share ``width``.
+
+    Args:
+        headers: Column headers.
+        rows: Cell texts.
+        width: Total display width.
+        weights: Relative column widths (default: from the content).
+
+    Returns:
+        The table, lines joined with newlines.
+    """
+    n = len(headers)
+    if weights is None:
+        weights = [max([display_width(h)] + [display_width(str(r[i])) for r in rows]) for i, h in enumerate(headers)]
+    weights = [max(w, 1) for w in weights]
+    room = width - (3 * n + 1)
+    widths = [max(3, room * w // sum(weights)) for w in weights]
+    widths[-1] += room - sum(widths)
+    if widths[-1] < 3:  # very narrow: take from the widest column
+        widest = widths.index(max(widths))
+        widths[widest] -= 3 - widths[-1]
+        widths[-1] = 3
+
+    def line(cells: list[str]) -> str:
+        return "│ " + " │ ".join(fit(str(c), w) for c, w in zip(cells, widths, strict=False)) + " │"
+
+    def rule(left: str, mid: str, right: str) -> str:
+        return left + mid.join("─" * (w + 2) for w in widths) + right
+
+    out = [rule("┌", "┬", "┐"), line(headers), rule("├", "┼", "┤")]
+    out += [line(r) for r in rows] if rows else [line(["(none)"] + [""] * (n - 1))]
+    out.append(rule("└", "┴", "┘"))
+    return "\n".join(out)
+
+
+def md_cell(text: object) -> str:
+    """Text safe inside a Markdown table cell.
+
+    Args:
+        text: The cell value.
+
+    Returns:
+        One line, pipes escaped.
+    """
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def md_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table.
+
+    Args:
+        headers: Column headers.
+        rows: Cell texts.
+
+    Returns:
+        The table.
+    """
+    out = ["| " + " | ".join(md_cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows] or ["| (none) |" + " |" * (len(headers) - 1)]
+    return "\n".join(out)

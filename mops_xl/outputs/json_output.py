@@ -1,0 +1,226 @@
+"""The engine's results as one JSON document, and as the short summary `mops-xl build` prints.
+
+JSON conventions: numbers are numbers, an undefined value is ``null`` with its reason under the row's
+``"undefined"`` key, dates are ISO ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mops_xl import __version__
+from mops_xl.metrics.engine import KPI_COLUMNS, Analysis
+from mops_xl.metrics.performance import RATIOS_BY_NAME, undefined_reason
+
+JSON_VERSION = 1
+
+
+def plain(value: Any) -> Any:
+    """Turn a pandas/numpy value into what JSON holds: NaN → None, Timestamp → ISO date, numpy → Python.
+
+    Args:
+        value: Any cell value.
+
+    Returns:
+        A JSON-ready value.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def records(frame: pd.DataFrame, index_name: str | None = None) -> list[dict[str, Any]]:
+    """Return a table as a list of JSON-ready row dicts.
+
+    Args:
+        frame: The table.
+        index_name: Include the index under this key (None: leave it out).
+
+    Returns:
+        The rows.
+    """
+    out = []
+    for idx, row in frame.iterrows():
+        rec = {index_name: plain(idx)} if index_name else {}
+        rec.update({str(k): plain(v) for k, v in row.items()})
+        out.append(rec)
+    return out
+
+
+def _with_reasons(rows: list[dict[str, Any]], metrics: tuple[str, ...], source: pd.DataFrame) -> None:
+    for rec, (_, values) in zip(rows, source.iterrows(), strict=False):
+        reasons = {m: undefined_reason(m, dict(values)) for m in metrics if rec.get(m) is None}
+        reasons = {m: r for m, r in reasons.items() if r}
+        if reasons:
+            rec["undefined"] = reasons
+
+
+def to_dict(a: Analysis) -> dict[str, Any]:
+    """Return every figure of an analysis as one JSON-ready document (see docs/metrics.md, "JSON").
+
+    Args:
+        a: The analysis.
+
+    Returns:
+        The document.
+    """
+    w = a.window
+    b = a.intake.business
+    channels = records(a.channels, "Channel")
+    _with_reasons(channels, tuple(RATIOS_BY_NAME) + ("LTV:CAC",), a.channels.assign(LTV=b["Customer lifetime value"]))
+    kpis = records(a.kpis[list(KPI_COLUMNS)])
+    for rec in kpis:
+        if rec["Actual"] is None:
+            values = dict(a.blended.volumes, LTV=b["Customer lifetime value"])
+            reason = undefined_reason(rec["Metric"], values) or ("no data" if not a.has_data else None)
+            if reason:
+                rec["undefined"] = {"Actual": reason}
+    return {
+        "mops_xl_version": __version__,
+        "json_version": JSON_VERSION,
+        "business": {k: plain(v) for k, v in b.items()},
+        "window": {
+            "period_start": plain(w.start),
+            "period_end": plain(w.end),
+            "report_as_of": plain(w.as_of),
+            "period_days": w.period_days,
+            "elapsed_days": w.elapsed_days,
+            "previous_period": [plain(x) for x in w.previous],
+            "provisional_from": plain(w.provisional_from),
+            "has_data": a.has_data,
+        },
+        "settings": {k: plain(v) for k, v in a.intake.settings.items()},
+        "definitions": a.definitions,
+        "kpis": kpis,
+        "blended": _blended(a.blended),
+        "previous_period": _blended(a.previous) if a.previous is not None else None,
+        "channels": channels,
+        "campaigns": records(a.campaigns.reset_index()),
+        "budget_pacing": records(a.pacing_lines.reset_index().rename(columns={"row": "Budget row"})),
+        "unbudgeted_spend": {k: plain(v) for k, v in a.unbudgeted.items()},
+        "decision_grid": records(a.grid, "Channel"),
+        "budget_needed": records(a.needed),
+        "triggers": records(a.triggers),
+        "warnings": a.warnings,
+        "experiments": records(a.experiments),
+        "martech": {
+            "stack": _plain_dataclass(a.stack),
+            "integrations": _plain_dataclass(a.integrations),
+            "funnel_coverage": _plain_dataclass(a.funnel),
+            "team": _plain_dataclass(a.team),
+        },
+        "maturity": _plain_dataclass(a.maturity),
+        "attribution": None
+        if a.attribution is None
+        else {
+            "source": a.attribution.source,
+            "model": a.attribution_model,
+            "conversions": records(a.attribution.conversions, "Channel"),
+            "value": records(a.attribution.value, "Channel"),
+            "removal_effects": {k: plain(v) for k, v in a.attribution.removal_effects.items()},
+            "attributed": records(a.attributed, "Channel"),
+            "channels_affected": a.affected,
+            "notes": a.attribution.notes,
+        },
+        "reallocation": records(a.reallocation),
+        "notes": a.notes,
+        "validation": a.intake.report.to_dict()["problems"],
+    }
+
+
+def _plain_dataclass(obj: Any) -> Any:
+    """A dataclass (with DataFrames, lists and nested dataclasses inside) as JSON-ready data."""
+    if obj is None:
+        return None
+    if isinstance(obj, pd.DataFrame):
+        return records(obj)
+    if dataclasses.is_dataclass(obj):
+        return {f.name: _plain_dataclass(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, dict):
+        return {str(k): _plain_dataclass(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain_dataclass(v) for v in obj]
+    return plain(obj)
+
+
+def _blended(b: Any) -> dict[str, Any]:
+    return {
+        "volumes": {k: plain(v) for k, v in b.volumes.items()},
+        "ratios": {k: plain(v) for k, v in b.ratios.items()},
+        "MER": plain(b.mer),
+        "Fully-loaded CAC": plain(b.fully_loaded_cac),
+        "LTV:CAC": plain(b.ltv_to_cac),
+        "Stack cost": plain(b.stack_cost),
+    }
+
+
+def format_value(metric: str, value: float, currency: str) -> str:
+    """Format a figure the way the report shows it: money with the currency, ratios as 4.2:1, counts whole.
+
+    Args:
+        metric: The metric name.
+        value: The value (NaN shows as "–").
+        currency: The currency prefix (e.g. "$").
+
+    Returns:
+        The text.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if metric in ("ROAS", "LTV:CAC", "MER"):
+        return f"{value:.1f}:1"
+    if metric in ("Spend", "Revenue", "CPL", "CAC", "Fully-loaded CAC") or (
+        metric in RATIOS_BY_NAME and RATIOS_BY_NAME[metric].unit == "money"
+    ):
+        return f"{currency}{value:,.0f}" if abs(value) >= 1000 else f"{currency}{value:,.2f}"
+    if metric in RATIOS_BY_NAME and RATIOS_BY_NAME[metric].unit == "percent":
+        return f"{value:.1%}"
+    return f"{value:,.0f}"
+
+
+def terminal_summary(a: Analysis) -> str:
+    """The short text `mops-xl build` prints: the four KPI boxes and the fired triggers.
+
+    Args:
+        a: The analysis.
+
+    Returns:
+        The text.
+    """
+    from mops_xl.intake.currencies import symbol
+
+    cur = symbol(a.intake.business["Currency"])
+    lines = [
+        f"{a.intake.business['Business name']} — {a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}, "
+        f"as of {a.window.as_of:%Y-%m-%d} (day {a.window.elapsed_days} of {a.window.period_days})"
+    ]
+    for m in ("MQLs", "SQLs", "CAC", "ROAS"):
+        k = a.kpis.loc[m]
+        target = k["Target to date"] if m in ("MQLs", "SQLs") else k["Target"]
+        lines.append(
+            f"  {m:<5} {format_value(m, k['Actual'], cur):>12}  vs {format_value(m, target, cur):>12}  {k['Status']}"
+        )
+    if a.triggers.empty:
+        lines.append("No optimization triggers fired.")
+    else:
+        lines.append(f"Optimization triggers ({len(a.triggers)}):")
+        for _, tr in a.triggers.iterrows():
+            amount = "" if pd.isna(tr["Amount"]) else f" ({cur}{tr['Amount']:,.0f})"
+            lines.append(f"  {tr['Priority']}. {tr['Trigger']}: {tr['Subject']} — {tr['Action']}{amount}")
+    return "\n".join(lines)

@@ -1,0 +1,228 @@
+"""Optimization Actions and Experiments: what to do now, and which tests have a winner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from mops_xl.metrics.engine import Analysis
+from mops_xl.metrics.triggers import TRIGGER_COLUMNS
+from mops_xl.outputs.workbook.data_sheets import data_sheet_name
+from mops_xl.outputs.workbook.formats import Formats, SheetWriter
+from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, name_for
+
+ACTIONS_SHEET, EXPERIMENTS_SHEET = "Optimization Actions", "Experiments"
+THRESHOLDS = (
+    "Underperforming threshold",
+    "Overspending threshold",
+    "High-performer threshold",
+    "A/B significance level",
+    "Minimum spend before triggers",
+)
+EXPERIMENT_HEADERS = (
+    "Experiment",
+    "Variant",
+    "Is control",
+    "Visitors",
+    "Conversions",
+    "Rate",
+    "Lift",
+    "Lift low",
+    "Lift high",
+    "Relative lift",
+    "Z",
+    "P value",
+    "P adjusted",
+    "Significant",
+    "Decision",
+    "Visitors needed",
+    "SRM p value",
+    "SRM flag",
+)
+_EXP_KIND = {
+    "Visitors": "integer",
+    "Conversions": "integer",
+    "Rate": "percent",
+    "Lift": "percent",
+    "Lift low": "percent",
+    "Lift high": "percent",
+    "Relative lift": "percent",
+    "Z": "number",
+    "P value": "number",
+    "P adjusted": "number",
+    "Visitors needed": "integer",
+    "SRM p value": "number",
+}
+
+
+class ActionSheets(SheetWriter):
+    """Writes the Optimization Actions and Experiments sheets.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+        data_row: Intake sheet and row → the row of that record in the report's data sheet.
+    """
+
+    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, data_row: Any):
+        super().__init__(wb, fmt, analysis)
+        self.data_row = data_row
+
+    def optimization_actions(self) -> None:
+        """Write the thresholds (formulas reading Settings) and every fired trigger by priority."""
+        a, s = self.a, self.a.intake.settings
+        ws = self.titled_sheet(
+            ACTIONS_SHEET,
+            "Thresholds below read the Settings sheet — the one place to edit them. The list of "
+            "fired triggers is computed by the engine (its length depends on the data): values, "
+            "not formulas.",
+        )
+        ws.write_row(3, 0, ["Threshold", "Value"], self.fmt["header"])
+        for i, name in enumerate(THRESHOLDS):
+            ws.write_string(4 + i, 0, name)
+            kind = "money" if name.startswith("Minimum") else "percent"
+            ws.write_formula(4 + i, 1, f"={name_for(name)}", self.fmt[kind], float(s[name]))
+        top = 4 + len(THRESHOLDS) + 2
+        ws.write_row(top, 0, list(TRIGGER_COLUMNS), self.fmt["header"])
+        for r, (_, t) in enumerate(a.triggers.iterrows(), start=top + 1):
+            for c, column in enumerate(TRIGGER_COLUMNS):
+                value = t[column]
+                if column == "Amount":
+                    if pd.isna(value):
+                        ws.write_string(r, c, UNDEFINED)
+                    else:
+                        ws.write_number(r, c, float(value), self.fmt["money"])
+                elif column == "Priority":
+                    ws.write_number(r, c, int(value))
+                else:
+                    ws.write_string(r, c, str(value), self.fmt["wrap"])
+        if a.triggers.empty:
+            ws.write_string(top + 1, 0, "No trigger fired.", self.fmt["note"])
+        r = top + max(len(a.triggers), 1) + 2
+        ws.write_string(r, 0, "Warnings (not triggers)", self.fmt["bold"])
+        for i, w in enumerate(a.warnings, start=1):
+            ws.write_string(r + i, 0, w["subject"])
+            ws.write_string(r + i, 1, w["warning"])
+        r += len(a.warnings) + 2
+        ws.write_string(r, 0, "Budget reallocation (see the Reallocation sheet)", self.fmt["bold"])
+        for i, (_, move) in enumerate(a.reallocation.iterrows(), start=1):
+            ws.write_string(r + i, 0, f"{move['From']} → {move['To']}")
+            ws.write_number(r + i, 1, float(move["Amount this period"]), self.fmt["money"])
+            ws.write_string(r + i, 2, str(move["Reason"]))
+        ws.set_column(0, 0, 26)
+        ws.set_column(1, 3, 16)
+        ws.set_column(4, 5, 48)
+        ws.set_column(6, 8, 14)
+        ws.freeze_panes(top + 1, 0)
+
+    def experiments(self) -> None:
+        """Write one row per variant: rates, lift with interval, z and p as formulas; Holm and SRM as values."""
+        a = self.a
+        ws = self.titled_sheet(
+            EXPERIMENTS_SHEET,
+            "Visitors and conversions read the Experiments data sheet. P adjusted (Holm, across "
+            "the variants of an experiment) and the sample-ratio check are the engine's values.",
+        )
+        ws.write_row(3, 0, list(EXPERIMENT_HEADERS), self.fmt["header"])
+        results = a.experiments
+        table = a.intake.table("Experiments")
+        if results.empty:
+            ws.write_string(
+                4, 0, "No experiments in the intake: fill in the Experiments sheet to test variants.", self.fmt["note"]
+            )
+            return
+        control_row: dict[str, int] = {}
+        for i, (_, v) in enumerate(results.iterrows()):
+            if v["Is control"]:
+                control_row[v["Experiment"]] = 4 + i
+        keys = zip(table.index, table["Experiment"], table["Variant"], strict=True)
+        intake_row = {(e, var): row for row, e, var in keys}
+        for i, (_, v) in enumerate(results.iterrows()):
+            k = self.data_row("Experiments", intake_row[(v["Experiment"], v["Variant"])])
+            self._variant(ws, 4 + i, k, v, control_row[v["Experiment"]])
+        ws.set_column(0, 1, 24)
+        ws.set_column(2, len(EXPERIMENT_HEADERS) - 1, 12)
+        ws.set_column(EXPERIMENT_HEADERS.index("Decision"), EXPERIMENT_HEADERS.index("Decision"), 28)
+        ws.freeze_panes(4, 2)
+
+    def _variant(self, ws: Any, r: int, k: int, v: pd.Series, ctrl: int) -> None:
+        c = {h: xl_rowcol_to_cell(r, EXPERIMENT_HEADERS.index(h)) for h in EXPERIMENT_HEADERS}
+        n1, c1 = xl_rowcol_to_cell(ctrl, 3), xl_rowcol_to_cell(ctrl, 4)
+        p1 = xl_rowcol_to_cell(ctrl, 5)
+        n2, c2, p2 = c["Visitors"], c["Conversions"], c["Rate"]
+        u = f'"{UNDEFINED}"'
+        ws.write_string(r, 0, str(v["Experiment"]))
+        ws.write_string(r, 1, str(v["Variant"]))
+        ws.write_string(r, 2, "Yes" if v["Is control"] else "No")
+        put = self._putter(ws, r, v)
+        data = data_sheet_name("Experiments")
+        put("Visitors", f"='{data}'!$G${k}")
+        put("Conversions", f"='{data}'!$H${k}")
+        put("Rate", f"=IF({n2}>0,{c2}/{n2},{u})")
+        if v["Is control"]:
+            for h in (
+                "Lift",
+                "Lift low",
+                "Lift high",
+                "Relative lift",
+                "Z",
+                "P value",
+                "P adjusted",
+                "Visitors needed",
+            ):
+                ws.write_string(r, EXPERIMENT_HEADERS.index(h), UNDEFINED)
+            ws.write_string(r, EXPERIMENT_HEADERS.index("Significant"), "–")
+            ws.write_string(r, EXPERIMENT_HEADERS.index("Decision"), str(v["Decision"]))
+        else:
+            both = f"AND(ISNUMBER({p1}),ISNUMBER({p2}))"
+            se = f"SQRT({p1}*(1-{p1})/{n1}+{p2}*(1-{p2})/{n2})"
+            zcrit = "_xlfn.NORM.S.INV(1-(1-ABSignificanceLevel)/2)"
+            pooled = f"(({c1}+{c2})/({n1}+{n2}))"
+            pooled_se = f"SQRT({pooled}*(1-{pooled})*(1/{n1}+1/{n2}))"
+            put("Lift", f"=IF({both},{p2}-{p1},{u})")
+            put("Lift low", f"=IF({both},{c['Lift']}-{zcrit}*{se},{u})")
+            put("Lift high", f"=IF({both},{c['Lift']}+{zcrit}*{se},{u})")
+            put("Relative lift", f"=IF(AND({both},N({p1})>0),{c['Lift']}/{p1},{u})")
+            put("Z", f"=IF(AND({n1}>0,{n2}>0),IF({pooled_se}>0,({c2}/{n2}-{c1}/{n1})/{pooled_se},{u}),{u})")
+            put("P value", f"=IF(ISNUMBER({c['Z']}),2*_xlfn.NORM.S.DIST(-ABS({c['Z']}),TRUE),{u})")
+            self._value(ws, r, "P adjusted", v["P adjusted"])
+            alpha = "(1-ABSignificanceLevel)"
+            put(
+                "Significant",
+                f'=IF(ISNUMBER({c["P adjusted"]}),IF({c["P adjusted"]}<{alpha},"Yes","No"),"No")',
+                "Yes" if v["Significant"] else "No",
+            )
+            put(
+                "Decision",
+                f"=IF(OR({n1}=0,{n2}=0,{c2}<MinimumConversionsPerVariant,{c1}<MinimumConversionsPerVariant),"
+                f'"Keep testing: sample too small",IF({c["Significant"]}<>"Yes","No difference",'
+                f'IF({c["Lift"]}>0,"Roll out","Control wins")))',
+            )
+            zb = "_xlfn.NORM.S.INV(0.8)"
+            pbar = f"(({p1}+{p2})/2)"
+            put(
+                "Visitors needed",
+                f"=IF(AND({both},N({c['Lift']})<>0),ROUNDUP(({zcrit}*SQRT(2*{pbar}*(1-{pbar}))+{zb}*SQRT({p1}*(1-{p1})"
+                f"+{p2}*(1-{p2})))^2/({p2}-{p1})^2,0),{u})",
+            )
+        self._value(ws, r, "SRM p value", v["SRM p value"])
+        ws.write_string(r, EXPERIMENT_HEADERS.index("SRM flag"), "Yes" if v["SRM flag"] else "No")
+
+    def _putter(self, ws: Any, r: int, v: pd.Series) -> Any:
+        def put(header: str, formula: str, value: Any = None) -> None:
+            c = EXPERIMENT_HEADERS.index(header)
+            ws.write_formula(
+                r, c, formula, self.fmt.get(_EXP_KIND.get(header)), cached(v[header] if value is None else value)
+            )
+
+        return put
+
+    def _value(self, ws: Any, r: int, header: str, value: Any) -> None:
+        c = EXPERIMENT_HEADERS.index(header)
+        if value is None or pd.isna(value):
+            ws.write_string(r, c, UNDEFINED)
+        else:
+            ws.write_number(r, c, float(value), self.fmt.get(_EXP_KIND.get(header)))

@@ -1,0 +1,229 @@
+"""Campaign Templates and one plan sheet per campaign, back-scheduled from its launch date by formulas."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from mops_xl.campaigns.library import TEMPLATES, TEMPLATES_BY_TYPE, CampaignTemplate
+from mops_xl.metrics.engine import Analysis
+from mops_xl.outputs.workbook.formats import Formats, SheetWriter
+from mops_xl.outputs.workbook.formulas import UNDEFINED, col
+
+SHEET = "Campaign Templates"
+PLAN_HEADERS = ("#", "Phase", "Task", "Owner role", "Owner", "Days from launch", "Due date", "Status")
+TASK_STATUSES = ("Not started", "In progress", "Done", "Blocked")
+LAUNCHED = ("Launched", "Optimizing", "Completed")
+_EPOCH = pd.Timestamp("1899-12-30")
+#: The plan header: label → 0-based row (value in column B).
+ROWS = {"Campaign": 2, "Launch date": 3, "Type": 4, "Owner": 5, "Budget": 6, "Progress": 7, "Spend to date": 8}
+CAMPAIGN, LAUNCH, BUDGET, PROGRESS = "$B$3", "$B$4", "$B$7", "$B$8"
+TOP = 10  # 0-based header row of a plan's checklist
+
+
+def sheet_name(campaign: str, taken: set[str]) -> str:
+    """A valid, unique sheet name for a campaign's plan: Excel's forbidden characters replaced, at most 31
+    characters, unique ignoring case (a " (2)" suffix when needed).
+
+    Args:
+        campaign: The campaign name.
+        taken: The sheet names already used (compared ignoring case); the new name is added.
+
+    Returns:
+        The sheet name.
+    """
+    base = re.sub(r"[\[\]:*?/\\]", "-", " ".join(str(campaign).split())).strip("'") or "Campaign"
+    name, n = base[:31], 2
+    while name.casefold() in {t.casefold() for t in taken} or name.casefold() == "history":
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+class CampaignSheets(SheetWriter):
+    """Writes the Campaign Templates sheet and the plan sheets.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+        data_row: Intake sheet and row → the row of that record in the report's data sheet.
+        taken: Sheet names the report already uses.
+    """
+
+    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, data_row: Any, taken: set[str]):
+        super().__init__(wb, fmt, analysis)
+        self.data_row = data_row
+        self.campaigns = analysis.intake.table("Campaigns")
+        self.names = {row: sheet_name(c, taken) for row, c in self.campaigns["Campaign"].items()}
+
+    def write(self) -> None:
+        """Write the Campaign Templates sheet, then one plan per campaign."""
+        self._summary()
+        for row, campaign in self.campaigns.iterrows():
+            self._plan(self.names[row], self.data_row("Campaigns", row), campaign)
+
+    def _summary(self) -> None:
+        ws = self.wb.add_worksheet(SHEET)
+        ws.write_string(0, 0, SHEET, self.fmt["title"])
+        ws.write_row(
+            2, 0, ["Campaign Type", "Timeline (weeks)", "Checklist items", "Template reference"], self.fmt["header"]
+        )
+        for i, t in enumerate(TEMPLATES, start=3):
+            ws.write_row(i, 0, [t.campaign_type, t.timeline_weeks, len(t.items), t.reference])
+        r = 4 + len(TEMPLATES)
+        ws.write_string(r, 0, "Campaign plans", self.fmt["title"])
+        ws.write_row(r + 1, 0, ["Campaign", "Type", "Launch date", "Status", "Plan", "Progress"], self.fmt["header"])
+        for i, (row, c) in enumerate(self.campaigns.iterrows(), start=r + 2):
+            name = self.names[row]
+            ws.write_string(i, 0, str(c["Campaign"]))
+            ws.write_string(i, 1, c["Type"] if isinstance(c["Type"], str) else UNDEFINED)
+            if pd.isna(c["Launch date"]):
+                ws.write_string(i, 2, UNDEFINED)
+            else:
+                ws.write_datetime(i, 2, c["Launch date"].to_pydatetime(), self.fmt["date"])
+            ws.write_string(i, 3, c["Status"] if isinstance(c["Status"], str) else "")
+            ws.write_url(i, 4, f"internal:'{name}'!A1", None, name)
+            ws.write_formula(i, 5, f"='{name}'!{PROGRESS}", self.fmt["percent"], 0.0 if _template(c) else UNDEFINED)
+        if self.campaigns.empty:
+            ws.write_string(
+                r + 2, 0, "No campaigns: fill in the Campaigns sheet to get a plan for each.", self.fmt["note"]
+            )
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 5, 16)
+
+    def _plan(self, name: str, k: int, c: pd.Series) -> None:
+        ws = self.wb.add_worksheet(name)
+        template = _template(c)
+        ws.write_string(0, 0, "Campaign plan", self.fmt["title"])
+        ws.write_string(
+            1,
+            0,
+            "Due dates follow the launch date on the Campaigns sheet; set each task's status from the list.",
+            self.fmt["note"],
+        )
+        for label, r in ROWS.items():
+            ws.write_string(r, 0, label, self.fmt["bold"])
+        ws.write_string(ROWS["Campaign"], 1, str(c["Campaign"]))
+        launch = c["Launch date"]
+        ws.write_formula(
+            ROWS["Launch date"],
+            1,
+            f'=IF(ISNUMBER(Campaigns!$C${k}),Campaigns!$C${k},"{UNDEFINED}")',
+            self.fmt["date"],
+            float((launch - _EPOCH).days) if not pd.isna(launch) else UNDEFINED,
+        )
+        for label in ("Type", "Owner"):
+            ws.write_string(ROWS[label], 1, c[label] if isinstance(c[label], str) else UNDEFINED)
+        if not pd.isna(c["Budget"]):
+            ws.write_number(ROWS["Budget"], 1, float(c["Budget"]), self.fmt["money"])
+        if template is None:
+            ws.write_string(ROWS["Progress"], 1, UNDEFINED)
+            ws.write_string(
+                TOP,
+                0,
+                "Set the campaign's Type (Product launch, Promotional, Content or Event) to get its checklist.",
+                self.fmt["note"],
+            )
+            return
+        self._spend(ws, c)
+        self._checklist(ws, template, launch, c)
+
+    def _spend(self, ws: Any, c: pd.Series) -> None:
+        """Spend to date against the campaign budget, for a launched campaign (Actuals rows of that campaign)."""
+        r = ROWS["Spend to date"]
+        if c["Status"] not in LAUNCHED:
+            ws.write_string(r, 1, "not launched")
+            return
+        rows = self.a.intake.actuals
+        spent = float(
+            rows.loc[(rows["Campaign"] == c["Campaign"]) & (rows["Date"] <= self.a.window.as_of), "Spend"].sum()
+        )
+        # SUMPRODUCT matches the name exactly (SUMIFS would read * and ? in a campaign name as wildcards)
+        ws.write_formula(
+            r,
+            1,
+            f"=SUMPRODUCT(({col('Actuals', 'Campaign')}={CAMPAIGN})*({col('Actuals', 'Date')}"
+            f"<=ReportAsOf)*{col('Actuals', 'Spend')})",
+            self.fmt["money"],
+            spent,
+        )
+        if not pd.isna(c["Budget"]) and c["Budget"] > 0:
+            ws.write_formula(
+                r, 2, f"={xl_rowcol_to_cell(r, 1)}/{BUDGET}", self.fmt["percent"], spent / float(c["Budget"])
+            )
+            ws.write_string(r, 3, "of the campaign budget", self.fmt["note"])
+
+    def _checklist(self, ws: Any, t: CampaignTemplate, launch: pd.Timestamp, c: pd.Series) -> None:
+        owners = self._owners(c)
+        ws.write_row(TOP, 0, list(PLAN_HEADERS), self.fmt["header"])
+        first, last = TOP + 1, TOP + len(t.items)
+        for n, item in enumerate(t.items, start=1):
+            r = TOP + n
+            ws.write_row(r, 0, [n, item.phase, item.task, item.owner_role, owners.get(item.owner_role, "")])
+            ws.write_number(r, 5, item.offset_days)
+            due = (launch + pd.Timedelta(days=item.offset_days) - _EPOCH).days if not pd.isna(launch) else None
+            ws.write_formula(
+                r,
+                6,
+                f'=IF(ISNUMBER({LAUNCH}),{LAUNCH}+F{r + 1},"{UNDEFINED}")',
+                self.fmt["date"],
+                float(due) if due is not None else UNDEFINED,
+            )
+            ws.write_string(r, 7, TASK_STATUSES[0])
+        ws.data_validation(first, 7, last, 7, {"validate": "list", "source": list(TASK_STATUSES)})
+        status = f"$H${first + 1}:$H${last + 1}"
+        ws.write_formula(ROWS["Progress"], 1, f'=COUNTIF({status},"Done")/{len(t.items)}', self.fmt["percent"], 0.0)
+        self.fmt.colour_statuses(ws, first, 7, last, 7)
+        self._timeline(ws, t, launch, first, last)
+        ws.set_column(0, 0, 14)
+        ws.set_column(1, 1, 13)
+        ws.set_column(2, 2, 52)
+        ws.set_column(3, 4, 16)
+        ws.set_column(5, 7, 12)
+        ws.freeze_panes(TOP + 1, 3)
+
+    def _timeline(self, ws: Any, t: CampaignTemplate, launch: pd.Timestamp, first: int, last: int) -> None:
+        """A weekly timeline: one column per week, the week a task is due filled by a conditional format."""
+        offsets = [i.offset_days for i in t.items]
+        weeks = (max(offsets) - min(offsets)) // 7 + 1
+        c0 = len(PLAN_HEADERS) + 1
+        ws.write_string(TOP - 1, c0, "Week starting", self.fmt["note"])
+        for w in range(weeks):
+            day = min(offsets) + 7 * w
+            cached = float((launch + pd.Timedelta(days=day) - _EPOCH).days) if not pd.isna(launch) else UNDEFINED
+            ws.write_formula(
+                TOP, c0 + w, f'=IF(ISNUMBER({LAUNCH}),{LAUNCH}+({day}),"{UNDEFINED}")', self.fmt["date"], cached
+            )
+        head = xl_rowcol_to_cell(TOP, c0, row_abs=True)
+        due = xl_rowcol_to_cell(first, 6, col_abs=True)
+        ws.conditional_format(
+            first,
+            c0,
+            last,
+            c0 + weeks - 1,
+            {
+                "type": "formula",
+                "criteria": f"=AND(ISNUMBER({due}),{due}>={head},{due}<{head}+7)",
+                "format": self.fmt["good"],
+            },
+        )
+        ws.set_column(c0, c0 + weeks - 1, 10)
+
+    def _owners(self, c: pd.Series) -> dict[str, str]:
+        """Owner role → the person from the Team sheet holding it (the campaign owner when nobody does)."""
+        team = self.a.intake.table("Team")
+        found = {}
+        for _, p in team.iterrows():
+            if isinstance(p["Role"], str) and isinstance(p["Name"], str):
+                found.setdefault(p["Role"], p["Name"])
+        fallback = c["Owner"] if isinstance(c["Owner"], str) else ""
+        return {role: found.get(role, fallback) for role in ("Marketing Ops", "Demand Gen", "Content", "Analytics")}
+
+
+def _template(c: pd.Series) -> CampaignTemplate | None:
+    return TEMPLATES_BY_TYPE.get(c["Type"]) if isinstance(c["Type"], str) else None

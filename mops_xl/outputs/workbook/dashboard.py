@@ -1,0 +1,243 @@
+"""The Dashboard: who and when, the four KPI boxes, the top triggers, and native charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from mops_xl.metrics.engine import KPI_COLUMNS, KPI_METRICS, Analysis
+from mops_xl.metrics.window import DAY
+from mops_xl.outputs.workbook.formats import Formats, SheetWriter
+from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col
+from mops_xl.outputs.workbook.kpi_sheets import KPI_SHEET, TOP, channel_cell
+
+SHEET = "Dashboard"
+BOXES = ("MQLs", "SQLs", "CAC", "ROAS")
+CHART_TOP = 34  # 0-based row where the chart data tables start
+
+
+def kpi_cell(metric: str, column: str) -> str:
+    """The KPI Framework cell of a metric and column.
+
+    Args:
+        metric: A KPI metric.
+        column: A KPI Framework column.
+
+    Returns:
+        E.g. "'KPI Framework'!$E$6".
+    """
+    r = TOP + 1 + KPI_METRICS.index(metric)
+    return f"'{KPI_SHEET}'!{xl_rowcol_to_cell(r, KPI_COLUMNS.index(column), True, True)}"
+
+
+class Dashboard(SheetWriter):
+    """Writes the Dashboard sheet.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+        pacing: The Budget Pacing writer (budget references).
+    """
+
+    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, pacing: Any):
+        super().__init__(wb, fmt, analysis)
+        self.pacing = pacing
+
+    def write(self) -> None:
+        """Write the sheet."""
+        a, b, w = self.a, self.a.intake.business, self.a.window
+        ws = self.wb.add_worksheet(SHEET)
+        ws.write_string(0, 0, f"Marketing operations dashboard — {b['Business name']}", self.fmt["title"])
+        header = [
+            ("Business", str(b["Business name"])),
+            ("Team size", b["Team size"]),
+            ("Active channels", sum(len(v) for v in a.funnel.by_stage.values()) + len(a.funnel.unstaged)),
+            ("Currency", b["Currency"]),
+            ("Period", f"{w.start:%Y-%m-%d} to {w.end:%Y-%m-%d}"),
+            ("Report as of", f"{w.as_of:%Y-%m-%d}"),
+        ]
+        for i, (label, value) in enumerate(header, start=2):
+            ws.write_string(i, 0, label, self.fmt["bold"])
+            if isinstance(value, str):
+                ws.write_string(i, 1, value)
+            elif value is not None:
+                ws.write_number(i, 1, value)
+        ws.write_string(8, 0, "Budget for the period", self.fmt["bold"])
+        ws.write_formula(
+            8, 1, f"={kpi_cell('Spend', 'Target')}", self.fmt["money"], cached(a.kpis.loc["Spend", "Target"])
+        )
+        self._boxes(ws, 10)
+        self._triggers(ws, 17)
+        self._charts(ws)
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 8, 16)
+
+    def _boxes(self, ws: Any, r: int) -> None:
+        for j, m in enumerate(BOXES):
+            c = 1 + 2 * j
+            k = self.a.kpis.loc[m]
+            kind = {"MQLs": "integer", "SQLs": "integer", "CAC": "money", "ROAS": "ratio"}[m]
+            ws.write_string(r, c, m, self.fmt["header"])
+            ws.write_formula(r + 1, c, f"={kpi_cell(m, 'Actual')}", self.fmt[kind], cached(k["Actual"]))
+            target_col = "Target to date" if m in ("MQLs", "SQLs") else "Target"
+            ws.write_string(r + 2, c, "vs target" + (" to date" if m in ("MQLs", "SQLs") else ""), self.fmt["note"])
+            ws.write_formula(r + 3, c, f"={kpi_cell(m, target_col)}", self.fmt[kind], cached(k[target_col]))
+            ws.write_formula(r + 4, c, f"={kpi_cell(m, 'Status')}", None, k["Status"])
+        self.fmt.colour_statuses(ws, r + 4, 1, r + 4, 8)
+
+    def _triggers(self, ws: Any, r: int) -> None:
+        ws.write_string(r, 0, "Top optimization triggers", self.fmt["title"])
+        ws.write_row(r + 1, 0, ["Priority", "Trigger", "Subject", "Action", "Amount"], self.fmt["header"])
+        top = self.a.triggers.head(5)
+        for i, (_, t) in enumerate(top.iterrows(), start=r + 2):
+            ws.write_number(i, 0, int(t["Priority"]))
+            ws.write_string(i, 1, str(t["Trigger"]))
+            ws.write_string(i, 2, str(t["Subject"]))
+            ws.write_string(i, 3, str(t["Action"]))
+            if pd.isna(t["Amount"]):
+                ws.write_string(i, 4, UNDEFINED)
+            else:
+                ws.write_number(i, 4, float(t["Amount"]), self.fmt["money"])
+        if top.empty:
+            ws.write_string(r + 2, 0, "No trigger fired.", self.fmt["note"])
+
+    def _charts(self, ws: Any) -> None:
+        a = self.a
+        r0 = CHART_TOP
+        ws.write_string(r0 - 1, 0, "Chart data (formulas over the sheets above)", self.fmt["note"])
+        ws.write_row(
+            r0,
+            0,
+            ["Channel", "Spend", "Budget for period", "CAC", "Expected or target CAC", "ROAS"],
+            self.fmt["header"],
+        )
+        channels = list(a.channels.index)
+        for i, ch in enumerate(channels, start=r0 + 1):
+            c = a.channels.loc[ch]
+            ws.write_formula(i, 0, f"={channel_cell(ch, 'Channel', a)}", None, str(ch))
+            ws.write_formula(i, 1, f"={channel_cell(ch, 'Spend', a)}", self.fmt["money"], float(c["Spend"]))
+            if len(a.pacing_lines):
+                A = xl_rowcol_to_cell(i, 0)
+                ws.write_formula(
+                    i,
+                    2,
+                    f"=SUMIFS({self.pacing.column_range('Budget for period')},"
+                    f"{self.pacing.column_range('Channel')},{A})",
+                    self.fmt["money"],
+                    float(c["Budget for period"]),
+                )
+            else:
+                ws.write_number(i, 2, 0.0, self.fmt["money"])
+            ws.write_formula(i, 3, f"={channel_cell(ch, 'CAC', a)}", self.fmt["money"], cached(c["CAC"]))
+            cac_target = c["Primary target"] if c["Primary metric"] == "CAC" else None
+            ws.write_formula(
+                i,
+                4,
+                f'=IF({channel_cell(ch, "Primary metric", a)}="CAC",'
+                f'{channel_cell(ch, "Primary target", a)},"{UNDEFINED}")',
+                self.fmt["money"],
+                cached(cac_target),
+            )
+            ws.write_formula(i, 5, f"={channel_cell(ch, 'ROAS', a)}", self.fmt["ratio"], cached(c["ROAS"]))
+        last = r0 + len(channels)
+
+        def rng(c: int) -> str:
+            return f"='{SHEET}'!{xl_rowcol_to_cell(r0 + 1, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
+
+        cats = rng(0)
+        self._chart(
+            ws, "column", "Spend vs budget by channel", [("Spend", rng(1)), ("Budget for period", rng(2))], cats, "H3"
+        )
+        self._chart(
+            ws,
+            "column",
+            "CAC by channel vs expected or target",
+            [("CAC", rng(3)), ("Expected or target CAC", rng(4))],
+            cats,
+            "H19",
+        )
+        self._chart(ws, "bar", "ROAS by channel", [("ROAS", rng(5))], cats, "P3")
+        f0 = last + 3
+        ws.write_row(f0, 0, ["Funnel stage", "Count"], self.fmt["header"])
+        for i, m in enumerate(("Leads", "MQLs", "SQLs", "Customers"), start=f0 + 1):
+            ws.write_string(i, 0, m)
+            ws.write_formula(i, 1, f"={kpi_cell(m, 'Actual')}", self.fmt["integer"], cached(a.kpis.loc[m, "Actual"]))
+        self._chart(
+            ws,
+            "bar",
+            "Funnel: Leads → MQLs → SQLs → Customers",
+            [("Count", f"='{SHEET}'!$B${f0 + 2}:$B${f0 + 5}")],
+            f"='{SHEET}'!$A${f0 + 2}:$A${f0 + 5}",
+            "P19",
+            reverse=True,
+        )
+        self._pace_chart(ws, f0 + 7)
+
+    def _pace_chart(self, ws: Any, r0: int) -> None:
+        """Cumulative spend against the ideal pace line (total budget spread evenly over the period)."""
+        a, w = self.a, self.a.window
+        ws.write_row(r0, 0, ["Date", "Cumulative spend", "Ideal pace"], self.fmt["header"])
+        days = [w.start + i * DAY for i in range(w.period_days)]
+        rows = a.intake.actuals
+        spend = rows[(rows["Date"] >= w.start) & (rows["Date"] <= w.as_of)].groupby("Date")["Spend"].sum()
+        budget = float(a.kpis.loc["Spend", "Target"]) if not pd.isna(a.kpis.loc["Spend", "Target"]) else 0.0
+        running = 0.0
+        for i, day in enumerate(days, start=r0 + 1):
+            ws.write_datetime(i, 0, day.to_pydatetime(), self.fmt["date"])
+            D = xl_rowcol_to_cell(i, 0)
+            if day <= w.as_of:
+                running += float(spend.get(day, 0.0))
+                ws.write_formula(
+                    i,
+                    1,
+                    f'=SUMIFS({col("Actuals", "Spend")},{col("Actuals", "Date")},">="&PeriodStart,'
+                    f'{col("Actuals", "Date")},"<="&{D})',
+                    self.fmt["money"],
+                    running,
+                )
+            ws.write_formula(
+                i,
+                2,
+                f"=IF(ISNUMBER({kpi_cell('Spend', 'Target')}),{kpi_cell('Spend', 'Target')}*"
+                f"({D}-PeriodStart+1)/PeriodDays,0)",
+                self.fmt["money"],
+                budget * (i - r0) / w.period_days,
+            )
+        last = r0 + len(days)
+        chart = self.wb.add_chart({"type": "line"})
+        for c, name in ((1, "Cumulative spend"), (2, "Ideal pace")):
+            chart.add_series(
+                {
+                    "name": name,
+                    "categories": f"='{SHEET}'!$A${r0 + 2}:$A${last + 1}",
+                    "values": f"='{SHEET}'!{xl_rowcol_to_cell(r0 + 1, c, True, True)}:"
+                    f"{xl_rowcol_to_cell(last, c, True, True)}",
+                }
+            )
+        chart.set_title({"name": "Cumulative spend vs ideal pace"})
+        chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
+        chart.set_size({"width": 620, "height": 300})
+        ws.insert_chart("H35", chart)
+
+    def _chart(
+        self,
+        ws: Any,
+        kind: str,
+        title: str,
+        series: list[tuple[str, str]],
+        categories: str,
+        where: str,
+        reverse: bool = False,
+    ) -> None:
+        chart = self.wb.add_chart({"type": kind})
+        for name, values in series:
+            chart.add_series({"name": name, "categories": categories, "values": values})
+        chart.set_title({"name": title})
+        chart.set_legend({"position": "bottom"})
+        if reverse:
+            chart.set_y_axis({"reverse": True})
+        chart.set_size({"width": 620, "height": 300})
+        ws.insert_chart(where, chart)

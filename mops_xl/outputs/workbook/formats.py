@@ -1,0 +1,141 @@
+"""The report's cell formats, defined once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xlsxwriter
+
+from mops_xl.intake.currencies import symbol
+
+NAVY = "#1F3864"
+
+
+class Formats:
+    """Every format the report uses, keyed by kind ("money", "percent", "ratio", "header", …).
+
+    Args:
+        wb: The workbook.
+        currency: The ISO 4217 code of the intake's currency.
+    """
+
+    def __init__(self, wb: xlsxwriter.Workbook, currency: str):
+        money = f'"{symbol(currency)}"#,##0.00'
+        spec: dict[str, dict[str, Any]] = {
+            "header": {
+                "bold": True,
+                "bg_color": NAVY,
+                "font_color": "#FFFFFF",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "top",
+            },
+            "title": {"bold": True, "font_size": 14, "font_color": NAVY},
+            "note": {"italic": True, "font_color": "#595959"},
+            "bold": {"bold": True},
+            "text": {},
+            "wrap": {"text_wrap": True, "valign": "top"},
+            "money": {"num_format": money, "align": "right"},
+            "integer": {"num_format": "#,##0", "align": "right"},
+            "number": {"num_format": "#,##0.##", "align": "right"},
+            "percent": {"num_format": "0.0%", "align": "right"},
+            "ratio": {"num_format": '0.0":1"', "align": "right"},
+            "date": {"num_format": "yyyy-mm-dd"},
+            "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
+            "total_money": {"num_format": money, "bold": True, "top": 1},
+            "input_money": {"num_format": money, "bg_color": "#FFF2CC", "border": 1, "align": "right"},
+            "total_integer": {"num_format": "#,##0", "bold": True, "top": 1},
+            "total_text": {"bold": True, "top": 1},
+            "good": {"bg_color": "#C6EFCE", "font_color": "#006100"},
+            "warn": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
+            "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+        }
+        # figures align right, so an undefined one ("–", text) lines up with the numbers around it
+        self._formats = {kind: wb.add_format(props) for kind, props in spec.items()}
+
+    def __getitem__(self, kind: str) -> Any:
+        return self._formats[kind]
+
+    def colour_statuses(self, ws: Any, r1: int, c1: int, r2: int, c2: int) -> None:
+        """Colour status words (Ahead, Over pace, Gap, Done, ↑ …) in a range by conditional formats, so a
+        status a formula recalculates keeps the right colour.
+
+        Args:
+            ws: The worksheet.
+            r1: First row (0-based).
+            c1: First column.
+            r2: Last row.
+            c2: Last column.
+        """
+        for text, kind in STATUS_COLOURS.items():
+            ws.conditional_format(
+                r1, c1, r2, c2, {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": self._formats[kind]}
+            )
+
+    def get(self, kind: str | None) -> Any:
+        """Return the format of a kind, or None for an unknown kind (plain cell).
+
+        Args:
+            kind: The kind, or None.
+
+        Returns:
+            The XlsxWriter format, or None.
+        """
+        return self._formats.get(kind) if kind else None
+
+
+#: The colour of every status word the report shows: green good, amber watch, red act.
+STATUS_COLOURS = {
+    "Ahead": "good",
+    "On track": "good",
+    "On pace": "good",
+    "Covered": "good",
+    "Done": "good",
+    "↑": "good",
+    "At risk": "warn",
+    "Under pace": "warn",
+    "In progress": "warn",
+    "Off track": "bad",
+    "Over pace": "bad",
+    "Gap": "bad",
+    "Blocked": "bad",
+    "↓": "bad",
+}
+
+#: Format kind of each schema type in the data sheets.
+TYPE_FORMATS = {
+    "money": "money",
+    "integer": "integer",
+    "number": "number",
+    "percent": "percent",
+    "date": "date",
+    "datetime": "datetime",
+}
+
+
+class SheetWriter:
+    """What every writer of a group of report sheets starts from: the workbook, its formats, the engine's results.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+    """
+
+    def __init__(self, wb: xlsxwriter.Workbook, fmt: Formats, analysis: Any):
+        self.wb, self.fmt, self.a = wb, fmt, analysis
+
+    def titled_sheet(self, name: str, note: str) -> Any:
+        """Add a report sheet that starts with its title (A1) and one line saying how to read it (A2).
+
+        Args:
+            name: The sheet name (also its title).
+            note: The line under the title.
+
+        Returns:
+            The worksheet.
+        """
+        ws = self.wb.add_worksheet(name)
+        ws.write_string(0, 0, name, self.fmt["title"])
+        ws.write_string(1, 0, note, self.fmt["note"])
+        return ws

@@ -1,0 +1,478 @@
+"""KPI Framework, Channel Strategy and Channel Performance: the engine's figures as living formulas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from mops_xl.metrics.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, KPI_METRICS, Analysis
+from mops_xl.metrics.targets import VOLUME_METRICS
+from mops_xl.outputs.workbook.formats import Formats, SheetWriter
+from mops_xl.outputs.workbook.formulas import UNDEFINED, actuals_sum, cached, col, ratio, status
+
+KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
+TOP = 3  # 0-based header row of the main table on each sheet
+#: Channel Performance columns after the pinned ones: how each channel is judged.
+JUDGEMENT_COLUMNS = ("Primary metric", "Primary target", "Primary actual", "Attainment", "Trend recent", "Trend prior")
+PERFORMANCE_HEADERS = ("Channel", *CHANNEL_PERFORMANCE_COLUMNS, *JUDGEMENT_COLUMNS)
+STRATEGY_HEADERS = (
+    "Channel",
+    "Role",
+    "Funnel stage",
+    "Budget %",
+    "Expected CAC",
+    "Actual CAC",
+    "Target audience",
+    "Owner",
+)
+_LOWER_BETTER = ("CPL", "CAC")
+_KIND = {
+    "Leads": "integer",
+    "MQLs": "integer",
+    "SQLs": "integer",
+    "Customers": "integer",
+    "Revenue": "money",
+    "Spend": "money",
+    "CPL": "money",
+    "CAC": "money",
+    "Fully-loaded CAC": "money",
+    "LTV:CAC": "ratio",
+    "ROAS": "ratio",
+    "MER": "ratio",
+    "Trend %": "percent",
+    "Attainment": "percent",
+}
+PREVIOUS_FIRST, PREVIOUS_LAST = "PeriodStart-ElapsedDays", "PeriodStart-1"
+WINDOW_ROWS = "WindowRows"
+#: At most this many campaigns in Channel Performance's breakdown (the ones with the most spend).
+MAX_CAMPAIGN_ROWS = 200
+
+
+def channel_cell(channel: str, header: str, a: Analysis, absolute: bool = True) -> str:
+    """The Channel Performance cell of one channel and column, for other sheets' formulas.
+
+    Args:
+        channel: The channel.
+        header: A :data:`PERFORMANCE_HEADERS` column.
+        a: The analysis (gives the channel order).
+        absolute: Absolute reference.
+
+    Returns:
+        E.g. "'Channel Performance'!$I$6".
+    """
+    r = TOP + 1 + list(a.channels.index).index(channel)
+    return f"'{PERFORMANCE_SHEET}'!{xl_rowcol_to_cell(r, PERFORMANCE_HEADERS.index(header), absolute, absolute)}"
+
+
+def _blended_target(metric: str) -> str:
+    """The blended target: the blank-Channel row, else (volumes) the channel targets' sum if all have one."""
+    is_metric, blank = f'({col("Targets", "Metric")}="{metric}")', f'({col("Targets", "Channel")}="")'
+    row = f"SUMPRODUCT({is_metric}*{blank}*{col('Targets', 'Target')})"
+    fallback = f'"{UNDEFINED}"'
+    if metric in VOLUME_METRICS:
+        every = (
+            f'SUMPRODUCT(--(COUNTIFS({col("Targets", "Metric")},"{metric}",{col("Targets", "Channel")},'
+            f"{col('Channels', 'Channel')})>0))=ROWS({col('Channels', 'Channel')})"
+        )
+        fallback = f'IF({every},SUMIFS({col("Targets", "Target")},{col("Targets", "Metric")},"{metric}"),"{UNDEFINED}")'
+    return f"IF(SUMPRODUCT({is_metric}*{blank})>0,{row},{fallback})"
+
+
+def _paid_sum(column: str, first: str, last: str) -> str:
+    inner = actuals_sum(column, f"{col('Actuals', 'Channel')},{col('Channels', 'Channel')}", first=first, last=last)
+    return f'SUMPRODUCT(({col("Channels", "Paid")}="Yes")*{inner})'
+
+
+_STACK_COST = f'SUMIFS({col("Stack", "Monthly cost")},{col("Stack", "Status")},"Active")*12/365*ElapsedDays'
+
+
+class KpiSheets(SheetWriter):
+    """Writes the KPI Framework, Channel Strategy and Channel Performance sheets.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+        pacing: The Budget Pacing sheet writer (for budget and pacing references).
+    """
+
+    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, pacing: Any):
+        super().__init__(wb, fmt, analysis)
+        self.pacing = pacing
+
+    # --- KPI Framework -----------------------------------------------------------------------------------
+
+    def kpi_framework(self) -> None:
+        """Write the KPI Framework: blended metrics against targets, with projection and previous period."""
+        a, w = self.a, self.a.window
+        ws = self.titled_sheet(
+            KPI_SHEET,
+            f"All channels, {w.start:%Y-%m-%d} to {w.as_of:%Y-%m-%d} (day {w.elapsed_days} of "
+            f"{w.period_days}); previous period: the same number of days before Period start. "
+            "Targets and thresholds are read from the Targets and Settings sheets.",
+        )
+        ws.write_string(2, 0, "Actuals rows in the window", self.fmt["note"])
+        ws.write_formula(2, 1, f"=COUNTIFS({actuals_window()})", None, float(_rows_in_window(a)))
+        self.wb.define_name(WINDOW_ROWS, f"='{KPI_SHEET}'!$B$3")
+        ws.write_row(TOP, 0, list(KPI_COLUMNS), self.fmt["header"])
+        rows = {m: TOP + 1 + i for i, m in enumerate(KPI_METRICS)}
+        for m in KPI_METRICS:
+            self._kpi_row(ws, rows[m], m, rows)
+        ws.set_column(0, 0, 18)
+        ws.set_column(1, 1, 56)
+        ws.set_column(2, 9, 14)
+        ws.freeze_panes(TOP + 1, 1)
+        self.fmt.colour_statuses(ws, TOP + 1, 6, TOP + len(KPI_METRICS), 6)
+
+    def _kpi_row(self, ws: Any, r: int, m: str, rows: dict[str, int]) -> None:
+        k = self.a.kpis.loc[m]
+        cell = {c: xl_rowcol_to_cell(r, KPI_COLUMNS.index(c)) for c in KPI_COLUMNS}
+        E = lambda metric, column="Actual": xl_rowcol_to_cell(rows[metric], KPI_COLUMNS.index(column))  # noqa: E731
+        kind = _KIND[m]
+        ws.write_string(r, 0, m)
+        ws.write_string(r, 1, k["Definition"], self.fmt["wrap"])
+        volume = m in VOLUME_METRICS
+        # Target
+        if m == "Spend":
+            budget = (
+                f"SUM({self.pacing.column_range('Budget for period')})"
+                if len(self.a.pacing_lines)
+                else f'"{UNDEFINED}"'
+            )
+            spend_row = f'SUMPRODUCT(({col("Targets", "Metric")}="Spend")*({col("Targets", "Channel")}=""))'
+            target = (
+                f'=IF({spend_row}>0,SUMPRODUCT(({col("Targets", "Metric")}="Spend")*'
+                f'({col("Targets", "Channel")}="")*{col("Targets", "Target")}),{budget})'
+            )
+        elif m in ("Fully-loaded CAC", "MER"):
+            target = None
+        else:
+            target = "=" + _blended_target(m)
+        self._formula(ws, r, "Target", target, k["Target"], kind)
+        ttd = (
+            f"=IF(ISNUMBER({cell['Target']}),{cell['Target']}"
+            + ("*ElapsedDays/PeriodDays" if volume else "")
+            + f',"{UNDEFINED}")'
+        )
+        self._formula(ws, r, "Target to date", ttd if target else None, k["Target to date"], kind)
+        # Actual and previous period
+        actual, previous = self._actual(m, "Actual", E), self._actual(m, "Previous period", E)
+        self._formula(ws, r, "Actual", actual, k["Actual"], kind)
+        reach_back = f"MIN({col('Actuals', 'Date')})<=PeriodStart-ElapsedDays"
+        self._formula(
+            ws, r, "Previous period", f'=IF({reach_back},{previous[1:]},"{UNDEFINED}")', k["Previous period"], kind
+        )
+        # Attainment, status, projection, change
+        t, act = cell["Target to date"], cell["Actual"]
+        if m in _LOWER_BETTER:
+            att = f'=IF(AND(ISNUMBER({t}),ISNUMBER({act})),IF({act}>0,{t}/{act},"{UNDEFINED}"),"{UNDEFINED}")'
+        else:
+            att = f'=IF(AND(ISNUMBER({t}),ISNUMBER({act})),IF({t}>0,{act}/{t},"{UNDEFINED}"),"{UNDEFINED}")'
+        self._formula(ws, r, "Attainment", att if target else None, k["Attainment"], "percent")
+        has_target = f"ISNUMBER({cell['Target']})"
+        if m == "Spend":
+            stat = f'=IF({has_target},IF({WINDOW_ROWS}>0,{self.pacing.overall_status_cell},"No data"),"No target")'
+        else:
+            stat = "=" + status(cell["Attainment"], has_target, f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))")
+        self._formula(ws, r, "Status", stat if target else None, k["Status"], None)
+        projection = f'=IF(ISNUMBER({act}),{act}*PeriodDays/ElapsedDays,"{UNDEFINED}")' if volume else None
+        self._formula(ws, r, "Projection", projection, k["Projection"], kind)
+        prev = cell["Previous period"]
+        self._formula(
+            ws,
+            r,
+            "Change",
+            f"=IF(AND(ISNUMBER({act}),ISNUMBER({prev})),IF({prev}<>0,({act}-{prev})/{prev},"
+            f'"{UNDEFINED}"),"{UNDEFINED}")',
+            k["Change"],
+            "percent",
+        )
+
+    def _actual(self, m: str, column: str, E: Any) -> str:
+        first, last = ("PeriodStart", "ReportAsOf") if column == "Actual" else (PREVIOUS_FIRST, PREVIOUS_LAST)
+        if m in VOLUME_METRICS:
+            return "=" + actuals_sum(m, first=first, last=last)
+        formulas = {
+            "CPL": ratio(E("Spend", column), E("Leads", column)),
+            "CAC": ratio(E("Spend", column), E("Customers", column)),
+            "Fully-loaded CAC": ratio(f"({E('Spend', column)}+{_STACK_COST})", E("Customers", column)),
+            "LTV:CAC": f"IF(AND(ISNUMBER(CustomerLifetimeValue),ISNUMBER({E('CAC', column)})),"
+            f'IF({E("CAC", column)}=0,"{UNDEFINED}",CustomerLifetimeValue/{E("CAC", column)}),"{UNDEFINED}")',
+            "ROAS": ratio(_paid_sum("Revenue", first, last), _paid_sum("Spend", first, last)),
+            "MER": ratio(E("Revenue", column), E("Spend", column)),
+        }
+        return "=" + formulas[m]
+
+    def _formula(self, ws: Any, r: int, column: str, formula: str | None, value: Any, kind: str | None) -> None:
+        c = KPI_COLUMNS.index(column)
+        fmt = self.fmt.get(kind)
+        if formula is None:
+            ws.write_string(r, c, UNDEFINED if value is None or pd.isna(value) else str(value))
+        else:
+            ws.write_formula(r, c, formula, fmt, cached(value))
+
+    # --- Channel Performance -------------------------------------------------------------------------------
+
+    def channel_performance(self) -> None:
+        """Write Channel Performance: per-channel volumes, ratios, trend and status; totals; campaigns."""
+        a = self.a
+        ws = self.titled_sheet(
+            PERFORMANCE_SHEET,
+            f"Period to date: {a.window.start:%Y-%m-%d} to {a.window.as_of:%Y-%m-%d}. Status "
+            "judges each channel by its primary metric (ROAS target, else CAC target, else "
+            "Expected CAC, else Leads target). Trend compares the last Trend window days with the "
+            "ones before (leads per day for a channel judged on leads or without a target).",
+        )
+        ws.write_row(TOP, 0, list(PERFORMANCE_HEADERS), self.fmt["header"])
+        for i, (channel, c) in enumerate(a.channels.iterrows()):
+            self._channel_row(ws, TOP + 1 + i, channel, c)
+        last = TOP + len(a.channels)
+        self._channel_totals(ws, last + 1)
+        self.fmt.colour_statuses(
+            ws, TOP + 1, PERFORMANCE_HEADERS.index("Trend"), last, PERFORMANCE_HEADERS.index("Status")
+        )
+        self._campaigns(ws, last + 4)
+        ws.set_column(0, 0, 24)
+        ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)
+        ws.freeze_panes(TOP + 1, 1)
+
+    def _channel_row(self, ws: Any, r: int, channel: str, c: pd.Series) -> None:
+        cell = {h: xl_rowcol_to_cell(r, PERFORMANCE_HEADERS.index(h)) for h in PERFORMANCE_HEADERS}
+        A = cell["Channel"]
+        ws.write_string(r, 0, str(channel))
+        by_channel = f"{col('Actuals', 'Channel')},{A}"
+        for v in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
+            self._put(ws, r, v, "=" + actuals_sum(v, by_channel), c[v])
+        self._put(ws, r, "CPL", "=" + ratio(cell["Spend"], cell["Leads"]), c["CPL"])
+        self._put(ws, r, "CAC", "=" + ratio(cell["Spend"], cell["Customers"]), c["CAC"])
+        self._put(ws, r, "ROAS", "=" + ratio(cell["Revenue"], cell["Spend"]), c["ROAS"])
+        self._trend(ws, r, cell, c)
+
+        def targets(metric: str) -> str:  # COUNTIFS/SUMIFS criteria: this channel's target for a metric
+            return f"{col('Targets', 'Metric')},{metric},{col('Targets', 'Channel')},{A}"
+
+        expected = f"INDEX({col('Channels', 'Expected CAC')},MATCH({A},{col('Channels', 'Channel')},0))"
+        pm = cell["Primary metric"]
+        self._put(
+            ws,
+            r,
+            "Primary metric",
+            f'=IF(COUNTIFS({targets(chr(34) + "ROAS" + chr(34))})>0,"ROAS",IF(COUNTIFS('
+            f'{targets(chr(34) + "CAC" + chr(34))})>0,"CAC",IF(ISNUMBER({expected}),"CAC",IF(COUNTIFS('
+            f'{targets(chr(34) + "Leads" + chr(34))})>0,"Leads","{UNDEFINED}"))))',
+            c["Primary metric"],
+        )
+        self._put(
+            ws,
+            r,
+            "Primary target",
+            f'=IF({pm}="{UNDEFINED}","{UNDEFINED}",IF(COUNTIFS({targets(pm)})>0,SUMIFS('
+            f"{col('Targets', 'Target')},{targets(pm)}),{expected}))",
+            c["Primary target"],
+        )
+        self._put(
+            ws,
+            r,
+            "Primary actual",
+            f'=IF({pm}="ROAS",{cell["ROAS"]},IF({pm}="CAC",{cell["CAC"]},'
+            f'IF({pm}="Leads",{cell["Leads"]},"{UNDEFINED}")))',
+            c["Primary actual"],
+        )
+        t, act = cell["Primary target"], cell["Primary actual"]
+        prorated = f"{t}*ElapsedDays/PeriodDays"
+        self._put(
+            ws,
+            r,
+            "Attainment",
+            f'=IF(OR(NOT(ISNUMBER({t})),NOT(ISNUMBER({act}))),"{UNDEFINED}",IF({pm}="ROAS",IF({t}>0,{act}/{t},'
+            f'"{UNDEFINED}"),IF({pm}="CAC",IF({act}>0,{t}/{act},"{UNDEFINED}"),IF({prorated}>0,{act}/({prorated}),'
+            f'"{UNDEFINED}"))))',
+            c["Attainment"],
+        )
+        self._put(
+            ws,
+            r,
+            "Status",
+            "=" + status(cell["Attainment"], f'{pm}<>"{UNDEFINED}"', f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))"),
+            c["Status"],
+        )
+
+    def _trend(self, ws: Any, r: int, cell: dict[str, str], c: pd.Series) -> None:
+        """The trend columns: the primary metric over the last W days against the W days before."""
+        A, pm = cell["Channel"], cell["Primary metric"]
+        recent = ("ReportAsOf-TrendWindow+1", "ReportAsOf")
+        prior = ("ReportAsOf-2*TrendWindow+1", "ReportAsOf-TrendWindow")
+        by_channel = f"{col('Actuals', 'Channel')},{A}"
+
+        def metric(first: str, last: str) -> str:
+            s = {
+                v: actuals_sum(v, by_channel, first=first, last=last)
+                for v in ("Spend", "Revenue", "Customers", "Leads")
+            }
+            return (
+                f'IF({pm}="ROAS",{ratio(s["Revenue"], s["Spend"])},IF({pm}="CAC",{ratio(s["Spend"], s["Customers"])},'
+                f"{s['Leads']}/TrendWindow))"
+            )
+
+        def rows(first: str, last: str) -> str:
+            return f'COUNTIFS({by_channel},{col("Actuals", "Date")},">="&{first},{col("Actuals", "Date")},"<="&{last})'
+
+        self._put(ws, r, "Trend recent", "=" + metric(*recent), c["Trend recent"])
+        self._put(ws, r, "Trend prior", "=" + metric(*prior), c["Trend prior"])
+        rc, pc, tc = cell["Trend recent"], cell["Trend prior"], cell["Trend %"]
+        self._put(
+            ws,
+            r,
+            "Trend %",
+            f"=IF(AND({rows(*recent)}>0,{rows(*prior)}>0,ISNUMBER({rc}),ISNUMBER({pc})),"
+            f'IF({pc}<>0,({rc}-{pc})/{pc},"{UNDEFINED}"),"{UNDEFINED}")',
+            c["Trend %"],
+        )
+        better = f'IF({pm}="CAC",-{tc},{tc})'
+        self._put(
+            ws,
+            r,
+            "Trend",
+            f'=IF(ISNUMBER({tc}),IF({better}>TrendBand,"↑",IF({better}<-TrendBand,"↓","→")),"{UNDEFINED}")',
+            c["Trend"],
+        )
+
+    def _put(self, ws: Any, r: int, header: str, formula: str | None, value: Any) -> None:
+        c = PERFORMANCE_HEADERS.index(header)
+        kind = (
+            _KIND.get(header)
+            if header not in ("Primary target", "Primary actual", "Trend recent", "Trend prior")
+            else "number"
+        )
+        if formula is None:
+            if value is None or pd.isna(value):
+                ws.write_string(r, c, UNDEFINED)
+            else:
+                ws.write_number(r, c, float(value), self.fmt.get(kind))
+        else:
+            ws.write_formula(r, c, formula, self.fmt.get(kind), cached(value))
+
+    def _channel_totals(self, ws: Any, r: int) -> None:
+        a, first, last = self.a, TOP + 1, TOP + len(self.a.channels)
+        ws.write_string(r, 0, "All channels", self.fmt["total_text"])
+        cells = {}
+        for v in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
+            c = PERFORMANCE_HEADERS.index(v)
+            cells[v] = xl_rowcol_to_cell(r, c)
+            kind = "total_money" if v in ("Spend", "Revenue") else "total_integer"
+            ws.write_formula(
+                r,
+                c,
+                f"=SUM({xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)})",
+                self.fmt[kind],
+                float(a.blended.volumes[v]),
+            )
+        ws.write_formula(
+            r,
+            PERFORMANCE_HEADERS.index("CPL"),
+            "=" + ratio(cells["Spend"], cells["Leads"]),
+            self.fmt["money"],
+            cached(a.blended.ratios["CPL"]),
+        )
+        ws.write_formula(
+            r,
+            PERFORMANCE_HEADERS.index("CAC"),
+            "=" + ratio(cells["Spend"], cells["Customers"]),
+            self.fmt["money"],
+            cached(a.blended.ratios["CAC"]),
+        )
+        roas = xl_rowcol_to_cell(TOP + 1 + KPI_METRICS.index("ROAS"), KPI_COLUMNS.index("Actual"), True, True)
+        ws.write_formula(
+            r,
+            PERFORMANCE_HEADERS.index("ROAS"),
+            f"='{KPI_SHEET}'!{roas}",
+            self.fmt["ratio"],
+            cached(a.blended.ratios["ROAS"]),
+        )
+        ws.write_string(
+            r + 2, 0, "The totals row's ROAS counts paid channels only, as the KPI Framework does.", self.fmt["note"]
+        )
+
+    def _campaigns(self, ws: Any, top: int) -> None:
+        campaigns = self.a.campaigns
+        if len(campaigns) > MAX_CAMPAIGN_ROWS:  # a leader reads the biggest; --json has them all
+            ws.write_string(
+                top,
+                3,
+                f"The {MAX_CAMPAIGN_ROWS} campaigns with the most spend of "
+                f"{len(campaigns):,}; every campaign is in the JSON output.",
+                self.fmt["note"],
+            )
+            campaigns = campaigns.sort_values("Spend", ascending=False, kind="stable").head(MAX_CAMPAIGN_ROWS)
+        ws.write_string(top, 0, "By campaign", self.fmt["title"])
+        headers = ["Channel", "Campaign", "Spend", "Leads", "Customers", "Revenue", "CPL", "CAC", "ROAS"]
+        ws.write_row(top + 1, 0, headers, self.fmt["header"])
+        for i, ((channel, campaign), c) in enumerate(campaigns.iterrows()):
+            r = top + 2 + i
+            ws.write_string(r, 0, str(channel))
+            ws.write_string(r, 1, str(campaign))
+            A, B = xl_rowcol_to_cell(r, 0), xl_rowcol_to_cell(r, 1)
+            crit = (f"{col('Actuals', 'Channel')},{A}", f"{col('Actuals', 'Campaign')},{B}")
+            cells = {}
+            for j, v in enumerate(("Spend", "Leads", "Customers", "Revenue"), start=2):
+                cells[v] = xl_rowcol_to_cell(r, j)
+                ws.write_formula(r, j, "=" + actuals_sum(v, *crit), self.fmt.get(_KIND[v]), float(c[v]))
+            for j, (name, num, den) in enumerate(
+                (("CPL", "Spend", "Leads"), ("CAC", "Spend", "Customers"), ("ROAS", "Revenue", "Spend")), start=6
+            ):
+                ws.write_formula(r, j, "=" + ratio(cells[num], cells[den]), self.fmt.get(_KIND[name]), cached(c[name]))
+
+    # --- Channel Strategy ----------------------------------------------------------------------------------
+
+    def channel_strategy(self) -> None:
+        """Write Channel Strategy: each channel's role, stage, budget share, expected vs actual CAC, audience."""
+        a = self.a
+        ws = self.titled_sheet(
+            STRATEGY_SHEET, "Budget % is the channel's share of the budget for the period (Budget Pacing)."
+        )
+        ws.write_row(TOP, 0, list(STRATEGY_HEADERS), self.fmt["header"])
+        has_lines = len(a.pacing_lines) > 0
+        for i, (channel, c) in enumerate(a.channels.iterrows()):
+            r = TOP + 1 + i
+            A = xl_rowcol_to_cell(r, 0)
+            ws.write_string(r, 0, str(channel))
+            for j, h in ((1, "Role"), (2, "Funnel stage"), (6, "Target audience"), (7, "Owner")):
+                if isinstance(c[h], str):
+                    ws.write_string(r, j, c[h])
+            if has_lines:
+                budget = self.pacing.column_range("Budget for period")
+                chans = self.pacing.column_range("Channel")
+                ws.write_formula(
+                    r,
+                    3,
+                    "=" + ratio(f"SUMIFS({budget},{chans},{A})", f"SUM({budget})"),
+                    self.fmt["percent"],
+                    cached(c["Budget %"]),
+                )
+            else:
+                ws.write_string(r, 3, UNDEFINED)
+            if pd.isna(c["Expected CAC"]):
+                ws.write_string(r, 4, UNDEFINED)
+            else:
+                ws.write_number(r, 4, float(c["Expected CAC"]), self.fmt["money"])
+            ws.write_formula(r, 5, "=" + channel_cell(channel, "CAC", a), self.fmt["money"], cached(c["CAC"]))
+        ws.set_column(0, 0, 24)
+        ws.set_column(1, 2, 18)
+        ws.set_column(3, 5, 13)
+        ws.set_column(6, 6, 40)
+        ws.set_column(7, 7, 20)
+        ws.freeze_panes(TOP + 1, 1)
+
+
+def actuals_window() -> str:
+    """COUNTIFS criteria counting the Actuals rows in the window."""
+    from mops_xl.outputs.workbook.formulas import window
+
+    return window()
+
+
+def _rows_in_window(a: Analysis) -> int:
+    dates = a.intake.actuals["Date"]
+    return int(((dates >= a.window.start) & (dates <= a.window.as_of)).sum())

@@ -1,0 +1,264 @@
+"""The Budget Pacing sheet: every budget line paced by formulas, the totals, and the decision grid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from mops_xl.metrics.engine import Analysis, overall_pace_status
+from mops_xl.metrics.triggers import GRID
+from mops_xl.outputs.workbook.formats import Formats, SheetWriter
+from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col, pacing_status
+
+SHEET = "Budget Pacing"
+HEADERS = (
+    "Channel",
+    "Line start",
+    "Line end",
+    "Planned",
+    "Expected to date",
+    "Actual",
+    "Pace",
+    "Projected",
+    "Variance",
+    "Remaining",
+    "Daily spend to land on budget",
+    "Status",
+    "Line days",
+    "Elapsed days",
+    "Budget for period",
+    "Remaining days",
+)
+_KIND = {
+    "Planned": "money",
+    "Expected to date": "money",
+    "Actual": "money",
+    "Pace": "percent",
+    "Projected": "money",
+    "Variance": "money",
+    "Remaining": "money",
+    "Daily spend to land on budget": "money",
+    "Line days": "integer",
+    "Elapsed days": "integer",
+    "Budget for period": "money",
+    "Remaining days": "integer",
+    "Line start": "date",
+    "Line end": "date",
+}
+TOP = 3  # 0-based row of the header
+PACING_ROWS = ("Over pace", "On pace", "Under pace")
+BANDS = ("efficient", "below target", "underperforming")
+
+
+class PacingSheet(SheetWriter):
+    """Writes the Budget Pacing sheet and tells other sheets where its cells are.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+        data_row: Intake sheet and row → the row of that record in the report's data sheet.
+    """
+
+    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, data_row: Any):
+        super().__init__(wb, fmt, analysis)
+        self.data_row = data_row
+        self.lines = analysis.pacing_lines
+        self.first = TOP + 1
+        self.last = TOP + len(self.lines)  # 0-based, inclusive (first - 1 when there are no lines)
+        self.total_row = self.last + 1
+
+    def column_range(self, header: str) -> str:
+        """An absolute reference to one column of the line rows, for other sheets' formulas.
+
+        Args:
+            header: A column header.
+
+        Returns:
+            E.g. "'Budget Pacing'!$D$5:$D$9".
+        """
+        c = HEADERS.index(header)
+        last = max(self.last, self.first)
+        return f"'{SHEET}'!{xl_rowcol_to_cell(self.first, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
+
+    @property
+    def overall_status_cell(self) -> str:
+        """The cell holding the overall pacing status (the KPI Framework's Spend status)."""
+        return f"'{SHEET}'!{xl_rowcol_to_cell(self.total_row, HEADERS.index('Status'), True, True)}"
+
+    def write(self) -> None:
+        """Write the sheet."""
+        ws = self.titled_sheet(
+            SHEET,
+            "One row per budget line overlapping the period; Pacing method and Overspending "
+            "threshold are read from the Settings sheet.",
+        )
+        ws.write_row(TOP, 0, list(HEADERS), self.fmt["header"])
+        for i, (row, line) in enumerate(self.lines.iterrows()):
+            self._line(ws, self.first + i, self.data_row("Budget", row), line)
+        self._totals(ws)
+        self.fmt.colour_statuses(ws, self.first, HEADERS.index("Status"), self.total_row, HEADERS.index("Status"))
+        self._grid(ws, self.total_row + 3)
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, len(HEADERS) - 1, 13)
+        ws.freeze_panes(TOP + 1, 1)
+
+    def _cell(self, r: int, header: str) -> str:
+        return xl_rowcol_to_cell(r, HEADERS.index(header))
+
+    def _line(self, ws: Any, r: int, k: int, line: pd.Series) -> None:
+        c = {h: self._cell(r, h) for h in HEADERS}
+        A, B, C, D = c["Channel"], c["Line start"], c["Line end"], c["Planned"]
+        total = f'IF(PacingMethod="weekdays",NETWORKDAYS({B},{C}),{C}-{B}+1)'
+        elapsed = (
+            f'IF({c["Elapsed days"]}=0,0,IF(PacingMethod="weekdays",NETWORKDAYS({B},MIN({C},ReportAsOf)),'
+            f"{c['Elapsed days']}))"
+        )
+        formulas = {
+            "Channel": f"=Budget!$A${k}",
+            "Line start": f"=Budget!$B${k}",
+            "Line end": f"=Budget!$C${k}",
+            "Planned": f"=Budget!$D${k}",
+            "Line days": f"={C}-{B}+1",
+            "Elapsed days": f"=MAX(0,MIN({C},ReportAsOf)-{B}+1)",
+            "Budget for period": f"={D}*MAX(0,MIN({C},PeriodEnd)-MAX({B},PeriodStart)+1)/({C}-{B}+1)",
+            "Expected to date": f"=IF({total}>0,{D}*{elapsed}/{total},0)",
+            "Actual": f"=SUMIFS({col('Actuals', 'Spend')},{col('Actuals', 'Channel')},{A},"
+            f'{col("Actuals", "Date")},">="&{B},{col("Actuals", "Date")},"<="&MIN({C},ReportAsOf))',
+            "Pace": f'=IF({c["Elapsed days"]}=0,"{UNDEFINED}",IF({c["Expected to date"]}>0,'
+            f'{c["Actual"]}/{c["Expected to date"]},"{UNDEFINED}"))',
+            "Projected": f'=IF({c["Elapsed days"]}=0,"{UNDEFINED}",IF({elapsed}>0,{c["Actual"]}/{elapsed}*{total},'
+            f"{c['Actual']}))",
+            "Variance": f'=IF(ISNUMBER({c["Projected"]}),{c["Projected"]}-{D},"{UNDEFINED}")',
+            "Remaining": f"={D}-{c['Actual']}",
+            "Remaining days": f"={total}-{elapsed}",
+            "Daily spend to land on budget": f"=IF({c['Remaining days']}>0,MAX({c['Remaining']},0)/"
+            f'{c["Remaining days"]},"{UNDEFINED}")',
+            "Status": f'=IF({c["Elapsed days"]}=0,"Not started",IF({c["Expected to date"]}>0,'
+            f'{pacing_status(c["Pace"])},IF(AND({c["Actual"]}>0,{D}=0),"Over pace","On pace")))',
+        }
+        values = {"Line start": line["Line start"].to_pydatetime(), "Line end": line["Line end"].to_pydatetime()}
+        for h in HEADERS:
+            value = values.get(h, line[h])
+            fmt = self.fmt.get(_KIND.get(h))
+            if h in ("Line start", "Line end"):
+                ws.write_formula(r, HEADERS.index(h), formulas[h], fmt, (value - _EPOCH).days)
+            else:
+                ws.write_formula(r, HEADERS.index(h), formulas[h], fmt, cached(value))
+
+    def _totals(self, ws: Any) -> None:
+        r = self.total_row
+        ws.write_string(r, 0, "All lines", self.fmt["total_text"])
+        lines = self.lines
+        if lines.empty:
+            ws.write_string(r, HEADERS.index("Status"), "No budget", self.fmt["total_text"])
+            return
+        for h in ("Planned", "Expected to date", "Actual", "Budget for period"):
+            ws.write_formula(
+                r, HEADERS.index(h), f"=SUM({self._span(h)})", self.fmt["total_money"], float(lines[h].sum())
+            )
+        started = lines[lines["Status"] != "Not started"]
+        expected, actual = float(started["Expected to date"].sum()), float(started["Actual"].sum())
+        pace_cell = self._cell(r, "Pace")
+        status_range, exp_range, act_range = self._span("Status"), self._span("Expected to date"), self._span("Actual")
+        ws.write_formula(
+            r,
+            HEADERS.index("Pace"),
+            f'=IF(SUMIFS({exp_range},{status_range},"<>Not started")>0,SUMIFS({act_range},{status_range},'
+            f'"<>Not started")/SUMIFS({exp_range},{status_range},"<>Not started"),"{UNDEFINED}")',
+            self.fmt["percent"],
+            cached(actual / expected if expected > 0 else None),
+        )
+        ws.write_formula(
+            r,
+            HEADERS.index("Status"),
+            f'=IF(COUNTIF({status_range},"<>Not started")=0,"Not started",IF(ISNUMBER({pace_cell}),'
+            f'{pacing_status(pace_cell)},"On pace"))',
+            self.fmt["total_text"],
+            overall_pace_status(lines, self.a.intake.settings["Overspending threshold"]),
+        )
+
+    def _span(self, header: str) -> str:
+        c = HEADERS.index(header)
+        return f"{xl_rowcol_to_cell(self.first, c, True, True)}:{xl_rowcol_to_cell(self.last, c, True, True)}"
+
+    def channel_pacing_formula(self, channel_cell: str) -> str:
+        """A formula giving a channel's pacing status from its lines (docs/metrics.md, "Budget pacing").
+
+        Args:
+            channel_cell: A cell holding the channel name.
+
+        Returns:
+            The formula text (no leading "=").
+        """
+        if self.lines.empty:
+            return '"No budget"'
+        A, E, F, D, L = (self.column_range(h) for h in ("Channel", "Expected to date", "Actual", "Planned", "Status"))
+        exp, act = f"SUMIFS({E},{A},{channel_cell})", f"SUMIFS({F},{A},{channel_cell})"
+        return (
+            f'IF(COUNTIF({A},{channel_cell})=0,"No budget",IF(COUNTIFS({A},{channel_cell},{L},"<>Not started")=0,'
+            f'"Not started",IF({exp}>0,{pacing_status(f"{act}/{exp}")},IF(AND({act}>0,SUMIFS({D},{A},'
+            f'{channel_cell})=0),"Over pace","On pace"))))'
+        )
+
+    def _grid(self, ws: Any, top: int) -> None:
+        """The decision grid: the legend (pacing × efficiency) and each channel's place on it."""
+        a = self.a
+        ws.write_string(top, 0, "Decision grid: pacing × efficiency", self.fmt["title"])
+        ws.write_string(top + 1, 0, "Pacing \\ Efficiency", self.fmt["header"])
+        for j, band in enumerate(BANDS):
+            ws.write_string(top + 1, 1 + j, band, self.fmt["header"])
+            ws.write_string(top + 1, 5 + j, band, self.fmt["header"])
+        ws.write_string(top + 1, 4, "Reason", self.fmt["header"])
+        for i, pacing in enumerate(PACING_ROWS):
+            ws.write_string(top + 2 + i, 0, pacing, self.fmt["bold"])
+            ws.write_string(top + 2 + i, 4, pacing, self.fmt["bold"])
+            for j, band in enumerate(BANDS):
+                decision, reason = GRID[(pacing, band)]
+                ws.write_string(top + 2 + i, 1 + j, decision)
+                ws.write_string(top + 2 + i, 5 + j, reason)
+        legend = (xl_rowcol_to_cell(top + 2, 1, True, True), xl_rowcol_to_cell(top + 4, 3, True, True))
+        reasons = (xl_rowcol_to_cell(top + 2, 5, True, True), xl_rowcol_to_cell(top + 4, 7, True, True))
+        rows = f"{xl_rowcol_to_cell(top + 2, 0, True, True)}:{xl_rowcol_to_cell(top + 4, 0, True, True)}"
+        cols = f"{xl_rowcol_to_cell(top + 1, 1, True, True)}:{xl_rowcol_to_cell(top + 1, 3, True, True)}"
+        start = top + 7
+        ws.write_row(start, 0, ["Channel", "Pacing", "Efficiency", "Decision", "Reason"], self.fmt["header"])
+        from mops_xl.outputs.workbook.kpi_sheets import channel_cell
+
+        for i, (channel, g) in enumerate(a.grid.iterrows()):
+            r = start + 1 + i
+            ch, pacing, band = (xl_rowcol_to_cell(r, k) for k in range(3))
+            att = channel_cell(channel, "Attainment", a)
+            ws.write_string(r, 0, str(channel))
+            ws.write_formula(r, 1, "=" + self.channel_pacing_formula(ch), None, g["Pacing"])
+            ws.write_formula(
+                r,
+                2,
+                f'=IF(ISNUMBER({att}),IF({att}>=1,"efficient",IF({att}>=UnderperformingThreshold,'
+                f'"below target","underperforming")),"{UNDEFINED}")',
+                None,
+                g["Efficiency"],
+            )
+            unknown = f'OR({pacing}="No budget",{pacing}="Not started",{band}="{UNDEFINED}")'
+            ws.write_formula(
+                r,
+                3,
+                f'=IF({unknown},"Not enough data",INDEX({legend[0]}:{legend[1]},MATCH({pacing},'
+                f"{rows},0),MATCH({band},{cols},0)))",
+                None,
+                g["Decision"],
+            )
+            ws.write_formula(
+                r,
+                4,
+                f'=IF({unknown},IF(OR({pacing}="No budget",{pacing}="Not started"),'
+                f'"no budget line running","no target to judge by"),INDEX({reasons[0]}:{reasons[1]},'
+                f"MATCH({pacing},{rows},0),MATCH({band},{cols},0)))",
+                None,
+                g["Reason"],
+            )
+
+
+_EPOCH = pd.Timestamp("1899-12-30").to_pydatetime()
