@@ -86,6 +86,8 @@ def is_blank(raw: pd.Series) -> pd.Series:
         The mask.
     """
     blank = raw.isna() | raw.eq("")
+    if not len(raw):
+        return blank
     rest = raw[~blank]
     kind = pd.api.types.infer_dtype(rest, skipna=True) if len(rest) else "empty"
     if kind == "string":
@@ -116,18 +118,19 @@ def coerce_column(
     if fld.required:
         col.add_many("missing-value", raw[blank], "{name} is required")
     present = raw[~blank]
-    convert = _CONVERTERS[fld.type]
-    values, ok = convert(present, col)
     out = _empty_like(raw.index, fld)
-    good = values[ok]
-    if len(good):
-        out.loc[good.index] = good.to_numpy() if fld.type != "list" else list(good)
+    ok = None
+    if len(present):  # an empty sheet or an unused column has nothing to convert
+        values, ok = _CONVERTERS[fld.type](present, col)
+        good = values[ok]
+        if len(good):
+            out.loc[good.index] = good.to_numpy() if fld.type != "list" else list(good)
     if fld.default is not None and not fld.required:
         default = _convert_default(fld)
         fill = blank[blank].index
         if len(fill):
             out.loc[fill] = [default] * len(fill) if fld.type == "list" else default
-    if fld.type in _NUMERIC:
+    if ok is not None and fld.type in _NUMERIC:
         _check_range(out[ok.reindex(out.index, fill_value=False)], col)
     return out, col.problems
 
