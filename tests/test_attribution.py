@@ -148,6 +148,7 @@ def test_position_weights() -> None:
 channel = st.sampled_from(["A", "B", "C", "D"])
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=60)
 @given(
     st.lists(

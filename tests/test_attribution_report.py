@@ -50,6 +50,7 @@ def test_json_carries_attribution_and_the_plan(saas) -> None:
     assert (move["From"], move["To"]) == ("LinkedIn Ads", "Webinars")
 
 
+@pytest.mark.libreoffice
 def test_attribution_sheet_and_reallocation_what_if(saas, tmp_path: Path) -> None:
     report = build_report(saas.intake, tmp_path / "saas-report.xlsx", saas)
     wb = openpyxl.load_workbook(report)

@@ -364,9 +364,27 @@ STRUCTURE_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", {**CELL_CASES, **TABLE_CASES, **STRUCTURE_CASES})
+CATALOGUE = {**CELL_CASES, **TABLE_CASES, **STRUCTURE_CASES}
+#: One case of each kind runs in the fast loop (`pytest -m "not slow"`); the whole catalogue runs in CI.
+FAST_CASES = {
+    "text in a money column",
+    "reference differing only in case",
+    "bad choice with a hint",
+    "ambiguous text date",
+    "percentage typed as a plain number",
+    "funnel grows down the funnel",
+    "duplicate channel",
+    "overlapping budget lines",
+    "missing required sheet",
+    "missing required column",
+}
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=() if c in FAST_CASES else pytest.mark.slow) for c in CATALOGUE]
+)
 def test_catalogue(case: str, tmp_path: Path) -> None:
-    build, exp = {**CELL_CASES, **TABLE_CASES, **STRUCTURE_CASES}[case]
+    build, exp = CATALOGUE[case]
     got = _problems(build(tmp_path))
     assert got == exp
 
@@ -386,6 +404,7 @@ def test_every_problem_at_once(tmp_path: Path) -> None:
     assert got == ["Business!B2", "Channels!C2", "Budget!A3", "Actuals!D3", "Experiments!H3"]
 
 
+@pytest.mark.slow
 def test_header_matching_ignores_case_spacing_and_order(tmp_path: Path) -> None:
     path = write_valid(tmp_path / "messy.xlsx")
 
@@ -404,6 +423,7 @@ def test_header_matching_ignores_case_spacing_and_order(tmp_path: Path) -> None:
     assert str(intake.actuals["Date"].min().date()) == "2026-10-01"
 
 
+@pytest.mark.slow
 def test_blank_rows_are_skipped_and_rows_keep_their_excel_numbers(tmp_path: Path) -> None:
     path = write_valid(tmp_path / "gaps.xlsx")
     edit(path, lambda wb: wb["Actuals"].insert_rows(4, 3))
@@ -608,7 +628,9 @@ FILE_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", FILE_CASES)
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=() if c in ("csv", "empty file") else pytest.mark.slow) for c in FILE_CASES]
+)
 def test_files_that_are_not_intakes(case: str, tmp_path: Path) -> None:
     name, make, exp = FILE_CASES[case]
     path = tmp_path / name
@@ -744,6 +766,7 @@ def test_macro_workbook_is_read_without_its_macros(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_a_million_blank_formatted_rows_are_accepted(tmp_path: Path) -> None:
     """A sheet formatted down to Excel's last row (1,048,576) reads as its real rows (speed: benchmarks/)."""
     import re
@@ -794,6 +817,7 @@ def test_xml_attack_in_a_sheet_is_refused_before_parsing(tmp_path: Path) -> None
     ]
 
 
+@pytest.mark.slow
 def test_two_builds_writing_one_report_leave_a_whole_file(tmp_path: Path) -> None:
     """Atomic rename: whichever build finishes last wins, and the survivor is a complete workbook."""
     from concurrent.futures import ThreadPoolExecutor

@@ -13,6 +13,8 @@ from click.testing import CliRunner
 from mops_xl import analyse, load_intake
 from mops_xl.cli import cli
 
+pytestmark = pytest.mark.slow  # process pools and several full builds per test
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -62,6 +62,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_report(load_intake(write_valid(folder / "plans.xlsx", _data)), folder / "plans-report.xlsx")
 
 
+@pytest.mark.slow
 def test_plan_sheets_follow_campaign_templates(report: Path) -> None:
     names = openpyxl.load_workbook(report).sheetnames
     i = names.index("Campaign Templates")
@@ -112,6 +113,7 @@ def test_untyped_campaign_says_what_to_set(report: Path) -> None:
     assert ws["A11"].value.startswith("Set the campaign's Type")
 
 
+@pytest.mark.libreoffice
 def test_moving_the_launch_date_moves_the_plan(report: Path, tmp_path: Path) -> None:
     edited = tmp_path / "moved.xlsx"
     wb = openpyxl.load_workbook(report)

@@ -107,6 +107,7 @@ def test_init_default_path_is_intake_xlsx(tmp_path: Path, monkeypatch: pytest.Mo
     assert (tmp_path / "intake.xlsx").is_file()
 
 
+@pytest.mark.slow
 def test_example_validates_and_builds(tmp_path: Path) -> None:
     runner = CliRunner()
     example = tmp_path / "example.xlsx"
@@ -181,6 +182,7 @@ def test_build_writes_channel_performance_beside_the_intake(small: Path) -> None
     assert _digest(small) == before
 
 
+@pytest.mark.slow
 def test_build_keeps_intake_text_as_text(small: Path, tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     assert CliRunner().invoke(cli, ["build", str(small), "-o", str(out)]).exit_code == 0
@@ -277,6 +279,7 @@ def test_failed_write_leaves_no_partial_report(small: Path, tmp_path: Path, monk
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
+@pytest.mark.slow
 def test_quiet_build_prints_nothing(small: Path) -> None:
     result = CliRunner().invoke(cli, ["build", "--quiet", str(small)])
     assert result.exit_code == 0
@@ -301,6 +304,7 @@ def test_build_json_is_the_library_result(small: Path, tmp_path: Path) -> None:
     assert newsletter["CAC"] is None and newsletter["undefined"]["CAC"] == "no customers to date"
 
 
+@pytest.mark.slow
 def test_build_prints_the_kpi_boxes(small: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(small)])
     assert result.exit_code == 0

@@ -19,6 +19,8 @@ from mops_xl.batch import cluster
 from mops_xl.batch.local import build_many, find_intakes
 from mops_xl.cli import cli
 
+pytestmark = pytest.mark.slow  # a local Dask cluster per test
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.xlsx"))
 BUSINESSES = {"saas.xlsx": "Cloudlytics", "d2c.xlsx": "Trailhead Goods", "local.xlsx": "Bright Smile Dental"}

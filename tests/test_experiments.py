@@ -101,6 +101,7 @@ def test_tiny_p_values_are_not_lost() -> None:
 # --- Holm ---------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "pvals",
     [
@@ -335,6 +336,7 @@ variant = st.tuples(st.integers(0, 5000), st.integers(0, 5000), st.one_of(st.jus
 )
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=50)
 @given(
     st.lists(st.lists(variant, min_size=1, max_size=4), min_size=1, max_size=3),

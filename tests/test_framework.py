@@ -40,6 +40,7 @@ def analyses():
     return {s: analyse(load_intake(ROOT / "samples" / f"{s}.xlsx")) for s in ("saas", "d2c", "local")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sample", ["saas", "d2c", "local"])
 @pytest.mark.parametrize("fmt", ["txt", "md"])
 def test_no_placeholder_survives(analyses, sample: str, fmt: str) -> None:
@@ -87,6 +88,7 @@ def test_golden_text_for_the_saas_sample(analyses) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("section", SECTIONS)
 def test_cli_prints_each_section(section: str) -> None:
     result = CliRunner().invoke(cli, ["framework", str(ROOT / "samples" / "saas.xlsx"), "--section", section])
@@ -102,6 +104,7 @@ def test_cli_markdown_and_bad_section() -> None:
     assert bad.exit_code == 2
 
 
+@pytest.mark.slow
 def test_build_writes_the_framework_files_and_sheet(tmp_path: Path) -> None:
     import openpyxl
 
@@ -139,6 +142,7 @@ names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), mi
 )
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(channel=names, business=names, drop_optional=st.booleans())
 def test_generated_intakes_render_aligned(tmp_path: Path, channel: str, business: str, drop_optional: bool) -> None:

@@ -56,6 +56,7 @@ def test_bad_cells_are_named_and_nothing_is_written(intake: Path, tmp_path: Path
     assert not (tmp_path / "acme-imported.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_generic_export_with_a_mapping_and_an_unknown_channel(intake: Path, tmp_path: Path) -> None:
     csv = _export(tmp_path, "day,cost,leads\n2026-10-03,10,1\n")
     ok = CliRunner().invoke(
@@ -104,6 +105,7 @@ def test_import_never_writes_over_the_intake(intake: Path, tmp_path: Path) -> No
     assert result.exit_code == 2 and "the output path is the intake itself" in result.output
 
 
+@pytest.mark.slow
 def test_campaign_names_keep_their_commas_and_channel_is_required_for_generic(intake: Path, tmp_path: Path) -> None:
     csv = _export(tmp_path, 'day,campaign,cost\n2026-10-03,"Sale, autumn","1,000"\n')
     ok = CliRunner().invoke(
@@ -144,6 +146,7 @@ def test_campaign_names_keep_their_commas_and_channel_is_required_for_generic(in
     assert missing.exit_code == 2 and "say which channel the rows are for" in missing.output
 
 
+@pytest.mark.slow
 def test_imported_actuals_move_a_defaulted_report_date(intake: Path, tmp_path: Path) -> None:
     # The intake leaves Report as of blank: it defaults to its latest Actuals date, Oct 2; the export runs to Oct 4.
     assert load_intake(intake).business["Report as of"] == pd.Timestamp("2026-10-02")
@@ -197,6 +200,7 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_touchpoints_are_appended_to_a_new_intake(touch_intake: Path, tmp_path: Path) -> None:
     before = _digest(touch_intake)
     out = tmp_path / "new.xlsx"
@@ -222,6 +226,7 @@ def test_touchpoints_are_appended_to_a_new_intake(touch_intake: Path, tmp_path: 
     assert len(load_intake(out).actuals) == 6  # Actuals as they were
 
 
+@pytest.mark.slow
 def test_touchpoint_headers_equal_to_the_columns_need_no_map(intake: Path, tmp_path: Path) -> None:
     csv = _export(
         tmp_path,
@@ -267,6 +272,7 @@ def test_bad_touchpoint_cells_are_all_named_and_nothing_is_written(touch_intake:
     assert _digest(touch_intake) == before
 
 
+@pytest.mark.slow
 def test_touchpoint_channels_outside_channels_are_warned_with_a_hint(touch_intake: Path, tmp_path: Path) -> None:
     """As when an intake is validated, a touch may be on a channel outside Channels, e.g. "(direct)": a warning."""
     csv = _export(
@@ -325,6 +331,7 @@ def test_a_mapped_or_required_column_missing_from_the_export(intake: Path, tmp_p
     assert not (tmp_path / "acme-imported.xlsx").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -394,6 +401,7 @@ def test_a_bad_cell_under_a_title_is_named_by_its_own_line(intake: Path, tmp_pat
     assert 'google.csv!C5: Spend must be a number, got "ninety"' in result.output  # line 5 of the file, column C
 
 
+@pytest.mark.slow
 def test_semicolon_csv_from_excel_and_decimal_commas_are_refused_not_misread(intake: Path, tmp_path: Path) -> None:
     """Excel in many countries saves CSV with ";" in Windows-1252; "12,5" is never silently read as 125."""
     text = "Date;Channel;Campaign;Spend;Leads\n2026-10-03;Email;Café;1,250;3\n2026-10-04;Email;Café;12,5;1\n"

@@ -15,6 +15,8 @@ from intake_builders import write_valid
 from mops_xl import analyse, read_intake
 from mops_xl.intake.schema import SHEETS
 
+pytestmark = pytest.mark.slow  # many hypothesis-generated workbooks
+
 junk = st.one_of(
     st.none(),
     st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40),  # what a cell can hold

@@ -160,6 +160,7 @@ def test_levels(score: float, level: str) -> None:
     assert level_for(score) == level
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=50)
 @given(
     st.lists(st.sampled_from(["Yes", "Partly", "No", None]), min_size=16, max_size=16),

@@ -14,6 +14,8 @@ from mops_xl.metrics.performance import blended, divide, with_ratios
 from mops_xl.metrics.targets import AHEAD, AT_RISK, OFF_TRACK, ON_TRACK, attainment, status
 from mops_xl.metrics.volumes import VOLUMES, channel_volumes
 
+pytestmark = pytest.mark.slow  # hypothesis: many generated intakes
+
 CHANNELS = ["Search", "Social", "Email", "Events"]
 
 counts = st.integers(min_value=0, max_value=10_000)

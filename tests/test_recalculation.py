@@ -15,6 +15,8 @@ import pytest
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.outputs.libreoffice import find_soffice, recalculate
 
+pytestmark = pytest.mark.libreoffice  # every test recalculates in LibreOffice
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ("saas", "d2c", "local")
 ERRORS = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")

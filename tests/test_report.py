@@ -143,6 +143,7 @@ def test_data_sheets_carry_the_intake_with_canonical_headers(built) -> None:
     assert names["ActualsRevenue"].attr_text == f"'Actuals'!$K$2:$K${last}"
 
 
+@pytest.mark.slow
 def test_report_loads_in_pandas(built, tmp_path: Path) -> None:
     intake = load_intake(ROOT / "samples" / "local.xlsx")
     out = build_report(intake, tmp_path / "local-report.xlsx")
@@ -151,6 +152,7 @@ def test_report_loads_in_pandas(built, tmp_path: Path) -> None:
     assert not math.isnan(frames["Actuals"]["Spend"].sum())
 
 
+@pytest.mark.slow
 def test_campaign_breakdown_keeps_the_biggest_200(tmp_path: Path) -> None:
     import datetime as dt
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zipfile
 from pathlib import Path
 
@@ -60,12 +61,21 @@ def saas_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_report(intake, tmp_path_factory.mktemp("wb") / "saas-report.xlsx", analyse(intake))
 
 
+pytestmark = pytest.mark.slow  # builds and reads back the whole saas report
+
+
+@functools.cache
+def _book(path: Path, data_only: bool = False) -> openpyxl.Workbook:
+    """The saas report loaded once per module and mode (the tests only read it)."""
+    return openpyxl.load_workbook(path, data_only=data_only)
+
+
 def test_sheets_in_order(saas_report: Path) -> None:
-    assert openpyxl.load_workbook(saas_report).sheetnames == REPORT_SHEETS + DATA_SHEETS
+    assert _book(saas_report).sheetnames == REPORT_SHEETS + DATA_SHEETS
 
 
 def test_defined_names_point_at_the_editable_inputs(saas_report: Path) -> None:
-    names = openpyxl.load_workbook(saas_report).defined_names
+    names = _book(saas_report).defined_names
     assert names["PeriodStart"].attr_text == "Business!$B$5"
     assert names["ReportAsOf"].attr_text == "Business!$B$7"
     assert names["OverspendingThreshold"].attr_text == "Settings!$B$3"
@@ -74,7 +84,7 @@ def test_defined_names_point_at_the_editable_inputs(saas_report: Path) -> None:
 
 
 def test_data_tables_have_canonical_headers(saas_report: Path) -> None:
-    wb = openpyxl.load_workbook(saas_report)
+    wb = _book(saas_report)
     assert wb["Actuals"].auto_filter.ref.startswith("A1:K")
     assert wb["Budget"].tables["tblBudget"].ref.startswith("A1:D")
     assert [c.value for c in wb["Budget"][1]] == ["Channel", "Period start", "Period end", "Planned spend"]
@@ -97,7 +107,7 @@ def test_actuals_and_touchpoints_are_streamed_not_held_in_memory(saas_report: Pa
 
 
 def test_formulas_charts_and_conditional_formats(saas_report: Path) -> None:
-    wb = openpyxl.load_workbook(saas_report)
+    wb = _book(saas_report)
     kpi = wb["KPI Framework"]
     assert kpi["E5"].data_type == "f" and kpi["E5"].value.startswith("=SUMIFS(ActualsLeads,")
     assert wb["Optimization Actions"]["B5"].value == "=UnderperformingThreshold"
@@ -109,14 +119,14 @@ def test_formulas_charts_and_conditional_formats(saas_report: Path) -> None:
 
 
 def test_print_setup_is_landscape_fit_to_width(saas_report: Path) -> None:
-    for ws in openpyxl.load_workbook(saas_report).worksheets:
+    for ws in _book(saas_report).worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title  # 1 is the default
 
 
 def test_document_properties(saas_report: Path) -> None:
-    props = openpyxl.load_workbook(saas_report).properties
+    props = _book(saas_report).properties
     assert props.title == "Marketing operations report — Cloudlytics"
     assert props.created is not None
 
@@ -151,7 +161,7 @@ def test_values_only_report_has_no_formulas_and_no_data(saas_report: Path, tmp_p
     assert wb.sheetnames == REPORT_SHEETS
     assert not any(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
     assert len(wb.defined_names) == 0
-    living = openpyxl.load_workbook(saas_report, data_only=True)
+    living = _book(saas_report, data_only=True)
     for name in ("KPI Framework", "Channel Performance", "Budget Pacing", "Experiments"):
         for row in wb[name].iter_rows():
             for c in row:
@@ -162,6 +172,7 @@ def test_values_only_report_has_no_formulas_and_no_data(saas_report: Path, tmp_p
                     assert c.value == exp, f"{name}!{c.coordinate}"
 
 
+@pytest.mark.libreoffice
 def test_build_pdf_through_the_cli(tmp_path: Path) -> None:
     out = tmp_path / "local-report.xlsx"
     result = CliRunner().invoke(cli, ["build", str(ROOT / "samples" / "local.xlsx"), "-o", str(out), "--pdf"])

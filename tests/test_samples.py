@@ -32,6 +32,7 @@ def analyses(intakes):
     return {name: analyse(intake) for name, intake in intakes.items()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)
 def test_sample_validates_without_errors(name: str) -> None:
     intake, report = read_intake(ROOT / "samples" / f"{name}.xlsx")
@@ -39,12 +40,14 @@ def test_sample_validates_without_errors(name: str) -> None:
     assert report.errors == []
 
 
+@pytest.mark.slow
 def test_example_validates_without_errors(tmp_path: Path) -> None:
     intake, report = read_intake(write_intake(tmp_path / "example.xlsx", example_data()))
     assert intake is not None, report.format()
     assert report.warnings == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SAMPLES)
 def test_committed_sample_matches_its_source(name: str, tmp_path: Path, intakes) -> None:
     rebuilt = load_intake(_builder().build(name, tmp_path / f"{name}.xlsx"))
