@@ -23,6 +23,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -229,7 +230,7 @@ def test_groups_partition_the_problems(problems: list[Problem]) -> None:
     assert sum(g.count for g in groups if g.severity == "warning") == len(report.warnings)
 
 
-# --- on a real intake: validate, --json, import -----------------------------------------------------------
+# --- on a real intake: validate, --json, build, Data Notes, import ----------------------------------------
 
 
 def test_validate_prints_one_line_per_channel_and_json_keeps_all_seven(funnel_intake: Path) -> None:
@@ -257,6 +258,35 @@ def test_validate_prints_a_single_warning_as_it_reads_today(tmp_path: Path) -> N
     intake = set_cell(write_valid(tmp_path / "one.xlsx"), "Actuals", "J2", 9)  # Customers 9 against SQLs 2
     result = CliRunner().invoke(cli, ["validate", str(intake)])
     assert _indented(result.output, "Warnings (1):") == ["Actuals!J2: Customers (9) is more than SQLs (2)" + ADVICE]
+
+
+@pytest.mark.slow
+def test_build_prints_grouped_warnings_and_data_notes_holds_the_same_lines(funnel_intake: Path, tmp_path: Path) -> None:
+    intake = funnel_intake
+    result = CliRunner().invoke(cli, ["build", str(intake), "-o", str(tmp_path / "funnel-report.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert _indented(result.output, "Warnings (7):") == [GOOGLE_LINE, TIKTOK_LINE]
+
+    ws = openpyxl.load_workbook(tmp_path / "funnel-report.xlsx")["Data Notes"]
+    notes = [row[:3] for row in ws.iter_rows(min_row=5, values_only=True) if row[0] == "Warning"]
+    assert notes[:2] == [
+        ("Warning", "Actuals!J2, J4, J6 and 1 more", GOOGLE_LINE.split(": ", 1)[1]),
+        ("Warning", "Actuals!J3, J5, J7", TIKTOK_LINE.split(": ", 1)[1]),
+    ]
+    assert len([n for n in notes if "is more than SQLs" in n[2]]) == 2  # rows 4 to 8 are in the two lines
+
+    doc = json.loads(
+        CliRunner().invoke(cli, ["build", "--json", "-q", str(intake), "-o", str(tmp_path / "again.xlsx")]).output
+    )
+    assert [p["cell"] for p in doc["validation"] if p["code"] == "funnel-order"] == [
+        "J2",
+        "J3",
+        "J4",
+        "J5",
+        "J6",
+        "J7",
+        "J8",
+    ]
 
 
 def test_import_prints_the_intakes_report_with_errors_alone_and_warnings_grouped(tmp_path: Path) -> None:
