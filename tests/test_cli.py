@@ -145,7 +145,7 @@ def test_validate_json_lists_the_same_problems(broken: Path) -> None:
     assert doc["valid"] is False
     got = {(p["code"], p["sheet"], p["cell"]) for p in doc["problems"] if p["severity"] == "error"}
     assert got == {("type-error", "Actuals", "D2"), ("case-mismatch", "Budget", "A2")}
-    assert set(doc["problems"][0]) == {"code", "severity", "sheet", "row", "column", "cell", "message"}
+    assert set(doc["problems"][0]) == {"code", "severity", "sheet", "row", "column", "cell", "message", "channel"}
 
 
 def test_validate_missing_file_and_not_a_workbook_exit_2(tmp_path: Path) -> None:

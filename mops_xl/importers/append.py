@@ -209,6 +209,7 @@ def check_channels(
             row=first,
             column="Channel",
             cell=f"{letter}{first}" if letter else None,
+            channel=channel,
         )
 
 

@@ -28,6 +28,11 @@ def _missing(value: Any) -> bool:
     return value is None or (not isinstance(value, (list, str)) and bool(pd.isna(value)))
 
 
+def _channel(value: Any) -> str | None:
+    """The channel a row is on, for grouping its warnings (``None`` when the row's Channel is blank)."""
+    return value if isinstance(value, str) else None
+
+
 def unique_keys(tables: Tables, letters: Letters) -> Iterator[Problem]:
     """Yield a problem for every repeated key (e.g. a channel listed twice)."""
     for schema in SHEETS:
@@ -160,6 +165,7 @@ def funnel_order(tables: Tables, letters: Letters) -> Iterator[Problem]:
                 f"{lower} ({rec[lower]}) is more than {upper} ({rec[upper]}); fine if they "
                 "come from earlier leads, otherwise check the row",
                 **_place("Actuals", row, lower, letters),
+                channel=_channel(rec["Channel"]),
             )
 
 
@@ -177,6 +183,7 @@ def touchpoint_channels(tables: Tables, letters: Letters) -> Iterator[Problem]:
             "unknown-channel",
             f'channel "{channel}" is not in Channels ({len(rows)} touch(es)); it is attributed as its own channel',
             **_place("Touchpoints", rows.index[0], "Channel", letters),
+            channel=channel,
         )
 
 

@@ -1,8 +1,15 @@
 """Validation problems as data, and the one report that lists them all.
 
 Every problem found in an intake is a :class:`Problem` with a stable ``code``, a ``severity``, a place
-(sheet, Excel row, column header, cell reference) and a plain-English ``message``. Checks never raise for
-bad input: they add problems to a :class:`ValidationReport`, so the user gets every mistake at once.
+(sheet, Excel row, column header, cell reference), the channel it is about when a check knows it, and a
+plain-English ``message``. Checks never raise for bad input: they add problems to a :class:`ValidationReport`,
+so the user gets every mistake at once.
+
+People read the report as lines (:meth:`ValidationReport.grouped`): each error is a line of its own (each must
+be fixed), while warnings and notices of one code on one sheet, column and channel are one
+:class:`ProblemGroup` line naming the first three cells and the count, so that a check firing on every row of a
+long Actuals sheet reads as one line, not hundreds. The JSON (:meth:`ValidationReport.to_dict`) keeps every
+problem.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+#: How many cells a grouped line names before it says how many more there are.
+CELLS_SHOWN = 3
 
 #: Every problem code, with the severity it normally has and what it means (documented in docs/intake.md).
 CODES: dict[str, tuple[str, str]] = {
@@ -76,6 +85,8 @@ class Problem:
         column: The canonical column or field name, or ``None``.
         cell: The cell reference, e.g. ``"D7"``, or ``None``.
         severity: ``"error"``, ``"warning"`` or ``"info"``; default: the code's usual severity.
+        channel: The channel the problem is about (e.g. the channel of the Actuals row), when the check knows
+            it, else ``None``; alike warnings are grouped per channel.
     """
 
     code: str
@@ -85,6 +96,7 @@ class Problem:
     column: str | None = None
     cell: str | None = None
     severity: str = ""
+    channel: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -106,10 +118,91 @@ class Problem:
         """Return the problem as a JSON-ready dict.
 
         Returns:
-            A dict with code, severity, sheet, row, column, cell and message.
+            A dict with code, severity, sheet, row, column, cell, message and channel.
         """
         d = asdict(self)
-        return {k: d[k] for k in ("code", "severity", "sheet", "row", "column", "cell", "message")}
+        return {k: d[k] for k in ("code", "severity", "sheet", "row", "column", "cell", "message", "channel")}
+
+    def group_key(self) -> tuple[Any, ...]:
+        """What alike warnings (or notices) share: severity, code, sheet, column and channel.
+
+        The column is part of it because one code can say different things in different columns (a
+        ``funnel-order`` warning on MQLs compares them with Leads, on Customers with SQLs).
+
+        Returns:
+            The key (errors are never grouped, whatever their key: see :meth:`ValidationReport.grouped`).
+        """
+        return (self.severity, self.code, self.sheet, self.column, self.channel)
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """Alike problems (one code on one sheet, column and channel), read as one line.
+
+    The line is the first problem's message, with where the others are and how many there are, e.g.
+    ``Actuals!J7, J9, J12 and 480 more: Customers (3) is more than SQLs (2) on Google Ads (first of 483 rows);
+    fine if they come from earlier leads, otherwise check the row``. A group of one reads as its problem.
+
+    Args:
+        problems: The problems, in report order; the first gives the line its message.
+    """
+
+    problems: tuple[Problem, ...]
+
+    @property
+    def first(self) -> Problem:
+        """The first problem of the group, whose message the line shows."""
+        return self.problems[0]
+
+    @property
+    def count(self) -> int:
+        """How many problems the line stands for."""
+        return len(self.problems)
+
+    @property
+    def code(self) -> str:
+        """The problems' code."""
+        return self.first.code
+
+    @property
+    def severity(self) -> str:
+        """The problems' severity."""
+        return self.first.severity
+
+    @property
+    def place(self) -> str:
+        """Where the problems are: the first three cells and how many more.
+
+        E.g. ``Actuals!J7, J9, J12 and 480 more``; ``Actuals rows 7, 9, 12 …`` when the problems have rows but no
+        cells; the sheet when neither; a single problem's own place.
+        """
+        if self.count == 1:
+            return self.first.place
+        sheet = self.first.sheet or ""
+        more = f" and {self.count - CELLS_SHOWN} more" if self.count > CELLS_SHOWN else ""
+        shown = self.problems[:CELLS_SHOWN]
+        if sheet and all(p.cell for p in self.problems):
+            return f"{sheet}!" + ", ".join(str(p.cell) for p in shown) + more
+        if all(p.row is not None for p in self.problems):
+            return (f"{sheet} rows " if sheet else "rows ") + ", ".join(str(p.row) for p in shown) + more
+        return sheet
+
+    @property
+    def message(self) -> str:
+        """The first problem's message; for several, with the channel and the count after its finding.
+
+        Messages read "finding; advice" (the advice is ours, so the last ``"; "`` splits them), and the line
+        becomes "finding on <channel> (first of N rows); advice".
+        """
+        if self.count == 1:
+            return self.first.message
+        rows = " rows" if all(p.row is not None for p in self.problems) else ""
+        said = (f" on {self.first.channel}" if self.first.channel else "") + f" (first of {self.count}{rows})"
+        finding, semicolon, advice = self.first.message.rpartition("; ")
+        return f"{finding}{said}; {advice}" if semicolon else self.first.message + said
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}" if self.place else self.message
 
 
 @dataclass
@@ -130,7 +223,7 @@ class ValidationReport:
         Args:
             code: A code from :data:`CODES`.
             message: The plain-English message.
-            **place: ``sheet``, ``row``, ``column``, ``cell``, ``severity``.
+            **place: ``sheet``, ``row``, ``column``, ``cell``, ``severity``, ``channel``.
 
         Returns:
             The new :class:`Problem`.
@@ -187,6 +280,24 @@ class ValidationReport:
 
         return sorted(self.problems, key=key)
 
+    def grouped(self, severity: str | None = None) -> list[ProblemGroup]:
+        """Return the problems as the lines a person reads: every error alone, alike warnings and notices together.
+
+        Warnings (and notices) of one code on one sheet, column and channel (:meth:`Problem.group_key`) are one
+        :class:`ProblemGroup`, placed where its first problem is in :meth:`sorted` order.
+
+        Args:
+            severity: Only the problems of this severity; ``None`` for all.
+
+        Returns:
+            The groups, errors first, then warnings, then notices.
+        """
+        groups: dict[tuple[Any, ...], list[Problem]] = {}
+        for i, p in enumerate(self.sorted()):
+            if severity is None or p.severity == severity:
+                groups.setdefault((i,) if p.severity == ERROR else p.group_key(), []).append(p)
+        return [ProblemGroup(tuple(problems)) for problems in groups.values()]
+
     def counts(self) -> dict[str, int]:
         """Return how many errors, warnings and notices there are.
 
@@ -217,27 +328,29 @@ class ValidationReport:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     def format(self, *, include_info: bool = False, limit: int | None = 200) -> str:
-        """Return the report as text: one problem per line, errors first.
+        """Return the report as text, errors first: one line per error, one per group of alike warnings or notices.
 
         Args:
             include_info: Also list the notices.
-            limit: Print at most this many problems per severity (``None`` for all); a line counts the rest.
+            limit: Print at most this many lines per severity (``None`` for all); a line counts the problems left.
 
         Returns:
             The text, ending with a one-line summary.
         """
         lines: list[str] = []
-        groups = [("Errors", self.errors), ("Warnings", self.warnings)]
+        sections = [("Errors", ERROR), ("Warnings", WARNING)]
         if include_info:
-            groups.append(("Notices", self.infos))
-        for title, problems in groups:
-            if not problems:
+            sections.append(("Notices", INFO))
+        for title, severity in sections:
+            groups = self.grouped(severity)
+            if not groups:
                 continue
-            lines.append(f"{title} ({len(problems)}):")
-            shown = problems if limit is None else problems[:limit]
-            lines.extend(f"  {p}" for p in shown)
-            if len(problems) > len(shown):
-                lines.append(f"  … and {len(problems) - len(shown)} more (use --json to see all)")
+            lines.append(f"{title} ({sum(g.count for g in groups)}):")
+            shown = groups if limit is None else groups[:limit]
+            lines.extend(f"  {g}" for g in shown)
+            left = sum(g.count for g in groups[len(shown) :])
+            if left:
+                lines.append(f"  … and {left} more (use --json to see all)")
         c = self.counts()
         verdict = "valid" if self.valid else "not valid"
         lines.append(

@@ -201,13 +201,17 @@ class SystemSheets(SheetWriter):
         ws.set_column(0, 0, 120)
 
     def data_notes(self) -> None:
-        """Every validation warning and notice, and every assumption, with the cell it refers to."""
+        """Every validation warning and notice, and every assumption, with the cell it refers to.
+
+        Alike warnings (one code on one sheet, column and channel) are one line naming the first three cells and
+        the count, as `mops-xl validate` prints them; `--json` keeps every one.
+        """
         a = self.a
         ws = self.titled_sheet("Data Notes", "What the reader noticed in the intake and what the figures assume.")
         ws.write_row(3, 0, ["Kind", "Where", "Note"], self.fmt["header"])
         r = 4
-        for p in a.intake.report.sorted():
-            ws.write_row(r, 0, [p.severity.capitalize(), p.place or "(workbook)", p.message])
+        for group in a.intake.report.grouped():
+            ws.write_row(r, 0, [group.severity.capitalize(), group.place or "(workbook)", group.message])
             r += 1
         for n in a.notes:
             ws.write_row(r, 0, ["Assumption", n["subject"], n["note"]])
@@ -219,5 +223,5 @@ class SystemSheets(SheetWriter):
             ws.write_row(r, 0, ["Definition", term, definition])
             r += 1
         ws.set_column(0, 0, 12)
-        ws.set_column(1, 1, 28)
+        ws.set_column(1, 1, 36)  # "Actuals!J120, J135, J160 and 480 more"
         ws.set_column(2, 2, 110)
