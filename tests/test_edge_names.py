@@ -20,6 +20,7 @@ from edge_intakes import CRAFTED, CUT_A, CUT_B, LONG_A, LONG_B, LONG_CAMPAIGN, w
 from recalculation import value_by_label
 
 from mops_xl import build_report, load_intake
+from mops_xl.outputs.libreoffice import recalculate
 from mops_xl.outputs.workbook.campaign_sheets import sheet_name
 from mops_xl.outputs.workbook.formulas import internal_link, quote_sheet, sheet_ref
 
@@ -208,3 +209,35 @@ def test_plan_links_open_their_sheet(edge_report: Path) -> None:
 def test_the_formulas_recalculate_to_the_hand_worked_figures(recalculated_reports) -> None:
     _, recalculated = recalculated_reports["edge-names"]
     assert _mismatches(openpyxl.load_workbook(recalculated, data_only=True)) == []
+
+
+@pytest.mark.libreoffice
+def test_edited_channels_on_data_sheets_follow_their_keys(edge_report: Path, tmp_path: Path) -> None:
+    """A leader edits the report's data sheets: the Targets row of ">5" (Leads 100) is moved to "aXbc", and
+    the Channel key of one Search* Actuals row is cleared (as on a row added by hand without its keys).
+
+    After recalculation: the Targets row's calculated key follows its new Channel, so aXbc is judged on Leads
+    (2 × 20 = 40 leads against 100 × 2 ÷ 31 = 6.45 to date: attainment 40 × 31 ÷ 200 = 6.2) and ">5" has no
+    primary metric any more; Search* keeps only its other row (spend 100), the all-channel spend stays
+    2 × (2,830 + 40) = 5,740, and Actuals counts 1 row without a Channel key.
+    """
+    path = tmp_path / "edited.xlsx"
+    wb = openpyxl.load_workbook(edge_report)  # openpyxl drops charts on save: values only are checked
+    for row in wb["Targets"].iter_rows(min_row=2):
+        if (row[0].value, row[1].value) == ("Leads", ">5"):
+            row[1].value = "aXbc"
+    actuals = wb["Actuals"]
+    headers = [c.value for c in actuals[1]]
+    first = next(r for r in actuals.iter_rows(min_row=2) if r[1].value == "Search*")
+    first[headers.index("Channel key")].value = None
+    wb.save(path)
+    fresh = openpyxl.load_workbook(recalculate([path], tmp_path / "out")[0], data_only=True)
+    perf = fresh[PERF]
+    assert value_by_label(perf, "Channel", "aXbc", "Primary metric") == "Leads"
+    assert value_by_label(perf, "Channel", "aXbc", "Attainment") == pytest.approx(40 * 31 / 200)
+    assert value_by_label(perf, "Channel", ">5", "Primary metric") == "–"
+    assert value_by_label(perf, "Channel", "Search*", "Spend") == 100
+    assert value_by_label(fresh[KPI], "Metric", "Spend", "Actual") == 5740
+    row1 = [c.value for c in fresh["Actuals"][1]]
+    note = next(i for i, v in enumerate(row1) if isinstance(v, str) and v.startswith("rows without a Channel key"))
+    assert row1[note - 1] == 1

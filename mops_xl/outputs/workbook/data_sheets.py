@@ -230,11 +230,12 @@ class DataSheets:
         for c, header in enumerate(headers):
             ws.set_column(c, c, max(12, len(header) + 4), formats[c])
         last_row, last_col = max(len(frame), 1), len(headers) - 1
-        if streamed:
-            self._streamed_header(ws, schema, headers, last_row)
         cells = [column_cells(frame[f.name]) for f in schema.fields]
         if not calculated:
             cells += [(self.keys.column(frame[name], name), True) for _, name in keys]
+        if streamed:
+            unkeyed = sum(k is None for k in cells[len(schema.fields)][0]) if keys else None
+            self._streamed_header(ws, schema, headers, last_row, unkeyed)
         writers = [ws.write_number if numeric else ws.write_string for _, numeric in cells]
         for r, row in enumerate(zip(*(values for values, _ in cells), strict=False), start=1):
             for c, value in enumerate(row):
@@ -266,11 +267,12 @@ class DataSheets:
         this_row = f"{table(sheet)}[[#This Row],[Channel]]"
         return f"=SUMPRODUCT(--EXACT({col('Channels', 'Channel')},{this_row}),{col('Channels', CHANNEL_KEY)})"
 
-    def _streamed_header(self, ws: Any, schema: Sheet, headers: list[str], last_row: int) -> None:
+    def _streamed_header(self, ws: Any, schema: Sheet, headers: list[str], last_row: int, unkeyed: int | None) -> None:
         """The header row of a streamed sheet, a note on its names (and keys), and one defined name per column.
 
-        Actuals also gets, beside its header, how many rows have a date but no Channel key (rows added by hand
-        without their keys), so a leader sees why the channels no longer add up to the total.
+        A sheet with key columns (Actuals) also gets, beside its header, how many rows have a date but no
+        Channel key (rows added by hand without their keys), so a leader sees why the channels no longer add
+        up to the total; ``unkeyed`` is that count as written (``None`` for a sheet without keys).
         """
         ws.write_row(0, 0, headers, self.fmt["header"])
         names = [col(schema.name, h) for h in headers]
@@ -279,14 +281,12 @@ class DataSheets:
             "above the last row so the names grow"
         )
         c = len(headers) + 1
-        if schema.name in KEY_COLUMNS:
-            rows = self.intake.actuals
-            keyed = sum(k is not None for k in self.keys.column(rows["Channel"], "Channel"))
+        if unkeyed is not None:
             date, key = col(schema.name, "Date"), col(schema.name, CHANNEL_KEY)
-            ws.write_formula(0, c, f"=COUNT({date})-COUNT({key})", self.fmt["integer"], float(len(rows) - keyed))
+            ws.write_formula(0, c, f"=COUNT({date})-COUNT({key})", self.fmt["integer"], float(unkeyed))
             c += 1
             note = (
-                "rows without a Channel key: they count in the all-channel totals, in no channel. "
+                "rows without a Channel key: they count in the KPI Framework's all-channel volumes, in no channel. "
                 + note
                 + ", and fill in each added row's Channel key (the channel's number in the Channels sheet's "
                 "Channel key column) and Campaign key (the number on another row of the same campaign, or in the "
@@ -295,8 +295,8 @@ class DataSheets:
             )
         ws.write_string(0, c, note + ".", self.fmt["note"])
         sheet = data_sheet_name(schema.name)
-        for c, name in enumerate(names):
-            letter = xl_col_to_name(c)
+        for j, name in enumerate(names):
+            letter = xl_col_to_name(j)
             self.wb.define_name(name, "=" + sheet_ref(sheet, f"${letter}$2:${letter}${last_row + 1}"))
 
 
