@@ -1,4 +1,5 @@
-"""Shared test set-up: helper modules importable, hypothesis profiles sized for a 2-core CI machine."""
+"""Shared test set-up: helper modules importable, hypothesis profiles sized for a 2-core CI machine, and the
+reports recalculated by LibreOffice (built once per session, in one LibreOffice call)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("libreoffice") and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def recalculated_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """The reports of the three samples and of every edge intake (tests/edge_intakes.py), each with its copy
+    recalculated by LibreOffice: label → (report as built, recalculated copy). One LibreOffice call for all
+    (a profile per call: parallel runs sharing one collide)."""
+    from edge_intakes import EDGE_INTAKES
+    from recalculation import ROOT, SAMPLES, build_and_recalculate
+
+    folder = tmp_path_factory.mktemp("reports")
+    intakes = {s: ROOT / "samples" / f"{s}.xlsx" for s in SAMPLES}
+    intakes.update({label: write(folder / f"{label}.xlsx") for label, write in EDGE_INTAKES.items()})
+    return build_and_recalculate(intakes, folder)

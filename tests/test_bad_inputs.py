@@ -242,6 +242,27 @@ TABLE_CASES = {
         _change(lambda d: d["Channels"].append({"Channel": "Email", "Paid": False})),
         [("duplicate-key", 'Channels!A5: Channel "Email" appears more than once (first on row 4)')],
     ),
+    "channels differing only in case": (
+        _change(lambda d: d["Channels"].append({"Channel": "google ads", "Paid": True})),
+        [
+            (
+                "case-duplicate",
+                'Channels!A5: channel "google ads" is the same as "Google Ads" (A2) to Excel; names must differ '
+                "by more than case",
+            )
+        ],
+    ),
+    "three channels equal ignoring case, two of them exactly": (
+        _change(lambda d: d["Channels"].extend([{"Channel": "EMAIL"}, {"Channel": "Email"}])),
+        [
+            (
+                "case-duplicate",
+                'Channels!A5: channel "EMAIL" is the same as "Email" (A4) to Excel; names must differ by more '
+                "than case",
+            ),
+            ("duplicate-key", 'Channels!A6: Channel "Email" appears more than once (first on row 4)'),
+        ],
+    ),
     "duplicate blended target": (
         _change(lambda d: d["Targets"].append({"Metric": "Leads", "Target": 3})),
         [("duplicate-key", 'Targets!A4: Metric "Leads", Channel (blank) appears more than once (first on row 2)')],
@@ -374,6 +395,7 @@ FAST_CASES = {
     "percentage typed as a plain number",
     "funnel grows down the funnel",
     "duplicate channel",
+    "channels differing only in case",
     "overlapping budget lines",
     "missing required sheet",
     "missing required column",

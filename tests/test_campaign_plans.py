@@ -74,7 +74,7 @@ def test_due_dates_are_launch_plus_offset(report: Path) -> None:
     wb = openpyxl.load_workbook(report)
     values = openpyxl.load_workbook(report, data_only=True)["Spring launch"]
     ws = wb["Spring launch"]
-    assert ws["B4"].value == '=IF(ISNUMBER(Campaigns!$C$2),Campaigns!$C$2,"–")'
+    assert ws["B4"].value == "=IF(ISNUMBER('Campaigns'!$C$2),'Campaigns'!$C$2,\"–\")"
     items = TEMPLATES_BY_TYPE["Product launch"].items
     first = items[0]  # kick-off, 28 days before the launch on Oct 20: Sep 22
     assert values["C12"].value == first.task and values["F12"].value == -28

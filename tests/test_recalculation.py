@@ -1,76 +1,44 @@
 """The report is a living model: LibreOffice, recalculating every formula, gets the engine's numbers.
 
-LibreOffice (headless) is required: .ci/run installs it. All sample reports are converted in one
-LibreOffice call from a session-scoped fixture (one profile per call: parallel runs sharing one collide).
+LibreOffice (headless) is required: .ci/run installs it. The sample reports and the edge intakes' reports
+(tests/edge_intakes.py: names full of * ? ~ < > = ' and 300 characters long, …) are built and converted in
+one LibreOffice call by the session fixture ``recalculated_reports`` (tests/conftest.py); the comparison is
+tests/recalculation.py's.
 """
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import openpyxl
 import pytest
+from edge_intakes import EDGE_INTAKES
+from recalculation import ROOT, SAMPLES, error_cells, formula_mismatches
 
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.outputs.libreoffice import find_soffice, recalculate
 
 pytestmark = pytest.mark.libreoffice  # every test recalculates in LibreOffice
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ("saas", "d2c", "local")
-ERRORS = ("#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
+REPORTS = (*SAMPLES, *EDGE_INTAKES)
 
 
 def test_libreoffice_is_installed() -> None:
     assert find_soffice(), "LibreOffice is needed for the recalculation tests: apt-get install libreoffice-calc"
 
 
-@pytest.fixture(scope="session")
-def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
-    folder = tmp_path_factory.mktemp("reports")
-    built = [build_report(load_intake(ROOT / "samples" / f"{s}.xlsx"), folder / f"{s}-report.xlsx") for s in SAMPLES]
-    outs = recalculate(built, folder / "recalculated")
-    return {s: (b, o) for s, b, o in zip(SAMPLES, built, outs, strict=False)}
-
-
-def _same(exp: object, got: object) -> bool:
-    if isinstance(exp, (int, float)) and isinstance(got, (int, float)) and not isinstance(exp, bool):
-        return math.isclose(exp, got, rel_tol=1e-9, abs_tol=1e-9)
-    return exp == got
-
-
-@pytest.mark.parametrize("sample", SAMPLES)
-def test_every_formula_recalculates_to_the_engine_value(sample: str, recalculated) -> None:
-    built, out = recalculated[sample]
-    formulas = openpyxl.load_workbook(built)
-    cached = openpyxl.load_workbook(built, data_only=True)
-    fresh = openpyxl.load_workbook(out, data_only=True)
-    checked, wrong = 0, []
-    for ws in formulas.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type != "f":
-                    continue
-                checked += 1
-                exp, got = cached[ws.title][cell.coordinate].value, fresh[ws.title][cell.coordinate].value
-                if not _same(exp, got):
-                    wrong.append(f"{ws.title}!{cell.coordinate}: engine {exp!r}, LibreOffice {got!r} ({cell.value})")
+@pytest.mark.parametrize("label", REPORTS)
+def test_every_formula_recalculates_to_the_engine_value(label: str, recalculated_reports) -> None:
+    built, out = recalculated_reports[label]
+    checked, wrong = formula_mismatches(built, out)
     assert checked > 150, "the report should be made of formulas"
     assert wrong == []
 
 
-@pytest.mark.parametrize("sample", SAMPLES)
-def test_no_cell_shows_an_error_after_recalculation(sample: str, recalculated) -> None:
-    _, out = recalculated[sample]
-    errors = [
-        f"{ws.title}!{c.coordinate}: {c.value}"
-        for ws in openpyxl.load_workbook(out, data_only=True).worksheets
-        for row in ws.iter_rows()
-        for c in row
-        if isinstance(c.value, str) and c.value.startswith(ERRORS)
-    ]
-    assert errors == []
+@pytest.mark.parametrize("label", REPORTS)
+def test_no_cell_shows_an_error_after_recalculation(label: str, recalculated_reports) -> None:
+    _, out = recalculated_reports[label]
+    assert error_cells(out) == []
 
 
 def _find(ws, first_column_value: str, header: str, header_row: int = 4):

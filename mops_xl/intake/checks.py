@@ -58,6 +58,34 @@ def unique_keys(tables: Tables, letters: Letters) -> Iterator[Problem]:
             )
 
 
+def channel_case_clashes(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield an error for every channel whose name equals an earlier one ignoring case only.
+
+    Excel compares text ignoring case (a lookup of "google ads" finds "Google Ads"), so two such channels
+    could not be told apart in the report. Names equal case and all are :func:`unique_keys`' duplicates.
+    """
+    channels = tables.get("Channels")
+    if channels is None or channels.empty:
+        return
+    first: dict[str, tuple[str, int]] = {}
+    for row, name in channels["Channel"].dropna().items():
+        folded = str(name).lower()
+        if folded not in first:
+            first[folded] = (name, row)
+            continue
+        earlier, earlier_row = first[folded]
+        if name == earlier:
+            continue
+        place = _place("Channels", row, "Channel", letters)
+        earlier_cell = _place("Channels", earlier_row, "Channel", letters)["cell"] or f"row {earlier_row}"
+        yield Problem(
+            "case-duplicate",
+            f'channel "{name}" is the same as "{earlier}" ({earlier_cell}) to Excel; names must differ by more '
+            "than case",
+            **place,
+        )
+
+
 def references(tables: Tables, letters: Letters) -> Iterator[Problem]:
     """Yield a problem for every name that refers to nothing (with a "did you mean" hint)."""
     for schema in SHEETS:
@@ -206,6 +234,7 @@ def touchpoint_conversions(tables: Tables, letters: Letters) -> Iterator[Problem
 
 CHECKS: tuple[Callable[[Tables, Letters], Iterator[Problem]], ...] = (
     unique_keys,
+    channel_case_clashes,
     references,
     date_order,
     budget_overlaps,

@@ -44,6 +44,7 @@ CODES: dict[str, tuple[str, str]] = {
     "bad-choice": (ERROR, "A value is not one of the allowed choices."),
     "ambiguous-date": (ERROR, "A date typed as text could mean more than one day."),
     "duplicate-key": (ERROR, "A key that must be unique appears more than once."),
+    "case-duplicate": (ERROR, "Two channel names differ only in case, which Excel does not tell apart."),
     "unknown-reference": (ERROR, "A name refers to something that does not exist."),
     "case-mismatch": (ERROR, "A name matches an existing one only when case is ignored."),
     "overlapping-budget": (ERROR, "Two budget lines of one channel overlap in time."),

@@ -11,7 +11,7 @@ from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.triggers import TRIGGER_COLUMNS
 from mops_xl.outputs.workbook.data_sheets import data_sheet_name
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
-from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, name_for
+from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, name_for, sheet_ref
 
 ACTIONS_SHEET, EXPERIMENTS_SHEET = "Optimization Actions", "Experiments"
 THRESHOLDS = (
@@ -159,8 +159,8 @@ class ActionSheets(SheetWriter):
         ws.write_string(r, 2, "Yes" if v["Is control"] else "No")
         put = self._putter(ws, r, v)
         data = data_sheet_name("Experiments")
-        put("Visitors", f"='{data}'!$G${k}")
-        put("Conversions", f"='{data}'!$H${k}")
+        put("Visitors", "=" + sheet_ref(data, f"$G${k}"))
+        put("Conversions", "=" + sheet_ref(data, f"$H${k}"))
         put("Rate", f"=IF({n2}>0,{c2}/{n2},{u})")
         if v["Is control"]:
             for h in (

@@ -10,8 +10,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.campaigns.library import TEMPLATES, TEMPLATES_BY_TYPE, CampaignTemplate
 from mops_xl.metrics.engine import Analysis
+from mops_xl.outputs.workbook.data_sheets import key_column_letter
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
-from mops_xl.outputs.workbook.formulas import UNDEFINED, col
+from mops_xl.outputs.workbook.formulas import CAMPAIGN_KEY, UNDEFINED, by_campaign, col, internal_link, sheet_ref
 
 SHEET = "Campaign Templates"
 PLAN_HEADERS = ("#", "Phase", "Task", "Owner role", "Owner", "Days from launch", "Due date", "Status")
@@ -26,17 +27,18 @@ TOP = 10  # 0-based header row of a plan's checklist
 
 def sheet_name(campaign: str, taken: set[str]) -> str:
     """A valid, unique sheet name for a campaign's plan: Excel's forbidden characters replaced, at most 31
-    characters, unique ignoring case (a " (2)" suffix when needed).
+    characters, never starting or ending with an apostrophe (Excel refuses it; a cut can leave one last),
+    unique ignoring case (a " (2)" suffix when needed).
 
     Args:
         campaign: The campaign name.
         taken: The sheet names already used (compared ignoring case); the new name is added.
 
     Returns:
-        The sheet name.
+        The sheet name (formulas and links quote it with :func:`~mops_xl.outputs.workbook.formulas.sheet_ref`).
     """
     base = re.sub(r"[\[\]:*?/\\]", "-", " ".join(str(campaign).split())).strip("'") or "Campaign"
-    name, n = base[:31], 2
+    name, n = base[:31].rstrip("'"), 2
     while name.casefold() in {t.casefold() for t in taken} or name.casefold() == "history":
         suffix = f" ({n})"
         name, n = base[: 31 - len(suffix)] + suffix, n + 1
@@ -87,8 +89,10 @@ class CampaignSheets(SheetWriter):
             else:
                 ws.write_datetime(i, 2, c["Launch date"].to_pydatetime(), self.fmt["date"])
             ws.write_string(i, 3, c["Status"] if isinstance(c["Status"], str) else "")
-            ws.write_url(i, 4, f"internal:'{name}'!A1", None, name)
-            ws.write_formula(i, 5, f"='{name}'!{PROGRESS}", self.fmt["percent"], 0.0 if _template(c) else UNDEFINED)
+            ws.write_url(i, 4, internal_link(name), None, name)
+            ws.write_formula(
+                i, 5, "=" + sheet_ref(name, PROGRESS), self.fmt["percent"], 0.0 if _template(c) else UNDEFINED
+            )
         if self.campaigns.empty:
             ws.write_string(
                 r + 2, 0, "No campaigns: fill in the Campaigns sheet to get a plan for each.", self.fmt["note"]
@@ -113,7 +117,7 @@ class CampaignSheets(SheetWriter):
         ws.write_formula(
             ROWS["Launch date"],
             1,
-            f'=IF(ISNUMBER(Campaigns!$C${k}),Campaigns!$C${k},"{UNDEFINED}")',
+            f'=IF(ISNUMBER({sheet_ref("Campaigns", f"$C${k}")}),{sheet_ref("Campaigns", f"$C${k}")},"{UNDEFINED}")',
             self.fmt["date"],
             float((launch - _EPOCH).days) if not pd.isna(launch) else UNDEFINED,
         )
@@ -130,11 +134,12 @@ class CampaignSheets(SheetWriter):
                 self.fmt["note"],
             )
             return
-        self._spend(ws, c)
+        self._spend(ws, k, c)
         self._checklist(ws, template, launch, c)
 
-    def _spend(self, ws: Any, c: pd.Series) -> None:
-        """Spend to date against the campaign budget, for a launched campaign (Actuals rows of that campaign)."""
+    def _spend(self, ws: Any, k: int, c: pd.Series) -> None:
+        """Spend to date against the campaign budget, for a launched campaign (Actuals rows of that campaign,
+        found by its Campaign key on the Campaigns sheet, row ``k``)."""
         r = ROWS["Spend to date"]
         if c["Status"] not in LAUNCHED:
             ws.write_string(r, 1, "not launched")
@@ -143,12 +148,11 @@ class CampaignSheets(SheetWriter):
         spent = float(
             rows.loc[(rows["Campaign"] == c["Campaign"]) & (rows["Date"] <= self.a.window.as_of), "Spend"].sum()
         )
-        # SUMPRODUCT matches the name exactly (SUMIFS would read * and ? in a campaign name as wildcards)
+        key = sheet_ref("Campaigns", f"${key_column_letter('Campaigns', CAMPAIGN_KEY)}${k}")
         ws.write_formula(
             r,
             1,
-            f"=SUMPRODUCT(({col('Actuals', 'Campaign')}={CAMPAIGN})*({col('Actuals', 'Date')}"
-            f"<=ReportAsOf)*{col('Actuals', 'Spend')})",
+            f'=SUMIFS({col("Actuals", "Spend")},{by_campaign(key)},{col("Actuals", "Date")},"<="&ReportAsOf)',
             self.fmt["money"],
             spent,
         )

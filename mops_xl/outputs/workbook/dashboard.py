@@ -10,7 +10,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from mops_xl.metrics.engine import KPI_COLUMNS, KPI_METRICS, Analysis
 from mops_xl.metrics.window import DAY
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
-from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col
+from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col, exact_sum, sheet_ref
 from mops_xl.outputs.workbook.kpi_sheets import KPI_SHEET, TOP, channel_cell
 
 SHEET = "Dashboard"
@@ -29,7 +29,7 @@ def kpi_cell(metric: str, column: str) -> str:
         E.g. "'KPI Framework'!$E$6".
     """
     r = TOP + 1 + KPI_METRICS.index(metric)
-    return f"'{KPI_SHEET}'!{xl_rowcol_to_cell(r, KPI_COLUMNS.index(column), True, True)}"
+    return sheet_ref(KPI_SHEET, xl_rowcol_to_cell(r, KPI_COLUMNS.index(column), True, True))
 
 
 class Dashboard(SheetWriter):
@@ -124,8 +124,8 @@ class Dashboard(SheetWriter):
                 ws.write_formula(
                     i,
                     2,
-                    f"=SUMIFS({self.pacing.column_range('Budget for period')},"
-                    f"{self.pacing.column_range('Channel')},{A})",
+                    "="
+                    + exact_sum(self.pacing.column_range("Budget for period"), self.pacing.column_range("Channel"), A),
                     self.fmt["money"],
                     float(c["Budget for period"]),
                 )
@@ -145,7 +145,8 @@ class Dashboard(SheetWriter):
         last = r0 + len(channels)
 
         def rng(c: int) -> str:
-            return f"='{SHEET}'!{xl_rowcol_to_cell(r0 + 1, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
+            span = f"{xl_rowcol_to_cell(r0 + 1, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
+            return "=" + sheet_ref(SHEET, span)
 
         cats = rng(0)
         self._chart(
@@ -169,8 +170,8 @@ class Dashboard(SheetWriter):
             ws,
             "bar",
             "Funnel: Leads → MQLs → SQLs → Customers",
-            [("Count", f"='{SHEET}'!$B${f0 + 2}:$B${f0 + 5}")],
-            f"='{SHEET}'!$A${f0 + 2}:$A${f0 + 5}",
+            [("Count", "=" + sheet_ref(SHEET, f"$B${f0 + 2}:$B${f0 + 5}"))],
+            "=" + sheet_ref(SHEET, f"$A${f0 + 2}:$A${f0 + 5}"),
             "P19",
             reverse=True,
         )
@@ -209,12 +210,12 @@ class Dashboard(SheetWriter):
         last = r0 + len(days)
         chart = self.wb.add_chart({"type": "line"})
         for c, name in ((1, "Cumulative spend"), (2, "Ideal pace")):
+            span = f"{xl_rowcol_to_cell(r0 + 1, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
             chart.add_series(
                 {
                     "name": name,
-                    "categories": f"='{SHEET}'!$A${r0 + 2}:$A${last + 1}",
-                    "values": f"='{SHEET}'!{xl_rowcol_to_cell(r0 + 1, c, True, True)}:"
-                    f"{xl_rowcol_to_cell(last, c, True, True)}",
+                    "categories": "=" + sheet_ref(SHEET, f"$A${r0 + 2}:$A${last + 1}"),
+                    "values": "=" + sheet_ref(SHEET, span),
                 }
             )
         chart.set_title({"name": "Cumulative spend vs ideal pace"})

@@ -7,10 +7,16 @@ extra columns left out); Business and Settings become Field | Value sheets whose
 Actuals and Touchpoints can hold a million rows. They are written row by row to a temporary file
 (XlsxWriter's constant-memory mode, which has no Excel tables) as plain ranges with a filter, and formulas
 reach their columns through one defined name per column (``ActualsSpend`` = ``Actuals!$D$2:$D$n``).
+
+After its own columns a data sheet may carry key columns (:data:`KEY_COLUMNS`): the number of each row's
+channel or campaign (:class:`NameKeys`), which the formulas select rows by, so that no name is ever read as a
+wildcard or a comparison. Channels, Actuals and Campaigns hold the numbers; on Budget and Targets the key is
+a calculated column (an EXACT lookup of the row's Channel in Channels) that follows an edited or added row.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +28,16 @@ from xlsxwriter.worksheet import Worksheet
 from mops_xl.intake.model import Intake
 from mops_xl.intake.schema import SHEETS, Sheet
 from mops_xl.outputs.workbook.formats import TYPE_FORMATS, Formats
-from mops_xl.outputs.workbook.formulas import DERIVED_NAMES, STREAMED_SHEETS, col, name_for, table
+from mops_xl.outputs.workbook.formulas import (
+    CAMPAIGN_KEY,
+    CHANNEL_KEY,
+    DERIVED_NAMES,
+    STREAMED_SHEETS,
+    col,
+    name_for,
+    sheet_ref,
+    table,
+)
 
 #: Data sheets whose intake name is taken by a report sheet (the report's "Experiments" shows the results).
 _RENAMED = {"Experiments": "Experiments data"}
@@ -38,6 +53,79 @@ def data_sheet_name(sheet: str) -> str:
         The report's data sheet name.
     """
     return _RENAMED.get(sheet, sheet)
+
+
+#: The key columns each data sheet carries after its own: (header, the column whose name the key numbers).
+KEY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Channels": ((CHANNEL_KEY, "Channel"),),
+    "Budget": ((CHANNEL_KEY, "Channel"),),
+    "Actuals": ((CHANNEL_KEY, "Channel"), (CAMPAIGN_KEY, "Campaign")),
+    "Targets": ((CHANNEL_KEY, "Channel"),),
+    "Campaigns": ((CAMPAIGN_KEY, "Campaign"),),
+}
+#: Sheets whose channel key is a calculated column (it follows an edited Channel and fills an added row).
+_CALCULATED_KEYS = ("Budget", "Targets")
+
+
+def key_column_letter(sheet: str, header: str) -> str:
+    """The column letter of a key column in a data sheet (after the sheet's own columns).
+
+    Args:
+        sheet: The intake sheet name, e.g. "Budget".
+        header: A key column of :data:`KEY_COLUMNS`, e.g. "Channel key".
+
+    Returns:
+        E.g. "E".
+    """
+    fields = next(s for s in SHEETS if s.name == sheet).fields
+    headers = [h for h, _ in KEY_COLUMNS[sheet]]
+    return xl_col_to_name(len(fields) + headers.index(header))
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    """The number each channel and campaign is found by in the report's formulas (its key).
+
+    A channel's key is its place on the Channels sheet (1, 2, …). Campaign keys number the campaigns of the
+    Campaigns sheet in its order, then the other campaigns of Actuals in order of first appearance. Names
+    are compared exactly (case and all), as the engine compares them.
+
+    Args:
+        channels: Channel name → key.
+        campaigns: Campaign name → key.
+    """
+
+    channels: dict[str, int]
+    campaigns: dict[str, int]
+
+    @classmethod
+    def of(cls, intake: Intake) -> NameKeys:
+        """Number the channels and campaigns of an intake.
+
+        Args:
+            intake: The intake.
+
+        Returns:
+            The keys.
+        """
+        channels = {name: i for i, name in enumerate(intake.channels["Channel"].dropna(), start=1)}
+        names = pd.concat([intake.table("Campaigns")["Campaign"], intake.actuals["Campaign"]], ignore_index=True)
+        campaigns = {name: i for i, name in enumerate(pd.unique(names.dropna()), start=1)}
+        return cls(channels, campaigns)
+
+    def column(self, names: pd.Series, kind: str) -> list[float | None]:
+        """The keys of a column of names, for a key column (``None`` where a name is blank or unknown).
+
+        Args:
+            names: Channel or campaign names.
+            kind: "Channel" or "Campaign".
+
+        Returns:
+            One key (or ``None``) per name.
+        """
+        keys = self.channels if kind == "Channel" else self.campaigns
+        codes = pd.Index(list(keys), dtype=object).get_indexer(names.astype(object)) + 1
+        return [float(k) if k > 0 else None for k in codes.tolist()]
 
 
 #: Day 0 of Excel's 1900 date system as XlsxWriter counts it (serial 1 = 1900-01-01).
@@ -88,6 +176,7 @@ class DataSheets:
 
     def __init__(self, wb: xlsxwriter.Workbook, formats: Formats, intake: Intake):
         self.wb, self.fmt, self.intake = wb, formats, intake
+        self.keys = NameKeys.of(intake)
 
     def write_all(self) -> None:
         """Write every data sheet, in schema order, and define the names."""
@@ -120,7 +209,7 @@ class DataSheets:
             (value,), numeric = column_cells(pd.Series([values.get(fld.name)]))
             if value is not None:
                 (ws.write_number if numeric else ws.write_string)(r, 1, value, self.fmt.get(TYPE_FORMATS.get(fld.type)))
-            self.wb.define_name(name_for(fld.name), f"={schema.name}!$B${r + 1}")
+            self.wb.define_name(name_for(fld.name), "=" + sheet_ref(schema.name, f"$B${r + 1}"))
         ws.write_string(
             len(schema.fields) + 2, 0, "Edit values here: every formula of the report reads them.", self.fmt["note"]
         )
@@ -134,13 +223,19 @@ class DataSheets:
         ws = self.wb.add_worksheet(
             data_sheet_name(schema.name), worksheet_class=StreamedWorksheet if streamed else None
         )
-        formats = [self.fmt.get(TYPE_FORMATS.get(f.type)) for f in schema.fields]
-        for c, fld in enumerate(schema.fields):
-            ws.set_column(c, c, max(12, len(fld.name) + 4), formats[c])
-        last_row, last_col = max(len(frame), 1), len(schema.fields) - 1
-        if streamed:
-            self._streamed_header(ws, schema, last_row)
+        keys = KEY_COLUMNS.get(schema.name, ())
+        calculated = schema.name in _CALCULATED_KEYS
+        headers = [f.name for f in schema.fields] + [h for h, _ in keys]
+        formats = [self.fmt.get(TYPE_FORMATS.get(f.type)) for f in schema.fields] + [self.fmt["integer"]] * len(keys)
+        for c, header in enumerate(headers):
+            ws.set_column(c, c, max(12, len(header) + 4), formats[c])
+        last_row, last_col = max(len(frame), 1), len(headers) - 1
         cells = [column_cells(frame[f.name]) for f in schema.fields]
+        if not calculated:
+            cells += [(self.keys.column(frame[name], name), True) for _, name in keys]
+        if streamed:
+            unkeyed = sum(k is None for k in cells[len(schema.fields)][0]) if keys else None
+            self._streamed_header(ws, schema, headers, last_row, unkeyed)
         writers = [ws.write_number if numeric else ws.write_string for _, numeric in cells]
         for r, row in enumerate(zip(*(values for values, _ in cells), strict=False), start=1):
             for c, value in enumerate(row):
@@ -149,34 +244,60 @@ class DataSheets:
         if streamed:
             ws.autofilter(0, 0, last_row, last_col)
             ws.freeze_panes(1, 0)
-        else:
-            ws.add_table(
-                0,
-                0,
-                last_row,
-                last_col,
-                {
-                    "name": table(schema.name),
-                    "style": "Table Style Light 9",
-                    "columns": [{"header": f.name} for f in schema.fields],
-                },
-            )
-
-    def _streamed_header(self, ws: Any, schema: Sheet, last_row: int) -> None:
-        """The header row of a streamed sheet, a note on its names, and one defined name per column."""
-        ws.write_row(0, 0, [f.name for f in schema.fields], self.fmt["header"])
-        names = [col(schema.name, f.name) for f in schema.fields]
-        ws.write_string(
+            return
+        columns: list[dict[str, Any]] = [{"header": h} for h in headers]
+        if calculated:
+            formula = self._channel_key_formula(schema.name)
+            columns[-1]["formula"] = formula
+        ws.add_table(
             0,
-            len(schema.fields) + 1,
-            f"Formulas read these columns through the names {names[0]} … "
-            f"{names[-1]}; to add rows, insert them above the last row so the names grow.",
-            self.fmt["note"],
+            0,
+            last_row,
+            last_col,
+            {"name": table(schema.name), "style": "Table Style Light 9", "columns": columns},
         )
+        if calculated:  # after add_table, which caches 0 in a calculated column: cache each row's key
+            found = self.keys.column(frame["Channel"], "Channel") if len(frame) else [None]
+            for r, key in enumerate(found, start=1):
+                ws.write_formula(r, last_col, formula, formats[last_col], key or 0.0)
+
+    def _channel_key_formula(self, sheet: str) -> str:
+        """The calculated Channel key of a Budget or Targets row: the number of the channel named exactly as
+        its Channel on the Channels sheet, 0 when the Channel is blank (a blended target) or not a channel."""
+        this_row = f"{table(sheet)}[[#This Row],[Channel]]"
+        return f"=SUMPRODUCT(--EXACT({col('Channels', 'Channel')},{this_row}),{col('Channels', CHANNEL_KEY)})"
+
+    def _streamed_header(self, ws: Any, schema: Sheet, headers: list[str], last_row: int, unkeyed: int | None) -> None:
+        """The header row of a streamed sheet, a note on its names (and keys), and one defined name per column.
+
+        A sheet with key columns (Actuals) also gets, beside its header, how many rows have a date but no
+        Channel key (rows added by hand without their keys), so a leader sees why the channels no longer add
+        up to the total; ``unkeyed`` is that count as written (``None`` for a sheet without keys).
+        """
+        ws.write_row(0, 0, headers, self.fmt["header"])
+        names = [col(schema.name, h) for h in headers]
+        note = (
+            f"Formulas read these columns through the names {names[0]} … {names[-1]}; to add rows, insert them "
+            "above the last row so the names grow"
+        )
+        c = len(headers) + 1
+        if unkeyed is not None:
+            date, key = col(schema.name, "Date"), col(schema.name, CHANNEL_KEY)
+            ws.write_formula(0, c, f"=COUNT({date})-COUNT({key})", self.fmt["integer"], float(unkeyed))
+            c += 1
+            note = (
+                "rows without a Channel key: they count in the KPI Framework's all-channel volumes, in no channel. "
+                + note
+                + ", and fill in each added row's Channel key (the channel's number in the Channels sheet's "
+                "Channel key column) and Campaign key (the number on another row of the same campaign, or in the "
+                "Campaigns sheet; blank without a campaign). Formulas find a channel's or a campaign's rows by "
+                "these numbers, so a name is matched exactly whatever it holds"
+            )
+        ws.write_string(0, c, note + ".", self.fmt["note"])
         sheet = data_sheet_name(schema.name)
-        for c, name in enumerate(names):
-            letter = xl_col_to_name(c)
-            self.wb.define_name(name, f"='{sheet}'!${letter}$2:${letter}${last_row + 1}")
+        for j, name in enumerate(names):
+            letter = xl_col_to_name(j)
+            self.wb.define_name(name, "=" + sheet_ref(sheet, f"${letter}$2:${letter}${last_row + 1}"))
 
 
 class StreamedWorksheet(Worksheet):

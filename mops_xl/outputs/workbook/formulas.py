@@ -3,6 +3,13 @@
 Every formula the report writes implements a definition of docs/metrics.md over the data sheets the report
 carries (Excel tables named ``tbl<Sheet>``) and the defined names of the Business and Settings values. Only
 functions that both Excel and LibreOffice evaluate are used (no XLOOKUP, LET or dynamic arrays).
+
+A name from the intake (a channel, a campaign) is never a criterion: SUMIFS, COUNTIFS and MATCH read ``*``,
+``?`` and ``~`` as wildcards, a leading ``<``, ``>`` or ``=`` as a comparison, and refuse criteria longer
+than 255 characters. The data sheets carry each channel's and campaign's number instead (the Channel key
+and Campaign key columns), and the formulas select rows by that number (:func:`by_channel`,
+:func:`by_campaign`); the report's own small ranges are matched with EXACT (:func:`exact_sum`,
+:func:`exact_count`). Every sheet name in a formula or a link goes through :func:`sheet_ref`.
 """
 
 from __future__ import annotations
@@ -63,6 +70,102 @@ def col(sheet: str, column: str) -> str:
     if sheet in STREAMED_SHEETS:
         return name_for(f"{sheet} {column}")
     return f"{table(sheet)}[{column}]"
+
+
+#: The data-sheet columns holding a channel's or a campaign's number (its key), which formulas select rows by.
+CHANNEL_KEY, CAMPAIGN_KEY = "Channel key", "Campaign key"
+
+
+def quote_sheet(sheet: str) -> str:
+    """A sheet name as a formula or a link names it: in apostrophes, each apostrophe inside doubled.
+
+    Args:
+        sheet: The sheet name, e.g. "Mom's Day".
+
+    Returns:
+        E.g. "'Mom''s Day'".
+    """
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def sheet_ref(sheet: str, ref: str) -> str:
+    """A reference to a cell or range of another sheet, the sheet name quoted (see :func:`quote_sheet`).
+
+    Args:
+        sheet: The sheet name.
+        ref: A cell or range, e.g. "$B$8" or "$A$2:$A$9".
+
+    Returns:
+        E.g. "'Mom''s Day'!$B$8".
+    """
+    return f"{quote_sheet(sheet)}!{ref}"
+
+
+def internal_link(sheet: str, ref: str = "A1") -> str:
+    """The URL of a hyperlink to a cell of another sheet of the report (for ``write_url``).
+
+    Args:
+        sheet: The sheet name.
+        ref: The cell the link opens at.
+
+    Returns:
+        E.g. "internal:'Mom''s Day'!A1".
+    """
+    return "internal:" + sheet_ref(sheet, ref)
+
+
+def by_channel(key: int | str) -> str:
+    """SUMIFS/COUNTIFS criteria selecting one channel's Actuals rows, by its number (exact, whatever the name).
+
+    Args:
+        key: The channel's key (a number, or a cell or expression holding it).
+
+    Returns:
+        The criteria pair (no leading comma).
+    """
+    return f"{col('Actuals', CHANNEL_KEY)},{key}"
+
+
+def by_campaign(key: int | str) -> str:
+    """SUMIFS/COUNTIFS criteria selecting one campaign's Actuals rows, by its number (exact, whatever the name).
+
+    Args:
+        key: The campaign's key (a number, or a cell or expression holding it).
+
+    Returns:
+        The criteria pair (no leading comma).
+    """
+    return f"{col('Actuals', CAMPAIGN_KEY)},{key}"
+
+
+def exact_sum(values: str, names: str, name: str) -> str:
+    """The sum of ``values`` on the rows whose name is exactly ``name`` (case and all; no wildcards).
+
+    Meant for the report's own small ranges (budget lines); text in ``values`` counts as 0.
+
+    Args:
+        values: The range to sum.
+        names: The range of names, as long as ``values``.
+        name: A cell or expression holding the name.
+
+    Returns:
+        The SUMPRODUCT expression (no leading "=").
+    """
+    return f"SUMPRODUCT(--EXACT({names},{name}),{values})"
+
+
+def exact_count(names: str, name: str, *conditions: str) -> str:
+    """How many rows have exactly ``name`` (case and all; no wildcards) and meet every condition.
+
+    Args:
+        names: The range of names.
+        name: A cell or expression holding the name.
+        *conditions: Array conditions over ranges as long as ``names``, e.g. '(B5:B9<>"Not started")'.
+
+    Returns:
+        The SUMPRODUCT expression (no leading "=").
+    """
+    return f"SUMPRODUCT({'*'.join((f'EXACT({names},{name})', *conditions))}*1)"
 
 
 def window(first: str = "PeriodStart", last: str = "ReportAsOf") -> str:

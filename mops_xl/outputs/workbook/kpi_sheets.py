@@ -10,7 +10,19 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from mops_xl.metrics.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, KPI_METRICS, Analysis
 from mops_xl.metrics.targets import VOLUME_METRICS
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
-from mops_xl.outputs.workbook.formulas import UNDEFINED, actuals_sum, cached, col, ratio, status
+from mops_xl.outputs.workbook.formulas import (
+    CHANNEL_KEY,
+    UNDEFINED,
+    actuals_sum,
+    by_campaign,
+    by_channel,
+    cached,
+    col,
+    exact_sum,
+    ratio,
+    sheet_ref,
+    status,
+)
 
 KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
 TOP = 3  # 0-based header row of the main table on each sheet
@@ -63,7 +75,7 @@ def channel_cell(channel: str, header: str, a: Analysis, absolute: bool = True) 
         E.g. "'Channel Performance'!$I$6".
     """
     r = TOP + 1 + list(a.channels.index).index(channel)
-    return f"'{PERFORMANCE_SHEET}'!{xl_rowcol_to_cell(r, PERFORMANCE_HEADERS.index(header), absolute, absolute)}"
+    return sheet_ref(PERFORMANCE_SHEET, xl_rowcol_to_cell(r, PERFORMANCE_HEADERS.index(header), absolute, absolute))
 
 
 def _blended_target(metric: str) -> str:
@@ -73,15 +85,15 @@ def _blended_target(metric: str) -> str:
     fallback = f'"{UNDEFINED}"'
     if metric in VOLUME_METRICS:
         every = (
-            f'SUMPRODUCT(--(COUNTIFS({col("Targets", "Metric")},"{metric}",{col("Targets", "Channel")},'
-            f"{col('Channels', 'Channel')})>0))=ROWS({col('Channels', 'Channel')})"
+            f'SUMPRODUCT(--(COUNTIFS({col("Targets", "Metric")},"{metric}",{col("Targets", CHANNEL_KEY)},'
+            f"{col('Channels', CHANNEL_KEY)})>0))=ROWS({col('Channels', 'Channel')})"
         )
         fallback = f'IF({every},SUMIFS({col("Targets", "Target")},{col("Targets", "Metric")},"{metric}"),"{UNDEFINED}")'
     return f"IF(SUMPRODUCT({is_metric}*{blank})>0,{row},{fallback})"
 
 
 def _paid_sum(column: str, first: str, last: str) -> str:
-    inner = actuals_sum(column, f"{col('Actuals', 'Channel')},{col('Channels', 'Channel')}", first=first, last=last)
+    inner = actuals_sum(column, by_channel(col("Channels", CHANNEL_KEY)), first=first, last=last)
     return f'SUMPRODUCT(({col("Channels", "Paid")}="Yes")*{inner})'
 
 
@@ -96,11 +108,13 @@ class KpiSheets(SheetWriter):
         fmt: The report's formats.
         analysis: The engine's results.
         pacing: The Budget Pacing sheet writer (for budget and pacing references).
+        keys: The channels' and campaigns' numbers (:class:`~mops_xl.outputs.workbook.data_sheets.NameKeys`),
+            which the formulas select Actuals and Targets rows by.
     """
 
-    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, pacing: Any):
+    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, pacing: Any, keys: Any):
         super().__init__(wb, fmt, analysis)
-        self.pacing = pacing
+        self.pacing, self.keys = pacing, keys
 
     # --- KPI Framework -----------------------------------------------------------------------------------
 
@@ -115,7 +129,7 @@ class KpiSheets(SheetWriter):
         )
         ws.write_string(2, 0, "Actuals rows in the window", self.fmt["note"])
         ws.write_formula(2, 1, f"=COUNTIFS({actuals_window()})", None, float(_rows_in_window(a)))
-        self.wb.define_name(WINDOW_ROWS, f"='{KPI_SHEET}'!$B$3")
+        self.wb.define_name(WINDOW_ROWS, "=" + sheet_ref(KPI_SHEET, "$B$3"))
         ws.write_row(TOP, 0, list(KPI_COLUMNS), self.fmt["header"])
         rows = {m: TOP + 1 + i for i, m in enumerate(KPI_METRICS)}
         for m in KPI_METRICS:
@@ -240,20 +254,19 @@ class KpiSheets(SheetWriter):
 
     def _channel_row(self, ws: Any, r: int, channel: str, c: pd.Series) -> None:
         cell = {h: xl_rowcol_to_cell(r, PERFORMANCE_HEADERS.index(h)) for h in PERFORMANCE_HEADERS}
-        A = cell["Channel"]
+        key = self.keys.channels[channel]
         ws.write_string(r, 0, str(channel))
-        by_channel = f"{col('Actuals', 'Channel')},{A}"
         for v in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
-            self._put(ws, r, v, "=" + actuals_sum(v, by_channel), c[v])
+            self._put(ws, r, v, "=" + actuals_sum(v, by_channel(key)), c[v])
         self._put(ws, r, "CPL", "=" + ratio(cell["Spend"], cell["Leads"]), c["CPL"])
         self._put(ws, r, "CAC", "=" + ratio(cell["Spend"], cell["Customers"]), c["CAC"])
         self._put(ws, r, "ROAS", "=" + ratio(cell["Revenue"], cell["Spend"]), c["ROAS"])
-        self._trend(ws, r, cell, c)
+        self._trend(ws, r, cell, c, key)
 
         def targets(metric: str) -> str:  # COUNTIFS/SUMIFS criteria: this channel's target for a metric
-            return f"{col('Targets', 'Metric')},{metric},{col('Targets', 'Channel')},{A}"
+            return f"{col('Targets', 'Metric')},{metric},{col('Targets', CHANNEL_KEY)},{key}"
 
-        expected = f"INDEX({col('Channels', 'Expected CAC')},MATCH({A},{col('Channels', 'Channel')},0))"
+        expected = f"INDEX({col('Channels', 'Expected CAC')},MATCH({key},{col('Channels', CHANNEL_KEY)},0))"
         pm = cell["Primary metric"]
         self._put(
             ws,
@@ -299,16 +312,16 @@ class KpiSheets(SheetWriter):
             c["Status"],
         )
 
-    def _trend(self, ws: Any, r: int, cell: dict[str, str], c: pd.Series) -> None:
+    def _trend(self, ws: Any, r: int, cell: dict[str, str], c: pd.Series, key: int) -> None:
         """The trend columns: the primary metric over the last W days against the W days before."""
-        A, pm = cell["Channel"], cell["Primary metric"]
+        pm = cell["Primary metric"]
         recent = ("ReportAsOf-TrendWindow+1", "ReportAsOf")
         prior = ("ReportAsOf-2*TrendWindow+1", "ReportAsOf-TrendWindow")
-        by_channel = f"{col('Actuals', 'Channel')},{A}"
+        channel_rows = by_channel(key)
 
         def metric(first: str, last: str) -> str:
             s = {
-                v: actuals_sum(v, by_channel, first=first, last=last)
+                v: actuals_sum(v, channel_rows, first=first, last=last)
                 for v in ("Spend", "Revenue", "Customers", "Leads")
             }
             return (
@@ -317,7 +330,8 @@ class KpiSheets(SheetWriter):
             )
 
         def rows(first: str, last: str) -> str:
-            return f'COUNTIFS({by_channel},{col("Actuals", "Date")},">="&{first},{col("Actuals", "Date")},"<="&{last})'
+            date = col("Actuals", "Date")
+            return f'COUNTIFS({channel_rows},{date},">="&{first},{date},"<="&{last})'
 
         self._put(ws, r, "Trend recent", "=" + metric(*recent), c["Trend recent"])
         self._put(ws, r, "Trend prior", "=" + metric(*prior), c["Trend prior"])
@@ -387,7 +401,7 @@ class KpiSheets(SheetWriter):
         ws.write_formula(
             r,
             PERFORMANCE_HEADERS.index("ROAS"),
-            f"='{KPI_SHEET}'!{roas}",
+            "=" + sheet_ref(KPI_SHEET, roas),
             self.fmt["ratio"],
             cached(a.blended.ratios["ROAS"]),
         )
@@ -413,8 +427,7 @@ class KpiSheets(SheetWriter):
             r = top + 2 + i
             ws.write_string(r, 0, str(channel))
             ws.write_string(r, 1, str(campaign))
-            A, B = xl_rowcol_to_cell(r, 0), xl_rowcol_to_cell(r, 1)
-            crit = (f"{col('Actuals', 'Channel')},{A}", f"{col('Actuals', 'Campaign')},{B}")
+            crit = (by_channel(self.keys.channels[channel]), by_campaign(self.keys.campaigns[campaign]))
             cells = {}
             for j, v in enumerate(("Spend", "Leads", "Customers", "Revenue"), start=2):
                 cells[v] = xl_rowcol_to_cell(r, j)
@@ -447,7 +460,7 @@ class KpiSheets(SheetWriter):
                 ws.write_formula(
                     r,
                     3,
-                    "=" + ratio(f"SUMIFS({budget},{chans},{A})", f"SUM({budget})"),
+                    "=" + ratio(exact_sum(budget, chans, A), f"SUM({budget})"),
                     self.fmt["percent"],
                     cached(c["Budget %"]),
                 )

@@ -9,8 +9,19 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import Analysis, overall_pace_status
 from mops_xl.metrics.triggers import GRID
+from mops_xl.outputs.workbook.data_sheets import key_column_letter
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
-from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col, pacing_status
+from mops_xl.outputs.workbook.formulas import (
+    CHANNEL_KEY,
+    UNDEFINED,
+    by_channel,
+    cached,
+    col,
+    exact_count,
+    exact_sum,
+    pacing_status,
+    sheet_ref,
+)
 
 SHEET = "Budget Pacing"
 HEADERS = (
@@ -81,12 +92,13 @@ class PacingSheet(SheetWriter):
         """
         c = HEADERS.index(header)
         last = max(self.last, self.first)
-        return f"'{SHEET}'!{xl_rowcol_to_cell(self.first, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
+        span = f"{xl_rowcol_to_cell(self.first, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
+        return sheet_ref(SHEET, span)
 
     @property
     def overall_status_cell(self) -> str:
         """The cell holding the overall pacing status (the KPI Framework's Spend status)."""
-        return f"'{SHEET}'!{xl_rowcol_to_cell(self.total_row, HEADERS.index('Status'), True, True)}"
+        return sheet_ref(SHEET, xl_rowcol_to_cell(self.total_row, HEADERS.index("Status"), True, True))
 
     def write(self) -> None:
         """Write the sheet."""
@@ -110,22 +122,23 @@ class PacingSheet(SheetWriter):
 
     def _line(self, ws: Any, r: int, k: int, line: pd.Series) -> None:
         c = {h: self._cell(r, h) for h in HEADERS}
-        A, B, C, D = c["Channel"], c["Line start"], c["Line end"], c["Planned"]
+        B, C, D = c["Line start"], c["Line end"], c["Planned"]
         total = f'IF(PacingMethod="weekdays",NETWORKDAYS({B},{C}),{C}-{B}+1)'
         elapsed = (
             f'IF({c["Elapsed days"]}=0,0,IF(PacingMethod="weekdays",NETWORKDAYS({B},MIN({C},ReportAsOf)),'
             f"{c['Elapsed days']}))"
         )
+        channel_key = sheet_ref("Budget", f"${key_column_letter('Budget', CHANNEL_KEY)}${k}")
         formulas = {
-            "Channel": f"=Budget!$A${k}",
-            "Line start": f"=Budget!$B${k}",
-            "Line end": f"=Budget!$C${k}",
-            "Planned": f"=Budget!$D${k}",
+            "Channel": "=" + sheet_ref("Budget", f"$A${k}"),
+            "Line start": "=" + sheet_ref("Budget", f"$B${k}"),
+            "Line end": "=" + sheet_ref("Budget", f"$C${k}"),
+            "Planned": "=" + sheet_ref("Budget", f"$D${k}"),
             "Line days": f"={C}-{B}+1",
             "Elapsed days": f"=MAX(0,MIN({C},ReportAsOf)-{B}+1)",
             "Budget for period": f"={D}*MAX(0,MIN({C},PeriodEnd)-MAX({B},PeriodStart)+1)/({C}-{B}+1)",
             "Expected to date": f"=IF({total}>0,{D}*{elapsed}/{total},0)",
-            "Actual": f"=SUMIFS({col('Actuals', 'Spend')},{col('Actuals', 'Channel')},{A},"
+            "Actual": f"=SUMIFS({col('Actuals', 'Spend')},{by_channel(channel_key)},"
             f'{col("Actuals", "Date")},">="&{B},{col("Actuals", "Date")},"<="&MIN({C},ReportAsOf))',
             "Pace": f'=IF({c["Elapsed days"]}=0,"{UNDEFINED}",IF({c["Expected to date"]}>0,'
             f'{c["Actual"]}/{c["Expected to date"]},"{UNDEFINED}"))',
@@ -196,11 +209,12 @@ class PacingSheet(SheetWriter):
         if self.lines.empty:
             return '"No budget"'
         A, E, F, D, L = (self.column_range(h) for h in ("Channel", "Expected to date", "Actual", "Planned", "Status"))
-        exp, act = f"SUMIFS({E},{A},{channel_cell})", f"SUMIFS({F},{A},{channel_cell})"
+        exp, act = exact_sum(E, A, channel_cell), exact_sum(F, A, channel_cell)
+        started = exact_count(A, channel_cell, f'({L}<>"Not started")')
         return (
-            f'IF(COUNTIF({A},{channel_cell})=0,"No budget",IF(COUNTIFS({A},{channel_cell},{L},"<>Not started")=0,'
-            f'"Not started",IF({exp}>0,{pacing_status(f"{act}/{exp}")},IF(AND({act}>0,SUMIFS({D},{A},'
-            f'{channel_cell})=0),"Over pace","On pace"))))'
+            f'IF({exact_count(A, channel_cell)}=0,"No budget",IF({started}=0,'
+            f'"Not started",IF({exp}>0,{pacing_status(f"{act}/{exp}")},IF(AND({act}>0,{exact_sum(D, A, channel_cell)}'
+            f'=0),"Over pace","On pace"))))'
         )
 
     def _grid(self, ws: Any, top: int) -> None:

@@ -58,7 +58,7 @@ class ReportWriter:
         self.fmt = Formats(wb, analysis.intake.business["Currency"])
         self.data = DataSheets(wb, self.fmt, analysis.intake)
         self.pacing = PacingSheet(wb, self.fmt, analysis, self.data.row_of)
-        self.kpis = KpiSheets(wb, self.fmt, analysis, self.pacing)
+        self.kpis = KpiSheets(wb, self.fmt, analysis, self.pacing, self.data.keys)
         self.dashboard = Dashboard(wb, self.fmt, analysis, self.pacing)
         self.actions = ActionSheets(wb, self.fmt, analysis, self.data.row_of)
         self.system = SystemSheets(wb, self.fmt, analysis)

@@ -1,0 +1,137 @@
+"""Intakes built to break the report's formulas, each with figures a test can work out by hand.
+
+:data:`EDGE_INTAKES` maps a label to a function writing the intake; the LibreOffice recalculation test
+(tests/test_recalculation.py) builds and recalculates every one of them, with the samples, and checks each
+formula against the engine's value. Add an intake here and it is checked too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mops_xl import write_intake
+
+D = dt.date
+
+#: Two 300-character channel names equal in their first 299 characters (an Excel criterion stops at 255).
+LONG_A = "Long channel " + "x" * 286 + "A"
+LONG_B = "Long channel " + "x" * 286 + "B"
+#: A 300-character campaign name (its plan sheet's name is cut at 31 characters).
+LONG_CAMPAIGN = "Spring " + "y" * 293
+#: Two campaigns whose names, cut at 31 characters, end in an apostrophe and are then the same.
+CUT_A, CUT_B = "Q" * 30 + "'s picks", "Q" * 30 + "'t miss"
+#: A campaign whose plan-sheet name, pasted unquoted into ='{sheet}'!$B$8, made a working formula.
+CRAFTED = "Dashboard'!B9+'Dashboard"
+
+#: Channel → (spend per day, leads per day, customers per day, revenue per day), each over 2026-10-01 and 02.
+#: A channel and the one after it form a pair that a wildcard or a comparison would confuse: "Search*" with
+#: "Search Ads", "=1+1" with "1+1", "a?b~c" with "aXbc", the two long names.
+EDGE_CHANNELS: dict[str, tuple[float, int, int, float]] = {
+    "Search*": (100.0, 10, 1, 300.0),
+    "Search Ads": (1000.0, 50, 5, 4000.0),
+    "<>x": (20.0, 4, 1, 50.0),
+    "=1+1": (30.0, 3, 1, 90.0),
+    "1+1": (300.0, 30, 3, 600.0),
+    "Mom's Day": (40.0, 8, 2, 200.0),
+    "a?b~c": (50.0, 5, 1, 250.0),
+    "aXbc": (500.0, 20, 2, 1000.0),
+    ">5": (60.0, 6, 1, 120.0),
+    LONG_A: (70.0, 7, 1, 140.0),
+    LONG_B: (700.0, 14, 2, 2100.0),
+}
+#: The campaign of each channel's Actuals rows.
+EDGE_CAMPAIGNS = {
+    "Search*": "Brand*",
+    "Search Ads": "Brand Search",
+    "<>x": "<>x",
+    "=1+1": "=1+1",
+    "1+1": "1+1",
+    "Mom's Day": "Mom's Day",
+    "a?b~c": CRAFTED,
+    "aXbc": CUT_A,
+    ">5": CUT_B,
+    LONG_A: LONG_CAMPAIGN,
+    LONG_B: "Spring",
+}
+
+
+def edge_names_data() -> dict[str, Any]:
+    """The "edge names" intake: channels and campaigns named like criteria, wildcards and formulas.
+
+    October 2026, report as of 2026-10-02 (d = 2 of D = 31 days). Each channel has one Actuals row a day
+    (figures in :data:`EDGE_CHANNELS`, every funnel column filled: MQLs = SQLs = customers), a budget line
+    for the whole month planned at 31 × its daily spend (so each line is exactly on pace) except Mom's Day,
+    a CAC target for "Search*" (120) and "Search Ads" (150), a ROAS target for "a?b~c" (4), a Leads target
+    for ">5" (100), an Expected CAC for "<>x" (30), and a Revenue target on every channel (1,000 each, so the
+    blended Revenue target is their sum). Every campaign of :data:`EDGE_CAMPAIGNS` is on the Campaigns sheet,
+    launched.
+    """
+    actuals = []
+    for day in (D(2026, 10, 1), D(2026, 10, 2)):
+        for channel, (spend, leads, customers, revenue) in EDGE_CHANNELS.items():
+            actuals.append(
+                {
+                    "Date": day,
+                    "Channel": channel,
+                    "Campaign": EDGE_CAMPAIGNS[channel],
+                    "Spend": spend,
+                    "Impressions": 100 * leads,
+                    "Clicks": 10 * leads,
+                    "Leads": leads,
+                    "MQLs": customers,
+                    "SQLs": customers,
+                    "Customers": customers,
+                    "Revenue": revenue,
+                }
+            )
+    month = {"Period start": D(2026, 10, 1), "Period end": D(2026, 10, 31)}
+    budget = {"Budget": 1000.0}
+    return {
+        "Business": {
+            "Business name": "Edge Names Ltd",
+            "Team size": 2,
+            "Period start": D(2026, 10, 1),
+            "Period end": D(2026, 10, 31),
+            "Report as of": D(2026, 10, 2),
+        },
+        "Channels": [
+            {"Channel": ch, "Paid": True, "Funnel stage": "Decision", **({"Expected CAC": 30.0} if ch == "<>x" else {})}
+            for ch in EDGE_CHANNELS
+        ],
+        "Budget": [
+            {"Channel": ch, **month, "Planned spend": 31 * spend}
+            for ch, (spend, *_) in EDGE_CHANNELS.items()
+            if ch != "Mom's Day"
+        ],
+        "Actuals": actuals,
+        "Targets": [
+            {"Metric": "CAC", "Channel": "Search*", "Target": 120},
+            {"Metric": "CAC", "Channel": "Search Ads", "Target": 150},
+            {"Metric": "ROAS", "Channel": "a?b~c", "Target": 4},
+            {"Metric": "Leads", "Channel": ">5", "Target": 100},
+            *({"Metric": "Revenue", "Channel": ch, "Target": 1000} for ch in EDGE_CHANNELS),
+        ],
+        "Campaigns": [
+            {"Campaign": name, "Type": "Promotional", "Launch date": D(2026, 9, 20), "Status": "Launched", **budget}
+            for name in EDGE_CAMPAIGNS.values()
+        ],
+    }
+
+
+def write_edge_names(path: Path) -> Path:
+    """Write the "edge names" intake (see :func:`edge_names_data`).
+
+    Args:
+        path: Where to write it.
+
+    Returns:
+        The path.
+    """
+    return write_intake(path, edge_names_data())
+
+
+#: Label → a function writing the intake at a path; the recalculation test checks each one's report.
+EDGE_INTAKES: dict[str, Callable[[Path], Path]] = {"edge-names": write_edge_names}
