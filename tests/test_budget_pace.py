@@ -169,6 +169,9 @@ def test_the_total_pace(pace_analysis) -> None:
     assert a.channels.loc["Search", "Pacing status"] == OVER and a.channels.loc["Social", "Pacing status"] == UNDER
     assert a.channels.loc["Display", "Pacing status"] == NO_BUDGET
     assert {w["subject"] for w in a.warnings} == {"Social"}  # underspending; the total is over
+    # Data Notes say the line starting before Period start is paced from Oct 1: 3,000 x 15 / 30 in the period
+    notes = [n["note"] for n in a.notes if n["subject"] == "Search"]
+    assert any("paced from 2026-10-01, with 1,500.00 of its 3,000.00 in the period" in n for n in notes)
 
 
 def test_an_overspending_trigger_fires_on_the_total_pace(pace_analysis) -> None:

@@ -331,7 +331,7 @@ def analyse(intake: Intake) -> Analysis:
         needed=_needed(table, card, current, total_budget),
         triggers=prioritise(fired),
         warnings=warnings,
-        notes=_notes(intake, window, card, unbudgeted, t, rows.empty),
+        notes=_notes(intake, window, card, unbudgeted, t, rows.empty) + pacing_m.clipped_line_notes(lines, window),
         definitions=definitions(intake.business),
         experiments=experiments,
         has_data=not rows.empty,

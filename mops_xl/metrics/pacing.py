@@ -392,3 +392,25 @@ def spend_curve(lines: pd.DataFrame, actuals: pd.DataFrame, window: ReportingWin
     )
     curve.index.name = "Date"
     return curve
+
+
+def clipped_line_notes(lines: pd.DataFrame, window: ReportingWindow) -> list[dict[str, str]]:
+    """Data notes for the budget lines that start before Period start: they are paced from Period start.
+
+    Args:
+        lines: The output of :func:`budget_lines`.
+        window: The reporting window.
+
+    Returns:
+        One ``{"subject", "note"}`` per such line.
+    """
+    return [
+        {
+            "subject": str(line["Channel"]),
+            "note": f"Budget line {line['Line start']:%Y-%m-%d} to {line['Line end']:%Y-%m-%d} starts before Period "
+            f"start: paced from {window.start:%Y-%m-%d}, with {line['Budget for period']:,.2f} of its "
+            f"{line['Planned']:,.2f} in the period; its spend before {window.start:%Y-%m-%d} is not counted",
+        }
+        for _, line in lines.iterrows()
+        if line["Line start"] < window.start
+    ]
