@@ -474,3 +474,83 @@ def test_total_status_follows_its_thresholds_and_the_total_adds_up(case, method:
             assert total.status == ON
     else:
         assert math.isnan(total.pace) and total.status in (OVER, ON, NOT_STARTED)
+
+
+# --- edge intakes: the total pace recalculates to the engine's value whatever the budget looks like ------------
+
+
+def _edge(change) -> dict[str, Any]:
+    data = pace_data()
+    change(data)
+    return data
+
+
+def _no_budget(data: dict[str, Any]) -> None:
+    data["Budget"] = [
+        {"Channel": "Search", "Period start": D(2026, 11, 1), "Period end": D(2026, 11, 30), "Planned spend": 1}
+    ]
+
+
+def _weekdays_across_the_period(data: dict[str, Any]) -> None:
+    data["Settings"] = {"Pacing method": "weekdays"}
+    data["Budget"][1]["Period end"] = D(2026, 11, 20)  # the later Search line now runs past Period end
+
+
+def _nothing_started(data: dict[str, Any]) -> None:
+    data["Budget"] = [data["Budget"][1]]  # only the Oct 16 - 31 line: nothing expected by Oct 10
+
+
+def _zero_budget(data: dict[str, Any]) -> None:
+    for line in data["Budget"]:
+        line["Planned spend"] = 0
+
+
+def _no_data(data: dict[str, Any]) -> None:
+    data["Business"]["Report as of"] = D(2026, 10, 20)
+    data["Actuals"] = [r for r in data["Actuals"] if r["Date"] < D(2026, 10, 1)]
+
+
+#: name -> (change, the total status worked out by hand)
+EDGES = {
+    "no budget line in the period": (_no_budget, NO_BUDGET),  # the only line is in November
+    # Oct 1 2026 is a Thursday. Search Sep 16 (Wed) - Oct 15 has 11 + 11 = 22 weekdays, 7 of them Oct 1-10
+    # (Thu 1, Fri 2, Mon 5 - Fri 9; Oct 10 is a Saturday): 3,000 x 7 / 22 = 954.55; Social Oct 5 - 31 has 20
+    # weekdays, 5 of them Oct 5-10: 2,700 x 5 / 20 = 675; 2,000 / 1,629.55 = 123 %
+    "weekdays, a line across Period end": (_weekdays_across_the_period, OVER),
+    "no line started": (_nothing_started, NOT_STARTED),
+    "every line plans 0": (_zero_budget, OVER),  # spend against a zero budget
+    "no Actuals in the window": (_no_data, NO_DATA),
+}
+
+
+@pytest.mark.libreoffice
+def test_edge_budgets_recalculate_to_the_engine_total(tmp_path: Path) -> None:
+    from mops_xl.outputs.libreoffice import recalculate
+
+    built, analyses = [], []
+    for i, (change, _) in enumerate(EDGES.values()):
+        intake = load_intake(write_intake(tmp_path / f"edge{i}.xlsx", _edge(change)))
+        analyses.append(analyse(intake))
+        built.append(build_report(intake, tmp_path / f"edge{i}-report.xlsx", analyses[-1]))
+    outs = recalculate(built, tmp_path / "out")
+    weekdays = analyses[list(EDGES).index("weekdays, a line across Period end")].total_pacing
+    assert weekdays.expected == pytest.approx(3000 * 7 / 22 + 2700 * 5 / 20)
+    for (name, (_, status)), a, path, out in zip(EDGES.items(), analyses, built, outs, strict=True):
+        assert a.total_pacing.status == status, name
+        cached, fresh = openpyxl.load_workbook(path, data_only=True), openpyxl.load_workbook(out, data_only=True)
+        for ws in openpyxl.load_workbook(path).worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.data_type != "f":
+                        continue
+                    exp, got = cached[ws.title][cell.coordinate].value, fresh[ws.title][cell.coordinate].value
+                    same = (
+                        math.isclose(exp, got, rel_tol=1e-9, abs_tol=1e-9)
+                        if isinstance(exp, (int, float)) and isinstance(got, (int, float))
+                        else exp == got
+                    )
+                    assert same, f"{name}: {ws.title}!{cell.coordinate}: engine {exp!r}, LibreOffice {got!r}"
+        total = _table(fresh["Budget Pacing"], "Channel")[-1]
+        kpi = {r["Metric"]: r for r in _table(fresh["KPI Framework"], "Metric")}["Spend"]
+        assert total["Channel"] == "All channels" and total["Status"] == status == kpi["Status"], name
+        assert total["Actual"] == pytest.approx(kpi["Actual"]), name
