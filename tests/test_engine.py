@@ -149,6 +149,7 @@ def test_kpi_framework(analysis) -> None:
         "Customers",
         "Revenue",
         "Spend",
+        "Spend vs target",
         "CPL",
         "CAC",
         "Fully-loaded CAC",
@@ -169,9 +170,12 @@ def test_kpi_framework(analysis) -> None:
     assert cac["Target to date"] == 150  # ratios are not prorated
     assert math.isnan(cac["Projection"])
     assert cac["Previous period"] == pytest.approx(80)  # 800 / 10
-    spend = k.loc["Spend"]  # no Spend target: the budget for the period, 3100 + 620
-    assert spend["Target"] == 3720 and spend["Target to date"] == pytest.approx(1200)
-    assert spend["Status"] == "Over pace"  # 1500 / (1000 + 200) = 125 % > 110 %
+    spend = k.loc["Spend"]  # against the budget for the period, 3100 + 620
+    # target to date: every line's expected spend to date, 3100 x 10 / 31 + 620 x 10 / 31 = 1000 + 200
+    assert spend["Target"] == 3720 and spend["Target to date"] == pytest.approx(1000 + 200)
+    assert spend["Attainment"] == pytest.approx(1500 / 1200)  # the total pace: 125 %
+    assert spend["Status"] == "Over pace"  # 125 % > 110 %
+    assert k.loc["Spend vs target", "Status"] == "No target"  # no Spend row on the Targets sheet
     assert k.loc["MER", "Status"] == "No target" and k.loc["ROAS", "Status"] == "No target"
 
 
@@ -207,10 +211,15 @@ def test_triggers_in_priority_order(analysis) -> None:
         ("High performer", "Search", "Increase allocation", 1050.0, "Ana", 1),
         # projected overspend 1550 - 620
         ("Overspending", "Social", "Throttle", 930.0, "Ben", 2),
+        # all channels: pace 1500 / 1200 = 125 % > 110 %; projected 1500 x 31 / 10 = 4650 against the 3720
+        # budget: 930 (as much as Social's, and listed after it: the channels' triggers come first)
+        ("Overspending", "All channels", "Throttle", 930.0, "", 3),
         # remaining budget 620 - 500
-        ("Underperforming channel", "Social", "Pause or adjust", 120.0, "Ben", 3),
+        ("Underperforming channel", "Social", "Pause or adjust", 120.0, "Ben", 4),
     ]
     assert "cap daily spend at 5.71" in analysis.triggers.loc[1, "Action"]  # 120 / 21
+    # (3720 - 1500) / 21 days left = 105.71 a day for all channels together
+    assert "cap all channels' daily spend at 105.71" in analysis.triggers.loc[2, "Action"]
 
 
 def test_decision_grid(analysis) -> None:

@@ -99,14 +99,20 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (KPI, "Metric", "Revenue", "Actual"): 400 * 2,  # 800: Google Ads only
     (KPI, "Metric", "Revenue", "Status"): "No target",
     (KPI, "Metric", "Revenue", "Projection"): 800 * 31 / 2,  # 12,400
-    # Spend: no Targets row, so its target is the budget for the period, 3,100 + 1,550; its status is the
-    # overall pacing status: Σ actual / Σ expected = 300 / 300 = 1.0, between 90 % and 110 %.
+    # Spend (vs budget to date): its target is the budget for the period, 3,100 + 1,550; its target to date is
+    # every line's expected spend to date, 3,100 x 2 / 31 + 1,550 x 2 / 31 = 200 + 100; its attainment is the
+    # total pace, all spend / budget to date = 300 / 300 = 1.0, between 90 % and 110 %: On pace.
     (KPI, "Metric", "Spend", "Target"): 3100 + 1550,  # 4,650
-    (KPI, "Metric", "Spend", "Target to date"): 4650 * 2 / 31,  # 300
+    (KPI, "Metric", "Spend", "Target to date"): 200 + 100,  # 300
     (KPI, "Metric", "Spend", "Actual"): (100 + 50) * 2,  # 300 (Email has no spend)
     (KPI, "Metric", "Spend", "Attainment"): 300 / 300,  # 1.0
     (KPI, "Metric", "Spend", "Status"): "On pace",
     (KPI, "Metric", "Spend", "Projection"): 300 * 31 / 2,  # 4,650
+    # Spend vs target: the Targets sheet has no Spend row -> No target (the same spend, no other target).
+    (KPI, "Metric", "Spend vs target", "Target"): NA,
+    (KPI, "Metric", "Spend vs target", "Actual"): 300,
+    (KPI, "Metric", "Spend vs target", "Attainment"): NA,
+    (KPI, "Metric", "Spend vs target", "Status"): "No target",
     # Ratios: ratios of sums; no blended CPL, CAC or ROAS target (the CAC 120 is Google Ads' own, and
     # blended targets are only summed from channel targets for volumes) -> No target.
     (KPI, "Metric", "CPL", "Target"): NA,
@@ -195,13 +201,17 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (PACING, "Channel", "TikTok", "Remaining"): 1550 - 100,  # 1,450
     (PACING, "Channel", "TikTok", "Daily spend to land on budget"): 1450 / (31 - 2),  # 50
     (PACING, "Channel", "TikTok", "Status"): "On pace",
-    # All lines: Σ over the two lines; pace = Σ actual / Σ expected over the started lines.
-    (PACING, "Channel", "All lines", "Planned"): 3100 + 1550,  # 4,650
-    (PACING, "Channel", "All lines", "Expected to date"): 200 + 100,  # 300
-    (PACING, "Channel", "All lines", "Actual"): 200 + 100,  # 300
-    (PACING, "Channel", "All lines", "Pace"): 300 / 300,  # 1.0
-    (PACING, "Channel", "All lines", "Status"): "On pace",
-    (PACING, "Channel", "All lines", "Budget for period"): 3100 + 1550,  # 4,650
+    # Every day of each line is inside the period, so no spend is unbudgeted: Google Ads and TikTok (the
+    # channels that spent) each get an Unbudgeted row of 0; Email spent nothing and gets none.
+    (PACING, "Status", "Unbudgeted", "Actual"): 0,
+    # All channels: Σ over the lines and the Unbudgeted rows, = the KPI Framework's Spend; pace = all spend /
+    # every line's expected spend to date.
+    (PACING, "Channel", "All channels", "Planned"): 3100 + 1550,  # 4,650
+    (PACING, "Channel", "All channels", "Expected to date"): 200 + 100,  # 300
+    (PACING, "Channel", "All channels", "Actual"): 200 + 100 + 0 + 0,  # 300
+    (PACING, "Channel", "All channels", "Pace"): 300 / 300,  # 1.0
+    (PACING, "Channel", "All channels", "Status"): "On pace",
+    (PACING, "Channel", "All channels", "Budget for period"): 3100 + 1550,  # 4,650
     # Decision grid (pacing x efficiency): Google Ads On pace and efficient (CAC attainment 1.2 >= 1) -> Hold;
     # TikTok has no primary metric, Email no budget line -> Not enough data.
     (PACING, "Channel", "Google Ads", "Pacing"): "On pace",
@@ -242,10 +252,12 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     ("Dashboard", "Channel", "TikTok", "Budget for period"): 1550,
     ("Dashboard", "Channel", "TikTok", "CAC"): NA,
     ("Dashboard", "Channel", "Email", "Budget for period"): 0,  # no budget line
-    # Cumulative spend vs ideal pace: Oct 2 = 2 x 150 spent against 4,650 x 2 / 31 = 300.
+    # Cumulative spend vs budget to date (each line's planned spend per day, 3,100 / 31 + 1,550 / 31 = 150, from
+    # its start): Oct 2 = 2 x 150 spent against 2 x 150 = 300 budgeted; by Oct 31 the whole 4,650.
+    ("Dashboard", "Date", dt.datetime(2026, 10, 1), "Budget to date"): 3100 / 31 + 1550 / 31,  # 150
     ("Dashboard", "Date", dt.datetime(2026, 10, 2), "Cumulative spend"): 2 * (100 + 50),
-    ("Dashboard", "Date", dt.datetime(2026, 10, 2), "Ideal pace"): 4650 * 2 / 31,
-    ("Dashboard", "Date", dt.datetime(2026, 10, 31), "Ideal pace"): 4650 * 31 / 31,
+    ("Dashboard", "Date", dt.datetime(2026, 10, 2), "Budget to date"): 2 * 150,
+    ("Dashboard", "Date", dt.datetime(2026, 10, 31), "Budget to date"): 31 * 150,  # 4,650
     # Funnel chart: the blended volumes.
     ("Dashboard", "Funnel stage", "Leads", "Count"): 32,
     ("Dashboard", "Funnel stage", "MQLs", "Count"): 14,
@@ -270,6 +282,11 @@ DASHBOARD_PAIRS: dict[str, Any] = {
     "Budget for the period": 3100 + 1550,  # 4,650
     "Active channels": 3,
     "Report as of": "2026-10-02",  # defaults to the last Actuals date
+    # "Spend vs budget to date": the KPI Framework's Spend row (above)
+    "Spend to date": 300,
+    "Budget to date": 200 + 100,
+    "Pace": 300 / 300,
+    "Status": "On pace",
 }
 
 
@@ -310,10 +327,10 @@ def _kpi_box(ws, title: str) -> tuple[Any, Any, str]:
 
 
 def _pair(ws, label: str) -> Any:
-    """The value to the right of a label in column A."""
+    """The value to the right of a label (the first such label, row by row)."""
     for row in ws.iter_rows(values_only=True):
-        if row[0] == label:
-            return row[1]
+        if label in row and row.index(label) + 1 < len(row):
+            return row[row.index(label) + 1]
     raise KeyError(f"{ws.title}: no label {label!r}")
 
 

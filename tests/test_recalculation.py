@@ -8,6 +8,7 @@ tests/recalculation.py's.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import openpyxl
@@ -56,7 +57,10 @@ def test_edited_inputs_flow_through_the_formulas(tmp_path: Path) -> None:
     track); Google Ads On pace. After: the underperforming threshold at 50 % makes LinkedIn "At risk"; a
     Content & SEO Leads target of 2,000 (to date 2,000 x 72 / 92 = 1,565.2 against 1,004 leads: 0.64, was 1.43
     Ahead) makes it "At risk" under the new 50 % threshold; doubling Google Ads' Q3 budget halves its pace
-    (0.94 -> 0.47): "Under pace".
+    (0.94 -> 0.47): "Under pace". The total pace follows: the budget to date becomes (104,000 + 55,000) x 72 / 92
+    (Google Ads, LinkedIn Ads: Jul 1 - Sep 30, 72 of 92 days elapsed) + 12,500 x 41 / 61 (Webinars: Aug 1 - Sep
+    30, 41 of 61 days) = 132,836.42 against the 101,429.30 spent (Actuals, Jul 1 - Sep 10): 76 %, "Under pace"
+    on Budget Pacing's total, the KPI Framework's Spend row and the Dashboard (it was 110.1 %, Over pace).
     """
     intake = load_intake(ROOT / "samples" / "saas.xlsx")
     path = build_report(intake, tmp_path / "saas-report.xlsx", analyse(intake))
@@ -83,3 +87,18 @@ def test_edited_inputs_flow_through_the_formulas(tmp_path: Path) -> None:
     headers = [c.value for c in pacing[4]]
     assert google[headers.index("Expected to date")] == pytest.approx(104000 * 72 / 92)
     assert google[headers.index("Status")] == "Under pace"
+    budget_to_date = (104000 + 55000) * 72 / 92 + 12500 * 41 / 61
+    actuals = wb["Actuals"].iter_rows(min_row=2, values_only=True)  # Date, Channel, Campaign, Spend, ...
+    spend = sum(
+        r[3] or 0 for r in actuals if r[0] is not None and dt.datetime(2026, 7, 1) <= r[0] <= dt.datetime(2026, 9, 10)
+    )
+    total = [r for r in pacing.iter_rows(min_row=5, values_only=True) if r[0] == "All channels"][0]
+    assert total[headers.index("Expected to date")] == pytest.approx(budget_to_date)
+    assert total[headers.index("Actual")] == pytest.approx(spend)
+    assert total[headers.index("Pace")] == pytest.approx(spend / budget_to_date)  # 0.764
+    assert total[headers.index("Status")] == "Under pace"
+    kpi = fresh["KPI Framework"]
+    assert _find(kpi, "Spend", "Target to date").value == pytest.approx(budget_to_date)
+    assert _find(kpi, "Spend", "Status").value == "Under pace"
+    dashboard = [r for r in fresh["Dashboard"].iter_rows(values_only=True) if "Budget to date" in r][0]
+    assert dashboard[dashboard.index("Budget to date") + 1] == pytest.approx(budget_to_date)

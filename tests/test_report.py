@@ -56,6 +56,7 @@ def test_kpi_framework_headers_labels_and_values(built) -> None:
         "Customers",
         "Revenue",
         "Spend",
+        "Spend vs target",
         "CPL",
         "CAC",
         "Fully-loaded CAC",

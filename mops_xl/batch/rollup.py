@@ -48,8 +48,6 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         Header → value.
     """
     k, b = a.kpis, a.intake.business
-    started = a.pacing_lines[a.pacing_lines["Status"] != "Not started"]
-    expected = float(started["Expected to date"].sum())
     return {
         "File": source.name,
         "Business": b["Business name"],
@@ -60,7 +58,7 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         "Customers": k.loc["Customers", "Actual"],
         "CAC": k.loc["CAC", "Actual"],
         "ROAS": k.loc["ROAS", "Actual"],
-        "Pace": float(started["Actual"].sum()) / expected if expected > 0 else None,
+        "Pace": a.total_pacing.pace,  # the KPI Framework's Spend attainment: all spend vs budget to date
         "Spend status": k.loc["Spend", "Status"],
         "MQLs status": k.loc["MQLs", "Status"],
         "SQLs status": k.loc["SQLs", "Status"],

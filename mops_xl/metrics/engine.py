@@ -34,6 +34,7 @@ from mops_xl.metrics.martech import (
     team_structure,
 )
 from mops_xl.metrics.maturity import Evidence, Maturity, maturity
+from mops_xl.metrics.pacing import spend_status
 from mops_xl.metrics.performance import Blended, blended, stack_cost_for_days, undefined_reason, with_ratios
 from mops_xl.metrics.reallocation import GuardRails, attributed_efficiency, reallocation_plan
 from mops_xl.metrics.targets import (
@@ -55,6 +56,7 @@ from mops_xl.metrics.triggers import (
     decision_grid,
     experiment_triggers,
     prioritise,
+    total_triggers,
 )
 from mops_xl.metrics.volumes import VOLUMES, channel_volumes, in_window
 from mops_xl.metrics.window import ReportingWindow
@@ -67,6 +69,7 @@ KPI_METRICS = (
     "Customers",
     "Revenue",
     "Spend",
+    "Spend vs target",
     "CPL",
     "CAC",
     "Fully-loaded CAC",
@@ -118,6 +121,9 @@ class Analysis:
         campaigns: Volumes and ratios per channel and campaign, to date.
         pacing_lines: Budget pacing per budget line.
         unbudgeted: Channel → spend to date on days no budget line covers.
+        total_pacing: All spend to date against every line's expected spend to date: the one answer to "are
+            we on budget?" (KPI Framework Spend, Budget Pacing's total, Dashboard, roll-up).
+        spend_curve: Day by day: cumulative spend and the budget to date (the Dashboard's pace chart).
         grid: The pacing × efficiency decision grid.
         needed: The budget needed to hit each volume target.
         triggers: Every fired optimization trigger, by priority.
@@ -147,6 +153,8 @@ class Analysis:
     campaigns: pd.DataFrame
     pacing_lines: pd.DataFrame
     unbudgeted: pd.Series
+    total_pacing: pacing_m.TotalPacing
+    spend_curve: pd.DataFrame
     grid: pd.DataFrame
     needed: pd.DataFrame
     triggers: pd.DataFrame
@@ -274,17 +282,25 @@ def analyse(intake: Intake) -> Analysis:
 
     experiments = _experiments(intake, s)
     owners = {ch: o for ch, o in info["Owner"].items() if isinstance(o, str)}
-    fired = channel_triggers(card, t, d, D) + experiment_triggers(experiments, t.significance, owners)
+    total = pacing_m.total_pacing(
+        lines, float(current.volumes["Spend"]), window, s["Pacing method"], t.overspending, not rows.empty
+    )
+    fired = (
+        channel_triggers(card, t, d, D)
+        + total_triggers(total, t)
+        + experiment_triggers(experiments, t.significance, owners)
+    )
+    paces = [(ch, c["Pace"], c["Pacing status"]) for ch, c in card.iterrows()]
     warnings = [
         {
-            "subject": ch,
-            "warning": f"Underspending: pace {c['Pace']:.0%} is below {2 - t.overspending:.0%} of the budget pace",
+            "subject": subject,
+            "warning": f"Underspending: pace {pace:.0%} is below {2 - t.overspending:.0%} of the budget pace",
         }
-        for ch, c in card.iterrows()
-        if c["Pacing status"] == pacing_m.UNDER
+        for subject, pace, state in [*paces, (pacing_m.ALL_CHANNELS, total.pace, total.status)]
+        if state == pacing_m.UNDER
     ]
     unbudgeted = pacing_m.unbudgeted_spend(intake.budget, actuals, window)
-    kpis = _kpis(current, previous, table, names, lines, t, window, rows.empty, intake)
+    kpis = _kpis(current, previous, table, names, total, t, window, rows.empty, intake)
     stack = stack_overview(intake.table("Stack"), intake.table("Integrations"))
     links = integration_map(intake.table("Integrations"))
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
@@ -309,11 +325,13 @@ def analyse(intake: Intake) -> Analysis:
         campaigns=_campaigns(rows),
         pacing_lines=lines,
         unbudgeted=unbudgeted,
+        total_pacing=total,
+        spend_curve=pacing_m.spend_curve(lines, actuals, window, s["Pacing method"]),
         grid=decision_grid(card, t.underperforming),
         needed=_needed(table, card, current, total_budget),
         triggers=prioritise(fired),
         warnings=warnings,
-        notes=_notes(intake, window, card, unbudgeted, t, rows.empty),
+        notes=_notes(intake, window, card, unbudgeted, t, rows.empty) + pacing_m.clipped_line_notes(lines, window),
         definitions=definitions(intake.business),
         experiments=experiments,
         has_data=not rows.empty,
@@ -416,10 +434,13 @@ def maturity_evidence(
         )
     )
     paid = card[card["Paid"].astype(bool)]
-    value, text = _share(int((paid["Pacing status"] != "No budget").sum()), len(paid), "paid channels with a budget")
+    value, text = _share(
+        int((paid["Pacing status"] != pacing_m.NO_BUDGET).sum()), len(paid), "paid channels with a budget"
+    )
     ev.append(Evidence("budget_coverage", value, text))
-    targetable = kpis[~kpis["Metric"].isin(["Fully-loaded CAC", "MER"])]
-    value, text = _share(int((targetable["Status"] != "No target").sum()), len(targetable), "KPIs with a target")
+    targetable = kpis[~kpis["Metric"].isin(["Fully-loaded CAC", "MER", "Spend vs target"])]
+    with_target = ~targetable["Status"].isin([NO_TARGET, pacing_m.NO_BUDGET])
+    value, text = _share(int(with_target.sum()), len(targetable), "KPIs with a target")
     ev.append(Evidence("kpi_targets", value, text))
     value, text = _share(int(card["Primary metric"].notna().sum()), len(card), "channels with a target")
     ev.append(Evidence("channel_targets", value, text))
@@ -466,7 +487,11 @@ def _judge_channels(card: pd.DataFrame, table: dict, t: Thresholds, d: int, D: i
 _DEFINITIONS = {
     "Customers": "New customers won (sum of Customers in Actuals)",
     "Revenue": "Sum of Revenue in Actuals",
-    "Spend": "Sum of Spend in Actuals (all channels); target: the Targets row, else the budget for the period",
+    "Spend": "Spend vs budget to date: Sum of Spend in Actuals (all channels); target: the budget for the period "
+    "(Budget Pacing); target to date: every budget line's expected spend to date; attainment: the total pace; "
+    "status: its pacing band",
+    "Spend vs target": "Spend against the Spend row of the Targets sheet (blank Channel), prorated to date; "
+    "status: the pacing bands",
     "CPL": "Spend ÷ Leads",
     "CAC": "Spend ÷ Customers",
     "Fully-loaded CAC": "(Spend + active stack tools' monthly cost × 12 ÷ 365 × elapsed days) ÷ Customers; "
@@ -482,37 +507,36 @@ def _kpis(
     prev: Blended | None,
     table: dict,
     names: list[str],
-    lines: pd.DataFrame,
+    total: pacing_m.TotalPacing,
     t: Thresholds,
     window: ReportingWindow,
     no_data: bool,
     intake: Intake,
 ) -> pd.DataFrame:
     d, D = window.elapsed_days, window.period_days
+    over = t.overspending
     defs = definitions(intake.business)
     rows = []
     for m in KPI_METRICS:
-        actual = _blended_value(cur, m)
-        before = _blended_value(prev, m) if prev is not None else math.nan
-        if m == "Spend":
-            target = table.get(("Spend", None))
-            if target is None and len(lines):
-                target = float(lines["Budget for period"].sum())
+        measured = "Spend" if m == "Spend vs target" else m
+        actual = _blended_value(cur, measured)
+        before = _blended_value(prev, measured) if prev is not None else math.nan
+        if m == "Spend":  # against the budget: the total pace
+            target, tdate, att, stat = total.budget, total.expected, total.pace, total.status
         else:
-            target = blended_target(m, table, names)
-        tdate = target_to_date(m, target, d, D) if target is not None else math.nan
-        att = attainment(m, actual, tdate) if target is not None else math.nan
-        if m == "Spend":
-            stat = overall_pace_status(lines, t.overspending) if target is not None else NO_TARGET
-            stat = NO_DATA if no_data and target is not None else stat
-        else:
-            stat = status(
-                att,
-                t.underperforming,
-                t.high_performer,
-                has_target=target is not None,
-                has_data=not no_data and not math.isnan(actual),
-            )
+            target = blended_target(measured, table, names)
+            tdate = target_to_date(measured, target, d, D) if target is not None else math.nan
+            att = attainment(measured, actual, tdate) if target is not None else math.nan
+            if m == "Spend vs target":
+                stat = NO_TARGET if target is None else NO_DATA if no_data else spend_status(actual, tdate, over)
+            else:
+                stat = status(
+                    att,
+                    t.underperforming,
+                    t.high_performer,
+                    has_target=target is not None,
+                    has_data=not no_data and not math.isnan(actual),
+                )
         definition = f"{m}: {defs[m]}" if m in defs else _DEFINITIONS[m]
         rows.append(
             {
@@ -523,7 +547,7 @@ def _kpis(
                 "Actual": actual,
                 "Attainment": att,
                 "Status": stat,
-                "Projection": projection(m, actual, d, D),
+                "Projection": projection(measured, actual, d, D),
                 "Previous period": before,
                 "Change": _div(actual - before, before) if not math.isnan(before) else math.nan,
             }
@@ -537,27 +561,6 @@ def _blended_value(b: Blended, metric: str) -> float:
     return {"Fully-loaded CAC": b.fully_loaded_cac, "LTV:CAC": b.ltv_to_cac, "MER": b.mer}.get(
         metric, b.ratios.get(metric, math.nan)
     )
-
-
-def overall_pace_status(lines: pd.DataFrame, over: float) -> str:
-    """The pacing status of all budget lines together: Σ actual ÷ Σ expected over the started lines.
-
-    Args:
-        lines: The budget lines (output of :func:`mops_xl.metrics.pacing.budget_lines`).
-        over: The Overspending threshold.
-
-    Returns:
-        A pacing status, "Not started" or "No budget".
-    """
-    started = lines[lines["Status"] != pacing_m.NOT_STARTED]
-    if lines.empty:
-        return "No budget"
-    if started.empty:
-        return pacing_m.NOT_STARTED
-    expected = float(started["Expected to date"].sum())
-    if expected <= 0:
-        return pacing_m.ON
-    return pacing_m.pacing_status(float(started["Actual"].sum()) / expected, over)
 
 
 def _campaigns(rows: pd.DataFrame) -> pd.DataFrame:

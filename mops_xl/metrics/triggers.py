@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mops_xl.metrics.pacing import NOT_STARTED, OVER, UNDER
+from mops_xl.metrics.pacing import ALL_CHANNELS, NO_BUDGET, NOT_STARTED, OVER, UNDER, TotalPacing
 
 TRIGGER_COLUMNS = ("Trigger", "Subject", "Metric", "Threshold", "Evidence", "Action", "Amount", "Owner", "Priority")
 UNDERPERFORMING, OVERSPENDING, HIGH_PERFORMER, AB_WINNER = (
@@ -139,6 +139,51 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
     return fired
 
 
+def total_triggers(total: TotalPacing, t: Thresholds) -> list[dict]:
+    """Fire trigger 2 (overspending) for all channels together, on the total pace (docs/metrics.md, "Budget
+    pacing"): all spend to date, unbudgeted spend included, against every line's expected spend to date.
+
+    Args:
+        total: The total pacing.
+        t: The thresholds.
+
+    Returns:
+        The fired trigger (a list of one), or an empty list.
+    """
+    if total.status != OVER:
+        return []
+    cap = total.daily_to_land
+    if math.isnan(cap):
+        cap_text = "the period has no days left"
+    elif cap <= 0:
+        cap_text = "the budget for the period is already spent; " + (
+            "stop the spend no budget line covers" if total.unbudgeted > 0 else "pause until the next period"
+        )
+    else:
+        cap_text = f"cap all channels' daily spend at {_money(cap)} to land on the budget for the period"
+    evidence = (
+        f"spent {_money(total.spend)} (all channels, {_money(total.unbudgeted)} of it outside any budget line) vs "
+        + (
+            f"{_money(total.expected)} budget to date: pace {total.pace:.1%}; projected {_money(total.projected)} "
+            f"vs a budget of {_money(total.budget)}"
+            if not math.isnan(total.pace)
+            else "a zero budget to date"
+        )
+    )
+    return [
+        {
+            "Trigger": OVERSPENDING,
+            "Subject": ALL_CHANNELS,
+            "Metric": "Pace",
+            "Threshold": f"pace > {_pct(t.overspending)}",
+            "Evidence": evidence,
+            "Action": f"Throttle: {cap_text}",
+            "Amount": total.projected_overspend,
+            "Owner": "",
+        }
+    ]
+
+
 def experiment_triggers(results: pd.DataFrame, significance: float, owners: dict[str, str]) -> list[dict]:
     """Fire trigger 4 (A/B winner) for every variant whose decision is "Roll out".
 
@@ -233,8 +278,8 @@ def decision_grid(scorecard: pd.DataFrame, underperforming: float) -> pd.DataFra
     for channel, card in scorecard.iterrows():
         pacing = card["Pacing status"]
         band = efficiency_band(card["Attainment"], underperforming)
-        if pacing in ("No budget", NOT_STARTED) or band is None:
-            why = "no budget line running" if pacing in ("No budget", NOT_STARTED) else "no target to judge by"
+        if pacing in (NO_BUDGET, NOT_STARTED) or band is None:
+            why = "no budget line running" if pacing in (NO_BUDGET, NOT_STARTED) else "no target to judge by"
             decision, reason = "Not enough data", why
         else:
             decision, reason = GRID[(pacing, band)]

@@ -114,6 +114,8 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "campaigns": records(a.campaigns.reset_index()),
         "budget_pacing": records(a.pacing_lines.reset_index().rename(columns={"row": "Budget row"})),
         "unbudgeted_spend": {k: plain(v) for k, v in a.unbudgeted.items()},
+        "total_pacing": _total_pacing(a),
+        "spend_curve": records(a.spend_curve, "Date"),
         "decision_grid": records(a.grid, "Channel"),
         "budget_needed": records(a.needed),
         "triggers": records(a.triggers),
@@ -142,6 +144,19 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "notes": a.notes,
         "validation": a.intake.report.to_dict()["problems"],
     }
+
+
+def _total_pacing(a: Analysis) -> dict[str, Any]:
+    """The total pace ("are we on budget?") with the reason of every undefined figure."""
+    total = _plain_dataclass(a.total_pacing)
+    if total["budget"] is None:
+        reason = "no budget line overlaps the period"
+        total["undefined"] = {k: reason for k, v in total.items() if v is None}
+    elif total["pace"] is None:
+        total["undefined"] = {"pace": "no spend expected to date: no budget line has started, or they plan 0"}
+    if total.get("daily_to_land") is None and total["budget"] is not None:
+        total.setdefault("undefined", {})["daily_to_land"] = "no day of the period is left"
+    return total
 
 
 def _plain_dataclass(obj: Any) -> Any:
@@ -185,7 +200,7 @@ def format_value(metric: str, value: float, currency: str) -> str:
         return "–"
     if metric in ("ROAS", "LTV:CAC", "MER"):
         return f"{value:.1f}:1"
-    if metric in ("Spend", "Revenue", "CPL", "CAC", "Fully-loaded CAC") or (
+    if metric in ("Spend", "Spend vs target", "Revenue", "CPL", "CAC", "Fully-loaded CAC") or (
         metric in RATIOS_BY_NAME and RATIOS_BY_NAME[metric].unit == "money"
     ):
         return f"{currency}{value:,.0f}" if abs(value) >= 1000 else f"{currency}{value:,.2f}"

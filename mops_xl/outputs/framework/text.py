@@ -58,6 +58,15 @@ def _text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, (str, list)) and pd.isna(value)) else str(value)
 
 
+def _spend_vs_budget(a: Analysis, cur: str) -> str:
+    """The answer to "are we on budget?": all spend to date against the budget to date, the pace, its status."""
+    total = a.total_pacing
+    if pd.isna(total.budget):
+        return f"{_money(total.spend, cur)} spent; {total.status}: no budget line overlaps the period"
+    pace = f" (pace {total.pace:.1%})" if not pd.isna(total.pace) else ""
+    return f"{_money(total.spend, cur)} of {_money(total.expected, cur)}{pace}: {total.status}"
+
+
 def framework_context(a: Analysis) -> dict[str, Any]:
     """Everything the framework shows, as formatted text rows.
 
@@ -80,6 +89,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             "channels": f"{len(ch)} ({', '.join(map(str, ch.index))})",
             "budget": f"{_money(budget, cur)} for {a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}",
             "as_of": f"{a.window.as_of:%Y-%m-%d} (day {a.window.elapsed_days} of {a.window.period_days})",
+            "spend": _spend_vs_budget(a, cur),
         },
         "stack": {
             "stages": [

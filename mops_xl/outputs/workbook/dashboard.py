@@ -8,7 +8,6 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import KPI_COLUMNS, KPI_METRICS, Analysis
-from mops_xl.metrics.window import DAY
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col, exact_sum, sheet_ref
 from mops_xl.outputs.workbook.kpi_sheets import KPI_SHEET, TOP, channel_cell
@@ -69,11 +68,29 @@ class Dashboard(SheetWriter):
         ws.write_formula(
             8, 1, f"={kpi_cell('Spend', 'Target')}", self.fmt["money"], cached(a.kpis.loc["Spend", "Target"])
         )
+        self._spend_panel(ws, 2, 3)
         self._boxes(ws, 10)
         self._triggers(ws, 17)
         self._charts(ws)
         ws.set_column(0, 0, 22)
         ws.set_column(1, 8, 16)
+
+    def _spend_panel(self, ws: Any, r: int, c: int) -> None:
+        """ "Are we on budget?": the KPI Framework's Spend row — spend to date, budget to date, pace, status."""
+        k = self.a.kpis.loc["Spend"]
+        ws.write_string(r, c, "Spend vs budget to date", self.fmt["bold"])
+        for i, (label, column, kind) in enumerate(
+            (
+                ("Spend to date", "Actual", "money"),
+                ("Budget to date", "Target to date", "money"),
+                ("Pace", "Attainment", "percent"),
+                ("Status", "Status", None),
+            ),
+            start=r + 1,
+        ):
+            ws.write_string(i, c, label)
+            ws.write_formula(i, c + 1, f"={kpi_cell('Spend', column)}", self.fmt.get(kind), cached(k[column]))
+        self.fmt.colour_statuses(ws, r + 4, c + 1, r + 4, c + 1)
 
     def _boxes(self, ws: Any, r: int) -> None:
         for j, m in enumerate(BOXES):
@@ -178,38 +195,38 @@ class Dashboard(SheetWriter):
         self._pace_chart(ws, f0 + 7)
 
     def _pace_chart(self, ws: Any, r0: int) -> None:
-        """Cumulative spend against the ideal pace line (total budget spread evenly over the period)."""
-        a, w = self.a, self.a.window
-        ws.write_row(r0, 0, ["Date", "Cumulative spend", "Ideal pace"], self.fmt["header"])
-        days = [w.start + i * DAY for i in range(w.period_days)]
-        rows = a.intake.actuals
-        spend = rows[(rows["Date"] >= w.start) & (rows["Date"] <= w.as_of)].groupby("Date")["Spend"].sum()
-        budget = float(a.kpis.loc["Spend", "Target"]) if not pd.isna(a.kpis.loc["Spend", "Target"]) else 0.0
-        running = 0.0
-        for i, day in enumerate(days, start=r0 + 1):
+        """Cumulative spend against the budget to date: every budget line's expected spend, day by day."""
+        a = self.a
+        ws.write_row(r0, 0, ["Date", "Cumulative spend", "Budget to date"], self.fmt["header"])
+        per_day = None
+        if len(a.pacing_lines):
+            rate, start, end = (self.pacing.column_range(h) for h in ("Planned per day", "Line start", "Line end"))
+            per_day = (
+                f'IF(AND(PacingMethod="weekdays",WEEKDAY({{day}},2)>5),0,SUMIFS({rate},{start},"<="&{{day}},'
+                f'{end},">="&{{day}}))'
+            )
+        for i, (day, point) in enumerate(a.spend_curve.iterrows(), start=r0 + 1):
             ws.write_datetime(i, 0, day.to_pydatetime(), self.fmt["date"])
             D = xl_rowcol_to_cell(i, 0)
-            if day <= w.as_of:
-                running += float(spend.get(day, 0.0))
+            if not pd.isna(point["Cumulative spend"]):
                 ws.write_formula(
                     i,
                     1,
                     f'=SUMIFS({col("Actuals", "Spend")},{col("Actuals", "Date")},">="&PeriodStart,'
                     f'{col("Actuals", "Date")},"<="&{D})',
                     self.fmt["money"],
-                    running,
+                    float(point["Cumulative spend"]),
                 )
+            if per_day is None:
+                ws.write_number(i, 2, 0.0, self.fmt["money"])
+                continue
+            before = xl_rowcol_to_cell(i - 1, 2) + "+" if i > r0 + 1 else ""
             ws.write_formula(
-                i,
-                2,
-                f"=IF(ISNUMBER({kpi_cell('Spend', 'Target')}),{kpi_cell('Spend', 'Target')}*"
-                f"({D}-PeriodStart+1)/PeriodDays,0)",
-                self.fmt["money"],
-                budget * (i - r0) / w.period_days,
+                i, 2, f"={before}{per_day.format(day=D)}", self.fmt["money"], float(point["Budget to date"])
             )
-        last = r0 + len(days)
+        last = r0 + len(a.spend_curve)
         chart = self.wb.add_chart({"type": "line"})
-        for c, name in ((1, "Cumulative spend"), (2, "Ideal pace")):
+        for c, name in ((1, "Cumulative spend"), (2, "Budget to date")):
             span = f"{xl_rowcol_to_cell(r0 + 1, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
             chart.add_series(
                 {
@@ -218,7 +235,7 @@ class Dashboard(SheetWriter):
                     "values": "=" + sheet_ref(SHEET, span),
                 }
             )
-        chart.set_title({"name": "Cumulative spend vs ideal pace"})
+        chart.set_title({"name": "Cumulative spend vs budget to date"})
         chart.set_x_axis({"date_axis": True, "num_format": "mm-dd"})
         chart.set_size({"width": 620, "height": 300})
         ws.insert_chart("H35", chart)

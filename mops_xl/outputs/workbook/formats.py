@@ -94,6 +94,7 @@ STATUS_COLOURS = {
     "↑": "good",
     "At risk": "warn",
     "Under pace": "warn",
+    "Unbudgeted": "warn",
     "In progress": "warn",
     "Off track": "bad",
     "Over pace": "bad",

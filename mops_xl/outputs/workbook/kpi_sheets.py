@@ -8,7 +8,8 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, KPI_METRICS, Analysis
-from mops_xl.metrics.targets import VOLUME_METRICS
+from mops_xl.metrics.pacing import ON, OVER
+from mops_xl.metrics.targets import NO_DATA, NO_TARGET, VOLUME_METRICS
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import (
     CHANNEL_KEY,
@@ -19,6 +20,7 @@ from mops_xl.outputs.workbook.formulas import (
     cached,
     col,
     exact_sum,
+    pacing_status,
     ratio,
     sheet_ref,
     status,
@@ -41,6 +43,7 @@ STRATEGY_HEADERS = (
 )
 _LOWER_BETTER = ("CPL", "CAC")
 _KIND = {
+    "Spend vs target": "money",
     "Leads": "integer",
     "MQLs": "integer",
     "SQLs": "integer",
@@ -147,32 +150,29 @@ class KpiSheets(SheetWriter):
         kind = _KIND[m]
         ws.write_string(r, 0, m)
         ws.write_string(r, 1, k["Definition"], self.fmt["wrap"])
-        volume = m in VOLUME_METRICS
+        volume = m in VOLUME_METRICS or m == "Spend vs target"
+        has_budget = len(self.a.pacing_lines) > 0
         # Target
-        if m == "Spend":
-            budget = (
-                f"SUM({self.pacing.column_range('Budget for period')})"
-                if len(self.a.pacing_lines)
-                else f'"{UNDEFINED}"'
-            )
-            spend_row = f'SUMPRODUCT(({col("Targets", "Metric")}="Spend")*({col("Targets", "Channel")}=""))'
-            target = (
-                f'=IF({spend_row}>0,SUMPRODUCT(({col("Targets", "Metric")}="Spend")*'
-                f'({col("Targets", "Channel")}="")*{col("Targets", "Target")}),{budget})'
-            )
+        if m == "Spend":  # against the budget: Budget Pacing's total (docs/metrics.md, "Budget pacing")
+            target = f"={self.pacing.total_cell('Budget for period')}" if has_budget else None
         elif m in ("Fully-loaded CAC", "MER"):
             target = None
         else:
-            target = "=" + _blended_target(m)
+            target = "=" + _blended_target("Spend" if m == "Spend vs target" else m)
         self._formula(ws, r, "Target", target, k["Target"], kind)
         ttd = (
             f"=IF(ISNUMBER({cell['Target']}),{cell['Target']}"
             + ("*ElapsedDays/PeriodDays" if volume else "")
             + f',"{UNDEFINED}")'
         )
+        if m == "Spend":  # every budget line's expected spend to date
+            ttd = f"={self.pacing.total_cell('Expected to date')}"
         self._formula(ws, r, "Target to date", ttd if target else None, k["Target to date"], kind)
         # Actual and previous period
-        actual, previous = self._actual(m, "Actual", E), self._actual(m, "Previous period", E)
+        if m == "Spend vs target":  # the Spend row's figures, against another target
+            actual, previous = f"={E('Spend')}", f"={E('Spend', 'Previous period')}"
+        else:
+            actual, previous = self._actual(m, "Actual", E), self._actual(m, "Previous period", E)
         self._formula(ws, r, "Actual", actual, k["Actual"], kind)
         reach_back = f"MIN({col('Actuals', 'Date')})<=PeriodStart-ElapsedDays"
         self._formula(
@@ -186,11 +186,16 @@ class KpiSheets(SheetWriter):
             att = f'=IF(AND(ISNUMBER({t}),ISNUMBER({act})),IF({t}>0,{act}/{t},"{UNDEFINED}"),"{UNDEFINED}")'
         self._formula(ws, r, "Attainment", att if target else None, k["Attainment"], "percent")
         has_target = f"ISNUMBER({cell['Target']})"
-        if m == "Spend":
-            stat = f'=IF({has_target},IF({WINDOW_ROWS}>0,{self.pacing.overall_status_cell},"No data"),"No target")'
+        if m == "Spend":  # the total pace's status, computed once on Budget Pacing
+            stat = f"={self.pacing.overall_status_cell}"
+        elif m == "Spend vs target":  # spending more than the target is not "Ahead": the pacing bands
+            stat = (
+                f'=IF(NOT({has_target}),"{NO_TARGET}",IF({WINDOW_ROWS}=0,"{NO_DATA}",IF(ISNUMBER({cell["Attainment"]}),'
+                f'{pacing_status(cell["Attainment"])},IF({act}>0,"{OVER}","{ON}"))))'
+            )
         else:
             stat = "=" + status(cell["Attainment"], has_target, f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))")
-        self._formula(ws, r, "Status", stat if target else None, k["Status"], None)
+        self._formula(ws, r, "Status", stat if target or m == "Spend" else None, k["Status"], None)
         projection = f'=IF(ISNUMBER({act}),{act}*PeriodDays/ElapsedDays,"{UNDEFINED}")' if volume else None
         self._formula(ws, r, "Projection", projection, k["Projection"], kind)
         prev = cell["Previous period"]

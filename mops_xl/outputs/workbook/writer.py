@@ -57,7 +57,7 @@ class ReportWriter:
         self.wb, self.a, self.with_data = wb, analysis, with_data
         self.fmt = Formats(wb, analysis.intake.business["Currency"])
         self.data = DataSheets(wb, self.fmt, analysis.intake)
-        self.pacing = PacingSheet(wb, self.fmt, analysis, self.data.row_of)
+        self.pacing = PacingSheet(wb, self.fmt, analysis, self.data.row_of, self.data.keys)
         self.kpis = KpiSheets(wb, self.fmt, analysis, self.pacing, self.data.keys)
         self.dashboard = Dashboard(wb, self.fmt, analysis, self.pacing)
         self.actions = ActionSheets(wb, self.fmt, analysis, self.data.row_of)
