@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mops_xl.metrics.statuses import NO_BUDGET, NOT_STARTED, ON, OVER, UNDER
 from mops_xl.metrics.window import DAY, ReportingWindow
-
-OVER, ON, UNDER, NOT_STARTED = "Over pace", "On pace", "Under pace", "Not started"
 
 LINE_COLUMNS = (
     "Channel",
@@ -165,7 +164,7 @@ def channel_pacing(lines: pd.DataFrame, channels: list[str], over_threshold: flo
     status = []
     for ch in channels:
         if not has_lines[ch]:
-            status.append("No budget")
+            status.append(NO_BUDGET)
         elif started[ch] == 0:
             status.append(NOT_STARTED)
         elif pd.isna(sums.at[ch, "Pace"]):
@@ -213,3 +212,29 @@ def unbudgeted_spend(budget: pd.DataFrame, actuals: pd.DataFrame, window: Report
         )
     out = merged[~covered].groupby("Channel")["Spend"].sum()
     return out[out > 0]
+
+
+def cumulative_spend(actuals: pd.DataFrame, window: ReportingWindow, period_budget: float) -> pd.DataFrame:
+    """Spend day by day through the period against the ideal pace (docs/metrics.md, "Cumulative spend").
+
+    Args:
+        actuals: The Actuals table.
+        window: The reporting window.
+        period_budget: The Spend target for the period (NaN without one: the ideal pace is then 0).
+
+    Returns:
+        One row per day of the period (S … E), columns Date, Cumulative spend (Σ Spend from S to that day;
+        NaN after Report as of) and Ideal pace (the period budget × days so far ÷ D).
+    """
+    days = pd.date_range(window.start, window.end, freq="D")
+    rows = actuals[(actuals["Date"] >= window.start) & (actuals["Date"] <= window.as_of)]
+    running = rows.groupby("Date")["Spend"].sum().reindex(days, fill_value=0.0).astype("float64").cumsum()
+    budget = 0.0 if pd.isna(period_budget) else float(period_budget)
+    day_number = np.arange(1, len(days) + 1)
+    return pd.DataFrame(
+        {
+            "Date": days,
+            "Cumulative spend": running.where(days <= window.as_of).to_numpy(),
+            "Ideal pace": budget * day_number / window.period_days,
+        }
+    )

@@ -11,7 +11,25 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mops_xl.metrics.pacing import NOT_STARTED, OVER, UNDER
+from mops_xl.metrics.statuses import (
+    BELOW_TARGET,
+    EFFICIENT,
+    FIX_PAUSE,
+    FREE_BUDGET,
+    HOLD,
+    NO_BUDGET,
+    NOT_ENOUGH_DATA,
+    NOT_STARTED,
+    ON,
+    OVER,
+    ROLL_OUT,
+    SCALE,
+    THROTTLE,
+    UNDER,
+)
+from mops_xl.metrics.statuses import (
+    UNDERPERFORMING as UNDERPERFORMING_BAND,
+)
 
 TRIGGER_COLUMNS = ("Trigger", "Subject", "Metric", "Threshold", "Evidence", "Action", "Amount", "Owner", "Priority")
 UNDERPERFORMING, OVERSPENDING, HIGH_PERFORMER, AB_WINNER = (
@@ -153,7 +171,7 @@ def experiment_triggers(results: pd.DataFrame, significance: float, owners: dict
     fired = []
     if results.empty:
         return fired
-    for _, v in results[results["Decision"] == "Roll out"].iterrows():
+    for _, v in results[results["Decision"] == ROLL_OUT].iterrows():
         channel = v.get("Channel")
         fired.append(
             {
@@ -163,7 +181,7 @@ def experiment_triggers(results: pd.DataFrame, significance: float, owners: dict
                 "Threshold": f"adjusted p < {1 - significance:.2g}",
                 "Evidence": f"{v['Rate']:.2%} vs control {v['Rate'] - v['Lift']:.2%} "
                 f"(lift {v['Relative lift']:+.1%}, adjusted p = {v['P adjusted']:.2g})",
-                "Action": "Roll out",
+                "Action": ROLL_OUT,
                 "Amount": math.nan,
                 "Owner": owners.get(channel, "") if isinstance(channel, str) else "",
             }
@@ -190,16 +208,20 @@ def prioritise(fired: list[dict]) -> pd.DataFrame:
 
 
 GRID = {
-    (OVER, "efficient"): ("Scale", "spending ahead of plan and beating target: fund the extra spend"),
-    (OVER, "below target"): ("Throttle", "spending ahead of plan without beating target"),
-    (OVER, "underperforming"): ("Fix/pause", "spending ahead of plan while underperforming"),
-    ("On pace", "efficient"): ("Hold", "on plan and beating target"),
-    ("On pace", "below target"): ("Hold", "on plan, a little below target: watch"),
-    ("On pace", "underperforming"): ("Fix/pause", "on plan but underperforming"),
-    (UNDER, "efficient"): ("Scale", "beating target with budget left: spend it"),
-    (UNDER, "below target"): ("Hold", "behind plan and a little below target"),
-    (UNDER, "underperforming"): ("Free budget", "behind plan and underperforming: move its unspent budget"),
+    (OVER, EFFICIENT): (SCALE, "spending ahead of plan and beating target: fund the extra spend"),
+    (OVER, BELOW_TARGET): (THROTTLE, "spending ahead of plan without beating target"),
+    (OVER, UNDERPERFORMING_BAND): (FIX_PAUSE, "spending ahead of plan while underperforming"),
+    (ON, EFFICIENT): (HOLD, "on plan and beating target"),
+    (ON, BELOW_TARGET): (HOLD, "on plan, a little below target: watch"),
+    (ON, UNDERPERFORMING_BAND): (FIX_PAUSE, "on plan but underperforming"),
+    (UNDER, EFFICIENT): (SCALE, "beating target with budget left: spend it"),
+    (UNDER, BELOW_TARGET): (HOLD, "behind plan and a little below target"),
+    (UNDER, UNDERPERFORMING_BAND): (FREE_BUDGET, "behind plan and underperforming: move its unspent budget"),
 }
+
+
+#: Why a channel is "Not enough data" on the grid (the grid's formulas write the same words).
+NO_BUDGET_REASON, NO_TARGET_REASON = "no budget line running", "no target to judge by"
 
 
 def efficiency_band(attainment: float, underperforming: float) -> str | None:
@@ -215,8 +237,8 @@ def efficiency_band(attainment: float, underperforming: float) -> str | None:
     if math.isnan(attainment):
         return None
     if attainment >= 1:
-        return "efficient"
-    return "below target" if attainment >= underperforming else "underperforming"
+        return EFFICIENT
+    return BELOW_TARGET if attainment >= underperforming else UNDERPERFORMING_BAND
 
 
 def decision_grid(scorecard: pd.DataFrame, underperforming: float) -> pd.DataFrame:
@@ -233,9 +255,9 @@ def decision_grid(scorecard: pd.DataFrame, underperforming: float) -> pd.DataFra
     for channel, card in scorecard.iterrows():
         pacing = card["Pacing status"]
         band = efficiency_band(card["Attainment"], underperforming)
-        if pacing in ("No budget", NOT_STARTED) or band is None:
-            why = "no budget line running" if pacing in ("No budget", NOT_STARTED) else "no target to judge by"
-            decision, reason = "Not enough data", why
+        if pacing in (NO_BUDGET, NOT_STARTED) or band is None:
+            why = NO_BUDGET_REASON if pacing in (NO_BUDGET, NOT_STARTED) else NO_TARGET_REASON
+            decision, reason = NOT_ENOUGH_DATA, why
         else:
             decision, reason = GRID[(pacing, band)]
         rows.append(
