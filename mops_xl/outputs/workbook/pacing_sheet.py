@@ -8,7 +8,19 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import Analysis, overall_pace_status
-from mops_xl.metrics.triggers import GRID
+from mops_xl.metrics.statuses import (
+    BELOW_TARGET,
+    EFFICIENCY_BANDS,
+    EFFICIENT,
+    NO_BUDGET,
+    NOT_ENOUGH_DATA,
+    NOT_STARTED,
+    ON,
+    OVER,
+    UNDER,
+    UNDERPERFORMING,
+)
+from mops_xl.metrics.triggers import GRID, NO_BUDGET_REASON, NO_TARGET_REASON
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col, pacing_status
 
@@ -48,8 +60,8 @@ _KIND = {
     "Line end": "date",
 }
 TOP = 3  # 0-based row of the header
-PACING_ROWS = ("Over pace", "On pace", "Under pace")
-BANDS = ("efficient", "below target", "underperforming")
+PACING_ROWS = (OVER, ON, UNDER)
+BANDS = EFFICIENCY_BANDS
 
 
 class PacingSheet(SheetWriter):
@@ -136,8 +148,8 @@ class PacingSheet(SheetWriter):
             "Remaining days": f"={total}-{elapsed}",
             "Daily spend to land on budget": f"=IF({c['Remaining days']}>0,MAX({c['Remaining']},0)/"
             f'{c["Remaining days"]},"{UNDEFINED}")',
-            "Status": f'=IF({c["Elapsed days"]}=0,"Not started",IF({c["Expected to date"]}>0,'
-            f'{pacing_status(c["Pace"])},IF(AND({c["Actual"]}>0,{D}=0),"Over pace","On pace")))',
+            "Status": f'=IF({c["Elapsed days"]}=0,"{NOT_STARTED}",IF({c["Expected to date"]}>0,'
+            f'{pacing_status(c["Pace"])},IF(AND({c["Actual"]}>0,{D}=0),"{OVER}","{ON}")))',
         }
         values = {"Line start": line["Line start"].to_pydatetime(), "Line end": line["Line end"].to_pydatetime()}
         for h in HEADERS:
@@ -194,13 +206,13 @@ class PacingSheet(SheetWriter):
             The formula text (no leading "=").
         """
         if self.lines.empty:
-            return '"No budget"'
+            return f'"{NO_BUDGET}"'
         A, E, F, D, L = (self.column_range(h) for h in ("Channel", "Expected to date", "Actual", "Planned", "Status"))
         exp, act = f"SUMIFS({E},{A},{channel_cell})", f"SUMIFS({F},{A},{channel_cell})"
         return (
-            f'IF(COUNTIF({A},{channel_cell})=0,"No budget",IF(COUNTIFS({A},{channel_cell},{L},"<>Not started")=0,'
-            f'"Not started",IF({exp}>0,{pacing_status(f"{act}/{exp}")},IF(AND({act}>0,SUMIFS({D},{A},'
-            f'{channel_cell})=0),"Over pace","On pace"))))'
+            f'IF(COUNTIF({A},{channel_cell})=0,"{NO_BUDGET}",IF(COUNTIFS({A},{channel_cell},{L},'
+            f'"<>{NOT_STARTED}")=0,"{NOT_STARTED}",IF({exp}>0,{pacing_status(f"{act}/{exp}")},IF(AND({act}>0,'
+            f'SUMIFS({D},{A},{channel_cell})=0),"{OVER}","{ON}"))))'
         )
 
     def _grid(self, ws: Any, top: int) -> None:
@@ -236,16 +248,16 @@ class PacingSheet(SheetWriter):
             ws.write_formula(
                 r,
                 2,
-                f'=IF(ISNUMBER({att}),IF({att}>=1,"efficient",IF({att}>=UnderperformingThreshold,'
-                f'"below target","underperforming")),"{UNDEFINED}")',
+                f'=IF(ISNUMBER({att}),IF({att}>=1,"{EFFICIENT}",IF({att}>=UnderperformingThreshold,'
+                f'"{BELOW_TARGET}","{UNDERPERFORMING}")),"{UNDEFINED}")',
                 None,
                 g["Efficiency"],
             )
-            unknown = f'OR({pacing}="No budget",{pacing}="Not started",{band}="{UNDEFINED}")'
+            unknown = f'OR({pacing}="{NO_BUDGET}",{pacing}="{NOT_STARTED}",{band}="{UNDEFINED}")'
             ws.write_formula(
                 r,
                 3,
-                f'=IF({unknown},"Not enough data",INDEX({legend[0]}:{legend[1]},MATCH({pacing},'
+                f'=IF({unknown},"{NOT_ENOUGH_DATA}",INDEX({legend[0]}:{legend[1]},MATCH({pacing},'
                 f"{rows},0),MATCH({band},{cols},0)))",
                 None,
                 g["Decision"],
@@ -253,8 +265,8 @@ class PacingSheet(SheetWriter):
             ws.write_formula(
                 r,
                 4,
-                f'=IF({unknown},IF(OR({pacing}="No budget",{pacing}="Not started"),'
-                f'"no budget line running","no target to judge by"),INDEX({reasons[0]}:{reasons[1]},'
+                f'=IF({unknown},IF(OR({pacing}="{NO_BUDGET}",{pacing}="{NOT_STARTED}"),'
+                f'"{NO_BUDGET_REASON}","{NO_TARGET_REASON}"),INDEX({reasons[0]}:{reasons[1]},'
                 f"MATCH({pacing},{rows},0),MATCH({band},{cols},0)))",
                 None,
                 g["Reason"],
