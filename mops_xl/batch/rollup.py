@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import xlsxwriter
 
 from mops_xl.atomic import atomic_output
+from mops_xl.metrics.statuses import NOT_STARTED
 
 if TYPE_CHECKING:
     from mops_xl.batch.task import BatchResult
@@ -48,7 +49,7 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         Header → value.
     """
     k, b = a.kpis, a.intake.business
-    started = a.pacing_lines[a.pacing_lines["Status"] != "Not started"]
+    started = a.pacing_lines[a.pacing_lines["Status"] != NOT_STARTED]
     expected = float(started["Expected to date"].sum())
     return {
         "File": source.name,

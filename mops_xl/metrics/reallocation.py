@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mops_xl.metrics.triggers import HIGH_PERFORMER, PAUSE_OR_ADJUST, UNDERPERFORMING
+
 #: The extra budget in a receiving channel is assumed to work at this share of its current average
 #: efficiency (diminishing returns); the budget leaving a channel loses its full average efficiency.
 DIMINISHING_RETURNS = 0.5
@@ -197,9 +199,9 @@ def _hold(channel: str, reason: str) -> dict:
 
 def _conflict(src: str, dst: str, fired: dict[str, set[str]]) -> str:
     notes = []
-    if dst in fired.get("Underperforming channel", set()):
-        notes.append(f"{dst} has a 'Pause or adjust' trigger on platform-reported numbers")
-    if src in fired.get("High performer", set()):
+    if dst in fired.get(UNDERPERFORMING, set()):
+        notes.append(f"{dst} has a '{PAUSE_OR_ADJUST}' trigger on platform-reported numbers")
+    if src in fired.get(HIGH_PERFORMER, set()):
         notes.append(f"{src} is a high performer on platform-reported numbers")
     return "; ".join(notes)
 

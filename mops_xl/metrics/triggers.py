@@ -38,6 +38,8 @@ UNDERPERFORMING, OVERSPENDING, HIGH_PERFORMER, AB_WINNER = (
     "High performer",
     "A/B winner",
 )
+#: What each trigger asks for (the Overspending action goes on with the daily cap; the A/B winner's is Roll out).
+PAUSE_OR_ADJUST, INCREASE_ALLOCATION = "Pause or adjust", "Increase allocation"
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
                     "Threshold": f"attainment < {_pct(t.underperforming)}",
                     "Evidence": f"{metric} {card['Primary actual']:,.2f} vs {card['Primary source']} "
                     f"{card['Primary target']:,.2f}: attainment {_pct(att)}",
-                    "Action": "Pause or adjust",
+                    "Action": PAUSE_OR_ADJUST,
                     "Amount": remaining_spend(card, elapsed_days, period_days),
                     "Owner": owner,
                 }
@@ -134,7 +136,7 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
                     f"to date: pace {_pct(card['Pace'])}"
                     if not math.isnan(card["Pace"])
                     else f"spent {_money(card['Pacing actual'])} against a zero budget",
-                    "Action": f"Throttle: {cap_text}",
+                    "Action": f"{THROTTLE}: {cap_text}",
                     "Amount": max(card["Projected variance"], 0.0),
                     "Owner": owner,
                 }
@@ -149,7 +151,7 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
                     "Threshold": f"attainment ≥ {_pct(1 + t.high_performer)}",
                     "Evidence": f"{metric} {card['Primary actual']:,.2f} vs {card['Primary source']} "
                     f"{card['Primary target']:,.2f}: attainment {_pct(att)}",
-                    "Action": "Increase allocation",
+                    "Action": INCREASE_ALLOCATION,
                     "Amount": base * min(att - 1, 1.0),
                     "Owner": owner,
                 }

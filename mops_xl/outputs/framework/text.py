@@ -20,6 +20,15 @@ from mops_xl.intake.currencies import symbol
 from mops_xl.intake.schema import ATTRIBUTION_MODELS
 from mops_xl.metrics.attribution import SETTING_NAMES
 from mops_xl.metrics.engine import Analysis
+from mops_xl.metrics.statuses import ROLL_OUT, THROTTLE
+from mops_xl.metrics.triggers import (
+    AB_WINNER,
+    HIGH_PERFORMER,
+    INCREASE_ALLOCATION,
+    OVERSPENDING,
+    PAUSE_OR_ADJUST,
+    UNDERPERFORMING,
+)
 from mops_xl.outputs.framework.boxes import box, md_table, side_by_side, table
 from mops_xl.outputs.json_output import format_value
 
@@ -202,17 +211,17 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             ],
             "thresholds": [
                 [
-                    "Underperforming channel",
+                    UNDERPERFORMING,
                     f"< {_pct(intake.settings['Underperforming threshold'])} of target",
-                    "Pause or adjust",
+                    PAUSE_OR_ADJUST,
                 ],
-                ["Overspending", f"> {_pct(intake.settings['Overspending threshold'])} of budget pace", "Throttle"],
+                [OVERSPENDING, f"> {_pct(intake.settings['Overspending threshold'])} of budget pace", THROTTLE],
                 [
-                    "High performer",
+                    HIGH_PERFORMER,
                     f"≥ {_pct(1 + intake.settings['High-performer threshold'])} of target",
-                    "Increase allocation",
+                    INCREASE_ALLOCATION,
                 ],
-                ["A/B winner", f"{_pct(intake.settings['A/B significance level'])} confidence", "Roll out"],
+                [AB_WINNER, f"{_pct(intake.settings['A/B significance level'])} confidence", ROLL_OUT],
             ],
             "fired": [
                 [

@@ -165,29 +165,29 @@ class PacingSheet(SheetWriter):
         ws.write_string(r, 0, "All lines", self.fmt["total_text"])
         lines = self.lines
         if lines.empty:
-            ws.write_string(r, HEADERS.index("Status"), "No budget", self.fmt["total_text"])
+            ws.write_string(r, HEADERS.index("Status"), NO_BUDGET, self.fmt["total_text"])
             return
         for h in ("Planned", "Expected to date", "Actual", "Budget for period"):
             ws.write_formula(
                 r, HEADERS.index(h), f"=SUM({self._span(h)})", self.fmt["total_money"], float(lines[h].sum())
             )
-        started = lines[lines["Status"] != "Not started"]
+        started = lines[lines["Status"] != NOT_STARTED]
         expected, actual = float(started["Expected to date"].sum()), float(started["Actual"].sum())
         pace_cell = self._cell(r, "Pace")
         status_range, exp_range, act_range = self._span("Status"), self._span("Expected to date"), self._span("Actual")
         ws.write_formula(
             r,
             HEADERS.index("Pace"),
-            f'=IF(SUMIFS({exp_range},{status_range},"<>Not started")>0,SUMIFS({act_range},{status_range},'
-            f'"<>Not started")/SUMIFS({exp_range},{status_range},"<>Not started"),"{UNDEFINED}")',
+            f'=IF(SUMIFS({exp_range},{status_range},"<>{NOT_STARTED}")>0,SUMIFS({act_range},{status_range},'
+            f'"<>{NOT_STARTED}")/SUMIFS({exp_range},{status_range},"<>{NOT_STARTED}"),"{UNDEFINED}")',
             self.fmt["percent"],
             cached(actual / expected if expected > 0 else None),
         )
         ws.write_formula(
             r,
             HEADERS.index("Status"),
-            f'=IF(COUNTIF({status_range},"<>Not started")=0,"Not started",IF(ISNUMBER({pace_cell}),'
-            f'{pacing_status(pace_cell)},"On pace"))',
+            f'=IF(COUNTIF({status_range},"<>{NOT_STARTED}")=0,"{NOT_STARTED}",IF(ISNUMBER({pace_cell}),'
+            f'{pacing_status(pace_cell)},"{ON}"))',
             self.fmt["total_text"],
             overall_pace_status(lines, self.a.intake.settings["Overspending threshold"]),
         )
