@@ -222,9 +222,10 @@ def test_trends(analysis) -> None:
     ch = analysis.channels
     # Search ROAS: Oct 4-10 = 2100 / 700 = 3; Sep 27 - Oct 3 = (4 x 200 + 3 x 300) / (4 x 80 + 3 x 100) = 1700 / 620
     assert ch.loc["Search", "Trend %"] == pytest.approx(3 / (1700 / 620) - 1)
-    assert ch.loc["Search", "Trend"] == "↑"
+    assert ch.loc["Search", "Trend"] == "↑" and ch.loc["Search", "Trend verdict"] == "Improving"  # ROAS rose
     # Social is judged on leads: leads per day 14 / 7 against 6 / 7
     assert ch.loc["Social", "Trend %"] == pytest.approx(14 / 6 - 1) and ch.loc["Social", "Trend"] == "↑"
+    assert ch.loc["Social", "Trend verdict"] == "Improving"  # more leads a day is better
 
 
 def test_budget_needed(analysis) -> None:

@@ -61,6 +61,18 @@ def test_every_formula_recalculates_to_the_engine_value(sample: str, recalculate
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
+def test_recalculated_figures_are_the_engines(sample: str, recalculated) -> None:
+    """Not only the cached values: LibreOffice's own results, read back by row label and column header, are the
+    engine's figures (the scan of tests/test_report_lays_out.py, over the recalculated workbook)."""
+    from test_report_lays_out import scan
+
+    _, out = recalculated[sample]
+    s = scan(analyse(load_intake(ROOT / "samples" / f"{sample}.xlsx")), openpyxl.load_workbook(out, data_only=True))
+    assert len(s.seen) > 300
+    assert s.wrong == []
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
 def test_no_cell_shows_an_error_after_recalculation(sample: str, recalculated) -> None:
     _, out = recalculated[sample]
     errors = [
