@@ -211,6 +211,12 @@ def test_triggers_in_priority_order(analysis) -> None:
         ("Underperforming channel", "Social", "Pause or adjust", 120.0, "Ben", 3),
     ]
     assert "cap daily spend at 5.71" in analysis.triggers.loc[1, "Action"]  # 120 / 21
+    # the evidence sets the actual against the target it was compared with: a ROAS target as it is; a Leads
+    # target to date, 155 x 10 / 31 = 50, with the period's 155 beside it (20 / 50 = 40 %)
+    assert analysis.triggers.loc[0, "Evidence"] == "ROAS 3.00 vs ROAS target 2.00: attainment 150%"
+    assert analysis.triggers.loc[2, "Evidence"] == (
+        "Leads 20.00 vs Leads target 50.00 to date (155.00 for the period): attainment 40%"
+    )
 
 
 def test_decision_grid(analysis) -> None:

@@ -69,6 +69,16 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def _evidence(card: pd.Series) -> str:
+    """The numbers behind an attainment trigger, the actual against the target it was compared with: the
+    target to date for a Leads target (with the period's target beside it), the target itself for a ratio."""
+    target, so_far = card["Primary target"], card["Primary target to date"]
+    against = f"{card['Primary source']} {target:,.2f}"
+    if so_far != target:
+        against = f"{card['Primary source']} {so_far:,.2f} to date ({target:,.2f} for the period)"
+    return f"{card['Primary metric']} {card['Primary actual']:,.2f} vs {against}: attainment {_pct(card['Attainment'])}"
+
+
 def remaining_spend(card: pd.Series, elapsed_days: int, period_days: int) -> float:
     """The money a channel is still set to spend this period: budget for the period − spend to date (≥ 0),
     or, for a channel without budget, its spend to date run on at the same daily rate.
@@ -111,8 +121,7 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
                     "Subject": channel,
                     "Metric": metric,
                     "Threshold": f"attainment < {_pct(t.underperforming)}",
-                    "Evidence": f"{metric} {card['Primary actual']:,.2f} vs {card['Primary source']} "
-                    f"{card['Primary target']:,.2f}: attainment {_pct(att)}",
+                    "Evidence": _evidence(card),
                     "Action": PAUSE_OR_ADJUST,
                     "Amount": remaining_spend(card, elapsed_days, period_days),
                     "Owner": owner,
@@ -149,8 +158,7 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
                     "Subject": channel,
                     "Metric": metric,
                     "Threshold": f"attainment ≥ {_pct(1 + t.high_performer)}",
-                    "Evidence": f"{metric} {card['Primary actual']:,.2f} vs {card['Primary source']} "
-                    f"{card['Primary target']:,.2f}: attainment {_pct(att)}",
+                    "Evidence": _evidence(card),
                     "Action": INCREASE_ALLOCATION,
                     "Amount": base * min(att - 1, 1.0),
                     "Owner": owner,

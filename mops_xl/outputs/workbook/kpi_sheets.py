@@ -261,8 +261,9 @@ class KpiSheets(SheetWriter):
             PERFORMANCE_SHEET,
             f"Period to date: {a.window.start:%Y-%m-%d} to {a.window.as_of:%Y-%m-%d}. Status "
             "judges each channel by its primary metric (ROAS target, else CAC target, else "
-            "Expected CAC, else Leads target). Trend compares the last Trend window days with the "
-            "ones before (leads per day for a channel judged on leads or without a target).",
+            "Expected CAC, else Leads target); its attainment is against the target to date beside it. Trend "
+            "compares the last Trend window days with the ones before (leads per day for a channel judged on "
+            "leads or without a target): ↑ rose, ↓ fell; the Trend verdict and the colour say whether that is good.",
         )
         ws.write_row(TOP, 0, list(PERFORMANCE_HEADERS), self.fmt["header"])
         for i, (channel, c) in enumerate(a.channels.iterrows()):
