@@ -220,6 +220,11 @@ def test_triggers_in_priority_order(analysis) -> None:
     assert "cap daily spend at 5.71" in analysis.triggers.loc[1, "Action"]  # 120 / 21
     # (3720 - 1500) / 21 days left = 105.71 a day for all channels together
     assert "cap all channels' daily spend at 105.71" in analysis.triggers.loc[2, "Action"]
+    # the evidence sets the actual against the target it was compared with: a ROAS target as it is; a Leads
+    # target to date, 155 x 10 / 31 = 50, with the period's 155 beside it (20 / 50 = 40 %)
+    evidence = list(analysis.triggers["Evidence"])
+    assert "ROAS 3.00 vs ROAS target 2.00: attainment 150%" in evidence
+    assert "Leads 20.00 vs Leads target 50.00 to date (155.00 for the period): attainment 40%" in evidence
 
 
 def test_decision_grid(analysis) -> None:
@@ -231,9 +236,10 @@ def test_trends(analysis) -> None:
     ch = analysis.channels
     # Search ROAS: Oct 4-10 = 2100 / 700 = 3; Sep 27 - Oct 3 = (4 x 200 + 3 x 300) / (4 x 80 + 3 x 100) = 1700 / 620
     assert ch.loc["Search", "Trend %"] == pytest.approx(3 / (1700 / 620) - 1)
-    assert ch.loc["Search", "Trend"] == "↑"
+    assert ch.loc["Search", "Trend"] == "↑" and ch.loc["Search", "Trend verdict"] == "Improving"  # ROAS rose
     # Social is judged on leads: leads per day 14 / 7 against 6 / 7
     assert ch.loc["Social", "Trend %"] == pytest.approx(14 / 6 - 1) and ch.loc["Social", "Trend"] == "↑"
+    assert ch.loc["Social", "Trend verdict"] == "Improving"  # more leads a day is better
 
 
 def test_budget_needed(analysis) -> None:

@@ -144,8 +144,11 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (CHANNELS, "Channel", "Google Ads", "CAC"): 200 / 2,  # 100
     (CHANNELS, "Channel", "Google Ads", "ROAS"): 800 / 200,  # 4.0
     (CHANNELS, "Channel", "Google Ads", "Trend"): NA,  # prior window Sep 19-25 has no Actuals
+    (CHANNELS, "Channel", "Google Ads", "Trend verdict"): NA,
     (CHANNELS, "Channel", "Google Ads", "Primary metric"): "CAC",
+    (CHANNELS, "Channel", "Google Ads", "Primary source"): "CAC target",  # the Targets row, not an Expected CAC
     (CHANNELS, "Channel", "Google Ads", "Primary target"): 120,
+    (CHANNELS, "Channel", "Google Ads", "Primary target to date"): 120,  # a ratio target is not prorated
     (CHANNELS, "Channel", "Google Ads", "Primary actual"): 200 / 2,  # 100
     (CHANNELS, "Channel", "Google Ads", "Attainment"): 120 / 100,  # 1.2
     (CHANNELS, "Channel", "Google Ads", "Status"): "Ahead",
@@ -158,6 +161,8 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (CHANNELS, "Channel", "TikTok", "CAC"): NA,  # no customers to date
     (CHANNELS, "Channel", "TikTok", "ROAS"): 0 / 100,  # 0.0
     (CHANNELS, "Channel", "TikTok", "Primary metric"): NA,
+    (CHANNELS, "Channel", "TikTok", "Primary source"): NA,
+    (CHANNELS, "Channel", "TikTok", "Primary target to date"): NA,
     (CHANNELS, "Channel", "TikTok", "Status"): "No target",
     # Email: organic, no spend: CPL = 0 / 10 leads = 0 (defined: there are leads); ROAS undefined (no spend).
     (CHANNELS, "Channel", "Email", "Spend"): 0,
@@ -179,6 +184,11 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (CHANNELS, "Channel", "All channels", "CPL"): 300 / 32,  # 9.375
     (CHANNELS, "Channel", "All channels", "CAC"): 300 / 2,  # 150
     (CHANNELS, "Channel", "All channels", "ROAS"): (800 + 0) / (200 + 100),  # 2.667
+    # --- Channel Strategy: Expected CAC is the Channels sheet's (none given); CAC target the Targets row ----
+    ("Channel Strategy", "Channel", "Google Ads", "Expected CAC"): NA,
+    ("Channel Strategy", "Channel", "Google Ads", "CAC target"): 120,
+    ("Channel Strategy", "Channel", "Google Ads", "Actual CAC"): 200 / 2,  # 100
+    ("Channel Strategy", "Channel", "TikTok", "CAC target"): NA,  # no CAC row for TikTok
     # --- Budget Pacing: linear pacing, each line Oct 1-31 (L = 31), l = 2 days elapsed ------------------
     # Google Ads: P = 3,100; expected 3,100 x 2 / 31 = 200; actual 2 x 100 = 200; pace 1.0 -> On pace
     # (90 % <= pace <= 110 %).
@@ -247,7 +257,10 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     ("Dashboard", "Channel", "Google Ads", "Spend"): 200,
     ("Dashboard", "Channel", "Google Ads", "Budget for period"): 3100,
     ("Dashboard", "Channel", "Google Ads", "CAC"): 200 / 2,  # 100
-    ("Dashboard", "Channel", "Google Ads", "Expected or target CAC"): 120,
+    # Expected CAC is the Channels sheet's value (none given here); CAC target the Targets row (120).
+    ("Dashboard", "Channel", "Google Ads", "Expected CAC"): NA,
+    ("Dashboard", "Channel", "Google Ads", "CAC target"): 120,
+    ("Dashboard", "Channel", "TikTok", "CAC target"): NA,
     ("Dashboard", "Channel", "Google Ads", "ROAS"): 800 / 200,  # 4.0
     ("Dashboard", "Channel", "TikTok", "Budget for period"): 1550,
     ("Dashboard", "Channel", "TikTok", "CAC"): NA,

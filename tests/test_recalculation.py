@@ -42,6 +42,18 @@ def test_no_cell_shows_an_error_after_recalculation(label: str, recalculated_rep
     assert error_cells(out) == []
 
 
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_recalculated_figures_are_the_engines(sample: str, recalculated_reports) -> None:
+    """Not only the cached values: LibreOffice's own results, read back by row label and column header, are the
+    engine's figures (the scan of tests/test_report_lays_out.py, over the recalculated workbook)."""
+    from test_report_lays_out import scan
+
+    _, out = recalculated_reports[sample]
+    s = scan(analyse(load_intake(ROOT / "samples" / f"{sample}.xlsx")), openpyxl.load_workbook(out, data_only=True))
+    assert len(s.seen) > 300
+    assert s.wrong == []
+
+
 def _find(ws, first_column_value: str, header: str, header_row: int = 4):
     headers = [c.value for c in ws[header_row]]
     for row in ws.iter_rows(min_row=header_row + 1):

@@ -80,7 +80,7 @@ def test_kpi_framework_headers_labels_and_values(built) -> None:
 def test_channel_performance_headers_and_rows(built) -> None:
     analysis, wb = built
     header, body = _table(wb["Channel Performance"], "Channel")
-    assert header[:13] == [
+    assert header[:14] == [
         "Channel",
         "Spend",
         "Leads",
@@ -93,11 +93,14 @@ def test_channel_performance_headers_and_rows(built) -> None:
         "ROAS",
         "Trend",
         "Trend %",
+        "Trend verdict",
         "Status",
     ]
-    assert header[13:] == [
+    assert header[14:] == [
         "Primary metric",
+        "Primary source",
         "Primary target",
+        "Primary target to date",
         "Primary actual",
         "Attainment",
         "Trend recent",

@@ -18,10 +18,12 @@ from mops_xl.metrics.attribution import (
     SETTING_NAMES,
     Attribution,
     attribute,
+    channels_affected_by_model,
     journeys_from_paths,
     journeys_from_touchpoints,
     moving_channels,
 )
+from mops_xl.metrics.campaigns import CampaignPlan, campaign_plans
 from mops_xl.metrics.martech import (
     STANDARD_CATEGORIES,
     FunnelCoverage,
@@ -36,7 +38,8 @@ from mops_xl.metrics.martech import (
 from mops_xl.metrics.maturity import Evidence, Maturity, maturity
 from mops_xl.metrics.pacing import spend_status
 from mops_xl.metrics.performance import Blended, blended, stack_cost_for_days, undefined_reason, with_ratios
-from mops_xl.metrics.reallocation import GuardRails, attributed_efficiency, reallocation_plan
+from mops_xl.metrics.reallocation import GuardRails, attributed_efficiency, reallocation_plan, what_if
+from mops_xl.metrics.statuses import ALL_CHANNELS, NO_BUDGET, UNDER
 from mops_xl.metrics.targets import (
     NO_DATA,
     NO_TARGET,
@@ -102,6 +105,7 @@ CHANNEL_PERFORMANCE_COLUMNS = (
     "ROAS",
     "Trend",
     "Trend %",
+    "Trend verdict",
     "Status",
 )
 NEEDED_METRICS = ("Leads", "MQLs", "SQLs", "Customers", "Revenue")
@@ -141,7 +145,11 @@ class Analysis:
         attribution_model: The model the plan uses (the Settings choice, or Markov when it cannot run).
         attributed: Attributed conversions, value, CAC and ROAS per channel under that model.
         affected: Channels whose credit moves most between models → spread of their share.
+        affected_by_model: Model → the channels whose share it moves most from the models' average.
         reallocation: The budget reallocation plan.
+        what_if: The plan's effect per channel: proposed budget, change, expected extra customers and revenue.
+        window_rows: The number of Actuals rows in the window (S … A).
+        campaign_plans: One plan per campaign: checklist with due dates, progress, spend to date.
     """
 
     intake: Intake
@@ -172,7 +180,11 @@ class Analysis:
     attribution_model: str = ""
     attributed: pd.DataFrame = field(default_factory=pd.DataFrame)
     affected: dict[str, float] = field(default_factory=dict)
+    affected_by_model: dict[str, list[str]] = field(default_factory=dict)
     reallocation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    what_if: pd.DataFrame = field(default_factory=pd.DataFrame)
+    window_rows: int = 0
+    campaign_plans: list[CampaignPlan] = field(default_factory=list)
 
     @property
     def channel_performance(self) -> pd.DataFrame:
@@ -256,6 +268,7 @@ def analyse(intake: Intake) -> Analysis:
         "Maximum spend",
     ):
         card[col] = info[col].reindex(names).to_numpy()
+    card["CAC target"] = [table.get(("CAC", ch), math.nan) for ch in names]
     card["Paid"] = paid.reindex(names).to_numpy()
     card["Budget for period"] = budget
     total_budget = float(budget.sum())
@@ -269,7 +282,7 @@ def analyse(intake: Intake) -> Analysis:
         s["Trend window"],
         s["Trend band"],
     )
-    card = card.join(trends[["Trend metric", "Trend %", "Trend"]]).join(
+    card = card.join(trends[["Trend metric", "Trend %", "Trend", "Trend verdict"]]).join(
         trends[["Recent", "Prior"]].rename(columns={"Recent": "Trend recent", "Prior": "Trend prior"})
     )
     card["Expected to date"] = by_channel_pace["Expected to date"]
@@ -296,8 +309,8 @@ def analyse(intake: Intake) -> Analysis:
             "subject": subject,
             "warning": f"Underspending: pace {pace:.0%} is below {2 - t.overspending:.0%} of the budget pace",
         }
-        for subject, pace, state in [*paces, (pacing_m.ALL_CHANNELS, total.pace, total.status)]
-        if state == pacing_m.UNDER
+        for subject, pace, state in [*paces, (ALL_CHANNELS, total.pace, total.status)]
+        if state == UNDER
     ]
     unbudgeted = pacing_m.unbudgeted_spend(intake.budget, actuals, window)
     kpis = _kpis(current, previous, table, names, total, t, window, rows.empty, intake)
@@ -309,12 +322,14 @@ def analyse(intake: Intake) -> Analysis:
     attribution, model = _attribution(intake, s)
     attributed = pd.DataFrame()
     plan = pd.DataFrame()
+    effect = pd.DataFrame()
     if attribution is not None:
         attributed = attributed_efficiency(card, attribution.conversions[model], attribution.value[model])
         fired_for: dict[str, set[str]] = {}
         for f in fired:
             fired_for.setdefault(f["Trigger"], set()).add(f["Subject"])
         plan = reallocation_plan(card, attributed, GuardRails(s["Maximum budget shift"], t.minimum_spend), fired_for)
+        effect = what_if(card, attributed, plan)
     return Analysis(
         intake=intake,
         window=window,
@@ -344,7 +359,11 @@ def analyse(intake: Intake) -> Analysis:
         attribution_model=model,
         attributed=attributed,
         affected=moving_channels(attribution) if attribution is not None else {},
+        affected_by_model=channels_affected_by_model(attribution) if attribution is not None else {},
         reallocation=plan,
+        what_if=effect,
+        window_rows=len(rows),
+        campaign_plans=campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of),
     )
 
 
@@ -434,12 +453,10 @@ def maturity_evidence(
         )
     )
     paid = card[card["Paid"].astype(bool)]
-    value, text = _share(
-        int((paid["Pacing status"] != pacing_m.NO_BUDGET).sum()), len(paid), "paid channels with a budget"
-    )
+    value, text = _share(int((paid["Pacing status"] != NO_BUDGET).sum()), len(paid), "paid channels with a budget")
     ev.append(Evidence("budget_coverage", value, text))
     targetable = kpis[~kpis["Metric"].isin(["Fully-loaded CAC", "MER", "Spend vs target"])]
-    with_target = ~targetable["Status"].isin([NO_TARGET, pacing_m.NO_BUDGET])
+    with_target = ~targetable["Status"].isin([NO_TARGET, NO_BUDGET])
     value, text = _share(int(with_target.sum()), len(targetable), "KPIs with a target")
     ev.append(Evidence("kpi_targets", value, text))
     value, text = _share(int(card["Primary metric"].notna().sum()), len(card), "channels with a target")
@@ -467,21 +484,24 @@ def _previous(
 
 
 def _judge_channels(card: pd.DataFrame, table: dict, t: Thresholds, d: int, D: int, has_data: bool) -> None:
-    """Add each channel's primary metric, its target, attainment and status to the scorecard."""
-    metric, target, source, actual, att, stat = [], [], [], [], [], []
+    """Add each channel's primary metric, its target (for the period and to date), attainment and status."""
+    metric, target, source, to_date, actual, att, stat = [], [], [], [], [], [], []
     for ch, c in card.iterrows():
         primary = primary_metric(ch, table, c["Expected CAC"])
         if primary is None:
-            metric.append(None), target.append(math.nan), source.append(None), actual.append(math.nan)
-            att.append(math.nan), stat.append(NO_TARGET)
+            metric.append(None), target.append(math.nan), source.append(None), to_date.append(math.nan)
+            actual.append(math.nan), att.append(math.nan), stat.append(NO_TARGET)
             continue
         m, tgt, src = primary
         value = float(c[m])
-        a = attainment(m, value, target_to_date(m, tgt, d, D))
-        metric.append(m), target.append(tgt), source.append(src), actual.append(value), att.append(a)
+        so_far = target_to_date(m, tgt, d, D)
+        a = attainment(m, value, so_far)
+        metric.append(m), target.append(tgt), source.append(src), to_date.append(so_far)
+        actual.append(value), att.append(a)
         stat.append(status(a, t.underperforming, t.high_performer, has_data=has_data and not math.isnan(value)))
     card["Primary metric"], card["Primary target"], card["Primary source"] = metric, target, source
-    card["Primary actual"], card["Attainment"], card["Status"] = actual, att, stat
+    card["Primary target to date"], card["Primary actual"] = to_date, actual
+    card["Attainment"], card["Status"] = att, stat
 
 
 _DEFINITIONS = {

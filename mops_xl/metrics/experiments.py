@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from mops_xl.metrics.statuses import CONTROL, CONTROL_WINS, NO_DIFFERENCE, ROLL_OUT, TOO_SMALL
+
 RESULT_COLUMNS = (
     "Experiment",
     "Variant",
@@ -36,13 +38,6 @@ RESULT_COLUMNS = (
 )
 #: The comparison figures, NaN on control rows and whenever they are undefined.
 COMPARISON_COLUMNS = ("Lift", "Lift low", "Lift high", "Relative lift", "Z", "P value", "P adjusted", "Visitors needed")
-ROLL_OUT, CONTROL_WINS, TOO_SMALL, NO_DIFFERENCE, CONTROL = (
-    "Roll out",
-    "Control wins",
-    "Keep testing: sample too small",
-    "No difference",
-    "Control",
-)
 #: A sample-ratio-mismatch p-value below this flags the experiment.
 SRM_ALPHA = 0.001
 #: The power "Visitors needed" is computed for.

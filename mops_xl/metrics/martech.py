@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mops_xl.intake.schema import STACK_CATEGORIES, STACK_STAGES, STAGES, TEAM_ROLES
+from mops_xl.metrics.statuses import COVERED, GAP
 
 #: The twelve standard martech categories a complete stack covers ("Other" is not one of them).
 STANDARD_CATEGORIES = tuple(c for c in STACK_CATEGORIES if c != "Other")
@@ -118,11 +119,17 @@ class FunnelCoverage:
         by_stage: Stage → active channels serving it, stages in standard order.
         gaps: Stages no active channel serves.
         unstaged: Active channels without a Funnel stage.
+        active: Every active channel, in Channels order.
+        counts: Stage → the number of active channels serving it.
+        coverage: Stage → "Covered", or "Gap" when no active channel serves it.
     """
 
     by_stage: dict[str, list[str]]
     gaps: list[str]
     unstaged: list[str]
+    active: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    coverage: dict[str, str] = field(default_factory=dict)
 
 
 def funnel_coverage(channels: pd.DataFrame, active_channels: list[str]) -> FunnelCoverage:
@@ -146,7 +153,14 @@ def funnel_coverage(channels: pd.DataFrame, active_channels: list[str]) -> Funne
             by_stage[ch["Funnel stage"]].append(ch["Channel"])
         else:
             unstaged.append(ch["Channel"])
-    return FunnelCoverage(by_stage, [s for s in STAGES if not by_stage[s]], unstaged)
+    return FunnelCoverage(
+        by_stage,
+        [s for s in STAGES if not by_stage[s]],
+        unstaged,
+        active=[ch for ch in channels["Channel"] if ch in active],
+        counts={s: len(names) for s, names in by_stage.items()},
+        coverage={s: COVERED if names else GAP for s, names in by_stage.items()},
+    )
 
 
 @dataclass

@@ -13,16 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mops_xl.metrics.targets import NO_DATA
+from mops_xl.metrics.statuses import NO_BUDGET, NO_DATA, NOT_STARTED, ON, OVER, UNDER
 from mops_xl.metrics.window import DAY, ReportingWindow
-
-OVER, ON, UNDER, NOT_STARTED = "Over pace", "On pace", "Under pace", "Not started"
-#: A channel (or the whole intake) without any budget line overlapping the period.
-NO_BUDGET = "No budget"
-#: The status of a channel's spend on days no budget line of the channel covers (Budget Pacing).
-UNBUDGETED = "Unbudgeted"
-#: The subject of the figures and triggers about all channels together.
-ALL_CHANNELS = "All channels"
 
 LINE_COLUMNS = (
     "Channel",

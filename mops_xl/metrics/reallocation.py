@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mops_xl.metrics.triggers import HIGH_PERFORMER, PAUSE_OR_ADJUST, UNDERPERFORMING
+
 #: The extra budget in a receiving channel is assumed to work at this share of its current average
 #: efficiency (diminishing returns); the budget leaving a channel loses its full average efficiency.
 DIMINISHING_RETURNS = 0.5
@@ -26,6 +28,18 @@ PLAN_COLUMNS = (
     "Expected revenue",
     "Conflict",
 )
+#: The What-if table of the Reallocation sheet, per channel.
+WHAT_IF_COLUMNS = (
+    "Budget for period",
+    "Proposed budget",
+    "Change",
+    "Attributed CAC",
+    "Attributed ROAS",
+    "Expected extra customers",
+    "Expected extra revenue",
+)
+#: The To of a plan row that moves nothing (a channel left alone, with its reason).
+NO_MOVE = "–"
 
 
 @dataclass(frozen=True)
@@ -173,7 +187,7 @@ def reallocation_plan(
 def _hold(channel: str, reason: str) -> dict:
     return {
         "From": channel,
-        "To": "–",
+        "To": NO_MOVE,
         "Amount this period": 0.0,
         "Amount next period": 0.0,
         "Reason": reason,
@@ -185,8 +199,46 @@ def _hold(channel: str, reason: str) -> dict:
 
 def _conflict(src: str, dst: str, fired: dict[str, set[str]]) -> str:
     notes = []
-    if dst in fired.get("Underperforming channel", set()):
-        notes.append(f"{dst} has a 'Pause or adjust' trigger on platform-reported numbers")
-    if src in fired.get("High performer", set()):
+    if dst in fired.get(UNDERPERFORMING, set()):
+        notes.append(f"{dst} has a '{PAUSE_OR_ADJUST}' trigger on platform-reported numbers")
+    if src in fired.get(HIGH_PERFORMER, set()):
         notes.append(f"{src} is a high performer on platform-reported numbers")
     return "; ".join(notes)
+
+
+def what_if(card: pd.DataFrame, attributed: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """The plan's effect per channel: its budget for the period moved by this period's amounts, and the
+    customers and revenue the change is expected to bring (docs/metrics.md, "What-if").
+
+    Expected extra customers = change × (0.5 if positive, else 1) ÷ attributed CAC; expected extra revenue =
+    change × (0.5 if positive, else 1) × attributed ROAS; undefined where the attributed figure is.
+
+    Args:
+        card: The channel scorecard (Budget for period), every channel in order.
+        attributed: Attributed CAC and ROAS per channel (output of :func:`attributed_efficiency`).
+        plan: The reallocation plan (output of :func:`reallocation_plan`).
+
+    Returns:
+        Indexed by channel, columns :data:`WHAT_IF_COLUMNS`.
+    """
+    change = pd.Series(0.0, index=card.index)
+    for _, move in plan.iterrows():
+        if move["To"] != NO_MOVE:
+            change[move["From"]] -= move["Amount this period"]
+            change[move["To"]] += move["Amount this period"]
+    budget = card["Budget for period"].astype(float)
+    cac = attributed["Attributed CAC"].reindex(card.index).astype(float)
+    roas = attributed["Attributed ROAS"].reindex(card.index).astype(float)
+    factor = change.where(change <= 0, change * DIMINISHING_RETURNS)
+    return pd.DataFrame(
+        {
+            "Budget for period": budget,
+            "Proposed budget": budget + change,
+            "Change": change,
+            "Attributed CAC": cac,
+            "Attributed ROAS": roas,
+            "Expected extra customers": factor.div(cac.where(cac > 0)),
+            "Expected extra revenue": factor * roas,
+        },
+        columns=list(WHAT_IF_COLUMNS),
+    )

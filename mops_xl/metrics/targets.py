@@ -7,9 +7,10 @@ import math
 import pandas as pd
 
 from mops_xl.metrics.performance import LOWER_IS_BETTER
+from mops_xl.metrics.statuses import AHEAD, AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK
 
-AHEAD, ON_TRACK, AT_RISK, OFF_TRACK = "Ahead", "On track", "At risk", "Off track"
-NO_TARGET, NO_DATA = "No target", "No data"
+#: Where a channel's primary target comes from (docs/metrics.md, "Optimization triggers").
+ROAS_TARGET, CAC_TARGET, EXPECTED_CAC, LEADS_TARGET = "ROAS target", "CAC target", "Expected CAC", "Leads target"
 #: Volume metrics: their targets are for the whole period and are prorated to date.
 VOLUME_METRICS = ("Leads", "MQLs", "SQLs", "Customers", "Revenue", "Spend")
 
@@ -160,11 +161,11 @@ def primary_metric(
         ``(metric, target, source)``, e.g. ``("CAC", 250.0, "Expected CAC")``, or None.
     """
     if ("ROAS", channel) in table:
-        return "ROAS", table[("ROAS", channel)], "ROAS target"
+        return "ROAS", table[("ROAS", channel)], ROAS_TARGET
     if ("CAC", channel) in table:
-        return "CAC", table[("CAC", channel)], "CAC target"
+        return "CAC", table[("CAC", channel)], CAC_TARGET
     if expected_cac is not None and not _missing(float(expected_cac)):
-        return "CAC", float(expected_cac), "Expected CAC"
+        return "CAC", float(expected_cac), EXPECTED_CAC
     if ("Leads", channel) in table:
-        return "Leads", table[("Leads", channel)], "Leads target"
+        return "Leads", table[("Leads", channel)], LEADS_TARGET
     return None

@@ -1,4 +1,8 @@
-"""The trend arrow: a channel's primary metric over the last W days against the W days before."""
+"""The trend: a channel's primary metric over the last W days against the W days before.
+
+The arrow says which way the number moved (↑ rose, ↓ fell, → within the Trend band); the verdict says whether
+that is good for the metric (a CAC that rose is Worsening, a ROAS that rose is Improving).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ import math
 import pandas as pd
 
 from mops_xl.metrics.performance import LOWER_IS_BETTER, RATIOS_BY_NAME, divide
+from mops_xl.metrics.statuses import FELL, FLAT, IMPROVING, NO_TREND, ROSE, STEADY, WORSENING
 from mops_xl.metrics.window import DAY
 
-UP, FLAT, DOWN, NONE = "↑", "→", "↓", "–"
+TREND_COLUMNS = ("Trend metric", "Recent", "Prior", "Trend %", "Trend", "Trend verdict")
 
 
 def metric_value(sums: pd.DataFrame, metric: str | None, days: int) -> pd.Series:
@@ -42,9 +47,10 @@ def channel_trends(
         band: The Trend band setting (e.g. 0.05).
 
     Returns:
-        Indexed by channel: Trend metric, Recent, Prior, Trend % (relative change of the metric), Trend
-        (↑ improved by more than the band, direction-aware; ↓ worsened by more; → otherwise; – when a window
-        has no rows for the channel or the metric is undefined in either window).
+        Indexed by channel, :data:`TREND_COLUMNS`: Trend metric, Recent, Prior, Trend % (relative change of the
+        metric), Trend (the arrow: ↑ rose by more than the band, ↓ fell by more, → otherwise; – when a window
+        has no rows for the channel or the metric is undefined in either window or the prior value is 0) and
+        Trend verdict (:func:`verdict`).
     """
     recent_start = as_of - (window_days - 1) * DAY
     prior_end = recent_start - DAY
@@ -70,10 +76,6 @@ def channel_trends(
         change = (
             (r - p) / p if recent_n[ch] and prior_n[ch] and p and not math.isnan(r) and not math.isnan(p) else math.nan
         )
-        arrow = NONE
-        if not math.isnan(change):
-            better = -change if metric in LOWER_IS_BETTER else change
-            arrow = UP if better > band else DOWN if better < -band else FLAT
         out.append(
             {
                 "Channel": ch,
@@ -81,9 +83,41 @@ def channel_trends(
                 "Recent": r,
                 "Prior": p,
                 "Trend %": change,
-                "Trend": arrow,
+                "Trend": arrow(change, band),
+                "Trend verdict": verdict(change, band, lower_is_better=metric in LOWER_IS_BETTER),
             }
         )
-    return pd.DataFrame(out, columns=["Channel", "Trend metric", "Recent", "Prior", "Trend %", "Trend"]).set_index(
-        "Channel"
-    )
+    return pd.DataFrame(out, columns=["Channel", *TREND_COLUMNS]).set_index("Channel")
+
+
+def arrow(change: float, band: float) -> str:
+    """Which way a number moved: ↑ when it rose by more than the band, ↓ when it fell by more, → otherwise.
+
+    Args:
+        change: The relative change (NaN when undefined).
+        band: The Trend band setting (e.g. 0.05).
+
+    Returns:
+        "↑", "↓", "→", or "–" when the change is undefined.
+    """
+    if math.isnan(change):
+        return NO_TREND
+    return ROSE if change > band else FELL if change < -band else FLAT
+
+
+def verdict(change: float, band: float, *, lower_is_better: bool) -> str:
+    """Whether a move is good for the metric: a rise beyond the band is Improving for a higher-is-better metric
+    (ROAS, leads per day) and Worsening for a lower-is-better one (CAC, CPL); a fall the other way round.
+
+    Args:
+        change: The relative change (NaN when undefined).
+        band: The Trend band setting.
+        lower_is_better: True for CAC and CPL.
+
+    Returns:
+        "Improving", "Worsening", "Steady" (within the band), or "–" when the change is undefined.
+    """
+    if math.isnan(change):
+        return NO_TREND
+    better = -change if lower_is_better else change
+    return IMPROVING if better > band else WORSENING if better < -band else STEADY

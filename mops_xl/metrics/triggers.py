@@ -11,7 +11,27 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mops_xl.metrics.pacing import ALL_CHANNELS, NO_BUDGET, NOT_STARTED, OVER, UNDER, TotalPacing
+from mops_xl.metrics.pacing import TotalPacing
+from mops_xl.metrics.statuses import (
+    ALL_CHANNELS,
+    BELOW_TARGET,
+    EFFICIENT,
+    FIX_PAUSE,
+    FREE_BUDGET,
+    HOLD,
+    NO_BUDGET,
+    NOT_ENOUGH_DATA,
+    NOT_STARTED,
+    ON,
+    OVER,
+    ROLL_OUT,
+    SCALE,
+    THROTTLE,
+    UNDER,
+)
+from mops_xl.metrics.statuses import (
+    UNDERPERFORMING as UNDERPERFORMING_BAND,
+)
 
 TRIGGER_COLUMNS = ("Trigger", "Subject", "Metric", "Threshold", "Evidence", "Action", "Amount", "Owner", "Priority")
 UNDERPERFORMING, OVERSPENDING, HIGH_PERFORMER, AB_WINNER = (
@@ -20,6 +40,8 @@ UNDERPERFORMING, OVERSPENDING, HIGH_PERFORMER, AB_WINNER = (
     "High performer",
     "A/B winner",
 )
+#: What each trigger asks for (the Overspending action goes on with the daily cap; the A/B winner's is Roll out).
+PAUSE_OR_ADJUST, INCREASE_ALLOCATION = "Pause or adjust", "Increase allocation"
 
 
 @dataclass(frozen=True)
@@ -47,6 +69,16 @@ def _money(x: float) -> str:
 
 def _pct(x: float) -> str:
     return f"{x:.0%}"
+
+
+def _evidence(card: pd.Series) -> str:
+    """The numbers behind an attainment trigger, the actual against the target it was compared with: the
+    target to date for a Leads target (with the period's target beside it), the target itself for a ratio."""
+    target, so_far = card["Primary target"], card["Primary target to date"]
+    against = f"{card['Primary source']} {target:,.2f}"
+    if so_far != target:
+        against = f"{card['Primary source']} {so_far:,.2f} to date ({target:,.2f} for the period)"
+    return f"{card['Primary metric']} {card['Primary actual']:,.2f} vs {against}: attainment {_pct(card['Attainment'])}"
 
 
 def remaining_spend(card: pd.Series, elapsed_days: int, period_days: int) -> float:
@@ -91,9 +123,8 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
                     "Subject": channel,
                     "Metric": metric,
                     "Threshold": f"attainment < {_pct(t.underperforming)}",
-                    "Evidence": f"{metric} {card['Primary actual']:,.2f} vs {card['Primary source']} "
-                    f"{card['Primary target']:,.2f}: attainment {_pct(att)}",
-                    "Action": "Pause or adjust",
+                    "Evidence": _evidence(card),
+                    "Action": PAUSE_OR_ADJUST,
                     "Amount": remaining_spend(card, elapsed_days, period_days),
                     "Owner": owner,
                 }
@@ -116,7 +147,7 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
                     f"to date: pace {_pct(card['Pace'])}"
                     if not math.isnan(card["Pace"])
                     else f"spent {_money(card['Pacing actual'])} against a zero budget",
-                    "Action": f"Throttle: {cap_text}",
+                    "Action": f"{THROTTLE}: {cap_text}",
                     "Amount": max(card["Projected variance"], 0.0),
                     "Owner": owner,
                 }
@@ -129,9 +160,8 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
                     "Subject": channel,
                     "Metric": metric,
                     "Threshold": f"attainment ≥ {_pct(1 + t.high_performer)}",
-                    "Evidence": f"{metric} {card['Primary actual']:,.2f} vs {card['Primary source']} "
-                    f"{card['Primary target']:,.2f}: attainment {_pct(att)}",
-                    "Action": "Increase allocation",
+                    "Evidence": _evidence(card),
+                    "Action": INCREASE_ALLOCATION,
                     "Amount": base * min(att - 1, 1.0),
                     "Owner": owner,
                 }
@@ -198,7 +228,7 @@ def experiment_triggers(results: pd.DataFrame, significance: float, owners: dict
     fired = []
     if results.empty:
         return fired
-    for _, v in results[results["Decision"] == "Roll out"].iterrows():
+    for _, v in results[results["Decision"] == ROLL_OUT].iterrows():
         channel = v.get("Channel")
         fired.append(
             {
@@ -208,7 +238,7 @@ def experiment_triggers(results: pd.DataFrame, significance: float, owners: dict
                 "Threshold": f"adjusted p < {1 - significance:.2g}",
                 "Evidence": f"{v['Rate']:.2%} vs control {v['Rate'] - v['Lift']:.2%} "
                 f"(lift {v['Relative lift']:+.1%}, adjusted p = {v['P adjusted']:.2g})",
-                "Action": "Roll out",
+                "Action": ROLL_OUT,
                 "Amount": math.nan,
                 "Owner": owners.get(channel, "") if isinstance(channel, str) else "",
             }
@@ -235,16 +265,20 @@ def prioritise(fired: list[dict]) -> pd.DataFrame:
 
 
 GRID = {
-    (OVER, "efficient"): ("Scale", "spending ahead of plan and beating target: fund the extra spend"),
-    (OVER, "below target"): ("Throttle", "spending ahead of plan without beating target"),
-    (OVER, "underperforming"): ("Fix/pause", "spending ahead of plan while underperforming"),
-    ("On pace", "efficient"): ("Hold", "on plan and beating target"),
-    ("On pace", "below target"): ("Hold", "on plan, a little below target: watch"),
-    ("On pace", "underperforming"): ("Fix/pause", "on plan but underperforming"),
-    (UNDER, "efficient"): ("Scale", "beating target with budget left: spend it"),
-    (UNDER, "below target"): ("Hold", "behind plan and a little below target"),
-    (UNDER, "underperforming"): ("Free budget", "behind plan and underperforming: move its unspent budget"),
+    (OVER, EFFICIENT): (SCALE, "spending ahead of plan and beating target: fund the extra spend"),
+    (OVER, BELOW_TARGET): (THROTTLE, "spending ahead of plan without beating target"),
+    (OVER, UNDERPERFORMING_BAND): (FIX_PAUSE, "spending ahead of plan while underperforming"),
+    (ON, EFFICIENT): (HOLD, "on plan and beating target"),
+    (ON, BELOW_TARGET): (HOLD, "on plan, a little below target: watch"),
+    (ON, UNDERPERFORMING_BAND): (FIX_PAUSE, "on plan but underperforming"),
+    (UNDER, EFFICIENT): (SCALE, "beating target with budget left: spend it"),
+    (UNDER, BELOW_TARGET): (HOLD, "behind plan and a little below target"),
+    (UNDER, UNDERPERFORMING_BAND): (FREE_BUDGET, "behind plan and underperforming: move its unspent budget"),
 }
+
+
+#: Why a channel is "Not enough data" on the grid (the grid's formulas write the same words).
+NO_BUDGET_REASON, NO_TARGET_REASON = "no budget line running", "no target to judge by"
 
 
 def efficiency_band(attainment: float, underperforming: float) -> str | None:
@@ -260,8 +294,8 @@ def efficiency_band(attainment: float, underperforming: float) -> str | None:
     if math.isnan(attainment):
         return None
     if attainment >= 1:
-        return "efficient"
-    return "below target" if attainment >= underperforming else "underperforming"
+        return EFFICIENT
+    return BELOW_TARGET if attainment >= underperforming else UNDERPERFORMING_BAND
 
 
 def decision_grid(scorecard: pd.DataFrame, underperforming: float) -> pd.DataFrame:
@@ -279,8 +313,8 @@ def decision_grid(scorecard: pd.DataFrame, underperforming: float) -> pd.DataFra
         pacing = card["Pacing status"]
         band = efficiency_band(card["Attainment"], underperforming)
         if pacing in (NO_BUDGET, NOT_STARTED) or band is None:
-            why = "no budget line running" if pacing in (NO_BUDGET, NOT_STARTED) else "no target to judge by"
-            decision, reason = "Not enough data", why
+            why = NO_BUDGET_REASON if pacing in (NO_BUDGET, NOT_STARTED) else NO_TARGET_REASON
+            decision, reason = NOT_ENOUGH_DATA, why
         else:
             decision, reason = GRID[(pacing, band)]
         rows.append(

@@ -18,8 +18,17 @@ from mops_xl.atomic import atomic_output
 from mops_xl.campaigns.library import PHASES, TEMPLATES
 from mops_xl.intake.currencies import symbol
 from mops_xl.intake.schema import ATTRIBUTION_MODELS
-from mops_xl.metrics.attribution import SETTING_NAMES, channels_affected_by_model
+from mops_xl.metrics.attribution import SETTING_NAMES
 from mops_xl.metrics.engine import Analysis
+from mops_xl.metrics.statuses import ROLL_OUT, THROTTLE
+from mops_xl.metrics.triggers import (
+    AB_WINNER,
+    HIGH_PERFORMER,
+    INCREASE_ALLOCATION,
+    OVERSPENDING,
+    PAUSE_OR_ADJUST,
+    UNDERPERFORMING,
+)
 from mops_xl.outputs.framework.boxes import box, md_table, side_by_side, table
 from mops_xl.outputs.json_output import format_value
 
@@ -50,8 +59,8 @@ def _money(value: Any, cur: str) -> str:
     return format_value("Spend", float(value), cur) if value is not None and not pd.isna(value) else "–"
 
 
-def _pct(value: Any) -> str:
-    return "–" if value is None or pd.isna(value) else f"{float(value):.0%}"
+def _pct(value: Any, pattern: str = "{:.0%}") -> str:
+    return "–" if value is None or pd.isna(value) else pattern.format(float(value))
 
 
 def _text(value: Any) -> str:
@@ -81,7 +90,32 @@ def framework_context(a: Analysis) -> dict[str, Any]:
     ch = a.channels
     kpi = a.kpis
     campaigns = intake.table("Campaigns")
-    affected = channels_affected_by_model(a.attribution) if a.attribution is not None else {}
+    affected = a.affected_by_model
+    strategy = [
+        [
+            str(name),
+            _text(c["Role"]),
+            _text(c["Funnel stage"]),
+            _pct(c["Budget %"]),
+            _money(c["Expected CAC"], cur),
+            _money(c["CAC target"], cur),
+            _money(c["CAC"], cur),
+            _text(c["Target audience"]),
+        ]
+        for name, c in ch.iterrows()
+    ]
+    kpi_rows = [
+        [
+            m,
+            kpi.loc[m, "Definition"],
+            format_value(m, kpi.loc[m, "Target"], cur),
+            format_value(m, kpi.loc[m, "Target to date"], cur),
+            format_value(m, kpi.loc[m, "Actual"], cur),
+            _pct(kpi.loc[m, "Attainment"], "{:.1%}"),
+            kpi.loc[m, "Status"],
+        ]
+        for m in kpi.index
+    ]
     return {
         "business": {
             "name": b["Business name"],
@@ -127,18 +161,9 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             ],
         },
         "channels": {
-            "strategy": [
-                [
-                    str(name),
-                    _text(c["Role"]),
-                    _text(c["Funnel stage"]),
-                    _pct(c["Budget %"]),
-                    _money(c["Expected CAC"], cur),
-                    _money(c["CAC"], cur),
-                    _text(c["Target audience"]),
-                ]
-                for name, c in ch.iterrows()
-            ],
+            "strategy": strategy,
+            "roles": [[r[0], r[1], r[2], r[7]] for r in strategy],
+            "economics": [[r[0], *r[3:7]] for r in strategy],
             "funnel": [(stage, names) for stage, names in a.funnel.by_stage.items()],
             "funnel_gaps": a.funnel.gaps,
             "models": [
@@ -171,15 +196,10 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 )
                 for m in ("MQLs", "SQLs", "CAC", "ROAS")
             ],
-            "framework": [
-                [
-                    m,
-                    kpi.loc[m, "Definition"],
-                    format_value(m, kpi.loc[m, "Target"], cur),
-                    format_value(m, kpi.loc[m, "Actual"], cur),
-                    kpi.loc[m, "Status"],
-                ]
-                for m in kpi.index
+            "framework": kpi_rows,
+            "figures": [[r[0], *r[2:]] for r in kpi_rows],
+            "definitions": [
+                d if d.startswith(f"{m}:") else f"{m}: {d}" for m, d in zip(kpi.index, kpi["Definition"], strict=True)
             ],
             "channels": [
                 [
@@ -188,6 +208,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                     format_value("CAC", c["CAC"], cur),
                     format_value("ROAS", c["ROAS"], cur),
                     f"{c['Trend']} {c['Trend %']:+.0%}" if not pd.isna(c["Trend %"]) else c["Trend"],
+                    c["Trend verdict"],
                     c["Status"],
                 ]
                 for name, c in ch.iterrows()
@@ -200,17 +221,17 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             ],
             "thresholds": [
                 [
-                    "Underperforming channel",
+                    UNDERPERFORMING,
                     f"< {_pct(intake.settings['Underperforming threshold'])} of target",
-                    "Pause or adjust",
+                    PAUSE_OR_ADJUST,
                 ],
-                ["Overspending", f"> {_pct(intake.settings['Overspending threshold'])} of budget pace", "Throttle"],
+                [OVERSPENDING, f"> {_pct(intake.settings['Overspending threshold'])} of budget pace", THROTTLE],
                 [
-                    "High performer",
+                    HIGH_PERFORMER,
                     f"≥ {_pct(1 + intake.settings['High-performer threshold'])} of target",
-                    "Increase allocation",
+                    INCREASE_ALLOCATION,
                 ],
-                ["A/B winner", f"{_pct(intake.settings['A/B significance level'])} confidence", "Roll out"],
+                [AB_WINNER, f"{_pct(intake.settings['A/B significance level'])} confidence", ROLL_OUT],
             ],
             "fired": [
                 [

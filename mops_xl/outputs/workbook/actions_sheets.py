@@ -8,6 +8,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import Analysis
+from mops_xl.metrics.statuses import CONTROL_WINS, NO_DIFFERENCE, ROLL_OUT, TOO_SMALL
 from mops_xl.metrics.triggers import TRIGGER_COLUMNS
 from mops_xl.outputs.workbook.data_sheets import data_sheet_name
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
@@ -198,8 +199,8 @@ class ActionSheets(SheetWriter):
             put(
                 "Decision",
                 f"=IF(OR({n1}=0,{n2}=0,{c2}<MinimumConversionsPerVariant,{c1}<MinimumConversionsPerVariant),"
-                f'"Keep testing: sample too small",IF({c["Significant"]}<>"Yes","No difference",'
-                f'IF({c["Lift"]}>0,"Roll out","Control wins")))',
+                f'"{TOO_SMALL}",IF({c["Significant"]}<>"Yes","{NO_DIFFERENCE}",'
+                f'IF({c["Lift"]}>0,"{ROLL_OUT}","{CONTROL_WINS}")))',
             )
             zb = "_xlfn.NORM.S.INV(0.8)"
             pbar = f"(({p1}+{p2})/2)"

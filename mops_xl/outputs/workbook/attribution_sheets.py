@@ -8,22 +8,13 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.attribution import MODELS, SETTING_NAMES
-from mops_xl.metrics.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS
+from mops_xl.metrics.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS, WHAT_IF_COLUMNS
 from mops_xl.outputs.framework.text import MODEL_USE_CASES
 from mops_xl.outputs.workbook.formats import SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached
 
 REALLOCATION, ATTRIBUTION = "Reallocation", "Attribution"
-WHAT_IF = (
-    "Channel",
-    "Budget for period",
-    "Proposed budget",
-    "Change",
-    "Attributed CAC",
-    "Attributed ROAS",
-    "Expected extra customers",
-    "Expected extra revenue",
-)
+WHAT_IF = ("Channel", *WHAT_IF_COLUMNS)
 
 
 class AttributionSheets(SheetWriter):
@@ -55,45 +46,30 @@ class AttributionSheets(SheetWriter):
             return
         ws.write_row(3, 0, list(WHAT_IF), self.fmt["header"])
         plan = a.reallocation
-        delta = {ch: 0.0 for ch in a.channels.index}
-        for _, move in plan.iterrows():
-            if move["To"] != "–":
-                delta[move["From"]] -= move["Amount this period"]
-                delta[move["To"]] += move["Amount this period"]
-        for i, (channel, c) in enumerate(a.channels.iterrows(), start=4):
-            eff = a.attributed.loc[channel] if channel in a.attributed.index else None
-            budget, cac, roas = (
-                float(c["Budget for period"]),
-                eff["Attributed CAC"] if eff is not None else None,
-                eff["Attributed ROAS"] if eff is not None else None,
-            )
+        for i, (channel, w) in enumerate(a.what_if.iterrows(), start=4):
             B, C, D, E, F = (xl_rowcol_to_cell(i, k) for k in range(1, 6))
             ws.write_string(i, 0, str(channel))
-            ws.write_number(i, 1, budget, self.fmt["money"])
-            ws.write_number(i, 2, budget + delta[channel], self.fmt["input_money"])  # an input: yellow
-            ws.write_formula(i, 3, f"={C}-{B}", self.fmt["money"], delta[channel])
-            for col, value in ((4, cac), (5, roas)):
-                if value is None or pd.isna(value):
+            ws.write_number(i, 1, float(w["Budget for period"]), self.fmt["money"])
+            ws.write_number(i, 2, float(w["Proposed budget"]), self.fmt["input_money"])  # an input: yellow
+            ws.write_formula(i, 3, f"={C}-{B}", self.fmt["money"], cached(w["Change"]))
+            for col, value in ((4, w["Attributed CAC"]), (5, w["Attributed ROAS"])):
+                if pd.isna(value):
                     ws.write_string(i, col, UNDEFINED)
                 else:
                     ws.write_number(i, col, float(value), self.fmt["money" if col == 4 else "ratio"])
-            change = delta[channel]
-            factor = DIMINISHING_RETURNS if change > 0 else 1.0
-            customers = change * factor / cac if cac is not None and not pd.isna(cac) and cac > 0 else None
-            revenue = change * factor * roas if roas is not None and not pd.isna(roas) else None
             ws.write_formula(
                 i,
                 6,
                 f'=IF(ISNUMBER({E}),IF({D}>0,{DIMINISHING_RETURNS},1)*{D}/{E},"{UNDEFINED}")',
                 self.fmt["number"],
-                cached(customers),
+                cached(w["Expected extra customers"]),
             )
             ws.write_formula(
                 i,
                 7,
                 f'=IF(ISNUMBER({F}),IF({D}>0,{DIMINISHING_RETURNS},1)*{D}*{F},"{UNDEFINED}")',
                 self.fmt["money"],
-                cached(revenue),
+                cached(w["Expected extra revenue"]),
             )
         r = 6 + len(a.channels)
         ws.write_string(
@@ -148,16 +124,20 @@ class AttributionSheets(SheetWriter):
         r += len(a.attributed) + 3
         ws.write_string(r + 1, 0, "Models", self.fmt["title"])
         ws.write_row(r + 2, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
-        affected = ", ".join(f"{ch} ({spread:.0%})" for ch, spread in a.affected.items()) or "none moves > 5 points"
         for i, (setting, model) in enumerate(SETTING_NAMES.items(), start=r + 3):
             ws.write_string(
                 i, 0, model + (" (chosen)" if model == chosen else ""), self.fmt["bold"] if model == chosen else None
             )
             ws.write_string(i, 1, MODEL_USE_CASES[setting])
-            ws.write_string(i, 2, affected)
+            ws.write_string(i, 2, ", ".join(a.affected_by_model.get(model, [])) or "none")
+        r += 3 + len(SETTING_NAMES)
+        moving = ", ".join(f"{ch} ({spread:.0%})" for ch, spread in a.affected.items()) or "none"
+        ws.write_string(
+            r, 0, f"Channels whose share moves 5 points or more between the models: {moving}", self.fmt["note"]
+        )
         for note in a.attribution.notes:
             r += 1
-            ws.write_string(r + 3 + len(SETTING_NAMES), 0, note, self.fmt["note"])
+            ws.write_string(r, 0, note, self.fmt["note"])
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(MODELS), 14)
 

@@ -8,16 +8,24 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.campaigns.library import TEMPLATES, TEMPLATES_BY_TYPE, CampaignTemplate
+from mops_xl.campaigns.library import TEMPLATES
+from mops_xl.metrics.campaigns import TASK_COLUMNS, CampaignPlan
 from mops_xl.metrics.engine import Analysis
+from mops_xl.metrics.statuses import DONE, TASK_STATUSES
 from mops_xl.outputs.workbook.data_sheets import key_column_letter
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
-from mops_xl.outputs.workbook.formulas import CAMPAIGN_KEY, UNDEFINED, by_campaign, col, internal_link, sheet_ref
+from mops_xl.outputs.workbook.formulas import (
+    CAMPAIGN_KEY,
+    UNDEFINED,
+    by_campaign,
+    cached,
+    col,
+    internal_link,
+    sheet_ref,
+)
 
 SHEET = "Campaign Templates"
-PLAN_HEADERS = ("#", "Phase", "Task", "Owner role", "Owner", "Days from launch", "Due date", "Status")
-TASK_STATUSES = ("Not started", "In progress", "Done", "Blocked")
-LAUNCHED = ("Launched", "Optimizing", "Completed")
+PLAN_HEADERS = TASK_COLUMNS
 _EPOCH = pd.Timestamp("1899-12-30")
 #: The plan header: label → 0-based row (value in column B).
 ROWS = {"Campaign": 2, "Launch date": 3, "Type": 4, "Owner": 5, "Budget": 6, "Progress": 7, "Spend to date": 8}
@@ -62,12 +70,13 @@ class CampaignSheets(SheetWriter):
         self.data_row = data_row
         self.campaigns = analysis.intake.table("Campaigns")
         self.names = {row: sheet_name(c, taken) for row, c in self.campaigns["Campaign"].items()}
+        self.plans = {plan.row: plan for plan in analysis.campaign_plans}
 
     def write(self) -> None:
         """Write the Campaign Templates sheet, then one plan per campaign."""
         self._summary()
         for row, campaign in self.campaigns.iterrows():
-            self._plan(self.names[row], self.data_row("Campaigns", row), campaign)
+            self._plan(self.names[row], self.data_row("Campaigns", row), campaign, self.plans[row])
 
     def _summary(self) -> None:
         ws = self.wb.add_worksheet(SHEET)
@@ -91,7 +100,7 @@ class CampaignSheets(SheetWriter):
             ws.write_string(i, 3, c["Status"] if isinstance(c["Status"], str) else "")
             ws.write_url(i, 4, internal_link(name), None, name)
             ws.write_formula(
-                i, 5, "=" + sheet_ref(name, PROGRESS), self.fmt["percent"], 0.0 if _template(c) else UNDEFINED
+                i, 5, "=" + sheet_ref(name, PROGRESS), self.fmt["percent"], cached(self.plans[row].progress)
             )
         if self.campaigns.empty:
             ws.write_string(
@@ -100,9 +109,8 @@ class CampaignSheets(SheetWriter):
         ws.set_column(0, 0, 30)
         ws.set_column(1, 5, 16)
 
-    def _plan(self, name: str, k: int, c: pd.Series) -> None:
+    def _plan(self, name: str, k: int, c: pd.Series, plan: CampaignPlan) -> None:
         ws = self.wb.add_worksheet(name)
-        template = _template(c)
         ws.write_string(0, 0, "Campaign plan", self.fmt["title"])
         ws.write_string(
             1,
@@ -113,19 +121,18 @@ class CampaignSheets(SheetWriter):
         for label, r in ROWS.items():
             ws.write_string(r, 0, label, self.fmt["bold"])
         ws.write_string(ROWS["Campaign"], 1, str(c["Campaign"]))
-        launch = c["Launch date"]
         ws.write_formula(
             ROWS["Launch date"],
             1,
             f'=IF(ISNUMBER({sheet_ref("Campaigns", f"$C${k}")}),{sheet_ref("Campaigns", f"$C${k}")},"{UNDEFINED}")',
             self.fmt["date"],
-            float((launch - _EPOCH).days) if not pd.isna(launch) else UNDEFINED,
+            _serial(c["Launch date"]),
         )
         for label in ("Type", "Owner"):
             ws.write_string(ROWS[label], 1, c[label] if isinstance(c[label], str) else UNDEFINED)
         if not pd.isna(c["Budget"]):
             ws.write_number(ROWS["Budget"], 1, float(c["Budget"]), self.fmt["money"])
-        if template is None:
+        if plan.template is None:
             ws.write_string(ROWS["Progress"], 1, UNDEFINED)
             ws.write_string(
                 TOP,
@@ -134,56 +141,55 @@ class CampaignSheets(SheetWriter):
                 self.fmt["note"],
             )
             return
-        self._spend(ws, k, c)
-        self._checklist(ws, template, launch, c)
+        self._spend(ws, plan, k)
+        self._checklist(ws, plan)
 
-    def _spend(self, ws: Any, k: int, c: pd.Series) -> None:
+    def _spend(self, ws: Any, plan: CampaignPlan, k: int) -> None:
         """Spend to date against the campaign budget, for a launched campaign (Actuals rows of that campaign,
         found by its Campaign key on the Campaigns sheet, row ``k``)."""
         r = ROWS["Spend to date"]
-        if c["Status"] not in LAUNCHED:
+        if not plan.launched:
             ws.write_string(r, 1, "not launched")
             return
-        rows = self.a.intake.actuals
-        spent = float(
-            rows.loc[(rows["Campaign"] == c["Campaign"]) & (rows["Date"] <= self.a.window.as_of), "Spend"].sum()
-        )
         key = sheet_ref("Campaigns", f"${key_column_letter('Campaigns', CAMPAIGN_KEY)}${k}")
         ws.write_formula(
             r,
             1,
             f'=SUMIFS({col("Actuals", "Spend")},{by_campaign(key)},{col("Actuals", "Date")},"<="&ReportAsOf)',
             self.fmt["money"],
-            spent,
+            cached(plan.spend_to_date),
         )
-        if not pd.isna(c["Budget"]) and c["Budget"] > 0:
+        if plan.budget > 0:
             ws.write_formula(
-                r, 2, f"={xl_rowcol_to_cell(r, 1)}/{BUDGET}", self.fmt["percent"], spent / float(c["Budget"])
+                r, 2, f"={xl_rowcol_to_cell(r, 1)}/{BUDGET}", self.fmt["percent"], cached(plan.budget_used)
             )
             ws.write_string(r, 3, "of the campaign budget", self.fmt["note"])
 
-    def _checklist(self, ws: Any, t: CampaignTemplate, launch: pd.Timestamp, c: pd.Series) -> None:
-        owners = self._owners(c)
+    def _checklist(self, ws: Any, plan: CampaignPlan) -> None:
         ws.write_row(TOP, 0, list(PLAN_HEADERS), self.fmt["header"])
-        first, last = TOP + 1, TOP + len(t.items)
-        for n, item in enumerate(t.items, start=1):
-            r = TOP + n
-            ws.write_row(r, 0, [n, item.phase, item.task, item.owner_role, owners.get(item.owner_role, "")])
-            ws.write_number(r, 5, item.offset_days)
-            due = (launch + pd.Timedelta(days=item.offset_days) - _EPOCH).days if not pd.isna(launch) else None
+        first, last = TOP + 1, TOP + len(plan.tasks)
+        for r, (_, task) in enumerate(plan.tasks.iterrows(), start=first):
+            ws.write_row(r, 0, [task["#"], task["Phase"], task["Task"], task["Owner role"], task["Owner"]])
+            ws.write_number(r, 5, task["Days from launch"])
             ws.write_formula(
                 r,
                 6,
                 f'=IF(ISNUMBER({LAUNCH}),{LAUNCH}+F{r + 1},"{UNDEFINED}")',
                 self.fmt["date"],
-                float(due) if due is not None else UNDEFINED,
+                _serial(task["Due date"]),
             )
-            ws.write_string(r, 7, TASK_STATUSES[0])
+            ws.write_string(r, 7, task["Status"])
         ws.data_validation(first, 7, last, 7, {"validate": "list", "source": list(TASK_STATUSES)})
         status = f"$H${first + 1}:$H${last + 1}"
-        ws.write_formula(ROWS["Progress"], 1, f'=COUNTIF({status},"Done")/{len(t.items)}', self.fmt["percent"], 0.0)
+        ws.write_formula(
+            ROWS["Progress"],
+            1,
+            f'=COUNTIF({status},"{DONE}")/{plan.checklist_items}',
+            self.fmt["percent"],
+            cached(plan.progress),
+        )
         self.fmt.colour_statuses(ws, first, 7, last, 7)
-        self._timeline(ws, t, launch, first, last)
+        self._timeline(ws, plan, first, last)
         ws.set_column(0, 0, 14)
         ws.set_column(1, 1, 13)
         ws.set_column(2, 2, 52)
@@ -191,17 +197,14 @@ class CampaignSheets(SheetWriter):
         ws.set_column(5, 7, 12)
         ws.freeze_panes(TOP + 1, 3)
 
-    def _timeline(self, ws: Any, t: CampaignTemplate, launch: pd.Timestamp, first: int, last: int) -> None:
+    def _timeline(self, ws: Any, plan: CampaignPlan, first: int, last: int) -> None:
         """A weekly timeline: one column per week, the week a task is due filled by a conditional format."""
-        offsets = [i.offset_days for i in t.items]
-        weeks = (max(offsets) - min(offsets)) // 7 + 1
+        weeks = len(plan.weeks)
         c0 = len(PLAN_HEADERS) + 1
         ws.write_string(TOP - 1, c0, "Week starting", self.fmt["note"])
-        for w in range(weeks):
-            day = min(offsets) + 7 * w
-            cached = float((launch + pd.Timedelta(days=day) - _EPOCH).days) if not pd.isna(launch) else UNDEFINED
+        for w, (day, start) in enumerate(plan.weeks):
             ws.write_formula(
-                TOP, c0 + w, f'=IF(ISNUMBER({LAUNCH}),{LAUNCH}+({day}),"{UNDEFINED}")', self.fmt["date"], cached
+                TOP, c0 + w, f'=IF(ISNUMBER({LAUNCH}),{LAUNCH}+({day}),"{UNDEFINED}")', self.fmt["date"], _serial(start)
             )
         head = xl_rowcol_to_cell(TOP, c0, row_abs=True)
         due = xl_rowcol_to_cell(first, 6, col_abs=True)
@@ -218,16 +221,7 @@ class CampaignSheets(SheetWriter):
         )
         ws.set_column(c0, c0 + weeks - 1, 10)
 
-    def _owners(self, c: pd.Series) -> dict[str, str]:
-        """Owner role → the person from the Team sheet holding it (the campaign owner when nobody does)."""
-        team = self.a.intake.table("Team")
-        found = {}
-        for _, p in team.iterrows():
-            if isinstance(p["Role"], str) and isinstance(p["Name"], str):
-                found.setdefault(p["Role"], p["Name"])
-        fallback = c["Owner"] if isinstance(c["Owner"], str) else ""
-        return {role: found.get(role, fallback) for role in ("Marketing Ops", "Demand Gen", "Content", "Analytics")}
 
-
-def _template(c: pd.Series) -> CampaignTemplate | None:
-    return TEMPLATES_BY_TYPE.get(c["Type"]) if isinstance(c["Type"], str) else None
+def _serial(day: pd.Timestamp) -> float | str:
+    """The Excel serial number a date formula caches ("–" for no date)."""
+    return float((day - _EPOCH).days) if not pd.isna(day) else UNDEFINED

@@ -10,10 +10,13 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from mops_xl.metrics.engine import KPI_COLUMNS, KPI_METRICS, Analysis
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col, exact_sum, sheet_ref
-from mops_xl.outputs.workbook.kpi_sheets import KPI_SHEET, TOP, channel_cell
+from mops_xl.outputs.workbook.kpi_sheets import KPI_SHEET, TOP, channel_cell, strategy_cell
 
 SHEET = "Dashboard"
 BOXES = ("MQLs", "SQLs", "CAC", "ROAS")
+#: The chart data under the Dashboard, per channel. Expected CAC is the Channels sheet's; CAC target the Targets
+#: sheet's (both through Channel Strategy).
+CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC", "CAC target", "ROAS")
 CHART_TOP = 34  # 0-based row where the chart data tables start
 
 
@@ -53,7 +56,7 @@ class Dashboard(SheetWriter):
         header = [
             ("Business", str(b["Business name"])),
             ("Team size", b["Team size"]),
-            ("Active channels", sum(len(v) for v in a.funnel.by_stage.values()) + len(a.funnel.unstaged)),
+            ("Active channels", len(a.funnel.active)),
             ("Currency", b["Currency"]),
             ("Period", f"{w.start:%Y-%m-%d} to {w.end:%Y-%m-%d}"),
             ("Report as of", f"{w.as_of:%Y-%m-%d}"),
@@ -125,40 +128,29 @@ class Dashboard(SheetWriter):
         a = self.a
         r0 = CHART_TOP
         ws.write_string(r0 - 1, 0, "Chart data (formulas over the sheets above)", self.fmt["note"])
-        ws.write_row(
-            r0,
-            0,
-            ["Channel", "Spend", "Budget for period", "CAC", "Expected or target CAC", "ROAS"],
-            self.fmt["header"],
-        )
+        ws.write_row(r0, 0, list(CHART_HEADERS), self.fmt["header"])
+        at = CHART_HEADERS.index
         channels = list(a.channels.index)
         for i, ch in enumerate(channels, start=r0 + 1):
             c = a.channels.loc[ch]
-            ws.write_formula(i, 0, f"={channel_cell(ch, 'Channel', a)}", None, str(ch))
-            ws.write_formula(i, 1, f"={channel_cell(ch, 'Spend', a)}", self.fmt["money"], float(c["Spend"]))
+            ws.write_formula(i, at("Channel"), f"={channel_cell(ch, 'Channel', a)}", None, str(ch))
+            ws.write_formula(i, at("Spend"), f"={channel_cell(ch, 'Spend', a)}", self.fmt["money"], float(c["Spend"]))
             if len(a.pacing_lines):
                 A = xl_rowcol_to_cell(i, 0)
                 ws.write_formula(
                     i,
-                    2,
+                    at("Budget for period"),
                     "="
                     + exact_sum(self.pacing.column_range("Budget for period"), self.pacing.column_range("Channel"), A),
                     self.fmt["money"],
                     float(c["Budget for period"]),
                 )
             else:
-                ws.write_number(i, 2, 0.0, self.fmt["money"])
-            ws.write_formula(i, 3, f"={channel_cell(ch, 'CAC', a)}", self.fmt["money"], cached(c["CAC"]))
-            cac_target = c["Primary target"] if c["Primary metric"] == "CAC" else None
-            ws.write_formula(
-                i,
-                4,
-                f'=IF({channel_cell(ch, "Primary metric", a)}="CAC",'
-                f'{channel_cell(ch, "Primary target", a)},"{UNDEFINED}")',
-                self.fmt["money"],
-                cached(cac_target),
-            )
-            ws.write_formula(i, 5, f"={channel_cell(ch, 'ROAS', a)}", self.fmt["ratio"], cached(c["ROAS"]))
+                ws.write_number(i, at("Budget for period"), float(c["Budget for period"]), self.fmt["money"])
+            ws.write_formula(i, at("CAC"), f"={channel_cell(ch, 'CAC', a)}", self.fmt["money"], cached(c["CAC"]))
+            for h in ("Expected CAC", "CAC target"):  # each from its own sheet: Channels, Targets
+                ws.write_formula(i, at(h), f"={strategy_cell(ch, h, a)}", self.fmt["money"], cached(c[h]))
+            ws.write_formula(i, at("ROAS"), f"={channel_cell(ch, 'ROAS', a)}", self.fmt["ratio"], cached(c["ROAS"]))
         last = r0 + len(channels)
 
         def rng(c: int) -> str:
@@ -167,17 +159,22 @@ class Dashboard(SheetWriter):
 
         cats = rng(0)
         self._chart(
-            ws, "column", "Spend vs budget by channel", [("Spend", rng(1)), ("Budget for period", rng(2))], cats, "H3"
+            ws,
+            "column",
+            "Spend vs budget by channel",
+            [(h, rng(at(h))) for h in ("Spend", "Budget for period")],
+            cats,
+            "H3",
         )
         self._chart(
             ws,
             "column",
-            "CAC by channel vs expected or target",
-            [("CAC", rng(3)), ("Expected or target CAC", rng(4))],
+            "CAC by channel vs expected CAC and CAC target",
+            [(h, rng(at(h))) for h in ("CAC", "Expected CAC", "CAC target")],
             cats,
             "H19",
         )
-        self._chart(ws, "bar", "ROAS by channel", [("ROAS", rng(5))], cats, "P3")
+        self._chart(ws, "bar", "ROAS by channel", [("ROAS", rng(at("ROAS")))], cats, "P3")
         f0 = last + 3
         ws.write_row(f0, 0, ["Funnel stage", "Count"], self.fmt["header"])
         for i, m in enumerate(("Leads", "MQLs", "SQLs", "Customers"), start=f0 + 1):

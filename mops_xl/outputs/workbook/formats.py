@@ -5,8 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.intake.currencies import symbol
+from mops_xl.metrics.statuses import (
+    AHEAD,
+    AT_RISK,
+    BLOCKED,
+    COVERED,
+    DONE,
+    GAP,
+    IMPROVING,
+    IN_PROGRESS,
+    OFF_TRACK,
+    ON,
+    ON_TRACK,
+    OVER,
+    UNBUDGETED,
+    UNDER,
+    WORSENING,
+)
 
 NAVY = "#1F3864"
 
@@ -57,8 +75,8 @@ class Formats:
         return self._formats[kind]
 
     def colour_statuses(self, ws: Any, r1: int, c1: int, r2: int, c2: int) -> None:
-        """Colour status words (Ahead, Over pace, Gap, Done, ↑ …) in a range by conditional formats, so a
-        status a formula recalculates keeps the right colour.
+        """Colour status words (Ahead, Over pace, Gap, Done, Worsening …) in a range by conditional formats, so
+        a status a formula recalculates keeps the right colour.
 
         Args:
             ws: The worksheet.
@@ -70,6 +88,24 @@ class Formats:
         for text, kind in STATUS_COLOURS.items():
             ws.conditional_format(
                 r1, c1, r2, c2, {"type": "cell", "criteria": "==", "value": f'"{text}"', "format": self._formats[kind]}
+            )
+
+    def colour_by_status(self, ws: Any, r1: int, c1: int, r2: int, c2: int, status_column: int) -> None:
+        """Colour a range by the status word in another column of the same row (e.g. a trend arrow by its
+        verdict: the arrow says which way the number moved, the colour whether that is good).
+
+        Args:
+            ws: The worksheet.
+            r1: First row (0-based).
+            c1: First column.
+            r2: Last row.
+            c2: Last column.
+            status_column: The column holding the status word (0-based).
+        """
+        status = xl_rowcol_to_cell(r1, status_column, col_abs=True)
+        for text, kind in STATUS_COLOURS.items():
+            ws.conditional_format(
+                r1, c1, r2, c2, {"type": "formula", "criteria": f'={status}="{text}"', "format": self._formats[kind]}
             )
 
     def get(self, kind: str | None) -> Any:
@@ -86,21 +122,21 @@ class Formats:
 
 #: The colour of every status word the report shows: green good, amber watch, red act.
 STATUS_COLOURS = {
-    "Ahead": "good",
-    "On track": "good",
-    "On pace": "good",
-    "Covered": "good",
-    "Done": "good",
-    "↑": "good",
-    "At risk": "warn",
-    "Under pace": "warn",
-    "Unbudgeted": "warn",
-    "In progress": "warn",
-    "Off track": "bad",
-    "Over pace": "bad",
-    "Gap": "bad",
-    "Blocked": "bad",
-    "↓": "bad",
+    AHEAD: "good",
+    ON_TRACK: "good",
+    ON: "good",
+    COVERED: "good",
+    DONE: "good",
+    IMPROVING: "good",
+    AT_RISK: "warn",
+    UNDER: "warn",
+    UNBUDGETED: "warn",
+    IN_PROGRESS: "warn",
+    OFF_TRACK: "bad",
+    OVER: "bad",
+    GAP: "bad",
+    BLOCKED: "bad",
+    WORSENING: "bad",
 }
 
 #: Format kind of each schema type in the data sheets.

@@ -18,6 +18,25 @@ import math
 import re
 from typing import Any
 
+from mops_xl.metrics.statuses import (
+    AHEAD,
+    AT_RISK,
+    FELL,
+    FLAT,
+    IMPROVING,
+    NO_DATA,
+    NO_TARGET,
+    NO_TREND,
+    OFF_TRACK,
+    ON,
+    ON_TRACK,
+    OVER,
+    ROSE,
+    STEADY,
+    UNDER,
+    WORSENING,
+)
+
 #: Text a formula shows when a figure is undefined (a ratio over zero, a missing target).
 UNDEFINED = "–"
 
@@ -226,9 +245,9 @@ def status(attainment: str, has_target: str, has_data: str) -> str:
         The IF expression (no leading "=").
     """
     return (
-        f'IF(NOT({has_target}),"No target",IF(OR(NOT({has_data}),NOT(ISNUMBER({attainment}))),"No data",'
-        f'IF({attainment}>=1+HighPerformerThreshold,"Ahead",IF({attainment}>=1,"On track",'
-        f'IF({attainment}>=UnderperformingThreshold,"At risk","Off track")))))'
+        f'IF(NOT({has_target}),"{NO_TARGET}",IF(OR(NOT({has_data}),NOT(ISNUMBER({attainment}))),"{NO_DATA}",'
+        f'IF({attainment}>=1+HighPerformerThreshold,"{AHEAD}",IF({attainment}>=1,"{ON_TRACK}",'
+        f'IF({attainment}>=UnderperformingThreshold,"{AT_RISK}","{OFF_TRACK}")))))'
     )
 
 
@@ -241,7 +260,7 @@ def pacing_status(pace: str) -> str:
     Returns:
         The IF expression (no leading "=").
     """
-    return f'IF({pace}>OverspendingThreshold,"Over pace",IF({pace}<2-OverspendingThreshold,"Under pace","On pace"))'
+    return f'IF({pace}>OverspendingThreshold,"{OVER}",IF({pace}<2-OverspendingThreshold,"{UNDER}","{ON}"))'
 
 
 def cached(value: Any) -> Any:
@@ -261,3 +280,34 @@ def cached(value: Any) -> Any:
         return value
     number = float(value)
     return UNDEFINED if math.isnan(number) or math.isinf(number) else number
+
+
+def trend_arrow(change: str) -> str:
+    """Which way a number moved (docs/metrics.md, "Trend"): ↑ rose, ↓ fell by more than the band, → within it.
+
+    Args:
+        change: The Trend % cell.
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    return (
+        f'IF(ISNUMBER({change}),IF({change}>TrendBand,"{ROSE}",IF({change}<-TrendBand,"{FELL}","{FLAT}")),"{NO_TREND}")'
+    )
+
+
+def trend_verdict(change: str, lower_is_better: str) -> str:
+    """Whether the move is good for the metric: Improving, Worsening, or Steady within the band.
+
+    Args:
+        change: The Trend % cell.
+        lower_is_better: A condition that is TRUE when the metric is better lower (CAC).
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    better = f"IF({lower_is_better},-{change},{change})"
+    return (
+        f'IF(ISNUMBER({change}),IF({better}>TrendBand,"{IMPROVING}",IF({better}<-TrendBand,"{WORSENING}",'
+        f'"{STEADY}")),"{NO_TREND}")'
+    )

@@ -8,8 +8,8 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, KPI_METRICS, Analysis
-from mops_xl.metrics.pacing import ON, OVER
-from mops_xl.metrics.targets import NO_DATA, NO_TARGET, VOLUME_METRICS
+from mops_xl.metrics.statuses import ALL_CHANNELS, NO_DATA, NO_TARGET, ON, OVER
+from mops_xl.metrics.targets import CAC_TARGET, EXPECTED_CAC, LEADS_TARGET, ROAS_TARGET, VOLUME_METRICS
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import (
     CHANNEL_KEY,
@@ -24,19 +24,33 @@ from mops_xl.outputs.workbook.formulas import (
     ratio,
     sheet_ref,
     status,
+    trend_arrow,
+    trend_verdict,
 )
 
 KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
 TOP = 3  # 0-based header row of the main table on each sheet
-#: Channel Performance columns after the pinned ones: how each channel is judged.
-JUDGEMENT_COLUMNS = ("Primary metric", "Primary target", "Primary actual", "Attainment", "Trend recent", "Trend prior")
+#: Channel Performance columns after the pinned ones: how each channel is judged. The attainment stands beside
+#: the target it is computed against (to date: a Leads target prorated; a ratio target as it is).
+JUDGEMENT_COLUMNS = (
+    "Primary metric",
+    "Primary source",
+    "Primary target",
+    "Primary target to date",
+    "Primary actual",
+    "Attainment",
+    "Trend recent",
+    "Trend prior",
+)
 PERFORMANCE_HEADERS = ("Channel", *CHANNEL_PERFORMANCE_COLUMNS, *JUDGEMENT_COLUMNS)
+#: Expected CAC is the Channels sheet's planning figure; CAC target the Targets sheet's row for the channel.
 STRATEGY_HEADERS = (
     "Channel",
     "Role",
     "Funnel stage",
     "Budget %",
     "Expected CAC",
+    "CAC target",
     "Actual CAC",
     "Target audience",
     "Owner",
@@ -59,6 +73,8 @@ _KIND = {
     "Trend %": "percent",
     "Attainment": "percent",
 }
+#: Columns shown as plain numbers (their unit depends on the channel's primary metric).
+_PLAIN_NUMBERS = ("Primary target", "Primary target to date", "Primary actual", "Trend recent", "Trend prior")
 PREVIOUS_FIRST, PREVIOUS_LAST = "PeriodStart-ElapsedDays", "PeriodStart-1"
 WINDOW_ROWS = "WindowRows"
 #: At most this many campaigns in Channel Performance's breakdown (the ones with the most spend).
@@ -79,6 +95,21 @@ def channel_cell(channel: str, header: str, a: Analysis, absolute: bool = True) 
     """
     r = TOP + 1 + list(a.channels.index).index(channel)
     return sheet_ref(PERFORMANCE_SHEET, xl_rowcol_to_cell(r, PERFORMANCE_HEADERS.index(header), absolute, absolute))
+
+
+def strategy_cell(channel: str, header: str, a: Analysis) -> str:
+    """The Channel Strategy cell of one channel and column, for other sheets' formulas.
+
+    Args:
+        channel: The channel.
+        header: A :data:`STRATEGY_HEADERS` column.
+        a: The analysis (gives the channel order).
+
+    Returns:
+        E.g. "'Channel Strategy'!$F$5".
+    """
+    r = TOP + 1 + list(a.channels.index).index(channel)
+    return f"'{STRATEGY_SHEET}'!{xl_rowcol_to_cell(r, STRATEGY_HEADERS.index(header), True, True)}"
 
 
 def _blended_target(metric: str) -> str:
@@ -131,7 +162,7 @@ class KpiSheets(SheetWriter):
             "Targets and thresholds are read from the Targets and Settings sheets.",
         )
         ws.write_string(2, 0, "Actuals rows in the window", self.fmt["note"])
-        ws.write_formula(2, 1, f"=COUNTIFS({actuals_window()})", None, float(_rows_in_window(a)))
+        ws.write_formula(2, 1, f"=COUNTIFS({actuals_window()})", None, float(a.window_rows))
         self.wb.define_name(WINDOW_ROWS, "=" + sheet_ref(KPI_SHEET, "$B$3"))
         ws.write_row(TOP, 0, list(KPI_COLUMNS), self.fmt["header"])
         rows = {m: TOP + 1 + i for i, m in enumerate(KPI_METRICS)}
@@ -241,8 +272,9 @@ class KpiSheets(SheetWriter):
             PERFORMANCE_SHEET,
             f"Period to date: {a.window.start:%Y-%m-%d} to {a.window.as_of:%Y-%m-%d}. Status "
             "judges each channel by its primary metric (ROAS target, else CAC target, else "
-            "Expected CAC, else Leads target). Trend compares the last Trend window days with the "
-            "ones before (leads per day for a channel judged on leads or without a target).",
+            "Expected CAC, else Leads target); its attainment is against the target to date beside it. Trend "
+            "compares the last Trend window days with the ones before (leads per day for a channel judged on "
+            "leads or without a target): ↑ rose, ↓ fell; the Trend verdict and the colour say whether that is good.",
         )
         ws.write_row(TOP, 0, list(PERFORMANCE_HEADERS), self.fmt["header"])
         for i, (channel, c) in enumerate(a.channels.iterrows()):
@@ -250,7 +282,16 @@ class KpiSheets(SheetWriter):
         last = TOP + len(a.channels)
         self._channel_totals(ws, last + 1)
         self.fmt.colour_statuses(
-            ws, TOP + 1, PERFORMANCE_HEADERS.index("Trend"), last, PERFORMANCE_HEADERS.index("Status")
+            ws, TOP + 1, PERFORMANCE_HEADERS.index("Trend verdict"), last, PERFORMANCE_HEADERS.index("Status")
+        )
+        # the arrow and the % say which way the number moved; their colour says whether that is good
+        self.fmt.colour_by_status(
+            ws,
+            TOP + 1,
+            PERFORMANCE_HEADERS.index("Trend"),
+            last,
+            PERFORMANCE_HEADERS.index("Trend %"),
+            PERFORMANCE_HEADERS.index("Trend verdict"),
         )
         self._campaigns(ws, last + 4)
         ws.set_column(0, 0, 24)
@@ -282,6 +323,15 @@ class KpiSheets(SheetWriter):
             f'{targets(chr(34) + "Leads" + chr(34))})>0,"Leads","{UNDEFINED}"))))',
             c["Primary metric"],
         )
+        cac_target = strategy_cell(channel, "CAC target", self.a)
+        self._put(
+            ws,
+            r,
+            "Primary source",
+            f'=IF({pm}="ROAS","{ROAS_TARGET}",IF({pm}="Leads","{LEADS_TARGET}",IF({pm}="CAC",'
+            f'IF(ISNUMBER({cac_target}),"{CAC_TARGET}","{EXPECTED_CAC}"),"{UNDEFINED}")))',
+            c["Primary source"],
+        )
         self._put(
             ws,
             r,
@@ -289,6 +339,14 @@ class KpiSheets(SheetWriter):
             f'=IF({pm}="{UNDEFINED}","{UNDEFINED}",IF(COUNTIFS({targets(pm)})>0,SUMIFS('
             f"{col('Targets', 'Target')},{targets(pm)}),{expected}))",
             c["Primary target"],
+        )
+        t = cell["Primary target"]
+        self._put(
+            ws,
+            r,
+            "Primary target to date",
+            f'=IF(ISNUMBER({t}),IF({pm}="Leads",{t}*ElapsedDays/PeriodDays,{t}),"{UNDEFINED}")',
+            c["Primary target to date"],
         )
         self._put(
             ws,
@@ -298,15 +356,13 @@ class KpiSheets(SheetWriter):
             f'IF({pm}="Leads",{cell["Leads"]},"{UNDEFINED}")))',
             c["Primary actual"],
         )
-        t, act = cell["Primary target"], cell["Primary actual"]
-        prorated = f"{t}*ElapsedDays/PeriodDays"
+        so_far, act = cell["Primary target to date"], cell["Primary actual"]
         self._put(
             ws,
             r,
             "Attainment",
-            f'=IF(OR(NOT(ISNUMBER({t})),NOT(ISNUMBER({act}))),"{UNDEFINED}",IF({pm}="ROAS",IF({t}>0,{act}/{t},'
-            f'"{UNDEFINED}"),IF({pm}="CAC",IF({act}>0,{t}/{act},"{UNDEFINED}"),IF({prorated}>0,{act}/({prorated}),'
-            f'"{UNDEFINED}"))))',
+            f'=IF(OR(NOT(ISNUMBER({so_far})),NOT(ISNUMBER({act}))),"{UNDEFINED}",IF({pm}="CAC",IF({act}>0,'
+            f'{so_far}/{act},"{UNDEFINED}"),IF({so_far}>0,{act}/{so_far},"{UNDEFINED}")))',
             c["Attainment"],
         )
         self._put(
@@ -349,22 +405,12 @@ class KpiSheets(SheetWriter):
             f'IF({pc}<>0,({rc}-{pc})/{pc},"{UNDEFINED}"),"{UNDEFINED}")',
             c["Trend %"],
         )
-        better = f'IF({pm}="CAC",-{tc},{tc})'
-        self._put(
-            ws,
-            r,
-            "Trend",
-            f'=IF(ISNUMBER({tc}),IF({better}>TrendBand,"↑",IF({better}<-TrendBand,"↓","→")),"{UNDEFINED}")',
-            c["Trend"],
-        )
+        self._put(ws, r, "Trend", "=" + trend_arrow(tc), c["Trend"])
+        self._put(ws, r, "Trend verdict", "=" + trend_verdict(tc, f'{pm}="CAC"'), c["Trend verdict"])
 
     def _put(self, ws: Any, r: int, header: str, formula: str | None, value: Any) -> None:
         c = PERFORMANCE_HEADERS.index(header)
-        kind = (
-            _KIND.get(header)
-            if header not in ("Primary target", "Primary actual", "Trend recent", "Trend prior")
-            else "number"
-        )
+        kind = "number" if header in _PLAIN_NUMBERS else _KIND.get(header)
         if formula is None:
             if value is None or pd.isna(value):
                 ws.write_string(r, c, UNDEFINED)
@@ -375,7 +421,7 @@ class KpiSheets(SheetWriter):
 
     def _channel_totals(self, ws: Any, r: int) -> None:
         a, first, last = self.a, TOP + 1, TOP + len(self.a.channels)
-        ws.write_string(r, 0, "All channels", self.fmt["total_text"])
+        ws.write_string(r, 0, ALL_CHANNELS, self.fmt["total_text"])
         cells = {}
         for v in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
             c = PERFORMANCE_HEADERS.index(v)
@@ -445,42 +491,57 @@ class KpiSheets(SheetWriter):
     # --- Channel Strategy ----------------------------------------------------------------------------------
 
     def channel_strategy(self) -> None:
-        """Write Channel Strategy: each channel's role, stage, budget share, expected vs actual CAC, audience."""
+        """Write Channel Strategy: each channel's role, stage, budget share, expected CAC (Channels sheet), CAC
+        target (Targets sheet) and actual CAC, audience."""
         a = self.a
         ws = self.titled_sheet(
-            STRATEGY_SHEET, "Budget % is the channel's share of the budget for the period (Budget Pacing)."
+            STRATEGY_SHEET,
+            "Budget % is the channel's share of the budget for the period (Budget Pacing). Expected CAC is the "
+            "planning figure of the Channels sheet; CAC target is the channel's CAC row on the Targets sheet.",
         )
         ws.write_row(TOP, 0, list(STRATEGY_HEADERS), self.fmt["header"])
         has_lines = len(a.pacing_lines) > 0
+        at = STRATEGY_HEADERS.index
         for i, (channel, c) in enumerate(a.channels.iterrows()):
             r = TOP + 1 + i
             A = xl_rowcol_to_cell(r, 0)
             ws.write_string(r, 0, str(channel))
-            for j, h in ((1, "Role"), (2, "Funnel stage"), (6, "Target audience"), (7, "Owner")):
+            for h in ("Role", "Funnel stage", "Target audience", "Owner"):
                 if isinstance(c[h], str):
-                    ws.write_string(r, j, c[h])
+                    ws.write_string(r, at(h), c[h])
             if has_lines:
                 budget = self.pacing.column_range("Budget for period")
                 chans = self.pacing.column_range("Channel")
                 ws.write_formula(
                     r,
-                    3,
+                    at("Budget %"),
                     "=" + ratio(exact_sum(budget, chans, A), f"SUM({budget})"),
                     self.fmt["percent"],
                     cached(c["Budget %"]),
                 )
             else:
-                ws.write_string(r, 3, UNDEFINED)
+                ws.write_string(r, at("Budget %"), UNDEFINED)
             if pd.isna(c["Expected CAC"]):
-                ws.write_string(r, 4, UNDEFINED)
+                ws.write_string(r, at("Expected CAC"), UNDEFINED)
             else:
-                ws.write_number(r, 4, float(c["Expected CAC"]), self.fmt["money"])
-            ws.write_formula(r, 5, "=" + channel_cell(channel, "CAC", a), self.fmt["money"], cached(c["CAC"]))
+                ws.write_number(r, at("Expected CAC"), float(c["Expected CAC"]), self.fmt["money"])
+            # an exact match (SUMPRODUCT compares whole names; a criterion would read * ? < = in them)
+            is_row = f'({col("Targets", "Metric")}="CAC")*({col("Targets", "Channel")}={A})'
+            ws.write_formula(
+                r,
+                at("CAC target"),
+                f'=IF(SUMPRODUCT({is_row})>0,SUMPRODUCT({is_row}*{col("Targets", "Target")}),"{UNDEFINED}")',
+                self.fmt["money"],
+                cached(c["CAC target"]),
+            )
+            ws.write_formula(
+                r, at("Actual CAC"), "=" + channel_cell(channel, "CAC", a), self.fmt["money"], cached(c["CAC"])
+            )
         ws.set_column(0, 0, 24)
         ws.set_column(1, 2, 18)
-        ws.set_column(3, 5, 13)
-        ws.set_column(6, 6, 40)
-        ws.set_column(7, 7, 20)
+        ws.set_column(3, 6, 13)
+        ws.set_column(7, 7, 40)
+        ws.set_column(8, 8, 20)
         ws.freeze_panes(TOP + 1, 1)
 
 
@@ -489,8 +550,3 @@ def actuals_window() -> str:
     from mops_xl.outputs.workbook.formulas import window
 
     return window()
-
-
-def _rows_in_window(a: Analysis) -> int:
-    dates = a.intake.actuals["Date"]
-    return int(((dates >= a.window.start) & (dates <= a.window.as_of)).sum())

@@ -9,8 +9,22 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import Analysis
-from mops_xl.metrics.pacing import ALL_CHANNELS, NO_BUDGET, NO_DATA, NOT_STARTED, ON, OVER, UNBUDGETED
-from mops_xl.metrics.triggers import GRID
+from mops_xl.metrics.statuses import (
+    ALL_CHANNELS,
+    BELOW_TARGET,
+    EFFICIENCY_BANDS,
+    EFFICIENT,
+    NO_BUDGET,
+    NO_DATA,
+    NOT_ENOUGH_DATA,
+    NOT_STARTED,
+    ON,
+    OVER,
+    UNBUDGETED,
+    UNDER,
+    UNDERPERFORMING,
+)
+from mops_xl.metrics.triggers import GRID, NO_BUDGET_REASON, NO_TARGET_REASON
 from mops_xl.outputs.workbook.data_sheets import key_column_letter
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import (
@@ -65,8 +79,8 @@ _KIND = {
     "Line end": "date",
 }
 TOP = 3  # 0-based row of the header
-PACING_ROWS = ("Over pace", "On pace", "Under pace")
-BANDS = ("efficient", "below target", "underperforming")
+PACING_ROWS = (OVER, ON, UNDER)
+BANDS = EFFICIENCY_BANDS
 
 
 class PacingSheet(SheetWriter):
@@ -301,16 +315,16 @@ class PacingSheet(SheetWriter):
             ws.write_formula(
                 r,
                 2,
-                f'=IF(ISNUMBER({att}),IF({att}>=1,"efficient",IF({att}>=UnderperformingThreshold,'
-                f'"below target","underperforming")),"{UNDEFINED}")',
+                f'=IF(ISNUMBER({att}),IF({att}>=1,"{EFFICIENT}",IF({att}>=UnderperformingThreshold,'
+                f'"{BELOW_TARGET}","{UNDERPERFORMING}")),"{UNDEFINED}")',
                 None,
                 g["Efficiency"],
             )
-            unknown = f'OR({pacing}="No budget",{pacing}="Not started",{band}="{UNDEFINED}")'
+            unknown = f'OR({pacing}="{NO_BUDGET}",{pacing}="{NOT_STARTED}",{band}="{UNDEFINED}")'
             ws.write_formula(
                 r,
                 3,
-                f'=IF({unknown},"Not enough data",INDEX({legend[0]}:{legend[1]},MATCH({pacing},'
+                f'=IF({unknown},"{NOT_ENOUGH_DATA}",INDEX({legend[0]}:{legend[1]},MATCH({pacing},'
                 f"{rows},0),MATCH({band},{cols},0)))",
                 None,
                 g["Decision"],
@@ -318,8 +332,8 @@ class PacingSheet(SheetWriter):
             ws.write_formula(
                 r,
                 4,
-                f'=IF({unknown},IF(OR({pacing}="No budget",{pacing}="Not started"),'
-                f'"no budget line running","no target to judge by"),INDEX({reasons[0]}:{reasons[1]},'
+                f'=IF({unknown},IF(OR({pacing}="{NO_BUDGET}",{pacing}="{NOT_STARTED}"),'
+                f'"{NO_BUDGET_REASON}","{NO_TARGET_REASON}"),INDEX({reasons[0]}:{reasons[1]},'
                 f"MATCH({pacing},{rows},0),MATCH({band},{cols},0)))",
                 None,
                 g["Reason"],

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from mops_xl.metrics.statuses import COVERED, GAP
 from mops_xl.outputs.workbook.formats import SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col
 
@@ -45,7 +46,7 @@ class SystemSheets(SheetWriter):
         for i, category in enumerate(stack.covered + stack.gaps, start=1):
             ws.write_string(r + i, 0, category)
             covered = category in stack.covered
-            ws.write_string(r + i, 1, "Yes" if covered else "Gap", self.fmt["good" if covered else "bad"])
+            ws.write_string(r + i, 1, "Yes" if covered else GAP, self.fmt["good" if covered else "bad"])
         r += len(stack.covered) + len(stack.gaps) + 2
         if stack.islands:
             ws.write_string(
@@ -86,7 +87,7 @@ class SystemSheets(SheetWriter):
         ws.write_row(3, 0, ["Channel", "Active"] + stages, self.fmt["header"])
         for i, (_, ch) in enumerate(channels.iterrows(), start=4):
             name = ch["Channel"]
-            active = any(name in v for v in funnel.by_stage.values()) or name in funnel.unstaged
+            active = name in funnel.active
             ws.write_string(i, 0, str(name))
             ws.write_string(i, 1, "Yes" if active else "No")
             for j, stage in enumerate(stages, start=2):
@@ -96,15 +97,16 @@ class SystemSheets(SheetWriter):
         ws.write_string(last + 1, 0, "Active channels", self.fmt["total_text"])
         ws.write_string(last + 2, 0, "Coverage", self.fmt["total_text"])
         for j, stage in enumerate(stages, start=2):
-            count = len(funnel.by_stage[stage])
             span = f"{xl_rowcol_to_cell(4, j)}:{xl_rowcol_to_cell(last, j)}"
-            ws.write_formula(last + 1, j, f'=COUNTIF({span},"●")', self.fmt["total_integer"], float(count))
+            ws.write_formula(
+                last + 1, j, f'=COUNTIF({span},"●")', self.fmt["total_integer"], float(funnel.counts[stage])
+            )
             ws.write_formula(
                 last + 2,
                 j,
-                f'=IF({xl_rowcol_to_cell(last + 1, j)}=0,"Gap","Covered")',
+                f'=IF({xl_rowcol_to_cell(last + 1, j)}=0,"{GAP}","{COVERED}")',
                 None,
-                "Covered" if count else "Gap",
+                funnel.coverage[stage],
             )
         self.fmt.colour_statuses(ws, last + 2, 2, last + 2, 1 + len(stages))
         if funnel.unstaged:

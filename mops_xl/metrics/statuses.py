@@ -1,0 +1,51 @@
+"""Every status word the report shows, defined once.
+
+The engine writes these words, the sheet writers put them into formula text (so a recalculated status is the
+same word), compare with them and colour them; the text framework and ``--json`` show them. Nothing else
+spells a status out.
+"""
+
+from __future__ import annotations
+
+# --- A figure against its target (docs/metrics.md, "Targets, attainment and status") ---------------------
+AHEAD, ON_TRACK, AT_RISK, OFF_TRACK = "Ahead", "On track", "At risk", "Off track"
+NO_TARGET, NO_DATA = "No target", "No data"
+ATTAINMENT_STATUSES = (AHEAD, ON_TRACK, AT_RISK, OFF_TRACK, NO_TARGET, NO_DATA)
+
+# --- Budget pacing (docs/metrics.md, "Budget pacing") ----------------------------------------------------
+OVER, ON, UNDER, NOT_STARTED, NO_BUDGET = "Over pace", "On pace", "Under pace", "Not started", "No budget"
+PACING_STATUSES = (OVER, ON, UNDER, NOT_STARTED, NO_BUDGET)
+#: The status of a channel's spend on days no budget line of the channel covers (Budget Pacing).
+UNBUDGETED = "Unbudgeted"
+#: The subject of the figures and triggers about all channels together.
+ALL_CHANNELS = "All channels"
+
+# --- The trend (docs/metrics.md, "Trend"): the arrow says which way the number moved, the verdict whether
+# that is good for the metric ------------------------------------------------------------------------------
+ROSE, FLAT, FELL, NO_TREND = "↑", "→", "↓", "–"
+IMPROVING, STEADY, WORSENING = "Improving", "Steady", "Worsening"
+TREND_ARROWS = (ROSE, FLAT, FELL, NO_TREND)
+TREND_VERDICTS = (IMPROVING, STEADY, WORSENING, NO_TREND)
+
+# --- The decision grid (docs/metrics.md, "Decision grid") ------------------------------------------------
+EFFICIENT, BELOW_TARGET, UNDERPERFORMING = "efficient", "below target", "underperforming"
+EFFICIENCY_BANDS = (EFFICIENT, BELOW_TARGET, UNDERPERFORMING)
+SCALE, HOLD, THROTTLE, FIX_PAUSE, FREE_BUDGET = "Scale", "Hold", "Throttle", "Fix/pause", "Free budget"
+NOT_ENOUGH_DATA = "Not enough data"
+
+# --- A/B experiments (docs/metrics.md, "Experiments") -----------------------------------------------------
+ROLL_OUT, CONTROL_WINS, TOO_SMALL, NO_DIFFERENCE, CONTROL = (
+    "Roll out",
+    "Control wins",
+    "Keep testing: sample too small",
+    "No difference",
+    "Control",
+)
+EXPERIMENT_DECISIONS = (ROLL_OUT, CONTROL_WINS, TOO_SMALL, NO_DIFFERENCE, CONTROL)
+
+# --- Funnel coverage (docs/metrics.md, "Martech stack, integrations, funnel coverage, team") --------------
+COVERED, GAP = "Covered", "Gap"
+
+# --- Campaign plan tasks: the dropdown of a plan's Status column; every task starts Not started -----------
+IN_PROGRESS, DONE, BLOCKED = "In progress", "Done", "Blocked"
+TASK_STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, BLOCKED)

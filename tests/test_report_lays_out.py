@@ -1,0 +1,354 @@
+"""The report lays out; it computes nothing: every figure a sheet writer caches is the engine's figure.
+
+For each sample report, every table of every report sheet is read back (the values cached beside the formulas,
+and the plain values) and each cell is compared with the figure of the engine's :class:`Analysis` it stands
+for, found by the table's row label and column header. The scan keeps track of the cells it compared: every
+formula cell of the report sheets must be one of them, so a figure a writer computes for itself (a sum, a
+ratio, a count) and caches fails the test until it comes from the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from mops_xl import analyse, build_report, load_intake
+from mops_xl.metrics.attribution import MODELS
+from mops_xl.metrics.engine import Analysis
+from mops_xl.metrics.statuses import ALL_CHANNELS, UNBUDGETED
+
+pytestmark = pytest.mark.slow  # builds the three sample reports
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ("saas", "d2c", "local")
+NA = "–"
+#: Sheets that are not laid out from the engine: the text framework (checked by its golden file), the notes,
+#: and the intake's own data sheets.
+NOT_FIGURES = {"Framework", "Data Notes"}
+_EPOCH = dt.datetime(1899, 12, 30)
+
+
+@pytest.fixture(scope="module", params=SAMPLES)
+def report(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    intake = load_intake(ROOT / "samples" / f"{request.param}.xlsx")
+    a = analyse(intake)
+    path = build_report(intake, tmp_path_factory.mktemp("lays-out") / f"{request.param}-report.xlsx", a)
+    return a, openpyxl.load_workbook(path, data_only=True), openpyxl.load_workbook(path)
+
+
+class Scan:
+    """Compares cells with engine figures and remembers which cells it compared."""
+
+    def __init__(self, values: openpyxl.Workbook):
+        self.values = values
+        self.seen: set[tuple[str, str]] = set()
+        self.wrong: list[str] = []
+
+    def check(self, sheet: str, row: int, col: int, expected: Any, what: str) -> None:
+        """Compare one cell (1-based row and column) with the engine's figure."""
+        cell = self.values[sheet].cell(row, col)
+        self.seen.add((sheet, cell.coordinate))
+        if not _same(expected, cell.value):
+            self.wrong.append(f"{sheet}!{cell.coordinate} ({what}): engine {expected!r}, sheet {cell.value!r}")
+
+    def table(self, sheet: str, headers: tuple[str, ...], start: int = 1) -> tuple[int, dict[str, int]]:
+        """The first row at or after ``start`` holding every header; returns (row, header → column)."""
+        ws = self.values[sheet]
+        for r in range(start, ws.max_row + 1):
+            row = [c.value for c in ws[r]]
+            if all(h in row for h in headers):
+                return r, {str(v): i + 1 for i, v in enumerate(row) if v is not None}
+        raise KeyError(f"{sheet}: no header row with {headers}")
+
+    def body(self, sheet: str, top: int) -> list[int]:
+        """The rows under a header row, to the first empty cell in column A."""
+        ws, rows = self.values[sheet], []
+        for r in range(top + 1, ws.max_row + 1):
+            if ws.cell(r, 1).value in (None, ""):
+                break
+            rows.append(r)
+        return rows
+
+    def label(self, sheet: str, text: str, col: int = 1) -> int:
+        """The row whose column ``col`` holds ``text``."""
+        ws = self.values[sheet]
+        for r in range(1, ws.max_row + 1):
+            if ws.cell(r, col).value == text:
+                return r
+        raise KeyError(f"{sheet}: no row labelled {text!r}")
+
+
+def _same(expected: Any, got: Any) -> bool:
+    if expected is None or (isinstance(expected, float) and math.isnan(expected)) or expected is pd.NaT:
+        return got in (NA, None)
+    if expected == "":  # an empty text: LibreOffice saves no cell
+        return got in ("", None)
+    if isinstance(expected, (bool,)):
+        return got == expected
+    if isinstance(expected, pd.Timestamp):
+        expected = expected.to_pydatetime()
+    if isinstance(expected, dt.datetime):
+        if isinstance(got, (int, float)):
+            got = _EPOCH + dt.timedelta(days=got)
+        return got == expected
+    if isinstance(expected, (int, float)):
+        return isinstance(got, (int, float)) and math.isclose(float(expected), got, rel_tol=1e-9, abs_tol=1e-9)
+    return got == expected
+
+
+def _kpi_framework(s: Scan, a: Analysis) -> None:
+    sheet = "KPI Framework"
+    s.check(sheet, s.label(sheet, "Actuals rows in the window"), 2, a.window_rows, "Actuals rows in the window")
+    top, cols = s.table(sheet, ("Metric", "Target to date", "Attainment"))
+    for r in s.body(sheet, top):
+        metric = s.values[sheet].cell(r, 1).value
+        for h in ("Definition", "Target", "Target to date", "Actual", "Attainment", "Status", "Projection"):
+            s.check(sheet, r, cols[h], a.kpis.loc[metric, h], f"{metric} {h}")
+        for h in ("Previous period", "Change"):
+            s.check(sheet, r, cols[h], a.kpis.loc[metric, h], f"{metric} {h}")
+
+
+def _channel_performance(s: Scan, a: Analysis) -> None:
+    sheet = "Channel Performance"
+    top, cols = s.table(sheet, ("Channel", "Primary metric", "Trend verdict"))
+    for r in s.body(sheet, top):
+        channel = s.values[sheet].cell(r, 1).value
+        if channel == "All channels":
+            for h in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
+                s.check(sheet, r, cols[h], a.blended.volumes[h], f"total {h}")
+            for h in ("CPL", "CAC", "ROAS"):
+                s.check(sheet, r, cols[h], a.blended.ratios[h], f"total {h}")
+            continue
+        for h in cols:
+            if h != "Channel":
+                s.check(sheet, r, cols[h], a.channels.loc[channel, h], f"{channel} {h}")
+    top, cols = s.table(sheet, ("Channel", "Campaign", "CPL"), start=top + 1)
+    for r in s.body(sheet, top):
+        key = (s.values[sheet].cell(r, 1).value, s.values[sheet].cell(r, 2).value)
+        for h in ("Spend", "Leads", "Customers", "Revenue", "CPL", "CAC", "ROAS"):
+            s.check(sheet, r, cols[h], a.campaigns.loc[key, h], f"{key} {h}")
+
+
+def _channel_strategy(s: Scan, a: Analysis) -> None:
+    sheet = "Channel Strategy"
+    top, cols = s.table(sheet, ("Channel", "Expected CAC", "CAC target"))
+    for r in s.body(sheet, top):
+        channel = s.values[sheet].cell(r, 1).value
+        engine = {"Actual CAC": "CAC"}
+        for h in cols:
+            if h != "Channel":
+                s.check(sheet, r, cols[h], a.channels.loc[channel, engine.get(h, h)], f"{channel} {h}")
+
+
+def _budget_pacing(s: Scan, a: Analysis) -> None:
+    sheet = "Budget Pacing"
+    top, cols = s.table(sheet, ("Channel", "Line start", "Expected to date"))
+    rows = s.body(sheet, top)
+    for r, (_, line) in zip(rows, a.pacing_lines.iterrows(), strict=False):
+        for h in cols:
+            s.check(sheet, r, cols[h], line[h], f"line {line['Channel']} {h}")
+    for r in rows[len(a.pacing_lines) :]:  # then one Unbudgeted row per channel that spent, then the total
+        channel = s.values[sheet].cell(r, 1).value
+        if channel == ALL_CHANNELS:
+            continue
+        s.check(sheet, r, cols["Status"], UNBUDGETED, f"{channel} unbudgeted")
+        s.check(sheet, r, cols["Actual"], float(a.unbudgeted.get(channel, 0.0)), f"{channel} unbudgeted spend")
+    r, total = s.label(sheet, ALL_CHANNELS), a.total_pacing
+    figures = [("Actual", total.spend), ("Status", total.status)]
+    if not a.pacing_lines.empty:
+        figures += [("Planned", total.planned), ("Expected to date", total.expected), ("Pace", total.pace)]
+        figures += [("Budget for period", total.budget)]
+    for h, value in figures:
+        s.check(sheet, r, cols[h], value, f"total {h}")
+    top, cols = s.table(sheet, ("Channel", "Pacing", "Efficiency", "Decision", "Reason"))
+    for r in s.body(sheet, top):
+        channel = s.values[sheet].cell(r, 1).value
+        for h in ("Pacing", "Efficiency", "Decision", "Reason"):
+            s.check(sheet, r, cols[h], a.grid.loc[channel, h], f"grid {channel} {h}")
+
+
+def _dashboard(s: Scan, a: Analysis) -> None:
+    sheet = "Dashboard"
+    s.check(sheet, s.label(sheet, "Active channels"), 2, len(a.funnel.active), "active channels")
+    s.check(sheet, s.label(sheet, "Budget for the period"), 2, a.kpis.loc["Spend", "Target"], "budget")
+    panel = s.label(sheet, "Spend vs budget to date", col=4)  # D: labels, E: the KPI Framework's Spend row
+    for i, column in enumerate(("Actual", "Target to date", "Attainment", "Status"), start=1):
+        s.check(sheet, panel + i, 5, a.kpis.loc["Spend", column], f"spend panel {column}")
+    top, cols = s.table(sheet, ("MQLs", "SQLs", "CAC", "ROAS"))
+    for m in ("MQLs", "SQLs", "CAC", "ROAS"):
+        target = "Target to date" if m in ("MQLs", "SQLs") else "Target"
+        s.check(sheet, top + 1, cols[m], a.kpis.loc[m, "Actual"], f"box {m}")
+        s.check(sheet, top + 3, cols[m], a.kpis.loc[m, target], f"box {m} target")
+        s.check(sheet, top + 4, cols[m], a.kpis.loc[m, "Status"], f"box {m} status")
+    top, cols = s.table(sheet, ("Priority", "Trigger", "Amount"))
+    for r, (_, t) in zip(s.body(sheet, top), a.triggers.head(5).iterrows(), strict=False):
+        for h in ("Priority", "Trigger", "Subject", "Action", "Amount"):
+            s.check(sheet, r, cols[h], t[h], f"trigger {h}")
+    top, cols = s.table(sheet, ("Channel", "Expected CAC", "CAC target"))
+    for r in s.body(sheet, top):
+        channel = s.values[sheet].cell(r, 1).value
+        s.check(sheet, r, 1, channel, "chart channel")
+        for h in cols:
+            if h != "Channel":
+                s.check(sheet, r, cols[h], a.channels.loc[channel, h], f"chart {channel} {h}")
+    top, cols = s.table(sheet, ("Funnel stage", "Count"))
+    for r in s.body(sheet, top):
+        m = s.values[sheet].cell(r, 1).value
+        s.check(sheet, r, 2, a.kpis.loc[m, "Actual"], f"funnel {m}")
+    top, cols = s.table(sheet, ("Date", "Cumulative spend", "Budget to date"))
+    for r, (day, point) in zip(s.body(sheet, top), a.spend_curve.iterrows(), strict=True):
+        s.check(sheet, r, 1, day, "curve date")
+        if not pd.isna(point["Cumulative spend"]):
+            s.check(sheet, r, 2, point["Cumulative spend"], f"cumulative spend {day:%Y-%m-%d}")
+        s.check(sheet, r, 3, point["Budget to date"], f"budget to date {day:%Y-%m-%d}")
+
+
+def _reallocation_and_attribution(s: Scan, a: Analysis) -> None:
+    if a.attribution is None:
+        return
+    sheet = "Reallocation"
+    top, cols = s.table(sheet, ("Channel", "Proposed budget", "Expected extra customers"))
+    for r in s.body(sheet, top):
+        channel = s.values[sheet].cell(r, 1).value
+        for h in cols:
+            if h != "Channel":
+                s.check(sheet, r, cols[h], a.what_if.loc[channel, h], f"what-if {channel} {h}")
+    top, cols = s.table(sheet, ("From", "To", "Amount this period"))
+    for r, (_, move) in zip(s.body(sheet, top), a.reallocation.iterrows(), strict=True):
+        for h in cols:
+            s.check(sheet, r, cols[h], move[h], f"plan {h}")
+    sheet = "Attribution"
+    top = 0
+    for credited in (a.attribution.conversions, a.attribution.value):  # two tables, one under the other
+        top, cols = s.table(sheet, ("Channel", *MODELS), start=top + 1)
+        for r in s.body(sheet, top):
+            channel = s.values[sheet].cell(r, 1).value
+            for m in MODELS:
+                s.check(sheet, r, cols[m], credited.loc[channel, m], f"{channel} {m}")
+    top, cols = s.table(sheet, ("Channel", "Attributed conversions", "Attributed CAC"))
+    for r in s.body(sheet, top):
+        channel = s.values[sheet].cell(r, 1).value
+        for h in ("Attributed conversions", "Attributed CAC", "Attributed ROAS"):
+            s.check(sheet, r, cols[h], a.attributed.loc[channel, h], f"{channel} {h}")
+
+
+def _experiments(s: Scan, a: Analysis) -> None:
+    sheet = "Experiments"
+    if a.experiments.empty:
+        return
+    top, cols = s.table(sheet, ("Experiment", "Variant", "P adjusted"))
+    for r, (_, v) in zip(s.body(sheet, top), a.experiments.iterrows(), strict=True):
+        for h in cols:
+            expected = v[h]
+            if h in ("Is control", "SRM flag") or (h == "Significant" and not v["Is control"]):
+                expected = "Yes" if v[h] else "No"
+            elif h == "Significant":
+                expected = NA  # the control is not compared with itself
+            s.check(sheet, r, cols[h], expected, f"{v['Experiment']} {v['Variant']} {h}")
+
+
+def _campaigns(s: Scan, a: Analysis) -> None:
+    sheet = "Campaign Templates"
+    if not a.campaign_plans:
+        return
+    top, cols = s.table(sheet, ("Campaign", "Plan", "Progress"))
+    for r, plan in zip(s.body(sheet, top), a.campaign_plans, strict=True):
+        s.check(sheet, r, cols["Progress"], plan.progress, f"{plan.campaign} progress")
+        name = s.values[sheet].cell(r, cols["Plan"]).value
+        s.check(name, 8, 2, plan.progress, "plan progress")
+        s.check(name, 4, 2, a.intake.table("Campaigns").loc[plan.row, "Launch date"], "launch date")
+        if plan.template is None:
+            continue
+        s.check(name, 9, 2, plan.spend_to_date if plan.launched else "not launched", "spend to date")
+        if plan.budget > 0 and plan.launched:
+            s.check(name, 9, 3, plan.budget_used, "budget used")
+        top_plan, plan_cols = s.table(name, ("#", "Task", "Due date"))
+        for pr, (_, task) in zip(s.body(name, top_plan), plan.tasks.iterrows(), strict=True):
+            for h in plan_cols:
+                if h in task.index:
+                    s.check(name, pr, plan_cols[h], task[h], f"task {task['#']} {h}")
+        first_week = len(plan.tasks.columns) + 2
+        for w, (_, start) in enumerate(plan.weeks):
+            s.check(name, top_plan, first_week + w, start, f"week {w}")
+
+
+def _system(s: Scan, a: Analysis) -> None:
+    sheet = "Funnel Coverage"
+    top, cols = s.table(sheet, ("Channel", "Active"))
+    counts, coverage = s.label(sheet, "Active channels"), s.label(sheet, "Coverage")
+    for stage in a.funnel.by_stage:
+        s.check(sheet, counts, cols[stage], a.funnel.counts[stage], f"{stage} count")
+        s.check(sheet, coverage, cols[stage], a.funnel.coverage[stage], f"{stage} coverage")
+    sheet = "Martech Stack"
+    s.check(sheet, s.label(sheet, "Monthly cost of active tools"), 3, a.stack.monthly_cost, "monthly cost")
+    s.check(sheet, s.label(sheet, "Automation share"), 2, a.integrations.automation_share, "automation share")
+    sheet = "Cadence & Team"
+    s.check(sheet, s.label(sheet, "Total FTE"), 2, a.team.total_fte, "total FTE")
+    sheet = "Maturity"
+    s.check(sheet, s.label(sheet, "Score (evidence-based)"), 2, a.maturity.score, "score")
+    s.check(sheet, s.label(sheet, "Score (self-reported)"), 2, a.maturity.self_score, "self score")
+    top, cols = s.table(sheet, ("Module", "Self-reported", "Evidence", "Score"))
+    for r, mod in zip(s.body(sheet, top), a.maturity.modules, strict=True):
+        for h, value in (("Self-reported", mod.self_score), ("Evidence", mod.evidence_score), ("Score", mod.score)):
+            s.check(sheet, r, cols[h], value, f"{mod.module} {h}")
+
+
+def _actions(s: Scan, a: Analysis) -> None:
+    sheet = "Optimization Actions"
+    top, cols = s.table(sheet, ("Threshold", "Value"))
+    for r in s.body(sheet, top):
+        name = s.values[sheet].cell(r, 1).value
+        s.check(sheet, r, 2, a.intake.settings[name], name)
+    top, cols = s.table(sheet, ("Trigger", "Subject", "Priority"))
+    for r, (_, t) in zip(s.body(sheet, top), a.triggers.iterrows(), strict=False):
+        for h in cols:
+            s.check(sheet, r, cols[h], t[h], f"trigger {t['Priority']} {h}")
+
+
+def scan(a: Analysis, values: openpyxl.Workbook) -> Scan:
+    """Compare every table of a report's sheets (cached or recalculated values) with the engine's figures.
+
+    Args:
+        a: The engine's analysis of the intake.
+        values: The report, loaded with its values.
+
+    Returns:
+        The :class:`Scan`: the cells compared and the ones that differ.
+    """
+    s = Scan(values)
+    for part in (
+        _kpi_framework,
+        _channel_performance,
+        _channel_strategy,
+        _budget_pacing,
+        _dashboard,
+        _reallocation_and_attribution,
+        _experiments,
+        _campaigns,
+        _system,
+        _actions,
+    ):
+        part(s, a)
+    return s
+
+
+def test_every_cached_figure_is_the_engines(report) -> None:
+    a, values, formulas = report
+    s = scan(a, values)
+    assert s.wrong == []
+    data_sheets = {n for n in formulas.sheetnames if formulas[n].tables} | {"Actuals", "Touchpoints"}
+    unchecked = [
+        f"{ws.title}!{c.coordinate}: {c.value}"
+        for ws in formulas.worksheets
+        if ws.title not in NOT_FIGURES | data_sheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f" and (ws.title, c.coordinate) not in s.seen
+    ]
+    assert unchecked == [], "a formula cell no engine figure accounts for"
