@@ -20,6 +20,7 @@ from mops_xl.intake.currencies import symbol
 from mops_xl.intake.schema import ATTRIBUTION_MODELS
 from mops_xl.metrics.attribution import SETTING_NAMES, channels_affected_by_model
 from mops_xl.metrics.engine import Analysis
+from mops_xl.metrics.targets import is_volume
 from mops_xl.outputs.framework.boxes import box, md_table, side_by_side, table
 from mops_xl.outputs.json_output import format_value
 
@@ -124,7 +125,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                     _text(c["Funnel stage"]),
                     _pct(c["Budget %"]),
                     _money(c["Expected CAC"], cur),
-                    _money(c["CAC"], cur),
+                    format_value("CAC", a.tracking.show("CAC", c["CAC"], name), cur),
                     _text(c["Target audience"]),
                 ]
                 for name, c in ch.iterrows()
@@ -156,17 +157,17 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 (
                     m,
                     format_value(m, kpi.loc[m, "Actual"], cur),
-                    format_value(m, kpi.loc[m, "Target to date" if m in ("MQLs", "SQLs") else "Target"], cur),
+                    format_value(m, kpi.loc[m, "Target to date" if is_volume(m) else "Target"], cur),
                     kpi.loc[m, "Status"],
                 )
-                for m in ("MQLs", "SQLs", "CAC", "ROAS")
+                for m in a.kpi_boxes
             ],
             "framework": [
                 [
                     m,
                     kpi.loc[m, "Definition"],
                     format_value(m, kpi.loc[m, "Target"], cur),
-                    format_value(m, kpi.loc[m, "Actual"], cur),
+                    format_value(m, a.tracking.show(m, kpi.loc[m, "Actual"]), cur),
                     kpi.loc[m, "Status"],
                 ]
                 for m in kpi.index
@@ -175,8 +176,8 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 [
                     str(name),
                     _money(c["Spend"], cur),
-                    format_value("CAC", c["CAC"], cur),
-                    format_value("ROAS", c["ROAS"], cur),
+                    format_value("CAC", a.tracking.show("CAC", c["CAC"], name), cur),
+                    format_value("ROAS", a.tracking.show("ROAS", c["ROAS"], name), cur),
                     f"{c['Trend']} {c['Trend %']:+.0%}" if not pd.isna(c["Trend %"]) else c["Trend"],
                     c["Status"],
                 ]

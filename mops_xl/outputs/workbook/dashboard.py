@@ -8,13 +8,19 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import KPI_COLUMNS, KPI_METRICS, Analysis
+from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.window import DAY
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col
 from mops_xl.outputs.workbook.kpi_sheets import KPI_SHEET, TOP, channel_cell
 
 SHEET = "Dashboard"
-BOXES = ("MQLs", "SQLs", "CAC", "ROAS")
+#: The number format of each figure a KPI box may show (see :data:`mops_xl.metrics.engine.BOX_CANDIDATES`).
+BOX_KINDS = {
+    **dict.fromkeys(("MQLs", "SQLs", "Customers", "Leads"), "integer"),
+    **dict.fromkeys(("CAC", "Revenue", "CPL"), "money"),
+    **dict.fromkeys(("ROAS", "LTV:CAC", "MER"), "ratio"),
+}
 CHART_TOP = 34  # 0-based row where the chart data tables start
 
 
@@ -76,14 +82,15 @@ class Dashboard(SheetWriter):
         ws.set_column(1, 8, 16)
 
     def _boxes(self, ws: Any, r: int) -> None:
-        for j, m in enumerate(BOXES):
+        """The KPI boxes the engine chose among the tracked metrics (those with a target first)."""
+        for j, m in enumerate(self.a.kpi_boxes):
             c = 1 + 2 * j
             k = self.a.kpis.loc[m]
-            kind = {"MQLs": "integer", "SQLs": "integer", "CAC": "money", "ROAS": "ratio"}[m]
+            kind = BOX_KINDS[m]
             ws.write_string(r, c, m, self.fmt["header"])
             ws.write_formula(r + 1, c, f"={kpi_cell(m, 'Actual')}", self.fmt[kind], cached(k["Actual"]))
-            target_col = "Target to date" if m in ("MQLs", "SQLs") else "Target"
-            ws.write_string(r + 2, c, "vs target" + (" to date" if m in ("MQLs", "SQLs") else ""), self.fmt["note"])
+            target_col = "Target to date" if is_volume(m) else "Target"
+            ws.write_string(r + 2, c, "vs target" + (" to date" if is_volume(m) else ""), self.fmt["note"])
             ws.write_formula(r + 3, c, f"={kpi_cell(m, target_col)}", self.fmt[kind], cached(k[target_col]))
             ws.write_formula(r + 4, c, f"={kpi_cell(m, 'Status')}", None, k["Status"])
         self.fmt.colour_statuses(ws, r + 4, 1, r + 4, 8)
@@ -131,7 +138,8 @@ class Dashboard(SheetWriter):
                 )
             else:
                 ws.write_number(i, 2, 0.0, self.fmt["money"])
-            ws.write_formula(i, 3, f"={channel_cell(ch, 'CAC', a)}", self.fmt["money"], cached(c["CAC"]))
+            shown = lambda metric, value, ch=ch: cached(a.tracking.show(metric, value, ch))  # noqa: E731
+            ws.write_formula(i, 3, f"={channel_cell(ch, 'CAC', a)}", self.fmt["money"], shown("CAC", c["CAC"]))
             cac_target = c["Primary target"] if c["Primary metric"] == "CAC" else None
             ws.write_formula(
                 i,
@@ -141,7 +149,7 @@ class Dashboard(SheetWriter):
                 self.fmt["money"],
                 cached(cac_target),
             )
-            ws.write_formula(i, 5, f"={channel_cell(ch, 'ROAS', a)}", self.fmt["ratio"], cached(c["ROAS"]))
+            ws.write_formula(i, 5, f"={channel_cell(ch, 'ROAS', a)}", self.fmt["ratio"], shown("ROAS", c["ROAS"]))
         last = r0 + len(channels)
 
         def rng(c: int) -> str:
@@ -164,7 +172,13 @@ class Dashboard(SheetWriter):
         ws.write_row(f0, 0, ["Funnel stage", "Count"], self.fmt["header"])
         for i, m in enumerate(("Leads", "MQLs", "SQLs", "Customers"), start=f0 + 1):
             ws.write_string(i, 0, m)
-            ws.write_formula(i, 1, f"={kpi_cell(m, 'Actual')}", self.fmt["integer"], cached(a.kpis.loc[m, "Actual"]))
+            ws.write_formula(
+                i,
+                1,
+                f"={kpi_cell(m, 'Actual')}",
+                self.fmt["integer"],
+                cached(a.tracking.show(m, a.kpis.loc[m, "Actual"])),
+            )
         self._chart(
             ws,
             "bar",

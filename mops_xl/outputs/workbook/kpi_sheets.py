@@ -9,8 +9,20 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, KPI_METRICS, Analysis
 from mops_xl.metrics.targets import VOLUME_METRICS
+from mops_xl.metrics.tracking import NOT_TRACKED, needs, shown
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
-from mops_xl.outputs.workbook.formulas import UNDEFINED, actuals_sum, cached, col, ratio, status
+from mops_xl.outputs.workbook.formulas import (
+    UNDEFINED,
+    actuals_sum,
+    cached,
+    col,
+    if_tracked,
+    ratio,
+    status,
+    tracked_ratio,
+    tracking_channels_sum,
+    untracked,
+)
 
 KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
 TOP = 3  # 0-based header row of the main table on each sheet
@@ -45,6 +57,8 @@ _KIND = {
     "Attainment": "percent",
 }
 PREVIOUS_FIRST, PREVIOUS_LAST = "PeriodStart-ElapsedDays", "PeriodStart-1"
+#: KPI Framework columns computed from the Actual: they say "Not tracked" when the Actual does.
+_FROM_ACTUAL = ("Actual", "Attainment", "Status", "Projection", "Previous period", "Change")
 WINDOW_ROWS = "WindowRows"
 #: At most this many campaigns in Channel Performance's breakdown (the ones with the most spend).
 MAX_CAMPAIGN_ROWS = 200
@@ -192,22 +206,44 @@ class KpiSheets(SheetWriter):
 
     def _actual(self, m: str, column: str, E: Any) -> str:
         first, last = ("PeriodStart", "ReportAsOf") if column == "Actual" else (PREVIOUS_FIRST, PREVIOUS_LAST)
-        if m in VOLUME_METRICS:
+        if m == "Spend":
             return "=" + actuals_sum(m, first=first, last=last)
+        if m in VOLUME_METRICS:  # blank cells add nothing; a column no row gives is not tracked
+            return f'=IF(COUNTIFS({col("Actuals", m)},"<>")=0,"{NOT_TRACKED}",{actuals_sum(m, first=first, last=last)})'
+
+        def spend(tracked_by: str) -> str:  # like for like: the spend of the channels that track the other volume
+            return tracking_channels_sum("Spend", tracked_by, first, last)
+
+        paid_revenue_tracked = (
+            f'SUMPRODUCT(({col("Channels", "Paid")}="Yes")*(COUNTIFS({col("Actuals", "Channel")},'
+            f'{col("Channels", "Channel")},{col("Actuals", "Revenue")},"<>")>0))>0'
+        )
         formulas = {
-            "CPL": ratio(E("Spend", column), E("Leads", column)),
-            "CAC": ratio(E("Spend", column), E("Customers", column)),
-            "Fully-loaded CAC": ratio(f"({E('Spend', column)}+{_STACK_COST})", E("Customers", column)),
-            "LTV:CAC": f"IF(AND(ISNUMBER(CustomerLifetimeValue),ISNUMBER({E('CAC', column)})),"
-            f'IF({E("CAC", column)}=0,"{UNDEFINED}",CustomerLifetimeValue/{E("CAC", column)}),"{UNDEFINED}")',
-            "ROAS": ratio(_paid_sum("Revenue", first, last), _paid_sum("Spend", first, last)),
-            "MER": ratio(E("Revenue", column), E("Spend", column)),
+            "CPL": if_tracked(ratio(spend("Leads"), E("Leads", column)), E("Leads", column)),
+            "CAC": if_tracked(ratio(spend("Customers"), E("Customers", column)), E("Customers", column)),
+            "Fully-loaded CAC": if_tracked(
+                ratio(f"({spend('Customers')}+{_STACK_COST})", E("Customers", column)), E("Customers", column)
+            ),
+            "LTV:CAC": if_tracked(
+                f"IF(AND(ISNUMBER(CustomerLifetimeValue),ISNUMBER({E('CAC', column)})),"
+                f'IF({E("CAC", column)}=0,"{UNDEFINED}",CustomerLifetimeValue/{E("CAC", column)}),"{UNDEFINED}")',
+                E("CAC", column),
+            ),
+            "ROAS": f"IF({paid_revenue_tracked},"
+            f"{ratio(_paid_sum('Revenue', first, last), tracking_channels_sum('Spend', 'Revenue', first, last, True))}"
+            f',"{NOT_TRACKED}")',
+            "MER": if_tracked(ratio(E("Revenue", column), spend("Revenue")), E("Revenue", column)),
         }
         return "=" + formulas[m]
 
     def _formula(self, ws: Any, r: int, column: str, formula: str | None, value: Any, kind: str | None) -> None:
         c = KPI_COLUMNS.index(column)
         fmt = self.fmt.get(kind)
+        if column in _FROM_ACTUAL:  # every figure of a metric that is not tracked says so
+            m = KPI_METRICS[r - TOP - 1]
+            value = self.a.tracking.show(m, value)
+            if formula is not None and column != "Actual" and needs(m):
+                formula = "=" + if_tracked(formula[1:], xl_rowcol_to_cell(r, KPI_COLUMNS.index("Actual")))
         if formula is None:
             ws.write_string(r, c, UNDEFINED if value is None or pd.isna(value) else str(value))
         else:
@@ -243,11 +279,14 @@ class KpiSheets(SheetWriter):
         A = cell["Channel"]
         ws.write_string(r, 0, str(channel))
         by_channel = f"{col('Actuals', 'Channel')},{A}"
+        shown = lambda metric, value: self.a.tracking.show(metric, value, channel)  # noqa: E731
         for v in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
-            self._put(ws, r, v, "=" + actuals_sum(v, by_channel), c[v])
-        self._put(ws, r, "CPL", "=" + ratio(cell["Spend"], cell["Leads"]), c["CPL"])
-        self._put(ws, r, "CAC", "=" + ratio(cell["Spend"], cell["Customers"]), c["CAC"])
-        self._put(ws, r, "ROAS", "=" + ratio(cell["Revenue"], cell["Spend"]), c["ROAS"])
+            total = actuals_sum(v, by_channel)
+            formula = total if v == "Spend" else f'IF({untracked(v, by_channel)},"{NOT_TRACKED}",{total})'
+            self._put(ws, r, v, "=" + formula, shown(v, c[v]))
+        self._put(ws, r, "CPL", "=" + tracked_ratio(cell["Spend"], cell["Leads"]), shown("CPL", c["CPL"]))
+        self._put(ws, r, "CAC", "=" + tracked_ratio(cell["Spend"], cell["Customers"]), shown("CAC", c["CAC"]))
+        self._put(ws, r, "ROAS", "=" + tracked_ratio(cell["Revenue"], cell["Spend"]), shown("ROAS", c["ROAS"]))
         self._trend(ws, r, cell, c)
 
         def targets(metric: str) -> str:  # COUNTIFS/SUMIFS criteria: this channel's target for a metric
@@ -278,7 +317,9 @@ class KpiSheets(SheetWriter):
             "Primary actual",
             f'=IF({pm}="ROAS",{cell["ROAS"]},IF({pm}="CAC",{cell["CAC"]},'
             f'IF({pm}="Leads",{cell["Leads"]},"{UNDEFINED}")))',
-            c["Primary actual"],
+            shown(c["Primary metric"], c["Primary actual"])
+            if isinstance(c["Primary metric"], str)
+            else c["Primary actual"],
         )
         t, act = cell["Primary target"], cell["Primary actual"]
         prorated = f"{t}*ElapsedDays/PeriodDays"
@@ -286,16 +327,23 @@ class KpiSheets(SheetWriter):
             ws,
             r,
             "Attainment",
-            f'=IF(OR(NOT(ISNUMBER({t})),NOT(ISNUMBER({act}))),"{UNDEFINED}",IF({pm}="ROAS",IF({t}>0,{act}/{t},'
-            f'"{UNDEFINED}"),IF({pm}="CAC",IF({act}>0,{t}/{act},"{UNDEFINED}"),IF({prorated}>0,{act}/({prorated}),'
-            f'"{UNDEFINED}"))))',
-            c["Attainment"],
+            "="
+            + if_tracked(
+                f'IF(OR(NOT(ISNUMBER({t})),NOT(ISNUMBER({act}))),"{UNDEFINED}",IF({pm}="ROAS",IF({t}>0,{act}/{t},'
+                f'"{UNDEFINED}"),IF({pm}="CAC",IF({act}>0,{t}/{act},"{UNDEFINED}"),IF({prorated}>0,'
+                f'{act}/({prorated}),"{UNDEFINED}"))))',
+                act,
+            ),
+            shown(c["Primary metric"], c["Attainment"]) if isinstance(c["Primary metric"], str) else c["Attainment"],
         )
         self._put(
             ws,
             r,
             "Status",
-            "=" + status(cell["Attainment"], f'{pm}<>"{UNDEFINED}"', f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))"),
+            "="
+            + if_tracked(
+                status(cell["Attainment"], f'{pm}<>"{UNDEFINED}"', f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))"), act
+            ),
             c["Status"],
         )
 
@@ -319,23 +367,33 @@ class KpiSheets(SheetWriter):
         def rows(first: str, last: str) -> str:
             return f'COUNTIFS({by_channel},{col("Actuals", "Date")},">="&{first},{col("Actuals", "Date")},"<="&{last})'
 
-        self._put(ws, r, "Trend recent", "=" + metric(*recent), c["Trend recent"])
-        self._put(ws, r, "Trend prior", "=" + metric(*prior), c["Trend prior"])
+        # the trend metric (ROAS, CAC, else leads per day) is not tracked when its cell on this row says so
+        needed = f'IF({pm}="ROAS",{cell["ROAS"]},IF({pm}="CAC",{cell["CAC"]},{cell["Leads"]}))'
+        shown = lambda value: self.a.tracking.show(c["Trend metric"], value, c.name)  # noqa: E731
+        self._put(ws, r, "Trend recent", "=" + if_tracked(metric(*recent), needed), shown(c["Trend recent"]))
+        self._put(ws, r, "Trend prior", "=" + if_tracked(metric(*prior), needed), shown(c["Trend prior"]))
         rc, pc, tc = cell["Trend recent"], cell["Trend prior"], cell["Trend %"]
         self._put(
             ws,
             r,
             "Trend %",
-            f"=IF(AND({rows(*recent)}>0,{rows(*prior)}>0,ISNUMBER({rc}),ISNUMBER({pc})),"
-            f'IF({pc}<>0,({rc}-{pc})/{pc},"{UNDEFINED}"),"{UNDEFINED}")',
-            c["Trend %"],
+            "="
+            + if_tracked(
+                f"IF(AND({rows(*recent)}>0,{rows(*prior)}>0,ISNUMBER({rc}),ISNUMBER({pc})),"
+                f'IF({pc}<>0,({rc}-{pc})/{pc},"{UNDEFINED}"),"{UNDEFINED}")',
+                rc,
+            ),
+            shown(c["Trend %"]),
         )
         better = f'IF({pm}="CAC",-{tc},{tc})'
         self._put(
             ws,
             r,
             "Trend",
-            f'=IF(ISNUMBER({tc}),IF({better}>TrendBand,"↑",IF({better}<-TrendBand,"↓","→")),"{UNDEFINED}")',
+            "="
+            + if_tracked(
+                f'IF(ISNUMBER({tc}),IF({better}>TrendBand,"↑",IF({better}<-TrendBand,"↓","→")),"{UNDEFINED}")', tc
+            ),
             c["Trend"],
         )
 
@@ -362,37 +420,24 @@ class KpiSheets(SheetWriter):
             c = PERFORMANCE_HEADERS.index(v)
             cells[v] = xl_rowcol_to_cell(r, c)
             kind = "total_money" if v in ("Spend", "Revenue") else "total_integer"
+            span = f"{xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)}"
+            total = f"SUM({span})" if v == "Spend" else f'IF(COUNT({span})=0,"{NOT_TRACKED}",SUM({span}))'
+            ws.write_formula(r, c, "=" + total, self.fmt[kind], cached(a.tracking.show(v, a.blended.volumes[v])))
+        for name in ("CPL", "CAC", "ROAS"):  # the KPI Framework's: one answer, over the channels that track them
+            actual = xl_rowcol_to_cell(TOP + 1 + KPI_METRICS.index(name), KPI_COLUMNS.index("Actual"), True, True)
             ws.write_formula(
                 r,
-                c,
-                f"=SUM({xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)})",
-                self.fmt[kind],
-                float(a.blended.volumes[v]),
+                PERFORMANCE_HEADERS.index(name),
+                f"='{KPI_SHEET}'!{actual}",
+                self.fmt["ratio" if name == "ROAS" else "money"],
+                cached(a.tracking.show(name, a.blended.ratios[name])),
             )
-        ws.write_formula(
-            r,
-            PERFORMANCE_HEADERS.index("CPL"),
-            "=" + ratio(cells["Spend"], cells["Leads"]),
-            self.fmt["money"],
-            cached(a.blended.ratios["CPL"]),
-        )
-        ws.write_formula(
-            r,
-            PERFORMANCE_HEADERS.index("CAC"),
-            "=" + ratio(cells["Spend"], cells["Customers"]),
-            self.fmt["money"],
-            cached(a.blended.ratios["CAC"]),
-        )
-        roas = xl_rowcol_to_cell(TOP + 1 + KPI_METRICS.index("ROAS"), KPI_COLUMNS.index("Actual"), True, True)
-        ws.write_formula(
-            r,
-            PERFORMANCE_HEADERS.index("ROAS"),
-            f"='{KPI_SHEET}'!{roas}",
-            self.fmt["ratio"],
-            cached(a.blended.ratios["ROAS"]),
-        )
         ws.write_string(
-            r + 2, 0, "The totals row's ROAS counts paid channels only, as the KPI Framework does.", self.fmt["note"]
+            r + 2,
+            0,
+            "The totals row's CPL, CAC and ROAS are the KPI Framework's: each counts the channels that track what it "
+            "needs (ROAS paid channels only); a channel's Not tracked figures add nothing to the totals.",
+            self.fmt["note"],
         )
 
     def _campaigns(self, ws: Any, top: int) -> None:
@@ -418,11 +463,20 @@ class KpiSheets(SheetWriter):
             cells = {}
             for j, v in enumerate(("Spend", "Leads", "Customers", "Revenue"), start=2):
                 cells[v] = xl_rowcol_to_cell(r, j)
-                ws.write_formula(r, j, "=" + actuals_sum(v, *crit), self.fmt.get(_KIND[v]), float(c[v]))
+                total = actuals_sum(v, *crit)
+                if v != "Spend":  # a campaign whose rows all leave it blank does not track it
+                    total = f'IF({untracked(v, *crit, has_rows=True)},"{NOT_TRACKED}",{total})'
+                ws.write_formula(r, j, "=" + total, self.fmt.get(_KIND[v]), cached(shown(v, c[v], c)))
             for j, (name, num, den) in enumerate(
                 (("CPL", "Spend", "Leads"), ("CAC", "Spend", "Customers"), ("ROAS", "Revenue", "Spend")), start=6
             ):
-                ws.write_formula(r, j, "=" + ratio(cells[num], cells[den]), self.fmt.get(_KIND[name]), cached(c[name]))
+                ws.write_formula(
+                    r,
+                    j,
+                    "=" + tracked_ratio(cells[num], cells[den]),
+                    self.fmt.get(_KIND[name]),
+                    cached(shown(name, c[name], c)),
+                )
 
     # --- Channel Strategy ----------------------------------------------------------------------------------
 
@@ -457,7 +511,13 @@ class KpiSheets(SheetWriter):
                 ws.write_string(r, 4, UNDEFINED)
             else:
                 ws.write_number(r, 4, float(c["Expected CAC"]), self.fmt["money"])
-            ws.write_formula(r, 5, "=" + channel_cell(channel, "CAC", a), self.fmt["money"], cached(c["CAC"]))
+            ws.write_formula(
+                r,
+                5,
+                "=" + channel_cell(channel, "CAC", a),
+                self.fmt["money"],
+                cached(a.tracking.show("CAC", c["CAC"], channel)),
+            )
         ws.set_column(0, 0, 24)
         ws.set_column(1, 2, 18)
         ws.set_column(3, 5, 13)
