@@ -208,7 +208,7 @@ def untracked_targets(tables: Tables, letters: Letters) -> Iterator[Problem]:
         whom = f' for "{channel}"' if channel else " for all channels"
         yield Problem(
             "untracked-target",
-            f"a {rec['Metric']} target{whom}, but {_why_untracked(column, channel, letters, paid_only)}: "
+            f"{rec['Metric']} target{whom}, but {_why_untracked(column, channel, letters, paid_only)}: "
             "the target cannot be judged and its status says Not tracked",
             **_place("Targets", row, "Metric", letters),
         )

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from mops_xl import __version__
-from mops_xl.metrics.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, Analysis
+from mops_xl.metrics.engine import KPI_COLUMNS, Analysis
 from mops_xl.metrics.performance import RATIOS_BY_NAME, undefined_reason
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.tracking import Tracking, needs
@@ -105,7 +105,7 @@ def to_dict(a: Analysis) -> dict[str, Any]:
     w = a.window
     b = a.intake.business
     channels = records(a.channels, "Channel")
-    figures = tuple(v for v in CHANNEL_PERFORMANCE_COLUMNS if v in VOLUMES) + tuple(RATIOS_BY_NAME) + ("LTV:CAC",)
+    figures = VOLUMES + tuple(RATIOS_BY_NAME) + ("LTV:CAC",)
     _with_reasons(channels, figures, a.channels.assign(LTV=b["Customer lifetime value"]), a.tracking)
     campaigns = records(a.campaigns.reset_index())
     _with_reasons(campaigns, VOLUMES + tuple(RATIOS_BY_NAME), a.campaigns)
