@@ -466,7 +466,7 @@ def maturity_evidence(
     value, text = _share(int((paid["Pacing status"] != "No budget").sum()), len(paid), "paid channels with a budget")
     ev.append(Evidence("budget_coverage", value, text))
     targetable = kpis[~kpis["Metric"].isin(["Fully-loaded CAC", "MER"])]
-    value, text = _share(int((targetable["Status"] != "No target").sum()), len(targetable), "KPIs with a target")
+    value, text = _share(int(targetable["Target"].notna().sum()), len(targetable), "KPIs with a target")
     ev.append(Evidence("kpi_targets", value, text))
     value, text = _share(int(card["Primary metric"].notna().sum()), len(card), "channels with a target")
     ev.append(Evidence("channel_targets", value, text))
