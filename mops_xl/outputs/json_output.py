@@ -84,12 +84,10 @@ def _reason(metric: str, values: dict[str, Any], subject: Any, tracking: Trackin
         reason = tracking.reason(metric, subject)
         if reason is not None:
             return reason
-    elif any(pd.isna(values.get(v)) for v in needs(metric)):
-        return (
-            "not tracked: every Actuals row of the campaign leaves "
-            + next(v for v in needs(metric) if pd.isna(values.get(v)))
-            + " blank"
-        )
+    else:
+        missing = [v for v in needs(metric) if pd.isna(values.get(v))]
+        if missing:
+            return f"not tracked: every Actuals row of the campaign leaves {missing[0]} blank"
     return undefined_reason(metric, values)
 
 

@@ -415,10 +415,8 @@ class KpiSheets(SheetWriter):
     def _channel_totals(self, ws: Any, r: int) -> None:
         a, first, last = self.a, TOP + 1, TOP + len(self.a.channels)
         ws.write_string(r, 0, "All channels", self.fmt["total_text"])
-        cells = {}
         for v in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
             c = PERFORMANCE_HEADERS.index(v)
-            cells[v] = xl_rowcol_to_cell(r, c)
             kind = "total_money" if v in ("Spend", "Revenue") else "total_integer"
             span = f"{xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)}"
             total = f"SUM({span})" if v == "Spend" else f'IF(COUNT({span})=0,"{NOT_TRACKED}",SUM({span}))'
