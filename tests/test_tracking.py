@@ -242,6 +242,11 @@ def test_kpi_boxes_are_chosen_among_tracked_metrics(analysis) -> None:
 
 def test_json_nulls_with_reasons(analysis) -> None:
     doc = json.loads(json.dumps(to_dict(analysis), allow_nan=False))
+    assert doc["kpi_boxes"] == ["Customers", "CAC", "ROAS", "Revenue"]
+    assert doc["not_tracked"] == {
+        "columns": ["MQLs", "SQLs"],
+        "channels": {"Social": ["Impressions", "Clicks", "Revenue"], "Email": ["Impressions", "Clicks", "Customers"]},
+    }
     kpis = {k["Metric"]: k for k in doc["kpis"]}
     assert kpis["MQLs"]["Actual"] is None and kpis["MQLs"]["Status"] == NT
     assert kpis["MQLs"]["undefined"]["Actual"] == "not tracked: the Actuals sheet has no MQLs column"

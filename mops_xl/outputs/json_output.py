@@ -127,6 +127,8 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "settings": {k: plain(v) for k, v in a.intake.settings.items()},
         "definitions": a.definitions,
         "kpis": kpis,
+        "kpi_boxes": a.kpi_boxes,
+        "not_tracked": _not_tracked(a.tracking),
         "blended": _blended(a.blended),
         "previous_period": _blended(a.previous) if a.previous is not None else None,
         "channels": channels,
@@ -161,6 +163,19 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "notes": a.notes,
         "validation": a.intake.report.to_dict()["problems"],
     }
+
+
+def _not_tracked(tracking: Tracking | None) -> dict[str, Any]:
+    """What is not tracked: the Actuals columns no channel tracks, and per channel the others it leaves blank."""
+    if tracking is None:
+        return {"columns": [], "channels": {}}
+    everywhere = [c for c in tracking.by_channel.columns if not tracking.blended(c)]
+    channels = {
+        str(ch): missing
+        for ch, row in tracking.by_channel.iterrows()
+        if tracking.has_rows[ch] and (missing := [c for c in row.index if c not in everywhere and not row[c]])
+    }
+    return {"columns": everywhere, "channels": channels}
 
 
 def _kpi_reasons(rec: dict[str, Any], a: Analysis) -> None:
