@@ -176,9 +176,10 @@ def test_build_writes_channel_performance_beside_the_intake(small: Path) -> None
     rows = [r for r in ws.iter_rows(values_only=True)]
     header = [r[:7] for r in rows].index(("Channel", "Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"))
     # By hand: Google Ads = 120.5 + 79.5 spend, 12 + 8 leads, 6 + 4 MQLs, 3 + 2 SQLs, 1 + 1 customers,
-    # 900 + 600 revenue; Newsletter = 5 leads, 1 MQL by Oct 10 (the 50 leads of Oct 12 are after Report as of).
+    # 900 + 600 revenue; Newsletter = 5 leads, 1 MQL by Oct 10 (the 50 leads of Oct 12 are after Report as of),
+    # blank Spend is 0, and no Newsletter row gives SQLs, Customers or Revenue: not tracked, not 0.
     assert rows[header + 1][:7] == ("Google Ads", 200, 20, 10, 5, 2, 1500)
-    assert rows[header + 2][:7] == ("Newsletter", 0, 5, 1, 0, 0, 0)
+    assert rows[header + 2][:7] == ("Newsletter", 0, 5, 1, "Not tracked", "Not tracked", "Not tracked")
     assert _digest(small) == before
 
 
@@ -301,7 +302,8 @@ def test_build_json_is_the_library_result(small: Path, tmp_path: Path) -> None:
     assert kpi["CAC"]["Actual"] == 100  # 200 / 2
     assert kpi["ROAS"]["Actual"] == 7.5  # 1500 / 200, Google Ads is the only paid channel
     newsletter = next(c for c in got["channels"] if c["Channel"] == "Newsletter")
-    assert newsletter["CAC"] is None and newsletter["undefined"]["CAC"] == "no customers to date"
+    assert newsletter["CAC"] is None
+    assert newsletter["undefined"]["CAC"] == "not tracked: every Actuals row of Newsletter leaves Customers blank"
 
 
 @pytest.mark.slow

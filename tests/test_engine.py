@@ -22,7 +22,8 @@ def example_data() -> dict:
     """October 2026 (D = 31), as of Oct 10 (d = 10); three channels; September for the previous period.
 
     Per day, Oct 1-10: Search spend 100, impressions 1000, clicks 50, leads 10, MQLs 5, SQLs 2, customers 1,
-    revenue 300; Social spend 50, leads 2; Blog leads 3 (and on Oct 5 one customer with revenue 100).
+    revenue 300; Social spend 50, leads 2, customers 0, revenue 0 (it does not track MQLs, SQLs, impressions or
+    clicks: those cells are blank); Blog leads 3 (and on Oct 5 one customer with revenue 100).
     Per day, Sep 21-30: Search spend 80, leads 8, customers 1, revenue 200.
     """
     actuals = []
@@ -41,7 +42,7 @@ def example_data() -> dict:
                 "Revenue": 300,
             }
         )
-        actuals.append({"Date": day, "Channel": "Social", "Spend": 50, "Leads": 2})
+        actuals.append({"Date": day, "Channel": "Social", "Spend": 50, "Leads": 2, "Customers": 0, "Revenue": 0})
         blog = {"Date": day, "Channel": "Blog", "Leads": 3}
         if day == D(2026, 10, 5):
             blog.update(MQLs=1, SQLs=1, Customers=1, Revenue=100)

@@ -14,6 +14,9 @@ D = 31 days in the period, d = 2 days elapsed. Each of the two days has the same
     TikTok      yes      50      3     1     0          0        0
     Email       no        –      5     2     1          0        –
 
+(– : the cell is blank. A blank Spend is 0; a blank Revenue is not given, and as every Email row leaves it
+blank, Email does not track Revenue: its Revenue and ROAS say "Not tracked".)
+
 Budget: Google Ads 3,100 and TikTok 1,550, each over Oct 1-31 (L = 31 line days, l = 2 elapsed). Targets:
 Leads 500 (blended), CAC 120 for Google Ads only. Settings are the defaults (linear pacing, underperforming
 80 %, overspending 110 %, high performer 20 %, A/B significance 95 %, minimum 30 conversions, trend window
@@ -164,7 +167,8 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (CHANNELS, "Channel", "TikTok", "Primary source"): NA,
     (CHANNELS, "Channel", "TikTok", "Primary target to date"): NA,
     (CHANNELS, "Channel", "TikTok", "Status"): "No target",
-    # Email: organic, no spend: CPL = 0 / 10 leads = 0 (defined: there are leads); ROAS undefined (no spend).
+    # Email: organic, no spend: CPL = 0 / 10 leads = 0 (defined: there are leads); no Email row gives Revenue,
+    # so its Revenue and ROAS are not tracked (not 0, not "–").
     (CHANNELS, "Channel", "Email", "Spend"): 0,
     (CHANNELS, "Channel", "Email", "Leads"): 5 * 2,  # 10
     (CHANNELS, "Channel", "Email", "MQLs"): 2 * 2,  # 4
@@ -172,7 +176,8 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (CHANNELS, "Channel", "Email", "Customers"): 0,
     (CHANNELS, "Channel", "Email", "CPL"): 0 / 10,  # 0.0
     (CHANNELS, "Channel", "Email", "CAC"): NA,  # no customers to date
-    (CHANNELS, "Channel", "Email", "ROAS"): NA,  # no spend to date
+    (CHANNELS, "Channel", "Email", "Revenue"): "Not tracked",
+    (CHANNELS, "Channel", "Email", "ROAS"): "Not tracked",
     (CHANNELS, "Channel", "Email", "Status"): "No target",
     # All channels: the sums of the three rows; ROAS is paid-only (as on the KPI Framework).
     (CHANNELS, "Channel", "All channels", "Spend"): 200 + 100 + 0,  # 300
@@ -180,7 +185,7 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (CHANNELS, "Channel", "All channels", "MQLs"): 8 + 2 + 4,  # 14
     (CHANNELS, "Channel", "All channels", "SQLs"): 4 + 0 + 2,  # 6
     (CHANNELS, "Channel", "All channels", "Customers"): 2 + 0 + 0,  # 2
-    (CHANNELS, "Channel", "All channels", "Revenue"): 800 + 0 + 0,  # 800
+    (CHANNELS, "Channel", "All channels", "Revenue"): 800 + 0,  # 800: the channels that track it
     (CHANNELS, "Channel", "All channels", "CPL"): 300 / 32,  # 9.375
     (CHANNELS, "Channel", "All channels", "CAC"): 300 / 2,  # 150
     (CHANNELS, "Channel", "All channels", "ROAS"): (800 + 0) / (200 + 100),  # 2.667
@@ -283,12 +288,14 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     ("Dashboard", "Trigger", "High performer", "Amount"): (3100 - 200) * (120 / 100 - 1),
 }
 
-#: The Dashboard's four KPI boxes: title -> (actual, target, status). None of the four has a target here.
+#: The Dashboard's four KPI boxes: title -> (actual, target, status). The boxes are the tracked KPIs with a
+#: target first, in the order MQLs, SQLs, CAC, ROAS, Customers, Revenue, Leads, …: only Leads has one (500);
+#: then the first tracked ones without a target: MQLs, SQLs, CAC.
 KPI_BOXES: dict[str, tuple[Any, Any, str]] = {
+    "Leads": (32, 500 * 2 / 31, "At risk"),  # against the target to date, 32.258 (as on the KPI Framework)
     "MQLs": ((4 + 1 + 2) * 2, NA, "No target"),  # 14 MQLs, no MQL target
     "SQLs": ((2 + 0 + 1) * 2, NA, "No target"),  # 6 SQLs, no SQL target
     "CAC": (300 / 2, NA, "No target"),  # 150 blended; the 120 target is Google Ads' only
-    "ROAS": (800 / 300, NA, "No target"),  # paid revenue / paid spend, no ROAS target
 }
 #: Label-value pairs on the Dashboard.
 DASHBOARD_PAIRS: dict[str, Any] = {

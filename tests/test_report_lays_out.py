@@ -22,6 +22,7 @@ from mops_xl import analyse, build_report, load_intake
 from mops_xl.metrics.attribution import MODELS
 from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.statuses import ALL_CHANNELS, UNBUDGETED
+from mops_xl.metrics.targets import is_volume
 
 pytestmark = pytest.mark.slow  # builds the three sample reports
 
@@ -180,9 +181,9 @@ def _dashboard(s: Scan, a: Analysis) -> None:
     panel = s.label(sheet, "Spend vs budget to date", col=4)  # D: labels, E: the KPI Framework's Spend row
     for i, column in enumerate(("Actual", "Target to date", "Attainment", "Status"), start=1):
         s.check(sheet, panel + i, 5, a.kpis.loc["Spend", column], f"spend panel {column}")
-    top, cols = s.table(sheet, ("MQLs", "SQLs", "CAC", "ROAS"))
-    for m in ("MQLs", "SQLs", "CAC", "ROAS"):
-        target = "Target to date" if m in ("MQLs", "SQLs") else "Target"
+    top, cols = s.table(sheet, tuple(a.kpi_boxes))  # the boxes the engine chose (tracked KPIs, targets first)
+    for m in a.kpi_boxes:
+        target = "Target to date" if is_volume(m) else "Target"
         s.check(sheet, top + 1, cols[m], a.kpis.loc[m, "Actual"], f"box {m}")
         s.check(sheet, top + 3, cols[m], a.kpis.loc[m, target], f"box {m} target")
         s.check(sheet, top + 4, cols[m], a.kpis.loc[m, "Status"], f"box {m} status")

@@ -55,9 +55,9 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         "Period": f"{a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}",
         "Report as of": f"{a.window.as_of:%Y-%m-%d}",
         "Spend": k.loc["Spend", "Actual"],
-        "Customers": k.loc["Customers", "Actual"],
-        "CAC": k.loc["CAC", "Actual"],
-        "ROAS": k.loc["ROAS", "Actual"],
+        "Customers": a.tracking.show("Customers", k.loc["Customers", "Actual"]),
+        "CAC": a.tracking.show("CAC", k.loc["CAC", "Actual"]),
+        "ROAS": a.tracking.show("ROAS", k.loc["ROAS", "Actual"]),
         "Pace": a.total_pacing.pace,  # the KPI Framework's Spend attainment: all spend vs budget to date
         "Spend status": k.loc["Spend", "Status"],
         "MQLs status": k.loc["MQLs", "Status"],

@@ -11,9 +11,10 @@ from typing import Any
 
 import pandas as pd
 
+from mops_xl.intake.model import tracked_by_channel
 from mops_xl.intake.problems import Problem
 from mops_xl.intake.reader import close_match
-from mops_xl.intake.schema import SHEETS
+from mops_xl.intake.schema import SHEETS, TARGET_NEEDS
 
 Tables = dict[str, pd.DataFrame]
 Letters = dict[str, dict[str, str]]
@@ -181,7 +182,10 @@ _FUNNEL = ("Leads", "MQLs", "SQLs", "Customers")
 
 
 def funnel_order(tables: Tables, letters: Letters) -> Iterator[Problem]:
-    """Yield a warning for every Actuals row whose funnel counts grow from one stage to the next."""
+    """Yield a warning for every Actuals row whose funnel counts grow from one stage to the next.
+
+    A blank count is not tracked, not 0: a pair with a blank side is not compared.
+    """
     actuals = tables.get("Actuals")
     if actuals is None or actuals.empty:
         return
@@ -194,6 +198,72 @@ def funnel_order(tables: Tables, letters: Letters) -> Iterator[Problem]:
                 "come from earlier leads, otherwise check the row",
                 **_place("Actuals", row, lower, letters),
                 channel=_channel(rec["Channel"]),
+            )
+
+
+def _why_untracked(column: str, channel: str | None, letters: Letters, paid_only: bool = False) -> str:
+    """Say why a column is not tracked, for a channel or (None) for all channels (paid ones only for ROAS)."""
+    if column not in letters.get("Actuals", {}):
+        return f"the Actuals sheet has no {column} column"
+    if channel is not None:
+        return f'every Actuals row of "{channel}" leaves {column} blank'
+    return f"no paid channel's Actuals rows give {column}" if paid_only else f"no Actuals row gives {column}"
+
+
+def _tracking(tables: Tables) -> tuple[pd.DataFrame, pd.Series] | None:
+    """Channel × column tracked (see :func:`~mops_xl.intake.model.tracked_by_channel`) and channel → paid."""
+    actuals, channels = tables.get("Actuals"), tables.get("Channels")
+    if actuals is None or actuals.empty or channels is None:
+        return None
+    channels = channels.dropna(subset=["Channel"]).drop_duplicates("Channel").set_index("Channel")
+    tracked = tracked_by_channel(actuals, channels.index)
+    return tracked, channels["Paid"].fillna(False).astype(bool)
+
+
+def untracked_targets(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield a warning for every target on a metric the Actuals do not track.
+
+    A channel's target needs its channel to track the metric's column (Customers for CAC, Revenue for ROAS …);
+    a blended target needs some channel to (a paid one for ROAS). Such a target cannot be judged: its status
+    says Not tracked.
+    """
+    found, targets = _tracking(tables), tables.get("Targets")
+    if found is None or targets is None:
+        return
+    tracked, paid = found
+    for row, rec in targets.iterrows():
+        column = TARGET_NEEDS.get(rec["Metric"])
+        channel = rec["Channel"] if isinstance(rec["Channel"], str) and rec["Channel"] else None
+        if column is None or (channel is not None and channel not in tracked.index):
+            continue
+        paid_only = rec["Metric"] == "ROAS" and channel is None
+        if tracked.loc[channel, column] if channel else tracked.loc[paid if paid_only else slice(None), column].any():
+            continue
+        whom = f' for "{channel}"' if channel else " for all channels"
+        yield Problem(
+            "untracked-target",
+            f"{rec['Metric']} target{whom}, but {_why_untracked(column, channel, letters, paid_only)}: "
+            "the target cannot be judged and its status says Not tracked",
+            **_place("Targets", row, "Metric", letters),
+        )
+
+
+def untracked_expected_cac(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield a warning for every Expected CAC (judged like a CAC target) of a channel that does not track
+    Customers."""
+    found = _tracking(tables)
+    if found is None:
+        return
+    tracked = found[0]
+    channels = tables["Channels"]
+    for row, rec in channels[channels["Expected CAC"].notna()].iterrows():
+        channel = rec["Channel"]
+        if channel in tracked.index and not tracked.loc[channel, "Customers"]:
+            yield Problem(
+                "untracked-target",
+                f'Expected CAC is set for "{channel}", but {_why_untracked("Customers", channel, letters)}: '
+                "its CAC cannot be judged and its status says Not tracked",
+                **_place("Channels", row, "Expected CAC", letters),
             )
 
 
@@ -240,6 +310,8 @@ CHECKS: tuple[Callable[[Tables, Letters], Iterator[Problem]], ...] = (
     budget_overlaps,
     experiments,
     funnel_order,
+    untracked_targets,
+    untracked_expected_cac,
     touchpoint_channels,
     touchpoint_conversions,
 )

@@ -115,7 +115,7 @@ def coerce_column(
     """
     col = _Column(fld, sheet, letter)
     blank = is_blank(raw) if blank is None else blank
-    if fld.required:
+    if fld.required and fld.default is None:  # a required column with a default: blank cells take it
         col.add_many("missing-value", raw[blank], "{name} is required")
     present = raw[~blank]
     out = _empty_like(raw.index, fld)
@@ -125,7 +125,7 @@ def coerce_column(
         good = values[ok]
         if len(good):
             out.loc[good.index] = good.to_numpy() if fld.type != "list" else list(good)
-    if fld.default is not None and not fld.required:
+    if fld.default is not None:
         default = _convert_default(fld)
         fill = blank[blank].index
         if len(fill):

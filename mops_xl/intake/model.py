@@ -11,6 +11,31 @@ import pandas as pd
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.intake.schema import SCHEMA_VERSION
 
+#: The Actuals columns a team may not track: a blank cell is missing, not 0 (Spend is required; blank Spend is 0).
+TRACKABLE = ("Impressions", "Clicks", "Leads", "MQLs", "SQLs", "Customers", "Revenue")
+
+
+def tracked_by_channel(actuals: pd.DataFrame, channels: list[str] | pd.Series) -> pd.DataFrame:
+    """Which Actuals columns each channel tracks (docs/metrics.md, "Not tracked").
+
+    A column is not tracked at all when no Actuals row gives it (the column is absent or blank throughout); a
+    channel does not track it when the channel has Actuals rows and every one of them leaves it blank. A channel
+    without any Actuals row tracks every column some other channel tracks (it simply did nothing yet).
+
+    Args:
+        actuals: The Actuals table (every date, not only the reporting window).
+        channels: The channels of the Channels sheet.
+
+    Returns:
+        Indexed by channel, one boolean column per :data:`TRACKABLE` column.
+    """
+    names = pd.Index(list(channels), name="Channel")
+    given = actuals[list(TRACKABLE)].notna()
+    anywhere = given.any()
+    tracked = given.groupby(actuals["Channel"]).any().reindex(names, fill_value=False).astype(bool)
+    tracked.loc[~names.isin(set(actuals["Channel"].dropna()))] = True
+    return tracked & anywhere
+
 
 @dataclass
 class Intake:
@@ -66,6 +91,17 @@ class Intake:
     def targets(self) -> pd.DataFrame:
         """The Targets sheet."""
         return self.tables["Targets"]
+
+    @property
+    def tracked(self) -> pd.DataFrame:
+        """Channel × :data:`TRACKABLE` column → whether the channel tracks it (see :func:`tracked_by_channel`)."""
+        return tracked_by_channel(self.actuals, self.channels["Channel"])
+
+    @property
+    def untracked_columns(self) -> list[str]:
+        """The :data:`TRACKABLE` columns the user's Actuals sheet does not have at all."""
+        present = self.letters.get("Actuals")
+        return [c for c in TRACKABLE if present is not None and c not in present]
 
     @property
     def period_start(self) -> pd.Timestamp:

@@ -59,6 +59,7 @@ CODES: dict[str, tuple[str, str]] = {
     "serial-date": (WARNING, "A plain number in a date column was read as an Excel serial date."),
     "percent-as-number": (WARNING, "A plain number was read as that many percent."),
     "funnel-order": (WARNING, "A later funnel count is larger than an earlier one in the same row."),
+    "untracked-target": (WARNING, "A target (or Expected CAC) is set on a metric the Actuals do not track."),
     "unknown-channel": (WARNING, "A touchpoint channel is not in Channels."),
     "conversion-not-last": (WARNING, "A journey converts on a touch that is not its last."),
     "hidden-sheet": (INFO, "An intake sheet is hidden; it was read all the same."),

@@ -40,7 +40,8 @@ class Field:
     Args:
         name: The canonical header (table) or field label (key/value sheet).
         type: One of :data:`TYPES`.
-        required: A value must be given (and, for tables, the column must exist).
+        required: A value must be given (and, for tables, the column must exist). With a ``default``, only the
+            column (or field) must exist: a blank cell takes the default.
         choices: Allowed values for ``choice`` (and suggested values when ``open_choices``).
         open_choices: ``choices`` are suggestions; other text is accepted.
         minimum: Smallest allowed value for numbers.
@@ -135,6 +136,19 @@ SYNC_FREQUENCIES = ("Real-time", "Hourly", "Daily", "Weekly", "Monthly", "Manual
 CAMPAIGN_TYPES = ("Product launch", "Promotional", "Content", "Event")
 CAMPAIGN_STATUSES = ("Planning", "Creation", "Launched", "Optimizing", "Completed")
 TARGET_METRICS = ("Leads", "MQLs", "SQLs", "Customers", "Revenue", "Spend", "CPL", "CAC", "ROAS", "LTV:CAC")
+#: The Actuals column (besides Spend, always tracked) each target metric is computed from: a target is judged only
+#: where that column is tracked.
+TARGET_NEEDS = {
+    "Leads": "Leads",
+    "MQLs": "MQLs",
+    "SQLs": "SQLs",
+    "Customers": "Customers",
+    "Revenue": "Revenue",
+    "CPL": "Leads",
+    "CAC": "Customers",
+    "ROAS": "Revenue",
+    "LTV:CAC": "Customers",
+}
 ATTRIBUTION_MODELS = (
     "first touch",
     "last touch",
@@ -369,7 +383,8 @@ BUDGET = Sheet(
     ),
 )
 
-_COUNT = dict(type="integer", minimum=0, default=0)
+_COUNT = dict(type="integer", minimum=0)
+_NOT_TRACKED = " Blank is not tracked, not 0: a channel whose rows all leave it blank does not track it."
 ACTUALS = Sheet(
     "Actuals",
     "table",
@@ -379,14 +394,21 @@ ACTUALS = Sheet(
         Field("Date", "date", required=True, help="The day the figures are for."),
         Field("Channel", required=True, refers_to=("Channels", "Channel"), help="A channel from Channels."),
         Field("Campaign", help="Campaign name (optional; need not be in Campaigns)."),
-        Field("Spend", "money", minimum=0, default=0, help="Media spend."),
-        Field("Impressions", **_COUNT, help="Ad or content impressions."),
-        Field("Clicks", **_COUNT, help="Clicks or visits."),
-        Field("Leads", **_COUNT, help="New leads (see Lead definition)."),
-        Field("MQLs", **_COUNT, help="Marketing-qualified leads."),
-        Field("SQLs", **_COUNT, help="Sales-qualified leads."),
-        Field("Customers", **_COUNT, help="New customers won."),
-        Field("Revenue", "money", minimum=0, default=0, help="Revenue from those customers."),
+        Field(
+            "Spend",
+            "money",
+            required=True,
+            minimum=0,
+            default=0,
+            help="Media spend. The column is required; a blank cell is 0 (organic).",
+        ),
+        Field("Impressions", **_COUNT, help="Ad or content impressions." + _NOT_TRACKED),
+        Field("Clicks", **_COUNT, help="Clicks or visits." + _NOT_TRACKED),
+        Field("Leads", **_COUNT, help="New leads (see Lead definition)." + _NOT_TRACKED),
+        Field("MQLs", **_COUNT, help="Marketing-qualified leads." + _NOT_TRACKED),
+        Field("SQLs", **_COUNT, help="Sales-qualified leads." + _NOT_TRACKED),
+        Field("Customers", **_COUNT, help="New customers won." + _NOT_TRACKED),
+        Field("Revenue", "money", minimum=0, help="Revenue from those customers." + _NOT_TRACKED),
     ),
 )
 

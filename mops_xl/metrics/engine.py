@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from mops_xl.intake.model import Intake
+from mops_xl.intake.model import TRACKABLE, Intake
 from mops_xl.metrics import pacing as pacing_m
 from mops_xl.metrics.attribution import (
     SETTING_NAMES,
@@ -37,9 +37,16 @@ from mops_xl.metrics.martech import (
 )
 from mops_xl.metrics.maturity import Evidence, Maturity, maturity
 from mops_xl.metrics.pacing import spend_status
-from mops_xl.metrics.performance import Blended, blended, stack_cost_for_days, undefined_reason, with_ratios
+from mops_xl.metrics.performance import (
+    Blended,
+    blended,
+    stack_cost_for_days,
+    tracked_sums,
+    undefined_reason,
+    with_ratios,
+)
 from mops_xl.metrics.reallocation import GuardRails, attributed_efficiency, reallocation_plan, what_if
-from mops_xl.metrics.statuses import ALL_CHANNELS, NO_BUDGET, UNDER
+from mops_xl.metrics.statuses import ALL_CHANNELS, NO_BUDGET, NOT_TRACKED, UNDER
 from mops_xl.metrics.targets import (
     NO_DATA,
     NO_TARGET,
@@ -51,6 +58,7 @@ from mops_xl.metrics.targets import (
     target_table,
     target_to_date,
 )
+from mops_xl.metrics.tracking import Tracking, needs
 from mops_xl.metrics.trend import channel_trends
 from mops_xl.metrics.triggers import (
     Thresholds,
@@ -109,6 +117,10 @@ CHANNEL_PERFORMANCE_COLUMNS = (
     "Status",
 )
 NEEDED_METRICS = ("Leads", "MQLs", "SQLs", "Customers", "Revenue")
+#: The figures the Dashboard's KPI boxes may show, in order of preference (see :func:`kpi_boxes`).
+BOX_CANDIDATES = ("MQLs", "SQLs", "CAC", "ROAS", "Customers", "Revenue", "Leads", "CPL", "LTV:CAC", "MER")
+#: How many KPI boxes the Dashboard, the framework and the terminal summary show.
+BOX_COUNT = 4
 
 
 @dataclass
@@ -150,6 +162,8 @@ class Analysis:
         what_if: The plan's effect per channel: proposed budget, change, expected extra customers and revenue.
         window_rows: The number of Actuals rows in the window (S … A).
         campaign_plans: One plan per campaign: checklist with due dates, progress, spend to date.
+        tracking: Which volumes each channel tracks; what is "Not tracked".
+        kpi_boxes: The KPI Framework metrics the KPI boxes show (see :func:`kpi_boxes`).
     """
 
     intake: Intake
@@ -185,6 +199,8 @@ class Analysis:
     what_if: pd.DataFrame = field(default_factory=pd.DataFrame)
     window_rows: int = 0
     campaign_plans: list[CampaignPlan] = field(default_factory=list)
+    tracking: Tracking | None = None
+    kpi_boxes: list[str] = field(default_factory=list)
 
     @property
     def channel_performance(self) -> pd.DataFrame:
@@ -246,9 +262,10 @@ def analyse(intake: Intake) -> Analysis:
     ltv = intake.business["Customer lifetime value"]
     stack_cost = stack_cost_for_days(intake.table("Stack"), d)
 
-    volumes = channel_volumes(rows, names)
+    tracking = Tracking.of(intake)
+    volumes = channel_volumes(rows, names, tracked=tracking.by_channel)
     current = blended(volumes, paid, ltv, stack_cost)
-    previous = _previous(actuals, window, names, paid, ltv, intake.table("Stack"))
+    previous = _previous(actuals, window, names, paid, ltv, intake.table("Stack"), tracking)
 
     lines = pacing_m.budget_lines(intake.budget, actuals, window, s["Pacing method"], t.overspending)
     by_channel_pace = pacing_m.channel_pacing(lines, names, t.overspending)
@@ -274,14 +291,8 @@ def analyse(intake: Intake) -> Analysis:
     total_budget = float(budget.sum())
     card["Budget %"] = budget / total_budget if total_budget else math.nan
     card["Spend share"] = volumes["Spend"] / current.volumes["Spend"] if current.volumes["Spend"] else math.nan
-    _judge_channels(card, table, t, d, D, has_data=not rows.empty)
-    trends = channel_trends(
-        actuals,
-        card["Primary metric"].where(card["Primary metric"] != "Leads"),
-        window.as_of,
-        s["Trend window"],
-        s["Trend band"],
-    )
+    _judge_channels(card, table, t, d, D, not rows.empty, tracking)
+    trends = _trends(actuals, card, window, s, tracking)
     card = card.join(trends[["Trend metric", "Trend %", "Trend", "Trend verdict"]]).join(
         trends[["Recent", "Prior"]].rename(columns={"Recent": "Trend recent", "Prior": "Trend prior"})
     )
@@ -313,7 +324,7 @@ def analyse(intake: Intake) -> Analysis:
         if state == UNDER
     ]
     unbudgeted = pacing_m.unbudgeted_spend(intake.budget, actuals, window)
-    kpis = _kpis(current, previous, table, names, total, t, window, rows.empty, intake)
+    kpis = _kpis(current, previous, table, names, total, t, window, rows.empty, intake, tracking)
     stack = stack_overview(intake.table("Stack"), intake.table("Integrations"))
     links = integration_map(intake.table("Integrations"))
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
@@ -337,16 +348,17 @@ def analyse(intake: Intake) -> Analysis:
         blended=current,
         previous=previous,
         kpis=kpis,
-        campaigns=_campaigns(rows),
+        campaigns=_campaigns(rows, actuals),
         pacing_lines=lines,
         unbudgeted=unbudgeted,
         total_pacing=total,
         spend_curve=pacing_m.spend_curve(lines, actuals, window, s["Pacing method"]),
         grid=decision_grid(card, t.underperforming),
-        needed=_needed(table, card, current, total_budget),
+        needed=_needed(table, card, total_budget, tracking),
         triggers=prioritise(fired),
         warnings=warnings,
-        notes=_notes(intake, window, card, unbudgeted, t, rows.empty) + pacing_m.clipped_line_notes(lines, window),
+        notes=_notes(intake, window, card, unbudgeted, t, rows.empty, tracking)
+        + pacing_m.clipped_line_notes(lines, window),
         definitions=definitions(intake.business),
         experiments=experiments,
         has_data=not rows.empty,
@@ -364,7 +376,43 @@ def analyse(intake: Intake) -> Analysis:
         what_if=effect,
         window_rows=len(rows),
         campaign_plans=campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of),
+        tracking=tracking,
+        kpi_boxes=kpi_boxes(kpis, tracking),
     )
+
+
+def kpi_boxes(kpis: pd.DataFrame, tracking: Tracking) -> list[str]:
+    """Choose the KPI boxes: the first :data:`BOX_COUNT` tracked figures of :data:`BOX_CANDIDATES` that have a
+    target, then, if fewer, the tracked ones without a target (each in that order).
+
+    Args:
+        kpis: The KPI Framework table.
+        tracking: What the intake tracks.
+
+    Returns:
+        The metrics, at most :data:`BOX_COUNT`.
+    """
+    tracked = [m for m in BOX_CANDIDATES if tracking.blended(m)]
+    with_target = [m for m in tracked if not pd.isna(kpis.loc[m, "Target"])]
+    return (with_target + [m for m in tracked if m not in with_target])[:BOX_COUNT]
+
+
+def _trends(
+    actuals: pd.DataFrame, card: pd.DataFrame, window: ReportingWindow, s: dict[str, Any], tracking: Tracking
+) -> pd.DataFrame:
+    """Each channel's trend (docs/metrics.md, "Trend"); Not tracked where its trend metric is not tracked."""
+    trends = channel_trends(
+        actuals,
+        card["Primary metric"].where(card["Primary metric"] != "Leads"),
+        window.as_of,
+        s["Trend window"],
+        s["Trend band"],
+    )
+    for ch, tr in trends.iterrows():
+        if not tracking.channel(ch, tr["Trend metric"]):
+            trends.loc[ch, ["Recent", "Prior", "Trend %"]] = math.nan
+            trends.loc[ch, ["Trend", "Trend verdict"]] = NOT_TRACKED
+    return trends
 
 
 def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None, str]:
@@ -456,8 +504,7 @@ def maturity_evidence(
     value, text = _share(int((paid["Pacing status"] != NO_BUDGET).sum()), len(paid), "paid channels with a budget")
     ev.append(Evidence("budget_coverage", value, text))
     targetable = kpis[~kpis["Metric"].isin(["Fully-loaded CAC", "MER", "Spend vs target"])]
-    with_target = ~targetable["Status"].isin([NO_TARGET, NO_BUDGET])
-    value, text = _share(int(with_target.sum()), len(targetable), "KPIs with a target")
+    value, text = _share(int(targetable["Target"].notna().sum()), len(targetable), "KPIs with a target")
     ev.append(Evidence("kpi_targets", value, text))
     value, text = _share(int(card["Primary metric"].notna().sum()), len(card), "channels with a target")
     ev.append(Evidence("channel_targets", value, text))
@@ -475,16 +522,20 @@ def _previous(
     paid: pd.Series,
     ltv: float | None,
     stack: pd.DataFrame,
+    tracking: Tracking,
 ) -> Blended | None:
     first, last = window.previous
     if actuals.empty or actuals["Date"].min() > first:
         return None
-    volumes = channel_volumes(in_window(actuals, first, last), names)
+    volumes = channel_volumes(in_window(actuals, first, last), names, tracked=tracking.by_channel)
     return blended(volumes, paid, ltv, stack_cost_for_days(stack, window.elapsed_days))
 
 
-def _judge_channels(card: pd.DataFrame, table: dict, t: Thresholds, d: int, D: int, has_data: bool) -> None:
-    """Add each channel's primary metric, its target (for the period and to date), attainment and status."""
+def _judge_channels(
+    card: pd.DataFrame, table: dict, t: Thresholds, d: int, D: int, has_data: bool, tracking: Tracking
+) -> None:
+    """Add each channel's primary metric, its target (for the period and to date), attainment and status (Not
+    tracked where the channel does not track what its primary metric needs)."""
     metric, target, source, to_date, actual, att, stat = [], [], [], [], [], [], []
     for ch, c in card.iterrows():
         primary = primary_metric(ch, table, c["Expected CAC"])
@@ -498,7 +549,8 @@ def _judge_channels(card: pd.DataFrame, table: dict, t: Thresholds, d: int, D: i
         a = attainment(m, value, so_far)
         metric.append(m), target.append(tgt), source.append(src), to_date.append(so_far)
         actual.append(value), att.append(a)
-        stat.append(status(a, t.underperforming, t.high_performer, has_data=has_data and not math.isnan(value)))
+        judged = status(a, t.underperforming, t.high_performer, has_data=has_data and not math.isnan(value))
+        stat.append(judged if tracking.channel(ch, m) else NOT_TRACKED)
     card["Primary metric"], card["Primary target"], card["Primary source"] = metric, target, source
     card["Primary target to date"], card["Primary actual"] = to_date, actual
     card["Attainment"], card["Status"] = att, stat
@@ -532,6 +584,7 @@ def _kpis(
     window: ReportingWindow,
     no_data: bool,
     intake: Intake,
+    tracking: Tracking,
 ) -> pd.DataFrame:
     d, D = window.elapsed_days, window.period_days
     over = t.overspending
@@ -557,7 +610,8 @@ def _kpis(
                     has_target=target is not None,
                     has_data=not no_data and not math.isnan(actual),
                 )
-        definition = f"{m}: {defs[m]}" if m in defs else _DEFINITIONS[m]
+        stat = stat if tracking.blended(measured) else NOT_TRACKED
+        definition = _tracked_definition(f"{m}: {defs[m]}" if m in defs else _DEFINITIONS[m], measured, tracking)
         rows.append(
             {
                 "Metric": m,
@@ -575,6 +629,20 @@ def _kpis(
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS)).set_index("Metric", drop=False)
 
 
+def _tracked_definition(definition: str, metric: str, tracking: Tracking) -> str:
+    """A KPI's definition, saying which channels it counts when some do not track what it needs."""
+    reason = tracking.reason(metric)
+    if reason is not None:
+        return f"{definition}. {reason[0].upper()}{reason[1:]}"
+    left_out = tracking.left_out(metric)
+    if not needs(metric) or not left_out:
+        return definition
+    return (
+        f"{definition}. Counts only the channels that track {' and '.join(needs(metric))}; "
+        f"left out: {', '.join(map(str, left_out))}"
+    )
+
+
 def _blended_value(b: Blended, metric: str) -> float:
     if metric in b.volumes:
         return b.volumes[metric]
@@ -583,50 +651,84 @@ def _blended_value(b: Blended, metric: str) -> float:
     )
 
 
-def _campaigns(rows: pd.DataFrame) -> pd.DataFrame:
+def _campaigns(rows: pd.DataFrame, actuals: pd.DataFrame) -> pd.DataFrame:
+    """Volumes and ratios per channel and campaign to date; a volume is NaN (Not tracked) for a campaign whose
+    Actuals rows, on any date, all leave it blank."""
     with_campaign = rows[rows["Campaign"].notna()]
     sums = with_campaign.groupby(["Channel", "Campaign"], sort=True)[list(VOLUMES)].sum().astype("float64")
+    named = actuals[actuals["Campaign"].notna()]
+    given = named[list(TRACKABLE)].notna().groupby([named["Channel"], named["Campaign"]]).any()
+    sums[list(TRACKABLE)] = sums[list(TRACKABLE)].where(given.reindex(sums.index, fill_value=False))
     return with_ratios(sums)
 
 
-def _needed(table: dict, card: pd.DataFrame, cur: Blended, total_budget: float) -> pd.DataFrame:
+_NEEDED_COLUMNS = [
+    "Subject",
+    "Metric",
+    "Target",
+    "Actual",
+    "Spend",
+    "Spend needed",
+    "Budget for period",
+    "Gap",
+    "Reason",
+]
+
+
+def _needed(table: dict, card: pd.DataFrame, total_budget: float, tracking: Tracking) -> pd.DataFrame:
+    """The budget needed to hit each volume target; the blended one at the cost per unit of the channels that
+    track the volume; undefined (with the reason) where the volume is not tracked."""
     out = []
-    subjects = [(None, cur.volumes, total_budget)] + [
-        (ch, c, float(c["Budget for period"])) for ch, c in card.iterrows()
-    ]
-    for subject, values, budget in subjects:
+    subjects = [(None, total_budget)] + [(ch, float(c["Budget for period"])) for ch, c in card.iterrows()]
+    for subject, budget in subjects:
         for m in NEEDED_METRICS:
             target = table.get((m, subject))
             if target is None:
                 continue
-            needed, gap, reason = budget_needed(m, target, float(values[m]), float(values["Spend"]), budget)
+            sums = tracked_sums(card if subject is None else card.loc[[subject]], m, "Spend")
+            actual, spend = sums if sums is not None else (math.nan, math.nan)
+            reason = tracking.reason(m, subject)
+            if reason is None:
+                needed, gap, reason = budget_needed(m, target, actual, spend, budget)
+            else:
+                needed, gap = math.nan, math.nan
             out.append(
+                dict(
+                    zip(
+                        _NEEDED_COLUMNS,
+                        (subject or "All channels", m, target, actual, spend, needed, budget, gap, reason),
+                        strict=True,
+                    )
+                )
+            )
+    return pd.DataFrame(out, columns=_NEEDED_COLUMNS)
+
+
+def _tracking_notes(tracking: Tracking) -> list[dict[str, str]]:
+    """Data notes on what is not tracked: one per column nobody tracks, one per channel that leaves some out."""
+    notes = []
+    everywhere = [c for c in TRACKABLE if not tracking.blended(c)]
+    for column in everywhere:
+        notes.append(
+            {
+                "subject": column,
+                "note": f"{NOT_TRACKED}: {tracking.reason(column).split(': ', 1)[1]}; every figure that needs "
+                f"{column} says {NOT_TRACKED}",
+            }
+        )
+    for ch, row in tracking.by_channel.iterrows():
+        missing = [c for c in TRACKABLE if c not in everywhere and not row[c]]
+        if missing and tracking.has_rows[ch]:
+            notes.append(
                 {
-                    "Subject": subject or "All channels",
-                    "Metric": m,
-                    "Target": target,
-                    "Actual": float(values[m]),
-                    "Spend": float(values["Spend"]),
-                    "Spend needed": needed,
-                    "Budget for period": budget,
-                    "Gap": gap,
-                    "Reason": reason,
+                    "subject": str(ch),
+                    "note": f"Does not track {', '.join(missing)} (every Actuals row of the channel leaves "
+                    f"{'it' if len(missing) == 1 else 'them'} blank): its figures that need "
+                    f"{'it' if len(missing) == 1 else 'them'} say {NOT_TRACKED}, and blended figures count the "
+                    "channels that track them",
                 }
             )
-    return pd.DataFrame(
-        out,
-        columns=[
-            "Subject",
-            "Metric",
-            "Target",
-            "Actual",
-            "Spend",
-            "Spend needed",
-            "Budget for period",
-            "Gap",
-            "Reason",
-        ],
-    )
+    return notes
 
 
 def _experiments(intake: Intake, s: dict[str, Any]) -> pd.DataFrame:
@@ -640,9 +742,15 @@ def _experiments(intake: Intake, s: dict[str, Any]) -> pd.DataFrame:
 
 
 def _notes(
-    intake: Intake, window: ReportingWindow, card: pd.DataFrame, unbudgeted: pd.Series, t: Thresholds, no_data: bool
+    intake: Intake,
+    window: ReportingWindow,
+    card: pd.DataFrame,
+    unbudgeted: pd.Series,
+    t: Thresholds,
+    no_data: bool,
+    tracking: Tracking,
 ) -> list[dict[str, str]]:
-    notes = []
+    notes = _tracking_notes(tracking)
     if no_data:
         notes.append(
             {

@@ -90,12 +90,16 @@ def with_ratios(volumes: pd.DataFrame) -> pd.DataFrame:
 class Blended:
     """The all-channel figures for a window.
 
+    A volume a channel does not track (NaN) is left out: a blended volume sums the channels that track it (NaN
+    when none does), and a blended ratio counts only the channels that track both of its volumes, so that its
+    numerator and denominator describe the same channels.
+
     Args:
-        volumes: The summed volumes of all channels.
-        ratios: Every ratio of :data:`RATIOS` over all channels, except ROAS, which counts paid channels
-            only (revenue of paid channels ÷ their spend).
-        mer: Marketing efficiency ratio: all revenue ÷ all spend.
-        fully_loaded_cac: (spend + prorated stack cost) ÷ customers.
+        volumes: The summed volumes of all channels (of the channels that track each; NaN when none does).
+        ratios: Every ratio of :data:`RATIOS` over the channels that track its volumes, except ROAS, which
+            counts paid channels only (revenue of the paid channels that track it ÷ their spend).
+        mer: Marketing efficiency ratio: revenue ÷ spend of the channels that track revenue.
+        fully_loaded_cac: (spend + prorated stack cost) ÷ customers, over the channels that track customers.
         ltv_to_cac: Customer lifetime value ÷ CAC.
         stack_cost: The prorated monthly cost of the active stack tools over the window.
     """
@@ -108,11 +112,43 @@ class Blended:
     stack_cost: float
 
 
+def tracked_sums(volumes: pd.DataFrame, *columns: str) -> tuple[float, ...] | None:
+    """Sum columns over the channels that track all of them (no NaN in any), or None when no channel does.
+
+    Args:
+        volumes: Summed volumes indexed by channel (NaN where a channel does not track a volume).
+        *columns: The volumes.
+
+    Returns:
+        One sum per column, or None.
+    """
+    both = volumes[list(columns)].dropna()
+    if both.empty:
+        return None
+    return tuple(float(both[c].sum()) for c in columns)
+
+
+def tracked_ratio(volumes: pd.DataFrame, numerator: str, denominator: str, extra: float = 0.0) -> float:
+    """(Σ numerator + extra) ÷ Σ denominator over the channels that track both (NaN when none does or Σ is 0).
+
+    Args:
+        volumes: Summed volumes indexed by channel.
+        numerator: The volume on top.
+        denominator: The volume below.
+        extra: Added to the numerator's sum (the stack cost of fully-loaded CAC).
+
+    Returns:
+        The ratio, NaN where undefined or not tracked.
+    """
+    sums = tracked_sums(volumes, numerator, denominator)
+    return float("nan") if sums is None else divide(sums[0] + extra, sums[1])
+
+
 def blended(volumes: pd.DataFrame, paid: pd.Series, ltv: float | None, stack_cost: float) -> Blended:
     """Compute the blended figures from per-channel volumes.
 
     Args:
-        volumes: Summed volumes indexed by channel (every channel, zeros included).
+        volumes: Summed volumes indexed by channel (every channel, zeros included; NaN where not tracked).
         paid: Channel → True when the channel is paid media.
         ltv: Customer lifetime value, or None.
         stack_cost: Prorated stack cost for the window (0 when there is no stack).
@@ -120,16 +156,16 @@ def blended(volumes: pd.DataFrame, paid: pd.Series, ltv: float | None, stack_cos
     Returns:
         The :class:`Blended` figures.
     """
-    totals = {v: float(volumes[v].sum()) for v in VOLUMES if v in volumes}
-    ratios = {r.name: divide(totals[r.numerator], totals[r.denominator]) for r in RATIOS}
+    totals = {v: float(volumes[v].sum(min_count=1)) for v in VOLUMES if v in volumes}
+    ratios = {r.name: tracked_ratio(volumes, r.numerator, r.denominator) for r in RATIOS}
     is_paid = paid.reindex(volumes.index).fillna(False).astype(bool)
-    ratios["ROAS"] = divide(float(volumes.loc[is_paid, "Revenue"].sum()), float(volumes.loc[is_paid, "Spend"].sum()))
+    ratios["ROAS"] = tracked_ratio(volumes[is_paid], "Revenue", "Spend")
     cac = ratios["CAC"]
     return Blended(
         volumes=totals,
         ratios=ratios,
-        mer=divide(totals["Revenue"], totals["Spend"]),
-        fully_loaded_cac=divide(totals["Spend"] + stack_cost, totals["Customers"]),
+        mer=tracked_ratio(volumes, "Revenue", "Spend"),
+        fully_loaded_cac=tracked_ratio(volumes, "Spend", "Customers", extra=stack_cost),
         ltv_to_cac=divide(ltv, cac) if ltv is not None else float("nan"),
         stack_cost=stack_cost,
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 # --- A figure against its target (docs/metrics.md, "Targets, attainment and status") ---------------------
 AHEAD, ON_TRACK, AT_RISK, OFF_TRACK = "Ahead", "On track", "At risk", "Off track"
 NO_TARGET, NO_DATA = "No target", "No data"
+#: A figure whose Actuals column is blank or absent for its subject (docs/metrics.md, "Not tracked").
+NOT_TRACKED = "Not tracked"
 ATTAINMENT_STATUSES = (AHEAD, ON_TRACK, AT_RISK, OFF_TRACK, NO_TARGET, NO_DATA)
 
 # --- Budget pacing (docs/metrics.md, "Budget pacing") ----------------------------------------------------

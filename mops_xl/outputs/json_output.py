@@ -17,6 +17,9 @@ import pandas as pd
 from mops_xl import __version__
 from mops_xl.metrics.engine import KPI_COLUMNS, Analysis
 from mops_xl.metrics.performance import RATIOS_BY_NAME, undefined_reason
+from mops_xl.metrics.targets import is_volume
+from mops_xl.metrics.tracking import Tracking, needs
+from mops_xl.metrics.volumes import VOLUMES
 
 JSON_VERSION = 1
 
@@ -63,12 +66,29 @@ def records(frame: pd.DataFrame, index_name: str | None = None) -> list[dict[str
     return out
 
 
-def _with_reasons(rows: list[dict[str, Any]], metrics: tuple[str, ...], source: pd.DataFrame) -> None:
-    for rec, (_, values) in zip(rows, source.iterrows(), strict=False):
-        reasons = {m: undefined_reason(m, dict(values)) for m in metrics if rec.get(m) is None}
+def _with_reasons(
+    rows: list[dict[str, Any]], metrics: tuple[str, ...], source: pd.DataFrame, tracking: Tracking | None = None
+) -> None:
+    """Give each row's null figures their reason under ``"undefined"``: not tracked first, else why undefined."""
+    for rec, (subject, values) in zip(rows, source.iterrows(), strict=False):
+        reasons = {m: _reason(m, dict(values), subject, tracking) for m in metrics if rec.get(m) is None}
         reasons = {m: r for m, r in reasons.items() if r}
         if reasons:
             rec["undefined"] = reasons
+
+
+def _reason(metric: str, values: dict[str, Any], subject: Any, tracking: Tracking | None) -> str | None:
+    """Why one subject's figure is null: the channel does not track it (``tracking`` given), a volume it needs
+    is missing (campaigns), or the ratio's denominator is 0."""
+    if tracking is not None:
+        reason = tracking.reason(metric, subject)
+        if reason is not None:
+            return reason
+    else:
+        missing = [v for v in needs(metric) if pd.isna(values.get(v))]
+        if missing:
+            return f"not tracked: every Actuals row of the campaign leaves {missing[0]} blank"
+    return undefined_reason(metric, values)
 
 
 def to_dict(a: Analysis) -> dict[str, Any]:
@@ -83,14 +103,13 @@ def to_dict(a: Analysis) -> dict[str, Any]:
     w = a.window
     b = a.intake.business
     channels = records(a.channels, "Channel")
-    _with_reasons(channels, tuple(RATIOS_BY_NAME) + ("LTV:CAC",), a.channels.assign(LTV=b["Customer lifetime value"]))
+    figures = VOLUMES + tuple(RATIOS_BY_NAME) + ("LTV:CAC",)
+    _with_reasons(channels, figures, a.channels.assign(LTV=b["Customer lifetime value"]), a.tracking)
+    campaigns = records(a.campaigns.reset_index())
+    _with_reasons(campaigns, VOLUMES + tuple(RATIOS_BY_NAME), a.campaigns)
     kpis = records(a.kpis[list(KPI_COLUMNS)])
     for rec in kpis:
-        if rec["Actual"] is None:
-            values = dict(a.blended.volumes, LTV=b["Customer lifetime value"])
-            reason = undefined_reason(rec["Metric"], values) or ("no data" if not a.has_data else None)
-            if reason:
-                rec["undefined"] = {"Actual": reason}
+        _kpi_reasons(rec, a)
     return {
         "mops_xl_version": __version__,
         "json_version": JSON_VERSION,
@@ -109,10 +128,12 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "settings": {k: plain(v) for k, v in a.intake.settings.items()},
         "definitions": a.definitions,
         "kpis": kpis,
+        "kpi_boxes": a.kpi_boxes,
+        "not_tracked": _not_tracked(a.tracking),
         "blended": _blended(a.blended),
         "previous_period": _blended(a.previous) if a.previous is not None else None,
         "channels": channels,
-        "campaigns": records(a.campaigns.reset_index()),
+        "campaigns": campaigns,
         "budget_pacing": records(a.pacing_lines.reset_index().rename(columns={"row": "Budget row"})),
         "unbudgeted_spend": {k: plain(v) for k, v in a.unbudgeted.items()},
         "total_pacing": _total_pacing(a),
@@ -163,6 +184,34 @@ def _total_pacing(a: Analysis) -> dict[str, Any]:
     return total
 
 
+def _not_tracked(tracking: Tracking | None) -> dict[str, Any]:
+    """What is not tracked: the Actuals columns no channel tracks, and per channel the others it leaves blank."""
+    if tracking is None:
+        return {"columns": [], "channels": {}}
+    everywhere = [c for c in tracking.by_channel.columns if not tracking.blended(c)]
+    channels = {
+        str(ch): missing
+        for ch, row in tracking.by_channel.iterrows()
+        if tracking.has_rows[ch] and (missing := [c for c in row.index if c not in everywhere and not row[c]])
+    }
+    return {"columns": everywhere, "channels": channels}
+
+
+def _kpi_reasons(rec: dict[str, Any], a: Analysis) -> None:
+    """Give a KPI row's null figures their reason: every figure of a metric that is not tracked, else the
+    Actual's."""
+    metric = rec["Metric"]
+    reason = a.tracking.reason(metric) if a.tracking is not None else None
+    if reason is not None:
+        columns = ("Actual", "Attainment", "Projection", "Previous period", "Change")
+        rec["undefined"] = {c: reason for c in columns if rec[c] is None}
+    elif rec["Actual"] is None:
+        values = dict(a.blended.volumes, LTV=a.intake.business["Customer lifetime value"])
+        reason = undefined_reason(metric, values) or ("no data" if not a.has_data else None)
+        if reason:
+            rec["undefined"] = {"Actual": reason}
+
+
 def _plain_dataclass(obj: Any) -> Any:
     """A dataclass (with DataFrames, lists and nested dataclasses inside) as JSON-ready data."""
     if obj is None:
@@ -194,12 +243,14 @@ def format_value(metric: str, value: float, currency: str) -> str:
 
     Args:
         metric: The metric name.
-        value: The value (NaN shows as "–").
+        value: The value (NaN shows as "–"; a text, such as "Not tracked", shows as it is).
         currency: The currency prefix (e.g. "$").
 
     Returns:
         The text.
     """
+    if isinstance(value, str):
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if metric in ("ROAS", "LTV:CAC", "MER"):
@@ -229,11 +280,13 @@ def terminal_summary(a: Analysis) -> str:
         f"{a.intake.business['Business name']} — {a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}, "
         f"as of {a.window.as_of:%Y-%m-%d} (day {a.window.elapsed_days} of {a.window.period_days})"
     ]
-    for m in ("MQLs", "SQLs", "CAC", "ROAS"):
+    width = max([5] + [len(m) for m in a.kpi_boxes])
+    for m in a.kpi_boxes:
         k = a.kpis.loc[m]
-        target = k["Target to date"] if m in ("MQLs", "SQLs") else k["Target"]
+        target = k["Target to date"] if is_volume(m) else k["Target"]
         lines.append(
-            f"  {m:<5} {format_value(m, k['Actual'], cur):>12}  vs {format_value(m, target, cur):>12}  {k['Status']}"
+            f"  {m:<{width}} {format_value(m, k['Actual'], cur):>12}  vs {format_value(m, target, cur):>12}  "
+            f"{k['Status']}"
         )
     if a.triggers.empty:
         lines.append("No optimization triggers fired.")

@@ -21,6 +21,7 @@ from mops_xl.intake.schema import ATTRIBUTION_MODELS
 from mops_xl.metrics.attribution import SETTING_NAMES
 from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.statuses import ROLL_OUT, THROTTLE
+from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.triggers import (
     AB_WINNER,
     HIGH_PERFORMER,
@@ -99,7 +100,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             _pct(c["Budget %"]),
             _money(c["Expected CAC"], cur),
             _money(c["CAC target"], cur),
-            _money(c["CAC"], cur),
+            format_value("CAC", a.tracking.show("CAC", c["CAC"], name), cur),
             _text(c["Target audience"]),
         ]
         for name, c in ch.iterrows()
@@ -110,7 +111,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             kpi.loc[m, "Definition"],
             format_value(m, kpi.loc[m, "Target"], cur),
             format_value(m, kpi.loc[m, "Target to date"], cur),
-            format_value(m, kpi.loc[m, "Actual"], cur),
+            format_value(m, a.tracking.show(m, kpi.loc[m, "Actual"]), cur),
             _pct(kpi.loc[m, "Attainment"], "{:.1%}"),
             kpi.loc[m, "Status"],
         ]
@@ -191,10 +192,10 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 (
                     m,
                     format_value(m, kpi.loc[m, "Actual"], cur),
-                    format_value(m, kpi.loc[m, "Target to date" if m in ("MQLs", "SQLs") else "Target"], cur),
+                    format_value(m, kpi.loc[m, "Target to date" if is_volume(m) else "Target"], cur),
                     kpi.loc[m, "Status"],
                 )
-                for m in ("MQLs", "SQLs", "CAC", "ROAS")
+                for m in a.kpi_boxes
             ],
             "framework": kpi_rows,
             "figures": [[r[0], *r[2:]] for r in kpi_rows],
@@ -205,8 +206,8 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 [
                     str(name),
                     _money(c["Spend"], cur),
-                    format_value("CAC", c["CAC"], cur),
-                    format_value("ROAS", c["ROAS"], cur),
+                    format_value("CAC", a.tracking.show("CAC", c["CAC"], name), cur),
+                    format_value("ROAS", a.tracking.show("ROAS", c["ROAS"], name), cur),
                     f"{c['Trend']} {c['Trend %']:+.0%}" if not pd.isna(c["Trend %"]) else c["Trend"],
                     c["Trend verdict"],
                     c["Status"],

@@ -8,15 +8,21 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import KPI_COLUMNS, KPI_METRICS, Analysis
+from mops_xl.metrics.targets import is_volume
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col, exact_sum, sheet_ref
 from mops_xl.outputs.workbook.kpi_sheets import KPI_SHEET, TOP, channel_cell, strategy_cell
 
 SHEET = "Dashboard"
-BOXES = ("MQLs", "SQLs", "CAC", "ROAS")
 #: The chart data under the Dashboard, per channel. Expected CAC is the Channels sheet's; CAC target the Targets
 #: sheet's (both through Channel Strategy).
 CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC", "CAC target", "ROAS")
+#: The number format of each figure a KPI box may show (see :data:`mops_xl.metrics.engine.BOX_CANDIDATES`).
+BOX_KINDS = {
+    **dict.fromkeys(("MQLs", "SQLs", "Customers", "Leads"), "integer"),
+    **dict.fromkeys(("CAC", "Revenue", "CPL"), "money"),
+    **dict.fromkeys(("ROAS", "LTV:CAC", "MER"), "ratio"),
+}
 CHART_TOP = 34  # 0-based row where the chart data tables start
 
 
@@ -96,14 +102,15 @@ class Dashboard(SheetWriter):
         self.fmt.colour_statuses(ws, r + 4, c + 1, r + 4, c + 1)
 
     def _boxes(self, ws: Any, r: int) -> None:
-        for j, m in enumerate(BOXES):
+        """The KPI boxes the engine chose among the tracked metrics (those with a target first)."""
+        for j, m in enumerate(self.a.kpi_boxes):
             c = 1 + 2 * j
             k = self.a.kpis.loc[m]
-            kind = {"MQLs": "integer", "SQLs": "integer", "CAC": "money", "ROAS": "ratio"}[m]
+            kind = BOX_KINDS[m]
             ws.write_string(r, c, m, self.fmt["header"])
             ws.write_formula(r + 1, c, f"={kpi_cell(m, 'Actual')}", self.fmt[kind], cached(k["Actual"]))
-            target_col = "Target to date" if m in ("MQLs", "SQLs") else "Target"
-            ws.write_string(r + 2, c, "vs target" + (" to date" if m in ("MQLs", "SQLs") else ""), self.fmt["note"])
+            target_col = "Target to date" if is_volume(m) else "Target"
+            ws.write_string(r + 2, c, "vs target" + (" to date" if is_volume(m) else ""), self.fmt["note"])
             ws.write_formula(r + 3, c, f"={kpi_cell(m, target_col)}", self.fmt[kind], cached(k[target_col]))
             ws.write_formula(r + 4, c, f"={kpi_cell(m, 'Status')}", None, k["Status"])
         self.fmt.colour_statuses(ws, r + 4, 1, r + 4, 8)
@@ -147,10 +154,16 @@ class Dashboard(SheetWriter):
                 )
             else:
                 ws.write_number(i, at("Budget for period"), float(c["Budget for period"]), self.fmt["money"])
-            ws.write_formula(i, at("CAC"), f"={channel_cell(ch, 'CAC', a)}", self.fmt["money"], cached(c["CAC"]))
+
+            def shown(metric: str, value: Any, ch: str = ch) -> Any:
+                return cached(a.tracking.show(metric, value, ch))
+
+            ws.write_formula(i, at("CAC"), f"={channel_cell(ch, 'CAC', a)}", self.fmt["money"], shown("CAC", c["CAC"]))
             for h in ("Expected CAC", "CAC target"):  # each from its own sheet: Channels, Targets
                 ws.write_formula(i, at(h), f"={strategy_cell(ch, h, a)}", self.fmt["money"], cached(c[h]))
-            ws.write_formula(i, at("ROAS"), f"={channel_cell(ch, 'ROAS', a)}", self.fmt["ratio"], cached(c["ROAS"]))
+            ws.write_formula(
+                i, at("ROAS"), f"={channel_cell(ch, 'ROAS', a)}", self.fmt["ratio"], shown("ROAS", c["ROAS"])
+            )
         last = r0 + len(channels)
 
         def rng(c: int) -> str:
@@ -179,7 +192,13 @@ class Dashboard(SheetWriter):
         ws.write_row(f0, 0, ["Funnel stage", "Count"], self.fmt["header"])
         for i, m in enumerate(("Leads", "MQLs", "SQLs", "Customers"), start=f0 + 1):
             ws.write_string(i, 0, m)
-            ws.write_formula(i, 1, f"={kpi_cell(m, 'Actual')}", self.fmt["integer"], cached(a.kpis.loc[m, "Actual"]))
+            ws.write_formula(
+                i,
+                1,
+                f"={kpi_cell(m, 'Actual')}",
+                self.fmt["integer"],
+                cached(a.tracking.show(m, a.kpis.loc[m, "Actual"])),
+            )
         self._chart(
             ws,
             "bar",

@@ -27,6 +27,7 @@ from mops_xl.metrics.statuses import (
     NO_DATA,
     NO_TARGET,
     NO_TREND,
+    NOT_TRACKED,
     OFF_TRACK,
     ON,
     ON_TRACK,
@@ -231,6 +232,76 @@ def ratio(numerator: str, denominator: str) -> str:
         f'IF(OR(NOT(ISNUMBER({denominator})),NOT(ISNUMBER({numerator}))),"{UNDEFINED}",'
         f'IF({denominator}=0,"{UNDEFINED}",{numerator}/{denominator}))'
     )
+
+
+def untracked(column: str, *criteria: str, has_rows: bool = False) -> str:
+    """TRUE when the Actuals rows matching the criteria, on any date, all leave a column blank, or no row gives it
+    (docs/metrics.md, "Not tracked"); a subject without any row tracks what some other row gives.
+
+    Args:
+        column: The Actuals column (not Spend).
+        *criteria: ``range,criterion`` pairs selecting the subject's rows (a channel, a campaign).
+        has_rows: The subject is known to have rows (a campaign listed from its rows): one COUNTIFS suffices.
+
+    Returns:
+        The condition (no leading "=").
+    """
+    rows = ",".join(criteria)
+    given = f'COUNTIFS({rows},{col("Actuals", column)},"<>")=0'
+    if has_rows:
+        return given
+    return f'OR(COUNTIFS({col("Actuals", column)},"<>")=0,AND(COUNTIFS({rows})>0,{given}))'
+
+
+def if_tracked(formula: str, *cells: str) -> str:
+    """A formula that says "Not tracked" when a figure it is computed from does.
+
+    Args:
+        formula: The formula (no leading "=").
+        *cells: The cells (or expressions) holding the figures it needs.
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    tests = [f'{c}="{NOT_TRACKED}"' for c in cells]
+    test = tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+    return f'IF({test},"{NOT_TRACKED}",{formula})'
+
+
+def tracked_ratio(numerator: str, denominator: str) -> str:
+    """A guarded ratio of two cells that says "Not tracked" when either does.
+
+    Args:
+        numerator: A cell.
+        denominator: A cell.
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    return if_tracked(ratio(numerator, denominator), numerator, denominator)
+
+
+def tracking_channels_sum(
+    column: str, tracked_by: str, first: str = "PeriodStart", last: str = "ReportAsOf", paid: bool = False
+) -> str:
+    """Σ of an Actuals column over the window, counting only the channels that track another column (the
+    like-for-like sums of blended ratios, docs/metrics.md, "Not tracked").
+
+    Args:
+        column: The Actuals column summed (e.g. Spend).
+        tracked_by: The column a channel must track to count (e.g. Customers).
+        first: First day expression.
+        last: Last day expression.
+        paid: Count paid channels only.
+
+    Returns:
+        The SUMPRODUCT expression (no leading "=").
+    """
+    channels = f"{col('Actuals', CHANNEL_KEY)},{col('Channels', CHANNEL_KEY)}"  # exact: by number
+    tracking = f'(COUNTIFS({channels},{col("Actuals", tracked_by)},"<>")>0)'
+    if paid:
+        tracking = f'({col("Channels", "Paid")}="Yes")*{tracking}'
+    return f"SUMPRODUCT({tracking}*{actuals_sum(column, channels, first=first, last=last)})"
 
 
 def status(attainment: str, has_target: str, has_data: str) -> str:

@@ -8,8 +8,9 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, KPI_METRICS, Analysis
-from mops_xl.metrics.statuses import ALL_CHANNELS, NO_DATA, NO_TARGET, ON, OVER
+from mops_xl.metrics.statuses import ALL_CHANNELS, NO_DATA, NO_TARGET, NOT_TRACKED, ON, OVER
 from mops_xl.metrics.targets import CAC_TARGET, EXPECTED_CAC, LEADS_TARGET, ROAS_TARGET, VOLUME_METRICS
+from mops_xl.metrics.tracking import needs, shown
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import (
     CHANNEL_KEY,
@@ -20,12 +21,16 @@ from mops_xl.outputs.workbook.formulas import (
     cached,
     col,
     exact_sum,
+    if_tracked,
     pacing_status,
     ratio,
     sheet_ref,
     status,
+    tracked_ratio,
+    tracking_channels_sum,
     trend_arrow,
     trend_verdict,
+    untracked,
 )
 
 KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
@@ -76,6 +81,8 @@ _KIND = {
 #: Columns shown as plain numbers (their unit depends on the channel's primary metric).
 _PLAIN_NUMBERS = ("Primary target", "Primary target to date", "Primary actual", "Trend recent", "Trend prior")
 PREVIOUS_FIRST, PREVIOUS_LAST = "PeriodStart-ElapsedDays", "PeriodStart-1"
+#: KPI Framework columns computed from the Actual: they say "Not tracked" when the Actual does.
+_FROM_ACTUAL = ("Actual", "Attainment", "Status", "Projection", "Previous period", "Change")
 WINDOW_ROWS = "WindowRows"
 #: At most this many campaigns in Channel Performance's breakdown (the ones with the most spend).
 MAX_CAMPAIGN_ROWS = 200
@@ -242,22 +249,44 @@ class KpiSheets(SheetWriter):
 
     def _actual(self, m: str, column: str, E: Any) -> str:
         first, last = ("PeriodStart", "ReportAsOf") if column == "Actual" else (PREVIOUS_FIRST, PREVIOUS_LAST)
-        if m in VOLUME_METRICS:
+        if m == "Spend":
             return "=" + actuals_sum(m, first=first, last=last)
+        if m in VOLUME_METRICS:  # blank cells add nothing; a column no row gives is not tracked
+            return f'=IF(COUNTIFS({col("Actuals", m)},"<>")=0,"{NOT_TRACKED}",{actuals_sum(m, first=first, last=last)})'
+
+        def spend(tracked_by: str) -> str:  # like for like: the spend of the channels that track the other volume
+            return tracking_channels_sum("Spend", tracked_by, first, last)
+
+        paid_revenue_tracked = (
+            f'SUMPRODUCT(({col("Channels", "Paid")}="Yes")*(COUNTIFS({col("Actuals", CHANNEL_KEY)},'
+            f'{col("Channels", CHANNEL_KEY)},{col("Actuals", "Revenue")},"<>")>0))>0'
+        )
         formulas = {
-            "CPL": ratio(E("Spend", column), E("Leads", column)),
-            "CAC": ratio(E("Spend", column), E("Customers", column)),
-            "Fully-loaded CAC": ratio(f"({E('Spend', column)}+{_STACK_COST})", E("Customers", column)),
-            "LTV:CAC": f"IF(AND(ISNUMBER(CustomerLifetimeValue),ISNUMBER({E('CAC', column)})),"
-            f'IF({E("CAC", column)}=0,"{UNDEFINED}",CustomerLifetimeValue/{E("CAC", column)}),"{UNDEFINED}")',
-            "ROAS": ratio(_paid_sum("Revenue", first, last), _paid_sum("Spend", first, last)),
-            "MER": ratio(E("Revenue", column), E("Spend", column)),
+            "CPL": if_tracked(ratio(spend("Leads"), E("Leads", column)), E("Leads", column)),
+            "CAC": if_tracked(ratio(spend("Customers"), E("Customers", column)), E("Customers", column)),
+            "Fully-loaded CAC": if_tracked(
+                ratio(f"({spend('Customers')}+{_STACK_COST})", E("Customers", column)), E("Customers", column)
+            ),
+            "LTV:CAC": if_tracked(
+                f"IF(AND(ISNUMBER(CustomerLifetimeValue),ISNUMBER({E('CAC', column)})),"
+                f'IF({E("CAC", column)}=0,"{UNDEFINED}",CustomerLifetimeValue/{E("CAC", column)}),"{UNDEFINED}")',
+                E("CAC", column),
+            ),
+            "ROAS": f"IF({paid_revenue_tracked},"
+            f"{ratio(_paid_sum('Revenue', first, last), tracking_channels_sum('Spend', 'Revenue', first, last, True))}"
+            f',"{NOT_TRACKED}")',
+            "MER": if_tracked(ratio(E("Revenue", column), spend("Revenue")), E("Revenue", column)),
         }
         return "=" + formulas[m]
 
     def _formula(self, ws: Any, r: int, column: str, formula: str | None, value: Any, kind: str | None) -> None:
         c = KPI_COLUMNS.index(column)
         fmt = self.fmt.get(kind)
+        if column in _FROM_ACTUAL:  # every figure of a metric that is not tracked says so
+            m = KPI_METRICS[r - TOP - 1]
+            value = self.a.tracking.show(m, value)
+            if formula is not None and column != "Actual" and needs(m):
+                formula = "=" + if_tracked(formula[1:], xl_rowcol_to_cell(r, KPI_COLUMNS.index("Actual")))
         if formula is None:
             ws.write_string(r, c, UNDEFINED if value is None or pd.isna(value) else str(value))
         else:
@@ -302,11 +331,18 @@ class KpiSheets(SheetWriter):
         cell = {h: xl_rowcol_to_cell(r, PERFORMANCE_HEADERS.index(h)) for h in PERFORMANCE_HEADERS}
         key = self.keys.channels[channel]
         ws.write_string(r, 0, str(channel))
+        rows = by_channel(key)
+
+        def show(metric: str, value: Any) -> Any:
+            return self.a.tracking.show(metric, value, channel)
+
         for v in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
-            self._put(ws, r, v, "=" + actuals_sum(v, by_channel(key)), c[v])
-        self._put(ws, r, "CPL", "=" + ratio(cell["Spend"], cell["Leads"]), c["CPL"])
-        self._put(ws, r, "CAC", "=" + ratio(cell["Spend"], cell["Customers"]), c["CAC"])
-        self._put(ws, r, "ROAS", "=" + ratio(cell["Revenue"], cell["Spend"]), c["ROAS"])
+            total = actuals_sum(v, rows)
+            formula = total if v == "Spend" else f'IF({untracked(v, rows)},"{NOT_TRACKED}",{total})'
+            self._put(ws, r, v, "=" + formula, show(v, c[v]))
+        self._put(ws, r, "CPL", "=" + tracked_ratio(cell["Spend"], cell["Leads"]), show("CPL", c["CPL"]))
+        self._put(ws, r, "CAC", "=" + tracked_ratio(cell["Spend"], cell["Customers"]), show("CAC", c["CAC"]))
+        self._put(ws, r, "ROAS", "=" + tracked_ratio(cell["Revenue"], cell["Spend"]), show("ROAS", c["ROAS"]))
         self._trend(ws, r, cell, c, key)
 
         def targets(metric: str) -> str:  # COUNTIFS/SUMIFS criteria: this channel's target for a metric
@@ -354,22 +390,31 @@ class KpiSheets(SheetWriter):
             "Primary actual",
             f'=IF({pm}="ROAS",{cell["ROAS"]},IF({pm}="CAC",{cell["CAC"]},'
             f'IF({pm}="Leads",{cell["Leads"]},"{UNDEFINED}")))',
-            c["Primary actual"],
+            show(c["Primary metric"], c["Primary actual"])
+            if isinstance(c["Primary metric"], str)
+            else c["Primary actual"],
         )
         so_far, act = cell["Primary target to date"], cell["Primary actual"]
         self._put(
             ws,
             r,
             "Attainment",
-            f'=IF(OR(NOT(ISNUMBER({so_far})),NOT(ISNUMBER({act}))),"{UNDEFINED}",IF({pm}="CAC",IF({act}>0,'
-            f'{so_far}/{act},"{UNDEFINED}"),IF({so_far}>0,{act}/{so_far},"{UNDEFINED}")))',
-            c["Attainment"],
+            "="
+            + if_tracked(
+                f'IF(OR(NOT(ISNUMBER({so_far})),NOT(ISNUMBER({act}))),"{UNDEFINED}",IF({pm}="CAC",IF({act}>0,'
+                f'{so_far}/{act},"{UNDEFINED}"),IF({so_far}>0,{act}/{so_far},"{UNDEFINED}")))',
+                act,
+            ),
+            show(c["Primary metric"], c["Attainment"]) if isinstance(c["Primary metric"], str) else c["Attainment"],
         )
         self._put(
             ws,
             r,
             "Status",
-            "=" + status(cell["Attainment"], f'{pm}<>"{UNDEFINED}"', f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))"),
+            "="
+            + if_tracked(
+                status(cell["Attainment"], f'{pm}<>"{UNDEFINED}"', f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))"), act
+            ),
             c["Status"],
         )
 
@@ -394,19 +439,26 @@ class KpiSheets(SheetWriter):
             date = col("Actuals", "Date")
             return f'COUNTIFS({channel_rows},{date},">="&{first},{date},"<="&{last})'
 
-        self._put(ws, r, "Trend recent", "=" + metric(*recent), c["Trend recent"])
-        self._put(ws, r, "Trend prior", "=" + metric(*prior), c["Trend prior"])
+        # the trend metric (ROAS, CAC, else leads per day) is not tracked when its cell on this row says so
+        needed = f'IF({pm}="ROAS",{cell["ROAS"]},IF({pm}="CAC",{cell["CAC"]},{cell["Leads"]}))'
+        shown = lambda value: self.a.tracking.show(c["Trend metric"], value, c.name)  # noqa: E731
+        self._put(ws, r, "Trend recent", "=" + if_tracked(metric(*recent), needed), shown(c["Trend recent"]))
+        self._put(ws, r, "Trend prior", "=" + if_tracked(metric(*prior), needed), shown(c["Trend prior"]))
         rc, pc, tc = cell["Trend recent"], cell["Trend prior"], cell["Trend %"]
         self._put(
             ws,
             r,
             "Trend %",
-            f"=IF(AND({rows(*recent)}>0,{rows(*prior)}>0,ISNUMBER({rc}),ISNUMBER({pc})),"
-            f'IF({pc}<>0,({rc}-{pc})/{pc},"{UNDEFINED}"),"{UNDEFINED}")',
-            c["Trend %"],
+            "="
+            + if_tracked(
+                f"IF(AND({rows(*recent)}>0,{rows(*prior)}>0,ISNUMBER({rc}),ISNUMBER({pc})),"
+                f'IF({pc}<>0,({rc}-{pc})/{pc},"{UNDEFINED}"),"{UNDEFINED}")',
+                rc,
+            ),
+            shown(c["Trend %"]),
         )
-        self._put(ws, r, "Trend", "=" + trend_arrow(tc), c["Trend"])
-        self._put(ws, r, "Trend verdict", "=" + trend_verdict(tc, f'{pm}="CAC"'), c["Trend verdict"])
+        self._put(ws, r, "Trend", "=" + if_tracked(trend_arrow(tc), tc), c["Trend"])
+        self._put(ws, r, "Trend verdict", "=" + if_tracked(trend_verdict(tc, f'{pm}="CAC"'), tc), c["Trend verdict"])
 
     def _put(self, ws: Any, r: int, header: str, formula: str | None, value: Any) -> None:
         c = PERFORMANCE_HEADERS.index(header)
@@ -422,42 +474,27 @@ class KpiSheets(SheetWriter):
     def _channel_totals(self, ws: Any, r: int) -> None:
         a, first, last = self.a, TOP + 1, TOP + len(self.a.channels)
         ws.write_string(r, 0, ALL_CHANNELS, self.fmt["total_text"])
-        cells = {}
         for v in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
             c = PERFORMANCE_HEADERS.index(v)
-            cells[v] = xl_rowcol_to_cell(r, c)
             kind = "total_money" if v in ("Spend", "Revenue") else "total_integer"
+            span = f"{xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)}"
+            total = f"SUM({span})" if v == "Spend" else f'IF(COUNT({span})=0,"{NOT_TRACKED}",SUM({span}))'
+            ws.write_formula(r, c, "=" + total, self.fmt[kind], cached(a.tracking.show(v, a.blended.volumes[v])))
+        for name in ("CPL", "CAC", "ROAS"):  # the KPI Framework's: one answer, over the channels that track them
+            actual = xl_rowcol_to_cell(TOP + 1 + KPI_METRICS.index(name), KPI_COLUMNS.index("Actual"), True, True)
             ws.write_formula(
                 r,
-                c,
-                f"=SUM({xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)})",
-                self.fmt[kind],
-                float(a.blended.volumes[v]),
+                PERFORMANCE_HEADERS.index(name),
+                "=" + sheet_ref(KPI_SHEET, actual),
+                self.fmt["ratio" if name == "ROAS" else "money"],
+                cached(a.tracking.show(name, a.blended.ratios[name])),
             )
-        ws.write_formula(
-            r,
-            PERFORMANCE_HEADERS.index("CPL"),
-            "=" + ratio(cells["Spend"], cells["Leads"]),
-            self.fmt["money"],
-            cached(a.blended.ratios["CPL"]),
-        )
-        ws.write_formula(
-            r,
-            PERFORMANCE_HEADERS.index("CAC"),
-            "=" + ratio(cells["Spend"], cells["Customers"]),
-            self.fmt["money"],
-            cached(a.blended.ratios["CAC"]),
-        )
-        roas = xl_rowcol_to_cell(TOP + 1 + KPI_METRICS.index("ROAS"), KPI_COLUMNS.index("Actual"), True, True)
-        ws.write_formula(
-            r,
-            PERFORMANCE_HEADERS.index("ROAS"),
-            "=" + sheet_ref(KPI_SHEET, roas),
-            self.fmt["ratio"],
-            cached(a.blended.ratios["ROAS"]),
-        )
         ws.write_string(
-            r + 2, 0, "The totals row's ROAS counts paid channels only, as the KPI Framework does.", self.fmt["note"]
+            r + 2,
+            0,
+            "The totals row's CPL, CAC and ROAS are the KPI Framework's: each counts the channels that track what it "
+            "needs (ROAS paid channels only); a channel's Not tracked figures add nothing to the totals.",
+            self.fmt["note"],
         )
 
     def _campaigns(self, ws: Any, top: int) -> None:
@@ -482,11 +519,20 @@ class KpiSheets(SheetWriter):
             cells = {}
             for j, v in enumerate(("Spend", "Leads", "Customers", "Revenue"), start=2):
                 cells[v] = xl_rowcol_to_cell(r, j)
-                ws.write_formula(r, j, "=" + actuals_sum(v, *crit), self.fmt.get(_KIND[v]), float(c[v]))
+                total = actuals_sum(v, *crit)
+                if v != "Spend":  # a campaign whose rows all leave it blank does not track it
+                    total = f'IF({untracked(v, *crit, has_rows=True)},"{NOT_TRACKED}",{total})'
+                ws.write_formula(r, j, "=" + total, self.fmt.get(_KIND[v]), cached(shown(v, c[v], c)))
             for j, (name, num, den) in enumerate(
                 (("CPL", "Spend", "Leads"), ("CAC", "Spend", "Customers"), ("ROAS", "Revenue", "Spend")), start=6
             ):
-                ws.write_formula(r, j, "=" + ratio(cells[num], cells[den]), self.fmt.get(_KIND[name]), cached(c[name]))
+                ws.write_formula(
+                    r,
+                    j,
+                    "=" + tracked_ratio(cells[num], cells[den]),
+                    self.fmt.get(_KIND[name]),
+                    cached(shown(name, c[name], c)),
+                )
 
     # --- Channel Strategy ----------------------------------------------------------------------------------
 
@@ -535,7 +581,11 @@ class KpiSheets(SheetWriter):
                 cached(c["CAC target"]),
             )
             ws.write_formula(
-                r, at("Actual CAC"), "=" + channel_cell(channel, "CAC", a), self.fmt["money"], cached(c["CAC"])
+                r,
+                at("Actual CAC"),
+                "=" + channel_cell(channel, "CAC", a),
+                self.fmt["money"],
+                cached(a.tracking.show("CAC", c["CAC"], channel)),
             )
         ws.set_column(0, 0, 24)
         ws.set_column(1, 2, 18)
