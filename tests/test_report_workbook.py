@@ -76,18 +76,19 @@ def test_sheets_in_order(saas_report: Path) -> None:
 
 def test_defined_names_point_at_the_editable_inputs(saas_report: Path) -> None:
     names = _book(saas_report).defined_names
-    assert names["PeriodStart"].attr_text == "Business!$B$5"
-    assert names["ReportAsOf"].attr_text == "Business!$B$7"
-    assert names["OverspendingThreshold"].attr_text == "Settings!$B$3"
+    assert names["PeriodStart"].attr_text == "'Business'!$B$5"
+    assert names["ReportAsOf"].attr_text == "'Business'!$B$7"
+    assert names["OverspendingThreshold"].attr_text == "'Settings'!$B$3"
     assert names["ElapsedDays"].attr_text == "ReportAsOf-PeriodStart+1"
     assert {"PeriodDays", "WindowRows", "UnderperformingThreshold", "HighPerformerThreshold"} <= set(names)
 
 
 def test_data_tables_have_canonical_headers(saas_report: Path) -> None:
     wb = _book(saas_report)
-    assert wb["Actuals"].auto_filter.ref.startswith("A1:K")
-    assert wb["Budget"].tables["tblBudget"].ref.startswith("A1:D")
-    assert [c.value for c in wb["Budget"][1]] == ["Channel", "Period start", "Period end", "Planned spend"]
+    assert wb["Actuals"].auto_filter.ref.startswith("A1:M")  # the 11 columns, then Channel key and Campaign key
+    assert wb["Budget"].tables["tblBudget"].ref.startswith("A1:E")
+    budget = ["Channel", "Period start", "Period end", "Planned spend", "Channel key"]
+    assert [c.value for c in wb["Budget"][1]] == budget
 
 
 def test_actuals_and_touchpoints_are_streamed_not_held_in_memory(saas_report: Path) -> None:
