@@ -21,8 +21,9 @@ import pytest
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.metrics.attribution import MODELS
 from mops_xl.metrics.engine import Analysis
-from mops_xl.metrics.statuses import ALL_CHANNELS, UNBUDGETED
+from mops_xl.metrics.statuses import ALL_CHANNELS, NOT_TRACKED, UNBUDGETED
 from mops_xl.metrics.targets import is_volume
+from mops_xl.metrics.tracking import shown
 
 pytestmark = pytest.mark.slow  # builds the three sample reports
 
@@ -103,16 +104,32 @@ def _same(expected: Any, got: Any) -> bool:
     return got == expected
 
 
+def _channel_figure(a: Analysis, channel: str, h: str) -> Any:
+    """A Channel Performance figure as the engine shows it: "Not tracked" where the channel does not track what it
+    needs (docs/metrics.md, "Not tracked")."""
+    c, show = a.channels.loc[channel], a.tracking.show
+    value = c[h]
+    if h in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "ROAS"):
+        return show(h, value, channel)
+    if h in ("Primary actual", "Attainment") and isinstance(c["Primary metric"], str):
+        return show(c["Primary metric"], value, channel)
+    if h in ("Trend recent", "Trend prior", "Trend %") and isinstance(c["Trend metric"], str):
+        return show(c["Trend metric"], value, channel)
+    return value
+
+
 def _kpi_framework(s: Scan, a: Analysis) -> None:
     sheet = "KPI Framework"
     s.check(sheet, s.label(sheet, "Actuals rows in the window"), 2, a.window_rows, "Actuals rows in the window")
     top, cols = s.table(sheet, ("Metric", "Target to date", "Attainment"))
     for r in s.body(sheet, top):
         metric = s.values[sheet].cell(r, 1).value
-        for h in ("Definition", "Target", "Target to date", "Actual", "Attainment", "Status", "Projection"):
+        measured = "Spend" if metric == "Spend vs target" else metric
+        untracked = not a.tracking.blended(measured)  # every figure computed from its actual says so
+        for h in ("Definition", "Target", "Target to date", "Status"):
             s.check(sheet, r, cols[h], a.kpis.loc[metric, h], f"{metric} {h}")
-        for h in ("Previous period", "Change"):
-            s.check(sheet, r, cols[h], a.kpis.loc[metric, h], f"{metric} {h}")
+        for h in ("Actual", "Attainment", "Projection", "Previous period", "Change"):
+            s.check(sheet, r, cols[h], NOT_TRACKED if untracked else a.kpis.loc[metric, h], f"{metric} {h}")
 
 
 def _channel_performance(s: Scan, a: Analysis) -> None:
@@ -122,18 +139,19 @@ def _channel_performance(s: Scan, a: Analysis) -> None:
         channel = s.values[sheet].cell(r, 1).value
         if channel == "All channels":
             for h in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
-                s.check(sheet, r, cols[h], a.blended.volumes[h], f"total {h}")
+                s.check(sheet, r, cols[h], a.tracking.show(h, a.blended.volumes[h]), f"total {h}")
             for h in ("CPL", "CAC", "ROAS"):
-                s.check(sheet, r, cols[h], a.blended.ratios[h], f"total {h}")
+                s.check(sheet, r, cols[h], a.tracking.show(h, a.blended.ratios[h]), f"total {h}")
             continue
         for h in cols:
             if h != "Channel":
-                s.check(sheet, r, cols[h], a.channels.loc[channel, h], f"{channel} {h}")
+                s.check(sheet, r, cols[h], _channel_figure(a, channel, h), f"{channel} {h}")
     top, cols = s.table(sheet, ("Channel", "Campaign", "CPL"), start=top + 1)
     for r in s.body(sheet, top):
         key = (s.values[sheet].cell(r, 1).value, s.values[sheet].cell(r, 2).value)
+        volumes = a.campaigns.loc[key]
         for h in ("Spend", "Leads", "Customers", "Revenue", "CPL", "CAC", "ROAS"):
-            s.check(sheet, r, cols[h], a.campaigns.loc[key, h], f"{key} {h}")
+            s.check(sheet, r, cols[h], shown(h, volumes[h], volumes), f"{key} {h}")
 
 
 def _channel_strategy(s: Scan, a: Analysis) -> None:
@@ -141,10 +159,11 @@ def _channel_strategy(s: Scan, a: Analysis) -> None:
     top, cols = s.table(sheet, ("Channel", "Expected CAC", "CAC target"))
     for r in s.body(sheet, top):
         channel = s.values[sheet].cell(r, 1).value
-        engine = {"Actual CAC": "CAC"}
         for h in cols:
-            if h != "Channel":
-                s.check(sheet, r, cols[h], a.channels.loc[channel, engine.get(h, h)], f"{channel} {h}")
+            if h == "Actual CAC":
+                s.check(sheet, r, cols[h], a.tracking.show("CAC", a.channels.loc[channel, "CAC"], channel), "CAC")
+            elif h != "Channel":
+                s.check(sheet, r, cols[h], a.channels.loc[channel, h], f"{channel} {h}")
 
 
 def _budget_pacing(s: Scan, a: Analysis) -> None:
@@ -197,11 +216,13 @@ def _dashboard(s: Scan, a: Analysis) -> None:
         s.check(sheet, r, 1, channel, "chart channel")
         for h in cols:
             if h != "Channel":
-                s.check(sheet, r, cols[h], a.channels.loc[channel, h], f"chart {channel} {h}")
+                value = a.channels.loc[channel, h]
+                value = a.tracking.show(h, value, channel) if h in ("CAC", "ROAS") else value
+                s.check(sheet, r, cols[h], value, f"chart {channel} {h}")
     top, cols = s.table(sheet, ("Funnel stage", "Count"))
     for r in s.body(sheet, top):
         m = s.values[sheet].cell(r, 1).value
-        s.check(sheet, r, 2, a.kpis.loc[m, "Actual"], f"funnel {m}")
+        s.check(sheet, r, 2, a.tracking.show(m, a.kpis.loc[m, "Actual"]), f"funnel {m}")
     top, cols = s.table(sheet, ("Date", "Cumulative spend", "Budget to date"))
     for r, (day, point) in zip(s.body(sheet, top), a.spend_curve.iterrows(), strict=True):
         s.check(sheet, r, 1, day, "curve date")

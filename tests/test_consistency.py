@@ -1,0 +1,155 @@
+"""One answer per question, on generated intakes: every figure shown in more than one place is the same figure.
+
+Hypothesis varies what makes figures disagree in practice: spend per channel and day, budget lines starting
+before the period or missing, targets present or not, columns left blank (not tracked), thresholds. For each
+intake the report is built and read back; then
+
+- every figure on every report sheet is the engine's (the scan of tests/test_report_lays_out.py, which maps
+  each table cell to its engine figure by row label and column header),
+- ``--json``, the batch roll-up and the framework text give the same spend, pace, CAC, ROAS and statuses,
+- every status follows its thresholds (spend above the overspending threshold is never "On pace").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from intake_builders import valid_data
+from test_report_lays_out import scan
+
+from mops_xl import analyse, build_report, load_intake, write_intake
+from mops_xl.batch.rollup import rollup_row
+from mops_xl.intake.currencies import symbol
+from mops_xl.metrics.statuses import NOT_TRACKED, ON, OVER, UNDER
+from mops_xl.outputs.framework.text import render_framework
+from mops_xl.outputs.json_output import format_value, to_dict
+
+pytestmark = pytest.mark.slow  # a full build per generated intake
+
+D = dt.date
+DAYS = [D(2026, 10, 1) + dt.timedelta(days=i) for i in range(6)]
+spend = st.sampled_from([0.0, 40.0, 100.0, 250.0, 1000.0])
+
+
+@st.composite
+def intakes(draw: st.DrawFn) -> dict[str, Any]:
+    """The small intake of tests/intake_builders.py, varied where figures can come to disagree."""
+    data = valid_data()
+    rows = []
+    for day in DAYS[: draw(st.integers(1, len(DAYS)))]:
+        rows.append(
+            {
+                "Date": day,
+                "Channel": "Google Ads",
+                "Campaign": "Search",
+                "Spend": draw(spend),
+                "Leads": draw(st.integers(0, 20)),
+                "Customers": draw(st.integers(0, 3)),
+                "Revenue": draw(st.sampled_from([0.0, 300.0, 900.0])),
+            }
+        )
+        rows.append(
+            {
+                "Date": day,
+                "Channel": "TikTok",
+                "Campaign": "Creators",
+                "Spend": draw(spend),
+                "Leads": draw(st.integers(0, 10)),
+            }
+        )  # TikTok leaves Customers and Revenue blank
+        rows.append({"Date": day, "Channel": "Email", "Leads": draw(st.integers(0, 5))})
+    if draw(st.booleans()):  # MQLs tracked on Google Ads only
+        for r in rows:
+            if r["Channel"] == "Google Ads":
+                r["MQLs"] = min(r["Leads"], draw(st.integers(0, 10)))
+    data["Actuals"] = rows
+    budget = draw(st.sampled_from(["lines", "early line", "none"]))
+    if budget == "none":
+        data["Budget"] = [
+            {
+                "Channel": "Google Ads",
+                "Period start": D(2026, 11, 1),
+                "Period end": D(2026, 11, 30),
+                "Planned spend": 1000.0,
+            }
+        ]  # a line outside the period: nothing budgeted in it
+    elif budget == "early line":
+        data["Budget"][0] = {
+            "Channel": "Google Ads",
+            "Period start": D(2026, 9, 16),
+            "Period end": D(2026, 10, 15),
+            "Planned spend": draw(st.sampled_from([600.0, 3000.0])),
+        }
+    targets = [t for t in data["Targets"] if draw(st.booleans())]
+    if draw(st.booleans()):
+        targets.append({"Metric": "ROAS", "Target": 3.0})
+    data["Targets"] = targets
+    data["Settings"] = {"Overspending threshold": draw(st.sampled_from([1.05, 1.1, 1.5]))}
+    return data
+
+
+def _pace_band(pace: float, over: float) -> str:
+    return OVER if pace > over else UNDER if pace < 2 - over else ON
+
+
+@settings(deadline=None, max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=intakes())
+def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any]) -> None:
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))  # one folder per example: hypothesis reuses tmp_path
+    intake = load_intake(write_intake(folder / "intake.xlsx", data))
+    a = analyse(intake)
+    report = build_report(intake, folder / "intake-report.xlsx", a)
+
+    # 1. Every figure on the report's sheets is the engine's.
+    s = scan(a, openpyxl.load_workbook(report, data_only=True))
+    assert s.wrong == []
+
+    # 2. --json, the roll-up and the framework text say the same.
+    doc = to_dict(a)
+    kpis = {r["Metric"]: r for r in doc["kpis"]}
+    row = rollup_row(a, intake.source, report)
+    text = render_framework(a, "md")
+    cur = symbol(intake.business["Currency"])
+    total = a.total_pacing
+    assert _same(kpis["Spend"]["Actual"], total.spend) and _same(row["Spend"], total.spend)
+    assert _same(kpis["Spend"]["Attainment"], total.pace) and _same(row["Pace"], total.pace)
+    assert kpis["Spend"]["Status"] == total.status == row["Spend status"]
+    assert _same(doc["total_pacing"]["pace"], total.pace)
+    for m in ("CAC", "ROAS", "Customers"):
+        shown = a.tracking.show(m, a.kpis.loc[m, "Actual"])
+        assert _same(row[m], shown)
+        assert shown == NOT_TRACKED or _same(kpis[m]["Actual"], shown)
+        assert f"| {m} |" in text and format_value(m, shown, cur) in _line(text, f"| {m} |")
+    for m in ("MQLs", "SQLs", "CAC", "ROAS"):
+        assert row[f"{m} status"] == kpis[m]["Status"] == a.kpis.loc[m, "Status"]
+    assert doc["kpi_boxes"] == a.kpi_boxes
+
+    # 3. Statuses follow their thresholds.
+    over = intake.settings["Overspending threshold"]
+    if not math.isnan(total.pace):
+        assert total.status == _pace_band(total.pace, over)
+    for _, line in a.pacing_lines.iterrows():
+        if not math.isnan(line["Pace"]):
+            assert line["Status"] == _pace_band(line["Pace"], over)
+    if total.status == OVER:
+        assert ("Overspending", "All channels") in set(zip(a.triggers["Trigger"], a.triggers["Subject"], strict=True))
+
+
+def _line(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(start))
+
+
+def _same(got: Any, exp: Any) -> bool:
+    if exp is None or (isinstance(exp, float) and math.isnan(exp)):
+        return got is None or got == "–" or (isinstance(got, float) and math.isnan(got))
+    if isinstance(exp, str) or isinstance(got, str):
+        return got == exp
+    return math.isclose(float(got), float(exp), rel_tol=1e-9, abs_tol=1e-9)
