@@ -389,7 +389,6 @@ CATALOGUE = {**CELL_CASES, **TABLE_CASES, **STRUCTURE_CASES}
 #: One case of each kind runs in the fast loop (`pytest -m "not slow"`); the whole catalogue runs in CI.
 FAST_CASES = {
     "text in a money column",
-    "reference differing only in case",
     "bad choice with a hint",
     "ambiguous text date",
     "percentage typed as a plain number",
@@ -726,6 +725,7 @@ def test_error_cells_are_named(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_merged_cells_in_a_table_are_an_error(tmp_path: Path) -> None:
     path = edit(write_valid(tmp_path / "merged.xlsx"), lambda wb: wb["Actuals"].merge_cells("B2:B3"))
     got = _problems(path)

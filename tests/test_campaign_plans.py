@@ -14,6 +14,8 @@ from mops_xl.campaigns.library import TEMPLATES_BY_TYPE
 from mops_xl.outputs.libreoffice import recalculate
 from mops_xl.outputs.workbook.campaign_sheets import sheet_name
 
+pytestmark = pytest.mark.slow  # builds reports with plan sheets
+
 
 @pytest.mark.parametrize(
     "name, taken, exp",

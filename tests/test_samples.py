@@ -11,6 +11,8 @@ import pytest
 from mops_xl import analyse, load_intake, read_intake, write_intake
 from mops_xl.intake.example import example_data
 
+pytestmark = pytest.mark.slow  # every test reads or builds the bundled samples
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ("saas", "d2c", "local")
 
