@@ -34,6 +34,7 @@ from typing import Any
 import openpyxl
 import pytest
 from intake_builders import write_valid
+from recalculation import value_by_label
 
 from mops_xl import build_report, load_intake
 from mops_xl.outputs.libreoffice import recalculate
@@ -315,25 +316,6 @@ DASHBOARD_PAIRS: dict[str, Any] = {
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _cell_by_label(ws, key: str, label: Any, column: str) -> Any:
-    """The value in column ``column`` of the row labelled ``label`` in the table whose key column is ``key``.
-
-    The table's header row is the first row (top-down) holding both ``key`` and ``column`` with a row labelled
-    ``label`` under it; the table ends at the first row with an empty key cell.
-    """
-    rows = list(ws.iter_rows(values_only=True))
-    for i, header in enumerate(rows):
-        if key not in header or column not in header:
-            continue
-        k, c = header.index(key), header.index(column)
-        for row in rows[i + 1 :]:
-            if k >= len(row) or row[k] is None:
-                break
-            if row[k] == label:
-                return row[c] if c < len(row) else None
-    raise KeyError(f"{ws.title}: no row {label!r} under a header with {key!r} and {column!r}")
-
-
 def _kpi_box(ws, title: str) -> tuple[Any, Any, str]:
     """A Dashboard KPI box: its title, the actual under it, then a "vs target…" label, the target, the status."""
     rows = list(ws.iter_rows(values_only=True))
@@ -365,7 +347,7 @@ def _mismatches(wb: openpyxl.Workbook) -> list[str]:
     wrong = []
     for (sheet, key, label, column), expected in EXPECTED.items():
         try:
-            got = _cell_by_label(wb[sheet], key, label, column)
+            got = value_by_label(wb[sheet], key, label, column)
         except KeyError as exc:
             wrong.append(str(exc))
             continue
