@@ -8,6 +8,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import Analysis
+from mops_xl.metrics.experiments import RESULT_COLUMNS
 from mops_xl.metrics.statuses import CONTROL_WINS, NO_DIFFERENCE, ROLL_OUT, TOO_SMALL
 from mops_xl.metrics.triggers import TRIGGER_COLUMNS
 from mops_xl.outputs.workbook.data_sheets import data_sheet_name
@@ -22,26 +23,8 @@ THRESHOLDS = (
     "A/B significance level",
     "Minimum spend before triggers",
 )
-EXPERIMENT_HEADERS = (
-    "Experiment",
-    "Variant",
-    "Is control",
-    "Visitors",
-    "Conversions",
-    "Rate",
-    "Lift",
-    "Lift low",
-    "Lift high",
-    "Relative lift",
-    "Z",
-    "P value",
-    "P adjusted",
-    "Significant",
-    "Decision",
-    "Visitors needed",
-    "SRM p value",
-    "SRM flag",
-)
+#: The Experiments sheet's columns: the engine's results, its "Reason" (why a figure is undefined) aside.
+EXPERIMENT_HEADERS = tuple(c for c in RESULT_COLUMNS if c != "Reason")
 _EXP_KIND = {
     "Visitors": "integer",
     "Conversions": "integer",
