@@ -7,11 +7,11 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.metrics.engine import KPI_COLUMNS, KPI_METRICS, Analysis
+from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.targets import is_volume
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col, exact_sum, sheet_ref
-from mops_xl.outputs.workbook.kpi_sheets import KPI_SHEET, TOP, channel_cell, strategy_cell
+from mops_xl.outputs.workbook.kpi_sheets import channel_cell, kpi_cell, strategy_cell
 
 SHEET = "Dashboard"
 #: The chart data under the Dashboard, per channel. Expected CAC is the Channels sheet's; CAC target the Targets
@@ -24,20 +24,6 @@ BOX_KINDS = {
     **dict.fromkeys(("ROAS", "LTV:CAC", "MER"), "ratio"),
 }
 CHART_TOP = 34  # 0-based row where the chart data tables start
-
-
-def kpi_cell(metric: str, column: str) -> str:
-    """The KPI Framework cell of a metric and column.
-
-    Args:
-        metric: A KPI metric.
-        column: A KPI Framework column.
-
-    Returns:
-        E.g. "'KPI Framework'!$E$6".
-    """
-    r = TOP + 1 + KPI_METRICS.index(metric)
-    return sheet_ref(KPI_SHEET, xl_rowcol_to_cell(r, KPI_COLUMNS.index(column), True, True))
 
 
 class Dashboard(SheetWriter):

@@ -88,6 +88,20 @@ WINDOW_ROWS = "WindowRows"
 MAX_CAMPAIGN_ROWS = 200
 
 
+def kpi_cell(metric: str, column: str) -> str:
+    """The KPI Framework cell of a metric and column.
+
+    Args:
+        metric: A KPI metric.
+        column: A KPI Framework column.
+
+    Returns:
+        E.g. "'KPI Framework'!$E$6".
+    """
+    r = TOP + 1 + KPI_METRICS.index(metric)
+    return sheet_ref(KPI_SHEET, xl_rowcol_to_cell(r, KPI_COLUMNS.index(column), True, True))
+
+
 def channel_cell(channel: str, header: str, a: Analysis, absolute: bool = True) -> str:
     """The Channel Performance cell of one channel and column, for other sheets' formulas.
 
@@ -481,11 +495,10 @@ class KpiSheets(SheetWriter):
             total = f"SUM({span})" if v == "Spend" else f'IF(COUNT({span})=0,"{NOT_TRACKED}",SUM({span}))'
             ws.write_formula(r, c, "=" + total, self.fmt[kind], cached(a.tracking.show(v, a.blended.volumes[v])))
         for name in ("CPL", "CAC", "ROAS"):  # the KPI Framework's: one answer, over the channels that track them
-            actual = xl_rowcol_to_cell(TOP + 1 + KPI_METRICS.index(name), KPI_COLUMNS.index("Actual"), True, True)
             ws.write_formula(
                 r,
                 PERFORMANCE_HEADERS.index(name),
-                "=" + sheet_ref(KPI_SHEET, actual),
+                "=" + kpi_cell(name, "Actual"),
                 self.fmt["ratio" if name == "ROAS" else "money"],
                 cached(a.tracking.show(name, a.blended.ratios[name])),
             )
