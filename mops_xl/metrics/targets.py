@@ -6,13 +6,17 @@ import math
 
 import pandas as pd
 
-from mops_xl.metrics.performance import LOWER_IS_BETTER
+from mops_xl.metrics import catalogue
 from mops_xl.metrics.statuses import AHEAD, AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK
 
 #: Where a channel's primary target comes from (docs/metrics.md, "Optimization triggers").
 ROAS_TARGET, CAC_TARGET, EXPECTED_CAC, LEADS_TARGET = "ROAS target", "CAC target", "Expected CAC", "Leads target"
-#: Volume metrics: their targets are for the whole period and are prorated to date.
-VOLUME_METRICS = ("Leads", "MQLs", "SQLs", "Customers", "Revenue", "Spend")
+#: The order a channel's primary metric is chosen in: the first source the channel has (docs/metrics.md,
+#: "Optimization triggers"). Each is (metric, source); a "target" source is the channel's row on the Targets
+#: sheet, :data:`EXPECTED_CAC` the Channels sheet's planning figure.
+PRIMARY_SOURCES = (("ROAS", ROAS_TARGET), ("CAC", CAC_TARGET), ("CAC", EXPECTED_CAC), ("Leads", LEADS_TARGET))
+#: Volume metrics of the shipped catalogue: their targets are for the whole period and are prorated to date.
+VOLUME_METRICS = tuple(m.name for m in catalogue.CATALOGUE if m.prorated and m.kpi and not m.target_metric)
 
 
 def is_volume(metric: str) -> bool:
@@ -24,7 +28,8 @@ def is_volume(metric: str) -> bool:
     Returns:
         Whether the metric is a volume.
     """
-    return metric in VOLUME_METRICS
+    entry = catalogue.current().find(metric)
+    return entry is not None and entry.prorated
 
 
 def target_to_date(metric: str, target: float, elapsed_days: int, period_days: int) -> float:
@@ -73,7 +78,7 @@ def attainment(metric: str, actual: float, target_so_far: float) -> float:
     """
     if _missing(actual) or _missing(target_so_far):
         return math.nan
-    if metric in LOWER_IS_BETTER:
+    if metric in catalogue.current().lower_is_better:
         return target_so_far / actual if actual > 0 else math.nan
     return actual / target_so_far if target_so_far > 0 else math.nan
 
@@ -160,12 +165,10 @@ def primary_metric(
     Returns:
         ``(metric, target, source)``, e.g. ``("CAC", 250.0, "Expected CAC")``, or None.
     """
-    if ("ROAS", channel) in table:
-        return "ROAS", table[("ROAS", channel)], ROAS_TARGET
-    if ("CAC", channel) in table:
-        return "CAC", table[("CAC", channel)], CAC_TARGET
-    if expected_cac is not None and not _missing(float(expected_cac)):
-        return "CAC", float(expected_cac), EXPECTED_CAC
-    if ("Leads", channel) in table:
-        return "Leads", table[("Leads", channel)], LEADS_TARGET
+    for metric, source in PRIMARY_SOURCES:
+        if source == EXPECTED_CAC:
+            if expected_cac is not None and not _missing(float(expected_cac)):
+                return metric, float(expected_cac), source
+        elif (metric, channel) in table:
+            return metric, table[(metric, channel)], source
     return None

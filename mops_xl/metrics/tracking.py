@@ -15,33 +15,38 @@ from typing import Any
 import pandas as pd
 
 from mops_xl.intake.model import TRACKABLE, Intake
-from mops_xl.metrics.performance import RATIOS_BY_NAME
+from mops_xl.metrics import catalogue
 from mops_xl.metrics.statuses import NOT_TRACKED
 
-#: Figures other than the ratios of :data:`~mops_xl.metrics.performance.RATIOS` → the volumes they need.
-_OTHER_NEEDS = {
-    "Fully-loaded CAC": ("Spend", "Customers"),
-    "LTV:CAC": ("Spend", "Customers"),
-    "MER": ("Revenue", "Spend"),
-    "Leads per day": ("Leads",),
-}
+#: Figures outside the catalogue → the volumes they need.
+_OTHER_NEEDS = {"Leads per day": ("Leads",)}
 
 
 def needs(metric: str) -> tuple[str, ...]:
     """The trackable Actuals columns a figure is computed from (Spend, always tracked, left out).
 
     Args:
-        metric: A volume, a ratio name, "Fully-loaded CAC", "LTV:CAC", "MER" or "Leads per day".
+        metric: A catalogue figure, or "Leads per day".
 
     Returns:
         E.g. ``("Customers",)`` for CAC, ``()`` for Spend.
     """
-    if metric in RATIOS_BY_NAME:
-        r = RATIOS_BY_NAME[metric]
-        columns: tuple[str, ...] = (r.numerator, r.denominator)
-    else:
-        columns = _OTHER_NEEDS.get(metric, (metric,))
+    entry = catalogue.current().find(metric)
+    columns = entry.expression.needs() if entry is not None else _OTHER_NEEDS.get(metric, (metric,))
     return tuple(c for c in columns if c in TRACKABLE)
+
+
+def paid_only(metric: str) -> bool:
+    """Whether a blended figure counts paid channels only (ROAS).
+
+    Args:
+        metric: The figure.
+
+    Returns:
+        True when only paid channels count.
+    """
+    entry = catalogue.current().find(metric)
+    return entry is not None and entry.expression.paid_only
 
 
 def shown(metric: str, value: Any, volumes: Any) -> Any:
@@ -115,7 +120,7 @@ class Tracking:
         ok = self.has_rows.copy()
         for c in needs(metric):
             ok &= self.by_channel[c]
-        if metric == "ROAS":
+        if paid_only(metric):
             ok &= self.paid
         return list(ok[ok].index)
 
@@ -140,7 +145,7 @@ class Tracking:
             The channel names (paid channels only for ROAS), empty when every channel tracks it.
         """
         counted = set(self.channels(metric))
-        candidates = self.has_rows & (self.paid if metric == "ROAS" else True)
+        candidates = self.has_rows & (self.paid if paid_only(metric) else True)
         return [ch for ch in candidates[candidates].index if ch not in counted]
 
     def reason(self, metric: str, channel: str | None = None) -> str | None:
@@ -159,8 +164,8 @@ class Tracking:
             missing = []
         else:
             missing = [c for c in needs(metric) if not self.by_channel.loc[self.has_rows, c].any()]
-            if not missing and metric == "ROAS":
-                return "not tracked: no paid channel's Actuals rows give Revenue"
+            if not missing and paid_only(metric):
+                return f"not tracked: no paid channel's Actuals rows give {' and '.join(needs(metric))}"
             if not missing:
                 return f"not tracked: no channel tracks both {' and '.join(needs(metric))}"
         if not missing:

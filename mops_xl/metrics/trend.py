@@ -10,7 +10,8 @@ import math
 
 import pandas as pd
 
-from mops_xl.metrics.performance import LOWER_IS_BETTER, RATIOS_BY_NAME, divide
+from mops_xl.metrics import catalogue
+from mops_xl.metrics.performance import divide, ratios
 from mops_xl.metrics.statuses import FELL, FLAT, IMPROVING, NO_TREND, ROSE, STEADY, WORSENING
 from mops_xl.metrics.window import DAY
 
@@ -28,8 +29,9 @@ def metric_value(sums: pd.DataFrame, metric: str | None, days: int) -> pd.Series
     Returns:
         Channel → value (NaN where undefined).
     """
-    if metric in RATIOS_BY_NAME:
-        r = RATIOS_BY_NAME[metric]
+    by_name = {r.name: r for r in ratios()}
+    if metric in by_name:
+        r = by_name[metric]
         return divide(sums[r.numerator], sums[r.denominator])
     return sums["Leads"] / days
 
@@ -84,7 +86,7 @@ def channel_trends(
                 "Prior": p,
                 "Trend %": change,
                 "Trend": arrow(change, band),
-                "Trend verdict": verdict(change, band, lower_is_better=metric in LOWER_IS_BETTER),
+                "Trend verdict": verdict(change, band, lower_is_better=metric in catalogue.current().lower_is_better),
             }
         )
     return pd.DataFrame(out, columns=["Channel", *TREND_COLUMNS]).set_index("Channel")

@@ -1,0 +1,113 @@
+"""Data Notes: assumptions and findings about the data that are not triggers (each ``{"subject", "note"}``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mops_xl.intake.model import TRACKABLE
+from mops_xl.metrics.performance import undefined_reason
+from mops_xl.metrics.statuses import NOT_TRACKED
+from mops_xl.metrics.tracking import Tracking
+from mops_xl.metrics.triggers import Thresholds
+from mops_xl.metrics.window import ReportingWindow
+
+
+def tracking_notes(tracking: Tracking) -> list[dict[str, str]]:
+    """Data notes on what is not tracked: one per column nobody tracks, one per channel that leaves some out.
+
+    Args:
+        tracking: What the intake tracks.
+
+    Returns:
+        The notes.
+    """
+    notes = []
+    everywhere = [c for c in TRACKABLE if not tracking.blended(c)]
+    for column in everywhere:
+        notes.append(
+            {
+                "subject": column,
+                "note": f"{NOT_TRACKED}: {tracking.reason(column).split(': ', 1)[1]}; every figure that needs "
+                f"{column} says {NOT_TRACKED}",
+            }
+        )
+    for ch, row in tracking.by_channel.iterrows():
+        missing = [c for c in TRACKABLE if c not in everywhere and not row[c]]
+        if missing and tracking.has_rows[ch]:
+            notes.append(
+                {
+                    "subject": str(ch),
+                    "note": f"Does not track {', '.join(missing)} (every Actuals row of the channel leaves "
+                    f"{'it' if len(missing) == 1 else 'them'} blank): its figures that need "
+                    f"{'it' if len(missing) == 1 else 'them'} say {NOT_TRACKED}, and blended figures count the "
+                    "channels that track them",
+                }
+            )
+    return notes
+
+
+def data_notes(
+    window: ReportingWindow,
+    card: pd.DataFrame,
+    unbudgeted: pd.Series,
+    t: Thresholds,
+    no_data: bool,
+    tracking: Tracking,
+) -> list[dict[str, str]]:
+    """The Data Notes: what is not tracked, an empty window, provisional days, unbudgeted spend, channels below
+    the minimum spend, the Fully-loaded CAC assumption, and each channel's undefined ratios.
+
+    Args:
+        window: The reporting window.
+        card: The channel scorecard.
+        unbudgeted: Channel → spend on days no budget line covers.
+        t: The trigger thresholds (the minimum spend).
+        no_data: No Actuals row falls in the window.
+        tracking: What the intake tracks.
+
+    Returns:
+        The notes, each ``{"subject", "note"}``.
+    """
+    notes = tracking_notes(tracking)
+    if no_data:
+        notes.append(
+            {
+                "subject": "Actuals",
+                "note": f"No Actuals rows between {window.start:%Y-%m-%d} and "
+                f"{window.as_of:%Y-%m-%d}: figures show No data",
+            }
+        )
+    first = window.provisional_from
+    if first is not None:
+        notes.append(
+            {
+                "subject": "Data freshness",
+                "note": f"Figures that include {first:%Y-%m-%d} to "
+                f"{window.as_of:%Y-%m-%d} (the last {window.settling_days} day(s)) are provisional: ad "
+                "platforms may still revise them",
+            }
+        )
+    for ch, amount in unbudgeted.items():
+        notes.append({"subject": ch, "note": f"Unbudgeted spend: {amount:,.2f} spent on days no budget line covers"})
+    if t.minimum_spend > 0:
+        small = [ch for ch, c in card.iterrows() if c["Spend"] < t.minimum_spend]
+        if small:
+            notes.append(
+                {
+                    "subject": ", ".join(small),
+                    "note": f"Spent less than the minimum "
+                    f"{t.minimum_spend:,.2f}: not judged as under- or high performers",
+                }
+            )
+    notes.append(
+        {
+            "subject": "Fully-loaded CAC",
+            "note": "Adds the active stack tools' cost prorated to the elapsed days; people costs are not included",
+        }
+    )
+    for metric in ("CAC", "CPL", "ROAS"):
+        for ch, c in card.iterrows():
+            reason = undefined_reason(metric, dict(c))
+            if reason and ch in card.index and c["Spend"] > 0:
+                notes.append({"subject": ch, "note": f"{metric} undefined: {reason}"})
+    return notes
