@@ -342,7 +342,7 @@ class Figure:
         return self.lookup(self.metric).undefined(values)
 
     def undefined_when(self) -> str:
-        return f"{self.metric} undefined"
+        return self.lookup(self.metric).undefined_when()
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from mops_xl import __version__
+from mops_xl.metrics import catalogue
 from mops_xl.metrics.engine import KPI_COLUMNS, Analysis
-from mops_xl.metrics.performance import RATIOS_BY_NAME, undefined_reason
+from mops_xl.metrics.performance import Blended, ratios, undefined_reason
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.tracking import Tracking, needs
 from mops_xl.metrics.volumes import VOLUMES
@@ -103,10 +104,10 @@ def to_dict(a: Analysis) -> dict[str, Any]:
     w = a.window
     b = a.intake.business
     channels = records(a.channels, "Channel")
-    figures = VOLUMES + tuple(RATIOS_BY_NAME) + ("LTV:CAC",)
+    figures = tuple(m.name for m in catalogue.current() if m.per_channel)
     _with_reasons(channels, figures, a.channels.assign(LTV=b["Customer lifetime value"]), a.tracking)
     campaigns = records(a.campaigns.reset_index())
-    _with_reasons(campaigns, VOLUMES + tuple(RATIOS_BY_NAME), a.campaigns)
+    _with_reasons(campaigns, VOLUMES + tuple(r.name for r in ratios()), a.campaigns)
     kpis = records(a.kpis[list(KPI_COLUMNS)])
     for rec in kpis:
         _kpi_reasons(rec, a)
@@ -184,10 +185,8 @@ def _total_pacing(a: Analysis) -> dict[str, Any]:
     return total
 
 
-def _not_tracked(tracking: Tracking | None) -> dict[str, Any]:
+def _not_tracked(tracking: Tracking) -> dict[str, Any]:
     """What is not tracked: the Actuals columns no channel tracks, and per channel the others it leaves blank."""
-    if tracking is None:
-        return {"columns": [], "channels": {}}
     everywhere = [c for c in tracking.by_channel.columns if not tracking.blended(c)]
     channels = {
         str(ch): missing
@@ -201,7 +200,7 @@ def _kpi_reasons(rec: dict[str, Any], a: Analysis) -> None:
     """Give a KPI row's null figures their reason: every figure of a metric that is not tracked, else the
     Actual's."""
     metric = rec["Metric"]
-    reason = a.tracking.reason(metric) if a.tracking is not None else None
+    reason = a.tracking.reason(metric)
     if reason is not None:
         columns = ("Actual", "Attainment", "Projection", "Previous period", "Change")
         rec["undefined"] = {c: reason for c in columns if rec[c] is None}
@@ -227,13 +226,12 @@ def _plain_dataclass(obj: Any) -> Any:
     return plain(obj)
 
 
-def _blended(b: Any) -> dict[str, Any]:
+def _blended(b: Blended) -> dict[str, Any]:
+    """The all-channel figures under their catalogue names: volumes, channel ratios, then the others."""
     return {
         "volumes": {k: plain(v) for k, v in b.volumes.items()},
         "ratios": {k: plain(v) for k, v in b.ratios.items()},
-        "MER": plain(b.mer),
-        "Fully-loaded CAC": plain(b.fully_loaded_cac),
-        "LTV:CAC": plain(b.ltv_to_cac),
+        **{k: plain(v) for k, v in b.others.items()},
         "Stack cost": plain(b.stack_cost),
     }
 
@@ -253,13 +251,13 @@ def format_value(metric: str, value: float, currency: str) -> str:
         return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if metric in ("ROAS", "LTV:CAC", "MER"):
+    entry = catalogue.current().find(metric)
+    unit = entry.unit if entry is not None else "count"
+    if unit == "ratio":
         return f"{value:.1f}:1"
-    if metric in ("Spend", "Spend vs target", "Revenue", "CPL", "CAC", "Fully-loaded CAC") or (
-        metric in RATIOS_BY_NAME and RATIOS_BY_NAME[metric].unit == "money"
-    ):
+    if unit == "money":
         return f"{currency}{value:,.0f}" if abs(value) >= 1000 else f"{currency}{value:,.2f}"
-    if metric in RATIOS_BY_NAME and RATIOS_BY_NAME[metric].unit == "percent":
+    if unit == "percent":
         return f"{value:.1%}"
     return f"{value:,.0f}"
 

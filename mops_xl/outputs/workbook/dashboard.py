@@ -7,8 +7,9 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.metrics.engine import Analysis
+from mops_xl.metrics.engine import BOX_CANDIDATES, Analysis
 from mops_xl.metrics.targets import is_volume
+from mops_xl.outputs.workbook.figure_formulas import number_format
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, col, exact_sum, sheet_ref
 from mops_xl.outputs.workbook.kpi_sheets import channel_cell, kpi_cell, strategy_cell
@@ -17,12 +18,9 @@ SHEET = "Dashboard"
 #: The chart data under the Dashboard, per channel. Expected CAC is the Channels sheet's; CAC target the Targets
 #: sheet's (both through Channel Strategy).
 CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC", "CAC target", "ROAS")
-#: The number format of each figure a KPI box may show (see :data:`mops_xl.metrics.engine.BOX_CANDIDATES`).
-BOX_KINDS = {
-    **dict.fromkeys(("MQLs", "SQLs", "Customers", "Leads"), "integer"),
-    **dict.fromkeys(("CAC", "Revenue", "CPL"), "money"),
-    **dict.fromkeys(("ROAS", "LTV:CAC", "MER"), "ratio"),
-}
+#: The number format of each figure a KPI box may show (see :data:`mops_xl.metrics.engine.BOX_CANDIDATES`), from
+#: its catalogue unit.
+BOX_KINDS = {m: number_format(m) for m in BOX_CANDIDATES}
 CHART_TOP = 34  # 0-based row where the chart data tables start
 
 

@@ -268,42 +268,6 @@ def if_tracked(formula: str, *cells: str) -> str:
     return f'IF({test},"{NOT_TRACKED}",{formula})'
 
 
-def tracked_ratio(numerator: str, denominator: str) -> str:
-    """A guarded ratio of two cells that says "Not tracked" when either does.
-
-    Args:
-        numerator: A cell.
-        denominator: A cell.
-
-    Returns:
-        The IF expression (no leading "=").
-    """
-    return if_tracked(ratio(numerator, denominator), numerator, denominator)
-
-
-def tracking_channels_sum(
-    column: str, tracked_by: str, first: str = "PeriodStart", last: str = "ReportAsOf", paid: bool = False
-) -> str:
-    """Σ of an Actuals column over the window, counting only the channels that track another column (the
-    like-for-like sums of blended ratios, docs/metrics.md, "Not tracked").
-
-    Args:
-        column: The Actuals column summed (e.g. Spend).
-        tracked_by: The column a channel must track to count (e.g. Customers).
-        first: First day expression.
-        last: Last day expression.
-        paid: Count paid channels only.
-
-    Returns:
-        The SUMPRODUCT expression (no leading "=").
-    """
-    channels = f"{col('Actuals', CHANNEL_KEY)},{col('Channels', CHANNEL_KEY)}"  # exact: by number
-    tracking = f'(COUNTIFS({channels},{col("Actuals", tracked_by)},"<>")>0)'
-    if paid:
-        tracking = f'({col("Channels", "Paid")}="Yes")*{tracking}'
-    return f"SUMPRODUCT({tracking}*{actuals_sum(column, channels, first=first, last=last)})"
-
-
 def status(attainment: str, has_target: str, has_data: str) -> str:
     """The attainment status bands (docs/metrics.md, "Targets, attainment and status").
 

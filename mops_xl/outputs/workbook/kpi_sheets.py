@@ -7,10 +7,12 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.metrics.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, KPI_METRICS, Analysis
+from mops_xl.metrics import catalogue
+from mops_xl.metrics.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, Analysis
 from mops_xl.metrics.statuses import ALL_CHANNELS, NO_DATA, NO_TARGET, NOT_TRACKED, ON, OVER
-from mops_xl.metrics.targets import CAC_TARGET, EXPECTED_CAC, LEADS_TARGET, ROAS_TARGET, VOLUME_METRICS
+from mops_xl.metrics.targets import EXPECTED_CAC, PRIMARY_SOURCES
 from mops_xl.metrics.tracking import needs, shown
+from mops_xl.outputs.workbook.figure_formulas import BlendedFormulas, RowFormulas, figure_formula, number_format
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import (
     CHANNEL_KEY,
@@ -26,11 +28,8 @@ from mops_xl.outputs.workbook.formulas import (
     ratio,
     sheet_ref,
     status,
-    tracked_ratio,
-    tracking_channels_sum,
     trend_arrow,
     trend_verdict,
-    untracked,
 )
 
 KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
@@ -60,24 +59,10 @@ STRATEGY_HEADERS = (
     "Target audience",
     "Owner",
 )
-_LOWER_BETTER = ("CPL", "CAC")
-_KIND = {
-    "Spend vs target": "money",
-    "Leads": "integer",
-    "MQLs": "integer",
-    "SQLs": "integer",
-    "Customers": "integer",
-    "Revenue": "money",
-    "Spend": "money",
-    "CPL": "money",
-    "CAC": "money",
-    "Fully-loaded CAC": "money",
-    "LTV:CAC": "ratio",
-    "ROAS": "ratio",
-    "MER": "ratio",
-    "Trend %": "percent",
-    "Attainment": "percent",
-}
+#: Number formats of the columns that are not catalogue figures (those take their unit's).
+_KIND = {"Trend %": "percent", "Attainment": "percent"}
+#: The figures of each campaign in Channel Performance's breakdown, after Channel and Campaign.
+CAMPAIGN_FIGURES = ("Spend", "Leads", "Customers", "Revenue", "CPL", "CAC", "ROAS")
 #: Columns shown as plain numbers (their unit depends on the channel's primary metric).
 _PLAIN_NUMBERS = ("Primary target", "Primary target to date", "Primary actual", "Trend recent", "Trend prior")
 PREVIOUS_FIRST, PREVIOUS_LAST = "PeriodStart-ElapsedDays", "PeriodStart-1"
@@ -98,7 +83,7 @@ def kpi_cell(metric: str, column: str) -> str:
     Returns:
         E.g. "'KPI Framework'!$E$6".
     """
-    r = TOP + 1 + KPI_METRICS.index(metric)
+    r = TOP + 1 + catalogue.current().kpis.index(metric)
     return sheet_ref(KPI_SHEET, xl_rowcol_to_cell(r, KPI_COLUMNS.index(column), True, True))
 
 
@@ -138,7 +123,7 @@ def _blended_target(metric: str) -> str:
     is_metric, blank = f'({col("Targets", "Metric")}="{metric}")', f'({col("Targets", "Channel")}="")'
     row = f"SUMPRODUCT({is_metric}*{blank}*{col('Targets', 'Target')})"
     fallback = f'"{UNDEFINED}"'
-    if metric in VOLUME_METRICS:
+    if catalogue.current().get(metric).prorated:
         every = (
             f'SUMPRODUCT(--(COUNTIFS({col("Targets", "Metric")},"{metric}",{col("Targets", CHANNEL_KEY)},'
             f"{col('Channels', CHANNEL_KEY)})>0))=ROWS({col('Channels', 'Channel')})"
@@ -147,12 +132,23 @@ def _blended_target(metric: str) -> str:
     return f"IF(SUMPRODUCT({is_metric}*{blank})>0,{row},{fallback})"
 
 
-def _paid_sum(column: str, first: str, last: str) -> str:
-    inner = actuals_sum(column, by_channel(col("Channels", CHANNEL_KEY)), first=first, last=last)
-    return f'SUMPRODUCT(({col("Channels", "Paid")}="Yes")*{inner})'
+def _one_of(cell: str, metrics: list[str]) -> str:
+    """A condition: the cell holds one of the metrics (FALSE when there is none)."""
+    tests = [f'{cell}="{m}"' for m in metrics]
+    return "FALSE" if not tests else tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
 
 
-_STACK_COST = f'SUMIFS({col("Stack", "Monthly cost")},{col("Stack", "Status")},"Active")*12/365*ElapsedDays'
+def _primary_metrics() -> list[str]:
+    """The metrics a channel may be judged by, in :data:`PRIMARY_SOURCES` order."""
+    return list(dict.fromkeys(m for m, _ in PRIMARY_SOURCES))
+
+
+def _by_primary(pm: str, value: dict[str, str], otherwise: str) -> str:
+    """A formula choosing, by the channel's primary metric in ``pm``, the expression of that metric."""
+    out = otherwise
+    for m in reversed([m for m in _primary_metrics() if m in value]):
+        out = f'IF({pm}="{m}",{value[m]},{out})'
+    return out
 
 
 class KpiSheets(SheetWriter):
@@ -186,69 +182,68 @@ class KpiSheets(SheetWriter):
         ws.write_formula(2, 1, f"=COUNTIFS({actuals_window()})", None, float(a.window_rows))
         self.wb.define_name(WINDOW_ROWS, "=" + sheet_ref(KPI_SHEET, "$B$3"))
         ws.write_row(TOP, 0, list(KPI_COLUMNS), self.fmt["header"])
-        rows = {m: TOP + 1 + i for i, m in enumerate(KPI_METRICS)}
-        for m in KPI_METRICS:
+        metrics = list(a.kpis.index)
+        rows = {m: TOP + 1 + i for i, m in enumerate(metrics)}
+        for m in metrics:
             self._kpi_row(ws, rows[m], m, rows)
         ws.set_column(0, 0, 18)
         ws.set_column(1, 1, 56)
         ws.set_column(2, 9, 14)
         ws.freeze_panes(TOP + 1, 1)
-        self.fmt.colour_statuses(ws, TOP + 1, 6, TOP + len(KPI_METRICS), 6)
+        self.fmt.colour_statuses(ws, TOP + 1, 6, TOP + len(metrics), 6)
 
     def _kpi_row(self, ws: Any, r: int, m: str, rows: dict[str, int]) -> None:
         k = self.a.kpis.loc[m]
+        entry = catalogue.current().get(m)
         cell = {c: xl_rowcol_to_cell(r, KPI_COLUMNS.index(c)) for c in KPI_COLUMNS}
         E = lambda metric, column="Actual": xl_rowcol_to_cell(rows[metric], KPI_COLUMNS.index(column))  # noqa: E731
-        kind = _KIND[m]
+        kind = number_format(m)
         ws.write_string(r, 0, m)
         ws.write_string(r, 1, k["Definition"], self.fmt["wrap"])
-        volume = m in VOLUME_METRICS or m == "Spend vs target"
         has_budget = len(self.a.pacing_lines) > 0
         # Target
-        if m == "Spend":  # against the budget: Budget Pacing's total (docs/metrics.md, "Budget pacing")
+        target: str | None
+        if entry.status_rule == "budget pace":  # Budget Pacing's total (docs/metrics.md, "Budget pacing")
             target = f"={self.pacing.total_cell('Budget for period')}" if has_budget else None
-        elif m in ("Fully-loaded CAC", "MER"):
+        elif not entry.takes_target:
             target = None
         else:
-            target = "=" + _blended_target("Spend" if m == "Spend vs target" else m)
+            target = "=" + _blended_target(entry.measures)
         self._formula(ws, r, "Target", target, k["Target"], kind)
-        ttd = (
-            f"=IF(ISNUMBER({cell['Target']}),{cell['Target']}"
-            + ("*ElapsedDays/PeriodDays" if volume else "")
-            + f',"{UNDEFINED}")'
-        )
-        if m == "Spend":  # every budget line's expected spend to date
+        to_date = entry.to_date_formula(cell["Target"], "ElapsedDays", "PeriodDays")
+        ttd = f'=IF(ISNUMBER({cell["Target"]}),{to_date},"{UNDEFINED}")'
+        if entry.status_rule == "budget pace":  # every budget line's expected spend to date
             ttd = f"={self.pacing.total_cell('Expected to date')}"
         self._formula(ws, r, "Target to date", ttd if target else None, k["Target to date"], kind)
-        # Actual and previous period
-        if m == "Spend vs target":  # the Spend row's figures, against another target
-            actual, previous = f"={E('Spend')}", f"={E('Spend', 'Previous period')}"
-        else:
-            actual, previous = self._actual(m, "Actual", E), self._actual(m, "Previous period", E)
+        # Actual and previous period: the catalogue's formula of the figure
+        actual = "=" + figure_formula(m, BlendedFormulas("PeriodStart", "ReportAsOf", lambda f: E(f)))
+        previous = figure_formula(m, BlendedFormulas(PREVIOUS_FIRST, PREVIOUS_LAST, lambda f: E(f, "Previous period")))
         self._formula(ws, r, "Actual", actual, k["Actual"], kind)
         reach_back = f"MIN({col('Actuals', 'Date')})<=PeriodStart-ElapsedDays"
         self._formula(
-            ws, r, "Previous period", f'=IF({reach_back},{previous[1:]},"{UNDEFINED}")', k["Previous period"], kind
+            ws, r, "Previous period", f'=IF({reach_back},{previous},"{UNDEFINED}")', k["Previous period"], kind
         )
         # Attainment, status, projection, change
         t, act = cell["Target to date"], cell["Actual"]
-        if m in _LOWER_BETTER:
+        if entry.lower_is_better:
             att = f'=IF(AND(ISNUMBER({t}),ISNUMBER({act})),IF({act}>0,{t}/{act},"{UNDEFINED}"),"{UNDEFINED}")'
         else:
             att = f'=IF(AND(ISNUMBER({t}),ISNUMBER({act})),IF({t}>0,{act}/{t},"{UNDEFINED}"),"{UNDEFINED}")'
         self._formula(ws, r, "Attainment", att if target else None, k["Attainment"], "percent")
         has_target = f"ISNUMBER({cell['Target']})"
-        if m == "Spend":  # the total pace's status, computed once on Budget Pacing
+        if entry.status_rule == "budget pace":  # the total pace's status, computed once on Budget Pacing
             stat = f"={self.pacing.overall_status_cell}"
-        elif m == "Spend vs target":  # spending more than the target is not "Ahead": the pacing bands
+        elif entry.status_rule == "pacing bands":  # spending more than the target is not "Ahead"
             stat = (
                 f'=IF(NOT({has_target}),"{NO_TARGET}",IF({WINDOW_ROWS}=0,"{NO_DATA}",IF(ISNUMBER({cell["Attainment"]}),'
                 f'{pacing_status(cell["Attainment"])},IF({act}>0,"{OVER}","{ON}"))))'
             )
         else:
             stat = "=" + status(cell["Attainment"], has_target, f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))")
-        self._formula(ws, r, "Status", stat if target or m == "Spend" else None, k["Status"], None)
-        projection = f'=IF(ISNUMBER({act}),{act}*PeriodDays/ElapsedDays,"{UNDEFINED}")' if volume else None
+        self._formula(
+            ws, r, "Status", stat if target or entry.status_rule == "budget pace" else None, k["Status"], None
+        )
+        projection = f'=IF(ISNUMBER({act}),{act}*PeriodDays/ElapsedDays,"{UNDEFINED}")' if entry.prorated else None
         self._formula(ws, r, "Projection", projection, k["Projection"], kind)
         prev = cell["Previous period"]
         self._formula(
@@ -261,43 +256,11 @@ class KpiSheets(SheetWriter):
             "percent",
         )
 
-    def _actual(self, m: str, column: str, E: Any) -> str:
-        first, last = ("PeriodStart", "ReportAsOf") if column == "Actual" else (PREVIOUS_FIRST, PREVIOUS_LAST)
-        if m == "Spend":
-            return "=" + actuals_sum(m, first=first, last=last)
-        if m in VOLUME_METRICS:  # blank cells add nothing; a column no row gives is not tracked
-            return f'=IF(COUNTIFS({col("Actuals", m)},"<>")=0,"{NOT_TRACKED}",{actuals_sum(m, first=first, last=last)})'
-
-        def spend(tracked_by: str) -> str:  # like for like: the spend of the channels that track the other volume
-            return tracking_channels_sum("Spend", tracked_by, first, last)
-
-        paid_revenue_tracked = (
-            f'SUMPRODUCT(({col("Channels", "Paid")}="Yes")*(COUNTIFS({col("Actuals", CHANNEL_KEY)},'
-            f'{col("Channels", CHANNEL_KEY)},{col("Actuals", "Revenue")},"<>")>0))>0'
-        )
-        formulas = {
-            "CPL": if_tracked(ratio(spend("Leads"), E("Leads", column)), E("Leads", column)),
-            "CAC": if_tracked(ratio(spend("Customers"), E("Customers", column)), E("Customers", column)),
-            "Fully-loaded CAC": if_tracked(
-                ratio(f"({spend('Customers')}+{_STACK_COST})", E("Customers", column)), E("Customers", column)
-            ),
-            "LTV:CAC": if_tracked(
-                f"IF(AND(ISNUMBER(CustomerLifetimeValue),ISNUMBER({E('CAC', column)})),"
-                f'IF({E("CAC", column)}=0,"{UNDEFINED}",CustomerLifetimeValue/{E("CAC", column)}),"{UNDEFINED}")',
-                E("CAC", column),
-            ),
-            "ROAS": f"IF({paid_revenue_tracked},"
-            f"{ratio(_paid_sum('Revenue', first, last), tracking_channels_sum('Spend', 'Revenue', first, last, True))}"
-            f',"{NOT_TRACKED}")',
-            "MER": if_tracked(ratio(E("Revenue", column), spend("Revenue")), E("Revenue", column)),
-        }
-        return "=" + formulas[m]
-
     def _formula(self, ws: Any, r: int, column: str, formula: str | None, value: Any, kind: str | None) -> None:
         c = KPI_COLUMNS.index(column)
         fmt = self.fmt.get(kind)
         if column in _FROM_ACTUAL:  # every figure of a metric that is not tracked says so
-            m = KPI_METRICS[r - TOP - 1]
+            m = str(self.a.kpis.index[r - TOP - 1])
             value = self.a.tracking.show(m, value)
             if formula is not None and column != "Actual" and needs(m):
                 formula = "=" + if_tracked(formula[1:], xl_rowcol_to_cell(r, KPI_COLUMNS.index("Actual")))
@@ -350,38 +313,38 @@ class KpiSheets(SheetWriter):
         def show(metric: str, value: Any) -> Any:
             return self.a.tracking.show(metric, value, channel)
 
-        for v in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
-            total = actuals_sum(v, rows)
-            formula = total if v == "Spend" else f'IF({untracked(v, rows)},"{NOT_TRACKED}",{total})'
-            self._put(ws, r, v, "=" + formula, show(v, c[v]))
-        self._put(ws, r, "CPL", "=" + tracked_ratio(cell["Spend"], cell["Leads"]), show("CPL", c["CPL"]))
-        self._put(ws, r, "CAC", "=" + tracked_ratio(cell["Spend"], cell["Customers"]), show("CAC", c["CAC"]))
-        self._put(ws, r, "ROAS", "=" + tracked_ratio(cell["Revenue"], cell["Spend"]), show("ROAS", c["ROAS"]))
+        written: dict[str, str] = {}  # the figures already on the row, which the next ones reference
+        for v in CHANNEL_PERFORMANCE_COLUMNS:
+            if v in catalogue.current():
+                self._put(ws, r, v, "=" + figure_formula(v, RowFormulas((rows,), written)), show(v, c[v]))
+                written[v] = cell[v]
         self._trend(ws, r, cell, c, key)
 
         def targets(metric: str) -> str:  # COUNTIFS/SUMIFS criteria: this channel's target for a metric
             return f"{col('Targets', 'Metric')},{metric},{col('Targets', CHANNEL_KEY)},{key}"
 
         expected = f"INDEX({col('Channels', 'Expected CAC')},MATCH({key},{col('Channels', CHANNEL_KEY)},0))"
+
+        def has(metric: str, source: str) -> str:  # the channel has this source of a primary target
+            return (
+                f"ISNUMBER({expected})"
+                if source == EXPECTED_CAC
+                else f"COUNTIFS({targets(chr(34) + metric + chr(34))})>0"
+            )
+
         pm = cell["Primary metric"]
-        self._put(
-            ws,
-            r,
-            "Primary metric",
-            f'=IF(COUNTIFS({targets(chr(34) + "ROAS" + chr(34))})>0,"ROAS",IF(COUNTIFS('
-            f'{targets(chr(34) + "CAC" + chr(34))})>0,"CAC",IF(ISNUMBER({expected}),"CAC",IF(COUNTIFS('
-            f'{targets(chr(34) + "Leads" + chr(34))})>0,"Leads","{UNDEFINED}"))))',
-            c["Primary metric"],
-        )
-        cac_target = strategy_cell(channel, "CAC target", self.a)
-        self._put(
-            ws,
-            r,
-            "Primary source",
-            f'=IF({pm}="ROAS","{ROAS_TARGET}",IF({pm}="Leads","{LEADS_TARGET}",IF({pm}="CAC",'
-            f'IF(ISNUMBER({cac_target}),"{CAC_TARGET}","{EXPECTED_CAC}"),"{UNDEFINED}")))',
-            c["Primary source"],
-        )
+        chosen = f'"{UNDEFINED}"'
+        for metric, source in reversed(PRIMARY_SOURCES):  # the first source the channel has
+            chosen = f'IF({has(metric, source)},"{metric}",{chosen})'
+        self._put(ws, r, "Primary metric", "=" + chosen, c["Primary metric"])
+        sources: dict[str, str] = {}
+        for metric in _primary_metrics():
+            options = [source for m, source in PRIMARY_SOURCES if m == metric]
+            pick = f'"{options[-1]}"'
+            for source in reversed(options[:-1]):
+                pick = f'IF({has(metric, source)},"{source}",{pick})'
+            sources[metric] = pick
+        self._put(ws, r, "Primary source", "=" + _by_primary(pm, sources, f'"{UNDEFINED}"'), c["Primary source"])
         self._put(
             ws,
             r,
@@ -391,19 +354,21 @@ class KpiSheets(SheetWriter):
             c["Primary target"],
         )
         t = cell["Primary target"]
+        cat = catalogue.current()
+        prorated = [m for m in _primary_metrics() if cat.get(m).prorated]
+        lower = [m for m in _primary_metrics() if cat.get(m).lower_is_better]
         self._put(
             ws,
             r,
             "Primary target to date",
-            f'=IF(ISNUMBER({t}),IF({pm}="Leads",{t}*ElapsedDays/PeriodDays,{t}),"{UNDEFINED}")',
+            f'=IF(ISNUMBER({t}),IF({_one_of(pm, prorated)},{t}*ElapsedDays/PeriodDays,{t}),"{UNDEFINED}")',
             c["Primary target to date"],
         )
         self._put(
             ws,
             r,
             "Primary actual",
-            f'=IF({pm}="ROAS",{cell["ROAS"]},IF({pm}="CAC",{cell["CAC"]},'
-            f'IF({pm}="Leads",{cell["Leads"]},"{UNDEFINED}")))',
+            "=" + _by_primary(pm, {m: cell[m] for m in _primary_metrics()}, f'"{UNDEFINED}"'),
             show(c["Primary metric"], c["Primary actual"])
             if isinstance(c["Primary metric"], str)
             else c["Primary actual"],
@@ -415,7 +380,7 @@ class KpiSheets(SheetWriter):
             "Attainment",
             "="
             + if_tracked(
-                f'IF(OR(NOT(ISNUMBER({so_far})),NOT(ISNUMBER({act}))),"{UNDEFINED}",IF({pm}="CAC",IF({act}>0,'
+                f'IF(OR(NOT(ISNUMBER({so_far})),NOT(ISNUMBER({act}))),"{UNDEFINED}",IF({_one_of(pm, lower)},IF({act}>0,'
                 f'{so_far}/{act},"{UNDEFINED}"),IF({so_far}>0,{act}/{so_far},"{UNDEFINED}")))',
                 act,
             ),
@@ -439,22 +404,20 @@ class KpiSheets(SheetWriter):
         prior = ("ReportAsOf-2*TrendWindow+1", "ReportAsOf-TrendWindow")
         channel_rows = by_channel(key)
 
+        cat = catalogue.current()
+        ratios = [m for m in _primary_metrics() if not cat.get(m).prorated]  # else: leads per day
+
         def metric(first: str, last: str) -> str:
-            s = {
-                v: actuals_sum(v, channel_rows, first=first, last=last)
-                for v in ("Spend", "Revenue", "Customers", "Leads")
-            }
-            return (
-                f'IF({pm}="ROAS",{ratio(s["Revenue"], s["Spend"])},IF({pm}="CAC",{ratio(s["Spend"], s["Customers"])},'
-                f"{s['Leads']}/TrendWindow))"
-            )
+            rows_ = RowFormulas((channel_rows,), {}, first=first, last=last, tracked=False)
+            per_day = f"{actuals_sum('Leads', channel_rows, first=first, last=last)}/TrendWindow"
+            return _by_primary(pm, {m: figure_formula(m, rows_) for m in ratios}, per_day)
 
         def rows(first: str, last: str) -> str:
             date = col("Actuals", "Date")
             return f'COUNTIFS({channel_rows},{date},">="&{first},{date},"<="&{last})'
 
         # the trend metric (ROAS, CAC, else leads per day) is not tracked when its cell on this row says so
-        needed = f'IF({pm}="ROAS",{cell["ROAS"]},IF({pm}="CAC",{cell["CAC"]},{cell["Leads"]}))'
+        needed = _by_primary(pm, {m: cell[m] for m in ratios}, cell["Leads"])
         shown = lambda value: self.a.tracking.show(c["Trend metric"], value, c.name)  # noqa: E731
         self._put(ws, r, "Trend recent", "=" + if_tracked(metric(*recent), needed), shown(c["Trend recent"]))
         self._put(ws, r, "Trend prior", "=" + if_tracked(metric(*prior), needed), shown(c["Trend prior"]))
@@ -472,11 +435,20 @@ class KpiSheets(SheetWriter):
             shown(c["Trend %"]),
         )
         self._put(ws, r, "Trend", "=" + if_tracked(trend_arrow(tc), tc), c["Trend"])
-        self._put(ws, r, "Trend verdict", "=" + if_tracked(trend_verdict(tc, f'{pm}="CAC"'), tc), c["Trend verdict"])
+        lower = [m for m in _primary_metrics() if cat.get(m).lower_is_better]
+        self._put(
+            ws, r, "Trend verdict", "=" + if_tracked(trend_verdict(tc, _one_of(pm, lower)), tc), c["Trend verdict"]
+        )
 
     def _put(self, ws: Any, r: int, header: str, formula: str | None, value: Any) -> None:
         c = PERFORMANCE_HEADERS.index(header)
-        kind = "number" if header in _PLAIN_NUMBERS else _KIND.get(header)
+        kind = (
+            "number"
+            if header in _PLAIN_NUMBERS
+            else number_format(header)
+            if header in catalogue.current()
+            else _KIND.get(header)
+        )
         if formula is None:
             if value is None or pd.isna(value):
                 ws.write_string(r, c, UNDEFINED)
@@ -494,13 +466,14 @@ class KpiSheets(SheetWriter):
             span = f"{xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)}"
             total = f"SUM({span})" if v == "Spend" else f'IF(COUNT({span})=0,"{NOT_TRACKED}",SUM({span}))'
             ws.write_formula(r, c, "=" + total, self.fmt[kind], cached(a.tracking.show(v, a.blended.volumes[v])))
-        for name in ("CPL", "CAC", "ROAS"):  # the KPI Framework's: one answer, over the channels that track them
+        ratios = [h for h in CHANNEL_PERFORMANCE_COLUMNS if h in catalogue.current() and h not in a.blended.volumes]
+        for name in ratios:  # the KPI Framework's: one answer, over the channels that track them
             ws.write_formula(
                 r,
                 PERFORMANCE_HEADERS.index(name),
                 "=" + kpi_cell(name, "Actual"),
-                self.fmt["ratio" if name == "ROAS" else "money"],
-                cached(a.tracking.show(name, a.blended.ratios[name])),
+                self.fmt[number_format(name)],
+                cached(a.tracking.show(name, a.blended.figures[name])),
             )
         ws.write_string(
             r + 2,
@@ -522,30 +495,18 @@ class KpiSheets(SheetWriter):
             )
             campaigns = campaigns.sort_values("Spend", ascending=False, kind="stable").head(MAX_CAMPAIGN_ROWS)
         ws.write_string(top, 0, "By campaign", self.fmt["title"])
-        headers = ["Channel", "Campaign", "Spend", "Leads", "Customers", "Revenue", "CPL", "CAC", "ROAS"]
+        headers = ["Channel", "Campaign", *CAMPAIGN_FIGURES]
         ws.write_row(top + 1, 0, headers, self.fmt["header"])
         for i, ((channel, campaign), c) in enumerate(campaigns.iterrows()):
             r = top + 2 + i
             ws.write_string(r, 0, str(channel))
             ws.write_string(r, 1, str(campaign))
             crit = (by_channel(self.keys.channels[channel]), by_campaign(self.keys.campaigns[campaign]))
-            cells = {}
-            for j, v in enumerate(("Spend", "Leads", "Customers", "Revenue"), start=2):
+            cells: dict[str, str] = {}  # the figures already on the row, which the next ones reference
+            for j, v in enumerate(CAMPAIGN_FIGURES, start=2):
+                formula = figure_formula(v, RowFormulas(crit, cells, has_rows=True))
+                ws.write_formula(r, j, "=" + formula, self.fmt.get(number_format(v)), cached(shown(v, c[v], c)))
                 cells[v] = xl_rowcol_to_cell(r, j)
-                total = actuals_sum(v, *crit)
-                if v != "Spend":  # a campaign whose rows all leave it blank does not track it
-                    total = f'IF({untracked(v, *crit, has_rows=True)},"{NOT_TRACKED}",{total})'
-                ws.write_formula(r, j, "=" + total, self.fmt.get(_KIND[v]), cached(shown(v, c[v], c)))
-            for j, (name, num, den) in enumerate(
-                (("CPL", "Spend", "Leads"), ("CAC", "Spend", "Customers"), ("ROAS", "Revenue", "Spend")), start=6
-            ):
-                ws.write_formula(
-                    r,
-                    j,
-                    "=" + tracked_ratio(cells[num], cells[den]),
-                    self.fmt.get(_KIND[name]),
-                    cached(shown(name, c[name], c)),
-                )
 
     # --- Channel Strategy ----------------------------------------------------------------------------------
 
