@@ -24,10 +24,11 @@ def tracking_notes(tracking: Tracking) -> list[dict[str, str]]:
     notes = []
     everywhere = [c for c in TRACKABLE if not tracking.blended(c)]
     for column in everywhere:
+        reason = tracking.reason(column) or ""
         notes.append(
             {
                 "subject": column,
-                "note": f"{NOT_TRACKED}: {tracking.reason(column).split(': ', 1)[1]}; every figure that needs "
+                "note": f"{NOT_TRACKED}: {reason.split(': ', 1)[-1]}; every figure that needs "
                 f"{column} says {NOT_TRACKED}",
             }
         )

@@ -131,29 +131,43 @@ def underspending(card: pd.DataFrame, total: TotalPacing, t: Thresholds) -> list
     ]
 
 
+#: The scorecard columns that say how each channel is judged.
+JUDGED_COLUMNS = (
+    "Primary metric",
+    "Primary target",
+    "Primary source",
+    "Primary target to date",
+    "Primary actual",
+    "Attainment",
+    "Status",
+)
+
+
 def _judge_channels(
-    card: pd.DataFrame, table: dict, t: Thresholds, d: int, D: int, has_data: bool, tracking: Tracking
+    card: pd.DataFrame,
+    table: dict[tuple[str, str | None], float],
+    t: Thresholds,
+    d: int,
+    D: int,
+    has_data: bool,
+    tracking: Tracking,
 ) -> None:
     """Add each channel's primary metric, its target (for the period and to date), attainment and status (Not
     tracked where the channel does not track what its primary metric needs)."""
-    metric, target, source, to_date, actual, att, stat = [], [], [], [], [], [], []
+    judged: list[tuple[Any, ...]] = []
     for ch, c in card.iterrows():
-        primary = primary_metric(ch, table, c["Expected CAC"])
+        primary = primary_metric(str(ch), table, c["Expected CAC"])
         if primary is None:
-            metric.append(None), target.append(math.nan), source.append(None), to_date.append(math.nan)
-            actual.append(math.nan), att.append(math.nan), stat.append(NO_TARGET)
+            judged.append((None, math.nan, None, math.nan, math.nan, math.nan, NO_TARGET))
             continue
         m, tgt, src = primary
         value = float(c[m])
         so_far = target_to_date(m, tgt, d, D)
         a = attainment(m, value, so_far)
-        metric.append(m), target.append(tgt), source.append(src), to_date.append(so_far)
-        actual.append(value), att.append(a)
-        judged = status(a, t.underperforming, t.high_performer, has_data=has_data and not math.isnan(value))
-        stat.append(judged if tracking.channel(ch, m) else NOT_TRACKED)
-    card["Primary metric"], card["Primary target"], card["Primary source"] = metric, target, source
-    card["Primary target to date"], card["Primary actual"] = to_date, actual
-    card["Attainment"], card["Status"] = att, stat
+        verdict = status(a, t.underperforming, t.high_performer, has_data=has_data and not math.isnan(value))
+        judged.append((m, tgt, src, so_far, value, a, verdict if tracking.channel(str(ch), m) else NOT_TRACKED))
+    for i, column in enumerate(JUDGED_COLUMNS):
+        card[column] = [row[i] for row in judged]
 
 
 def _trends(
