@@ -70,6 +70,7 @@ def test_metrics_doc_table_is_generated_from_the_catalogue() -> None:
         assert f"\n| {m.name} | " in table
 
 
+@pytest.mark.slow
 def test_an_added_metric_is_computed_by_the_engine_and_in_json(tmp_path: Path, with_cost_per_mql: None) -> None:
     a = analyse(load_intake(write_valid(tmp_path / "in.xlsx")))
     kpi = a.kpis.loc["Cost per MQL"]
@@ -92,6 +93,7 @@ def test_an_added_metric_is_in_the_docs_table(with_cost_per_mql: None) -> None:
     assert "| lower |" in row and "| no MQLs |" in row
 
 
+@pytest.mark.slow
 def test_an_added_metric_is_in_the_cli_json(tmp_path: Path, with_cost_per_mql: None) -> None:
     intake = write_valid(tmp_path / "in.xlsx")
     result = CliRunner().invoke(cli, ["build", str(intake), "--json", "-q", "-o", str(tmp_path / "out.xlsx")])
