@@ -8,7 +8,7 @@ rows, reusing the cells of the row that already hold a volume). Neither writes a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from mops_xl.intake.model import TRACKABLE
 from mops_xl.metrics import catalogue
@@ -56,16 +56,20 @@ class BlendedFormulas:
         first: The window's first day (an expression).
         last: Its last day.
         figure: Metric → the cell holding that figure in the same column.
+        reuse: The volumes whose all-channel sum is already in a cell of the column (:meth:`sum` and
+            :meth:`when_tracked` reference it instead of summing again); never the figure being written.
     """
 
     undefined = f'"{UNDEFINED}"'
 
-    def __init__(self, first: str, last: str, figure: Callable[[str], str]):
-        self.first, self.last, self._figure = first, last, figure
+    def __init__(self, first: str, last: str, figure: Callable[[str], str], reuse: Collection[str] = ()):
+        self.first, self.last, self._figure, self.reuse = first, last, figure, reuse
 
     def sum(self, column: str, tracked_by: tuple[str, ...] = (), paid_only: bool = False) -> str:
         """Σ of a column, over the channels that track ``tracked_by`` (paid ones with ``paid_only``)."""
         others = [c for c in _trackable(tracked_by) if c != column]
+        if not others and not paid_only and column in self.reuse:
+            return self._figure(column)
         if not others and not paid_only:
             return actuals_sum(column, first=self.first, last=self.last)
         channels = f"{col('Actuals', CHANNEL_KEY)},{col('Channels', CHANNEL_KEY)}"  # exact: by number
@@ -78,6 +82,8 @@ class BlendedFormulas:
         tracked = _trackable(columns)
         if not tracked:
             return formula
+        if len(tracked) == 1 and not paid_only and tracked[0] in self.reuse:
+            return if_tracked(formula, self._figure(tracked[0]))
         if len(tracked) == 1 and not paid_only:
             return f'IF(COUNTIFS({col("Actuals", tracked[0])},"<>")=0,"{NOT_TRACKED}",{formula})'
         channels = f"{col('Actuals', CHANNEL_KEY)},{col('Channels', CHANNEL_KEY)}"

@@ -216,8 +216,11 @@ class KpiSheets(SheetWriter):
             ttd = f"={self.pacing.total_cell('Expected to date')}"
         self._formula(ws, r, "Target to date", ttd if target else None, k["Target to date"], kind)
         # Actual and previous period: the catalogue's formula of the figure
-        actual = "=" + figure_formula(m, BlendedFormulas("PeriodStart", "ReportAsOf", lambda f: E(f)))
-        previous = figure_formula(m, BlendedFormulas(PREVIOUS_FIRST, PREVIOUS_LAST, lambda f: E(f, "Previous period")))
+        sums = [v for v in catalogue.current().volumes if v in rows and v != m]  # volumes on the rows above/below
+        actual = "=" + figure_formula(m, BlendedFormulas("PeriodStart", "ReportAsOf", lambda f: E(f), sums))
+        previous = figure_formula(
+            m, BlendedFormulas(PREVIOUS_FIRST, PREVIOUS_LAST, lambda f: E(f, "Previous period"), sums)
+        )
         self._formula(ws, r, "Actual", actual, k["Actual"], kind)
         reach_back = f"MIN({col('Actuals', 'Date')})<=PeriodStart-ElapsedDays"
         self._formula(
