@@ -45,7 +45,9 @@ from mops_xl.metrics.performance import (
     undefined_reason,
     with_ratios,
 )
-from mops_xl.metrics.reallocation import GuardRails, attributed_efficiency, reallocation_plan, what_if
+from mops_xl.metrics.reallocation import GuardRails, attributed_efficiency
+from mops_xl.metrics.recommendations import QUIET_ACTIONS, recommend
+from mops_xl.metrics.reviews import NextReview, next_review
 from mops_xl.metrics.statuses import ALL_CHANNELS, NO_BUDGET, NOT_TRACKED, UNDER
 from mops_xl.metrics.targets import (
     NO_DATA,
@@ -60,15 +62,7 @@ from mops_xl.metrics.targets import (
 )
 from mops_xl.metrics.tracking import Tracking, needs
 from mops_xl.metrics.trend import channel_trends
-from mops_xl.metrics.triggers import (
-    Thresholds,
-    budget_needed,
-    channel_triggers,
-    decision_grid,
-    experiment_triggers,
-    prioritise,
-    total_triggers,
-)
+from mops_xl.metrics.triggers import Thresholds, budget_needed
 from mops_xl.metrics.volumes import VOLUMES, channel_volumes, in_window
 from mops_xl.metrics.window import ReportingWindow
 
@@ -140,9 +134,10 @@ class Analysis:
         total_pacing: All spend to date against every line's expected spend to date: the one answer to "are
             we on budget?" (KPI Framework Spend, Budget Pacing's total, Dashboard, roll-up).
         spend_curve: Day by day: cumulative spend and the budget to date (the Dashboard's pace chart).
-        grid: The pacing × efficiency decision grid.
         needed: The budget needed to hit each volume target.
-        triggers: Every fired optimization trigger, by priority.
+        recommendations: One action per channel (then All channels, then each A/B winner) with its evidence,
+            conflict, labelled money, funding, owner and due date, by priority: the money at stake (see
+            :mod:`mops_xl.metrics.recommendations`).
         warnings: Findings that are not triggers (e.g. underspending).
         notes: Assumptions and data notes, each ``{"subject", "note"}``.
         definitions: Lead, MQL and SQL definitions, as the intake states them.
@@ -158,8 +153,10 @@ class Analysis:
         attributed: Attributed conversions, value, CAC and ROAS per channel under that model.
         affected: Channels whose credit moves most between models → spread of their share.
         affected_by_model: Model → the channels whose share it moves most from the models' average.
-        reallocation: The budget reallocation plan.
+        reallocation: The plan's moves of budget (the money side of the recommendations).
         what_if: The plan's effect per channel: proposed budget, change, expected extra customers and revenue.
+        plan_basis: Which CAC and ROAS priced the plan, in words.
+        review: The review the actions are due at (Cadence sheet).
         window_rows: The number of Actuals rows in the window (S … A).
         campaign_plans: One plan per campaign: checklist with due dates, progress, spend to date.
         tracking: Which volumes each channel tracks; what is "Not tracked".
@@ -177,9 +174,8 @@ class Analysis:
     unbudgeted: pd.Series
     total_pacing: pacing_m.TotalPacing
     spend_curve: pd.DataFrame
-    grid: pd.DataFrame
     needed: pd.DataFrame
-    triggers: pd.DataFrame
+    recommendations: pd.DataFrame
     warnings: list[dict[str, str]] = field(default_factory=list)
     notes: list[dict[str, str]] = field(default_factory=list)
     definitions: dict[str, str] = field(default_factory=dict)
@@ -197,10 +193,19 @@ class Analysis:
     affected_by_model: dict[str, list[str]] = field(default_factory=dict)
     reallocation: pd.DataFrame = field(default_factory=pd.DataFrame)
     what_if: pd.DataFrame = field(default_factory=pd.DataFrame)
+    plan_basis: str = ""
+    review: NextReview | None = None
     window_rows: int = 0
     campaign_plans: list[CampaignPlan] = field(default_factory=list)
     tracking: Tracking | None = None
     kpi_boxes: list[str] = field(default_factory=list)
+
+    @property
+    def top_actions(self) -> pd.DataFrame:
+        """The recommendations that ask for something (not Hold, not Not enough data), by priority: the money at
+        stake, largest first."""
+        r = self.recommendations
+        return r[~r["Action"].isin(QUIET_ACTIONS)]
 
     @property
     def channel_performance(self) -> pd.DataFrame:
@@ -305,14 +310,8 @@ def analyse(intake: Intake) -> Analysis:
     card.index.name = "Channel"
 
     experiments = _experiments(intake, s)
-    owners = {ch: o for ch, o in info["Owner"].items() if isinstance(o, str)}
     total = pacing_m.total_pacing(
         lines, float(current.volumes["Spend"]), window, s["Pacing method"], t.overspending, not rows.empty
-    )
-    fired = (
-        channel_triggers(card, t, d, D)
-        + total_triggers(total, t)
-        + experiment_triggers(experiments, t.significance, owners)
     )
     paces = [(ch, c["Pace"], c["Pacing status"]) for ch, c in card.iterrows()]
     warnings = [
@@ -332,15 +331,21 @@ def analyse(intake: Intake) -> Analysis:
     evidence = maturity_evidence(intake, stack, links, kpis, card, experiments)
     attribution, model = _attribution(intake, s)
     attributed = pd.DataFrame()
-    plan = pd.DataFrame()
-    effect = pd.DataFrame()
     if attribution is not None:
         attributed = attributed_efficiency(card, attribution.conversions[model], attribution.value[model])
-        fired_for: dict[str, set[str]] = {}
-        for f in fired:
-            fired_for.setdefault(f["Trigger"], set()).add(f["Subject"])
-        plan = reallocation_plan(card, attributed, GuardRails(s["Maximum budget shift"], t.minimum_spend), fired_for)
-        effect = what_if(card, attributed, plan)
+    review = next_review(intake.table("Cadence"), window.as_of)
+    advice = recommend(
+        card,
+        t,
+        GuardRails(s["Maximum budget shift"]),
+        attributed=attributed,
+        model=model,
+        total=total,
+        experiments=experiments,
+        team=intake.table("Team"),
+        review=review,
+        days=(d, D),
+    )
     return Analysis(
         intake=intake,
         window=window,
@@ -353,9 +358,8 @@ def analyse(intake: Intake) -> Analysis:
         unbudgeted=unbudgeted,
         total_pacing=total,
         spend_curve=pacing_m.spend_curve(lines, actuals, window, s["Pacing method"]),
-        grid=decision_grid(card, t.underperforming),
         needed=_needed(table, card, total_budget, tracking),
-        triggers=prioritise(fired),
+        recommendations=advice.table,
         warnings=warnings,
         notes=_notes(intake, window, card, unbudgeted, t, rows.empty, tracking)
         + pacing_m.clipped_line_notes(lines, window),
@@ -372,8 +376,10 @@ def analyse(intake: Intake) -> Analysis:
         attributed=attributed,
         affected=moving_channels(attribution) if attribution is not None else {},
         affected_by_model=channels_affected_by_model(attribution) if attribution is not None else {},
-        reallocation=plan,
-        what_if=effect,
+        reallocation=advice.plan.moves,
+        what_if=advice.what_if,
+        plan_basis=advice.plan.basis,
+        review=review,
         window_rows=len(rows),
         campaign_plans=campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of),
         tracking=tracking,
