@@ -137,10 +137,10 @@ def _pays(src: str, dst: str, eff: pd.DataFrame) -> bool | None:
     neither figure is defined for both."""
     cs, cd = eff.at[src, "CAC used"], eff.at[dst, "CAC used"]
     if cs > 0 and cd > 0:  # NaN compares False
-        return DIMINISHING_RETURNS / cd > 1 / cs
+        return bool(DIMINISHING_RETURNS / cd > 1 / cs)
     rs, rd = eff.at[src, "ROAS used"], eff.at[dst, "ROAS used"]
     if not (pd.isna(rs) or pd.isna(rd)):
-        return DIMINISHING_RETURNS * rd > rs
+        return bool(DIMINISHING_RETURNS * rd > rs)
     return None
 
 
