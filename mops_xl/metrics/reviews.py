@@ -21,10 +21,14 @@ def _next_monday(day: pd.Timestamp) -> pd.Timestamp:
     return day + pd.Timedelta(days=7 - day.weekday())
 
 
+def _monday_after_next(day: pd.Timestamp) -> pd.Timestamp:
+    return _next_monday(day) + pd.Timedelta(days=7)
+
+
 #: A Frequency word (matched in this order, case-insensitive) → the first review day after a date.
 FREQUENCIES: tuple[tuple[tuple[str, ...], Callable[[pd.Timestamp], pd.Timestamp]], ...] = (
     (("daily", "every day"), lambda day: day + pd.Timedelta(days=1)),
-    (("biweekly", "fortnight", "every two weeks", "every 2 weeks"), lambda day: _next_monday(day) + pd.Timedelta(7)),
+    (("biweekly", "fortnight", "every two weeks", "every 2 weeks"), _monday_after_next),
     (("weekly", "every week"), _next_monday),
     (("monthly", "every month"), lambda day: (day + pd.offsets.MonthBegin(1)).normalize()),
     (("quarterly", "every quarter"), lambda day: (day + pd.offsets.QuarterBegin(1, startingMonth=1)).normalize()),
