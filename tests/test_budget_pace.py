@@ -4,7 +4,7 @@ The total pace (docs/metrics.md, "Budget pacing") is all spend from Period start
 channel, divided by the budget to date: the sum of every budget line's expected spend to date, counted from
 the later of the line's start and Period start. Budget Pacing's total (its lines, clipped to the same days,
 plus one Unbudgeted row per channel that spent) equals the KPI Framework's Spend; the Spend status, the
-Dashboard, the roll-up, the framework text, ``--json`` and an all-channels Overspending trigger follow it.
+Dashboard, the roll-up, the framework text, ``--json`` and the all-channels Throttle action follow it.
 
 The small intake below, in short (S = Oct 1 2026, E = Oct 31, A = Oct 10: D = 31, d = 10):
 
@@ -332,7 +332,7 @@ def _intake_spend(sample: str, first: dt.datetime, last: dt.datetime) -> dict[st
 
 
 @pytest.mark.slow
-def test_the_local_sample_spends_over_pace_and_fires_an_overspending_trigger() -> None:
+def test_the_local_sample_spends_over_pace_and_throttles_all_channels() -> None:
     """samples/source/local.toml: Google Search Ads has the only budget line, 1,950 for Nov 1-30 (30 days);
     Report as of Nov 22 (d = 22): budget to date 1,950 x 22 / 30 = 1,430. Facebook Ads has no line: its spend
     is unbudgeted. All spend Nov 1-22 (summed from the Actuals cells) ÷ 1,430 is 137.7 %: Over pace, not the

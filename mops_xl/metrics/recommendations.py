@@ -245,7 +245,9 @@ def _underperforming(
         return Decision(THROTTLE if over else FIX, f"{evidence}{cap}; no budget leaves it: {held}", conflict)
     frees = room_out(c, rails) if budgeted else 0.0
     if pausing:
-        nothing = "" if frees > 0 else "; frees nothing: " + ("no budget line" if not budgeted else "budget spent")
+        nothing = (
+            "" if frees > 0 else "; frees nothing: " + ("no budget line running" if not budgeted else "budget spent")
+        )
         return Decision(PAUSE, f"{evidence}{nothing}", frees=frees)
     if frees > 0:
         return Decision(FREE_BUDGET, evidence, frees=frees)
