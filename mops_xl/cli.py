@@ -181,7 +181,8 @@ def build(
 ) -> None:
     """Validate an intake, compute every metric and write its report workbook.
 
-    Prints the four KPI boxes (MQLs, SQLs, CAC, ROAS vs target) and the fired optimization triggers.
+    Prints the four KPI boxes (MQLs, SQLs, CAC, ROAS vs target) and the actions that ask for something (one per
+    channel, by the money at stake).
     Errors stop the build (exit code 2) with the same report as `validate`.
 
     \b

@@ -51,7 +51,9 @@ def test_rollup_has_one_row_per_business(folder: Path, tmp_path: Path) -> None:
     saas = analyse(load_intake(ROOT / "samples" / "saas.xlsx"))
     got = rows["saas.xlsx"]
     assert got["Business"] == "Cloudlytics" and got["Spend"] == pytest.approx(saas.kpis.loc["Spend", "Actual"])
-    assert got["CAC status"] == saas.kpis.loc["CAC", "Status"] and got["Triggers fired"] == len(saas.triggers)
+    assert got["CAC status"] == saas.kpis.loc["CAC", "Status"] and got["Actions"] == len(saas.top_actions)
+    top = saas.top_actions.iloc[0]
+    assert got["Top action"] == f"{top['Subject']}: {top['Action']}"
     assert rows["broken.xlsx"]["Status"] == "invalid"
 
 

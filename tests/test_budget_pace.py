@@ -4,7 +4,7 @@ The total pace (docs/metrics.md, "Budget pacing") is all spend from Period start
 channel, divided by the budget to date: the sum of every budget line's expected spend to date, counted from
 the later of the line's start and Period start. Budget Pacing's total (its lines, clipped to the same days,
 plus one Unbudgeted row per channel that spent) equals the KPI Framework's Spend; the Spend status, the
-Dashboard, the roll-up, the framework text, ``--json`` and an all-channels Overspending trigger follow it.
+Dashboard, the roll-up, the framework text, ``--json`` and the all-channels Throttle action follow it.
 
 The small intake below, in short (S = Oct 1 2026, E = Oct 31, A = Oct 10: D = 31, d = 10):
 
@@ -174,13 +174,14 @@ def test_the_total_pace(pace_analysis) -> None:
     assert any("paced from 2026-10-01, with 1,500.00 of its 3,000.00 in the period" in n for n in notes)
 
 
-def test_an_overspending_trigger_fires_on_the_total_pace(pace_analysis) -> None:
-    triggers = pace_analysis.triggers
-    got = [(t["Trigger"], t["Subject"], round(t["Amount"], 2), t["Priority"]) for _, t in triggers.iterrows()]
+def test_all_channels_throttle_on_the_total_pace(pace_analysis) -> None:
+    r = pace_analysis.recommendations.set_index("Subject")
     # all channels: projected 6,200 - 5,800 = 400; Search: its lines' variance 300 (the later line has none)
-    assert got == [("Overspending", "All channels", 400.0, 1), ("Overspending", "Search", 300.0, 2)]
-    total = triggers.iloc[0]
-    assert "cap all channels' daily spend at 180.95" in total["Action"]  # 3,800 / 21
+    assert r.loc["All channels", "Action"] == "Throttle"
+    assert r.loc["All channels", "Projected overspend"] == pytest.approx(400)
+    assert r.loc["Search", "Projected overspend"] == pytest.approx(300)
+    total = r.loc["All channels"]
+    assert "cap all channels' daily spend at 180.95" in total["Evidence"]  # 3,800 / 21
     assert "pace 125.0%" in total["Evidence"] and "500.00 of it outside any budget line" in total["Evidence"]
 
 
@@ -331,7 +332,7 @@ def _intake_spend(sample: str, first: dt.datetime, last: dt.datetime) -> dict[st
 
 
 @pytest.mark.slow
-def test_the_local_sample_spends_over_pace_and_fires_an_overspending_trigger() -> None:
+def test_the_local_sample_spends_over_pace_and_throttles_all_channels() -> None:
     """samples/source/local.toml: Google Search Ads has the only budget line, 1,950 for Nov 1-30 (30 days);
     Report as of Nov 22 (d = 22): budget to date 1,950 x 22 / 30 = 1,430. Facebook Ads has no line: its spend
     is unbudgeted. All spend Nov 1-22 (summed from the Actuals cells) ÷ 1,430 is 137.7 %: Over pace, not the
@@ -347,11 +348,11 @@ def test_the_local_sample_spends_over_pace_and_fires_an_overspending_trigger() -
     assert a.unbudgeted.to_dict() == pytest.approx({"Facebook Ads": spent["Facebook Ads"]})
     line = a.pacing_lines.iloc[0]
     assert line["Actual"] == pytest.approx(spent["Google Search Ads"]) and line["Status"] == ON  # its own pace
-    fired = a.triggers[(a.triggers["Trigger"] == "Overspending") & (a.triggers["Subject"] == "All channels")]
-    assert len(fired) == 1
+    fired = a.recommendations[a.recommendations["Subject"] == "All channels"]
+    assert len(fired) == 1 and fired.iloc[0]["Action"] == "Throttle"
     # projected spend x 30 / 22 against the 1,950 budget: about 2,685 - 1,950 = 735
-    assert fired.iloc[0]["Amount"] == pytest.approx(spend * 30 / 22 - 1950)
-    assert "already spent" in fired.iloc[0]["Action"]  # more than 1,950 spent by Nov 22
+    assert fired.iloc[0]["Projected overspend"] == pytest.approx(spend * 30 / 22 - 1950)
+    assert "already spent" in fired.iloc[0]["Evidence"]  # more than 1,950 spent by Nov 22
 
 
 # --- saas and d2c: one answer in every place -----------------------------------------------------------------
@@ -414,7 +415,7 @@ def test_are_we_on_budget_has_one_answer_in_every_place(sample: str, tmp_path: P
     assert kpi["Target"] == pytest.approx(budget) and total["Budget for period"] == pytest.approx(budget)
     framework = result.report.with_name(f"{sample}-framework.txt").read_text(encoding="utf-8")
     assert f"(pace {pace:.1%}): {status}" in framework
-    over = [t for t in doc["triggers"] if (t["Trigger"], t["Subject"]) == ("Overspending", "All channels")]
+    over = [r for r in doc["recommendations"] if (r["Action"], r["Subject"]) == ("Throttle", "All channels")]
     assert len(over) == (1 if status == OVER else 0)
 
 

@@ -166,18 +166,11 @@ def test_what_if_moves_the_plans_amounts_and_prices_them() -> None:
     """Search gives 1,000 to Social. Search: budget 10,000 → 9,000, change −1,000 at its full efficiency:
     −1,000 ÷ CAC 200 = −5 customers, −1,000 × ROAS 3 = −3,000 revenue. Social: 5,000 → 6,000, +1,000 at
     half its efficiency: 0.5 × 1,000 ÷ 100 = +5 customers, 0.5 × 1,000 × 4 = +2,000. Blog is left alone and has
-    no attributed CAC: its extra customers are undefined."""
+    no CAC: its extra customers are undefined."""
     card = pd.DataFrame({"Budget for period": [10000.0, 5000.0, 0.0]}, index=["Search", "Social", "Blog"])
-    attributed = pd.DataFrame(
-        {"Attributed CAC": [200.0, 100.0, math.nan], "Attributed ROAS": [3.0, 4.0, math.nan]}, index=card.index
-    )
-    plan = pd.DataFrame(
-        [
-            {"From": "Search", "To": "Social", "Amount this period": 1000.0},
-            {"From": "Blog", "To": "–", "Amount this period": 0.0},
-        ]
-    )
-    got = what_if(card, attributed, plan)
+    used = pd.DataFrame({"CAC used": [200.0, 100.0, math.nan], "ROAS used": [3.0, 4.0, math.nan]}, index=card.index)
+    plan = {"Search": -1000.0, "Social": 1000.0}
+    got = what_if(card, used, plan)
     assert got.loc["Search", "Proposed budget"] == 9000 and got.loc["Search", "Change"] == -1000
     assert got.loc["Search", "Expected extra customers"] == pytest.approx(-1000 / 200)
     assert got.loc["Search", "Expected extra revenue"] == pytest.approx(-1000 * 3)

@@ -140,7 +140,24 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
         if not math.isnan(line["Pace"]):
             assert line["Status"] == _pace_band(line["Pace"], over)
     if total.status == OVER:
-        assert ("Overspending", "All channels") in set(zip(a.triggers["Trigger"], a.triggers["Subject"], strict=True))
+        assert ("Throttle", "All channels") in set(
+            zip(a.recommendations["Action"], a.recommendations["Subject"], strict=True)
+        )
+
+    # 4. One action per channel wherever shown: the sheets (the scan above reads Optimization Actions and the
+    # Dashboard's top actions), --json, the framework text and the roll-up give each subject the same one action.
+    rec = a.recommendations
+    assert rec["Subject"].is_unique and set(a.channels.index) <= set(rec["Subject"])
+    assert [(r["Subject"], r["Action"]) for r in doc["recommendations"]] == list(
+        zip(rec["Subject"], rec["Action"], strict=True)
+    )
+    for _, r in rec.iterrows():
+        rows = [line for line in text.splitlines() if line.startswith(f"| {r['Priority']} | {r['Subject']} |")]
+        assert len(rows) == 1 and rows[0].split(" | ")[2] == r["Action"]
+    top = a.top_actions
+    assert row["Top action"] == ("" if top.empty else f"{top.iloc[0]['Subject']}: {top.iloc[0]['Action']}")
+    for retired in ("Pause or adjust", "Increase allocation", "Fix/pause"):
+        assert retired not in text
 
 
 def _line(text: str, start: str) -> str:

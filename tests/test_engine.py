@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from mops_xl import load_intake, write_intake
@@ -202,35 +203,47 @@ def test_channel_status_from_primary_metric(analysis) -> None:
     assert ch.loc["Blog", "Status"] == "No target"
 
 
-def test_triggers_in_priority_order(analysis) -> None:
+def test_one_action_per_channel_in_priority_order(analysis) -> None:
     got = [
-        (t["Trigger"], t["Subject"], t["Action"].split(":")[0], round(t["Amount"], 2), t["Owner"], t["Priority"])
-        for _, t in analysis.triggers.iterrows()
+        (r["Subject"], r["Action"], r["Budget to move this period"], r["Money at stake"], r["Owner"], r["Priority"])
+        for _, r in analysis.recommendations.iterrows()
     ]
     assert got == [
-        # (3100 - 1000 remaining) x min(1.5 - 1, 1)
-        ("High performer", "Search", "Increase allocation", 1050.0, "Ana", 1),
-        # projected overspend 1550 - 620
-        ("Overspending", "Social", "Throttle", 930.0, "Ben", 2),
-        # all channels: pace 1500 / 1200 = 125 % > 110 %; projected 1500 x 31 / 10 = 4650 against the 3720
-        # budget: 930 (as much as Social's, and listed after it: the channels' triggers come first)
-        ("Overspending", "All channels", "Throttle", 930.0, "", 3),
-        # remaining budget 620 - 500
-        ("Underperforming channel", "Social", "Pause or adjust", 120.0, "Ben", 4),
+        # Search: ROAS 3 vs target 2, attainment 150 % >= 120 %, on pace (1,000 of 1,000 expected): Scale. It asks
+        # (3,100 - 1,000 remaining) x min(1.5 - 1, 1) = 1,050 and gets the 120 Social frees.
+        ("Search", "Scale", 120.0, 1050.0, "Ana", 1),
+        # Social: Leads 20 vs 155 x 10 / 31 = 50 to date, attainment 40 % < 80 %, pace 500 / 200 = 250 %: Pause.
+        # It frees min(20 % x 620, 620 - 500 unspent) = 120; at stake: max(120 remaining, 1,550 - 620 = 930
+        # projected overspend) = 930.
+        ("Social", "Pause", -120.0, 930.0, "Ben", 2),
+        # all channels: pace 1,500 / 1,200 = 125 % > 110 %; projected 1,500 x 31 / 10 = 4,650 against the 3,720
+        # budget: 930, the same as Social's, after it (Pause comes before Throttle on a tie)
+        ("All channels", "Throttle", 0.0, 930.0, "", 3),
+        ("Blog", "Not enough data", 0.0, 0.0, "", 4),  # no target, no budget line
     ]
-    assert "cap daily spend at 5.71" in analysis.triggers.loc[1, "Action"]  # 120 / 21
-    # (3720 - 1500) / 21 days left = 105.71 a day for all channels together
-    assert "cap all channels' daily spend at 105.71" in analysis.triggers.loc[2, "Action"]
+    r = analysis.recommendations.set_index("Subject")
+    assert r.loc["Search", "Budget asked"] == pytest.approx(1050)
+    assert (
+        r.loc["Search", "Funding"]
+        == "funded 120.00 from Social; 930.00 not funded: the budget other channels free is used up"
+    )
+    assert r.loc["Social", "Funding"] == "gives 120.00 to Search"
+    assert r.loc["Social", "Remaining budget"] == 120 and r.loc["Social", "Projected overspend"] == pytest.approx(930)
+    # (3,720 - 1,500) / 21 days left = 105.71 a day for all channels together
+    assert "cap all channels' daily spend at 105.71" in r.loc["All channels", "Evidence"]
     # the evidence sets the actual against the target it was compared with: a ROAS target as it is; a Leads
     # target to date, 155 x 10 / 31 = 50, with the period's 155 beside it (20 / 50 = 40 %)
-    evidence = list(analysis.triggers["Evidence"])
-    assert "ROAS 3.00 vs ROAS target 2.00: attainment 150%" in evidence
-    assert "Leads 20.00 vs Leads target 50.00 to date (155.00 for the period): attainment 40%" in evidence
-
-
-def test_decision_grid(analysis) -> None:
-    grid = analysis.grid["Decision"].to_dict()
-    assert grid == {"Search": "Hold", "Social": "Fix/pause", "Blog": "Not enough data"}
+    assert r.loc["Search", "Evidence"].startswith("ROAS 3.00 vs ROAS target 2.00: attainment 150%")
+    assert (
+        "Leads 20.00 vs Leads target 50.00 to date (155.00 for the period): attainment 40%"
+        in r.loc["Social", "Evidence"]
+    )
+    # due at the weekly channel review of the pre-filled Cadence sheet: Oct 10, 2026 is a Saturday, so Monday Oct 12
+    assert set(r["Due"]) == {pd.Timestamp(2026, 10, 12)} and set(r["Review"]) == {"Weekly channel review"}
+    # the plan moves Social's 120 into Search, priced on the channels' own figures (no journeys)
+    moves = analysis.reallocation
+    assert moves[["From", "To", "Budget to move this period"]].values.tolist() == [["Social", "Search", 120.0]]
+    assert analysis.plan_basis == "the channels' own CAC and ROAS (no journey data)"
 
 
 def test_trends(analysis) -> None:
@@ -322,7 +335,8 @@ def test_no_targets_and_zero_spend(tmp_path: Path) -> None:
     assert set(a.kpis["Status"]) <= {"No target", "Under pace"}
     assert math.isnan(a.blended.ratios["ROAS"]) and math.isnan(a.blended.mer)
     assert a.blended.ratios["CAC"] == 0
-    assert a.triggers.empty or set(a.triggers["Trigger"]) == set()
+    # nothing spent, no target: no channel is judged; nothing asks for anything
+    assert set(a.recommendations["Action"]) <= {"Not enough data", "Hold"}
 
 
 def test_weekday_pacing(tmp_path: Path) -> None:

@@ -74,6 +74,7 @@ SRM_P = 1.0
 
 #: (sheet, key column header, row label, column header) -> the value worked out by hand.
 KPI, CHANNELS, PACING, TESTS = "KPI Framework", "Channel Performance", "Budget Pacing", "Experiments"
+ACTIONS = "Optimization Actions"
 EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     # --- KPI Framework: all channels, Oct 1-2; volumes are Σ Actuals over the two days ---------------------
     # Leads: the blended target 500 for the period; to date 500 x d / D.
@@ -228,14 +229,18 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (PACING, "Channel", "All channels", "Pace"): 300 / 300,  # 1.0
     (PACING, "Channel", "All channels", "Status"): "On pace",
     (PACING, "Channel", "All channels", "Budget for period"): 3100 + 1550,  # 4,650
-    # Decision grid (pacing x efficiency): Google Ads On pace and efficient (CAC attainment 1.2 >= 1) -> Hold;
-    # TikTok has no primary metric, Email no budget line -> Not enough data.
-    (PACING, "Channel", "Google Ads", "Pacing"): "On pace",
-    (PACING, "Channel", "Google Ads", "Efficiency"): "efficient",
-    (PACING, "Channel", "Google Ads", "Decision"): "Hold",
-    (PACING, "Channel", "TikTok", "Decision"): "Not enough data",
-    (PACING, "Channel", "Email", "Pacing"): "No budget",
-    (PACING, "Channel", "Email", "Decision"): "Not enough data",
+    # Actions, one per channel: Google Ads on pace (200 of 200 expected) and a high performer (CAC target 120 /
+    # CAC 100 = attainment 1.2 >= 1 + 20 %) -> Scale; it asks the remaining budget x min(attainment - 1, 1) =
+    # (3,100 - 200) x 0.2 = 580, which no donor funds. TikTok has no primary metric, Email no target and no
+    # budget line -> Not enough data.
+    (ACTIONS, "Subject", "Google Ads", "Action"): "Scale",
+    (ACTIONS, "Subject", "Google Ads", "Budget asked"): (3100 - 200) * (120 / 100 - 1),
+    (ACTIONS, "Subject", "Google Ads", "Budget to move this period"): 0,
+    (ACTIONS, "Subject", "Google Ads", "Remaining budget"): 3100 - 200,
+    (ACTIONS, "Subject", "Google Ads", "Funding"): "580.00 not funded: no channel frees budget this period",
+    (ACTIONS, "Subject", "TikTok", "Action"): "Not enough data",
+    (ACTIONS, "Subject", "Email", "Action"): "Not enough data",
+    (ACTIONS, "Subject", "Email", "Remaining budget"): NA,  # no budget line
     # --- Experiments: control A, variant B (values worked out above) ------------------------------------
     (TESTS, "Variant", "A", "Rate"): 50 / 1000,  # 0.05
     (TESTS, "Variant", "A", "Lift"): NA,  # the control carries only Rate and the SRM columns
@@ -282,11 +287,10 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     ("Dashboard", "Funnel stage", "MQLs", "Count"): 14,
     ("Dashboard", "Funnel stage", "SQLs", "Count"): 6,
     ("Dashboard", "Funnel stage", "Customers", "Count"): 2,
-    # Top trigger: High performer Google Ads (CAC attainment 1.2 >= 1 + 20 %): "Increase allocation" by the
-    # remaining spend x min(attainment - 1, 1) = (3,100 budget - 200 spent) x 0.2 = 580.
-    ("Dashboard", "Trigger", "High performer", "Subject"): "Google Ads",
-    ("Dashboard", "Trigger", "High performer", "Action"): "Increase allocation",
-    ("Dashboard", "Trigger", "High performer", "Amount"): (3100 - 200) * (120 / 100 - 1),
+    # Top action: Google Ads, Scale (above); due at the Weekly channel review of the pre-filled Cadence sheet,
+    # the Monday after Report as of (Friday Oct 2): Oct 5.
+    ("Dashboard", "Subject", "Google Ads", "Action"): "Scale",
+    ("Dashboard", "Subject", "Google Ads", "Due"): dt.datetime(2026, 10, 5),
 }
 
 #: The Dashboard's four KPI boxes: title -> (actual, target, status). The boxes are the tracked KPIs with a

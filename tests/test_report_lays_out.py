@@ -186,11 +186,6 @@ def _budget_pacing(s: Scan, a: Analysis) -> None:
         figures += [("Budget for period", total.budget)]
     for h, value in figures:
         s.check(sheet, r, cols[h], value, f"total {h}")
-    top, cols = s.table(sheet, ("Channel", "Pacing", "Efficiency", "Decision", "Reason"))
-    for r in s.body(sheet, top):
-        channel = s.values[sheet].cell(r, 1).value
-        for h in ("Pacing", "Efficiency", "Decision", "Reason"):
-            s.check(sheet, r, cols[h], a.grid.loc[channel, h], f"grid {channel} {h}")
 
 
 def _dashboard(s: Scan, a: Analysis) -> None:
@@ -206,10 +201,11 @@ def _dashboard(s: Scan, a: Analysis) -> None:
         s.check(sheet, top + 1, cols[m], a.kpis.loc[m, "Actual"], f"box {m}")
         s.check(sheet, top + 3, cols[m], a.kpis.loc[m, target], f"box {m} target")
         s.check(sheet, top + 4, cols[m], a.kpis.loc[m, "Status"], f"box {m} status")
-    top, cols = s.table(sheet, ("Priority", "Trigger", "Amount"))
-    for r, (_, t) in zip(s.body(sheet, top), a.triggers.head(5).iterrows(), strict=False):
-        for h in ("Priority", "Trigger", "Subject", "Action", "Amount"):
-            s.check(sheet, r, cols[h], t[h], f"trigger {h}")
+    top, cols = s.table(sheet, ("Priority", "Subject", "Action", "Owner", "Due"))
+    shown = a.top_actions.head(5)
+    for r, (_, t) in zip(s.body(sheet, top)[: len(shown)], shown.iterrows(), strict=True):
+        for h in ("Priority", "Subject", "Action", "Owner", "Due"):
+            s.check(sheet, r, cols[h], t[h], f"top action {h}")
     top, cols = s.table(sheet, ("Channel", "Expected CAC", "CAC target"))
     for r in s.body(sheet, top):
         channel = s.values[sheet].cell(r, 1).value
@@ -232,8 +228,6 @@ def _dashboard(s: Scan, a: Analysis) -> None:
 
 
 def _reallocation_and_attribution(s: Scan, a: Analysis) -> None:
-    if a.attribution is None:
-        return
     sheet = "Reallocation"
     top, cols = s.table(sheet, ("Channel", "Proposed budget", "Expected extra customers"))
     for r in s.body(sheet, top):
@@ -241,10 +235,12 @@ def _reallocation_and_attribution(s: Scan, a: Analysis) -> None:
         for h in cols:
             if h != "Channel":
                 s.check(sheet, r, cols[h], a.what_if.loc[channel, h], f"what-if {channel} {h}")
-    top, cols = s.table(sheet, ("From", "To", "Amount this period"))
-    for r, (_, move) in zip(s.body(sheet, top), a.reallocation.iterrows(), strict=True):
+    top, cols = s.table(sheet, ("From", "To", "Budget to move this period"))
+    for r, (_, move) in zip(s.body(sheet, top)[: len(a.reallocation)], a.reallocation.iterrows(), strict=True):
         for h in cols:
             s.check(sheet, r, cols[h], move[h], f"plan {h}")
+    if a.attribution is None:
+        return
     sheet = "Attribution"
     top = 0
     for credited in (a.attribution.conversions, a.attribution.value):  # two tables, one under the other
@@ -327,10 +323,16 @@ def _actions(s: Scan, a: Analysis) -> None:
     for r in s.body(sheet, top):
         name = s.values[sheet].cell(r, 1).value
         s.check(sheet, r, 2, a.intake.settings[name], name)
-    top, cols = s.table(sheet, ("Trigger", "Subject", "Priority"))
-    for r, (_, t) in zip(s.body(sheet, top), a.triggers.iterrows(), strict=False):
+    top, cols = s.table(sheet, ("Priority", "Subject", "Action", "Evidence", "Funding"))
+    rows = s.body(sheet, top)
+    assert len(rows) == len(a.recommendations), "one row per subject: every channel's one action"
+    for r, (_, rec) in zip(rows, a.recommendations.iterrows(), strict=True):
         for h in cols:
-            s.check(sheet, r, cols[h], t[h], f"trigger {t['Priority']} {h}")
+            s.check(sheet, r, cols[h], rec[h], f"action {rec['Subject']} {h}")
+    top, cols = s.table(sheet, ("From", "To", "Budget to move this period", "Reason"))
+    for r, (_, move) in zip(s.body(sheet, top)[: len(a.reallocation)], a.reallocation.iterrows(), strict=True):
+        for h in cols:
+            s.check(sheet, r, cols[h], move[h], f"move {h}")
 
 
 def scan(a: Analysis, values: openpyxl.Workbook) -> Scan:

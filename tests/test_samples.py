@@ -116,14 +116,14 @@ def test_d2c_ad_set_rows_were_summed() -> None:
     assert any(p.code == "rows-summed" for p in report.infos)
 
 
-def test_every_status_pacing_status_and_trigger_appears_across_the_samples(analyses) -> None:
-    statuses, pacing, triggers = set(), set(), set()
+def test_every_status_pacing_status_and_action_appears_across_the_samples(analyses) -> None:
+    statuses, pacing, actions = set(), set(), set()
     for a in analyses.values():
         statuses |= set(a.channels["Status"]) | set(a.kpis["Status"])
         pacing |= set(a.pacing_lines["Status"])
-        triggers |= set(a.triggers["Trigger"])
+        actions |= set(a.recommendations["Action"])
     assert {"Ahead", "On track", "At risk", "Off track", "No target", "No data"} <= statuses
     assert {"Over pace", "On pace", "Under pace", "Not started"} <= pacing
-    assert triggers == {"Underperforming channel", "Overspending", "High performer", "A/B winner"}
+    assert {"Pause", "Throttle", "Scale", "Spend to plan", "Hold", "Not enough data", "Roll out"} <= actions
     decisions = {d for a in analyses.values() for d in a.experiments["Decision"]}
     assert {"Roll out", "Keep testing: sample too small", "No difference"} <= decisions

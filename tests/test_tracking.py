@@ -199,12 +199,15 @@ def test_channel_figures(analysis) -> None:
     # Social's ROAS target and Email's Expected CAC judge figures their channel does not track.
     assert ch.loc["Social", ["Primary metric", "Status", "Trend"]].tolist() == ["ROAS", NT, NT]
     assert ch.loc["Email", ["Primary metric", "Status", "Trend"]].tolist() == ["CAC", NT, NT]
-    # Nothing not tracked is judged, and Search at 0.9 fires nothing. All spend together does fire: 600 to date
+    # Nothing not tracked is judged, and Search at 0.9 only holds. All spend together throttles: 600 to date
     # (Search 400 + Social's unbudgeted 200) against a budget to date of 6,200 x 2 / 31 = 400 is a pace of 150 %,
     # projected 600 x 31 / 2 = 9,300 against the 6,200 budget: 3,100 over.
-    fired = analysis.triggers
-    assert fired[["Trigger", "Subject"]].values.tolist() == [["Overspending", "All channels"]]
-    assert fired.loc[0, "Amount"] == pytest.approx(600 * 31 / 2 - 6200)
+    r = analysis.recommendations.set_index("Subject")
+    assert r.loc["All channels", "Action"] == "Throttle"
+    assert r.loc["All channels", "Projected overspend"] == pytest.approx(600 * 31 / 2 - 6200)
+    assert r.loc["Social", "Action"] == "Not enough data" and "does not track" in r.loc["Social", "Evidence"]
+    assert r.loc["Email", "Action"] == "Not enough data" and "does not track" in r.loc["Email", "Evidence"]
+    assert r.loc["Search", "Action"] == "Hold"
 
 
 def test_blended_figures_count_the_channels_that_track_them(analysis) -> None:

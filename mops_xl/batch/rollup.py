@@ -30,8 +30,8 @@ ROLLUP_HEADERS = (
     "SQLs status",
     "CAC status",
     "ROAS status",
-    "Triggers fired",
-    "Top trigger",
+    "Actions",
+    "Top action",
     "Report",
 )
 
@@ -47,7 +47,7 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
     Returns:
         Header → value.
     """
-    k, b = a.kpis, a.intake.business
+    k, b, top = a.kpis, a.intake.business, a.top_actions
     return {
         "File": source.name,
         "Business": b["Business name"],
@@ -64,8 +64,8 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         "SQLs status": k.loc["SQLs", "Status"],
         "CAC status": k.loc["CAC", "Status"],
         "ROAS status": k.loc["ROAS", "Status"],
-        "Triggers fired": len(a.triggers),
-        "Top trigger": "" if a.triggers.empty else f"{a.triggers.iloc[0]['Trigger']}: {a.triggers.iloc[0]['Subject']}",
+        "Actions": len(top),  # the recommendations that ask for something (not Hold, not Not enough data)
+        "Top action": "" if top.empty else f"{top.iloc[0]['Subject']}: {top.iloc[0]['Action']}",
         "Report": str(report),
     }
 
@@ -90,7 +90,7 @@ def write_rollup(results: list[BatchResult], path: Path) -> Path:
         ws.write_row(0, 0, list(ROLLUP_HEADERS), header)
         kinds = {"Spend": money, "CAC": money, "Customers": number, "ROAS": ratio, "Pace": pct}
         for r, res in enumerate(results, start=1):
-            row = res.row or {"File": res.source.name, "Status": res.status, "Top trigger": res.message}
+            row = res.row or {"File": res.source.name, "Status": res.status, "Top action": res.message}
             for c, h in enumerate(ROLLUP_HEADERS):
                 value = row.get(h)
                 if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):

@@ -43,18 +43,13 @@ from mops_xl.metrics.maturity import Maturity, maturity
 from mops_xl.metrics.needed import budget_needed_table, needed_metrics
 from mops_xl.metrics.notes import data_notes
 from mops_xl.metrics.performance import Blended, blended, stack_cost_for_days
-from mops_xl.metrics.reallocation import GuardRails, attributed_efficiency, reallocation_plan, what_if
+from mops_xl.metrics.reallocation import GuardRails, attributed_efficiency
+from mops_xl.metrics.recommendations import QUIET_ACTIONS, recommend
+from mops_xl.metrics.reviews import NextReview, next_review
 from mops_xl.metrics.scorecard import ChannelInputs, campaign_figures, scorecard, underspending
 from mops_xl.metrics.targets import target_table
 from mops_xl.metrics.tracking import Tracking
-from mops_xl.metrics.triggers import (
-    Thresholds,
-    channel_triggers,
-    decision_grid,
-    experiment_triggers,
-    prioritise,
-    total_triggers,
-)
+from mops_xl.metrics.triggers import Thresholds
 from mops_xl.metrics.volumes import channel_volumes, in_window
 from mops_xl.metrics.window import ReportingWindow
 
@@ -113,9 +108,10 @@ class Analysis:
         total_pacing: All spend to date against every line's expected spend to date: the one answer to "are
             we on budget?" (KPI Framework Spend, Budget Pacing's total, Dashboard, roll-up).
         spend_curve: Day by day: cumulative spend and the budget to date (the Dashboard's pace chart).
-        grid: The pacing × efficiency decision grid.
         needed: The budget needed to hit each volume target.
-        triggers: Every fired optimization trigger, by priority.
+        recommendations: One action per channel (then All channels, then each A/B winner) with its evidence,
+            conflict, labelled money, funding, owner and due date, by priority: the money at stake (see
+            :mod:`mops_xl.metrics.recommendations`).
         warnings: Findings that are not triggers (e.g. underspending).
         notes: Assumptions and data notes, each ``{"subject", "note"}``.
         definitions: Lead, MQL and SQL definitions, as the intake states them.
@@ -133,8 +129,10 @@ class Analysis:
             journey data; so are reallocation and what_if).
         affected: Channels whose credit moves most between models → spread of their share.
         affected_by_model: Model → the channels whose share it moves most from the models' average.
-        reallocation: The budget reallocation plan.
+        reallocation: The plan's moves of budget (the money side of the recommendations).
         what_if: The plan's effect per channel: proposed budget, change, expected extra customers and revenue.
+        plan_basis: Which CAC and ROAS priced the plan, in words.
+        review: The review the actions are due at (Cadence sheet; None when it has no future review).
         window_rows: The number of Actuals rows in the window (S … A).
         campaign_plans: One plan per campaign: checklist with due dates, progress, spend to date.
         tracking: Which volumes each channel tracks; what is "Not tracked".
@@ -152,9 +150,8 @@ class Analysis:
     unbudgeted: pd.Series
     total_pacing: pacing_m.TotalPacing
     spend_curve: pd.DataFrame
-    grid: pd.DataFrame
     needed: pd.DataFrame
-    triggers: pd.DataFrame
+    recommendations: pd.DataFrame
     warnings: list[dict[str, str]]
     notes: list[dict[str, str]]
     definitions: dict[str, str]
@@ -172,10 +169,19 @@ class Analysis:
     affected_by_model: dict[str, list[str]]
     reallocation: pd.DataFrame
     what_if: pd.DataFrame
+    plan_basis: str
+    review: NextReview | None
     window_rows: int
     campaign_plans: list[CampaignPlan]
     tracking: Tracking
     kpi_boxes: list[str]
+
+    @property
+    def top_actions(self) -> pd.DataFrame:
+        """The recommendations that ask for something (not Hold, not Not enough data), by priority: the money at
+        stake, largest first."""
+        r = self.recommendations
+        return r[~r["Action"].isin(QUIET_ACTIONS)]
 
     @property
     def channel_performance(self) -> pd.DataFrame:
@@ -235,14 +241,8 @@ def analyse(intake: Intake) -> Analysis:
     card = scorecard(volumes, float(current.volumes["Spend"]), inputs, actuals, window, s, t, has_data, tracking)
 
     experiments = _experiments(intake, s)
-    owners = {ch: o for ch, o in info["Owner"].items() if isinstance(o, str)}
     total = pacing_m.total_pacing(
         lines, float(current.volumes["Spend"]), window, s["Pacing method"], t.overspending, has_data
-    )
-    fired = (
-        channel_triggers(card, t, window.elapsed_days, window.period_days)
-        + total_triggers(total, t)
-        + experiment_triggers(experiments, t.significance, owners)
     )
     unbudgeted = pacing_m.unbudgeted_spend(intake.budget, actuals, window)
     judging = Judging(t.underperforming, t.high_performer, t.overspending)
@@ -254,15 +254,21 @@ def analyse(intake: Intake) -> Analysis:
     evidence = maturity_evidence(intake, stack, links, kpis, card, experiments)
     attribution, model = _attribution(intake, s)
     attributed = pd.DataFrame()
-    plan = pd.DataFrame()
-    effect = pd.DataFrame()
     if attribution is not None:
         attributed = attributed_efficiency(card, attribution.conversions[model], attribution.value[model])
-        fired_for: dict[str, set[str]] = {}
-        for f in fired:
-            fired_for.setdefault(f["Trigger"], set()).add(f["Subject"])
-        plan = reallocation_plan(card, attributed, GuardRails(s["Maximum budget shift"], t.minimum_spend), fired_for)
-        effect = what_if(card, attributed, plan)
+    review = next_review(intake.table("Cadence"), window.as_of)
+    advice = recommend(
+        card,
+        t,
+        GuardRails(s["Maximum budget shift"]),
+        attributed=attributed,
+        model=model,
+        total=total,
+        experiments=experiments,
+        team=intake.table("Team"),
+        review=review,
+        days=(window.elapsed_days, window.period_days),
+    )
     return Analysis(
         intake=intake,
         window=window,
@@ -275,9 +281,8 @@ def analyse(intake: Intake) -> Analysis:
         unbudgeted=unbudgeted,
         total_pacing=total,
         spend_curve=pacing_m.spend_curve(lines, actuals, window, s["Pacing method"]),
-        grid=decision_grid(card, t.underperforming),
         needed=budget_needed_table(table, card, float(budget.sum()), tracking),
-        triggers=prioritise(fired),
+        recommendations=advice.table,
         warnings=underspending(card, total, t),
         notes=data_notes(window, card, unbudgeted, t, not has_data, tracking)
         + pacing_m.clipped_line_notes(lines, window),
@@ -294,8 +299,10 @@ def analyse(intake: Intake) -> Analysis:
         attributed=attributed,
         affected=moving_channels(attribution) if attribution is not None else {},
         affected_by_model=channels_affected_by_model(attribution) if attribution is not None else {},
-        reallocation=plan,
-        what_if=effect,
+        reallocation=advice.plan.moves,
+        what_if=advice.what_if,
+        plan_basis=advice.plan.basis,
+        review=review,
         window_rows=len(rows),
         campaign_plans=campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of),
         tracking=tracking,

@@ -1,5 +1,8 @@
-"""The budget reallocation plan: move budget from channels that attribution says work least to those it says
-work best, within guard rails, and say where the triggers (platform numbers) disagree.
+"""The budget reallocation plan: the money side of the channels' actions (docs/metrics.md, "Recommendations").
+
+The plan takes budget only from channels whose action frees it (Pause, Free budget) and gives it only to channels
+whose action is Scale (on or over pace, beating target, below their Maximum spend, not Locked), within guard rails;
+every increase is funded or says why not.
 """
 
 from __future__ import annotations
@@ -9,37 +12,26 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mops_xl.metrics.triggers import HIGH_PERFORMER, PAUSE_OR_ADJUST, UNDERPERFORMING
-
 #: The extra budget in a receiving channel is assumed to work at this share of its current average
 #: efficiency (diminishing returns); the budget leaving a channel loses its full average efficiency.
 DIMINISHING_RETURNS = 0.5
-#: A channel needs at least this many attributed conversions (and the trigger minimum spend) to be moved.
+#: A channel needs at least this many attributed conversions for attribution to judge it.
 MIN_ATTRIBUTED_CONVERSIONS = 5
 #: A channel in this funnel stage, or whose Role mentions "brand", is a brand/retention channel.
 RETENTION_STAGE = "Retention"
-PLAN_COLUMNS = (
-    "From",
-    "To",
-    "Amount this period",
-    "Amount next period",
-    "Reason",
-    "Expected customers",
-    "Expected revenue",
-    "Conflict",
-)
-#: The What-if table of the Reallocation sheet, per channel.
+#: One row per move of budget between two channels.
+PLAN_COLUMNS = ("From", "To", "Budget to move this period", "Reason", "Expected customers", "Expected revenue")
+#: The What-if table of the Reallocation sheet, per channel: the CAC and ROAS the plan priced the moves with
+#: (attributed under the chosen model, or the channels' own; the plan's basis says which).
 WHAT_IF_COLUMNS = (
     "Budget for period",
     "Proposed budget",
     "Change",
-    "Attributed CAC",
-    "Attributed ROAS",
+    "CAC used",
+    "ROAS used",
     "Expected extra customers",
     "Expected extra revenue",
 )
-#: The To of a plan row that moves nothing (a channel left alone, with its reason).
-NO_MOVE = "–"
 
 
 @dataclass(frozen=True)
@@ -48,11 +40,9 @@ class GuardRails:
 
     Args:
         max_shift: The largest share of a channel's budget moved per period (Maximum budget shift).
-        minimum_spend: Channels that spent less to date are "not enough data" (Minimum spend before triggers).
     """
 
     max_shift: float
-    minimum_spend: float
 
 
 def attributed_efficiency(card: pd.DataFrame, conversions: pd.Series, value: pd.Series) -> pd.DataFrame:
@@ -81,162 +71,222 @@ def attributed_efficiency(card: pd.DataFrame, conversions: pd.Series, value: pd.
     )
 
 
-def _room_out(c: pd.Series, rails: GuardRails) -> float:
-    """How much may leave a channel this period: its max shift, its unspent budget, its minimum spend."""
+def is_brand(c: pd.Series) -> bool:
+    """Whether a channel is a brand or retention channel (never cut without a Minimum spend).
+
+    Args:
+        c: One scorecard row (Funnel stage, Role).
+
+    Returns:
+        True for Funnel stage Retention or a Role mentioning "brand".
+    """
+    return c["Funnel stage"] == RETENTION_STAGE or "brand" in str(c["Role"] or "").lower()
+
+
+def room_out(c: pd.Series, rails: GuardRails) -> float:
+    """How much budget may leave a channel this period: at most the maximum shift of its budget, never more than
+    its unspent budget, never below its Minimum spend; nothing from a brand/retention channel without one.
+
+    Args:
+        c: One scorecard row (Budget for period, Spend, Minimum spend, Funnel stage, Role).
+        rails: The guard rails.
+
+    Returns:
+        The amount (≥ 0).
+    """
     budget = float(c["Budget for period"])
-    floor = c["Minimum spend"] if not pd.isna(c["Minimum spend"]) else None
-    brand = c["Funnel stage"] == RETENTION_STAGE or "brand" in str(c["Role"] or "").lower()
-    if brand and floor is None:
-        return 0.0  # a brand or retention channel is never cut below a minimum; without one, not at all
+    floor = None if pd.isna(c["Minimum spend"]) else float(c["Minimum spend"])
+    if is_brand(c) and floor is None:
+        return 0.0
     room = min(rails.max_shift * budget, max(budget - float(c["Spend"]), 0.0))
-    return max(min(room, budget - floor), 0.0) if floor is not None else room
+    return max(min(room, budget - floor), 0.0) if floor is not None else max(room, 0.0)
 
 
-def _room_in(c: pd.Series) -> float:
+def room_in(c: pd.Series) -> float:
+    """How much budget a channel may receive: up to its Maximum spend (no limit without one).
+
+    Args:
+        c: One scorecard row (Budget for period, Maximum spend).
+
+    Returns:
+        The amount (≥ 0, inf without a Maximum spend).
+    """
     ceiling = c["Maximum spend"]
     return math.inf if pd.isna(ceiling) else max(float(ceiling) - float(c["Budget for period"]), 0.0)
 
 
-def reallocation_plan(
-    card: pd.DataFrame, efficiency: pd.DataFrame, rails: GuardRails, trigger_subjects: dict[str, set[str]]
-) -> pd.DataFrame:
-    """Pair the least efficient channels (by attributed CAC) with the most efficient ones.
+@dataclass
+class Plan:
+    """The plan: the moves, and per channel the budget it moves and how its action is funded.
 
     Args:
-        card: The channel scorecard (Spend, Budget for period, Paid, Funnel stage, Locked, Minimum spend,
-            Maximum spend).
-        efficiency: The output of :func:`attributed_efficiency` for the chosen model.
-        rails: The guard rails.
-        trigger_subjects: Trigger name → channels it fired for (to flag conflicts).
+        moves: One row per move, columns :data:`PLAN_COLUMNS`.
+        change: Channel → budget to move this period (+ received, − given).
+        funding: Channel → how its increase is funded or why not; where a freed budget goes.
+        basis: Which CAC and ROAS priced the moves, in words.
+    """
+
+    moves: pd.DataFrame
+    change: dict[str, float]
+    funding: dict[str, str]
+    basis: str
+
+
+def _pays(src: str, dst: str, eff: pd.DataFrame) -> bool | None:
+    """Whether a move pays after diminishing returns: on CAC where both have one, else on ROAS; None when
+    neither figure is defined for both."""
+    cs, cd = eff.at[src, "CAC used"], eff.at[dst, "CAC used"]
+    if cs > 0 and cd > 0:  # NaN compares False
+        return bool(DIMINISHING_RETURNS / cd > 1 / cs)
+    rs, rd = eff.at[src, "ROAS used"], eff.at[dst, "ROAS used"]
+    if not (pd.isna(rs) or pd.isna(rd)):
+        return bool(DIMINISHING_RETURNS * rd > rs)
+    return None
+
+
+def _effect(amount: float, src: str, dst: str, eff: pd.DataFrame) -> tuple[float, float]:
+    cs, cd = eff.at[src, "CAC used"], eff.at[dst, "CAC used"]
+    customers = amount * (DIMINISHING_RETURNS / cd - 1 / cs) if cs > 0 and cd > 0 else math.nan
+    revenue = amount * (DIMINISHING_RETURNS * eff.at[dst, "ROAS used"] - eff.at[src, "ROAS used"])
+    return customers, revenue
+
+
+def reallocation_plan(
+    frees: dict[str, float], asks: dict[str, float], rank: pd.Series, efficiency: pd.DataFrame, basis: str
+) -> Plan:
+    """Move the budget the donors free to the channels that ask for it.
+
+    Donors give, the least efficient first (lowest attainment), to receivers, the most efficient first; a move is
+    made only when it pays once diminishing returns are counted (0.5 ÷ CAC of the receiver > 1 ÷ CAC of the
+    donor; on ROAS, 0.5 × ROAS of the receiver > ROAS of the donor, where a CAC is undefined).
+
+    Args:
+        frees: Donor → the budget its action frees this period (within the guard rails).
+        asks: Receiver → the increase its action asks (within its Maximum spend).
+        rank: Channel → its primary-metric attainment (orders donors and receivers).
+        efficiency: Per channel "CAC used" and "ROAS used" (see :func:`plan_efficiency`).
+        basis: Which figures ``efficiency`` holds, in words.
 
     Returns:
-        One row per move and per channel left alone with its reason; columns :data:`PLAN_COLUMNS`.
+        The :class:`Plan`.
     """
-    rows: list[dict] = []
-    joined = card.join(efficiency)
-    eligible = []
-    for channel, c in joined.iterrows():
-        if not bool(c["Paid"]) or float(c["Budget for period"]) <= 0:
-            continue
-        if bool(c["Locked"]):
-            rows.append(_hold(channel, "locked on the Channels sheet"))
-        elif c["Spend"] <= 0:
-            rows.append(_hold(channel, "not enough data: no spend to date to judge"))
-        elif c["Spend"] < rails.minimum_spend or c["Attributed conversions"] < MIN_ATTRIBUTED_CONVERSIONS:
+    donors = sorted((ch for ch, x in frees.items() if x > 0), key=lambda ch: (rank[ch], ch))
+    receivers = sorted((ch for ch, x in asks.items() if x > 0), key=lambda ch: (-rank[ch], ch))
+    left = {ch: frees[ch] for ch in donors}
+    room = {ch: asks[ch] for ch in receivers}
+    got: dict[str, list[tuple[str, float]]] = {ch: [] for ch in [*donors, *receivers]}
+    unpaid: dict[str, list[str]] = {ch: [] for ch in receivers}
+    rows = []
+    for src in donors:
+        for dst in receivers:
+            if left[src] <= 0 or room[dst] <= 0:
+                continue
+            if _pays(src, dst, efficiency) is False:
+                unpaid[dst].append(src)
+                continue
+            amount = min(left[src], room[dst])
+            left[src] -= amount
+            room[dst] -= amount
+            got[src].append((dst, amount))
+            got[dst].append((src, amount))
+            customers, revenue = _effect(amount, src, dst, efficiency)
             rows.append(
-                _hold(
-                    channel,
-                    f"not enough data: {c['Attributed conversions']:.1f} attributed conversions "
-                    f"(needs {MIN_ATTRIBUTED_CONVERSIONS}) on {c['Spend']:,.2f} spend",
-                )
+                {
+                    "From": src,
+                    "To": dst,
+                    "Budget to move this period": amount,
+                    "Reason": f"{src} frees budget (attainment {rank[src]:.0%}); {dst} can use it (attainment "
+                    f"{rank[dst]:.0%}); priced on {basis}",
+                    "Expected customers": customers,
+                    "Expected revenue": revenue,
+                }
             )
-        elif pd.isna(c["Attributed CAC"]):
-            rows.append(_hold(channel, "not enough data: no spend to date to judge"))
-        else:
-            eligible.append(channel)
-    if len(eligible) < 2:
-        return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
-    blended = float(joined.loc[eligible, "Spend"].sum() / joined.loc[eligible, "Attributed conversions"].sum())
-    sources = sorted(
-        (ch for ch in eligible if joined.at[ch, "Attributed CAC"] > blended),
-        key=lambda ch: -joined.at[ch, "Attributed CAC"],
-    )
-    targets = sorted(
-        (ch for ch in eligible if joined.at[ch, "Attributed CAC"] < blended),
-        key=lambda ch: joined.at[ch, "Attributed CAC"],
-    )
-    room_in = {ch: _room_in(joined.loc[ch]) for ch in targets}
-    for src in sources:
-        s = joined.loc[src]
-        out = _room_out(s, rails)
-        # a move must pay after diminishing returns: the receiver's haircut efficiency beats the source's
-        paying = [t for t in targets if DIMINISHING_RETURNS / joined.at[t, "Attributed CAC"] > 1 / s["Attributed CAC"]]
-        dst = next((t for t in paying if room_in[t] > 0), None)
-        if out <= 0 or dst is None:
-            if out <= 0:
-                why = "no room to move: at its minimum, budget spent, or a brand/retention channel"
-            elif not paying:
+    change: dict[str, float] = {}
+    funding: dict[str, str] = {}
+    for ch in donors:
+        given = sum(x for _, x in got[ch])
+        change[ch] = -given
+        parts = [f"gives {_gives(got[ch])}"] if given else []
+        if left[ch] > 0:
+            parts.append(f"{left[ch]:,.2f} freed and not placed: no channel can use it, keep it unspent")
+        funding[ch] = "; ".join(parts)
+    for ch in receivers:
+        funded = sum(x for _, x in got[ch])
+        change[ch] = funded
+        parts = [f"funded {funded:,.2f} from {_sources(got[ch])}"] if funded else []
+        if room[ch] > 0:
+            if unpaid[ch]:
                 why = (
-                    f"the efficiency gap is too small to pay once diminishing returns "
+                    f"a move from {', '.join(unpaid[ch])} would not pay once diminishing returns "
                     f"({DIMINISHING_RETURNS:.0%}) are counted"
                 )
+            elif donors:
+                why = "the budget other channels free is used up"
             else:
-                why = "no receiving channel has room below its maximum spend"
-            rows.append(_hold(src, why))
-            continue
-        d = joined.loc[dst]
-        amount = min(out, room_in[dst])
-        room_in[dst] -= amount
-        next_amount = min(rails.max_shift * float(s["Budget for period"]), room_in[dst] + amount)
-        rows.append(
-            {
-                "From": src,
-                "To": dst,
-                "Amount this period": amount,
-                "Amount next period": next_amount,
-                "Reason": f"attributed CAC {s['Attributed CAC']:,.2f} vs {d['Attributed CAC']:,.2f} "
-                f"(blended {blended:,.2f})",
-                "Expected customers": amount * (DIMINISHING_RETURNS / d["Attributed CAC"] - 1 / s["Attributed CAC"]),
-                "Expected revenue": amount * (DIMINISHING_RETURNS * d["Attributed ROAS"] - s["Attributed ROAS"]),
-                "Conflict": _conflict(src, dst, trigger_subjects),
-            }
-        )
-    return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
+                why = "no channel frees budget this period"
+            parts.append(f"{room[ch]:,.2f} not funded: {why}")
+        funding[ch] = "; ".join(parts)
+    return Plan(pd.DataFrame(rows, columns=list(PLAN_COLUMNS)), change, funding, basis)
 
 
-def _hold(channel: str, reason: str) -> dict:
-    return {
-        "From": channel,
-        "To": NO_MOVE,
-        "Amount this period": 0.0,
-        "Amount next period": 0.0,
-        "Reason": reason,
-        "Expected customers": 0.0,
-        "Expected revenue": 0.0,
-        "Conflict": "",
-    }
+def _gives(pairs: list[tuple[str, float]]) -> str:
+    return ", ".join(f"{amount:,.2f} to {ch}" for ch, amount in pairs)
 
 
-def _conflict(src: str, dst: str, fired: dict[str, set[str]]) -> str:
-    notes = []
-    if dst in fired.get(UNDERPERFORMING, set()):
-        notes.append(f"{dst} has a '{PAUSE_OR_ADJUST}' trigger on platform-reported numbers")
-    if src in fired.get(HIGH_PERFORMER, set()):
-        notes.append(f"{src} is a high performer on platform-reported numbers")
-    return "; ".join(notes)
+def _sources(pairs: list[tuple[str, float]]) -> str:
+    if len(pairs) == 1:
+        return pairs[0][0]
+    return ", ".join(f"{ch} ({amount:,.2f})" for ch, amount in pairs)
 
 
-def what_if(card: pd.DataFrame, attributed: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+def plan_efficiency(card: pd.DataFrame, attributed: pd.DataFrame, use_attribution: bool) -> pd.DataFrame:
+    """The CAC and ROAS the plan prices moves with: attributed under the chosen model when attribution is used,
+    else the channels' own (Channel Performance).
+
+    Args:
+        card: The channel scorecard (CAC, ROAS).
+        attributed: Attributed CAC and ROAS per channel (output of :func:`attributed_efficiency`; may be empty).
+        use_attribution: Whether the plan uses attribution.
+
+    Returns:
+        Indexed by channel: CAC used, ROAS used.
+    """
+    if use_attribution and not attributed.empty:
+        cac, roas = attributed["Attributed CAC"], attributed["Attributed ROAS"]
+    else:
+        cac, roas = card["CAC"], card["ROAS"]
+    return pd.DataFrame(
+        {"CAC used": cac.reindex(card.index).astype(float), "ROAS used": roas.reindex(card.index).astype(float)}
+    )
+
+
+def what_if(card: pd.DataFrame, efficiency: pd.DataFrame, change: dict[str, float]) -> pd.DataFrame:
     """The plan's effect per channel: its budget for the period moved by this period's amounts, and the
     customers and revenue the change is expected to bring (docs/metrics.md, "What-if").
 
-    Expected extra customers = change × (0.5 if positive, else 1) ÷ attributed CAC; expected extra revenue =
-    change × (0.5 if positive, else 1) × attributed ROAS; undefined where the attributed figure is.
+    Expected extra customers = change × (0.5 if positive, else 1) ÷ CAC used; expected extra revenue =
+    change × (0.5 if positive, else 1) × ROAS used; undefined where the figure used is.
 
     Args:
         card: The channel scorecard (Budget for period), every channel in order.
-        attributed: Attributed CAC and ROAS per channel (output of :func:`attributed_efficiency`).
-        plan: The reallocation plan (output of :func:`reallocation_plan`).
+        efficiency: CAC used and ROAS used per channel (output of :func:`plan_efficiency`).
+        change: Channel → budget to move this period (the plan's :attr:`Plan.change`).
 
     Returns:
         Indexed by channel, columns :data:`WHAT_IF_COLUMNS`.
     """
-    change = pd.Series(0.0, index=card.index)
-    for _, move in plan.iterrows():
-        if move["To"] != NO_MOVE:
-            change[move["From"]] -= move["Amount this period"]
-            change[move["To"]] += move["Amount this period"]
+    moved = pd.Series(change, dtype="float64").reindex(card.index, fill_value=0.0)
     budget = card["Budget for period"].astype(float)
-    cac = attributed["Attributed CAC"].reindex(card.index).astype(float)
-    roas = attributed["Attributed ROAS"].reindex(card.index).astype(float)
-    factor = change.where(change <= 0, change * DIMINISHING_RETURNS)
+    cac = efficiency["CAC used"].reindex(card.index).astype(float)
+    roas = efficiency["ROAS used"].reindex(card.index).astype(float)
+    factor = moved.where(moved <= 0, moved * DIMINISHING_RETURNS)
     return pd.DataFrame(
         {
             "Budget for period": budget,
-            "Proposed budget": budget + change,
-            "Change": change,
-            "Attributed CAC": cac,
-            "Attributed ROAS": roas,
+            "Proposed budget": budget + moved,
+            "Change": moved,
+            "CAC used": cac,
+            "ROAS used": roas,
             "Expected extra customers": factor.div(cac.where(cac > 0)),
             "Expected extra revenue": factor * roas,
         },

@@ -29,11 +29,13 @@ IMPROVING, STEADY, WORSENING = "Improving", "Steady", "Worsening"
 TREND_ARROWS = (ROSE, FLAT, FELL, NO_TREND)
 TREND_VERDICTS = (IMPROVING, STEADY, WORSENING, NO_TREND)
 
-# --- The decision grid (docs/metrics.md, "Decision grid") ------------------------------------------------
+# --- Recommendations (docs/metrics.md, "Recommendations"): one action per channel -----------------------
 EFFICIENT, BELOW_TARGET, UNDERPERFORMING = "efficient", "below target", "underperforming"
 EFFICIENCY_BANDS = (EFFICIENT, BELOW_TARGET, UNDERPERFORMING)
-SCALE, HOLD, THROTTLE, FIX_PAUSE, FREE_BUDGET = "Scale", "Hold", "Throttle", "Fix/pause", "Free budget"
-NOT_ENOUGH_DATA = "Not enough data"
+PAUSE, THROTTLE, FREE_BUDGET, FIX = "Pause", "Throttle", "Free budget", "Fix"
+SCALE, SPEND_TO_PLAN, HOLD, NOT_ENOUGH_DATA = "Scale", "Spend to plan", "Hold", "Not enough data"
+#: Every action a channel can get, in the order of precedence used to break ties of money at stake.
+CHANNEL_ACTIONS = (PAUSE, THROTTLE, FREE_BUDGET, FIX, SCALE, SPEND_TO_PLAN, HOLD, NOT_ENOUGH_DATA)
 
 # --- A/B experiments (docs/metrics.md, "Experiments") -----------------------------------------------------
 ROLL_OUT, CONTROL_WINS, TOO_SMALL, NO_DIFFERENCE, CONTROL = (

@@ -139,9 +139,8 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "unbudgeted_spend": {k: plain(v) for k, v in a.unbudgeted.items()},
         "total_pacing": _total_pacing(a),
         "spend_curve": records(a.spend_curve, "Date"),
-        "decision_grid": records(a.grid, "Channel"),
         "budget_needed": records(a.needed),
-        "triggers": records(a.triggers),
+        "recommendations": records(a.recommendations),
         "warnings": a.warnings,
         "experiments": records(a.experiments),
         "martech": {
@@ -165,6 +164,7 @@ def to_dict(a: Analysis) -> dict[str, Any]:
             "notes": a.attribution.notes,
         },
         "reallocation": records(a.reallocation),
+        "reallocation_basis": a.plan_basis,
         "reallocation_what_if": records(a.what_if, "Channel"),
         "campaign_plans": [_plain_dataclass(plan) for plan in a.campaign_plans],
         "notes": a.notes,
@@ -263,7 +263,7 @@ def format_value(metric: str, value: float, currency: str) -> str:
 
 
 def terminal_summary(a: Analysis) -> str:
-    """The short text `mops-xl build` prints: the four KPI boxes and the fired triggers.
+    """The short text `mops-xl build` prints: the four KPI boxes and the actions that ask for something.
 
     Args:
         a: The analysis.
@@ -286,11 +286,17 @@ def terminal_summary(a: Analysis) -> str:
             f"  {m:<{width}} {format_value(m, k['Actual'], cur):>12}  vs {format_value(m, target, cur):>12}  "
             f"{k['Status']}"
         )
-    if a.triggers.empty:
-        lines.append("No optimization triggers fired.")
+    top = a.top_actions
+    if top.empty:
+        lines.append("No action: every channel holds.")
     else:
-        lines.append(f"Optimization triggers ({len(a.triggers)}):")
-        for _, tr in a.triggers.iterrows():
-            amount = "" if pd.isna(tr["Amount"]) else f" ({cur}{tr['Amount']:,.0f})"
-            lines.append(f"  {tr['Priority']}. {tr['Trigger']}: {tr['Subject']} — {tr['Action']}{amount}")
+        lines.append(f"Actions ({len(top)}; every channel's on the Optimization Actions sheet):")
+        for _, r in top.iterrows():
+            money = [
+                f"{h.lower()} {cur}{r[h]:,.0f}"
+                for h in ("Budget to move this period", "Projected overspend")
+                if not pd.isna(r[h]) and r[h] != 0
+            ]
+            amount = f" ({'; '.join(money)})" if money else ""
+            lines.append(f"  {r['Priority']}. {r['Subject']}: {r['Action']}{amount}")
     return "\n".join(lines)

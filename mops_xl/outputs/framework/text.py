@@ -20,16 +20,9 @@ from mops_xl.intake.currencies import symbol
 from mops_xl.intake.schema import ATTRIBUTION_MODELS
 from mops_xl.metrics.attribution import SETTING_NAMES
 from mops_xl.metrics.engine import Analysis
-from mops_xl.metrics.statuses import ROLL_OUT, THROTTLE
+from mops_xl.metrics.recommendations import AS_BUILT
 from mops_xl.metrics.targets import is_volume
-from mops_xl.metrics.triggers import (
-    AB_WINNER,
-    HIGH_PERFORMER,
-    INCREASE_ALLOCATION,
-    OVERSPENDING,
-    PAUSE_OR_ADJUST,
-    UNDERPERFORMING,
-)
+from mops_xl.metrics.triggers import AB_WINNER, HIGH_PERFORMER, OVERSPENDING, UNDERPERFORMING
 from mops_xl.outputs.framework.boxes import box, md_table, side_by_side, table
 from mops_xl.outputs.json_output import format_value
 
@@ -75,6 +68,16 @@ def _spend_vs_budget(a: Analysis, cur: str) -> str:
         return f"{_money(total.spend, cur)} spent; {total.status}: no budget line overlaps the period"
     pace = f" (pace {total.pace:.1%})" if not pd.isna(total.pace) else ""
     return f"{_money(total.spend, cur)} of {_money(total.expected, cur)}{pace}: {total.status}"
+
+
+def _why(r: pd.Series) -> str:
+    """One action in words: the evidence that decided it, any conflicting signal, how it is funded."""
+    text = f"{r['Priority']}. {r['Subject']} — {r['Action']}: {r['Evidence']}"
+    if r["Conflict"]:
+        text += f". Conflict: {r['Conflict']}"
+    if r["Funding"]:
+        text += f". Funding: {r['Funding']}"
+    return text
 
 
 def framework_context(a: Analysis) -> dict[str, Any]:
@@ -179,13 +182,13 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 [
                     str(r["From"]),
                     str(r["To"]),
-                    _money(r["Amount this period"], cur),
+                    _money(r["Budget to move this period"], cur),
                     str(r["Reason"]),
-                    f"{r['Expected customers']:+.1f}",
+                    _pct(r["Expected customers"], "{:+.1f}"),
                 ]
                 for _, r in a.reallocation.iterrows()
             ],
-            "has_journeys": a.attribution is not None,
+            "basis": a.plan_basis,
         },
         "kpis": {
             "boxes": [
@@ -221,29 +224,25 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 for _, r in intake.table("Cadence").iterrows()
             ],
             "thresholds": [
-                [
-                    UNDERPERFORMING,
-                    f"< {_pct(intake.settings['Underperforming threshold'])} of target",
-                    PAUSE_OR_ADJUST,
-                ],
-                [OVERSPENDING, f"> {_pct(intake.settings['Overspending threshold'])} of budget pace", THROTTLE],
-                [
-                    HIGH_PERFORMER,
-                    f"≥ {_pct(1 + intake.settings['High-performer threshold'])} of target",
-                    INCREASE_ALLOCATION,
-                ],
-                [AB_WINNER, f"{_pct(intake.settings['A/B significance level'])} confidence", ROLL_OUT],
+                [UNDERPERFORMING, f"< {_pct(intake.settings['Underperforming threshold'])} of target"],
+                [OVERSPENDING, f"> {_pct(intake.settings['Overspending threshold'])} of budget pace"],
+                [HIGH_PERFORMER, f"≥ {_pct(1 + intake.settings['High-performer threshold'])} of target"],
+                [AB_WINNER, f"{_pct(intake.settings['A/B significance level'])} confidence"],
             ],
-            "fired": [
+            "as_built": AS_BUILT,
+            "actions": [
                 [
-                    str(t["Priority"]),
-                    t["Trigger"],
-                    str(t["Subject"]),
-                    t["Action"],
-                    _money(t["Amount"], cur) if not pd.isna(t["Amount"]) else "–",
+                    str(r["Priority"]),
+                    str(r["Subject"]),
+                    r["Action"],
+                    _money(r["Budget to move this period"], cur) if r["Budget to move this period"] else "–",
+                    _money(r["Projected overspend"], cur) if r["Projected overspend"] else "–",
+                    _text(r["Owner"]) or "–",
                 ]
-                for _, t in a.triggers.iterrows()
+                for _, r in a.recommendations.iterrows()
             ],
+            "why": [_why(r) for _, r in a.recommendations.iterrows()],
+            "review": a.review.text if a.review is not None else "",
         },
         "team": {
             "people": [

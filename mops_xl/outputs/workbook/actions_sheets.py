@@ -9,8 +9,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.experiments import RESULT_COLUMNS
+from mops_xl.metrics.recommendations import AS_BUILT, MONEY_COLUMNS, RECOMMENDATION_COLUMNS
 from mops_xl.metrics.statuses import CONTROL_WINS, NO_DIFFERENCE, ROLL_OUT, TOO_SMALL
-from mops_xl.metrics.triggers import TRIGGER_COLUMNS
 from mops_xl.outputs.workbook.data_sheets import data_sheet_name
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached, name_for, sheet_ref
@@ -23,6 +23,10 @@ THRESHOLDS = (
     "A/B significance level",
     "Minimum spend before triggers",
 )
+#: The columns of the actions table: the engine's, its sort key (shown as the Priority) aside.
+ACTION_HEADERS = tuple(c for c in RECOMMENDATION_COLUMNS if c != "Money at stake")
+#: The plan's columns the Optimization Actions sheet repeats (the Reallocation sheet shows them all).
+MOVE_HEADERS = ("From", "To", "Budget to move this period", "Reason")
 #: The Experiments sheet's columns: the engine's results, its "Reason" (why a figure is undefined) aside.
 EXPERIMENT_HEADERS = tuple(c for c in RESULT_COLUMNS if c != "Reason")
 _EXP_KIND = {
@@ -56,13 +60,13 @@ class ActionSheets(SheetWriter):
         self.data_row = data_row
 
     def optimization_actions(self) -> None:
-        """Write the thresholds (formulas reading Settings) and every fired trigger by priority."""
+        """Write the thresholds (formulas reading Settings), every subject's one action by priority (values,
+        labelled as built), the warnings and the plan's moves."""
         a, s = self.a, self.a.intake.settings
         ws = self.titled_sheet(
             ACTIONS_SHEET,
-            "Thresholds below read the Settings sheet — the one place to edit them. The list of "
-            "fired triggers is computed by the engine (its length depends on the data): values, "
-            "not formulas.",
+            "Thresholds below read the Settings sheet — the one place to edit them. Each channel's one action, its "
+            f"evidence, money, owner and due date are the engine's values, {AS_BUILT}.",
         )
         ws.write_row(3, 0, ["Threshold", "Value"], self.fmt["header"])
         for i, name in enumerate(THRESHOLDS):
@@ -70,37 +74,54 @@ class ActionSheets(SheetWriter):
             kind = "money" if name.startswith("Minimum") else "percent"
             ws.write_formula(4 + i, 1, f"={name_for(name)}", self.fmt[kind], float(s[name]))
         top = 4 + len(THRESHOLDS) + 2
-        ws.write_row(top, 0, list(TRIGGER_COLUMNS), self.fmt["header"])
-        for r, (_, t) in enumerate(a.triggers.iterrows(), start=top + 1):
-            for c, column in enumerate(TRIGGER_COLUMNS):
-                value = t[column]
-                if column == "Amount":
-                    if pd.isna(value):
-                        ws.write_string(r, c, UNDEFINED)
-                    else:
-                        ws.write_number(r, c, float(value), self.fmt["money"])
-                elif column == "Priority":
-                    ws.write_number(r, c, int(value))
-                else:
-                    ws.write_string(r, c, str(value), self.fmt["wrap"])
-        if a.triggers.empty:
-            ws.write_string(top + 1, 0, "No trigger fired.", self.fmt["note"])
-        r = top + max(len(a.triggers), 1) + 2
-        ws.write_string(r, 0, "Warnings (not triggers)", self.fmt["bold"])
+        ws.write_string(top - 1, 0, f"Actions ({AS_BUILT})", self.fmt["bold"])
+        ws.write_row(top, 0, list(ACTION_HEADERS), self.fmt["header"])
+        for r, (_, rec) in enumerate(a.recommendations.iterrows(), start=top + 1):
+            for c, column in enumerate(ACTION_HEADERS):
+                self._action_cell(ws, r, c, column, rec[column])
+        r = top + len(a.recommendations) + 2
+        ws.write_string(r, 0, "Warnings (not actions)", self.fmt["bold"])
         for i, w in enumerate(a.warnings, start=1):
             ws.write_string(r + i, 0, w["subject"])
             ws.write_string(r + i, 1, w["warning"])
         r += len(a.warnings) + 2
-        ws.write_string(r, 0, "Budget reallocation (see the Reallocation sheet)", self.fmt["bold"])
-        for i, (_, move) in enumerate(a.reallocation.iterrows(), start=1):
-            ws.write_string(r + i, 0, f"{move['From']} → {move['To']}")
-            ws.write_number(r + i, 1, float(move["Amount this period"]), self.fmt["money"])
-            ws.write_string(r + i, 2, str(move["Reason"]))
-        ws.set_column(0, 0, 26)
-        ws.set_column(1, 3, 16)
-        ws.set_column(4, 5, 48)
-        ws.set_column(6, 8, 14)
-        ws.freeze_panes(top + 1, 0)
+        ws.write_string(
+            r, 0, f"Budget moves of the plan, priced on {a.plan_basis} (see the Reallocation sheet)", self.fmt["bold"]
+        )
+        ws.write_row(r + 1, 0, list(MOVE_HEADERS), self.fmt["header"])
+        for i, (_, move) in enumerate(a.reallocation.iterrows(), start=r + 2):
+            ws.write_string(i, 0, str(move["From"]))
+            ws.write_string(i, 1, str(move["To"]))
+            ws.write_number(i, 2, float(move["Budget to move this period"]), self.fmt["money"])
+            ws.write_string(i, 3, str(move["Reason"]))
+        if a.reallocation.empty:
+            ws.write_string(
+                r + 2, 0, "No budget moves: no channel frees budget that another can use.", self.fmt["note"]
+            )
+        ws.set_column(0, 0, 9)
+        ws.set_column(1, 2, 20)
+        ws.set_column(3, 4, 48)
+        ws.set_column(5, 9, 14)
+        ws.set_column(10, 10, 40)
+        ws.set_column(11, 13, 16)
+        ws.freeze_panes(top + 1, 2)
+
+    def _action_cell(self, ws: Any, r: int, c: int, column: str, value: Any) -> None:
+        """One cell of the actions table: money as money ("–" where it does not apply), the due date as a date."""
+        if column in MONEY_COLUMNS:
+            if pd.isna(value):
+                ws.write_string(r, c, UNDEFINED)
+            else:
+                ws.write_number(r, c, float(value), self.fmt["money"])
+        elif column == "Priority":
+            ws.write_number(r, c, int(value))
+        elif column == "Due":
+            if pd.isna(value):
+                ws.write_string(r, c, UNDEFINED)
+            else:
+                ws.write_datetime(r, c, value.to_pydatetime(), self.fmt["date"])
+        else:
+            ws.write_string(r, c, str(value), self.fmt["wrap"])
 
     def experiments(self) -> None:
         """Write one row per variant: rates, lift with interval, z and p as formulas; Holm and SRM as values."""

@@ -9,6 +9,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.attribution import MODELS, SETTING_NAMES
 from mops_xl.metrics.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS, WHAT_IF_COLUMNS
+from mops_xl.metrics.recommendations import AS_BUILT
 from mops_xl.outputs.framework.text import MODEL_USE_CASES
 from mops_xl.outputs.workbook.formats import SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached
@@ -27,32 +28,24 @@ class AttributionSheets(SheetWriter):
     """
 
     def reallocation(self) -> None:
-        """A what-if over the proposed budgets (editable; the expected effect follows by formula), then the plan."""
+        """A what-if over the proposed budgets (editable; the expected effect follows by formula), then the plan's
+        moves: the money side of the channels' actions (values, as built)."""
         a = self.a
         ws = self.titled_sheet(
             REALLOCATION,
-            f"Proposed budget cells are inputs: change them and the expected effect "
-            f"follows. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
-            "the channel's attributed efficiency, budget taken away at 100 %.",
+            f"The plan moves budget only from channels whose action frees it (Pause, Free budget) to channels whose "
+            f"action is Scale; moves are priced on {a.plan_basis}. Proposed budget cells are inputs: change them "
+            f"and the expected effect follows. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
+            "the channel's efficiency, budget taken away at 100 %.",
         )
-        if a.attribution is None:
-            ws.write_string(
-                3,
-                0,
-                "No journey data: fill in the Touchpoints or Paths sheet to attribute conversions "
-                "and get a reallocation plan.",
-                self.fmt["note"],
-            )
-            return
         ws.write_row(3, 0, list(WHAT_IF), self.fmt["header"])
-        plan = a.reallocation
         for i, (channel, w) in enumerate(a.what_if.iterrows(), start=4):
             B, C, D, E, F = (xl_rowcol_to_cell(i, k) for k in range(1, 6))
             ws.write_string(i, 0, str(channel))
             ws.write_number(i, 1, float(w["Budget for period"]), self.fmt["money"])
             ws.write_number(i, 2, float(w["Proposed budget"]), self.fmt["input_money"])  # an input: yellow
             ws.write_formula(i, 3, f"={C}-{B}", self.fmt["money"], cached(w["Change"]))
-            for col, value in ((4, w["Attributed CAC"]), (5, w["Attributed ROAS"])):
+            for col, value in ((4, w["CAC used"]), (5, w["ROAS used"])):
                 if pd.isna(value):
                     ws.write_string(i, col, UNDEFINED)
                 else:
@@ -72,17 +65,25 @@ class AttributionSheets(SheetWriter):
                 cached(w["Expected extra revenue"]),
             )
         r = 6 + len(a.channels)
-        ws.write_string(
-            r, 0, f"Plan (the {a.attribution_model} model; values computed by the engine)", self.fmt["title"]
-        )
+        ws.write_string(r, 0, f"Plan: budget moves this period ({AS_BUILT})", self.fmt["title"])
         ws.write_row(r + 1, 0, list(PLAN_COLUMNS), self.fmt["header"])
-        for j, (_, move) in enumerate(plan.iterrows(), start=r + 2):
+        for j, (_, move) in enumerate(a.reallocation.iterrows(), start=r + 2):
             for k, col in enumerate(PLAN_COLUMNS):
                 value = move[col]
                 if isinstance(value, str):
                     ws.write_string(j, k, value)
+                elif pd.isna(value):
+                    ws.write_string(j, k, UNDEFINED)
                 else:
                     ws.write_number(j, k, float(value), self.fmt["number" if "customers" in col else "money"])
+        if a.reallocation.empty:
+            ws.write_string(
+                r + 2,
+                0,
+                "No budget moves: no channel frees budget that another can use (each channel's Funding on "
+                "Optimization Actions says why).",
+                self.fmt["note"],
+            )
         ws.set_column(0, 1, 22)
         ws.set_column(2, 3, 16)
         ws.set_column(4, 7, 16)

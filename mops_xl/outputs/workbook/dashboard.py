@@ -1,4 +1,4 @@
-"""The Dashboard: who and when, the four KPI boxes, the top triggers, and native charts."""
+"""The Dashboard: who and when, the four KPI boxes, the top actions, and native charts."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.metrics.engine import BOX_CANDIDATES, Analysis
+from mops_xl.metrics.recommendations import AS_BUILT
 from mops_xl.metrics.targets import is_volume
 from mops_xl.outputs.workbook.figure_formulas import number_format
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
@@ -21,6 +22,8 @@ CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC",
 #: The number format of each figure a KPI box may show (see :data:`mops_xl.metrics.engine.BOX_CANDIDATES`), from
 #: its catalogue unit.
 BOX_KINDS = {m: number_format(m) for m in BOX_CANDIDATES}
+#: The top actions' columns (the Optimization Actions sheet has their evidence and money).
+TOP_ACTION_HEADERS = ("Priority", "Subject", "Action", "Owner", "Due")
 CHART_TOP = 34  # 0-based row where the chart data tables start
 
 
@@ -63,7 +66,7 @@ class Dashboard(SheetWriter):
         )
         self._spend_panel(ws, 2, 3)
         self._boxes(ws, 10)
-        self._triggers(ws, 17)
+        self._actions(ws, 17)
         self._charts(ws)
         ws.set_column(0, 0, 22)
         ws.set_column(1, 8, 16)
@@ -99,21 +102,21 @@ class Dashboard(SheetWriter):
             ws.write_formula(r + 4, c, f"={kpi_cell(m, 'Status')}", None, k["Status"])
         self.fmt.colour_statuses(ws, r + 4, 1, r + 4, 8)
 
-    def _triggers(self, ws: Any, r: int) -> None:
-        ws.write_string(r, 0, "Top optimization triggers", self.fmt["title"])
-        ws.write_row(r + 1, 0, ["Priority", "Trigger", "Subject", "Action", "Amount"], self.fmt["header"])
-        top = self.a.triggers.head(5)
+    def _actions(self, ws: Any, r: int) -> None:
+        """The top actions by the money at stake: the engine's values, as built."""
+        ws.write_string(r, 0, f"Top actions ({AS_BUILT})", self.fmt["title"])
+        ws.write_row(r + 1, 0, list(TOP_ACTION_HEADERS), self.fmt["header"])
+        top = self.a.top_actions.head(5)
         for i, (_, t) in enumerate(top.iterrows(), start=r + 2):
             ws.write_number(i, 0, int(t["Priority"]))
-            ws.write_string(i, 1, str(t["Trigger"]))
-            ws.write_string(i, 2, str(t["Subject"]))
-            ws.write_string(i, 3, str(t["Action"]))
-            if pd.isna(t["Amount"]):
-                ws.write_string(i, 4, UNDEFINED)
+            for c, h in enumerate(TOP_ACTION_HEADERS[1:-1], start=1):
+                ws.write_string(i, c, str(t[h]))
+            if pd.isna(t["Due"]):
+                ws.write_string(i, len(TOP_ACTION_HEADERS) - 1, UNDEFINED)
             else:
-                ws.write_number(i, 4, float(t["Amount"]), self.fmt["money"])
+                ws.write_datetime(i, len(TOP_ACTION_HEADERS) - 1, t["Due"].to_pydatetime(), self.fmt["date"])
         if top.empty:
-            ws.write_string(r + 2, 0, "No trigger fired.", self.fmt["note"])
+            ws.write_string(r + 2, 0, "No action: every channel holds.", self.fmt["note"])
 
     def _charts(self, ws: Any) -> None:
         a = self.a

@@ -1,5 +1,5 @@
 """The Budget Pacing sheet: every budget line paced by formulas, each channel's unbudgeted spend, the total
-pace (all spend against every line's expected spend to date), and the decision grid."""
+pace (all spend against every line's expected spend to date). Each channel's action is on Optimization Actions."""
 
 from __future__ import annotations
 
@@ -11,20 +11,13 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.statuses import (
     ALL_CHANNELS,
-    BELOW_TARGET,
-    EFFICIENCY_BANDS,
-    EFFICIENT,
     NO_BUDGET,
     NO_DATA,
-    NOT_ENOUGH_DATA,
     NOT_STARTED,
     ON,
     OVER,
     UNBUDGETED,
-    UNDER,
-    UNDERPERFORMING,
 )
-from mops_xl.metrics.triggers import GRID, NO_BUDGET_REASON, NO_TARGET_REASON
 from mops_xl.outputs.workbook.data_sheets import key_column_letter
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import (
@@ -34,7 +27,6 @@ from mops_xl.outputs.workbook.formulas import (
     by_channel,
     cached,
     col,
-    exact_count,
     exact_sum,
     pacing_status,
     sheet_ref,
@@ -79,8 +71,6 @@ _KIND = {
     "Line end": "date",
 }
 TOP = 3  # 0-based row of the header
-PACING_ROWS = (OVER, ON, UNDER)
-BANDS = EFFICIENCY_BANDS
 
 
 class PacingSheet(SheetWriter):
@@ -152,7 +142,6 @@ class PacingSheet(SheetWriter):
             self._unbudgeted(ws, self.last + 1 + i, channel)
         self._totals(ws)
         self.fmt.colour_statuses(ws, self.first, HEADERS.index("Status"), self.total_row, HEADERS.index("Status"))
-        self._grid(ws, self.total_row + 3)
         ws.set_column(0, 0, 22)
         ws.set_column(1, len(HEADERS) - 1, 13)
         ws.freeze_panes(TOP + 1, 1)
@@ -261,83 +250,6 @@ class PacingSheet(SheetWriter):
     def _span(self, header: str, last: int | None = None) -> str:
         c, last = HEADERS.index(header), self.last if last is None else last
         return f"{xl_rowcol_to_cell(self.first, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
-
-    def channel_pacing_formula(self, channel_cell: str) -> str:
-        """A formula giving a channel's pacing status from its lines (docs/metrics.md, "Budget pacing").
-
-        Args:
-            channel_cell: A cell holding the channel name.
-
-        Returns:
-            The formula text (no leading "=").
-        """
-        if self.lines.empty:
-            return f'"{NO_BUDGET}"'
-        A, E, F, D, L = (self.column_range(h) for h in ("Channel", "Expected to date", "Actual", "Planned", "Status"))
-        exp, act = exact_sum(E, A, channel_cell), exact_sum(F, A, channel_cell)
-        started = exact_count(A, channel_cell, f'({L}<>"{NOT_STARTED}")')
-        return (
-            f'IF({exact_count(A, channel_cell)}=0,"{NO_BUDGET}",IF({started}=0,'
-            f'"{NOT_STARTED}",IF({exp}>0,{pacing_status(f"{act}/{exp}")},IF(AND({act}>0,'
-            f'{exact_sum(D, A, channel_cell)}=0),"{OVER}","{ON}"))))'
-        )
-
-    def _grid(self, ws: Any, top: int) -> None:
-        """The decision grid: the legend (pacing × efficiency) and each channel's place on it."""
-        a = self.a
-        ws.write_string(top, 0, "Decision grid: pacing × efficiency", self.fmt["title"])
-        ws.write_string(top + 1, 0, "Pacing \\ Efficiency", self.fmt["header"])
-        for j, band in enumerate(BANDS):
-            ws.write_string(top + 1, 1 + j, band, self.fmt["header"])
-            ws.write_string(top + 1, 5 + j, band, self.fmt["header"])
-        ws.write_string(top + 1, 4, "Reason", self.fmt["header"])
-        for i, pacing in enumerate(PACING_ROWS):
-            ws.write_string(top + 2 + i, 0, pacing, self.fmt["bold"])
-            ws.write_string(top + 2 + i, 4, pacing, self.fmt["bold"])
-            for j, band in enumerate(BANDS):
-                decision, reason = GRID[(pacing, band)]
-                ws.write_string(top + 2 + i, 1 + j, decision)
-                ws.write_string(top + 2 + i, 5 + j, reason)
-        legend = (xl_rowcol_to_cell(top + 2, 1, True, True), xl_rowcol_to_cell(top + 4, 3, True, True))
-        reasons = (xl_rowcol_to_cell(top + 2, 5, True, True), xl_rowcol_to_cell(top + 4, 7, True, True))
-        rows = f"{xl_rowcol_to_cell(top + 2, 0, True, True)}:{xl_rowcol_to_cell(top + 4, 0, True, True)}"
-        cols = f"{xl_rowcol_to_cell(top + 1, 1, True, True)}:{xl_rowcol_to_cell(top + 1, 3, True, True)}"
-        start = top + 7
-        ws.write_row(start, 0, ["Channel", "Pacing", "Efficiency", "Decision", "Reason"], self.fmt["header"])
-        from mops_xl.outputs.workbook.kpi_sheets import channel_cell
-
-        for i, (channel, g) in enumerate(a.grid.iterrows()):
-            r = start + 1 + i
-            ch, pacing, band = (xl_rowcol_to_cell(r, k) for k in range(3))
-            att = channel_cell(channel, "Attainment", a)
-            ws.write_string(r, 0, str(channel))
-            ws.write_formula(r, 1, "=" + self.channel_pacing_formula(ch), None, g["Pacing"])
-            ws.write_formula(
-                r,
-                2,
-                f'=IF(ISNUMBER({att}),IF({att}>=1,"{EFFICIENT}",IF({att}>=UnderperformingThreshold,'
-                f'"{BELOW_TARGET}","{UNDERPERFORMING}")),"{UNDEFINED}")',
-                None,
-                g["Efficiency"],
-            )
-            unknown = f'OR({pacing}="{NO_BUDGET}",{pacing}="{NOT_STARTED}",{band}="{UNDEFINED}")'
-            ws.write_formula(
-                r,
-                3,
-                f'=IF({unknown},"{NOT_ENOUGH_DATA}",INDEX({legend[0]}:{legend[1]},MATCH({pacing},'
-                f"{rows},0),MATCH({band},{cols},0)))",
-                None,
-                g["Decision"],
-            )
-            ws.write_formula(
-                r,
-                4,
-                f'=IF({unknown},IF(OR({pacing}="{NO_BUDGET}",{pacing}="{NOT_STARTED}"),'
-                f'"{NO_BUDGET_REASON}","{NO_TARGET_REASON}"),INDEX({reasons[0]}:{reasons[1]},'
-                f"MATCH({pacing},{rows},0),MATCH({band},{cols},0)))",
-                None,
-                g["Reason"],
-            )
 
 
 _EPOCH = pd.Timestamp("1899-12-30").to_pydatetime()
