@@ -17,13 +17,17 @@ from mops_xl.metrics import pacing as pacing_m
 from mops_xl.metrics.attribution import (
     SETTING_NAMES,
     Attribution,
+    AttributionCoverage,
+    Journeys,
     attribute,
     channels_affected_by_model,
+    coverage_of,
     journeys_from_paths,
     journeys_from_touchpoints,
     moving_channels,
+    on_actuals,
 )
-from mops_xl.metrics.campaigns import CampaignPlan, campaign_plans
+from mops_xl.metrics.campaigns import CampaignPlan, campaign_plans, campaign_warnings
 from mops_xl.metrics.martech import (
     STANDARD_CATEGORIES,
     FunnelCoverage,
@@ -155,7 +159,11 @@ class Analysis:
         maturity: The maturity level, module scores, evidence and next steps.
         attribution: Credit per channel under every attribution model (None without journey data).
         attribution_model: The model the plan uses (the Settings choice, or Markov when it cannot run).
-        attributed: Attributed conversions, value, CAC and ROAS per channel under that model.
+        attribution_coverage: The journeys' conversions and value against Actuals' customers and revenue in the
+            window; its ``reliable`` flag says whether attributed efficiency may steer the plan (None without
+            journey data).
+        attributed: Attributed conversions, value, CAC and ROAS per channel under that model, on Actuals:
+            Actuals' customers and revenue in the window split by the model's shares.
         affected: Channels whose credit moves most between models → spread of their share.
         affected_by_model: Model → the channels whose share it moves most from the models' average.
         reallocation: The budget reallocation plan.
@@ -192,6 +200,7 @@ class Analysis:
     maturity: Maturity | None = None
     attribution: Attribution | None = None
     attribution_model: str = ""
+    attribution_coverage: AttributionCoverage | None = None
     attributed: pd.DataFrame = field(default_factory=pd.DataFrame)
     affected: dict[str, float] = field(default_factory=dict)
     affected_by_model: dict[str, list[str]] = field(default_factory=dict)
@@ -329,13 +338,19 @@ def analyse(intake: Intake) -> Analysis:
     links = integration_map(intake.table("Integrations"))
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
     active = [ch for ch in names if card.loc[ch, volume_cols].sum() > 0 or ch in set(lines["Channel"])]
-    evidence = maturity_evidence(intake, stack, links, kpis, card, experiments)
-    attribution, model = _attribution(intake, s)
+    plans = campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of)
+    warnings += campaign_warnings(intake.table("Campaigns"), actuals, window.as_of)
+    evidence = maturity_evidence(intake, stack, links, kpis, card, experiments, plans)
+    attribution, model, journeys = _attribution(intake, s)
     attributed = pd.DataFrame()
     plan = pd.DataFrame()
     effect = pd.DataFrame()
+    coverage = None
     if attribution is not None:
-        attributed = attributed_efficiency(card, attribution.conversions[model], attribution.value[model])
+        coverage = _reconcile(attribution, journeys, current, tracking)
+        if coverage.warning() is not None:
+            warnings.append({"subject": "Attribution", "warning": coverage.warning()})
+        attributed = attributed_efficiency(card, attribution.actual_conversions[model], attribution.actual_value[model])
         fired_for: dict[str, set[str]] = {}
         for f in fired:
             fired_for.setdefault(f["Trigger"], set()).add(f["Subject"])
@@ -369,13 +384,14 @@ def analyse(intake: Intake) -> Analysis:
         maturity=maturity(intake.table("Assessment"), evidence),
         attribution=attribution,
         attribution_model=model,
+        attribution_coverage=coverage,
         attributed=attributed,
         affected=moving_channels(attribution) if attribution is not None else {},
         affected_by_model=channels_affected_by_model(attribution) if attribution is not None else {},
         reallocation=plan,
         what_if=effect,
         window_rows=len(rows),
-        campaign_plans=campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of),
+        campaign_plans=plans,
         tracking=tracking,
         kpi_boxes=kpi_boxes(kpis, tracking),
     )
@@ -415,7 +431,19 @@ def _trends(
     return trends
 
 
-def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None, str]:
+def _reconcile(
+    attribution: Attribution, journeys: Journeys, current: Blended, tracking: Tracking
+) -> AttributionCoverage:
+    """Split Actuals' customers and revenue in the window by each model's shares (sets the attribution's
+    ``actual_conversions`` and ``actual_value``) and measure the journeys' coverage of them."""
+    customers = current.volumes["Customers"] if tracking.blended("Customers") else math.nan
+    revenue = current.volumes["Revenue"] if tracking.blended("Revenue") else math.nan
+    attribution.actual_conversions = on_actuals(attribution.conversions, customers)
+    attribution.actual_value = on_actuals(attribution.value, revenue)
+    return coverage_of(journeys, customers, revenue)
+
+
+def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None, str, Journeys | None]:
     """Attribute the Touchpoints (else the Paths) with every model; pick the Settings model."""
     touches, paths = intake.table("Touchpoints"), intake.table("Paths")
     if not touches.empty:
@@ -423,13 +451,13 @@ def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None,
     elif not paths.empty:
         journeys = journeys_from_paths(paths)
     else:
-        return None, SETTING_NAMES[s["Attribution model"]]
+        return None, SETTING_NAMES[s["Attribution model"]], None
     result = attribute(journeys, s["Time-decay half-life"], s["Position-based endpoint share"])
     model = SETTING_NAMES[s["Attribution model"]]
     if result.conversions[model].isna().all():
         result.notes.append(f"{model} cannot run on this data; the plan uses Markov instead")
         model = "Markov"
-    return result, model
+    return result, model, journeys
 
 
 def _share(part: int, whole: int, what: str) -> tuple[float | None, str]:
@@ -445,6 +473,7 @@ def maturity_evidence(
     kpis: pd.DataFrame,
     card: pd.DataFrame,
     experiments: pd.DataFrame,
+    plans: list[CampaignPlan] = (),
 ) -> list[Evidence]:
     """Gather what the data itself says about each maturity module (see docs/metrics.md, "Maturity").
 
@@ -455,6 +484,7 @@ def maturity_evidence(
         kpis: The KPI Framework table.
         card: The channel scorecard.
         experiments: The experiment results.
+        plans: The campaign plans (their tasks due by Report as of, Done or Overdue).
 
     Returns:
         One :class:`~mops_xl.metrics.maturity.Evidence` per item.
@@ -479,13 +509,13 @@ def maturity_evidence(
     campaigns = intake.table("Campaigns")
     value, text = _share(int(campaigns["Type"].notna().sum()), len(campaigns), "campaigns with a standard type")
     ev.append(Evidence("campaign_templates", value, text))
-    ev.append(
-        Evidence(
-            "campaigns_planned",
-            1.0 if len(campaigns) else 0.0,
-            f"{len(campaigns)} campaigns planned on the Campaigns sheet",
-        )
-    )
+    due = sum(p.tasks_due for p in plans)
+    late = sum(p.tasks_overdue for p in plans)
+    if not len(campaigns):
+        ev.append(Evidence("campaigns_on_schedule", 0.0, "no campaigns planned on the Campaigns sheet"))
+    else:
+        value, text = _share(due - late, due, "campaign tasks due by Report as of done (the rest are Overdue)")
+        ev.append(Evidence("campaigns_on_schedule", value, text))
     channels = intake.channels
     defined = int((channels["Role"].notna() & channels["Owner"].notna()).sum())
     value, text = _share(defined, len(channels), "channels with a role and an owner")
