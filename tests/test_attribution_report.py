@@ -64,7 +64,7 @@ def test_json_carries_attribution_and_the_plan(saas) -> None:
 def test_attribution_sheet_and_reallocation_what_if(saas, tmp_path: Path) -> None:
     report = build_report(saas.intake, tmp_path / "saas-report.xlsx", saas)
     wb = openpyxl.load_workbook(report)
-    headers = [[c.value for c in row][:8] for row in wb["Attribution"].iter_rows(max_row=30)]
+    headers = [[c.value for c in row][:8] for row in wb["Attribution"].iter_rows(max_row=60)]
     assert headers.count(["Channel", *MODELS]) == 3  # journeys' conversions, their value, Actuals' customers
     ws = wb["Reallocation"]
     rows = {r[0].value: r for r in ws.iter_rows(min_row=5, max_row=4 + len(saas.channels))}
