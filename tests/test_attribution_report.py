@@ -30,8 +30,11 @@ def test_engine_attributes_the_touchpoints(saas) -> None:
         assert saas.attribution.conversions[model].sum() == pytest.approx(float(journeys.sum()))
     assert "(direct)" in saas.attribution.conversions.index  # outside Channels, attributed all the same
     google = saas.attributed.loc["Google Ads"]
+    # on Actuals: Google Ads' Markov share of the journeys' conversions × Actuals' customers in the window
+    customers = saas.intake.actuals.query("Date >= @saas.window.start and Date <= @saas.window.as_of")["Customers"]
+    share = saas.attribution.conversions.loc["Google Ads", "Markov"] / float(journeys.sum())
     assert google["Attributed CAC"] == pytest.approx(
-        saas.channels.loc["Google Ads", "Spend"] / saas.attribution.conversions.loc["Google Ads", "Markov"]
+        saas.channels.loc["Google Ads", "Spend"] / (share * customers.sum())
     )
 
 
@@ -40,26 +43,36 @@ def test_paths_cannot_run_time_decay() -> None:
     assert d2c.attribution.source == "Paths"
     assert d2c.attribution.conversions["Time decay"].isna().all()
     assert any("Time decay needs touch times" in n for n in d2c.attribution.notes)
+    assert not d2c.attribution.runnable("Time decay") and d2c.attribution.runnable("Markov")
+    assert d2c.attribution.actual_conversions["Time decay"].isna().all()
 
 
 def test_json_carries_attribution_and_the_plan(saas) -> None:
     doc = json.loads(json.dumps(to_dict(saas), allow_nan=False))
     assert doc["attribution"]["model"] == "Markov"
     assert {r["Channel"] for r in doc["attribution"]["conversions"]} >= {"Google Ads", "(direct)"}
-    # The plan is the money side of the actions: LinkedIn Ads would free budget, but attribution disagrees with its
-    # CAC (see tests/test_recommendations.py); Webinars is under pace and takes nothing. Nothing moves, and the
-    # document says which figures the plan was priced on.
+    # The plan is the money side of the actions: the journeys (128 conversions) do not reconcile with Actuals'
+    # 51 customers, so the plan prices on the channels' own figures; LinkedIn Ads frees budget but no channel can
+    # use it (Webinars is under pace and takes nothing). Nothing moves, and the document says why.
     assert doc["reallocation"] == []
-    assert doc["reallocation_basis"] == "attributed CAC and ROAS (Markov model)"
+    assert doc["reallocation_basis"] == "the channels' own CAC and ROAS (attribution does not reconcile with Actuals)"
     actions = {r["Subject"]: r["Action"] for r in doc["recommendations"]}
     assert actions["Webinars"] == "Spend to plan"
+    assert [(m["From"], m["To"]) for m in doc["reallocation"]] == list(
+        zip(saas.reallocation["From"], saas.reallocation["To"], strict=True)
+    )
+    # 128 converting journeys against Actuals' 51 customers: 251 % > 200 %, flagged for the plan
+    coverage = doc["attribution"]["coverage"]
+    assert coverage["journey_conversions"] == 128 and coverage["customers"] == 51
+    assert coverage["conversions_coverage"] == pytest.approx(128 / 51) and coverage["reliable"] is False
 
 
 @pytest.mark.libreoffice
 def test_attribution_sheet_and_reallocation_what_if(saas, tmp_path: Path) -> None:
     report = build_report(saas.intake, tmp_path / "saas-report.xlsx", saas)
     wb = openpyxl.load_workbook(report)
-    assert [c.value for c in wb["Attribution"][4]][:8] == ["Channel", *MODELS]
+    headers = [[c.value for c in row][:8] for row in wb["Attribution"].iter_rows(max_row=60)]
+    assert headers.count(["Channel", *MODELS]) == 3  # journeys' conversions, their value, Actuals' customers
     ws = wb["Reallocation"]
     rows = {r[0].value: r for r in ws.iter_rows(min_row=5, max_row=4 + len(saas.channels))}
     google = rows["Google Ads"]

@@ -332,7 +332,7 @@ TABLE_CASES = {
             (
                 "unknown-channel",
                 'Touchpoints!C2: channel "(direct)" is not in Channels (1 touch(es)); it is '
-                "attributed as its own channel",
+                "attributed as its own channel and, without spend, has no attributed CAC or ROAS",
             )
         ],
     ),

@@ -100,7 +100,7 @@ def test_status_dropdown_progress_and_timeline(report: Path) -> None:
     assert dv.formula1 == '"Not started,In progress,Done,Blocked"' and str(dv.sqref) == f"H12:H{11 + n}"
     assert ws["B8"].value == f'=COUNTIF($H$12:$H${11 + n},"Done")/{n}'
     rules = [r for cf in ws.conditional_formatting for r in cf.rules if r.type == "expression"]
-    assert rules and "$G12>=J$11" in rules[0].formula[0]
+    assert rules and "$G12>=K$11" in rules[0].formula[0]  # the timeline starts after Status and Overdue
 
 
 def test_spend_to_date_for_a_launched_campaign(report: Path) -> None:
@@ -124,4 +124,4 @@ def test_moving_the_launch_date_moves_the_plan(report: Path, tmp_path: Path) -> 
     ws = openpyxl.load_workbook(recalculate([edited], tmp_path / "out")[0], data_only=True)["Spring launch"]
     assert ws["B4"].value == dt.datetime(2026, 11, 3)
     assert ws["G12"].value == dt.datetime(2026, 10, 6)  # still 28 days before launch
-    assert ws["J11"].value == dt.datetime(2026, 10, 6)  # the timeline starts with the first task's week
+    assert ws["K11"].value == dt.datetime(2026, 10, 6)  # the timeline starts with the first task's week

@@ -209,10 +209,20 @@ def test_campaign_plan_schedule_progress_and_spend() -> None:
     team = pd.DataFrame([{"Role": "Content", "Name": "Cleo"}])
     promo, later, idea = campaign_plans(campaigns, actuals, team, day("2026-10-12"))
     items = TEMPLATES_BY_TYPE["Promotional"].items
-    assert promo.checklist_items == len(items) and promo.progress == 0.0 and promo.tasks_done == 0
+    # Launched: the Planning and Creation tasks are behind it (Done); the others Not started
+    behind = [it.phase in ("Planning", "Creation") for it in items]
+    assert promo.checklist_items == len(items) and promo.tasks_done == sum(behind)
+    assert promo.progress == sum(behind) / len(items)
     first = promo.tasks.iloc[0]
     assert first["Due date"] == day("2026-10-10") + pd.Timedelta(days=items[0].offset_days)
-    assert set(promo.tasks["Status"]) == {"Not started"}
+    assert list(promo.tasks["Status"]) == ["Done" if b else "Not started" for b in behind]
+    # Overdue: due before Report as of (Oct 12) and not Done: the Launch-phase tasks due Oct 10 (day 0) and
+    # any other not-Done task due before Oct 12
+    late = [
+        not b and day("2026-10-10") + pd.Timedelta(days=it.offset_days) < day("2026-10-12")
+        for b, it in zip(behind, items, strict=True)
+    ]
+    assert list(promo.tasks["Overdue"]) == ["Overdue" if x else "" for x in late] and promo.tasks_overdue == sum(late)
     # the Team's Content person owns the Content tasks; nobody holds the other roles: the campaign owner
     assert [o for o in promo.tasks["Owner"]] == ["Cleo" if it.owner_role == "Content" else "Pat" for it in items]
     assert {it.owner_role for it in items} >= {"Content", "Demand Gen"}

@@ -121,7 +121,7 @@ def test_channel_performance_headers_and_rows(built) -> None:
 def test_data_sheets_carry_the_intake_with_canonical_headers(built) -> None:
     analysis, wb = built
     ws = wb["Actuals"]
-    assert [c.value for c in ws[1]][:13] == [
+    assert [c.value for c in ws[1]][:14] == [
         "Date",
         "Channel",
         "Campaign",
@@ -135,6 +135,7 @@ def test_data_sheets_carry_the_intake_with_canonical_headers(built) -> None:
         "Revenue",
         "Channel key",  # the numbers formulas select a channel's or a campaign's rows by
         "Campaign key",
+        "Campaign plan key",  # the Campaigns row whose spend the row counts in (name, extension, Also matches)
     ]
     assert ws.max_row == len(analysis.intake.actuals) + 1
     assert sum(r[3] for r in ws.iter_rows(min_row=2, values_only=True)) == pytest.approx(
@@ -142,7 +143,7 @@ def test_data_sheets_carry_the_intake_with_canonical_headers(built) -> None:
     )
     # A streamed sheet: a plain range with a filter, each column reached through a name over exactly its rows.
     last = len(analysis.intake.actuals) + 1
-    assert ws.tables == {} and ws.auto_filter.ref == f"A1:M{last}"
+    assert ws.tables == {} and ws.auto_filter.ref == f"A1:N{last}"
     names = wb.defined_names
     assert names["ActualsDate"].attr_text == f"'Actuals'!$A$2:$A${last}"
     assert names["ActualsSpend"].attr_text == f"'Actuals'!$D$2:$D${last}"

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from mops_xl import analyse, build_report, load_intake
-from mops_xl.metrics.attribution import MODELS
+from mops_xl.metrics.attribution import CANNOT_RUN, MODELS
 from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.statuses import ALL_CHANNELS, NOT_TRACKED, UNBUDGETED
 from mops_xl.metrics.targets import is_volume
@@ -239,20 +239,38 @@ def _reallocation_and_attribution(s: Scan, a: Analysis) -> None:
     for r, (_, move) in zip(s.body(sheet, top)[: len(a.reallocation)], a.reallocation.iterrows(), strict=True):
         for h in cols:
             s.check(sheet, r, cols[h], move[h], f"plan {h}")
-    if a.attribution is None:
-        return
+    _attribution(s, a)
+
+
+def _attribution(s: Scan, a: Analysis) -> None:
     sheet = "Attribution"
-    top = 0
-    for credited in (a.attribution.conversions, a.attribution.value):  # two tables, one under the other
+    cov = a.attribution_coverage
+    if a.attribution is None or cov is None:
+        return
+    top, cols = s.table(sheet, ("Conversions", "Value"))
+    for r, figures in zip(
+        s.body(sheet, top),
+        (
+            (cov.journey_conversions, cov.journey_value),
+            (cov.customers, cov.revenue),
+            (cov.conversions_coverage, cov.value_coverage),
+        ),
+        strict=False,
+    ):
+        s.check(sheet, r, cols["Conversions"], figures[0], "coverage conversions")
+        s.check(sheet, r, cols["Value"], figures[1], "coverage value")
+    # the journeys' credit (conversions, value), then Actuals' customers split by each model: one under the other
+    for credited in (a.attribution.conversions, a.attribution.value, a.attribution.actual_conversions):
         top, cols = s.table(sheet, ("Channel", *MODELS), start=top + 1)
         for r in s.body(sheet, top):
             channel = s.values[sheet].cell(r, 1).value
             for m in MODELS:
-                s.check(sheet, r, cols[m], credited.loc[channel, m], f"{channel} {m}")
+                expected = credited.loc[channel, m] if a.attribution.runnable(m) else CANNOT_RUN
+                s.check(sheet, r, cols[m], expected, f"{channel} {m}")
     top, cols = s.table(sheet, ("Channel", "Attributed conversions", "Attributed CAC"))
     for r in s.body(sheet, top):
         channel = s.values[sheet].cell(r, 1).value
-        for h in ("Attributed conversions", "Attributed CAC", "Attributed ROAS"):
+        for h in ("Attributed conversions", "Attributed value", "Attributed CAC", "Attributed ROAS"):
             s.check(sheet, r, cols[h], a.attributed.loc[channel, h], f"{channel} {h}")
 
 

@@ -85,7 +85,8 @@ def test_defined_names_point_at_the_editable_inputs(saas_report: Path) -> None:
 
 def test_data_tables_have_canonical_headers(saas_report: Path) -> None:
     wb = _book(saas_report)
-    assert wb["Actuals"].auto_filter.ref.startswith("A1:M")  # the 11 columns, then Channel key and Campaign key
+    # the 11 columns, then Channel key, Campaign key and Campaign plan key
+    assert wb["Actuals"].auto_filter.ref.startswith("A1:N")
     assert wb["Budget"].tables["tblBudget"].ref.startswith("A1:E")
     budget = ["Channel", "Period start", "Period end", "Planned spend", "Channel key"]
     assert [c.value for c in wb["Budget"][1]] == budget

@@ -268,19 +268,34 @@ def untracked_expected_cac(tables: Tables, letters: Letters) -> Iterator[Problem
 
 
 def touchpoint_channels(tables: Tables, letters: Letters) -> Iterator[Problem]:
-    """Yield a warning for each touchpoint channel that is not in Channels (allowed, e.g. "(direct)")."""
-    touches = tables.get("Touchpoints")
+    """Yield a warning for each Touchpoints or Paths channel that is not in Channels (allowed, e.g. "(direct)"):
+    one per channel and sheet, at its first row; it gets attribution credit but has no spend.
+    """
     channels = tables.get("Channels")
-    if touches is None or touches.empty or channels is None:
+    if channels is None:
         return
     known = set(channels["Channel"].dropna())
-    seen = touches["Channel"].dropna()
+    touches = tables.get("Touchpoints")
+    if touches is not None and not touches.empty:
+        yield from _unknown_channels(touches["Channel"].dropna(), known, "Touchpoints", "Channel", "touch(es)", letters)
+    paths = tables.get("Paths")
+    if paths is not None and not paths.empty:
+        steps = paths["Path"].dropna().astype(str).str.split(">").explode().str.strip()
+        steps = steps[steps != ""]
+        yield from _unknown_channels(steps, known, "Paths", "Path", "path step(s)", letters)
+
+
+def _unknown_channels(
+    seen: pd.Series, known: set, sheet: str, column: str, what: str, letters: Letters
+) -> Iterator[Problem]:
+    """One warning per channel of ``seen`` (indexed by intake row) that is not in ``known``."""
     unknown = seen[~seen.isin(known)]
     for channel, rows in unknown.groupby(unknown, sort=False):
         yield Problem(
             "unknown-channel",
-            f'channel "{channel}" is not in Channels ({len(rows)} touch(es)); it is attributed as its own channel',
-            **_place("Touchpoints", rows.index[0], "Channel", letters),
+            f'channel "{channel}" is not in Channels ({len(rows)} {what}); it is attributed as its own channel '
+            "and, without spend, has no attributed CAC or ROAS",
+            **_place(sheet, rows.index[0], column, letters),
             channel=channel,
         )
 

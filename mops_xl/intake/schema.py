@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: The version of the intake contract. Bump the minor part when adding optional fields.
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 #: Column types the reader knows how to coerce. See ``docs/intake.md`` for what each accepts.
 TYPES = (
@@ -475,6 +475,13 @@ CAMPAIGNS = Sheet(
         Field("Channels", "list", refers_to=("Channels", "Channel"), help="Comma-separated channels from Channels."),
         Field("Budget", "money", minimum=0, help="Campaign budget."),
         Field("Status", "choice", choices=CAMPAIGN_STATUSES, default="Planning", help="Lifecycle phase."),
+        Field(
+            "Also matches",
+            "list",
+            since="1.2",
+            help="Other Actuals Campaign names that count for this campaign, comma-separated (names that equal or "
+            "extend the Campaign after ' - ', ' | ', ' / ' or ': ' already do).",
+        ),
     ),
     key=("Campaign",),
 )

@@ -38,12 +38,17 @@ class Journeys:
             ``channel``, ``age`` in days before the journey's last touch, ``conversions``, ``value``) — what
             the time-decay model needs; None from Paths.
         dropped_touches: Touches older than the lookback window that were left out.
+        first: From Touchpoints only: the earliest kept touch (the journeys' date range starts there); None
+            from Paths, which carry no dates.
+        last: From Touchpoints only: the latest kept touch.
     """
 
     paths: pd.DataFrame
     source: str = ""
     touches: pd.DataFrame | None = None
     dropped_touches: int = 0
+    first: pd.Timestamp | None = None
+    last: pd.Timestamp | None = None
 
     @property
     def total_conversions(self) -> float:
@@ -101,7 +106,8 @@ def journeys_from_touchpoints(touches: pd.DataFrame, lookback_days: float = 30) 
             "value": touch["Journey ID"].map(converting["value"]).to_numpy(),
         }
     )
-    return Journeys(paths, "Touchpoints", touch_frame, int(len(t) - len(kept)))
+    first, last = (kept["Timestamp"].min(), kept["Timestamp"].max()) if len(kept) else (None, None)
+    return Journeys(paths, "Touchpoints", touch_frame, int(len(t) - len(kept)), first, last)
 
 
 def journeys_from_paths(rows: pd.DataFrame) -> Journeys:
@@ -313,6 +319,12 @@ def shapley_credit(journeys: Journeys) -> tuple[dict[str, float], dict[str, floa
 
 # --- all models ----------------------------------------------------------------------------------------------
 
+#: The marker a model's cells show when it cannot run on the data (Time decay on Paths: no touch times).
+CANNOT_RUN = "Cannot run"
+#: Journeys' conversions ÷ Actuals' customers in the window (and value ÷ revenue) outside these bounds: the
+#: journeys are no fair sample of Actuals, and the plan should not trust attributed efficiency.
+COVERAGE_LOW, COVERAGE_HIGH = 0.5, 2.0
+
 
 @dataclass
 class Attribution:
@@ -324,6 +336,10 @@ class Attribution:
         removal_effects: The Markov removal effect per channel.
         source: Where the journeys came from ("Touchpoints", "Paths" or "").
         notes: Plain sentences (e.g. why Time decay is empty).
+        cannot_run: Model → why it cannot run on this data (e.g. Time decay on Paths); its columns are NaN.
+        actual_conversions: Channel × model: Actuals' customers in the window split by each model's shares
+            (:func:`on_actuals`); what attributed CAC is computed from. Empty until the engine sets it.
+        actual_value: Channel × model: Actuals' revenue in the window split by each model's value shares.
     """
 
     conversions: pd.DataFrame
@@ -331,6 +347,20 @@ class Attribution:
     removal_effects: dict[str, float]
     source: str
     notes: list[str] = field(default_factory=list)
+    cannot_run: dict[str, str] = field(default_factory=dict)
+    actual_conversions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    actual_value: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def runnable(self, model: str) -> bool:
+        """Whether a model could run on the journeys.
+
+        Args:
+            model: One of :data:`MODELS`.
+
+        Returns:
+            False for a model of :attr:`cannot_run`.
+        """
+        return model not in self.cannot_run
 
 
 def attribute(journeys: Journeys, half_life_days: float = 7, endpoint_share: float = 0.4) -> Attribution:
@@ -347,7 +377,8 @@ def attribute(journeys: Journeys, half_life_days: float = 7, endpoint_share: flo
     channels = sorted({c for p in journeys.paths["path"] for c in p})
     conv = pd.DataFrame(0.0, index=pd.Index(channels, name="Channel"), columns=list(MODELS))
     value = conv.copy()
-    notes = []
+    notes: list[str] = []
+    cannot: dict[str, str] = {}
     for model in MODELS:
         if model == "Markov":
             c, v, effects = markov_credit(journeys)
@@ -357,14 +388,15 @@ def attribute(journeys: Journeys, half_life_days: float = 7, endpoint_share: flo
             result = heuristic_credit(journeys, model, half_life_days, endpoint_share)
             if result is None:
                 conv[model], value[model] = math.nan, math.nan
-                notes.append("Time decay needs touch times: the Paths sheet has none (use Touchpoints)")
+                cannot[model] = "needs touch times: the Paths sheet has none (use Touchpoints)"
+                notes.append(f"{model} {cannot[model]}")
                 continue
             c, v = result
         conv[model] = pd.Series(c, dtype="float64").reindex(channels, fill_value=0.0)
         value[model] = pd.Series(v, dtype="float64").reindex(channels, fill_value=0.0)
     if journeys.dropped_touches:
         notes.append(f"{journeys.dropped_touches} touch(es) older than the lookback window were left out")
-    return Attribution(conv, value, effects if channels else {}, journeys.source, notes)
+    return Attribution(conv, value, effects if channels else {}, journeys.source, notes, cannot)
 
 
 def moving_channels(a: Attribution, threshold: float = 0.05) -> dict[str, float]:
@@ -384,12 +416,13 @@ def moving_channels(a: Attribution, threshold: float = 0.05) -> dict[str, float]
     return {str(k): float(v) for k, v in flagged.items()}
 
 
-def channels_affected_by_model(a: Attribution, threshold: float = 0.03, top: int = 2) -> dict[str, list[str]]:
-    """For each model, the channels whose share of the credit it moves most away from the models' average.
+def channels_affected_by_model(a: Attribution, threshold: float = 0.01, top: int = 3) -> dict[str, list[str]]:
+    """For each model, the channels whose share of the credit it moves most away from the average of the models
+    that can run: each model's own list, largest move first; a model that cannot run gets none.
 
     Args:
         a: The attribution.
-        threshold: Ignore moves smaller than this share of all conversions.
+        threshold: Ignore moves smaller than this share of all conversions (1 point).
         top: At most this many channels per model.
 
     Returns:
@@ -397,10 +430,132 @@ def channels_affected_by_model(a: Attribution, threshold: float = 0.03, top: int
     """
     totals = a.conversions.sum(axis=0)
     shares = a.conversions.div(totals.where(totals > 0), axis=1)
-    mean = shares.mean(axis=1)
+    mean = shares[[m for m in shares.columns if a.runnable(m)]].mean(axis=1)
     out = {}
     for model in shares.columns:
         diff = (shares[model] - mean).dropna()
-        diff = diff[diff.abs() >= threshold].reindex(diff.abs().sort_values(ascending=False).index).dropna()[:top]
+        diff = diff[diff.abs() >= threshold]
+        diff = diff.reindex(diff.abs().sort_values(ascending=False, kind="stable").index)[:top]
         out[model] = [f"{ch} ({d * 100:+.0f} pts)" for ch, d in diff.items()]
+    return out
+
+
+@dataclass(frozen=True)
+class AttributionCoverage:
+    """How much of Actuals the journeys cover: their conversions and value against Actuals' customers and
+    revenue in the reporting window (docs/metrics.md, "Attribution coverage").
+
+    Args:
+        source: "Touchpoints" or "Paths".
+        journey_conversions: Σ conversions of the journeys (all of them: the attribution's total).
+        journey_value: Σ their conversion value.
+        customers: Actuals' customers in the window (NaN when not tracked).
+        revenue: Actuals' revenue in the window (NaN when not tracked).
+        first: The journeys' first touch (Touchpoints); None for Paths, which carry no dates.
+        last: The journeys' last touch (Touchpoints); None for Paths.
+    """
+
+    source: str
+    journey_conversions: float
+    journey_value: float
+    customers: float
+    revenue: float
+    first: pd.Timestamp | None = None
+    last: pd.Timestamp | None = None
+
+    @property
+    def conversions_coverage(self) -> float:
+        """Journeys' conversions ÷ Actuals' customers (NaN without customers)."""
+        return _ratio(self.journey_conversions, self.customers)
+
+    @property
+    def value_coverage(self) -> float:
+        """Journeys' value ÷ Actuals' revenue (NaN without revenue)."""
+        return _ratio(self.journey_value, self.revenue)
+
+    @property
+    def reliable(self) -> bool:
+        """The flag the reallocation plan reads: True when the journeys' conversions are between
+        :data:`COVERAGE_LOW` and :data:`COVERAGE_HIGH` of Actuals' customers, and their value within the same
+        bounds of Actuals' revenue where revenue is tracked and positive. Otherwise attributed CAC and ROAS
+        rest on journeys that do not represent Actuals, and the plan should use the channels' own figures."""
+        conv, value = self.conversions_coverage, self.value_coverage
+        if math.isnan(conv) or not COVERAGE_LOW <= conv <= COVERAGE_HIGH:
+            return False
+        return math.isnan(value) or COVERAGE_LOW <= value <= COVERAGE_HIGH
+
+    @property
+    def journeys_text(self) -> str:
+        """Which journeys are counted: the Touchpoints' date range, or all Paths (said so)."""
+        if self.source == "Paths":
+            return "Paths (no dates: all path conversions count)"
+        if self.first is None or self.last is None:
+            return "Touchpoints (no touches)"
+        return f"Touchpoints from {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}"
+
+    def warning(self) -> str | None:
+        """The warning when the coverage is outside the bounds, else None.
+
+        Returns:
+            A sentence, or None when :attr:`reliable`.
+        """
+        if self.reliable:
+            return None
+        parts = []
+        for label, cov in (("customers", self.conversions_coverage), ("revenue", self.value_coverage)):
+            parts.append(f"{cov:.0%} of Actuals' {label}" if not math.isnan(cov) else f"Actuals' {label}: none")
+        return (
+            f"Attribution coverage: the journeys ({self.journeys_text}) hold {' and '.join(parts)} in the window, "
+            f"outside {COVERAGE_LOW:.0%} to {COVERAGE_HIGH:.0%}: the journeys do not represent Actuals, so "
+            "attributed CAC and ROAS are unreliable and the reallocation plan uses the channels' own figures"
+        )
+
+
+def _ratio(part: float, whole: float) -> float:
+    return part / whole if whole and not math.isnan(whole) and whole > 0 else math.nan
+
+
+def coverage_of(journeys: Journeys, customers: float, revenue: float) -> AttributionCoverage:
+    """The journeys' coverage of Actuals.
+
+    Args:
+        journeys: The journeys.
+        customers: Actuals' customers in the window (NaN when not tracked).
+        revenue: Actuals' revenue in the window (NaN when not tracked).
+
+    Returns:
+        The :class:`AttributionCoverage`.
+    """
+    return AttributionCoverage(
+        journeys.source,
+        journeys.total_conversions,
+        journeys.total_value,
+        float(customers),
+        float(revenue),
+        journeys.first,
+        journeys.last,
+    )
+
+
+def on_actuals(credit: pd.DataFrame, total: float) -> pd.DataFrame:
+    """Apply each model's channel shares to an Actuals total: channel credit ÷ the model's total credit × the
+    Actuals total, so every model that can run sums to Actuals (customers or revenue in the window).
+
+    Args:
+        credit: Channel × model credit from the journeys (conversions or value; NaN for a model that cannot run).
+        total: Actuals' customers (or revenue) in the window; NaN when not tracked.
+
+    Returns:
+        The same shape: the Actuals total split by each model's shares (0 where a model credits nothing;
+        NaN for a model that cannot run or when the total is not tracked).
+    """
+    out = credit.astype("float64").copy()
+    for model, column in credit.items():
+        whole = column.sum(min_count=1)
+        if pd.isna(whole):  # a model that cannot run
+            out[model] = math.nan
+        elif whole <= 0:  # no credit at all: no channel gets a share
+            out[model] = 0.0
+        else:
+            out[model] = column / whole * (math.nan if pd.isna(total) else total)
     return out

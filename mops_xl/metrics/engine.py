@@ -9,6 +9,7 @@ the Data Notes :mod:`~mops_xl.metrics.notes`'.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,13 +21,17 @@ from mops_xl.metrics import pacing as pacing_m
 from mops_xl.metrics.attribution import (
     SETTING_NAMES,
     Attribution,
+    AttributionCoverage,
+    Journeys,
     attribute,
     channels_affected_by_model,
+    coverage_of,
     journeys_from_paths,
     journeys_from_touchpoints,
     moving_channels,
+    on_actuals,
 )
-from mops_xl.metrics.campaigns import CampaignPlan, campaign_plans
+from mops_xl.metrics.campaigns import CampaignPlan, campaign_plans, campaign_warnings
 from mops_xl.metrics.evidence import maturity_evidence
 from mops_xl.metrics.kpis import BOX_CANDIDATES, BOX_COUNT, KPI_COLUMNS, Judging, definitions, kpi_boxes, kpi_table
 from mops_xl.metrics.martech import (
@@ -125,8 +130,11 @@ class Analysis:
         attribution: Credit per channel under every attribution model (None without journey data: the one
             figure that may be missing, with the previous period).
         attribution_model: The model the plan uses (the Settings choice, or Markov when it cannot run).
-        attributed: Attributed conversions, value, CAC and ROAS per channel under that model (empty without
-            journey data; so are reallocation and what_if).
+        attribution_coverage: The journeys' conversions and value against Actuals' customers and revenue in the
+            window; its ``reliable`` flag says whether attributed efficiency may steer the plan (None without
+            journey data).
+        attributed: Attributed conversions, value, CAC and ROAS per channel under that model, on Actuals:
+            Actuals' customers and revenue in the window split by the model's shares (empty without journey data).
         affected: Channels whose credit moves most between models → spread of their share.
         affected_by_model: Model → the channels whose share it moves most from the models' average.
         reallocation: The plan's moves of budget (the money side of the recommendations).
@@ -164,6 +172,7 @@ class Analysis:
     maturity: Maturity
     attribution: Attribution | None
     attribution_model: str
+    attribution_coverage: AttributionCoverage | None
     attributed: pd.DataFrame
     affected: dict[str, float]
     affected_by_model: dict[str, list[str]]
@@ -251,11 +260,19 @@ def analyse(intake: Intake) -> Analysis:
     links = integration_map(intake.table("Integrations"))
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
     active = [ch for ch in names if card.loc[ch, volume_cols].sum() > 0 or ch in set(lines["Channel"])]
-    evidence = maturity_evidence(intake, stack, links, kpis, card, experiments)
-    attribution, model = _attribution(intake, s)
+    warnings = underspending(card, total, t)
+    plans = campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of)
+    warnings += campaign_warnings(intake.table("Campaigns"), actuals, window.as_of)
+    evidence = maturity_evidence(intake, stack, links, kpis, card, experiments, plans)
+    attribution, model, journeys = _attribution(intake, s)
     attributed = pd.DataFrame()
-    if attribution is not None:
-        attributed = attributed_efficiency(card, attribution.conversions[model], attribution.value[model])
+    coverage = None
+    if attribution is not None and journeys is not None:
+        coverage = _reconcile(attribution, journeys, current, tracking)
+        warning = coverage.warning()
+        if warning is not None:
+            warnings.append({"subject": "Attribution", "warning": warning})
+        attributed = attributed_efficiency(card, attribution.actual_conversions[model], attribution.actual_value[model])
     review = next_review(intake.table("Cadence"), window.as_of)
     advice = recommend(
         card,
@@ -268,6 +285,7 @@ def analyse(intake: Intake) -> Analysis:
         team=intake.table("Team"),
         review=review,
         days=(window.elapsed_days, window.period_days),
+        attribution_reliable=coverage is None or coverage.reliable,
     )
     return Analysis(
         intake=intake,
@@ -283,7 +301,7 @@ def analyse(intake: Intake) -> Analysis:
         spend_curve=pacing_m.spend_curve(lines, actuals, window, s["Pacing method"]),
         needed=budget_needed_table(table, card, float(budget.sum()), tracking),
         recommendations=advice.table,
-        warnings=underspending(card, total, t),
+        warnings=warnings,
         notes=data_notes(window, card, unbudgeted, t, not has_data, tracking)
         + pacing_m.clipped_line_notes(lines, window),
         definitions=definitions(intake.business),
@@ -296,6 +314,7 @@ def analyse(intake: Intake) -> Analysis:
         maturity=maturity(intake.table("Assessment"), evidence),
         attribution=attribution,
         attribution_model=model,
+        attribution_coverage=coverage,
         attributed=attributed,
         affected=moving_channels(attribution) if attribution is not None else {},
         affected_by_model=channels_affected_by_model(attribution) if attribution is not None else {},
@@ -304,13 +323,25 @@ def analyse(intake: Intake) -> Analysis:
         plan_basis=advice.plan.basis,
         review=review,
         window_rows=len(rows),
-        campaign_plans=campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of),
+        campaign_plans=plans,
         tracking=tracking,
         kpi_boxes=kpi_boxes(kpis, tracking),
     )
 
 
-def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None, str]:
+def _reconcile(
+    attribution: Attribution, journeys: Journeys, current: Blended, tracking: Tracking
+) -> AttributionCoverage:
+    """Split Actuals' customers and revenue in the window by each model's shares (sets the attribution's
+    ``actual_conversions`` and ``actual_value``) and measure the journeys' coverage of them."""
+    customers = current.volumes["Customers"] if tracking.blended("Customers") else math.nan
+    revenue = current.volumes["Revenue"] if tracking.blended("Revenue") else math.nan
+    attribution.actual_conversions = on_actuals(attribution.conversions, customers)
+    attribution.actual_value = on_actuals(attribution.value, revenue)
+    return coverage_of(journeys, customers, revenue)
+
+
+def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None, str, Journeys | None]:
     """Attribute the Touchpoints (else the Paths) with every model; pick the Settings model."""
     touches, paths = intake.table("Touchpoints"), intake.table("Paths")
     if not touches.empty:
@@ -318,13 +349,13 @@ def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None,
     elif not paths.empty:
         journeys = journeys_from_paths(paths)
     else:
-        return None, SETTING_NAMES[s["Attribution model"]]
+        return None, SETTING_NAMES[s["Attribution model"]], None
     result = attribute(journeys, s["Time-decay half-life"], s["Position-based endpoint share"])
     model = SETTING_NAMES[s["Attribution model"]]
     if result.conversions[model].isna().all():
         result.notes.append(f"{model} cannot run on this data; the plan uses Markov instead")
         model = "Markov"
-    return result, model
+    return result, model, journeys
 
 
 def _previous(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from mops_xl.intake.model import Intake
 from mops_xl.metrics import catalogue
+from mops_xl.metrics.campaigns import CampaignPlan
 from mops_xl.metrics.martech import STANDARD_CATEGORIES, IntegrationMap, StackOverview
 from mops_xl.metrics.maturity import Evidence
 from mops_xl.metrics.statuses import NO_BUDGET
@@ -24,6 +27,7 @@ def maturity_evidence(
     kpis: pd.DataFrame,
     card: pd.DataFrame,
     experiments: pd.DataFrame,
+    plans: Sequence[CampaignPlan] = (),
 ) -> list[Evidence]:
     """Gather what the data itself says about each maturity module (see docs/metrics.md, "Maturity").
 
@@ -34,6 +38,7 @@ def maturity_evidence(
         kpis: The KPI Framework table.
         card: The channel scorecard.
         experiments: The experiment results.
+        plans: The campaign plans (their tasks due by Report as of, Done or Overdue).
 
     Returns:
         One :class:`~mops_xl.metrics.maturity.Evidence` per item.
@@ -58,13 +63,13 @@ def maturity_evidence(
     campaigns = intake.table("Campaigns")
     value, text = _share(int(campaigns["Type"].notna().sum()), len(campaigns), "campaigns with a standard type")
     ev.append(Evidence("campaign_templates", value, text))
-    ev.append(
-        Evidence(
-            "campaigns_planned",
-            1.0 if len(campaigns) else 0.0,
-            f"{len(campaigns)} campaigns planned on the Campaigns sheet",
-        )
-    )
+    due = sum(p.tasks_due for p in plans)
+    late = sum(p.tasks_overdue for p in plans)
+    if not len(campaigns):
+        ev.append(Evidence("campaigns_on_schedule", 0.0, "no campaigns planned on the Campaigns sheet"))
+    else:
+        value, text = _share(due - late, due, "campaign tasks due by Report as of done (the rest are Overdue)")
+        ev.append(Evidence("campaigns_on_schedule", value, text))
     channels = intake.channels
     defined = int((channels["Role"].notna() & channels["Owner"].notna()).sum())
     value, text = _share(defined, len(channels), "channels with a role and an owner")

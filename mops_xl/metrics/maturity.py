@@ -46,7 +46,11 @@ EVIDENCE_ITEMS = {
     "stack_documented": ("System design", "List the martech stack on the Stack sheet", "Assess"),
     "category_coverage": ("System design", "Close the martech category gaps", "Design"),
     "campaign_templates": ("Campaign orchestration", "Give every campaign a standard type and its template", "Design"),
-    "campaigns_planned": ("Campaign orchestration", "Plan campaigns on the Campaigns sheet", "Design"),
+    "campaigns_on_schedule": (
+        "Campaign orchestration",
+        "Plan campaigns on the Campaigns sheet and bring their overdue tasks up to date",
+        "Build",
+    ),
     "channel_roles": ("Channel management", "Fill in Role and Owner for every channel", "Design"),
     "experiments": ("Channel management", "Run A/B tests (three or more per period)", "Optimize"),
     "attribution_data": ("Channel management", "Collect journey data (Touchpoints or Paths) for attribution", "Build"),

@@ -50,6 +50,8 @@ EXPERIMENT_DECISIONS = (ROLL_OUT, CONTROL_WINS, TOO_SMALL, NO_DIFFERENCE, CONTRO
 # --- Funnel coverage (docs/metrics.md, "Martech stack, integrations, funnel coverage, team") --------------
 COVERED, GAP = "Covered", "Gap"
 
-# --- Campaign plan tasks: the dropdown of a plan's Status column; every task starts Not started -----------
+# --- Campaign plan tasks: the dropdown of a plan's Status column; the tasks of the phases before the campaign's
+# Status start Done, the others Not started; a task due before Report as of and not Done is Overdue ----------
 IN_PROGRESS, DONE, BLOCKED = "In progress", "Done", "Blocked"
 TASK_STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, BLOCKED)
+OVERDUE = "Overdue"

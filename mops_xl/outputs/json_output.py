@@ -161,6 +161,10 @@ def to_dict(a: Analysis) -> dict[str, Any]:
             "attributed": records(a.attributed, "Channel"),
             "channels_affected": a.affected,
             "channels_affected_by_model": a.affected_by_model,
+            "cannot_run": a.attribution.cannot_run,
+            "on_actuals_conversions": records(a.attribution.actual_conversions, "Channel"),
+            "on_actuals_value": records(a.attribution.actual_value, "Channel"),
+            "coverage": _coverage(a),
             "notes": a.attribution.notes,
         },
         "reallocation": records(a.reallocation),
@@ -300,3 +304,19 @@ def terminal_summary(a: Analysis) -> str:
             amount = f" ({'; '.join(money)})" if money else ""
             lines.append(f"  {r['Priority']}. {r['Subject']}: {r['Action']}{amount}")
     return "\n".join(lines)
+
+
+def _coverage(a: Analysis) -> dict[str, Any]:
+    """The journeys' coverage of Actuals and the reliability flag the reallocation plan reads."""
+    cov = a.attribution_coverage
+    return {
+        "journeys": cov.journeys_text,
+        "journey_conversions": plain(cov.journey_conversions),
+        "journey_value": plain(cov.journey_value),
+        "customers": plain(cov.customers),
+        "revenue": plain(cov.revenue),
+        "conversions_coverage": plain(cov.conversions_coverage),
+        "value_coverage": plain(cov.value_coverage),
+        "reliable": cov.reliable,
+        "warning": cov.warning(),
+    }

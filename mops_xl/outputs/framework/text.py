@@ -18,7 +18,7 @@ from mops_xl.atomic import atomic_output
 from mops_xl.campaigns.library import PHASES, TEMPLATES
 from mops_xl.intake.currencies import symbol
 from mops_xl.intake.schema import ATTRIBUTION_MODELS
-from mops_xl.metrics.attribution import SETTING_NAMES
+from mops_xl.metrics.attribution import COVERAGE_HIGH, COVERAGE_LOW, SETTING_NAMES
 from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.recommendations import AS_BUILT
 from mops_xl.metrics.targets import is_volume
@@ -94,7 +94,6 @@ def framework_context(a: Analysis) -> dict[str, Any]:
     ch = a.channels
     kpi = a.kpis
     campaigns = intake.table("Campaigns")
-    affected = a.affected_by_model
     strategy = [
         [
             str(name),
@@ -174,7 +173,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 [
                     m + (" ◆" if m == intake.settings["Attribution model"] else ""),
                     MODEL_USE_CASES[m],
-                    ", ".join(affected.get(SETTING_NAMES[m], [])) or ("–" if a.attribution is None else "none"),
+                    _affected(a, SETTING_NAMES[m]),
                 ]
                 for m in ATTRIBUTION_MODELS
             ],
@@ -189,6 +188,8 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 for _, r in a.reallocation.iterrows()
             ],
             "basis": a.plan_basis,
+            "has_journeys": a.attribution is not None,
+            "coverage": _coverage(a, cur),
         },
         "kpis": {
             "boxes": [
@@ -336,3 +337,31 @@ def write_framework_files(a: Analysis, report: Path) -> tuple[Path, Path]:
         with atomic_output(path) as tmp:
             tmp.write_text(render_framework(a, fmt), encoding="utf-8")
     return paths
+
+
+def _affected(a: Analysis, model: str) -> str:
+    """The Channels Affected cell of a model: its own channels, or why it cannot run on the data."""
+    if a.attribution is None:
+        return "–"
+    if not a.attribution.runnable(model):
+        return "cannot run on this data"
+    return ", ".join(a.affected_by_model.get(model, [])) or "none"
+
+
+def _coverage(a: Analysis, cur: str) -> str:
+    """One sentence: the journeys' conversions and value against Actuals' customers and revenue (and the warning)."""
+    cov = a.attribution_coverage
+    if cov is None:
+        return ""
+    said = (
+        f"Attribution coverage: journeys ({cov.journeys_text}) {cov.journey_conversions:,.0f} conversions, "
+        f"{_money(cov.journey_value, cur)}; Actuals in the window {format_value('Customers', cov.customers, cur)} "
+        f"customers, {format_value('Revenue', cov.revenue, cur)} ({_pct(cov.conversions_coverage)} of customers, "
+        f"{_pct(cov.value_coverage)} of revenue)."
+    )
+    if cov.reliable:
+        return said + " Attributed CAC and ROAS apply each model's shares to Actuals."
+    return (
+        said + f" Outside {COVERAGE_LOW:.0%} to {COVERAGE_HIGH:.0%}: attributed CAC and ROAS are unreliable; the "
+        "reallocation plan uses the channels' own figures."
+    )

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.metrics.attribution import MODELS, SETTING_NAMES
+from mops_xl.metrics.attribution import CANNOT_RUN, COVERAGE_HIGH, COVERAGE_LOW, MODELS, SETTING_NAMES
 from mops_xl.metrics.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS, WHAT_IF_COLUMNS
 from mops_xl.metrics.recommendations import AS_BUILT
 from mops_xl.outputs.framework.text import MODEL_USE_CASES
@@ -89,12 +89,14 @@ class AttributionSheets(SheetWriter):
         ws.set_column(4, 7, 16)
 
     def attribution(self) -> None:
-        """Credited conversions and value per channel under every model, the chosen one marked."""
+        """The journeys' coverage of Actuals, the credit per channel under every model (the chosen one marked),
+        Actuals' customers split by each model, and attributed CAC and ROAS under the chosen model."""
         a = self.a
         ws = self.titled_sheet(
             ATTRIBUTION,
-            "Conversions credited to each channel by each model (values computed by the "
-            "engine from the journeys); every column sums to the total.",
+            "Conversions credited to each channel by each model (values computed by the engine from the "
+            "journeys); attributed CAC and ROAS apply the model's shares to Actuals' customers and revenue in "
+            "the window, so they compare with the blended figures.",
         )
         if a.attribution is None:
             ws.write_string(
@@ -105,24 +107,40 @@ class AttributionSheets(SheetWriter):
             )
             return
         chosen = a.attribution_model
-        r = self._model_table(ws, 3, a.attribution.conversions, "number", chosen)
-        ws.write_string(r + 1, 0, "Conversion value credited", self.fmt["title"])
+        r = self._coverage(ws, 3)
+        ws.write_string(r, 0, "Conversions credited by the journeys", self.fmt["title"])
+        r = self._model_table(ws, r + 1, a.attribution.conversions, "number", chosen)
+        ws.write_string(r + 1, 0, "Conversion value credited by the journeys", self.fmt["title"])
         r = self._model_table(ws, r + 2, a.attribution.value, "money", chosen)
-        ws.write_string(r + 1, 0, f"Under the chosen model ({chosen})", self.fmt["title"])
-        ws.write_row(
-            r + 2, 0, ["Channel", "Attributed conversions", "Attributed CAC", "Attributed ROAS"], self.fmt["header"]
+        ws.write_string(r + 1, 0, "Actuals' customers in the window, split by each model's shares", self.fmt["title"])
+        r = self._model_table(ws, r + 2, a.attribution.actual_conversions, "number", chosen)
+        ws.write_string(r + 1, 0, f"Under the chosen model ({chosen}), on Actuals", self.fmt["title"])
+        columns = (
+            ("Attributed conversions", "number"),
+            ("Attributed value", "money"),
+            ("Attributed CAC", "money"),
+            ("Attributed ROAS", "ratio"),
         )
+        ws.write_row(r + 2, 0, ["Channel", *(c for c, _ in columns)], self.fmt["header"])
         for i, (channel, e) in enumerate(a.attributed.iterrows(), start=r + 3):
             ws.write_string(i, 0, str(channel))
-            for j, (col, kind) in enumerate(
-                (("Attributed conversions", "number"), ("Attributed CAC", "money"), ("Attributed ROAS", "ratio")),
-                start=1,
-            ):
+            for j, (col, kind) in enumerate(columns, start=1):
                 if pd.isna(e[col]):
                     ws.write_string(i, j, UNDEFINED)
                 else:
                     ws.write_number(i, j, float(e[col]), self.fmt[kind])
         r += len(a.attributed) + 3
+        outside = [ch for ch in a.attribution.actual_conversions.index if ch not in a.attributed.index]
+        if outside:
+            r += 1
+            credit = a.attribution.actual_conversions[chosen]
+            listed = ", ".join(f"{ch} ({credit[ch]:,.1f})" for ch in outside)
+            ws.write_string(
+                r,
+                0,
+                f"Not in Channels, so no spend and no attributed CAC or ROAS: {listed} attributed customers.",
+                self.fmt["note"],
+            )
         ws.write_string(r + 1, 0, "Models", self.fmt["title"])
         ws.write_row(r + 2, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
         for i, (setting, model) in enumerate(SETTING_NAMES.items(), start=r + 3):
@@ -130,7 +148,11 @@ class AttributionSheets(SheetWriter):
                 i, 0, model + (" (chosen)" if model == chosen else ""), self.fmt["bold"] if model == chosen else None
             )
             ws.write_string(i, 1, MODEL_USE_CASES[setting])
-            ws.write_string(i, 2, ", ".join(a.affected_by_model.get(model, [])) or "none")
+            if not a.attribution.runnable(model):
+                affected = f"{CANNOT_RUN}: {a.attribution.cannot_run[model]}"
+            else:
+                affected = ", ".join(a.affected_by_model.get(model, [])) or "moves no channel by 1 point or more"
+            ws.write_string(i, 2, affected)
         r += 3 + len(SETTING_NAMES)
         moving = ", ".join(f"{ch} ({spread:.0%})" for ch, spread in a.affected.items()) or "none"
         ws.write_string(
@@ -142,12 +164,49 @@ class AttributionSheets(SheetWriter):
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(MODELS), 14)
 
+    def _coverage(self, ws: Any, top: int) -> int:
+        """The journeys against Actuals in the window (conversions and value), the coverage, and its warning.
+
+        Returns:
+            The next free row (after a blank one).
+        """
+        cov, w = self.a.attribution_coverage, self.a.window
+        ws.write_string(top, 0, "Journeys' coverage of Actuals", self.fmt["title"])
+        ws.write_row(top + 1, 0, ["", "Conversions", "Value"], self.fmt["header"])
+        rows = (
+            (f"Journeys: {cov.journeys_text}", cov.journey_conversions, cov.journey_value, ("number", "money")),
+            (
+                f"Actuals, {w.start:%Y-%m-%d} to {w.as_of:%Y-%m-%d} (customers, revenue)",
+                cov.customers,
+                cov.revenue,
+                ("number", "money"),
+            ),
+            ("Coverage (journeys ÷ Actuals)", cov.conversions_coverage, cov.value_coverage, ("percent", "percent")),
+        )
+        for i, (label, conv, value, kinds) in enumerate(rows, start=top + 2):
+            ws.write_string(i, 0, label)
+            for j, (v, kind) in enumerate(zip((conv, value), kinds, strict=True), start=1):
+                if pd.isna(v):
+                    ws.write_string(i, j, UNDEFINED)
+                else:
+                    ws.write_number(i, j, float(v), self.fmt[kind])
+        warning = cov.warning()
+        ws.write_string(
+            top + 5,
+            0,
+            warning or f"Coverage is within {COVERAGE_LOW:.0%} to {COVERAGE_HIGH:.0%}: the journeys represent Actuals.",
+            self.fmt["bad" if warning else "note"],
+        )
+        return top + 7
+
     def _model_table(self, ws: Any, top: int, table: pd.DataFrame, kind: str, chosen: str) -> int:
         ws.write_row(top, 0, ["Channel", *MODELS], self.fmt["header"])
         for i, (channel, row) in enumerate(table.iterrows(), start=top + 1):
             ws.write_string(i, 0, str(channel))
             for j, model in enumerate(MODELS, start=1):
-                if pd.isna(row[model]):
+                if not self.a.attribution.runnable(model):
+                    ws.write_string(i, j, CANNOT_RUN)
+                elif pd.isna(row[model]):
                     ws.write_string(i, j, UNDEFINED)
                 else:
                     ws.write_number(i, j, float(row[model]), self.fmt[kind])

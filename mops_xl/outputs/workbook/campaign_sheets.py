@@ -9,15 +9,15 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.campaigns.library import TEMPLATES
-from mops_xl.metrics.campaigns import TASK_COLUMNS, CampaignPlan
+from mops_xl.metrics.campaigns import SEPARATORS, TASK_COLUMNS, CampaignPlan
 from mops_xl.metrics.engine import Analysis
-from mops_xl.metrics.statuses import DONE, TASK_STATUSES
+from mops_xl.metrics.statuses import DONE, OVERDUE, TASK_STATUSES
 from mops_xl.outputs.workbook.data_sheets import key_column_letter
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import (
     CAMPAIGN_KEY,
     UNDEFINED,
-    by_campaign,
+    by_campaign_plan,
     cached,
     col,
     internal_link,
@@ -115,7 +115,8 @@ class CampaignSheets(SheetWriter):
         ws.write_string(
             1,
             0,
-            "Due dates follow the launch date on the Campaigns sheet; set each task's status from the list.",
+            "Due dates follow the launch date on the Campaigns sheet. Tasks of the phases before the campaign's "
+            "Status start Done; set each task's status from the list. Overdue: due before Report as of and not Done.",
             self.fmt["note"],
         )
         for label, r in ROWS.items():
@@ -152,10 +153,19 @@ class CampaignSheets(SheetWriter):
             ws.write_string(r, 1, "not launched")
             return
         key = sheet_ref("Campaigns", f"${key_column_letter('Campaigns', CAMPAIGN_KEY)}${k}")
+        found = ", ".join(plan.actuals_campaigns) or "none"
+        ws.write_string(
+            TOP - 1,
+            0,
+            f"Spend to date counts the Actuals rows whose Campaign is this campaign's name, extends it after "
+            f"{', '.join(repr(sep) for sep in SEPARATORS)}, or is one of its Also matches names (the Campaign plan "
+            f"key column of Actuals); found: {found}.",
+            self.fmt["note"],
+        )
         ws.write_formula(
             r,
             1,
-            f'=SUMIFS({col("Actuals", "Spend")},{by_campaign(key)},{col("Actuals", "Date")},"<="&ReportAsOf)',
+            f'=SUMIFS({col("Actuals", "Spend")},{by_campaign_plan(key)},{col("Actuals", "Date")},"<="&ReportAsOf)',
             self.fmt["money"],
             cached(plan.spend_to_date),
         )
@@ -179,7 +189,17 @@ class CampaignSheets(SheetWriter):
                 _serial(task["Due date"]),
             )
             ws.write_string(r, 7, task["Status"])
+            ws.write_formula(
+                r,
+                8,
+                f'=IF(AND(ISNUMBER(G{r + 1}),G{r + 1}<ReportAsOf,H{r + 1}<>"{DONE}"),"{OVERDUE}","")',
+                None,
+                task["Overdue"],
+            )
         ws.data_validation(first, 7, last, 7, {"validate": "list", "source": list(TASK_STATUSES)})
+        ws.conditional_format(
+            first, 8, last, 8, {"type": "cell", "criteria": "==", "value": f'"{OVERDUE}"', "format": self.fmt["bad"]}
+        )
         status = f"$H${first + 1}:$H${last + 1}"
         ws.write_formula(
             ROWS["Progress"],
@@ -194,7 +214,7 @@ class CampaignSheets(SheetWriter):
         ws.set_column(1, 1, 13)
         ws.set_column(2, 2, 52)
         ws.set_column(3, 4, 16)
-        ws.set_column(5, 7, 12)
+        ws.set_column(5, 8, 12)
         ws.freeze_panes(TOP + 1, 3)
 
     def _timeline(self, ws: Any, plan: CampaignPlan, first: int, last: int) -> None:

@@ -27,11 +27,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from mops_xl.intake.model import Intake
 from mops_xl.intake.schema import SHEETS, Sheet
+from mops_xl.metrics.campaigns import match_campaigns
 from mops_xl.outputs.workbook.formats import TYPE_FORMATS, Formats
 from mops_xl.outputs.workbook.formulas import (
     CAMPAIGN_KEY,
     CHANNEL_KEY,
     DERIVED_NAMES,
+    PLAN_KEY,
     STREAMED_SHEETS,
     col,
     name_for,
@@ -59,7 +61,7 @@ def data_sheet_name(sheet: str) -> str:
 KEY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "Channels": ((CHANNEL_KEY, "Channel"),),
     "Budget": ((CHANNEL_KEY, "Channel"),),
-    "Actuals": ((CHANNEL_KEY, "Channel"), (CAMPAIGN_KEY, "Campaign")),
+    "Actuals": ((CHANNEL_KEY, "Channel"), (CAMPAIGN_KEY, "Campaign"), (PLAN_KEY, "Campaign")),
     "Targets": ((CHANNEL_KEY, "Channel"),),
     "Campaigns": ((CAMPAIGN_KEY, "Campaign"),),
 }
@@ -93,10 +95,12 @@ class NameKeys:
     Args:
         channels: Channel name → key.
         campaigns: Campaign name → key.
+        plans: The Campaigns table, whose rows the Campaign plan key of Actuals points to.
     """
 
     channels: dict[str, int]
     campaigns: dict[str, int]
+    plans: pd.DataFrame | None = None
 
     @classmethod
     def of(cls, intake: Intake) -> NameKeys:
@@ -111,7 +115,21 @@ class NameKeys:
         channels = {name: i for i, name in enumerate(intake.channels["Channel"].dropna(), start=1)}
         names = pd.concat([intake.table("Campaigns")["Campaign"], intake.actuals["Campaign"]], ignore_index=True)
         campaigns = {name: i for i, name in enumerate(pd.unique(names.dropna()), start=1)}
-        return cls(channels, campaigns)
+        return cls(channels, campaigns, intake.table("Campaigns"))
+
+    def plan_column(self, names: pd.Series) -> list[float | None]:
+        """The plan keys of a column of Actuals campaigns: the key of the Campaigns row each one counts for
+        (:func:`~mops_xl.metrics.campaigns.match_campaigns`), ``None`` where none.
+
+        Args:
+            names: Actuals Campaign names.
+
+        Returns:
+            One key (or ``None``) per name.
+        """
+        if self.plans is None or self.plans.empty:
+            return [None] * len(names)
+        return self.column(match_campaigns(names, self.plans), "Campaign")
 
     def column(self, names: pd.Series, kind: str) -> list[float | None]:
         """The keys of a column of names, for a key column (``None`` where a name is blank or unknown).
@@ -232,7 +250,10 @@ class DataSheets:
         last_row, last_col = max(len(frame), 1), len(headers) - 1
         cells = [column_cells(frame[f.name]) for f in schema.fields]
         if not calculated:
-            cells += [(self.keys.column(frame[name], name), True) for _, name in keys]
+            cells += [
+                (self.keys.plan_column(frame[name]) if h == PLAN_KEY else self.keys.column(frame[name], name), True)
+                for h, name in keys
+            ]
         if streamed:
             unkeyed = sum(k is None for k in cells[len(schema.fields)][0]) if keys else None
             self._streamed_header(ws, schema, headers, last_row, unkeyed)
@@ -290,7 +311,8 @@ class DataSheets:
                 + note
                 + ", and fill in each added row's Channel key (the channel's number in the Channels sheet's "
                 "Channel key column) and Campaign key (the number on another row of the same campaign, or in the "
-                "Campaigns sheet; blank without a campaign). Formulas find a channel's or a campaign's rows by "
+                "Campaigns sheet; blank without a campaign) and Campaign plan key (the key of the Campaigns row "
+                "whose spend it counts in, blank for none). Formulas find a channel's or a campaign's rows by "
                 "these numbers, so a name is matched exactly whatever it holds"
             )
         ws.write_string(0, c, note + ".", self.fmt["note"])

@@ -94,6 +94,9 @@ def col(sheet: str, column: str) -> str:
 
 #: The data-sheet columns holding a channel's or a campaign's number (its key), which formulas select rows by.
 CHANNEL_KEY, CAMPAIGN_KEY = "Channel key", "Campaign key"
+#: The Actuals column holding the key of the Campaigns row each row's spend counts for (the engine's campaign
+#: matching: the name, an extension of it after a separator, or one of its Also matches names).
+PLAN_KEY = "Campaign plan key"
 
 
 def quote_sheet(sheet: str) -> str:
@@ -156,6 +159,18 @@ def by_campaign(key: int | str) -> str:
         The criteria pair (no leading comma).
     """
     return f"{col('Actuals', CAMPAIGN_KEY)},{key}"
+
+
+def by_campaign_plan(key: int | str) -> str:
+    """SUMIFS/COUNTIFS criteria selecting the Actuals rows that count for one Campaigns row (its plan key).
+
+    Args:
+        key: The Campaigns row's campaign key (a number, or a cell or expression holding it).
+
+    Returns:
+        The criteria pair (no leading comma).
+    """
+    return f"{col('Actuals', PLAN_KEY)},{key}"
 
 
 def exact_sum(values: str, names: str, name: str) -> str:
