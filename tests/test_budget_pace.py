@@ -271,10 +271,10 @@ def _report_mismatches(wb: openpyxl.Workbook) -> list[str]:
         check(f"Dashboard {label}", _pair(dash, label), expected)
     check("Dashboard Status", _pair(dash, "Status"), OVER)
     # budget to date day by day: Oct 1 only Search's 100; Oct 10 = 10 x 100 + 6 x 100; Oct 31 = the 5,800
-    check("chart Oct 1", _chart_point(dash, dt.datetime(2026, 10, 1), "Budget to date"), 100)
-    check("chart Oct 10", _chart_point(dash, dt.datetime(2026, 10, 10), "Budget to date"), BUDGET_TO_DATE)
-    check("chart Oct 10 spend", _chart_point(dash, dt.datetime(2026, 10, 10), "Cumulative spend"), SPEND)
-    check("chart Oct 31", _chart_point(dash, dt.datetime(2026, 10, 31), "Budget to date"), BUDGET)
+    check("chart Oct 1", _chart_point(wb["Chart data"], dt.datetime(2026, 10, 1), "Budget to date"), 100)
+    check("chart Oct 10", _chart_point(wb["Chart data"], dt.datetime(2026, 10, 10), "Budget to date"), BUDGET_TO_DATE)
+    check("chart Oct 10 spend", _chart_point(wb["Chart data"], dt.datetime(2026, 10, 10), "Cumulative spend"), SPEND)
+    check("chart Oct 31", _chart_point(wb["Chart data"], dt.datetime(2026, 10, 31), "Budget to date"), BUDGET)
     return wrong
 
 

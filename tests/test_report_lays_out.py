@@ -195,21 +195,23 @@ def _budget_pacing(s: Scan, a: Analysis) -> None:
 
 def _dashboard(s: Scan, a: Analysis) -> None:
     sheet = "Dashboard"
+    s.check(sheet, 2, 1, a.headline, "headline")  # A2: the engine's sentence
     s.check(sheet, s.label(sheet, "Active channels"), 2, len(a.funnel.active), "active channels")
     s.check(sheet, s.label(sheet, "Budget for the period"), 2, a.kpis.loc["Spend", "Target"], "budget")
-    panel = s.label(sheet, "Spend vs budget to date", col=4)  # D: labels, E: the KPI Framework's Spend row
+    panel = s.label(sheet, "Spend vs budget to date", col=6)  # F: labels, G: the KPI Framework's Spend row
     for i, column in enumerate(("Actual", "Target to date", "Attainment", "Status"), start=1):
-        s.check(sheet, panel + i, 5, a.kpis.loc["Spend", column], f"spend panel {column}")
-    top, cols = s.table(sheet, tuple(a.kpi_boxes))  # the boxes the engine chose (tracked KPIs, targets first)
+        s.check(sheet, panel + i, 7, a.kpis.loc["Spend", column], f"spend panel {column}")
+    top, cols = s.table(sheet, tuple(a.kpi_boxes))  # the boxes the engine chose (targets first, worst first)
     for m in a.kpi_boxes:
         target = "Target to date" if is_volume(m) else "Target"
         s.check(sheet, top + 1, cols[m], a.kpis.loc[m, "Actual"], f"box {m}")
         s.check(sheet, top + 3, cols[m], a.kpis.loc[m, target], f"box {m} target")
         s.check(sheet, top + 4, cols[m], a.kpis.loc[m, "Status"], f"box {m} status")
-    top, cols = s.table(sheet, ("Priority", "Trigger", "Amount"))
+    top, cols = s.table(sheet, ("Subject", "Action", "Owner", "Amount"))
     for r, (_, t) in zip(s.body(sheet, top), a.triggers.head(5).iterrows(), strict=False):
-        for h in ("Priority", "Trigger", "Subject", "Action", "Amount"):
-            s.check(sheet, r, cols[h], t[h], f"trigger {h}")
+        s.check(sheet, r, cols["Subject"], t["Subject"], "action subject")
+        s.check(sheet, r, cols["Amount"], t["Amount"], "action amount")
+    sheet = "Chart data"
     top, cols = s.table(sheet, ("Channel", "Expected CAC", "CAC target"))
     for r in s.body(sheet, top):
         channel = s.values[sheet].cell(r, 1).value

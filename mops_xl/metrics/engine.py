@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 
 from mops_xl.intake.model import TRACKABLE, Intake
+from mops_xl.intake.currencies import symbol
+from mops_xl.metrics import headline as story
 from mops_xl.metrics import pacing as pacing_m
 from mops_xl.metrics.attribution import (
     SETTING_NAMES,
@@ -117,10 +119,6 @@ CHANNEL_PERFORMANCE_COLUMNS = (
     "Status",
 )
 NEEDED_METRICS = ("Leads", "MQLs", "SQLs", "Customers", "Revenue")
-#: The figures the Dashboard's KPI boxes may show, in order of preference (see :func:`kpi_boxes`).
-BOX_CANDIDATES = ("MQLs", "SQLs", "CAC", "ROAS", "Customers", "Revenue", "Leads", "CPL", "LTV:CAC", "MER")
-#: How many KPI boxes the Dashboard, the framework and the terminal summary show.
-BOX_COUNT = 4
 
 
 @dataclass
@@ -164,6 +162,7 @@ class Analysis:
         campaign_plans: One plan per campaign: checklist with due dates, progress, spend to date.
         tracking: Which volumes each channel tracks; what is "Not tracked".
         kpi_boxes: The KPI Framework metrics the KPI boxes show (see :func:`kpi_boxes`).
+        headline: The sentence that says how the period is going (see :func:`mops_xl.metrics.headline.headline`).
     """
 
     intake: Intake
@@ -201,6 +200,7 @@ class Analysis:
     campaign_plans: list[CampaignPlan] = field(default_factory=list)
     tracking: Tracking | None = None
     kpi_boxes: list[str] = field(default_factory=list)
+    headline: str = ""
 
     @property
     def channel_performance(self) -> pd.DataFrame:
@@ -377,24 +377,33 @@ def analyse(intake: Intake) -> Analysis:
         window_rows=len(rows),
         campaign_plans=campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of),
         tracking=tracking,
-        kpi_boxes=kpi_boxes(kpis, tracking),
+        kpi_boxes=(boxes := kpi_boxes(kpis, tracking)),
+        headline=story.headline(
+            kpis,
+            boxes,
+            card,
+            total.status,
+            total.pace,
+            window.start,
+            window.end,
+            window.as_of,
+            symbol(intake.business["Currency"]),
+        ),
     )
 
 
 def kpi_boxes(kpis: pd.DataFrame, tracking: Tracking) -> list[str]:
-    """Choose the KPI boxes: the first :data:`BOX_COUNT` tracked figures of :data:`BOX_CANDIDATES` that have a
-    target, then, if fewer, the tracked ones without a target (each in that order).
+    """Choose the KPI boxes the Dashboard, the framework, the terminal summary and the roll-up show (see
+    :func:`mops_xl.metrics.headline.choose_kpi_boxes`).
 
     Args:
         kpis: The KPI Framework table.
         tracking: What the intake tracks.
 
     Returns:
-        The metrics, at most :data:`BOX_COUNT`.
+        The metrics, worst first.
     """
-    tracked = [m for m in BOX_CANDIDATES if tracking.blended(m)]
-    with_target = [m for m in tracked if not pd.isna(kpis.loc[m, "Target"])]
-    return (with_target + [m for m in tracked if m not in with_target])[:BOX_COUNT]
+    return story.choose_kpi_boxes(kpis, {m for m in story.BOX_METRICS if tracking.blended(m)})
 
 
 def _trends(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from mops_xl import __version__
 from mops_xl.metrics.engine import KPI_COLUMNS, Analysis
+from mops_xl.metrics.headline import money
 from mops_xl.metrics.performance import RATIOS_BY_NAME, undefined_reason
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.tracking import Tracking, needs
@@ -258,14 +259,14 @@ def format_value(metric: str, value: float, currency: str) -> str:
     if metric in ("Spend", "Spend vs target", "Revenue", "CPL", "CAC", "Fully-loaded CAC") or (
         metric in RATIOS_BY_NAME and RATIOS_BY_NAME[metric].unit == "money"
     ):
-        return f"{currency}{value:,.0f}" if abs(value) >= 1000 else f"{currency}{value:,.2f}"
+        return money(value, currency)
     if metric in RATIOS_BY_NAME and RATIOS_BY_NAME[metric].unit == "percent":
         return f"{value:.1%}"
     return f"{value:,.0f}"
 
 
 def terminal_summary(a: Analysis) -> str:
-    """The short text `mops-xl build` prints: the four KPI boxes and the fired triggers.
+    """The short text `mops-xl build` prints: the headline, the Dashboard's KPI boxes and the fired triggers.
 
     Args:
         a: The analysis.
@@ -278,7 +279,8 @@ def terminal_summary(a: Analysis) -> str:
     cur = symbol(a.intake.business["Currency"])
     lines = [
         f"{a.intake.business['Business name']} — {a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}, "
-        f"as of {a.window.as_of:%Y-%m-%d} (day {a.window.elapsed_days} of {a.window.period_days})"
+        f"as of {a.window.as_of:%Y-%m-%d} (day {a.window.elapsed_days} of {a.window.period_days})",
+        a.headline,
     ]
     width = max([5] + [len(m) for m in a.kpi_boxes])
     for m in a.kpi_boxes:
@@ -293,6 +295,6 @@ def terminal_summary(a: Analysis) -> str:
     else:
         lines.append(f"Optimization triggers ({len(a.triggers)}):")
         for _, tr in a.triggers.iterrows():
-            amount = "" if pd.isna(tr["Amount"]) else f" ({cur}{tr['Amount']:,.0f})"
+            amount = "" if pd.isna(tr["Amount"]) else f" ({money(tr['Amount'], cur)})"
             lines.append(f"  {tr['Priority']}. {tr['Trigger']}: {tr['Subject']} — {tr['Action']}{amount}")
     return "\n".join(lines)

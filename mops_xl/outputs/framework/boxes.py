@@ -78,6 +78,8 @@ def side_by_side(blocks: list[str], gap: int = 2) -> str:
     Returns:
         The joined lines.
     """
+    if not blocks:
+        return ""
     split = [b.split("\n") for b in blocks]
     widths = [max(display_width(line) for line in lines) for lines in split]
     height = max(len(lines) for lines in split)

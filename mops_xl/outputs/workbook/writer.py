@@ -20,7 +20,7 @@ from mops_xl.metrics.engine import Analysis, analyse
 from mops_xl.outputs.workbook.actions_sheets import ActionSheets
 from mops_xl.outputs.workbook.attribution_sheets import AttributionSheets
 from mops_xl.outputs.workbook.campaign_sheets import CampaignSheets
-from mops_xl.outputs.workbook.dashboard import Dashboard
+from mops_xl.outputs.workbook.dashboard import CHART_SHEET, Dashboard
 from mops_xl.outputs.workbook.data_sheets import DataSheets, data_sheet_name
 from mops_xl.outputs.workbook.formats import Formats
 from mops_xl.outputs.workbook.kpi_sheets import KpiSheets
@@ -80,6 +80,7 @@ class ReportWriter:
             "Cadence & Team",
             "Framework",
             "Data Notes",
+            CHART_SHEET,
         } | SCHEMA_SHEETS
         self.campaigns = CampaignSheets(wb, self.fmt, analysis, self.data.row_of, taken)
 
@@ -101,6 +102,7 @@ class ReportWriter:
         self.system.cadence_and_team()
         self.system.framework()
         self.system.data_notes()
+        self.dashboard.chart_data()
         if self.with_data:
             self.data.write_all()
         for ws in self.wb.worksheets():  # "Save as PDF" gives a readable pack
