@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from mops_xl.intake.model import TRACKABLE, Intake
 from mops_xl.intake.currencies import symbol
+from mops_xl.intake.model import TRACKABLE, Intake
 from mops_xl.metrics import headline as story
 from mops_xl.metrics import pacing as pacing_m
 from mops_xl.metrics.attribution import (
