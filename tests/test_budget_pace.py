@@ -180,7 +180,7 @@ def test_an_overspending_trigger_fires_on_the_total_pace(pace_analysis) -> None:
     # all channels: projected 6,200 - 5,800 = 400; Search: its lines' variance 300 (the later line has none)
     assert got == [("Overspending", "All channels", 400.0, 1), ("Overspending", "Search", 300.0, 2)]
     total = triggers.iloc[0]
-    assert "cap all channels' daily spend at 180.95" in total["Action"]  # 3,800 / 21
+    assert "cap all channels' daily spend at $181 " in total["Action"]  # 3,800 / 21 = 180.95, whole dollars
     assert "pace 125.0%" in total["Evidence"] and "500.00 of it outside any budget line" in total["Evidence"]
 
 

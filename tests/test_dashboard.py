@@ -20,8 +20,9 @@ import pandas as pd
 import pytest
 
 from mops_xl import analyse, build_report, load_intake
-from mops_xl.metrics.headline import choose_kpi_boxes, headline, money, period_name
+from mops_xl.metrics.headline import choose_kpi_boxes, headline, period_name
 from mops_xl.metrics.statuses import AHEAD, AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON, ON_TRACK, OVER, UNDER
+from mops_xl.metrics.wording import count, money
 from mops_xl.outputs.workbook.dashboard import CHART_SHEET, text_lines, top_actions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,6 +161,14 @@ def test_money_always_carries_the_currency() -> None:
         "-$1,200",
     ]
     assert money(99.999, "THB ") == "THB 100.00"  # cents below 100, rounded
+
+
+def test_counts_have_their_noun_in_the_right_number() -> None:
+    assert [count(1, "campaign"), count(3, "campaign"), count(0, "touch", "touches")] == [
+        "1 campaign",
+        "3 campaigns",
+        "0 touches",
+    ]
 
 
 @pytest.mark.slow

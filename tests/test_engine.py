@@ -218,9 +218,9 @@ def test_triggers_in_priority_order(analysis) -> None:
         # remaining budget 620 - 500
         ("Underperforming channel", "Social", "Pause or adjust", 120.0, "Ben", 4),
     ]
-    assert "cap daily spend at 5.71" in analysis.triggers.loc[1, "Action"]  # 120 / 21
-    # (3720 - 1500) / 21 days left = 105.71 a day for all channels together
-    assert "cap all channels' daily spend at 105.71" in analysis.triggers.loc[2, "Action"]
+    assert "cap daily spend at $5.71 " in analysis.triggers.loc[1, "Action"]  # 120 / 21, in the intake's USD
+    # (3720 - 1500) / 21 days left = 105.71 a day for all channels together: whole dollars from 100 up
+    assert "cap all channels' daily spend at $106 " in analysis.triggers.loc[2, "Action"]
     # the evidence sets the actual against the target it was compared with: a ROAS target as it is; a Leads
     # target to date, 155 x 10 / 31 = 50, with the period's 155 beside it (20 / 50 = 40 %)
     evidence = list(analysis.triggers["Evidence"])

@@ -73,6 +73,7 @@ from mops_xl.metrics.triggers import (
 )
 from mops_xl.metrics.volumes import VOLUMES, channel_volumes, in_window
 from mops_xl.metrics.window import ReportingWindow
+from mops_xl.metrics.wording import count
 
 #: The KPI Framework rows, in order (blended figures).
 KPI_METRICS = (
@@ -310,8 +311,8 @@ def analyse(intake: Intake) -> Analysis:
         lines, float(current.volumes["Spend"]), window, s["Pacing method"], t.overspending, not rows.empty
     )
     fired = (
-        channel_triggers(card, t, d, D)
-        + total_triggers(total, t)
+        channel_triggers(card, t, d, D, symbol(intake.business["Currency"]))
+        + total_triggers(total, t, symbol(intake.business["Currency"]))
         + experiment_triggers(experiments, t.significance, owners)
     )
     paces = [(ch, c["Pace"], c["Pacing status"]) for ch, c in card.iterrows()]
@@ -476,7 +477,11 @@ def maturity_evidence(
     ev.append(Evidence("automation", value, text))
     n_tools = sum(len(v) for v in stack.by_stage.values())
     ev.append(
-        Evidence("stack_documented", 1.0 if n_tools else 0.0, f"{n_tools} active tools documented on the Stack sheet")
+        Evidence(
+            "stack_documented",
+            1.0 if n_tools else 0.0,
+            f"{count(n_tools, 'active tool')} documented on the Stack sheet",
+        )
     )
     ev.append(
         Evidence(
@@ -492,7 +497,7 @@ def maturity_evidence(
         Evidence(
             "campaigns_planned",
             1.0 if len(campaigns) else 0.0,
-            f"{len(campaigns)} campaigns planned on the Campaigns sheet",
+            f"{count(len(campaigns), 'campaign')} planned on the Campaigns sheet",
         )
     )
     channels = intake.channels
@@ -500,7 +505,7 @@ def maturity_evidence(
     value, text = _share(defined, len(channels), "channels with a role and an owner")
     ev.append(Evidence("channel_roles", value, text))
     n_tests = int(experiments["Experiment"].nunique()) if not experiments.empty else 0
-    ev.append(Evidence("experiments", min(n_tests / 3, 1.0), f"{n_tests} A/B experiments run"))
+    ev.append(Evidence("experiments", min(n_tests / 3, 1.0), f"{count(n_tests, 'A/B experiment')} run"))
     journeys = len(intake.table("Touchpoints")) + len(intake.table("Paths"))
     ev.append(
         Evidence(
@@ -774,7 +779,7 @@ def _notes(
             {
                 "subject": "Data freshness",
                 "note": f"Figures that include {first:%Y-%m-%d} to "
-                f"{window.as_of:%Y-%m-%d} (the last {window.settling_days} day(s)) are provisional: ad "
+                f"{window.as_of:%Y-%m-%d} (the last {count(window.settling_days, 'day')}) are provisional: ad "
                 "platforms may still revise them",
             }
         )

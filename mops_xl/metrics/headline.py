@@ -22,6 +22,7 @@ from mops_xl.metrics.statuses import (
     UNDERPERFORMING,
 )
 from mops_xl.metrics.targets import is_volume
+from mops_xl.metrics.wording import money
 
 #: The KPI Framework figures a box may show. Spend is left out: the Dashboard's spend panel answers "are we
 #: on budget?" (and Spend vs target with it).
@@ -65,22 +66,6 @@ def choose_kpi_boxes(kpis: pd.DataFrame, tracked: set[str] | frozenset[str]) -> 
         if m in tracked and m not in boxes:
             boxes.append(m)
     return boxes
-
-
-def money(value: float, prefix: str) -> str:
-    """Money as a leader reads it: the currency always; whole units from 100 up (and for zero), cents below.
-
-    Args:
-        value: The amount.
-        prefix: The currency prefix (e.g. "$", "THB ").
-
-    Returns:
-        e.g. "$38,073", "$351", "$11.93", "$0", "-$1,200".
-    """
-    sign = "-" if value < 0 else ""
-    v = abs(value)
-    digits = 0 if v >= 100 or round(v, 2) == 0 else 2
-    return f"{sign}{prefix}{v:,.{digits}f}"
 
 
 def figure(metric: str, value: float, prefix: str) -> str:

@@ -32,6 +32,7 @@ from mops_xl.metrics.statuses import (
 from mops_xl.metrics.statuses import (
     UNDERPERFORMING as UNDERPERFORMING_BAND,
 )
+from mops_xl.metrics.wording import money
 
 TRIGGER_COLUMNS = ("Trigger", "Subject", "Metric", "Threshold", "Evidence", "Action", "Amount", "Owner", "Priority")
 UNDERPERFORMING, OVERSPENDING, HIGH_PERFORMER, AB_WINNER = (
@@ -98,7 +99,9 @@ def remaining_spend(card: pd.Series, elapsed_days: int, period_days: int) -> flo
     return card["Spend"] * (period_days - elapsed_days) / elapsed_days
 
 
-def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, period_days: int) -> list[dict]:
+def channel_triggers(
+    scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, period_days: int, currency: str = ""
+) -> list[dict]:
     """Fire triggers 1-3 (underperforming, overspending, high performer) for every channel.
 
     Args:
@@ -106,6 +109,7 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
         t: The thresholds.
         elapsed_days: d.
         period_days: D.
+        currency: The currency prefix of the amounts the actions name (e.g. "$").
 
     Returns:
         One dict per fired trigger, keys :data:`TRIGGER_COLUMNS` (Priority left blank).
@@ -136,7 +140,7 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
             elif cap <= 0:
                 cap_text = "the budget is already spent; pause until the next budget line"
             else:
-                cap_text = f"cap daily spend at {_money(cap)} to land on budget"
+                cap_text = f"cap daily spend at {money(cap, currency)} to land on budget"
             fired.append(
                 {
                     "Trigger": OVERSPENDING,
@@ -169,13 +173,14 @@ def channel_triggers(scorecard: pd.DataFrame, t: Thresholds, elapsed_days: int, 
     return fired
 
 
-def total_triggers(total: TotalPacing, t: Thresholds) -> list[dict]:
+def total_triggers(total: TotalPacing, t: Thresholds, currency: str = "") -> list[dict]:
     """Fire trigger 2 (overspending) for all channels together, on the total pace (docs/metrics.md, "Budget
     pacing"): all spend to date, unbudgeted spend included, against every line's expected spend to date.
 
     Args:
         total: The total pacing.
         t: The thresholds.
+        currency: The currency prefix of the amount the action names (e.g. "$").
 
     Returns:
         The fired trigger (a list of one), or an empty list.
@@ -190,7 +195,7 @@ def total_triggers(total: TotalPacing, t: Thresholds) -> list[dict]:
             "stop the spend no budget line covers" if total.unbudgeted > 0 else "pause until the next period"
         )
     else:
-        cap_text = f"cap all channels' daily spend at {_money(cap)} to land on the budget for the period"
+        cap_text = f"cap all channels' daily spend at {money(cap, currency)} to land on the budget for the period"
     evidence = (
         f"spent {_money(total.spend)} (all channels, {_money(total.unbudgeted)} of it outside any budget line) vs "
         + (

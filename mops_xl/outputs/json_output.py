@@ -16,11 +16,11 @@ import pandas as pd
 
 from mops_xl import __version__
 from mops_xl.metrics.engine import KPI_COLUMNS, Analysis
-from mops_xl.metrics.headline import money
 from mops_xl.metrics.performance import RATIOS_BY_NAME, undefined_reason
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.tracking import Tracking, needs
 from mops_xl.metrics.volumes import VOLUMES
+from mops_xl.metrics.wording import money
 
 JSON_VERSION = 1
 
