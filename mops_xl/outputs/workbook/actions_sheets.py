@@ -63,6 +63,7 @@ class ActionSheets(SheetWriter):
             "Thresholds below read the Settings sheet — the one place to edit them. The list of "
             "fired triggers is computed by the engine (its length depends on the data): values, "
             "not formulas.",
+            "The thresholds the team set, then every trigger they fired, by the money at stake.",
         )
         ws.write_row(3, 0, ["Threshold", "Value"], self.fmt["header"])
         for i, name in enumerate(THRESHOLDS):
@@ -109,6 +110,8 @@ class ActionSheets(SheetWriter):
             EXPERIMENTS_SHEET,
             "Visitors and conversions read the Experiments data sheet. P adjusted (Holm, across "
             "the variants of an experiment) and the sample-ratio check are the engine's values.",
+            "Visitors and conversions per variant, with P adjusted (Holm, across the variants of an experiment), "
+            "the sample-ratio check and the decision.",
         )
         ws.write_row(3, 0, list(EXPERIMENT_HEADERS), self.fmt["header"])
         results = a.experiments

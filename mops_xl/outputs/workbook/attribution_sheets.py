@@ -34,6 +34,8 @@ class AttributionSheets(SheetWriter):
             f"Proposed budget cells are inputs: change them and the expected effect "
             f"follows. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
             "the channel's attributed efficiency, budget taken away at 100 %.",
+            f"The proposed budgets and their expected effect. Extra budget is assumed to work at "
+            f"{DIMINISHING_RETURNS:.0%} of the channel's attributed efficiency, budget taken away at 100 %.",
         )
         if a.attribution is None:
             ws.write_string(
