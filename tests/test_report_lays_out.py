@@ -198,7 +198,7 @@ def _dashboard(s: Scan, a: Analysis) -> None:
     s.check(sheet, 2, 1, a.headline, "headline")  # A2: the engine's sentence
     s.check(sheet, s.label(sheet, "Active channels"), 2, len(a.funnel.active), "active channels")
     s.check(sheet, s.label(sheet, "Budget for the period"), 2, a.kpis.loc["Spend", "Target"], "budget")
-    panel = s.label(sheet, "Spend vs budget to date", col=6)  # F: labels, G: the KPI Framework's Spend row
+    panel = s.label(sheet, "Spend vs budget to date", col=5)  # E: title, F: labels, G: the KPI Framework's Spend
     for i, column in enumerate(("Actual", "Target to date", "Attainment", "Status"), start=1):
         s.check(sheet, panel + i, 7, a.kpis.loc["Spend", column], f"spend panel {column}")
     top, cols = s.table(sheet, tuple(a.kpi_boxes))  # the boxes the engine chose (targets first, worst first)

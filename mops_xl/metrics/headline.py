@@ -153,10 +153,10 @@ def headline(
     """
     judged = [m for m in boxes if kpis.loc[m, "Status"] in SEVERITY]
     parts = []
-    for state, word in ((ON_TRACK, "on track"), (AHEAD, "ahead"), (NO_DATA, "without data")):
+    for state, word in ((ON_TRACK, "on track"), (AHEAD, "ahead"), (NO_DATA, "{} no data")):
         names = [m for m in judged if kpis.loc[m, "Status"] == state]
         if names:
-            parts.append(f"{_and(names)} {word}")
+            parts.append(f"{_and(names)} {word.format('has' if len(names) == 1 else 'have')}".rstrip())
     for state, word in ((AT_RISK, "at risk"), (OFF_TRACK, "off track")):
         parts += [f"{m} {word} {_detail(m, kpis.loc[m], prefix)}" for m in judged if kpis.loc[m, "Status"] == state]
     if spend_status in (OVER, UNDER) and not pd.isna(spend_pace):

@@ -130,6 +130,7 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "definitions": a.definitions,
         "kpis": kpis,
         "kpi_boxes": a.kpi_boxes,
+        "headline": a.headline,
         "not_tracked": _not_tracked(a.tracking),
         "blended": _blended(a.blended),
         "previous_period": _blended(a.previous) if a.previous is not None else None,

@@ -159,6 +159,7 @@ class Dashboard(SheetWriter):
         for kind, num in (("integer", "#,##0"), ("money", f'"{self.prefix}"#,##0.00'), ("ratio", '0.0":1"')):
             self.own[f"box_{kind}"] = wb.add_format({"num_format": num, "align": "center", "bold": True})
         self.own["box_status"] = wb.add_format({"align": "center", "border": 1})
+        self.own["label_right"] = wb.add_format({"align": "right"})
         n = len(analysis.channels)
         #: Where each chart-data table sits on the hidden sheet: its header row and its last row (0-based).
         self._chart_rows = {
@@ -191,14 +192,14 @@ class Dashboard(SheetWriter):
         for i, (label, value) in enumerate(header, start=3):
             ws.write_string(i, 0, label, self.fmt["bold"])
             if isinstance(value, str):
-                ws.merge_range(i, 1, i, 3, value)
+                ws.merge_range(i, 1, i, 3, value, self.fmt["text"])
             else:
                 ws.write_number(i, 1, value, self.own["value"])
         ws.write_string(7, 0, "Budget for the period", self.fmt["bold"])
         ws.write_formula(
             7, 1, f"={kpi_cell('Spend', 'Target')}", self.fmt["money"], cached(a.kpis.loc["Spend", "Target"])
         )
-        self._spend_panel(ws, 3, 5)
+        self._spend_panel(ws, 3, 4)
         self._boxes(ws, 9)
         bottom = self._actions(ws, 15)
         self._charts(ws)
@@ -210,7 +211,8 @@ class Dashboard(SheetWriter):
         ws.activate()
 
     def _spend_panel(self, ws: Any, r: int, c: int) -> None:
-        """ "Are we on budget?": the KPI Framework's Spend row — spend to date, budget to date, pace, status."""
+        """ "Are we on budget?": the KPI Framework's Spend row — spend to date, budget to date, pace, status (the title
+        in column ``c``, labels right-aligned in ``c + 1``, figures in ``c + 2``)."""
         k = self.a.kpis.loc["Spend"]
         ws.write_string(r, c, "Spend vs budget to date", self.fmt["bold"])
         for i, (label, column, kind) in enumerate(
@@ -222,9 +224,9 @@ class Dashboard(SheetWriter):
             ),
             start=r + 1,
         ):
-            ws.write_string(i, c, label)
-            ws.write_formula(i, c + 1, f"={kpi_cell('Spend', column)}", self.fmt.get(kind), cached(k[column]))
-        self.fmt.colour_statuses(ws, r + 4, c + 1, r + 4, c + 1)
+            ws.write_string(i, c + 1, label, self.own["label_right"])  # spills left into the empty column c
+            ws.write_formula(i, c + 2, f"={kpi_cell('Spend', column)}", self.fmt.get(kind), cached(k[column]))
+        self.fmt.colour_statuses(ws, r + 4, c + 2, r + 4, c + 2)
 
     def _boxes(self, ws: Any, r: int) -> None:
         """The KPI boxes the engine chose (tracked KPIs with a target, worst first; "No target" fillers last)."""
