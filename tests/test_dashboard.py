@@ -212,11 +212,11 @@ def _anchors(path: Path) -> list[tuple[int, int, int, int, int, int]]:
 
 
 def _col_px(ws, c: int) -> int:
-    """A column's width in pixels (0-based column), as Excel draws it."""
-    letter = openpyxl.utils.get_column_letter(c + 1)
-    dim = ws.column_dimensions.get(letter)
-    width = dim.width if dim is not None and dim.width else 8.43
-    return int(width * 7 + 5)
+    """A column's width in pixels (0-based column), as Excel draws it: the file's width (characters plus the
+    cell padding) × 7 px (Calibri 11); 64 px for a column the file leaves at the default."""
+    widths = [d.width for d in ws.column_dimensions.values() if d.min and d.max and d.min <= c + 1 <= d.max]
+    width = widths[0] if widths and widths[0] else 9.140625  # a <col min max> element sets a range of columns
+    return round(width * 7)
 
 
 def _row_px(ws, r: int) -> float:
