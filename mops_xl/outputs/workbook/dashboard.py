@@ -280,7 +280,7 @@ class Dashboard(SheetWriter):
         """Five charts in a 3 × 2 grid of 340 × 240 px blocks right of the story, under the headline."""
         rows = self._chart_rows
         n = len(self.a.channels)
-        money_axis = {"name": f"{self.currency}", "num_format": f'"{self.prefix}"#,##0', "min": 0}
+        money_axis = {"name": f"Spend ({self.currency})", "num_format": f'"{self.prefix}"#,##0', "min": 0}
         if n:
             cats = self._range("Channel")
             self._place(
