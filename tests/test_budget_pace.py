@@ -413,7 +413,7 @@ def test_are_we_on_budget_has_one_answer_in_every_place(sample: str, tmp_path: P
         assert got_status == status, place
     assert kpi["Target"] == pytest.approx(budget) and total["Budget for period"] == pytest.approx(budget)
     framework = result.report.with_name(f"{sample}-framework.txt").read_text(encoding="utf-8")
-    assert f"(pace {pace:.1%}): {status}" in framework
+    assert f"(pace {pace:.0%}): {status}" in framework  # whole percent, like every percentage of the text
     over = [t for t in doc["triggers"] if (t["Trigger"], t["Subject"]) == ("Overspending", "All channels")]
     assert len(over) == (1 if status == OVER else 0)
 
