@@ -51,9 +51,13 @@ def test_rollup_has_one_row_per_business(folder: Path, tmp_path: Path) -> None:
     saas = analyse(load_intake(ROOT / "samples" / "saas.xlsx"))
     got = rows["saas.xlsx"]
     assert got["Business"] == "Cloudlytics" and got["Spend"] == pytest.approx(saas.kpis.loc["Spend", "Actual"])
-    assert got["CAC status"] == saas.kpis.loc["CAC", "Status"] and got["Actions"] == len(saas.top_actions)
+    assert got["Actions"] == len(saas.top_actions) and got["Headline"] == saas.headline
     top = saas.top_actions.iloc[0]
     assert got["Top action"] == f"{top['Subject']}: {top['Action']}"
+    # the Dashboard's boxes: saas's Targets sheet sets MQLs, SQLs, Customers, CAC, ROAS and LTV:CAC for all channels
+    boxes = [part.split(": ")[0] for part in got["KPIs, worst first"].split("; ")]
+    assert sorted(boxes) == sorted(["MQLs", "SQLs", "Customers", "CAC", "ROAS", "LTV:CAC"]) == sorted(saas.kpi_boxes)
+    assert f"CAC: {saas.kpis.loc['CAC', 'Status']}" in got["KPIs, worst first"]
     assert rows["broken.xlsx"]["Status"] == "invalid"
 
 

@@ -311,5 +311,5 @@ def test_build_prints_the_kpi_boxes(small: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(small)])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert any(line.split()[:2] == ["CAC", "$100.00"] for line in lines)
+    assert any(line.split()[:2] == ["CAC", "$100"] for line in lines)
     assert any(line.split()[:2] == ["ROAS", "7.5:1"] for line in lines)

@@ -261,7 +261,7 @@ def test_google_ads_expected_cac_is_the_channels_value_and_the_target_column_hol
     wb, text, doc = saas
     strategy = _row(wb["Channel Strategy"], "Channel", "Google Ads")
     assert (strategy["Expected CAC"], strategy["CAC target"]) == (expected_cac, cac_target)
-    chart = _row(wb["Dashboard"], "Channel", "Google Ads")  # the chart data under the Dashboard
+    chart = _row(wb["Chart data"], "Channel", "Google Ads")  # the chart data the Dashboard draws
     assert (chart["Expected CAC"], chart["CAC target"]) == (expected_cac, cac_target)
     performance = _row(wb["Channel Performance"], "Channel", "Google Ads")
     assert (performance["Primary source"], performance["Primary target"]) == ("CAC target", cac_target)

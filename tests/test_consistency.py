@@ -30,7 +30,7 @@ from mops_xl.batch.rollup import rollup_row
 from mops_xl.intake.currencies import symbol
 from mops_xl.metrics.statuses import NOT_TRACKED, ON, OVER, UNDER
 from mops_xl.outputs.framework.text import render_framework
-from mops_xl.outputs.json_output import format_value, to_dict
+from mops_xl.outputs.json_output import format_value, terminal_summary, to_dict
 
 pytestmark = pytest.mark.slow  # a full build per generated intake
 
@@ -128,9 +128,11 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
         assert _same(row[m], shown)
         assert shown == NOT_TRACKED or _same(kpis[m]["Actual"], shown)
         assert f"| {m} |" in text and format_value(m, shown, cur) in _line(text, f"| {m} |")
-    for m in ("MQLs", "SQLs", "CAC", "ROAS"):
-        assert row[f"{m} status"] == kpis[m]["Status"] == a.kpis.loc[m, "Status"]
+    # the same KPI boxes, in the same order, with the same statuses, in --json, the roll-up and the summary
     assert doc["kpi_boxes"] == a.kpi_boxes
+    assert row["KPIs, worst first"] == "; ".join(f"{m}: {kpis[m]['Status']}" for m in doc["kpi_boxes"])
+    summary = terminal_summary(a).splitlines()
+    assert [line.split()[0] for line in summary[2 : 2 + len(a.kpi_boxes)]] == a.kpi_boxes
 
     # 3. Statuses follow their thresholds.
     over = intake.settings["Overspending threshold"]

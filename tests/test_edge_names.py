@@ -89,8 +89,8 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     # + 70 + 700) = 31 × 2,830 = 87,730 (Mom's Day has no line).
     (STRATEGY, "Channel", "Search*", "Budget %"): 3100 / 87730,
     (STRATEGY, "Channel", "Mom's Day", "Budget %"): 0 / 87730,
-    ("Dashboard", "Channel", "Search*", "Budget for period"): 3100,
-    ("Dashboard", "Channel", "a?b~c", "Budget for period"): 31 * 50,
+    ("Chart data", "Channel", "Search*", "Budget for period"): 3100,
+    ("Chart data", "Channel", "a?b~c", "Budget for period"): 31 * 50,
     # Every channel has a Revenue target of 1,000, so the blended one is their sum.
     (KPI, "Metric", "Revenue", "Target"): 11 * 1000,
     # Blended ROAS (all channels paid): revenue 2 × (300 + 4000 + 50 + 90 + 600 + 200 + 250 + 1000 + 120 + 140

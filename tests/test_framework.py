@@ -131,6 +131,33 @@ def test_fit_always_gives_the_exact_width(text: str, width: int) -> None:
     assert display_width(fit(text, width)) == width
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", ["saas", "d2c", "local"])
+def test_nothing_is_cut(analyses, sample: str) -> None:
+    """Issue 16 found 39 of the saas framework's 210 lines ending in "…": a long cell now wraps."""
+    lines = render_framework(analyses[sample], "txt").splitlines()
+    cut = [line for line in lines if line.rstrip(" │┐┘┤").endswith("…") or "… │" in line]
+    assert cut == []
+    text = "\n".join(lines)
+    assert "campaigns planned" not in text or not re.search(r"\b1 campaigns\b", text)
+    assert "(es)" not in text and "(s)" not in text
+
+
+def test_a_long_cell_wraps_at_word_boundaries_measuring_wide_characters() -> None:
+    # column widths: room 40 - (3 x 2 + 1) = 33 shared 1 : 2 by the weights -> 11 and 22
+    out = table(["Channel", "Note"], [["LinkedIn Ads", "cap daily spend at $351 to land on the budget"]], 40, [1, 2])
+    rows = [line for line in out.splitlines() if line.startswith("│")][1:]  # under the header
+    cells = [[c.strip() for c in line.strip("│").split("│")] for line in rows]
+    # "cap daily spend at $351 to" is 26 columns: wider than 22, so the note breaks after "$351"
+    assert cells == [["LinkedIn", "cap daily spend at"], ["Ads", "$351 to land on the"], ["", "budget"]]
+    # a CJK character takes two columns: inside a box of 14 (10 for text), "日本語の広告" (12 columns, one word)
+    # breaks after five characters (10 columns); "告 チャネル" would be 2 + 1 + 8 = 11, so "チャネル" goes on
+    lines = box("名前", ["日本語の広告 チャネル"], 14).splitlines()[1:-1]
+    assert [line.strip("│ ") for line in lines] == ["日本語の広", "告", "チャネル"]
+    assert {display_width(line) for line in lines} == {14}
+    assert_aligned(box("名前", ["日本語の広告 チャネル"], 14))
+
+
 def test_boxes_and_tables_stay_aligned_with_wide_text() -> None:
     assert_aligned(box("Ünïcödé 日本", ["平仮名 and more", "x" * 200, ""], 40))
     assert_aligned(table(["Kanal", "名前"], [["広告チャネル", "🙂🙂🙂"], ["a" * 80, ""]], 50))

@@ -264,38 +264,37 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (TESTS, "Variant", "B", "Visitors needed"): VISITORS_NEEDED,  # 2,213
     (TESTS, "Variant", "B", "SRM p value"): SRM_P,
     (TESTS, "Variant", "B", "SRM flag"): "No",
-    # --- Dashboard: the chart data under the boxes -------------------------------------------------------
-    ("Dashboard", "Channel", "Google Ads", "Spend"): 200,
-    ("Dashboard", "Channel", "Google Ads", "Budget for period"): 3100,
-    ("Dashboard", "Channel", "Google Ads", "CAC"): 200 / 2,  # 100
+    # --- Dashboard: the chart data it draws (a hidden sheet) ------------------------------------------------
+    ("Chart data", "Channel", "Google Ads", "Spend"): 200,
+    ("Chart data", "Channel", "Google Ads", "Budget for period"): 3100,
+    ("Chart data", "Channel", "Google Ads", "CAC"): 200 / 2,  # 100
     # Expected CAC is the Channels sheet's value (none given here); CAC target the Targets row (120).
-    ("Dashboard", "Channel", "Google Ads", "Expected CAC"): NA,
-    ("Dashboard", "Channel", "Google Ads", "CAC target"): 120,
-    ("Dashboard", "Channel", "TikTok", "CAC target"): NA,
-    ("Dashboard", "Channel", "Google Ads", "ROAS"): 800 / 200,  # 4.0
-    ("Dashboard", "Channel", "TikTok", "Budget for period"): 1550,
-    ("Dashboard", "Channel", "TikTok", "CAC"): NA,
-    ("Dashboard", "Channel", "Email", "Budget for period"): 0,  # no budget line
+    ("Chart data", "Channel", "Google Ads", "Expected CAC"): NA,
+    ("Chart data", "Channel", "Google Ads", "CAC target"): 120,
+    ("Chart data", "Channel", "TikTok", "CAC target"): NA,
+    ("Chart data", "Channel", "Google Ads", "ROAS"): 800 / 200,  # 4.0
+    ("Chart data", "Channel", "TikTok", "Budget for period"): 1550,
+    ("Chart data", "Channel", "TikTok", "CAC"): NA,
+    ("Chart data", "Channel", "Email", "Budget for period"): 0,  # no budget line
     # Cumulative spend vs budget to date (each line's planned spend per day, 3,100 / 31 + 1,550 / 31 = 150, from
     # its start): Oct 2 = 2 x 150 spent against 2 x 150 = 300 budgeted; by Oct 31 the whole 4,650.
-    ("Dashboard", "Date", dt.datetime(2026, 10, 1), "Budget to date"): 3100 / 31 + 1550 / 31,  # 150
-    ("Dashboard", "Date", dt.datetime(2026, 10, 2), "Cumulative spend"): 2 * (100 + 50),
-    ("Dashboard", "Date", dt.datetime(2026, 10, 2), "Budget to date"): 2 * 150,
-    ("Dashboard", "Date", dt.datetime(2026, 10, 31), "Budget to date"): 31 * 150,  # 4,650
+    ("Chart data", "Date", dt.datetime(2026, 10, 1), "Budget to date"): 3100 / 31 + 1550 / 31,  # 150
+    ("Chart data", "Date", dt.datetime(2026, 10, 2), "Cumulative spend"): 2 * (100 + 50),
+    ("Chart data", "Date", dt.datetime(2026, 10, 2), "Budget to date"): 2 * 150,
+    ("Chart data", "Date", dt.datetime(2026, 10, 31), "Budget to date"): 31 * 150,  # 4,650
     # Funnel chart: the blended volumes.
-    ("Dashboard", "Funnel stage", "Leads", "Count"): 32,
-    ("Dashboard", "Funnel stage", "MQLs", "Count"): 14,
-    ("Dashboard", "Funnel stage", "SQLs", "Count"): 6,
-    ("Dashboard", "Funnel stage", "Customers", "Count"): 2,
-    # Top action: Google Ads, Scale (above); due at the Weekly channel review of the pre-filled Cadence sheet,
-    # the Monday after Report as of (Friday Oct 2): Oct 5.
+    ("Chart data", "Funnel stage", "Leads", "Count"): 32,
+    ("Chart data", "Funnel stage", "MQLs", "Count"): 14,
+    ("Chart data", "Funnel stage", "SQLs", "Count"): 6,
+    ("Chart data", "Funnel stage", "Customers", "Count"): 2,
+    # Top action: Google Ads, Scale (above), due at the Weekly channel review of the pre-filled Cadence sheet,
+    # the Monday after Report as of (Friday Oct 2): Oct 5 (in the title of the top actions).
     ("Dashboard", "Subject", "Google Ads", "Action"): "Scale",
-    ("Dashboard", "Subject", "Google Ads", "Due"): dt.datetime(2026, 10, 5),
 }
 
-#: The Dashboard's four KPI boxes: title -> (actual, target, status). The boxes are the tracked KPIs with a
-#: target first, in the order MQLs, SQLs, CAC, ROAS, Customers, Revenue, Leads, …: only Leads has one (500);
-#: then the first tracked ones without a target: MQLs, SQLs, CAC.
+#: The Dashboard's KPI boxes: title -> (actual, target, status). The boxes are the tracked KPIs with a target,
+#: worst first: only Leads has one (500); fewer than four, so the tracked ones of MQLs, SQLs, CAC and ROAS fill
+#: them up to four: MQLs, SQLs, CAC.
 KPI_BOXES: dict[str, tuple[Any, Any, str]] = {
     "Leads": (32, 500 * 2 / 31, "At risk"),  # against the target to date, 32.258 (as on the KPI Framework)
     "MQLs": ((4 + 1 + 2) * 2, NA, "No target"),  # 14 MQLs, no MQL target
@@ -306,7 +305,7 @@ KPI_BOXES: dict[str, tuple[Any, Any, str]] = {
 DASHBOARD_PAIRS: dict[str, Any] = {
     "Budget for the period": 3100 + 1550,  # 4,650
     "Active channels": 3,
-    "Report as of": "2026-10-02",  # defaults to the last Actuals date
+    "Report as of": "2026-10-02 (day 2 of 31)",  # defaults to the last Actuals date; October has 31 days
     # "Spend vs budget to date": the KPI Framework's Spend row (above)
     "Spend to date": 300,
     "Budget to date": 200 + 100,
@@ -321,13 +320,13 @@ DASHBOARD_PAIRS: dict[str, Any] = {
 
 
 def _kpi_box(ws, title: str) -> tuple[Any, Any, str]:
-    """A Dashboard KPI box: its title, the actual under it, then a "vs target…" label, the target, the status."""
+    """A Dashboard KPI box: its title, the actual under it, then a "target…" label, the target, the status."""
     rows = list(ws.iter_rows(values_only=True))
     for i, row in enumerate(rows):
         if all(t in row for t in KPI_BOXES):  # the row of the four box titles
             c = row.index(title)
             below = [r[c] if c < len(r) else None for r in rows[i + 1 :]]
-            v = next(j for j, value in enumerate(below) if isinstance(value, str) and value.startswith("vs target"))
+            v = next(j for j, value in enumerate(below) if isinstance(value, str) and value.startswith("target"))
             return below[0], below[v + 1], below[v + 2]
     raise KeyError(f"Dashboard: no KPI box {title!r}")
 

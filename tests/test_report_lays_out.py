@@ -24,6 +24,7 @@ from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.statuses import ALL_CHANNELS, NOT_TRACKED, UNBUDGETED
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.tracking import shown
+from mops_xl.outputs.workbook.dashboard import top_actions
 
 pytestmark = pytest.mark.slow  # builds the three sample reports
 
@@ -190,22 +191,24 @@ def _budget_pacing(s: Scan, a: Analysis) -> None:
 
 def _dashboard(s: Scan, a: Analysis) -> None:
     sheet = "Dashboard"
+    s.check(sheet, 2, 1, a.headline, "headline")  # A2: the engine's sentence
     s.check(sheet, s.label(sheet, "Active channels"), 2, len(a.funnel.active), "active channels")
     s.check(sheet, s.label(sheet, "Budget for the period"), 2, a.kpis.loc["Spend", "Target"], "budget")
-    panel = s.label(sheet, "Spend vs budget to date", col=4)  # D: labels, E: the KPI Framework's Spend row
+    panel = s.label(sheet, "Spend vs budget to date", col=5)  # E: title, F: labels, G: the KPI Framework's Spend
     for i, column in enumerate(("Actual", "Target to date", "Attainment", "Status"), start=1):
-        s.check(sheet, panel + i, 5, a.kpis.loc["Spend", column], f"spend panel {column}")
-    top, cols = s.table(sheet, tuple(a.kpi_boxes))  # the boxes the engine chose (tracked KPIs, targets first)
+        s.check(sheet, panel + i, 7, a.kpis.loc["Spend", column], f"spend panel {column}")
+    top, cols = s.table(sheet, tuple(a.kpi_boxes))  # the boxes the engine chose (targets first, worst first)
     for m in a.kpi_boxes:
         target = "Target to date" if is_volume(m) else "Target"
         s.check(sheet, top + 1, cols[m], a.kpis.loc[m, "Actual"], f"box {m}")
         s.check(sheet, top + 3, cols[m], a.kpis.loc[m, target], f"box {m} target")
         s.check(sheet, top + 4, cols[m], a.kpis.loc[m, "Status"], f"box {m} status")
-    top, cols = s.table(sheet, ("Priority", "Subject", "Action", "Owner", "Due"))
-    shown = a.top_actions.head(5)
-    for r, (_, t) in zip(s.body(sheet, top)[: len(shown)], shown.iterrows(), strict=True):
-        for h in ("Priority", "Subject", "Action", "Owner", "Due"):
-            s.check(sheet, r, cols[h], t[h], f"top action {h}")
+    top, cols = s.table(sheet, ("Subject", "Action", "Owner", "Amount"))
+    for r, t in zip(s.body(sheet, top), top_actions(a), strict=False):
+        s.check(sheet, r, cols["Subject"], t.subject, "action subject")
+        s.check(sheet, r, cols["Action"], t.action, "action")
+        s.check(sheet, r, cols["Amount"], t.amount, "action amount")
+    sheet = "Chart data"
     top, cols = s.table(sheet, ("Channel", "Expected CAC", "CAC target"))
     for r in s.body(sheet, top):
         channel = s.values[sheet].cell(r, 1).value

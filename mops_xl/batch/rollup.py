@@ -1,4 +1,5 @@
-"""The roll-up workbook: one row per intake of a batch (spend, customers, CAC, ROAS, pace, statuses)."""
+"""The roll-up workbook: one row per intake of a batch (spend, customers, CAC, ROAS, pace, the KPI boxes' statuses,
+the headline)."""
 
 from __future__ import annotations
 
@@ -26,10 +27,8 @@ ROLLUP_HEADERS = (
     "ROAS",
     "Pace",
     "Spend status",
-    "MQLs status",
-    "SQLs status",
-    "CAC status",
-    "ROAS status",
+    "KPIs, worst first",
+    "Headline",
     "Actions",
     "Top action",
     "Report",
@@ -60,10 +59,9 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         "ROAS": a.tracking.show("ROAS", k.loc["ROAS", "Actual"]),
         "Pace": a.total_pacing.pace,  # the KPI Framework's Spend attainment: all spend vs budget to date
         "Spend status": k.loc["Spend", "Status"],
-        "MQLs status": k.loc["MQLs", "Status"],
-        "SQLs status": k.loc["SQLs", "Status"],
-        "CAC status": k.loc["CAC", "Status"],
-        "ROAS status": k.loc["ROAS", "Status"],
+        # the Dashboard's KPI boxes, chosen once by the engine (tracked KPIs with a target, worst first)
+        "KPIs, worst first": "; ".join(f"{m}: {k.loc[m, 'Status']}" for m in a.kpi_boxes),
+        "Headline": a.headline,
         "Actions": len(top),  # the recommendations that ask for something (not Hold, not Not enough data)
         "Top action": "" if top.empty else f"{top.iloc[0]['Subject']}: {top.iloc[0]['Action']}",
         "Report": str(report),
@@ -109,5 +107,7 @@ def write_rollup(results: list[BatchResult], path: Path) -> Path:
         ws.freeze_panes(1, 2)
         ws.set_column(0, 1, 24)
         ws.set_column(2, len(ROLLUP_HEADERS) - 1, 14)
+        for h, w in (("KPIs, worst first", 48), ("Headline", 80)):
+            ws.set_column(ROLLUP_HEADERS.index(h), ROLLUP_HEADERS.index(h), w)
         wb.close()
     return path

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from mops_xl.metrics.wording import count
+
 MODELS = ("First touch", "Last touch", "Linear", "Time decay", "Position based", "Markov", "Shapley")
 SETTING_NAMES = {
     "first touch": "First touch",
@@ -395,7 +397,10 @@ def attribute(journeys: Journeys, half_life_days: float = 7, endpoint_share: flo
         conv[model] = pd.Series(c, dtype="float64").reindex(channels, fill_value=0.0)
         value[model] = pd.Series(v, dtype="float64").reindex(channels, fill_value=0.0)
     if journeys.dropped_touches:
-        notes.append(f"{journeys.dropped_touches} touch(es) older than the lookback window were left out")
+        notes.append(
+            f"{count(journeys.dropped_touches, 'touch', 'touches')} older than the lookback window "
+            f"{'was' if journeys.dropped_touches == 1 else 'were'} left out"
+        )
     return Attribution(conv, value, effects if channels else {}, journeys.source, notes, cannot)
 
 

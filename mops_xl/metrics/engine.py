@@ -15,8 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from mops_xl.intake.currencies import symbol
 from mops_xl.intake.model import Intake
 from mops_xl.metrics import catalogue
+from mops_xl.metrics import headline as story
 from mops_xl.metrics import pacing as pacing_m
 from mops_xl.metrics.attribution import (
     SETTING_NAMES,
@@ -145,6 +147,7 @@ class Analysis:
         campaign_plans: One plan per campaign: checklist with due dates, progress, spend to date.
         tracking: Which volumes each channel tracks; what is "Not tracked".
         kpi_boxes: The KPI Framework metrics the KPI boxes show (see :func:`kpi_boxes`).
+        headline: The sentence that says how the period is going (see :func:`mops_xl.metrics.headline.headline`).
     """
 
     intake: Intake
@@ -191,6 +194,8 @@ class Analysis:
         stake, largest first."""
         r = self.recommendations
         return r[~r["Action"].isin(QUIET_ACTIONS)]
+
+    headline: str
 
     @property
     def channel_performance(self) -> pd.DataFrame:
@@ -325,7 +330,18 @@ def analyse(intake: Intake) -> Analysis:
         window_rows=len(rows),
         campaign_plans=plans,
         tracking=tracking,
-        kpi_boxes=kpi_boxes(kpis, tracking),
+        kpi_boxes=(boxes := kpi_boxes(kpis, tracking)),
+        headline=story.headline(
+            kpis,
+            boxes,
+            card,
+            total.status,
+            total.pace,
+            window.start,
+            window.end,
+            window.as_of,
+            symbol(intake.business["Currency"]),
+        ),
     )
 
 

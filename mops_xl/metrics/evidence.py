@@ -12,6 +12,7 @@ from mops_xl.metrics.campaigns import CampaignPlan
 from mops_xl.metrics.martech import STANDARD_CATEGORIES, IntegrationMap, StackOverview
 from mops_xl.metrics.maturity import Evidence
 from mops_xl.metrics.statuses import NO_BUDGET
+from mops_xl.metrics.wording import count
 
 
 def _share(part: int, whole: int, what: str) -> tuple[float | None, str]:
@@ -51,7 +52,11 @@ def maturity_evidence(
     ev.append(Evidence("automation", value, text))
     n_tools = sum(len(v) for v in stack.by_stage.values())
     ev.append(
-        Evidence("stack_documented", 1.0 if n_tools else 0.0, f"{n_tools} active tools documented on the Stack sheet")
+        Evidence(
+            "stack_documented",
+            1.0 if n_tools else 0.0,
+            f"{count(n_tools, 'active tool')} documented on the Stack sheet",
+        )
     )
     ev.append(
         Evidence(
@@ -75,7 +80,7 @@ def maturity_evidence(
     value, text = _share(defined, len(channels), "channels with a role and an owner")
     ev.append(Evidence("channel_roles", value, text))
     n_tests = int(experiments["Experiment"].nunique()) if not experiments.empty else 0
-    ev.append(Evidence("experiments", min(n_tests / 3, 1.0), f"{n_tests} A/B experiments run"))
+    ev.append(Evidence("experiments", min(n_tests / 3, 1.0), f"{count(n_tests, 'A/B experiment')} run"))
     journeys = len(intake.table("Touchpoints")) + len(intake.table("Paths"))
     ev.append(
         Evidence(

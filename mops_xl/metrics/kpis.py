@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from mops_xl.metrics import catalogue
+from mops_xl.metrics import headline as story
 from mops_xl.metrics.blocks import divide
 from mops_xl.metrics.pacing import TotalPacing, spend_status
 from mops_xl.metrics.performance import Blended
@@ -34,10 +35,10 @@ KPI_COLUMNS = (
     "Previous period",
     "Change",
 )
-#: The figures the Dashboard's KPI boxes may show, in order of preference (see :func:`kpi_boxes`).
+#: The figures the Dashboard's KPI boxes may show (see :func:`kpi_boxes`; MER is never chosen but keeps a format).
 BOX_CANDIDATES = ("MQLs", "SQLs", "CAC", "ROAS", "Customers", "Revenue", "Leads", "CPL", "LTV:CAC", "MER")
-#: How many KPI boxes the Dashboard, the framework and the terminal summary show.
-BOX_COUNT = 4
+#: At most this many KPI boxes on the Dashboard, the framework and the terminal summary.
+BOX_COUNT = story.BOX_MAXIMUM
 
 
 @dataclass(frozen=True)
@@ -177,16 +178,14 @@ def tracked_definition(definition: str, metric: str, tracking: Tracking) -> str:
 
 
 def kpi_boxes(kpis: pd.DataFrame, tracking: Tracking) -> list[str]:
-    """Choose the KPI boxes: the first :data:`BOX_COUNT` tracked figures of :data:`BOX_CANDIDATES` that have a
-    target, then, if fewer, the tracked ones without a target (each in that order).
+    """Choose the KPI boxes the Dashboard, the framework, the terminal summary and the roll-up show (see
+    :func:`mops_xl.metrics.headline.choose_kpi_boxes`).
 
     Args:
         kpis: The KPI Framework table.
         tracking: What the intake tracks.
 
     Returns:
-        The metrics, at most :data:`BOX_COUNT`.
+        The metrics, worst first.
     """
-    tracked = [m for m in BOX_CANDIDATES if tracking.blended(m)]
-    with_target = [m for m in tracked if not pd.isna(kpis.loc[m, "Target"])]
-    return (with_target + [m for m in tracked if m not in with_target])[:BOX_COUNT]
+    return story.choose_kpi_boxes(kpis, {m for m in story.BOX_METRICS if tracking.blended(m)})

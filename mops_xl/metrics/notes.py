@@ -10,6 +10,7 @@ from mops_xl.metrics.statuses import NOT_TRACKED
 from mops_xl.metrics.tracking import Tracking
 from mops_xl.metrics.triggers import Thresholds
 from mops_xl.metrics.window import ReportingWindow
+from mops_xl.metrics.wording import count
 
 
 def tracking_notes(tracking: Tracking) -> list[dict[str, str]]:
@@ -84,7 +85,7 @@ def data_notes(
             {
                 "subject": "Data freshness",
                 "note": f"Figures that include {first:%Y-%m-%d} to "
-                f"{window.as_of:%Y-%m-%d} (the last {window.settling_days} day(s)) are provisional: ad "
+                f"{window.as_of:%Y-%m-%d} (the last {count(window.settling_days, 'day')}) are provisional: ad "
                 "platforms may still revise them",
             }
         )

@@ -21,6 +21,7 @@ from mops_xl.metrics.performance import Blended, ratios, undefined_reason
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.tracking import Tracking, needs
 from mops_xl.metrics.volumes import VOLUMES
+from mops_xl.metrics.wording import money
 
 JSON_VERSION = 1
 
@@ -130,6 +131,7 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "definitions": a.definitions,
         "kpis": kpis,
         "kpi_boxes": a.kpi_boxes,
+        "headline": a.headline,
         "not_tracked": _not_tracked(a.tracking),
         "blended": _blended(a.blended),
         "previous_period": _blended(a.previous) if a.previous is not None else None,
@@ -260,14 +262,15 @@ def format_value(metric: str, value: float, currency: str) -> str:
     if unit == "ratio":
         return f"{value:.1f}:1"
     if unit == "money":
-        return f"{currency}{value:,.0f}" if abs(value) >= 1000 else f"{currency}{value:,.2f}"
+        return money(value, currency)
     if unit == "percent":
         return f"{value:.1%}"
     return f"{value:,.0f}"
 
 
 def terminal_summary(a: Analysis) -> str:
-    """The short text `mops-xl build` prints: the four KPI boxes and the actions that ask for something.
+    """The short text `mops-xl build` prints: the headline, the Dashboard's KPI boxes and the actions that ask for
+    something.
 
     Args:
         a: The analysis.
@@ -280,7 +283,8 @@ def terminal_summary(a: Analysis) -> str:
     cur = symbol(a.intake.business["Currency"])
     lines = [
         f"{a.intake.business['Business name']} — {a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}, "
-        f"as of {a.window.as_of:%Y-%m-%d} (day {a.window.elapsed_days} of {a.window.period_days})"
+        f"as of {a.window.as_of:%Y-%m-%d} (day {a.window.elapsed_days} of {a.window.period_days})",
+        a.headline,
     ]
     width = max([5] + [len(m) for m in a.kpi_boxes])
     for m in a.kpi_boxes:
@@ -296,12 +300,12 @@ def terminal_summary(a: Analysis) -> str:
     else:
         lines.append(f"Actions ({len(top)}; every channel's on the Optimization Actions sheet):")
         for _, r in top.iterrows():
-            money = [
-                f"{h.lower()} {cur}{r[h]:,.0f}"
+            amounts = [
+                f"{h.lower()} {money(r[h], cur)}"
                 for h in ("Budget to move this period", "Projected overspend")
                 if not pd.isna(r[h]) and r[h] != 0
             ]
-            amount = f" ({'; '.join(money)})" if money else ""
+            amount = f" ({'; '.join(amounts)})" if amounts else ""
             lines.append(f"  {r['Priority']}. {r['Subject']}: {r['Action']}{amount}")
     return "\n".join(lines)
 

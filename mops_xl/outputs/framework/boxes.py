@@ -1,11 +1,13 @@
 """Box-drawing text layout that stays aligned with wide characters: boxes and tables for the framework.
 
 Widths are display widths (``wcwidth``): a CJK character or an emoji takes two columns, a combining accent
-none. Text too long for its column is cut with "…" rather than breaking the box.
+none. Text too long for its column continues on the next line of the box or the table row, broken at word
+boundaries (``wcwidth.wrap``; a word wider than the column, such as a run of CJK text, is broken where it must).
 """
 
 from __future__ import annotations
 
+import wcwidth as wc
 from wcwidth import wcswidth, wcwidth
 
 
@@ -49,12 +51,34 @@ def fit(text: str, width: int) -> str:
     return out + " " * (width - display_width(out))
 
 
+def _clean(text: object) -> str:
+    """One line of printable text: newlines and tabs become spaces, control characters "?"."""
+    text = " ".join(str(text).split())
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def wrap(text: object, width: int) -> list[str]:
+    """Break ``text`` into lines of at most ``width`` display columns, at word boundaries, each padded to
+    exactly ``width``.
+
+    Args:
+        text: The text (newlines and tabs become spaces).
+        width: The display width of the column.
+
+    Returns:
+        One or more lines, each of display width ``width``.
+    """
+    text = _clean(text)
+    lines = wc.wrap(text, width) if display_width(text) > width else [text]
+    return [line + " " * (width - display_width(line)) for line in lines or [""]]
+
+
 def box(title: str, lines: list[str], width: int = 96) -> str:
     """A titled box of total display width ``width``.
 
     Args:
         title: Shown in the top border.
-        lines: The content lines (each cut or padded to the box).
+        lines: The content lines (each padded to the box, or wrapped onto more lines when too long).
         width: Total width including the borders.
 
     Returns:
@@ -64,7 +88,7 @@ def box(title: str, lines: list[str], width: int = 96) -> str:
     name = fit(title, min(display_width(" ".join(str(title).split())), width - 6)).rstrip()
     head = f" {name} "
     top = "┌─" + head + "─" * (width - 3 - display_width(head)) + "┐"
-    body = [f"│ {fit(line, inner)} │" for line in (lines or [""])]
+    body = [f"│ {piece} │" for line in (lines or [""]) for piece in wrap(line, inner)]
     return "\n".join([top, *body, "└" + "─" * (width - 2) + "┘"])
 
 
@@ -78,6 +102,8 @@ def side_by_side(blocks: list[str], gap: int = 2) -> str:
     Returns:
         The joined lines.
     """
+    if not blocks:
+        return ""
     split = [b.split("\n") for b in blocks]
     widths = [max(display_width(line) for line in lines) for lines in split]
     height = max(len(lines) for lines in split)
@@ -114,9 +140,17 @@ def table(headers: list[str], rows: list[list[str]], width: int = 96, weights: l
         widest = widths.index(max(widths))
         widths[widest] -= 3 - widths[-1]
         widths[-1] = 3
+    _fit_longest_words(widths, [headers, *rows])
 
     def line(cells: list[str]) -> str:
-        return "│ " + " │ ".join(fit(str(c), w) for c, w in zip(cells, widths, strict=False)) + " │"
+        """One table row: every cell wrapped in its column, the row as tall as its tallest cell."""
+        pieces = [wrap(c, w) for c, w in zip(cells, widths, strict=False)]
+        height = max(len(p) for p in pieces)
+        rows = []
+        for i in range(height):
+            row = [p[i] if i < len(p) else " " * w for p, w in zip(pieces, widths, strict=False)]
+            rows.append("│ " + " │ ".join(row) + " │")
+        return "\n".join(rows)
 
     def rule(left: str, mid: str, right: str) -> str:
         return left + mid.join("─" * (w + 2) for w in widths) + right
@@ -125,6 +159,23 @@ def table(headers: list[str], rows: list[list[str]], width: int = 96, weights: l
     out += [line(r) for r in rows] if rows else [line(["(none)"] + [""] * (n - 1))]
     out.append(rule("└", "┴", "┘"))
     return "\n".join(out)
+
+
+def _fit_longest_words(widths: list[int], rows: list[list[str]], cap: int = 16) -> None:
+    """Widen each column to its longest word (up to ``cap`` columns), taking the room from the columns with the
+    most to spare, so that wrapping breaks between words rather than inside them."""
+    need = [
+        min(max([1] + [display_width(w) for r in rows if i < len(r) for w in _clean(r[i]).split()]), cap)
+        for i in range(len(widths))
+    ]
+    for i, want in enumerate(need):
+        while widths[i] < want:
+            spare = [widths[j] - max(need[j], 3) for j in range(len(widths))]
+            donor = max(range(len(widths)), key=lambda j: spare[j])
+            if spare[donor] <= 0:
+                return
+            widths[donor] -= 1
+            widths[i] += 1
 
 
 def md_cell(text: object) -> str:

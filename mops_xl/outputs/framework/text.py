@@ -43,7 +43,7 @@ MODEL_USE_CASES = {
     "last touch": "Credit the channel that closed: conversion optimisation",
     "linear": "Equal credit to every touch: a balanced multi-touch view",
     "time decay": "More credit to recent touches: short sales cycles",
-    "position based": "40 % first, 40 % last, 20 % in between: discovery and closing both matter",
+    "position based": "40% first, 40% last, 20% in between: discovery and closing both matter",
     "markov": "Removal effect on the journey graph: data-driven budget allocation",
     "shapley": "Each channel's fair share of joint conversions: order-agnostic, data-driven",
 }
@@ -54,6 +54,7 @@ def _money(value: Any, cur: str) -> str:
 
 
 def _pct(value: Any, pattern: str = "{:.0%}") -> str:
+    """A share as every percentage of the framework shows it: whole percent ("89%"), "–" when undefined."""
     return "–" if value is None or pd.isna(value) else pattern.format(float(value))
 
 
@@ -66,7 +67,7 @@ def _spend_vs_budget(a: Analysis, cur: str) -> str:
     total = a.total_pacing
     if pd.isna(total.budget):
         return f"{_money(total.spend, cur)} spent; {total.status}: no budget line overlaps the period"
-    pace = f" (pace {total.pace:.1%})" if not pd.isna(total.pace) else ""
+    pace = f" (pace {_pct(total.pace)})" if not pd.isna(total.pace) else ""
     return f"{_money(total.spend, cur)} of {_money(total.expected, cur)}{pace}: {total.status}"
 
 
@@ -114,7 +115,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             format_value(m, kpi.loc[m, "Target"], cur),
             format_value(m, kpi.loc[m, "Target to date"], cur),
             format_value(m, a.tracking.show(m, kpi.loc[m, "Actual"]), cur),
-            _pct(kpi.loc[m, "Attainment"], "{:.1%}"),
+            _pct(kpi.loc[m, "Attainment"]),
             kpi.loc[m, "Status"],
         ]
         for m in kpi.index

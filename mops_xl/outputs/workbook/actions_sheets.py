@@ -67,6 +67,8 @@ class ActionSheets(SheetWriter):
             ACTIONS_SHEET,
             "Thresholds below read the Settings sheet — the one place to edit them. Each channel's one action, its "
             f"evidence, money, owner and due date are the engine's values, {AS_BUILT}.",
+            "The thresholds the team set, then each channel's one action, by the money at stake (values as built: "
+            "rebuild the report after editing Settings, Targets or Budget).",
         )
         ws.write_row(3, 0, ["Threshold", "Value"], self.fmt["header"])
         for i, name in enumerate(THRESHOLDS):
@@ -130,6 +132,8 @@ class ActionSheets(SheetWriter):
             EXPERIMENTS_SHEET,
             "Visitors and conversions read the Experiments data sheet. P adjusted (Holm, across "
             "the variants of an experiment) and the sample-ratio check are the engine's values.",
+            "Visitors and conversions per variant, with P adjusted (Holm, across the variants of an experiment), "
+            "the sample-ratio check and the decision.",
         )
         ws.write_row(3, 0, list(EXPERIMENT_HEADERS), self.fmt["header"])
         results = a.experiments

@@ -177,6 +177,9 @@ class KpiSheets(SheetWriter):
             f"All channels, {w.start:%Y-%m-%d} to {w.as_of:%Y-%m-%d} (day {w.elapsed_days} of "
             f"{w.period_days}); previous period: the same number of days before Period start. "
             "Targets and thresholds are read from the Targets and Settings sheets.",
+            f"All channels, {w.start:%Y-%m-%d} to {w.as_of:%Y-%m-%d} (day {w.elapsed_days} of "
+            f"{w.period_days}); previous period: the same number of days before the period starts. "
+            "Targets and thresholds as the team set them for the period.",
         )
         ws.write_string(2, 0, "Actuals rows in the window", self.fmt["note"])
         ws.write_formula(2, 1, f"=COUNTIFS({actuals_window()})", None, float(a.window_rows))

@@ -134,6 +134,10 @@ class PacingSheet(SheetWriter):
             "budget line (Unbudgeted). The total is all spend to date against every line's expected spend to "
             "date: the KPI Framework's Spend. Pacing method and Overspending threshold are read from the "
             "Settings sheet.",
+            "One row per budget line overlapping the period, paced over its days in the period (from the "
+            "period's start, or the line's start if later, to the report date); then each channel's spend outside "
+            "any budget line (Unbudgeted). The total is all spend to date against every line's expected spend to "
+            "date: the KPI Framework's Spend. Paced by the team's pacing method and overspending threshold.",
         )
         ws.write_row(TOP, 0, list(HEADERS), self.fmt["header"])
         for i, (row, line) in enumerate(self.lines.iterrows()):

@@ -39,6 +39,9 @@ class ValuesWorksheet(Worksheet):
 class ValuesWorkbook(xlsxwriter.Workbook):
     """A workbook of :class:`ValuesWorksheet` sheets that defines no names."""
 
+    #: The sheet writers write notes for this copy (no formulas, inputs or data sheets to speak of).
+    values_only = True
+
     def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Worksheet:
         """Add a values-only worksheet.
 

@@ -20,7 +20,8 @@ from mops_xl.metrics.engine import Analysis, analyse
 from mops_xl.outputs.workbook.actions_sheets import ActionSheets
 from mops_xl.outputs.workbook.attribution_sheets import AttributionSheets
 from mops_xl.outputs.workbook.campaign_sheets import CampaignSheets
-from mops_xl.outputs.workbook.dashboard import Dashboard
+from mops_xl.outputs.workbook.dashboard import CHART_SHEET, Dashboard
+from mops_xl.outputs.workbook.dashboard import SHEET as DASHBOARD
 from mops_xl.outputs.workbook.data_sheets import DataSheets, data_sheet_name
 from mops_xl.outputs.workbook.formats import Formats
 from mops_xl.outputs.workbook.kpi_sheets import KpiSheets
@@ -80,6 +81,7 @@ class ReportWriter:
             "Cadence & Team",
             "Framework",
             "Data Notes",
+            CHART_SHEET,
         } | SCHEMA_SHEETS
         self.campaigns = CampaignSheets(wb, self.fmt, analysis, self.data.row_of, taken)
 
@@ -101,11 +103,13 @@ class ReportWriter:
         self.system.cadence_and_team()
         self.system.framework()
         self.system.data_notes()
+        self.dashboard.chart_data()
         if self.with_data:
             self.data.write_all()
         for ws in self.wb.worksheets():  # "Save as PDF" gives a readable pack
             ws.set_landscape()
-            ws.fit_to_pages(1, 0)
+            if ws.name != DASHBOARD:  # the Dashboard is one page (it sets its own)
+                ws.fit_to_pages(1, 0)
             if ws.name in SCHEMA_SHEETS:
                 ws.repeat_rows(0)
 

@@ -1,0 +1,302 @@
+"""The Dashboard tells the story on one page and one screen (issue 16).
+
+- The KPI boxes are the tracked KPIs with a target, worst first, at most six; fewer than four are filled up with
+  the tracked ones of MQLs, SQLs, CAC and ROAS ("No target"). The expected boxes of the three samples are read
+  off their Targets sheets by hand below.
+- The headline sentence comes from the figures.
+- No chart is drawn over a cell that holds a value; the chart data is on a hidden sheet; the axes carry the
+  currency; the whole Dashboard fits a 1920 × 1080 laptop screen at 100 % zoom.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from mops_xl import analyse, build_report, load_intake
+from mops_xl.metrics.headline import choose_kpi_boxes, headline, period_name
+from mops_xl.metrics.statuses import AHEAD, AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON, ON_TRACK, OVER, UNDER
+from mops_xl.metrics.wording import count, money
+from mops_xl.outputs.workbook.dashboard import CHART_SHEET, text_lines, top_actions
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ("saas", "d2c", "local")
+EMU_PER_PX = 9525
+#: What a 1920 × 1080 laptop shows of a sheet at 100 % zoom: the width less the row numbers and the scroll bar
+#: (≈ 60 px); the height less the taskbar, title bar, ribbon, formula bar, column letters, sheet tabs and
+#: status bar (≈ 330 px).
+SCREEN_W, SCREEN_H = 1860, 750
+
+
+def _kpis(rows: dict[str, tuple[float, float, str]]) -> pd.DataFrame:
+    """A KPI Framework table: metric → (target, attainment, status); every other metric has no target."""
+    metrics = ("Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "LTV:CAC", "ROAS", "MER")
+    data = {m: rows.get(m, (math.nan, math.nan, NO_TARGET)) for m in metrics}
+    return pd.DataFrame(
+        {
+            "Target": [v[0] for v in data.values()],
+            "Attainment": [v[1] for v in data.values()],
+            "Status": [v[2] for v in data.values()],
+        },
+        index=list(data),
+    )
+
+
+# --- choosing the boxes -------------------------------------------------------------------------------------
+
+
+def test_boxes_are_the_targets_worst_first_at_most_six() -> None:
+    kpis = _kpis(
+        {
+            "Leads": (100, 1.5, AHEAD),
+            "MQLs": (100, 0.9, AT_RISK),
+            "SQLs": (100, 1.05, ON_TRACK),
+            "Customers": (100, 0.5, OFF_TRACK),
+            "Revenue": (100, 0.7, OFF_TRACK),
+            "CAC": (100, 0.95, AT_RISK),
+            "ROAS": (4, 1.0, ON_TRACK),
+        }
+    )
+    tracked = set(kpis.index)
+    # Off track 0.5, 0.7; At risk 0.9, 0.95; On track 1.0 (ROAS), 1.05 (SQLs); Ahead (Leads) is the seventh: left out
+    assert choose_kpi_boxes(kpis, tracked) == ["Customers", "Revenue", "MQLs", "CAC", "ROAS", "SQLs"]
+
+
+def test_fewer_than_four_targets_are_filled_up_with_the_tracked_core_kpis() -> None:
+    kpis = _kpis({"Leads": (100, 2.0, AHEAD), "LTV:CAC": (3, math.nan, NO_DATA)})
+    # No data before Ahead; then MQLs is not tracked, so SQLs and CAC fill up to four
+    assert choose_kpi_boxes(kpis, set(kpis.index) - {"MQLs"}) == ["LTV:CAC", "Leads", "SQLs", "CAC"]
+    # an untracked KPI with a target is no box, and only the four core KPIs fill up (never Revenue, CPL, …)
+    assert choose_kpi_boxes(kpis, {"Leads", "ROAS", "Revenue"}) == ["Leads", "ROAS"]
+
+
+@pytest.fixture(scope="module")
+def analyses() -> dict:
+    return {s: analyse(load_intake(ROOT / "samples" / f"{s}.xlsx")) for s in SAMPLES}
+
+
+def _worst_first(a) -> bool:
+    """The boxes with a target come first, by status then attainment; the "No target" fillers after them."""
+    rank = {OFF_TRACK: 0, AT_RISK: 1, NO_DATA: 2, ON_TRACK: 3, AHEAD: 4, NO_TARGET: 5}
+    keys = [(rank[a.kpis.loc[m, "Status"]], a.kpis.loc[m, "Attainment"]) for m in a.kpi_boxes]
+    keys = [(r, math.inf if pd.isna(v) else v) for r, v in keys]
+    return keys == sorted(keys)
+
+
+@pytest.mark.slow
+def test_sample_boxes_are_the_ones_their_targets_set(analyses) -> None:
+    saas, d2c, local = analyses["saas"], analyses["d2c"], analyses["local"]
+    # saas's Targets sheet, blank Channel: MQLs 1900, SQLs 480, Customers 90, CAC 2600, ROAS 4.0, LTV:CAC 3 — six
+    assert sorted(saas.kpi_boxes) == sorted(["MQLs", "SQLs", "Customers", "CAC", "ROAS", "LTV:CAC"])
+    # ROAS, the KPI issue 16 found hidden under a chart, is off track: revenue of paid channels vs spend < 80 %
+    assert saas.kpis.loc["ROAS", "Status"] == OFF_TRACK and "ROAS" in saas.kpi_boxes[:2]
+    # d2c: Revenue 520000, Customers 5200, ROAS 3.2, CAC 40 — all four, no MQLs/SQLs "No target" box
+    assert sorted(d2c.kpi_boxes) == ["CAC", "Customers", "ROAS", "Revenue"]
+    assert {d2c.kpis.loc[m, "Status"] for m in ("Revenue", "Customers")} == {OFF_TRACK}
+    # local: Customers 28, Leads 110, LTV:CAC 3 — three, so MQLs (the first tracked core KPI) fills up
+    assert sorted(local.kpi_boxes[:3]) == ["Customers", "LTV:CAC", "Leads"] and local.kpi_boxes[3] == "MQLs"
+    assert local.kpis.loc["MQLs", "Status"] == NO_TARGET
+    assert all(local.kpis.loc[m, "Status"] != NO_TARGET for m in local.kpi_boxes[:3])
+    for a in (saas, d2c, local):
+        assert _worst_first(a)
+
+
+# --- the headline -------------------------------------------------------------------------------------------
+
+
+def test_headline_says_how_the_period_goes() -> None:
+    kpis = _kpis(
+        {
+            "MQLs": (1900, 0.89, AT_RISK),
+            "SQLs": (480, 1.13, ON_TRACK),
+            "CAC": (2600, 1.31, AHEAD),
+            "ROAS": (4.0, 0.78, OFF_TRACK),
+        }
+    )
+    kpis["Actual"] = [math.nan] * len(kpis)
+    kpis.loc["ROAS", "Actual"] = 3.12
+    channels = pd.DataFrame(
+        {"Status": [OFF_TRACK, ON_TRACK, AT_RISK], "Pacing status": [OVER, ON, UNDER]},
+        index=["LinkedIn Ads", "Google Ads", "Webinars"],
+    )
+    text = headline(
+        kpis,
+        ["ROAS", "MQLs", "SQLs", "CAC"],
+        channels,
+        OVER,
+        1.1008,
+        pd.Timestamp("2026-07-01"),
+        pd.Timestamp("2026-09-30"),
+        pd.Timestamp("2026-09-10"),
+        "$",
+    )
+    assert text == (
+        "Q3 to 10 Sep: SQLs on track; CAC ahead; MQLs at risk at 89% of target to date; ROAS off track at 3.1:1 "
+        "against 4.0:1; spend over pace at 110% of budget to date. LinkedIn Ads is over pace and underperforming. "
+        "Webinars is under pace."
+    )
+
+
+def test_period_names() -> None:
+    ts = pd.Timestamp
+    assert period_name(ts("2026-07-01"), ts("2026-09-30")) == "Q3"
+    assert period_name(ts("2026-10-01"), ts("2026-10-31")) == "October"
+    assert period_name(ts("2026-01-01"), ts("2026-12-31")) == "2026"
+    assert period_name(ts("2026-02-01"), ts("2026-04-30")) == "1 Feb to 30 Apr"  # three months, not a quarter
+    assert period_name(ts("2026-10-05"), ts("2026-10-31")) == "5 Oct to 31 Oct"
+
+
+def test_money_always_carries_the_currency() -> None:
+    assert [money(v, "$") for v in (38073.4, 350.55, 11.934, 0.0, -1200)] == [
+        "$38,073",
+        "$351",
+        "$11.93",
+        "$0",
+        "-$1,200",
+    ]
+    assert money(99.999, "THB ") == "THB 100.00"  # cents below 100, rounded
+
+
+def test_counts_have_their_noun_in_the_right_number() -> None:
+    assert [count(1, "campaign"), count(3, "campaign"), count(0, "touch", "touches")] == [
+        "1 campaign",
+        "3 campaigns",
+        "0 touches",
+    ]
+
+
+@pytest.mark.slow
+def test_sample_headline_from_the_figures(analyses) -> None:
+    saas = analyses["saas"]
+    actuals = saas.intake.actuals
+    window = actuals[(actuals["Date"] >= "2026-07-01") & (actuals["Date"] <= "2026-09-10")]
+    # MQLs to date against 1,900 × 72 / 92 days (1 Jul to 10 Sep of 1 Jul to 30 Sep)
+    share = window["MQLs"].sum() / (1900 * 72 / 92)
+    assert f"MQLs at risk at {share:.0%} of target to date" in saas.headline
+    assert saas.headline.startswith("Q3 to 10 Sep: ")
+    assert "LinkedIn Ads is over pace and underperforming." in saas.headline
+    assert analyses["d2c"].headline.startswith("October to 24 Oct: ")
+    assert "TikTok Ads is over pace and underperforming." in analyses["d2c"].headline
+
+
+# --- the sheet ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reports(analyses, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("dashboard")
+    return {s: build_report(a.intake, folder / f"{s}-report.xlsx", a) for s, a in analyses.items()}
+
+
+def _anchors(path: Path) -> list[tuple[int, int, int, int, int, int]]:
+    """The Dashboard's charts as XlsxWriter anchored them: (from col, from row, to col, to col offset px, to row,
+    to row offset px), 0-based, from the drawing of the first sheet."""
+    with zipfile.ZipFile(path) as z:
+        rels = z.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
+        drawing = re.search(r'Target="\.\./drawings/(drawing\d+\.xml)"', rels).group(1)
+        xml = z.read(f"xl/drawings/{drawing}").decode()
+    out = []
+    for anchor in re.findall(r"<xdr:twoCellAnchor.*?</xdr:twoCellAnchor>", xml, re.S):
+        (fc, _, fr, _), (tc, tco, tr, tro) = (
+            [int(v) for v in re.findall(r"<xdr:(?:col|colOff|row|rowOff)>(\d+)<", re.search(p, anchor, re.S)[0])]
+            for p in (r"<xdr:from>.*?</xdr:from>", r"<xdr:to>.*?</xdr:to>")
+        )
+        out.append((fc, fr, tc, tco // EMU_PER_PX, tr, tro // EMU_PER_PX))
+    return out
+
+
+def _col_px(ws, c: int) -> int:
+    """A column's width in pixels (0-based column), as Excel draws it: the file's width (characters plus the
+    cell padding) × 7 px (Calibri 11); 64 px for a column the file leaves at the default."""
+    widths = [d.width for d in ws.column_dimensions.values() if d.min and d.max and d.min <= c + 1 <= d.max]
+    width = widths[0] if widths and widths[0] else 9.140625  # a <col min max> element sets a range of columns
+    return round(width * 7)
+
+
+def _row_px(ws, r: int) -> float:
+    dim = ws.row_dimensions.get(r + 1)
+    return (dim.height if dim is not None and dim.height else 15) * 4 / 3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_no_chart_covers_a_cell_that_holds_a_value(reports, sample) -> None:
+    path = reports[sample]
+    ws = openpyxl.load_workbook(path)["Dashboard"]
+    anchors = _anchors(path)
+    assert len(anchors) == 5
+    merged = [m for m in ws.merged_cells.ranges]
+    covered = []
+    for fc, fr, tc, tco, tr, tro in anchors:
+        last_col, last_row = tc if tco else tc - 1, tr if tro else tr - 1
+        for r in range(fr, last_row + 1):
+            for c in range(fc, last_col + 1):
+                value = ws.cell(r + 1, c + 1).value
+                if value not in (None, "") or any(
+                    m.min_row <= r + 1 <= m.max_row and m.min_col <= c + 1 <= m.max_col for m in merged
+                ):
+                    covered.append(ws.cell(r + 1, c + 1).coordinate)
+    assert covered == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_the_dashboard_fits_one_laptop_screen_and_prints_on_one_page(reports, sample) -> None:
+    path = reports[sample]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Dashboard"]
+    right = max(sum(_col_px(ws, c) for c in range(tc)) + tco for _, _, tc, tco, _, _ in _anchors(path))
+    bottom = max(sum(_row_px(ws, r) for r in range(tr)) + tro for _, _, _, _, tr, tro in _anchors(path))
+    used_right = sum(_col_px(ws, c) for c in range(ws.max_column))
+    used_bottom = sum(_row_px(ws, r) for r in range(ws.max_row))
+    assert max(right, used_right) <= SCREEN_W and max(bottom, used_bottom) <= SCREEN_H
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage  # fit to 1 × 1 pages (1 is the default openpyxl omits)
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight in (None, 1)
+    area = ws.print_area[0] if isinstance(ws.print_area, list) else ws.print_area
+    last = openpyxl.utils.cell.range_boundaries(area.split("!")[-1].replace("$", ""))
+    assert last[2] >= max(tc + 1 for _, _, tc, _, _, _ in _anchors(path))  # every chart inside the print area
+    # the chart data is on a hidden sheet, not on the Dashboard
+    assert wb[CHART_SHEET].sheet_state == "hidden"
+    texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert not any(t.startswith(("Chart data", "Funnel stage", "Cumulative spend")) for t in texts)
+
+
+@pytest.mark.slow
+def test_chart_axes_carry_the_currency(reports, analyses) -> None:
+    for sample, path in reports.items():
+        code = analyses[sample].intake.business["Currency"]
+        with zipfile.ZipFile(path) as z:
+            charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+        money_charts = [c for c in charts if "Spend" in c or "CAC" in c and "ROAS" not in c]
+        assert money_charts
+        for xml in money_charts:
+            titles = re.findall(r"<a:t>([^<]*)</a:t>", xml)
+            formats = re.findall(r'formatCode="([^"]*)"', xml)
+            assert any(code in t for t in titles), (sample, titles)
+            assert any("#,##0" in f and f not in ("General",) and f != "#,##0" for f in formats), formats
+
+
+@pytest.mark.slow
+def test_top_actions_carry_owner_and_what_the_amount_is(analyses) -> None:
+    actions = top_actions(analyses["saas"])
+    # saas fires: all-channels overspend, LinkedIn Ads underperforming and overspending, an A/B winner
+    assert [(t.subject, t.amount_label) for t in actions] == [
+        ("All channels", "Projected overspend"),
+        ("LinkedIn Ads", "Spend left this period"),
+        ("LinkedIn Ads", "Projected overspend"),
+        ("Pricing page CTA: Book a demo", ""),
+    ]
+    assert actions[1].owner == "Maya Chen" and actions[1].action == "Pause or adjust (Underperforming channel)"
+    assert math.isnan(actions[3].amount)
+
+
+def test_wrapped_text_lines_are_counted_at_word_boundaries() -> None:
+    assert text_lines("Pause or adjust", 20) == 1
+    assert text_lines("Throttle: cap daily spend at $351 to land on budget", 20) == 3  # 19 of 19 columns, 16, 14
