@@ -415,7 +415,9 @@ def _one_date(v: Any, style: CellStyle | None = None) -> tuple[pd.Timestamp | No
         return (
             None,
             "ambiguous-date",
-            "{name}: the text {got} could be day " + f"{a} of month {b} or day {b} of month {a}; " + style.ambiguous_fix,
+            "{name}: the text {got} could be day "
+            + f"{a} of month {b} or day {b} of month {a}; "
+            + style.ambiguous_fix,
         )
     return (
         value,

@@ -85,7 +85,6 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
 def _allow_merged_titles(report: ValidationReport, header_rows: dict[str, int]) -> None:
     """Drop the merged-cells errors above a table's header row: a title block may be merged; the table may not."""
 
-
     def last_row(span: str) -> int:
         digits = "".join(ch for ch in span.split(":")[-1] if ch.isdigit())
         return int(digits) if digits else 1 << 30

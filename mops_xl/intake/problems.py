@@ -55,6 +55,12 @@ CODES: dict[str, tuple[str, str]] = {
     "formula-without-value": (ERROR, "A formula has no saved value (the file was never opened in a spreadsheet app)."),
     "cell-error": (ERROR, "A cell shows an error such as #REF!."),
     "merged-cells": (ERROR, "Cells of an intake sheet are merged."),
+    "currency-mismatch": (ERROR, "An export states another currency than the intake's (import: --rate converts)."),
+    "not-by-day": (ERROR, "An export row covers several days (import: export by day, or --spread-days)."),
+    "already-imported": (
+        ERROR,
+        "Imported rows repeat a date, channel and campaign the intake has (import: --replace).",
+    ),
     "text-date": (WARNING, "A date was typed as ISO text; it was read as that date."),
     "serial-date": (WARNING, "A plain number in a date column was read as an Excel serial date."),
     "percent-as-number": (WARNING, "A plain number was read as that many percent."),
@@ -62,6 +68,7 @@ CODES: dict[str, tuple[str, str]] = {
     "untracked-target": (WARNING, "A target (or Expected CAC) is set on a metric the Actuals do not track."),
     "unknown-channel": (WARNING, "A touchpoint channel is not in Channels."),
     "conversion-not-last": (WARNING, "A journey converts on a touch that is not its last."),
+    "spread-over-days": (WARNING, "Export rows covering several days were spread evenly over them (--spread-days)."),
     "hidden-sheet": (INFO, "An intake sheet is hidden; it was read all the same."),
     "macros-ignored": (INFO, "The workbook carries macros; they were neither run nor copied."),
     "unknown-sheet": (INFO, "An extra sheet was ignored."),
@@ -72,6 +79,7 @@ CODES: dict[str, tuple[str, str]] = {
     "time-dropped": (INFO, "Date cells carried a time; the date part was used."),
     "rows-outside-period": (INFO, "Actuals rows outside the reporting window were not counted."),
     "report-date-defaulted": (INFO, "Report as of was not given; a default was used."),
+    "imported": (INFO, "An import recorded in the Import log sheet (export, rows, currency, rate, time zone)."),
 }
 
 

@@ -132,7 +132,11 @@ def read_fields(
         series, problems = coerce_column(
             pd.Series([value], index=[row], dtype=object), fld, sheet=name, letter="B", style=style
         )
-        if raw is not None and any(p.code == "serial-date" for p in problems) and row in raw.date_formatted_rows(name, "B"):
+        if (
+            raw is not None
+            and any(p.code == "serial-date" for p in problems)
+            and row in raw.date_formatted_rows(name, "B")
+        ):
             problems = [p for p in problems if p.code != "serial-date"]
         report.extend(problems)
         if any(p.severity == "error" for p in problems):

@@ -624,7 +624,9 @@ IMPORT_LOG = Sheet(
         Field("Rows", "integer", minimum=0, help="Rows appended.", since="1.2"),
         Field("First date", "date", help="The earliest date imported.", since="1.2"),
         Field("Last date", "date", help="The latest date imported.", since="1.2"),
-        Field("Export currency", "currency", help="The currency the export states (blank: it states none).", since="1.2"),
+        Field(
+            "Export currency", "currency", help="The currency the export states (blank: it states none).", since="1.2"
+        ),
         Field(
             "Rate",
             "number",

@@ -741,6 +741,32 @@ def _experiments(intake: Intake, s: dict[str, Any]) -> pd.DataFrame:
     return results
 
 
+def _import_notes(intake: Intake) -> list[dict[str, str]]:
+    """One data note per import the intake's Import log records: what came in, in which currency, at what rate."""
+    log = intake.tables.get("Import log")
+    notes = []
+
+    def given(v: Any) -> bool:
+        return v is not None and v is not pd.NaT and not (isinstance(v, float) and pd.isna(v)) and v != ""
+
+    for _, row in log.iterrows() if log is not None else iter(()):
+        parts = [f"{row['Rows']} row(s) of {row['Export']}" + (f" ({row['Source']})" if given(row["Source"]) else "")]
+        if given(row["First date"]) and given(row["Last date"]):
+            parts[0] += f", {row['First date']:%Y-%m-%d} to {row['Last date']:%Y-%m-%d}"
+        if given(row["Rate"]):
+            was = row["Export currency"] if given(row["Export currency"]) else "the export's currency"
+            parts.append(f"amounts converted from {was} at {row['Rate']:g}")
+        elif given(row["Export currency"]):
+            parts.append(f"in {row['Export currency']}")
+        if given(row["Time zone"]):
+            parts.append(f"days in {row['Time zone']}")
+        if given(row["Notes"]):
+            parts.append(str(row["Notes"]))
+        when = f" on {row['Imported at']:%Y-%m-%d %H:%M}" if given(row["Imported at"]) else ""
+        notes.append({"subject": "Import log", "note": f"Imported{when}: " + "; ".join(parts)})
+    return notes
+
+
 def _notes(
     intake: Intake,
     window: ReportingWindow,
@@ -750,7 +776,7 @@ def _notes(
     no_data: bool,
     tracking: Tracking,
 ) -> list[dict[str, str]]:
-    notes = _tracking_notes(tracking)
+    notes = _tracking_notes(tracking) + _import_notes(intake)
     if no_data:
         notes.append(
             {
