@@ -372,14 +372,14 @@ def read_export(
         values, problems = coerce_column(text, fld, sheet=name, letter=letter, style=style)
         report.extend(p for p in problems if p.code != "text-date")  # CSV dates are always text
         out[fld.name] = values
-    if not decimal_comma and any(p.code == "type-error" and p.column in _numeric_names(fmt) for p in report.problems):
-        if _any_decimal_comma(raw, positions, fmt):
-            report.add(
-                "type-error",
-                f"{name}: some numbers have a decimal comma (12,5); if the export writes them so, pass "
-                "--decimal-comma (1.234,56 is then read as 1234.56)",
-                sheet=name,
-            )
+    refused = any(p.code == "type-error" and p.column in _numeric_names(fmt) for p in report.problems)
+    if not decimal_comma and refused and _any_decimal_comma(raw, positions, fmt):
+        report.add(
+            "type-error",
+            f"{name}: some numbers have a decimal comma (12,5); if the export writes them so, pass "
+            "--decimal-comma (1.234,56 is then read as 1234.56)",
+            sheet=name,
+        )
     rows = pd.DataFrame(out, index=index)
     rows.attrs["letters"] = {f: xl_col_to_name(p) for f, p in positions.items() if p is not None}
     rows.attrs["skipped"] = raw.attrs["skipped"]
@@ -420,9 +420,9 @@ def _numeric_names(fmt: ExportFormat) -> set[str]:
 def _any_decimal_comma(raw: pd.DataFrame, positions: dict[str, int | None], fmt: ExportFormat) -> bool:
     for f in SHEETS_BY_NAME[fmt.sheet].fields:
         pos = positions.get(f.name)
-        if pos is not None and f.type in _NUMERIC:
-            if raw.iloc[:, pos].astype(str).str.strip().str.match(r"^[-+]?\d+,\d{1,2}$").any():
-                return True
+        text = raw.iloc[:, pos].astype(str).str.strip() if pos is not None and f.type in _NUMERIC else None
+        if text is not None and text.str.match(r"^[-+]?\d+,\d{1,2}$").any():
+            return True
     return False
 
 

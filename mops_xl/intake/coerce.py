@@ -25,7 +25,8 @@ _EPOCH_1904 = pd.Timestamp("1904-01-01")  # Mac Excel's date system: serial 0 is
 _MAX_SERIAL = 2958465  # 9999-12-31
 _FIRST_DAY, _LAST_DAY = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")  # marketing data lives here
 _ISO_DATE = re.compile(
-    r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$",
+    r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$",
     re.IGNORECASE,
 )
 _DMY_OR_MDY = re.compile(
