@@ -79,7 +79,6 @@ CODES: dict[str, tuple[str, str]] = {
     "time-dropped": (INFO, "Date cells carried a time; the date part was used."),
     "rows-outside-period": (INFO, "Actuals rows outside the reporting window were not counted."),
     "report-date-defaulted": (INFO, "Report as of was not given; a default was used."),
-    "imported": (INFO, "An import recorded in the Import log sheet (export, rows, currency, rate, time zone)."),
 }
 
 
