@@ -136,7 +136,7 @@ def check_already_imported(
     date, channel, campaign = clash.iloc[0]
     report.add(
         "already-imported",
-        f"{len(clash)} row(s) of {export} (line {', '.join(lines)}{' …' if len(clash) > 5 else ''}) repeat a date, "
+        f"{len(clash)} row(s) of the export (line {', '.join(lines)}{' …' if len(clash) > 5 else ''}) repeat a date, "
         f"channel and campaign the intake's Actuals already has{earlier}, e.g. {date:%Y-%m-%d}, {channel}, "
         f'"{campaign}": importing them again would double them. Pass --replace to replace those rows with the '
         "export's, or import only the new days",

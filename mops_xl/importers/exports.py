@@ -32,7 +32,7 @@ _IN_ZONE = re.compile(r"\(in\s+(UTC|GMT[^)]*)\)", re.IGNORECASE)  # LinkedIn: "S
 #: Evidence of a decimal style in a numeric cell: "12,5" / "1.234,56" (comma) or "12.50" / "1,234.56" (point).
 _COMMA_STYLE = re.compile(r"^[-+]?(\d+,\d{1,2}|\d{1,3}(\.\d{3})+(,\d+)?|\d{1,3}(\.\d{3})*,\d+)$")
 _POINT_STYLE = re.compile(r"^[-+]?(\d+\.\d{1,2}|\d+\.\d{4,}|\d{1,3}(,\d{3})+\.\d+)$")
-_EITHER = re.compile(r"^[-+]?\d{1,3}[.,]\d{3}$")  # "1,250" or "1.250": a thousand, or one and a quarter
+_EITHER = re.compile(r"^[-+]?\d{1,3},\d{3}$")  # "1,250": a thousand and more, or one and a quarter
 _NUMERIC = ("money", "number", "integer", "percent")
 
 
@@ -139,7 +139,8 @@ def _locate(
 
 
 def _decimal_comma(raw: pd.DataFrame, positions: dict[str, int | None], fmt: ExportFormat) -> bool:
-    """Whether the export writes a decimal comma: some numbers show one, none a decimal point, none is ambiguous."""
+    """Whether the export writes a decimal comma: some numbers show one, none a decimal point, and none could be
+    read both ways ("1,250"; "150.000" is 150000 in a decimal-comma file, and no decimal point)."""
     comma = point = either = 0
     for fld in SHEETS_BY_NAME[fmt.sheet].fields:
         pos = positions.get(fld.name)
@@ -188,7 +189,7 @@ def _stated_currency(
         places = "; ".join(f"{c} in {w}" for c, w in stated.items())
         report.add(
             "currency-mismatch",
-            f"{name} states more than one currency ({places}); export one currency (one ad account) per file",
+            f"the export states more than one currency ({places}); export one currency (one ad account) per file",
             sheet=name,
         )
         return "", "", column
@@ -219,7 +220,7 @@ def _check_currency(
     if stated and stated != intake_currency and rate is None:
         report.add(
             "currency-mismatch",
-            f"{name} states its amounts in {stated} ({reading.currency_where}) but the intake's currency is "
+            f"the export states its amounts in {stated} ({reading.currency_where}) but the intake's currency is "
             f"{intake_currency} (Business!Currency): convert them with --rate R ({intake_currency} per 1 {stated}), "
             f"or import into an intake kept in {stated}; nothing is converted silently",
             sheet=name,
@@ -227,7 +228,7 @@ def _check_currency(
     elif stated and stated == intake_currency and rate is not None:
         report.add(
             "currency-mismatch",
-            f"--rate {rate:g} given, but {name} is already in {intake_currency}, the intake's currency "
+            f"--rate {rate:g} given, but the export is already in {intake_currency}, the intake's currency "
             f"({reading.currency_where}); leave --rate out",
             sheet=name,
         )
@@ -283,7 +284,7 @@ def _whole_periods(
     if not options.spread:
         report.add(
             "not-by-day",
-            f"{name} is not broken down by day: line {line} covers {span}"
+            f"the export is not broken down by day: line {line} covers {span}"
             + (f" and {len(long) - 1} more row(s) cover several days" if len(long) > 1 else "")
             + f". Export it by day: {fmt.by_day or 'one row per day'}; or pass --spread-days to spread each row "
             "evenly over its days",
@@ -293,7 +294,7 @@ def _whole_periods(
         return
     reading.rows = _spread(rows, days)
     message = (
-        f"{len(long)} row(s) of {name} covered several days (line {line}: {span}) and were spread evenly over "
+        f"{len(long)} row(s) of the export covered several days (line {line}: {span}) and were spread evenly over "
         "their days (--spread-days): the days' figures are averages, not what happened each day"
     )
     report.add("spread-over-days", message, sheet=name, row=line)
@@ -376,7 +377,7 @@ def read_export(
     if not decimal_comma and refused and _any_decimal_comma(raw, positions, fmt):
         report.add(
             "type-error",
-            f"{name}: some numbers have a decimal comma (12,5); if the export writes them so, pass "
+            "some numbers have a decimal comma (12,5); if the export writes them so, pass "
             "--decimal-comma (1.234,56 is then read as 1234.56)",
             sheet=name,
         )
