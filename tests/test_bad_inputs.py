@@ -131,9 +131,18 @@ CELL_CASES = {
             )
         ],
     ),
-    "unambiguous non-ISO text date": (
-        _cell("Actuals", "A2", "25/10/2026"),
-        [("type-error", 'Actuals!A2: Date must be a date (an Excel date or YYYY-MM-DD), got "25/10/2026"')],
+    "unambiguous non-ISO text date is read, with a warning": (
+        _cell("Actuals", "A2", "25/10/2026"),  # only October 25 is a day
+        [
+            (
+                "text-date",
+                'Actuals!A2: Date: the text "25/10/2026" was read as the date 2026-10-25; type dates as Excel dates',
+            )
+        ],
+    ),
+    "text that is no date": (
+        _cell("Actuals", "A2", "25/25/2026"),
+        [("type-error", 'Actuals!A2: Date must be a date, got "25/25/2026" (no such day)')],
     ),
     "ISO text date is accepted with a warning": (
         _cell("Actuals", "A2", "2026-10-01"),

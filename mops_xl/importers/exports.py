@@ -406,11 +406,10 @@ def read_export(
     if decimal_comma:
         how = "as --decimal-comma says" if options.decimal_comma else "as the export writes them"
         reading.notes.append(f"numbers read with a decimal comma (1.234,56 = 1234.56), {how}")
-    if report.valid and fmt.sheet == "Actuals":
+    if fmt.sheet == "Actuals":  # every problem at once: these are checked beside the cells' own
         date_from = raw.columns[positions["Date"]] if positions.get("Date") is not None else ""
         _whole_periods(reading, raw, fmt, date_from, options, report, name, style)
-    if report.valid:
-        _check_currency(reading, intake_currency, options, report, name)
+    _check_currency(reading, intake_currency, options, report, name)
     return reading
 
 

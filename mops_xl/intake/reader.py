@@ -183,22 +183,18 @@ def read_table(
     """
     name = schema.name
     rows = raw.rows(name) if raw is not None else []
-    at = find_header_row(rows, schema.field_names) if rows else 0
-    if at is None:
-        at = 0
-        if any(normalise_header(c) for row in rows[:MAX_TITLE_ROWS] for c in row):
-            report.add(
-                "missing-column",
-                f"no header row found in the first {MAX_TITLE_ROWS} rows: expected a row with the column names "
-                f"{', '.join(schema.field_names[:3])} …; row 1 was read as the header",
-                sheet=name,
-                row=1,
-            )
+    known = {normalise_header(n) for n in schema.field_names}
+    if rows and not any(normalise_header(c) in known for c in rows[0] if c is not None):
+        at = find_header_row(rows, schema.field_names)  # row 1 has none of the names: a title block above?
+        lost = at is None
+        at = at or 0
+    else:
+        at, lost = 0, False
     header = rows[at] if rows else []
     positions, extras = _match_header(header, schema, report, at + 1)
     has_header = any(normalise_header(c) for c in header)
     if has_header:
-        report_missing_columns(positions, schema, report, intake_version, at + 1)
+        report_missing_columns(positions, schema, report, intake_version, at + 1, lost)
     data_rows = rows[at + 1 :]
     n = len(data_rows)
     columns: list[tuple[Any, ...]] = list(zip(*data_rows, strict=False)) if n else []
@@ -275,7 +271,12 @@ def _match_header(
 
 
 def report_missing_columns(
-    positions: dict[str, int | None], schema: Sheet, report: ValidationReport, intake_version: str, at: int = 1
+    positions: dict[str, int | None],
+    schema: Sheet,
+    report: ValidationReport,
+    intake_version: str,
+    at: int = 1,
+    lost: bool = False,
 ) -> None:
     """Record missing required columns (errors) and missing optional ones (notices).
 
@@ -285,8 +286,14 @@ def report_missing_columns(
         report: Where problems are recorded.
         intake_version: The schema version the intake was made with.
         at: The Excel row of the header row (named when it is not row 1).
+        lost: None of the first rows has two of the sheet's column names (row 1 was read as the header).
     """
     where = "" if at == 1 else f" (row {at}, under the title rows)"
+    if lost:
+        where = (
+            f" (row 1; no row among the first {MAX_TITLE_ROWS + 1} has two of the column names, "
+            f"e.g. {', '.join(schema.field_names[:2])})"
+        )
     for fld in schema.fields:
         if positions.get(fld.name) is not None:
             continue
