@@ -46,9 +46,12 @@ def _edit(fn: Callable[[openpyxl.Workbook], None]) -> Case:
 
 
 def _general_number(sheet: str, cell: str, value: float) -> Case:
+    """A number typed in a cell formatted as a plain number ("0": a style of its own, not the column's date style;
+    a cell without a style of its own takes its column's, as Gnumeric writes date cells)."""
+
     def action(wb: openpyxl.Workbook) -> None:
         wb[sheet][cell] = value
-        wb[sheet][cell].number_format = "General"
+        wb[sheet][cell].number_format = "0"
 
     return _edit(action)
 
@@ -70,9 +73,9 @@ CELL_CASES = {
         _cell("Actuals", "A4", "next week"),
         [("type-error", 'Actuals!A4: Date must be a date (an Excel date or YYYY-MM-DD), got "next week"')],
     ),
-    "fractional count": (
-        _cell("Actuals", "G2", 2.5),
-        [("type-error", "Actuals!G2: Leads must be a whole number, got 2.5")],
+    "fractional count": (  # Impressions stay whole; Leads may be fractional (modelled conversions)
+        _cell("Actuals", "E2", 2.5),
+        [("type-error", "Actuals!E2: Impressions must be a whole number, got 2.5")],
     ),
     "negative spend": (_cell("Actuals", "D2", -5), [("out-of-range", "Actuals!D2: Spend must be at least 0, got -5")]),
     "boolean in a number column": (
