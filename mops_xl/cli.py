@@ -295,10 +295,10 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
 )
 @click.option(
     "--source",
-    type=click.Choice(["google-ads", "meta-ads", "linkedin-ads", "generic"]),
+    type=click.Choice(["google-ads", "meta-ads", "linkedin-ads", "tiktok-ads", "microsoft-ads", "generic"]),
     default="generic",
     show_default=True,
-    help="The export's platform (its standard column names); Touchpoints take generic only.",
+    help="The export's platform (its columns, dates and currency as downloaded); Touchpoints take generic only.",
 )
 @click.option(
     "--map",
@@ -309,6 +309,25 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
     "their own name need none).",
 )
 @click.option("--channel", help="The channel of every row (default: the platform's name, or a Channel column).")
+@click.option(
+    "--date-format",
+    type=click.Choice(["MM/DD/YYYY", "DD/MM/YYYY"]),
+    help="How the export writes numeric dates, for a file where 03/04/2026 could be either.",
+)
+@click.option("--decimal-comma", is_flag=True, help="The export writes 1.234,56 (default: detected from its numbers).")
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Convert the export's amounts into the intake's currency: intake currency per 1 unit of the export's.",
+)
+@click.option(
+    "--spread-days",
+    is_flag=True,
+    help="Spread a row that covers several days (an export not broken down by day) evenly over its days.",
+)
+@click.option(
+    "--replace", is_flag=True, help="Replace the intake's Actuals rows of the same date, channel and campaign."
+)
 @click.option(
     "-o",
     "--output",
@@ -323,21 +342,32 @@ def import_(
     source: str,
     mapping: tuple[str, ...],
     channel: str | None,
+    date_format: str | None,
+    decimal_comma: bool,
+    rate: float | None,
+    spread_days: bool,
+    replace: bool,
     output: Path | None,
 ) -> None:
     """Append an export's rows to Actuals or Touchpoints, in a new intake.
 
     Give exactly one of --actuals and --touchpoints. Every cell of the export is validated first, and every
     Actuals channel must be in the intake's Channels; a bad cell is named (export.csv!C7), exit code 2. A touch
-    on a channel outside Channels, such as (direct), is imported with a warning.
+    on a channel outside Channels, such as (direct), is imported with a warning. The export's currency (a
+    currency column or a header such as "Amount spent (EGP)") must be the intake's, unless --rate converts it;
+    a row covering several days is refused unless --spread-days; rows the intake already has (same date,
+    channel and campaign) are refused unless --replace. The new intake keeps every sheet and column of the old
+    one and records the import in its Import log sheet.
 
     \b
     Example:
         mops-xl import intake.xlsx --actuals google-ads.csv --source google-ads
+        mops-xl import intake.xlsx --actuals meta.csv --source meta-ads --rate 0.0205   # EGP export, USD intake
         mops-xl import intake.xlsx --actuals spend.csv --map Date=day --map Spend=cost --channel Bing -o new.xlsx
         mops-xl import intake.xlsx --touchpoints journeys.csv --map "Journey ID=user_id" --map Timestamp=time
     """
-    from mops_xl.importers.append import import_rows, read_export, skipped_note
+    from mops_xl.importers.append import import_rows, skipped_note
+    from mops_xl.importers.exports import DATE_FORMATS, ImportOptions, describe, read_export
     from mops_xl.importers.formats import mapping_for
     from mops_xl.intake.load import read_intake
     from mops_xl.intake.problems import ValidationReport
@@ -358,17 +388,32 @@ def import_(
     if loaded is None:
         click.echo(report.format())
         sys.exit(EXIT_INPUT)
+    options = ImportOptions(
+        channel=channel,
+        date_order=DATE_FORMATS.get(date_format or "", ""),
+        decimal_comma=True if decimal_comma else None,
+        rate=rate,
+        spread=spread_days,
+        replace=replace,
+    )
     problems = ValidationReport(source=export.name)
-    rows = read_export(export, fmt, channel, problems)
-    written = None if rows is None else import_rows(loaded, sheet, rows, out, problems, export.name)
-    if rows is None or written is None:  # every problem of the export at once; nothing written
+    reading = read_export(export, fmt, options, loaded.business["Currency"], problems)
+    written, said = (
+        (None, [])
+        if reading is None
+        else import_rows(loaded, sheet, reading, out, problems, export.name, options, source)
+    )
+    if reading is None or written is None:  # every problem of the export at once; nothing written
         click.echo(problems.format())
         sys.exit(EXIT_INPUT)
     if problems.problems:  # warnings (e.g. a touch outside Channels): said, but the rows are imported
         click.echo(problems.format())
+    rows = reading.rows
     skipped = skipped_note(rows, export.name)
     if skipped:
         click.echo(skipped)
+    for line in describe(reading, sheet, export.name) + said:
+        click.echo(line)
     click.echo(f"Appended {len(rows)} row(s) from {export.name} to {sheet}; wrote {written}")
     if sheet == "Touchpoints" and loaded.table("Touchpoints").empty and not loaded.table("Paths").empty:
         click.echo("Note: attribution uses Touchpoints over Paths, so the intake's Paths sheet is no longer used")

@@ -46,9 +46,12 @@ def _edit(fn: Callable[[openpyxl.Workbook], None]) -> Case:
 
 
 def _general_number(sheet: str, cell: str, value: float) -> Case:
+    """A number typed in a cell formatted as a plain number ("0": a style of its own, not the column's date style;
+    a cell without a style of its own takes its column's, as Gnumeric writes date cells)."""
+
     def action(wb: openpyxl.Workbook) -> None:
         wb[sheet][cell] = value
-        wb[sheet][cell].number_format = "General"
+        wb[sheet][cell].number_format = "0"
 
     return _edit(action)
 
@@ -70,9 +73,9 @@ CELL_CASES = {
         _cell("Actuals", "A4", "next week"),
         [("type-error", 'Actuals!A4: Date must be a date (an Excel date or YYYY-MM-DD), got "next week"')],
     ),
-    "fractional count": (
-        _cell("Actuals", "G2", 2.5),
-        [("type-error", "Actuals!G2: Leads must be a whole number, got 2.5")],
+    "fractional count": (  # Impressions stay whole; Leads may be fractional (modelled conversions)
+        _cell("Actuals", "E2", 2.5),
+        [("type-error", "Actuals!E2: Impressions must be a whole number, got 2.5")],
     ),
     "negative spend": (_cell("Actuals", "D2", -5), [("out-of-range", "Actuals!D2: Spend must be at least 0, got -5")]),
     "boolean in a number column": (
@@ -131,9 +134,18 @@ CELL_CASES = {
             )
         ],
     ),
-    "unambiguous non-ISO text date": (
-        _cell("Actuals", "A2", "25/10/2026"),
-        [("type-error", 'Actuals!A2: Date must be a date (an Excel date or YYYY-MM-DD), got "25/10/2026"')],
+    "unambiguous non-ISO text date is read, with a warning": (
+        _cell("Actuals", "A2", "25/10/2026"),  # only October 25 is a day
+        [
+            (
+                "text-date",
+                'Actuals!A2: Date: the text "25/10/2026" was read as the date 2026-10-25; type dates as Excel dates',
+            )
+        ],
+    ),
+    "text that is no date": (
+        _cell("Actuals", "A2", "25/25/2026"),
+        [("type-error", 'Actuals!A2: Date must be a date, got "25/25/2026" (no such day)')],
     ),
     "ISO text date is accepted with a warning": (
         _cell("Actuals", "A2", "2026-10-01"),

@@ -53,7 +53,9 @@ def test_settings_defaults(intake) -> None:
 def test_tables_keep_excel_rows_and_types(intake) -> None:
     a = intake.actuals
     assert list(a.index) == [2, 3, 4, 5, 6, 7]
-    assert a["Date"].dtype == "datetime64[ns]" and str(a["Leads"].dtype) == "Int64"
+    assert (
+        a["Date"].dtype == "datetime64[ns]" and str(a["Leads"].dtype) == "float64"
+    )  # modelled conversions may be fractional
     assert a.loc[4, "Campaign"] is None or pd.isna(a.loc[4, "Campaign"])
     assert a.loc[4, "Spend"] == 0  # blank Spend takes its default 0
     ch = intake.channels.set_index("Channel")

@@ -52,6 +52,7 @@ DATA_SHEETS = [
     "Team",
     "Cadence",
     "Assessment",
+    "Import log",  # what mops-xl import brought in (schema 1.2); the report carries it like every intake sheet
 ]
 
 

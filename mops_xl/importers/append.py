@@ -1,8 +1,9 @@
 """Importing exports into an intake: ad-platform exports into Actuals, journey exports into Touchpoints.
 
-One path serves both sheets: map the export's columns onto the sheet's, validate every cell with the intake's
-own coercion, check every channel against Channels, and write a new intake with the rows appended (never the
-input itself).
+One path serves both sheets: the export is read (:mod:`mops_xl.importers.exports`), every channel is checked
+against Channels, rows an earlier import already brought in are refused (or replaced with ``--replace``), and
+a new intake is written: a copy of the user's workbook with the rows appended and the import recorded in its
+Import log (never the input itself).
 """
 
 from __future__ import annotations
@@ -12,104 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import xl_col_to_name
 
-from mops_xl.importers.csv_files import read_export_csv
-from mops_xl.importers.formats import ExportFormat
-from mops_xl.intake.coerce import coerce_column
+from mops_xl.importers.exports import ExportReading, ImportOptions
+from mops_xl.importers.intake_copy import IntakeCopy
 from mops_xl.intake.model import Intake
 from mops_xl.intake.problems import ValidationReport
-from mops_xl.intake.reader import close_match, normalise_header
-from mops_xl.intake.schema import SHEETS, SHEETS_BY_NAME
-from mops_xl.intake.template import write_intake
+from mops_xl.intake.reader import close_match
 
-_THOUSANDS = r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-
-
-def _locate(
-    header: list[str], fmt: ExportFormat, channel: str | None, report: ValidationReport, name: str
-) -> dict[str, int | None] | None:
-    """Find each column of the format's sheet in the export's header, reporting every required one it lacks.
-
-    Args:
-        header: The export's header row.
-        fmt: The column mapping.
-        channel: The ``--channel`` of every row, if given.
-        report: Where problems go.
-        name: The export's file name.
-
-    Returns:
-        Column → position in the export (None: not in it; for Channel, every row takes ``channel`` or the
-        format's channel), or None when a required or mapped column is missing.
-    """
-    found: dict[str, int] = {}
-    for i, h in enumerate(header):
-        found.setdefault(normalise_header(h), i)
-    positions: dict[str, int | None] = {}
-    missing = []
-    for fld in SHEETS_BY_NAME[fmt.sheet].fields:
-        wanted = fmt.columns.get(fld.name, ()) + (() if fld.name in fmt.mapped else (fld.name,))
-        wanted = tuple(dict.fromkeys(wanted, None))  # "Day or Date", not "Day or Date or Date"
-        pos = positions[fld.name] = next((found[k] for k in map(normalise_header, wanted) if k in found), None)
-        if fld.name == "Channel" and (channel or (pos is None and fmt.channel)):
-            positions[fld.name] = None  # --channel wins over the export
-        elif pos is None and fld.name in fmt.mapped:
-            hint = close_match(wanted[0], [h.strip() for h in header])
-            missing.append(
-                f'the export has no column "{wanted[0]}" (--map {fld.name}={wanted[0]})'
-                + (f'; did you mean "{hint}"?' if hint else "")
-            )
-        elif pos is None and fld.name == "Channel":
-            missing.append("say which channel the rows are for: --channel NAME, or a Channel column")
-        elif pos is None and fld.required:
-            missing.append(
-                f"the export has no column for {fld.name} (expected {' or '.join(wanted)}; or --map {fld.name}=HEADER)"
-            )
-    for message in missing:
-        report.add("missing-column", message, sheet=name)
-    return None if missing else positions
-
-
-def read_export(path: Path, fmt: ExportFormat, channel: str | None, report: ValidationReport) -> pd.DataFrame | None:
-    """Read an export CSV into typed rows of the format's sheet, naming every bad cell (``export.csv!C7``).
-
-    Args:
-        path: The CSV file.
-        fmt: Its column mapping (and the sheet the rows are for).
-        channel: The channel of every row, over any Channel column (default: the format's, else the export's
-            Channel column).
-        report: Where problems go.
-
-    Returns:
-        The rows with the sheet's columns, indexed by CSV line number (``attrs["letters"]``: column → the
-        export's column letter), or None when the export cannot be used.
-    """
-    expected = [h for headers in fmt.columns.values() for h in headers]
-    raw = read_export_csv(path, expected + list(SHEETS_BY_NAME[fmt.sheet].field_names), report)
-    if raw is None:
-        return None
-    positions = _locate(list(raw.columns), fmt, channel, report, path.name)
-    if positions is None:
-        return None
-    index = raw.index  # the CSV's line numbers
-    out: dict[str, pd.Series] = {}
-    for fld in SHEETS_BY_NAME[fmt.sheet].fields:
-        found = positions[fld.name]
-        if found is None:
-            constant = (channel or fmt.channel) if fld.name == "Channel" else ""
-            text, letter = pd.Series(constant, index=index, dtype=object), "?"
-        else:
-            text, letter = raw.iloc[:, found].astype(object).str.strip(), xl_col_to_name(found)
-            if fld.type in ("money", "number", "integer", "percent"):  # "1,200.50"; "12,5" stays (and is refused)
-                grouped = text.str.fullmatch(_THOUSANDS, na=False)
-                text = text.where(~grouped, text.str.replace(",", "", regex=False))
-        values, problems = coerce_column(text, fld, sheet=path.name, letter=letter)
-        report.extend(p for p in problems if p.code != "text-date")  # CSV dates are always text
-        out[fld.name] = values
-    rows = pd.DataFrame(out, index=index)
-    rows.attrs["letters"] = {f: xl_col_to_name(p) for f, p in positions.items() if p is not None}
-    rows.attrs["skipped"] = raw.attrs["skipped"]
-    return rows
+#: The columns that identify an Actuals row: a second import of the same day, channel and campaign would double it.
+KEY = ("Date", "Channel", "Campaign")
 
 
 def skipped_note(rows: pd.DataFrame, export: str) -> str:
@@ -130,40 +42,6 @@ def skipped_note(rows: pd.DataFrame, export: str) -> str:
         lines = ", ".join(str(n) for n in skipped["totals"][:5]) + (" …" if len(skipped["totals"]) > 5 else "")
         parts.append(f"{len(skipped['totals'])} total row(s) (line {lines})")
     return f"Skipped {' and '.join(parts)} of {export}" if parts else ""
-
-
-def _plain(v: Any) -> Any:
-    """A typed intake value as write_intake takes it (None for missing, date for a date without time)."""
-    if isinstance(v, list):
-        return v
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.to_pydatetime() if (v.hour or v.minute or v.second) else v.date()
-    return v.item() if hasattr(v, "item") else v
-
-
-def intake_data(intake: Intake) -> dict[str, Any]:
-    """An intake's values as :func:`mops_xl.write_intake` takes them (canonical columns; extras left out).
-
-    Args:
-        intake: The intake.
-
-    Returns:
-        Sheet → fields or rows.
-    """
-    plain = _plain
-    data: dict[str, Any] = {
-        "Business": {k: plain(v) for k, v in intake.business.items()},
-        "Settings": {k: plain(v) for k, v in intake.settings.items()},
-    }
-    for schema in SHEETS:
-        if schema.kind == "table":
-            frame = intake.table(schema.name)
-            data[schema.name] = [{c: plain(v) for c, v in row.items()} for row in frame.to_dict("records")]
-    if any(p.code == "report-date-defaulted" for p in intake.report.problems):
-        data["Business"]["Report as of"] = None  # defaulted when read: let the new rows move it
-    return data
 
 
 def check_channels(
@@ -213,32 +91,115 @@ def check_channels(
         )
 
 
-#: How each sheet's rows are ordered once the import is appended (sheets not listed keep the export's order).
-_ORDER = {"Actuals": lambda r: (r["Date"] or dt.date.min, r["Channel"] or "")}
+def _plain(v: Any) -> Any:
+    """A typed value as the copy writes it (None for missing)."""
+    if isinstance(v, list):
+        return v
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    return v.item() if hasattr(v, "item") and not isinstance(v, pd.Timestamp) else v
+
+
+def _keys(frame: pd.DataFrame) -> pd.Series:
+    campaign = frame["Campaign"].astype(object).where(frame["Campaign"].notna(), "")
+    return pd.Series(list(zip(frame["Date"], frame["Channel"], campaign, strict=True)), index=frame.index)
+
+
+def check_already_imported(
+    intake: Intake, rows: pd.DataFrame, report: ValidationReport, export: str, replace: bool
+) -> set[tuple[Any, ...]]:
+    """Refuse Actuals rows whose date, channel and campaign the intake already has (an earlier import, or typed).
+
+    Args:
+        intake: The intake.
+        rows: The imported Actuals rows.
+        report: Where the refusal goes.
+        export: The export's file name.
+        replace: ``--replace``: the intake's rows with those keys are to be replaced, not refused.
+
+    Returns:
+        The keys to remove from the intake (empty unless ``replace``).
+    """
+    have = set(_keys(intake.actuals)) if not intake.actuals.empty else set()
+    new = _keys(rows)
+    clash = new[new.isin(have)]
+    if clash.empty:
+        return set()
+    if replace:
+        return set(clash)
+    log = intake.tables.get("Import log")
+    earlier = ""
+    if log is not None and not log.empty:
+        last = log.iloc[-1]
+        earlier = f' (the Import log lists {len(log)} earlier import(s), the last of "{last["Export"]}")'
+    lines = [str(n) for n in clash.index[:5]]
+    date, channel, campaign = clash.iloc[0]
+    report.add(
+        "already-imported",
+        f"{len(clash)} row(s) of the export (line {', '.join(lines)}{' …' if len(clash) > 5 else ''}) repeat a date, "
+        f"channel and campaign the intake's Actuals already has{earlier}, e.g. {date:%Y-%m-%d}, {channel}, "
+        f'"{campaign}": importing them again would double them. Pass --replace to replace those rows with the '
+        "export's, or import only the new days",
+        sheet=export,
+        row=int(clash.index[0]),
+    )
+    return set()
 
 
 def import_rows(
-    intake: Intake, sheet: str, rows: pd.DataFrame, out: Path, report: ValidationReport, export: str
-) -> Path | None:
+    intake: Intake,
+    sheet: str,
+    reading: ExportReading,
+    out: Path,
+    report: ValidationReport,
+    export: str,
+    options: ImportOptions,
+    source: str,
+) -> tuple[Path | None, list[str]]:
     """Append imported rows to one sheet of a copy of the intake, if the report has no error (every Actuals
-    channel is in Channels; a touch outside Channels is only a warning).
+    channel is in Channels, no row imported twice; a touch outside Channels is only a warning).
 
     Args:
         intake: The intake.
         sheet: Actuals or Touchpoints.
-        rows: The imported rows, as :func:`read_export` returns them.
+        reading: The export as read.
         out: The new intake's path.
         report: Where problems go (the export's cell problems included).
         export: The export's file name (for the place of a problem).
+        options: The command line's options (``--replace``, ``--rate``, ``--channel``).
+        source: The ``--source``.
 
     Returns:
-        The path written, or None when the report has an error (nothing is written).
+        ``(path written or None when the report has an error, lines saying what else was done)``.
     """
+    rows = reading.rows
     check_channels(intake, rows, report, export, sheet)
+    remove = check_already_imported(intake, rows, report, export, options.replace) if sheet == "Actuals" else set()
     if not report.valid:
-        return None
-    data = intake_data(intake)
-    data[sheet] += [{k: _plain(v) for k, v in rec.items()} for rec in rows.to_dict("records")]
-    if sheet in _ORDER:
-        data[sheet].sort(key=_ORDER[sheet])
-    return write_intake(out, data)
+        return None, []
+    copy = IntakeCopy(intake.source)
+    said = list(copy.notes)
+    if remove:
+        gone = copy.remove_rows(sheet, remove, KEY)
+        note = f"replaced {gone} Actuals row(s) of the same date, channel and campaign (--replace)"
+        reading.notes.append(note)
+    copy.append(sheet, [{k: _plain(v) for k, v in rec.items()} for rec in rows.to_dict("records")])
+    dates = rows["Date"] if "Date" in rows else rows["Timestamp"]
+    channels = sorted(set(rows["Channel"].dropna()))
+    copy.log(
+        {
+            "Imported at": dt.datetime.now().replace(microsecond=0),
+            "Export": export,
+            "Source": source,
+            "Sheet": sheet,
+            "Channel": ", ".join(channels),
+            "Rows": len(rows),
+            "First date": dates.min().normalize() if len(rows) else None,
+            "Last date": dates.max().normalize() if len(rows) else None,
+            "Export currency": reading.currency or None,
+            "Rate": options.rate,
+            "Time zone": reading.time_zone or None,
+            "Notes": "; ".join(reading.notes) or None,
+        }
+    )
+    return copy.save(out), said

@@ -20,11 +20,12 @@ from pathlib import Path
 import pandas as pd
 
 from mops_xl.intake.problems import ValidationReport
-from mops_xl.intake.reader import normalise_header
+from mops_xl.intake.reader import find_header_row
 
 #: How many lines above the header a report title and date range may take.
 MAX_TITLE_LINES = 10
-_TOTAL = re.compile(r"^totals?\s*(:|$)", re.IGNORECASE)
+_TOTAL = re.compile(r"^totals?(\s*:|\s*$|\s+of\b)", re.IGNORECASE)
+_FOOTER = re.compile(r"^(©|\(c\)\s|copyright\b)", re.IGNORECASE)  # "©2026 Microsoft Corporation. All rights reserved."
 
 
 def _decode(data: bytes) -> str:
@@ -52,9 +53,9 @@ def _delimiter(text: str) -> str:
 
 def _header_at(rows: list[list[str]], expected: set[str]) -> int:
     """The first row, among the first few, with at least two expected headers (else the first non-blank row)."""
-    for i, row in enumerate(rows[: MAX_TITLE_LINES + 1]):
-        if sum(normalise_header(c) in expected for c in row) >= 2:
-            return i
+    at = find_header_row(rows, expected, max_rows=MAX_TITLE_LINES)
+    if at is not None:
+        return at
     return next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
 
 
@@ -92,14 +93,14 @@ def read_export_csv(path: Path, expected: Iterable[str], report: ValidationRepor
     if not rows:
         report.add("corrupt-workbook", f"{path.name}: the file is empty")
         return None
-    at = _header_at(rows, {normalise_header(h) for h in expected})
+    at = _header_at(rows, set(expected))
     header = [c.strip() for c in rows[at]]
     body, numbers, totals = [], [], []
     for row, line in zip(rows[at + 1 :], lines[at + 1 :], strict=False):
         if not any(c.strip() for c in row):
             continue
         first = next(c.strip() for c in row if c.strip())
-        if _TOTAL.match(first):
+        if _TOTAL.match(first) or _FOOTER.match(first):
             totals.append(line)
             continue
         cells = ["" if c.strip() == "--" else c for c in row[: len(header)]]
@@ -108,4 +109,5 @@ def read_export_csv(path: Path, expected: Iterable[str], report: ValidationRepor
     frame = pd.DataFrame(body, columns=range(len(header)), index=pd.Index(numbers, dtype="int64"), dtype=object)
     frame.columns = header
     frame.attrs["skipped"] = {"title": lines[:at], "totals": totals}
+    frame.attrs["title_rows"] = [" ".join(c.strip() for c in row if c.strip()) for row in rows[:at]]
     return frame

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from mops_xl.errors import MopsXLError
@@ -11,10 +12,12 @@ from mops_xl.intake.schema import SHEETS_BY_NAME
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """How one kind of export maps onto an intake sheet's columns.
+    """How one platform's export, as downloaded, maps onto an intake sheet's columns.
 
     A column is taken from the first export header found among its alternatives, else from a header equal to
-    the column's own name (ignoring case and spaces), unless it was named with ``--map``.
+    the column's own name (ignoring case and spaces), unless it was named with ``--map``. A header may carry
+    the account's currency as a suffix, ``Amount spent (EGP)``: any ISO 4217 code matches, and states the
+    export's currency.
 
     Args:
         name: The ``--source`` name.
@@ -22,6 +25,15 @@ class ExportFormat:
         columns: Sheet column → the export's column header (the first found of several alternatives).
         sheet: The intake sheet the rows go to.
         mapped: Columns named with ``--map``: the export must have exactly that header.
+        label: The platform's name in the docs.
+        export: Where the export is made, as the platform's interface says it.
+        dates: How the platform writes days (for the docs; ``date_order`` settles the ambiguous ones).
+        date_order: ``"MDY"`` when the platform writes US dates (03/04/2026 is March 4), else ``""``.
+        currency_columns: Columns that state the currency of every row.
+        period_end: The column that ends each row's period (Meta's "Reporting ends"): a row whose period is
+            longer than a day is not broken down by day.
+        by_day: How to export the report broken down by day.
+        time_zone: What the export says of its time zone (for the docs).
     """
 
     name: str
@@ -29,8 +41,17 @@ class ExportFormat:
     columns: dict[str, tuple[str, ...]]
     sheet: str = "Actuals"
     mapped: frozenset[str] = frozenset()
+    label: str = ""
+    export: str = ""
+    dates: str = "YYYY-MM-DD"
+    date_order: str = ""
+    currency_columns: tuple[str, ...] = ("Currency code", "Currency")
+    period_end: str = ""
+    by_day: str = ""
+    time_zone: str = ""
 
 
+#: Each platform's export as downloaded. The docs' table of formats (docs/intake.md) is generated from this.
 FORMATS = {
     f.name: f
     for f in (
@@ -44,8 +65,14 @@ FORMATS = {
                 "Impressions": ("Impr.", "Impressions"),
                 "Clicks": ("Clicks",),
                 "Leads": ("Conversions",),
-                "Revenue": ("Conv. value", "Conversion value"),
+                "Revenue": ("Conv. value", "Conversion value", "All conv. value"),
             },
+            label="Google Ads",
+            export="Campaigns report, Segment > Time > Day, Download > CSV or Excel CSV (UTF-16, tabs)",
+            dates='YYYY-MM-DD (or the locale\'s, e.g. "Nov 3, 2026")',
+            currency_columns=("Currency code", "Currency"),
+            by_day="in the report, choose Segment > Time > Day (a Day column), then download it again",
+            time_zone="the account's time zone (not stated in the file)",
         ),
         ExportFormat(
             "meta-ads",
@@ -53,25 +80,78 @@ FORMATS = {
             {
                 "Date": ("Day", "Reporting starts"),
                 "Campaign": ("Campaign name",),
-                "Spend": ("Amount spent (USD)", "Amount spent (EUR)", "Amount spent (GBP)", "Amount spent"),
+                "Spend": ("Amount spent",),
                 "Impressions": ("Impressions",),
                 "Clicks": ("Link clicks", "Clicks (all)"),
                 "Leads": ("Leads",),
                 "Customers": ("Purchases",),
                 "Revenue": ("Purchases conversion value",),
             },
+            label="Meta (Facebook, Instagram) Ads Manager",
+            export="Ads Manager > Reports > Export table data > .csv",
+            currency_columns=("Currency",),
+            period_end="Reporting ends",
+            by_day="in Ads Manager choose Breakdown > By time > Day, then export again (one row per day)",
+            time_zone="the ad account's time zone (not stated in the file)",
         ),
         ExportFormat(
             "linkedin-ads",
             "LinkedIn Ads",
             {
-                "Date": ("Start Date (in UTC)", "Date"),
-                "Campaign": ("Campaign Name",),
-                "Spend": ("Total Spent",),
+                "Date": ("Start Date (in UTC)", "Start Date", "Date"),
+                "Campaign": ("Campaign Name", "Campaign"),
+                "Spend": ("Total Spent", "Amount Spent"),
                 "Impressions": ("Impressions",),
                 "Clicks": ("Clicks",),
                 "Leads": ("Leads",),
+                "Customers": ("Conversions",),
             },
+            label="LinkedIn Campaign Manager",
+            export="Campaign Manager > Analyze > Export > Campaign performance, Time breakdown: Daily",
+            dates="MM/DD/YYYY (US)",
+            date_order="MDY",
+            currency_columns=("Currency",),
+            by_day='choose Time breakdown: "Daily" when exporting',
+            time_zone='UTC (the header says "(in UTC)")',
+        ),
+        ExportFormat(
+            "tiktok-ads",
+            "TikTok Ads",
+            {
+                "Date": ("By Day", "Date", "Day", "Stat time"),
+                "Campaign": ("Campaign name", "Campaign"),
+                "Spend": ("Cost", "Total cost"),
+                "Impressions": ("Impressions",),
+                "Clicks": ("Clicks (destination)", "Clicks"),
+                "Leads": ("Conversions",),
+                "Customers": ("Complete payment", "Purchases"),
+                "Revenue": ("Total complete payment value", "Total purchase value"),
+            },
+            label="TikTok Ads Manager",
+            export="Ads Manager > Campaign > Export (or Reporting > Custom report), Dimension: Day",
+            currency_columns=("Currency",),
+            by_day="add the Day dimension (By Day) to the report, then export again",
+            time_zone="the advertiser account's time zone (not stated in the file)",
+        ),
+        ExportFormat(
+            "microsoft-ads",
+            "Microsoft Ads",
+            {
+                "Date": ("Gregorian date", "Day", "Date", "TimePeriod"),
+                "Campaign": ("Campaign name", "Campaign"),
+                "Spend": ("Spend",),
+                "Impressions": ("Impr.", "Impressions"),
+                "Clicks": ("Clicks",),
+                "Leads": ("Conversions", "Conv."),
+                "Revenue": ("Revenue",),
+            },
+            label="Microsoft Advertising",
+            export="Reports > Campaign report, Time: Daily, Download > CSV",
+            dates="YYYY-MM-DD or M/D/YYYY (US)",
+            date_order="MDY",
+            currency_columns=("Currency code", "Currency"),
+            by_day='choose Time: "Daily" (a Gregorian date column), then download it again',
+            time_zone='stated in the title rows ("Time zone: …")',
         ),
     )
 }
@@ -81,7 +161,7 @@ def mapping_for(source: str, generic: dict[str, str] | None = None, sheet: str =
     """The column mapping of a ``--source`` for a sheet, with ``--map`` pairs (``{"Spend": "cost", …}``) on top.
 
     Args:
-        source: google-ads, meta-ads, linkedin-ads (Actuals only) or generic (any importable sheet).
+        source: A platform of :data:`FORMATS` (Actuals only) or generic (any importable sheet).
         generic: Sheet column (any case) → export header; it wins over the source's standard headers.
         sheet: Actuals or Touchpoints.
 
@@ -109,7 +189,4 @@ def mapping_for(source: str, generic: dict[str, str] | None = None, sheet: str =
             )
         columns[name] = (header.strip(),)
         mapped.add(name)
-    return ExportFormat(base.name, base.channel, columns, sheet, frozenset(mapped))
-
-
-#: A number written with thousands separators: "1,200" or "1,234,567.89" (not a decimal comma like "12,5").
+    return dataclasses.replace(base, columns=columns, sheet=sheet, mapped=frozenset(mapped))

@@ -202,3 +202,117 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
 def _row(cell: str) -> int | None:
     digits = "".join(ch for ch in cell if ch.isdigit())
     return int(digits) if digits else None
+
+
+# --- Date number formats and the 1904 date system -----------------------------------------------------------------
+# The fast reader turns a number into a date only when its cell's number format is one it knows as a date; other
+# applications spell date formats their own way (Gnumeric, LibreOffice, Google Sheets), and a number typed in a
+# date column of a Mac Excel workbook counts days from 1904. These read what the workbook itself says.
+
+#: Excel's built-in number formats that show a date (ids below 164 are not written in styles.xml).
+_BUILTIN_DATE_FORMATS = frozenset([*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)])
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # literal text, escapes, [colours]/[$-409], padding
+_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904=\"(1|true)\"", re.I)
+
+
+def is_date_format(code: str) -> bool:
+    """Whether a number format shows a date, however the writing application spells it.
+
+    Args:
+        code: The format code, e.g. ``yyyy-mm-dd``, ``d/m/yyyy``, ``[$-409]mmm d, yyyy``, ``DD.MM.YYYY``.
+
+    Returns:
+        True when, outside quoted text and brackets, it has a day or year part, or a month without hours or
+        seconds (``mm:ss`` is minutes).
+    """
+    plain = _QUOTED.sub("", code).casefold()
+    if not plain or plain == "general" or plain == "@":
+        return False
+    if "y" in plain or "d" in plain:
+        return True
+    return "m" in plain and "h" not in plain and "s" not in plain
+
+
+def workbook_date1904(path: Path) -> bool:
+    """Whether the workbook uses the 1904 date system (``<workbookPr date1904="1"/>``, Mac Excel's).
+
+    Args:
+        path: The workbook.
+
+    Returns:
+        True for the 1904 date system.
+    """
+    with zipfile.ZipFile(path) as zf:
+        return bool(_DATE1904.search(zf.read("xl/workbook.xml")))
+
+
+def date_style_ids(path: Path) -> frozenset[int]:
+    """The cell styles (``s`` attribute values) whose number format shows a date.
+
+    Args:
+        path: The workbook.
+
+    Returns:
+        The style indexes.
+    """
+    from defusedxml import ElementTree
+
+    with zipfile.ZipFile(path) as zf:
+        if "xl/styles.xml" not in zf.namelist():
+            return frozenset()
+        root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    local = lambda el: el.tag.rsplit("}", 1)[-1]  # noqa: E731 - any namespace prefix
+    custom = {}
+    for el in root.iter():
+        if local(el) == "numFmt" and (el.get("numFmtId") or "").isdigit():
+            custom[int(el.get("numFmtId"))] = el.get("formatCode", "")
+    dated = set()
+    for block in root.iter():
+        if local(block) != "cellXfs":
+            continue
+        for i, xf in enumerate(x for x in block if local(x) == "xf"):
+            fmt = int(xf.get("numFmtId", "0") or 0)
+            if fmt in custom:
+                if is_date_format(custom[fmt]):
+                    dated.add(i)
+            elif fmt in _BUILTIN_DATE_FORMATS:
+                dated.add(i)
+    return frozenset(dated)
+
+
+def date_formatted_rows(path: Path, part: str, letter: str, styles: frozenset[int]) -> set[int]:
+    """The rows of one column whose cell holds a number formatted as a date.
+
+    Args:
+        path: The workbook.
+        part: The sheet's XML part.
+        letter: The column letter.
+        styles: :func:`date_style_ids` of the workbook.
+
+    A cell without a style of its own takes its column's (``<col style=…>``), as Gnumeric writes it.
+
+    Returns:
+        Excel row numbers.
+    """
+    if not styles:
+        return set()
+    tag = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="' + letter.encode() + rb'(\d+)"[^>]*>')
+    style = re.compile(rb'\bs="(\d+)"')
+    kind = re.compile(rb'\bt="(\w+)"')
+    column = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(letter)))
+    col_style: int | None = None
+    rows = set()
+    for data in _segments(path, part):
+        if col_style is None:
+            for c in re.finditer(rb"<(?:\w+:)?col\b([^>]*)>", data):
+                lo, hi = re.search(rb'\bmin="(\d+)"', c.group(1)), re.search(rb'\bmax="(\d+)"', c.group(1))
+                st = re.search(rb'\bstyle="(\d+)"', c.group(1))
+                if lo and hi and st and int(lo.group(1)) <= column <= int(hi.group(1)):
+                    col_style = int(st.group(1))
+            col_style = -1 if col_style is None else col_style
+        for m in tag.finditer(data):
+            s, t = style.search(m.group(0)), kind.search(m.group(0))
+            index = int(s.group(1)) if s else col_style
+            if index in styles and (t is None or t.group(1) == b"n"):
+                rows.add(int(m.group(1)))
+    return rows

@@ -194,7 +194,7 @@ def funnel_order(tables: Tables, letters: Letters) -> Iterator[Problem]:
         for row, rec in bad.iterrows():
             yield Problem(
                 "funnel-order",
-                f"{lower} ({rec[lower]}) is more than {upper} ({rec[upper]}); fine if they "
+                f"{lower} ({rec[lower]:g}) is more than {upper} ({rec[upper]:g}); fine if they "
                 "come from earlier leads, otherwise check the row",
                 **_place("Actuals", row, lower, letters),
                 channel=_channel(rec["Channel"]),

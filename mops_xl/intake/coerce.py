@@ -10,29 +10,96 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from mops_xl.intake.currencies import ISO_4217
+from mops_xl.intake.currencies import ISO_4217, SYMBOLS
 from mops_xl.intake.problems import Problem
 from mops_xl.intake.schema import Field
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_EPOCH_1904 = pd.Timestamp("1904-01-01")  # Mac Excel's date system: serial 0 is 1904-01-01
 _MAX_SERIAL = 2958465  # 9999-12-31
 _FIRST_DAY, _LAST_DAY = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")  # marketing data lives here
-_ISO_DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
-_DMY_OR_MDY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(
+    r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+_DMY_OR_MDY = re.compile(
+    r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AP]M)?)?$", re.I
+)
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH_FIRST = re.compile(r"^([a-z]{3,9})\.?[\s-]+(\d{1,2})(?:st|nd|rd|th)?,?[\s-]+(\d{4})$", re.I)  # Nov 3, 2026
+_DAY_FIRST = re.compile(r"^(\d{1,2})[\s-]+([a-z]{3,9})\.?,?[\s-]+(\d{4})$", re.I)  # 3 Nov 2026, 03-Nov-2026
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_THOUSANDS_DOTS = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # with --decimal-comma: 1.234,56
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+_SPACES = re.compile(r"(?<=\d)[\s\u00a0\u202f](?=\d{3}\b)")  # 1 234 567 (French, with a non-breaking space)
 _YES = {"yes": True, "y": True, "true": True, "no": False, "n": False, "false": False}
 _NUMERIC = ("money", "number", "integer", "percent")
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """How the text and numbers of one file are written: the one reading shared by the intake and the import.
+
+    Args:
+        currency: The intake's ISO 4217 code: its symbol (``$48.20`` for USD) or code (``EUR 48,20``) around a
+            money amount is accepted; any other currency's is refused.
+        decimal_comma: Numbers are written ``1.234,56`` (a decimal comma, dots or spaces between thousands).
+        date_order: How an ambiguous numeric date (``03/04/2026``) is read: ``"MDY"``, ``"DMY"`` or ``""``
+            (refused as ambiguous).
+        date1904: The workbook uses the 1904 date system (Mac Excel): a number in a date column counts days
+            from 1904-01-01.
+        ambiguous_fix: The advice given with an ambiguous date.
+    """
+
+    currency: str = ""
+    decimal_comma: bool = False
+    date_order: str = ""
+    date1904: bool = False
+    ambiguous_fix: str = "type it as an Excel date or YYYY-MM-DD"
+
+    @property
+    def money_marks(self) -> tuple[str, ...]:
+        """The texts accepted before or after an amount: the intake currency's symbol and code."""
+        if not self.currency:
+            return ()
+        marks = {self.currency, SYMBOLS.get(self.currency, "").strip()}
+        return tuple(sorted((m for m in marks if m), key=len, reverse=True))
 
 
 class _Column:
     """Collects the problems of one column while it is converted."""
 
-    def __init__(self, fld: Field, sheet: str, letter: str):
+    def __init__(self, fld: Field, sheet: str, letter: str, style: CellStyle | None = None, date_rows: Any = ()):
         self.fld, self.sheet, self.letter = fld, sheet, letter
+        self.style = style or CellStyle()
+        self.date_rows = date_rows  # rows whose cell is formatted as a date: a number there is a date, silently
         self.problems: list[Problem] = []
 
     def add(self, code: str, row: int, message: str, severity: str = "") -> None:
@@ -98,9 +165,20 @@ def is_blank(raw: pd.Series) -> pd.Series:
 
 
 def coerce_column(
-    raw: pd.Series, fld: Field, *, sheet: str, letter: str, blank: pd.Series | None = None
+    raw: pd.Series,
+    fld: Field,
+    *,
+    sheet: str,
+    letter: str,
+    blank: pd.Series | None = None,
+    style: CellStyle | None = None,
+    date_rows: Any = (),
 ) -> tuple[pd.Series, list[Problem]]:
     """Convert one column of raw cells to the field's type.
+
+    Text is read alike in an intake and an export: thousands separators (``1,200``), the intake currency's
+    symbol (``$48.20``), ``80%`` as a percentage, unambiguous text dates (``Nov 3, 2026``,
+    ``2026-11-03T00:00:00Z``, ``11/13/2026``) and, when the style says so, decimal commas.
 
     Args:
         raw: The raw values (``''`` for an empty cell), indexed by Excel row number.
@@ -108,12 +186,14 @@ def coerce_column(
         sheet: The sheet name, for problem places.
         letter: The column letter in the user's sheet, for problem places.
         blank: :func:`is_blank` of ``raw``, when the caller has it already.
+        style: How the file writes numbers and dates (default: plain, 1900 date system).
+        date_rows: Rows whose cell has a date number format: a number there is read as a date without a warning.
 
     Returns:
         ``(values, problems)``: the typed values (blank cells hold the field default or a missing value)
         and one :class:`Problem` per cell that does not fit.
     """
-    col = _Column(fld, sheet, letter)
+    col = _Column(fld, sheet, letter, style, date_rows)
     blank = is_blank(raw) if blank is None else blank
     if fld.required and fld.default is None:  # a required column with a default: blank cells take it
         col.add_many("missing-value", raw[blank], "{name} is required")
@@ -173,16 +253,75 @@ def _check_range(values: pd.Series, col: _Column) -> None:
 # --- converters: (present raw values, column) -> (converted values, ok mask) ---------------------------
 
 
-def _numbers(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+def number_text(text: str, style: CellStyle, money: bool = False) -> tuple[float | None, bool]:
+    """Read a number written as text: ``1,200.50``, ``$48.20`` (the intake's currency), ``80%``, ``1.234,56``.
+
+    Args:
+        text: The cell text.
+        style: How the file writes numbers (decimal comma, the intake's currency).
+        money: The column holds money (a currency symbol or code is accepted).
+
+    Returns:
+        ``(value, is_percent)``: the number (None when the text is not one) and whether it ended in ``%``
+        (the value is then already divided by 100).
+    """
+    t = text.strip()
+    if money:
+        for mark in style.money_marks:
+            if t.startswith(mark) or t.startswith("-" + mark):
+                t = ("-" if t.startswith("-") else "") + t[len(mark) + t.startswith("-") :].strip()
+                break
+            if t.endswith(mark):
+                t = t[: -len(mark)].strip()
+                break
+    percent = t.endswith("%")
+    if percent:
+        t = t[:-1].strip()
+    t = _SPACES.sub("", t)
+    if style.decimal_comma:
+        if _THOUSANDS_DOTS.fullmatch(t) or _DECIMAL_COMMA.fullmatch(t):
+            t = t.replace(".", "").replace(",", ".")
+        elif "," in t or re.fullmatch(r"[-+]?\d+\.\d+", t):
+            return None, False  # "1,234.56" or "12.5" in a decimal-comma file: which is it? refuse
+    elif _THOUSANDS.fullmatch(t):
+        t = t.replace(",", "")
+    try:
+        value = float(t)
+    except ValueError:
+        return None, False
+    if not np.isfinite(value):
+        return None, False
+    return (value / 100 if percent else value), percent
+
+
+def _parse_numbers(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The numbers of a numeric column, whether each is one, and which were written with a ``%``."""
     kind = pd.api.types.infer_dtype(present, skipna=True) if len(present) else "floating"
-    nums = pd.to_numeric(present, errors="coerce")
+    nums = pd.to_numeric(present, errors="coerce") if kind != "string" else pd.Series(np.nan, index=present.index)
+    nums = nums.astype("float64")
+    percent = pd.Series(False, index=present.index)
+    if kind not in ("floating", "integer", "mixed-integer-float"):
+        is_text = present.map(lambda v: isinstance(v, str))
+        texts = present[is_text & nums.isna()]
+        if len(texts):
+            money = col.fld.type == "money"
+            read = texts.map(lambda t: number_text(t, col.style, money))
+            nums.loc[read.index] = [v if v is not None else np.nan for v, _ in read]
+            percent.loc[read.index] = [p for _, p in read]
+            if col.fld.type != "percent":  # "80%" is a percentage, not a count or an amount
+                nums = nums.where(~percent)
     ok = nums.notna()
     if kind not in ("floating", "integer", "mixed-integer-float"):
         is_bool = present.map(lambda v: isinstance(v, (bool, np.bool_)))
         ok &= ~is_bool
+    return nums, ok, percent
+
+
+def _numbers(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+    nums, ok, _ = _parse_numbers(present, col)
     word = "a whole number" if col.fld.type == "integer" else "a number"
     col.add_many("type-error", present[~ok], "{name} must be " + word + ", got {got}")
-    return nums.astype("float64"), ok
+    return nums, ok
 
 
 def _integers(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
@@ -194,8 +333,9 @@ def _integers(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
 
 
 def _percents(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
-    nums, ok = _numbers(present, col)
-    big = ok & (nums > col.fld.max_fraction)
+    nums, ok, percent = _parse_numbers(present, col)
+    col.add_many("type-error", present[~ok], "{name} must be a number, got {got}")
+    big = ok & ~percent & (nums > col.fld.max_fraction)
     for row, value in nums[big].items():
         col.add(
             "percent-as-number",
@@ -214,10 +354,12 @@ def _dates(present: pd.Series, col: _Column, keep_time: bool = False) -> tuple[p
         ok = values.notna()
         col.add_many("type-error", present[~ok], "{name} must be a date, got {got}")
     else:
-        converted = present.map(lambda v: _one_date(v))
+        converted = present.map(lambda v: _one_date(v, col.style))
         values = pd.to_datetime(converted.map(lambda r: r[0]), errors="coerce")
         ok = converted.map(lambda r: r[0] is not None).astype(bool)
         for row, (_, code, message) in converted.items():
+            if code == "serial-date" and row in col.date_rows:
+                continue  # the cell is formatted as a date: a date, however its application spells the format
             if code:
                 col.add(code, row, message.format(name=col.fld.name, got=show(present[row])))
     far = ok & ((values < _FIRST_DAY) | (values > _LAST_DAY))
@@ -242,15 +384,16 @@ def _dates(present: pd.Series, col: _Column, keep_time: bool = False) -> tuple[p
     return values, ok
 
 
-def _one_date(v: Any) -> tuple[pd.Timestamp | None, str, str]:
+def _one_date(v: Any, style: CellStyle | None = None) -> tuple[pd.Timestamp | None, str, str]:
     """Classify one non-blank cell of a date column: (value, problem code or '', message template)."""
+    style = style or CellStyle()
     if isinstance(v, (dt.datetime, dt.date)):
         return pd.Timestamp(v), "", ""
     if isinstance(v, bool):
         return None, "type-error", "{name} must be a date, got {got}"
     if isinstance(v, (int, float, np.number)):
         if 1 <= v <= _MAX_SERIAL:
-            value = _EXCEL_EPOCH + pd.Timedelta(days=float(v))
+            value = (_EPOCH_1904 if style.date1904 else _EXCEL_EPOCH) + pd.Timedelta(days=float(v))
             return (
                 value,
                 "serial-date",
@@ -262,29 +405,67 @@ def _one_date(v: Any) -> tuple[pd.Timestamp | None, str, str]:
             )
         return None, "type-error", "{name} must be a date, got {got}"
     text = str(v).strip()
-    if _ISO_DATE.match(text):
-        try:
-            value = pd.Timestamp(text.replace("/", "-"))
-        except (ValueError, OverflowError):
-            return None, "type-error", "{name} must be a date, got {got} (no such day)"
+    found = _text_date(text, style)
+    if found is None:
+        return None, "type-error", "{name} must be a date (an Excel date or YYYY-MM-DD), got {got}"
+    value, problem = found
+    if problem == "no-such-day":
+        return None, "type-error", "{name} must be a date, got {got} (no such day)"
+    if problem:
+        a, b = problem
         return (
-            value,
-            "text-date",
-            "{name}: the text {got} was read as the date " + value.strftime("%Y-%m-%d") + "; type dates as Excel dates",
+            None,
+            "ambiguous-date",
+            "{name}: the text {got} could be day "
+            + f"{a} of month {b} or day {b} of month {a}; "
+            + style.ambiguous_fix,
         )
+    return (
+        value,
+        "text-date",
+        "{name}: the text {got} was read as the date " + value.strftime("%Y-%m-%d") + "; type dates as Excel dates",
+    )
+
+
+def _text_date(text: str, style: CellStyle) -> tuple[pd.Timestamp | None, Any] | None:
+    """Read a date written as text, as written (a time zone suffix is ignored: the day is the one written).
+
+    Returns:
+        None when the text is no date; else ``(value, "")``, ``(None, "no-such-day")`` or ``(None, (a, b))`` for
+        an ambiguous day/month pair.
+    """
+
+    def make(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> Any:
+        try:
+            return pd.Timestamp(dt.datetime(year, month, day, hour, minute, second)), ""
+        except (ValueError, OverflowError):
+            return None, "no-such-day"
+
+    m = _ISO_DATE.match(text)
+    if m:
+        y, mo, d, hh, mm, ss = (int(g) if g else 0 for g in m.groups())
+        return make(y, mo, d, hh, mm, ss)
+    m = _MONTH_FIRST.match(text) or _DAY_FIRST.match(text)
+    if m:
+        first, second, year = m.groups()
+        name, day = (first, second) if m.re is _MONTH_FIRST else (second, first)
+        month = _MONTHS.get(name.casefold())
+        return None if month is None else make(int(year), month, int(day))
     m = _DMY_OR_MDY.match(text)
     if m:
-        a, b = int(m.group(1)), int(m.group(2))
-        if a <= 12 and b <= 12 and a != b:
-            return (
-                None,
-                "ambiguous-date",
-                (
-                    "{name}: the text {got} could be day " + f"{a} of month {b} or "
-                    f"day {b} of month {a}" + "; type it as an Excel date or YYYY-MM-DD"
-                ),
-            )
-    return None, "type-error", "{name} must be a date (an Excel date or YYYY-MM-DD), got {got}"
+        a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        hour, minute, second = (int(g) if g else 0 for g in m.groups()[3:6])
+        if m.group(7):  # 12-hour clock
+            hour = hour % 12 + (12 if m.group(7).upper() == "PM" else 0)
+        year += 2000 if year < 100 else 0
+        if style.date_order == "MDY" or (not style.date_order and b > 12 and a <= 12):
+            return make(year, a, b, hour, minute, second)
+        if style.date_order == "DMY" or (not style.date_order and a > 12 and b <= 12) or a == b:
+            return make(year, b, a, hour, minute, second)
+        if a > 12 and b > 12:
+            return None, "no-such-day"
+        return None, (a, b)
+    return None
 
 
 def _datetimes(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:

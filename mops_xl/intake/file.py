@@ -41,6 +41,7 @@ class RawWorkbook:
     properties: dict[str, str] = field(default_factory=dict)
     has_macros: bool = False
     _book: Any = None
+    _cache: dict[str, Any] = field(default_factory=dict)
 
     def rows(self, name: str) -> list[list[Any]]:
         """Return the cells of sheet ``name`` from A1, as a list of rows ('' for an empty cell).
@@ -53,6 +54,33 @@ class RawWorkbook:
         """
         sheet = self._book.get_sheet_by_name(name)
         return sheet.to_python(skip_empty_area=False)
+
+    @property
+    def date1904(self) -> bool:
+        """Whether the workbook uses the 1904 date system (Mac Excel): numbers in date columns count from 1904."""
+        if "date1904" not in self._cache:
+            from mops_xl.intake.cells import workbook_date1904
+
+            self._cache["date1904"] = workbook_date1904(self.path)
+        return self._cache["date1904"]
+
+    def date_formatted_rows(self, name: str, letter: str) -> set[int]:
+        """The rows of a column of sheet ``name`` whose number is formatted as a date (any application's spelling).
+
+        Args:
+            name: The exact sheet name.
+            letter: The column letter.
+
+        Returns:
+            Excel row numbers.
+        """
+        from mops_xl.intake.cells import date_formatted_rows, date_style_ids, sheet_parts
+
+        if "styles" not in self._cache:
+            self._cache["styles"] = date_style_ids(self.path)
+            self._cache["parts"] = sheet_parts(self.path)
+        part = self._cache["parts"].get(name)
+        return date_formatted_rows(self.path, part, letter, self._cache["styles"]) if part else set()
 
 
 def open_intake_file(path: str | Path, report: ValidationReport) -> RawWorkbook | None:

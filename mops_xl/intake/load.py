@@ -15,6 +15,7 @@ import pandas as pd
 from mops_xl.errors import IntakeError
 from mops_xl.intake.cells import report_structure
 from mops_xl.intake.checks import run_checks
+from mops_xl.intake.coerce import CellStyle
 from mops_xl.intake.file import open_intake_file
 from mops_xl.intake.model import Intake
 from mops_xl.intake.problems import ValidationReport
@@ -56,14 +57,20 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
     values: dict[str, dict[str, Any]] = {}
     tables: dict[str, pd.DataFrame] = {}
     letters: dict[str, dict[str, str]] = {}
+    style = CellStyle(date1904=raw.date1904)
+    header_rows: dict[str, int] = {}
     for schema in SHEETS:
         sheet_raw = raw if schema.name in present else None
         if schema.kind == "fields":
-            values[schema.name], cells = read_fields(sheet_raw, schema, report, version)
+            values[schema.name], cells = read_fields(sheet_raw, schema, report, version, style)
             letters[schema.name] = cells
+            if schema.name == BUSINESS.name and values[schema.name].get("Currency"):
+                style = CellStyle(currency=values[schema.name]["Currency"], date1904=raw.date1904)
         else:
-            tables[schema.name] = read_table(sheet_raw, schema, report, version)
+            tables[schema.name] = read_table(sheet_raw, schema, report, version, style)
             letters[schema.name] = tables[schema.name].attrs.pop("letters", {})
+            header_rows[schema.name] = tables[schema.name].attrs.pop("header_row", 1)
+    _allow_merged_titles(report, header_rows)
     report.extend(run_checks(tables, letters))
     business = values[BUSINESS.name]
     _check_period(business, tables["Actuals"], report, letters[BUSINESS.name])
@@ -73,6 +80,20 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
     _note_rows_outside_window(tables["Actuals"], business, report)
     intake = Intake(path, business, values[SETTINGS.name], tables, version, report, letters)
     return intake, report
+
+
+def _allow_merged_titles(report: ValidationReport, header_rows: dict[str, int]) -> None:
+    """Drop the merged-cells errors above a table's header row: a title block may be merged; the table may not."""
+
+    def last_row(span: str) -> int:
+        digits = "".join(ch for ch in span.split(":")[-1] if ch.isdigit())
+        return int(digits) if digits else 1 << 30
+
+    report.problems[:] = [
+        p
+        for p in report.problems
+        if not (p.code == "merged-cells" and p.cell and last_row(p.cell) < header_rows.get(p.sheet or "", 1))
+    ]
 
 
 def validate_intake(path: str | Path) -> ValidationReport:

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
-from mops_xl.intake.coerce import coerce_column, is_blank
+from mops_xl.intake.coerce import CellStyle, coerce_column, is_blank
 from mops_xl.intake.file import RawWorkbook
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.intake.schema import Field, Sheet, version_tuple
@@ -33,12 +33,42 @@ def normalise_header(text: Any) -> str:
     return re.sub(r"\s+", " ", str(text)).strip().casefold()
 
 
+#: How many rows from the top the header row may be found in (under a title block).
+MAX_TITLE_ROWS = 10
+
+
+def find_header_row(rows: list[list[Any]], names: Any, *, max_rows: int = MAX_TITLE_ROWS) -> int | None:
+    """Find the header row among the first rows: the first with at least two known column names.
+
+    The intake reader and the import share it: a title block (a report name, a date range, merged title cells)
+    may stand above the header.
+
+    Args:
+        rows: The rows of the sheet or export, from its first.
+        names: The known column names (any case; spaces collapsed).
+        max_rows: How many rows to look in.
+
+    Returns:
+        The 0-based position of the header row, or None when none of the first rows has two known names.
+    """
+    known = {normalise_header(n) for n in names}
+    need = min(2, len(known))
+    for i, row in enumerate(rows[: max_rows + 1]):
+        if sum(normalise_header(c) in known for c in row if c is not None) >= need:
+            return i
+    return None
+
+
 def _added_later(fld: Field, intake_version: str) -> bool:
     return version_tuple(fld.since) > version_tuple(intake_version)
 
 
 def read_fields(
-    raw: RawWorkbook | None, schema: Sheet, report: ValidationReport, intake_version: str
+    raw: RawWorkbook | None,
+    schema: Sheet,
+    report: ValidationReport,
+    intake_version: str,
+    style: CellStyle | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Read a key/value sheet (column A = Field, column B = Value).
 
@@ -47,6 +77,7 @@ def read_fields(
         schema: The sheet's schema.
         report: Where problems are recorded.
         intake_version: The schema version the intake was made with.
+        style: How the workbook writes text numbers and dates.
 
     Returns:
         ``(values, cells)``: canonical field name → typed value (``None`` where blank with no default), and
@@ -98,7 +129,15 @@ def read_fields(
                 )
             continue
         row, value = found[fld.name]
-        series, problems = coerce_column(pd.Series([value], index=[row], dtype=object), fld, sheet=name, letter="B")
+        series, problems = coerce_column(
+            pd.Series([value], index=[row], dtype=object), fld, sheet=name, letter="B", style=style
+        )
+        if (
+            raw is not None
+            and any(p.code == "serial-date" for p in problems)
+            and row in raw.date_formatted_rows(name, "B")
+        ):
+            problems = [p for p in problems if p.code != "serial-date"]
         report.extend(problems)
         if any(p.severity == "error" for p in problems):
             values[fld.name] = None
@@ -121,32 +160,47 @@ def _show_default(fld: Field) -> str:
     return f'"{fld.default}"' if isinstance(fld.default, str) else str(fld.default)
 
 
-def read_table(raw: RawWorkbook | None, schema: Sheet, report: ValidationReport, intake_version: str) -> pd.DataFrame:
-    """Read a table sheet (header in row 1, one record per row).
+def read_table(
+    raw: RawWorkbook | None,
+    schema: Sheet,
+    report: ValidationReport,
+    intake_version: str,
+    style: CellStyle | None = None,
+) -> pd.DataFrame:
+    """Read a table sheet (header in row 1, or under a title block; one record per row).
 
     Args:
         raw: The workbook, or ``None`` when the sheet is missing.
         schema: The sheet's schema.
         report: Where problems are recorded.
         intake_version: The schema version the intake was made with.
+        style: How the workbook writes text numbers and dates (the intake's currency, its date system).
 
     Returns:
         One column per schema field (canonical names, typed), one row per non-blank record, indexed by the
-        record's Excel row number. Missing optional columns hold their default.
+        record's Excel row number. Missing optional columns hold their default. ``attrs["header_row"]`` is the
+        Excel row of the header.
     """
     name = schema.name
     rows = raw.rows(name) if raw is not None else []
-    header = rows[0] if rows else []
-    positions, extras = _match_header(header, schema, report)
+    known = {normalise_header(n) for n in schema.field_names}
+    if rows and not any(normalise_header(c) in known for c in rows[0] if c is not None):
+        at = find_header_row(rows, schema.field_names)  # row 1 has none of the names: a title block above?
+        lost = at is None
+        at = at or 0
+    else:
+        at, lost = 0, False
+    header = rows[at] if rows else []
+    positions, extras = _match_header(header, schema, report, at + 1)
     has_header = any(normalise_header(c) for c in header)
     if has_header:
-        report_missing_columns(positions, schema, report, intake_version)
-    data_rows = rows[1:]
+        report_missing_columns(positions, schema, report, intake_version, at + 1, lost)
+    data_rows = rows[at + 1 :]
     n = len(data_rows)
     columns: list[tuple[Any, ...]] = list(zip(*data_rows, strict=False)) if n else []
     columns += [("",) * n] * (len(header) - len(columns))
     used = [p for p in positions.values() if p is not None] + extras
-    full_index = pd.RangeIndex(2, n + 2)
+    full_index = pd.RangeIndex(at + 2, n + at + 2)
     cells = {p: pd.Series(columns[p], index=full_index, dtype=object) for p in used}
     blanks = {p: is_blank(cells[p]) for p in cells}
     index = full_index[:0]
@@ -169,17 +223,21 @@ def read_table(raw: RawWorkbook | None, schema: Sheet, report: ValidationReport,
         else:
             raw_values, blank = cells[pos], blanks[pos]
             letter = xl_col_to_name(pos)
-        values, problems = coerce_column(raw_values, fld, sheet=name, letter=letter, blank=blank)
+        values, problems = coerce_column(raw_values, fld, sheet=name, letter=letter, blank=blank, style=style)
+        if raw is not None and letter != "?" and any(p.code == "serial-date" for p in problems):
+            dated = raw.date_formatted_rows(name, letter)  # a date format the fast reader did not know
+            problems = [p for p in problems if not (p.code == "serial-date" and p.row in dated)]
         report.extend(problems)
         out[fld.name] = values
     frame = pd.DataFrame(out, index=index)
     frame.index.name = "row"
     frame.attrs["letters"] = {f: xl_col_to_name(p) for f, p in positions.items() if p is not None}
+    frame.attrs["header_row"] = at + 1
     return frame
 
 
 def _match_header(
-    header: list[Any], schema: Sheet, report: ValidationReport
+    header: list[Any], schema: Sheet, report: ValidationReport, at: int = 1
 ) -> tuple[dict[str, int | None], list[int]]:
     """Map each schema field to its column in the user's header row; return it with the extra columns."""
     name = schema.name
@@ -193,8 +251,8 @@ def _match_header(
                 "duplicate-column",
                 f'column "{str(cell).strip()}" appears twice (also in column {xl_col_to_name(seen[key])})',
                 sheet=name,
-                row=1,
-                cell=f"{xl_col_to_name(pos)}1",
+                row=at,
+                cell=f"{xl_col_to_name(pos)}{at}",
             )
             continue
         seen[key] = pos
@@ -206,14 +264,19 @@ def _match_header(
             "unknown-column",
             f'column "{str(header[pos]).strip()}" is not part of the intake and was ignored',
             sheet=name,
-            row=1,
-            cell=f"{xl_col_to_name(pos)}1",
+            row=at,
+            cell=f"{xl_col_to_name(pos)}{at}",
         )
     return positions, extras
 
 
 def report_missing_columns(
-    positions: dict[str, int | None], schema: Sheet, report: ValidationReport, intake_version: str
+    positions: dict[str, int | None],
+    schema: Sheet,
+    report: ValidationReport,
+    intake_version: str,
+    at: int = 1,
+    lost: bool = False,
 ) -> None:
     """Record missing required columns (errors) and missing optional ones (notices).
 
@@ -222,16 +285,24 @@ def report_missing_columns(
         schema: The sheet's schema.
         report: Where problems are recorded.
         intake_version: The schema version the intake was made with.
+        at: The Excel row of the header row (named when it is not row 1).
+        lost: None of the first rows has two of the sheet's column names (row 1 was read as the header).
     """
+    where = "" if at == 1 else f" (row {at}, under the title rows)"
+    if lost:
+        where = (
+            f" (row 1; no row among the first {MAX_TITLE_ROWS + 1} has two of the column names, "
+            f"e.g. {', '.join(schema.field_names[:2])})"
+        )
     for fld in schema.fields:
         if positions.get(fld.name) is not None:
             continue
         if fld.required and not _added_later(fld, intake_version):
             report.add(
                 "missing-column",
-                f'required column "{fld.name}" is missing from the header row',
+                f'required column "{fld.name}" is missing from the header row' + where,
                 sheet=schema.name,
-                row=1,
+                row=at,
                 column=fld.name,
             )
         else:

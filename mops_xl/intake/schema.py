@@ -384,6 +384,9 @@ BUDGET = Sheet(
 )
 
 _COUNT = dict(type="integer", minimum=0)
+#: Conversions may be fractional: platforms model them (data-driven attribution reports 2051.64 conversions).
+_MODELLED = dict(type="number", minimum=0)
+_MODELLED_NOTE = " May be fractional (platforms model conversions, e.g. data-driven attribution)."
 _NOT_TRACKED = " Blank is not tracked, not 0: a channel whose rows all leave it blank does not track it."
 ACTUALS = Sheet(
     "Actuals",
@@ -404,10 +407,10 @@ ACTUALS = Sheet(
         ),
         Field("Impressions", **_COUNT, help="Ad or content impressions." + _NOT_TRACKED),
         Field("Clicks", **_COUNT, help="Clicks or visits." + _NOT_TRACKED),
-        Field("Leads", **_COUNT, help="New leads (see Lead definition)." + _NOT_TRACKED),
-        Field("MQLs", **_COUNT, help="Marketing-qualified leads." + _NOT_TRACKED),
-        Field("SQLs", **_COUNT, help="Sales-qualified leads." + _NOT_TRACKED),
-        Field("Customers", **_COUNT, help="New customers won." + _NOT_TRACKED),
+        Field("Leads", **_MODELLED, help="New leads (see Lead definition)." + _MODELLED_NOTE + _NOT_TRACKED),
+        Field("MQLs", **_MODELLED, help="Marketing-qualified leads." + _MODELLED_NOTE + _NOT_TRACKED),
+        Field("SQLs", **_MODELLED, help="Sales-qualified leads." + _MODELLED_NOTE + _NOT_TRACKED),
+        Field("Customers", **_MODELLED, help="New customers won." + _MODELLED_NOTE + _NOT_TRACKED),
         Field("Revenue", "money", minimum=0, help="Revenue from those customers." + _NOT_TRACKED),
     ),
 )
@@ -614,6 +617,35 @@ ASSESSMENT = Sheet(
     ),
 )
 
+IMPORT_LOG = Sheet(
+    "Import log",
+    "table",
+    False,
+    "What `mops-xl import` brought in: one row per import (written by the import; the report's Data Notes repeat it).",
+    (
+        Field("Imported at", "datetime", required=True, help="When the import ran.", since="1.2"),
+        Field("Export", required=True, help="The export's file name.", since="1.2"),
+        Field("Source", help="The --source (google-ads, meta-ads, …, generic).", since="1.2"),
+        Field("Sheet", help="The sheet the rows went to (Actuals or Touchpoints).", since="1.2"),
+        Field("Channel", help="The channel of the rows (blank: the export's Channel column).", since="1.2"),
+        Field("Rows", "integer", minimum=0, help="Rows appended.", since="1.2"),
+        Field("First date", "date", help="The earliest date imported.", since="1.2"),
+        Field("Last date", "date", help="The latest date imported.", since="1.2"),
+        Field(
+            "Export currency", "currency", help="The currency the export states (blank: it states none).", since="1.2"
+        ),
+        Field(
+            "Rate",
+            "number",
+            minimum=0,
+            help="The --rate the amounts were multiplied by (intake currency per export currency); blank: none.",
+            since="1.2",
+        ),
+        Field("Time zone", help="The time zone the export states its days in, where it states one.", since="1.2"),
+        Field("Notes", help="What else the import did: rows replaced, a whole period spread over days, …", since="1.2"),
+    ),
+)
+
 #: Every sheet of the intake, in template order.
 SHEETS: tuple[Sheet, ...] = (
     BUSINESS,
@@ -631,6 +663,7 @@ SHEETS: tuple[Sheet, ...] = (
     TEAM,
     CADENCE,
     ASSESSMENT,
+    IMPORT_LOG,
 )
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
 

@@ -48,7 +48,7 @@ from mops_xl.metrics.martech import (
 )
 from mops_xl.metrics.maturity import Maturity, maturity
 from mops_xl.metrics.needed import budget_needed_table, needed_metrics
-from mops_xl.metrics.notes import data_notes
+from mops_xl.metrics.notes import data_notes, import_notes
 from mops_xl.metrics.performance import Blended, blended, stack_cost_for_days
 from mops_xl.metrics.reallocation import GuardRails, attributed_efficiency
 from mops_xl.metrics.recommendations import QUIET_ACTIONS, recommend
@@ -308,6 +308,7 @@ def analyse(intake: Intake) -> Analysis:
         recommendations=advice.table,
         warnings=warnings,
         notes=data_notes(window, card, unbudgeted, t, not has_data, tracking)
+        + import_notes(intake)
         + pacing_m.clipped_line_notes(lines, window),
         definitions=definitions(intake.business),
         experiments=experiments,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
-from mops_xl.intake.model import TRACKABLE
+from mops_xl.intake.model import TRACKABLE, Intake
 from mops_xl.metrics.performance import undefined_reason
 from mops_xl.metrics.statuses import NOT_TRACKED
 from mops_xl.metrics.tracking import Tracking
@@ -112,4 +114,40 @@ def data_notes(
             reason = undefined_reason(metric, dict(c))
             if reason and ch in card.index and c["Spend"] > 0:
                 notes.append({"subject": ch, "note": f"{metric} undefined: {reason}"})
+    return notes
+
+
+def import_notes(intake: Intake) -> list[dict[str, str]]:
+    """One data note per import the intake's Import log records: what came in, in which currency, at what rate.
+
+    Args:
+        intake: The intake (its optional Import log sheet).
+
+    Returns:
+        One ``{"subject", "note"}`` per import.
+    """
+    log = intake.tables.get("Import log")
+    notes = []
+
+    def given(v: Any) -> bool:
+        return v is not None and v is not pd.NaT and not (isinstance(v, float) and pd.isna(v)) and v != ""
+
+    for _, row in log.iterrows() if log is not None else iter(()):
+        parts = [
+            f"{count(int(row['Rows']), 'row')} of {row['Export']}"
+            + (f" ({row['Source']})" if given(row["Source"]) else "")
+        ]
+        if given(row["First date"]) and given(row["Last date"]):
+            parts[0] += f", {row['First date']:%Y-%m-%d} to {row['Last date']:%Y-%m-%d}"
+        if given(row["Rate"]):
+            was = row["Export currency"] if given(row["Export currency"]) else "the export's currency"
+            parts.append(f"amounts converted from {was} at {row['Rate']:g}")
+        elif given(row["Export currency"]):
+            parts.append(f"in {row['Export currency']}")
+        if given(row["Time zone"]):
+            parts.append(f"days in {row['Time zone']}")
+        if given(row["Notes"]):
+            parts.append(str(row["Notes"]))
+        when = f" on {row['Imported at']:%Y-%m-%d %H:%M}" if given(row["Imported at"]) else ""
+        notes.append({"subject": "Import log", "note": f"Imported{when}: " + "; ".join(parts)})
     return notes
