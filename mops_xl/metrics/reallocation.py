@@ -249,15 +249,14 @@ def plan_efficiency(card: pd.DataFrame, attributed: pd.DataFrame, use_attributio
         use_attribution: Whether the plan uses attribution.
 
     Returns:
-        Indexed by channel: CAC used, ROAS used.
+        Indexed by channel: CAC used (undefined where it is 0: no spend prices nothing), ROAS used.
     """
     if use_attribution and not attributed.empty:
         cac, roas = attributed["Attributed CAC"], attributed["Attributed ROAS"]
     else:
         cac, roas = card["CAC"], card["ROAS"]
-    return pd.DataFrame(
-        {"CAC used": cac.reindex(card.index).astype(float), "ROAS used": roas.reindex(card.index).astype(float)}
-    )
+    cac = cac.reindex(card.index).astype(float)
+    return pd.DataFrame({"CAC used": cac.where(cac > 0), "ROAS used": roas.reindex(card.index).astype(float)})
 
 
 def what_if(card: pd.DataFrame, efficiency: pd.DataFrame, change: dict[str, float]) -> pd.DataFrame:
