@@ -473,7 +473,7 @@ def maturity_evidence(
     kpis: pd.DataFrame,
     card: pd.DataFrame,
     experiments: pd.DataFrame,
-    plans: list[CampaignPlan] = (),
+    plans: tuple[CampaignPlan, ...] | list[CampaignPlan] = (),
 ) -> list[Evidence]:
     """Gather what the data itself says about each maturity module (see docs/metrics.md, "Maturity").
 
