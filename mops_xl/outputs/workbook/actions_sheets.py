@@ -34,10 +34,10 @@ _EXP_KIND = {
     "Lift high": "percent",
     "Relative lift": "percent",
     "Z": "number",
-    "P value": "number",
-    "P adjusted": "number",
+    "P value": "pvalue",
+    "P adjusted": "pvalue",
     "Visitors needed": "integer",
-    "SRM p value": "number",
+    "SRM p value": "pvalue",
 }
 
 
