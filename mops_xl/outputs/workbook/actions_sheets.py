@@ -110,14 +110,14 @@ class ActionSheets(SheetWriter):
             "Visitors and conversions read the Experiments data sheet. P adjusted (Holm, across "
             "the variants of an experiment) and the sample-ratio check are the engine's values.",
         )
-        ws.write_row(3, 0, list(EXPERIMENT_HEADERS), self.fmt["header"])
         results = a.experiments
         table = a.intake.table("Experiments")
-        if results.empty:
+        if results.empty:  # one line, not an empty table
             ws.write_string(
-                4, 0, "No experiments in the intake: fill in the Experiments sheet to test variants.", self.fmt["note"]
+                3, 0, "No experiments in the intake: fill in the Experiments sheet to test variants.", self.fmt["note"]
             )
             return
+        ws.write_row(3, 0, list(EXPERIMENT_HEADERS), self.fmt["header"])
         control_row: dict[str, int] = {}
         for i, (_, v) in enumerate(results.iterrows()):
             if v["Is control"]:

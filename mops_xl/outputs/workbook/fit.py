@@ -238,7 +238,7 @@ class ColumnFitter:
         Args:
             ws: The worksheet.
         """
-        if ws.dim_rowmax is None:
+        if ws.dim_rowmax is None or ws.constant_memory:  # a streamed sheet sized its columns before its rows
             return
         cells = list(self._cells(ws))
         own_line = self._own_lines(ws, cells)
@@ -262,6 +262,7 @@ class ColumnFitter:
             else:
                 col.prose = col.prose or bool(fmt is not None and fmt.text_wrap)
                 width = max(text_px(line, size, bold) for line in text.split("\n"))
+                width += 16 if (r, c) in getattr(ws, "filter_cells", {}) else 0  # a filter button beside it
                 if " " in text.strip() and len(text) > LABEL_WIDTH:
                     col.soft = max(col.soft, width)
                 else:
@@ -326,7 +327,7 @@ class ColumnFitter:
             new = self.wb.add_format()
             if fmt is not None:
                 for name, value in vars(fmt).items():
-                    if name not in ("xf_index", "dxf_index"):
+                    if name not in ("xf_index", "dxf_index", "_format_key"):  # indices and the cached key: its own
                         setattr(new, name, value)
             apply(new)
             self._twins[key] = new
@@ -350,7 +351,8 @@ class ColumnFitter:
         for r, row in ws.table.items():
             for c, cell in row.items():
                 kind = type(cell).__name__
-                fmt = cell.format
+                column = ws.col_info.get(c)
+                fmt = cell.format or (column.column_format if column is not None else None)
                 num_format = fmt.num_format if fmt is not None else None
                 if kind == "String":
                     value: Any = cell.string if isinstance(cell.string, str) else self._strings[cell.string]
@@ -394,3 +396,23 @@ class ColumnFitter:
         """Give a written cell the wrapping twin of its format."""
         cell = ws.table[r][c]
         ws.table[r][c] = cell._replace(format=self.wrapped(fmt))
+
+
+def data_column_px(values: list[Any], num_format: str | None, header: str) -> float:
+    """The width of a data sheet's column from its values, before they are written (a streamed sheet writes
+    its column widths before its rows).
+
+    Args:
+        values: The values to be written (numbers or text; None for blank).
+        num_format: Their number format (None: General).
+        header: The column's header (on one line, with room for the filter button).
+
+    Returns:
+        The width in pixels, padding included.
+    """
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    texts = {str(v) for v in values if isinstance(v, str)}
+    if numbers:  # the widest shown number is the largest or the most negative
+        texts |= {shown_text(max(numbers), num_format), shown_text(min(numbers), num_format)}
+    widest = max((text_px(t) for t in texts), default=0.0)
+    return max(text_px(header, bold=True) + 16, min(widest, MAX_WIDTH * CHAR_PX)) + PADDING

@@ -289,7 +289,7 @@ class PacingSheet(SheetWriter):
         ws.write_string(top + 1, 0, "Pacing \\ Efficiency", self.fmt["header"])
         for j, band in enumerate(BANDS):
             ws.write_string(top + 1, 1 + j, band, self.fmt["header"])
-            ws.write_string(top + 1, 5 + j, band, self.fmt["header"])
+            ws.write_string(top + 1, 5 + j, f"if {band}", self.fmt["header"])  # reads "Reason … if efficient"
         ws.write_string(top + 1, 4, "Reason", self.fmt["header"])
         for i, pacing in enumerate(PACING_ROWS):
             ws.write_string(top + 2 + i, 0, pacing, self.fmt["bold"])
