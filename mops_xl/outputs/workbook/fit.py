@@ -26,9 +26,9 @@ from typing import Any
 from xlsxwriter.utility import xl_pixel_width
 
 #: Widest a fitted column gets for values without spaces, in characters of the default font.
-MAX_WIDTH = 40
+MAX_WIDTH = 50
 #: Widest a fitted column gets for text with spaces (a reason, an action): longer text wraps onto more lines.
-TEXT_WIDTH = 30
+TEXT_WIDTH = 50
 #: ... and in a column that also holds figures (two tables sharing columns), unless the figures need more.
 SHARED_TEXT_WIDTH = 18
 #: Text up to this long is a label ("Over pace", "No target"): it sets its column's width, never wraps.
