@@ -164,7 +164,18 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
     is_flag=True,
     help="Plain values instead of formulas, without the data sheets: for sharing outside the team.",
 )
-@click.option("--pdf", is_flag=True, help="Also write the report as PDF (needs LibreOffice).")
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also write the board pack as PDF: the leadership sheets, without the data sheets (needs LibreOffice).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"], case_sensitive=False),
+    default="a4",
+    show_default=True,
+    help="The paper every sheet (and the PDF) prints on.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list notices (ignored extras, defaults applied).")
 @_guarded
@@ -178,6 +189,7 @@ def build(
     quiet: bool,
     verbose: bool,
     scheduler: str | None = None,
+    paper: str = "a4",
 ) -> None:
     """Validate an intake, compute every metric and write its report workbook.
 
@@ -191,6 +203,7 @@ def build(
         mops-xl build intake.xlsx -o reports/acme-q3.xlsx
         mops-xl build intake.xlsx --json > acme-q3.json
         mops-xl build intake.xlsx --values-only --pdf -o board/acme-q3.xlsx
+        mops-xl build intake.xlsx --pdf --paper letter
         mops-xl build clients/ -o reports/ --jobs 4      # every intake of a folder, plus a roll-up
         mops-xl build teams/ -o reports/ --scheduler tcp://host:8786   # the same, on a Dask cluster
     """
@@ -204,9 +217,9 @@ def build(
                 "--pdf needs LibreOffice (Debian/Ubuntu: apt-get install libreoffice-calc); "
                 "run without --pdf, or install it"
             )
-    options = BuildOptions(values_only=values_only, pdf=pdf)
+    options = BuildOptions(values_only=values_only, pdf=pdf, paper=paper.lower())
     if len(intakes) > 1 or intakes[0].is_dir() or scheduler is not None:
-        _build_batch(list(intakes), output, jobs, as_json, options, quiet, scheduler)
+        _build_batch(list(intakes), output, jobs, as_json, options, quiet, scheduler, verbose=verbose)
         return
     _build_one(intakes[0], output, options, as_json=as_json, quiet=quiet, verbose=verbose)
 
@@ -427,8 +440,13 @@ def _build_batch(
     options: Any,
     quiet: bool,
     scheduler: str | None = None,
+    *,
+    verbose: bool = False,
 ) -> None:
-    """Build several intakes in parallel or on a Dask cluster; print a summary or one JSON array; write the roll-up."""
+    """Build several intakes in parallel or on a Dask cluster; print a summary or one JSON array; write the roll-up.
+
+    As for one intake: each built intake's warnings are listed (and its notices with ``-v``), and its PDF named.
+    """
     import json
 
     from mops_xl.batch import build_many, find_intakes, write_rollup
@@ -454,6 +472,7 @@ def _build_batch(
                         "file": str(r.source),
                         "status": r.status,
                         "report": str(r.report or ""),
+                        "pdf": str(r.pdf or ""),
                         "problems": r.problems,
                         "message": r.message,
                         "result": r.document,
@@ -469,8 +488,12 @@ def _build_batch(
         width = max(len(r.source.name) for r in results)
         click.echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")
         for r in results:
-            detail = str(r.report) if r.report else r.message
+            detail = (str(r.report) + (f" and {r.pdf}" if r.pdf else "")) if r.report else r.message
             click.echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
+        for r in results:
+            if r.validation is not None and (r.validation.warnings or (verbose and r.validation.infos)):
+                click.echo(f"\n{r.source.name}:")
+                click.echo(r.validation.format(include_info=verbose))
         click.echo(f"Wrote the roll-up to {rollup}")
     if any(r.status != "built" for r in results):
         sys.exit(EXIT_INPUT)

@@ -17,7 +17,8 @@ from mops_xl.intake.load import read_intake
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.metrics.engine import Analysis, analyse
 from mops_xl.outputs.framework.text import write_framework_files
-from mops_xl.outputs.workbook import build_report, check_output_path, default_report_path, export_report_pdf
+from mops_xl.outputs.workbook import build_report, check_output_path, default_report_path, export_board_pack
+from mops_xl.outputs.workbook.print_setup import DEFAULT_PAPER, PAPER_SIZES
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,17 @@ class BuildOptions:
 
     Args:
         values_only: Plain values instead of formulas, without the data sheets.
-        pdf: Also write the report as PDF through LibreOffice.
+        pdf: Also write the board pack (the leadership sheets) as PDF through LibreOffice.
+        paper: The paper every sheet prints on: "a4" or "letter".
     """
 
     values_only: bool = False
     pdf: bool = False
+    paper: str = DEFAULT_PAPER
+
+    def __post_init__(self) -> None:
+        if self.paper not in PAPER_SIZES:
+            raise ValueError(f"paper {self.paper!r}: expected one of {', '.join(PAPER_SIZES)}")
 
 
 @dataclass
@@ -99,11 +106,11 @@ def build_intake(
     say("Computing")
     analysis = analyse(intake)
     say("Writing the report")
-    build_report(intake, out, analysis, values_only=options.values_only)
+    build_report(intake, out, analysis, values_only=options.values_only, paper=options.paper)
     say("Writing the framework")
     framework = write_framework_files(analysis, out)
     pdf = None
     if options.pdf:
         say("Writing the PDF")
-        pdf = export_report_pdf(out)
+        pdf = export_board_pack(out, analysis, paper=options.paper)
     return Built(source, validation, analysis, out, framework, pdf)

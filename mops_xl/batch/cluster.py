@@ -178,6 +178,8 @@ def _outcome(future: Any, source: Path) -> BatchResult:
 
 def _as_given(result: BatchResult, source: Path, out_dir: Path | None) -> BatchResult:
     """The result with the paths as the user gave them (the workers were given absolute ones)."""
-    report = None if result.report is None else (source.parent if out_dir is None else out_dir) / result.report.name
+    folder = source.parent if out_dir is None else out_dir
+    report = None if result.report is None else folder / result.report.name
+    pdf = None if result.pdf is None else folder / result.pdf.name
     row = dict(result.row, Report=str(report)) if result.row else result.row
-    return dataclasses.replace(result, source=source, report=report, row=row)
+    return dataclasses.replace(result, source=source, report=report, row=row, pdf=pdf)

@@ -82,7 +82,7 @@ def write_rollup(results: list[BatchResult], path: Path) -> Path:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": "mops-xl roll-up", "created": dt.datetime.now()})
         header = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1})
-        money, number, pct = (wb.add_format({"num_format": f}) for f in ("#,##0.00", "#,##0", "0%"))
+        money, number, pct = (wb.add_format({"num_format": f}) for f in ("#,##0.00", "#,##0", "0.0%"))
         ratio = wb.add_format({"num_format": '0.0":1"'})
         ws = wb.add_worksheet("Roll-up")
         ws.write_row(0, 0, list(ROLLUP_HEADERS), header)

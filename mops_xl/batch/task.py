@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mops_xl.errors import IntakeError
+from mops_xl.intake.problems import ValidationReport
 from mops_xl.pipeline import BuildOptions, build_intake, report_path
 
 
@@ -23,6 +24,8 @@ class BatchResult:
         message: A one-line reason for a failure, or the first errors.
         row: The roll-up row (built intakes only).
         document: The JSON document of the intake (built) or its validation report (invalid).
+        pdf: The PDF board pack written, if asked for.
+        validation: The validation report of a built intake (its warnings and notices).
     """
 
     source: Path
@@ -32,6 +35,8 @@ class BatchResult:
     message: str = ""
     row: dict[str, Any] = field(default_factory=dict)
     document: dict[str, Any] = field(default_factory=dict)
+    pdf: Path | None = None
+    validation: ValidationReport | None = None
 
 
 def build_one(source: Path, out_dir: Path | None, options: BuildOptions | None = None) -> BatchResult:
@@ -65,4 +70,6 @@ def build_one(source: Path, out_dir: Path | None, options: BuildOptions | None =
         len(built.validation.warnings),
         row=rollup_row(built.analysis, source, built.report),
         document=to_dict(built.analysis),
+        pdf=built.pdf,
+        validation=built.validation,
     )

@@ -8,7 +8,7 @@ from mops_xl.outputs.workbook.writer import (
     build_report,
     check_output_path,
     default_report_path,
-    export_report_pdf,
+    export_board_pack,
 )
 
-__all__ = ["ReportWriter", "build_report", "check_output_path", "default_report_path", "export_report_pdf"]
+__all__ = ["ReportWriter", "build_report", "check_output_path", "default_report_path", "export_board_pack"]

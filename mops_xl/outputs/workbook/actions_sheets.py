@@ -38,10 +38,10 @@ _EXP_KIND = {
     "Lift high": "percent",
     "Relative lift": "percent",
     "Z": "number",
-    "P value": "number",
-    "P adjusted": "number",
+    "P value": "pvalue",
+    "P adjusted": "pvalue",
     "Visitors needed": "integer",
-    "SRM p value": "number",
+    "SRM p value": "pvalue",
 }
 
 
@@ -135,14 +135,14 @@ class ActionSheets(SheetWriter):
             "Visitors and conversions per variant, with P adjusted (Holm, across the variants of an experiment), "
             "the sample-ratio check and the decision.",
         )
-        ws.write_row(3, 0, list(EXPERIMENT_HEADERS), self.fmt["header"])
         results = a.experiments
         table = a.intake.table("Experiments")
-        if results.empty:
+        if results.empty:  # one line, not an empty table
             ws.write_string(
-                4, 0, "No experiments in the intake: fill in the Experiments sheet to test variants.", self.fmt["note"]
+                3, 0, "No experiments in the intake: fill in the Experiments sheet to test variants.", self.fmt["note"]
             )
             return
+        ws.write_row(3, 0, list(EXPERIMENT_HEADERS), self.fmt["header"])
         control_row: dict[str, int] = {}
         for i, (_, v) in enumerate(results.iterrows()):
             if v["Is control"]:

@@ -28,6 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 from mops_xl.intake.model import Intake
 from mops_xl.intake.schema import SHEETS, Sheet
 from mops_xl.metrics.campaigns import match_campaigns
+from mops_xl.outputs.workbook.fit import data_column_px
 from mops_xl.outputs.workbook.formats import TYPE_FORMATS, Formats
 from mops_xl.outputs.workbook.formulas import (
     CAMPAIGN_KEY,
@@ -245,8 +246,6 @@ class DataSheets:
         calculated = schema.name in _CALCULATED_KEYS
         headers = [f.name for f in schema.fields] + [h for h, _ in keys]
         formats = [self.fmt.get(TYPE_FORMATS.get(f.type)) for f in schema.fields] + [self.fmt["integer"]] * len(keys)
-        for c, header in enumerate(headers):
-            ws.set_column(c, c, max(12, len(header) + 4), formats[c])
         last_row, last_col = max(len(frame), 1), len(headers) - 1
         cells = [column_cells(frame[f.name]) for f in schema.fields]
         if not calculated:
@@ -254,6 +253,10 @@ class DataSheets:
                 (self.keys.plan_column(frame[name]) if h == PLAN_KEY else self.keys.column(frame[name], name), True)
                 for h, name in keys
             ]
+        for c, header in enumerate(headers):  # fitted to the values as shown (a date, "$9,126.38"), never "###"
+            values = cells[c][0] if c < len(cells) else []
+            num_format = formats[c].num_format if formats[c] is not None else None
+            ws.set_column_pixels(c, c, data_column_px(values, num_format or None, header), formats[c])
         if streamed:
             unkeyed = sum(k is None for k in cells[len(schema.fields)][0]) if keys else None
             self._streamed_header(ws, schema, headers, last_row, unkeyed)

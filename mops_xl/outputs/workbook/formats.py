@@ -27,6 +27,10 @@ from mops_xl.metrics.statuses import (
 )
 
 NAVY = "#1F3864"
+#: Every percentage of the report, alike: one decimal.
+PERCENT_FORMAT = "0.0%"
+#: A p-value with at least two significant digits down to 0.001, and "< 0.001" below (0.00057 never shows "0").
+PVALUE_FORMAT = '[<0.001]"< 0.001";[<0.01]0.0000;0.000'
 
 
 class Formats:
@@ -39,6 +43,7 @@ class Formats:
 
     def __init__(self, wb: xlsxwriter.Workbook, currency: str):
         money = f'"{symbol(currency)}"#,##0.00'
+        pvalue = PVALUE_FORMAT
         spec: dict[str, dict[str, Any]] = {
             "header": {
                 "bold": True,
@@ -56,7 +61,8 @@ class Formats:
             "money": {"num_format": money, "align": "right"},
             "integer": {"num_format": "#,##0", "align": "right"},
             "number": {"num_format": "#,##0.##", "align": "right"},
-            "percent": {"num_format": "0.0%", "align": "right"},
+            "percent": {"num_format": PERCENT_FORMAT, "align": "right"},
+            "pvalue": {"num_format": pvalue, "align": "right"},
             "ratio": {"num_format": '0.0":1"', "align": "right"},
             "date": {"num_format": "yyyy-mm-dd"},
             "datetime": {"num_format": "yyyy-mm-dd hh:mm"},

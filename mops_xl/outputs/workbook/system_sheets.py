@@ -55,7 +55,10 @@ class SystemSheets(SheetWriter):
             r += 2
         ws.write_string(r, 0, "System Integration Map", self.fmt["title"])
         headers = ["System", "Connects To", "Data Flow", "Sync Frequency", "Automated"]
-        ws.write_row(r + 1, 0, headers, self.fmt["header"])
+        if links.rows.empty:  # one line, not an empty table
+            ws.write_string(r + 1, 0, "No integrations: fill in the Integrations sheet.", self.fmt["note"])
+        else:
+            ws.write_row(r + 1, 0, headers, self.fmt["header"])
         for i, (_, link) in enumerate(links.rows.iterrows(), start=r + 2):
             for j, column in enumerate(("System", "Connects to", "Data flow", "Sync frequency")):
                 if isinstance(link[column], str):
@@ -161,16 +164,18 @@ class SystemSheets(SheetWriter):
         """The review schedule and the team's roles with the tools they own."""
         intake, team = self.a.intake, self.a.team
         ws = self.titled_sheet("Cadence & Team", "The operating rhythm (Cadence sheet) and who runs it (Team sheet).")
-        ws.write_row(3, 0, ["Review", "Frequency", "Focus", "Attendees"], self.fmt["header"])
         cadence = intake.table("Cadence")
+        if not cadence.empty:
+            ws.write_row(3, 0, ["Review", "Frequency", "Focus", "Attendees"], self.fmt["header"])
         for i, (_, rev) in enumerate(cadence.iterrows(), start=4):
             for j, column in enumerate(("Review", "Frequency", "Focus", "Attendees")):
                 if isinstance(rev[column], str):
                     ws.write_string(i, j, rev[column])
-        if cadence.empty:
-            ws.write_string(4, 0, "No reviews: fill in the Cadence sheet.", self.fmt["note"])
+        if cadence.empty:  # a section with nothing to show says so, in one line
+            ws.write_string(3, 0, "No reviews: fill in the Cadence sheet.", self.fmt["note"])
         r = 4 + max(len(cadence), 1) + 1
-        ws.write_row(r, 0, ["Role", "Name", "Responsibilities", "Tools owned", "FTE"], self.fmt["header"])
+        if not team.people.empty:
+            ws.write_row(r, 0, ["Role", "Name", "Responsibilities", "Tools owned", "FTE"], self.fmt["header"])
         for i, (_, p) in enumerate(team.people.iterrows(), start=r + 1):
             for j, column in enumerate(("Role", "Name", "Responsibilities")):
                 if isinstance(p[column], str):
@@ -180,7 +185,7 @@ class SystemSheets(SheetWriter):
                 ws.write_number(i, 4, float(p["FTE"]), self.fmt["number"])
         r += max(len(team.people), 1) + 2
         if team.people.empty:
-            ws.write_string(r - 2, 0, "No team: fill in the Team sheet.", self.fmt["note"])
+            ws.write_string(r - 3, 0, "No team: fill in the Team sheet.", self.fmt["note"])
         ws.write_string(r, 0, "Standard roles missing", self.fmt["bold"])
         ws.write_string(r, 1, ", ".join(team.roles_missing) or "none")
         ws.write_string(r + 1, 0, "Active tools nobody owns", self.fmt["bold"])

@@ -23,9 +23,11 @@ from mops_xl.outputs.workbook.campaign_sheets import CampaignSheets
 from mops_xl.outputs.workbook.dashboard import CHART_SHEET, Dashboard
 from mops_xl.outputs.workbook.dashboard import SHEET as DASHBOARD
 from mops_xl.outputs.workbook.data_sheets import DataSheets, data_sheet_name
+from mops_xl.outputs.workbook.fit import ColumnFitter
 from mops_xl.outputs.workbook.formats import Formats
 from mops_xl.outputs.workbook.kpi_sheets import KpiSheets
 from mops_xl.outputs.workbook.pacing_sheet import PacingSheet
+from mops_xl.outputs.workbook.print_setup import DEFAULT_PAPER, PAPER_SIZES, PrintSetup, header_rows
 from mops_xl.outputs.workbook.system_sheets import SystemSheets
 from mops_xl.outputs.workbook.values_only import ValuesWorkbook
 
@@ -52,10 +54,21 @@ class ReportWriter:
         wb: The workbook.
         analysis: The engine's results.
         with_data: Write the data sheets (False for a values-only report).
+        paper: The paper the sheets print on, a key of :data:`PAPER_SIZES` ("a4" or "letter").
+        with_framework: Write the Framework sheet (False for the PDF board pack: the same text is in the
+            framework files beside the report, and as a sheet it would take a third of the pack's pages).
     """
 
-    def __init__(self, wb: xlsxwriter.Workbook, analysis: Analysis, with_data: bool = True):
-        self.wb, self.a, self.with_data = wb, analysis, with_data
+    def __init__(
+        self,
+        wb: xlsxwriter.Workbook,
+        analysis: Analysis,
+        with_data: bool = True,
+        paper: str = DEFAULT_PAPER,
+        with_framework: bool = True,
+    ):
+        self.wb, self.a, self.with_data, self.with_framework = wb, analysis, with_data, with_framework
+        self.page = PrintSetup(str(analysis.intake.business["Business name"]), analysis.window.as_of, paper)
         self.fmt = Formats(wb, analysis.intake.business["Currency"])
         self.data = DataSheets(wb, self.fmt, analysis.intake)
         self.pacing = PacingSheet(wb, self.fmt, analysis, self.data.row_of, self.data.keys)
@@ -101,21 +114,43 @@ class ReportWriter:
         self.system.funnel_coverage()
         self.system.maturity()
         self.system.cadence_and_team()
-        self.system.framework()
+        if self.with_framework:
+            self.system.framework()
         self.system.data_notes()
         self.dashboard.chart_data()
         if self.with_data:
             self.data.write_all()
-        for ws in self.wb.worksheets():  # "Save as PDF" gives a readable pack
-            ws.set_landscape()
-            if ws.name != DASHBOARD:  # the Dashboard is one page (it sets its own)
-                ws.fit_to_pages(1, 0)
+        self.lay_out()
+
+    def lay_out(self) -> None:
+        """Fit every sheet's columns to what its cells show, and set up its printed page.
+
+        Leadership sheets get the full print setup (:class:`PrintSetup`); the data sheets print landscape, one
+        page wide, with their header row on every page (they are left out of the PDF board pack).
+        """
+        fitter = ColumnFitter(self.wb, self.fmt["header"])
+        for ws in self.wb.worksheets():
+            if ws.name != DASHBOARD:  # the Dashboard's grid is laid out for its charts (it sizes itself)
+                fitter.fit(ws)
             if ws.name in SCHEMA_SHEETS:
+                ws.set_landscape()
+                ws.set_paper(PAPER_SIZES[self.page.paper])
+                ws.fit_to_pages(1, 0)
                 ws.repeat_rows(0)
+            else:
+                self.page.apply(ws, header_rows(ws, self.fmt["header"]))
+            if ws.name == DASHBOARD:
+                ws.fit_to_pages(1, 1)  # one page: the whole story
 
 
 def build_report(
-    intake: Intake, path: str | Path | None = None, analysis: Analysis | None = None, *, values_only: bool = False
+    intake: Intake,
+    path: str | Path | None = None,
+    analysis: Analysis | None = None,
+    *,
+    values_only: bool = False,
+    paper: str = DEFAULT_PAPER,
+    board_pack: bool = False,
 ) -> Path:
     """Compute and write the report workbook for an intake.
 
@@ -125,6 +160,8 @@ def build_report(
         analysis: Figures already computed with :func:`mops_xl.metrics.engine.analyse` (computed when omitted).
         values_only: Write plain values instead of formulas and leave the data sheets out (raw rows and
             journey IDs stay home): a report to share outside the team.
+        paper: The paper the sheets print on ("a4" or "letter").
+        board_pack: Write the copy the PDF is printed from: values only, without the Framework sheet.
 
     Returns:
         The path written.
@@ -136,6 +173,7 @@ def build_report(
     check_output_path(out, intake.source)
     analysis = analysis or analyse(intake)
     with atomic_output(out) as tmp:
+        values_only = values_only or board_pack
         kind = ValuesWorkbook if values_only else xlsxwriter.Workbook
         wb = kind(
             str(tmp),
@@ -158,16 +196,24 @@ def build_report(
                 "created": dt.datetime.now(),
             }
         )
-        ReportWriter(wb, analysis, with_data=not values_only).write()
+        ReportWriter(wb, analysis, with_data=not values_only, paper=paper, with_framework=not board_pack).write()
         wb.close()
     return out
 
 
-def export_report_pdf(report: str | Path) -> Path:
-    """Write ``<report stem>.pdf`` beside a report workbook, through LibreOffice, atomically.
+def export_board_pack(report: str | Path, analysis: Analysis, *, paper: str = DEFAULT_PAPER) -> Path:
+    """Write the board pack, ``<report stem>.pdf`` beside a report workbook, through LibreOffice, atomically.
+
+    The PDF holds the leadership sheets only. LibreOffice prints every visible sheet, so it prints a
+    values-only copy of the report written for the purpose (the same sheets, values and page setup, without
+    the data sheets and the Framework sheet, whose text is in the framework files) rather than the living
+    workbook: the data sheets stay visible and editable in the workbook, and LibreOffice neither loads nor
+    lays out thousands of data rows it would not print.
 
     Args:
         report: The report workbook.
+        analysis: Its engine results (the copy is written from them).
+        paper: The paper ("a4" or "letter").
 
     Returns:
         The PDF path.
@@ -182,7 +228,10 @@ def export_report_pdf(report: str | Path) -> Path:
     report = Path(report)
     target = report.with_suffix(".pdf")
     with tempfile.TemporaryDirectory(prefix="mops-xl-pdf-", dir=report.parent) as folder:
-        written = export_pdf(report, Path(folder))
+        source = Path(folder) / "pack" / report.name
+        source.parent.mkdir()
+        build_report(analysis.intake, source, analysis, paper=paper, board_pack=True)
+        written = export_pdf(source, Path(folder))
         os.replace(written, target)
     return target
 

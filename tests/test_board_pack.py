@@ -1,0 +1,331 @@
+"""The board pack: every leadership sheet prints as a readable page, every text fits, the PDF holds the report.
+
+Structural tests read the produced workbook with openpyxl; the PDF tests let LibreOffice print it and read it
+back with poppler (pdfinfo, pdftotext -layout).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from xlsxwriter.utility import xl_pixel_width
+
+from mops_xl import analyse, build_report, load_intake
+from mops_xl.cli import cli
+from mops_xl.outputs.workbook.fit import shown_text
+from mops_xl.outputs.workbook.formats import PVALUE_FORMAT
+from mops_xl.pipeline import BuildOptions, build_intake
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ("saas", "d2c", "local")
+NAVY = "FF1F3864"
+DATA_SHEETS = (
+    "Business",
+    "Settings",
+    "Channels",
+    "Budget",
+    "Actuals",
+    "Targets",
+    "Stack",
+    "Integrations",
+    "Campaigns",
+    "Experiments data",
+    "Touchpoints",
+    "Paths",
+    "Team",
+    "Cadence",
+    "Assessment",
+)
+#: Calibri 11's pixels per character width unit, and Excel's padding (openpyxl widths are in characters).
+CHAR_PX, PAD_PX = 7, 5
+
+
+# --- pure: what a cell shows ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "num_format", "exp"),
+    [
+        (0.00057, PVALUE_FORMAT, "< 0.001"),  # 0.00057 < 0.001: the first section
+        (0.0023, PVALUE_FORMAT, "0.0023"),  # 0.001 <= p < 0.01: four decimals, two significant digits
+        (0.2134, PVALUE_FORMAT, "0.213"),  # otherwise three decimals
+        (38072.8412, '"$"#,##0.00', "$38,072.84"),
+        (-1234.5, '"€"#,##0.00', "-€1,234.50"),
+        (0.8934, "0.0%", "89.3%"),  # 89.34 % to one decimal
+        (3.14, '0.0":1"', "3.1:1"),
+        (12.345, "#,##0.##", "12.35"),
+        (1234567, "#,##0", "1,234,567"),
+        (46000, "yyyy-mm-dd", "0000000000"),  # a date is as wide as 2025-12-09: ten characters
+    ],
+)
+def test_shown_text_runs_the_value_through_its_format(value: float, num_format: str, exp: str) -> None:
+    assert shown_text(value, num_format) == exp
+
+
+# --- structural: the workbooks ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("board")
+    out = {}
+    for sample in SAMPLES:
+        intake = load_intake(ROOT / "samples" / f"{sample}.xlsx")
+        out[sample] = build_report(intake, folder / f"{sample}-report.xlsx", analyse(intake))
+    return out
+
+
+def _leadership(path: Path, data_only: bool = True) -> list:
+    wb = openpyxl.load_workbook(path, data_only=data_only)
+    return [ws for ws in wb.worksheets if ws.title not in DATA_SHEETS]
+
+
+def _col_px(ws, col: int) -> float:
+    """A column's width in pixels (openpyxl keeps a run of alike columns as one dimension, min to max)."""
+    for dim in ws.column_dimensions.values():
+        if dim.min is not None and dim.min <= col <= dim.max and dim.width:
+            return dim.width * CHAR_PX + PAD_PX
+    return 8.43 * CHAR_PX + PAD_PX
+
+
+def _lines(text: str, width_px: float) -> int:
+    """Lines a text takes, wrapped at words, measured with Calibri's widths (independent of the fitter)."""
+    lines = 0
+    for paragraph in text.split("\n"):
+        used, lines = 0.0, lines + 1
+        for word in paragraph.split():
+            w = xl_pixel_width(word)
+            if used and used + xl_pixel_width(" ") + w > width_px:
+                lines, used = lines + 1, 0.0
+            used += (xl_pixel_width(" ") if used else 0) + w
+    return lines
+
+
+def _header_rows(ws) -> list[int]:
+    return [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).fill.fgColor.rgb == NAVY]
+
+
+def _merged_span(ws, cell) -> float | None:
+    for rng in ws.merged_cells.ranges:
+        if cell.coordinate in rng:
+            return sum(_col_px(ws, c) for c in range(rng.min_col, rng.max_col + 1))
+    return None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_leadership_sheet_prints_as_a_page(reports: dict[str, Path], sample: str) -> None:
+    business = load_intake(ROOT / "samples" / f"{sample}.xlsx").business["Business name"]
+    for ws in _leadership(reports[sample], data_only=False):
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.paperSize == 9, ws.title  # A4 by default
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.title  # one page wide
+        assert ws.print_title_rows, f"{ws.title}: no header rows repeated on each page"
+        assert business in ws.oddHeader.left.text and ws.oddHeader.right.text == "&A", ws.title
+        assert "Page &P of &N" in ws.oddFooter.right.text, ws.title
+        assert re.search(r"Report as of \d{4}-\d{2}-\d{2}", ws.oddFooter.left.text), ws.title
+
+
+@pytest.mark.slow
+def test_one_table_repeats_its_header_row(reports: dict[str, Path]) -> None:
+    wb = openpyxl.load_workbook(reports["saas"])
+    assert wb["KPI Framework"].print_title_rows == "$4:$4"  # the KPI table's header, row 4
+    assert wb["Attribution"].print_title_rows == "$1:$1"  # four tables: the title repeats, not one table's header
+
+
+@pytest.mark.slow
+def test_letter_paper(tmp_path: Path) -> None:
+    intake = load_intake(ROOT / "samples" / "local.xlsx")
+    report = build_report(intake, tmp_path / "r.xlsx", analyse(intake), paper="letter")
+    assert {ws.page_setup.paperSize for ws in openpyxl.load_workbook(report).worksheets} == {1}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_cell_fits_its_column_or_wraps(reports: dict[str, Path], sample: str) -> None:
+    wb = openpyxl.load_workbook(reports[sample], data_only=True)
+    cut = []
+    for ws in wb.worksheets:
+        if ws.title == "Framework":  # preformatted text in a monospace font, one column as wide as its lines
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None or isinstance(cell.value, bool):
+                    continue
+                value = 0.0 if isinstance(cell.value, dt.datetime) else cell.value  # a date: as wide as its format
+                text = shown_text(value, cell.number_format)
+                width = _merged_span(ws, cell) or _col_px(ws, cell.column)
+                alone = all(ws.cell(cell.row, c).value is None for c in range(cell.column + 1, ws.max_column + 1))
+                if alone and ws.title in DATA_SHEETS:
+                    continue  # a note beside a data sheet's header runs over the empty cells right of the table
+                if cell.column == 1 and alone:
+                    width = sum(_col_px(ws, c) for c in range(1, ws.max_column + 1))  # runs over empty cells
+                if not cell.alignment.wrap_text:
+                    if max(xl_pixel_width(line) for line in text.split("\n")) * (1.1 if cell.font.b else 1) > width:
+                        cut.append(f"{ws.title}!{cell.coordinate} {text[:40]!r}")
+                    continue
+                height = ws.row_dimensions[cell.row].height or 15
+                lines = _lines(text, width - PAD_PX)
+                if lines * 15 * (cell.font.sz or 11) / 11 > height + 0.5:
+                    cut.append(f"{ws.title}!{cell.coordinate} {lines} lines in {height} pt")
+                if any(xl_pixel_width(w) > width for w in text.split()):
+                    cut.append(f"{ws.title}!{cell.coordinate}: a word of {text[:40]!r} is cut")
+    assert not cut, cut
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_no_two_columns_of_a_table_share_a_header(reports: dict[str, Path], sample: str) -> None:
+    for ws in _leadership(reports[sample]):
+        for r in _header_rows(ws):
+            headers = [str(c.value) for c in ws[r] if c.value is not None and c.fill.fgColor.rgb == NAVY]
+            dupes = {h for h in headers if headers.count(h) > 1}
+            assert not dupes, f"{ws.title} row {r}: {dupes}"
+
+
+@pytest.mark.slow
+def test_a_p_value_of_0_00057_does_not_read_0(reports: dict[str, Path]) -> None:
+    ws = openpyxl.load_workbook(reports["saas"], data_only=True)["Experiments"]
+    headers = [c.value for c in ws[4]]
+    row = next(r for r in ws.iter_rows(min_row=5) if r[1].value == "Book a demo")
+    p = row[headers.index("P value")]
+    # pooled z-test, control 260/5,200 vs 339/5,150: z = 3.45, p = 2·Φ(−3.45) = 0.00057
+    assert p.value == pytest.approx(0.00057, abs=0.00001)
+    assert shown_text(p.value, p.number_format) == "< 0.001"
+    assert {row[headers.index(h)].number_format for h in ("P value", "P adjusted", "SRM p value")} == {PVALUE_FORMAT}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_money_carries_the_currency_and_percentages_look_alike(reports: dict[str, Path], sample: str) -> None:
+    symbol = {"saas": "$", "d2c": "€", "local": "£"}[sample]
+    formats = {
+        c.number_format
+        for ws in openpyxl.load_workbook(reports[sample]).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, (int, float)) or c.data_type == "f"
+    }
+    money = {f for f in formats if "#,##0.00" in f}  # figures with cents are money (ratios read 0.0":1")
+    assert money and all(symbol in f for f in money), formats
+    assert {f for f in formats if "%" in f} == {"0.0%"}
+
+
+@pytest.mark.slow
+def test_an_empty_section_says_so_in_one_line(reports: dict[str, Path]) -> None:
+    wb = openpyxl.load_workbook(reports["local"])
+    for ws in _leadership(reports["local"]):
+        for r in _header_rows(ws):
+            below = [c.value for c in ws[r + 1]] if r < ws.max_row else []
+            assert any(v is not None for v in below[1:]), f"{ws.title} row {r}: a header over an empty table"
+    assert wb["Experiments"]["A4"].value.startswith("No experiments in the intake")
+    assert wb["Experiments"].max_row == 4
+
+
+# --- the PDF, printed by LibreOffice ----------------------------------------------------------------------
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    return text.stdout.split("\f")[:-1]
+
+
+def _info(pdf: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+def _sheet_of(page: str) -> str:
+    """The sheet name the page header prints on the right of its first line."""
+    first = next(line for line in page.splitlines() if line.strip())
+    return re.split(r"\s{2,}", first.strip())[-1]
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils is not installed")
+    folder = tmp_path_factory.mktemp("packs")
+    out = {}
+    for sample in SAMPLES:
+        built = build_intake(
+            ROOT / "samples" / f"{sample}.xlsx", folder / f"{sample}-report.xlsx", BuildOptions(pdf=True)
+        )
+        out[sample] = (built.report, built.pdf)
+    return out
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_the_pdf_is_the_board_pack(packs: dict[str, tuple[Path, Path]], sample: str) -> None:
+    report, pdf = packs[sample]
+    pages = _pages(pdf)
+    info = _info(pdf)
+    assert int(info["Pages"]) == len(pages)
+    assert "(A4)" in info["Page size"] and info["Page size"].strip().startswith("841")  # A4 landscape
+    if sample == "saas":
+        assert len(pages) <= 25  # was 105, 79 of them data sheets
+    printed = [_sheet_of(p) for p in pages]
+    assert printed[0] == "Dashboard"
+    assert not set(printed) & set(DATA_SHEETS), "a data sheet was printed"
+    assert "Framework" not in printed  # its text is in the framework files beside the report
+    expected = [ws.title for ws in _leadership(report) if ws.title != "Framework"]
+    assert list(dict.fromkeys(printed)) == expected  # every report sheet, in order, none empty left out
+    for i, page in enumerate(pages, start=1):
+        assert re.search(rf"Page {i} of {len(pages)}", page), f"page {i}: no page number"
+        assert "Report as of" in page
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_every_column_header_prints_whole(packs: dict[str, tuple[Path, Path]], sample: str) -> None:
+    report, pdf = packs[sample]
+    pages = _pages(pdf)
+    by_sheet: dict[str, str] = {}
+    for page in pages:
+        by_sheet[_sheet_of(page)] = by_sheet.get(_sheet_of(page), "") + page
+    cut = []
+    for ws in _leadership(report):
+        if ws.title == "Framework":
+            continue
+        text = by_sheet[ws.title]
+        for r in _header_rows(ws):
+            for c in ws[r]:
+                if isinstance(c.value, str) and c.fill.fgColor.rgb == NAVY:
+                    for word in re.findall(r"[A-Za-z]{3,}", c.value):
+                        if not re.search(rf"(?<![A-Za-z]){word}(?![A-Za-z])", text):
+                            cut.append(f"{ws.title}!{c.coordinate} {c.value!r}: {word!r}")
+    assert not cut, cut
+
+
+@pytest.mark.libreoffice
+@pytest.mark.xfail(
+    strict=True, reason="the one-page Dashboard is the other half of issue 16 (branch i16a): remove when merged"
+)
+def test_the_dashboard_is_page_one_and_the_next_sheet_page_two(packs: dict[str, tuple[Path, Path]]) -> None:
+    for sample in SAMPLES:
+        printed = [_sheet_of(p) for p in _pages(packs[sample][1])]
+        assert printed[:2] == ["Dashboard", "KPI Framework"], sample
+
+
+@pytest.mark.libreoffice
+def test_a_folder_gets_the_same_options(tmp_path: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    out.mkdir()
+    shutil.copy(ROOT / "samples" / "local.xlsx", folder / "local.xlsx")
+    result = CliRunner().invoke(cli, ["build", str(folder), "-o", str(out), "--pdf", "--paper", "letter", "-v"])
+    assert result.exit_code == 0, result.output
+    pdf = out / "local-report.pdf"
+    assert f"and {pdf}" in result.output
+    assert "792 x 612" in _info(pdf)["Page size"]  # Letter landscape, in points
+    assert "Notices (1):" in result.output  # -v lists the notices, as for one intake
+    assert "fall outside 2026-11-01 to 2026-11-22" in result.output
