@@ -420,6 +420,7 @@ def _one_date(v: Any, style: CellStyle | None = None) -> tuple[pd.Timestamp | No
             + f"{a} of month {b} or day {b} of month {a}; "
             + style.ambiguous_fix,
         )
+    assert value is not None  # _text_date gives a day whenever it reports no problem
     return (
         value,
         "text-date",

@@ -87,11 +87,11 @@ def read_fields(
     wanted = {normalise_header(f.name): f for f in schema.fields}
     found: dict[str, tuple[int, Any]] = {}
     rows = raw.rows(name) if raw is not None else []
-    for i, row in enumerate(rows, start=1):
-        label = row[0] if row else ""
+    for i, cells in enumerate(rows, start=1):
+        label = cells[0] if cells else ""
         if label is None or str(label).strip() == "" or (i == 1 and normalise_header(label) == "field"):
             continue
-        value = row[1] if len(row) > 1 else ""
+        value = cells[1] if len(cells) > 1 else ""
         fld = wanted.get(normalise_header(label))
         if fld is None:
             report.add(

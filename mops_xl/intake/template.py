@@ -56,7 +56,7 @@ class _IntakeWriter:
                 self._fields_sheet(schema, given or {})
             else:
                 prefill = [dict(zip(schema.field_names, r, strict=False)) for r in schema.prefill]
-                rows = list(given) if given is not None else prefill
+                rows: list[Mapping[str, Any]] = list(given) if given is not None else list(prefill)
                 self._table_sheet(schema, rows)
 
     # --- Private API -----------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ def write_intake(path: str | Path, data: IntakeData | None = None) -> Path:
         wb = xlsxwriter.Workbook(
             str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
         )
-        props = {
+        props: dict[str, Any] = {
             "title": "mops-xl intake",
             "subject": "Marketing operations intake",
             "comments": f"Schema version {SCHEMA_VERSION}",

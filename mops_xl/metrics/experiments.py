@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -276,7 +277,7 @@ def _srm_reason(visitors: list[int], shares: list[float]) -> str:
     return ""
 
 
-def _count(value: object) -> int:
+def _count(value: Any) -> int:
     return 0 if pd.isna(value) else int(value)
 
 

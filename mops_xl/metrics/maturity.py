@@ -143,6 +143,7 @@ def combine(self_score: float | None, evidence_score: float | None) -> float:
     if self_score is None and evidence_score is None:
         return 0.0
     if evidence_score is None:
+        assert self_score is not None
         return self_score * UNVERIFIED_WEIGHT
     if self_score is None:
         return evidence_score
@@ -196,11 +197,11 @@ def _next_steps(answers: pd.DataFrame, evidence: list[Evidence]) -> list[dict]:
             gain = (1 - value) / len(group) / 2 / len(order)
             candidates.append((module, cap["Capability"], action, phase, gain))
     for module in order:
-        items = [e for e in evidence if EVIDENCE_ITEMS[e.key][0] == module and e.value is not None]
-        for e in items:
-            if e.value < 1:
+        items = [(e, e.value) for e in evidence if EVIDENCE_ITEMS[e.key][0] == module and e.value is not None]
+        for e, value in items:
+            if value < 1:
                 _, action, phase = EVIDENCE_ITEMS[e.key]
-                candidates.append((module, e.text, action, phase, (1 - e.value) / len(items) / 2 / len(order)))
+                candidates.append((module, e.text, action, phase, (1 - value) / len(items) / 2 / len(order)))
     candidates.sort(key=lambda c: (-round(c[4], 12), order[c[0]], c[1]))
     seen, steps = set(), []
     for module, why, action, phase, gain in candidates:

@@ -144,7 +144,7 @@ def attribution_verdict(c: pd.Series, attributed: pd.Series | None, t: Threshold
     return band, f"attributed {metric} {shown} ({att:.0%} of target)"
 
 
-def _conflict(c: pd.Series, band: str, verdict: str | None, attr: str, before: str) -> str:
+def _conflict(c: pd.Series, band: str | None, verdict: str | None, attr: str, before: str) -> str:
     """The conflict between the channel's own figure and attribution, when they fall in opposite bands."""
     metric = c["Primary metric"]
     after = f": check the attribution before {before}" if before else ": check the attribution"

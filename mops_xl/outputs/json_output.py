@@ -38,7 +38,8 @@ def plain(value: Any) -> Any:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+        stamp = pd.Timestamp(value)
+        return stamp.strftime("%Y-%m-%d") if stamp == stamp.normalize() else stamp.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, np.generic):
@@ -313,6 +314,7 @@ def terminal_summary(a: Analysis) -> str:
 def _coverage(a: Analysis) -> dict[str, Any]:
     """The journeys' coverage of Actuals and the reliability flag the reallocation plan reads."""
     cov = a.attribution_coverage
+    assert cov is not None  # called only when the intake has journeys
     return {
         "journeys": cov.journeys_text,
         "journey_conversions": plain(cov.journey_conversions),

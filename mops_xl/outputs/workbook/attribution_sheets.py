@@ -71,14 +71,14 @@ class AttributionSheets(SheetWriter):
         ws.write_string(r, 0, f"Plan: budget moves this period ({AS_BUILT})", self.fmt["title"])
         ws.write_row(r + 1, 0, list(PLAN_COLUMNS), self.fmt["header"])
         for j, (_, move) in enumerate(a.reallocation.iterrows(), start=r + 2):
-            for k, col in enumerate(PLAN_COLUMNS):
-                value = move[col]
+            for k, header in enumerate(PLAN_COLUMNS):
+                value = move[header]
                 if isinstance(value, str):
                     ws.write_string(j, k, value)
                 elif pd.isna(value):
                     ws.write_string(j, k, UNDEFINED)
                 else:
-                    ws.write_number(j, k, float(value), self.fmt["number" if "customers" in col else "money"])
+                    ws.write_number(j, k, float(value), self.fmt["number" if "customers" in header else "money"])
         if a.reallocation.empty:
             ws.write_string(
                 r + 2,

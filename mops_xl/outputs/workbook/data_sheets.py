@@ -171,7 +171,7 @@ def column_cells(series: pd.Series) -> tuple[list[Any], bool]:
         return [None if pd.isna(v) else ("Yes" if v else "No") for v in series.astype(object)], False
     if pd.api.types.is_numeric_dtype(series):
         return _none_for_missing(series.astype("float64")), True
-    values = []
+    values: list[str | None] = []
     for v in series.astype(object):
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
             values.append(None)

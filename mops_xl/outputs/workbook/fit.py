@@ -370,7 +370,7 @@ class ColumnFitter:
 
     def _own_lines(self, ws: Any, cells: list) -> set[tuple[int, int]]:
         """Cells of column A with nothing to their right: titles, notes and section headings."""
-        used = {}
+        used: dict[int, set[int]] = {}
         for r, c, text, _ in cells:
             if text:
                 used.setdefault(r, set()).add(c)
