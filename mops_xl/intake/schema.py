@@ -383,9 +383,9 @@ BUDGET = Sheet(
     ),
 )
 
-_COUNT = dict(type="integer", minimum=0)
+_COUNT: dict[str, Any] = dict(type="integer", minimum=0)
 #: Conversions may be fractional: platforms model them (data-driven attribution reports 2051.64 conversions).
-_MODELLED = dict(type="number", minimum=0)
+_MODELLED: dict[str, Any] = dict(type="number", minimum=0)
 _MODELLED_NOTE = " May be fractional (platforms model conversions, e.g. data-driven attribution)."
 _NOT_TRACKED = " Blank is not tracked, not 0: a channel whose rows all leave it blank does not track it."
 ACTUALS = Sheet(
