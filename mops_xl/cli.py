@@ -388,7 +388,9 @@ def import_(
 
     if (actuals is None) == (touchpoints is None):
         raise click.UsageError("give exactly one of --actuals EXPORT.csv and --touchpoints EXPORT.csv")
-    sheet, export = ("Actuals", actuals) if actuals is not None else ("Touchpoints", touchpoints)
+    sheet, given = ("Actuals", actuals) if actuals is not None else ("Touchpoints", touchpoints)
+    assert given is not None  # exactly one of the two, checked above
+    export: Path = given
     bad = [m for m in mapping if "=" not in m]
     if bad:
         raise InputProblem(f'--map {bad[0]}: expected COLUMN=HEADER, e.g. --map "Journey ID=user_id"')

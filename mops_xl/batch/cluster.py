@@ -82,10 +82,11 @@ def build_on_cluster(
         results: list[BatchResult | None] = [None] * total
         for future in distributed.as_completed(futures, loop=client.loop):
             i = futures[future]
-            results[i] = _as_given(_outcome(future, absolute[i]), sources[i], out_dir)
+            result = _as_given(_outcome(future, absolute[i]), sources[i], out_dir)
+            results[i] = result
             future.release()
             done += 1  # noqa: SIM113 (as_completed: counts finished tasks, not positions)
-            bad += results[i].status != "built"
+            bad += result.status != "built"
             say(f"Built {done - bad} of {total} on {scheduler}" + (f", {bad} not built" if bad else ""))
     return [r for r in results if r is not None]
 
