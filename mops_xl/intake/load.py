@@ -42,7 +42,7 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
         return None, report
     version = raw.properties.get(VERSION_PROPERTY, SCHEMA_VERSION)
     present = set(raw.sheet_names)
-    report_structure(raw, [n for n in raw.sheet_names if n in SHEETS_BY_NAME], report)
+    unreadable = report_structure(raw, [n for n in raw.sheet_names if n in SHEETS_BY_NAME], report)
     for name in raw.sheet_names:
         if name not in SHEETS_BY_NAME and name != INSTRUCTIONS_SHEET:
             report.add("unknown-sheet", f'sheet "{name}" is not part of the intake and was ignored', sheet=name)
@@ -57,7 +57,7 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
     tables: dict[str, pd.DataFrame] = {}
     letters: dict[str, dict[str, str]] = {}
     for schema in SHEETS:
-        sheet_raw = raw if schema.name in present else None
+        sheet_raw = raw if schema.name in present and schema.name not in unreadable else None
         if schema.kind == "fields":
             values[schema.name], cells = read_fields(sheet_raw, schema, report, version)
             letters[schema.name] = cells

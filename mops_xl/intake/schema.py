@@ -17,6 +17,12 @@ from typing import Any
 #: The version of the intake contract. Bump the minor part when adding optional fields.
 SCHEMA_VERSION = "1.1"
 
+#: How much of a sheet the reader reads: Excel's own sheet size, and at most this many cells counted from A1 (the
+#: reader holds every cell of that rectangle; a stray cell at XFD1048576 would need 17 billion).
+MAX_SHEET_ROWS = 1_048_576
+MAX_SHEET_COLUMNS = 16_384
+MAX_SHEET_CELLS = 2**25  # 33,554,432: 1,048,576 rows × 32 columns
+
 #: Column types the reader knows how to coerce. See ``docs/intake.md`` for what each accepts.
 TYPES = (
     "text",  # any text; numbers are turned into their text form
