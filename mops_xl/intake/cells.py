@@ -8,8 +8,8 @@ contains formulas or errors at all) and names those cells.
 from __future__ import annotations
 
 import re
-import zipfile
 import xml.parsers.expat
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -349,7 +349,8 @@ def too_large(scan: SheetScan) -> str:
     if scan.rows > MAX_SHEET_ROWS:
         return f"a cell at {scan.far_row_cell} is beyond row {MAX_SHEET_ROWS:,}; a sheet holds {limits}"
     if scan.columns > MAX_SHEET_COLUMNS:
-        return f"a cell at {scan.far_column_cell} is beyond column {column_name(MAX_SHEET_COLUMNS)}; a sheet holds {limits}"
+        last = column_name(MAX_SHEET_COLUMNS)
+        return f"a cell at {scan.far_column_cell} is beyond column {last}; a sheet holds {limits}"
     if scan.cells > MAX_SHEET_CELLS:
         far = scan.far_column_cell if scan.columns * MAX_SHEET_ROWS > MAX_SHEET_CELLS else scan.far_row_cell
         return (

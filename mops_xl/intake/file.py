@@ -138,6 +138,15 @@ def open_intake_file(path: str | Path, report: ValidationReport) -> RawWorkbook 
     except _UnsafeXML:
         report.add("unsafe-workbook", f"{name}: refused: its document properties contain unsafe XML")
         return None
+    book, failure = _open_book(path)
+    if book is None:
+        report.add("corrupt-workbook", f"{name}: the workbook is damaged and cannot be read ({failure})")
+        return None
+    return RawWorkbook(path, list(book.sheet_names), props, has_macros, book)
+
+
+def _open_book(path: Path) -> tuple[Any, str]:
+    """Open the workbook with calamine: ``(book, "")``, or ``(None, why)``; never raises for a bad file."""
     try:
         from python_calamine import CalamineWorkbook
 
@@ -146,13 +155,12 @@ def open_intake_file(path: str | Path, report: ValidationReport) -> RawWorkbook 
         else:  # calamine picks its reader by the extension: an .xlsx named .xls is read for what it is
             with path.open("rb") as fh:
                 book = CalamineWorkbook.from_filelike(fh)
-        sheet_names = list(book.sheet_names)
+        list(book.sheet_names)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - calamine's own errors, and its panics (BaseException)
-        report.add("corrupt-workbook", f"{name}: the workbook is damaged and cannot be read ({_short(exc)})")
-        return None
-    return RawWorkbook(path, sheet_names, props, has_macros, book)
+        return None, _short(exc)
+    return book, ""
 
 
 class _UnsafeXML(Exception):

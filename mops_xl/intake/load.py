@@ -19,7 +19,15 @@ from mops_xl.intake.file import open_intake_file
 from mops_xl.intake.model import Intake
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.intake.reader import close_match, read_fields, read_table
-from mops_xl.intake.schema import BUSINESS, INSTRUCTIONS_SHEET, SCHEMA_VERSION, SETTINGS, SHEETS, SHEETS_BY_NAME
+from mops_xl.intake.schema import (
+    BUSINESS,
+    INSTRUCTIONS_SHEET,
+    MAX_PERIOD_DAYS,
+    SCHEMA_VERSION,
+    SETTINGS,
+    SHEETS,
+    SHEETS_BY_NAME,
+)
 
 #: The custom document property in which the template records its schema version.
 VERSION_PROPERTY = "mops-xl schema version"
@@ -116,6 +124,16 @@ def _check_period(
         report.add(
             "end-before-start",
             f"Period end {end:%Y-%m-%d} is before Period start {start:%Y-%m-%d}",
+            sheet="Business",
+            column="Period end",
+            **_cell(cells, "Period end"),
+        )
+        return
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        report.add(
+            "out-of-range",
+            f"the period {start:%Y-%m-%d} to {end:%Y-%m-%d} is {(end - start).days + 1:,} days long; at most "
+            f"{MAX_PERIOD_DAYS:,} days are supported",
             sheet="Business",
             column="Period end",
             **_cell(cells, "Period end"),

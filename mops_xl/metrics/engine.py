@@ -328,7 +328,8 @@ def analyse(intake: Intake) -> Analysis:
     stack = stack_overview(intake.table("Stack"), intake.table("Integrations"))
     links = integration_map(intake.table("Integrations"))
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
-    active = [ch for ch in names if card.loc[ch, volume_cols].sum() > 0 or ch in set(lines["Channel"])]
+    budgeted, moved = set(lines["Channel"]), card[volume_cols].sum(axis=1) > 0  # built once: near-linear in channels
+    active = [ch for ch in names if moved.get(ch, False) or ch in budgeted]
     evidence = maturity_evidence(intake, stack, links, kpis, card, experiments)
     attribution, model = _attribution(intake, s)
     attributed = pd.DataFrame()
@@ -772,7 +773,7 @@ def _notes(
     for ch, amount in unbudgeted.items():
         notes.append({"subject": ch, "note": f"Unbudgeted spend: {amount:,.2f} spent on days no budget line covers"})
     if t.minimum_spend > 0:
-        small = [ch for ch, c in card.iterrows() if c["Spend"] < t.minimum_spend]
+        small = [str(ch) for ch in card.index[card["Spend"] < t.minimum_spend]]
         if small:
             notes.append(
                 {
@@ -787,9 +788,10 @@ def _notes(
             "note": "Adds the active stack tools' cost prorated to the elapsed days; people costs are not included",
         }
     )
+    rows = card.to_dict("index")  # one conversion, not a Series per channel and metric
     for metric in ("CAC", "CPL", "ROAS"):
-        for ch, c in card.iterrows():
-            reason = undefined_reason(metric, dict(c))
-            if reason and ch in card.index and c["Spend"] > 0:
+        for ch, c in rows.items():
+            reason = undefined_reason(metric, c)
+            if reason and c["Spend"] > 0:
                 notes.append({"subject": ch, "note": f"{metric} undefined: {reason}"})
     return notes
