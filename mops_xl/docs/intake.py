@@ -11,9 +11,9 @@ from pathlib import Path
 import jinja2
 
 from mops_xl.importers.formats import FORMATS
+from mops_xl.intake import schema
 from mops_xl.intake.load import VERSION_PROPERTY
 from mops_xl.intake.problems import CODES
-from mops_xl.intake import schema
 from mops_xl.intake.schema import SCHEMA_VERSION, SHEETS, Field
 from mops_xl.intake.template import default_label, type_label
 

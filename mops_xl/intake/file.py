@@ -297,6 +297,30 @@ def _zip_problem(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -
     return None
 
 
+def output_kind(path: Path) -> str:
+    """What mops-xl output a workbook is ("report", "roll-up", …), from its document property; "" for anything else
+    (an intake, a file that is no workbook).
+
+    Args:
+        path: The file.
+
+    Returns:
+        The value of :data:`mops_xl.atomic.OUTPUT_PROPERTY`, or "".
+    """
+    from mops_xl.atomic import OUTPUT_PROPERTY
+
+    if regular_file_problem(path, "a workbook"):
+        return ""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/custom.xml")
+            if info.file_size > 1024**2:
+                return ""
+            return _custom_properties(zf.read(info)).get(OUTPUT_PROPERTY, "")
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, _UnsafeXML, NotImplementedError, RuntimeError):
+        return ""
+
+
 def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     """Whether an XML part holds ``<!DOCTYPE`` or ``<!ENTITY`` anywhere (the first 4 KB only for big parts)."""
     limit = info.file_size if info.file_size <= DTD_SCAN_SIZE else 4096

@@ -6,6 +6,8 @@ none. Text too long for its column is cut with "…" rather than breaking the bo
 
 from __future__ import annotations
 
+import unicodedata
+
 from wcwidth import wcswidth, wcwidth
 
 
@@ -35,7 +37,7 @@ def fit(text: str, width: int) -> str:
         A string of display width ``width``.
     """
     text = " ".join(str(text).split())
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    text = "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Cf" else "?" for ch in text)  # keep ZWJ, RLM
     if display_width(text) <= width:
         return text + " " * (width - display_width(text))
     out, used = "", 0
