@@ -146,6 +146,9 @@ def column_name(number: int) -> str:
     return letters
 
 
+#: A number of days no date library can hold (about 270 million years): in a date-formatted cell it makes the reader
+#: fail (calamine panics), so such cells are named when a sheet cannot be read.
+BEYOND_ANY_DATE = 1e11
 _REF = re.compile(r"^\$?([A-Z]{1,4})\$?([0-9]{1,9})$")
 
 
@@ -217,6 +220,13 @@ class _CellReader:
             index = value.strip()
             if not index.isdigit() or int(index) >= self.strings:
                 self.scan.issues.append(CellIssue(cell["ref"], "bad-string", index))
+        elif self.strings is not None and cell["t"] == "n" and value:
+            try:
+                number = float(value)
+            except ValueError:
+                return
+            if not abs(number) < BEYOND_ANY_DATE:  # also inf and nan
+                self.scan.issues.append(CellIssue(cell["ref"], "huge-number", value.strip()))
 
 
 class _UnsafeSheet(Exception):
@@ -399,16 +409,19 @@ def report_unreadable_cells(path: Path, sheet: str, part: str, reason: str, repo
         report: Where the problems go.
     """
     scan = scan_sheet(path, part, strings=shared_string_count(path))
-    bad = [i for i in scan.issues if i.kind == "bad-string"]
+    bad = [i for i in scan.issues if i.kind == "bad-string"] or [i for i in scan.issues if i.kind == "huge-number"]
     for issue in bad[:MAX_CELLS_LISTED]:
-        report.add(
-            "corrupt-workbook",
-            f"the cell points at shared string {issue.detail}, which the workbook does not hold (it is damaged); "
-            "retype the cell, or save the workbook again from Excel",
-            sheet=sheet,
-            row=_row(issue.cell),
-            cell=issue.cell,
-        )
+        if issue.kind == "bad-string":
+            message = (
+                f"the cell points at shared string {issue.detail}, which the workbook does not hold (it is damaged); "
+                "retype the cell, or save the workbook again from Excel"
+            )
+        else:
+            message = (
+                f"the cell holds {issue.detail}, a number no date can be, and the sheet cannot be read ({reason}); "
+                "if the cell is formatted as a date, type a real date or clear the number"
+            )
+        report.add("corrupt-workbook", message, sheet=sheet, row=_row(issue.cell), cell=issue.cell)
     if not bad:
         report.add("corrupt-workbook", f"sheet {sheet} cannot be read: {reason}", sheet=sheet)
 

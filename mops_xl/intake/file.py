@@ -7,10 +7,14 @@ adds a file-level problem to the report and returns ``None``. The file is only e
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import sys
+import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,7 +68,8 @@ class RawWorkbook:
             "" when the sheet was read, else the reader's reason.
         """
         try:
-            self._loaded[name] = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            with native_stderr_hidden():
+                self._loaded[name] = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
@@ -150,12 +155,13 @@ def _open_book(path: Path) -> tuple[Any, str]:
     try:
         from python_calamine import CalamineWorkbook
 
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            book = CalamineWorkbook.from_path(str(path))
-        else:  # calamine picks its reader by the extension: an .xlsx named .xls is read for what it is
-            with path.open("rb") as fh:
-                book = CalamineWorkbook.from_filelike(fh)
-        list(book.sheet_names)
+        with native_stderr_hidden():
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                book = CalamineWorkbook.from_path(str(path))
+            else:  # calamine picks its reader by the extension: an .xlsx named .xls is read for what it is
+                with path.open("rb") as fh:
+                    book = CalamineWorkbook.from_filelike(fh)
+            list(book.sheet_names)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - calamine's own errors, and its panics (BaseException)
@@ -165,6 +171,28 @@ def _open_book(path: Path) -> tuple[Any, str]:
 
 class _UnsafeXML(Exception):
     pass
+
+
+@contextlib.contextmanager
+def native_stderr_hidden() -> Iterator[None]:
+    """Send what native code writes to file descriptor 2 nowhere while the block runs.
+
+    A panic in calamine (Rust) prints its message and a Rust backtrace straight to fd 2 before Python sees the
+    exception; the exception becomes a problem in the report, so the backtrace must not reach the terminal.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real stderr: nothing to hide
+        yield
+        return
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def regular_file_problem(path: Path, what: str) -> str:
