@@ -32,17 +32,23 @@ _REL_NAMESPACES = (
 )
 _P = rb"<(?:[A-Za-z_][\w.-]*:)?"  # an element's start, with or without a namespace prefix
 _ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row\s*>")
-#: What only a full XML parse of a piece can judge: a formula, an error cell, a merge, the dimension, an entity or
-#: character reference, a cell or a row without ``r=`` (its place follows from the ones before). Pieces with none of
-#: these (nearly all of a big sheet) are only checked for their extent.
-_NEEDS_PARSE = re.compile(
-    _P + rb"(?:f|mergeCell|dimension)[\s>/]"
-    rb"|\bt\s*=\s*(?:\"e\"|'e')"
-    rb"|&"
-    rb"|" + _P + rb"(?:c|row)(?:\s+(?!r\s*=)[\w:.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*/?>"
+#: Pieces of a sheet that need a full XML parse hold one of these (a formula, an error value, a merge, the dimension,
+#: an entity or character reference, a namespace prefix) — or a row or cell whose reference is not its first
+#: attribute (counted below). Nearly all of a big sheet holds none: those pieces are checked only for their extent.
+_PARSE_MARKERS = (b"<f", b'"e"', b"'e'", b"mergeCell", b"dimension", b"&")
+#: A sheet whose SpreadsheetML elements carry a prefix (``<x:c>``) is parsed whole.
+_PREFIXED_MAIN = re.compile(
+    rb"xmlns:[\w.-]+\s*=\s*[\"'](?:" + b"|".join(re.escape(ns.encode()) for ns in MAIN_NAMESPACES) + rb")[\"']"
 )
-_ROW_NUMBER = re.compile(_P + rb"row\s[^>]*?\br\s*=\s*[\"'](\d+)")
-_WIDE_CELL = re.compile(rb"\br\s*=\s*[\"']([A-Z]{2,})(\d+)[\"']")
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,})(\d+)"')  # a literal prefix: the regex engine skips to each cell
+_LONG_ROW = re.compile(rb'<row r="\d{8}')  # a row number of 8 digits or more (beyond any sheet)
+
+
+def _needs_parse(data: bytes) -> bool:
+    """Whether a piece holds anything only the XML parser can judge (see ``_PARSE_MARKERS``)."""
+    if any(marker in data for marker in _PARSE_MARKERS):
+        return True
+    return data.count(b"<c") != data.count(b'<c r="') or data.count(b"<row") != data.count(b'<row r="')
 
 
 @dataclass(frozen=True)
@@ -260,8 +266,9 @@ def _listen(parser: Any, reader: _CellReader | None) -> None:
 
 def _segments(fh: Any):
     """Yield the sheet XML in pieces of about ``_CHUNK`` bytes, each ending after a whole ``</row>``."""
-    carry = b""
-    while block := fh.read(_CHUNK):
+    carry, size = b"", min(_CHUNK, 1 << 16)  # a small first piece: the header (dimension, views) is parsed whole
+    while block := fh.read(size):
+        size = _CHUNK
         data = carry + block
         cut = _last_row_end(data)
         if cut < 0:
@@ -304,17 +311,18 @@ def scan_sheet(path: Path, part: str, strings: int | None = None) -> SheetScan:
     scan = SheetScan()
     reader = _CellReader(scan, strings)
     parser = _parser(reader)
-    parsed_last = strings is not None
+    prefixed: bool | None = None
     try:
         with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
             for data in _segments(fh):
-                needs = _NEEDS_PARSE.search(data) is not None
-                listen = needs or parsed_last  # and one piece after: expat may hold back the last events of one
+                # Each piece ends with a whole </row>, so expat has fired every event of it when Parse returns.
+                if prefixed is None:  # the first piece holds the root element and its namespace declarations
+                    prefixed = _PREFIXED_MAIN.search(data) is not None
+                listen = strings is not None or prefixed or _needs_parse(data)
                 _listen(parser, reader if listen else None)
                 if not listen:
                     _extent_of_plain_piece(data, reader)
                 parser.Parse(data, False)
-                parsed_last = needs or strings is not None
             _listen(parser, reader)
             parser.Parse(b"", True)
     except _UnsafeSheet:
@@ -327,15 +335,21 @@ def scan_sheet(path: Path, part: str, strings: int | None = None) -> SheetScan:
 
 
 def _extent_of_plain_piece(data: bytes, reader: _CellReader) -> None:
-    """The last row and widest column of a piece whose every row and cell carries its reference.
+    """The last row and widest column of a piece whose every row and cell starts with its reference.
 
-    Single-letter columns are not looked at: 26 columns of the most rows a sheet may have stay within
-    :data:`MAX_SHEET_CELLS`, so only cells from column AA on can make a sheet too large.
+    Rows come in ascending order (a row number of 8 digits anywhere is beyond every sheet all the same). Single-letter
+    columns are not looked at: 26 columns of the most rows a sheet may have stay within :data:`MAX_SHEET_CELLS`, so
+    only cells from column AA on can make a sheet too large.
     """
-    rows = _ROW_NUMBER.findall(data)
-    if rows:
-        reader.row = int(rows[-1])
-        last = max(map(int, rows))
+    start = data.rfind(b'<row r="')
+    if start >= 0:
+        digits = data[start + 8 : data.find(b'"', start + 8)]
+        last = int(digits) if digits.isdigit() else reader.row
+        long_row = _LONG_ROW.search(data)
+        if long_row:
+            end = data.find(b'"', long_row.start() + 8)
+            last = max(last, int(data[long_row.start() + 8 : end] or b"0"))
+        reader.row = last
         if last > reader.scan.rows:
             reader.scan.rows, reader.scan.far_row_cell = last, f"A{last}"
         reader.scan.columns = max(reader.scan.columns, 1)
