@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import xml.parsers.expat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -265,25 +266,30 @@ def _listen(parser: Any, reader: _CellReader | None) -> None:
 
 
 def _segments(fh: Any):
-    """Yield the sheet XML in pieces of about ``_CHUNK`` bytes, each ending after a whole ``</row>``."""
+    """Yield the sheet XML as ``(piece, whole)``: pieces of about ``_CHUNK`` bytes, each ending after a whole
+    ``</row>`` (``whole``), except where a row runs on for more than four pieces (it is cut anywhere)."""
     carry, size = b"", min(_CHUNK, 1 << 16)  # a small first piece: the header (dimension, views) is parsed whole
     while block := fh.read(size):
         size = _CHUNK
         data = carry + block
-        cut = _last_row_end(data)
+        cut = _last_row_end(data, len(carry))
         if cut < 0:
+            if len(data) > 4 * _CHUNK:
+                yield data, False
+                data = b""
             carry = data
             continue
-        yield data[:cut]
+        yield data[:cut], True
         carry = data[cut:]
     if carry:
-        yield carry
+        yield carry, True
 
 
-def _last_row_end(data: bytes) -> int:
-    """The offset just after the last ``</row>`` (any prefix) in ``data``, or -1."""
-    pos = len(data)
-    while (pos := data.rfind(b"row", 0, pos)) >= 0:
+def _last_row_end(data: bytes, searched: int = 0) -> int:
+    """The offset just after the last ``</row>`` (any prefix) in ``data``, or -1; the first ``searched`` bytes are
+    known to hold none."""
+    pos, floor = len(data), max(0, searched - 16)
+    while (pos := data.rfind(b"row", floor, pos)) >= 0:
         start = data.rfind(b"</", 0, pos)
         match = _ROW_END.match(data, start) if start >= 0 else None
         if match and match.start() < pos < match.end():
@@ -312,13 +318,16 @@ def scan_sheet(path: Path, part: str, strings: int | None = None) -> SheetScan:
     reader = _CellReader(scan, strings)
     parser = _parser(reader)
     prefixed: bool | None = None
+    cut_mid_row = False
     try:
         with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
-            for data in _segments(fh):
-                # Each piece ends with a whole </row>, so expat has fired every event of it when Parse returns.
+            for data, whole in _segments(fh):
+                # A piece ending with a whole </row> has had every event fired when Parse returns; after one cut
+                # mid-row (a giant row), the next piece is parsed with the handlers too.
                 if prefixed is None:  # the first piece holds the root element and its namespace declarations
                     prefixed = _PREFIXED_MAIN.search(data) is not None
-                listen = strings is not None or prefixed or _needs_parse(data)
+                listen = strings is not None or prefixed or not whole or cut_mid_row or _needs_parse(data)
+                cut_mid_row = not whole
                 _listen(parser, reader if listen else None)
                 if not listen:
                     _extent_of_plain_piece(data, reader)
@@ -329,7 +338,7 @@ def scan_sheet(path: Path, part: str, strings: int | None = None) -> SheetScan:
         scan.damaged = "unsafe: it declares a DTD (a possible XML entity attack); Excel never writes one"
     except xml.parsers.expat.ExpatError as exc:
         scan.damaged = f"its XML is damaged ({xml.parsers.expat.errors.messages[exc.code]}, line {exc.lineno})"
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
         scan.damaged = f"its part {part} cannot be unpacked ({exc})"
     return scan
 
@@ -480,7 +489,8 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
             continue
         reason = too_large(scan)
         if reason:
-            report.add("sheet-too-large", reason, sheet=name, cell=scan.far_column_cell or None)
+            far = scan.far_row_cell if scan.rows > MAX_SHEET_ROWS else scan.far_column_cell
+            report.add("sheet-too-large", reason, sheet=name, cell=far or None)
             unreadable.add(name)
             continue
         failure = raw.load(name)
