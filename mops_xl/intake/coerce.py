@@ -162,14 +162,15 @@ def _check_range(values: pd.Series, col: _Column) -> None:
     low, high = fld.bounds  # the field's range, else its type's limit (schema.TYPE_LIMITS)
     if low is not None:
         too_low = values[values < low]
-        col.add_many("out-of-range", too_low, "{name} must be at least " + _limit(low, fld) + ", got {got}")
+        floor = _limit(low, fld, percent=False)
+        col.add_many("out-of-range", too_low, "{name} must be at least " + floor + ", got {got}")
     if high is not None:
         too_high = values[values > high]
         col.add_many("out-of-range", too_high, "{name} must be at most " + _limit(high, fld) + ", got {got}")
 
 
-def _limit(value: float, fld: Field) -> str:
-    if fld.type == "percent":
+def _limit(value: float, fld: Field, percent: bool = True) -> str:
+    if fld.type == "percent" and (percent or abs(value) >= 1e4):
         return f"{value:.0%}" if abs(value) < 1e4 else f"{value:,.0f} (i.e. {value * 100:,.0f} %)"
     return show(float(value)) if abs(value) < 1e6 else f"{value:,.0f}"
 
