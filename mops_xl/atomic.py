@@ -1,22 +1,39 @@
-"""Writing files atomically: into a temporary file beside the target, then renamed over it."""
+"""Writing files atomically: into a temporary file beside the target, then renamed over it.
+
+The temporary file's name carries the writing process's id (``.<stem>.<pid>.<random><suffix>.tmp``), so that the
+next run can remove the leftovers of a process that was killed (its id no longer runs) without touching the
+temporary file of a writer still at work. XlsxWriter's own temporary files (one per sheet, holding intake text) go
+in a private folder (mode 0700) that is removed however the write ends.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from mops_xl.errors import OutputError
+
+#: The custom document property that marks a workbook mops-xl wrote (report, roll-up, campaign templates): a batch
+#: never reads one as an intake. Intakes (blank, example or imported) do not carry it.
+OUTPUT_PROPERTY = "mops-xl output"
+#: A leftover without a process id (written by an older version) is removed once it is this old, in seconds.
+LEGACY_LEFTOVER_AGE = 3600
 
 
 @contextlib.contextmanager
 def atomic_output(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success rename it to ``path``.
 
-    A failure (any exception) removes the temporary file and leaves ``path`` as it was, so no reader ever
-    sees a half-written file; two writers racing for one path leave one whole file.
+    A failure (any exception, including an interrupt or a termination signal turned into ``SystemExit`` by the
+    CLI) removes the temporary file and leaves ``path`` as it was, so no reader ever sees a half-written file;
+    two writers racing for one path leave one whole file. Leftovers of killed writers of ``path`` are removed
+    first.
 
     Args:
         path: The final path.
@@ -28,8 +45,11 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         OutputError: The folder cannot take a new file (read-only, missing, no permission, disk full).
     """
     path = Path(path)
+    remove_leftovers(path)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.stem}.{os.getpid()}.", suffix=path.suffix + ".tmp", dir=path.parent
+        )
     except OSError as exc:
         raise OutputError(f"{path.parent}: cannot write there ({exc.strerror or exc})") from exc
     os.close(fd)
@@ -42,6 +62,71 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def remove_leftovers(path: str | Path) -> list[Path]:
+    """Remove the temporary files a killed writer of ``path`` left beside it.
+
+    Args:
+        path: The final path.
+
+    Returns:
+        The files removed.
+    """
+    path = Path(path)
+    pattern = re.compile(re.escape(f".{path.stem}.") + r"(?:(\d+)\.)?[\w-]+" + re.escape(path.suffix + ".tmp") + "$")
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if not match or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = match.group(1)
+        stale = not _running(int(pid)) if pid else _age(entry) > LEGACY_LEFTOVER_AGE
+        if stale:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+@contextlib.contextmanager
+def private_workdir() -> Iterator[str]:
+    """Yield a new private folder (mode 0700) in the temp folder, removed with its content afterwards.
+
+    For XlsxWriter's ``tmpdir`` option: its temporary files hold intake text, so no one else may read them, and
+    none may survive a failed or interrupted write.
+
+    Yields:
+        The folder's path.
+    """
+    folder = tempfile.mkdtemp(prefix="mops-xl-")  # created 0700
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it runs, as another user
+    return True
+
+
+def _age(entry: os.DirEntry) -> float:
+    try:
+        return time.time() - entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return 0.0
 
 
 def _umask() -> int:

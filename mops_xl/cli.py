@@ -7,6 +7,10 @@ failure (a short message on the terminal; the traceback goes to a log file, neve
 from __future__ import annotations
 
 import functools
+import os
+import re
+import signal
+import stat
 import sys
 import tempfile
 import traceback
@@ -22,7 +26,55 @@ from mops_xl.intake.problems import ValidationReport
 
 EXIT_INPUT = 2
 EXIT_UNEXPECTED = 1
-LOG_FILE = Path(tempfile.gettempdir()) / "mops-xl-error.log"
+#: Where unexpected failures are logged: a new file in a private folder of the temp folder (see :func:`write_log`).
+LOG_FOLDER = Path(tempfile.gettempdir()) / f"mops-xl-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+#: C0 and C1 control characters (escape sequences can retitle or clear a terminal), but not newline and tab.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: Any) -> str:
+    """Text for the terminal with the control characters an intake may carry removed (``ESC]0;…`` retitles the
+    window, ``ESC[2J`` clears it); zero-width joiners and right-to-left marks are text and stay.
+
+    Args:
+        text: What to print.
+
+    Returns:
+        The text, safe to print.
+    """
+    return _CONTROL.sub("", str(text))
+
+
+def echo(message: Any = "", **kwargs: Any) -> None:
+    """:func:`click.echo` of :func:`terminal_text`."""
+    click.echo(terminal_text(message), **kwargs)
+
+
+def write_log(text: str) -> Path:
+    """Write an error log safely: in a private folder (0700, ours, not a symlink), in a new file (``O_EXCL``,
+    ``O_NOFOLLOW``, 0600), so a link planted in the temp folder is never written through.
+
+    Args:
+        text: The log.
+
+    Returns:
+        The log file.
+
+    Raises:
+        OSError: No safe place could be made.
+    """
+    folder = LOG_FOLDER
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        info = os.lstat(folder)
+        mine = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if not stat.S_ISDIR(info.st_mode) or not mine or info.st_mode & 0o077:
+            folder = Path(tempfile.mkdtemp(prefix="mops-xl-"))  # someone else's, or a link: a fresh one
+    fd, name = tempfile.mkstemp(prefix="error-", suffix=".log", dir=folder)  # O_EXCL: never an existing file
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return Path(name)
 
 
 class InputProblem(click.ClickException):
@@ -41,18 +93,17 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except OutputError as exc:
-            raise InputProblem(str(exc)) from None
-        except OSError as exc:
-            raise InputProblem(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+            raise InputProblem(terminal_text(exc)) from None
+        except OSError as exc:  # e.g. a full disk while writing
+            raise InputProblem(terminal_text(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))) from None
         except MopsXLError as exc:
-            raise InputProblem(str(exc)) from None
+            raise InputProblem(terminal_text(exc)) from None
         except Exception as exc:  # the promise: no traceback on the terminal
             try:
-                LOG_FILE.write_text(traceback.format_exc(), encoding="utf-8")
-                where = f"details in {LOG_FILE}"
+                where = f"details in {write_log(traceback.format_exc())}"
             except OSError:
                 where = "details could not be logged"
-            click.echo(f"Error: unexpected failure ({type(exc).__name__}: {exc}); {where}", err=True)
+            echo(f"Error: unexpected failure ({type(exc).__name__}: {exc}); {where}", err=True)
             sys.exit(EXIT_UNEXPECTED)
 
     return wrapper
@@ -60,9 +111,9 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _show_report(report: ValidationReport, *, as_json: bool, verbose: bool) -> None:
     if as_json:
-        click.echo(report.to_json())
+        echo(report.to_json())
     else:
-        click.echo(report.format(include_info=verbose))
+        echo(report.format(include_info=verbose))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,7 +154,7 @@ def init(path: Path, example: bool, force: bool) -> None:
 
         data = example_data()
     write_intake(path, data)
-    click.echo(f"Wrote {'example' if example else 'blank'} intake to {path}")
+    echo(f"Wrote {'example' if example else 'blank'} intake to {path}")
 
 
 @cli.command()
@@ -235,27 +286,27 @@ def _build_one(intake: Path, output: Path | None, options: Any, *, as_json: bool
             built = build_intake(intake, report_path(intake, output), options, stage=progress.stage)
     except IntakeError as exc:
         if as_json:
-            click.echo(exc.report.to_json())
+            echo(exc.report.to_json())
         else:
-            click.echo(exc.report.format(include_info=verbose), err=quiet)
+            echo(exc.report.format(include_info=verbose), err=quiet)
         sys.exit(EXIT_INPUT)
     if as_json:
         import json
 
         from mops_xl.outputs.json_output import to_dict
 
-        click.echo(json.dumps(to_dict(built.analysis), indent=2, ensure_ascii=False, allow_nan=False))
+        echo(json.dumps(to_dict(built.analysis), indent=2, ensure_ascii=False, allow_nan=False))
         if not quiet:
-            click.echo(f"Wrote report to {built.report}", err=True)
+            echo(f"Wrote report to {built.report}", err=True)
     elif not quiet:
         from mops_xl.outputs.json_output import terminal_summary
 
         report = built.validation
         if report.warnings or (verbose and report.infos):
-            click.echo(report.format(include_info=verbose))
-        click.echo(terminal_summary(built.analysis))
-        click.echo(f"Wrote report to {built.report}" + (f" and {built.pdf}" if built.pdf else ""))
-        click.echo("Wrote the framework to " + " and ".join(str(p) for p in built.framework))
+            echo(report.format(include_info=verbose))
+        echo(terminal_summary(built.analysis))
+        echo(f"Wrote report to {built.report}" + (f" and {built.pdf}" if built.pdf else ""))
+        echo("Wrote the framework to " + " and ".join(str(p) for p in built.framework))
 
 
 @cli.command()
@@ -291,9 +342,9 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
 
     loaded, report = read_intake(intake)
     if loaded is None:
-        click.echo(report.format(), err=True)
+        echo(report.format(), err=True)
         sys.exit(EXIT_INPUT)
-    click.echo(render_framework(analyse(loaded), fmt, section), nl=False)
+    echo(render_framework(analyse(loaded), fmt, section), nl=False)
 
 
 @cli.command(name="import")
@@ -401,7 +452,7 @@ def import_(
         raise InputProblem(f"{out}: the output path is the export itself; choose another path with -o")
     loaded, report = read_intake(intake)
     if loaded is None:
-        click.echo(report.format())
+        echo(report.format())
         sys.exit(EXIT_INPUT)
     options = ImportOptions(
         channel=channel,
@@ -419,19 +470,19 @@ def import_(
         else import_rows(loaded, sheet, reading, out, problems, export.name, options, source)
     )
     if reading is None or written is None:  # every problem of the export at once; nothing written
-        click.echo(problems.format())
+        echo(problems.format())
         sys.exit(EXIT_INPUT)
     if problems.problems:  # warnings (e.g. a touch outside Channels): said, but the rows are imported
-        click.echo(problems.format())
+        echo(problems.format())
     rows = reading.rows
     skipped = skipped_note(rows, export.name)
     if skipped:
-        click.echo(skipped)
+        echo(skipped)
     for line in describe(reading, sheet, export.name) + said:
-        click.echo(line)
-    click.echo(f"Appended {len(rows)} row(s) from {export.name} to {sheet}; wrote {written}")
+        echo(line)
+    echo(f"Appended {len(rows)} row(s) from {export.name} to {sheet}; wrote {written}")
     if sheet == "Touchpoints" and loaded.table("Touchpoints").empty and not loaded.table("Paths").empty:
-        click.echo("Note: attribution uses Touchpoints over Paths, so the intake's Paths sheet is no longer used")
+        echo("Note: attribution uses Touchpoints over Paths, so the intake's Paths sheet is no longer used")
 
 
 def _build_batch(
@@ -451,13 +502,17 @@ def _build_batch(
     """
     import json
 
-    from mops_xl.batch import build_many, find_intakes, write_rollup
+    from mops_xl.batch import build_many, check_batch_outputs, find_intakes, rollup_path, write_rollup
 
     if output is not None and not output.is_dir():
         raise InputProblem(f"{output}: with several intakes or --scheduler, -o must name an existing folder")
     sources = find_intakes(paths)
     if not sources:
-        raise InputProblem("no .xlsx intake found in " + ", ".join(str(p) for p in paths))
+        odd = [p for p in paths if p.is_dir() and p.suffix.lower() in (".xlsx", ".xlsm")]
+        hint = f" ({odd[0]} is a folder, though its name ends in {odd[0].suffix})" if odd else ""
+        raise InputProblem("no .xlsx intake found in " + ", ".join(str(p) for p in paths) + hint)
+    check_batch_outputs(sources, output, options)
+    rollup_target = rollup_path(output or sources[0].parent, sources)
     if scheduler is None:
         results = build_many(sources, output, jobs, options)
     else:
@@ -465,9 +520,9 @@ def _build_batch(
 
         with Progress(enabled=not quiet) as progress:
             results = build_many(sources, output, options=options, scheduler=scheduler, progress=progress.update)
-    rollup = write_rollup(results, (output or sources[0].parent) / "mops-xl-rollup.xlsx")
+    rollup = write_rollup(results, rollup_target)
     if as_json:
-        click.echo(
+        echo(
             json.dumps(
                 [
                     {
@@ -488,19 +543,38 @@ def _build_batch(
         )
     elif not quiet:
         width = max(len(r.source.name) for r in results)
-        click.echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")
+        echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")
         for r in results:
             detail = (str(r.report) + (f" and {r.pdf}" if r.pdf else "")) if r.report else r.message
-            click.echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
+            echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
         for r in results:
             if r.validation is not None and (r.validation.warnings or (verbose and r.validation.infos)):
-                click.echo(f"\n{r.source.name}:")
-                click.echo(r.validation.format(include_info=verbose))
-        click.echo(f"Wrote the roll-up to {rollup}")
+                echo(f"\n{r.source.name}:")
+                echo(r.validation.format(include_info=verbose))
+        echo(f"Wrote the roll-up to {rollup}")
     if any(r.status != "built" for r in results):
         sys.exit(EXIT_INPUT)
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    """TERM and HUP end the command like an interrupt: every ``finally`` runs, so no temporary file is left."""
+    raise SystemExit(128 + signum)
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    """An error Python cannot raise (e.g. XlsxWriter's zip file closed by the garbage collector on a full disk) goes
+    to the log, never to the terminal as a traceback."""
+    try:
+        text = "".join(traceback.format_exception(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
+        write_log(f"{unraisable.err_msg or 'Exception ignored'}: {unraisable.object!r}\n{text}")
+    except Exception:  # noqa: BLE001, S110 - nothing more can be done, and nothing may be printed
+        pass
+
+
 def main() -> None:
     """Entry point of the console script."""
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
+    sys.unraisablehook = _quiet_unraisable
     cli(prog_name="mops-xl")

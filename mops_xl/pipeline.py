@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mops_xl.errors import IntakeError
+from mops_xl.errors import IntakeError, OutputError
 from mops_xl.intake.load import read_intake
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.metrics.engine import Analysis, analyse
-from mops_xl.outputs.framework.text import write_framework_files
+from mops_xl.outputs.framework.text import framework_paths, write_framework_files
 from mops_xl.outputs.workbook import build_report, check_output_path, default_report_path, export_board_pack
 from mops_xl.outputs.workbook.print_setup import DEFAULT_PAPER, PAPER_SIZES
 
@@ -99,6 +99,9 @@ def build_intake(
     """
     say = stage or (lambda name: None)
     check_output_path(out, source)
+    for other in (*framework_paths(out), *([out.with_suffix(".pdf")] if options.pdf else [])):
+        if other.exists() and source.exists() and other.resolve() == source.resolve():
+            raise OutputError(f"{other}: an output of this build would replace the intake; choose another -o")
     say("Reading and validating")
     intake, validation = read_intake(source)
     if intake is None:

@@ -14,7 +14,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 # No "explain" phase: it rewrites source files to show failing examples, slowly, on every failure.
 _PHASES = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
-settings.register_profile("ci", max_examples=40, deadline=None, print_blob=True, phases=_PHASES)
+# CI is deterministic (issue 18: a junk-cell case failed in one run and passed in the next): the same examples every
+# run, from a seed derived from each test, and no example database carried between runs. "dev" explores at random.
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, print_blob=True, phases=_PHASES, derandomize=True, database=None
+)
 settings.register_profile("dev", max_examples=200, deadline=None, phases=_PHASES)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

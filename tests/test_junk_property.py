@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from intake_builders import write_valid
 
@@ -55,6 +55,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(cells=[("Actuals", 2, 1, -(10**15))])  # issue 18: in a date-formatted cell it made the reader panic
 @given(
     cells=st.lists(
         st.tuples(st.sampled_from(sheet_names), st.integers(1, 9), st.integers(1, 12), junk), min_size=1, max_size=4

@@ -5,17 +5,21 @@ One failure never stops the others; each intake goes through the same pipeline a
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from mops_xl.batch.task import BatchResult, build_one
+from mops_xl.intake.file import output_kind
 from mops_xl.pipeline import BuildOptions
 
 
 def find_intakes(paths: list[Path]) -> list[Path]:
-    """Expand folders into the .xlsx intakes they hold (not reports, not Excel's lock files).
+    """Expand folders into the .xlsx intakes they hold: not mops-xl's own outputs (reports, roll-ups, recognised by
+    their document property; imported intakes are intakes), not Excel's lock files, only regular files.
 
     Args:
         paths: Files and folders.
@@ -31,7 +35,8 @@ def find_intakes(paths: list[Path]) -> list[Path]:
                 for f in p.iterdir()
                 if f.suffix.lower() in (".xlsx", ".xlsm")
                 and not f.name.startswith("~$")
-                and not f.stem.endswith("-report")
+                and f.is_file()  # a named pipe in the folder would block the batch
+                and not output_kind(f)
             )
         else:
             found.append(p)
@@ -70,5 +75,26 @@ def build_many(
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(sources) == 1:
         return [build_one(s, out_dir, options) for s in sources]
+    results: list[BatchResult | None] = [None] * len(sources)
     with ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
-        return list(pool.map(build_one, sources, [out_dir] * len(sources), [options] * len(sources)))
+        futures = [pool.submit(build_one, s, out_dir, options) for s in sources]
+        for i, future in enumerate(futures):
+            with contextlib.suppress(BrokenProcessPool):  # a worker died (killed, out of memory, a native crash)
+                results[i] = future.result()
+    for i, source in enumerate(sources):  # each intake the dead worker took with it, alone in a fresh process
+        if results[i] is None:
+            results[i] = _build_isolated(source, out_dir, options)
+    return [r for r in results if r is not None]
+
+
+def _build_isolated(source: Path, out_dir: Path | None, options: BuildOptions | None) -> BatchResult:
+    """Build one intake in a process of its own; a dead process fails that intake only."""
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(build_one, source, out_dir, options).result()
+    except BrokenProcessPool:
+        return BatchResult(
+            source,
+            "failed",
+            message="the process building it died (killed, out of memory or crashed); the other intakes were built",
+        )

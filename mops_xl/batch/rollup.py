@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
-from mops_xl.atomic import atomic_output
+from mops_xl.atomic import OUTPUT_PROPERTY, atomic_output, private_workdir
 
 if TYPE_CHECKING:
     from mops_xl.batch.task import BatchResult
@@ -78,9 +78,11 @@ def write_rollup(results: list[BatchResult], path: Path) -> Path:
     Returns:
         The path.
     """
-    with atomic_output(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+    with atomic_output(path) as tmp, private_workdir() as work:
+        options = {"strings_to_formulas": False, "strings_to_urls": False, "tmpdir": work}
+        wb = xlsxwriter.Workbook(str(tmp), options)
         wb.set_properties({"title": "mops-xl roll-up", "created": dt.datetime.now()})
+        wb.set_custom_property(OUTPUT_PROPERTY, "roll-up")
         header = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1})
         money, number, pct = (wb.add_format({"num_format": f}) for f in ("#,##0.00", "#,##0", "0.0%"))
         ratio = wb.add_format({"num_format": '0.0":1"'})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from mops_xl.atomic import atomic_output
+from mops_xl.atomic import atomic_output, private_workdir
 from mops_xl.campaigns.library import TEMPLATES
 
 SUMMARY = "Campaign Templates"
@@ -30,8 +30,8 @@ def write_campaign_templates(path: str | Path) -> Path:
         The path written.
     """
     path = Path(path)
-    with atomic_output(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+    with atomic_output(path) as tmp, private_workdir() as work:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "tmpdir": work})
         wb.set_properties({"title": "mops-xl campaign templates", "created": dt.datetime(2026, 1, 1)})
         header = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1})
         title = wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"})

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from mops_xl.importers.formats import FORMATS
+from mops_xl.intake import schema
 from mops_xl.intake.load import VERSION_PROPERTY
 from mops_xl.intake.problems import CODES
 from mops_xl.intake.schema import SCHEMA_VERSION, SHEETS, Field
@@ -30,6 +31,8 @@ def _describe(fld: Field) -> str:
         parts.append(f"Must match a {fld.refers_to[1]} in {fld.refers_to[0]}.")
     if fld.minimum is not None and fld.type != "percent":
         parts.append(f"At least {fld.minimum:g}.")
+    if fld.maximum is not None and fld.type not in ("percent",):
+        parts.append(f"At most {fld.maximum:g}.")
     if fld.since != "1.0":
         parts.append(f"Added in schema {fld.since}.")
     return " ".join(p for p in parts if p).replace("|", "\\|")
@@ -52,6 +55,7 @@ def render_intake_doc() -> str:
         codes=CODES,
         field_sheets=[s.name for s in SHEETS if s.kind == "fields"],
         formats=list(FORMATS.values()),
+        limits=schema,
     )
 
 

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from mops_xl.intake.file import regular_file_problem
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.intake.reader import find_header_row
+from mops_xl.intake.schema import MAX_CSV_FIELD
 
 #: How many lines above the header a report title and date range may take.
 MAX_TITLE_LINES = 10
@@ -32,8 +34,9 @@ def _decode(data: bytes) -> str:
     """The text: a UTF-16 or UTF-8 byte-order mark decides, else UTF-8, else Windows-1252."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
+    data = data.removeprefix(codecs.BOM_UTF8)  # a UTF-8 mark then a Windows-1252 byte: the mark is no header text
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
@@ -43,7 +46,10 @@ def _delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[: MAX_TITLE_LINES + 20] if line.strip()]
     best, score = ",", (0, 0)
     for d in (",", "\t", ";"):
-        counts = Counter(n for n in (len(next(csv.reader([line], delimiter=d))) for line in lines) if n > 1)
+        try:
+            counts = Counter(n for n in (len(next(csv.reader([line], delimiter=d))) for line in lines) if n > 1)
+        except csv.Error:  # e.g. a field longer than MAX_CSV_FIELD: reported where the file is read
+            continue
         if counts:
             cells, agreeing = counts.most_common(1)[0]
             if (agreeing, cells) > score:
@@ -72,6 +78,10 @@ def read_export_csv(path: Path, expected: Iterable[str], report: ValidationRepor
         each data row, or None when the file cannot be read. ``attrs["skipped"]`` lists what was left out:
         ``{"title": [lines], "totals": [lines]}``.
     """
+    problem = regular_file_problem(path, "a CSV file")  # a named pipe would block for ever
+    if problem:
+        report.add("file-not-found", problem)
+        return None
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -81,6 +91,7 @@ def read_export_csv(path: Path, expected: Iterable[str], report: ValidationRepor
         report.add("wrong-format", f"{path.name}: not a CSV file (binary content); export the report as CSV")
         return None
     text = _decode(data)
+    csv.field_size_limit(MAX_CSV_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows, lines = [], []
     try:
@@ -88,7 +99,14 @@ def read_export_csv(path: Path, expected: Iterable[str], report: ValidationRepor
             rows.append(record)
             lines.append(reader.line_num)
     except csv.Error as exc:
-        report.add("corrupt-workbook", f"{path.name}: line {reader.line_num} cannot be read as CSV ({exc})")
+        if "field limit" in str(exc):
+            report.add(
+                "corrupt-workbook",
+                f"{path.name}!line {reader.line_num}: a field is longer than {MAX_CSV_FIELD:,} characters (the most "
+                "an export field may hold); is the file really a CSV export?",
+            )
+        else:
+            report.add("corrupt-workbook", f"{path.name}: line {reader.line_num} cannot be read as CSV ({exc})")
         return None
     if not rows:
         report.add("corrupt-workbook", f"{path.name}: the file is empty")

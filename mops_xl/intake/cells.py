@@ -8,23 +8,48 @@ contains formulas or errors at all) and names those cells.
 from __future__ import annotations
 
 import re
+import xml.parsers.expat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from mops_xl.intake.schema import MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
 
 if TYPE_CHECKING:
     from mops_xl.intake.file import RawWorkbook
     from mops_xl.intake.problems import ValidationReport
 
-_CELL = re.compile(rb"<c ((?:[^>/]|/(?!>))*)>(.*?)</c>", re.S)
-_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_FORMULA = re.compile(rb"<f[^>]*?(?:/>|>(.*?)</f>)", re.S)
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 _CHUNK = 1 << 22
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+#: The SpreadsheetML namespaces: transitional (what Excel writes) and Strict Open XML.
+MAIN_NAMESPACES = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+_REL_NAMESPACES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
+_P = rb"<(?:[A-Za-z_][\w.-]*:)?"  # an element's start, with or without a namespace prefix
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row\s*>")
+#: Pieces of a sheet that need a full XML parse hold one of these (a formula, an error value, a merge, the dimension,
+#: an entity or character reference, a namespace prefix) — or a row or cell whose reference is not its first
+#: attribute (counted below). Nearly all of a big sheet holds none: those pieces are checked only for their extent.
+_PARSE_MARKERS = (b"<f", b'"e"', b"'e'", b"mergeCell", b"dimension", b"&")
+#: A sheet whose SpreadsheetML elements carry a prefix (``<x:c>``) is parsed whole.
+_PREFIXED_MAIN = re.compile(
+    rb"xmlns:[\w.-]+\s*=\s*[\"'](?:" + b"|".join(re.escape(ns.encode()) for ns in MAIN_NAMESPACES) + rb")[\"']"
+)
+_WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,})(\d+)"')  # a literal prefix: the regex engine skips to each cell
+_LONG_ROW = re.compile(rb'<row r="\d{8}')  # a row number of 8 digits or more (beyond any sheet)
+
+
+def _needs_parse(data: bytes) -> bool:
+    """Whether a piece holds anything only the XML parser can judge (see ``_PARSE_MARKERS``)."""
+    if any(marker in data for marker in _PARSE_MARKERS):
+        return True
+    return data.count(b"<c") != data.count(b'<c r="') or data.count(b"<row") != data.count(b'<row r="')
 
 
 @dataclass(frozen=True)
@@ -43,7 +68,7 @@ class CellIssue:
 
 
 def sheet_parts(path: Path) -> dict[str, str]:
-    """Map each sheet name to its XML part in the .xlsx.
+    """Map each sheet name to its XML part in the .xlsx (transitional or Strict Open XML).
 
     Args:
         path: The workbook.
@@ -58,10 +83,12 @@ def sheet_parts(path: Path) -> dict[str, str]:
         rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     parts = {}
-    for sheet in book.iter(f"{_NS}sheet"):
-        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
-        target = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        parts[sheet.get("name")] = target
+    for ns in MAIN_NAMESPACES:
+        for sheet in book.iter(f"{{{ns}}}sheet"):
+            rid = next((sheet.get(f"{{{r}}}id") for r in _REL_NAMESPACES if sheet.get(f"{{{r}}}id")), None)
+            target = targets.get(rid, "")
+            target = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+            parts[sheet.get("name")] = target
     return parts
 
 
@@ -72,80 +99,368 @@ class SheetScan:
     Args:
         issues: Cells whose value the workbook does not hold, in sheet order.
         merged: The merged ranges, e.g. ["A3:B3"].
+        rows: The last row holding a cell (what a reader must allocate down to).
+        columns: The last column holding a cell (1 = A).
+        far_row_cell: A cell on the last row.
+        far_column_cell: A cell in the last column.
+        dimension: The used range the sheet declares (may disagree with its cells).
+        damaged: Why the XML cannot be read ("" when it can).
     """
 
     issues: list[CellIssue] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)
+    rows: int = 0
+    columns: int = 0
+    far_row_cell: str = ""
+    far_column_cell: str = ""
+    dimension: str = ""
+    damaged: str = ""
+
+    @property
+    def cells(self) -> int:
+        """The cells a reader allocates for the sheet: rows × columns from A1."""
+        return self.rows * self.columns
 
 
-def _segments(path: Path, part: str):
-    """Yield the sheet XML in pieces of about ``_CHUNK`` bytes, each ending after a whole ``</row>``."""
-    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
-        carry = b""
-        while block := fh.read(_CHUNK):
-            data = carry + block
-            cut = data.rfind(b"</row>")
-            if cut < 0:
-                carry = data
-                continue
-            cut += len(b"</row>")
-            yield data[:cut]
-            carry = data[cut:]
-        if carry:
-            yield carry
+def column_number(letters: str) -> int:
+    """Return the 1-based number of a column name ("A" → 1, "XFD" → 16384).
+
+    Args:
+        letters: The column letters.
+
+    Returns:
+        The column number.
+    """
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
-def scan_sheet(path: Path, part: str) -> SheetScan:
-    """Find the formulas without a saved value, the error cells and the merged ranges of one sheet.
+def column_name(number: int) -> str:
+    """Return the column name of a 1-based column number (28 → "AB").
 
-    The part is read in pieces (a million-row sheet is never held whole), and only pieces that contain a
-    formula or an error at all are searched cell by cell.
+    Args:
+        number: The column number.
+
+    Returns:
+        The letters.
+    """
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+#: A number of days no date library can hold (about 270 million years): in a date-formatted cell it makes the reader
+#: fail (calamine panics), so such cells are named when a sheet cannot be read.
+BEYOND_ANY_DATE = 1e11
+_REF = re.compile(r"^\$?([A-Z]{1,4})\$?([0-9]{1,9})$")
+
+
+class _CellReader:
+    """Expat handlers that follow rows and cells, placing the cells without ``r=`` after the ones before."""
+
+    def __init__(self, scan: SheetScan, strings: int | None = None):
+        self.scan = scan
+        self.strings = strings
+        self.row = 0
+        self.col = 0
+        self.cell: dict[str, Any] | None = None
+        self.text: list[str] | None = None
+
+    @staticmethod
+    def _local(name: str) -> str | None:
+        ns, _, local = name.rpartition(" ")
+        return local if ns in MAIN_NAMESPACES else None
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        local = self._local(name)
+        if local == "row":
+            r = attrs.get("r", "")
+            self.row = int(r) if r.isdigit() else self.row + 1
+            self.col = 0
+        elif local == "c":
+            m = _REF.match(attrs.get("r", "").upper())
+            if m:
+                self.col, self.row = column_number(m.group(1)), int(m.group(2))
+            else:
+                self.col += 1
+            ref = f"{column_name(self.col)}{self.row}"
+            self.note_extent(self.row, self.col, ref)
+            self.cell = {"ref": ref, "t": attrs.get("t", "n"), "f": None, "v": None}
+        elif self.cell is not None and local in ("f", "v"):
+            self.cell[local] = ""
+            self.text = []
+        elif local == "mergeCell":
+            self.scan.merged.append(attrs.get("ref", "?"))
+        elif local == "dimension":
+            self.scan.dimension = attrs.get("ref", "")
+
+    def end(self, name: str) -> None:
+        local = self._local(name)
+        if local in ("f", "v") and self.cell is not None and self.text is not None:
+            self.cell[local] = "".join(self.text)
+            self.text = None
+        elif local == "c" and self.cell is not None:
+            self._judge(self.cell)
+            self.cell = None
+
+    def chars(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+    def note_extent(self, row: int, col: int, ref: str) -> None:
+        if row > self.scan.rows:
+            self.scan.rows, self.scan.far_row_cell = row, ref
+        if col > self.scan.columns:
+            self.scan.columns, self.scan.far_column_cell = col, ref
+
+    def _judge(self, cell: dict[str, Any]) -> None:
+        formula, value = cell["f"], cell["v"]
+        if cell["t"] == "e":
+            self.scan.issues.append(CellIssue(cell["ref"], "error", (value or "").strip() or "#N/A"))
+        elif formula is not None and (value is None or (value == "" and cell["t"] != "str")):
+            self.scan.issues.append(CellIssue(cell["ref"], "no-value", "=" + formula if formula.strip() else ""))
+        elif self.strings is not None and cell["t"] == "s" and value is not None:
+            index = value.strip()
+            if not index.isdigit() or int(index) >= self.strings:
+                self.scan.issues.append(CellIssue(cell["ref"], "bad-string", index))
+        elif self.strings is not None and cell["t"] == "n" and value:
+            try:
+                number = float(value)
+            except ValueError:
+                return
+            if not abs(number) < BEYOND_ANY_DATE:  # also inf and nan
+                self.scan.issues.append(CellIssue(cell["ref"], "huge-number", value.strip()))
+
+
+class _UnsafeSheet(Exception):
+    pass
+
+
+def _refuse(*_args: Any) -> Any:
+    raise _UnsafeSheet()
+
+
+def _parser(reader: _CellReader) -> Any:
+    """A namespace-aware expat parser that refuses any DTD (so no entity can be declared or expanded).
+
+    defusedxml's policy (forbid DTDs and entities) applied to the stdlib's streaming expat parser: defusedxml's own
+    ``iterparse`` builds an element per cell and reads a 100,000-row sheet ~4x slower than expat with handlers.
+    """
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.buffer_text = True
+    return parser
+
+
+def _listen(parser: Any, reader: _CellReader | None) -> None:
+    parser.StartElementHandler = reader.start if reader else None
+    parser.EndElementHandler = reader.end if reader else None
+    parser.CharacterDataHandler = reader.chars if reader else None
+
+
+def _segments(fh: Any):
+    """Yield the sheet XML as ``(piece, whole)``: pieces of about ``_CHUNK`` bytes, each ending after a whole
+    ``</row>`` (``whole``), except where a row runs on for more than four pieces (it is cut anywhere)."""
+    carry, size = b"", min(_CHUNK, 1 << 16)  # a small first piece: the header (dimension, views) is parsed whole
+    while block := fh.read(size):
+        size = _CHUNK
+        data = carry + block
+        cut = _last_row_end(data, len(carry))
+        if cut < 0:
+            if len(data) > 4 * _CHUNK:
+                yield data, False
+                data = b""
+            carry = data
+            continue
+        yield data[:cut], True
+        carry = data[cut:]
+    if carry:
+        yield carry, True
+
+
+def _last_row_end(data: bytes, searched: int = 0) -> int:
+    """The offset just after the last ``</row>`` (any prefix) in ``data``, or -1; the first ``searched`` bytes are
+    known to hold none."""
+    pos, floor = len(data), max(0, searched - 16)
+    while (pos := data.rfind(b"row", floor, pos)) >= 0:
+        start = data.rfind(b"</", 0, pos)
+        match = _ROW_END.match(data, start) if start >= 0 else None
+        if match and match.start() < pos < match.end():
+            return match.end()
+    return -1
+
+
+def scan_sheet(path: Path, part: str, strings: int | None = None) -> SheetScan:
+    """Find the formulas without a saved value, the error cells, the merged ranges and the extent of one sheet.
+
+    The part is parsed as XML (namespace-aware, so Strict Open XML and prefixed elements are read as Excel reads
+    them; any DTD refused) in pieces, so a million-row sheet is never held whole. Pieces holding nothing but plain
+    values with their references (nearly all of a big sheet) go through the parser without per-cell work; their
+    extent is read from the references.
 
     Args:
         path: The workbook.
         part: The sheet's XML part.
+        strings: The number of shared strings: every piece is then parsed, and a text cell pointing past them is a
+            "bad-string" issue (its detail the index).
 
     Returns:
-        The :class:`SheetScan`.
+        The :class:`SheetScan` (``damaged`` says why the XML cannot be read, if it cannot).
     """
     scan = SheetScan()
-    for data in _segments(path, part):
-        scan.merged += [m.decode() for m in _MERGE.findall(data)]
-        if b"<f" not in data and b't="e"' not in data:
-            continue
-        for match in _CELL.finditer(data):
-            attrs, inner = match.group(1), match.group(2)
-            is_error = b't="e"' in attrs
-            formula = _FORMULA.search(inner)
-            if not is_error and formula is None:
-                continue
-            ref = _REF.search(attrs)
-            cell = ref.group(1).decode() if ref else "?"
-            value = _VALUE.search(inner)
-            if is_error:
-                detail = value.group(1).decode(errors="replace") if value else "#N/A"
-                scan.issues.append(CellIssue(cell, "error", detail))
-            elif value is None or value.group(1) == b"":
-                text = (formula.group(1) or b"").decode(errors="replace")
-                scan.issues.append(CellIssue(cell, "no-value", "=" + _unescape(text)))
+    reader = _CellReader(scan, strings)
+    parser = _parser(reader)
+    prefixed: bool | None = None
+    cut_mid_row = False
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+            for data, whole in _segments(fh):
+                # A piece ending with a whole </row> has had every event fired when Parse returns; after one cut
+                # mid-row (a giant row), the next piece is parsed with the handlers too.
+                if prefixed is None:  # the first piece holds the root element and its namespace declarations
+                    prefixed = _PREFIXED_MAIN.search(data) is not None
+                listen = strings is not None or prefixed or not whole or cut_mid_row or _needs_parse(data)
+                cut_mid_row = not whole
+                _listen(parser, reader if listen else None)
+                if not listen:
+                    _extent_of_plain_piece(data, reader)
+                parser.Parse(data, False)
+            _listen(parser, reader)
+            parser.Parse(b"", True)
+    except _UnsafeSheet:
+        scan.damaged = "unsafe: it declares a DTD (a possible XML entity attack); Excel never writes one"
+    except xml.parsers.expat.ExpatError as exc:
+        scan.damaged = f"its XML is damaged ({xml.parsers.expat.errors.messages[exc.code]}, line {exc.lineno})"
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        scan.damaged = f"its part {part} cannot be unpacked ({exc})"
     return scan
 
 
-def _unescape(text: str) -> str:
-    return text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+def _extent_of_plain_piece(data: bytes, reader: _CellReader) -> None:
+    """The last row and widest column of a piece whose every row and cell starts with its reference.
+
+    Rows come in ascending order (a row number of 8 digits anywhere is beyond every sheet all the same). Single-letter
+    columns are not looked at: 26 columns of the most rows a sheet may have stay within :data:`MAX_SHEET_CELLS`, so
+    only cells from column AA on can make a sheet too large.
+    """
+    start = data.rfind(b'<row r="')
+    if start >= 0:
+        digits = data[start + 8 : data.find(b'"', start + 8)]
+        last = int(digits) if digits.isdigit() else reader.row
+        long_row = _LONG_ROW.search(data)
+        if long_row:
+            end = data.find(b'"', long_row.start() + 8)
+            last = max(last, int(data[long_row.start() + 8 : end] or b"0"))
+        reader.row = last
+        if last > reader.scan.rows:
+            reader.scan.rows, reader.scan.far_row_cell = last, f"A{last}"
+        reader.scan.columns = max(reader.scan.columns, 1)
+    for letters, row in _WIDE_CELL.findall(data):
+        reader.note_extent(int(row), column_number(letters.decode()), f"{letters.decode()}{int(row)}")
+
+
+def too_large(scan: SheetScan) -> str:
+    """Say why a sheet is too large to read, or return "".
+
+    Args:
+        scan: The sheet's scan.
+
+    Returns:
+        The reason, naming the farthest cell, or "".
+    """
+    limits = (
+        f"at most {MAX_SHEET_ROWS:,} rows, {MAX_SHEET_COLUMNS:,} columns and {MAX_SHEET_CELLS:,} cells "
+        f"counted from A1 (e.g. {MAX_SHEET_ROWS:,} rows × {MAX_SHEET_CELLS // MAX_SHEET_ROWS} columns)"
+    )
+    if scan.rows > MAX_SHEET_ROWS:
+        return f"a cell at {scan.far_row_cell} is beyond row {MAX_SHEET_ROWS:,}; a sheet holds {limits}"
+    if scan.columns > MAX_SHEET_COLUMNS:
+        last = column_name(MAX_SHEET_COLUMNS)
+        return f"a cell at {scan.far_column_cell} is beyond column {last}; a sheet holds {limits}"
+    if scan.cells > MAX_SHEET_CELLS:
+        far = scan.far_column_cell if scan.columns * MAX_SHEET_ROWS > MAX_SHEET_CELLS else scan.far_row_cell
+        return (
+            f"the sheet reaches row {scan.rows:,} and column {column_name(scan.columns)} (a cell at {far}): "
+            f"{scan.cells:,} cells to read; a sheet holds {limits}. Delete the stray cells far from the data"
+        )
+    return ""
 
 
 MAX_CELLS_LISTED = 20
 
 
-def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationReport) -> None:
-    """Record hidden sheets, macros, merged cells and cells without a value for the intake's sheets.
+def shared_string_count(path: Path) -> int:
+    """The number of shared strings (``<si>`` items) the workbook holds.
+
+    Args:
+        path: The workbook.
+
+    Returns:
+        The count (0 without a shared-strings part).
+    """
+    count, carry = 0, b""
+    item = re.compile(_P + rb"si[\s>/]")
+    with zipfile.ZipFile(path) as zf:
+        name = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
+        if name is None:
+            return 0
+        with zf.open(name) as fh:
+            while block := fh.read(_CHUNK):
+                data = carry + block
+                count += len(item.findall(data, 0, len(data) - 16))
+                carry = data[len(data) - 16 :]
+            count += len(item.findall(carry))
+    return count
+
+
+def report_unreadable_cells(path: Path, sheet: str, part: str, reason: str, report: ValidationReport) -> None:
+    """Record a sheet the reader failed on, naming the cell when the XML shows which (a shared string that does
+    not exist, a number no date can hold).
+
+    Args:
+        path: The workbook.
+        sheet: The sheet name.
+        part: Its XML part.
+        reason: The reader's message.
+        report: Where the problems go.
+    """
+    scan = scan_sheet(path, part, strings=shared_string_count(path))
+    bad = [i for i in scan.issues if i.kind == "bad-string"] or [i for i in scan.issues if i.kind == "huge-number"]
+    for issue in bad[:MAX_CELLS_LISTED]:
+        if issue.kind == "bad-string":
+            message = (
+                f"the cell points at shared string {issue.detail}, which the workbook does not hold (it is damaged); "
+                "retype the cell, or save the workbook again from Excel"
+            )
+        else:
+            message = (
+                f"the cell holds {issue.detail}, a number no date can be, and the sheet cannot be read ({reason}); "
+                "if the cell is formatted as a date, type a real date or clear the number"
+            )
+        report.add("corrupt-workbook", message, sheet=sheet, row=_row(issue.cell), cell=issue.cell)
+    if not bad:
+        report.add("corrupt-workbook", f"sheet {sheet} cannot be read: {reason}", sheet=sheet)
+
+
+def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationReport) -> set[str]:
+    """Record hidden sheets, macros, merged cells, cells without a value and sheets too large to read.
 
     Args:
         raw: The opened workbook.
         sheets: The intake sheets present in it.
         report: Where the problems go.
+
+    Returns:
+        The sheets that must not be read (too large or damaged; the reason is in ``report``).
     """
+    unreadable: set[str] = set()
     visibility = {m.name: str(m.visible).rsplit(".", 1)[-1] for m in raw._book.sheets_metadata}
     if raw.has_macros:
         report.add(
@@ -153,7 +468,11 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
             f"{raw.path.name}: the workbook carries macros; they were neither run nor "
             "copied (only the cell values are read)",
         )
-    parts = sheet_parts(raw.path)
+    try:
+        parts = sheet_parts(raw.path)
+    except Exception as exc:  # noqa: BLE001 - defusedxml's ParseError and refusals, a missing part
+        report.add("corrupt-workbook", f"{raw.path.name}: its list of sheets cannot be read ({exc})")
+        return set(sheets)
     for name in sheets:
         state = visibility.get(name, "Visible")
         if state != "Visible":
@@ -163,6 +482,21 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
                 sheet=name,
             )
         scan = scan_sheet(raw.path, parts[name]) if name in parts else SheetScan()
+        if scan.damaged:
+            code = "unsafe-workbook" if scan.damaged.startswith("unsafe") else "corrupt-workbook"
+            report.add(code, f"sheet {name} cannot be read: {scan.damaged}", sheet=name)
+            unreadable.add(name)
+            continue
+        reason = too_large(scan)
+        if reason:
+            far = scan.far_row_cell if scan.rows > MAX_SHEET_ROWS else scan.far_column_cell
+            report.add("sheet-too-large", reason, sheet=name, cell=far or None)
+            unreadable.add(name)
+            continue
+        failure = raw.load(name)
+        if failure:
+            report_unreadable_cells(raw.path, name, parts[name], failure, report)
+            unreadable.add(name)
         for span in scan.merged:
             report.add(
                 "merged-cells",
@@ -182,9 +516,10 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
                     cell=issue.cell,
                 )
             else:
+                what = f"the formula {issue.detail}" if issue.detail else "a formula shared with other cells"
                 report.add(
                     "formula-without-value",
-                    f"the formula {issue.detail} has no saved value: the file was "
+                    f"{what} has no saved value: the file was "
                     "written by a program and never opened in a spreadsheet app; open it in Excel or "
                     "LibreOffice and save it",
                     sheet=name,
@@ -197,6 +532,7 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
                 f"… and {len(issues) - MAX_CELLS_LISTED} more cell(s) like these on this sheet",
                 sheet=name,
             )
+    return unreadable
 
 
 def _row(cell: str) -> int | None:
@@ -302,17 +638,18 @@ def date_formatted_rows(path: Path, part: str, letter: str, styles: frozenset[in
     column = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(letter)))
     col_style: int | None = None
     rows = set()
-    for data in _segments(path, part):
-        if col_style is None:
-            for c in re.finditer(rb"<(?:\w+:)?col\b([^>]*)>", data):
-                lo, hi = re.search(rb'\bmin="(\d+)"', c.group(1)), re.search(rb'\bmax="(\d+)"', c.group(1))
-                st = re.search(rb'\bstyle="(\d+)"', c.group(1))
-                if lo and hi and st and int(lo.group(1)) <= column <= int(hi.group(1)):
-                    col_style = int(st.group(1))
-            col_style = -1 if col_style is None else col_style
-        for m in tag.finditer(data):
-            s, t = style.search(m.group(0)), kind.search(m.group(0))
-            index = int(s.group(1)) if s else col_style
-            if index in styles and (t is None or t.group(1) == b"n"):
-                rows.add(int(m.group(1)))
+    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        for data, _ in _segments(fh):
+            if col_style is None:
+                for c in re.finditer(rb"<(?:\w+:)?col\b([^>]*)>", data):
+                    lo, hi = re.search(rb'\bmin="(\d+)"', c.group(1)), re.search(rb'\bmax="(\d+)"', c.group(1))
+                    st = re.search(rb'\bstyle="(\d+)"', c.group(1))
+                    if lo and hi and st and int(lo.group(1)) <= column <= int(hi.group(1)):
+                        col_style = int(st.group(1))
+                col_style = -1 if col_style is None else col_style
+            for m in tag.finditer(data):
+                s, t = style.search(m.group(0)), kind.search(m.group(0))
+                index = int(s.group(1)) if s else col_style
+                if index in styles and (t is None or t.group(1) == b"n"):
+                    rows.add(int(m.group(1)))
     return rows

@@ -14,7 +14,7 @@ import pandas as pd
 from mops_xl.intake.model import tracked_by_channel
 from mops_xl.intake.problems import Problem
 from mops_xl.intake.reader import close_match
-from mops_xl.intake.schema import SHEETS, TARGET_NEEDS
+from mops_xl.intake.schema import MAX_CAMPAIGNS, MAX_CHANNELS, MAX_JOURNEY_CHANNELS, SHEETS, TARGET_NEEDS
 
 Tables = dict[str, pd.DataFrame]
 Letters = dict[str, dict[str, str]]
@@ -267,6 +267,43 @@ def untracked_expected_cac(tables: Tables, letters: Letters) -> Iterator[Problem
             )
 
 
+def size_limits(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield an error where an intake goes beyond the sizes every stage is built for (stated in the schema): the
+    first Channels or Campaigns row past the limit, the touch or path bringing the journeys' first channel too many.
+    """
+    for sheet, limit, what in (("Channels", MAX_CHANNELS, "channels"), ("Campaigns", MAX_CAMPAIGNS, "campaigns")):
+        table = tables.get(sheet)
+        if table is not None and len(table) > limit:
+            row = table.index[limit]
+            yield Problem(
+                "too-many-rows",
+                f"{sheet} has {len(table):,} rows; at most {limit:,} {what} are supported (this is row {limit + 1:,} "
+                "of them)",
+                **_place(sheet, row, sheet[:-1], letters),
+            )
+    touches, paths = tables.get("Touchpoints"), tables.get("Paths")
+    if touches is not None and not touches.empty:
+        column, channels = "Channel", touches["Channel"].dropna()
+        first = channels[~channels.duplicated()]
+        sheet = "Touchpoints"
+    elif paths is not None and not paths.empty:
+        column, sheet = "Path", "Paths"
+        seen: dict[str, int] = {}
+        for row, path in paths["Path"].dropna().items():
+            for channel in str(path).split(">"):
+                seen.setdefault(channel.strip(), row)
+        first = pd.Series(list(seen), index=list(seen.values()), dtype=object)
+    else:
+        return
+    if len(first) > MAX_JOURNEY_CHANNELS:
+        yield Problem(
+            "too-many-rows",
+            f"the journeys touch {len(first):,} distinct channels; at most {MAX_JOURNEY_CHANNELS:,} are supported "
+            f"(attribution works on every pair of them); this {column.lower()} brings the first one too many",
+            **_place(sheet, first.index[MAX_JOURNEY_CHANNELS], column, letters),
+        )
+
+
 def touchpoint_channels(tables: Tables, letters: Letters) -> Iterator[Problem]:
     """Yield a warning for each Touchpoints or Paths channel that is not in Channels (allowed, e.g. "(direct)"):
     one per channel and sheet, at its first row; it gets attribution credit but has no spend.
@@ -318,6 +355,7 @@ def touchpoint_conversions(tables: Tables, letters: Letters) -> Iterator[Problem
 
 
 CHECKS: tuple[Callable[[Tables, Letters], Iterator[Problem]], ...] = (
+    size_limits,
     unique_keys,
     channel_case_clashes,
     references,

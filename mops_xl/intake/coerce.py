@@ -18,12 +18,12 @@ import pandas as pd
 
 from mops_xl.intake.currencies import ISO_4217, SYMBOLS
 from mops_xl.intake.problems import Problem
-from mops_xl.intake.schema import Field
+from mops_xl.intake.schema import FIRST_DATE, LAST_DATE, Field
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EPOCH_1904 = pd.Timestamp("1904-01-01")  # Mac Excel's date system: serial 0 is 1904-01-01
 _MAX_SERIAL = 2958465  # 9999-12-31
-_FIRST_DAY, _LAST_DAY = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")  # marketing data lives here
+_FIRST_DAY, _LAST_DAY = pd.Timestamp(FIRST_DATE), pd.Timestamp(LAST_DATE)  # the schema's date range
 _ISO_DATE = re.compile(
     r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
     r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$",
@@ -135,7 +135,7 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return f"{value:g}" if not value.is_integer() else str(int(value))
+        return f"{value:g}" if not value.is_integer() or abs(value) >= 1e15 else str(int(value))
     if isinstance(value, (dt.datetime, pd.Timestamp)):
         return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else value.strftime("%Y-%m-%d")
     if isinstance(value, dt.date):
@@ -239,15 +239,20 @@ def _convert_default(fld: Field) -> Any:
 
 def _check_range(values: pd.Series, col: _Column) -> None:
     fld = col.fld
-    if fld.minimum is not None:
-        col.add_many(
-            "out-of-range",
-            values[values < fld.minimum],
-            "{name} must be at least " + show(float(fld.minimum)) + ", got {got}",
-        )
-    if fld.maximum is not None:
-        limit = show(float(fld.maximum)) if fld.type != "percent" else f"{fld.maximum:.0%}"
-        col.add_many("out-of-range", values[values > fld.maximum], "{name} must be at most " + limit + ", got {got}")
+    low, high = fld.bounds  # the field's range, else its type's limit (schema.TYPE_LIMITS)
+    if low is not None:
+        too_low = values[values < low]
+        floor = _limit(low, fld, percent=False)
+        col.add_many("out-of-range", too_low, "{name} must be at least " + floor + ", got {got}")
+    if high is not None:
+        too_high = values[values > high]
+        col.add_many("out-of-range", too_high, "{name} must be at most " + _limit(high, fld) + ", got {got}")
+
+
+def _limit(value: float, fld: Field, percent: bool = True) -> str:
+    if fld.type == "percent" and (percent or abs(value) >= 1e4):
+        return f"{value:.0%}" if abs(value) < 1e4 else f"{value:,.0f} (i.e. {value * 100:,.0f} %)"
+    return show(float(value)) if abs(value) < 1e6 else f"{value:,.0f}"
 
 
 # --- converters: (present raw values, column) -> (converted values, ok mask) ---------------------------
@@ -310,7 +315,7 @@ def _parse_numbers(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Seri
             percent.loc[read.index] = [p for _, p in read]
             if col.fld.type != "percent":  # "80%" is a percentage, not a count or an amount
                 nums = nums.where(~percent)
-    ok = nums.notna()
+    ok = nums.notna() & np.isfinite(nums)  # "inf", "Infinity" and 1e999 are no amount
     if kind not in ("floating", "integer", "mixed-integer-float"):
         is_bool = present.map(lambda v: isinstance(v, (bool, np.bool_)))
         ok &= ~is_bool

@@ -7,7 +7,14 @@ adds a file-level problem to the report and returns ``None``. The file is only e
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
+import sys
+import tempfile
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +27,11 @@ MAX_PART_UNCOMPRESSED = 2 * 1024**3
 MAX_RATIO = 400  # uncompressed ÷ compressed, for parts above RATIO_MIN_SIZE
 RATIO_MIN_SIZE = 64 * 1024**2
 MAX_PARTS = 10_000
+#: XML parts up to this size are searched whole for a DTD (bigger ones, i.e. sheets, are refused by the cell scan).
+DTD_SCAN_SIZE = 64 * 1024**2
+#: The zip compression methods an .xlsx may use: stored and deflated (Excel writes nothing else).
+_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
+_METHOD_NAMES = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard", 99: "AES encryption"}
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -42,6 +54,28 @@ class RawWorkbook:
     has_macros: bool = False
     _book: Any = None
     _cache: dict[str, Any] = field(default_factory=dict)
+    _loaded: dict[str, list[list[Any]]] = field(default_factory=dict)
+
+    def load(self, name: str) -> str:
+        """Read the cells of sheet ``name`` now, so that :meth:`rows` cannot fail; say why it cannot be read.
+
+        The reader (calamine, in Rust) raises its own errors for a damaged sheet and may even panic, which Python
+        sees as a ``BaseException``: both are a bad file, never a crash.
+
+        Args:
+            name: The exact sheet name (its extent already checked, see :func:`mops_xl.intake.cells.too_large`).
+
+        Returns:
+            "" when the sheet was read, else the reader's reason.
+        """
+        try:
+            with native_stderr_hidden():
+                self._loaded[name] = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+            return _short(exc)
+        return ""
 
     def rows(self, name: str) -> list[list[Any]]:
         """Return the cells of sheet ``name`` from A1, as a list of rows ('' for an empty cell).
@@ -52,6 +86,8 @@ class RawWorkbook:
         Returns:
             The rows; row ``i`` of the list is Excel row ``i + 1``.
         """
+        if name in self._loaded:
+            return self._loaded.pop(name)
         sheet = self._book.get_sheet_by_name(name)
         return sheet.to_python(skip_empty_area=False)
 
@@ -95,11 +131,9 @@ def open_intake_file(path: str | Path, report: ValidationReport) -> RawWorkbook 
     """
     path = Path(path)
     name = path.name
-    if not path.exists():
-        report.add("file-not-found", f"{name}: no such file")
-        return None
-    if path.is_dir():
-        report.add("file-not-found", f"{name}: is a folder, not an .xlsx workbook")
+    problem = regular_file_problem(path, "an .xlsx workbook")
+    if problem:
+        report.add("file-not-found", problem)
         return None
     try:
         with path.open("rb") as fh:
@@ -120,15 +154,15 @@ def open_intake_file(path: str | Path, report: ValidationReport) -> RawWorkbook 
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-            problem = _zip_problem(name, zf, infos)
-            if problem:
-                report.add(*problem)
+            found = _zip_problem(name, zf, infos)
+            if found:
+                report.add(*found)
                 return None
             names = {i.filename for i in infos}
             has_macros = "xl/vbaProject.bin" in names
             if "docProps/custom.xml" in names:
                 props = _custom_properties(zf.read("docProps/custom.xml"))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError):
         report.add(
             "corrupt-workbook",
             f"{name}: the file is truncated or damaged (not a readable zip archive); save it again from Excel",
@@ -137,19 +171,86 @@ def open_intake_file(path: str | Path, report: ValidationReport) -> RawWorkbook 
     except _UnsafeXML:
         report.add("unsafe-workbook", f"{name}: refused: its document properties contain unsafe XML")
         return None
+    book, failure = _open_book(path)
+    if book is None:
+        report.add("corrupt-workbook", f"{name}: the workbook is damaged and cannot be read ({failure})")
+        return None
+    return RawWorkbook(path, list(book.sheet_names), props, has_macros, book)
+
+
+def _open_book(path: Path) -> tuple[Any, str]:
+    """Open the workbook with calamine: ``(book, "")``, or ``(None, why)``; never raises for a bad file."""
     try:
         from python_calamine import CalamineWorkbook
 
-        book = CalamineWorkbook.from_path(str(path))
-        sheet_names = list(book.sheet_names)
-    except Exception as exc:  # calamine raises its own error types for damaged parts
-        report.add("corrupt-workbook", f"{name}: the workbook is damaged and cannot be read ({_short(exc)})")
-        return None
-    return RawWorkbook(path, sheet_names, props, has_macros, book)
+        with native_stderr_hidden():
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                book = CalamineWorkbook.from_path(str(path))
+            else:  # calamine picks its reader by the extension: an .xlsx named .xls is read for what it is
+                with path.open("rb") as fh:
+                    book = CalamineWorkbook.from_filelike(fh)
+            list(book.sheet_names)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - calamine's own errors, and its panics (BaseException)
+        return None, _short(exc)
+    return book, ""
 
 
 class _UnsafeXML(Exception):
     pass
+
+
+@contextlib.contextmanager
+def native_stderr_hidden() -> Iterator[None]:
+    """Send what native code writes to file descriptor 2 nowhere while the block runs.
+
+    A panic in calamine (Rust) prints its message and a Rust backtrace straight to fd 2 before Python sees the
+    exception; the exception becomes a problem in the report, so the backtrace must not reach the terminal.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):  # no real stderr: nothing to hide
+        yield
+        return
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def regular_file_problem(path: Path, what: str) -> str:
+    """Say why ``path`` cannot be read as an input file, or return "".
+
+    Only regular files are read: a named pipe (FIFO) or a device would block or never end.
+
+    Args:
+        path: The input.
+        what: What the file should be, e.g. "an .xlsx workbook".
+
+    Returns:
+        The reason (starting with the file name), or "".
+    """
+    name = path.name or str(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return f"{name}: no such file"
+    except OSError as exc:
+        return f"{name}: cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(mode):
+        named = f", though its name ends in {path.suffix}" if path.suffix else ""
+        return f"{name}: is a folder, not {what}{named}"
+    if not stat.S_ISREG(mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+        return f"{name}: is {kind}, not a regular file; only regular files are read"
+    if not os.access(path, os.R_OK):
+        return f"{name}: cannot be read (permission denied)"
+    return ""
 
 
 def _ole_problem(path: Path) -> tuple[str, str]:
@@ -221,15 +322,26 @@ def _zip_problem(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -
             f"(at most {MAX_TOTAL_UNCOMPRESSED / 1024**3:.0f} GiB); possibly a zip bomb",
         )
     for i in infos:
-        if i.filename.endswith((".xml", ".rels")):
-            with zf.open(i) as part:
-                head = part.read(4096)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:  # Excel never writes one; XML attacks need one
-                return (
-                    "unsafe-workbook",
-                    f"{name}: refused: part {i.filename} declares a DTD (a possible XML "
-                    "entity attack); Excel never writes one",
-                )
+        if i.flag_bits & 0x1:
+            return (
+                "encrypted-workbook",
+                f"{name}: part {i.filename} is encrypted (a password-protected zip); save the workbook again "
+                "from Excel without a password",
+            )
+        if i.compress_type not in _METHODS:
+            method = _METHOD_NAMES.get(i.compress_type, f"method {i.compress_type}")
+            return (
+                "corrupt-workbook",
+                f"{name}: part {i.filename} is compressed with {method}, which an .xlsx never uses (only "
+                "stored or deflated); save the workbook again from Excel",
+            )
+    for i in infos:
+        if i.filename.endswith((".xml", ".rels")) and _declares_dtd(zf, i):
+            return (
+                "unsafe-workbook",
+                f"{name}: refused: part {i.filename} declares a DTD (a possible XML "
+                "entity attack); Excel never writes one",
+            )
         if i.file_size > MAX_PART_UNCOMPRESSED or (
             i.file_size > RATIO_MIN_SIZE and i.file_size > MAX_RATIO * max(i.compress_size, 1)
         ):
@@ -239,6 +351,44 @@ def _zip_problem(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -
                 f"{i.file_size / 1024**2:.0f} MiB from {i.compress_size / 1024**2:.1f} MiB; possibly a zip bomb",
             )
     return None
+
+
+def output_kind(path: Path) -> str:
+    """What mops-xl output a workbook is ("report", "roll-up", …), from its document property; "" for anything else
+    (an intake, a file that is no workbook).
+
+    Args:
+        path: The file.
+
+    Returns:
+        The value of :data:`mops_xl.atomic.OUTPUT_PROPERTY`, or "".
+    """
+    from mops_xl.atomic import OUTPUT_PROPERTY
+
+    if regular_file_problem(path, "a workbook"):
+        return ""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/custom.xml")
+            if info.file_size > 1024**2:
+                return ""
+            return _custom_properties(zf.read(info)).get(OUTPUT_PROPERTY, "")
+    except (KeyError, OSError, zipfile.BadZipFile, zlib.error, _UnsafeXML, NotImplementedError, RuntimeError):
+        return ""
+
+
+def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether an XML part holds ``<!DOCTYPE`` or ``<!ENTITY`` anywhere (the first 4 KB only for big parts)."""
+    limit = info.file_size if info.file_size <= DTD_SCAN_SIZE else 4096
+    seen, tail = 0, b""
+    with zf.open(info) as part:
+        while seen < limit and (block := part.read(min(1 << 20, limit - seen))):
+            data = tail + block
+            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # Excel never writes one; XML attacks need one
+                return True
+            seen += len(block)
+            tail = data[-9:]
+    return False
 
 
 def _custom_properties(xml: bytes) -> dict[str, str]:

@@ -20,7 +20,15 @@ from mops_xl.intake.file import open_intake_file
 from mops_xl.intake.model import Intake
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.intake.reader import close_match, read_fields, read_table
-from mops_xl.intake.schema import BUSINESS, INSTRUCTIONS_SHEET, SCHEMA_VERSION, SETTINGS, SHEETS, SHEETS_BY_NAME
+from mops_xl.intake.schema import (
+    BUSINESS,
+    INSTRUCTIONS_SHEET,
+    MAX_PERIOD_DAYS,
+    SCHEMA_VERSION,
+    SETTINGS,
+    SHEETS,
+    SHEETS_BY_NAME,
+)
 
 #: The custom document property in which the template records its schema version.
 VERSION_PROPERTY = "mops-xl schema version"
@@ -43,7 +51,7 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
         return None, report
     version = raw.properties.get(VERSION_PROPERTY, SCHEMA_VERSION)
     present = set(raw.sheet_names)
-    report_structure(raw, [n for n in raw.sheet_names if n in SHEETS_BY_NAME], report)
+    unreadable = report_structure(raw, [n for n in raw.sheet_names if n in SHEETS_BY_NAME], report)
     for name in raw.sheet_names:
         if name not in SHEETS_BY_NAME and name != INSTRUCTIONS_SHEET:
             report.add("unknown-sheet", f'sheet "{name}" is not part of the intake and was ignored', sheet=name)
@@ -60,7 +68,7 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
     style = CellStyle(date1904=raw.date1904)
     header_rows: dict[str, int] = {}
     for schema in SHEETS:
-        sheet_raw = raw if schema.name in present else None
+        sheet_raw = raw if schema.name in present and schema.name not in unreadable else None
         if schema.kind == "fields":
             values[schema.name], cells = read_fields(sheet_raw, schema, report, version, style)
             letters[schema.name] = cells
@@ -137,6 +145,16 @@ def _check_period(
         report.add(
             "end-before-start",
             f"Period end {end:%Y-%m-%d} is before Period start {start:%Y-%m-%d}",
+            sheet="Business",
+            column="Period end",
+            **_cell(cells, "Period end"),
+        )
+        return
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        report.add(
+            "out-of-range",
+            f"the period {start:%Y-%m-%d} to {end:%Y-%m-%d} is {(end - start).days + 1:,} days long; at most "
+            f"{MAX_PERIOD_DAYS:,} days are supported",
             sheet="Business",
             column="Period end",
             **_cell(cells, "Period end"),

@@ -33,6 +33,8 @@ CODES: dict[str, tuple[str, str]] = {
     "encrypted-workbook": (ERROR, "The workbook is password-protected."),
     "corrupt-workbook": (ERROR, "The file is empty, truncated or not a valid workbook."),
     "unsafe-workbook": (ERROR, "The file was refused for safety (XML attack, zip bomb)."),
+    "sheet-too-large": (ERROR, "A sheet reaches beyond the rows, columns or cells the reader reads."),
+    "too-many-rows": (ERROR, "More channels or campaigns (or journey channels) than supported."),
     "missing-sheet": (ERROR, "A required sheet is missing."),
     "empty-sheet": (ERROR, "A required sheet holds no data."),
     "missing-column": (ERROR, "A required column is missing from a table sheet."),

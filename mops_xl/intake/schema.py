@@ -17,6 +17,29 @@ from typing import Any
 #: The version of the intake contract. Bump the minor part when adding optional fields.
 SCHEMA_VERSION = "1.2"
 
+#: How much of a sheet the reader reads: Excel's own sheet size, and at most this many cells counted from A1 (the
+#: reader holds every cell of that rectangle; a stray cell at XFD1048576 would need 17 billion).
+MAX_SHEET_ROWS = 1_048_576
+MAX_SHEET_COLUMNS = 16_384
+MAX_SHEET_CELLS = 2**25  # 33,554,432: 1,048,576 rows × 32 columns
+
+#: The dates an intake may hold: any two of them (and Excel's day 0, 1899-12-30) stay less than 292 years apart, the
+#: span pandas' nanosecond time differences can hold.
+FIRST_DATE, LAST_DATE = "1900-01-01", "2150-12-31"
+#: The longest reporting period (Period start to Period end), in days: ten years.
+MAX_PERIOD_DAYS = 3_660
+#: The largest magnitude of a number in a cell, by type, unless the field declares a narrower range: a trillion
+#: (money in the Business currency, counts, other numbers) keeps every sum over a full sheet finite and exact enough.
+TYPE_LIMITS = {"money": 1e12, "integer": 1e12, "number": 1e12, "percent": 1e6}
+#: The most rows a table sheet may have where every row costs a sheet of the report or a step per channel.
+MAX_CHANNELS = 5_000
+MAX_CAMPAIGNS = 2_000  # one plan sheet each in the report
+#: The most distinct channels the journeys (Touchpoints or Paths) may touch: Markov attribution inverts a matrix of
+#: that size (O(n³): 2,000 channels take about a second).
+MAX_JOURNEY_CHANNELS = 2_000
+#: The longest field of an import CSV, in characters (Python's csv module refuses longer ones).
+MAX_CSV_FIELD = 128 * 1024
+
 #: Column types the reader knows how to coerce. See ``docs/intake.md`` for what each accepts.
 TYPES = (
     "text",  # any text; numbers are turned into their text form
@@ -71,6 +94,20 @@ class Field:
     def __post_init__(self) -> None:
         if self.type not in TYPES:
             raise ValueError(f"unknown type {self.type!r} for field {self.name!r}")
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The allowed range of a number: the field's own, else ± its type's limit (:data:`TYPE_LIMITS`).
+
+        Returns:
+            ``(minimum, maximum)``; ``(None, None)`` for a field that is not a number.
+        """
+        limit = TYPE_LIMITS.get(self.type)
+        if limit is None:
+            return self.minimum, self.maximum
+        low = self.minimum if self.minimum is not None else -limit
+        high = self.maximum if self.maximum is not None else limit
+        return low, high
 
 
 @dataclass(frozen=True)
@@ -261,6 +298,7 @@ SETTINGS = Sheet(
             "integer",
             default=7,
             minimum=1,
+            maximum=366,
             unit="days",
             help="Length of the recent window the trend arrow compares with the one before it.",
         ),
@@ -284,6 +322,7 @@ SETTINGS = Sheet(
             "number",
             default=7,
             minimum=0.01,
+            maximum=3660,
             unit="days",
             help="Half-life of the time-decay attribution model.",
         ),
@@ -299,6 +338,7 @@ SETTINGS = Sheet(
             "integer",
             default=3,
             minimum=0,
+            maximum=366,
             unit="days",
             help="The last days before Report as of that ad platforms may still revise.",
         ),
@@ -307,6 +347,7 @@ SETTINGS = Sheet(
             "integer",
             default=30,
             minimum=1,
+            maximum=3660,
             unit="days",
             since="1.1",
             help="Attribution ignores touches more than this many days before a journey's last touch.",

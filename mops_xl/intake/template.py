@@ -14,7 +14,7 @@ from typing import Any
 
 import xlsxwriter
 
-from mops_xl.atomic import atomic_output
+from mops_xl.atomic import atomic_output, private_workdir
 from mops_xl.intake.load import VERSION_PROPERTY
 from mops_xl.intake.schema import INSTRUCTIONS_SHEET, SCHEMA_VERSION, SHEETS, Field, Sheet
 
@@ -239,9 +239,10 @@ def write_intake(path: str | Path, data: IntakeData | None = None) -> Path:
         The path written.
     """
     path = Path(path)
-    with atomic_output(path) as tmp:
+    with atomic_output(path) as tmp, private_workdir() as work:
         wb = xlsxwriter.Workbook(
-            str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+            str(tmp),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "tmpdir": work},
         )
         props: dict[str, Any] = {
             "title": "mops-xl intake",

@@ -236,7 +236,8 @@ def _collapse(path: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def markov_credit(journeys: Journeys) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
-    """First-order Markov removal effects, solved exactly from the absorbing chain (no simulation).
+    """First-order Markov removal effects, solved exactly from the absorbing chain (no simulation), in one
+    matrix inverse: O(n³) for n distinct channels (see ``MAX_JOURNEY_CHANNELS`` in the schema).
 
     Transitions are weighted by each path's conversions + non-conversions; the last channel goes to
     (conversion) with the conversions and to (null) with the non-converting journeys. Removing channel k
@@ -271,20 +272,19 @@ def markov_credit(journeys: Journeys) -> tuple[dict[str, float], dict[str, float
     Q, r_conv = counts / out[:, None], to_conv / out
     mean_value = np.divide(conv_value, to_conv, out=np.zeros(n), where=to_conv > 0)
 
-    def absorbed(removed: int | None) -> tuple[float, float]:
-        q, rc = Q.copy(), r_conv.copy()
-        if removed is not None:
-            q[:, removed] = 0.0  # transitions into the removed channel now end in (null)
-            q[removed, :], rc[removed] = 0.0, 0.0
-        reach = np.linalg.solve(np.eye(n) - q.T, np.eye(n)[0])  # expected visits to each state from start
-        return float(reach @ rc), float(reach @ (rc * mean_value))
-
-    p_all, v_all = absorbed(None)
+    # One inverse instead of a solve per removed channel (n solves of an n x n system made 3,000 channels run for
+    # half an hour). N[i, j] = expected visits to j from i; h = P(conversion | at i), g = expected value from i.
+    # A path that converts either never visits k or visits it a first time (probability reach_k / N[k, k]) and
+    # converts from there (h_k): so P(conversion | k removed) = P(conversion) - reach_k / N[k, k] * h_k.
+    visits = np.linalg.inv(np.eye(n) - Q)
+    h, g = visits @ r_conv, visits @ (r_conv * mean_value)
+    p_all, v_all = float(h[0]), float(g[0])
+    first_visit = visits[0] / np.diag(visits)
     effects, value_effects = {}, {}
     for c in channels:
-        p_k, v_k = absorbed(idx[c])
-        effects[c] = max(1 - p_k / p_all, 0.0) if p_all > 0 else 0.0
-        value_effects[c] = max(1 - v_k / v_all, 0.0) if v_all > 0 else 0.0
+        k = idx[c]
+        effects[c] = max(first_visit[k] * h[k] / p_all, 0.0) if p_all > 0 else 0.0
+        value_effects[c] = max(first_visit[k] * g[k] / v_all, 0.0) if v_all > 0 else 0.0
     conv = _share(effects, journeys.total_conversions)
     value = _share(value_effects, journeys.total_value)
     return conv, value, effects

@@ -264,7 +264,8 @@ def analyse(intake: Intake) -> Analysis:
     stack = stack_overview(intake.table("Stack"), intake.table("Integrations"))
     links = integration_map(intake.table("Integrations"))
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
-    active = [ch for ch in names if card.loc[ch, volume_cols].sum() > 0 or ch in set(lines["Channel"])]
+    budgeted, moved = set(lines["Channel"]), card[volume_cols].sum(axis=1) > 0  # built once: near-linear in channels
+    active = [ch for ch in names if moved.get(ch, False) or ch in budgeted]
     warnings = underspending(card, total, t)
     plans = campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of)
     warnings += campaign_warnings(intake.table("Campaigns"), actuals, window.as_of)

@@ -70,20 +70,22 @@ def channel_trends(
 
     recent, recent_n = sums(recent_start, as_of)
     prior, prior_n = sums(prior_start, prior_end)
+    r = pd.Series(math.nan, index=recent.index, dtype="float64")
+    p = pd.Series(math.nan, index=recent.index, dtype="float64")
+    by_metric = pd.Series(metrics.to_numpy(dtype=object), index=recent.index).fillna("")
+    for metric, group in by_metric.groupby(by_metric, sort=False).groups.items():  # one pass per metric, not channel
+        name = metric or None
+        r.loc[group] = metric_value(recent.loc[group], name, window_days).to_numpy(dtype="float64")
+        p.loc[group] = metric_value(prior.loc[group], name, window_days).to_numpy(dtype="float64")
     out = []
-    for ch in channels:
-        metric = metrics[ch]
-        r = float(metric_value(recent.loc[[ch]], metric, window_days).iloc[0])
-        p = float(metric_value(prior.loc[[ch]], metric, window_days).iloc[0])
-        change = (
-            (r - p) / p if recent_n[ch] and prior_n[ch] and p and not math.isnan(r) and not math.isnan(p) else math.nan
-        )
+    for ch, metric, rv, pv, rn, pn in zip(channels, metrics, r, p, recent_n, prior_n, strict=True):
+        change = (rv - pv) / pv if rn and pn and pv and not math.isnan(rv) and not math.isnan(pv) else math.nan
         out.append(
             {
                 "Channel": ch,
                 "Trend metric": metric or "Leads per day",
-                "Recent": r,
-                "Prior": p,
+                "Recent": rv,
+                "Prior": pv,
                 "Trend %": change,
                 "Trend": arrow(change, band),
                 "Trend verdict": verdict(change, band, lower_is_better=metric in catalogue.current().lower_is_better),

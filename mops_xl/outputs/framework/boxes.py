@@ -7,6 +7,8 @@ boundaries (``wcwidth.wrap``; a word wider than the column, such as a run of CJK
 
 from __future__ import annotations
 
+import unicodedata
+
 import wcwidth as wc
 from wcwidth import wcswidth, wcwidth
 
@@ -37,7 +39,7 @@ def fit(text: str, width: int) -> str:
         A string of display width ``width``.
     """
     text = " ".join(str(text).split())
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    text = "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Cf" else "?" for ch in text)  # keep ZWJ, RLM
     if display_width(text) <= width:
         return text + " " * (width - display_width(text))
     out, used = "", 0

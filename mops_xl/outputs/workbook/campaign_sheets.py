@@ -33,25 +33,53 @@ CAMPAIGN, LAUNCH, BUDGET, PROGRESS = "$B$3", "$B$4", "$B$7", "$B$8"
 TOP = 10  # 0-based header row of a plan's checklist
 
 
+class SheetNames:
+    """The sheet names a report uses, to hand out new unique ones in near-constant time each.
+
+    Args:
+        taken: The sheet names already used (compared ignoring case).
+    """
+
+    def __init__(self, taken: set[str]):
+        self.taken = taken
+        self.folded = {t.casefold() for t in taken} | {"history"}  # built once, not per campaign
+        self.next_suffix: dict[str, int] = {}
+
+    def new(self, campaign: str) -> str:
+        """A valid, unique sheet name for a campaign's plan: Excel's forbidden characters replaced, at most 31
+        characters, never starting or ending with an apostrophe (Excel refuses it; a cut can leave one last),
+        unique ignoring case (a " (2)" suffix when needed).
+
+        Args:
+            campaign: The campaign name.
+
+        Returns:
+            The sheet name (formulas and links quote it with :func:`~mops_xl.outputs.workbook.formulas.sheet_ref`),
+            now taken.
+        """
+        base = re.sub(r"[\[\]:*?/\\]", "-", " ".join(str(campaign).split())).strip("'") or "Campaign"
+        name = base[:31].rstrip("'")
+        n = self.next_suffix.get(base.casefold(), 2)
+        while name.casefold() in self.folded:
+            suffix = f" ({n})"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        self.next_suffix[base.casefold()] = n
+        self.folded.add(name.casefold())
+        self.taken.add(name)
+        return name
+
+
 def sheet_name(campaign: str, taken: set[str]) -> str:
-    """A valid, unique sheet name for a campaign's plan: Excel's forbidden characters replaced, at most 31
-    characters, never starting or ending with an apostrophe (Excel refuses it; a cut can leave one last),
-    unique ignoring case (a " (2)" suffix when needed).
+    """One new unique plan sheet name (see :meth:`SheetNames.new`); ``taken`` gets it added.
 
     Args:
         campaign: The campaign name.
-        taken: The sheet names already used (compared ignoring case); the new name is added.
+        taken: The sheet names already used (compared ignoring case).
 
     Returns:
-        The sheet name (formulas and links quote it with :func:`~mops_xl.outputs.workbook.formulas.sheet_ref`).
+        The sheet name.
     """
-    base = re.sub(r"[\[\]:*?/\\]", "-", " ".join(str(campaign).split())).strip("'") or "Campaign"
-    name, n = base[:31].rstrip("'"), 2
-    while name.casefold() in {t.casefold() for t in taken} or name.casefold() == "history":
-        suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(name)
-    return name
+    return SheetNames(taken).new(campaign)
 
 
 class CampaignSheets(SheetWriter):
@@ -69,7 +97,8 @@ class CampaignSheets(SheetWriter):
         super().__init__(wb, fmt, analysis)
         self.data_row = data_row
         self.campaigns = analysis.intake.table("Campaigns")
-        self.names = {row: sheet_name(c, taken) for row, c in self.campaigns["Campaign"].items()}
+        names = SheetNames(taken)
+        self.names = {row: names.new(c) for row, c in self.campaigns["Campaign"].items()}
         self.plans = {plan.row: plan for plan in analysis.campaign_plans}
 
     def write(self) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from mops_xl.atomic import atomic_output
+from mops_xl.atomic import OUTPUT_PROPERTY, atomic_output, private_workdir
 from mops_xl.errors import OutputError
 from mops_xl.intake.model import Intake
 from mops_xl.intake.schema import SHEETS
@@ -172,7 +172,7 @@ def build_report(
     out = Path(path) if path is not None else default_report_path(intake.source)
     check_output_path(out, intake.source)
     analysis = analysis or analyse(intake)
-    with atomic_output(out) as tmp:
+    with atomic_output(out) as tmp, private_workdir() as work:
         values_only = values_only or board_pack
         kind = ValuesWorkbook if values_only else xlsxwriter.Workbook
         wb = kind(
@@ -182,8 +182,10 @@ def build_report(
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
                 "default_date_format": "yyyy-mm-dd",
+                "tmpdir": work,  # its temporary files hold intake text: a private folder, always removed
             },
         )
+        wb.set_custom_property(OUTPUT_PROPERTY, "values-only report" if values_only else "report")
         wb.set_properties(
             {
                 "title": f"Marketing operations report — {intake.business['Business name']}",
@@ -248,6 +250,8 @@ def check_output_path(out: Path, source: Path) -> None:
     """
     if out.exists() and source.exists() and out.resolve() == source.resolve():
         raise OutputError(f"{out}: the output path is the intake itself; choose another path with -o")
+    if out.suffix.lower() != ".xlsx":
+        raise OutputError(f"{out}: the report is an .xlsx workbook; give a name ending in .xlsx")
     folder = out.parent
     if not folder.is_dir():
         raise OutputError(f"{folder}: the output folder does not exist")
