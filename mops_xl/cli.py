@@ -399,7 +399,7 @@ def _build_batch(
 ) -> None:
     """Build several intakes in parallel or on a Dask cluster; print a summary or one JSON array; write the roll-up.
 
-    As for one intake: each built intake's warnings are listed (and its notices with ``-v``), and its PDF named.
+    Each built intake's PDF is named; with ``-v`` its warnings and notices are listed, as for one intake.
     """
     import json
 
@@ -445,7 +445,7 @@ def _build_batch(
             detail = (str(r.report) + (f" and {r.pdf}" if r.pdf else "")) if r.report else r.message
             click.echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
         for r in results:
-            if r.validation is not None and (r.validation.warnings or (verbose and r.validation.infos)):
+            if verbose and r.validation is not None and (r.validation.warnings or r.validation.infos):
                 click.echo(f"\n{r.source.name}:")
                 click.echo(r.validation.format(include_info=verbose))
         click.echo(f"Wrote the roll-up to {rollup}")
