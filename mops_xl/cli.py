@@ -498,7 +498,7 @@ def _build_batch(
 ) -> None:
     """Build several intakes in parallel or on a Dask cluster; print a summary or one JSON array; write the roll-up.
 
-    As for one intake: each built intake's warnings are listed (and its notices with ``-v``), and its PDF named.
+    Each built intake's PDF is named; with ``-v`` its warnings and notices are listed, as for one intake.
     """
     import json
 
@@ -548,7 +548,7 @@ def _build_batch(
             detail = (str(r.report) + (f" and {r.pdf}" if r.pdf else "")) if r.report else r.message
             echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
         for r in results:
-            if r.validation is not None and (r.validation.warnings or (verbose and r.validation.infos)):
+            if verbose and r.validation is not None and (r.validation.warnings or r.validation.infos):
                 echo(f"\n{r.source.name}:")
                 echo(r.validation.format(include_info=verbose))
         echo(f"Wrote the roll-up to {rollup}")

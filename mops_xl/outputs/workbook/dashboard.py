@@ -245,7 +245,7 @@ class Dashboard(SheetWriter):
             if review is not None and not pd.isna(review.due)
             else ""
         )
-        ws.write_string(r, 0, f"Top actions{due} ({AS_BUILT})", self.fmt["title"])
+        ws.write_string(r, 0, f"Top actions{due}", self.fmt["title"])
         headers = ("Subject", "Action", None, None, "Owner", "Amount is", "Amount")
         for c, h in enumerate(headers):
             if h is not None:
@@ -271,7 +271,9 @@ class Dashboard(SheetWriter):
                 text_lines(t.amount_label, BOX_WIDTH),
             )
             ws.set_row(i, 15 * lines)
-        return r + 1 + len(actions)
+        last = r + 2 + len(actions)
+        ws.write_string(last, 0, f"Actions are the engine's values, {AS_BUILT}.", self.fmt["note"])
+        return last
 
     # --- the charts ----------------------------------------------------------------------------------------
     def _charts(self, ws: Any) -> None:

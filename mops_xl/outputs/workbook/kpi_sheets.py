@@ -501,9 +501,6 @@ class KpiSheets(SheetWriter):
             )
             campaigns = campaigns.sort_values("Spend", ascending=False, kind="stable").head(MAX_CAMPAIGN_ROWS)
         ws.write_string(top, 0, "By campaign", self.fmt["title"])
-        if campaigns.empty:  # a section with nothing to show says so, in one line
-            ws.write_string(top + 1, 0, "No campaign: no Actuals row names a campaign.", self.fmt["note"])
-            return
         headers = ["Channel", "Campaign", *CAMPAIGN_FIGURES]
         ws.write_row(top + 1, 0, headers, self.fmt["header"])
         for i, ((channel, campaign), c) in enumerate(campaigns.iterrows()):
