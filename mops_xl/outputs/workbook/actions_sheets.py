@@ -84,8 +84,7 @@ class ActionSheets(SheetWriter):
         r = top + len(a.recommendations) + 2
         ws.write_string(r, 0, "Warnings (not actions)", self.fmt["bold"])
         for i, w in enumerate(a.warnings, start=1):
-            ws.write_string(r + i, 0, w["subject"])
-            ws.merge_range(r + i, 1, r + i, 7, w["warning"], self.fmt["text"])  # a sentence: the table's width
+            ws.write_string(r + i, 0, f"{w['subject']}: {w['warning']}")  # a sentence: laid out across the table
         r += len(a.warnings) + 2
         ws.write_string(
             r, 0, f"Budget moves of the plan, priced on {a.plan_basis} (see the Reallocation sheet)", self.fmt["bold"]
