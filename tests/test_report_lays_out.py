@@ -238,10 +238,11 @@ def _reallocation_and_attribution(s: Scan, a: Analysis) -> None:
         for h in cols:
             if h != "Channel":
                 s.check(sheet, r, cols[h], a.what_if.loc[channel, h], f"what-if {channel} {h}")
-    top, cols = s.table(sheet, ("From", "To", "Budget to move this period"))
-    for r, (_, move) in zip(s.body(sheet, top)[: len(a.reallocation)], a.reallocation.iterrows(), strict=True):
-        for h in cols:
-            s.check(sheet, r, cols[h], move[h], f"plan {h}")
+    if not a.reallocation.empty:  # an empty plan is one line saying so
+        top, cols = s.table(sheet, ("From", "To", "Budget to move this period"))
+        for r, (_, move) in zip(s.body(sheet, top)[: len(a.reallocation)], a.reallocation.iterrows(), strict=True):
+            for h in cols:
+                s.check(sheet, r, cols[h], move[h], f"plan {h}")
     _attribution(s, a)
 
 

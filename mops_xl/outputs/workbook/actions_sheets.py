@@ -89,16 +89,17 @@ class ActionSheets(SheetWriter):
         ws.write_string(
             r, 0, f"Budget moves of the plan, priced on {a.plan_basis} (see the Reallocation sheet)", self.fmt["bold"]
         )
-        ws.write_row(r + 1, 0, list(MOVE_HEADERS), self.fmt["header"])
+        if a.reallocation.empty:  # a section with nothing to show says so, in one line
+            ws.write_string(
+                r + 1, 0, "No budget moves: no channel frees budget that another can use.", self.fmt["note"]
+            )
+        else:
+            ws.write_row(r + 1, 0, list(MOVE_HEADERS), self.fmt["header"])
         for i, (_, move) in enumerate(a.reallocation.iterrows(), start=r + 2):
             ws.write_string(i, 0, str(move["From"]))
             ws.write_string(i, 1, str(move["To"]))
             ws.write_number(i, 2, float(move["Budget to move this period"]), self.fmt["money"])
             ws.write_string(i, 3, str(move["Reason"]))
-        if a.reallocation.empty:
-            ws.write_string(
-                r + 2, 0, "No budget moves: no channel frees budget that another can use.", self.fmt["note"]
-            )
         ws.set_column(0, 0, 9)
         ws.set_column(1, 2, 20)
         ws.set_column(3, 4, 48)

@@ -69,7 +69,8 @@ class AttributionSheets(SheetWriter):
             )
         r = 6 + len(a.channels)
         ws.write_string(r, 0, f"Plan: budget moves this period ({AS_BUILT})", self.fmt["title"])
-        ws.write_row(r + 1, 0, list(PLAN_COLUMNS), self.fmt["header"])
+        if not a.reallocation.empty:  # else one line says so, below
+            ws.write_row(r + 1, 0, list(PLAN_COLUMNS), self.fmt["header"])
         for j, (_, move) in enumerate(a.reallocation.iterrows(), start=r + 2):
             for k, header in enumerate(PLAN_COLUMNS):
                 value = move[header]
@@ -81,7 +82,7 @@ class AttributionSheets(SheetWriter):
                     ws.write_number(j, k, float(value), self.fmt["number" if "customers" in header else "money"])
         if a.reallocation.empty:
             ws.write_string(
-                r + 2,
+                r + 1,
                 0,
                 "No budget moves: no channel frees budget that another can use (each channel's Funding on "
                 "Optimization Actions says why).",

@@ -206,7 +206,7 @@ class Dashboard(SheetWriter):
         """ "Are we on budget?": the KPI Framework's Spend row — spend to date, budget to date, pace, status (the title
         in column ``c``, labels right-aligned in ``c + 1``, figures in ``c + 2``)."""
         k = self.a.kpis.loc["Spend"]
-        ws.write_string(r, c, "Spend vs budget to date", self.fmt["bold"])
+        ws.merge_range(r, c, r, c + 2, "Spend vs budget to date", self.fmt["bold"])
         for i, (label, column, kind) in enumerate(
             (
                 ("Spend to date", "Actual", "money"),
