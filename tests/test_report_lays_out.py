@@ -351,6 +351,8 @@ def _actions(s: Scan, a: Analysis) -> None:
     for r, (_, rec) in zip(rows, a.recommendations.iterrows(), strict=True):
         for h in cols:
             s.check(sheet, r, cols[h], rec[h], f"action {rec['Subject']} {h}")
+    if a.reallocation.empty:  # an empty plan is one line saying so
+        return
     top, cols = s.table(sheet, ("From", "To", "Budget to move this period", "Reason"))
     for r, (_, move) in zip(s.body(sheet, top)[: len(a.reallocation)], a.reallocation.iterrows(), strict=True):
         for h in cols:
