@@ -286,14 +286,19 @@ def test_chart_axes_carry_the_currency(reports, analyses) -> None:
 @pytest.mark.slow
 def test_top_actions_carry_owner_and_what_the_amount_is(analyses) -> None:
     actions = top_actions(analyses["saas"])
-    # saas fires: all-channels overspend, LinkedIn Ads underperforming and overspending, an A/B winner
-    assert [(t.subject, t.amount_label) for t in actions] == [
-        ("All channels", "Projected overspend"),
-        ("LinkedIn Ads", "Spend left this period"),
-        ("LinkedIn Ads", "Projected overspend"),
-        ("Pricing page CTA: Book a demo", ""),
+    # saas's actions that ask for something, by the money at stake (worked in tests/test_recommendations.py):
+    # all channels over pace, projected overspend 129,604.11 - 119,500 = 10,104.11; LinkedIn Ads Pause, the larger
+    # of its remaining budget 55,000 - 47,989.08 = 7,010.92 and its projected overspend 6,319.38; Webinars Spend
+    # to plan, its remaining budget 12,500 - 8,860.09 = 3,639.91; the A/B winner rolls out, no money.
+    assert [(t.subject, t.action, t.amount_label) for t in actions] == [
+        ("All channels", "Throttle", "Projected overspend"),
+        ("LinkedIn Ads", "Pause", "Remaining budget"),
+        ("Webinars", "Spend to plan", "Remaining budget"),
+        ("Pricing page CTA: Book a demo", "Roll out", ""),
     ]
-    assert actions[1].owner == "Maya Chen" and actions[1].action == "Pause or adjust (Underperforming channel)"
+    assert actions[0].amount == pytest.approx(129604.11 - 119500, abs=0.01)
+    assert actions[1].amount == pytest.approx(55000 - 47989.08, abs=0.01) and actions[1].owner == "Maya Chen"
+    assert actions[2].amount == pytest.approx(12500 - 8860.09, abs=0.01)
     assert math.isnan(actions[3].amount)
 
 

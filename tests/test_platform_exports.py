@@ -89,7 +89,7 @@ def test_google_ads_with_a_rate_converts_and_keeps_fractional_conversions(tmp_pa
     log = load_intake(tmp_path / "acme-imported.xlsx").table("Import log")
     assert list(log["Export currency"]) == ["INR"] and list(log["Rate"]) == [0.012]
     notes = [n["note"] for n in analyse(load_intake(tmp_path / "acme-imported.xlsx")).notes]
-    assert any("2 row(s) of google.csv (google-ads)" in n and "converted from INR at 0.012" in n for n in notes)
+    assert any("2 rows of google.csv (google-ads)" in n and "converted from INR at 0.012" in n for n in notes)
 
 
 # --- Meta: "Amount spent (EGP)", and a whole-period export --------------------------------------------------------

@@ -54,9 +54,10 @@ def fit(text: str, width: int) -> str:
 
 
 def _clean(text: object) -> str:
-    """One line of printable text: newlines and tabs become spaces, control characters "?"."""
+    """One line of printable text: newlines and tabs become spaces, control characters "?" (format characters such
+    as a zero-width joiner or a right-to-left mark are kept: they belong to the name)."""
     text = " ".join(str(text).split())
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
+    return "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Cf" else "?" for ch in text)
 
 
 def wrap(text: object, width: int) -> list[str]:

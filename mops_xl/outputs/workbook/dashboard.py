@@ -35,8 +35,8 @@ CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC",
 BOX_KINDS = {m: number_format(m) for m in BOX_CANDIDATES}
 #: The top actions the Dashboard lists.
 TOP_ACTIONS = 5
-#: The money an action names, in this order of preference: each labelled with its own measure (docs/metrics.md,
-#: "Recommendations").
+#: The money columns an action's money at stake may be (docs/metrics.md, "Recommendations"): the Dashboard shows
+#: the amount under the name of the column it is.
 AMOUNT_COLUMNS = ("Budget to move this period", "Projected overspend", "Budget asked", "Remaining budget")
 
 # --- The grid (0-based columns; widths in Excel characters, ≈ 7 px each + 5 px) ---------------------------
@@ -96,8 +96,9 @@ def top_actions(a: Analysis, n: int = TOP_ACTIONS) -> list[TopAction]:
     """
     out = []
     for _, r in a.top_actions.head(n).iterrows():
-        label = next((h for h in AMOUNT_COLUMNS if not pd.isna(r[h]) and r[h] > 0), "")
-        amount = float(r[label]) if label else math.nan
+        stake = float(r["Money at stake"])  # what the priority is by: shown with the column it is
+        label = next((h for h in AMOUNT_COLUMNS if stake > 0 and not pd.isna(r[h]) and abs(r[h] - stake) < 0.005), "")
+        amount = stake if label else math.nan
         owner = r["Owner"] if isinstance(r["Owner"], str) else ""
         out.append(TopAction(str(r["Subject"]), str(r["Action"]), owner, amount, label))
     return out
@@ -246,7 +247,7 @@ class Dashboard(SheetWriter):
             else ""
         )
         ws.write_string(r, 0, f"Top actions{due}", self.fmt["title"])
-        headers = ("Subject", "Action", None, None, "Owner", "Amount is", "Amount")
+        headers = ("Subject", "Action", None, None, "Owner", "Money at stake is", "Money at stake")
         for c, h in enumerate(headers):
             if h is not None:
                 ws.write_string(r + 1, c, h, self.fmt["header"])
