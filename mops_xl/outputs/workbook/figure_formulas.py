@@ -49,7 +49,23 @@ def _trackable(columns: tuple[str, ...]) -> list[str]:
     return [c for c in columns if c in TRACKABLE]
 
 
-class BlendedFormulas:
+class _Shared:
+    """What every place's formulas read alike: Business values, data sheet columns, the window's days."""
+
+    def value(self, field: str) -> str:
+        """The defined name of a Business value."""
+        return name_for(field)
+
+    def column(self, sheet: str, column: str) -> str:
+        """A data sheet column."""
+        return col(sheet, column)
+
+    def days(self, which: str) -> str:
+        """d or D."""
+        return _DAYS[which]
+
+
+class BlendedFormulas(_Shared):
     """The KPI Framework's writer: every channel's Actuals rows in a window.
 
     Args:
@@ -95,20 +111,8 @@ class BlendedFormulas:
         """The cell of another KPI in the same column."""
         return self._figure(metric)
 
-    def value(self, field: str) -> str:
-        """The defined name of a Business value."""
-        return name_for(field)
 
-    def column(self, sheet: str, column: str) -> str:
-        """A data sheet column."""
-        return col(sheet, column)
-
-    def days(self, which: str) -> str:
-        """d or D."""
-        return _DAYS[which]
-
-
-class RowFormulas:
+class RowFormulas(_Shared):
     """One subject's writer (a channel's, a campaign's row): its Actuals rows in a window.
 
     Args:
@@ -154,15 +158,3 @@ class RowFormulas:
     def figure(self, metric: str) -> str:
         """The row's cell of another figure."""
         return self.cells[metric]
-
-    def value(self, field: str) -> str:
-        """The defined name of a Business value."""
-        return name_for(field)
-
-    def column(self, sheet: str, column: str) -> str:
-        """A data sheet column."""
-        return col(sheet, column)
-
-    def days(self, which: str) -> str:
-        """d or D."""
-        return _DAYS[which]
