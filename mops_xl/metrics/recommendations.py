@@ -76,6 +76,7 @@ RECOMMENDATION_COLUMNS = (
     "Due",
     "Review",
     "Money at stake",
+    "Money at stake is",
 )
 #: The money columns, each one measure (docs/metrics.md, "Recommendations").
 MONEY_COLUMNS = (
@@ -85,6 +86,8 @@ MONEY_COLUMNS = (
     "Budget asked",
     "Budget to move this period",
 )
+#: The money columns the money at stake may be, in this order of preference.
+STAKE_COLUMNS = ("Budget asked", "Projected overspend", "Remaining budget", "Budget for period")
 #: How every place that shows the actions labels them: values, decided when the report was built.
 AS_BUILT = "as built — rebuild after editing Settings, Targets or Budget"
 #: The role on the Team sheet that owns the actions no channel owner takes (all channels, unowned channels).
@@ -404,7 +407,17 @@ def recommend(
     table = table.sort_values(["Money at stake", "_action", "_row"], ascending=[False, True, True], kind="stable")
     table = table.drop(columns=["_action", "_row"]).reset_index(drop=True)
     table["Priority"] = range(1, len(table) + 1)
+    table["Money at stake is"] = [_stake_column(r) for _, r in table.iterrows()]
     return Recommendations(table[list(RECOMMENDATION_COLUMNS)], plan, what_if(card, efficiency, plan.change), decisions)
+
+
+def _stake_column(r: pd.Series) -> str:
+    """Which of the money columns the money at stake is ("" when nothing is at stake): the label every place that
+    shows one amount per action gives it."""
+    stake = r["Money at stake"]
+    if not stake > 0:
+        return ""
+    return next((h for h in STAKE_COLUMNS if not pd.isna(r[h]) and abs(r[h] - stake) < 0.005), "")
 
 
 def _row(

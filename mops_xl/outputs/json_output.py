@@ -301,12 +301,8 @@ def terminal_summary(a: Analysis) -> str:
     else:
         lines.append(f"Actions ({len(top)}; every channel's on the Optimization Actions sheet):")
         for _, r in top.iterrows():
-            amounts = [
-                f"{h.lower()} {money(r[h], cur)}"
-                for h in ("Budget to move this period", "Projected overspend")
-                if not pd.isna(r[h]) and r[h] != 0
-            ]
-            amount = f" ({'; '.join(amounts)})" if amounts else ""
+            label = r["Money at stake is"]  # the amount the Dashboard shows, under the same name
+            amount = f" ({label.lower()} {money(r['Money at stake'], cur)})" if label else ""
             lines.append(f"  {r['Priority']}. {r['Subject']}: {r['Action']}{amount}")
     return "\n".join(lines)
 

@@ -35,9 +35,6 @@ CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC",
 BOX_KINDS = {m: number_format(m) for m in BOX_CANDIDATES}
 #: The top actions the Dashboard lists.
 TOP_ACTIONS = 5
-#: The money columns an action's money at stake may be (docs/metrics.md, "Recommendations"): the Dashboard shows
-#: the amount under the name of the column it is.
-AMOUNT_COLUMNS = ("Budget to move this period", "Projected overspend", "Budget asked", "Remaining budget")
 
 # --- The grid (0-based columns; widths in Excel characters, ≈ 7 px each + 5 px) ---------------------------
 LABEL_WIDTH, BOX_WIDTH, GAP_WIDTH, CHART_COL_WIDTH = 22, 12, 2, 12
@@ -96,9 +93,8 @@ def top_actions(a: Analysis, n: int = TOP_ACTIONS) -> list[TopAction]:
     """
     out = []
     for _, r in a.top_actions.head(n).iterrows():
-        stake = float(r["Money at stake"])  # what the priority is by: shown with the column it is
-        label = next((h for h in AMOUNT_COLUMNS if stake > 0 and not pd.isna(r[h]) and abs(r[h] - stake) < 0.005), "")
-        amount = stake if label else math.nan
+        label = str(r["Money at stake is"])  # what the priority is by, under the name of the column it is
+        amount = float(r["Money at stake"]) if label else math.nan
         owner = r["Owner"] if isinstance(r["Owner"], str) else ""
         out.append(TopAction(str(r["Subject"]), str(r["Action"]), owner, amount, label))
     return out
