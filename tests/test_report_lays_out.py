@@ -203,11 +203,11 @@ def _dashboard(s: Scan, a: Analysis) -> None:
         s.check(sheet, top + 1, cols[m], a.kpis.loc[m, "Actual"], f"box {m}")
         s.check(sheet, top + 3, cols[m], a.kpis.loc[m, target], f"box {m} target")
         s.check(sheet, top + 4, cols[m], a.kpis.loc[m, "Status"], f"box {m} status")
-    top, cols = s.table(sheet, ("Subject", "Action", "Owner", "Money at stake"))
+    top, cols = s.table(sheet, ("Subject", "Action", "Owner", "At stake"))
     for r, t in zip(s.body(sheet, top), top_actions(a), strict=False):
         s.check(sheet, r, cols["Subject"], t.subject, "action subject")
         s.check(sheet, r, cols["Action"], t.action, "action")
-        s.check(sheet, r, cols["Money at stake"], t.amount, "action amount")
+        s.check(sheet, r, cols["At stake"], t.amount, "action amount")
     sheet = "Chart data"
     top, cols = s.table(sheet, ("Channel", "Expected CAC", "CAC target"))
     for r in s.body(sheet, top):

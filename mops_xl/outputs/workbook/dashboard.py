@@ -243,7 +243,7 @@ class Dashboard(SheetWriter):
             else ""
         )
         ws.write_string(r, 0, f"Top actions{due}", self.fmt["title"])
-        headers = ("Subject", "Action", None, None, "Owner", "Money at stake is", "Money at stake")
+        headers = ("Subject", "Action", None, None, "Owner", "Measured as", "At stake")
         for c, h in enumerate(headers):
             if h is not None:
                 ws.write_string(r + 1, c, h, self.fmt["header"])
