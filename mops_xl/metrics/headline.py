@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from mops_xl.metrics import catalogue
 from mops_xl.metrics.statuses import (
     AHEAD,
     AT_RISK,
@@ -32,8 +33,6 @@ BOX_FILLERS = ("MQLs", "SQLs", "CAC", "ROAS")
 BOX_MINIMUM, BOX_MAXIMUM = 4, 6
 #: Worst first: the order of the statuses of figures with a target (No data is a problem to look at).
 SEVERITY = {OFF_TRACK: 0, AT_RISK: 1, NO_DATA: 2, ON_TRACK: 3, AHEAD: 4}
-MONEY_METRICS = ("Revenue", "CPL", "CAC", "Spend")
-RATIO_METRICS = ("ROAS", "LTV:CAC", "MER")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # fmt: skip
 
@@ -79,9 +78,11 @@ def figure(metric: str, value: float, prefix: str) -> str:
     Returns:
         The text.
     """
-    if metric in RATIO_METRICS:
+    entry = catalogue.current().find(metric)  # the unit is the catalogue's
+    unit = entry.unit if entry is not None else "count"
+    if unit == "ratio":
         return f"{value:.1f}:1"
-    if metric in MONEY_METRICS:
+    if unit == "money":
         return money(value, prefix)
     return f"{value:,.0f}"
 
