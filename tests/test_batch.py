@@ -59,6 +59,14 @@ def test_rollup_has_one_row_per_business(folder: Path, tmp_path: Path) -> None:
     assert sorted(boxes) == sorted(["MQLs", "SQLs", "Customers", "CAC", "ROAS", "LTV:CAC"]) == sorted(saas.kpi_boxes)
     assert f"CAC: {saas.kpis.loc['CAC', 'Status']}" in got["KPIs, worst first"]
     assert rows["broken.xlsx"]["Status"] == "invalid"
+    # each business's money carries its own currency: saas is in dollars, local (the corner shop) in pounds
+    assert (got["Currency"], rows["local.xlsx"]["Currency"]) == ("USD", "GBP")
+    formats = {
+        r[0].value: (r[headers.index("Spend")].number_format, r[headers.index("CAC")].number_format)
+        for r in ws.iter_rows(min_row=2)
+    }
+    assert formats["saas.xlsx"] == ('"$"#,##0.00', '"$"#,##0.00')
+    assert formats["local.xlsx"] == ('"£"#,##0.00', '"£"#,##0.00')
 
 
 def test_several_files_with_json_print_one_array(tmp_path: Path) -> None:

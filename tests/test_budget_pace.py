@@ -171,7 +171,7 @@ def test_the_total_pace(pace_analysis) -> None:
     assert {w["subject"] for w in a.warnings} == {"Social"}  # underspending; the total is over
     # Data Notes say the line starting before Period start is paced from Oct 1: 3,000 x 15 / 30 in the period
     notes = [n["note"] for n in a.notes if n["subject"] == "Search"]
-    assert any("paced from 2026-10-01, with 1,500.00 of its 3,000.00 in the period" in n for n in notes)
+    assert any("paced from 2026-10-01, with $1,500 of its $3,000 in the period" in n for n in notes)
 
 
 def test_all_channels_throttle_on_the_total_pace(pace_analysis) -> None:
@@ -181,8 +181,8 @@ def test_all_channels_throttle_on_the_total_pace(pace_analysis) -> None:
     assert r.loc["All channels", "Projected overspend"] == pytest.approx(400)
     assert r.loc["Search", "Projected overspend"] == pytest.approx(300)
     total = r.loc["All channels"]
-    assert "cap all channels' daily spend at 180.95" in total["Evidence"]  # 3,800 / 21
-    assert "pace 125.0%" in total["Evidence"] and "500.00 of it outside any budget line" in total["Evidence"]
+    assert "cap all channels' daily spend at $181 to land" in total["Evidence"]  # 3,800 / 21 = 180.95
+    assert "pace 125.0%" in total["Evidence"] and "$500 of it outside any budget line" in total["Evidence"]
 
 
 # --- the report: the same figures as formulas, cached and recalculated ---------------------------------------
@@ -414,7 +414,7 @@ def test_are_we_on_budget_has_one_answer_in_every_place(sample: str, tmp_path: P
         assert got_status == status, place
     assert kpi["Target"] == pytest.approx(budget) and total["Budget for period"] == pytest.approx(budget)
     framework = result.report.with_name(f"{sample}-framework.txt").read_text(encoding="utf-8")
-    assert f"(pace {pace:.0%}): {status}" in framework  # whole percent, like every percentage of the text
+    assert f"(pace {pace:.1%}): {status}" in framework  # one decimal, like every percentage of the report
     over = [r for r in doc["recommendations"] if (r["Action"], r["Subject"]) == ("Throttle", "All channels")]
     assert len(over) == (1 if status == OVER else 0)
 

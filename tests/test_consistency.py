@@ -29,8 +29,9 @@ from mops_xl import analyse, build_report, load_intake, write_intake
 from mops_xl.batch.rollup import rollup_row
 from mops_xl.intake.currencies import symbol
 from mops_xl.metrics.statuses import NOT_TRACKED, ON, OVER, UNDER
+from mops_xl.metrics.wording import figure
 from mops_xl.outputs.framework.text import render_framework
-from mops_xl.outputs.json_output import format_value, terminal_summary, to_dict
+from mops_xl.outputs.json_output import terminal_summary, to_dict
 
 pytestmark = pytest.mark.slow  # a full build per generated intake
 
@@ -127,7 +128,7 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
         shown = a.tracking.show(m, a.kpis.loc[m, "Actual"])
         assert _same(row[m], shown)
         assert shown == NOT_TRACKED or _same(kpis[m]["Actual"], shown)
-        assert f"| {m} |" in text and format_value(m, shown, cur) in _line(text, f"| {m} |")
+        assert f"| {m} |" in text and figure(m, shown, cur) in _line(text, f"| {m} |")
     # the same KPI boxes, in the same order, with the same statuses, in --json, the roll-up and the summary
     assert doc["kpi_boxes"] == a.kpi_boxes
     assert row["KPIs, worst first"] == "; ".join(f"{m}: {kpis[m]['Status']}" for m in doc["kpi_boxes"])

@@ -137,8 +137,8 @@ def test_headline_says_how_the_period_goes() -> None:
         "$",
     )
     assert text == (
-        "Q3 to 10 Sep: SQLs on track; CAC ahead; MQLs at risk at 89% of target to date; ROAS off track at 3.1:1 "
-        "against 4.0:1; spend over pace at 110% of budget to date. LinkedIn Ads is over pace and underperforming. "
+        "Q3 to 10 Sep: SQLs on track; CAC ahead; MQLs at risk at 89.0% of target to date; ROAS off track at 3.1:1 "
+        "against 4.0:1; spend over pace at 110.1% of budget to date. LinkedIn Ads is over pace and underperforming. "
         "Webinars is under pace."
     )
 
@@ -178,7 +178,7 @@ def test_sample_headline_from_the_figures(analyses) -> None:
     window = actuals[(actuals["Date"] >= "2026-07-01") & (actuals["Date"] <= "2026-09-10")]
     # MQLs to date against 1,900 × 72 / 92 days (1 Jul to 10 Sep of 1 Jul to 30 Sep)
     share = window["MQLs"].sum() / (1900 * 72 / 92)
-    assert f"MQLs at risk at {share:.0%} of target to date" in saas.headline
+    assert f"MQLs at risk at {share:.1%} of target to date" in saas.headline
     assert saas.headline.startswith("Q3 to 10 Sep: ")
     assert "LinkedIn Ads is over pace and underperforming." in saas.headline
     assert analyses["d2c"].headline.startswith("October to 24 Oct: ")

@@ -225,19 +225,16 @@ def test_one_action_per_channel_in_priority_order(analysis) -> None:
     assert r.loc["Search", "Budget asked"] == pytest.approx(1050)
     assert (
         r.loc["Search", "Funding"]
-        == "funded 120.00 from Social; 930.00 not funded: the budget other channels free is used up"
+        == "funded $120 from Social; $930 not funded: the budget other channels free is used up"
     )
-    assert r.loc["Social", "Funding"] == "gives 120.00 to Search"
+    assert r.loc["Social", "Funding"] == "gives $120 to Search"
     assert r.loc["Social", "Remaining budget"] == 120 and r.loc["Social", "Projected overspend"] == pytest.approx(930)
-    # (3,720 - 1,500) / 21 days left = 105.71 a day for all channels together
-    assert "cap all channels' daily spend at 105.71" in r.loc["All channels", "Evidence"]
+    # (3,720 - 1,500) / 21 days left = 105.71 a day for all channels together: whole units from 100 up
+    assert "cap all channels' daily spend at $106 to land" in r.loc["All channels", "Evidence"]
     # the evidence sets the actual against the target it was compared with: a ROAS target as it is; a Leads
     # target to date, 155 x 10 / 31 = 50, with the period's 155 beside it (20 / 50 = 40 %)
-    assert r.loc["Search", "Evidence"].startswith("ROAS 3.00 vs ROAS target 2.00: attainment 150%")
-    assert (
-        "Leads 20.00 vs Leads target 50.00 to date (155.00 for the period): attainment 40%"
-        in r.loc["Social", "Evidence"]
-    )
+    assert r.loc["Search", "Evidence"].startswith("ROAS 3.0:1 vs ROAS target 2.0:1: attainment 150.0%")
+    assert "Leads 20 vs Leads target 50 to date (155 for the period): attainment 40.0%" in r.loc["Social", "Evidence"]
     # due at the weekly channel review of the pre-filled Cadence sheet: Oct 10, 2026 is a Saturday, so Monday Oct 12
     assert set(r["Due"]) == {pd.Timestamp(2026, 10, 12)} and set(r["Review"]) == {"Weekly channel review"}
     # the plan moves Social's 120 into Search, priced on the channels' own figures (no journeys)

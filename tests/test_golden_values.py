@@ -237,7 +237,7 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (ACTIONS, "Subject", "Google Ads", "Budget asked"): (3100 - 200) * (120 / 100 - 1),
     (ACTIONS, "Subject", "Google Ads", "Budget to move this period"): 0,
     (ACTIONS, "Subject", "Google Ads", "Remaining budget"): 3100 - 200,
-    (ACTIONS, "Subject", "Google Ads", "Funding"): "580.00 not funded: no channel frees budget this period",
+    (ACTIONS, "Subject", "Google Ads", "Funding"): "$580 not funded: no channel frees budget this period",
     (ACTIONS, "Subject", "TikTok", "Action"): "Not enough data",
     (ACTIONS, "Subject", "Email", "Action"): "Not enough data",
     (ACTIONS, "Subject", "Email", "Remaining budget"): NA,  # no budget line

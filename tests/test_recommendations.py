@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from test_consistency import intakes
 
 from mops_xl import analyse, load_intake
+from mops_xl.intake.currencies import symbol
 from mops_xl.metrics.engine import Analysis, thresholds
 from mops_xl.metrics.reallocation import GuardRails, room_in, room_out
 from mops_xl.metrics.recommendations import decide, recommend
@@ -68,6 +69,7 @@ def _recommend(a: Analysis, attribution_reliable: bool):
         review=a.review,
         days=(a.window.elapsed_days, a.window.period_days),
         attribution_reliable=attribution_reliable,
+        prefix=symbol(a.intake.business["Currency"]),
     )
 
 
@@ -96,7 +98,7 @@ def test_saas_linkedin_pauses_on_its_own_figures_and_would_be_throttled_on_recon
         assert r["Action"] == THROTTLE
         assert r["Conflict"].startswith("CAC is off target, but attributed CAC")
         assert r["Conflict"].endswith("is on target: check the attribution before pausing")
-        assert "cap daily spend at 350.55 to land on budget" in r["Evidence"]  # (55,000 - 47,989.08) / 20 days
+        assert "cap daily spend at $351 to land on budget" in r["Evidence"]  # (55,000 - 47,989.08) / 20 = 350.55
         assert r["Budget to move this period"] == 0
     else:  # attribution agrees: Pause, and it frees its unspent budget
         assert r["Action"] == PAUSE and r["Conflict"] == ""
@@ -107,7 +109,7 @@ def test_saas_linkedin_pauses_on_its_own_figures_and_would_be_throttled_on_recon
     assert own.decisions["LinkedIn Ads"].frees == pytest.approx(55000 - 47989.08)
     row = own.table.set_index("Subject").loc["LinkedIn Ads"]
     assert row["Budget to move this period"] == 0
-    assert row["Funding"] == "7,010.92 freed and not placed: no channel can use it, keep it unspent"
+    assert row["Funding"] == "$7,011 freed and not placed: no channel can use it, keep it unspent"  # whole dollars
     assert own.plan.basis == "the channels' own CAC and ROAS (attribution does not reconcile with Actuals)"
 
 
@@ -144,7 +146,8 @@ def test_d2c_google_shopping_says_why_the_plan_moves_nothing_to_it(d2c: Analysis
     assert g["Action"] == SCALE and g["Budget asked"] == pytest.approx(ask)
     assert g["Budget to move this period"] == pytest.approx(28000 - 26017.06)
     assert g["Funding"] == (
-        f"funded 1,982.94 from TikTok Ads; {ask - 1982.94:,.2f} not funded: the budget other channels free is used up"
+        # d2c is in euros; amounts from 100 up are whole: 1,982.94 -> €1,983; 3,693.59 - 1,982.94 = 1,710.65 -> €1,711
+        f"funded €1,983 from TikTok Ads; €{ask - 1982.94:,.0f} not funded: the budget other channels free is used up"
     )
     moves = own.plan.moves
     assert moves[["From", "To"]].values.tolist() == [["TikTok Ads", "Google Shopping"]]
@@ -286,7 +289,7 @@ def test_one_action_by_the_precedence_rules(c: pd.Series, attributed: float | No
     if attributed is not None and c["Primary metric"] in ("CAC", "ROAS"):
         value = 100.0 / attributed if c["Primary metric"] == "CAC" else 100.0 * attributed
         row = pd.Series({"Attributed conversions": 10.0, f"Attributed {c['Primary metric']}": value})
-    d = decide(c, T, RAILS, row)
+    d = decide(c, T, RAILS, row, prefix="$")
     assert d.action in CHANNEL_ACTIONS
     judged = (
         isinstance(c["Primary metric"], str)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import xlsxwriter
 
 from mops_xl.atomic import OUTPUT_PROPERTY, atomic_output, private_workdir
+from mops_xl.intake.currencies import symbol
 
 if TYPE_CHECKING:
     from mops_xl.batch.task import BatchResult
@@ -21,6 +22,7 @@ ROLLUP_HEADERS = (
     "Status",
     "Period",
     "Report as of",
+    "Currency",
     "Spend",
     "Customers",
     "CAC",
@@ -33,6 +35,8 @@ ROLLUP_HEADERS = (
     "Top action",
     "Report",
 )
+#: The roll-up's money columns: each in its business's currency (the Currency column).
+MONEY = ("Spend", "CAC")
 
 
 def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
@@ -53,6 +57,7 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         "Status": "built",
         "Period": f"{a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}",
         "Report as of": f"{a.window.as_of:%Y-%m-%d}",
+        "Currency": b["Currency"],
         "Spend": k.loc["Spend", "Actual"],
         "Customers": a.tracking.show("Customers", k.loc["Customers", "Actual"]),
         "CAC": a.tracking.show("CAC", k.loc["CAC", "Actual"]),
@@ -84,17 +89,21 @@ def write_rollup(results: list[BatchResult], path: Path) -> Path:
         wb.set_properties({"title": "mops-xl roll-up", "created": dt.datetime.now()})
         wb.set_custom_property(OUTPUT_PROPERTY, "roll-up")
         header = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1})
-        money, number, pct = (wb.add_format({"num_format": f}) for f in ("#,##0.00", "#,##0", "0.0%"))
+        number, pct = (wb.add_format({"num_format": f}) for f in ("#,##0", "0.0%"))
         ratio = wb.add_format({"num_format": '0.0":1"'})
+        money: dict[str, Any] = {}  # one money format per currency: each business's amounts carry its own
         ws = wb.add_worksheet("Roll-up")
         ws.write_row(0, 0, list(ROLLUP_HEADERS), header)
-        kinds = {"Spend": money, "CAC": money, "Customers": number, "ROAS": ratio, "Pace": pct}
+        kinds = {"Customers": number, "ROAS": ratio, "Pace": pct}
         for r, res in enumerate(results, start=1):
             row = res.row or {"File": res.source.name, "Status": res.status, "Top action": res.message}
+            code = str(row.get("Currency") or "")
+            if code not in money:
+                money[code] = wb.add_format({"num_format": f'"{symbol(code)}"#,##0.00' if code else "#,##0.00"})
             for c, h in enumerate(ROLLUP_HEADERS):
                 value = row.get(h)
                 if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
-                    ws.write_number(r, c, float(value), kinds.get(h))
+                    ws.write_number(r, c, float(value), money[code] if h in MONEY else kinds.get(h))
                 elif value is not None and not (isinstance(value, float) and math.isnan(value)):
                     ws.write_string(r, c, str(value))
                 else:

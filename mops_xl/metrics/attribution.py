@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mops_xl.metrics.wording import count
+from mops_xl.metrics.wording import count, percent
 
 MODELS = ("First touch", "Last touch", "Linear", "Time decay", "Position based", "Markov", "Shapley")
 SETTING_NAMES = {
@@ -508,7 +508,7 @@ class AttributionCoverage:
             return None
         parts = []
         for label, cov in (("customers", self.conversions_coverage), ("revenue", self.value_coverage)):
-            parts.append(f"{cov:.0%} of Actuals' {label}" if not math.isnan(cov) else f"Actuals' {label}: none")
+            parts.append(f"{percent(cov)} of Actuals' {label}" if not math.isnan(cov) else f"Actuals' {label}: none")
         return (
             f"Attribution coverage: the journeys ({self.journeys_text}) hold {' and '.join(parts)} in the window, "
             f"outside {COVERAGE_LOW:.0%} to {COVERAGE_HIGH:.0%}: the journeys do not represent Actuals, so "

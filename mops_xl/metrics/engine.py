@@ -280,6 +280,7 @@ def analyse(intake: Intake) -> Analysis:
             warnings.append({"subject": "Attribution", "warning": warning})
         attributed = attributed_efficiency(card, attribution.actual_conversions[model], attribution.actual_value[model])
     review = next_review(intake.table("Cadence"), window.as_of)
+    prefix = symbol(intake.business["Currency"])
     advice = recommend(
         card,
         t,
@@ -292,6 +293,7 @@ def analyse(intake: Intake) -> Analysis:
         review=review,
         days=(window.elapsed_days, window.period_days),
         attribution_reliable=coverage is None or coverage.reliable,
+        prefix=prefix,
     )
     return Analysis(
         intake=intake,
@@ -308,9 +310,9 @@ def analyse(intake: Intake) -> Analysis:
         needed=budget_needed_table(table, card, float(budget.sum()), tracking),
         recommendations=advice.table,
         warnings=warnings,
-        notes=data_notes(window, card, unbudgeted, t, not has_data, tracking)
+        notes=data_notes(window, card, unbudgeted, t, not has_data, tracking, prefix)
         + import_notes(intake)
-        + pacing_m.clipped_line_notes(lines, window),
+        + pacing_m.clipped_line_notes(lines, window, prefix),
         definitions=definitions(intake.business),
         experiments=experiments,
         has_data=has_data,
@@ -342,7 +344,7 @@ def analyse(intake: Intake) -> Analysis:
             window.start,
             window.end,
             window.as_of,
-            symbol(intake.business["Currency"]),
+            prefix,
         ),
     )
 

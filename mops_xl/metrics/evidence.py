@@ -12,13 +12,13 @@ from mops_xl.metrics.campaigns import CampaignPlan
 from mops_xl.metrics.martech import STANDARD_CATEGORIES, IntegrationMap, StackOverview
 from mops_xl.metrics.maturity import Evidence
 from mops_xl.metrics.statuses import NO_BUDGET
-from mops_xl.metrics.wording import count
+from mops_xl.metrics.wording import count, percent
 
 
 def _share(part: int, whole: int, what: str) -> tuple[float | None, str]:
     if whole == 0:
         return None, f"no {what} to judge"
-    return part / whole, f"{part} of {whole} {what} ({part / whole:.0%})"
+    return part / whole, f"{part} of {whole} {what} ({percent(part / whole)})"
 
 
 def maturity_evidence(

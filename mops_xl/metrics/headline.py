@@ -10,7 +10,6 @@ import math
 
 import pandas as pd
 
-from mops_xl.metrics import catalogue
 from mops_xl.metrics.statuses import (
     AHEAD,
     AT_RISK,
@@ -23,7 +22,7 @@ from mops_xl.metrics.statuses import (
     UNDERPERFORMING,
 )
 from mops_xl.metrics.targets import is_volume
-from mops_xl.metrics.wording import money
+from mops_xl.metrics.wording import figure, percent
 
 #: The KPI Framework figures a box may show. Spend is left out: the Dashboard's spend panel answers "are we
 #: on budget?" (and Spend vs target with it).
@@ -67,26 +66,6 @@ def choose_kpi_boxes(kpis: pd.DataFrame, tracked: set[str] | frozenset[str]) -> 
     return boxes
 
 
-def figure(metric: str, value: float, prefix: str) -> str:
-    """One figure of the headline: money with the currency, ratios as 3.1:1, counts whole.
-
-    Args:
-        metric: The metric.
-        value: The value.
-        prefix: The currency prefix.
-
-    Returns:
-        The text.
-    """
-    entry = catalogue.current().find(metric)  # the unit is the catalogue's
-    unit = entry.unit if entry is not None else "count"
-    if unit == "ratio":
-        return f"{value:.1f}:1"
-    if unit == "money":
-        return money(value, prefix)
-    return f"{value:,.0f}"
-
-
 def period_name(start: pd.Timestamp, end: pd.Timestamp) -> str:
     """The period as people say it: "Q3" for a calendar quarter, "October" for a calendar month, else dates.
 
@@ -116,7 +95,7 @@ def _and(names: list[str]) -> str:
 def _detail(metric: str, k: pd.Series, prefix: str) -> str:
     """How far off a figure is: volumes as a share of the target to date, the others against their target."""
     if is_volume(metric):
-        return f"at {k['Attainment']:.0%} of target to date"
+        return f"at {percent(k['Attainment'])} of target to date"
     return f"at {figure(metric, k['Actual'], prefix)} against {figure(metric, k['Target'], prefix)}"
 
 
@@ -161,7 +140,7 @@ def headline(
     for state, word in ((AT_RISK, "at risk"), (OFF_TRACK, "off track")):
         parts += [f"{m} {word} {_detail(m, kpis.loc[m], prefix)}" for m in judged if kpis.loc[m, "Status"] == state]
     if spend_status in (OVER, UNDER) and not pd.isna(spend_pace):
-        parts.append(f"spend {spend_status.lower()} at {spend_pace:.0%} of budget to date")
+        parts.append(f"spend {spend_status.lower()} at {percent(spend_pace)} of budget to date")
     elif spend_status == ON:
         parts.append("spend on pace")
     if not parts:

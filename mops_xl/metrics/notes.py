@@ -12,7 +12,7 @@ from mops_xl.metrics.statuses import NOT_TRACKED
 from mops_xl.metrics.tracking import Tracking
 from mops_xl.metrics.triggers import Thresholds
 from mops_xl.metrics.window import ReportingWindow
-from mops_xl.metrics.wording import count
+from mops_xl.metrics.wording import count, money
 
 
 def tracking_notes(tracking: Tracking) -> list[dict[str, str]]:
@@ -20,6 +20,7 @@ def tracking_notes(tracking: Tracking) -> list[dict[str, str]]:
 
     Args:
         tracking: What the intake tracks.
+        prefix: The currency prefix.
 
     Returns:
         The notes.
@@ -57,6 +58,7 @@ def data_notes(
     t: Thresholds,
     no_data: bool,
     tracking: Tracking,
+    prefix: str,
 ) -> list[dict[str, str]]:
     """The Data Notes: what is not tracked, an empty window, provisional days, unbudgeted spend, channels below
     the minimum spend, the Fully-loaded CAC assumption, and each channel's undefined ratios.
@@ -68,6 +70,7 @@ def data_notes(
         t: The trigger thresholds (the minimum spend).
         no_data: No Actuals row falls in the window.
         tracking: What the intake tracks.
+        prefix: The currency prefix.
 
     Returns:
         The notes, each ``{"subject", "note"}``.
@@ -92,7 +95,8 @@ def data_notes(
             }
         )
     for ch, amount in unbudgeted.items():
-        notes.append({"subject": ch, "note": f"Unbudgeted spend: {amount:,.2f} spent on days no budget line covers"})
+        spent = money(amount, prefix)
+        notes.append({"subject": ch, "note": f"Unbudgeted spend: {spent} spent on days no budget line covers"})
     if t.minimum_spend > 0:
         small = [str(ch) for ch in card.index[card["Spend"] < t.minimum_spend]]
         if small:
@@ -100,7 +104,7 @@ def data_notes(
                 {
                     "subject": ", ".join(small),
                     "note": f"Spent less than the minimum "
-                    f"{t.minimum_spend:,.2f}: not judged as under- or high performers",
+                    f"{money(t.minimum_spend, prefix)}: not judged as under- or high performers",
                 }
             )
     notes.append(

@@ -15,6 +15,7 @@ import pandas as pd
 
 from mops_xl.metrics.statuses import NO_BUDGET, NO_DATA, NOT_STARTED, ON, OVER, UNDER
 from mops_xl.metrics.window import DAY, ReportingWindow
+from mops_xl.metrics.wording import money
 
 LINE_COLUMNS = (
     "Channel",
@@ -386,12 +387,13 @@ def spend_curve(lines: pd.DataFrame, actuals: pd.DataFrame, window: ReportingWin
     return curve
 
 
-def clipped_line_notes(lines: pd.DataFrame, window: ReportingWindow) -> list[dict[str, str]]:
+def clipped_line_notes(lines: pd.DataFrame, window: ReportingWindow, prefix: str) -> list[dict[str, str]]:
     """Data notes for the budget lines that start before Period start: they are paced from Period start.
 
     Args:
         lines: The output of :func:`budget_lines`.
         window: The reporting window.
+        prefix: The currency prefix.
 
     Returns:
         One ``{"subject", "note"}`` per such line.
@@ -400,8 +402,8 @@ def clipped_line_notes(lines: pd.DataFrame, window: ReportingWindow) -> list[dic
         {
             "subject": str(line["Channel"]),
             "note": f"Budget line {line['Line start']:%Y-%m-%d} to {line['Line end']:%Y-%m-%d} starts before Period "
-            f"start: paced from {window.start:%Y-%m-%d}, with {line['Budget for period']:,.2f} of its "
-            f"{line['Planned']:,.2f} in the period; its spend before {window.start:%Y-%m-%d} is not counted",
+            f"start: paced from {window.start:%Y-%m-%d}, with {money(line['Budget for period'], prefix)} of its "
+            f"{money(line['Planned'], prefix)} in the period; its spend before {window.start:%Y-%m-%d} is not counted",
         }
         for _, line in lines.iterrows()
         if line["Line start"] < window.start

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mops_xl.metrics.wording import money, percent
+
 #: The extra budget in a receiving channel is assumed to work at this share of its current average
 #: efficiency (diminishing returns); the budget leaving a channel loses its full average efficiency.
 DIMINISHING_RETURNS = 0.5
@@ -152,7 +154,12 @@ def _effect(amount: float, src: str, dst: str, eff: pd.DataFrame) -> tuple[float
 
 
 def reallocation_plan(
-    frees: dict[str, float], asks: dict[str, float], rank: pd.Series, efficiency: pd.DataFrame, basis: str
+    frees: dict[str, float],
+    asks: dict[str, float],
+    rank: pd.Series,
+    efficiency: pd.DataFrame,
+    basis: str,
+    prefix: str,
 ) -> Plan:
     """Move the budget the donors free to the channels that ask for it.
 
@@ -166,6 +173,7 @@ def reallocation_plan(
         rank: Channel → its primary-metric attainment (orders donors and receivers).
         efficiency: Per channel "CAC used" and "ROAS used" (see :func:`plan_efficiency`).
         basis: Which figures ``efficiency`` holds, in words.
+        prefix: The currency prefix the funding text writes money with.
 
     Returns:
         The :class:`Plan`.
@@ -195,8 +203,8 @@ def reallocation_plan(
                     "From": src,
                     "To": dst,
                     "Budget to move this period": amount,
-                    "Reason": f"{src} frees budget (attainment {rank[src]:.0%}); {dst} can use it (attainment "
-                    f"{rank[dst]:.0%}); priced on {basis}",
+                    "Reason": f"{src} frees budget (attainment {percent(rank[src])}); {dst} can use it (attainment "
+                    f"{percent(rank[dst])}); priced on {basis}",
                     "Expected customers": customers,
                     "Expected revenue": revenue,
                 }
@@ -206,14 +214,14 @@ def reallocation_plan(
     for ch in donors:
         given = sum(x for _, x in got[ch])
         change[ch] = -given
-        parts = [f"gives {_gives(got[ch])}"] if given else []
+        parts = [f"gives {_gives(got[ch], prefix)}"] if given else []
         if left[ch] > 0:
-            parts.append(f"{left[ch]:,.2f} freed and not placed: no channel can use it, keep it unspent")
+            parts.append(f"{money(left[ch], prefix)} freed and not placed: no channel can use it, keep it unspent")
         funding[ch] = "; ".join(parts)
     for ch in receivers:
         funded = sum(x for _, x in got[ch])
         change[ch] = funded
-        parts = [f"funded {funded:,.2f} from {_sources(got[ch])}"] if funded else []
+        parts = [f"funded {money(funded, prefix)} from {_sources(got[ch], prefix)}"] if funded else []
         if room[ch] > 0:
             if unpaid[ch]:
                 why = (
@@ -224,19 +232,19 @@ def reallocation_plan(
                 why = "the budget other channels free is used up"
             else:
                 why = "no channel frees budget this period"
-            parts.append(f"{room[ch]:,.2f} not funded: {why}")
+            parts.append(f"{money(room[ch], prefix)} not funded: {why}")
         funding[ch] = "; ".join(parts)
     return Plan(pd.DataFrame(rows, columns=list(PLAN_COLUMNS)), change, funding, basis)
 
 
-def _gives(pairs: list[tuple[str, float]]) -> str:
-    return ", ".join(f"{amount:,.2f} to {ch}" for ch, amount in pairs)
+def _gives(pairs: list[tuple[str, float]], prefix: str) -> str:
+    return ", ".join(f"{money(amount, prefix)} to {ch}" for ch, amount in pairs)
 
 
-def _sources(pairs: list[tuple[str, float]]) -> str:
+def _sources(pairs: list[tuple[str, float]], prefix: str) -> str:
     if len(pairs) == 1:
         return pairs[0][0]
-    return ", ".join(f"{ch} ({amount:,.2f})" for ch, amount in pairs)
+    return ", ".join(f"{ch} ({money(amount, prefix)})" for ch, amount in pairs)
 
 
 def plan_efficiency(card: pd.DataFrame, attributed: pd.DataFrame, use_attribution: bool) -> pd.DataFrame:

@@ -54,10 +54,10 @@ from mops_xl.metrics.triggers import (
     efficiency_band,
     efficiency_evidence,
     experiment_evidence,
-    money,
     pace_evidence,
     total_overspend,
 )
+from mops_xl.metrics.wording import figure, money, percent
 
 #: One row per subject (every channel, then All channels when the total is over pace, then each A/B winner).
 RECOMMENDATION_COLUMNS = (
@@ -119,7 +119,9 @@ class Decision:
     why_not: str = ""
 
 
-def attribution_verdict(c: pd.Series, attributed: pd.Series | None, t: Thresholds) -> tuple[str | None, str]:
+def attribution_verdict(
+    c: pd.Series, attributed: pd.Series | None, t: Thresholds, prefix: str
+) -> tuple[str | None, str]:
     """What attribution says of a channel judged on CAC or ROAS: the efficiency band of its attributed figure
     against the same target.
 
@@ -127,6 +129,7 @@ def attribution_verdict(c: pd.Series, attributed: pd.Series | None, t: Threshold
         c: One scorecard row (Primary metric, Primary target).
         attributed: The channel's row of attributed figures (Attributed conversions, CAC, ROAS), or None.
         t: The thresholds.
+        prefix: The currency prefix.
 
     Returns:
         ``(band, text)``: None and "" when attribution cannot judge the channel (another primary metric, fewer
@@ -143,8 +146,7 @@ def attribution_verdict(c: pd.Series, attributed: pd.Series | None, t: Threshold
     band = efficiency_band(att, t.underperforming)
     if band is None:
         return None, ""
-    shown = f"{value:,.1f}:1" if metric == "ROAS" else money(value)
-    return band, f"attributed {metric} {shown} ({att:.0%} of target)"
+    return band, f"attributed {metric} {figure(metric, value, prefix)} ({percent(att)} of target)"
 
 
 def _conflict(c: pd.Series, band: str | None, verdict: str | None, attr: str, before: str) -> str:
@@ -158,7 +160,7 @@ def _conflict(c: pd.Series, band: str | None, verdict: str | None, attr: str, be
     return ""
 
 
-def _unjudged(c: pd.Series, band: str | None, t: Thresholds) -> str:
+def _unjudged(c: pd.Series, band: str | None, t: Thresholds, prefix: str) -> str:
     """Why a channel's efficiency cannot be judged ("" when it can)."""
     metric = c["Primary metric"]
     if not isinstance(metric, str):
@@ -168,7 +170,10 @@ def _unjudged(c: pd.Series, band: str | None, t: Thresholds) -> str:
     if band is None:
         return f"{metric} undefined: nothing to judge by"
     if c["Spend"] < t.minimum_spend:
-        return f"spent {money(c['Spend'])} to date, below the Minimum spend before triggers {money(t.minimum_spend)}"
+        return (
+            f"spent {money(c['Spend'], prefix)} to date, below the Minimum spend before triggers "
+            f"{money(t.minimum_spend, prefix)}"
+        )
     return ""
 
 
@@ -178,6 +183,8 @@ def decide(
     rails: GuardRails,
     attributed: pd.Series | None = None,
     attribution_reliable: bool = True,
+    *,
+    prefix: str,
 ) -> Decision:
     """Give one channel its one action (docs/metrics.md, "Recommendations", precedence rules 1-7).
 
@@ -188,6 +195,7 @@ def decide(
         attributed: The channel's attributed figures under the chosen model, or None without journeys.
         attribution_reliable: False when the journeys do not reconcile with Actuals: attribution then raises
             no conflict (the plan prices on the channels' own figures).
+        prefix: The currency prefix the evidence writes money with.
 
     Returns:
         The :class:`Decision`.
@@ -196,25 +204,25 @@ def decide(
     over, budgeted = pacing == OVER, pacing in (OVER, ON, UNDER)
     band = efficiency_band(float(c["Attainment"]), t.underperforming)
     if budgeted:
-        pace = pace_evidence(c)
+        pace = pace_evidence(c, prefix)
     else:
         pace = "no budget line running" if pacing == NO_BUDGET else "its budget line has not started"
-    cap = f": {channel_cap(c)}" if over else ""
-    unjudged = _unjudged(c, band, t)
+    cap = f": {channel_cap(c, prefix)}" if over else ""
+    unjudged = _unjudged(c, band, t, prefix)
     # 1. Nothing to judge its efficiency by: overspending is still certain.
     if unjudged:
         if over:
             return Decision(THROTTLE, f"{pace}{cap}; {unjudged}")
         return Decision(NOT_ENOUGH_DATA, f"{unjudged}; {pace}")
-    evidence = f"{efficiency_evidence(c)}; {pace}"
-    verdict, attr = attribution_verdict(c, attributed, t) if attribution_reliable else (None, "")
+    evidence = f"{efficiency_evidence(c, prefix)}; {pace}"
+    verdict, attr = attribution_verdict(c, attributed, t, prefix) if attribution_reliable else (None, "")
     # 2. Underperforming: its budget goes where it works, unless something holds the money.
     if band == UNDERPERFORMING:
         return _underperforming(c, rails, evidence, cap, verdict, attr)
     # 3. Beating target and able to use more: over pace (its projected overspend) or a high performer on pace.
     high = float(c["Attainment"]) >= 1 + t.high_performer
     if band == EFFICIENT and (over or (pacing == ON and high)):
-        scaled = _scale(c, evidence, cap, verdict, attr)
+        scaled = _scale(c, evidence, cap, verdict, attr, prefix)
         if scaled is not None:
             return scaled
     conflict = _conflict(c, band, verdict, attr, "")
@@ -258,7 +266,7 @@ def _underperforming(
     return Decision(FIX, f"{evidence}; {why}")
 
 
-def _scale(c: pd.Series, evidence: str, cap: str, verdict: str | None, attr: str) -> Decision | None:
+def _scale(c: pd.Series, evidence: str, cap: str, verdict: str | None, attr: str, prefix: str) -> Decision | None:
     """Rule 3: Scale by the increase the figures justify, within the Maximum spend; Throttle (over pace) or Hold
     with the reason when a lock, the Maximum spend or the attribution stops it; None when it asks nothing."""
     over = c["Pacing status"] == OVER
@@ -282,7 +290,7 @@ def _scale(c: pd.Series, evidence: str, cap: str, verdict: str | None, attr: str
     if ask <= 0:
         return None
     asks = min(ask, room)
-    return Decision(SCALE, f"{evidence}; asks {money(asks)}: {why_ask}", conflict, asks=asks)
+    return Decision(SCALE, f"{evidence}; asks {money(asks, prefix)}: {why_ask}", conflict, asks=asks)
 
 
 @dataclass
@@ -331,6 +339,7 @@ def recommend(
     review: NextReview,
     days: tuple[int, int],
     attribution_reliable: bool = True,
+    prefix: str,
 ) -> Recommendations:
     """Decide every channel once and fund the actions.
 
@@ -348,6 +357,7 @@ def recommend(
         days: ``(elapsed days d, period days D)``.
         attribution_reliable: Whether attribution reconciles with Actuals (see :func:`decide`); False makes the
             plan price on the channels' own CAC and ROAS.
+        prefix: The currency prefix the evidence writes money with.
 
     Returns:
         The :class:`Recommendations`.
@@ -360,6 +370,7 @@ def recommend(
             rails,
             attributed.loc[ch] if not attributed.empty and ch in attributed.index else None,
             attribution_reliable,
+            prefix=prefix,
         )
         for ch, c in card.iterrows()
     }
@@ -376,12 +387,13 @@ def recommend(
         card["Attainment"].astype(float),
         efficiency,
         basis,
+        prefix,
     )
     fallback = owner_of_operations(team)
     owners = {ch: o if isinstance(o, str) and o.strip() else fallback for ch, o in card["Owner"].items()}
-    rows = [_channel_row(ch, card.loc[ch], decisions[ch], plan, days) for ch in card.index]
+    rows = [_channel_row(ch, card.loc[ch], decisions[ch], plan, days, prefix) for ch in card.index]
     if total.status == OVER:
-        evidence, cap = total_overspend(total)
+        evidence, cap = total_overspend(total, prefix)
         rows.append(
             _row(
                 ALL_CHANNELS,
@@ -451,7 +463,7 @@ def _row(
     }
 
 
-def _channel_row(ch: str, c: pd.Series, d: Decision, plan: Plan, days: tuple[int, int]) -> dict:
+def _channel_row(ch: str, c: pd.Series, d: Decision, plan: Plan, days: tuple[int, int], prefix: str) -> dict:
     """A channel's row: its decision with its labelled money, its funding and the money at stake."""
     elapsed, period = days
     budget = float(c["Budget for period"])
@@ -468,7 +480,7 @@ def _channel_row(ch: str, c: pd.Series, d: Decision, plan: Plan, days: tuple[int
     if d.why_not:
         funding = f"no increase: {d.why_not}"
     if d.action == SCALE and c["Pacing status"] == OVER and d.asks - plan.change.get(ch, 0.0) > 0.005:
-        funding += f"; until funded, {channel_cap(c)}"
+        funding += f"; until funded, {channel_cap(c, prefix)}"
     zero = 0.0
     stake = {
         SCALE: d.asks,

@@ -16,6 +16,7 @@ import pandas as pd
 from mops_xl.metrics.pacing import TotalPacing
 from mops_xl.metrics.statuses import BELOW_TARGET, EFFICIENT
 from mops_xl.metrics.statuses import UNDERPERFORMING as UNDERPERFORMING_BAND
+from mops_xl.metrics.wording import figure, money, p_value, percent
 
 #: The four signals the Settings thresholds fire (docs/metrics.md, "Recommendations"): each is evidence for the one
 #: action a subject gets, never an action of its own.
@@ -46,30 +47,27 @@ class Thresholds:
     minimum_spend: float
 
 
-def money(x: float) -> str:
-    """A figure of money as evidence text shows it: 1,234.56."""
-    return f"{x:,.2f}"
-
-
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
-
-
-def efficiency_evidence(card: pd.Series) -> str:
+def efficiency_evidence(card: pd.Series, prefix: str) -> str:
     """The numbers behind a channel's efficiency, the actual against the target it was compared with: the
     target to date for a Leads target (with the period's target beside it), the target itself for a ratio.
 
     Args:
         card: One scorecard row with a primary metric.
+        prefix: The currency prefix.
 
     Returns:
-        E.g. "CAC 6,855.58 vs CAC target 3,500.00: attainment 51%".
+        E.g. "CAC $6,856 vs CAC target $3,500: attainment 51.1%".
     """
+    metric = card["Primary metric"]
     target, so_far = card["Primary target"], card["Primary target to date"]
-    against = f"{card['Primary source']} {target:,.2f}"
+    against = f"{card['Primary source']} {figure(metric, target, prefix)}"
     if so_far != target:
-        against = f"{card['Primary source']} {so_far:,.2f} to date ({target:,.2f} for the period)"
-    return f"{card['Primary metric']} {card['Primary actual']:,.2f} vs {against}: attainment {_pct(card['Attainment'])}"
+        against = (
+            f"{card['Primary source']} {figure(metric, so_far, prefix)} to date "
+            f"({figure(metric, target, prefix)} for the period)"
+        )
+    actual = figure(metric, card["Primary actual"], prefix)
+    return f"{metric} {actual} vs {against}: attainment {percent(card['Attainment'])}"
 
 
 def remaining_spend(card: pd.Series, elapsed_days: int, period_days: int) -> float:
@@ -89,46 +87,49 @@ def remaining_spend(card: pd.Series, elapsed_days: int, period_days: int) -> flo
     return card["Spend"] * (period_days - elapsed_days) / elapsed_days
 
 
-def channel_cap(card: pd.Series) -> str:
+def channel_cap(card: pd.Series, prefix: str) -> str:
     """What an over-pace channel does to land on its budget: the daily cap of its lines.
 
     Args:
         card: One scorecard row (Daily spend to land on budget).
+        prefix: The currency prefix.
 
     Returns:
-        E.g. "cap daily spend at 350.55 to land on budget".
+        E.g. "cap daily spend at $351 to land on budget".
     """
     cap = card["Daily spend to land on budget"]
     if math.isnan(cap):
         return "its budget line has ended"
     if cap <= 0:
         return "its budget is already spent: pause until the next budget line"
-    return f"cap daily spend at {money(cap)} to land on budget"
+    return f"cap daily spend at {money(cap, prefix)} to land on budget"
 
 
-def pace_evidence(card: pd.Series) -> str:
+def pace_evidence(card: pd.Series, prefix: str) -> str:
     """The numbers behind a channel's pacing status.
 
     Args:
         card: One scorecard row (Pacing actual, Expected to date, Pace, Pacing status).
+        prefix: The currency prefix.
 
     Returns:
-        E.g. "spent 47,989.08 vs 43,043.48 expected to date: pace 111% (Over pace)".
+        E.g. "spent $47,989 vs $43,043 expected to date: pace 111.5% (Over pace)".
     """
     if math.isnan(card["Pace"]):
-        return f"spent {money(card['Pacing actual'])} against a zero budget to date ({card['Pacing status']})"
+        return f"spent {money(card['Pacing actual'], prefix)} against a zero budget to date ({card['Pacing status']})"
     return (
-        f"spent {money(card['Pacing actual'])} vs {money(card['Expected to date'])} expected to date: "
-        f"pace {_pct(card['Pace'])} ({card['Pacing status']})"
+        f"spent {money(card['Pacing actual'], prefix)} vs {money(card['Expected to date'], prefix)} expected to date: "
+        f"pace {percent(card['Pace'])} ({card['Pacing status']})"
     )
 
 
-def total_overspend(total: TotalPacing) -> tuple[str, str]:
+def total_overspend(total: TotalPacing, prefix: str) -> tuple[str, str]:
     """The evidence and the cap of all channels together when the total pace is Over pace (docs/metrics.md,
     "Budget pacing"): all spend to date, unbudgeted spend included, against every line's expected spend to date.
 
     Args:
         total: The total pacing.
+        prefix: The currency prefix.
 
     Returns:
         ``(evidence, what to do)``.
@@ -141,16 +142,16 @@ def total_overspend(total: TotalPacing) -> tuple[str, str]:
             "stop the spend no budget line covers" if total.unbudgeted > 0 else "pause until the next period"
         )
     else:
-        cap_text = f"cap all channels' daily spend at {money(cap)} to land on the budget for the period"
-    evidence = (
-        f"spent {money(total.spend)} (all channels, {money(total.unbudgeted)} of it outside any budget line) vs "
-        + (
-            f"{money(total.expected)} budget to date: pace {total.pace:.1%}; projected {money(total.projected)} "
-            f"vs a budget of {money(total.budget)}"
-            if not math.isnan(total.pace)
-            else "a zero budget to date"
+        cap_text = f"cap all channels' daily spend at {money(cap, prefix)} to land on the budget for the period"
+    spent, outside = money(total.spend, prefix), money(total.unbudgeted, prefix)
+    if math.isnan(total.pace):
+        against = "a zero budget to date"
+    else:
+        against = (
+            f"{money(total.expected, prefix)} budget to date: pace {percent(total.pace)}; projected "
+            f"{money(total.projected, prefix)} vs a budget of {money(total.budget, prefix)}"
         )
-    )
+    evidence = f"spent {spent} (all channels, {outside} of it outside any budget line) vs {against}"
     return evidence, cap_text
 
 
@@ -161,12 +162,13 @@ def experiment_evidence(variant: pd.Series) -> str:
         variant: One row of the experiment results whose decision is Roll out.
 
     Returns:
-        E.g. "7.00% vs control 5.00% (lift +40.0%, adjusted p = 0.049)".
+        E.g. "7.0% vs control 5.0% (lift +40.0%, adjusted p = 0.049)".
     """
-    return (
-        f"{variant['Rate']:.2%} vs control {variant['Rate'] - variant['Lift']:.2%} "
-        f"(lift {variant['Relative lift']:+.1%}, adjusted p = {variant['P adjusted']:.2g})"
-    )
+    control = variant["Rate"] - variant["Lift"]
+    lift = percent(variant["Relative lift"], signed=True)
+    p = p_value(variant["P adjusted"])
+    p = p if p.startswith("<") else f"= {p}"
+    return f"{percent(variant['Rate'])} vs control {percent(control)} (lift {lift}, adjusted p {p})"
 
 
 def efficiency_band(attainment: float, underperforming: float) -> str | None:

@@ -1,6 +1,19 @@
-"""How the engine's sentences spell money and counts, defined once: the currency on every amount, plurals right."""
+"""How every sentence and table of text spells a figure, defined once: the currency on every amount, ratios as
+3.1:1, percentages with one decimal (as the report's ``0.0%`` format), p-values as the report's p-value format,
+plurals right.
+
+The report's number formats (``mops_xl/outputs/workbook/formats.py``) show the same figures the same way, so a
+figure reads alike on a sheet, in the framework text, in the terminal summary and in an action's evidence.
+"""
 
 from __future__ import annotations
+
+import math
+
+from mops_xl.metrics import catalogue
+
+#: What a figure that is undefined (NaN, None) shows.
+UNDEFINED = "–"
 
 
 def money(value: float, prefix: str) -> str:
@@ -17,6 +30,65 @@ def money(value: float, prefix: str) -> str:
     v = abs(value)
     digits = 0 if v >= 100 or round(v, 2) == 0 else 2
     return f"{sign}{prefix}{v:,.{digits}f}"
+
+
+def percent(value: float | None, signed: bool = False) -> str:
+    """A measured share as every percentage of the report shows it: one decimal ("89.4%"), "–" when undefined.
+
+    Args:
+        value: The share (0.894 for 89.4 %).
+        signed: Whether to show the sign of a change ("+12.5%").
+
+    Returns:
+        The text.
+    """
+    if value is None or math.isnan(value):
+        return UNDEFINED
+    return f"{value:+.1%}" if signed else f"{value:.1%}"
+
+
+def p_value(p: float) -> str:
+    """A p-value as the report's p-value format shows it: "< 0.001", "0.0023", "0.049".
+
+    Args:
+        p: The p-value.
+
+    Returns:
+        The text ("–" when undefined).
+    """
+    if math.isnan(p):
+        return UNDEFINED
+    if p < 0.001:
+        return "< 0.001"
+    return f"{p:.4f}" if p < 0.01 else f"{p:.3f}"
+
+
+def figure(metric: str, value: object, prefix: str) -> str:
+    """A figure of the metric catalogue in words, by its unit: money with the currency, ratios as 3.1:1,
+    percentages with one decimal, counts whole.
+
+    Args:
+        metric: The metric's name (a name the catalogue does not know is a count).
+        value: The value (NaN or None shows as "–"; a text, such as "Not tracked", shows as it is).
+        prefix: The currency prefix (e.g. "$").
+
+    Returns:
+        The text.
+    """
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return UNDEFINED
+    number = float(value)  # type: ignore[arg-type]
+    entry = catalogue.current().find(metric)  # the unit is the catalogue's
+    unit = entry.unit if entry is not None else "count"
+    if unit == "ratio":
+        return f"{number:.1f}:1"
+    if unit == "money":
+        return money(number, prefix)
+    if unit == "percent":
+        return percent(number)
+    return f"{number:,.0f}"
 
 
 def count(n: int, singular: str, plural: str | None = None) -> str:

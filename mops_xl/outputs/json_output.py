@@ -21,7 +21,7 @@ from mops_xl.metrics.performance import Blended, ratios, undefined_reason
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.tracking import Tracking, needs
 from mops_xl.metrics.volumes import VOLUMES
-from mops_xl.metrics.wording import money
+from mops_xl.metrics.wording import figure, money
 
 JSON_VERSION = 1
 
@@ -243,32 +243,6 @@ def _blended(b: Blended) -> dict[str, Any]:
     }
 
 
-def format_value(metric: str, value: float, currency: str) -> str:
-    """Format a figure the way the report shows it: money with the currency, ratios as 4.2:1, counts whole.
-
-    Args:
-        metric: The metric name.
-        value: The value (NaN shows as "–"; a text, such as "Not tracked", shows as it is).
-        currency: The currency prefix (e.g. "$").
-
-    Returns:
-        The text.
-    """
-    if isinstance(value, str):
-        return value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    entry = catalogue.current().find(metric)
-    unit = entry.unit if entry is not None else "count"
-    if unit == "ratio":
-        return f"{value:.1f}:1"
-    if unit == "money":
-        return money(value, currency)
-    if unit == "percent":
-        return f"{value:.1%}"
-    return f"{value:,.0f}"
-
-
 def terminal_summary(a: Analysis) -> str:
     """The short text `mops-xl build` prints: the headline, the Dashboard's KPI boxes and the actions that ask for
     something.
@@ -292,8 +266,7 @@ def terminal_summary(a: Analysis) -> str:
         k = a.kpis.loc[m]
         target = k["Target to date"] if is_volume(m) else k["Target"]
         lines.append(
-            f"  {m:<{width}} {format_value(m, k['Actual'], cur):>12}  vs {format_value(m, target, cur):>12}  "
-            f"{k['Status']}"
+            f"  {m:<{width}} {figure(m, k['Actual'], cur):>12}  vs {figure(m, target, cur):>12}  {k['Status']}"
         )
     top = a.top_actions
     if top.empty:

@@ -23,8 +23,8 @@ from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.recommendations import AS_BUILT
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.triggers import AB_WINNER, HIGH_PERFORMER, OVERSPENDING, UNDERPERFORMING
+from mops_xl.metrics.wording import UNDEFINED, figure, money, percent
 from mops_xl.outputs.framework.boxes import box, md_table, side_by_side, table
-from mops_xl.outputs.json_output import format_value
 
 #: The sections, in the seed's order (the names `--section` takes).
 SECTIONS = ("business", "stack", "campaigns", "channels", "kpis", "cadence", "team", "maturity")
@@ -50,12 +50,17 @@ MODEL_USE_CASES = {
 
 
 def _money(value: Any, cur: str) -> str:
-    return format_value("Spend", float(value), cur) if value is not None and not pd.isna(value) else "–"
+    return money(float(value), cur) if value is not None and not pd.isna(value) else UNDEFINED
 
 
-def _pct(value: Any, pattern: str = "{:.0%}") -> str:
-    """A share as every percentage of the framework shows it: whole percent ("89%"), "–" when undefined."""
-    return "–" if value is None or pd.isna(value) else pattern.format(float(value))
+def _pct(value: Any) -> str:
+    """A measured share as every percentage of the report shows it ("89.4%"), "–" when undefined."""
+    return percent(None if value is None or pd.isna(value) else float(value))
+
+
+def _setting(value: Any) -> str:
+    """A threshold as the Settings sheet shows it: whole percent ("80%")."""
+    return f"{float(value):.0%}"
 
 
 def _text(value: Any) -> str:
@@ -103,7 +108,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             _pct(c["Budget %"]),
             _money(c["Expected CAC"], cur),
             _money(c["CAC target"], cur),
-            format_value("CAC", a.tracking.show("CAC", c["CAC"], name), cur),
+            figure("CAC", a.tracking.show("CAC", c["CAC"], name), cur),
             _text(c["Target audience"]),
         ]
         for name, c in ch.iterrows()
@@ -112,9 +117,9 @@ def framework_context(a: Analysis) -> dict[str, Any]:
         [
             m,
             kpi.loc[m, "Definition"],
-            format_value(m, kpi.loc[m, "Target"], cur),
-            format_value(m, kpi.loc[m, "Target to date"], cur),
-            format_value(m, a.tracking.show(m, kpi.loc[m, "Actual"]), cur),
+            figure(m, kpi.loc[m, "Target"], cur),
+            figure(m, kpi.loc[m, "Target to date"], cur),
+            figure(m, a.tracking.show(m, kpi.loc[m, "Actual"]), cur),
             _pct(kpi.loc[m, "Attainment"]),
             kpi.loc[m, "Status"],
         ]
@@ -184,7 +189,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                     str(r["To"]),
                     _money(r["Budget to move this period"], cur),
                     str(r["Reason"]),
-                    _pct(r["Expected customers"], "{:+.1f}"),
+                    UNDEFINED if pd.isna(r["Expected customers"]) else f"{r['Expected customers']:+.1f}",
                 ]
                 for _, r in a.reallocation.iterrows()
             ],
@@ -196,8 +201,8 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             "boxes": [
                 (
                     m,
-                    format_value(m, kpi.loc[m, "Actual"], cur),
-                    format_value(m, kpi.loc[m, "Target to date" if is_volume(m) else "Target"], cur),
+                    figure(m, kpi.loc[m, "Actual"], cur),
+                    figure(m, kpi.loc[m, "Target to date" if is_volume(m) else "Target"], cur),
                     kpi.loc[m, "Status"],
                 )
                 for m in a.kpi_boxes
@@ -211,9 +216,9 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 [
                     str(name),
                     _money(c["Spend"], cur),
-                    format_value("CAC", a.tracking.show("CAC", c["CAC"], name), cur),
-                    format_value("ROAS", a.tracking.show("ROAS", c["ROAS"], name), cur),
-                    f"{c['Trend']} {c['Trend %']:+.0%}" if not pd.isna(c["Trend %"]) else c["Trend"],
+                    figure("CAC", a.tracking.show("CAC", c["CAC"], name), cur),
+                    figure("ROAS", a.tracking.show("ROAS", c["ROAS"], name), cur),
+                    f"{c['Trend']} {percent(c['Trend %'], signed=True)}" if not pd.isna(c["Trend %"]) else c["Trend"],
                     c["Trend verdict"],
                     c["Status"],
                 ]
@@ -226,10 +231,10 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 for _, r in intake.table("Cadence").iterrows()
             ],
             "thresholds": [
-                [UNDERPERFORMING, f"< {_pct(intake.settings['Underperforming threshold'])} of target"],
-                [OVERSPENDING, f"> {_pct(intake.settings['Overspending threshold'])} of budget pace"],
-                [HIGH_PERFORMER, f"≥ {_pct(1 + intake.settings['High-performer threshold'])} of target"],
-                [AB_WINNER, f"{_pct(intake.settings['A/B significance level'])} confidence"],
+                [UNDERPERFORMING, f"< {_setting(intake.settings['Underperforming threshold'])} of target"],
+                [OVERSPENDING, f"> {_setting(intake.settings['Overspending threshold'])} of budget pace"],
+                [HIGH_PERFORMER, f"≥ {_setting(1 + intake.settings['High-performer threshold'])} of target"],
+                [AB_WINNER, f"{_setting(intake.settings['A/B significance level'])} confidence"],
             ],
             "as_built": AS_BUILT,
             "actions": [
@@ -356,8 +361,8 @@ def _coverage(a: Analysis, cur: str) -> str:
         return ""
     said = (
         f"Attribution coverage: journeys ({cov.journeys_text}) {cov.journey_conversions:,.0f} conversions, "
-        f"{_money(cov.journey_value, cur)}; Actuals in the window {format_value('Customers', cov.customers, cur)} "
-        f"customers, {format_value('Revenue', cov.revenue, cur)} ({_pct(cov.conversions_coverage)} of customers, "
+        f"{_money(cov.journey_value, cur)}; Actuals in the window {figure('Customers', cov.customers, cur)} "
+        f"customers, {figure('Revenue', cov.revenue, cur)} ({_pct(cov.conversions_coverage)} of customers, "
         f"{_pct(cov.value_coverage)} of revenue)."
     )
     if cov.reliable:

@@ -10,6 +10,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from mops_xl.metrics.attribution import CANNOT_RUN, COVERAGE_HIGH, COVERAGE_LOW, MODELS, SETTING_NAMES
 from mops_xl.metrics.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS, WHAT_IF_COLUMNS
 from mops_xl.metrics.recommendations import AS_BUILT
+from mops_xl.metrics.wording import percent
 from mops_xl.outputs.framework.text import MODEL_USE_CASES
 from mops_xl.outputs.workbook.formats import SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached
@@ -158,7 +159,7 @@ class AttributionSheets(SheetWriter):
                 affected = ", ".join(a.affected_by_model.get(model, [])) or "moves no channel by 1 point or more"
             ws.write_string(i, 2, affected)
         r += 3 + len(SETTING_NAMES)
-        moving = ", ".join(f"{ch} ({spread:.0%})" for ch, spread in a.affected.items()) or "none"
+        moving = ", ".join(f"{ch} ({percent(spread)})" for ch, spread in a.affected.items()) or "none"
         ws.write_string(
             r, 0, f"Channels whose share moves 5 points or more between the models: {moving}", self.fmt["note"]
         )
