@@ -1,0 +1,71 @@
+"""Every figure in text is written one way (mops_xl/metrics/wording.py): money with the currency, percentages
+with one decimal as the sheets' ``0.0%`` format, p-values as the sheets' p-value format, and the samples' texts
+(framework, actions, notes, warnings, headline) keep to it."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from mops_xl import analyse, load_intake
+from mops_xl.intake.currencies import symbol
+from mops_xl.metrics.wording import figure, money, p_value, percent
+from mops_xl.outputs.framework.text import render_framework
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Money with cents and no currency before it ("350.55", "7,010.92"): how the evidence used to read.
+BARE_CENTS = re.compile(r"(?<![\w$€£.,:])\d{1,3}(?:,\d{3})*\.\d{2}(?![\d%:])")
+#: A whole percentage ("89%"): only thresholds the user set are written so (docs/metrics.md).
+WHOLE_PERCENT = re.compile(r"(?<![\d.])\d+%")
+#: Where a whole percentage is a threshold or a stated bound, as the Settings sheet and the model notes say it.
+THRESHOLD_CONTEXTS = (
+    r"[<>≥] \d+% of",  # the signals' thresholds (Underperforming, Overspending, High performer)
+    r"\d+% confidence",  # the A/B significance level
+    r"\d+% to \d+%",  # attribution's coverage bounds
+    r"\(\d+%\) are counted",  # diminishing returns
+    r"\d+% first, \d+% last, \d+% in between",  # the position-based model
+    r"below \d+% of the budget pace",  # underspending
+)
+
+
+def test_the_wording_of_each_kind_of_figure() -> None:
+    # money: whole units from 100 up and for zero, cents below, the sign before the currency
+    assert [money(v, "€") for v in (1982.94, 99.5, 0.004, -350.55)] == ["€1,983", "€99.50", "€0", "-€351"]
+    # one decimal, as the report's 0.0% format: 1,327 / 1,487.17 = 0.8923 -> 89.2 %; a signed trend
+    assert percent(1327 / 1487.17) == "89.2%" and percent(0.177, signed=True) == "+17.7%"
+    assert percent(math.nan) == "–" and percent(None) == "–"
+    # the report's p-value format: [<0.001]"< 0.001";[<0.01]0.0000;0.000
+    assert [p_value(p) for p in (0.00057, 0.0023, 0.049, math.nan)] == ["< 0.001", "0.0023", "0.049", "–"]
+    # by the catalogue's unit: CAC money, ROAS a ratio, MQLs a count; a text and a missing value as they are
+    assert figure("CAC", 6855.58, "$") == "$6,856" and figure("ROAS", 3.116, "$") == "3.1:1"
+    assert figure("MQLs", 1327.4, "$") == "1,327" and figure("CAC", "Not tracked", "$") == "Not tracked"
+    assert figure("ROAS", math.nan, "$") == "–"
+
+
+def _texts(sample: str) -> tuple[str, list[str]]:
+    a = analyse(load_intake(ROOT / "samples" / f"{sample}.xlsx"))
+    r = a.recommendations
+    lines = [a.headline, *r["Evidence"], *r["Funding"], *r["Conflict"]]
+    lines += [n["note"] for n in a.notes] + [w["warning"] for w in a.warnings]
+    return symbol(a.intake.business["Currency"]), [*lines, *render_framework(a).splitlines()]
+
+
+@pytest.mark.slow  # three samples analysed and rendered
+@pytest.mark.parametrize("sample", ["saas", "d2c", "local"])
+def test_the_samples_texts_write_money_with_the_currency_and_percentages_alike(sample: str) -> None:
+    prefix, lines = _texts(sample)
+    bare = [line for line in lines if BARE_CENTS.search(line)]
+    assert bare == [], f"money without {prefix}: {bare[:3]}"
+    whole = []
+    for line in lines:
+        rest = line
+        for context in THRESHOLD_CONTEXTS:
+            rest = re.sub(context, "", rest)
+        whole += [line] if WHOLE_PERCENT.search(rest) else []
+    assert whole == [], f"a measured percentage not written with one decimal: {whole[:3]}"
+    # and the currency is there at all: every sample's actions state money
+    assert any(prefix in line for line in lines)
