@@ -333,7 +333,7 @@ def test_local_cac_that_rose_104_percent_shows_up_and_worsening(tmp_path: Path) 
     assert row["Trend"] == "↑" and row["Trend %"] == pytest.approx(change, rel=1e-6)
     assert row["Trend verdict"] == "Worsening"
     assert _text_row(_after(render_framework(a, "txt"), "Channel Performance"), "Google Search Ads")[4:6] == [
-        "↑ +104%",
+        "↑ +104.2%",  # +1.0423 with one decimal, like every percentage of the report
         "Worsening",
     ]
     channel = next(c for c in to_dict(a)["channels"] if c["Channel"] == "Google Search Ads")
