@@ -23,6 +23,7 @@ import click
 from mops_xl import __version__
 from mops_xl.errors import MopsXLError, OutputError
 from mops_xl.intake.problems import ValidationReport
+from mops_xl.plural import count
 
 EXIT_INPUT = 2
 EXIT_UNEXPECTED = 1
@@ -480,7 +481,7 @@ def import_(
         echo(skipped)
     for line in describe(reading, sheet, export.name) + said:
         echo(line)
-    echo(f"Appended {len(rows)} row(s) from {export.name} to {sheet}; wrote {written}")
+    echo(f"Appended {count(len(rows), 'row')} from {export.name} to {sheet}; wrote {written}")
     if sheet == "Touchpoints" and loaded.table("Touchpoints").empty and not loaded.table("Paths").empty:
         echo("Note: attribution uses Touchpoints over Paths, so the intake's Paths sheet is no longer used")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mops_xl.plural import count
+
 if TYPE_CHECKING:
     from mops_xl.intake.problems import ValidationReport
 
@@ -23,7 +25,7 @@ class IntakeError(MopsXLError):
     """
 
     def __init__(self, report: ValidationReport):
-        super().__init__(f"{len(report.errors)} error(s) in {report.source or 'the intake'}")
+        super().__init__(f"{count(len(report.errors), 'error')} in {report.source or 'the intake'}")
         self.report = report
 
 

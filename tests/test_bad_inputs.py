@@ -343,7 +343,7 @@ TABLE_CASES = {
         [
             (
                 "unknown-channel",
-                'Touchpoints!C2: channel "(direct)" is not in Channels (1 touch(es)); it is '
+                'Touchpoints!C2: channel "(direct)" is not in Channels (1 touch); it is '
                 "attributed as its own channel and, without spend, has no attributed CAC or ROAS",
             )
         ],
@@ -484,7 +484,7 @@ def test_times_in_date_cells_use_the_date_part(tmp_path: Path) -> None:
     path = set_cell(write_valid(tmp_path / "time.xlsx"), "Actuals", "A2", dt.datetime(2026, 10, 1, 14, 30))
     intake, report = read_intake(path)
     assert [(p.code, str(p)) for p in report.infos if p.code == "time-dropped"] == [
-        ("time-dropped", "Actuals!A2: 1 Date cell(s) carried a time of day (first: A2); the date part was used")
+        ("time-dropped", "Actuals!A2: 1 Date cell carried a time of day (first: A2); the date part was used")
     ]
     assert intake.actuals.loc[2, "Date"] == dt.datetime(2026, 10, 1)
 
@@ -495,8 +495,7 @@ def test_duplicate_actuals_rows_are_summed(tmp_path: Path) -> None:
 
     intake, report = read_intake(write_valid(tmp_path / "dup.xlsx", dup))
     assert any(
-        str(p) == "Actuals: 1 Actuals row(s) repeated a date, channel and campaign and were summed into "
-        "the first such row"
+        str(p) == "Actuals: 1 Actuals row repeated a date, channel and campaign and was summed into the first such row"
         for p in report.infos
     )
     first = intake.actuals.loc[2]

@@ -122,7 +122,7 @@ def test_example_validates_and_builds(tmp_path: Path) -> None:
 def test_validate_valid_intake_exits_0(small: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(small)])
     assert result.exit_code == 0
-    assert result.output.strip().splitlines()[-1].startswith("acme.xlsx: valid — 0 error(s)")
+    assert result.output.strip().splitlines()[-1].startswith("acme.xlsx: valid — 0 errors")
 
 
 def test_validate_lists_every_error_with_its_cell_and_exits_2(broken: Path) -> None:

@@ -208,7 +208,7 @@ def test_touchpoints_are_appended_to_a_new_intake(touch_intake: Path, tmp_path: 
         cli, ["import", str(touch_intake), "--touchpoints", str(_export(tmp_path, TOUCHES)), *TOUCH_MAP, "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
-    assert "Appended 3 row(s) from export.csv to Touchpoints" in result.output
+    assert "Appended 3 rows from export.csv to Touchpoints" in result.output
     assert _digest(touch_intake) == before
     assert validate_intake(out).valid
     touches = load_intake(out).table("Touchpoints")
@@ -267,7 +267,7 @@ def test_bad_touchpoint_cells_are_all_named_and_nothing_is_written(touch_intake:
         'export.csv!E5: Conversion value must be a number, got "lots"',
     ):
         assert line in result.output
-    assert "6 error(s)" in result.output
+    assert "6 errors" in result.output
     assert not (tmp_path / "acme-imported.xlsx").exists()
     assert _digest(touch_intake) == before
 
@@ -294,7 +294,7 @@ def test_touchpoint_channels_outside_channels_are_warned_with_a_hint(touch_intak
         'export.csv!C4: channel "email" (line 4) is not in the intake\'s Channels (did you mean "Email"? '
         "names must match exactly, including case)" in result.output
     )
-    assert "3 warning(s)" in result.output
+    assert "3 warnings" in result.output
     touches = load_intake(tmp_path / "acme-imported.xlsx").table("Touchpoints")
     assert list(touches["Channel"]) == ["Email", "Gogle Ads", "(direct)", "email", "(direct)"]
 
@@ -382,7 +382,7 @@ def test_google_ads_excel_csv_with_title_lines_and_totals(intake: Path, tmp_path
     result = CliRunner().invoke(cli, ["import", str(intake), "--actuals", str(path), "--source", "google-ads"])
     assert result.exit_code == 0, result.output
     assert (
-        "Skipped the 2 line(s) above the header (a report title) and 2 total row(s) (line 6, 7) of google.csv"
+        "Skipped the 2 lines above the header (a report title) and 2 total rows (line 6, 7) of google.csv"
         in result.output
     )
     new = load_intake(tmp_path / "acme-imported.xlsx")

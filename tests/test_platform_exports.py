@@ -261,8 +261,8 @@ def test_importing_the_same_export_twice_is_refused_unless_replace(tmp_path: Pat
     result = _import(first, export, "--source", "linkedin-ads", "-o", str(tmp_path / "second.xlsx"))
     assert result.exit_code == 2
     assert (
-        "linkedin.csv: 2 row(s) of the export (line 5, 6) repeat a date, channel and campaign the intake's "
-        'Actuals already has (the Import log lists 1 earlier import(s), the last of "linkedin.csv"), e.g. '
+        "linkedin.csv: 2 rows of the export (line 5, 6) repeat a date, channel and campaign the intake's "
+        'Actuals already has (the Import log lists 1 earlier import, the last of "linkedin.csv"), e.g. '
         '2026-10-03, LinkedIn Ads, "ABM": importing them again would double them. Pass --replace'
     ) in result.output.replace("\n  ", " ")
     assert not (tmp_path / "second.xlsx").exists()

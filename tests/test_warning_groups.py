@@ -126,7 +126,7 @@ def test_one_line_per_code_column_and_channel_in_the_order_of_their_first_cell()
         "  Actuals!J2, J4, J7 and 2 more: Customers (3) is more than SQLs (2) on Google Ads (first of 5 rows)" + ADVICE,
         "  Actuals!J3: Customers (1) is more than SQLs (0)" + ADVICE,
         "  Actuals!H5: MQLs (6) is more than Leads (4)" + ADVICE,
-        "x.xlsx: valid — 0 error(s), 7 warning(s), 0 notice(s)",
+        "x.xlsx: valid — 0 errors, 7 warnings, 0 notices",
     ]
 
 
@@ -238,7 +238,7 @@ def test_validate_prints_one_line_per_channel_and_json_keeps_all_seven(funnel_in
     result = CliRunner().invoke(cli, ["validate", str(intake)])
     assert result.exit_code == 0, result.output
     assert _indented(result.output, "Warnings (7):") == [GOOGLE_LINE, TIKTOK_LINE]
-    assert result.output.splitlines()[-1] == "funnel.xlsx: valid — 0 error(s), 7 warning(s), 1 notice(s)"
+    assert result.output.splitlines()[-1] == "funnel.xlsx: valid — 0 errors, 7 warnings, 1 notice"
 
     doc = json.loads(CliRunner().invoke(cli, ["validate", "--json", str(intake)]).output)
     funnel = [(p["cell"], p["channel"], p["message"]) for p in doc["problems"] if p["code"] == "funnel-order"]

@@ -4,6 +4,7 @@ with one decimal as the sheets' ``0.0%`` format, p-values as the sheets' p-value
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from pathlib import Path
@@ -22,6 +23,8 @@ BARE_CENTS = re.compile(r"(?<![\w$€£.,:])\d{1,3}(?:,\d{3})*\.\d{2}(?![\d%:])"
 #: A whole percentage ("89%"): only thresholds the user set are written so (docs/metrics.md).
 WHOLE_PERCENT = re.compile(r"(?<![\d.])\d+%")
 #: Where a whole percentage is a threshold or a stated bound, as the Settings sheet and the model notes say it.
+#: A plural in brackets: "error(s)", "touch(es)".
+PLURAL_IN_BRACKETS = re.compile(r"[a-z]\((?:s|es)\)")
 THRESHOLD_CONTEXTS = (
     r"[<>≥] \d+% of",  # the signals' thresholds (Underperforming, Overspending, High performer)
     r"\d+% confidence",  # the A/B significance level
@@ -69,3 +72,21 @@ def test_the_samples_texts_write_money_with_the_currency_and_percentages_alike(s
     assert whole == [], f"a measured percentage not written with one decimal: {whole[:3]}"
     # and the currency is there at all: every sample's actions state money
     assert any(prefix in line for line in lines)
+
+
+def test_counts_have_their_noun_in_the_right_number() -> None:
+    from mops_xl.plural import count
+
+    assert [count(n, "error") for n in (0, 1, 2)] == ["0 errors", "1 error", "2 errors"]
+    assert count(319, "touch", "touches") == "319 touches" and count(1, "touch", "touches") == "1 touch"
+    assert count(1200, "row") == "1,200 rows"
+
+
+def test_no_message_of_the_package_writes_a_plural_in_brackets() -> None:
+    # "1 error(s)", "319 touch(es)": every count goes through mops_xl.plural.count instead
+    found = []
+    for path in (ROOT / "mops_xl").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and PLURAL_IN_BRACKETS.search(node.value):
+                found.append(f"{path.name}:{node.lineno}: {node.value}")
+    assert found == []

@@ -18,6 +18,7 @@ from typing import Any
 from mops_xl.batch.task import BatchResult, build_one
 from mops_xl.errors import MopsXLError
 from mops_xl.pipeline import BuildOptions
+from mops_xl.plural import count
 
 #: Seconds to wait for the scheduler to answer before giving up.
 CONNECT_TIMEOUT = 10.0
@@ -78,7 +79,7 @@ def build_on_cluster(
         futures = {client.submit(build_one, src, out_abs, options, pure=False): i for i, src in enumerate(absolute)}
         total, done, bad = len(sources), 0, 0
         waiting = "" if client.ncores() else ": waiting for a worker to join"
-        say(f"Building {total} intake(s) on {scheduler}{waiting}")
+        say(f"Building {count(total, 'intake')} on {scheduler}{waiting}")
         results: list[BatchResult | None] = [None] * total
         for future in distributed.as_completed(futures, loop=client.loop):
             i = futures[future]

@@ -19,6 +19,7 @@ from mops_xl.importers.intake_copy import IntakeCopy
 from mops_xl.intake.model import Intake
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.intake.reader import close_match
+from mops_xl.plural import count
 
 #: The columns that identify an Actuals row: a second import of the same day, channel and campaign would double it.
 KEY = ("Date", "Channel", "Campaign")
@@ -37,10 +38,10 @@ def skipped_note(rows: pd.DataFrame, export: str) -> str:
     skipped = rows.attrs.get("skipped", {})
     parts = []
     if skipped.get("title"):
-        parts.append(f"the {len(skipped['title'])} line(s) above the header (a report title)")
+        parts.append(f"the {count(len(skipped['title']), 'line')} above the header (a report title)")
     if skipped.get("totals"):
         lines = ", ".join(str(n) for n in skipped["totals"][:5]) + (" …" if len(skipped["totals"]) > 5 else "")
-        parts.append(f"{len(skipped['totals'])} total row(s) (line {lines})")
+        parts.append(f"{count(len(skipped['totals']), 'total row')} (line {lines})")
     return f"Skipped {' and '.join(parts)} of {export}" if parts else ""
 
 
@@ -131,12 +132,13 @@ def check_already_imported(
     earlier = ""
     if log is not None and not log.empty:
         last = log.iloc[-1]
-        earlier = f' (the Import log lists {len(log)} earlier import(s), the last of "{last["Export"]}")'
+        earlier = f' (the Import log lists {count(len(log), "earlier import")}, the last of "{last["Export"]}")'
     lines = [str(n) for n in clash.index[:5]]
     date, channel, campaign = clash.iloc[0]
     report.add(
         "already-imported",
-        f"{len(clash)} row(s) of the export (line {', '.join(lines)}{' …' if len(clash) > 5 else ''}) repeat a date, "
+        f"{count(len(clash), 'row')} of the export (line {', '.join(lines)}{' …' if len(clash) > 5 else ''}) "
+        f"{'repeats' if len(clash) == 1 else 'repeat'} a date, "
         f"channel and campaign the intake's Actuals already has{earlier}, e.g. {date:%Y-%m-%d}, {channel}, "
         f'"{campaign}": importing them again would double them. Pass --replace to replace those rows with the '
         "export's, or import only the new days",
@@ -181,7 +183,7 @@ def import_rows(
     said = list(copy.notes)
     if remove:
         gone = copy.remove_rows(sheet, remove, KEY)
-        note = f"replaced {gone} Actuals row(s) of the same date, channel and campaign (--replace)"
+        note = f"replaced {count(gone, 'Actuals row')} of the same date, channel and campaign (--replace)"
         reading.notes.append(note)
     copy.append(sheet, [{k: _plain(v) for k, v in rec.items()} for rec in rows.to_dict("records")])
     dates = rows["Date"] if "Date" in rows else rows["Timestamp"]

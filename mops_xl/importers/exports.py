@@ -23,6 +23,7 @@ from mops_xl.intake.currencies import ISO_4217
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.intake.reader import close_match, normalise_header
 from mops_xl.intake.schema import SHEETS_BY_NAME, Field
+from mops_xl.plural import count
 
 #: ``--date-format`` choices → the order of day and month they settle.
 DATE_FORMATS = {"MM/DD/YYYY": "MDY", "DD/MM/YYYY": "DMY"}
@@ -285,7 +286,7 @@ def _whole_periods(
         report.add(
             "not-by-day",
             f"the export is not broken down by day: line {line} covers {span}"
-            + (f" and {len(long) - 1} more row(s) cover several days" if len(long) > 1 else "")
+            + (f" and {count(len(long) - 1, 'more row')} cover several days" if len(long) > 1 else "")
             + f". Export it by day: {fmt.by_day or 'one row per day'}; or pass --spread-days to spread each row "
             "evenly over its days",
             sheet=name,
@@ -294,8 +295,9 @@ def _whole_periods(
         return
     reading.rows = _spread(rows, days)
     message = (
-        f"{len(long)} row(s) of the export covered several days (line {line}: {span}) and were spread evenly over "
-        "their days (--spread-days): the days' figures are averages, not what happened each day"
+        f"{count(len(long), 'row')} of the export covered several days (line {line}: {span}) and "
+        f"{'was' if len(long) == 1 else 'were'} spread evenly over their days (--spread-days): the days' figures "
+        "are averages, not what happened each day"
     )
     report.add("spread-over-days", message, sheet=name, row=line)
     reading.notes.append(message)

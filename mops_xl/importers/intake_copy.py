@@ -20,6 +20,7 @@ from mops_xl.atomic import atomic_output
 from mops_xl.intake.coerce import CellStyle, coerce_column
 from mops_xl.intake.reader import find_header_row, normalise_header
 from mops_xl.intake.schema import IMPORT_LOG, SHEETS_BY_NAME
+from mops_xl.plural import count
 
 _FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "money": "#,##0.00", "number": "#,##0.##"}
 
@@ -56,7 +57,7 @@ class IntakeCopy:
         for title, ref in cells:
             self.book[title][ref].value = values[title][ref].value
         values.close()
-        self.notes.append(f"{len(cells)} formula cell(s) of the intake sheets were copied as their values")
+        self.notes.append(f"{count(len(cells), 'formula cell')} of the intake sheets were copied as their values")
 
     def _columns(self, ws: Any, sheet: str) -> tuple[int, dict[str, int]]:
         """The header row of a sheet (1-based) and each canonical column's position (1-based)."""

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from mops_xl.intake.schema import MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
+from mops_xl.plural import count
 
 if TYPE_CHECKING:
     from mops_xl.intake.file import RawWorkbook
@@ -529,7 +530,7 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
         if len(issues) > MAX_CELLS_LISTED:
             report.add(
                 "formula-without-value" if issues[-1].kind == "no-value" else "cell-error",
-                f"… and {len(issues) - MAX_CELLS_LISTED} more cell(s) like these on this sheet",
+                f"… and {count(len(issues) - MAX_CELLS_LISTED, 'more cell')} like these on this sheet",
                 sheet=name,
             )
     return unreadable

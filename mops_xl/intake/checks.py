@@ -15,6 +15,7 @@ from mops_xl.intake.model import tracked_by_channel
 from mops_xl.intake.problems import Problem
 from mops_xl.intake.reader import close_match
 from mops_xl.intake.schema import MAX_CAMPAIGNS, MAX_CHANNELS, MAX_JOURNEY_CHANNELS, SHEETS, TARGET_NEEDS
+from mops_xl.plural import count
 
 Tables = dict[str, pd.DataFrame]
 Letters = dict[str, dict[str, str]]
@@ -314,23 +315,24 @@ def touchpoint_channels(tables: Tables, letters: Letters) -> Iterator[Problem]:
     known = set(channels["Channel"].dropna())
     touches = tables.get("Touchpoints")
     if touches is not None and not touches.empty:
-        yield from _unknown_channels(touches["Channel"].dropna(), known, "Touchpoints", "Channel", "touch(es)", letters)
+        touched = touches["Channel"].dropna()
+        yield from _unknown_channels(touched, known, "Touchpoints", "Channel", ("touch", "touches"), letters)
     paths = tables.get("Paths")
     if paths is not None and not paths.empty:
         steps = paths["Path"].dropna().astype(str).str.split(">").explode().str.strip()
         steps = steps[steps != ""]
-        yield from _unknown_channels(steps, known, "Paths", "Path", "path step(s)", letters)
+        yield from _unknown_channels(steps, known, "Paths", "Path", ("path step", "path steps"), letters)
 
 
 def _unknown_channels(
-    seen: pd.Series, known: set, sheet: str, column: str, what: str, letters: Letters
+    seen: pd.Series, known: set, sheet: str, column: str, what: tuple[str, str], letters: Letters
 ) -> Iterator[Problem]:
     """One warning per channel of ``seen`` (indexed by intake row) that is not in ``known``."""
     unknown = seen[~seen.isin(known)]
     for channel, rows in unknown.groupby(unknown, sort=False):
         yield Problem(
             "unknown-channel",
-            f'channel "{channel}" is not in Channels ({len(rows)} {what}); it is attributed as its own channel '
+            f'channel "{channel}" is not in Channels ({count(len(rows), *what)}); it is attributed as its own channel '
             "and, without spend, has no attributed CAC or ROAS",
             **_place(sheet, rows.index[0], column, letters),
             channel=channel,

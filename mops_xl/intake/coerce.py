@@ -19,6 +19,7 @@ import pandas as pd
 from mops_xl.intake.currencies import ISO_4217, SYMBOLS
 from mops_xl.intake.problems import Problem
 from mops_xl.intake.schema import FIRST_DATE, LAST_DATE, Field
+from mops_xl.plural import count
 
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EPOCH_1904 = pd.Timestamp("1904-01-01")  # Mac Excel's date system: serial 0 is 1904-01-01
@@ -382,7 +383,7 @@ def _dates(present: pd.Series, col: _Column, keep_time: bool = False) -> tuple[p
             col.add(
                 "time-dropped",
                 first,
-                f"{int(timed.sum())} {col.fld.name} cell(s) carried a time of day "
+                f"{count(int(timed.sum()), f'{col.fld.name} cell')} carried a time of day "
                 f"(first: {col.letter}{first}); the date part was used",
             )
             values = values.dt.normalize()

@@ -29,6 +29,7 @@ from mops_xl.intake.schema import (
     SHEETS,
     SHEETS_BY_NAME,
 )
+from mops_xl.plural import count
 
 #: The custom document property in which the template records its schema version.
 VERSION_PROPERTY = "mops-xl schema version"
@@ -209,7 +210,8 @@ def _sum_duplicate_actuals(actuals: pd.DataFrame, report: ValidationReport) -> p
         summed[col] = summed[col].astype(actuals[col].dtype)
     report.add(
         "rows-summed",
-        f"{merged} Actuals row(s) repeated a date, channel and campaign and were summed into the first such row",
+        f"{count(merged, 'Actuals row')} repeated a date, channel and campaign and "
+        f"{'was' if merged == 1 else 'were'} summed into the first such row",
         sheet="Actuals",
     )
     return summed[list(actuals.columns)]
@@ -221,7 +223,8 @@ def _note_rows_outside_window(actuals: pd.DataFrame, business: dict[str, Any], r
     if len(outside):
         report.add(
             "rows-outside-period",
-            f"{len(outside)} Actuals row(s) fall outside {start:%Y-%m-%d} to "
-            f"{as_of:%Y-%m-%d} and are not counted in period-to-date figures",
+            f"{count(len(outside), 'Actuals row')} {'falls' if len(outside) == 1 else 'fall'} outside "
+            f"{start:%Y-%m-%d} to {as_of:%Y-%m-%d} and {'is' if len(outside) == 1 else 'are'} not counted in "
+            "period-to-date figures",
             sheet="Actuals",
         )

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from mops_xl.plural import count
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -365,7 +367,7 @@ class ValidationReport:
         c = self.counts()
         verdict = "valid" if self.valid else "not valid"
         lines.append(
-            f"{self.source or 'intake'}: {verdict} — {c['errors']} error(s), "
-            f"{c['warnings']} warning(s), {c['infos']} notice(s)"
+            f"{self.source or 'intake'}: {verdict} — {count(c['errors'], 'error')}, "
+            f"{count(c['warnings'], 'warning')}, {count(c['infos'], 'notice')}"
         )
         return "\n".join(lines)

@@ -16,6 +16,7 @@ import pandas as pd
 from mops_xl.campaigns.library import OWNER_ROLES, PHASES, TEMPLATES_BY_TYPE
 from mops_xl.metrics.statuses import DONE, NOT_STARTED, OVERDUE
 from mops_xl.metrics.window import DAY
+from mops_xl.plural import count
 
 #: Campaign statuses (Campaigns sheet) of a campaign that has gone live: its spend to date is shown.
 LAUNCHED = ("Launched", "Optimizing", "Completed")
@@ -170,7 +171,8 @@ def campaign_warnings(
         out.append(
             {
                 "subject": "Campaigns",
-                "warning": f"{len(lost)} Actuals campaign(s) match no row of the Campaigns sheet: {shown}; their "
+                "warning": f"{count(len(lost), 'Actuals campaign')} {'matches' if len(lost) == 1 else 'match'} no row "
+                f"of the Campaigns sheet: {shown}; their "
                 "spend counts in no campaign plan (add them to a campaign's Also matches, or as campaigns)",
             }
         )

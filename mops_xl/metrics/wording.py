@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 
 from mops_xl.metrics import catalogue
+from mops_xl.plural import count
+
+__all__ = ["UNDEFINED", "count", "figure", "money", "p_value", "percent"]
 
 #: What a figure that is undefined (NaN, None) shows.
 UNDEFINED = "–"
@@ -89,17 +92,3 @@ def figure(metric: str, value: object, prefix: str) -> str:
     if unit == "percent":
         return percent(number)
     return f"{number:,.0f}"
-
-
-def count(n: int, singular: str, plural: str | None = None) -> str:
-    """A count with its noun in the right number.
-
-    Args:
-        n: The count.
-        singular: The noun for one ("campaign").
-        plural: The noun for other counts (default: ``singular`` + "s").
-
-    Returns:
-        e.g. "1 campaign", "3 campaigns", "0 touches".
-    """
-    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
