@@ -188,8 +188,8 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="Report path (default: <intake stem>-report.xlsx beside the intake); with several intakes, "
-    "an existing output folder.",
+    help="Report path (default: <intake stem>-report.xlsx beside the intake), or an existing folder to write "
+    "<intake stem>-report.xlsx into; with several intakes, an existing output folder.",
 )
 @click.option(
     "-j",
@@ -276,15 +276,24 @@ def build(
     _build_one(intakes[0], output, options, as_json=as_json, quiet=quiet, verbose=verbose)
 
 
+def _one_report_path(intake: Path, output: Path | None) -> Path:
+    """One intake's report path: ``-o`` as given, or, when it names an existing folder, the default name in it."""
+    from mops_xl.pipeline import report_path
+
+    if output is not None and output.is_dir():
+        return report_path(intake, out_dir=output)
+    return report_path(intake, output)
+
+
 def _build_one(intake: Path, output: Path | None, options: Any, *, as_json: bool, quiet: bool, verbose: bool) -> None:
     """Build one intake through the pipeline, with a progress display; print its summary or its JSON."""
     from mops_xl.errors import IntakeError
-    from mops_xl.pipeline import build_intake, report_path
+    from mops_xl.pipeline import build_intake
     from mops_xl.progress import Progress
 
     try:
         with Progress(enabled=not quiet) as progress:
-            built = build_intake(intake, report_path(intake, output), options, stage=progress.stage)
+            built = build_intake(intake, _one_report_path(intake, output), options, stage=progress.stage)
     except IntakeError as exc:
         if as_json:
             echo(exc.report.to_json())

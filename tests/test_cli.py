@@ -209,6 +209,16 @@ def test_build_refuses_to_overwrite_the_intake(small: Path) -> None:
     assert _digest(small) == before
 
 
+def test_build_into_an_existing_folder_names_the_report_there(small: Path, tmp_path: Path) -> None:
+    # -o naming a folder, as for several intakes: the report takes its default name inside it
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    result = CliRunner().invoke(cli, ["build", str(small), "-o", str(folder), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["acme-framework.md", "acme-framework.txt", "acme-report.xlsx"]
+    assert not small.with_name("acme-report.xlsx").exists()
+
+
 def test_build_into_missing_folder_exits_2(small: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(small), "-o", str(tmp_path / "no" / "such" / "r.xlsx")])
     assert result.exit_code == 2
