@@ -183,19 +183,20 @@ def test_what_if_moves_the_plans_amounts_and_prices_them() -> None:
 def test_campaign_plan_schedule_progress_and_spend() -> None:
     """A Promotional campaign launched Oct 10, budget 400: its checklist is the Promotional template's, each task
     due on Oct 10 + its days from launch; progress 0 of n (every task starts Not started); spend to date = its
-    Actuals rows up to Report as of Oct 12 = 50 (Oct 9, before the period, counts) + 70 (Oct 12); Oct 13 is after
-    Report as of. Budget used 120 ÷ 400 = 30 %. An untyped campaign has no plan; a planned one no spend."""
+    Actuals rows within its own dates (Oct 10 to Oct 31) up to Report as of Oct 12 = 70 (Oct 12); Oct 9 is before
+    its launch and Oct 13 after Report as of. Budget used 70 ÷ 400 = 17.5 %. An untyped campaign has no plan; a
+    planned one no spend."""
     from mops_xl.campaigns.library import TEMPLATES_BY_TYPE
 
     day = pd.Timestamp
     campaigns = pd.DataFrame(
         [
-            {"Campaign": "Promo", "Type": "Promotional", "Launch date": day("2026-10-10"), "Owner": "Pat",
-             "Budget": 400.0, "Status": "Launched"},
-            {"Campaign": "Later", "Type": "Event", "Launch date": pd.NaT, "Owner": None, "Budget": math.nan,
-             "Status": "Planning"},
-            {"Campaign": "Idea", "Type": None, "Launch date": pd.NaT, "Owner": None, "Budget": math.nan,
-             "Status": None},
+            {"Campaign": "Promo", "Type": "Promotional", "Launch date": day("2026-10-10"),
+             "End date": day("2026-10-31"), "Owner": "Pat", "Budget": 400.0, "Status": "Launched"},
+            {"Campaign": "Later", "Type": "Event", "Launch date": pd.NaT, "End date": pd.NaT, "Owner": None,
+             "Budget": math.nan, "Status": "Planning"},
+            {"Campaign": "Idea", "Type": None, "Launch date": pd.NaT, "End date": pd.NaT, "Owner": None,
+             "Budget": math.nan, "Status": None},
         ],
         index=[2, 3, 4],
     )  # fmt: skip
@@ -226,7 +227,7 @@ def test_campaign_plan_schedule_progress_and_spend() -> None:
     # the Team's Content person owns the Content tasks; nobody holds the other roles: the campaign owner
     assert [o for o in promo.tasks["Owner"]] == ["Cleo" if it.owner_role == "Content" else "Pat" for it in items]
     assert {it.owner_role for it in items} >= {"Content", "Demand Gen"}
-    assert promo.spend_to_date == 50 + 70 and promo.budget_used == pytest.approx(120 / 400)
+    assert promo.spend_to_date == 70 and promo.budget_used == pytest.approx(70 / 400)
     offsets = [it.offset_days for it in items]
     assert promo.weeks[0] == (min(offsets), day("2026-10-10") + pd.Timedelta(days=min(offsets)))
     assert len(promo.weeks) == (max(offsets) - min(offsets)) // 7 + 1

@@ -167,24 +167,28 @@ def test_attributed_conversions_sum_to_actuals_customers(tmp_path: Path, data: d
 
 @pytest.mark.slow
 def test_d2c_fall_sale_finds_its_spend(d2c, tmp_path: Path) -> None:
-    """d2c "Fall Sale" (Completed): Actuals name it "Fall Sale - Prospecting" and "Fall Sale - TopView". Its spend
-    to date sums those rows up to Report as of (all dates: a campaign's budget spans its own dates); €40,183.61
-    of it falls in the reporting window (the figure the issue quotes). Every task is Done: progress 100 %."""
+    """d2c "Fall Sale" (Completed, 5 to 19 Oct, €40k budget): Actuals name it "Fall Sale - Prospecting" and
+    "Fall Sale - TopView". Its spend to date sums those rows within its own dates (€24,603.87); the sample also
+    has rows of those names from 1 Sep to 24 Oct, whose spend outside 5-19 Oct counts in no campaign and gets a
+    warning with its amount. Every task is Done: progress 100 %."""
     rows = _actuals_rows(ROOT / "samples" / "d2c.xlsx")
-    as_of, start = d2c.intake.report_as_of, d2c.intake.period_start
+    as_of = d2c.intake.report_as_of
     fall = [r for r in rows if str(r["Campaign"]).startswith("Fall Sale - ") and r["Date"] <= as_of]
     assert {r["Campaign"] for r in fall} == {"Fall Sale - Prospecting", "Fall Sale - TopView"}
-    in_window = sum(r["Spend"] for r in fall if r["Date"] >= start)
-    assert in_window == pytest.approx(40183.61)
+    launch, end = dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 19)
+    own = sum(r["Spend"] for r in fall if launch <= r["Date"] <= end)
+    outside = sum(r["Spend"] for r in fall if not launch <= r["Date"] <= end)
+    assert own == pytest.approx(24603.87) and own + outside == pytest.approx(88913.17)
     plan = next(p for p in d2c.campaign_plans if p.campaign == "Fall Sale")
-    assert plan.spend_to_date == pytest.approx(sum(r["Spend"] for r in fall))
-    assert plan.actuals_campaigns == ["Fall Sale - Prospecting", "Fall Sale - TopView"] or sorted(
-        plan.actuals_campaigns
-    ) == ["Fall Sale - Prospecting", "Fall Sale - TopView"]
+    assert plan.spend_to_date == pytest.approx(own) and plan.budget_used == pytest.approx(own / 40000)
+    assert sorted(plan.actuals_campaigns) == ["Fall Sale - Prospecting", "Fall Sale - TopView"]
     assert plan.progress == 1.0 and plan.tasks_overdue == 0
+    warning = next(w["warning"] for w in d2c.warnings if w["subject"] == "Fall Sale")
+    assert warning.startswith(f"€{outside:,.0f} of spend on Actuals rows named for this campaign falls outside its")
+    assert "(2026-10-05 to 2026-10-19)" in warning
     report = build_report(d2c.intake, tmp_path / "d2c-report.xlsx", d2c)
     ws = openpyxl.load_workbook(report, data_only=True)["Fall Sale"]
-    assert ws["B9"].value == pytest.approx(sum(r["Spend"] for r in fall))
+    assert ws["B9"].value == pytest.approx(own)
 
 
 def test_matching_longest_name_wins_and_no_row_counts_twice() -> None:
@@ -223,21 +227,35 @@ def test_matching_longest_name_wins_and_no_row_counts_twice() -> None:
 
 
 def test_campaign_warnings() -> None:
-    """A launched campaign with no matching rows is a warning; unmatched Actuals campaigns are one warning, and
-    only when the Campaigns sheet has rows."""
-    day = pd.Timestamp("2026-10-10")
-    actuals = pd.DataFrame({"Date": [day, day], "Campaign": ["Brand - Search", "Promo - Meta"], "Spend": [1.0, 2.0]})
+    """A launched campaign with no matching rows is a warning; spend named for a campaign outside its own dates
+    is a warning with its amount; unmatched Actuals campaigns are one warning, and only when the Campaigns sheet
+    has rows."""
+    day, sep = pd.Timestamp("2026-10-10"), pd.Timestamp("2026-09-20")
+    actuals = pd.DataFrame(
+        {
+            "Date": [day, day, sep, sep],
+            "Campaign": ["Brand - Search", "Promo - Meta", "Promo - Meta", "Promo"],
+            "Spend": [1.0, 2.0, 250.0, 1000.5],
+        }
+    )
     campaigns = pd.DataFrame(
         {
             "Campaign": ["Promo", "Gala", "Later"],
+            "Launch date": [pd.Timestamp("2026-10-01"), pd.NaT, pd.NaT],
+            "End date": [pd.Timestamp("2026-10-31"), pd.NaT, pd.NaT],
             "Status": ["Launched", "Completed", "Planning"],
             "Also matches": [[], [], []],
         }
     )
-    warnings = campaign_warnings(campaigns, actuals, day)
-    assert [w["subject"] for w in warnings] == ["Gala", "Campaigns"]  # Later is not launched: no spend expected
-    assert '"Brand - Search"' in warnings[1]["warning"] and "Promo - Meta" not in warnings[1]["warning"]
-    assert campaign_warnings(campaigns.iloc[0:0], actuals, day) == []
+    warnings = campaign_warnings(campaigns, actuals, day, "$")
+    # Later is not launched: no spend expected
+    assert [w["subject"] for w in warnings] == ["Gala", "Promo", "Campaigns"]
+    # Promo's two September rows fall before its launch on Oct 1: 250 + 1,000.50 = $1,251 (whole dollars)
+    assert warnings[1]["warning"].startswith(
+        "$1,251 of spend on Actuals rows named for this campaign falls outside its dates (2026-10-01 to 2026-10-31)"
+    )
+    assert '"Brand - Search"' in warnings[2]["warning"] and "Promo - Meta" not in warnings[2]["warning"]
+    assert campaign_warnings(campaigns.iloc[0:0], actuals, day, "$") == []
 
 
 @pytest.mark.slow

@@ -38,6 +38,8 @@ THRESHOLD_CONTEXTS = (
 def test_the_wording_of_each_kind_of_figure() -> None:
     # money: whole units from 100 up and for zero, cents below, the sign before the currency
     assert [money(v, "€") for v in (1982.94, 99.5, 0.004, -350.55)] == ["€1,983", "€99.50", "€0", "-€351"]
+    # halves round away from zero, as Excel shows them (Python's format would give "1,250" and "$2.67")
+    assert money(1250.5, "$") == "$1,251" and money(2.675, "$") == "$2.68" and percent(0.8925) == "89.3%"
     # one decimal, as the report's 0.0% format: 1,327 / 1,487.17 = 0.8923 -> 89.2 %; a signed trend
     assert percent(1327 / 1487.17) == "89.2%" and percent(0.177, signed=True) == "+17.7%"
     assert percent(math.nan) == "–" and percent(None) == "–"

@@ -16,6 +16,7 @@ import pandas as pd
 from mops_xl.campaigns.library import OWNER_ROLES, PHASES, TEMPLATES_BY_TYPE
 from mops_xl.metrics.statuses import DONE, NOT_STARTED, OVERDUE
 from mops_xl.metrics.window import DAY
+from mops_xl.metrics.wording import money
 from mops_xl.plural import count
 
 #: Campaign statuses (Campaigns sheet) of a campaign that has gone live: its spend to date is shown.
@@ -132,16 +133,37 @@ def match_campaigns(actual_campaigns: pd.Series, campaigns: pd.DataFrame) -> pd.
     return actual_campaigns.map(found).astype(object).where(lambda s: s.notna(), None)
 
 
+def within_own_dates(dates: pd.Series, matched: pd.Series, campaigns: pd.DataFrame) -> pd.Series:
+    """Whether each Actuals row falls within the dates of the campaign it matches: on or after its Launch date
+    and on or before its End date (a blank date leaves that side open).
+
+    Args:
+        dates: The rows' dates.
+        matched: The campaign each row matches (:func:`match_campaigns`; None for none).
+        campaigns: The Campaigns table.
+
+    Returns:
+        True for a matched row within its campaign's dates; False otherwise.
+    """
+    launch = matched.map(dict(zip(campaigns["Campaign"], campaigns["Launch date"], strict=True)))
+    end = matched.map(dict(zip(campaigns["Campaign"], campaigns["End date"], strict=True)))
+    before = pd.to_datetime(launch).notna() & (dates < pd.to_datetime(launch))
+    after = pd.to_datetime(end).notna() & (dates > pd.to_datetime(end))
+    return matched.notna() & ~before & ~after
+
+
 def campaign_warnings(
-    campaigns: pd.DataFrame, actuals: pd.DataFrame, as_of: pd.Timestamp, limit: int = 10
+    campaigns: pd.DataFrame, actuals: pd.DataFrame, as_of: pd.Timestamp, prefix: str, limit: int = 10
 ) -> list[dict[str, str]]:
-    """Warnings on spend that finds no campaign: a launched campaign no Actuals row up to Report as of matches,
-    and (only when the Campaigns sheet has rows) the Actuals campaigns that match no Campaigns row.
+    """Warnings on spend that finds no campaign: a launched campaign no Actuals row up to Report as of matches;
+    spend named for a campaign outside its own dates (it counts in no campaign's spend to date); and (only when
+    the Campaigns sheet has rows) the Actuals campaigns that match no Campaigns row.
 
     Args:
         campaigns: The Campaigns table.
         actuals: The Actuals table.
         as_of: Report as of.
+        prefix: The currency prefix.
         limit: At most this many unmatched Actuals campaigns are named (the count says how many in all).
 
     Returns:
@@ -162,6 +184,22 @@ def campaign_warnings(
         for _, c in campaigns.iterrows()
         if c["Status"] in LAUNCHED and str(c["Campaign"]) not in with_rows
     ]
+    outside = upto & matched.notna() & ~within_own_dates(actuals["Date"], matched, campaigns)
+    spent_outside = actuals.loc[outside, "Spend"].groupby(matched[outside], sort=False).sum()
+    for _, c in campaigns.iterrows():
+        amount = float(spent_outside.get(c["Campaign"], 0.0))
+        if amount > 0:
+            dates = " to ".join(
+                f"{d:%Y-%m-%d}" if not pd.isna(d) else "open" for d in (c["Launch date"], c["End date"])
+            )
+            out.append(
+                {
+                    "subject": str(c["Campaign"]),
+                    "warning": f"{money(amount, prefix)} of spend on Actuals rows named for this campaign falls "
+                    f"outside its dates ({dates}) and counts in no campaign's spend to date: check the rows' "
+                    "dates or the campaign's Launch date and End date",
+                }
+            )
     named = actuals["Campaign"].notna()
     lost = list(pd.unique(actuals.loc[named & matched.isna(), "Campaign"]))
     if lost:
@@ -212,7 +250,8 @@ def campaign_plans(
     """
     upto = actuals[actuals["Date"] <= as_of]
     matched = match_campaigns(upto["Campaign"], campaigns)
-    spend = upto.groupby(matched)["Spend"].sum()
+    own = within_own_dates(upto["Date"], matched, campaigns)
+    spend = upto[own].groupby(matched[own])["Spend"].sum()
     found = upto.assign(_plan=matched).dropna(subset=["_plan"]).groupby("_plan", sort=False)["Campaign"].unique()
     plans = []
     for row, c in campaigns.iterrows():

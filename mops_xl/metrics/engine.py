@@ -268,7 +268,8 @@ def analyse(intake: Intake) -> Analysis:
     active = [ch for ch in names if moved.get(ch, False) or ch in budgeted]
     warnings = underspending(card, total, t)
     plans = campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of)
-    warnings += campaign_warnings(intake.table("Campaigns"), actuals, window.as_of)
+    prefix = symbol(intake.business["Currency"])
+    warnings += campaign_warnings(intake.table("Campaigns"), actuals, window.as_of, prefix)
     evidence = maturity_evidence(intake, stack, links, kpis, card, experiments, plans)
     attribution, model, journeys = _attribution(intake, s)
     attributed = pd.DataFrame()
@@ -280,7 +281,6 @@ def analyse(intake: Intake) -> Analysis:
             warnings.append({"subject": "Attribution", "warning": warning})
         attributed = attributed_efficiency(card, attribution.actual_conversions[model], attribution.actual_value[model])
     review = next_review(intake.table("Cadence"), window.as_of)
-    prefix = symbol(intake.business["Currency"])
     advice = recommend(
         card,
         t,

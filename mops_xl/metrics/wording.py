@@ -9,14 +9,30 @@ figure reads alike on a sheet, in the framework text, in the terminal summary an
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from mops_xl.metrics import catalogue
 from mops_xl.plural import count
 
-__all__ = ["UNDEFINED", "count", "figure", "money", "p_value", "percent"]
+__all__ = ["UNDEFINED", "count", "figure", "fixed", "money", "p_value", "percent"]
 
 #: What a figure that is undefined (NaN, None) shows.
 UNDEFINED = "–"
+
+
+def fixed(value: float, digits: int) -> str:
+    """A number with thousands separators and ``digits`` decimals, rounded half away from zero as Excel shows
+    it (Python's own formatting rounds half to even: 1,250.5 would read "1,250" beside the sheet's "1,251").
+
+    Args:
+        value: The number (finite).
+        digits: The decimals.
+
+    Returns:
+        e.g. "1,251", "89.3".
+    """
+    exact = Decimal(repr(float(value)))  # the shortest repr: 2.675 stays 2.675, not 2.67499…
+    return f"{exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP):,.{digits}f}"
 
 
 def money(value: float, prefix: str) -> str:
@@ -32,7 +48,8 @@ def money(value: float, prefix: str) -> str:
     sign = "-" if value < 0 else ""
     v = abs(value)
     digits = 0 if v >= 100 or round(v, 2) == 0 else 2
-    return f"{sign}{prefix}{v:,.{digits}f}"
+    shown = fixed(v, digits)
+    return f"{sign if shown.strip('0.,') else ''}{prefix}{shown}"
 
 
 def percent(value: float | None, signed: bool = False) -> str:
@@ -47,7 +64,9 @@ def percent(value: float | None, signed: bool = False) -> str:
     """
     if value is None or math.isnan(value):
         return UNDEFINED
-    return f"{value:+.1%}" if signed else f"{value:.1%}"
+    shown = fixed(value * 100, 1)
+    sign = "+" if signed and not shown.startswith("-") else ""
+    return f"{sign}{shown}%"
 
 
 def p_value(p: float) -> str:
@@ -86,9 +105,9 @@ def figure(metric: str, value: object, prefix: str) -> str:
     entry = catalogue.current().find(metric)  # the unit is the catalogue's
     unit = entry.unit if entry is not None else "count"
     if unit == "ratio":
-        return f"{number:.1f}:1"
+        return f"{fixed(number, 1)}:1"
     if unit == "money":
         return money(number, prefix)
     if unit == "percent":
         return percent(number)
-    return f"{number:,.0f}"
+    return fixed(number, 0)

@@ -12,7 +12,7 @@ from mops_xl.campaigns.library import TEMPLATES
 from mops_xl.metrics.campaigns import SEPARATORS, TASK_COLUMNS, CampaignPlan
 from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.statuses import DONE, OVERDUE, TASK_STATUSES
-from mops_xl.outputs.workbook.data_sheets import key_column_letter
+from mops_xl.outputs.workbook.data_sheets import field_column_letter, key_column_letter
 from mops_xl.outputs.workbook.formats import Formats, SheetWriter
 from mops_xl.outputs.workbook.formulas import (
     CAMPAIGN_KEY,
@@ -30,6 +30,8 @@ _EPOCH = pd.Timestamp("1899-12-30")
 #: The plan header: label → 0-based row (value in column B).
 ROWS = {"Campaign": 2, "Launch date": 3, "Type": 4, "Owner": 5, "Budget": 6, "Progress": 7, "Spend to date": 8}
 CAMPAIGN, LAUNCH, BUDGET, PROGRESS = "$B$3", "$B$4", "$B$7", "$B$8"
+#: The Campaigns columns that bound a campaign's own dates (its spend to date counts the rows between them).
+DATES = ("Launch date", "End date")
 TOP = 10  # 0-based header row of a plan's checklist
 
 
@@ -182,19 +184,22 @@ class CampaignSheets(SheetWriter):
             ws.write_string(r, 1, "not launched")
             return
         key = sheet_ref("Campaigns", f"${key_column_letter('Campaigns', CAMPAIGN_KEY)}${k}")
+        launch, end = (sheet_ref("Campaigns", f"${field_column_letter('Campaigns', f)}${k}") for f in DATES)
         found = ", ".join(plan.actuals_campaigns) or "none"
         ws.write_string(
             TOP - 1,
             0,
             f"Spend to date counts the Actuals rows whose Campaign is this campaign's name, extends it after "
             f"{', '.join(repr(sep) for sep in SEPARATORS)}, or is one of its Also matches names (the Campaign plan "
-            f"key column of Actuals); found: {found}.",
+            f"key column of Actuals), dated from its Launch date to its End date and Report as of; found: {found}.",
             self.fmt["note"],
         )
+        dates = col("Actuals", "Date")
+        last = f"IF(ISNUMBER({end}),MIN({end},ReportAsOf),ReportAsOf)"
         ws.write_formula(
             r,
             1,
-            f'=SUMIFS({col("Actuals", "Spend")},{by_campaign_plan(key)},{col("Actuals", "Date")},"<="&ReportAsOf)',
+            f'=SUMIFS({col("Actuals", "Spend")},{by_campaign_plan(key)},{dates},">="&N({launch}),{dates},"<="&{last})',
             self.fmt["money"],
             cached(plan.spend_to_date),
         )

@@ -70,6 +70,20 @@ KEY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 _CALCULATED_KEYS = ("Budget", "Targets")
 
 
+def field_column_letter(sheet: str, field: str) -> str:
+    """The column letter of an intake column in its data sheet (the schema's order).
+
+    Args:
+        sheet: The intake sheet name, e.g. "Campaigns".
+        field: The column, e.g. "End date".
+
+    Returns:
+        E.g. "D".
+    """
+    fields = next(s for s in SHEETS if s.name == sheet).fields
+    return xl_col_to_name([f.name for f in fields].index(field))
+
+
 def key_column_letter(sheet: str, header: str) -> str:
     """The column letter of a key column in a data sheet (after the sheet's own columns).
 
