@@ -145,6 +145,7 @@ class AttributionSheets(SheetWriter):
                 f"Not in Channels, so no spend and no attributed CAC or ROAS: {listed} attributed customers.",
                 self.fmt["note"],
             )
+            r += 1  # an empty row between the note and the next section's title
         ws.write_string(r + 1, 0, "Models", self.fmt["title"])
         ws.write_row(r + 2, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
         for i, (setting, model) in enumerate(SETTING_NAMES.items(), start=r + 3):

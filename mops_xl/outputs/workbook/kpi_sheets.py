@@ -309,7 +309,7 @@ class KpiSheets(SheetWriter):
             PERFORMANCE_HEADERS.index("Trend %"),
             PERFORMANCE_HEADERS.index("Trend verdict"),
         )
-        self._campaigns(ws, last + 4)
+        self._campaigns(ws, last + 5)  # below the totals row and its note, after an empty row
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)
         ws.freeze_panes(TOP + 1, 1)
