@@ -36,10 +36,10 @@ class AttributionSheets(SheetWriter):
             f"The plan moves budget only from channels whose action frees it (Pause, Free budget) to channels whose "
             f"action is Scale; moves are priced on {a.plan_basis}. Proposed budget cells are inputs: change them "
             f"and the expected effect follows. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
-            "the channel's efficiency, budget taken away at 100 %.",
+            "the channel's efficiency, budget taken away at 100%.",
             f"The plan moves budget only from channels whose action frees it to channels whose action is Scale; "
             f"moves are priced on {a.plan_basis}. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
-            "the channel's efficiency, budget taken away at 100 %.",
+            "the channel's efficiency, budget taken away at 100%.",
         )
         ws.write_row(3, 0, list(WHAT_IF), self.fmt["header"])
         for i, (channel, w) in enumerate(a.what_if.iterrows(), start=4):
