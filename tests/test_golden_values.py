@@ -218,14 +218,13 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (PACING, "Channel", "TikTok", "Remaining"): 1550 - 100,  # 1,450
     (PACING, "Channel", "TikTok", "Daily spend to land on budget"): 1450 / (31 - 2),  # 50
     (PACING, "Channel", "TikTok", "Status"): "On pace",
-    # Every day of each line is inside the period, so no spend is unbudgeted: Google Ads and TikTok (the
-    # channels that spent) each get an Unbudgeted row of 0; Email spent nothing and gets none.
-    (PACING, "Status", "Unbudgeted", "Actual"): 0,
-    # All channels: Σ over the lines and the Unbudgeted rows, = the KPI Framework's Spend; pace = all spend /
+    # Every day each channel spent (Oct 1-2) lies in its line (Oct 1-31), so no spend is unbudgeted: Google Ads
+    # 200 - 200 = 0, TikTok 100 - 100 = 0, Email spent nothing. No Unbudgeted row; one line says so (below).
+    # All channels: Σ over the lines (no Unbudgeted rows), = the KPI Framework's Spend; pace = all spend /
     # every line's expected spend to date.
     (PACING, "Channel", "All channels", "Planned"): 3100 + 1550,  # 4,650
     (PACING, "Channel", "All channels", "Expected to date"): 200 + 100,  # 300
-    (PACING, "Channel", "All channels", "Actual"): 200 + 100 + 0 + 0,  # 300
+    (PACING, "Channel", "All channels", "Actual"): 200 + 100,  # 300
     (PACING, "Channel", "All channels", "Pace"): 300 / 300,  # 1.0
     (PACING, "Channel", "All channels", "Status"): "On pace",
     (PACING, "Channel", "All channels", "Budget for period"): 3100 + 1550,  # 4,650
@@ -365,6 +364,12 @@ def _mismatches(wb: openpyxl.Workbook) -> list[str]:
         got = _pair(wb["Dashboard"], label)
         if not _same(expected, got):
             wrong.append(f"Dashboard {label!r}: expected {expected!r}, got {got!r}")
+    # no channel has unbudgeted spend (above): no Unbudgeted row, one line under the table instead
+    if any(value == "Unbudgeted" for row in wb[PACING].iter_rows(values_only=True) for value in row):
+        wrong.append(f"{PACING}: an Unbudgeted row, though no spend is unbudgeted")
+    lines = [c.value for c in wb[PACING]["A"] if isinstance(c.value, str)]
+    if not any(v.startswith("No unbudgeted spend:") for v in lines):
+        wrong.append(f"{PACING}: no line saying there is no unbudgeted spend")
     return wrong
 
 

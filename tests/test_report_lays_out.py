@@ -25,6 +25,8 @@ from mops_xl.metrics.statuses import ALL_CHANNELS, NOT_TRACKED, UNBUDGETED
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.tracking import shown
 from mops_xl.outputs.workbook.dashboard import top_actions
+from mops_xl.outputs.workbook.kpi_sheets import MAX_CAMPAIGN_ROWS, NO_CAMPAIGN_ROWS
+from mops_xl.outputs.workbook.pacing_sheet import NO_UNBUDGETED
 
 pytestmark = pytest.mark.slow  # builds the three sample reports
 
@@ -147,8 +149,15 @@ def _channel_performance(s: Scan, a: Analysis) -> None:
         for h in cols:
             if h != "Channel":
                 s.check(sheet, r, cols[h], _channel_figure(a, channel, h), f"{channel} {h}")
-    top, cols = s.table(sheet, ("Channel", "Campaign", "CPL"), start=top + 1)
-    for r in s.body(sheet, top):
+    section = s.label(sheet, "By campaign")
+    if a.campaigns.empty:  # no Actuals row names a campaign: one line says so, no header over an empty table
+        s.check(sheet, section + 1, 1, NO_CAMPAIGN_ROWS, "By campaign, empty")
+        assert s.values[sheet].max_row == section + 1, "nothing under the By campaign line"
+        return
+    top, cols = s.table(sheet, ("Channel", "Campaign", "CPL"), start=section)
+    rows = s.body(sheet, top)
+    assert len(rows) == min(len(a.campaigns), MAX_CAMPAIGN_ROWS), "one row per campaign"
+    for r in rows:
         key = (s.values[sheet].cell(r, 1).value, s.values[sheet].cell(r, 2).value)
         volumes = a.campaigns.loc[key]
         for h in ("Spend", "Leads", "Customers", "Revenue", "CPL", "CAC", "ROAS"):
@@ -174,12 +183,16 @@ def _budget_pacing(s: Scan, a: Analysis) -> None:
     for r, (_, line) in zip(rows, a.pacing_lines.iterrows(), strict=False):
         for h in cols:
             s.check(sheet, r, cols[h], line[h], f"line {line['Channel']} {h}")
-    for r in rows[len(a.pacing_lines) :]:  # then one Unbudgeted row per channel that spent, then the total
-        channel = s.values[sheet].cell(r, 1).value
-        if channel == ALL_CHANNELS:
-            continue
+    # then one Unbudgeted row per channel with unbudgeted spend (the engine's, in channel order), then the total
+    unbudgeted = rows[len(a.pacing_lines) : -1]
+    shown_channels = [s.values[sheet].cell(r, 1).value for r in unbudgeted]
+    assert shown_channels == [ch for ch in a.channels.index if ch in a.unbudgeted.index], "Unbudgeted rows"
+    assert (a.unbudgeted > 0).all(), "no Unbudgeted row of 0"
+    for r, channel in zip(unbudgeted, shown_channels, strict=True):
         s.check(sheet, r, cols["Status"], UNBUDGETED, f"{channel} unbudgeted")
-        s.check(sheet, r, cols["Actual"], float(a.unbudgeted.get(channel, 0.0)), f"{channel} unbudgeted spend")
+        s.check(sheet, r, cols["Actual"], float(a.unbudgeted[channel]), f"{channel} unbudgeted spend")
+    if a.unbudgeted.empty:  # one line under the table says so
+        s.check(sheet, rows[-1] + 2, 1, NO_UNBUDGETED, "no unbudgeted spend")
     r, total = s.label(sheet, ALL_CHANNELS), a.total_pacing
     figures = [("Actual", total.spend), ("Status", total.status)]
     if not a.pacing_lines.empty:

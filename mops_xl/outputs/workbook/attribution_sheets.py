@@ -37,10 +37,10 @@ class AttributionSheets(SheetWriter):
             f"The plan moves budget only from channels whose action frees it (Pause, Free budget) to channels whose "
             f"action is Scale; moves are priced on {a.plan_basis}. Proposed budget cells are inputs: change them "
             f"and the expected effect follows. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
-            "the channel's efficiency, budget taken away at 100 %.",
+            "the channel's efficiency, budget taken away at 100%.",
             f"The plan moves budget only from channels whose action frees it to channels whose action is Scale; "
             f"moves are priced on {a.plan_basis}. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
-            "the channel's efficiency, budget taken away at 100 %.",
+            "the channel's efficiency, budget taken away at 100%.",
         )
         ws.write_row(3, 0, list(WHAT_IF), self.fmt["header"])
         for i, (channel, w) in enumerate(a.what_if.iterrows(), start=4):
@@ -146,6 +146,7 @@ class AttributionSheets(SheetWriter):
                 f"Not in Channels, so no spend and no attributed CAC or ROAS: {listed} attributed customers.",
                 self.fmt["note"],
             )
+            r += 1  # an empty row between the note and the next section's title
         ws.write_string(r + 1, 0, "Models", self.fmt["title"])
         ws.write_row(r + 2, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
         for i, (setting, model) in enumerate(SETTING_NAMES.items(), start=r + 3):

@@ -186,6 +186,8 @@ class CampaignSheets(SheetWriter):
         key = sheet_ref("Campaigns", f"${key_column_letter('Campaigns', CAMPAIGN_KEY)}${k}")
         launch, end = (sheet_ref("Campaigns", f"${field_column_letter('Campaigns', f)}${k}") for f in DATES)
         found = ", ".join(plan.actuals_campaigns) or "none"
+        # across the checklist's columns (the timeline's label is on the same row); written as text
+        ws.merge_range(TOP - 1, 0, TOP - 1, len(PLAN_HEADERS) - 1, "", self.fmt["note"])
         ws.write_string(
             TOP - 1,
             0,
@@ -213,7 +215,9 @@ class CampaignSheets(SheetWriter):
         ws.write_row(TOP, 0, list(PLAN_HEADERS), self.fmt["header"])
         first, last = TOP + 1, TOP + len(plan.tasks)
         for r, (_, task) in enumerate(plan.tasks.iterrows(), start=first):
-            ws.write_row(r, 0, [task["#"], task["Phase"], task["Task"], task["Owner role"], task["Owner"]])
+            ws.write_row(r, 0, [task["#"], task["Phase"]])
+            ws.write_string(r, 2, task["Task"], self.fmt["wrap"])  # a sentence: its column keeps its width
+            ws.write_row(r, 3, [task["Owner role"], task["Owner"]])
             ws.write_number(r, 5, task["Days from launch"])
             ws.write_formula(
                 r,

@@ -5,9 +5,12 @@ ignores wrapping. :class:`ColumnFitter` measures the text a reader sees — the 
 format (:func:`shown_text`) — so a money column fits ``$38,073.00`` and a date column never shows "###":
 
 - a column is as wide as its longest shown value, capped at :data:`MAX_WIDTH` characters, and at least as
-  wide as the longest word of its header (no header is cut mid-word: "Experim", "Conversi");
-- a text longer than its (capped) column wraps, and its row grows to the lines it needs; so do header rows
-  (a header wrapped onto two lines is shown whole, so "Remaining budget" and "Remaining days" stay apart);
+  wide as its header needs to take at most :data:`HEADER_LINES` lines, its words whole (no header is cut
+  mid-word: "Experim", "Conversi"; none is stacked word by word over a narrow column of figures);
+- a text longer than its (capped) column wraps, and its row grows to the lines it needs — counted as Excel
+  wraps it (its Calibri widths and padding, a line may end after a hyphen), so a row is no taller than its
+  text; so do header rows (a header wrapped onto two lines is shown whole, so "Remaining budget" and
+  "Remaining days" stay apart);
 - a line of its own in column A (a title, a note, a section heading) runs over the empty cells to its right;
   when it is longer than the whole table it is merged across the table's columns and wrapped.
 
@@ -25,6 +28,8 @@ from typing import Any
 
 from xlsxwriter.utility import xl_pixel_width
 
+from mops_xl.outputs.workbook.formulas import UNDEFINED
+
 #: Widest a fitted column gets for values without spaces, in characters of the default font.
 MAX_WIDTH = 50
 #: Widest a fitted column gets for text with spaces (a reason, an action): longer text wraps onto more lines.
@@ -35,33 +40,47 @@ SHARED_TEXT_WIDTH = 18
 LABEL_WIDTH = 20
 #: The width a column of wrapping text (a definition) gets when its sheet gave it none.
 PROSE_WIDTH = 40
-#: Excel's cell padding, in pixels.
+#: Excel's cell padding, in pixels, with a margin: a fitted column leaves this much beside its widest text.
 PADDING = 9
+#: The padding Excel itself leaves (XlsxWriter's autofit adds the same 7 pixels): a line wraps when its text is
+#: wider than the column less this. Row heights count lines with it, so a row is no taller than its text needs.
+LINE_PADDING = 7
 #: Pixels per character of the default font (Calibri 11), and per line of it.
 CHAR_PX, LINE_PT = 7, 15.0
 #: Margin on the estimated text width (LibreOffice's fallback font for Calibri, rounding).
 FONT_SLACK = 1.05
+#: Bold text is this much wider than regular: Calibri Bold about 3 %, and LibreOffice's fallback, DejaVu Sans
+#: Bold, measured in its PDF at 0-3 % over Calibri regular's widths (which the column unit scales to).
+BOLD = 1.05
 
+#: A table header takes at most this many lines: its column widens rather than stack it word by word.
+HEADER_LINES = 2
+#: Where a word may end a line besides a space: after a hyphen between letters ("order-|agnostic"), as Excel
+#: and LibreOffice break it (not in "-3" or "2026-09-10").
+_HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z]-)(?=[A-Za-z])")
 _QUOTED = re.compile(r'"([^"]*)"')
 _CONDITION = re.compile(r"^\[([<>]=?|=)(-?[\d.]+)\]")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 
 
-def text_px(text: str, font_size: float = 11, bold: bool = False) -> float:
+def text_px(text: str, font_size: float = 11, bold: bool = False, slack: float = FONT_SLACK) -> float:
     """The estimated pixel width of one line of text.
 
     Args:
         text: The text (one line).
         font_size: The font size in points.
-        bold: Bold text (about 10 % wider).
+        bold: Bold text (:data:`BOLD` wider).
+        slack: The margin on the width (:data:`FONT_SLACK`; 1 for Excel's own Calibri widths).
 
     Returns:
-        The width in pixels, with :data:`FONT_SLACK`.
+        The width in pixels.
     """
-    return xl_pixel_width(text) * FONT_SLACK * (font_size / 11) * (1.1 if bold else 1.0)
+    return xl_pixel_width(text) * slack * (font_size / 11) * (BOLD if bold else 1.0)
 
 
-def wrapped_lines(text: str, width_px: float, font_size: float = 11, bold: bool = False) -> int:
+def wrapped_lines(
+    text: str, width_px: float, font_size: float = 11, bold: bool = False, slack: float = FONT_SLACK
+) -> int:
     """How many lines a text takes when wrapped at word boundaries in a cell ``width_px`` wide.
 
     Args:
@@ -69,24 +88,52 @@ def wrapped_lines(text: str, width_px: float, font_size: float = 11, bold: bool 
         width_px: The cell's inner width in pixels.
         font_size: The font size in points.
         bold: Bold text.
+        slack: The margin on the text's width (see :func:`text_px`).
 
     Returns:
         The number of lines (at least 1).
     """
     lines = 0
-    space = text_px(" ", font_size, bold)
+    space = text_px(" ", font_size, bold, slack)
     for paragraph in str(text).split("\n"):
         used, lines = 0.0, lines + 1
         for word in paragraph.split():
-            w = text_px(word, font_size, bold)
-            if used and used + space + w > width_px:
-                lines, used = lines + 1, 0.0
-            if w > width_px:  # a word wider than the cell is broken over several lines
-                extra = math.ceil(w / width_px) - 1
-                lines, used = lines + extra, w - extra * width_px
-            else:
-                used += (space if used else 0) + w
+            for i, piece in enumerate(_HYPHEN_BREAK.split(word)):  # a line may also end after "order-"
+                w = text_px(piece, font_size, bold, slack)
+                gap = space if used and i == 0 else 0.0
+                if used and used + gap + w > width_px:
+                    lines, used, gap = lines + 1, 0.0, 0.0
+                if w > width_px:  # a word wider than the cell is broken over several lines
+                    extra = math.ceil(w / width_px) - 1
+                    lines, used = lines + extra, w - extra * width_px
+                else:
+                    used += gap + w
     return max(lines, 1)
+
+
+def header_px(text: str, font_size: float = 11, lines: int | None = None) -> float:
+    """The narrowest width in which a (bold) header takes at most ``lines`` lines, its words never cut.
+
+    Args:
+        text: The header.
+        font_size: The font size in points.
+        lines: The most lines it may take (:data:`HEADER_LINES`).
+
+    Returns:
+        The inner width in pixels (with :data:`FONT_SLACK`, as columns are fitted).
+    """
+    most = HEADER_LINES if lines is None else lines
+    narrow = max((text_px(word, font_size, True) for word in text.split()), default=0.0)
+    wide = text_px(" ".join(text.split()), font_size, True)
+    if wrapped_lines(text, narrow, font_size, True) <= most:
+        return narrow
+    while wide - narrow > 1:  # the fewest lines a width gives only falls as the width grows
+        middle = (narrow + wide) / 2
+        if wrapped_lines(text, middle, font_size, True) <= most:
+            wide = middle
+        else:
+            narrow = middle
+    return wide
 
 
 def shown_text(value: Any, num_format: str | None) -> str:
@@ -242,15 +289,27 @@ class ColumnFitter:
             return
         cells = list(self._cells(ws))
         own_line = self._own_lines(ws, cells)
-        for c, column in self._measure(ws, cells, own_line).items():
+        spans = {(m[0], m[1]): m[3] for m in ws.merge if m[0] == m[2] and m[3] > m[1]}  # merged across columns
+        columns = self._measure(ws, cells, own_line | set(spans))
+        for c, column in columns.items():
             self._set_width(ws, c, column.width(self._width_px(ws, c, PROSE_WIDTH * CHAR_PX) - PADDING) + PADDING)
-        self._grow_rows(ws, self._wrap(ws, cells, own_line))
+        self._align_undefined(ws, cells, columns)
+        self._grow_rows(ws, self._wrap(ws, cells, own_line, spans))
 
-    def _measure(self, ws: Any, cells: list, own_line: set) -> dict[int, _Column]:
-        """What each column's cells need."""
+    def _align_undefined(self, ws: Any, cells: list, columns: dict[int, _Column]) -> None:
+        """An undefined figure ("–") written as text aligns right, with the figures of its column (left, it reads
+        as part of the number before it: "$10,104.11 –")."""
+        for r, c, text, fmt in cells:
+            column = columns.get(c)
+            if text == UNDEFINED and column is not None and column.figures and not (fmt and fmt.text_h_align):
+                cell = ws.table[r][c]
+                ws.table[r][c] = cell._replace(format=self._twin(fmt, "right", lambda f: f.set_align("right")))
+
+    def _measure(self, ws: Any, cells: list, skip: set) -> dict[int, _Column]:
+        """What each column's cells need (but the cells in ``skip``: lines of their own, merged cells)."""
         columns: dict[int, _Column] = {}
         for r, c, text, fmt in cells:
-            if (r, c) in own_line or not text:
+            if (r, c) in skip or not text:
                 continue
             col = columns.setdefault(c, _Column())
             size, bold = self._font(fmt)
@@ -258,7 +317,7 @@ class ColumnFitter:
                 col.mono = True
                 col.need = max(col.need, len(text) * CHAR_PX * size / 11 * 1.1)
             elif fmt is self.header:
-                col.floor = max(col.floor, max((text_px(w, size, True) for w in text.split()), default=0))
+                col.floor = max(col.floor, header_px(text, size))
             else:
                 col.prose = col.prose or bool(fmt is not None and fmt.text_wrap)
                 width = max(text_px(line, size, bold) for line in text.split("\n"))
@@ -270,8 +329,14 @@ class ColumnFitter:
                     col.need = max(col.need, width)
         return columns
 
-    def _wrap(self, ws: Any, cells: list, own_line: set) -> dict[int, float]:
+    def _wrap(self, ws: Any, cells: list, own_line: set, spans: dict[tuple[int, int], int]) -> dict[int, float]:
         """Wrap every text longer than its cell (merging a long line of its own across the table).
+
+        Args:
+            ws: The worksheet.
+            cells: Its cells (:meth:`_cells`).
+            own_line: The lines of their own (:meth:`_own_lines`).
+            spans: The first cell of a range merged across columns → its last column.
 
         Returns:
             Row → the height its text needs, in points.
@@ -286,12 +351,12 @@ class ColumnFitter:
                 span = sum(self._width_px(ws, k) for k in range(c, last_col + 1))
                 if text_px(text, size, bold) + PADDING <= span or "\n" in text:
                     continue
-                lines = wrapped_lines(text, span - PADDING, size, bold)
+                lines = wrapped_lines(text, span - LINE_PADDING, size, bold, slack=1.0)
                 ws.merge_range(r, c, r, last_col, text, self.wrapped(fmt))
             else:
-                inner = self._width_px(ws, c) - PADDING
-                lines = wrapped_lines(text, inner, size, bold)
-                if lines == 1 and text_px(text, size, bold) <= inner:
+                width = sum(self._width_px(ws, k) for k in range(c, spans.get((r, c), c) + 1))
+                lines = wrapped_lines(text, width - LINE_PADDING, size, bold, slack=1.0)  # as Excel wraps it
+                if lines == 1 and text_px(text, size, bold) <= width - PADDING:
                     continue
                 if not (fmt is not None and fmt.text_wrap):
                     self._rewrap(ws, r, c, fmt)

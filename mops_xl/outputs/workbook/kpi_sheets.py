@@ -71,6 +71,10 @@ _FROM_ACTUAL = ("Actual", "Attainment", "Status", "Projection", "Previous period
 WINDOW_ROWS = "WindowRows"
 #: At most this many campaigns in Channel Performance's breakdown (the ones with the most spend).
 MAX_CAMPAIGN_ROWS = 200
+#: What the By campaign section says when no Actuals row of the period names a campaign.
+NO_CAMPAIGN_ROWS = (
+    "No campaign figures: no Actuals row of the period to date names a campaign (Actuals' Campaign column)."
+)
 
 
 def kpi_cell(metric: str, column: str) -> str:
@@ -305,7 +309,7 @@ class KpiSheets(SheetWriter):
             PERFORMANCE_HEADERS.index("Trend %"),
             PERFORMANCE_HEADERS.index("Trend verdict"),
         )
-        self._campaigns(ws, last + 4)
+        self._campaigns(ws, last + 5)  # below the totals row and its note, after an empty row
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)
         ws.freeze_panes(TOP + 1, 1)
@@ -501,6 +505,9 @@ class KpiSheets(SheetWriter):
             )
             campaigns = campaigns.sort_values("Spend", ascending=False, kind="stable").head(MAX_CAMPAIGN_ROWS)
         ws.write_string(top, 0, "By campaign", self.fmt["title"])
+        if campaigns.empty:  # a section with nothing to show says so, in one line
+            ws.write_string(top + 1, 0, NO_CAMPAIGN_ROWS, self.fmt["note"])
+            return
         headers = ["Channel", "Campaign", *CAMPAIGN_FIGURES]
         ws.write_row(top + 1, 0, headers, self.fmt["header"])
         for i, ((channel, campaign), c) in enumerate(campaigns.iterrows()):

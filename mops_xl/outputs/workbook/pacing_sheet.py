@@ -71,6 +71,8 @@ _KIND = {
     "Line end": "date",
 }
 TOP = 3  # 0-based row of the header
+#: The line under the table when every channel's spend to date falls on days its budget lines cover.
+NO_UNBUDGETED = "No unbudgeted spend: every channel's spend to date falls on days its budget lines cover."
 
 
 class PacingSheet(SheetWriter):
@@ -90,9 +92,8 @@ class PacingSheet(SheetWriter):
         self.lines = analysis.pacing_lines
         self.first = TOP + 1
         self.last = TOP + len(self.lines)  # 0-based, inclusive (first - 1 when there are no lines)
-        # one Unbudgeted row per channel that spent to date: its spend on days no budget line covers
-        spent = analysis.channels["Spend"]
-        self.unbudgeted_channels = [ch for ch in analysis.channels.index if spent[ch] > 0]
+        # one Unbudgeted row per channel the engine found spend of on days no budget line covers, in channel order
+        self.unbudgeted_channels = [ch for ch in analysis.channels.index if ch in analysis.unbudgeted.index]
         self.total_row = self.last + len(self.unbudgeted_channels) + 1
 
     def column_range(self, header: str) -> str:
@@ -130,14 +131,14 @@ class PacingSheet(SheetWriter):
         ws = self.titled_sheet(
             SHEET,
             "One row per budget line overlapping the period, paced over its days in the period (from Period "
-            "start, or the line's start if later, to Report as of); then each channel's spend outside any "
-            "budget line (Unbudgeted). The total is all spend to date against every line's expected spend to "
+            "start, or the line's start if later, to Report as of); then the spend of each channel outside "
+            "its budget lines (Unbudgeted). The total is all spend to date against every line's expected spend to "
             "date: the KPI Framework's Spend. Pacing method and Overspending threshold are read from the "
             "Settings sheet.",
             "One row per budget line overlapping the period, paced over its days in the period (from the "
-            "period's start, or the line's start if later, to the report date); then each channel's spend outside "
-            "any budget line (Unbudgeted). The total is all spend to date against every line's expected spend to "
-            "date: the KPI Framework's Spend. Paced by the team's pacing method and overspending threshold.",
+            "period's start, or the line's start if later, to the report date); then the spend of each channel "
+            "outside its budget lines (Unbudgeted). The total is all spend to date against every line's expected "
+            "spend to date: the KPI Framework's Spend. Paced by the team's pacing method and overspending threshold.",
         )
         ws.write_row(TOP, 0, list(HEADERS), self.fmt["header"])
         for i, (row, line) in enumerate(self.lines.iterrows()):
@@ -145,6 +146,8 @@ class PacingSheet(SheetWriter):
         for i, channel in enumerate(self.unbudgeted_channels):
             self._unbudgeted(ws, self.last + 1 + i, channel)
         self._totals(ws)
+        if not self.unbudgeted_channels:  # a section with nothing to show says so, in one line
+            ws.write_string(self.total_row + 2, 0, NO_UNBUDGETED, self.fmt["note"])
         self.fmt.colour_statuses(ws, self.first, HEADERS.index("Status"), self.total_row, HEADERS.index("Status"))
         ws.set_column(0, 0, 22)
         ws.set_column(1, len(HEADERS) - 1, 13)

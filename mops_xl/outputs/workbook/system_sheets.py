@@ -48,7 +48,8 @@ class SystemSheets(SheetWriter):
             covered = category in stack.covered
             ws.write_string(r + i, 1, "Yes" if covered else GAP, self.fmt["good" if covered else "bad"])
         r += len(stack.covered) + len(stack.gaps) + 2
-        if stack.islands:
+        if stack.islands:  # merged across the stack table, so its colour spans the whole line (written as text)
+            ws.merge_range(r, 0, r, 2, "", self.fmt["warn"])
             ws.write_string(
                 r, 0, "Islands (active tools in no integration): " + ", ".join(stack.islands), self.fmt["warn"]
             )
