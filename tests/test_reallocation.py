@@ -24,8 +24,8 @@ def test_donors_give_the_least_efficient_first_to_the_best_receiver() -> None:
     got = [(m["From"], m["To"], m["Budget to move this period"]) for _, m in plan.moves.iterrows()]
     assert got == [("A", "B", 2000.0), ("C", "B", 500.0)]
     first = plan.moves.iloc[0]
-    assert first["Expected customers"] == pytest.approx(2000 * (0.5 / 100 - 1 / 600))  # 6.67
-    assert first["Expected revenue"] == pytest.approx(2000 * (0.5 * 4.0 - 1.0))  # 2,000
+    assert first["Net expected customers"] == pytest.approx(2000 * (0.5 / 100 - 1 / 600))  # 6.67
+    assert first["Net expected revenue"] == pytest.approx(2000 * (0.5 * 4.0 - 1.0))  # 2,000
     assert plan.change == {"A": -2000.0, "C": -500.0, "B": 2500.0}
     assert plan.funding["B"] == "funded €2,500 from A (€2,000), C (€500)"
     assert plan.funding["A"] == "gives €2,000 to B"
@@ -55,8 +55,8 @@ def test_a_move_priced_on_roas_where_a_cac_is_undefined() -> None:
     eff = efficiency({"A": math.nan, "B": 100}, {"A": 1.0, "B": 3.0})
     plan = reallocation_plan({"A": 300.0}, {"B": 300.0}, pd.Series({"A": 0.5, "B": 1.4}), eff, "test figures", "€")
     move = plan.moves.iloc[0]
-    assert move["Budget to move this period"] == 300 and math.isnan(move["Expected customers"])
-    assert move["Expected revenue"] == pytest.approx(300 * (0.5 * 3.0 - 1.0))
+    assert move["Budget to move this period"] == 300 and math.isnan(move["Net expected customers"])
+    assert move["Net expected revenue"] == pytest.approx(300 * (0.5 * 3.0 - 1.0))
 
 
 def _channel(**kw: object) -> pd.Series:

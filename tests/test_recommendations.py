@@ -151,7 +151,7 @@ def test_d2c_google_shopping_says_why_the_plan_moves_nothing_to_it(d2c: Analysis
     )
     moves = own.plan.moves
     assert moves[["From", "To"]].values.tolist() == [["TikTok Ads", "Google Shopping"]]
-    assert moves.iloc[0]["Expected customers"] == pytest.approx(
+    assert moves.iloc[0]["Net expected customers"] == pytest.approx(
         1982.94 * (0.5 / (37303.26 / 1204) - 1 / (26017.06 / 265)), rel=1e-6
     )
 

@@ -122,6 +122,26 @@ def test_formulas_charts_and_conditional_formats(saas_report: Path) -> None:
     assert len(kpi.conditional_formatting) >= 1
 
 
+def test_a_column_of_mixed_units_takes_each_rows_unit(saas_report: Path) -> None:
+    """Channel Performance's primary and trend columns hold each channel's own metric: saas judges Google Ads,
+    LinkedIn Ads and Webinars on CAC (money), Content & SEO and Email nurture on Leads (whole), and trends CAC
+    for the first and leads per day for the others; no cell shows "#,##0.##" ("2." in Excel)."""
+    ws = openpyxl.load_workbook(saas_report)["Channel Performance"]
+    header = [c.value for c in ws[4]]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=5, max_row=10)}
+
+    def fmt(channel: str, column: str) -> str:
+        return rows[channel][header.index(column)].number_format
+
+    assert {fmt(ch, "Primary actual") for ch in ("Google Ads", "LinkedIn Ads", "Webinars")} == {'"$"#,##0.00'}
+    assert {fmt(ch, "Primary actual") for ch in ("Content & SEO", "Email nurture")} == {"#,##0"}
+    assert fmt("Google Ads", "Trend recent") == '"$"#,##0.00' and fmt("Email nurture", "Trend recent") == "#,##0.0"
+    formats = {
+        c.number_format for sheet in ("Channel Performance", "Reallocation") for r in ws.parent[sheet] for c in r
+    }
+    assert "#,##0.##" not in formats
+
+
 def test_print_setup_is_landscape_fit_to_width(saas_report: Path) -> None:
     for ws in _book(saas_report).worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title

@@ -22,7 +22,14 @@ MIN_ATTRIBUTED_CONVERSIONS = 5
 #: A channel in this funnel stage, or whose Role mentions "brand", is a brand/retention channel.
 RETENTION_STAGE = "Retention"
 #: One row per move of budget between two channels.
-PLAN_COLUMNS = ("From", "To", "Budget to move this period", "Reason", "Expected customers", "Expected revenue")
+PLAN_COLUMNS = (
+    "From",
+    "To",
+    "Budget to move this period",
+    "Reason",
+    "Net expected customers",
+    "Net expected revenue",
+)
 #: The What-if table of the Reallocation sheet, per channel: the CAC and ROAS the plan priced the moves with
 #: (attributed under the chosen model, or the channels' own; the plan's basis says which).
 WHAT_IF_COLUMNS = (
@@ -205,8 +212,8 @@ def reallocation_plan(
                     "Budget to move this period": amount,
                     "Reason": f"{src} frees budget (attainment {percent(rank[src])}); {dst} can use it (attainment "
                     f"{percent(rank[dst])}); priced on {basis}",
-                    "Expected customers": customers,
-                    "Expected revenue": revenue,
+                    "Net expected customers": customers,
+                    "Net expected revenue": revenue,
                 }
             )
     change: dict[str, float] = {}

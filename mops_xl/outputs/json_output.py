@@ -23,7 +23,7 @@ from mops_xl.metrics.tracking import Tracking, needs
 from mops_xl.metrics.volumes import VOLUMES
 from mops_xl.metrics.wording import figure, money
 
-JSON_VERSION = 1
+JSON_VERSION = 2
 
 
 def plain(value: Any) -> Any:

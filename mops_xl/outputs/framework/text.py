@@ -189,7 +189,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                     str(r["To"]),
                     _money(r["Budget to move this period"], cur),
                     str(r["Reason"]),
-                    UNDEFINED if pd.isna(r["Expected customers"]) else f"{r['Expected customers']:+.1f}",
+                    UNDEFINED if pd.isna(r["Net expected customers"]) else f"{r['Net expected customers']:+.1f}",
                 ]
                 for _, r in a.reallocation.iterrows()
             ],

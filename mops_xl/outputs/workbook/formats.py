@@ -60,7 +60,8 @@ class Formats:
             "wrap": {"text_wrap": True, "valign": "top"},
             "money": {"num_format": money, "align": "right"},
             "integer": {"num_format": "#,##0", "align": "right"},
-            "number": {"num_format": "#,##0.##", "align": "right"},
+            # one decimal always: "#,##0.##" shows "2." in Excel and "2" beside "1.9"
+            "number": {"num_format": "#,##0.0", "align": "right"},
             "percent": {"num_format": PERCENT_FORMAT, "align": "right"},
             "pvalue": {"num_format": pvalue, "align": "right"},
             "ratio": {"num_format": '0.0":1"', "align": "right"},

@@ -453,7 +453,7 @@ class KpiSheets(SheetWriter):
     def _put(self, ws: Any, r: int, header: str, formula: str | None, value: Any) -> None:
         c = PERFORMANCE_HEADERS.index(header)
         kind = (
-            "number"
+            self._row_unit(r, header)
             if header in _PLAIN_NUMBERS
             else number_format(header)
             if header in catalogue.current()
@@ -466,6 +466,13 @@ class KpiSheets(SheetWriter):
                 ws.write_number(r, c, float(value), self.fmt.get(kind))
         else:
             ws.write_formula(r, c, formula, self.fmt.get(kind), cached(value))
+
+    def _row_unit(self, r: int, header: str) -> str:
+        """The format of a column whose unit is the row's: its primary metric's (CAC money, ROAS a ratio, a
+        volume whole), the trend's metric for the trend columns (leads per day with one decimal), as built."""
+        channel = self.a.channels.iloc[r - TOP - 1]
+        metric = channel["Trend metric" if header.startswith("Trend") else "Primary metric"]
+        return number_format(metric) if isinstance(metric, str) and metric in catalogue.current() else "number"
 
     def _channel_totals(self, ws: Any, r: int) -> None:
         a, first, last = self.a, TOP + 1, TOP + len(self.a.channels)
