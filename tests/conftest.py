@@ -23,15 +23,6 @@ settings.register_profile("dev", max_examples=200, deadline=None, phases=_PHASES
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """``-n auto``: a worker per core (pytest-xdist's count), but the fast loop (``-m "not slow"``) in one process.
-
-    Each worker first imports and collects the whole suite (~13 s of CPU); the fast loop's ~65 s of tests do not pay
-    that back on a busy 2-core machine (measured: 84 s with two workers, 68 s in one process), the full suite does.
-    """
-    return 0 if "not slow" in (config.option.markexpr or "") else None
-
-
 #: Fixtures of this file whose (costly) result a whole session shares: under pytest-xdist every module using one
 #: runs on the same worker, so it is built once, not once per worker.
 _SESSION_SHARED = ("recalculated_reports",)
