@@ -23,11 +23,31 @@ settings.register_profile("dev", max_examples=200, deadline=None, phases=_PHASES
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+#: Fixtures of this file whose (costly) result a whole session shares: under pytest-xdist every module using one
+#: runs on the same worker, so it is built once, not once per worker.
+_SESSION_SHARED = ("recalculated_reports",)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks (--dist loadgroup, in addopts)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A LibreOffice test is always a slow one too, so `pytest -m "not slow"` never starts LibreOffice."""
+    """A LibreOffice test is always a slow one too, so `pytest -m "not slow"` never starts LibreOffice.
+
+    Under pytest-xdist (``-n auto --dist loadgroup``, pyproject.toml) a module's tests stay together on one worker,
+    so its module-scoped fixtures (reports built, PDFs printed) are made once; the modules sharing a session
+    fixture of :data:`_SESSION_SHARED` go to one worker together.
+    """
+    shared = {
+        _module(item): name for item in items for name in _SESSION_SHARED if name in getattr(item, "fixturenames", ())
+    }
     for item in items:
         if item.get_closest_marker("libreoffice") and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
+        item.add_marker(pytest.mark.xdist_group(shared.get(_module(item), _module(item))))
+
+
+def _module(item: pytest.Item) -> str:
+    """The name of a test's file (its xdist group unless it shares a session fixture)."""
+    return Path(item.nodeid.split("::")[0]).stem
 
 
 @pytest.fixture(scope="session")

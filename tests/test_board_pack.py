@@ -175,6 +175,7 @@ def test_every_cell_fits_its_column_or_wraps(reports: dict[str, Path], sample: s
     for ws in wb.worksheets:
         if ws.title == "Framework":  # preformatted text in a monospace font, one column as wide as its lines
             continue
+        max_column = ws.max_column  # openpyxl counts every cell of the sheet for it: once per sheet, not per cell
         for row in ws.iter_rows():
             for cell in row:
                 if cell.value is None or isinstance(cell.value, bool):
@@ -182,11 +183,11 @@ def test_every_cell_fits_its_column_or_wraps(reports: dict[str, Path], sample: s
                 value = 0.0 if isinstance(cell.value, dt.datetime) else cell.value  # a date: as wide as its format
                 text = shown_text(value, cell.number_format)
                 width = _merged_span(ws, cell) or _col_px(ws, cell.column)
-                alone = all(ws.cell(cell.row, c).value is None for c in range(cell.column + 1, ws.max_column + 1))
+                alone = all(ws.cell(cell.row, c).value is None for c in range(cell.column + 1, max_column + 1))
                 if alone and ws.title in DATA_SHEETS:
                     continue  # a note beside a data sheet's header runs over the empty cells right of the table
                 if cell.column == 1 and alone:
-                    width = sum(_col_px(ws, c) for c in range(1, ws.max_column + 1))  # runs over empty cells
+                    width = sum(_col_px(ws, c) for c in range(1, max_column + 1))  # runs over empty cells
                 if not cell.alignment.wrap_text:
                     if max(xl_pixel_width(line) for line in text.split("\n")) * (1.1 if cell.font.b else 1) > width:
                         cut.append(f"{ws.title}!{cell.coordinate} {text[:40]!r}")
