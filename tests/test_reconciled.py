@@ -75,7 +75,7 @@ def test_saas_linkedin_attribution_is_computed_on_actuals_customers(saas) -> Non
     cov = saas.attribution_coverage
     assert cov.conversions_coverage == pytest.approx(128 / 51)  # 251 % > 200 %: not reliable
     assert COVERAGE_HIGH == 2.0 and COVERAGE_LOW == 0.5 and not cov.reliable
-    assert any(w["subject"] == "Attribution" and "251.0%" in w["warning"] for w in saas.warnings)
+    assert any(w["subject"] == "Attribution coverage" and "251.0%" in w["warning"] for w in saas.warnings)
 
 
 @pytest.mark.slow

@@ -21,6 +21,7 @@ import pytest
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.metrics.attribution import CANNOT_RUN, MODELS
 from mops_xl.metrics.engine import Analysis
+from mops_xl.metrics.recommendations import AS_BUILT
 from mops_xl.metrics.statuses import ALL_CHANNELS, NOT_TRACKED, UNBUDGETED
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.tracking import shown
@@ -357,8 +358,11 @@ def _actions(s: Scan, a: Analysis) -> None:
     top, cols = s.table(sheet, ("Threshold", "Value"))
     for r in s.body(sheet, top):
         name = s.values[sheet].cell(r, 1).value
-        s.check(sheet, r, 2, a.intake.settings[name], name)
+        s.check(sheet, r, cols["Value"], a.intake.settings[name], name)
     top, cols = s.table(sheet, ("Priority", "Subject", "Action", "Evidence", "Funding"))
+    # every action is due at the one next review: the table's title says it once
+    if a.review is not None:
+        s.check(sheet, top - 1, 1, f"Actions — due {a.review.text} ({AS_BUILT})", "the actions' due date")
     rows = s.body(sheet, top)
     assert len(rows) == len(a.recommendations), "one row per subject: every channel's one action"
     for r, (_, rec) in zip(rows, a.recommendations.iterrows(), strict=True):

@@ -114,7 +114,7 @@ def test_formulas_charts_and_conditional_formats(saas_report: Path) -> None:
     wb = _book(saas_report)
     kpi = wb["KPI Framework"]
     assert kpi["E5"].data_type == "f" and "SUMIFS(ActualsLeads," in kpi["E5"].value  # Leads, unless not tracked
-    assert wb["Optimization Actions"]["B5"].value == "=UnderperformingThreshold"
+    assert wb["Optimization Actions"]["C5"].value == "=UnderperformingThreshold"
     assert "NORM.S.DIST" in wb["Experiments"]["L6"].value
     with zipfile.ZipFile(saas_report) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]

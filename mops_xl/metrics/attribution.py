@@ -510,7 +510,7 @@ class AttributionCoverage:
         for label, cov in (("customers", self.conversions_coverage), ("revenue", self.value_coverage)):
             parts.append(f"{percent(cov)} of Actuals' {label}" if not math.isnan(cov) else f"Actuals' {label}: none")
         return (
-            f"Attribution coverage: the journeys ({self.journeys_text}) hold {' and '.join(parts)} in the window, "
+            f"The journeys ({self.journeys_text}) hold {' and '.join(parts)} in the window, "
             f"outside {COVERAGE_LOW:.0%} to {COVERAGE_HIGH:.0%}: the journeys do not represent Actuals, so "
             "attributed CAC and ROAS are unreliable and the reallocation plan uses the channels' own figures"
         )

@@ -278,7 +278,7 @@ def analyse(intake: Intake) -> Analysis:
         coverage = _reconcile(attribution, journeys, current, tracking)
         warning = coverage.warning()
         if warning is not None:
-            warnings.append({"subject": "Attribution", "warning": warning})
+            warnings.append({"subject": "Attribution coverage", "warning": warning})
         attributed = attributed_efficiency(card, attribution.actual_conversions[model], attribution.actual_value[model])
     review = next_review(intake.table("Cadence"), window.as_of)
     advice = recommend(

@@ -23,8 +23,11 @@ THRESHOLDS = (
     "A/B significance level",
     "Minimum spend before triggers",
 )
-#: The columns of the actions table: the engine's, its sort key (shown as the Priority) aside.
-ACTION_HEADERS = tuple(c for c in RECOMMENDATION_COLUMNS if c != "Money at stake")
+#: The columns of the actions table: the engine's, its sort key (shown as the Priority) aside, and the due date
+#: and review, which are one for every action (the table's title says them once).
+ACTION_HEADERS = tuple(c for c in RECOMMENDATION_COLUMNS if c not in ("Money at stake", "Due", "Review"))
+#: Left out of the table when no action has one (it would be a column of blanks on a page that must fit).
+OMITTED_WHEN_EMPTY = ("Conflict",)
 #: The plan's columns the Optimization Actions sheet repeats (the Reallocation sheet shows them all).
 MOVE_HEADERS = ("From", "To", "Budget to move this period", "Reason")
 #: The Experiments sheet's columns: the engine's results, its "Reason" (why a figure is undefined) aside.
@@ -70,16 +73,20 @@ class ActionSheets(SheetWriter):
             "The thresholds the team set, then each channel's one action, by the money at stake (values as built: "
             "rebuild the report after editing Settings, Targets or Budget).",
         )
-        ws.write_row(3, 0, ["Threshold", "Value"], self.fmt["header"])
+        # the names span the narrow Priority and the Subject columns, so neither widens for them
+        ws.merge_range(3, 0, 3, 1, "Threshold", self.fmt["header"])
+        ws.write_string(3, 2, "Value", self.fmt["header"])
         for i, name in enumerate(THRESHOLDS):
-            ws.write_string(4 + i, 0, name)
+            ws.merge_range(4 + i, 0, 4 + i, 1, name)
             kind = "money" if name.startswith("Minimum") else "percent"
-            ws.write_formula(4 + i, 1, f"={name_for(name)}", self.fmt[kind], float(s[name]))
+            ws.write_formula(4 + i, 2, f"={name_for(name)}", self.fmt[kind], float(s[name]))
         top = 4 + len(THRESHOLDS) + 2
-        ws.write_string(top - 1, 0, f"Actions ({AS_BUILT})", self.fmt["bold"])
-        ws.write_row(top, 0, list(ACTION_HEADERS), self.fmt["header"])
-        for r, (_, rec) in enumerate(a.recommendations.iterrows(), start=top + 1):
-            for c, column in enumerate(ACTION_HEADERS):
+        ws.write_string(top - 1, 0, f"Actions{self._due()} ({AS_BUILT})", self.fmt["bold"])
+        recs = a.recommendations
+        headers = [h for h in ACTION_HEADERS if h not in OMITTED_WHEN_EMPTY or (recs[h].astype(str) != "").any()]
+        ws.write_row(top, 0, headers, self.fmt["header"])
+        for r, (_, rec) in enumerate(recs.iterrows(), start=top + 1):
+            for c, column in enumerate(headers):
                 self._action_cell(ws, r, c, column, rec[column])
         r = top + len(a.recommendations) + 2
         ws.write_string(r, 0, "Warnings (not actions)", self.fmt["bold"])
@@ -108,6 +115,11 @@ class ActionSheets(SheetWriter):
         ws.set_column(11, 13, 16)
         ws.freeze_panes(top + 1, 2)
 
+    def _due(self) -> str:
+        """When every action is due: the next review on the Cadence sheet after Report as of, or why none."""
+        review = self.a.review
+        return f" — due {review.text}" if review is not None else ""
+
     def _action_cell(self, ws: Any, r: int, c: int, column: str, value: Any) -> None:
         """One cell of the actions table: money as money ("–" where it does not apply), the due date as a date."""
         if column in MONEY_COLUMNS:
@@ -116,7 +128,7 @@ class ActionSheets(SheetWriter):
             else:
                 ws.write_number(r, c, float(value), self.fmt["money"])
         elif column == "Priority":
-            ws.write_number(r, c, int(value))
+            ws.write_number(r, c, int(value), self.fmt["rank"])
         elif column == "Due":
             if pd.isna(value):
                 ws.write_string(r, c, UNDEFINED)

@@ -60,6 +60,7 @@ class Formats:
             "wrap": {"text_wrap": True, "valign": "top"},
             "money": {"num_format": money, "align": "right"},
             "integer": {"num_format": "#,##0", "align": "right"},
+            "rank": {"num_format": "0", "align": "center", "valign": "top"},  # a priority: 1, 2, 3 …
             # one decimal always: "#,##0.##" shows "2." in Excel and "2" beside "1.9"
             "number": {"num_format": "#,##0.0", "align": "right"},
             "percent": {"num_format": PERCENT_FORMAT, "align": "right"},
