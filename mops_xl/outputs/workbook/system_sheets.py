@@ -217,19 +217,19 @@ class SystemSheets(SheetWriter):
         a = self.a
         ws = self.titled_sheet("Data Notes", "What the reader noticed in the intake and what the figures assume.")
         ws.write_row(3, 0, ["Kind", "Where", "Note"], self.fmt["header"])
-        r = 4
+        r, wrap = 4, self.fmt["wrap"]  # a note wraps within its (wide) column: the sheet prints one page wide
         for group in a.intake.report.grouped():
-            ws.write_row(r, 0, [group.severity.capitalize(), group.place or "(workbook)", group.message])
+            ws.write_row(r, 0, [group.severity.capitalize(), group.place or "(workbook)", group.message], wrap)
             r += 1
         for n in a.notes:
-            ws.write_row(r, 0, ["Assumption", n["subject"], n["note"]])
+            ws.write_row(r, 0, ["Assumption", n["subject"], n["note"]], wrap)
             r += 1
         for w in a.warnings:
-            ws.write_row(r, 0, ["Warning", w["subject"], w["warning"]])
+            ws.write_row(r, 0, ["Warning", w["subject"], w["warning"]], wrap)
             r += 1
         for term, definition in a.definitions.items():
-            ws.write_row(r, 0, ["Definition", term, definition])
+            ws.write_row(r, 0, ["Definition", term, definition], wrap)
             r += 1
         ws.set_column(0, 0, 12)
         ws.set_column(1, 1, 36)  # "Actuals!J120, J135, J160 and 480 more"
-        ws.set_column(2, 2, 110)
+        ws.set_column(2, 2, 90)
