@@ -74,6 +74,11 @@ def test_the_samples_texts_write_money_with_the_currency_and_percentages_alike(s
     assert whole == [], f"a measured percentage not written with one decimal: {whole[:3]}"
     # and the currency is there at all: every sample's actions state money
     assert any(prefix in line for line in lines)
+    # no clause said twice in one sentence (local's Facebook Ads read "no budget line running; frees nothing: no
+    # budget line running")
+    for line in lines:
+        clauses = [c for c in re.split(r"[;:] ", line) if len(c) > 12]
+        assert len(clauses) == len(set(clauses)), line
 
 
 def test_counts_have_their_noun_in_the_right_number() -> None:

@@ -257,7 +257,8 @@ def _underperforming(
     frees = room_out(c, rails) if budgeted else 0.0
     if pausing:
         nothing = (
-            "" if frees > 0 else "; frees nothing: " + ("no budget line running" if not budgeted else "budget spent")
+            # without a budget line the evidence already says "no budget line running"
+            "" if frees > 0 else "; frees nothing" + (": budget spent" if budgeted else "")
         )
         return Decision(PAUSE, f"{evidence}{nothing}", frees=frees)
     if frees > 0:
