@@ -28,6 +28,17 @@ THRESHOLDS = (
 ACTION_HEADERS = tuple(c for c in RECOMMENDATION_COLUMNS if c not in ("Money at stake", "Due", "Review"))
 #: Left out of the table when no action has one (it would be a column of blanks on a page that must fit).
 OMITTED_WHEN_EMPTY = ("Conflict",)
+#: The widths (characters) of the actions table's text columns; the money columns take 14.
+ACTION_WIDTHS = {
+    "Priority": 9,
+    "Subject": 20,
+    "Action": 20,
+    "Evidence": 48,
+    "Conflict": 40,
+    "Funding": 40,
+    "Owner": 16,
+    "Money at stake is": 16,
+}
 #: The plan's columns the Optimization Actions sheet repeats (the Reallocation sheet shows them all).
 MOVE_HEADERS = ("From", "To", "Budget to move this period", "Reason")
 #: The Experiments sheet's columns: the engine's results, its "Reason" (why a figure is undefined) aside.
@@ -107,12 +118,9 @@ class ActionSheets(SheetWriter):
             ws.write_string(i, 1, str(move["To"]))
             ws.write_number(i, 2, float(move["Budget to move this period"]), self.fmt["money"])
             ws.write_string(i, 3, str(move["Reason"]))
-        ws.set_column(0, 0, 9)
-        ws.set_column(1, 2, 20)
-        ws.set_column(3, 4, 48)
-        ws.set_column(5, 9, 14)
-        ws.set_column(10, 10, 40)
-        ws.set_column(11, 13, 16)
+        # each column's width (the cap its wrapped text fits in), found by its header: the table's columns vary
+        for c, header in enumerate(headers):
+            ws.set_column(c, c, ACTION_WIDTHS.get(header, 14))
         ws.freeze_panes(top + 1, 2)
 
     def _due(self) -> str:
