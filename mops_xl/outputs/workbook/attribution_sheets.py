@@ -70,17 +70,7 @@ class AttributionSheets(SheetWriter):
             )
         r = 6 + len(a.channels)
         ws.write_string(r, 0, f"Plan: budget moves this period ({AS_BUILT})", self.fmt["title"])
-        if not a.reallocation.empty:  # else one line says so, below
-            ws.write_row(r + 1, 0, list(PLAN_COLUMNS), self.fmt["header"])
-        for j, (_, move) in enumerate(a.reallocation.iterrows(), start=r + 2):
-            for k, header in enumerate(PLAN_COLUMNS):
-                value = move[header]
-                if isinstance(value, str):
-                    ws.write_string(j, k, value)
-                elif pd.isna(value):
-                    ws.write_string(j, k, UNDEFINED)
-                else:
-                    ws.write_number(j, k, float(value), self.fmt["number" if "customers" in header else "money"])
+        self._plan(ws, r)
         if a.reallocation.empty:
             ws.write_string(
                 r + 1,
@@ -92,6 +82,31 @@ class AttributionSheets(SheetWriter):
         ws.set_column(0, 1, 22)
         ws.set_column(2, 3, 16)
         ws.set_column(4, 7, 16)
+
+    def _plan(self, ws: Any, r: int) -> None:
+        """The plan's moves under the title at row ``r``; the Reason spans three of the what-if's figure columns,
+        so it wraps in a width fit for a sentence."""
+        a = self.a
+        at = {h: k + (2 if k > PLAN_COLUMNS.index("Reason") else 0) for k, h in enumerate(PLAN_COLUMNS)}
+        reason = at["Reason"]
+        if not a.reallocation.empty:  # else one line says so, below
+            for header, k in at.items():
+                if header == "Reason":
+                    ws.merge_range(r + 1, k, r + 1, k + 2, header, self.fmt["header"])
+                else:
+                    ws.write_string(r + 1, k, header, self.fmt["header"])
+        for j, (_, move) in enumerate(a.reallocation.iterrows(), start=r + 2):
+            ws.merge_range(j, reason, j, reason + 2, str(move["Reason"]), self.fmt["wrap"])
+            for header, k in at.items():
+                value = move[header]
+                if header == "Reason":
+                    continue
+                if isinstance(value, str):
+                    ws.write_string(j, k, value)
+                elif pd.isna(value):
+                    ws.write_string(j, k, UNDEFINED)
+                else:
+                    ws.write_number(j, k, float(value), self.fmt["number" if "customers" in header else "money"])
 
     def attribution(self) -> None:
         """The journeys' coverage of Actuals, the credit per channel under every model (the chosen one marked),
