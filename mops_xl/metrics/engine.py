@@ -35,7 +35,7 @@ from mops_xl.metrics.attribution import (
 )
 from mops_xl.metrics.campaigns import CampaignPlan, campaign_plans, campaign_warnings
 from mops_xl.metrics.evidence import maturity_evidence
-from mops_xl.metrics.kpis import BOX_CANDIDATES, BOX_COUNT, KPI_COLUMNS, Judging, definitions, kpi_boxes, kpi_table
+from mops_xl.metrics.kpis import KPI_COLUMNS, Judging, definitions, kpi_boxes, kpi_table
 from mops_xl.metrics.martech import (
     FunnelCoverage,
     IntegrationMap,
@@ -61,8 +61,6 @@ from mops_xl.metrics.volumes import channel_volumes, in_window
 from mops_xl.metrics.window import ReportingWindow
 
 __all__ = [
-    "BOX_CANDIDATES",
-    "BOX_COUNT",
     "CHANNEL_PERFORMANCE_COLUMNS",
     "KPI_COLUMNS",
     "KPI_METRICS",

@@ -35,10 +35,6 @@ KPI_COLUMNS = (
     "Previous period",
     "Change",
 )
-#: The figures the Dashboard's KPI boxes may show (see :func:`kpi_boxes`; MER is never chosen but keeps a format).
-BOX_CANDIDATES = ("MQLs", "SQLs", "CAC", "ROAS", "Customers", "Revenue", "Leads", "CPL", "LTV:CAC", "MER")
-#: At most this many KPI boxes on the Dashboard, the framework and the terminal summary.
-BOX_COUNT = story.BOX_MAXIMUM
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.intake.currencies import symbol
-from mops_xl.metrics.engine import BOX_CANDIDATES, Analysis
+from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.recommendations import AS_BUILT
 from mops_xl.metrics.targets import is_volume
 from mops_xl.outputs.workbook.figure_formulas import number_format
@@ -30,9 +30,6 @@ CHART_SHEET = "Chart data"
 #: The chart data per channel. Expected CAC is the Channels sheet's; CAC target the Targets sheet's (both
 #: through Channel Strategy).
 CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC", "CAC target", "ROAS")
-#: The number format of each figure a KPI box may show (see :data:`mops_xl.metrics.engine.BOX_CANDIDATES`), from
-#: its catalogue unit.
-BOX_KINDS = {m: number_format(m) for m in BOX_CANDIDATES}
 #: The top actions the Dashboard lists.
 TOP_ACTIONS = 5
 
@@ -225,7 +222,7 @@ class Dashboard(SheetWriter):
         ws.write_string(r + 4, 0, "Status")
         for j, m in enumerate(self.a.kpi_boxes, start=1):
             k = self.a.kpis.loc[m]
-            kind = BOX_KINDS[m]
+            kind = number_format(m)
             ws.write_string(r, j, m, self.own["box_name"])
             ws.write_formula(r + 1, j, f"={kpi_cell(m, 'Actual')}", self.own[f"box_{kind}"], cached(k["Actual"]))
             target_col = "Target to date" if is_volume(m) else "Target"
