@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mops_xl.metrics.wording import count, percent
+from mops_xl.metrics.wording import count, percent, threshold
 
 MODELS = ("First touch", "Last touch", "Linear", "Time decay", "Position based", "Markov", "Shapley")
 SETTING_NAMES = {
@@ -511,7 +511,8 @@ class AttributionCoverage:
             parts.append(f"{percent(cov)} of Actuals' {label}" if not math.isnan(cov) else f"Actuals' {label}: none")
         return (
             f"The journeys ({self.journeys_text}) hold {' and '.join(parts)} in the window, "
-            f"outside {COVERAGE_LOW:.0%} to {COVERAGE_HIGH:.0%}: the journeys do not represent Actuals, so "
+            f"outside {threshold(COVERAGE_LOW)} to {threshold(COVERAGE_HIGH)}: the journeys do not represent Actuals, "
+            "so "
             "attributed CAC and ROAS are unreliable and the reallocation plan uses the channels' own figures"
         )
 

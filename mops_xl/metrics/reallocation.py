@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mops_xl.metrics.wording import money, percent
+from mops_xl.metrics.wording import money, percent, threshold
 
 #: The extra budget in a receiving channel is assumed to work at this share of its current average
 #: efficiency (diminishing returns); the budget leaving a channel loses its full average efficiency.
@@ -233,7 +233,7 @@ def reallocation_plan(
             if unpaid[ch]:
                 why = (
                     f"a move from {', '.join(unpaid[ch])} would not pay once diminishing returns "
-                    f"({DIMINISHING_RETURNS:.0%}) are counted"
+                    f"({threshold(DIMINISHING_RETURNS)}) are counted"
                 )
             elif donors:
                 why = "the budget other channels free is used up"

@@ -20,7 +20,7 @@ from mops_xl.metrics.trend import channel_trends
 from mops_xl.metrics.triggers import Thresholds
 from mops_xl.metrics.volumes import VOLUMES
 from mops_xl.metrics.window import ReportingWindow
-from mops_xl.metrics.wording import percent
+from mops_xl.metrics.wording import percent, threshold
 
 #: The Channels sheet columns the scorecard carries.
 CHANNEL_INFO = (
@@ -125,7 +125,8 @@ def underspending(card: pd.DataFrame, total: TotalPacing, t: Thresholds) -> list
     return [
         {
             "subject": subject,
-            "warning": f"Underspending: pace {percent(pace)} is below {2 - t.overspending:.0%} of the budget pace",
+            "warning": f"Underspending: pace {percent(pace)} is below {threshold(2 - t.overspending)} of the budget "
+            "pace",
         }
         for subject, pace, state in [*paces, (ALL_CHANNELS, total.pace, total.status)]
         if state == UNDER

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from mops_xl.metrics import catalogue
 from mops_xl.plural import count
 
-__all__ = ["UNDEFINED", "count", "figure", "fixed", "money", "p_value", "percent"]
+__all__ = ["UNDEFINED", "count", "figure", "fixed", "money", "p_value", "percent", "threshold"]
 
 #: What a figure that is undefined (NaN, None) shows.
 UNDEFINED = "–"
@@ -67,6 +67,18 @@ def percent(value: float | None, signed: bool = False) -> str:
     shown = fixed(value * 100, 1)
     sign = "+" if signed and not shown.startswith("-") else ""
     return f"{sign}{shown}%"
+
+
+def threshold(value: float) -> str:
+    """A threshold or bound the team sets (or the method states) as the Settings sheet shows it: whole percent.
+
+    Args:
+        value: The share (0.8 for 80 %).
+
+    Returns:
+        e.g. "80%", "110%".
+    """
+    return f"{value:.0%}"
 
 
 def p_value(p: float) -> str:

@@ -23,7 +23,7 @@ from mops_xl.metrics.engine import Analysis
 from mops_xl.metrics.recommendations import AS_BUILT
 from mops_xl.metrics.targets import is_volume
 from mops_xl.metrics.triggers import AB_WINNER, HIGH_PERFORMER, OVERSPENDING, UNDERPERFORMING
-from mops_xl.metrics.wording import UNDEFINED, figure, money, percent
+from mops_xl.metrics.wording import UNDEFINED, figure, money, percent, threshold
 from mops_xl.outputs.framework.boxes import box, md_table, side_by_side, table
 
 #: The sections, in the seed's order (the names `--section` takes).
@@ -56,11 +56,6 @@ def _money(value: Any, cur: str) -> str:
 def _pct(value: Any) -> str:
     """A measured share as every percentage of the report shows it ("89.4%"), "–" when undefined."""
     return percent(None if value is None or pd.isna(value) else float(value))
-
-
-def _setting(value: Any) -> str:
-    """A threshold as the Settings sheet shows it: whole percent ("80%")."""
-    return f"{float(value):.0%}"
 
 
 def _text(value: Any) -> str:
@@ -231,10 +226,10 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 for _, r in intake.table("Cadence").iterrows()
             ],
             "thresholds": [
-                [UNDERPERFORMING, f"< {_setting(intake.settings['Underperforming threshold'])} of target"],
-                [OVERSPENDING, f"> {_setting(intake.settings['Overspending threshold'])} of budget pace"],
-                [HIGH_PERFORMER, f"≥ {_setting(1 + intake.settings['High-performer threshold'])} of target"],
-                [AB_WINNER, f"{_setting(intake.settings['A/B significance level'])} confidence"],
+                [UNDERPERFORMING, f"< {threshold(float(intake.settings['Underperforming threshold']))} of target"],
+                [OVERSPENDING, f"> {threshold(float(intake.settings['Overspending threshold']))} of budget pace"],
+                [HIGH_PERFORMER, f"≥ {threshold(float(1 + intake.settings['High-performer threshold']))} of target"],
+                [AB_WINNER, f"{threshold(float(intake.settings['A/B significance level']))} confidence"],
             ],
             "as_built": AS_BUILT,
             "actions": [
@@ -368,6 +363,6 @@ def _coverage(a: Analysis, cur: str) -> str:
     if cov.reliable:
         return said + " Attributed CAC and ROAS apply each model's shares to Actuals."
     return (
-        said + f" Outside {COVERAGE_LOW:.0%} to {COVERAGE_HIGH:.0%}: attributed CAC and ROAS are unreliable; the "
-        "reallocation plan uses the channels' own figures."
+        said + f" Outside {threshold(COVERAGE_LOW)} to {threshold(COVERAGE_HIGH)}: attributed CAC and ROAS are "
+        "unreliable; the reallocation plan uses the channels' own figures."
     )

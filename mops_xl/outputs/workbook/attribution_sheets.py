@@ -10,7 +10,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from mops_xl.metrics.attribution import CANNOT_RUN, COVERAGE_HIGH, COVERAGE_LOW, MODELS, SETTING_NAMES
 from mops_xl.metrics.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS, WHAT_IF_COLUMNS
 from mops_xl.metrics.recommendations import AS_BUILT
-from mops_xl.metrics.wording import percent
+from mops_xl.metrics.wording import percent, threshold
 from mops_xl.outputs.framework.text import MODEL_USE_CASES
 from mops_xl.outputs.workbook.formats import SheetWriter
 from mops_xl.outputs.workbook.formulas import UNDEFINED, cached
@@ -36,11 +36,11 @@ class AttributionSheets(SheetWriter):
             REALLOCATION,
             f"The plan moves budget only from channels whose action frees it (Pause, Free budget) to channels whose "
             f"action is Scale; moves are priced on {a.plan_basis}. Proposed budget cells are inputs: change them "
-            f"and the expected effect follows. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
+            f"and the expected effect follows. Extra budget is assumed to work at {threshold(DIMINISHING_RETURNS)} of "
             "the channel's efficiency, budget taken away at 100%.",
             f"The plan moves budget only from channels whose action frees it to channels whose action is Scale; "
-            f"moves are priced on {a.plan_basis}. Extra budget is assumed to work at {DIMINISHING_RETURNS:.0%} of "
-            "the channel's efficiency, budget taken away at 100%.",
+            f"moves are priced on {a.plan_basis}. Extra budget is assumed to work at "
+            f"{threshold(DIMINISHING_RETURNS)} of the channel's efficiency, budget taken away at 100%.",
         )
         ws.write_row(3, 0, list(WHAT_IF), self.fmt["header"])
         for i, (channel, w) in enumerate(a.what_if.iterrows(), start=4):
@@ -215,7 +215,9 @@ class AttributionSheets(SheetWriter):
         ws.write_string(
             top + 5,
             0,
-            warning or f"Coverage is within {COVERAGE_LOW:.0%} to {COVERAGE_HIGH:.0%}: the journeys represent Actuals.",
+            warning
+            or f"Coverage is within {threshold(COVERAGE_LOW)} to {threshold(COVERAGE_HIGH)}: the journeys represent "
+            "Actuals.",
             self.fmt["bad" if warning else "note"],
         )
         return top + 7

@@ -37,9 +37,7 @@ from mops_xl.metrics.statuses import (
     UNDER,
     WORSENING,
 )
-
-#: Text a formula shows when a figure is undefined (a ratio over zero, a missing target).
-UNDEFINED = "–"
+from mops_xl.metrics.wording import UNDEFINED  # a formula shows the text's "–" for an undefined figure
 
 #: Defined names computed from other names (name → formula).
 DERIVED_NAMES = {
