@@ -145,11 +145,11 @@ def within_own_dates(dates: pd.Series, matched: pd.Series, campaigns: pd.DataFra
     Returns:
         True for a matched row within its campaign's dates; False otherwise.
     """
-    launch = matched.map(dict(zip(campaigns["Campaign"], campaigns["Launch date"], strict=True)))
-    end = matched.map(dict(zip(campaigns["Campaign"], campaigns["End date"], strict=True)))
-    before = pd.to_datetime(launch).notna() & (dates < pd.to_datetime(launch))
-    after = pd.to_datetime(end).notna() & (dates > pd.to_datetime(end))
-    return matched.notna() & ~before & ~after
+    launch, end = (
+        pd.to_datetime(matched.map(dict(zip(campaigns["Campaign"], campaigns[c], strict=True))))
+        for c in ("Launch date", "End date")
+    )
+    return matched.notna() & ~(dates < launch) & ~(dates > end)  # a comparison with NaT (blank date) is False
 
 
 def campaign_warnings(
