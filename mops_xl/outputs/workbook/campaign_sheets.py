@@ -153,10 +153,11 @@ class CampaignSheets(SheetWriter):
         for label, r in ROWS.items():
             ws.write_string(r, 0, label, self.fmt["bold"])
         ws.write_string(ROWS["Campaign"], 1, str(c["Campaign"]))
+        launch = sheet_ref("Campaigns", f"${field_column_letter('Campaigns', 'Launch date')}${k}")
         ws.write_formula(
             ROWS["Launch date"],
             1,
-            f'=IF(ISNUMBER({sheet_ref("Campaigns", f"$C${k}")}),{sheet_ref("Campaigns", f"$C${k}")},"{UNDEFINED}")',
+            f'=IF(ISNUMBER({launch}),{launch},"{UNDEFINED}")',
             self.fmt["date"],
             _serial(c["Launch date"]),
         )
