@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from mops_xl.metrics.attribution import attribute, journeys_from_touchpoints
+from mops_xl.analysis.figures.attribution import attribute, journeys_from_touchpoints
 
 
 def touchpoints(rows: int, seed: int = 1) -> pd.DataFrame:

@@ -346,8 +346,8 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
         mops-xl framework intake.xlsx --section kpis
         mops-xl framework intake.xlsx --format md > framework.md
     """
+    from mops_xl.analysis.engine import analyse
     from mops_xl.intake.load import read_intake
-    from mops_xl.metrics.engine import analyse
     from mops_xl.outputs.framework.text import render_framework
 
     loaded, report = read_intake(intake)

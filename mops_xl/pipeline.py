@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from mops_xl.analysis.engine import Analysis, analyse
 from mops_xl.errors import IntakeError, OutputError
 from mops_xl.intake.load import read_intake
 from mops_xl.intake.problems import ValidationReport
-from mops_xl.metrics.engine import Analysis, analyse
 from mops_xl.outputs.framework.text import framework_paths, write_framework_files
 from mops_xl.outputs.workbook import build_report, check_output_path, default_report_path, export_board_pack
-from mops_xl.outputs.workbook.print_setup import DEFAULT_PAPER, PAPER_SIZES
+from mops_xl.outputs.workbook.layout.print_setup import DEFAULT_PAPER, PAPER_SIZES
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mops_xl.metrics.attribution import (
+from mops_xl.analysis.figures.attribution import (
     MODELS,
     attribute,
     journeys_from_paths,

@@ -21,9 +21,9 @@ from xlsxwriter.utility import xl_pixel_width
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.cli import cli
 from mops_xl.intake.schema import SHEETS
-from mops_xl.outputs.workbook.data_sheets import data_sheet_name
-from mops_xl.outputs.workbook.fit import header_px, shown_text, text_px, wrapped_lines
-from mops_xl.outputs.workbook.formats import PVALUE_FORMAT
+from mops_xl.outputs.workbook.layout.cell_formats import PVALUE_FORMAT
+from mops_xl.outputs.workbook.layout.fit import header_px, shown_text, text_px, wrapped_lines
+from mops_xl.outputs.workbook.sheets.data_sheets import data_sheet_name
 from mops_xl.pipeline import BuildOptions, build_intake
 
 ROOT = Path(__file__).resolve().parents[1]

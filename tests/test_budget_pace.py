@@ -34,7 +34,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mops_xl import analyse, build_report, load_intake, write_intake
-from mops_xl.metrics.pacing import (
+from mops_xl.analysis.blocks.window import ReportingWindow
+from mops_xl.analysis.figures.pacing import (
     NO_BUDGET,
     NO_DATA,
     NOT_STARTED,
@@ -45,7 +46,6 @@ from mops_xl.metrics.pacing import (
     total_pacing,
     unbudgeted_spend,
 )
-from mops_xl.metrics.window import ReportingWindow
 
 ROOT = Path(__file__).resolve().parents[1]
 D = dt.date

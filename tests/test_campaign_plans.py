@@ -12,7 +12,7 @@ from intake_builders import D, write_valid
 from mops_xl import build_report, load_intake
 from mops_xl.campaigns.library import TEMPLATES_BY_TYPE
 from mops_xl.outputs.libreoffice import recalculate
-from mops_xl.outputs.workbook.campaign_sheets import sheet_name
+from mops_xl.outputs.workbook.sheets.campaign_sheets import sheet_name
 
 pytestmark = pytest.mark.slow  # builds reports with plan sheets
 

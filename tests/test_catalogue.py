@@ -14,13 +14,13 @@ from intake_builders import write_valid
 from recalculation import ROOT, same_value, value_by_label
 
 from mops_xl import analyse, build_report, load_intake
+from mops_xl.analysis.blocks import catalogue
+from mops_xl.analysis.blocks.catalogue import CATALOGUE, LOWER, Metric
+from mops_xl.analysis.blocks.figure_blocks import RatioOfSums
+from mops_xl.analysis.figures.volumes import VOLUMES
 from mops_xl.cli import cli
 from mops_xl.docs.metrics import END, START, render_metric_table, render_metrics_doc
 from mops_xl.intake.schema import TARGET_METRICS
-from mops_xl.metrics import catalogue
-from mops_xl.metrics.blocks import RatioOfSums
-from mops_xl.metrics.catalogue import CATALOGUE, LOWER, Metric
-from mops_xl.metrics.volumes import VOLUMES
 from mops_xl.outputs.json_output import to_dict
 
 #: The metric the tests add: a lower-is-better ratio KPI, also a figure of each channel.

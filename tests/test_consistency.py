@@ -26,10 +26,10 @@ from intake_builders import valid_data
 from test_report_lays_out import scan
 
 from mops_xl import analyse, build_report, load_intake, write_intake
+from mops_xl.analysis.blocks.statuses import NOT_TRACKED, ON, OVER, UNDER
+from mops_xl.analysis.blocks.wording import figure
 from mops_xl.batch.rollup import rollup_row
 from mops_xl.intake.currencies import symbol
-from mops_xl.metrics.statuses import NOT_TRACKED, ON, OVER, UNDER
-from mops_xl.metrics.wording import figure
 from mops_xl.outputs.framework.text import render_framework
 from mops_xl.outputs.json_output import terminal_summary, to_dict
 

@@ -20,10 +20,10 @@ import pandas as pd
 import pytest
 
 from mops_xl import analyse, build_report, load_intake
-from mops_xl.metrics.headline import choose_kpi_boxes, headline, period_name
-from mops_xl.metrics.statuses import AHEAD, AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON, ON_TRACK, OVER, UNDER
-from mops_xl.metrics.wording import count, money
-from mops_xl.outputs.workbook.dashboard import CHART_SHEET, text_lines, top_actions
+from mops_xl.analysis.blocks.statuses import AHEAD, AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON, ON_TRACK, OVER, UNDER
+from mops_xl.analysis.blocks.wording import count, money
+from mops_xl.analysis.story.headline import choose_kpi_boxes, headline_sentence, period_name
+from mops_xl.outputs.workbook.sheets.dashboard import CHART_SHEET, text_lines, top_actions
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ("saas", "d2c", "local")
@@ -125,7 +125,7 @@ def test_headline_says_how_the_period_goes() -> None:
         {"Status": [OFF_TRACK, ON_TRACK, AT_RISK], "Pacing status": [OVER, ON, UNDER]},
         index=["LinkedIn Ads", "Google Ads", "Webinars"],
     )
-    text = headline(
+    text = headline_sentence(
         kpis,
         ["ROAS", "MQLs", "SQLs", "CAC"],
         channels,

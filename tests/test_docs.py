@@ -50,10 +50,10 @@ def test_readme_starts_with_the_two_setup_commands_and_ci_runs_the_same_tests() 
 
 
 def test_metrics_doc_defines_every_figure_the_engine_reports() -> None:
-    from mops_xl.metrics.engine import KPI_METRICS
-    from mops_xl.metrics.performance import RATIOS
-    from mops_xl.metrics.recommendations import RECOMMENDATION_COLUMNS
-    from mops_xl.metrics.statuses import CHANNEL_ACTIONS
+    from mops_xl.analysis.blocks.statuses import CHANNEL_ACTIONS
+    from mops_xl.analysis.decisions.recommendations import RECOMMENDATION_COLUMNS
+    from mops_xl.analysis.engine import KPI_METRICS
+    from mops_xl.analysis.figures.performance import RATIOS
 
     text = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
     for metric in list(KPI_METRICS) + [r.name for r in RATIOS]:

@@ -22,8 +22,8 @@ from recalculation import value_by_label
 from mops_xl import build_report, load_intake
 from mops_xl.campaigns.library import TEMPLATES_BY_TYPE
 from mops_xl.outputs.libreoffice import recalculate
-from mops_xl.outputs.workbook.campaign_sheets import sheet_name
-from mops_xl.outputs.workbook.formulas import internal_link, quote_sheet, sheet_ref
+from mops_xl.outputs.workbook.formulas.excel_formulas import internal_link, quote_sheet, sheet_ref
+from mops_xl.outputs.workbook.sheets.campaign_sheets import sheet_name
 
 PERF, PACING, STRATEGY, KPI, PLANS = (
     "Channel Performance",

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from mops_xl import load_intake, write_intake
-from mops_xl.metrics.engine import analyse
+from mops_xl.analysis.engine import analyse
 
 D = dt.date
 

@@ -155,7 +155,7 @@ def test_3_markov_removal_effects_worked_by_hand_on_a_chain_with_a_cycle() -> No
     1/2 × 1/2 = 1/4, RE_B = 1 − (1/4)/(1/2) = 1/2. Credit of the 1 conversion: A 1/1.5 = 2/3, B 0.5/1.5 = 1/3."""
     import pandas as pd
 
-    from mops_xl.metrics.attribution import Journeys, markov_credit
+    from mops_xl.analysis.figures.attribution import Journeys, markov_credit
 
     paths = pd.DataFrame(
         {"path": [("A", "B", "A"), ("B",)], "conversions": [1.0, 0.0], "nulls": [0.0, 1.0], "value": [30.0, 0.0]}
@@ -170,9 +170,9 @@ _NEAR_LINEAR = """
 import sys, time
 sys.path.insert(0, {tests!r})
 import pandas as pd
-from mops_xl.metrics.attribution import Journeys, markov_credit
-from mops_xl.metrics.trend import channel_trends
-from mops_xl.outputs.workbook.campaign_sheets import SheetNames
+from mops_xl.analysis.figures.attribution import Journeys, markov_credit
+from mops_xl.analysis.figures.trend import channel_trends
+from mops_xl.outputs.workbook.sheets.campaign_sheets import SheetNames
 
 n = 2000  # MAX_JOURNEY_CHANNELS distinct channels, each on a path of its own and one path through them all
 paths = pd.DataFrame({{"path": [(f"C{{i}}",) for i in range(n)] + [tuple(f"C{{i}}" for i in range(n))],

@@ -1,5 +1,7 @@
 """The package's import direction: each folder imports only the layers below it, and no two folders import each
-other (the pipeline reads from the tree: intake → metrics → outputs → pipeline → batch → cli).
+other (the pipeline reads from the tree: intake → analysis → outputs → pipeline → batch → cli). Inside the analysis
+stage the same holds between its rooms (blocks → figures → assessment → forecast → decisions → review → story, the
+engine on top), and no two modules anywhere import each other.
 
 Every ``mops_xl`` import is counted, including those inside functions (imported lazily, they still tie the layers
 together); imports under ``if TYPE_CHECKING:`` are type hints only and are not.
@@ -21,21 +23,26 @@ ALLOWED: dict[str, set[str]] = {
     "progress": {"plural"},
     "intake": {"errors", "atomic", "plural"},
     "campaigns": {"errors", "atomic", "plural"},
-    "metrics": {"intake", "campaigns", "errors", "plural"},
+    "analysis": {"intake", "campaigns", "errors", "plural"},
     "importers": {"intake", "errors", "atomic", "plural"},
-    "outputs": {"metrics", "intake", "campaigns", "errors", "atomic", "plural"},
-    "docs": {"intake", "importers", "metrics"},
-    "pipeline": {"intake", "metrics", "outputs", "errors", "atomic"},
-    "batch": {"pipeline", "outputs", "metrics", "intake", "errors", "atomic", "progress", "plural"},
+    "outputs": {"analysis", "intake", "campaigns", "errors", "atomic", "plural"},
+    "docs": {"intake", "importers", "analysis"},
+    "pipeline": {"intake", "analysis", "outputs", "errors", "atomic"},
+    "batch": {"pipeline", "outputs", "analysis", "intake", "errors", "atomic", "progress", "plural"},
     "cli": {
-        *("intake", "importers", "metrics", "outputs", "campaigns"),
+        *("intake", "importers", "analysis", "outputs", "campaigns"),
         *("pipeline", "batch", "errors", "progress", "plural"),
     },
     "__main__": {"cli"},
-    "__init__": {"intake", "metrics", "outputs", "errors"},
+    "__init__": {"intake", "analysis", "outputs", "errors"},
 }
-#: The intake modules the metrics may read: what an intake is, never how it is read.
-METRICS_MAY_READ = {
+#: The rooms of the analysis stage, lowest first: a room imports only the rooms before it. The engine
+#: (``mops_xl.analysis.engine``) and the stage's ``__init__`` sit on top and may import every room.
+ROOMS = ["blocks", "figures", "assessment", "forecast", "decisions", "review", "story"]
+#: The most modules one folder of the package may hold (``__init__.py`` not counted).
+MOST_MODULES = 15
+#: The intake modules the analysis may read: what an intake is, never how it is read.
+ANALYSIS_MAY_READ = {
     "mops_xl.intake.schema",
     "mops_xl.intake.model",
     "mops_xl.intake.currencies",
@@ -63,29 +70,96 @@ def _type_checking_lines(tree: ast.Module) -> set[int]:
     return lines
 
 
+def imported_modules(tree: ast.Module, known: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """The mops_xl modules a parsed module imports at run time, inside functions too (``TYPE_CHECKING`` hints are
+    not counted). ``from mops_xl.a import b`` counts as ``mops_xl.a.b`` when that is one of the ``known`` modules."""
+    hints = _type_checking_lines(tree)
+    targets: set[str] = set()
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) in hints:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "relative import; import mops_xl modules by their full name"
+            if node.module and node.module.split(".")[0] == "mops_xl":
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    targets.add(full if full in known else node.module)
+        elif isinstance(node, ast.Import):
+            targets.update(a.name for a in node.names if a.name.split(".")[0] == "mops_xl")
+    return targets
+
+
 def package_imports() -> dict[str, set[str]]:
     """Every module of mops_xl → the mops_xl modules it imports (at run time)."""
-    found: dict[str, set[str]] = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        module = _module_name(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        hints = _type_checking_lines(tree)
-        targets: set[str] = set()
-        for node in ast.walk(tree):
-            if getattr(node, "lineno", None) in hints:
+    paths = sorted(PACKAGE.rglob("*.py"))
+    known = {_module_name(path) for path in paths}
+    return {_module_name(path): imported_modules(ast.parse(path.read_text(encoding="utf-8")), known) for path in paths}
+
+
+def _room(module: str) -> str | None:
+    """The analysis room a module belongs to; "top" for the engine and the stage's ``__init__``; None outside."""
+    parts = module.split(".")
+    if parts[:2] != ["mops_xl", "analysis"]:
+        return None
+    return "top" if len(parts) == 2 or parts[2] == "engine" else parts[2]
+
+
+def room_violations(imports: dict[str, set[str]]) -> list[str]:
+    """The imports inside the analysis stage that point to a later room (or to the engine), one line each."""
+    out = []
+    for module, targets in sorted(imports.items()):
+        mine = _room(module)
+        if mine is None or mine == "top":
+            continue
+        assert mine in ROOMS, f"{module}: analysis room {mine!r} needs its place in ROOMS (and the README)"
+        for t in sorted(targets):
+            theirs = _room(t)
+            if theirs is None or theirs == mine:
                 continue
-            if isinstance(node, ast.ImportFrom):
-                assert node.level == 0, f"{module}: relative import; import mops_xl modules by their full name"
-                if node.module and node.module.split(".")[0] == "mops_xl":
-                    targets.add(node.module)
-            elif isinstance(node, ast.Import):
-                targets.update(a.name for a in node.names if a.name.split(".")[0] == "mops_xl")
-        found[module] = targets
+            if theirs == "top" or ROOMS.index(theirs) > ROOMS.index(mine):
+                below = ROOMS[: ROOMS.index(mine)]
+                out.append(f"{module} ({mine}) imports {t}: the {mine} room may import only {below}")
+    return out
+
+
+def module_cycles(imports: dict[str, set[str]]) -> list[str]:
+    """The pairs of modules that import each other at run time, directly or through others, one line each."""
+    edges = {m: {t for t in ts if t in imports and t != m} for m, ts in imports.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[str] = []
+
+    def strongconnect(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(edges[node]):
+            if nxt not in index:
+                strongconnect(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                found.append(" ↔ ".join(sorted(component)))
+
+    for node in sorted(edges):
+        if node not in index:
+            strongconnect(node)
     return found
 
 
 def violations(imports: dict[str, set[str]]) -> list[str]:
-    """The imports that break :data:`ALLOWED` or :data:`METRICS_MAY_READ`, one line each."""
+    """The imports that break :data:`ALLOWED` or :data:`ANALYSIS_MAY_READ`, one line each."""
     out = []
     for module, targets in sorted(imports.items()):
         mine = _part(module)
@@ -95,8 +169,8 @@ def violations(imports: dict[str, set[str]]) -> list[str]:
                 continue
             if theirs not in ALLOWED[mine]:
                 out.append(f"{module} ({mine}) imports {t}: {mine} may import only {sorted(ALLOWED[mine])}")
-            elif mine == "metrics" and theirs == "intake" and t not in METRICS_MAY_READ:
-                out.append(f"{module} imports {t}: the metrics read what an intake is, not how it is read")
+            elif mine == "analysis" and theirs == "intake" and t not in ANALYSIS_MAY_READ:
+                out.append(f"{module} imports {t}: the analysis reads what an intake is, not how it is read")
     return out
 
 
@@ -141,15 +215,64 @@ def test_no_two_parts_import_each_other() -> None:
 
 def test_the_rules_catch_a_wrong_import_and_a_cycle() -> None:
     wrong = {
-        "mops_xl.metrics.engine": {"mops_xl.outputs.workbook.writer", "mops_xl.intake.reader"},
-        "mops_xl.intake.load": {"mops_xl.metrics.engine"},
+        "mops_xl.analysis.engine": {"mops_xl.outputs.workbook.writer", "mops_xl.intake.reader"},
+        "mops_xl.intake.load": {"mops_xl.analysis.engine"},
     }
     got = violations(wrong)
     assert got == [
-        "mops_xl.intake.load (intake) imports mops_xl.metrics.engine: intake may import only "
-        "['atomic', 'errors', 'plural']",
-        "mops_xl.metrics.engine imports mops_xl.intake.reader: the metrics read what an intake is, not how it is read",
-        "mops_xl.metrics.engine (metrics) imports mops_xl.outputs.workbook.writer: metrics may import only "
+        "mops_xl.analysis.engine imports mops_xl.intake.reader: the analysis reads what an intake is, not how it is "
+        "read",
+        "mops_xl.analysis.engine (analysis) imports mops_xl.outputs.workbook.writer: analysis may import only "
         "['campaigns', 'errors', 'intake', 'plural']",
+        "mops_xl.intake.load (intake) imports mops_xl.analysis.engine: intake may import only "
+        "['atomic', 'errors', 'plural']",
     ]
-    assert cycle(wrong) == ["intake", "metrics", "intake"]
+    assert cycle(wrong) == ["analysis", "intake", "analysis"]
+
+
+def test_each_analysis_room_imports_only_the_rooms_before_it() -> None:
+    assert room_violations(IMPORTS) == []
+
+
+def test_no_two_modules_import_each_other() -> None:
+    assert module_cycles(IMPORTS) == []
+
+
+def test_the_room_rules_catch_an_upward_import_inside_a_function_and_a_module_cycle() -> None:
+    source = """
+from mops_xl.analysis.blocks import catalogue
+
+
+def boxes():
+    from mops_xl.analysis.story.headline import choose_kpi_boxes  # the figures reaching up into the story
+
+    return choose_kpi_boxes
+"""
+    tree_imports = imported_modules(ast.parse(source))
+    assert tree_imports == {"mops_xl.analysis.blocks", "mops_xl.analysis.story.headline"}
+    wrong = {
+        "mops_xl.analysis.figures.kpis": tree_imports,
+        "mops_xl.analysis.blocks.catalogue": {"mops_xl.analysis.engine"},
+        "mops_xl.analysis.engine": {"mops_xl.analysis.story.headline", "mops_xl.analysis.blocks.catalogue"},
+        "mops_xl.analysis.story.headline": {"mops_xl.analysis.figures.kpis"},
+    }
+    assert room_violations(wrong) == [
+        "mops_xl.analysis.blocks.catalogue (blocks) imports mops_xl.analysis.engine: the blocks room may import "
+        "only []",
+        "mops_xl.analysis.figures.kpis (figures) imports mops_xl.analysis.story.headline: the figures room may "
+        "import only ['blocks']",
+    ]
+    assert sorted(module_cycles(wrong)) == [
+        "mops_xl.analysis.blocks.catalogue ↔ mops_xl.analysis.engine",
+        "mops_xl.analysis.figures.kpis ↔ mops_xl.analysis.story.headline",
+    ]
+    assert module_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_no_folder_holds_more_than_fifteen_modules() -> None:
+    crowded = {
+        str(folder.relative_to(PACKAGE.parent)): n
+        for folder in [PACKAGE, *(p for p in PACKAGE.rglob("*") if p.is_dir() and p.name != "__pycache__")]
+        if (n := len([f for f in folder.glob("*.py") if f.name != "__init__.py"])) > MOST_MODULES
+    }
+    assert crowded == {}

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mops_xl.analysis.assessment.martech import funnel_coverage, integration_map, stack_overview, team_structure
+from mops_xl.analysis.assessment.maturity import Evidence, combine, level_for, maturity
 from mops_xl.intake.schema import ASSESSMENT, SHEETS_BY_NAME
-from mops_xl.metrics.martech import funnel_coverage, integration_map, stack_overview, team_structure
-from mops_xl.metrics.maturity import Evidence, combine, level_for, maturity
 
 
 def table(sheet: str, rows: list[dict]) -> pd.DataFrame:
@@ -167,7 +167,7 @@ def test_levels(score: float, level: str) -> None:
     st.lists(st.one_of(st.none(), st.floats(0, 1)), min_size=11, max_size=11),
 )
 def test_scores_stay_in_range(answers: list, values: list) -> None:
-    from mops_xl.metrics.maturity import EVIDENCE_ITEMS
+    from mops_xl.analysis.assessment.maturity import EVIDENCE_ITEMS
 
     caps = [c for c, *_ in ASSESSMENT.prefill]
     ev = [Evidence(k, v, k) for k, v in zip(EVIDENCE_ITEMS, values, strict=False)]

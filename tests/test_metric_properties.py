@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mops_xl.metrics.pacing import pacing_status
-from mops_xl.metrics.performance import blended, divide, with_ratios
-from mops_xl.metrics.targets import AHEAD, AT_RISK, OFF_TRACK, ON_TRACK, attainment, status
-from mops_xl.metrics.volumes import VOLUMES, channel_volumes
+from mops_xl.analysis.figures.pacing import pacing_status
+from mops_xl.analysis.figures.performance import blended, divide, with_ratios
+from mops_xl.analysis.figures.targets import AHEAD, AT_RISK, OFF_TRACK, ON_TRACK, attainment, status
+from mops_xl.analysis.figures.volumes import VOLUMES, channel_volumes
 
 pytestmark = pytest.mark.slow  # hypothesis: many generated intakes
 

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from intake_builders import write_valid
 
 from mops_xl import load_intake
+from mops_xl.analysis.engine import analyse
 from mops_xl.cli import cli
-from mops_xl.metrics.engine import analyse
 
 PLATFORMS = ("Meta Ads", "LinkedIn Ads", "TikTok Ads", "Microsoft Ads")
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from mops_xl.metrics.reallocation import GuardRails, reallocation_plan, room_in, room_out
+from mops_xl.analysis.decisions.reallocation import GuardRails, reallocation_plan, room_in, room_out
 
 
 def efficiency(cac: dict[str, float], roas: dict[str, float]) -> pd.DataFrame:

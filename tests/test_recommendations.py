@@ -19,11 +19,7 @@ from hypothesis import strategies as st
 from test_consistency import intakes
 
 from mops_xl import analyse, load_intake
-from mops_xl.intake.currencies import symbol
-from mops_xl.metrics.engine import Analysis, thresholds
-from mops_xl.metrics.reallocation import GuardRails, room_in, room_out
-from mops_xl.metrics.recommendations import decide, recommend
-from mops_xl.metrics.statuses import (
+from mops_xl.analysis.blocks.statuses import (
     CHANNEL_ACTIONS,
     FREE_BUDGET,
     HOLD,
@@ -38,7 +34,11 @@ from mops_xl.metrics.statuses import (
     THROTTLE,
     UNDER,
 )
-from mops_xl.metrics.triggers import Thresholds
+from mops_xl.analysis.blocks.thresholds import Thresholds
+from mops_xl.analysis.decisions.reallocation import GuardRails, room_in, room_out
+from mops_xl.analysis.decisions.recommendations import decide, recommend
+from mops_xl.analysis.engine import Analysis, thresholds
+from mops_xl.intake.currencies import symbol
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -219,7 +219,7 @@ def test_every_action_has_an_owner_and_a_due_date(sample: str, due: dt.datetime,
 
 
 def test_next_review_follows_the_cadence_frequencies() -> None:
-    from mops_xl.metrics.reviews import next_review, review_date
+    from mops_xl.analysis.decisions.reviews import next_review, review_date
 
     thursday = pd.Timestamp(2026, 9, 10)
     assert review_date("Daily", thursday) == pd.Timestamp(2026, 9, 11)

@@ -19,15 +19,15 @@ import pandas as pd
 import pytest
 
 from mops_xl import analyse, build_report, load_intake
-from mops_xl.metrics.attribution import CANNOT_RUN, MODELS
-from mops_xl.metrics.engine import Analysis
-from mops_xl.metrics.recommendations import AS_BUILT
-from mops_xl.metrics.statuses import ALL_CHANNELS, NOT_TRACKED, UNBUDGETED
-from mops_xl.metrics.targets import is_volume
-from mops_xl.metrics.tracking import shown
-from mops_xl.outputs.workbook.dashboard import top_actions
-from mops_xl.outputs.workbook.kpi_sheets import MAX_CAMPAIGN_ROWS, NO_CAMPAIGN_ROWS
-from mops_xl.outputs.workbook.pacing_sheet import NO_UNBUDGETED
+from mops_xl.analysis.blocks.statuses import ALL_CHANNELS, NOT_TRACKED, UNBUDGETED
+from mops_xl.analysis.blocks.tracking import shown
+from mops_xl.analysis.decisions.recommendations import AS_BUILT
+from mops_xl.analysis.engine import Analysis
+from mops_xl.analysis.figures.attribution import CANNOT_RUN, MODELS
+from mops_xl.analysis.figures.targets import is_volume
+from mops_xl.outputs.workbook.sheets.dashboard import top_actions
+from mops_xl.outputs.workbook.sheets.kpi_sheets import MAX_CAMPAIGN_ROWS, NO_CAMPAIGN_ROWS
+from mops_xl.outputs.workbook.sheets.pacing_sheet import NO_UNBUDGETED
 
 pytestmark = pytest.mark.slow  # builds the three sample reports
 

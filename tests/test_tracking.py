@@ -31,11 +31,11 @@ from hypothesis import strategies as st
 from intake_builders import edit, write_valid
 
 from mops_xl import analyse, build_report, load_intake, validate_intake, write_intake
+from mops_xl.analysis.figures.performance import blended
+from mops_xl.analysis.figures.volumes import VOLUMES, channel_volumes
 from mops_xl.cli import cli
 from mops_xl.intake.checks import funnel_order
 from mops_xl.intake.model import TRACKABLE, tracked_by_channel
-from mops_xl.metrics.performance import blended
-from mops_xl.metrics.volumes import VOLUMES, channel_volumes
 from mops_xl.outputs.framework.text import render_framework
 from mops_xl.outputs.json_output import terminal_summary, to_dict
 

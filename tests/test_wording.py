@@ -1,4 +1,4 @@
-"""Every figure in text is written one way (mops_xl/metrics/wording.py): money with the currency, percentages
+"""Every figure in text is written one way (mops_xl/analysis/blocks/wording.py): money with the currency, percentages
 with one decimal as the sheets' ``0.0%`` format, p-values as the sheets' p-value format, and the samples' texts
 (framework, actions, notes, warnings, headline) keep to it."""
 
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from mops_xl import analyse, load_intake
+from mops_xl.analysis.blocks.wording import figure, money, p_value, percent
 from mops_xl.intake.currencies import symbol
-from mops_xl.metrics.wording import figure, money, p_value, percent
 from mops_xl.outputs.framework.text import render_framework
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,6 +5,6 @@
 - :mod:`mops_xl.outputs.json_output`: the ``--json`` document and the terminal summary.
 - :mod:`mops_xl.outputs.libreoffice`: LibreOffice, for the PDF.
 
-May import: :mod:`mops_xl.metrics`, :mod:`mops_xl.intake`, :mod:`mops_xl.campaigns`, :mod:`mops_xl.errors`,
+May import: :mod:`mops_xl.analysis`, :mod:`mops_xl.intake`, :mod:`mops_xl.campaigns`, :mod:`mops_xl.errors`,
 :mod:`mops_xl.atomic`; never :mod:`mops_xl.batch`, :mod:`mops_xl.pipeline` or :mod:`mops_xl.cli`.
 """

@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from mops_xl import __version__
-from mops_xl.metrics import catalogue
-from mops_xl.metrics.engine import KPI_COLUMNS, Analysis
-from mops_xl.metrics.performance import Blended, ratios, undefined_reason
-from mops_xl.metrics.targets import is_volume
-from mops_xl.metrics.tracking import Tracking, needs
-from mops_xl.metrics.volumes import VOLUMES
-from mops_xl.metrics.wording import figure, money
+from mops_xl.analysis.blocks import catalogue
+from mops_xl.analysis.blocks.tracking import Tracking, needs
+from mops_xl.analysis.blocks.wording import figure, money
+from mops_xl.analysis.engine import KPI_COLUMNS, Analysis
+from mops_xl.analysis.figures.performance import Blended, ratios, undefined_reason
+from mops_xl.analysis.figures.targets import is_volume
+from mops_xl.analysis.figures.volumes import VOLUMES
 
 JSON_VERSION = 2
 

@@ -1,6 +1,6 @@
 """The Marketing Operations Framework as text: the seed's whole output, filled from the team's data.
 
-:func:`framework_context` turns an :class:`~mops_xl.metrics.engine.Analysis` into plain, formatted rows (no
+:func:`framework_context` turns an :class:`~mops_xl.analysis.engine.Analysis` into plain, formatted rows (no
 number formatting happens in the templates); :func:`render_framework` renders them with the jinja2
 templates shipped in ``mops_xl/outputs/framework/templates`` — ``framework.txt.j2`` (box drawing) or
 ``framework.md.j2``.
@@ -14,16 +14,16 @@ from typing import Any
 import jinja2
 import pandas as pd
 
+from mops_xl.analysis.blocks.wording import UNDEFINED, figure, money, percent, threshold
+from mops_xl.analysis.decisions.recommendations import AS_BUILT
+from mops_xl.analysis.decisions.triggers import AB_WINNER, HIGH_PERFORMER, OVERSPENDING, UNDERPERFORMING
+from mops_xl.analysis.engine import Analysis
+from mops_xl.analysis.figures.attribution import COVERAGE_HIGH, COVERAGE_LOW, SETTING_NAMES
+from mops_xl.analysis.figures.targets import is_volume
 from mops_xl.atomic import atomic_output
 from mops_xl.campaigns.library import PHASES, TEMPLATES
 from mops_xl.intake.currencies import symbol
 from mops_xl.intake.schema import ATTRIBUTION_MODELS
-from mops_xl.metrics.attribution import COVERAGE_HIGH, COVERAGE_LOW, SETTING_NAMES
-from mops_xl.metrics.engine import Analysis
-from mops_xl.metrics.recommendations import AS_BUILT
-from mops_xl.metrics.targets import is_volume
-from mops_xl.metrics.triggers import AB_WINNER, HIGH_PERFORMER, OVERSPENDING, UNDERPERFORMING
-from mops_xl.metrics.wording import UNDEFINED, figure, money, percent, threshold
 from mops_xl.outputs.framework.boxes import box, md_table, side_by_side, table
 
 #: The sections, in the seed's order (the names `--section` takes).

@@ -12,24 +12,24 @@ from pathlib import Path
 
 import xlsxwriter
 
+from mops_xl.analysis.engine import Analysis, analyse
 from mops_xl.atomic import OUTPUT_PROPERTY, atomic_output, private_workdir
 from mops_xl.errors import OutputError
 from mops_xl.intake.model import Intake
 from mops_xl.intake.schema import SHEETS
-from mops_xl.metrics.engine import Analysis, analyse
-from mops_xl.outputs.workbook.actions_sheets import ActionSheets
-from mops_xl.outputs.workbook.attribution_sheets import AttributionSheets
-from mops_xl.outputs.workbook.campaign_sheets import CampaignSheets
-from mops_xl.outputs.workbook.dashboard import CHART_SHEET, Dashboard
-from mops_xl.outputs.workbook.dashboard import SHEET as DASHBOARD
-from mops_xl.outputs.workbook.data_sheets import DataSheets, data_sheet_name
-from mops_xl.outputs.workbook.fit import ColumnFitter
-from mops_xl.outputs.workbook.formats import Formats
-from mops_xl.outputs.workbook.kpi_sheets import KpiSheets
-from mops_xl.outputs.workbook.pacing_sheet import PacingSheet
-from mops_xl.outputs.workbook.print_setup import DEFAULT_PAPER, PAPER_SIZES, PrintSetup, header_rows
-from mops_xl.outputs.workbook.system_sheets import SystemSheets
-from mops_xl.outputs.workbook.values_only import ValuesWorkbook
+from mops_xl.outputs.workbook.layout.cell_formats import Formats
+from mops_xl.outputs.workbook.layout.fit import ColumnFitter
+from mops_xl.outputs.workbook.layout.print_setup import DEFAULT_PAPER, PAPER_SIZES, PrintSetup, header_rows
+from mops_xl.outputs.workbook.layout.values_only import ValuesWorkbook
+from mops_xl.outputs.workbook.sheets.actions_sheets import ActionSheets
+from mops_xl.outputs.workbook.sheets.attribution_sheets import AttributionSheets
+from mops_xl.outputs.workbook.sheets.campaign_sheets import CampaignSheets
+from mops_xl.outputs.workbook.sheets.dashboard import CHART_SHEET, Dashboard
+from mops_xl.outputs.workbook.sheets.dashboard import SHEET as DASHBOARD
+from mops_xl.outputs.workbook.sheets.data_sheets import DataSheets, data_sheet_name
+from mops_xl.outputs.workbook.sheets.kpi_sheets import KpiSheets
+from mops_xl.outputs.workbook.sheets.pacing_sheet import PacingSheet
+from mops_xl.outputs.workbook.sheets.system_sheets import SystemSheets
 
 SCHEMA_SHEETS = {data_sheet_name(s.name) for s in SHEETS}
 
@@ -157,7 +157,7 @@ def build_report(
     Args:
         intake: A validated intake (see :func:`mops_xl.load_intake`).
         path: Where to write the report; default ``<intake stem>-report.xlsx`` beside the intake.
-        analysis: Figures already computed with :func:`mops_xl.metrics.engine.analyse` (computed when omitted).
+        analysis: Figures already computed with :func:`mops_xl.analysis.engine.analyse` (computed when omitted).
         values_only: Write plain values instead of formulas and leave the data sheets out (raw rows and
             journey IDs stay home): a report to share outside the team.
         paper: The paper the sheets print on ("a4" or "letter").

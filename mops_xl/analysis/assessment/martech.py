@@ -1,0 +1,208 @@
+"""The marketing system: martech stack by stage, integration map, funnel coverage and team structure."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from mops_xl.analysis.blocks.statuses import COVERED, GAP
+from mops_xl.intake.schema import STACK_CATEGORIES, STACK_STAGES, STAGES, TEAM_ROLES
+
+#: The twelve standard martech categories a complete stack covers ("Other" is not one of them).
+STANDARD_CATEGORIES = tuple(c for c in STACK_CATEGORIES if c != "Other")
+SLOW_SYNCS = ("Weekly", "Monthly", "Manual")
+
+
+def _name(value: object) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+@dataclass
+class StackOverview:
+    """The martech stack.
+
+    Args:
+        by_stage: Stage → list of (tool, category) of the Active tools, stages in standard order.
+        empty_stages: Stages with no active tool.
+        covered: Standard categories with at least one active tool.
+        gaps: Standard categories with none.
+        monthly_cost: Total monthly cost of the active tools.
+        planned: Tools with Status Planned.
+        retired: Tools with Status Retired.
+        islands: Active tools that appear in no integration.
+    """
+
+    by_stage: dict[str, list[tuple[str, str]]]
+    empty_stages: list[str]
+    covered: list[str]
+    gaps: list[str]
+    monthly_cost: float
+    planned: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    islands: list[str] = field(default_factory=list)
+
+
+def stack_overview(stack: pd.DataFrame, integrations: pd.DataFrame) -> StackOverview:
+    """Group the stack by stage and category, find category gaps and tools no integration touches.
+
+    Args:
+        stack: The Stack table.
+        integrations: The Integrations table.
+
+    Returns:
+        The :class:`StackOverview`.
+    """
+    status = stack["Status"].fillna("Active")
+    active = stack[status == "Active"]
+    by_stage: dict[str, list[tuple[str, str]]] = {s: [] for s in STACK_STAGES}
+    for _, tool in active.iterrows():
+        stage = tool["Stage"] if tool["Stage"] in by_stage else None
+        if stage:
+            by_stage[stage].append((tool["Tool"], tool["Category"] or "Other"))
+    unstaged = [(t["Tool"], t["Category"] or "Other") for _, t in active.iterrows() if t["Stage"] not in by_stage]
+    if unstaged:
+        by_stage["(no stage)"] = unstaged
+    categories = set(active["Category"].dropna())
+    connected = {_name(v) for col in ("System", "Connects to") for v in integrations[col]} - {None}
+    return StackOverview(
+        by_stage=by_stage,
+        empty_stages=[s for s in STACK_STAGES if not by_stage[s]],
+        covered=[c for c in STANDARD_CATEGORIES if c in categories],
+        gaps=[c for c in STANDARD_CATEGORIES if c not in categories],
+        monthly_cost=float(active["Monthly cost"].fillna(0).sum()),
+        planned=list(stack.loc[status == "Planned", "Tool"]),
+        retired=list(stack.loc[status == "Retired", "Tool"]),
+        islands=[t for t in active["Tool"] if _name(t) not in connected],
+    )
+
+
+@dataclass
+class IntegrationMap:
+    """How the systems exchange data.
+
+    Args:
+        rows: The integrations (System, Connects to, Data flow, Sync frequency, Automated).
+        automation_share: Automated ÷ all integrations (NaN when there are none).
+        weak_links: Integrations that are manual (not automated) or sync weekly or slower.
+        reason: Why the automation share is undefined, or "".
+    """
+
+    rows: pd.DataFrame
+    automation_share: float
+    weak_links: pd.DataFrame
+    reason: str = ""
+
+
+def integration_map(integrations: pd.DataFrame) -> IntegrationMap:
+    """Measure how automated the data flows are.
+
+    Args:
+        integrations: The Integrations table.
+
+    Returns:
+        The :class:`IntegrationMap`.
+    """
+    rows = integrations.reset_index(drop=True)
+    automated = rows["Automated"].fillna(False).astype(bool)
+    share = float(automated.mean()) if len(rows) else math.nan
+    weak = rows[~automated | rows["Sync frequency"].isin(SLOW_SYNCS)]
+    return IntegrationMap(rows, share, weak, "" if len(rows) else "no integrations listed")
+
+
+@dataclass
+class FunnelCoverage:
+    """Which active channels serve each funnel stage.
+
+    Args:
+        by_stage: Stage → active channels serving it, stages in standard order.
+        gaps: Stages no active channel serves.
+        unstaged: Active channels without a Funnel stage.
+        active: Every active channel, in Channels order.
+        counts: Stage → the number of active channels serving it.
+        coverage: Stage → "Covered", or "Gap" when no active channel serves it.
+    """
+
+    by_stage: dict[str, list[str]]
+    gaps: list[str]
+    unstaged: list[str]
+    active: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    coverage: dict[str, str] = field(default_factory=dict)
+
+
+def funnel_coverage(channels: pd.DataFrame, active_channels: list[str]) -> FunnelCoverage:
+    """Map active channels to the four funnel stages.
+
+    Args:
+        channels: The Channels table.
+        active_channels: The channels counted as active (the caller decides: spend or volume in the window, or
+            a budget line in the period).
+
+    Returns:
+        The :class:`FunnelCoverage`.
+    """
+    active = set(active_channels)
+    by_stage: dict[str, list[str]] = {s: [] for s in STAGES}
+    unstaged = []
+    for _, ch in channels.iterrows():
+        if ch["Channel"] not in active:
+            continue
+        if ch["Funnel stage"] in by_stage:
+            by_stage[ch["Funnel stage"]].append(ch["Channel"])
+        else:
+            unstaged.append(ch["Channel"])
+    return FunnelCoverage(
+        by_stage,
+        [s for s in STAGES if not by_stage[s]],
+        unstaged,
+        active=[ch for ch in channels["Channel"] if ch in active],
+        counts={s: len(names) for s, names in by_stage.items()},
+        coverage={s: COVERED if names else GAP for s, names in by_stage.items()},
+    )
+
+
+@dataclass
+class TeamStructure:
+    """The marketing-operations team.
+
+    Args:
+        people: The Team rows (Role, Name, Responsibilities, Tools owned, FTE).
+        roles_present: The standard roles with someone in them.
+        roles_missing: The standard roles nobody holds.
+        total_fte: Σ FTE.
+        unowned_tools: Active stack tools owned by nobody in Team and with no Owner role in Stack.
+        unknown_tools: Tools named in Team that are not in Stack.
+    """
+
+    people: pd.DataFrame
+    roles_present: list[str]
+    roles_missing: list[str]
+    total_fte: float
+    unowned_tools: list[str]
+    unknown_tools: list[str]
+
+
+def team_structure(team: pd.DataFrame, stack: pd.DataFrame) -> TeamStructure:
+    """Compare the team with the four standard roles and the stack it should own.
+
+    Args:
+        team: The Team table.
+        stack: The Stack table.
+
+    Returns:
+        The :class:`TeamStructure`.
+    """
+    roles = set(team["Role"].dropna())
+    owned = {t for tools in team["Tools owned"] for t in (tools or [])}
+    active = stack[stack["Status"].fillna("Active") == "Active"]
+    unowned = [t for _, t in active.iterrows() if t["Tool"] not in owned and not _name(t["Owner role"])]
+    return TeamStructure(
+        people=team.reset_index(drop=True),
+        roles_present=[r for r in TEAM_ROLES if r in roles],
+        roles_missing=[r for r in TEAM_ROLES if r not in roles],
+        total_fte=float(team["FTE"].fillna(0).sum()),
+        unowned_tools=[t["Tool"] for t in unowned],
+        unknown_tools=sorted(owned - set(stack["Tool"])),
+    )

@@ -1,0 +1,127 @@
+"""The trend: a channel's primary metric over the last W days against the W days before.
+
+The arrow says which way the number moved (↑ rose, ↓ fell, → within the Trend band); the verdict says whether
+that is good for the metric (a CAC that rose is Worsening, a ROAS that rose is Improving).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from mops_xl.analysis.blocks import catalogue
+from mops_xl.analysis.blocks.statuses import FELL, FLAT, IMPROVING, NO_TREND, ROSE, STEADY, WORSENING
+from mops_xl.analysis.blocks.window import DAY
+from mops_xl.analysis.figures.performance import divide, ratios
+
+TREND_COLUMNS = ("Trend metric", "Recent", "Prior", "Trend %", "Trend", "Trend verdict")
+
+
+def metric_value(sums: pd.DataFrame, metric: str | None, days: int) -> pd.Series:
+    """Evaluate a channel's trend metric from summed volumes: a ratio of sums, or leads per day.
+
+    Args:
+        sums: Summed volumes indexed by channel.
+        metric: A ratio name (e.g. "ROAS", "CAC"), or None / a volume for leads per day.
+        days: The window length (for leads per day).
+
+    Returns:
+        Channel → value (NaN where undefined).
+    """
+    by_name = {r.name: r for r in ratios()}
+    if metric in by_name:
+        r = by_name[metric]
+        return divide(sums[r.numerator], sums[r.denominator])
+    return sums["Leads"] / days
+
+
+def channel_trends(
+    actuals: pd.DataFrame, metrics: pd.Series, as_of: pd.Timestamp, window_days: int, band: float
+) -> pd.DataFrame:
+    """Compare each channel's metric over [A − W + 1, A] with [A − 2W + 1, A − W].
+
+    Args:
+        actuals: The Actuals table (all dates; the earlier window may reach before the period).
+        metrics: Channel → its trend metric name ("ROAS", "CAC", … or None for leads per day).
+        as_of: A, Report as of.
+        window_days: W, the Trend window setting.
+        band: The Trend band setting (e.g. 0.05).
+
+    Returns:
+        Indexed by channel, :data:`TREND_COLUMNS`: Trend metric, Recent, Prior, Trend % (relative change of the
+        metric), Trend (the arrow: ↑ rose by more than the band, ↓ fell by more, → otherwise; – when a window
+        has no rows for the channel or the metric is undefined in either window or the prior value is 0) and
+        Trend verdict (:func:`verdict`).
+    """
+    recent_start = as_of - (window_days - 1) * DAY
+    prior_end = recent_start - DAY
+    prior_start = prior_end - (window_days - 1) * DAY
+    channels = list(metrics.index)
+    cols = ["Spend", "Leads", "Customers", "Revenue", "Clicks", "Impressions", "MQLs", "SQLs"]
+
+    def sums(first: pd.Timestamp, last: pd.Timestamp) -> tuple[pd.DataFrame, pd.Series]:
+        rows = actuals[(actuals["Date"] >= first) & (actuals["Date"] <= last)]
+        grouped = rows.groupby("Channel")
+        return (
+            grouped[cols].sum().astype("float64").reindex(channels, fill_value=0.0),
+            grouped.size().reindex(channels, fill_value=0),
+        )
+
+    recent, recent_n = sums(recent_start, as_of)
+    prior, prior_n = sums(prior_start, prior_end)
+    r = pd.Series(math.nan, index=recent.index, dtype="float64")
+    p = pd.Series(math.nan, index=recent.index, dtype="float64")
+    by_metric = pd.Series(metrics.to_numpy(dtype=object), index=recent.index).fillna("")
+    for metric, group in by_metric.groupby(by_metric, sort=False).groups.items():  # one pass per metric, not channel
+        name = metric or None
+        r.loc[group] = metric_value(recent.loc[group], name, window_days).to_numpy(dtype="float64")
+        p.loc[group] = metric_value(prior.loc[group], name, window_days).to_numpy(dtype="float64")
+    out = []
+    for ch, metric, rv, pv, rn, pn in zip(channels, metrics, r, p, recent_n, prior_n, strict=True):
+        change = (rv - pv) / pv if rn and pn and pv and not math.isnan(rv) and not math.isnan(pv) else math.nan
+        out.append(
+            {
+                "Channel": ch,
+                "Trend metric": metric or "Leads per day",
+                "Recent": rv,
+                "Prior": pv,
+                "Trend %": change,
+                "Trend": arrow(change, band),
+                "Trend verdict": verdict(change, band, lower_is_better=metric in catalogue.current().lower_is_better),
+            }
+        )
+    return pd.DataFrame(out, columns=["Channel", *TREND_COLUMNS]).set_index("Channel")
+
+
+def arrow(change: float, band: float) -> str:
+    """Which way a number moved: ↑ when it rose by more than the band, ↓ when it fell by more, → otherwise.
+
+    Args:
+        change: The relative change (NaN when undefined).
+        band: The Trend band setting (e.g. 0.05).
+
+    Returns:
+        "↑", "↓", "→", or "–" when the change is undefined.
+    """
+    if math.isnan(change):
+        return NO_TREND
+    return ROSE if change > band else FELL if change < -band else FLAT
+
+
+def verdict(change: float, band: float, *, lower_is_better: bool) -> str:
+    """Whether a move is good for the metric: a rise beyond the band is Improving for a higher-is-better metric
+    (ROAS, leads per day) and Worsening for a lower-is-better one (CAC, CPL); a fall the other way round.
+
+    Args:
+        change: The relative change (NaN when undefined).
+        band: The Trend band setting.
+        lower_is_better: True for CAC and CPL.
+
+    Returns:
+        "Improving", "Worsening", "Steady" (within the band), or "–" when the change is undefined.
+    """
+    if math.isnan(change):
+        return NO_TREND
+    better = -change if lower_is_better else change
+    return IMPROVING if better > band else WORSENING if better < -band else STEADY

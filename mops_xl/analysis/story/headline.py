@@ -1,0 +1,176 @@
+"""The Dashboard's story: which KPI boxes a leader sees, and the one sentence that says how the period goes.
+
+Both are chosen once here, from the engine's figures; the Dashboard, the text framework, the terminal summary
+and the batch roll-up only lay them out (docs/metrics.md, "KPI boxes and headline").
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from mops_xl.analysis.blocks.statuses import (
+    AHEAD,
+    AT_RISK,
+    NO_DATA,
+    OFF_TRACK,
+    ON,
+    ON_TRACK,
+    OVER,
+    UNDER,
+    UNDERPERFORMING,
+)
+from mops_xl.analysis.blocks.tracking import Tracking
+from mops_xl.analysis.blocks.wording import figure, percent
+from mops_xl.analysis.figures.targets import is_volume
+
+#: The KPI Framework figures a box may show. Spend is left out: the Dashboard's spend panel answers "are we
+#: on budget?" (and Spend vs target with it).
+BOX_METRICS = ("Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "LTV:CAC", "ROAS")
+#: When fewer than :data:`BOX_MINIMUM` figures have a target, these fill the boxes up (showing "No target").
+BOX_FILLERS = ("MQLs", "SQLs", "CAC", "ROAS")
+BOX_MINIMUM, BOX_MAXIMUM = 4, 6
+#: Worst first: the order of the statuses of figures with a target (No data is a problem to look at).
+SEVERITY = {OFF_TRACK: 0, AT_RISK: 1, NO_DATA: 2, ON_TRACK: 3, AHEAD: 4}
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+def choose_kpi_boxes(kpis: pd.DataFrame, tracked: set[str] | frozenset[str]) -> list[str]:
+    """Choose the KPI boxes: the tracked figures with a target, worst first, at most :data:`BOX_MAXIMUM`;
+    when fewer than :data:`BOX_MINIMUM`, filled up with the tracked ones of :data:`BOX_FILLERS`.
+
+    Worst first means by status (Off track, At risk, No data, On track, Ahead), then by attainment (the lower,
+    the worse), then in the KPI Framework's order.
+
+    Args:
+        kpis: The KPI Framework table (index: metric; columns Target, Attainment, Status).
+        tracked: The figures the intake tracks for all channels together.
+
+    Returns:
+        The metrics, in the order the boxes show them.
+    """
+    judged = [m for m in BOX_METRICS if m in tracked and not pd.isna(kpis.loc[m, "Target"])]
+    order = {m: i for i, m in enumerate(BOX_METRICS)}
+
+    def worst(m: str) -> tuple[int, float, int]:
+        att = kpis.loc[m, "Attainment"]
+        return SEVERITY.get(kpis.loc[m, "Status"], 2), math.inf if pd.isna(att) else float(att), order[m]
+
+    boxes = sorted(judged, key=worst)[:BOX_MAXIMUM]
+    for m in BOX_FILLERS:
+        if len(boxes) >= BOX_MINIMUM:
+            break
+        if m in tracked and m not in boxes:
+            boxes.append(m)
+    return boxes
+
+
+def period_name(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """The period as people say it: "Q3" for a calendar quarter, "October" for a calendar month, else dates.
+
+    Args:
+        start: The first day.
+        end: The last day.
+
+    Returns:
+        The name.
+    """
+    last_of_month = end + pd.offsets.MonthEnd(0) == end
+    if start.day == 1 and last_of_month and start.year == end.year:
+        months = end.month - start.month + 1
+        if months == 1:
+            return MONTHS[start.month - 1]
+        if months == 3 and start.month % 3 == 1:
+            return f"Q{(start.month + 2) // 3}"
+        if months == 12:
+            return str(start.year)
+    return f"{start.day} {start:%b} to {end.day} {end:%b}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _detail(metric: str, k: pd.Series, prefix: str) -> str:
+    """How far off a figure is: volumes as a share of the target to date, the others against their target."""
+    if is_volume(metric):
+        return f"at {percent(k['Attainment'])} of target to date"
+    return f"at {figure(metric, k['Actual'], prefix)} against {figure(metric, k['Target'], prefix)}"
+
+
+def headline_sentence(
+    kpis: pd.DataFrame,
+    boxes: list[str],
+    channels: pd.DataFrame,
+    spend_status: str,
+    spend_pace: float,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    as_of: pd.Timestamp,
+    prefix: str,
+) -> str:
+    """The one sentence that says how the period is going, from the boxes' statuses, the spend pace and the
+    channels that are off pace or off track.
+
+    Example: "Q3 to 10 Sep: SQLs on track; CAC ahead; MQLs at risk at 89% of target to date; ROAS off track
+    at 3.1:1 against 4.0:1; spend over pace at 110% of budget to date. LinkedIn Ads is over pace and
+    underperforming."
+
+    Args:
+        kpis: The KPI Framework table.
+        boxes: The KPI boxes (see :func:`choose_kpi_boxes`).
+        channels: The channel scorecard (Status, Pacing status per channel).
+        spend_status: The status of all spend against the budget to date.
+        spend_pace: Its pace (spend ÷ budget to date).
+        start: The period's first day.
+        end: Its last day.
+        as_of: The report date.
+        prefix: The currency prefix.
+
+    Returns:
+        The sentence.
+    """
+    judged = [m for m in boxes if kpis.loc[m, "Status"] in SEVERITY]
+    parts = []
+    for state, word in ((ON_TRACK, "on track"), (AHEAD, "ahead"), (NO_DATA, "{} no data")):
+        names = [m for m in judged if kpis.loc[m, "Status"] == state]
+        if names:
+            parts.append(f"{_and(names)} {word.format('has' if len(names) == 1 else 'have')}".rstrip())
+    for state, word in ((AT_RISK, "at risk"), (OFF_TRACK, "off track")):
+        parts += [f"{m} {word} {_detail(m, kpis.loc[m], prefix)}" for m in judged if kpis.loc[m, "Status"] == state]
+    if spend_status in (OVER, UNDER) and not pd.isna(spend_pace):
+        parts.append(f"spend {spend_status.lower()} at {percent(spend_pace)} of budget to date")
+    elif spend_status == ON:
+        parts.append("spend on pace")
+    if not parts:
+        parts.append("no KPI has a target yet")
+    sentence = f"{period_name(start, end)} to {as_of.day} {as_of:%b}: {'; '.join(parts)}."
+    return " ".join([sentence, *_channel_sentences(channels)])
+
+
+def _channel_sentences(channels: pd.DataFrame) -> list[str]:
+    """One sentence per channel that is off pace or off track ("LinkedIn Ads is over pace and underperforming")."""
+    out = []
+    for name, c in channels.iterrows():
+        issues = [c["Pacing status"].lower()] if c["Pacing status"] in (OVER, UNDER) else []
+        if c["Status"] == OFF_TRACK:
+            issues.append(UNDERPERFORMING)
+        if issues:
+            out.append(f"{name} is {_and(issues)}.")
+    return out
+
+
+def kpi_boxes(kpis: pd.DataFrame, tracking: Tracking) -> list[str]:
+    """Choose the KPI boxes the Dashboard, the framework, the terminal summary and the roll-up show (see
+    :func:`mops_xl.analysis.story.headline.choose_kpi_boxes`).
+
+    Args:
+        kpis: The KPI Framework table.
+        tracking: What the intake tracks.
+
+    Returns:
+        The metrics, worst first.
+    """
+    return choose_kpi_boxes(kpis, {m for m in BOX_METRICS if tracking.blended(m)})

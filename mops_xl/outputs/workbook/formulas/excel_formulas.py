@@ -1,0 +1,361 @@
+"""The building blocks of the report's living formulas: defined names, table references, the window.
+
+Every formula the report writes implements a definition of docs/metrics.md over the data sheets the report
+carries (Excel tables named ``tbl<Sheet>``) and the defined names of the Business and Settings values. Only
+functions that both Excel and LibreOffice evaluate are used (no XLOOKUP, LET or dynamic arrays).
+
+A name from the intake (a channel, a campaign) is never a criterion: SUMIFS, COUNTIFS and MATCH read ``*``,
+``?`` and ``~`` as wildcards, a leading ``<``, ``>`` or ``=`` as a comparison, and refuse criteria longer
+than 255 characters. The data sheets carry each channel's and campaign's number instead (the Channel key
+and Campaign key columns), and the formulas select rows by that number (:func:`by_channel`,
+:func:`by_campaign`); the report's own small ranges are matched with EXACT (:func:`exact_sum`,
+:func:`exact_count`). Every sheet name in a formula or a link goes through :func:`sheet_ref`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from mops_xl.analysis.blocks.statuses import (
+    AHEAD,
+    AT_RISK,
+    FELL,
+    FLAT,
+    IMPROVING,
+    NO_DATA,
+    NO_TARGET,
+    NO_TREND,
+    NOT_TRACKED,
+    OFF_TRACK,
+    ON,
+    ON_TRACK,
+    OVER,
+    ROSE,
+    STEADY,
+    UNDER,
+    WORSENING,
+)
+from mops_xl.analysis.blocks.wording import UNDEFINED  # a formula shows the text's "–" for an undefined figure
+
+#: Defined names computed from other names (name → formula).
+DERIVED_NAMES = {
+    "PeriodDays": "=PeriodEnd-PeriodStart+1",
+    "ElapsedDays": "=ReportAsOf-PeriodStart+1",
+}
+
+
+def name_for(field: str) -> str:
+    """The defined name of a Business or Settings field: its words in CamelCase, punctuation dropped.
+
+    Args:
+        field: The field name, e.g. "High-performer threshold".
+
+    Returns:
+        E.g. "HighPerformerThreshold".
+    """
+    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", field) if w)
+
+
+def table(sheet: str) -> str:
+    """The Excel table name of a data sheet.
+
+    Args:
+        sheet: The intake sheet name.
+
+    Returns:
+        E.g. "tblActuals".
+    """
+    return "tbl" + sheet.replace(" ", "")
+
+
+#: Data sheets carried as plain ranges, written row by row (they can hold a million rows): formulas reach
+#: their columns through defined names such as ``ActualsSpend`` instead of a table's structured reference.
+STREAMED_SHEETS = ("Actuals", "Touchpoints")
+
+
+def col(sheet: str, column: str) -> str:
+    """A reference to a data sheet column: a table's structured reference, or a streamed sheet's name.
+
+    Args:
+        sheet: The intake sheet name.
+        column: The canonical column name.
+
+    Returns:
+        E.g. "tblChannels[Paid]", or "ActualsSpend" for a streamed sheet.
+    """
+    if sheet in STREAMED_SHEETS:
+        return name_for(f"{sheet} {column}")
+    return f"{table(sheet)}[{column}]"
+
+
+#: The data-sheet columns holding a channel's or a campaign's number (its key), which formulas select rows by.
+CHANNEL_KEY, CAMPAIGN_KEY = "Channel key", "Campaign key"
+#: The Actuals column holding the key of the Campaigns row each row's spend counts for (the engine's campaign
+#: matching: the name, an extension of it after a separator, or one of its Also matches names).
+PLAN_KEY = "Campaign plan key"
+
+
+def quote_sheet(sheet: str) -> str:
+    """A sheet name as a formula or a link names it: in apostrophes, each apostrophe inside doubled.
+
+    Args:
+        sheet: The sheet name, e.g. "Mom's Day".
+
+    Returns:
+        E.g. "'Mom''s Day'".
+    """
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def sheet_ref(sheet: str, ref: str) -> str:
+    """A reference to a cell or range of another sheet, the sheet name quoted (see :func:`quote_sheet`).
+
+    Args:
+        sheet: The sheet name.
+        ref: A cell or range, e.g. "$B$8" or "$A$2:$A$9".
+
+    Returns:
+        E.g. "'Mom''s Day'!$B$8".
+    """
+    return f"{quote_sheet(sheet)}!{ref}"
+
+
+def internal_link(sheet: str, ref: str = "A1") -> str:
+    """The URL of a hyperlink to a cell of another sheet of the report (for ``write_url``).
+
+    Args:
+        sheet: The sheet name.
+        ref: The cell the link opens at.
+
+    Returns:
+        E.g. "internal:'Mom''s Day'!A1".
+    """
+    return "internal:" + sheet_ref(sheet, ref)
+
+
+def by_channel(key: int | str) -> str:
+    """SUMIFS/COUNTIFS criteria selecting one channel's Actuals rows, by its number (exact, whatever the name).
+
+    Args:
+        key: The channel's key (a number, or a cell or expression holding it).
+
+    Returns:
+        The criteria pair (no leading comma).
+    """
+    return f"{col('Actuals', CHANNEL_KEY)},{key}"
+
+
+def by_campaign(key: int | str) -> str:
+    """SUMIFS/COUNTIFS criteria selecting one campaign's Actuals rows, by its number (exact, whatever the name).
+
+    Args:
+        key: The campaign's key (a number, or a cell or expression holding it).
+
+    Returns:
+        The criteria pair (no leading comma).
+    """
+    return f"{col('Actuals', CAMPAIGN_KEY)},{key}"
+
+
+def by_campaign_plan(key: int | str) -> str:
+    """SUMIFS/COUNTIFS criteria selecting the Actuals rows that count for one Campaigns row (its plan key).
+
+    Args:
+        key: The Campaigns row's campaign key (a number, or a cell or expression holding it).
+
+    Returns:
+        The criteria pair (no leading comma).
+    """
+    return f"{col('Actuals', PLAN_KEY)},{key}"
+
+
+def exact_sum(values: str, names: str, name: str) -> str:
+    """The sum of ``values`` on the rows whose name is exactly ``name`` (case and all; no wildcards).
+
+    Meant for the report's own small ranges (budget lines); text in ``values`` counts as 0.
+
+    Args:
+        values: The range to sum.
+        names: The range of names, as long as ``values``.
+        name: A cell or expression holding the name.
+
+    Returns:
+        The SUMPRODUCT expression (no leading "=").
+    """
+    return f"SUMPRODUCT(--EXACT({names},{name}),{values})"
+
+
+def exact_count(names: str, name: str, *conditions: str) -> str:
+    """How many rows have exactly ``name`` (case and all; no wildcards) and meet every condition.
+
+    Args:
+        names: The range of names.
+        name: A cell or expression holding the name.
+        *conditions: Array conditions over ranges as long as ``names``, e.g. '(B5:B9<>"Not started")'.
+
+    Returns:
+        The SUMPRODUCT expression (no leading "=").
+    """
+    return f"SUMPRODUCT({'*'.join((f'EXACT({names},{name})', *conditions))}*1)"
+
+
+def window(first: str = "PeriodStart", last: str = "ReportAsOf") -> str:
+    """SUMIFS/COUNTIFS criteria selecting Actuals rows with first ≤ Date ≤ last.
+
+    Args:
+        first: An expression for the first day.
+        last: An expression for the last day.
+
+    Returns:
+        The criteria pairs (no leading comma).
+    """
+    date = col("Actuals", "Date")
+    return f'{date},">="&{first},{date},"<="&{last}'
+
+
+def actuals_sum(column: str, *criteria: str, first: str = "PeriodStart", last: str = "ReportAsOf") -> str:
+    """SUMIFS of an Actuals column over a window, with optional extra criteria pairs.
+
+    Args:
+        column: The Actuals column.
+        *criteria: Extra ``range,criterion`` pairs.
+        first: First day expression.
+        last: Last day expression.
+
+    Returns:
+        The SUMIFS expression (no leading "=").
+    """
+    extra = "".join("," + c for c in criteria)
+    return f"SUMIFS({col('Actuals', column)}{extra},{window(first, last)})"
+
+
+def ratio(numerator: str, denominator: str) -> str:
+    """A guarded ratio: "–" when the denominator is zero (or not a number).
+
+    Args:
+        numerator: An expression or cell.
+        denominator: An expression or cell.
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    return (
+        f'IF(OR(NOT(ISNUMBER({denominator})),NOT(ISNUMBER({numerator}))),"{UNDEFINED}",'
+        f'IF({denominator}=0,"{UNDEFINED}",{numerator}/{denominator}))'
+    )
+
+
+def untracked(column: str, *criteria: str, has_rows: bool = False) -> str:
+    """TRUE when the Actuals rows matching the criteria, on any date, all leave a column blank, or no row gives it
+    (docs/metrics.md, "Not tracked"); a subject without any row tracks what some other row gives.
+
+    Args:
+        column: The Actuals column (not Spend).
+        *criteria: ``range,criterion`` pairs selecting the subject's rows (a channel, a campaign).
+        has_rows: The subject is known to have rows (a campaign listed from its rows): one COUNTIFS suffices.
+
+    Returns:
+        The condition (no leading "=").
+    """
+    rows = ",".join(criteria)
+    given = f'COUNTIFS({rows},{col("Actuals", column)},"<>")=0'
+    if has_rows:
+        return given
+    return f'OR(COUNTIFS({col("Actuals", column)},"<>")=0,AND(COUNTIFS({rows})>0,{given}))'
+
+
+def if_tracked(formula: str, *cells: str) -> str:
+    """A formula that says "Not tracked" when a figure it is computed from does.
+
+    Args:
+        formula: The formula (no leading "=").
+        *cells: The cells (or expressions) holding the figures it needs.
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    tests = [f'{c}="{NOT_TRACKED}"' for c in cells]
+    test = tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+    return f'IF({test},"{NOT_TRACKED}",{formula})'
+
+
+def status(attainment: str, has_target: str, has_data: str) -> str:
+    """The attainment status bands (docs/metrics.md, "Targets, attainment and status").
+
+    Args:
+        attainment: The attainment cell.
+        has_target: A condition that is TRUE when there is a target.
+        has_data: A condition that is TRUE when the actual is defined.
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    return (
+        f'IF(NOT({has_target}),"{NO_TARGET}",IF(OR(NOT({has_data}),NOT(ISNUMBER({attainment}))),"{NO_DATA}",'
+        f'IF({attainment}>=1+HighPerformerThreshold,"{AHEAD}",IF({attainment}>=1,"{ON_TRACK}",'
+        f'IF({attainment}>=UnderperformingThreshold,"{AT_RISK}","{OFF_TRACK}")))))'
+    )
+
+
+def pacing_status(pace: str) -> str:
+    """The pacing bands: Over pace above the threshold, Under pace below 2 − threshold, else On pace.
+
+    Args:
+        pace: The pace cell.
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    return f'IF({pace}>OverspendingThreshold,"{OVER}",IF({pace}<2-OverspendingThreshold,"{UNDER}","{ON}"))'
+
+
+def cached(value: Any) -> Any:
+    """The value a formula cell caches: the engine's number, or "–" where the engine says undefined.
+
+    Args:
+        value: The engine's value.
+
+    Returns:
+        A float, a string, or "–".
+    """
+    if value is None:
+        return UNDEFINED
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return value
+    number = float(value)
+    return UNDEFINED if math.isnan(number) or math.isinf(number) else number
+
+
+def trend_arrow(change: str) -> str:
+    """Which way a number moved (docs/metrics.md, "Trend"): ↑ rose, ↓ fell by more than the band, → within it.
+
+    Args:
+        change: The Trend % cell.
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    return (
+        f'IF(ISNUMBER({change}),IF({change}>TrendBand,"{ROSE}",IF({change}<-TrendBand,"{FELL}","{FLAT}")),"{NO_TREND}")'
+    )
+
+
+def trend_verdict(change: str, lower_is_better: str) -> str:
+    """Whether the move is good for the metric: Improving, Worsening, or Steady within the band.
+
+    Args:
+        change: The Trend % cell.
+        lower_is_better: A condition that is TRUE when the metric is better lower (CAC).
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    better = f"IF({lower_is_better},-{change},{change})"
+    return (
+        f'IF(ISNUMBER({change}),IF({better}>TrendBand,"{IMPROVING}",IF({better}<-TrendBand,"{WORSENING}",'
+        f'"{STEADY}")),"{NO_TREND}")'
+    )

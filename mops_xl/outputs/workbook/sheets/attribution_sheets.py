@@ -1,0 +1,238 @@
+"""Reallocation and Attribution: where the next dollar should go, and which channels really drive customers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from mops_xl.analysis.blocks.wording import percent, threshold
+from mops_xl.analysis.decisions.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS, WHAT_IF_COLUMNS
+from mops_xl.analysis.decisions.recommendations import AS_BUILT
+from mops_xl.analysis.figures.attribution import CANNOT_RUN, COVERAGE_HIGH, COVERAGE_LOW, MODELS, SETTING_NAMES
+from mops_xl.outputs.framework.text import MODEL_USE_CASES
+from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached
+from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
+
+REALLOCATION, ATTRIBUTION = "Reallocation", "Attribution"
+WHAT_IF = ("Channel", *WHAT_IF_COLUMNS)
+
+
+class AttributionSheets(SheetWriter):
+    """Writes the Reallocation and Attribution sheets.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+    """
+
+    def reallocation(self) -> None:
+        """A what-if over the proposed budgets (editable; the expected effect follows by formula), then the plan's
+        moves: the money side of the channels' actions (values, as built)."""
+        a = self.a
+        ws = self.titled_sheet(
+            REALLOCATION,
+            f"The plan moves budget only from channels whose action frees it (Pause, Free budget) to channels whose "
+            f"action is Scale; moves are priced on {a.plan_basis}. Proposed budget cells are inputs: change them "
+            f"and the expected effect follows. Extra budget is assumed to work at {threshold(DIMINISHING_RETURNS)} of "
+            "the channel's efficiency, budget taken away at 100%.",
+            f"The plan moves budget only from channels whose action frees it to channels whose action is Scale; "
+            f"moves are priced on {a.plan_basis}. Extra budget is assumed to work at "
+            f"{threshold(DIMINISHING_RETURNS)} of the channel's efficiency, budget taken away at 100%.",
+        )
+        ws.write_row(3, 0, list(WHAT_IF), self.fmt["header"])
+        for i, (channel, w) in enumerate(a.what_if.iterrows(), start=4):
+            B, C, D, E, F = (xl_rowcol_to_cell(i, k) for k in range(1, 6))
+            ws.write_string(i, 0, str(channel))
+            ws.write_number(i, 1, float(w["Budget for period"]), self.fmt["money"])
+            ws.write_number(i, 2, float(w["Proposed budget"]), self.fmt["input_money"])  # an input: yellow
+            ws.write_formula(i, 3, f"={C}-{B}", self.fmt["money"], cached(w["Change"]))
+            for col, value in ((4, w["CAC used"]), (5, w["ROAS used"])):
+                if pd.isna(value):
+                    ws.write_string(i, col, UNDEFINED)
+                else:
+                    ws.write_number(i, col, float(value), self.fmt["money" if col == 4 else "ratio"])
+            ws.write_formula(
+                i,
+                6,
+                f'=IF(ISNUMBER({E}),IF({D}>0,{DIMINISHING_RETURNS},1)*{D}/{E},"{UNDEFINED}")',
+                self.fmt["number"],
+                cached(w["Expected extra customers"]),
+            )
+            ws.write_formula(
+                i,
+                7,
+                f'=IF(ISNUMBER({F}),IF({D}>0,{DIMINISHING_RETURNS},1)*{D}*{F},"{UNDEFINED}")',
+                self.fmt["money"],
+                cached(w["Expected extra revenue"]),
+            )
+        r = 6 + len(a.channels)
+        ws.write_string(r, 0, f"Plan: budget moves this period ({AS_BUILT})", self.fmt["title"])
+        self._plan(ws, r)
+        if a.reallocation.empty:
+            ws.write_string(
+                r + 1,
+                0,
+                "No budget moves: no channel frees budget that another can use (each channel's Funding on "
+                "Optimization Actions says why).",
+                self.fmt["note"],
+            )
+        ws.set_column(0, 1, 22)
+        ws.set_column(2, 3, 16)
+        ws.set_column(4, 7, 16)
+
+    def _plan(self, ws: Any, r: int) -> None:
+        """The plan's moves under the title at row ``r``; the Reason spans three of the what-if's figure columns,
+        so it wraps in a width fit for a sentence."""
+        a = self.a
+        at = {h: k + (2 if k > PLAN_COLUMNS.index("Reason") else 0) for k, h in enumerate(PLAN_COLUMNS)}
+        reason = at["Reason"]
+        if not a.reallocation.empty:  # else one line says so, below
+            for header, k in at.items():
+                if header == "Reason":
+                    ws.merge_range(r + 1, k, r + 1, k + 2, header, self.fmt["header"])
+                else:
+                    ws.write_string(r + 1, k, header, self.fmt["header"])
+        for j, (_, move) in enumerate(a.reallocation.iterrows(), start=r + 2):
+            ws.merge_range(j, reason, j, reason + 2, str(move["Reason"]), self.fmt["wrap"])
+            for header, k in at.items():
+                value = move[header]
+                if header == "Reason":
+                    continue
+                if isinstance(value, str):
+                    ws.write_string(j, k, value)
+                elif pd.isna(value):
+                    ws.write_string(j, k, UNDEFINED)
+                else:
+                    ws.write_number(j, k, float(value), self.fmt["number" if "customers" in header else "money"])
+
+    def attribution(self) -> None:
+        """The journeys' coverage of Actuals, the credit per channel under every model (the chosen one marked),
+        Actuals' customers split by each model, and attributed CAC and ROAS under the chosen model."""
+        a = self.a
+        ws = self.titled_sheet(
+            ATTRIBUTION,
+            "Conversions credited to each channel by each model (values computed by the engine from the "
+            "journeys); attributed CAC and ROAS apply the model's shares to Actuals' customers and revenue in "
+            "the window, so they compare with the blended figures.",
+        )
+        if a.attribution is None:
+            ws.write_string(
+                3,
+                0,
+                "No journey data: fill in the Touchpoints or Paths sheet to compare attribution models.",
+                self.fmt["note"],
+            )
+            return
+        chosen = a.attribution_model
+        r = self._coverage(ws, 3)
+        ws.write_string(r, 0, "Conversions credited by the journeys", self.fmt["title"])
+        r = self._model_table(ws, r + 1, a.attribution.conversions, "number", chosen)
+        ws.write_string(r + 1, 0, "Conversion value credited by the journeys", self.fmt["title"])
+        r = self._model_table(ws, r + 2, a.attribution.value, "money", chosen)
+        ws.write_string(r + 1, 0, "Actuals' customers in the window, split by each model's shares", self.fmt["title"])
+        r = self._model_table(ws, r + 2, a.attribution.actual_conversions, "number", chosen)
+        ws.write_string(r + 1, 0, f"Under the chosen model ({chosen}), on Actuals", self.fmt["title"])
+        columns = (
+            ("Attributed conversions", "number"),
+            ("Attributed value", "money"),
+            ("Attributed CAC", "money"),
+            ("Attributed ROAS", "ratio"),
+        )
+        ws.write_row(r + 2, 0, ["Channel", *(c for c, _ in columns)], self.fmt["header"])
+        for i, (channel, e) in enumerate(a.attributed.iterrows(), start=r + 3):
+            ws.write_string(i, 0, str(channel))
+            for j, (col, kind) in enumerate(columns, start=1):
+                if pd.isna(e[col]):
+                    ws.write_string(i, j, UNDEFINED)
+                else:
+                    ws.write_number(i, j, float(e[col]), self.fmt[kind])
+        r += len(a.attributed) + 3
+        outside = [ch for ch in a.attribution.actual_conversions.index if ch not in a.attributed.index]
+        if outside:
+            r += 1
+            credit = a.attribution.actual_conversions[chosen]
+            listed = ", ".join(f"{ch} ({credit[ch]:,.1f})" for ch in outside)
+            ws.write_string(
+                r,
+                0,
+                f"Not in Channels, so no spend and no attributed CAC or ROAS: {listed} attributed customers.",
+                self.fmt["note"],
+            )
+            r += 1  # an empty row between the note and the next section's title
+        ws.write_string(r + 1, 0, "Models", self.fmt["title"])
+        ws.write_row(r + 2, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
+        for i, (setting, model) in enumerate(SETTING_NAMES.items(), start=r + 3):
+            ws.write_string(
+                i, 0, model + (" (chosen)" if model == chosen else ""), self.fmt["bold"] if model == chosen else None
+            )
+            ws.write_string(i, 1, MODEL_USE_CASES[setting])
+            if not a.attribution.runnable(model):
+                affected = f"{CANNOT_RUN}: {a.attribution.cannot_run[model]}"
+            else:
+                affected = ", ".join(a.affected_by_model.get(model, [])) or "moves no channel by 1 point or more"
+            ws.write_string(i, 2, affected)
+        r += 3 + len(SETTING_NAMES)
+        moving = ", ".join(f"{ch} ({percent(spread)})" for ch, spread in a.affected.items()) or "none"
+        ws.write_string(
+            r, 0, f"Channels whose share moves 5 points or more between the models: {moving}", self.fmt["note"]
+        )
+        for note in a.attribution.notes:
+            r += 1
+            ws.write_string(r, 0, note, self.fmt["note"])
+        ws.set_column(0, 0, 24)
+        ws.set_column(1, len(MODELS), 14)
+
+    def _coverage(self, ws: Any, top: int) -> int:
+        """The journeys against Actuals in the window (conversions and value), the coverage, and its warning.
+
+        Returns:
+            The next free row (after a blank one).
+        """
+        cov, w = self.a.attribution_coverage, self.a.window
+        ws.write_string(top, 0, "Journeys' coverage of Actuals", self.fmt["title"])
+        ws.write_row(top + 1, 0, ["", "Conversions", "Value"], self.fmt["header"])
+        rows = (
+            (f"Journeys: {cov.journeys_text}", cov.journey_conversions, cov.journey_value, ("number", "money")),
+            (
+                f"Actuals, {w.start:%Y-%m-%d} to {w.as_of:%Y-%m-%d} (customers, revenue)",
+                cov.customers,
+                cov.revenue,
+                ("number", "money"),
+            ),
+            ("Coverage (journeys ÷ Actuals)", cov.conversions_coverage, cov.value_coverage, ("percent", "percent")),
+        )
+        for i, (label, conv, value, kinds) in enumerate(rows, start=top + 2):
+            ws.write_string(i, 0, label)
+            for j, (v, kind) in enumerate(zip((conv, value), kinds, strict=True), start=1):
+                if pd.isna(v):
+                    ws.write_string(i, j, UNDEFINED)
+                else:
+                    ws.write_number(i, j, float(v), self.fmt[kind])
+        warning = cov.warning()
+        ws.write_string(
+            top + 5,
+            0,
+            warning
+            or f"Coverage is within {threshold(COVERAGE_LOW)} to {threshold(COVERAGE_HIGH)}: the journeys represent "
+            "Actuals.",
+            self.fmt["bad" if warning else "note"],
+        )
+        return top + 7
+
+    def _model_table(self, ws: Any, top: int, table: pd.DataFrame, kind: str, chosen: str) -> int:
+        ws.write_row(top, 0, ["Channel", *MODELS], self.fmt["header"])
+        for i, (channel, row) in enumerate(table.iterrows(), start=top + 1):
+            ws.write_string(i, 0, str(channel))
+            for j, model in enumerate(MODELS, start=1):
+                if not self.a.attribution.runnable(model):
+                    ws.write_string(i, j, CANNOT_RUN)
+                elif pd.isna(row[model]):
+                    ws.write_string(i, j, UNDEFINED)
+                else:
+                    ws.write_number(i, j, float(row[model]), self.fmt[kind])
+        col = 1 + MODELS.index(chosen)
+        ws.conditional_format(top + 1, col, top + len(table), col, {"type": "no_blanks", "format": self.fmt["good"]})
+        return top + len(table) + 1

@@ -1,0 +1,288 @@
+"""Campaign Templates and one plan sheet per campaign, back-scheduled from its launch date by formulas."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from mops_xl.analysis.blocks.statuses import DONE, OVERDUE, TASK_STATUSES
+from mops_xl.analysis.engine import Analysis
+from mops_xl.analysis.figures.campaigns import SEPARATORS, TASK_COLUMNS, CampaignPlan
+from mops_xl.campaigns.library import TEMPLATES
+from mops_xl.outputs.workbook.formulas.excel_formulas import (
+    CAMPAIGN_KEY,
+    UNDEFINED,
+    by_campaign_plan,
+    cached,
+    col,
+    internal_link,
+    sheet_ref,
+)
+from mops_xl.outputs.workbook.layout.cell_formats import Formats
+from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
+from mops_xl.outputs.workbook.sheets.data_sheets import field_column_letter, key_column_letter
+
+SHEET = "Campaign Templates"
+PLAN_HEADERS = TASK_COLUMNS
+_EPOCH = pd.Timestamp("1899-12-30")
+#: The plan header: label → 0-based row (value in column B).
+ROWS = {"Campaign": 2, "Launch date": 3, "Type": 4, "Owner": 5, "Budget": 6, "Progress": 7, "Spend to date": 8}
+CAMPAIGN, LAUNCH, BUDGET, PROGRESS = "$B$3", "$B$4", "$B$7", "$B$8"
+#: The Campaigns columns that bound a campaign's own dates (its spend to date counts the rows between them).
+DATES = ("Launch date", "End date")
+TOP = 10  # 0-based header row of a plan's checklist
+
+
+class SheetNames:
+    """The sheet names a report uses, to hand out new unique ones in near-constant time each.
+
+    Args:
+        taken: The sheet names already used (compared ignoring case).
+    """
+
+    def __init__(self, taken: set[str]):
+        self.taken = taken
+        self.folded = {t.casefold() for t in taken} | {"history"}  # built once, not per campaign
+        self.next_suffix: dict[str, int] = {}
+
+    def new(self, campaign: str) -> str:
+        """A valid, unique sheet name for a campaign's plan: Excel's forbidden characters replaced, at most 31
+        characters, never starting or ending with an apostrophe (Excel refuses it; a cut can leave one last),
+        unique ignoring case (a " (2)" suffix when needed).
+
+        Args:
+            campaign: The campaign name.
+
+        Returns:
+            The sheet name (formulas and links quote it with
+            :func:`~mops_xl.outputs.workbook.formulas.excel_formulas.sheet_ref`),
+            now taken.
+        """
+        base = re.sub(r"[\[\]:*?/\\]", "-", " ".join(str(campaign).split())).strip("'") or "Campaign"
+        name = base[:31].rstrip("'")
+        n = self.next_suffix.get(base.casefold(), 2)
+        while name.casefold() in self.folded:
+            suffix = f" ({n})"
+            name, n = base[: 31 - len(suffix)] + suffix, n + 1
+        self.next_suffix[base.casefold()] = n
+        self.folded.add(name.casefold())
+        self.taken.add(name)
+        return name
+
+
+def sheet_name(campaign: str, taken: set[str]) -> str:
+    """One new unique plan sheet name (see :meth:`SheetNames.new`); ``taken`` gets it added.
+
+    Args:
+        campaign: The campaign name.
+        taken: The sheet names already used (compared ignoring case).
+
+    Returns:
+        The sheet name.
+    """
+    return SheetNames(taken).new(campaign)
+
+
+class CampaignSheets(SheetWriter):
+    """Writes the Campaign Templates sheet and the plan sheets.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+        data_row: Intake sheet and row → the row of that record in the report's data sheet.
+        taken: Sheet names the report already uses.
+    """
+
+    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, data_row: Any, taken: set[str]):
+        super().__init__(wb, fmt, analysis)
+        self.data_row = data_row
+        self.campaigns = analysis.intake.table("Campaigns")
+        names = SheetNames(taken)
+        self.names = {row: names.new(c) for row, c in self.campaigns["Campaign"].items()}
+        self.plans = {plan.row: plan for plan in analysis.campaign_plans}
+
+    def write(self) -> None:
+        """Write the Campaign Templates sheet, then one plan per campaign."""
+        self._summary()
+        for row, campaign in self.campaigns.iterrows():
+            self._plan(self.names[row], self.data_row("Campaigns", row), campaign, self.plans[row])
+
+    def _summary(self) -> None:
+        ws = self.wb.add_worksheet(SHEET)
+        ws.write_string(0, 0, SHEET, self.fmt["title"])
+        ws.write_row(
+            2, 0, ["Campaign Type", "Timeline (weeks)", "Checklist items", "Template reference"], self.fmt["header"]
+        )
+        for i, t in enumerate(TEMPLATES, start=3):
+            ws.write_row(i, 0, [t.campaign_type, t.timeline_weeks, len(t.items), t.reference])
+        r = 4 + len(TEMPLATES)
+        ws.write_string(r, 0, "Campaign plans", self.fmt["title"])
+        ws.write_row(r + 1, 0, ["Campaign", "Type", "Launch date", "Status", "Plan", "Progress"], self.fmt["header"])
+        for i, (row, c) in enumerate(self.campaigns.iterrows(), start=r + 2):
+            name = self.names[row]
+            ws.write_string(i, 0, str(c["Campaign"]))
+            ws.write_string(i, 1, c["Type"] if isinstance(c["Type"], str) else UNDEFINED)
+            if pd.isna(c["Launch date"]):
+                ws.write_string(i, 2, UNDEFINED)
+            else:
+                ws.write_datetime(i, 2, c["Launch date"].to_pydatetime(), self.fmt["date"])
+            ws.write_string(i, 3, c["Status"] if isinstance(c["Status"], str) else "")
+            ws.write_url(i, 4, internal_link(name), None, name)
+            ws.write_formula(
+                i, 5, "=" + sheet_ref(name, PROGRESS), self.fmt["percent"], cached(self.plans[row].progress)
+            )
+        if self.campaigns.empty:
+            ws.write_string(
+                r + 2, 0, "No campaigns: fill in the Campaigns sheet to get a plan for each.", self.fmt["note"]
+            )
+        ws.set_column(0, 0, 30)
+        ws.set_column(1, 5, 16)
+
+    def _plan(self, name: str, k: int, c: pd.Series, plan: CampaignPlan) -> None:
+        ws = self.wb.add_worksheet(name)
+        ws.write_string(0, 0, "Campaign plan", self.fmt["title"])
+        ws.write_string(
+            1,
+            0,
+            "Due dates follow the launch date on the Campaigns sheet. Tasks of the phases before the campaign's "
+            "Status start Done; set each task's status from the list. Overdue: due before Report as of and not Done.",
+            self.fmt["note"],
+        )
+        for label, r in ROWS.items():
+            ws.write_string(r, 0, label, self.fmt["bold"])
+        ws.write_string(ROWS["Campaign"], 1, str(c["Campaign"]))
+        launch = sheet_ref("Campaigns", f"${field_column_letter('Campaigns', 'Launch date')}${k}")
+        ws.write_formula(
+            ROWS["Launch date"],
+            1,
+            f'=IF(ISNUMBER({launch}),{launch},"{UNDEFINED}")',
+            self.fmt["date"],
+            _serial(c["Launch date"]),
+        )
+        for label in ("Type", "Owner"):
+            ws.write_string(ROWS[label], 1, c[label] if isinstance(c[label], str) else UNDEFINED)
+        if not pd.isna(c["Budget"]):
+            ws.write_number(ROWS["Budget"], 1, float(c["Budget"]), self.fmt["money"])
+        if plan.template is None:
+            ws.write_string(ROWS["Progress"], 1, UNDEFINED)
+            ws.write_string(
+                TOP,
+                0,
+                "Set the campaign's Type (Product launch, Promotional, Content or Event) to get its checklist.",
+                self.fmt["note"],
+            )
+            return
+        self._spend(ws, plan, k)
+        self._checklist(ws, plan)
+
+    def _spend(self, ws: Any, plan: CampaignPlan, k: int) -> None:
+        """Spend to date against the campaign budget, for a launched campaign (Actuals rows of that campaign,
+        found by its Campaign key on the Campaigns sheet, row ``k``)."""
+        r = ROWS["Spend to date"]
+        if not plan.launched:
+            ws.write_string(r, 1, "not launched")
+            return
+        key = sheet_ref("Campaigns", f"${key_column_letter('Campaigns', CAMPAIGN_KEY)}${k}")
+        launch, end = (sheet_ref("Campaigns", f"${field_column_letter('Campaigns', f)}${k}") for f in DATES)
+        found = ", ".join(plan.actuals_campaigns) or "none"
+        # across the checklist's columns (the timeline's label is on the same row); written as text
+        ws.merge_range(TOP - 1, 0, TOP - 1, len(PLAN_HEADERS) - 1, "", self.fmt["note"])
+        ws.write_string(
+            TOP - 1,
+            0,
+            f"Spend to date counts the Actuals rows whose Campaign is this campaign's name, extends it after "
+            f"{', '.join(repr(sep) for sep in SEPARATORS)}, or is one of its Also matches names (the Campaign plan "
+            f"key column of Actuals), dated from its Launch date to its End date and Report as of; found: {found}.",
+            self.fmt["note"],
+        )
+        dates = col("Actuals", "Date")
+        last = f"IF(ISNUMBER({end}),MIN({end},ReportAsOf),ReportAsOf)"
+        ws.write_formula(
+            r,
+            1,
+            f'=SUMIFS({col("Actuals", "Spend")},{by_campaign_plan(key)},{dates},">="&N({launch}),{dates},"<="&{last})',
+            self.fmt["money"],
+            cached(plan.spend_to_date),
+        )
+        if plan.budget > 0:
+            ws.write_formula(
+                r, 2, f"={xl_rowcol_to_cell(r, 1)}/{BUDGET}", self.fmt["percent"], cached(plan.budget_used)
+            )
+            ws.write_string(r, 3, "of the campaign budget", self.fmt["note"])
+
+    def _checklist(self, ws: Any, plan: CampaignPlan) -> None:
+        ws.write_row(TOP, 0, list(PLAN_HEADERS), self.fmt["header"])
+        first, last = TOP + 1, TOP + len(plan.tasks)
+        for r, (_, task) in enumerate(plan.tasks.iterrows(), start=first):
+            ws.write_row(r, 0, [task["#"], task["Phase"]])
+            ws.write_string(r, 2, task["Task"], self.fmt["wrap"])  # a sentence: its column keeps its width
+            ws.write_row(r, 3, [task["Owner role"], task["Owner"]])
+            ws.write_number(r, 5, task["Days from launch"])
+            ws.write_formula(
+                r,
+                6,
+                f'=IF(ISNUMBER({LAUNCH}),{LAUNCH}+F{r + 1},"{UNDEFINED}")',
+                self.fmt["date"],
+                _serial(task["Due date"]),
+            )
+            ws.write_string(r, 7, task["Status"])
+            ws.write_formula(
+                r,
+                8,
+                f'=IF(AND(ISNUMBER(G{r + 1}),G{r + 1}<ReportAsOf,H{r + 1}<>"{DONE}"),"{OVERDUE}","")',
+                None,
+                task["Overdue"],
+            )
+        ws.data_validation(first, 7, last, 7, {"validate": "list", "source": list(TASK_STATUSES)})
+        ws.conditional_format(
+            first, 8, last, 8, {"type": "cell", "criteria": "==", "value": f'"{OVERDUE}"', "format": self.fmt["bad"]}
+        )
+        status = f"$H${first + 1}:$H${last + 1}"
+        ws.write_formula(
+            ROWS["Progress"],
+            1,
+            f'=COUNTIF({status},"{DONE}")/{plan.checklist_items}',
+            self.fmt["percent"],
+            cached(plan.progress),
+        )
+        self.fmt.colour_statuses(ws, first, 7, last, 7)
+        self._timeline(ws, plan, first, last)
+        ws.set_column(0, 0, 14)
+        ws.set_column(1, 1, 13)
+        ws.set_column(2, 2, 52)
+        ws.set_column(3, 4, 16)
+        ws.set_column(5, 8, 12)
+        ws.freeze_panes(TOP + 1, 3)
+
+    def _timeline(self, ws: Any, plan: CampaignPlan, first: int, last: int) -> None:
+        """A weekly timeline: one column per week, the week a task is due filled by a conditional format."""
+        weeks = len(plan.weeks)
+        c0 = len(PLAN_HEADERS) + 1
+        ws.write_string(TOP - 1, c0, "Week starting", self.fmt["note"])
+        for w, (day, start) in enumerate(plan.weeks):
+            ws.write_formula(
+                TOP, c0 + w, f'=IF(ISNUMBER({LAUNCH}),{LAUNCH}+({day}),"{UNDEFINED}")', self.fmt["date"], _serial(start)
+            )
+        head = xl_rowcol_to_cell(TOP, c0, row_abs=True)
+        due = xl_rowcol_to_cell(first, 6, col_abs=True)
+        ws.conditional_format(
+            first,
+            c0,
+            last,
+            c0 + weeks - 1,
+            {
+                "type": "formula",
+                "criteria": f"=AND(ISNUMBER({due}),{due}>={head},{due}<{head}+7)",
+                "format": self.fmt["good"],
+            },
+        )
+        ws.set_column(c0, c0 + weeks - 1, 10)
+
+
+def _serial(day: pd.Timestamp) -> float | str:
+    """The Excel serial number a date formula caches ("–" for no date)."""
+    return float((day - _EPOCH).days) if not pd.isna(day) else UNDEFINED

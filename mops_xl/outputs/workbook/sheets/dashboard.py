@@ -1,0 +1,465 @@
+"""The Dashboard: one landscape page and one laptop screen (1920×1080 at 100 % zoom, no scrolling).
+
+Left, the story: title, the engine's headline sentence, who and when, spend against budget, the KPI boxes the
+engine chose (worst first) and the top actions with owner and labelled amount. Right, the charts, each in a
+block of cells nothing is written to. The charts read a hidden "Chart data" sheet (formulas over the report's
+sheets), so no helper table prints or shows beside them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from mops_xl.analysis.decisions.recommendations import AS_BUILT
+from mops_xl.analysis.engine import Analysis
+from mops_xl.analysis.figures.targets import is_volume
+from mops_xl.intake.currencies import symbol
+from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, col, exact_sum, sheet_ref
+from mops_xl.outputs.workbook.formulas.figure_formulas import number_format
+from mops_xl.outputs.workbook.layout.cell_formats import NAVY, Formats
+from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
+from mops_xl.outputs.workbook.sheets.kpi_sheets import channel_cell, kpi_cell, strategy_cell
+
+SHEET = "Dashboard"
+#: The hidden sheet the Dashboard's charts read (it never prints and never shows beside a chart).
+CHART_SHEET = "Chart data"
+#: The chart data per channel. Expected CAC is the Channels sheet's; CAC target the Targets sheet's (both
+#: through Channel Strategy).
+CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC", "CAC target", "ROAS")
+#: The top actions the Dashboard lists.
+TOP_ACTIONS = 5
+
+# --- The grid (0-based columns; widths in Excel characters, ≈ 7 px each + 5 px) ---------------------------
+LABEL_WIDTH, BOX_WIDTH, GAP_WIDTH, CHART_COL_WIDTH = 22, 12, 2, 12
+BOX_COLUMNS = 6  # B..G: one KPI box each
+GAP_COL = 1 + BOX_COLUMNS  # H: space between the story and the charts
+CHART_COL = GAP_COL + 1  # I: the first chart column
+CHART_W, CHART_H = 300, 240  # px: three charts a row, two rows
+ROW_PX = 20  # a default row (15 pt)
+
+
+def px(width_chars: float) -> int:
+    """The pixel width Excel gives a column of ``width_chars`` characters (Calibri 11).
+
+    Args:
+        width_chars: The column width as XlsxWriter's ``set_column`` takes it.
+
+    Returns:
+        Pixels.
+    """
+    return int(width_chars * 7 + 5) if width_chars >= 1 else int(width_chars * 12 + 0.5)
+
+
+#: The columns the charts cover (I onwards): enough for three charts side by side.
+CHART_COLS = -(-3 * CHART_W // px(CHART_COL_WIDTH))
+
+
+@dataclass(frozen=True)
+class TopAction:
+    """One line of the Dashboard's top actions.
+
+    Args:
+        subject: The channel (or All channels, or the experiment variant).
+        action: What to do.
+        owner: Who does it ("" when nobody owns the subject).
+        amount: The money at stake (NaN when the action has none).
+        amount_label: What the amount is ("Projected overspend", …).
+    """
+
+    subject: str
+    action: str
+    owner: str
+    amount: float
+    amount_label: str
+
+
+def top_actions(a: Analysis, n: int = TOP_ACTIONS) -> list[TopAction]:
+    """The Dashboard's top actions: the engine's recommendations that ask for something, by the money at stake,
+    each with its owner and its amount labelled with what it measures.
+
+    Args:
+        a: The engine's results.
+        n: How many.
+
+    Returns:
+        At most ``n`` actions, by priority.
+    """
+    out = []
+    for _, r in a.top_actions.head(n).iterrows():
+        label = str(r["Money at stake is"])  # what the priority is by, under the name of the column it is
+        amount = float(r["Money at stake"]) if label else math.nan
+        owner = r["Owner"] if isinstance(r["Owner"], str) else ""
+        out.append(TopAction(str(r["Subject"]), str(r["Action"]), owner, amount, label))
+    return out
+
+
+def text_lines(text: str, width_chars: float) -> int:
+    """How many lines a wrapped text takes in a column of ``width_chars`` characters (an estimate).
+
+    Args:
+        text: The text.
+        width_chars: The column width.
+
+    Returns:
+        At least 1.
+    """
+    per_line = max(int(width_chars * 0.95), 1)
+    lines, used = 1, 0
+    for word in str(text).split():
+        need = len(word) + (1 if used else 0)
+        if used and used + need > per_line:
+            lines, used = lines + 1, len(word)
+        else:
+            used += need
+    return lines
+
+
+class Dashboard(SheetWriter):
+    """Writes the Dashboard sheet and its hidden chart data.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+        pacing: The Budget Pacing writer (budget references).
+    """
+
+    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, pacing: Any):
+        super().__init__(wb, fmt, analysis)
+        self.pacing = pacing
+        currency = analysis.intake.business["Currency"]
+        self.currency, self.prefix = currency, symbol(currency)
+        self.own = {
+            "headline": wb.add_format({"text_wrap": True, "valign": "top", "font_size": 12, "bold": True}),
+            "box_name": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "align": "center"}),
+            "box_note": wb.add_format({"italic": True, "font_color": "#595959", "align": "center", "font_size": 9}),
+            "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+            "wrap_note": wb.add_format({"text_wrap": True, "valign": "top", "italic": True, "font_color": "#595959"}),
+            "money_top": wb.add_format({"num_format": f'"{self.prefix}"#,##0', "valign": "top", "align": "right"}),
+            "value": wb.add_format({"align": "right"}),
+        }
+        for kind, num in (("integer", "#,##0"), ("money", f'"{self.prefix}"#,##0.00'), ("ratio", '0.0":1"')):
+            self.own[f"box_{kind}"] = wb.add_format({"num_format": num, "align": "center", "bold": True})
+        self.own["box_status"] = wb.add_format({"align": "center", "border": 1})
+        self.own["label_right"] = wb.add_format({"align": "right"})
+        n = len(analysis.channels)
+        #: Where each chart-data table sits on the hidden sheet: its header row and its last row (0-based).
+        self._chart_rows = {
+            "channels": (0, n),
+            "funnel": (n + 2, n + 6),
+            "curve": (n + 8, n + 8 + len(analysis.spend_curve)),
+        }
+
+    # --- the sheet ---------------------------------------------------------------------------------------
+    def write(self) -> None:
+        """Write the sheet: the story on the left, the charts on the right, one page and one screen."""
+        a, b, w = self.a, self.a.intake.business, self.a.window
+        ws = self.wb.add_worksheet(SHEET)
+        ws.set_column(0, 0, LABEL_WIDTH)
+        ws.set_column(1, BOX_COLUMNS, BOX_WIDTH)
+        ws.set_column(GAP_COL, GAP_COL, GAP_WIDTH)
+        ws.set_column(CHART_COL, CHART_COL + CHART_COLS - 1, CHART_COL_WIDTH)
+        last_col = CHART_COL + CHART_COLS - 1
+        ws.write_string(0, 0, f"Marketing operations dashboard — {b['Business name']}", self.fmt["title"])
+        ws.set_row(0, 21)
+        width = LABEL_WIDTH + BOX_COLUMNS * BOX_WIDTH + GAP_WIDTH + CHART_COLS * CHART_COL_WIDTH
+        ws.merge_range(1, 0, 1, last_col, a.headline, self.own["headline"])
+        ws.set_row(1, 16.5 * text_lines(a.headline, width * 0.9) + 3)
+        header = [
+            ("Business", str(b["Business name"])),
+            ("Period", f"{w.start:%Y-%m-%d} to {w.end:%Y-%m-%d}"),
+            ("Report as of", f"{w.as_of:%Y-%m-%d} (day {w.elapsed_days} of {w.period_days})"),
+            ("Active channels", len(a.funnel.active)),
+        ]
+        for i, (label, value) in enumerate(header, start=3):
+            ws.write_string(i, 0, label, self.fmt["bold"])
+            if isinstance(value, str):
+                ws.merge_range(i, 1, i, 3, value, self.fmt["text"])
+            else:
+                ws.write_number(i, 1, value, self.own["value"])
+        ws.write_string(7, 0, "Budget for the period", self.fmt["bold"])
+        ws.write_formula(
+            7, 1, f"={kpi_cell('Spend', 'Target')}", self.fmt["money"], cached(a.kpis.loc["Spend", "Target"])
+        )
+        self._spend_panel(ws, 3, 4)
+        self._boxes(ws, 9)
+        bottom = self._actions(ws, 15)
+        self._charts(ws)
+        ws.hide_gridlines(2)
+        ws.print_area(0, 0, max(bottom, 2 + 2 * CHART_H // ROW_PX), last_col)
+        ws.set_landscape()
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.fit_to_pages(1, 1)
+        ws.activate()
+
+    def _spend_panel(self, ws: Any, r: int, c: int) -> None:
+        """ "Are we on budget?": the KPI Framework's Spend row — spend to date, budget to date, pace, status (the title
+        in column ``c``, labels right-aligned in ``c + 1``, figures in ``c + 2``)."""
+        k = self.a.kpis.loc["Spend"]
+        ws.merge_range(r, c, r, c + 2, "Spend vs budget to date", self.fmt["bold"])
+        for i, (label, column, kind) in enumerate(
+            (
+                ("Spend to date", "Actual", "money"),
+                ("Budget to date", "Target to date", "money"),
+                ("Pace", "Attainment", "percent"),
+                ("Status", "Status", None),
+            ),
+            start=r + 1,
+        ):
+            ws.write_string(i, c + 1, label, self.own["label_right"])  # spills left into the empty column c
+            ws.write_formula(i, c + 2, f"={kpi_cell('Spend', column)}", self.fmt.get(kind), cached(k[column]))
+        self.fmt.colour_statuses(ws, r + 4, c + 2, r + 4, c + 2)
+
+    def _boxes(self, ws: Any, r: int) -> None:
+        """The KPI boxes the engine chose (tracked KPIs with a target, worst first; "No target" fillers last)."""
+        ws.write_string(r, 0, "KPI", self.fmt["bold"])
+        ws.write_string(r + 1, 0, "Actual to date")
+        ws.write_string(r + 2, 0, "Target", self.fmt["note"])
+        ws.write_string(r + 4, 0, "Status")
+        for j, m in enumerate(self.a.kpi_boxes, start=1):
+            k = self.a.kpis.loc[m]
+            kind = number_format(m)
+            ws.write_string(r, j, m, self.own["box_name"])
+            ws.write_formula(r + 1, j, f"={kpi_cell(m, 'Actual')}", self.own[f"box_{kind}"], cached(k["Actual"]))
+            target_col = "Target to date" if is_volume(m) else "Target"
+            ws.write_string(r + 2, j, "target to date" if is_volume(m) else "target", self.own["box_note"])
+            ws.write_formula(r + 3, j, f"={kpi_cell(m, target_col)}", self.own[f"box_{kind}"], cached(k[target_col]))
+            ws.write_formula(r + 4, j, f"={kpi_cell(m, 'Status')}", self.own["box_status"], k["Status"])
+        self.fmt.colour_statuses(ws, r + 4, 1, r + 4, BOX_COLUMNS)
+
+    def _actions(self, ws: Any, r: int) -> int:
+        """The top actions: subject, action, owner, what the amount is, the amount. Returns the last row."""
+        review = self.a.review
+        due = (
+            f" — due at the next review, {review.due:%Y-%m-%d}"
+            if review is not None and not pd.isna(review.due)
+            else ""
+        )
+        ws.write_string(r, 0, f"Top actions{due}", self.fmt["title"])
+        headers = ("Subject", "Action", None, None, "Owner", "Measured as", "At stake")
+        for c, h in enumerate(headers):
+            if h is not None:
+                ws.write_string(r + 1, c, h, self.fmt["header"])
+        ws.merge_range(r + 1, 1, r + 1, 3, "Action", self.fmt["header"])
+        actions = top_actions(self.a)
+        if not actions:
+            ws.write_string(r + 2, 0, "No action: every channel holds.", self.fmt["note"])
+            return r + 2
+        for i, t in enumerate(actions, start=r + 2):
+            ws.write_string(i, 0, t.subject, self.own["wrap"])
+            ws.merge_range(i, 1, i, 3, t.action, self.own["wrap"])
+            ws.write_string(i, 4, t.owner or "–", self.own["wrap"])
+            ws.write_string(i, 5, t.amount_label or "–", self.own["wrap_note"])
+            if math.isnan(t.amount):
+                ws.write_string(i, 6, UNDEFINED, self.own["money_top"])
+            else:
+                ws.write_number(i, 6, t.amount, self.own["money_top"])
+            lines = max(
+                text_lines(t.subject, LABEL_WIDTH),
+                text_lines(t.action, 3 * BOX_WIDTH),
+                text_lines(t.owner, BOX_WIDTH),
+                text_lines(t.amount_label, BOX_WIDTH),
+            )
+            ws.set_row(i, 15 * lines)
+        last = r + 2 + len(actions)
+        ws.write_string(last, 0, f"Actions are the engine's values, {AS_BUILT}.", self.fmt["note"])
+        return last
+
+    # --- the charts ----------------------------------------------------------------------------------------
+    def _charts(self, ws: Any) -> None:
+        """Five charts in a 3 × 2 grid of 340 × 240 px blocks right of the story, under the headline."""
+        rows = self._chart_rows
+        n = len(self.a.channels)
+        money_axis = {"name": f"Spend ({self.currency})", "num_format": f'"{self.prefix}"#,##0', "min": 0}
+        if n:
+            cats = self._range("Channel")
+            self._place(
+                ws,
+                self._chart(
+                    "column",
+                    "Spend vs budget by channel",
+                    [(h, self._range(h)) for h in ("Spend", "Budget for period")],
+                    cats,
+                    y_axis=money_axis,
+                ),
+                0,
+                0,
+            )
+            self._place(
+                ws,
+                self._chart(
+                    "column",
+                    "CAC vs expected CAC and CAC target",
+                    [(h, self._range(h)) for h in ("CAC", "Expected CAC", "CAC target")],
+                    cats,
+                    y_axis={**money_axis, "name": f"{self.currency} per customer"},
+                ),
+                1,
+                0,
+            )
+            self._place(
+                ws,
+                self._chart(
+                    "bar",
+                    "ROAS by channel",
+                    [("ROAS", self._range("ROAS"))],
+                    cats,
+                    y_axis={"name": "Revenue ÷ spend", "num_format": '0.0":1"', "min": 0},
+                    x_axis={"reverse": True},
+                ),
+                2,
+                0,
+            )
+        top, last = rows["funnel"]
+        self._place(
+            ws,
+            self._chart(
+                "bar",
+                "Funnel: Leads → MQLs → SQLs → Customers",
+                [("Count", "=" + sheet_ref(CHART_SHEET, f"$B${top + 2}:$B${last + 1}"))],
+                "=" + sheet_ref(CHART_SHEET, f"$A${top + 2}:$A${last + 1}"),
+                y_axis={"name": "Count", "num_format": "#,##0", "min": 0},
+                x_axis={"reverse": True},
+            ),
+            0,
+            1,
+        )
+        top, last = rows["curve"]
+        chart = self._chart(
+            "line",
+            "Cumulative spend vs budget to date",
+            [
+                (name, "=" + sheet_ref(CHART_SHEET, f"${c}${top + 2}:${c}${last + 1}"))
+                for c, name in (("B", "Cumulative spend"), ("C", "Budget to date"))
+            ],
+            "=" + sheet_ref(CHART_SHEET, f"$A${top + 2}:$A${last + 1}"),
+            y_axis=money_axis,
+            x_axis={"date_axis": True, "num_format": "d mmm", "name": "Date"},
+        )
+        chart.set_size({"width": 2 * CHART_W, "height": CHART_H})
+        self._place(ws, chart, 1, 1)
+
+    def _range(self, header: str) -> str:
+        top, last = self._chart_rows["channels"]
+        c = CHART_HEADERS.index(header)
+        span = f"{xl_rowcol_to_cell(top + 1, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
+        return "=" + sheet_ref(CHART_SHEET, span)
+
+    def _place(self, ws: Any, chart: Any, i: int, j: int) -> None:
+        """Put a chart in block (column ``i``, row ``j``) of the grid right of the story, under the headline."""
+        ws.insert_chart(
+            2,
+            CHART_COL,
+            chart,
+            {"x_offset": i * CHART_W, "y_offset": j * CHART_H, "object_position": 3},
+        )
+
+    def _chart(
+        self,
+        kind: str,
+        title: str,
+        series: list[tuple[str, str]],
+        categories: str,
+        y_axis: dict[str, Any],
+        x_axis: dict[str, Any] | None = None,
+    ) -> Any:
+        chart = self.wb.add_chart({"type": kind})
+        for name, values in series:
+            chart.add_series({"name": name, "categories": categories, "values": values})
+        chart.set_title({"name": title, "name_font": {"size": 10}})
+        chart.set_legend({"position": "bottom"} if len(series) > 1 else {"none": True})
+        # a bar chart's value axis is its x axis in Excel's terms; a column or line chart's is its y axis
+        value_axis, category_axis = ("set_x_axis", "set_y_axis") if kind == "bar" else ("set_y_axis", "set_x_axis")
+        getattr(chart, value_axis)({**y_axis, "name_font": {"size": 9}, "num_font": {"size": 8}})
+        getattr(chart, category_axis)({**(x_axis or {}), "num_font": {"size": 8}})
+        chart.set_size({"width": CHART_W, "height": CHART_H})
+        return chart
+
+    # --- the hidden chart data -----------------------------------------------------------------------------
+    def chart_data(self) -> None:
+        """Write the hidden sheet the charts read: per channel, the funnel, and the day-by-day spend curve.
+
+        Formulas over the report's sheets (so the charts follow an edit); hidden, so it never prints.
+        """
+        a = self.a
+        ws = self.wb.add_worksheet(CHART_SHEET)
+        ws.hide()
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, len(CHART_HEADERS) - 1, 16)
+        ws.write_row(0, 0, list(CHART_HEADERS), self.fmt["header"])
+        at = CHART_HEADERS.index
+        channels = list(a.channels.index)
+        for i, ch in enumerate(channels, start=1):
+            c = a.channels.loc[ch]
+            ws.write_formula(i, at("Channel"), f"={channel_cell(ch, 'Channel', a)}", None, str(ch))
+            ws.write_formula(i, at("Spend"), f"={channel_cell(ch, 'Spend', a)}", self.fmt["money"], float(c["Spend"]))
+            if len(a.pacing_lines):
+                A = xl_rowcol_to_cell(i, 0)
+                ws.write_formula(
+                    i,
+                    at("Budget for period"),
+                    "="
+                    + exact_sum(self.pacing.column_range("Budget for period"), self.pacing.column_range("Channel"), A),
+                    self.fmt["money"],
+                    float(c["Budget for period"]),
+                )
+            else:
+                ws.write_number(i, at("Budget for period"), float(c["Budget for period"]), self.fmt["money"])
+
+            def shown(metric: str, value: Any, ch: str = ch) -> Any:
+                return cached(a.tracking.show(metric, value, ch))
+
+            ws.write_formula(i, at("CAC"), f"={channel_cell(ch, 'CAC', a)}", self.fmt["money"], shown("CAC", c["CAC"]))
+            for h in ("Expected CAC", "CAC target"):  # each from its own sheet: Channels, Targets
+                ws.write_formula(i, at(h), f"={strategy_cell(ch, h, a)}", self.fmt["money"], cached(c[h]))
+            ws.write_formula(
+                i, at("ROAS"), f"={channel_cell(ch, 'ROAS', a)}", self.fmt["ratio"], shown("ROAS", c["ROAS"])
+            )
+        f0 = self._chart_rows["funnel"][0]
+        ws.write_row(f0, 0, ["Funnel stage", "Count"], self.fmt["header"])
+        for i, m in enumerate(("Leads", "MQLs", "SQLs", "Customers"), start=f0 + 1):
+            ws.write_string(i, 0, m)
+            ws.write_formula(
+                i,
+                1,
+                f"={kpi_cell(m, 'Actual')}",
+                self.fmt["integer"],
+                cached(a.tracking.show(m, a.kpis.loc[m, "Actual"])),
+            )
+        self._pace_data(ws, self._chart_rows["curve"][0])
+
+    def _pace_data(self, ws: Any, r0: int) -> None:
+        """Cumulative spend against the budget to date: every budget line's expected spend, day by day."""
+        a = self.a
+        ws.write_row(r0, 0, ["Date", "Cumulative spend", "Budget to date"], self.fmt["header"])
+        per_day = None
+        if len(a.pacing_lines):
+            rate, start, end = (self.pacing.column_range(h) for h in ("Planned per day", "Line start", "Line end"))
+            per_day = (
+                f'IF(AND(PacingMethod="weekdays",WEEKDAY({{day}},2)>5),0,SUMIFS({rate},{start},"<="&{{day}},'
+                f'{end},">="&{{day}}))'
+            )
+        for i, (day, point) in enumerate(a.spend_curve.iterrows(), start=r0 + 1):
+            ws.write_datetime(i, 0, day.to_pydatetime(), self.fmt["date"])
+            D = xl_rowcol_to_cell(i, 0)
+            if not pd.isna(point["Cumulative spend"]):
+                ws.write_formula(
+                    i,
+                    1,
+                    f'=SUMIFS({col("Actuals", "Spend")},{col("Actuals", "Date")},">="&PeriodStart,'
+                    f'{col("Actuals", "Date")},"<="&{D})',
+                    self.fmt["money"],
+                    float(point["Cumulative spend"]),
+                )
+            if per_day is None:
+                ws.write_number(i, 2, 0.0, self.fmt["money"])
+                continue
+            before = xl_rowcol_to_cell(i - 1, 2) + "+" if i > r0 + 1 else ""
+            ws.write_formula(
+                i, 2, f"={before}{per_day.format(day=D)}", self.fmt["money"], float(point["Budget to date"])
+            )

@@ -1,0 +1,263 @@
+"""The Budget Pacing sheet: every budget line paced by formulas, each channel's unbudgeted spend, the total
+pace (all spend against every line's expected spend to date). Each channel's action is on Optimization Actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from mops_xl.analysis.blocks.statuses import (
+    ALL_CHANNELS,
+    NO_BUDGET,
+    NO_DATA,
+    NOT_STARTED,
+    ON,
+    OVER,
+    UNBUDGETED,
+)
+from mops_xl.analysis.engine import Analysis
+from mops_xl.outputs.workbook.formulas.excel_formulas import (
+    CHANNEL_KEY,
+    UNDEFINED,
+    actuals_sum,
+    by_channel,
+    cached,
+    col,
+    exact_sum,
+    pacing_status,
+    sheet_ref,
+)
+from mops_xl.outputs.workbook.layout.cell_formats import Formats
+from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
+from mops_xl.outputs.workbook.sheets.data_sheets import key_column_letter
+from mops_xl.outputs.workbook.sheets.kpi_sheets import WINDOW_ROWS
+
+SHEET = "Budget Pacing"
+HEADERS = (
+    "Channel",
+    "Line start",
+    "Line end",
+    "Planned",
+    "Expected to date",
+    "Actual",
+    "Pace",
+    "Projected",
+    "Variance",
+    "Remaining",
+    "Daily spend to land on budget",
+    "Status",
+    "Line days",
+    "Elapsed days",
+    "Budget for period",
+    "Remaining days",
+    "Planned per day",
+)
+_KIND = {
+    "Planned": "money",
+    "Expected to date": "money",
+    "Actual": "money",
+    "Pace": "percent",
+    "Projected": "money",
+    "Variance": "money",
+    "Remaining": "money",
+    "Daily spend to land on budget": "money",
+    "Line days": "integer",
+    "Elapsed days": "integer",
+    "Budget for period": "money",
+    "Remaining days": "integer",
+    "Planned per day": "money",
+    "Line start": "date",
+    "Line end": "date",
+}
+TOP = 3  # 0-based row of the header
+#: The line under the table when every channel's spend to date falls on days its budget lines cover.
+NO_UNBUDGETED = "No unbudgeted spend: every channel's spend to date falls on days its budget lines cover."
+
+
+class PacingSheet(SheetWriter):
+    """Writes the Budget Pacing sheet and tells other sheets where its cells are.
+
+    Args:
+        wb: The workbook.
+        fmt: The report's formats.
+        analysis: The engine's results.
+        data_row: Intake sheet and row → the row of that record in the report's data sheet.
+        keys: The channels' numbers, for exact lookups in Actuals.
+    """
+
+    def __init__(self, wb: Any, fmt: Formats, analysis: Analysis, data_row: Any, keys: Any):
+        super().__init__(wb, fmt, analysis)
+        self.data_row, self.keys = data_row, keys
+        self.lines = analysis.pacing_lines
+        self.first = TOP + 1
+        self.last = TOP + len(self.lines)  # 0-based, inclusive (first - 1 when there are no lines)
+        # one Unbudgeted row per channel the engine found spend of on days no budget line covers, in channel order
+        self.unbudgeted_channels = [ch for ch in analysis.channels.index if ch in analysis.unbudgeted.index]
+        self.total_row = self.last + len(self.unbudgeted_channels) + 1
+
+    def column_range(self, header: str) -> str:
+        """An absolute reference to one column of the line rows, for other sheets' formulas.
+
+        Args:
+            header: A column header.
+
+        Returns:
+            E.g. "'Budget Pacing'!$D$5:$D$9".
+        """
+        c = HEADERS.index(header)
+        last = max(self.last, self.first)
+        span = f"{xl_rowcol_to_cell(self.first, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
+        return sheet_ref(SHEET, span)
+
+    def total_cell(self, header: str) -> str:
+        """An absolute reference to one cell of the total row (all channels), for other sheets' formulas.
+
+        Args:
+            header: A column header (Planned, Expected to date, Actual, Pace, Status, Budget for period).
+
+        Returns:
+            E.g. "'Budget Pacing'!$F$12".
+        """
+        return sheet_ref(SHEET, xl_rowcol_to_cell(self.total_row, HEADERS.index(header), True, True))
+
+    @property
+    def overall_status_cell(self) -> str:
+        """The cell holding the total pacing status (the KPI Framework's Spend status)."""
+        return self.total_cell("Status")
+
+    def write(self) -> None:
+        """Write the sheet."""
+        ws = self.titled_sheet(
+            SHEET,
+            "One row per budget line overlapping the period, paced over its days in the period (from Period "
+            "start, or the line's start if later, to Report as of); then the spend of each channel outside "
+            "its budget lines (Unbudgeted). The total is all spend to date against every line's expected spend to "
+            "date: the KPI Framework's Spend. Pacing method and Overspending threshold are read from the "
+            "Settings sheet.",
+            "One row per budget line overlapping the period, paced over its days in the period (from the "
+            "period's start, or the line's start if later, to the report date); then the spend of each channel "
+            "outside its budget lines (Unbudgeted). The total is all spend to date against every line's expected "
+            "spend to date: the KPI Framework's Spend. Paced by the team's pacing method and overspending threshold.",
+        )
+        ws.write_row(TOP, 0, list(HEADERS), self.fmt["header"])
+        for i, (row, line) in enumerate(self.lines.iterrows()):
+            self._line(ws, self.first + i, self.data_row("Budget", row), line)
+        for i, channel in enumerate(self.unbudgeted_channels):
+            self._unbudgeted(ws, self.last + 1 + i, channel)
+        self._totals(ws)
+        if not self.unbudgeted_channels:  # a section with nothing to show says so, in one line
+            ws.write_string(self.total_row + 2, 0, NO_UNBUDGETED, self.fmt["note"])
+        self.fmt.colour_statuses(ws, self.first, HEADERS.index("Status"), self.total_row, HEADERS.index("Status"))
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, len(HEADERS) - 1, 13)
+        ws.freeze_panes(TOP + 1, 1)
+
+    def _cell(self, r: int, header: str) -> str:
+        return xl_rowcol_to_cell(r, HEADERS.index(header))
+
+    def _line(self, ws: Any, r: int, k: int, line: pd.Series) -> None:
+        c = {h: self._cell(r, h) for h in HEADERS}
+        B, C, D = c["Line start"], c["Line end"], c["Planned"]
+        first, last, to_date = f"MAX({B},PeriodStart)", f"MIN({C},PeriodEnd)", f"MIN({C},ReportAsOf)"
+        weekdays = 'PacingMethod="weekdays"'
+        total = f"IF({weekdays},NETWORKDAYS({B},{C}),{C}-{B}+1)"
+        in_period = f"IF({weekdays},NETWORKDAYS({first},{last}),{last}-{first}+1)"
+        elapsed = f"IF({c['Elapsed days']}=0,0,IF({weekdays},NETWORKDAYS({first},{to_date}),{c['Elapsed days']}))"
+        date = col("Actuals", "Date")
+        channel_key = sheet_ref("Budget", f"${key_column_letter('Budget', CHANNEL_KEY)}${k}")
+        formulas = {
+            "Channel": "=" + sheet_ref("Budget", f"$A${k}"),
+            "Line start": "=" + sheet_ref("Budget", f"$B${k}"),
+            "Line end": "=" + sheet_ref("Budget", f"$C${k}"),
+            "Planned": "=" + sheet_ref("Budget", f"$D${k}"),
+            "Line days": f"={C}-{B}+1",
+            "Elapsed days": f"=MAX(0,{to_date}-{first}+1)",
+            "Budget for period": f"={D}*MAX(0,{last}-{first}+1)/({C}-{B}+1)",
+            "Expected to date": f"=IF({total}>0,{D}*{elapsed}/{total},0)",
+            "Actual": f"=SUMIFS({col('Actuals', 'Spend')},{by_channel(channel_key)},"
+            f'{date},">="&{first},{date},"<="&{to_date})',
+            "Pace": f'=IF({c["Elapsed days"]}=0,"{UNDEFINED}",IF({c["Expected to date"]}>0,'
+            f'{c["Actual"]}/{c["Expected to date"]},"{UNDEFINED}"))',
+            "Projected": f'=IF({c["Elapsed days"]}=0,"{UNDEFINED}",IF({elapsed}>0,{c["Actual"]}/{elapsed}*'
+            f"{in_period},{c['Actual']}))",
+            "Variance": f'=IF(ISNUMBER({c["Projected"]}),{c["Projected"]}-{c["Budget for period"]},"{UNDEFINED}")',
+            "Remaining": f"={c['Budget for period']}-{c['Actual']}",
+            "Remaining days": f"={in_period}-{elapsed}",
+            "Daily spend to land on budget": f"=IF({c['Remaining days']}>0,MAX({c['Remaining']},0)/"
+            f'{c["Remaining days"]},"{UNDEFINED}")',
+            "Status": f'=IF({c["Elapsed days"]}=0,"{NOT_STARTED}",IF({c["Expected to date"]}>0,'
+            f'{pacing_status(c["Pace"])},IF(AND({c["Actual"]}>0,{D}=0),"{OVER}","{ON}")))',
+            "Planned per day": f"=IF({total}>0,{D}/{total},0)",
+        }
+        values = {"Line start": line["Line start"].to_pydatetime(), "Line end": line["Line end"].to_pydatetime()}
+        for h in HEADERS:
+            value = values.get(h, line[h])
+            fmt = self.fmt.get(_KIND.get(h))
+            if h in ("Line start", "Line end"):
+                ws.write_formula(r, HEADERS.index(h), formulas[h], fmt, (value - _EPOCH).days)
+            else:
+                ws.write_formula(r, HEADERS.index(h), formulas[h], fmt, cached(value))
+
+    def _unbudgeted(self, ws: Any, r: int, channel: str) -> None:
+        """A channel's spend to date on days no budget line of it covers: its spend minus its lines' actuals."""
+        A = self._cell(r, "Channel")
+        ws.write_string(r, 0, str(channel))
+        spend = actuals_sum("Spend", by_channel(self.keys.channels[channel]))
+        if not self.lines.empty:
+            spend += f"-{exact_sum(self.column_range('Actual'), self.column_range('Channel'), A)}"
+        ws.write_formula(
+            r,
+            HEADERS.index("Actual"),
+            "=" + spend,
+            self.fmt["money"],
+            float(self.a.unbudgeted.get(channel, 0.0)),
+        )
+        ws.write_string(r, HEADERS.index("Status"), UNBUDGETED)
+
+    def _totals(self, ws: Any) -> None:
+        """The total row: all spend to date (lines and unbudgeted rows) against every line's expected spend."""
+        r, total = self.total_row, self.a.total_pacing
+        ws.write_string(r, 0, ALL_CHANNELS, self.fmt["total_text"])
+        ws.write_formula(
+            r,
+            HEADERS.index("Actual"),
+            f"=SUM({self._span('Actual', r - 1)})" if r > self.first else "=0",
+            self.fmt["total_money"],
+            total.spend,
+        )
+        if self.lines.empty:
+            ws.write_string(r, HEADERS.index("Status"), NO_BUDGET, self.fmt["total_text"])
+            return
+        for h, value in (
+            ("Planned", total.planned),
+            ("Expected to date", total.expected),
+            ("Budget for period", total.budget),
+        ):
+            ws.write_formula(r, HEADERS.index(h), f"=SUM({self._span(h)})", self.fmt["total_money"], value)
+        pace, spent, expected = self._cell(r, "Pace"), self._cell(r, "Actual"), self._cell(r, "Expected to date")
+        ws.write_formula(
+            r,
+            HEADERS.index("Pace"),
+            f'=IF({expected}>0,{spent}/{expected},"{UNDEFINED}")',
+            self.fmt["percent"],
+            cached(total.pace),
+        )
+        status_range, planned_range = self._span("Status"), self._span("Planned")
+        ws.write_formula(
+            r,
+            HEADERS.index("Status"),
+            f'=IF({WINDOW_ROWS}=0,"{NO_DATA}",IF(COUNTIF({status_range},"<>{NOT_STARTED}")=0,"{NOT_STARTED}",'
+            f"IF(ISNUMBER({pace}),{pacing_status(pace)},IF(AND({spent}>0,SUMIFS({planned_range},{status_range},"
+            f'"<>{NOT_STARTED}")=0),"{OVER}","{ON}"))))',
+            self.fmt["total_text"],
+            total.status,
+        )
+
+    def _span(self, header: str, last: int | None = None) -> str:
+        c, last = HEADERS.index(header), self.last if last is None else last
+        return f"{xl_rowcol_to_cell(self.first, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
+
+
+_EPOCH = pd.Timestamp("1899-12-30").to_pydatetime()
