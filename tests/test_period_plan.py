@@ -14,6 +14,7 @@ from mops_xl.analysis.decisions.period_plan import (
     OVERSPEND_TO_DATE,
     PLAN_BAND,
     POSITION_COLUMNS,
+    PROTECTED,
     RETURNED_UNSPENT,
     Move,
     PlanRules,
@@ -27,8 +28,8 @@ NAN = math.nan
 def positions(rows: dict[str, dict]) -> pd.DataFrame:
     """Channel positions with the optional columns defaulted (unlocked, no Minimum or Maximum spend)."""
     defaults = {"Locked": False, "Minimum spend": NAN, "Maximum spend": NAN, "Customers per spend": 0.0}
-    data = {ch: {**defaults, "Revenue per spend": 0.0, **r} for ch, r in rows.items()}
-    frame = pd.DataFrame.from_dict(data, orient="index", columns=list(POSITION_COLUMNS))
+    data = {ch: {**defaults, "Revenue per spend": 0.0, PROTECTED: False, **r} for ch, r in rows.items()}
+    frame = pd.DataFrame.from_dict(data, orient="index", columns=[*POSITION_COLUMNS, PROTECTED])
     frame.index.name = "Channel"
     return frame
 
@@ -128,6 +129,24 @@ def test_a_locked_channel_keeps_its_daily_spend_even_when_it_does_not_fit() -> N
     assert plan.table["Action"].to_dict() == {"L": "Hold", "A": "Pause"}
 
 
+def test_a_protected_brand_channel_gives_nothing_for_its_efficiency_and_is_cut_last() -> None:
+    rows = {
+        "Brand": {"Budget for period": 1000, "Spend to date": 500, "Current daily spend": 50, "Most in a day": 60,
+                  "Attainment": 0.4, PROTECTED: True},
+        "A": {"Budget for period": 1000, "Spend to date": 500, "Current daily spend": 50, "Most in a day": 60,
+              "Attainment": 0.9},
+    }  # fmt: skip
+    rules = PlanRules(days_left=10, max_shift=0.2, underperforming=0.8)
+    plan = plan_rest_of_period(positions(rows), rules)
+    # 1,000 left, each would spend its 500; the brand channel underperforms (0.4) but keeps all of its budget
+    assert plan.table["Planned rest of period"].to_dict() == {"Brand": 500, "A": 500}
+    rows["U"] = {"Budget for period": 0, "Spend to date": 300, "Current daily spend": 0, "Most in a day": 0,
+                 "Attainment": NAN}  # fmt: skip
+    plan = plan_rest_of_period(positions(rows), rules)
+    # 300 spent outside any budget line: 700 left, the 300 cut from A (0.9), not from the brand channel (0.4)
+    assert plan.table["Planned rest of period"].to_dict() == {"Brand": 500, "A": 200, "U": 0}
+
+
 def test_no_days_left_means_no_scale_or_throttle() -> None:
     plan = plan_rest_of_period(money_to_spare(), PlanRules(days_left=0, max_shift=0.2, underperforming=0.8))
     assert set(plan.table["Action"]) == {"Hold"} and plan.planned == 0
@@ -178,6 +197,7 @@ channel = st.fixed_dictionaries(
         "Maximum spend": st.one_of(st.just(NAN), amounts),
         "Customers per spend": st.floats(min_value=0, max_value=0.1),
         "Revenue per spend": st.floats(min_value=0, max_value=10),
+        PROTECTED: st.booleans(),
     }
 )
 intakes = st.dictionaries(st.sampled_from(list("ABCDEFG")), channel, max_size=6)
@@ -200,7 +220,7 @@ def test_every_plan_keeps_its_promises(rows: dict[str, dict], r: PlanRules) -> N
     assert plan.planned <= plan.left + plan.budget_increase + tol
     assert plan.budget_increase <= tol or plan.planned > plan.left
     remaining = (frame["Budget for period"] - frame["Spend to date"]).clip(lower=0)
-    floorless = ~frame["Locked"] & frame["Minimum spend"].isna()
+    floorless = ~frame["Locked"].astype(bool) & frame["Minimum spend"].isna()
     if floorless.all():
         assert plan.planned <= plan.left + tol and plan.budget_increase <= tol
     # each action agrees with its planned against its current daily spend

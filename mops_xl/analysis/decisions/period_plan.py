@@ -9,9 +9,10 @@ The plan answers "how much is left, and who spends it?" once, so that no two act
   spend are planned anyway; the excess is a decision for leadership (a budget increase).
 - **Wishes**: every other channel would spend its own remaining budget, as much of it as it can spend (its best day
   in the trend window × the days left, and its Maximum spend). A channel that falls short of its efficiency target
-  (attainment below the Underperforming threshold) gives up to the Maximum budget shift of its budget.
+  (attainment below the Underperforming threshold) gives up to the Maximum budget shift of its budget, unless it is
+  a brand or retention channel without a Minimum spend (:data:`PROTECTED`).
 - **Too little money** (the account is over budget, or unbudgeted spend took part of it): the least efficient
-  channels are cut first, down to their floors.
+  channels are cut first (protected ones last), down to their floors.
 - **Money to spare** goes to the most efficient channels (attainment at or above target) that will spend their own
   remaining budget at their current daily spend (not under pace) and can spend more, best first, up to what each
   can spend; the rest is returned unspent.
@@ -52,6 +53,9 @@ POSITION_COLUMNS = (
     "Customers per spend",
     "Revenue per spend",
 )
+#: An optional column of :data:`POSITION_COLUMNS`' frame: a brand or retention channel without a Minimum spend,
+#: which gives nothing for its efficiency and is cut last.
+PROTECTED = "Protected"
 #: The plan, one row per channel.
 PLAN_COLUMNS = (
     "Action",
@@ -161,14 +165,18 @@ def _wish(p: pd.Series, rules: PlanRules, can: float, floor: float) -> float:
     remaining = max(float(p["Budget for period"]) - float(p["Spend to date"]), 0.0)
     wish = min(remaining, can)
     attainment = float(p["Attainment"])
-    if not math.isnan(attainment) and attainment < rules.underperforming:
+    if not math.isnan(attainment) and attainment < rules.underperforming and not bool(p.get(PROTECTED, False)):
         wish -= min(rules.max_shift * float(p["Budget for period"]), wish)
     return max(wish, floor)
 
 
-def _efficiency(positions: pd.DataFrame) -> pd.Series:
-    """The order of merit: attainment, a channel that cannot be judged counted as on target."""
-    return positions["Attainment"].astype(float).fillna(1.0)
+def _efficiency(positions: pd.DataFrame, cutting: bool = False) -> pd.Series:
+    """The order of merit: attainment, a channel that cannot be judged counted as on target; when ``cutting``, a
+    protected channel counts as the most efficient (it is cut last)."""
+    merit = positions["Attainment"].astype(float).fillna(1.0)
+    if cutting and PROTECTED in positions:
+        merit = merit.where(~positions[PROTECTED].astype(bool), math.inf)
+    return merit
 
 
 def _cut(planned: pd.Series, floors: pd.Series, merit: pd.Series, excess: float) -> pd.Series:
@@ -232,13 +240,13 @@ def plan_rest_of_period(positions: pd.DataFrame, rules: PlanRules) -> PeriodPlan
     elif floors.sum() >= left:
         planned = floors.copy()
     elif wishes.sum() > left:
-        planned = _cut(wishes, floors, _efficiency(positions), wishes.sum() - left)
+        planned = _cut(wishes, floors, _efficiency(positions, cutting=True), wishes.sum() - left)
     else:
         room = _receivers_room(positions, wishes, caps, days)
         planned = _top_up(wishes, room, _efficiency(positions), left - wishes.sum())
     increase = max(float(planned.sum()) - left, 0.0)
     table = _table(positions, planned, rules)
-    moves = _moves(positions, planned, left, _efficiency(positions))
+    moves = _moves(positions, planned, left, _efficiency(positions), _efficiency(positions, cutting=True))
     return PeriodPlan(table, budget, spend, left, float(planned.sum()), increase, moves, days)
 
 
@@ -317,7 +325,9 @@ def _reason(p: pd.Series, action: str, daily: float, planned: float, rules: Plan
     return f"{now}{merit}; {plan} of its remaining {money(remaining, pre)}"
 
 
-def _moves(positions: pd.DataFrame, planned: pd.Series, left: float, merit: pd.Series) -> list[Move]:
+def _moves(
+    positions: pd.DataFrame, planned: pd.Series, left: float, merit: pd.Series, cut_merit: pd.Series
+) -> list[Move]:
     """Where every amount taken from a channel's remaining budget goes: first against the overspend to date, then
     to the channels that plan more than their remaining budget (the most efficient first), the rest returned
     unspent. The least efficient channel's money is placed first."""
@@ -327,9 +337,10 @@ def _moves(positions: pd.DataFrame, planned: pd.Series, left: float, merit: pd.S
     received = delta.clip(lower=0.0)
     overspend = float((positions["Spend to date"] - positions["Budget for period"]).clip(lower=0.0).sum())
     uses: list[tuple[str, float]] = [(OVERSPEND_TO_DATE, min(overspend, float(given.sum())))]
-    uses += [(ch, float(received[ch])) for ch in merit[received > EPSILON].sort_values(ascending=False).index]
+    best_first = merit[received > EPSILON].sort_values(ascending=False, kind="stable").index
+    uses += [(ch, float(received[ch])) for ch in best_first]
     uses.append((RETURNED_UNSPENT, max(left - float(planned.sum()), 0.0)))
-    sources = [(ch, float(given[ch])) for ch in merit[given > EPSILON].sort_values(kind="stable").index]
+    sources = [(ch, float(given[ch])) for ch in cut_merit[given > EPSILON].sort_values(kind="stable").index]
     moves: list[Move] = []
     j = 0
     for source, amount in sources:
