@@ -16,7 +16,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,12 @@ from mops_xl import __version__
 from mops_xl.errors import MopsXLError, OutputError
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.plural import count
+
+if TYPE_CHECKING:
+    from mops_xl.batch.task import BatchResult
+    from mops_xl.importers.exports import ExportReading
+    from mops_xl.importers.formats import ExportFormat
+    from mops_xl.intake.model import Intake
 
 EXIT_INPUT = 2
 EXIT_UNEXPECTED = 1
@@ -440,26 +446,12 @@ def import_(
         mops-xl import intake.xlsx --actuals spend.csv --map Date=day --map Spend=cost --channel Bing -o new.xlsx
         mops-xl import intake.xlsx --touchpoints journeys.csv --map "Journey ID=user_id" --map Timestamp=time
     """
-    from mops_xl.importers.append import import_rows, skipped_note
-    from mops_xl.importers.exports import DATE_FORMATS, ImportOptions, describe, read_export
-    from mops_xl.importers.formats import mapping_for
+    from mops_xl.importers.append import import_rows
+    from mops_xl.importers.exports import DATE_FORMATS, ImportOptions, read_export
     from mops_xl.intake.load import read_intake
-    from mops_xl.intake.problems import ValidationReport
-    from mops_xl.outputs.workbook import check_output_path
 
-    if (actuals is None) == (touchpoints is None):
-        raise click.UsageError("give exactly one of --actuals EXPORT.csv and --touchpoints EXPORT.csv")
-    sheet, given = ("Actuals", actuals) if actuals is not None else ("Touchpoints", touchpoints)
-    assert given is not None  # exactly one of the two, checked above
-    export: Path = given
-    bad = [m for m in mapping if "=" not in m]
-    if bad:
-        raise InputProblem(f'--map {bad[0]}: expected COLUMN=HEADER, e.g. --map "Journey ID=user_id"')
-    fmt = mapping_for(source, dict(m.split("=", 1) for m in mapping), sheet)
-    out = output or intake.with_name(f"{intake.stem}-imported.xlsx")
-    check_output_path(out, intake)
-    if out.exists() and export.exists() and out.resolve() == export.resolve():
-        raise InputProblem(f"{out}: the output path is the export itself; choose another path with -o")
+    sheet, export, fmt = _import_export(actuals, touchpoints, source, mapping)
+    out = _import_output(intake, export, output)
     loaded, report = read_intake(intake)
     if loaded is None:
         echo(report.format())
@@ -484,13 +476,85 @@ def import_(
         sys.exit(EXIT_INPUT)
     if problems.problems:  # warnings (e.g. a touch outside Channels): said, but the rows are imported
         echo(problems.format())
+    _say_imported(loaded, sheet, reading, export.name, said, written)
+
+
+def _import_export(
+    actuals: Path | None, touchpoints: Path | None, source: str, mapping: tuple[str, ...]
+) -> tuple[str, Path, ExportFormat]:
+    """The sheet the export goes to, the export and its format (the platform's columns with the ``--map`` ones).
+
+    Args:
+        actuals: ``--actuals``.
+        touchpoints: ``--touchpoints``.
+        source: ``--source``.
+        mapping: The ``--map COLUMN=HEADER`` options.
+
+    Returns:
+        ``(sheet, export, format)``.
+
+    Raises:
+        click.UsageError: Not exactly one of ``--actuals`` and ``--touchpoints``.
+        InputProblem: A ``--map`` without ``=``.
+    """
+    from mops_xl.importers.formats import mapping_for
+
+    if (actuals is None) == (touchpoints is None):
+        raise click.UsageError("give exactly one of --actuals EXPORT.csv and --touchpoints EXPORT.csv")
+    sheet, given = ("Actuals", actuals) if actuals is not None else ("Touchpoints", touchpoints)
+    assert given is not None  # exactly one of the two, checked above
+    bad = [m for m in mapping if "=" not in m]
+    if bad:
+        raise InputProblem(f'--map {bad[0]}: expected COLUMN=HEADER, e.g. --map "Journey ID=user_id"')
+    return sheet, given, mapping_for(source, dict(m.split("=", 1) for m in mapping), sheet)
+
+
+def _import_output(intake: Path, export: Path, output: Path | None) -> Path:
+    """The new intake's path (default: ``<intake stem>-imported.xlsx``), checked to be neither input.
+
+    Args:
+        intake: The intake imported into.
+        export: The export imported.
+        output: ``-o``, if given.
+
+    Returns:
+        The path to write.
+
+    Raises:
+        InputProblem: The path is the export (the intake itself is refused by ``check_output_path``).
+    """
+    from mops_xl.outputs.workbook import check_output_path
+
+    out = output or intake.with_name(f"{intake.stem}-imported.xlsx")
+    check_output_path(out, intake)
+    if out.exists() and export.exists() and out.resolve() == export.resolve():
+        raise InputProblem(f"{out}: the output path is the export itself; choose another path with -o")
+    return out
+
+
+def _say_imported(
+    loaded: Intake, sheet: str, reading: ExportReading, export_name: str, said: list[str], written: Path
+) -> None:
+    """Print what the import did: the lines left out, where each column came from, the rows appended.
+
+    Args:
+        loaded: The intake imported into.
+        sheet: The sheet the rows went to.
+        reading: The export as read.
+        export_name: The export's file name.
+        said: What appending the rows said.
+        written: The new intake.
+    """
+    from mops_xl.importers.append import skipped_note
+    from mops_xl.importers.exports import describe
+
     rows = reading.rows
-    skipped = skipped_note(rows, export.name)
+    skipped = skipped_note(rows, export_name)
     if skipped:
         echo(skipped)
-    for line in describe(reading, sheet, export.name) + said:
+    for line in describe(reading, sheet, export_name) + said:
         echo(line)
-    echo(f"Appended {count(len(rows), 'row')} from {export.name} to {sheet}; wrote {written}")
+    echo(f"Appended {count(len(rows), 'row')} from {export_name} to {sheet}; wrote {written}")
     if sheet == "Touchpoints" and loaded.table("Touchpoints").empty and not loaded.table("Paths").empty:
         echo("Note: attribution uses Touchpoints over Paths, so the intake's Paths sheet is no longer used")
 
@@ -510,8 +574,6 @@ def _build_batch(
 
     Each built intake's PDF is named; with ``-v`` its warnings and notices are listed, as for one intake.
     """
-    import json
-
     from mops_xl.batch import build_many, check_batch_outputs, find_intakes, rollup_path, write_rollup
 
     if output is not None and not output.is_dir():
@@ -532,38 +594,61 @@ def _build_batch(
             results = build_many(sources, output, options=options, scheduler=scheduler, progress=progress.update)
     rollup = write_rollup(results, rollup_target)
     if as_json:
-        echo(
-            json.dumps(
-                [
-                    {
-                        "file": str(r.source),
-                        "status": r.status,
-                        "report": str(r.report or ""),
-                        "pdf": str(r.pdf or ""),
-                        "problems": r.problems,
-                        "message": r.message,
-                        "result": r.document,
-                    }
-                    for r in results
-                ],
-                indent=2,
-                ensure_ascii=False,
-                allow_nan=False,
-            )
-        )
+        echo(_batch_json(results))
     elif not quiet:
-        width = max(len(r.source.name) for r in results)
-        echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")
-        for r in results:
-            detail = (str(r.report) + (f" and {r.pdf}" if r.pdf else "")) if r.report else r.message
-            echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
-        for r in results:
-            if verbose and r.validation is not None and (r.validation.warnings or r.validation.infos):
-                echo(f"\n{r.source.name}:")
-                echo(r.validation.format(include_info=verbose))
-        echo(f"Wrote the roll-up to {rollup}")
+        _print_batch_table(results, rollup, verbose=verbose)
     if any(r.status != "built" for r in results):
         sys.exit(EXIT_INPUT)
+
+
+def _batch_json(results: list[BatchResult]) -> str:
+    """The ``--json`` of a batch: one object per intake (its file, status, outputs, problems and result).
+
+    Args:
+        results: The intakes' results, in order.
+
+    Returns:
+        The JSON array.
+    """
+    import json
+
+    return json.dumps(
+        [
+            {
+                "file": str(r.source),
+                "status": r.status,
+                "report": str(r.report or ""),
+                "pdf": str(r.pdf or ""),
+                "problems": r.problems,
+                "message": r.message,
+                "result": r.document,
+            }
+            for r in results
+        ],
+        indent=2,
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+
+
+def _print_batch_table(results: list[BatchResult], rollup: Path, *, verbose: bool) -> None:
+    """Print one line per intake (status, problems, what was written or why not), then the roll-up's path.
+
+    Args:
+        results: The intakes' results, in order.
+        rollup: The roll-up written.
+        verbose: Also list each built intake's warnings and notices (``-v``).
+    """
+    width = max(len(r.source.name) for r in results)
+    echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")
+    for r in results:
+        detail = (str(r.report) + (f" and {r.pdf}" if r.pdf else "")) if r.report else r.message
+        echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
+    for r in results:
+        if verbose and r.validation is not None and (r.validation.warnings or r.validation.infos):
+            echo(f"\n{r.source.name}:")
+            echo(r.validation.format(include_info=verbose))
+    echo(f"Wrote the roll-up to {rollup}")
 
 
 def _terminate(signum: int, frame: Any) -> None:

@@ -78,6 +78,28 @@ def read_export_csv(path: Path, expected: Iterable[str], report: ValidationRepor
         each data row, or None when the file cannot be read. ``attrs["skipped"]`` lists what was left out:
         ``{"title": [lines], "totals": [lines]}``.
     """
+    data = _export_bytes(path, report)
+    if data is None:
+        return None
+    records = _records(path.name, _decode(data), report)
+    if records is None:
+        return None
+    rows, lines = records
+    if not rows:
+        report.add("corrupt-workbook", f"{path.name}: the file is empty")
+        return None
+    at = _header_at(rows, set(expected))
+    header = [c.strip() for c in rows[at]]
+    body, numbers, totals = _data_rows(rows[at + 1 :], lines[at + 1 :], len(header))
+    frame = pd.DataFrame(body, columns=range(len(header)), index=pd.Index(numbers, dtype="int64"), dtype=object)
+    frame.columns = header
+    frame.attrs["skipped"] = {"title": lines[:at], "totals": totals}
+    frame.attrs["title_rows"] = [" ".join(c.strip() for c in row if c.strip()) for row in rows[:at]]
+    return frame
+
+
+def _export_bytes(path: Path, report: ValidationReport) -> bytes | None:
+    """The bytes of an export that is a regular, readable text file; None (with the problem reported) otherwise."""
     problem = regular_file_problem(path, "a CSV file")  # a named pipe would block for ever
     if problem:
         report.add("file-not-found", problem)
@@ -90,7 +112,20 @@ def read_export_csv(path: Path, expected: Iterable[str], report: ValidationRepor
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         report.add("wrong-format", f"{path.name}: not a CSV file (binary content); export the report as CSV")
         return None
-    text = _decode(data)
+    return data
+
+
+def _records(name: str, text: str, report: ValidationReport) -> tuple[list[list[str]], list[int]] | None:
+    """Split the export's text into records with the delimiter it uses.
+
+    Args:
+        name: The export's file name.
+        text: Its decoded text.
+        report: Where a file that cannot be read as CSV is recorded.
+
+    Returns:
+        ``(rows, lines)``: each record's cells and the line it ends on, or None when the text is no CSV.
+    """
     csv.field_size_limit(MAX_CSV_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows, lines = [], []
@@ -102,30 +137,36 @@ def read_export_csv(path: Path, expected: Iterable[str], report: ValidationRepor
         if "field limit" in str(exc):
             report.add(
                 "corrupt-workbook",
-                f"{path.name}!line {reader.line_num}: a field is longer than {MAX_CSV_FIELD:,} characters (the most "
+                f"{name}!line {reader.line_num}: a field is longer than {MAX_CSV_FIELD:,} characters (the most "
                 "an export field may hold); is the file really a CSV export?",
             )
         else:
-            report.add("corrupt-workbook", f"{path.name}: line {reader.line_num} cannot be read as CSV ({exc})")
+            report.add("corrupt-workbook", f"{name}: line {reader.line_num} cannot be read as CSV ({exc})")
         return None
-    if not rows:
-        report.add("corrupt-workbook", f"{path.name}: the file is empty")
-        return None
-    at = _header_at(rows, set(expected))
-    header = [c.strip() for c in rows[at]]
+    return rows, lines
+
+
+def _data_rows(rows: list[list[str]], lines: list[int], width: int) -> tuple[list[list[str]], list[int], list[int]]:
+    """The data rows below the header, each as wide as the header, without blank rows and total or footer rows.
+
+    Args:
+        rows: The records below the header.
+        lines: The line each ends on.
+        width: The number of header cells.
+
+    Returns:
+        ``(body, numbers, totals)``: the rows' cells ("--" read as blank), their line numbers, and the lines of
+        the total and footer rows left out.
+    """
     body, numbers, totals = [], [], []
-    for row, line in zip(rows[at + 1 :], lines[at + 1 :], strict=False):
+    for row, line in zip(rows, lines, strict=False):
         if not any(c.strip() for c in row):
             continue
         first = next(c.strip() for c in row if c.strip())
         if _TOTAL.match(first) or _FOOTER.match(first):
             totals.append(line)
             continue
-        cells = ["" if c.strip() == "--" else c for c in row[: len(header)]]
-        body.append(cells + [""] * (len(header) - len(cells)))
+        cells = ["" if c.strip() == "--" else c for c in row[:width]]
+        body.append(cells + [""] * (width - len(cells)))
         numbers.append(line)
-    frame = pd.DataFrame(body, columns=range(len(header)), index=pd.Index(numbers, dtype="int64"), dtype=object)
-    frame.columns = header
-    frame.attrs["skipped"] = {"title": lines[:at], "totals": totals}
-    frame.attrs["title_rows"] = [" ".join(c.strip() for c in row if c.strip()) for row in rows[:at]]
-    return frame
+    return body, numbers, totals

@@ -356,37 +356,13 @@ def read_export(
         return None
     currency, where, currency_at = _stated_currency(raw, positions, fmt, report, name)
     decimal_comma = options.decimal_comma if options.decimal_comma is not None else _decimal_comma(raw, positions, fmt)
-    date_order = options.date_order or fmt.date_order
     style = CellStyle(
         currency=currency or intake_currency,
         decimal_comma=decimal_comma,
-        date_order=date_order,
+        date_order=options.date_order or fmt.date_order,
         ambiguous_fix="say how the file writes dates with --date-format MM/DD/YYYY or DD/MM/YYYY",
     )
-    index = raw.index  # the CSV's line numbers
-    out: dict[str, pd.Series] = {}
-    for fld in SHEETS_BY_NAME[fmt.sheet].fields:
-        found = positions[fld.name]
-        if found is None:
-            constant = (options.channel or fmt.channel) if fld.name == "Channel" else ""
-            text, letter = pd.Series(constant, index=index, dtype=object), "?"
-        else:
-            text, letter = raw.iloc[:, found].astype(object).str.strip(), xl_col_to_name(found)
-        values, problems = coerce_column(text, fld, sheet=name, letter=letter, style=style)
-        report.extend(p for p in problems if p.code != "text-date")  # CSV dates are always text
-        out[fld.name] = values
-    refused = any(p.code == "type-error" and p.column in _numeric_names(fmt) for p in report.problems)
-    if not decimal_comma and refused and _any_decimal_comma(raw, positions, fmt):
-        report.add(
-            "type-error",
-            "some numbers have a decimal comma (12,5); if the export writes them so, pass "
-            "--decimal-comma (1.234,56 is then read as 1234.56)",
-            sheet=name,
-        )
-    rows = pd.DataFrame(out, index=index)
-    rows.attrs["letters"] = {f: xl_col_to_name(p) for f, p in positions.items() if p is not None}
-    rows.attrs["skipped"] = raw.attrs["skipped"]
-    used = {p for p in positions.values() if p is not None}
+    rows = _typed_rows(raw, positions, fmt, options, style, report, name)
     reading = ExportReading(
         rows,
         sources={f: f'"{raw.columns[p]}" ({xl_col_to_name(p)})' for f, p in positions.items() if p is not None},
@@ -394,12 +370,7 @@ def read_export(
         currency_where=where,
         time_zone=_time_zone(raw),
     )
-    period_end = normalise_header(fmt.period_end) if fmt.period_end else None
-    reading.ignored = [
-        h
-        for i, h in enumerate(raw.columns)
-        if i not in used and i != currency_at and normalise_header(h) != period_end and h.strip()
-    ]
+    reading.ignored = _ignored_headers(raw, positions, fmt, currency_at)
     reading.empty = [
         f.name
         for f in SHEETS_BY_NAME[fmt.sheet].fields
@@ -413,6 +384,72 @@ def read_export(
         _whole_periods(reading, raw, fmt, date_from, options, report, name, style)
     _check_currency(reading, intake_currency, options, report, name)
     return reading
+
+
+def _typed_rows(
+    raw: pd.DataFrame,
+    positions: dict[str, int | None],
+    fmt: ExportFormat,
+    options: ImportOptions,
+    style: CellStyle,
+    report: ValidationReport,
+    name: str,
+) -> pd.DataFrame:
+    """Convert the export's columns to the sheet's types, naming every cell that does not fit.
+
+    A column the export lacks is blank, but for Channel, which every row takes from ``--channel`` or the format.
+    When numbers were refused and some hold a decimal comma, ``--decimal-comma`` is suggested.
+
+    Args:
+        raw: The export's text cells, indexed by line number.
+        positions: Sheet column → its position in the export (None: not in it).
+        fmt: The export's format.
+        options: What the command line says of it.
+        style: How the export writes numbers and dates.
+        report: Where problems go.
+        name: The export's file name.
+
+    Returns:
+        One typed column per field of the sheet, indexed by line number; ``attrs["letters"]``: column → the
+        export's column letter; ``attrs["skipped"]``: the title and total lines left out.
+    """
+    index = raw.index  # the CSV's line numbers
+    out: dict[str, pd.Series] = {}
+    for fld in SHEETS_BY_NAME[fmt.sheet].fields:
+        found = positions[fld.name]
+        if found is None:
+            constant = (options.channel or fmt.channel) if fld.name == "Channel" else ""
+            text, letter = pd.Series(constant, index=index, dtype=object), "?"
+        else:
+            text, letter = raw.iloc[:, found].astype(object).str.strip(), xl_col_to_name(found)
+        values, problems = coerce_column(text, fld, sheet=name, letter=letter, style=style)
+        report.extend(p for p in problems if p.code != "text-date")  # CSV dates are always text
+        out[fld.name] = values
+    refused = any(p.code == "type-error" and p.column in _numeric_names(fmt) for p in report.problems)
+    if not style.decimal_comma and refused and _any_decimal_comma(raw, positions, fmt):
+        report.add(
+            "type-error",
+            "some numbers have a decimal comma (12,5); if the export writes them so, pass "
+            "--decimal-comma (1.234,56 is then read as 1234.56)",
+            sheet=name,
+        )
+    rows = pd.DataFrame(out, index=index)
+    rows.attrs["letters"] = {f: xl_col_to_name(p) for f, p in positions.items() if p is not None}
+    rows.attrs["skipped"] = raw.attrs["skipped"]
+    return rows
+
+
+def _ignored_headers(
+    raw: pd.DataFrame, positions: dict[str, int | None], fmt: ExportFormat, currency_at: int | None
+) -> list[str]:
+    """The export's non-blank headers nothing was read from (not a sheet column, the currency or the period end)."""
+    used = {p for p in positions.values() if p is not None}
+    period_end = normalise_header(fmt.period_end) if fmt.period_end else None
+    return [
+        h
+        for i, h in enumerate(raw.columns)
+        if i not in used and i != currency_at and normalise_header(h) != period_end and h.strip()
+    ]
 
 
 def _numeric_names(fmt: ExportFormat) -> set[str]:

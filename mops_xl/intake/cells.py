@@ -461,7 +461,6 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
     Returns:
         The sheets that must not be read (too large or damaged; the reason is in ``report``).
     """
-    unreadable: set[str] = set()
     visibility = {m.name: str(m.visible).rsplit(".", 1)[-1] for m in raw._book.sheets_metadata}
     if raw.has_macros:
         report.add(
@@ -474,66 +473,95 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
     except Exception as exc:  # noqa: BLE001 - defusedxml's ParseError and refusals, a missing part
         report.add("corrupt-workbook", f"{raw.path.name}: its list of sheets cannot be read ({exc})")
         return set(sheets)
+    unreadable: set[str] = set()
     for name in sheets:
-        state = visibility.get(name, "Visible")
-        if state != "Visible":
-            report.add(
-                "hidden-sheet",
-                f"sheet {name} is {'very hidden' if state == 'VeryHidden' else 'hidden'}; it was read all the same",
-                sheet=name,
-            )
+        _report_hidden(name, visibility.get(name, "Visible"), report)
         scan = scan_sheet(raw.path, parts[name]) if name in parts else SheetScan()
-        if scan.damaged:
-            code = "unsafe-workbook" if scan.damaged.startswith("unsafe") else "corrupt-workbook"
-            report.add(code, f"sheet {name} cannot be read: {scan.damaged}", sheet=name)
-            unreadable.add(name)
-            continue
-        reason = too_large(scan)
-        if reason:
-            far = scan.far_row_cell if scan.rows > MAX_SHEET_ROWS else scan.far_column_cell
-            report.add("sheet-too-large", reason, sheet=name, cell=far or None)
+        if _report_damaged_or_too_large(name, scan, report):
             unreadable.add(name)
             continue
         failure = raw.load(name)
         if failure:
             report_unreadable_cells(raw.path, name, parts[name], failure, report)
             unreadable.add(name)
-        for span in scan.merged:
-            report.add(
-                "merged-cells",
-                f"cells {span} are merged; unmerge them so that every row and column holds its own value",
-                sheet=name,
-                row=_row(span.split(":")[0]),
-                cell=span,
-            )
-        issues = scan.issues
-        for issue in issues[:MAX_CELLS_LISTED]:
-            if issue.kind == "error":
-                report.add(
-                    "cell-error",
-                    f"the cell shows the error {issue.detail}; fix its formula or type the value",
-                    sheet=name,
-                    row=_row(issue.cell),
-                    cell=issue.cell,
-                )
-            else:
-                what = f"the formula {issue.detail}" if issue.detail else "a formula shared with other cells"
-                report.add(
-                    "formula-without-value",
-                    f"{what} has no saved value: the file was "
-                    "written by a program and never opened in a spreadsheet app; open it in Excel or "
-                    "LibreOffice and save it",
-                    sheet=name,
-                    row=_row(issue.cell),
-                    cell=issue.cell,
-                )
-        if len(issues) > MAX_CELLS_LISTED:
-            report.add(
-                "formula-without-value" if issues[-1].kind == "no-value" else "cell-error",
-                f"… and {count(len(issues) - MAX_CELLS_LISTED, 'more cell')} like these on this sheet",
-                sheet=name,
-            )
+        _report_merged(name, scan.merged, report)
+        _report_cells_without_value(name, scan.issues, report)
     return unreadable
+
+
+def _report_hidden(name: str, state: str, report: ValidationReport) -> None:
+    """Note a hidden or very hidden sheet (it is read all the same)."""
+    if state != "Visible":
+        report.add(
+            "hidden-sheet",
+            f"sheet {name} is {'very hidden' if state == 'VeryHidden' else 'hidden'}; it was read all the same",
+            sheet=name,
+        )
+
+
+def _report_damaged_or_too_large(name: str, scan: SheetScan, report: ValidationReport) -> bool:
+    """Record a sheet whose XML cannot be read or that is too large to read.
+
+    Args:
+        name: The sheet name.
+        scan: Its scan.
+        report: Where the problem goes.
+
+    Returns:
+        True when the sheet must not be read.
+    """
+    if scan.damaged:
+        code = "unsafe-workbook" if scan.damaged.startswith("unsafe") else "corrupt-workbook"
+        report.add(code, f"sheet {name} cannot be read: {scan.damaged}", sheet=name)
+        return True
+    reason = too_large(scan)
+    if reason:
+        far = scan.far_row_cell if scan.rows > MAX_SHEET_ROWS else scan.far_column_cell
+        report.add("sheet-too-large", reason, sheet=name, cell=far or None)
+        return True
+    return False
+
+
+def _report_merged(name: str, merged: list[str], report: ValidationReport) -> None:
+    """Record each merged range of a sheet (a row or column of it would hold no value of its own)."""
+    for span in merged:
+        report.add(
+            "merged-cells",
+            f"cells {span} are merged; unmerge them so that every row and column holds its own value",
+            sheet=name,
+            row=_row(span.split(":")[0]),
+            cell=span,
+        )
+
+
+def _report_cells_without_value(name: str, issues: list[CellIssue], report: ValidationReport) -> None:
+    """Record the error cells and the formulas never calculated: the first :data:`MAX_CELLS_LISTED`, then a count."""
+    for issue in issues[:MAX_CELLS_LISTED]:
+        if issue.kind == "error":
+            report.add(
+                "cell-error",
+                f"the cell shows the error {issue.detail}; fix its formula or type the value",
+                sheet=name,
+                row=_row(issue.cell),
+                cell=issue.cell,
+            )
+        else:
+            what = f"the formula {issue.detail}" if issue.detail else "a formula shared with other cells"
+            report.add(
+                "formula-without-value",
+                f"{what} has no saved value: the file was "
+                "written by a program and never opened in a spreadsheet app; open it in Excel or "
+                "LibreOffice and save it",
+                sheet=name,
+                row=_row(issue.cell),
+                cell=issue.cell,
+            )
+    if len(issues) > MAX_CELLS_LISTED:
+        report.add(
+            "formula-without-value" if issues[-1].kind == "no-value" else "cell-error",
+            f"… and {count(len(issues) - MAX_CELLS_LISTED, 'more cell')} like these on this sheet",
+            sheet=name,
+        )
 
 
 def _row(cell: str) -> int | None:

@@ -271,33 +271,61 @@ def number_text(text: str, style: CellStyle, money: bool = False) -> tuple[float
         ``(value, is_percent)``: the number (None when the text is not one) and whether it ended in ``%``
         (the value is then already divided by 100).
     """
-    t = text.strip()
-    if money:
-        for mark in style.money_marks:
-            if t.startswith(mark) or t.startswith("-" + mark):
-                t = ("-" if t.startswith("-") else "") + t[len(mark) + t.startswith("-") :].strip()
-                break
-            if t.endswith(mark):
-                t = t[: -len(mark)].strip()
-                break
+    t = _without_currency(text.strip(), style.money_marks) if money else text.strip()
     percent = t.endswith("%")
     if percent:
         t = t[:-1].strip()
-    t = _SPACES.sub("", t)
-    if style.decimal_comma:
-        if _THOUSANDS_DOTS.fullmatch(t) or _DECIMAL_COMMA.fullmatch(t):
-            t = t.replace(".", "").replace(",", ".")
-        elif "," in t or re.fullmatch(r"[-+]?\d+\.\d+", t):
-            return None, False  # "1,234.56" or "12.5" in a decimal-comma file: which is it? refuse
-    elif _THOUSANDS.fullmatch(t):
-        t = t.replace(",", "")
+    plain = _without_separators(_SPACES.sub("", t), style.decimal_comma)
+    if plain is None:
+        return None, False
     try:
-        value = float(t)
+        value = float(plain)
     except ValueError:
         return None, False
     if not np.isfinite(value):
         return None, False
     return (value / 100 if percent else value), percent
+
+
+def _without_currency(text: str, marks: tuple[str, ...]) -> str:
+    """An amount without the currency mark before it (after a minus sign, if any) or after it: ``-$48.20`` → ``-48.20``.
+
+    Args:
+        text: The stripped cell text.
+        marks: :attr:`CellStyle.money_marks`, longest first (the first that fits is taken off).
+
+    Returns:
+        The text without the mark (unchanged when it has none).
+    """
+    for mark in marks:
+        if text.startswith(mark) or text.startswith("-" + mark):
+            sign = "-" if text.startswith("-") else ""
+            return sign + text[len(mark) + len(sign) :].strip()
+        if text.endswith(mark):
+            return text[: -len(mark)].strip()
+    return text
+
+
+def _without_separators(text: str, decimal_comma: bool) -> str | None:
+    """A number's text as Python reads it: thousands separators dropped, a decimal comma made a point.
+
+    Args:
+        text: The number's text (spaces between thousands already dropped).
+        decimal_comma: The file writes ``1.234,56``.
+
+    Returns:
+        The text, or None when a decimal-comma file writes a number that could be read either way (``1,234.56``,
+        ``12.5``).
+    """
+    if decimal_comma:
+        if _THOUSANDS_DOTS.fullmatch(text) or _DECIMAL_COMMA.fullmatch(text):
+            return text.replace(".", "").replace(",", ".")
+        if "," in text or re.fullmatch(r"[-+]?\d+\.\d+", text):
+            return None  # "1,234.56" or "12.5" in a decimal-comma file: which is it? refuse
+        return text
+    if _THOUSANDS.fullmatch(text):
+        return text.replace(",", "")
+    return text
 
 
 def _parse_numbers(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series, pd.Series]:

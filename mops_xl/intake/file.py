@@ -130,52 +130,78 @@ def open_intake_file(path: str | Path, report: ValidationReport) -> RawWorkbook 
         The :class:`RawWorkbook`, or ``None`` when the file cannot be read (the reason is in ``report``).
     """
     path = Path(path)
+    problem = _file_kind_problem(path)
+    if problem:
+        report.add(*problem)
+        return None
+    problem, has_macros, props = _package_contents(path)
+    if problem:
+        report.add(*problem)
+        return None
+    book, failure = _open_book(path)
+    if book is None:
+        report.add("corrupt-workbook", f"{path.name}: the workbook is damaged and cannot be read ({failure})")
+        return None
+    return RawWorkbook(path, list(book.sheet_names), props, has_macros, book)
+
+
+def _file_kind_problem(path: Path) -> tuple[str, str] | None:
+    """Why ``path`` is no .xlsx workbook, from the file itself and its first bytes: ``(code, message)``, or None.
+
+    Args:
+        path: The intake file.
+
+    Returns:
+        The problem (a missing or unreadable file, an empty one, an old .xls or encrypted workbook, no zip), or
+        None for a zip archive.
+    """
     name = path.name
     problem = regular_file_problem(path, "an .xlsx workbook")
     if problem:
-        report.add("file-not-found", problem)
-        return None
+        return "file-not-found", problem
     try:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as exc:
-        report.add("file-not-found", f"{name}: cannot be read ({exc.strerror or exc})")
-        return None
+        return "file-not-found", f"{name}: cannot be read ({exc.strerror or exc})"
     if not head:
-        report.add("corrupt-workbook", f"{name}: the file is empty (0 bytes); it is not an .xlsx workbook")
-        return None
+        return "corrupt-workbook", f"{name}: the file is empty (0 bytes); it is not an .xlsx workbook"
     if head.startswith(_OLE_MAGIC):
-        report.add(*_ole_problem(path))
-        return None
+        return _ole_problem(path)
     if not head.startswith(_ZIP_MAGIC):
-        report.add("wrong-format", _not_zip_message(path, head))
-        return None
+        return "wrong-format", _not_zip_message(path, head)
+    return None
+
+
+def _package_contents(path: Path) -> tuple[tuple[str, str] | None, bool, dict[str, str]]:
+    """Check the workbook's zip package and read what it says of itself.
+
+    Args:
+        path: The intake file (a zip archive).
+
+    Returns:
+        ``(problem, has_macros, properties)``: the ``(code, message)`` of a package that must not be opened (not
+        a workbook, a zip bomb, encrypted, damaged, unsafe XML) or None; whether it carries a VBA project; its
+        custom document properties.
+    """
+    name = path.name
     props: dict[str, str] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             found = _zip_problem(name, zf, infos)
             if found:
-                report.add(*found)
-                return None
+                return found, False, {}
             names = {i.filename for i in infos}
             has_macros = "xl/vbaProject.bin" in names
             if "docProps/custom.xml" in names:
                 props = _custom_properties(zf.read("docProps/custom.xml"))
     except (zipfile.BadZipFile, zlib.error, EOFError):
-        report.add(
-            "corrupt-workbook",
-            f"{name}: the file is truncated or damaged (not a readable zip archive); save it again from Excel",
-        )
-        return None
+        damaged = f"{name}: the file is truncated or damaged (not a readable zip archive); save it again from Excel"
+        return ("corrupt-workbook", damaged), False, {}
     except _UnsafeXML:
-        report.add("unsafe-workbook", f"{name}: refused: its document properties contain unsafe XML")
-        return None
-    book, failure = _open_book(path)
-    if book is None:
-        report.add("corrupt-workbook", f"{name}: the workbook is damaged and cannot be read ({failure})")
-        return None
-    return RawWorkbook(path, list(book.sheet_names), props, has_macros, book)
+        return ("unsafe-workbook", f"{name}: refused: its document properties contain unsafe XML"), False, {}
+    return None, has_macros, props
 
 
 def _open_book(path: Path) -> tuple[Any, str]:
@@ -304,6 +330,27 @@ def _looks_like_text(path: Path) -> bool:
 
 
 def _zip_problem(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> tuple[str, str] | None:
+    """Why a zip package must not be opened as a workbook: ``(code, message)``, or None.
+
+    Args:
+        name: The file name.
+        zf: The open package.
+        infos: Its parts.
+
+    Returns:
+        The first problem found: not a workbook, too many or too large parts, an encrypted or oddly compressed
+        part, a part declaring a DTD or inflating like a zip bomb.
+    """
+    return (
+        _not_a_workbook(name, infos)
+        or _package_size_problem(name, infos)
+        or _part_encoding_problem(name, infos)
+        or _part_content_problem(name, zf, infos)
+    )
+
+
+def _not_a_workbook(name: str, infos: list[zipfile.ZipInfo]) -> tuple[str, str] | None:
+    """An OpenDocument spreadsheet, or a zip without ``xl/workbook.xml``."""
     names = {i.filename for i in infos}
     if "mimetype" in names and "content.xml" in names:
         return (
@@ -312,6 +359,11 @@ def _zip_problem(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -
         )
     if "xl/workbook.xml" not in names:
         return ("wrong-format", f"{name}: a zip file but not an Excel workbook (no xl/workbook.xml)")
+    return None
+
+
+def _package_size_problem(name: str, infos: list[zipfile.ZipInfo]) -> tuple[str, str] | None:
+    """Too many parts, or more uncompressed bytes than any workbook holds (a zip bomb)."""
     if len(infos) > MAX_PARTS:
         return ("unsafe-workbook", f"{name}: refused: it has {len(infos)} parts (at most {MAX_PARTS})")
     total = sum(i.file_size for i in infos)
@@ -321,6 +373,11 @@ def _zip_problem(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -
             f"{name}: refused: it would inflate to {total / 1024**3:.1f} GiB "
             f"(at most {MAX_TOTAL_UNCOMPRESSED / 1024**3:.0f} GiB); possibly a zip bomb",
         )
+    return None
+
+
+def _part_encoding_problem(name: str, infos: list[zipfile.ZipInfo]) -> tuple[str, str] | None:
+    """The first part that is encrypted or compressed with a method an .xlsx never uses."""
     for i in infos:
         if i.flag_bits & 0x1:
             return (
@@ -335,6 +392,11 @@ def _zip_problem(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -
                 f"{name}: part {i.filename} is compressed with {method}, which an .xlsx never uses (only "
                 "stored or deflated); save the workbook again from Excel",
             )
+    return None
+
+
+def _part_content_problem(name: str, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> tuple[str, str] | None:
+    """The first part that declares a DTD (an XML part) or would inflate like a zip bomb."""
     for i in infos:
         if i.filename.endswith((".xml", ".rels")) and _declares_dtd(zf, i):
             return (

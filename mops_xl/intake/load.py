@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from mops_xl.errors import IntakeError
 from mops_xl.intake.cells import report_structure
 from mops_xl.intake.checks import run_checks
 from mops_xl.intake.coerce import CellStyle
-from mops_xl.intake.file import open_intake_file
+from mops_xl.intake.file import RawWorkbook, open_intake_file
 from mops_xl.intake.model import Intake
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.intake.reader import close_match, read_fields, read_table
@@ -36,6 +37,23 @@ VERSION_PROPERTY = "mops-xl schema version"
 _VOLUMES = ("Spend", "Impressions", "Clicks", "Leads", "MQLs", "SQLs", "Customers", "Revenue")
 
 
+@dataclass
+class _SheetsRead:
+    """The intake's sheets, typed.
+
+    Args:
+        values: Key/value sheet → field name → typed value.
+        tables: Table sheet → its rows.
+        letters: Sheet → field name → its column letter (a key/value sheet: the cell of its value, e.g. "B7").
+        header_rows: Table sheet → the Excel row of its header.
+    """
+
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    letters: dict[str, dict[str, str]] = field(default_factory=dict)
+    header_rows: dict[str, int] = field(default_factory=dict)
+
+
 def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
     """Read and validate an intake workbook; never raises for bad input.
 
@@ -51,44 +69,72 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
     if raw is None:
         return None, report
     version = raw.properties.get(VERSION_PROPERTY, SCHEMA_VERSION)
-    present = set(raw.sheet_names)
     unreadable = report_structure(raw, [n for n in raw.sheet_names if n in SHEETS_BY_NAME], report)
-    for name in raw.sheet_names:
-        if name not in SHEETS_BY_NAME and name != INSTRUCTIONS_SHEET:
-            report.add("unknown-sheet", f'sheet "{name}" is not part of the intake and was ignored', sheet=name)
-    for schema in SHEETS:
-        if schema.name not in present and schema.required:
-            hint = close_match(schema.name, [n for n in raw.sheet_names if n not in SHEETS_BY_NAME])
-            extra = f' (found "{hint}": sheet names must match exactly)' if hint else ""
-            report.add("missing-sheet", f"required sheet {schema.name} is missing{extra}", sheet=schema.name)
-        elif schema.name not in present and schema.name == SETTINGS.name:
-            report.add("default-applied", "no Settings sheet: every setting takes its default", sheet=schema.name)
-    values: dict[str, dict[str, Any]] = {}
-    tables: dict[str, pd.DataFrame] = {}
-    letters: dict[str, dict[str, str]] = {}
-    style = CellStyle(date1904=raw.date1904)
-    header_rows: dict[str, int] = {}
-    for schema in SHEETS:
-        sheet_raw = raw if schema.name in present and schema.name not in unreadable else None
-        if schema.kind == "fields":
-            values[schema.name], cells = read_fields(sheet_raw, schema, report, version, style)
-            letters[schema.name] = cells
-            if schema.name == BUSINESS.name and values[schema.name].get("Currency"):
-                style = CellStyle(currency=values[schema.name]["Currency"], date1904=raw.date1904)
-        else:
-            tables[schema.name] = read_table(sheet_raw, schema, report, version, style)
-            letters[schema.name] = tables[schema.name].attrs.pop("letters", {})
-            header_rows[schema.name] = tables[schema.name].attrs.pop("header_row", 1)
-    _allow_merged_titles(report, header_rows)
+    _report_sheet_names(raw.sheet_names, report)
+    read = _read_sheets(raw, unreadable, version, report)
+    _allow_merged_titles(report, read.header_rows)
+    tables, letters = read.tables, read.letters
     report.extend(run_checks(tables, letters))
-    business = values[BUSINESS.name]
+    business = read.values[BUSINESS.name]
     _check_period(business, tables["Actuals"], report, letters[BUSINESS.name])
     if not report.valid:
         return None, report
     tables["Actuals"] = _sum_duplicate_actuals(tables["Actuals"], report)
     _note_rows_outside_window(tables["Actuals"], business, report)
-    intake = Intake(path, business, values[SETTINGS.name], tables, version, report, letters)
+    intake = Intake(path, business, read.values[SETTINGS.name], tables, version, report, letters)
     return intake, report
+
+
+def _report_sheet_names(names: list[str], report: ValidationReport) -> None:
+    """Record the sheets that are not part of the intake and the required sheets missing (with a close name).
+
+    Args:
+        names: The workbook's sheet names.
+        report: Where the problems go.
+    """
+    present = set(names)
+    for name in names:
+        if name not in SHEETS_BY_NAME and name != INSTRUCTIONS_SHEET:
+            report.add("unknown-sheet", f'sheet "{name}" is not part of the intake and was ignored', sheet=name)
+    for schema in SHEETS:
+        if schema.name not in present and schema.required:
+            hint = close_match(schema.name, [n for n in names if n not in SHEETS_BY_NAME])
+            extra = f' (found "{hint}": sheet names must match exactly)' if hint else ""
+            report.add("missing-sheet", f"required sheet {schema.name} is missing{extra}", sheet=schema.name)
+        elif schema.name not in present and schema.name == SETTINGS.name:
+            report.add("default-applied", "no Settings sheet: every setting takes its default", sheet=schema.name)
+
+
+def _read_sheets(raw: RawWorkbook, unreadable: set[str], version: str, report: ValidationReport) -> _SheetsRead:
+    """Read every intake sheet in schema order (a missing or unreadable one as absent).
+
+    Money written as text is read in the currency Business states, so the sheets after Business use it.
+
+    Args:
+        raw: The opened workbook.
+        unreadable: The sheets that must not be read (see :func:`report_structure`).
+        version: The schema version the intake was made with.
+        report: Where the problems go.
+
+    Returns:
+        The typed sheets.
+    """
+    present = set(raw.sheet_names)
+    read = _SheetsRead()
+    style = CellStyle(date1904=raw.date1904)
+    for schema in SHEETS:
+        sheet_raw = raw if schema.name in present and schema.name not in unreadable else None
+        if schema.kind == "fields":
+            read.values[schema.name], cells = read_fields(sheet_raw, schema, report, version, style)
+            read.letters[schema.name] = cells
+            if schema.name == BUSINESS.name and read.values[schema.name].get("Currency"):
+                style = CellStyle(currency=read.values[schema.name]["Currency"], date1904=raw.date1904)
+        else:
+            table = read_table(sheet_raw, schema, report, version, style)
+            read.tables[schema.name] = table
+            read.letters[schema.name] = table.attrs.pop("letters", {})
+            read.header_rows[schema.name] = table.attrs.pop("header_row", 1)
+    return read
 
 
 def _allow_merged_titles(report: ValidationReport, header_rows: dict[str, int]) -> None:

@@ -83,10 +83,32 @@ def read_fields(
         ``(values, cells)``: canonical field name → typed value (``None`` where blank with no default), and
         field name → the cell holding its value (e.g. ``"B7"``) for the fields present.
     """
+    found = _field_rows(raw.rows(schema.name) if raw is not None else [], schema, report)
+    values: dict[str, Any] = {}
+    for fld in schema.fields:
+        if fld.name in found:
+            row, value = found[fld.name]
+            values[fld.name] = _field_value(raw, fld, row, value, schema.name, report, style)
+        else:
+            values[fld.name] = fld.default
+            _report_absent_field(raw, fld, schema.name, report, intake_version)
+    return values, {name: f"B{row}" for name, (row, _) in found.items()}
+
+
+def _field_rows(rows: list[list[Any]], schema: Sheet, report: ValidationReport) -> dict[str, tuple[int, Any]]:
+    """Find each field's row on a key/value sheet, reporting unknown and repeated field names.
+
+    Args:
+        rows: The sheet's rows from row 1 (a "Field" header in row 1 is skipped, as are rows without a label).
+        schema: The sheet's schema.
+        report: Where problems are recorded.
+
+    Returns:
+        Canonical field name → ``(Excel row, raw value in column B)``, for the first row of each known field.
+    """
     name = schema.name
     wanted = {normalise_header(f.name): f for f in schema.fields}
     found: dict[str, tuple[int, Any]] = {}
-    rows = raw.rows(name) if raw is not None else []
     for i, cells in enumerate(rows, start=1):
         label = cells[0] if cells else ""
         if label is None or str(label).strip() == "" or (i == 1 and normalise_header(label) == "field"):
@@ -108,42 +130,66 @@ def read_fields(
             )
         else:
             found[fld.name] = (i, value)
-    values: dict[str, Any] = {}
-    for fld in schema.fields:
-        if fld.name not in found:
-            values[fld.name] = fld.default
-            if fld.required and not _added_later(fld, intake_version):
-                if raw is not None:
-                    report.add(
-                        "missing-value",
-                        f"{fld.name} is required: add a row with {fld.name} in column A and its value in column B",
-                        sheet=name,
-                        column=fld.name,
-                    )
-            elif fld.default is not None and raw is not None:
-                report.add(
-                    "default-applied",
-                    f"{fld.name} is not on the sheet; the default {_show_default(fld)} applies",
-                    sheet=name,
-                    column=fld.name,
-                )
-            continue
-        row, value = found[fld.name]
-        series, problems = coerce_column(
-            pd.Series([value], index=[row], dtype=object), fld, sheet=name, letter="B", style=style
+    return found
+
+
+def _report_absent_field(
+    raw: RawWorkbook | None, fld: Field, sheet: str, report: ValidationReport, intake_version: str
+) -> None:
+    """Record a field that has no row: required (unless added after the intake's version), or defaulted."""
+    if fld.required and not _added_later(fld, intake_version):
+        if raw is not None:
+            report.add(
+                "missing-value",
+                f"{fld.name} is required: add a row with {fld.name} in column A and its value in column B",
+                sheet=sheet,
+                column=fld.name,
+            )
+    elif fld.default is not None and raw is not None:
+        report.add(
+            "default-applied",
+            f"{fld.name} is not on the sheet; the default {_show_default(fld)} applies",
+            sheet=sheet,
+            column=fld.name,
         )
-        if (
-            raw is not None
-            and any(p.code == "serial-date" for p in problems)
-            and row in raw.date_formatted_rows(name, "B")
-        ):
-            problems = [p for p in problems if p.code != "serial-date"]
-        report.extend(problems)
-        if any(p.severity == "error" for p in problems):
-            values[fld.name] = None
-        else:
-            values[fld.name] = _scalar(series.iloc[0])
-    return values, {name: f"B{row}" for name, (row, _) in found.items()}
+
+
+def _field_value(
+    raw: RawWorkbook | None,
+    fld: Field,
+    row: int,
+    value: Any,
+    sheet: str,
+    report: ValidationReport,
+    style: CellStyle | None,
+) -> Any:
+    """Convert one field's cell (column B) to its type, recording what does not fit.
+
+    Args:
+        raw: The workbook (``None`` when the sheet is missing).
+        fld: The field.
+        row: The Excel row of its cell.
+        value: The raw cell value.
+        sheet: The sheet name.
+        report: Where problems are recorded.
+        style: How the workbook writes text numbers and dates.
+
+    Returns:
+        The typed value, or ``None`` when the cell holds an error.
+    """
+    series, problems = coerce_column(
+        pd.Series([value], index=[row], dtype=object), fld, sheet=sheet, letter="B", style=style
+    )
+    if (
+        raw is not None
+        and any(p.code == "serial-date" for p in problems)
+        and row in raw.date_formatted_rows(sheet, "B")
+    ):
+        problems = [p for p in problems if p.code != "serial-date"]  # the cell is formatted as a date
+    report.extend(problems)
+    if any(p.severity == "error" for p in problems):
+        return None
+    return _scalar(series.iloc[0])
 
 
 def _scalar(value: Any) -> Any:
@@ -183,32 +229,14 @@ def read_table(
     """
     name = schema.name
     rows = raw.rows(name) if raw is not None else []
-    known = {normalise_header(n) for n in schema.field_names}
-    if rows and not any(normalise_header(c) in known for c in rows[0] if c is not None):
-        at = find_header_row(rows, schema.field_names)  # row 1 has none of the names: a title block above?
-        lost = at is None
-        at = at or 0
-    else:
-        at, lost = 0, False
+    at, lost = _header_row(rows, schema)
     header = rows[at] if rows else []
     positions, extras = _match_header(header, schema, report, at + 1)
     has_header = any(normalise_header(c) for c in header)
     if has_header:
         report_missing_columns(positions, schema, report, intake_version, at + 1, lost)
-    data_rows = rows[at + 1 :]
-    n = len(data_rows)
-    columns: list[tuple[Any, ...]] = list(zip(*data_rows, strict=False)) if n else []
-    columns += [("",) * n] * (len(header) - len(columns))
     used = [p for p in positions.values() if p is not None] + extras
-    full_index = pd.RangeIndex(at + 2, n + at + 2)
-    cells = {p: pd.Series(columns[p], index=full_index, dtype=object) for p in used}
-    blanks = {p: is_blank(cells[p]) for p in cells}
-    index = full_index[:0]
-    if blanks:
-        index = full_index[~pd.concat(blanks.values(), axis=1).all(axis=1).to_numpy()]
-    if len(index) < n:  # leave the blank rows out
-        cells = {p: values.loc[index] for p, values in cells.items()}
-        blanks = {p: blank.loc[index] for p, blank in blanks.items()}
+    index, cells, blanks = _record_cells(rows[at + 1 :], len(header), used, first_row=at + 2)
     if schema.required and raw is not None and len(index) == 0:
         what = "has no rows" if has_header else "has no header row and no rows"
         report.add("empty-sheet", f"{name} {what}; it is required", sheet=name)
@@ -234,6 +262,54 @@ def read_table(
     frame.attrs["letters"] = {f: xl_col_to_name(p) for f, p in positions.items() if p is not None}
     frame.attrs["header_row"] = at + 1
     return frame
+
+
+def _header_row(rows: list[list[Any]], schema: Sheet) -> tuple[int, bool]:
+    """Where a table's header row is: row 1, unless it has none of the column names and a row below has two.
+
+    Args:
+        rows: The sheet's rows from row 1.
+        schema: The sheet's schema.
+
+    Returns:
+        ``(position, lost)``: the header's 0-based position in ``rows``, and whether no row among the first has two
+        of the column names (row 1 is then read as the header).
+    """
+    known = {normalise_header(n) for n in schema.field_names}
+    if rows and not any(normalise_header(c) in known for c in rows[0] if c is not None):
+        at = find_header_row(rows, schema.field_names)  # row 1 has none of the names: a title block above?
+        return at or 0, at is None
+    return 0, False
+
+
+def _record_cells(
+    data_rows: list[list[Any]], width: int, used: list[int], first_row: int
+) -> tuple[pd.Index, dict[int, pd.Series], dict[int, pd.Series]]:
+    """The raw cells of the used columns, one series per column, without the rows blank in all of them.
+
+    Args:
+        data_rows: The rows below the header.
+        width: The number of header cells (shorter rows are padded with blanks).
+        used: The positions of the columns read (the schema's and the extra ones).
+        first_row: The Excel row of the first data row.
+
+    Returns:
+        ``(index, cells, blanks)``: the Excel rows of the records kept, and column position → its raw cells and
+        its :func:`is_blank` mask on those rows.
+    """
+    n = len(data_rows)
+    columns: list[tuple[Any, ...]] = list(zip(*data_rows, strict=False)) if n else []
+    columns += [("",) * n] * (width - len(columns))
+    full_index = pd.RangeIndex(first_row, n + first_row)
+    cells = {p: pd.Series(columns[p], index=full_index, dtype=object) for p in used}
+    blanks = {p: is_blank(cells[p]) for p in cells}
+    index = full_index[:0]
+    if blanks:
+        index = full_index[~pd.concat(blanks.values(), axis=1).all(axis=1).to_numpy()]
+    if len(index) < n:  # leave the blank rows out
+        cells = {p: values.loc[index] for p, values in cells.items()}
+        blanks = {p: blank.loc[index] for p, blank in blanks.items()}
+    return index, cells, blanks
 
 
 def _match_header(
