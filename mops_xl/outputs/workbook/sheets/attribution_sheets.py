@@ -5,18 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.analysis.blocks.wording import percent, threshold
-from mops_xl.analysis.decisions.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS, WHAT_IF_COLUMNS
+from mops_xl.analysis.decisions.reallocation import PLAN_COLUMNS
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
+from mops_xl.analysis.decisions.what_if_figures import DIMINISHING_RETURNS, WHAT_IF_COLUMNS
 from mops_xl.analysis.figures.attribution import CANNOT_RUN, COVERAGE_HIGH, COVERAGE_LOW, MODELS, SETTING_NAMES
 from mops_xl.outputs.framework.text import MODEL_USE_CASES
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached
+from mops_xl.outputs.workbook.formulas.what_if_formulas import WHAT_IF_HEADER, what_if_column, what_if_formula
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 
 REALLOCATION, ATTRIBUTION = "Reallocation", "Attribution"
-WHAT_IF = ("Channel", *WHAT_IF_COLUMNS)
+#: The number format of each what-if column (the proposed budget is an input: yellow).
+_WHAT_IF_FORMATS = {
+    "Budget for period": "money",
+    "Proposed budget": "input_money",
+    "Change": "money",
+    "CAC used": "money",
+    "ROAS used": "ratio",
+    "Expected extra customers": "number",
+    "Expected extra revenue": "money",
+}
 
 
 class AttributionSheets(SheetWriter):
@@ -42,32 +52,11 @@ class AttributionSheets(SheetWriter):
             f"moves are priced on {a.plan_basis}. Extra budget is assumed to work at "
             f"{threshold(DIMINISHING_RETURNS)} of the channel's efficiency, budget taken away at 100%.",
         )
-        ws.write_row(3, 0, list(WHAT_IF), self.fmt["header"])
+        ws.write_row(3, 0, list(WHAT_IF_HEADER), self.fmt["header"])
         for i, (channel, w) in enumerate(a.what_if.iterrows(), start=4):
-            B, C, D, E, F = (xl_rowcol_to_cell(i, k) for k in range(1, 6))
             ws.write_string(i, 0, str(channel))
-            ws.write_number(i, 1, float(w["Budget for period"]), self.fmt["money"])
-            ws.write_number(i, 2, float(w["Proposed budget"]), self.fmt["input_money"])  # an input: yellow
-            ws.write_formula(i, 3, f"={C}-{B}", self.fmt["money"], cached(w["Change"]))
-            for col, value in ((4, w["CAC used"]), (5, w["ROAS used"])):
-                if pd.isna(value):
-                    ws.write_string(i, col, UNDEFINED)
-                else:
-                    ws.write_number(i, col, float(value), self.fmt["money" if col == 4 else "ratio"])
-            ws.write_formula(
-                i,
-                6,
-                f'=IF(ISNUMBER({E}),IF({D}>0,{DIMINISHING_RETURNS},1)*{D}/{E},"{UNDEFINED}")',
-                self.fmt["number"],
-                cached(w["Expected extra customers"]),
-            )
-            ws.write_formula(
-                i,
-                7,
-                f'=IF(ISNUMBER({F}),IF({D}>0,{DIMINISHING_RETURNS},1)*{D}*{F},"{UNDEFINED}")',
-                self.fmt["money"],
-                cached(w["Expected extra revenue"]),
-            )
+            for column in WHAT_IF_COLUMNS:
+                self._what_if_cell(ws, i, column, w[column])
         r = 6 + len(a.channels)
         ws.write_string(r, 0, f"Plan: budget moves this period ({AS_BUILT})", self.fmt["title"])
         self._plan(ws, r)
@@ -82,6 +71,17 @@ class AttributionSheets(SheetWriter):
         ws.set_column(0, 1, 22)
         ws.set_column(2, 3, 16)
         ws.set_column(4, 7, 16)
+
+    def _what_if_cell(self, ws: Any, i: int, column: str, value: Any) -> None:
+        """One cell of a channel's what-if row ``i``: the figure's formula caching the engine's value, or the value."""
+        k, fmt = what_if_column(column), self.fmt[_WHAT_IF_FORMATS[column]]
+        formula = what_if_formula(column, i)
+        if formula is not None:
+            ws.write_formula(i, k, formula, fmt, cached(value))
+        elif pd.isna(value):
+            ws.write_string(i, k, UNDEFINED)
+        else:
+            ws.write_number(i, k, float(value), fmt)
 
     def _plan(self, ws: Any, r: int) -> None:
         """The plan's moves under the title at row ``r``; the Reason spans three of the what-if's figure columns,
