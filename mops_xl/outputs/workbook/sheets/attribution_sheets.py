@@ -162,19 +162,7 @@ class AttributionSheets(SheetWriter):
                 self.fmt["note"],
             )
             r += 1  # an empty row between the note and the next section's title
-        ws.write_string(r + 1, 0, "Models", self.fmt["title"])
-        ws.write_row(r + 2, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
-        for i, (setting, model) in enumerate(SETTING_NAMES.items(), start=r + 3):
-            ws.write_string(
-                i, 0, model + (" (chosen)" if model == chosen else ""), self.fmt["bold"] if model == chosen else None
-            )
-            ws.write_string(i, 1, MODEL_USE_CASES[setting])
-            if not a.attribution.runnable(model):
-                affected = f"{CANNOT_RUN}: {a.attribution.cannot_run[model]}"
-            else:
-                affected = ", ".join(a.affected_by_model.get(model, [])) or "moves no channel by 1 point or more"
-            ws.write_string(i, 2, affected)
-        r += 3 + len(SETTING_NAMES)
+        r = self._models(ws, r + 1)
         moving = ", ".join(f"{ch} ({percent(spread)})" for ch, spread in a.affected.items()) or "none"
         ws.write_string(
             r, 0, f"Channels whose share moves 5 points or more between the models: {moving}", self.fmt["note"]
@@ -184,6 +172,29 @@ class AttributionSheets(SheetWriter):
             ws.write_string(r, 0, note, self.fmt["note"])
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(MODELS), 14)
+
+    def _models(self, ws: Any, top: int) -> int:
+        """The models under their title at row ``top``: each one's use case and the channels it moves (or why it
+        cannot run), the chosen one in bold.
+
+        Returns:
+            The row after the table and an empty one.
+        """
+        a, chosen = self.a, self.a.attribution_model
+        assert a.attribution is not None
+        ws.write_string(top, 0, "Models", self.fmt["title"])
+        ws.write_row(top + 1, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
+        for i, (setting, model) in enumerate(SETTING_NAMES.items(), start=top + 2):
+            ws.write_string(
+                i, 0, model + (" (chosen)" if model == chosen else ""), self.fmt["bold"] if model == chosen else None
+            )
+            ws.write_string(i, 1, MODEL_USE_CASES[setting])
+            if not a.attribution.runnable(model):
+                affected = f"{CANNOT_RUN}: {a.attribution.cannot_run[model]}"
+            else:
+                affected = ", ".join(a.affected_by_model.get(model, [])) or "moves no channel by 1 point or more"
+            ws.write_string(i, 2, affected)
+        return top + 2 + len(SETTING_NAMES)
 
     def _coverage(self, ws: Any, top: int) -> int:
         """The journeys against Actuals in the window (conversions and value), the coverage, and its warning.
