@@ -374,3 +374,16 @@ def channel_key_lookup(sheet: str) -> str:
     """
     this_row = f"{table(sheet)}[[#This Row],[Channel]]"
     return "=" + exact_sum(col("Channels", CHANNEL_KEY), col("Channels", "Channel"), this_row)
+
+
+def unkeyed_rows(sheet: str) -> str:
+    """How many rows of a streamed data sheet (Actuals) have a date but no Channel key: rows added by hand
+    without their keys, which count in the all-channel volumes and in no channel.
+
+    Args:
+        sheet: The intake sheet.
+
+    Returns:
+        The formula (with its leading "=").
+    """
+    return f"=COUNT({col(sheet, 'Date')})-COUNT({col(sheet, CHANNEL_KEY)})"

@@ -39,6 +39,7 @@ from mops_xl.outputs.workbook.formulas.excel_formulas import (
     name_for,
     sheet_ref,
     table,
+    unkeyed_rows,
 )
 from mops_xl.outputs.workbook.layout.cell_formats import TYPE_FORMATS, Formats
 from mops_xl.outputs.workbook.layout.fit import data_column_px
@@ -307,8 +308,7 @@ class DataSheets:
         )
         c = len(headers) + 1
         if unkeyed is not None:
-            date, key = col(schema.name, "Date"), col(schema.name, CHANNEL_KEY)
-            ws.write_formula(0, c, f"=COUNT({date})-COUNT({key})", self.fmt["integer"], float(unkeyed))
+            ws.write_formula(0, c, unkeyed_rows(schema.name), self.fmt["integer"], float(unkeyed))
             c += 1
             note = (
                 "rows without a Channel key: they count in the KPI Framework's all-channel volumes, in no channel. "
