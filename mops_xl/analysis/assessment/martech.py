@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mops_xl.analysis.blocks.statuses import COVERED, GAP
+from mops_xl.analysis.assessment.martech_figures import (
+    ACTIVE,
+    AUTOMATION_SHARE,
+    MONTHLY_STACK_COST,
+    STAGE_CHANNELS,
+    STAGE_COVERAGE,
+    TOTAL_FTE,
+    active_tools,
+    automated,
+)
 from mops_xl.intake.schema import STACK_CATEGORIES, STACK_STAGES, STAGES, TEAM_ROLES
 
 #: The twelve standard martech categories a complete stack covers ("Other" is not one of them).
@@ -54,8 +62,8 @@ def stack_overview(stack: pd.DataFrame, integrations: pd.DataFrame) -> StackOver
     Returns:
         The :class:`StackOverview`.
     """
-    status = stack["Status"].fillna("Active")
-    active = stack[status == "Active"]
+    status = stack["Status"].fillna(ACTIVE)
+    active = active_tools(stack)
     by_stage: dict[str, list[tuple[str, str]]] = {s: [] for s in STACK_STAGES}
     for _, tool in active.iterrows():
         stage = tool["Stage"] if tool["Stage"] in by_stage else None
@@ -71,7 +79,7 @@ def stack_overview(stack: pd.DataFrame, integrations: pd.DataFrame) -> StackOver
         empty_stages=[s for s in STACK_STAGES if not by_stage[s]],
         covered=[c for c in STANDARD_CATEGORIES if c in categories],
         gaps=[c for c in STANDARD_CATEGORIES if c not in categories],
-        monthly_cost=float(active["Monthly cost"].fillna(0).sum()),
+        monthly_cost=MONTHLY_STACK_COST.compute(stack),
         planned=list(stack.loc[status == "Planned", "Tool"]),
         retired=list(stack.loc[status == "Retired", "Tool"]),
         islands=[t for t in active["Tool"] if _name(t) not in connected],
@@ -105,10 +113,8 @@ def integration_map(integrations: pd.DataFrame) -> IntegrationMap:
         The :class:`IntegrationMap`.
     """
     rows = integrations.reset_index(drop=True)
-    automated = rows["Automated"].fillna(False).astype(bool)
-    share = float(automated.mean()) if len(rows) else math.nan
-    weak = rows[~automated | rows["Sync frequency"].isin(SLOW_SYNCS)]
-    return IntegrationMap(rows, share, weak, "" if len(rows) else "no integrations listed")
+    weak = rows[~automated(rows) | rows["Sync frequency"].isin(SLOW_SYNCS)]
+    return IntegrationMap(rows, AUTOMATION_SHARE.compute(rows), weak, "" if len(rows) else "no integrations listed")
 
 
 @dataclass
@@ -153,13 +159,14 @@ def funnel_coverage(channels: pd.DataFrame, active_channels: list[str]) -> Funne
             by_stage[ch["Funnel stage"]].append(ch["Channel"])
         else:
             unstaged.append(ch["Channel"])
+    counts = STAGE_CHANNELS.compute(by_stage)
     return FunnelCoverage(
         by_stage,
         [s for s in STAGES if not by_stage[s]],
         unstaged,
         active=[ch for ch in channels["Channel"] if ch in active],
-        counts={s: len(names) for s, names in by_stage.items()},
-        coverage={s: COVERED if names else GAP for s, names in by_stage.items()},
+        counts=counts,
+        coverage=STAGE_COVERAGE.compute(counts),
     )
 
 
@@ -196,13 +203,13 @@ def team_structure(team: pd.DataFrame, stack: pd.DataFrame) -> TeamStructure:
     """
     roles = set(team["Role"].dropna())
     owned = {t for tools in team["Tools owned"] for t in (tools or [])}
-    active = stack[stack["Status"].fillna("Active") == "Active"]
+    active = active_tools(stack)
     unowned = [t for _, t in active.iterrows() if t["Tool"] not in owned and not _name(t["Owner role"])]
     return TeamStructure(
         people=team.reset_index(drop=True),
         roles_present=[r for r in TEAM_ROLES if r in roles],
         roles_missing=[r for r in TEAM_ROLES if r not in roles],
-        total_fte=float(team["FTE"].fillna(0).sum()),
+        total_fte=TOTAL_FTE.compute(team),
         unowned_tools=[t["Tool"] for t in unowned],
         unknown_tools=sorted(owned - set(stack["Tool"])),
     )

@@ -184,24 +184,8 @@ def maturity(assessment: pd.DataFrame, evidence: list[Evidence]) -> Maturity:
 def _next_steps(answers: pd.DataFrame, evidence: list[Evidence]) -> list[dict]:
     """Rank the actions by how much they would raise the overall score (approximately: each module's score
     moves half as much as its self or evidence mean, and the overall score is the mean of four modules)."""
-    candidates = []
     order = {m: i for i, m in enumerate(ASSESSMENT_MODULES)}
-    for module, group in answers.groupby("Module"):
-        if module not in order:
-            continue
-        for _, cap in group.iterrows():
-            value = cap["_score"] if not pd.isna(cap["_score"]) else 0.0
-            if value >= 1:
-                continue
-            action, phase = CAPABILITY_ACTIONS.get(cap["Capability"], (f"Put in place: {cap['Capability']}", "Build"))
-            gain = (1 - value) / len(group) / 2 / len(order)
-            candidates.append((module, cap["Capability"], action, phase, gain))
-    for module in order:
-        items = [(e, e.value) for e in evidence if EVIDENCE_ITEMS[e.key][0] == module and e.value is not None]
-        for e, value in items:
-            if value < 1:
-                _, action, phase = EVIDENCE_ITEMS[e.key]
-                candidates.append((module, e.text, action, phase, (1 - value) / len(items) / 2 / len(order)))
+    candidates = _capability_steps(answers, order) + _evidence_steps(evidence, order)
     candidates.sort(key=lambda c: (-round(c[4], 12), order[c[0]], c[1]))
     seen, steps = set(), []
     for module, why, action, phase, gain in candidates:
@@ -212,3 +196,31 @@ def _next_steps(answers: pd.DataFrame, evidence: list[Evidence]) -> list[dict]:
         if len(steps) == 3:
             break
     return steps
+
+
+def _capability_steps(answers: pd.DataFrame, order: dict[str, int]) -> list[tuple[str, str, str, str, float]]:
+    """The candidate steps of the capabilities not fully in place: (module, capability, action, phase, gain)."""
+    candidates = []
+    for module, group in answers.groupby("Module"):
+        if module not in order:
+            continue
+        for _, cap in group.iterrows():
+            value = cap["_score"] if not pd.isna(cap["_score"]) else 0.0
+            if value >= 1:
+                continue
+            action, phase = CAPABILITY_ACTIONS.get(cap["Capability"], (f"Put in place: {cap['Capability']}", "Build"))
+            gain = (1 - value) / len(group) / 2 / len(order)
+            candidates.append((str(module), cap["Capability"], action, phase, gain))
+    return candidates
+
+
+def _evidence_steps(evidence: list[Evidence], order: dict[str, int]) -> list[tuple[str, str, str, str, float]]:
+    """The candidate steps of the evidence below full marks: (module, evidence text, action, phase, gain)."""
+    candidates = []
+    for module in order:
+        items = [(e, e.value) for e in evidence if EVIDENCE_ITEMS[e.key][0] == module and e.value is not None]
+        for e, value in items:
+            if value < 1:
+                _, action, phase = EVIDENCE_ITEMS[e.key]
+                candidates.append((module, e.text, action, phase, (1 - value) / len(items) / 2 / len(order)))
+    return candidates

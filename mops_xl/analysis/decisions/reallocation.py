@@ -13,10 +13,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mops_xl.analysis.blocks.wording import money, percent, threshold
+from mops_xl.analysis.decisions.what_if_figures import (
+    CHANGE,
+    DIMINISHING_RETURNS,
+    EXPECTED_CUSTOMERS,
+    EXPECTED_REVENUE,
+    WHAT_IF_COLUMNS,
+)
 
-#: The extra budget in a receiving channel is assumed to work at this share of its current average
-#: efficiency (diminishing returns); the budget leaving a channel loses its full average efficiency.
-DIMINISHING_RETURNS = 0.5
 #: A channel needs at least this many attributed conversions for attribution to judge it.
 MIN_ATTRIBUTED_CONVERSIONS = 5
 #: A channel in this funnel stage, or whose Role mentions "brand", is a brand/retention channel.
@@ -29,17 +33,6 @@ PLAN_COLUMNS = (
     "Reason",
     "Net expected customers",
     "Net expected revenue",
-)
-#: The What-if table of the Reallocation sheet, per channel: the CAC and ROAS the plan priced the moves with
-#: (attributed under the chosen model, or the channels' own; the plan's basis says which).
-WHAT_IF_COLUMNS = (
-    "Budget for period",
-    "Proposed budget",
-    "Change",
-    "CAC used",
-    "ROAS used",
-    "Expected extra customers",
-    "Expected extra revenue",
 )
 
 
@@ -187,61 +180,101 @@ def reallocation_plan(
     """
     donors = sorted((ch for ch, x in frees.items() if x > 0), key=lambda ch: (rank[ch], ch))
     receivers = sorted((ch for ch, x in asks.items() if x > 0), key=lambda ch: (-rank[ch], ch))
-    left = {ch: frees[ch] for ch in donors}
-    room = {ch: asks[ch] for ch in receivers}
-    got: dict[str, list[tuple[str, float]]] = {ch: [] for ch in [*donors, *receivers]}
-    unpaid: dict[str, list[str]] = {ch: [] for ch in receivers}
+    ledger = _Ledger(
+        left={ch: frees[ch] for ch in donors},
+        room={ch: asks[ch] for ch in receivers},
+        got={ch: [] for ch in [*donors, *receivers]},
+        unpaid={ch: [] for ch in receivers},
+    )
     rows = []
     for src in donors:
         for dst in receivers:
-            if left[src] <= 0 or room[dst] <= 0:
-                continue
-            if _pays(src, dst, efficiency) is False:
-                unpaid[dst].append(src)
-                continue
-            amount = min(left[src], room[dst])
-            left[src] -= amount
-            room[dst] -= amount
-            got[src].append((dst, amount))
-            got[dst].append((src, amount))
-            customers, revenue = _effect(amount, src, dst, efficiency)
-            rows.append(
-                {
-                    "From": src,
-                    "To": dst,
-                    "Budget to move this period": amount,
-                    "Reason": f"{src} frees budget (attainment {percent(rank[src])}); {dst} can use it (attainment "
-                    f"{percent(rank[dst])}); priced on {basis}",
-                    "Net expected customers": customers,
-                    "Net expected revenue": revenue,
-                }
-            )
+            amount = ledger.move(src, dst, efficiency)
+            if amount:
+                rows.append(_move_row(src, dst, amount, rank, efficiency, basis))
     change: dict[str, float] = {}
     funding: dict[str, str] = {}
     for ch in donors:
-        given = sum(x for _, x in got[ch])
-        change[ch] = -given
-        parts = [f"gives {_gives(got[ch], prefix)}"] if given else []
-        if left[ch] > 0:
-            parts.append(f"{money(left[ch], prefix)} freed and not placed: no channel can use it, keep it unspent")
-        funding[ch] = "; ".join(parts)
+        change[ch], funding[ch] = ledger.donor_funding(ch, prefix)
     for ch in receivers:
-        funded = sum(x for _, x in got[ch])
-        change[ch] = funded
-        parts = [f"funded {money(funded, prefix)} from {_sources(got[ch], prefix)}"] if funded else []
-        if room[ch] > 0:
-            if unpaid[ch]:
+        change[ch], funding[ch] = ledger.receiver_funding(ch, bool(donors), prefix)
+    return Plan(pd.DataFrame(rows, columns=list(PLAN_COLUMNS)), change, funding, basis)
+
+
+@dataclass
+class _Ledger:
+    """The plan as it is made: what each donor has left to give, what each receiver may still take, the moves
+    each channel took part in (the other channel, the amount) and the donors whose move to a receiver would not
+    pay."""
+
+    left: dict[str, float]
+    room: dict[str, float]
+    got: dict[str, list[tuple[str, float]]]
+    unpaid: dict[str, list[str]]
+
+    def move(self, src: str, dst: str, efficiency: pd.DataFrame) -> float:
+        """Move what the donor has left, up to the receiver's room, when the move pays.
+
+        Args:
+            src: The donor.
+            dst: The receiver.
+            efficiency: Per channel "CAC used" and "ROAS used".
+
+        Returns:
+            The amount moved (0 for none).
+        """
+        if self.left[src] <= 0 or self.room[dst] <= 0:
+            return 0.0
+        if _pays(src, dst, efficiency) is False:
+            self.unpaid[dst].append(src)
+            return 0.0
+        amount = min(self.left[src], self.room[dst])
+        self.left[src] -= amount
+        self.room[dst] -= amount
+        self.got[src].append((dst, amount))
+        self.got[dst].append((src, amount))
+        return amount
+
+    def donor_funding(self, ch: str, prefix: str) -> tuple[float, str]:
+        """A donor's change (− what it gave) and where its freed budget went, in words."""
+        given = sum(x for _, x in self.got[ch])
+        parts = [f"gives {_gives(self.got[ch], prefix)}"] if given else []
+        if self.left[ch] > 0:
+            parts.append(f"{money(self.left[ch], prefix)} freed and not placed: no channel can use it, keep it unspent")
+        return -given, "; ".join(parts)
+
+    def receiver_funding(self, ch: str, any_donor: bool, prefix: str) -> tuple[float, str]:
+        """A receiver's change (what it got) and how its increase is funded or why not, in words."""
+        funded = sum(x for _, x in self.got[ch])
+        parts = [f"funded {money(funded, prefix)} from {_sources(self.got[ch], prefix)}"] if funded else []
+        if self.room[ch] > 0:
+            if self.unpaid[ch]:
                 why = (
-                    f"a move from {', '.join(unpaid[ch])} would not pay once diminishing returns "
+                    f"a move from {', '.join(self.unpaid[ch])} would not pay once diminishing returns "
                     f"({threshold(DIMINISHING_RETURNS)}) are counted"
                 )
-            elif donors:
+            elif any_donor:
                 why = "the budget other channels free is used up"
             else:
                 why = "no channel frees budget this period"
-            parts.append(f"{money(room[ch], prefix)} not funded: {why}")
-        funding[ch] = "; ".join(parts)
-    return Plan(pd.DataFrame(rows, columns=list(PLAN_COLUMNS)), change, funding, basis)
+            parts.append(f"{money(self.room[ch], prefix)} not funded: {why}")
+        return funded, "; ".join(parts)
+
+
+def _move_row(
+    src: str, dst: str, amount: float, rank: pd.Series, efficiency: pd.DataFrame, basis: str
+) -> dict[str, object]:
+    """One move as a row of :data:`PLAN_COLUMNS`."""
+    customers, revenue = _effect(amount, src, dst, efficiency)
+    return {
+        "From": src,
+        "To": dst,
+        "Budget to move this period": amount,
+        "Reason": f"{src} frees budget (attainment {percent(rank[src])}); {dst} can use it (attainment "
+        f"{percent(rank[dst])}); priced on {basis}",
+        "Net expected customers": customers,
+        "Net expected revenue": revenue,
+    }
 
 
 def _gives(pairs: list[tuple[str, float]], prefix: str) -> str:
@@ -279,7 +312,8 @@ def what_if(card: pd.DataFrame, efficiency: pd.DataFrame, change: dict[str, floa
     customers and revenue the change is expected to bring (docs/metrics.md, "What-if").
 
     Expected extra customers = change × (0.5 if positive, else 1) ÷ CAC used; expected extra revenue =
-    change × (0.5 if positive, else 1) × ROAS used; undefined where the figure used is.
+    change × (0.5 if positive, else 1) × ROAS used; undefined where the figure used is (the definitions of
+    :mod:`~mops_xl.analysis.decisions.what_if_figures`, which the report writes as formulas too).
 
     Args:
         card: The channel scorecard (Budget for period), every channel in order.
@@ -293,16 +327,15 @@ def what_if(card: pd.DataFrame, efficiency: pd.DataFrame, change: dict[str, floa
     budget = card["Budget for period"].astype(float)
     cac = efficiency["CAC used"].reindex(card.index).astype(float)
     roas = efficiency["ROAS used"].reindex(card.index).astype(float)
-    factor = moved.where(moved <= 0, moved * DIMINISHING_RETURNS)
     return pd.DataFrame(
         {
             "Budget for period": budget,
-            "Proposed budget": budget + moved,
+            "Proposed budget": CHANGE.compute(budget, moved),
             "Change": moved,
             "CAC used": cac,
             "ROAS used": roas,
-            "Expected extra customers": factor.div(cac.where(cac > 0)),
-            "Expected extra revenue": factor * roas,
+            "Expected extra customers": EXPECTED_CUSTOMERS.compute(moved, cac),
+            "Expected extra revenue": EXPECTED_REVENUE.compute(moved, roas),
         },
         columns=list(WHAT_IF_COLUMNS),
     )

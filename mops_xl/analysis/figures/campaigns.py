@@ -14,9 +14,17 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import DONE, NOT_STARTED, OVERDUE
-from mops_xl.analysis.blocks.window import DAY
 from mops_xl.analysis.blocks.wording import money
-from mops_xl.campaigns.library import OWNER_ROLES, PHASES, TEMPLATES_BY_TYPE
+from mops_xl.analysis.figures.campaign_plan_figures import (
+    BUDGET_USED,
+    FROM_LAUNCH,
+    LAUNCH_DATE,
+    OVERDUE_TASK,
+    PROGRESS,
+    SPEND_TO_DATE,
+    within_own_dates,
+)
+from mops_xl.campaigns.library import OWNER_ROLES, PHASES, TEMPLATES_BY_TYPE, CampaignTemplate
 from mops_xl.plural import count
 
 #: Campaign statuses (Campaigns sheet) of a campaign that has gone live: its spend to date is shown.
@@ -133,25 +141,6 @@ def match_campaigns(actual_campaigns: pd.Series, campaigns: pd.DataFrame) -> pd.
     return actual_campaigns.map(found).astype(object).where(lambda s: s.notna(), None)
 
 
-def within_own_dates(dates: pd.Series, matched: pd.Series, campaigns: pd.DataFrame) -> pd.Series:
-    """Whether each Actuals row falls within the dates of the campaign it matches: on or after its Launch date
-    and on or before its End date (a blank date leaves that side open).
-
-    Args:
-        dates: The rows' dates.
-        matched: The campaign each row matches (:func:`match_campaigns`; None for none).
-        campaigns: The Campaigns table.
-
-    Returns:
-        True for a matched row within its campaign's dates; False otherwise.
-    """
-    launch, end = (
-        pd.to_datetime(matched.map(dict(zip(campaigns["Campaign"], campaigns[c], strict=True))))
-        for c in ("Launch date", "End date")
-    )
-    return matched.notna() & ~(dates < launch) & ~(dates > end)  # a comparison with NaT (blank date) is False
-
-
 def campaign_warnings(
     campaigns: pd.DataFrame, actuals: pd.DataFrame, as_of: pd.Timestamp, prefix: str, limit: int = 10
 ) -> list[dict[str, str]]:
@@ -237,7 +226,7 @@ def role_holders(team: pd.DataFrame, fallback: str) -> dict[str, str]:
 def campaign_plans(
     campaigns: pd.DataFrame, actuals: pd.DataFrame, team: pd.DataFrame, as_of: pd.Timestamp
 ) -> list[CampaignPlan]:
-    """Plan every campaign of the Campaigns sheet.
+    """Plan every campaign of the Campaigns sheet (its figures: :mod:`~mops_xl.analysis.figures.campaign_plan_figures`).
 
     Args:
         campaigns: The Campaigns table (indexed by its intake row).
@@ -248,11 +237,10 @@ def campaign_plans(
     Returns:
         One :class:`CampaignPlan` per campaign, in sheet order.
     """
-    upto = actuals[actuals["Date"] <= as_of]
-    matched = match_campaigns(upto["Campaign"], campaigns)
-    own = within_own_dates(upto["Date"], matched, campaigns)
-    spend = upto[own].groupby(matched[own])["Spend"].sum()
-    found = upto.assign(_plan=matched).dropna(subset=["_plan"]).groupby("_plan", sort=False)["Campaign"].unique()
+    matched = match_campaigns(actuals["Campaign"], campaigns)
+    spend = SPEND_TO_DATE.compute(actuals, matched, campaigns, as_of)
+    upto = actuals["Date"] <= as_of
+    names = actuals.loc[upto, "Campaign"].groupby(matched[upto], sort=False).unique()
     plans = []
     for row, c in campaigns.iterrows():
         template = TEMPLATES_BY_TYPE.get(c["Type"]) if isinstance(c["Type"], str) else None
@@ -269,37 +257,52 @@ def campaign_plans(
             progress=0.0 if template else math.nan,
             spend_to_date=spent,
             budget=budget,
-            budget_used=spent / budget if launched and budget > 0 else math.nan,
-            actuals_campaigns=[str(n) for n in found.get(c["Campaign"], [])],
+            budget_used=BUDGET_USED.compute(spent, budget),
+            actuals_campaigns=[str(n) for n in names.get(c["Campaign"], [])],
         )
         if template is not None:
-            launch = c["Launch date"]
-            behind = PHASES[: PHASES_BEHIND.get(c["Status"], 0)]
-            owners = role_holders(team, c["Owner"] if isinstance(c["Owner"], str) else "")
-            plan.tasks = pd.DataFrame(
-                [
-                    {
-                        "#": n,
-                        "Phase": item.phase,
-                        "Task": item.task,
-                        "Owner role": item.owner_role,
-                        "Owner": owners.get(item.owner_role, ""),
-                        "Days from launch": item.offset_days,
-                        "Due date": launch + item.offset_days * DAY,
-                        "Status": DONE if item.phase in behind else NOT_STARTED,
-                        "Overdue": "",
-                    }
-                    for n, item in enumerate(template.items, start=1)
-                ],
-                columns=list(TASK_COLUMNS),
-            )
-            due = plan.tasks["Due date"] < as_of  # NaT (no launch date) is never due
-            late = due & (plan.tasks["Status"] != DONE)
-            plan.tasks.loc[late, "Overdue"] = OVERDUE
-            plan.tasks_due, plan.tasks_overdue = int(due.sum()), int(late.sum())
-            plan.tasks_done = int((plan.tasks["Status"] == DONE).sum())
-            plan.progress = plan.tasks_done / plan.checklist_items
-            first, last = min(plan.tasks["Days from launch"]), max(plan.tasks["Days from launch"])
-            plan.weeks = [(day, launch + day * DAY) for day in range(first, last + 1, 7)]
+            _checklist(plan, template, c, role_holders(team, c["Owner"] if isinstance(c["Owner"], str) else ""), as_of)
         plans.append(plan)
     return plans
+
+
+def _checklist(
+    plan: CampaignPlan, template: CampaignTemplate, c: pd.Series, owners: dict[str, str], as_of: pd.Timestamp
+) -> None:
+    """Fill in a plan's checklist from its template: due dates from the launch date, the tasks of the phases
+    behind the campaign's Status Done, Overdue marks, progress and the timeline's weeks.
+
+    Args:
+        plan: The plan (changed in place).
+        template: The template its Type follows.
+        c: The campaign's row of the Campaigns table.
+        owners: Owner role → who owns its tasks (:func:`role_holders`).
+        as_of: Report as of.
+    """
+    launch = LAUNCH_DATE.compute(c)
+    behind = PHASES[: PHASES_BEHIND.get(c["Status"], 0)]
+    plan.tasks = pd.DataFrame(
+        [
+            {
+                "#": n,
+                "Phase": item.phase,
+                "Task": item.task,
+                "Owner role": item.owner_role,
+                "Owner": owners.get(item.owner_role, ""),
+                "Days from launch": item.offset_days,
+                "Due date": FROM_LAUNCH.compute(launch, item.offset_days),
+                "Status": DONE if item.phase in behind else NOT_STARTED,
+                "Overdue": "",
+            }
+            for n, item in enumerate(template.items, start=1)
+        ],
+        columns=list(TASK_COLUMNS),
+    )
+    due, status = plan.tasks["Due date"], plan.tasks["Status"]
+    plan.tasks["Overdue"] = OVERDUE_TASK.compute(due, status, as_of)
+    plan.tasks_due = int(OVERDUE_TASK.due(due, as_of).sum())
+    plan.tasks_overdue = int((plan.tasks["Overdue"] == OVERDUE).sum())
+    plan.tasks_done = int((status == DONE).sum())
+    plan.progress = PROGRESS.compute(status)
+    first, last = min(plan.tasks["Days from launch"]), max(plan.tasks["Days from launch"])
+    plan.weeks = [(day, FROM_LAUNCH.compute(launch, day)) for day in range(first, last + 1, 7)]

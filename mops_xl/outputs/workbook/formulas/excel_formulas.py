@@ -359,3 +359,31 @@ def trend_verdict(change: str, lower_is_better: str) -> str:
         f'IF(ISNUMBER({change}),IF({better}>TrendBand,"{IMPROVING}",IF({better}<-TrendBand,"{WORSENING}",'
         f'"{STEADY}")),"{NO_TREND}")'
     )
+
+
+def channel_key_lookup(sheet: str) -> str:
+    """The calculated Channel key of a data table's row (Budget, Targets): the number of the channel named exactly
+    as the row's Channel on the Channels sheet (:func:`exact_sum` of the Channels' keys), 0 when the Channel is
+    blank (a blended target) or not a channel.
+
+    Args:
+        sheet: The intake sheet whose table has the calculated column.
+
+    Returns:
+        The table column's formula (with its leading "=").
+    """
+    this_row = f"{table(sheet)}[[#This Row],[Channel]]"
+    return "=" + exact_sum(col("Channels", CHANNEL_KEY), col("Channels", "Channel"), this_row)
+
+
+def unkeyed_rows(sheet: str) -> str:
+    """How many rows of a streamed data sheet (Actuals) have a date but no Channel key: rows added by hand
+    without their keys, which count in the all-channel volumes and in no channel.
+
+    Args:
+        sheet: The intake sheet.
+
+    Returns:
+        The formula (with its leading "=").
+    """
+    return f"=COUNT({col(sheet, 'Date')})-COUNT({col(sheet, CHANNEL_KEY)})"

@@ -5,18 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.analysis.blocks.wording import percent, threshold
-from mops_xl.analysis.decisions.reallocation import DIMINISHING_RETURNS, PLAN_COLUMNS, WHAT_IF_COLUMNS
+from mops_xl.analysis.decisions.reallocation import PLAN_COLUMNS
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
+from mops_xl.analysis.decisions.what_if_figures import DIMINISHING_RETURNS, WHAT_IF_COLUMNS
 from mops_xl.analysis.figures.attribution import CANNOT_RUN, COVERAGE_HIGH, COVERAGE_LOW, MODELS, SETTING_NAMES
 from mops_xl.outputs.framework.text import MODEL_USE_CASES
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached
+from mops_xl.outputs.workbook.formulas.what_if_formulas import WHAT_IF_HEADER, what_if_column, what_if_formula
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 
 REALLOCATION, ATTRIBUTION = "Reallocation", "Attribution"
-WHAT_IF = ("Channel", *WHAT_IF_COLUMNS)
+#: The number format of each what-if column (the proposed budget is an input: yellow).
+_WHAT_IF_FORMATS = {
+    "Budget for period": "money",
+    "Proposed budget": "input_money",
+    "Change": "money",
+    "CAC used": "money",
+    "ROAS used": "ratio",
+    "Expected extra customers": "number",
+    "Expected extra revenue": "money",
+}
 
 
 class AttributionSheets(SheetWriter):
@@ -42,32 +52,11 @@ class AttributionSheets(SheetWriter):
             f"moves are priced on {a.plan_basis}. Extra budget is assumed to work at "
             f"{threshold(DIMINISHING_RETURNS)} of the channel's efficiency, budget taken away at 100%.",
         )
-        ws.write_row(3, 0, list(WHAT_IF), self.fmt["header"])
+        ws.write_row(3, 0, list(WHAT_IF_HEADER), self.fmt["header"])
         for i, (channel, w) in enumerate(a.what_if.iterrows(), start=4):
-            B, C, D, E, F = (xl_rowcol_to_cell(i, k) for k in range(1, 6))
             ws.write_string(i, 0, str(channel))
-            ws.write_number(i, 1, float(w["Budget for period"]), self.fmt["money"])
-            ws.write_number(i, 2, float(w["Proposed budget"]), self.fmt["input_money"])  # an input: yellow
-            ws.write_formula(i, 3, f"={C}-{B}", self.fmt["money"], cached(w["Change"]))
-            for col, value in ((4, w["CAC used"]), (5, w["ROAS used"])):
-                if pd.isna(value):
-                    ws.write_string(i, col, UNDEFINED)
-                else:
-                    ws.write_number(i, col, float(value), self.fmt["money" if col == 4 else "ratio"])
-            ws.write_formula(
-                i,
-                6,
-                f'=IF(ISNUMBER({E}),IF({D}>0,{DIMINISHING_RETURNS},1)*{D}/{E},"{UNDEFINED}")',
-                self.fmt["number"],
-                cached(w["Expected extra customers"]),
-            )
-            ws.write_formula(
-                i,
-                7,
-                f'=IF(ISNUMBER({F}),IF({D}>0,{DIMINISHING_RETURNS},1)*{D}*{F},"{UNDEFINED}")',
-                self.fmt["money"],
-                cached(w["Expected extra revenue"]),
-            )
+            for column in WHAT_IF_COLUMNS:
+                self._what_if_cell(ws, i, column, w[column])
         r = 6 + len(a.channels)
         ws.write_string(r, 0, f"Plan: budget moves this period ({AS_BUILT})", self.fmt["title"])
         self._plan(ws, r)
@@ -82,6 +71,17 @@ class AttributionSheets(SheetWriter):
         ws.set_column(0, 1, 22)
         ws.set_column(2, 3, 16)
         ws.set_column(4, 7, 16)
+
+    def _what_if_cell(self, ws: Any, i: int, column: str, value: Any) -> None:
+        """One cell of a channel's what-if row ``i``: the figure's formula caching the engine's value, or the value."""
+        k, fmt = what_if_column(column), self.fmt[_WHAT_IF_FORMATS[column]]
+        formula = what_if_formula(column, i)
+        if formula is not None:
+            ws.write_formula(i, k, formula, fmt, cached(value))
+        elif pd.isna(value):
+            ws.write_string(i, k, UNDEFINED)
+        else:
+            ws.write_number(i, k, float(value), fmt)
 
     def _plan(self, ws: Any, r: int) -> None:
         """The plan's moves under the title at row ``r``; the Reason spans three of the what-if's figure columns,
@@ -162,19 +162,7 @@ class AttributionSheets(SheetWriter):
                 self.fmt["note"],
             )
             r += 1  # an empty row between the note and the next section's title
-        ws.write_string(r + 1, 0, "Models", self.fmt["title"])
-        ws.write_row(r + 2, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
-        for i, (setting, model) in enumerate(SETTING_NAMES.items(), start=r + 3):
-            ws.write_string(
-                i, 0, model + (" (chosen)" if model == chosen else ""), self.fmt["bold"] if model == chosen else None
-            )
-            ws.write_string(i, 1, MODEL_USE_CASES[setting])
-            if not a.attribution.runnable(model):
-                affected = f"{CANNOT_RUN}: {a.attribution.cannot_run[model]}"
-            else:
-                affected = ", ".join(a.affected_by_model.get(model, [])) or "moves no channel by 1 point or more"
-            ws.write_string(i, 2, affected)
-        r += 3 + len(SETTING_NAMES)
+        r = self._models(ws, r + 1)
         moving = ", ".join(f"{ch} ({percent(spread)})" for ch, spread in a.affected.items()) or "none"
         ws.write_string(
             r, 0, f"Channels whose share moves 5 points or more between the models: {moving}", self.fmt["note"]
@@ -184,6 +172,29 @@ class AttributionSheets(SheetWriter):
             ws.write_string(r, 0, note, self.fmt["note"])
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(MODELS), 14)
+
+    def _models(self, ws: Any, top: int) -> int:
+        """The models under their title at row ``top``: each one's use case and the channels it moves (or why it
+        cannot run), the chosen one in bold.
+
+        Returns:
+            The row after the table and an empty one.
+        """
+        a, chosen = self.a, self.a.attribution_model
+        assert a.attribution is not None
+        ws.write_string(top, 0, "Models", self.fmt["title"])
+        ws.write_row(top + 1, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
+        for i, (setting, model) in enumerate(SETTING_NAMES.items(), start=top + 2):
+            ws.write_string(
+                i, 0, model + (" (chosen)" if model == chosen else ""), self.fmt["bold"] if model == chosen else None
+            )
+            ws.write_string(i, 1, MODEL_USE_CASES[setting])
+            if not a.attribution.runnable(model):
+                affected = f"{CANNOT_RUN}: {a.attribution.cannot_run[model]}"
+            else:
+                affected = ", ".join(a.affected_by_model.get(model, [])) or "moves no channel by 1 point or more"
+            ws.write_string(i, 2, affected)
+        return top + 2 + len(SETTING_NAMES)
 
     def _coverage(self, ws: Any, top: int) -> int:
         """The journeys against Actuals in the window (conversions and value), the coverage, and its warning.

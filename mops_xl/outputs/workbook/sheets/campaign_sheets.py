@@ -6,34 +6,35 @@ import re
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.analysis.blocks.statuses import DONE, OVERDUE, TASK_STATUSES
+from mops_xl.analysis.blocks.statuses import OVERDUE, TASK_STATUSES
 from mops_xl.analysis.engine import Analysis
+from mops_xl.analysis.figures.campaign_plan_figures import (
+    BUDGET_USED,
+    DUE_IN_WEEK,
+    FROM_LAUNCH,
+    LAUNCH_DATE,
+    OVERDUE_TASK,
+    PROGRESS,
+    SPEND_TO_DATE,
+)
 from mops_xl.analysis.figures.campaigns import SEPARATORS, TASK_COLUMNS, CampaignPlan
 from mops_xl.campaigns.library import TEMPLATES
-from mops_xl.outputs.workbook.formulas.excel_formulas import (
-    CAMPAIGN_KEY,
-    UNDEFINED,
-    by_campaign_plan,
-    cached,
-    col,
-    internal_link,
-    sheet_ref,
+from mops_xl.outputs.workbook.formulas.campaign_formulas import (
+    ROWS,
+    TIMELINE,
+    TOP,
+    PlanFormulas,
+    plan_formula,
+    progress_link,
 )
+from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, internal_link
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
-from mops_xl.outputs.workbook.sheets.data_sheets import field_column_letter, key_column_letter
 
 SHEET = "Campaign Templates"
 PLAN_HEADERS = TASK_COLUMNS
 _EPOCH = pd.Timestamp("1899-12-30")
-#: The plan header: label → 0-based row (value in column B).
-ROWS = {"Campaign": 2, "Launch date": 3, "Type": 4, "Owner": 5, "Budget": 6, "Progress": 7, "Spend to date": 8}
-CAMPAIGN, LAUNCH, BUDGET, PROGRESS = "$B$3", "$B$4", "$B$7", "$B$8"
-#: The Campaigns columns that bound a campaign's own dates (its spend to date counts the rows between them).
-DATES = ("Launch date", "End date")
-TOP = 10  # 0-based header row of a plan's checklist
 
 
 class SheetNames:
@@ -132,9 +133,7 @@ class CampaignSheets(SheetWriter):
                 ws.write_datetime(i, 2, c["Launch date"].to_pydatetime(), self.fmt["date"])
             ws.write_string(i, 3, c["Status"] if isinstance(c["Status"], str) else "")
             ws.write_url(i, 4, internal_link(name), None, name)
-            ws.write_formula(
-                i, 5, "=" + sheet_ref(name, PROGRESS), self.fmt["percent"], cached(self.plans[row].progress)
-            )
+            ws.write_formula(i, 5, progress_link(name), self.fmt["percent"], cached(self.plans[row].progress))
         if self.campaigns.empty:
             ws.write_string(
                 r + 2, 0, "No campaigns: fill in the Campaigns sheet to get a plan for each.", self.fmt["note"]
@@ -155,13 +154,9 @@ class CampaignSheets(SheetWriter):
         for label, r in ROWS.items():
             ws.write_string(r, 0, label, self.fmt["bold"])
         ws.write_string(ROWS["Campaign"], 1, str(c["Campaign"]))
-        launch = sheet_ref("Campaigns", f"${field_column_letter('Campaigns', 'Launch date')}${k}")
+        w = PlanFormulas(k, len(plan.tasks))
         ws.write_formula(
-            ROWS["Launch date"],
-            1,
-            f'=IF(ISNUMBER({launch}),{launch},"{UNDEFINED}")',
-            self.fmt["date"],
-            _serial(c["Launch date"]),
+            ROWS["Launch date"], 1, plan_formula(LAUNCH_DATE, w), self.fmt["date"], _serial(c["Launch date"])
         )
         for label in ("Type", "Owner"):
             ws.write_string(ROWS[label], 1, c[label] if isinstance(c[label], str) else UNDEFINED)
@@ -176,18 +171,16 @@ class CampaignSheets(SheetWriter):
                 self.fmt["note"],
             )
             return
-        self._spend(ws, plan, k)
-        self._checklist(ws, plan)
+        self._spend(ws, plan, w)
+        self._checklist(ws, plan, w)
 
-    def _spend(self, ws: Any, plan: CampaignPlan, k: int) -> None:
+    def _spend(self, ws: Any, plan: CampaignPlan, w: PlanFormulas) -> None:
         """Spend to date against the campaign budget, for a launched campaign (Actuals rows of that campaign,
-        found by its Campaign key on the Campaigns sheet, row ``k``)."""
+        found by its Campaign plan key)."""
         r = ROWS["Spend to date"]
         if not plan.launched:
             ws.write_string(r, 1, "not launched")
             return
-        key = sheet_ref("Campaigns", f"${key_column_letter('Campaigns', CAMPAIGN_KEY)}${k}")
-        launch, end = (sheet_ref("Campaigns", f"${field_column_letter('Campaigns', f)}${k}") for f in DATES)
         found = ", ".join(plan.actuals_campaigns) or "none"
         # across the checklist's columns (the timeline's label is on the same row); written as text
         ws.merge_range(TOP - 1, 0, TOP - 1, len(PLAN_HEADERS) - 1, "", self.fmt["note"])
@@ -199,22 +192,12 @@ class CampaignSheets(SheetWriter):
             f"key column of Actuals), dated from its Launch date to its End date and Report as of; found: {found}.",
             self.fmt["note"],
         )
-        dates = col("Actuals", "Date")
-        last = f"IF(ISNUMBER({end}),MIN({end},ReportAsOf),ReportAsOf)"
-        ws.write_formula(
-            r,
-            1,
-            f'=SUMIFS({col("Actuals", "Spend")},{by_campaign_plan(key)},{dates},">="&N({launch}),{dates},"<="&{last})',
-            self.fmt["money"],
-            cached(plan.spend_to_date),
-        )
+        ws.write_formula(r, 1, plan_formula(SPEND_TO_DATE, w), self.fmt["money"], cached(plan.spend_to_date))
         if plan.budget > 0:
-            ws.write_formula(
-                r, 2, f"={xl_rowcol_to_cell(r, 1)}/{BUDGET}", self.fmt["percent"], cached(plan.budget_used)
-            )
+            ws.write_formula(r, 2, plan_formula(BUDGET_USED, w), self.fmt["percent"], cached(plan.budget_used))
             ws.write_string(r, 3, "of the campaign budget", self.fmt["note"])
 
-    def _checklist(self, ws: Any, plan: CampaignPlan) -> None:
+    def _checklist(self, ws: Any, plan: CampaignPlan, w: PlanFormulas) -> None:
         ws.write_row(TOP, 0, list(PLAN_HEADERS), self.fmt["header"])
         first, last = TOP + 1, TOP + len(plan.tasks)
         for r, (_, task) in enumerate(plan.tasks.iterrows(), start=first):
@@ -222,35 +205,17 @@ class CampaignSheets(SheetWriter):
             ws.write_string(r, 2, task["Task"], self.fmt["wrap"])  # a sentence: its column keeps its width
             ws.write_row(r, 3, [task["Owner role"], task["Owner"]])
             ws.write_number(r, 5, task["Days from launch"])
-            ws.write_formula(
-                r,
-                6,
-                f'=IF(ISNUMBER({LAUNCH}),{LAUNCH}+F{r + 1},"{UNDEFINED}")',
-                self.fmt["date"],
-                _serial(task["Due date"]),
-            )
+            at = w.at_task(r)
+            ws.write_formula(r, 6, plan_formula(FROM_LAUNCH, at), self.fmt["date"], _serial(task["Due date"]))
             ws.write_string(r, 7, task["Status"])
-            ws.write_formula(
-                r,
-                8,
-                f'=IF(AND(ISNUMBER(G{r + 1}),G{r + 1}<ReportAsOf,H{r + 1}<>"{DONE}"),"{OVERDUE}","")',
-                None,
-                task["Overdue"],
-            )
+            ws.write_formula(r, 8, plan_formula(OVERDUE_TASK, at), None, task["Overdue"])
         ws.data_validation(first, 7, last, 7, {"validate": "list", "source": list(TASK_STATUSES)})
         ws.conditional_format(
             first, 8, last, 8, {"type": "cell", "criteria": "==", "value": f'"{OVERDUE}"', "format": self.fmt["bad"]}
         )
-        status = f"$H${first + 1}:$H${last + 1}"
-        ws.write_formula(
-            ROWS["Progress"],
-            1,
-            f'=COUNTIF({status},"{DONE}")/{plan.checklist_items}',
-            self.fmt["percent"],
-            cached(plan.progress),
-        )
+        ws.write_formula(ROWS["Progress"], 1, plan_formula(PROGRESS, w), self.fmt["percent"], cached(plan.progress))
         self.fmt.colour_statuses(ws, first, 7, last, 7)
-        self._timeline(ws, plan, first, last)
+        self._timeline(ws, plan, w)
         ws.set_column(0, 0, 14)
         ws.set_column(1, 1, 13)
         ws.set_column(2, 2, 52)
@@ -258,29 +223,22 @@ class CampaignSheets(SheetWriter):
         ws.set_column(5, 8, 12)
         ws.freeze_panes(TOP + 1, 3)
 
-    def _timeline(self, ws: Any, plan: CampaignPlan, first: int, last: int) -> None:
+    def _timeline(self, ws: Any, plan: CampaignPlan, w: PlanFormulas) -> None:
         """A weekly timeline: one column per week, the week a task is due filled by a conditional format."""
-        weeks = len(plan.weeks)
-        c0 = len(PLAN_HEADERS) + 1
-        ws.write_string(TOP - 1, c0, "Week starting", self.fmt["note"])
-        for w, (day, start) in enumerate(plan.weeks):
+        weeks, first, last = len(plan.weeks), TOP + 1, TOP + len(plan.tasks)
+        ws.write_string(TOP - 1, TIMELINE, "Week starting", self.fmt["note"])
+        for k, (day, start) in enumerate(plan.weeks):
             ws.write_formula(
-                TOP, c0 + w, f'=IF(ISNUMBER({LAUNCH}),{LAUNCH}+({day}),"{UNDEFINED}")', self.fmt["date"], _serial(start)
+                TOP, TIMELINE + k, plan_formula(FROM_LAUNCH, w.at_week(day)), self.fmt["date"], _serial(start)
             )
-        head = xl_rowcol_to_cell(TOP, c0, row_abs=True)
-        due = xl_rowcol_to_cell(first, 6, col_abs=True)
         ws.conditional_format(
             first,
-            c0,
+            TIMELINE,
             last,
-            c0 + weeks - 1,
-            {
-                "type": "formula",
-                "criteria": f"=AND(ISNUMBER({due}),{due}>={head},{due}<{head}+7)",
-                "format": self.fmt["good"],
-            },
+            TIMELINE + weeks - 1,
+            {"type": "formula", "criteria": plan_formula(DUE_IN_WEEK, w.timeline_marks()), "format": self.fmt["good"]},
         )
-        ws.set_column(c0, c0 + weeks - 1, 10)
+        ws.set_column(TIMELINE, TIMELINE + weeks - 1, 10)
 
 
 def _serial(day: pd.Timestamp) -> float | str:

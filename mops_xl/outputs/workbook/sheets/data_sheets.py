@@ -34,10 +34,12 @@ from mops_xl.outputs.workbook.formulas.excel_formulas import (
     DERIVED_NAMES,
     PLAN_KEY,
     STREAMED_SHEETS,
+    channel_key_lookup,
     col,
     name_for,
     sheet_ref,
     table,
+    unkeyed_rows,
 )
 from mops_xl.outputs.workbook.layout.cell_formats import TYPE_FORMATS, Formats
 from mops_xl.outputs.workbook.layout.fit import data_column_px
@@ -267,26 +269,18 @@ class DataSheets:
                 (self.keys.plan_column(frame[name]) if h == PLAN_KEY else self.keys.column(frame[name], name), True)
                 for h, name in keys
             ]
-        for c, header in enumerate(headers):  # fitted to the values as shown (a date, "$9,126.38"), never "###"
-            values = cells[c][0] if c < len(cells) else []
-            num_format = formats[c].num_format if formats[c] is not None else None
-            ws.set_column_pixels(c, c, data_column_px(values, num_format or None, header), formats[c])
+        _fit_columns(ws, headers, cells, formats)
         if streamed:
             unkeyed = sum(k is None for k in cells[len(schema.fields)][0]) if keys else None
             self._streamed_header(ws, schema, headers, last_row, unkeyed)
-        writers = [ws.write_number if numeric else ws.write_string for _, numeric in cells]
-        for r, row in enumerate(zip(*(values for values, _ in cells), strict=False), start=1):
-            for c, value in enumerate(row):
-                if value is not None:
-                    writers[c](r, c, value, formats[c])
+        _write_cells(ws, cells, formats)
         if streamed:
             ws.autofilter(0, 0, last_row, last_col)
             ws.freeze_panes(1, 0)
             return
         columns: list[dict[str, Any]] = [{"header": h} for h in headers]
         if calculated:
-            formula = self._channel_key_formula(schema.name)
-            columns[-1]["formula"] = formula
+            columns[-1]["formula"] = channel_key_lookup(schema.name)
         ws.add_table(
             0,
             0,
@@ -297,13 +291,7 @@ class DataSheets:
         if calculated:  # after add_table, which caches 0 in a calculated column: cache each row's key
             found = self.keys.column(frame["Channel"], "Channel") if len(frame) else [None]
             for r, key in enumerate(found, start=1):
-                ws.write_formula(r, last_col, formula, formats[last_col], key or 0.0)
-
-    def _channel_key_formula(self, sheet: str) -> str:
-        """The calculated Channel key of a Budget or Targets row: the number of the channel named exactly as
-        its Channel on the Channels sheet, 0 when the Channel is blank (a blended target) or not a channel."""
-        this_row = f"{table(sheet)}[[#This Row],[Channel]]"
-        return f"=SUMPRODUCT(--EXACT({col('Channels', 'Channel')},{this_row}),{col('Channels', CHANNEL_KEY)})"
+                ws.write_formula(r, last_col, channel_key_lookup(schema.name), formats[last_col], key or 0.0)
 
     def _streamed_header(self, ws: Any, schema: Sheet, headers: list[str], last_row: int, unkeyed: int | None) -> None:
         """The header row of a streamed sheet, a note on its names (and keys), and one defined name per column.
@@ -320,8 +308,7 @@ class DataSheets:
         )
         c = len(headers) + 1
         if unkeyed is not None:
-            date, key = col(schema.name, "Date"), col(schema.name, CHANNEL_KEY)
-            ws.write_formula(0, c, f"=COUNT({date})-COUNT({key})", self.fmt["integer"], float(unkeyed))
+            ws.write_formula(0, c, unkeyed_rows(schema.name), self.fmt["integer"], float(unkeyed))
             c += 1
             note = (
                 "rows without a Channel key: they count in the KPI Framework's all-channel volumes, in no channel. "
@@ -337,6 +324,25 @@ class DataSheets:
         for j, name in enumerate(names):
             letter = xl_col_to_name(j)
             self.wb.define_name(name, "=" + sheet_ref(sheet, f"${letter}$2:${letter}${last_row + 1}"))
+
+
+def _fit_columns(ws: Any, headers: list[str], cells: list[tuple[list[Any], bool]], formats: list[Any]) -> None:
+    """Fit each column to its values as shown (a date, "$9,126.38"), never "###"; a calculated column (beyond
+    ``cells``) to its header."""
+    for c, header in enumerate(headers):
+        values = cells[c][0] if c < len(cells) else []
+        num_format = formats[c].num_format if formats[c] is not None else None
+        ws.set_column_pixels(c, c, data_column_px(values, num_format or None, header), formats[c])
+
+
+def _write_cells(ws: Any, cells: list[tuple[list[Any], bool]], formats: list[Any]) -> None:
+    """Write the columns' values row by row from row 1 (a streamed sheet takes rows only in order), leaving a
+    missing value blank."""
+    writers = [ws.write_number if numeric else ws.write_string for _, numeric in cells]
+    for r, row in enumerate(zip(*(values for values, _ in cells), strict=False), start=1):
+        for c, value in enumerate(row):
+            if value is not None:
+                writers[c](r, c, value, formats[c])
 
 
 class StreamedWorksheet(Worksheet):

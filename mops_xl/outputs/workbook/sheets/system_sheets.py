@@ -5,10 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.analysis.blocks.statuses import COVERED, GAP
-from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, col
+from mops_xl.analysis.assessment.martech_figures import (
+    AUTOMATION_SHARE,
+    MONTHLY_STACK_COST,
+    SERVES,
+    STAGE_CHANNELS,
+    STAGE_COVERAGE,
+    TOTAL_FTE,
+)
+from mops_xl.analysis.blocks.statuses import GAP
+from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached
+from mops_xl.outputs.workbook.formulas.system_formulas import GRID_TOP, SystemFormulas, count_row, system_formula
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 
 
@@ -39,8 +47,7 @@ class SystemSheets(SheetWriter):
                     ws.write_string(r, 2, str(category))
                 r += 1
         ws.write_string(r + 1, 0, "Monthly cost of active tools", self.fmt["bold"])
-        active = f'SUMIFS({col("Stack", "Monthly cost")},{col("Stack", "Status")},"Active")'
-        ws.write_formula(r + 1, 2, f"={active}", self.fmt["money"], float(stack.monthly_cost))
+        ws.write_formula(r + 1, 2, system_formula(MONTHLY_STACK_COST), self.fmt["money"], float(stack.monthly_cost))
         r += 3
         ws.write_row(r, 0, ["Category", "Covered"], self.fmt["header"])
         for i, category in enumerate(stack.covered + stack.gaps, start=1):
@@ -67,14 +74,8 @@ class SystemSheets(SheetWriter):
             ws.write_string(i, 4, "Yes" if bool(link["Automated"]) else "No")
         share_row = r + 2 + len(links.rows) + 1
         ws.write_string(share_row, 0, "Automation share", self.fmt["bold"])
-        automated = col("Integrations", "Automated")
         ws.write_formula(
-            share_row,
-            1,
-            f'=IF(COUNTA({col("Integrations", "System")})=0,"{UNDEFINED}",'
-            f'COUNTIF({automated},"Yes")/COUNTA({col("Integrations", "System")}))',
-            self.fmt["percent"],
-            cached(links.automation_share),
+            share_row, 1, system_formula(AUTOMATION_SHARE), self.fmt["percent"], cached(links.automation_share)
         )
         ws.set_column(0, 0, 30)
         ws.set_column(1, 4, 26)
@@ -89,33 +90,26 @@ class SystemSheets(SheetWriter):
         )
         stages = list(funnel.by_stage)
         ws.write_row(3, 0, ["Channel", "Active"] + stages, self.fmt["header"])
-        for i, (_, ch) in enumerate(channels.iterrows(), start=4):
+        for i, (_, ch) in enumerate(channels.iterrows(), start=GRID_TOP):
             name = ch["Channel"]
             active = name in funnel.active
             ws.write_string(i, 0, str(name))
             ws.write_string(i, 1, "Yes" if active else "No")
             for j, stage in enumerate(stages, start=2):
                 if name in funnel.by_stage[stage]:
-                    ws.write_string(i, j, "●")
-        last = 3 + len(channels)
-        ws.write_string(last + 1, 0, "Active channels", self.fmt["total_text"])
-        ws.write_string(last + 2, 0, "Coverage", self.fmt["total_text"])
+                    ws.write_string(i, j, SERVES)
+        counts = count_row(len(channels))
+        ws.write_string(counts, 0, "Active channels", self.fmt["total_text"])
+        ws.write_string(counts + 1, 0, "Coverage", self.fmt["total_text"])
         for j, stage in enumerate(stages, start=2):
-            span = f"{xl_rowcol_to_cell(4, j)}:{xl_rowcol_to_cell(last, j)}"
-            ws.write_formula(
-                last + 1, j, f'=COUNTIF({span},"●")', self.fmt["total_integer"], float(funnel.counts[stage])
-            )
-            ws.write_formula(
-                last + 2,
-                j,
-                f'=IF({xl_rowcol_to_cell(last + 1, j)}=0,"{GAP}","{COVERED}")',
-                None,
-                funnel.coverage[stage],
-            )
-        self.fmt.colour_statuses(ws, last + 2, 2, last + 2, 1 + len(stages))
+            w = SystemFormulas(len(channels), j)
+            count = float(funnel.counts[stage])
+            ws.write_formula(counts, j, system_formula(STAGE_CHANNELS, w), self.fmt["total_integer"], count)
+            ws.write_formula(counts + 1, j, system_formula(STAGE_COVERAGE, w), None, funnel.coverage[stage])
+        self.fmt.colour_statuses(ws, counts + 1, 2, counts + 1, 1 + len(stages))
         if funnel.unstaged:
             ws.write_string(
-                last + 4, 0, "Active channels without a funnel stage: " + ", ".join(funnel.unstaged), self.fmt["warn"]
+                counts + 3, 0, "Active channels without a funnel stage: " + ", ".join(funnel.unstaged), self.fmt["warn"]
             )
         ws.set_column(0, 0, 26)
         ws.set_column(1, 1, 10)
@@ -163,39 +157,55 @@ class SystemSheets(SheetWriter):
 
     def cadence_and_team(self) -> None:
         """The review schedule and the team's roles with the tools they own."""
-        intake, team = self.a.intake, self.a.team
+        team = self.a.team
         ws = self.titled_sheet("Cadence & Team", "The operating rhythm (Cadence sheet) and who runs it (Team sheet).")
-        cadence = intake.table("Cadence")
-        if not cadence.empty:
+        r = self._team(ws, self._cadence(ws))
+        ws.write_string(r, 0, "Standard roles missing", self.fmt["bold"])
+        ws.write_string(r, 1, ", ".join(team.roles_missing) or "none")
+        ws.write_string(r + 1, 0, "Active tools nobody owns", self.fmt["bold"])
+        ws.write_string(r + 1, 1, ", ".join(team.unowned_tools) or "none")
+        ws.write_string(r + 2, 0, "Total FTE", self.fmt["bold"])
+        ws.write_formula(r + 2, 1, system_formula(TOTAL_FTE), self.fmt["number"], float(team.total_fte))
+        ws.set_column(0, 0, 26)
+        ws.set_column(1, 1, 24)
+        ws.set_column(2, 3, 40)
+
+    def _cadence(self, ws: Any) -> int:
+        """The reviews of the Cadence sheet from row 3 (a section with nothing to show says so, in one line).
+
+        Returns:
+            The row of the team's section.
+        """
+        cadence = self.a.intake.table("Cadence")
+        if cadence.empty:
+            ws.write_string(3, 0, "No reviews: fill in the Cadence sheet.", self.fmt["note"])
+        else:
             ws.write_row(3, 0, ["Review", "Frequency", "Focus", "Attendees"], self.fmt["header"])
         for i, (_, rev) in enumerate(cadence.iterrows(), start=4):
             for j, column in enumerate(("Review", "Frequency", "Focus", "Attendees")):
                 if isinstance(rev[column], str):
                     ws.write_string(i, j, rev[column])
-        if cadence.empty:  # a section with nothing to show says so, in one line
-            ws.write_string(3, 0, "No reviews: fill in the Cadence sheet.", self.fmt["note"])
-        r = 4 + max(len(cadence), 1) + 1
-        if not team.people.empty:
-            ws.write_row(r, 0, ["Role", "Name", "Responsibilities", "Tools owned", "FTE"], self.fmt["header"])
-        for i, (_, p) in enumerate(team.people.iterrows(), start=r + 1):
+        return 4 + max(len(cadence), 1) + 1
+
+    def _team(self, ws: Any, top: int) -> int:
+        """The Team's people from row ``top`` (or one line saying there are none).
+
+        Returns:
+            The row of the summary lines under it.
+        """
+        people = self.a.team.people
+        if people.empty:
+            ws.write_string(top, 0, "No team: fill in the Team sheet.", self.fmt["note"])
+        else:
+            ws.write_row(top, 0, ["Role", "Name", "Responsibilities", "Tools owned", "FTE"], self.fmt["header"])
+        for i, (_, p) in enumerate(people.iterrows(), start=top + 1):
             for j, column in enumerate(("Role", "Name", "Responsibilities")):
                 if isinstance(p[column], str):
                     ws.write_string(i, j, p[column])
             ws.write_string(i, 3, ", ".join(p["Tools owned"] or []))
             if not pd.isna(p["FTE"]):
                 ws.write_number(i, 4, float(p["FTE"]), self.fmt["number"])
-        r += max(len(team.people), 1) + 2
-        if team.people.empty:
-            ws.write_string(r - 3, 0, "No team: fill in the Team sheet.", self.fmt["note"])
-        ws.write_string(r, 0, "Standard roles missing", self.fmt["bold"])
-        ws.write_string(r, 1, ", ".join(team.roles_missing) or "none")
-        ws.write_string(r + 1, 0, "Active tools nobody owns", self.fmt["bold"])
-        ws.write_string(r + 1, 1, ", ".join(team.unowned_tools) or "none")
-        ws.write_string(r + 2, 0, "Total FTE", self.fmt["bold"])
-        ws.write_formula(r + 2, 1, f"=SUM({col('Team', 'FTE')})", self.fmt["number"], float(team.total_fte))
-        ws.set_column(0, 0, 26)
-        ws.set_column(1, 1, 24)
-        ws.set_column(2, 3, 40)
+        return top + max(len(people), 1) + 2
 
     def framework(self) -> None:
         """The text framework, one line per row in a monospace font (the same text as <stem>-framework.txt)."""
