@@ -1,7 +1,7 @@
 """Targets, attainment and status: how each figure compares with what was planned.
 
 Each figure here is a definition with two sides, like the catalogue's blocks
-(:mod:`mops_xl.analysis.blocks.figure_blocks`): ``value`` computes it for the engine, ``formula`` writes it as an
+(:mod:`mops_xl.analysis.blocks.figure_blocks`): ``compute`` gives the engine's value, ``formula`` writes it as an
 Excel formula through a :class:`RowFormulaWriter`, which the report implements for a KPI Framework row (one metric,
 every channel) and a Channel Performance row (one channel, judged by the primary metric its Primary metric cell
 holds). The analysis never imports the report: the writer is a protocol. The module's functions
