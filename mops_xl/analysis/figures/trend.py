@@ -12,8 +12,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.statuses import FELL, FLAT, IMPROVING, NO_TREND, ROSE, STEADY, WORSENING
-from mops_xl.analysis.blocks.window import DAY
-from mops_xl.analysis.figures.performance import divide, ratios
+from mops_xl.analysis.figures.periods import TREND_CHANGE, TREND_METRIC, TREND_WINDOWS
 
 TREND_COLUMNS = ("Trend metric", "Recent", "Prior", "Trend %", "Trend", "Trend verdict")
 
@@ -29,11 +28,7 @@ def metric_value(sums: pd.DataFrame, metric: str | None, days: int) -> pd.Series
     Returns:
         Channel → value (NaN where undefined).
     """
-    by_name = {r.name: r for r in ratios()}
-    if metric in by_name:
-        r = by_name[metric]
-        return divide(sums[r.numerator], sums[r.denominator])
-    return sums["Leads"] / days
+    return TREND_METRIC.compute(sums, metric, days)
 
 
 def channel_trends(
@@ -54,9 +49,7 @@ def channel_trends(
         has no rows for the channel or the metric is undefined in either window or the prior value is 0) and
         Trend verdict (:func:`verdict`).
     """
-    recent_start = as_of - (window_days - 1) * DAY
-    prior_end = recent_start - DAY
-    prior_start = prior_end - (window_days - 1) * DAY
+    (recent_start, _), (prior_start, prior_end) = TREND_WINDOWS.compute(as_of, window_days)
     channels = list(metrics.index)
     cols = ["Spend", "Leads", "Customers", "Revenue", "Clicks", "Impressions", "MQLs", "SQLs"]
 
@@ -79,7 +72,7 @@ def channel_trends(
         p.loc[group] = metric_value(prior.loc[group], name, window_days).to_numpy(dtype="float64")
     out = []
     for ch, metric, rv, pv, rn, pn in zip(channels, metrics, r, p, recent_n, prior_n, strict=True):
-        change = (rv - pv) / pv if rn and pn and pv and not math.isnan(rv) and not math.isnan(pv) else math.nan
+        change = TREND_CHANGE.compute(rv, pv, rn, pn)
         out.append(
             {
                 "Channel": ch,

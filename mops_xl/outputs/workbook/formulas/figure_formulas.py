@@ -58,11 +58,15 @@ def _trackable(columns: tuple[str, ...]) -> list[str]:
     return [c for c in columns if c in TRACKABLE]
 
 
-class _Shared:
-    """What every place's formulas read alike: Business values, data sheet columns, the window's days."""
+class WorkbookNames:
+    """What every place's formulas read alike: Business and Settings values, data sheet columns, the window's
+    days (the base of every writer the definitions write through)."""
+
+    #: The formula text of an undefined figure.
+    undefined = f'"{UNDEFINED}"'
 
     def value(self, field: str) -> str:
-        """The defined name of a Business value."""
+        """The defined name of a Business or Settings value, or a day of the window ("Period start")."""
         return name_for(field)
 
     def column(self, sheet: str, column: str) -> str:
@@ -74,7 +78,7 @@ class _Shared:
         return _DAYS[which]
 
 
-class BlendedFormulas(_Shared):
+class BlendedFormulas(WorkbookNames):
     """The KPI Framework's writer: every channel's Actuals rows in a window.
 
     Args:
@@ -84,8 +88,6 @@ class BlendedFormulas(_Shared):
         reuse: The volumes whose all-channel sum is already in a cell of the column (:meth:`sum` and
             :meth:`when_tracked` reference it instead of summing again); never the figure being written.
     """
-
-    undefined = f'"{UNDEFINED}"'
 
     def __init__(self, first: str, last: str, figure: Callable[[str], str], reuse: Collection[str] = ()):
         self.first, self.last, self._figure, self.reuse = first, last, figure, reuse
@@ -121,7 +123,7 @@ class BlendedFormulas(_Shared):
         return self._figure(metric)
 
 
-class RowFormulas(_Shared):
+class RowFormulas(WorkbookNames):
     """One subject's writer (a channel's, a campaign's row): its Actuals rows in a window.
 
     Args:
@@ -132,8 +134,6 @@ class RowFormulas(_Shared):
         last: Its last day.
         tracked: Write the Not tracked tests (False: the caller tests the cells it needs).
     """
-
-    undefined = f'"{UNDEFINED}"'
 
     def __init__(
         self,

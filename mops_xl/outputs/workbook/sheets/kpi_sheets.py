@@ -8,32 +8,31 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.analysis.blocks import catalogue
-from mops_xl.analysis.blocks.statuses import ALL_CHANNELS, NO_DATA, NO_TARGET, NOT_TRACKED, ON, OVER
+from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.blocks.tracking import needs, shown
 from mops_xl.analysis.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, Analysis
-from mops_xl.analysis.figures.targets import EXPECTED_CAC, PRIMARY_SOURCES
+from mops_xl.analysis.figures.targets import primary_order
 from mops_xl.outputs.workbook.formulas.excel_formulas import (
-    CHANNEL_KEY,
     UNDEFINED,
-    actuals_sum,
     by_campaign,
     by_channel,
     cached,
-    col,
-    exact_sum,
     if_tracked,
-    pacing_status,
-    ratio,
     sheet_ref,
-    status,
-    trend_arrow,
-    trend_verdict,
 )
-from mops_xl.outputs.workbook.formulas.figure_formulas import (
-    BlendedFormulas,
-    RowFormulas,
-    figure_formula,
-    number_format,
+from mops_xl.outputs.workbook.formulas.figure_formulas import RowFormulas, figure_formula, number_format
+from mops_xl.outputs.workbook.formulas.kpi_formulas import (
+    WINDOW_ROWS,
+    BudgetCells,
+    ChannelRowFormulas,
+    KpiRowFormulas,
+    budget_share,
+    cac_target,
+    channel_judgement,
+    channel_trend,
+    channels_total,
+    kpi_row,
+    window_rows,
 )
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
@@ -71,10 +70,10 @@ _KIND = {"Trend %": "percent", "Attainment": "percent"}
 CAMPAIGN_FIGURES = ("Spend", "Leads", "Customers", "Revenue", "CPL", "CAC", "ROAS")
 #: Columns shown as plain numbers (their unit depends on the channel's primary metric).
 _PLAIN_NUMBERS = ("Primary target", "Primary target to date", "Primary actual", "Trend recent", "Trend prior")
-PREVIOUS_FIRST, PREVIOUS_LAST = "PeriodStart-ElapsedDays", "PeriodStart-1"
 #: KPI Framework columns computed from the Actual: they say "Not tracked" when the Actual does.
 _FROM_ACTUAL = ("Actual", "Attainment", "Status", "Projection", "Previous period", "Change")
-WINDOW_ROWS = "WindowRows"
+#: KPI Framework columns whose number format is not the metric's (Status is text).
+_KPI_KIND: dict[str, str | None] = {"Attainment": "percent", "Status": None, "Change": "percent"}
 #: At most this many campaigns in Channel Performance's breakdown (the ones with the most spend).
 MAX_CAMPAIGN_ROWS = 200
 #: What the By campaign section says when no Actuals row of the period names a campaign.
@@ -128,39 +127,6 @@ def strategy_cell(channel: str, header: str, a: Analysis) -> str:
     return f"'{STRATEGY_SHEET}'!{xl_rowcol_to_cell(r, STRATEGY_HEADERS.index(header), True, True)}"
 
 
-def _blended_target(metric: str) -> str:
-    """The blended target: the blank-Channel row, else (volumes) the channel targets' sum if all have one."""
-    is_metric, blank = f'({col("Targets", "Metric")}="{metric}")', f'({col("Targets", "Channel")}="")'
-    row = f"SUMPRODUCT({is_metric}*{blank}*{col('Targets', 'Target')})"
-    fallback = f'"{UNDEFINED}"'
-    if catalogue.current().get(metric).prorated:
-        every = (
-            f'SUMPRODUCT(--(COUNTIFS({col("Targets", "Metric")},"{metric}",{col("Targets", CHANNEL_KEY)},'
-            f"{col('Channels', CHANNEL_KEY)})>0))=ROWS({col('Channels', 'Channel')})"
-        )
-        fallback = f'IF({every},SUMIFS({col("Targets", "Target")},{col("Targets", "Metric")},"{metric}"),"{UNDEFINED}")'
-    return f"IF(SUMPRODUCT({is_metric}*{blank})>0,{row},{fallback})"
-
-
-def _one_of(cell: str, metrics: list[str]) -> str:
-    """A condition: the cell holds one of the metrics (FALSE when there is none)."""
-    tests = [f'{cell}="{m}"' for m in metrics]
-    return "FALSE" if not tests else tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
-
-
-def _primary_metrics() -> list[str]:
-    """The metrics a channel may be judged by, in :data:`PRIMARY_SOURCES` order."""
-    return list(dict.fromkeys(m for m, _ in PRIMARY_SOURCES))
-
-
-def _by_primary(pm: str, value: dict[str, str], otherwise: str) -> str:
-    """A formula choosing, by the channel's primary metric in ``pm``, the expression of that metric."""
-    out = otherwise
-    for m in reversed([m for m in _primary_metrics() if m in value]):
-        out = f'IF({pm}="{m}",{value[m]},{out})'
-    return out
-
-
 class KpiSheets(SheetWriter):
     """Writes the KPI Framework, Channel Strategy and Channel Performance sheets.
 
@@ -192,7 +158,7 @@ class KpiSheets(SheetWriter):
             "Targets and thresholds as the team set them for the period.",
         )
         ws.write_string(2, 0, "Actuals rows in the window", self.fmt["note"])
-        ws.write_formula(2, 1, f"=COUNTIFS({actuals_window()})", None, float(a.window_rows))
+        ws.write_formula(2, 1, "=" + window_rows(), None, float(a.window_rows))
         self.wb.define_name(WINDOW_ROWS, "=" + sheet_ref(KPI_SHEET, "$B$3"))
         ws.write_row(TOP, 0, list(KPI_COLUMNS), self.fmt["header"])
         metrics = list(a.kpis.index)
@@ -207,69 +173,19 @@ class KpiSheets(SheetWriter):
 
     def _kpi_row(self, ws: Any, r: int, m: str, rows: dict[str, int]) -> None:
         k = self.a.kpis.loc[m]
-        entry = catalogue.current().get(m)
-        cell = {c: xl_rowcol_to_cell(r, KPI_COLUMNS.index(c)) for c in KPI_COLUMNS}
-        E = lambda metric, column="Actual": xl_rowcol_to_cell(rows[metric], KPI_COLUMNS.index(column))  # noqa: E731
-        kind = number_format(m)
         ws.write_string(r, 0, m)
         ws.write_string(r, 1, k["Definition"], self.fmt["wrap"])
+        for column, formula in kpi_row(KpiRowFormulas(m, rows), self._budget_cells()).items():
+            kind = _KPI_KIND[column] if column in _KPI_KIND else number_format(m)
+            self._formula(ws, r, column, formula, k[column], kind)
+
+    def _budget_cells(self) -> BudgetCells:
+        """Budget Pacing's totals, which the Spend row is judged by (no budget without a budget line)."""
         has_budget = len(self.a.pacing_lines) > 0
-        # Target
-        target: str | None
-        if entry.status_rule == "budget pace":  # Budget Pacing's total (docs/metrics.md, "Budget pacing")
-            target = f"={self.pacing.total_cell('Budget for period')}" if has_budget else None
-        elif not entry.takes_target:
-            target = None
-        else:
-            target = "=" + _blended_target(entry.measures)
-        self._formula(ws, r, "Target", target, k["Target"], kind)
-        to_date = entry.to_date_formula(cell["Target"], "ElapsedDays", "PeriodDays")
-        ttd = f'=IF(ISNUMBER({cell["Target"]}),{to_date},"{UNDEFINED}")'
-        if entry.status_rule == "budget pace":  # every budget line's expected spend to date
-            ttd = f"={self.pacing.total_cell('Expected to date')}"
-        self._formula(ws, r, "Target to date", ttd if target else None, k["Target to date"], kind)
-        # Actual and previous period: the catalogue's formula of the figure
-        sums = [v for v in catalogue.current().volumes if v in rows and v != m]  # volumes on the rows above/below
-        actual = "=" + figure_formula(m, BlendedFormulas("PeriodStart", "ReportAsOf", lambda f: E(f), sums))
-        previous = figure_formula(
-            m, BlendedFormulas(PREVIOUS_FIRST, PREVIOUS_LAST, lambda f: E(f, "Previous period"), sums)
-        )
-        self._formula(ws, r, "Actual", actual, k["Actual"], kind)
-        reach_back = f"MIN({col('Actuals', 'Date')})<=PeriodStart-ElapsedDays"
-        self._formula(
-            ws, r, "Previous period", f'=IF({reach_back},{previous},"{UNDEFINED}")', k["Previous period"], kind
-        )
-        # Attainment, status, projection, change
-        t, act = cell["Target to date"], cell["Actual"]
-        if entry.lower_is_better:
-            att = f'=IF(AND(ISNUMBER({t}),ISNUMBER({act})),IF({act}>0,{t}/{act},"{UNDEFINED}"),"{UNDEFINED}")'
-        else:
-            att = f'=IF(AND(ISNUMBER({t}),ISNUMBER({act})),IF({t}>0,{act}/{t},"{UNDEFINED}"),"{UNDEFINED}")'
-        self._formula(ws, r, "Attainment", att if target else None, k["Attainment"], "percent")
-        has_target = f"ISNUMBER({cell['Target']})"
-        if entry.status_rule == "budget pace":  # the total pace's status, computed once on Budget Pacing
-            stat = f"={self.pacing.overall_status_cell}"
-        elif entry.status_rule == "pacing bands":  # spending more than the target is not "Ahead"
-            stat = (
-                f'=IF(NOT({has_target}),"{NO_TARGET}",IF({WINDOW_ROWS}=0,"{NO_DATA}",IF(ISNUMBER({cell["Attainment"]}),'
-                f'{pacing_status(cell["Attainment"])},IF({act}>0,"{OVER}","{ON}"))))'
-            )
-        else:
-            stat = "=" + status(cell["Attainment"], has_target, f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))")
-        self._formula(
-            ws, r, "Status", stat if target or entry.status_rule == "budget pace" else None, k["Status"], None
-        )
-        projection = f'=IF(ISNUMBER({act}),{act}*PeriodDays/ElapsedDays,"{UNDEFINED}")' if entry.prorated else None
-        self._formula(ws, r, "Projection", projection, k["Projection"], kind)
-        prev = cell["Previous period"]
-        self._formula(
-            ws,
-            r,
-            "Change",
-            f"=IF(AND(ISNUMBER({act}),ISNUMBER({prev})),IF({prev}<>0,({act}-{prev})/{prev},"
-            f'"{UNDEFINED}"),"{UNDEFINED}")',
-            k["Change"],
-            "percent",
+        return BudgetCells(
+            self.pacing.total_cell("Budget for period") if has_budget else None,
+            self.pacing.total_cell("Expected to date"),
+            self.pacing.overall_status_cell,
         )
 
     def _formula(self, ws: Any, r: int, column: str, formula: str | None, value: Any, kind: str | None) -> None:
@@ -279,11 +195,11 @@ class KpiSheets(SheetWriter):
             m = str(self.a.kpis.index[r - TOP - 1])
             value = self.a.tracking.show(m, value)
             if formula is not None and column != "Actual" and needs(m):
-                formula = "=" + if_tracked(formula[1:], xl_rowcol_to_cell(r, KPI_COLUMNS.index("Actual")))
+                formula = if_tracked(formula, xl_rowcol_to_cell(r, KPI_COLUMNS.index("Actual")))
         if formula is None:
             ws.write_string(r, c, UNDEFINED if value is None or pd.isna(value) else str(value))
         else:
-            ws.write_formula(r, c, formula, fmt, cached(value))
+            ws.write_formula(r, c, "=" + formula, fmt, cached(value))
 
     # --- Channel Performance -------------------------------------------------------------------------------
 
@@ -292,10 +208,9 @@ class KpiSheets(SheetWriter):
         a = self.a
         ws = self.titled_sheet(
             PERFORMANCE_SHEET,
-            f"Period to date: {a.window.start:%Y-%m-%d} to {a.window.as_of:%Y-%m-%d}. Status "
-            "judges each channel by its primary metric (ROAS target, else CAC target, else "
-            "Expected CAC, else Leads target); its attainment is against the target to date beside it. Trend "
-            "compares the last Trend window days with the ones before (leads per day for a channel judged on "
+            f"Period to date: {a.window.start:%Y-%m-%d} to {a.window.as_of:%Y-%m-%d}. Status judges each channel "
+            f"by its primary metric ({primary_order()}); its attainment is against the target to date beside it. "
+            "Trend compares the last Trend window days with the ones before (leads per day for a channel judged on "
             "leads or without a target): ↑ rose, ↓ fell; the Trend verdict and the colour say whether that is good.",
         )
         ws.write_row(TOP, 0, list(PERFORMANCE_HEADERS), self.fmt["header"])
@@ -322,139 +237,25 @@ class KpiSheets(SheetWriter):
 
     def _channel_row(self, ws: Any, r: int, channel: str, c: pd.Series) -> None:
         cell = {h: xl_rowcol_to_cell(r, PERFORMANCE_HEADERS.index(h)) for h in PERFORMANCE_HEADERS}
-        key = self.keys.channels[channel]
+        w = ChannelRowFormulas(self.keys.channels[channel], cell)
         ws.write_string(r, 0, str(channel))
-        rows = by_channel(key)
-
-        def show(metric: str, value: Any) -> Any:
-            return self.a.tracking.show(metric, value, channel)
-
         written: dict[str, str] = {}  # the figures already on the row, which the next ones reference
         for v in CHANNEL_PERFORMANCE_COLUMNS:
             if v in catalogue.current():
-                self._put(ws, r, v, "=" + figure_formula(v, RowFormulas((rows,), written)), show(v, c[v]))
+                formula = figure_formula(v, RowFormulas((w.rows(),), written))
+                self._put(ws, r, v, "=" + formula, self.a.tracking.show(v, c[v], channel))
                 written[v] = cell[v]
-        self._trend(ws, r, cell, c, key)
+        for header, formula in {**channel_trend(w), **channel_judgement(w)}.items():
+            self._put(ws, r, header, "=" + formula, self._judged(header, c))
 
-        def targets(metric: str) -> str:  # COUNTIFS/SUMIFS criteria: this channel's target for a metric
-            return f"{col('Targets', 'Metric')},{metric},{col('Targets', CHANNEL_KEY)},{key}"
-
-        expected = f"INDEX({col('Channels', 'Expected CAC')},MATCH({key},{col('Channels', CHANNEL_KEY)},0))"
-
-        def has(metric: str, source: str) -> str:  # the channel has this source of a primary target
-            return (
-                f"ISNUMBER({expected})"
-                if source == EXPECTED_CAC
-                else f"COUNTIFS({targets(chr(34) + metric + chr(34))})>0"
-            )
-
-        pm = cell["Primary metric"]
-        chosen = f'"{UNDEFINED}"'
-        for metric, source in reversed(PRIMARY_SOURCES):  # the first source the channel has
-            chosen = f'IF({has(metric, source)},"{metric}",{chosen})'
-        self._put(ws, r, "Primary metric", "=" + chosen, c["Primary metric"])
-        sources: dict[str, str] = {}
-        for metric in _primary_metrics():
-            options = [source for m, source in PRIMARY_SOURCES if m == metric]
-            pick = f'"{options[-1]}"'
-            for source in reversed(options[:-1]):
-                pick = f'IF({has(metric, source)},"{source}",{pick})'
-            sources[metric] = pick
-        self._put(ws, r, "Primary source", "=" + _by_primary(pm, sources, f'"{UNDEFINED}"'), c["Primary source"])
-        self._put(
-            ws,
-            r,
-            "Primary target",
-            f'=IF({pm}="{UNDEFINED}","{UNDEFINED}",IF(COUNTIFS({targets(pm)})>0,SUMIFS('
-            f"{col('Targets', 'Target')},{targets(pm)}),{expected}))",
-            c["Primary target"],
-        )
-        t = cell["Primary target"]
-        cat = catalogue.current()
-        prorated = [m for m in _primary_metrics() if cat.get(m).prorated]
-        lower = [m for m in _primary_metrics() if cat.get(m).lower_is_better]
-        self._put(
-            ws,
-            r,
-            "Primary target to date",
-            f'=IF(ISNUMBER({t}),IF({_one_of(pm, prorated)},{t}*ElapsedDays/PeriodDays,{t}),"{UNDEFINED}")',
-            c["Primary target to date"],
-        )
-        self._put(
-            ws,
-            r,
-            "Primary actual",
-            "=" + _by_primary(pm, {m: cell[m] for m in _primary_metrics()}, f'"{UNDEFINED}"'),
-            show(c["Primary metric"], c["Primary actual"])
-            if isinstance(c["Primary metric"], str)
-            else c["Primary actual"],
-        )
-        so_far, act = cell["Primary target to date"], cell["Primary actual"]
-        self._put(
-            ws,
-            r,
-            "Attainment",
-            "="
-            + if_tracked(
-                f'IF(OR(NOT(ISNUMBER({so_far})),NOT(ISNUMBER({act}))),"{UNDEFINED}",IF({_one_of(pm, lower)},IF({act}>0,'
-                f'{so_far}/{act},"{UNDEFINED}"),IF({so_far}>0,{act}/{so_far},"{UNDEFINED}")))',
-                act,
-            ),
-            show(c["Primary metric"], c["Attainment"]) if isinstance(c["Primary metric"], str) else c["Attainment"],
-        )
-        self._put(
-            ws,
-            r,
-            "Status",
-            "="
-            + if_tracked(
-                status(cell["Attainment"], f'{pm}<>"{UNDEFINED}"', f"AND({WINDOW_ROWS}>0,ISNUMBER({act}))"), act
-            ),
-            c["Status"],
-        )
-
-    def _trend(self, ws: Any, r: int, cell: dict[str, str], c: pd.Series, key: int) -> None:
-        """The trend columns: the primary metric over the last W days against the W days before."""
-        pm = cell["Primary metric"]
-        recent = ("ReportAsOf-TrendWindow+1", "ReportAsOf")
-        prior = ("ReportAsOf-2*TrendWindow+1", "ReportAsOf-TrendWindow")
-        channel_rows = by_channel(key)
-
-        cat = catalogue.current()
-        ratios = [m for m in _primary_metrics() if not cat.get(m).prorated]  # else: leads per day
-
-        def metric(first: str, last: str) -> str:
-            rows_ = RowFormulas((channel_rows,), {}, first=first, last=last, tracked=False)
-            per_day = f"{actuals_sum('Leads', channel_rows, first=first, last=last)}/TrendWindow"
-            return _by_primary(pm, {m: figure_formula(m, rows_) for m in ratios}, per_day)
-
-        def rows(first: str, last: str) -> str:
-            date = col("Actuals", "Date")
-            return f'COUNTIFS({channel_rows},{date},">="&{first},{date},"<="&{last})'
-
-        # the trend metric (ROAS, CAC, else leads per day) is not tracked when its cell on this row says so
-        needed = _by_primary(pm, {m: cell[m] for m in ratios}, cell["Leads"])
-        shown = lambda value: self.a.tracking.show(c["Trend metric"], value, c.name)  # noqa: E731
-        self._put(ws, r, "Trend recent", "=" + if_tracked(metric(*recent), needed), shown(c["Trend recent"]))
-        self._put(ws, r, "Trend prior", "=" + if_tracked(metric(*prior), needed), shown(c["Trend prior"]))
-        rc, pc, tc = cell["Trend recent"], cell["Trend prior"], cell["Trend %"]
-        self._put(
-            ws,
-            r,
-            "Trend %",
-            "="
-            + if_tracked(
-                f"IF(AND({rows(*recent)}>0,{rows(*prior)}>0,ISNUMBER({rc}),ISNUMBER({pc})),"
-                f'IF({pc}<>0,({rc}-{pc})/{pc},"{UNDEFINED}"),"{UNDEFINED}")',
-                rc,
-            ),
-            shown(c["Trend %"]),
-        )
-        self._put(ws, r, "Trend", "=" + if_tracked(trend_arrow(tc), tc), c["Trend"])
-        lower = [m for m in _primary_metrics() if cat.get(m).lower_is_better]
-        self._put(
-            ws, r, "Trend verdict", "=" + if_tracked(trend_verdict(tc, _one_of(pm, lower)), tc), c["Trend verdict"]
-        )
+    def _judged(self, header: str, c: pd.Series) -> Any:
+        """The engine's value of a trend or judgement column of a channel, Not tracked where the figure it is
+        computed from is (the trend metric; the primary metric)."""
+        if header in ("Trend recent", "Trend prior", "Trend %"):
+            return self.a.tracking.show(c["Trend metric"], c[header], c.name)
+        if header in ("Primary actual", "Attainment") and isinstance(c["Primary metric"], str):
+            return self.a.tracking.show(c["Primary metric"], c[header], c.name)
+        return c[header]
 
     def _put(self, ws: Any, r: int, header: str, formula: str | None, value: Any) -> None:
         c = PERFORMANCE_HEADERS.index(header)
@@ -487,8 +288,9 @@ class KpiSheets(SheetWriter):
             c = PERFORMANCE_HEADERS.index(v)
             kind = "total_money" if v in ("Spend", "Revenue") else "total_integer"
             span = f"{xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)}"
-            total = f"SUM({span})" if v == "Spend" else f'IF(COUNT({span})=0,"{NOT_TRACKED}",SUM({span}))'
-            ws.write_formula(r, c, "=" + total, self.fmt[kind], cached(a.tracking.show(v, a.blended.volumes[v])))
+            ws.write_formula(
+                r, c, "=" + channels_total(span, v), self.fmt[kind], cached(a.tracking.show(v, a.blended.volumes[v]))
+            )
         ratios = [h for h in CHANNEL_PERFORMANCE_COLUMNS if h in catalogue.current() and h not in a.blended.volumes]
         for name in ratios:  # the KPI Framework's: one answer, over the channels that track them
             ws.write_formula(
@@ -561,7 +363,7 @@ class KpiSheets(SheetWriter):
                 ws.write_formula(
                     r,
                     at("Budget %"),
-                    "=" + ratio(exact_sum(budget, chans, A), f"SUM({budget})"),
+                    "=" + budget_share(budget, chans, A),
                     self.fmt["percent"],
                     cached(c["Budget %"]),
                 )
@@ -571,12 +373,10 @@ class KpiSheets(SheetWriter):
                 ws.write_string(r, at("Expected CAC"), UNDEFINED)
             else:
                 ws.write_number(r, at("Expected CAC"), float(c["Expected CAC"]), self.fmt["money"])
-            # an exact match (SUMPRODUCT compares whole names; a criterion would read * ? < = in them)
-            is_row = f'({col("Targets", "Metric")}="CAC")*({col("Targets", "Channel")}={A})'
             ws.write_formula(
                 r,
                 at("CAC target"),
-                f'=IF(SUMPRODUCT({is_row})>0,SUMPRODUCT({is_row}*{col("Targets", "Target")}),"{UNDEFINED}")',
+                "=" + cac_target(A),
                 self.fmt["money"],
                 cached(c["CAC target"]),
             )
@@ -593,10 +393,3 @@ class KpiSheets(SheetWriter):
         ws.set_column(7, 7, 40)
         ws.set_column(8, 8, 20)
         ws.freeze_panes(TOP + 1, 1)
-
-
-def actuals_window() -> str:
-    """COUNTIFS criteria counting the Actuals rows in the window."""
-    from mops_xl.outputs.workbook.formulas.excel_formulas import window
-
-    return window()
