@@ -202,12 +202,15 @@ DAYS_IN_PERIOD = DayCount(FIRST_DAY, LAST_DAY, floored=True)
 ELAPSED_DAYS = DayCount(FIRST_DAY, LAST_DAY_TO_DATE, floored=True, name="Elapsed days")
 
 
+_COUNTED_TO_DATE = DayCount(FIRST_DAY, LAST_DAY_TO_DATE, counted=True)
+
+
 class CountedElapsedDays:
     """The line's days to date that the pacing method counts: 0 before the line starts (its Elapsed days are 0)."""
 
     def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
         """The count of every line."""
-        return DayCount(FIRST_DAY, LAST_DAY_TO_DATE, counted=True).compute(lines, basis)
+        return _COUNTED_TO_DATE.compute(lines, basis)
 
     def formula(self, w: LineWriter) -> str:
         """The count as an Excel expression, reusing the Elapsed days cell as the calendar count."""

@@ -11,6 +11,7 @@ row's (:class:`TotalWriter`) or a day's row of the chart data (:class:`CurveWrit
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -44,6 +45,7 @@ class TotalWriter(Protocol):
         ...
 
 
+@dataclass(frozen=True)
 class LinesTotal:
     """Σ a figure over the budget lines (the total row's Planned, Expected to date: the budget to date, and Budget
     for period).
@@ -52,8 +54,7 @@ class LinesTotal:
         name: The line figure.
     """
 
-    def __init__(self, name: str):
-        self.name = name
+    name: str
 
     def compute(self, lines: pd.DataFrame) -> float:
         """The sum (0 without a line)."""
