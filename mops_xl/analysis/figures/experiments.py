@@ -2,6 +2,9 @@
 
 Defined in ``docs/metrics.md`` (section "Experiments"). Every variant is compared with its experiment's
 control; a figure that cannot be computed is NaN and the row's Reason says why (never inf, never an error).
+Each figure of a comparison is defined once, with its Excel formula beside its pandas computation, in
+:mod:`~mops_xl.analysis.figures.experiment_figures`; the functions here add Holm, the sample-ratio check and the
+reasons.
 """
 
 from __future__ import annotations
@@ -14,7 +17,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mops_xl.analysis.blocks.statuses import CONTROL, CONTROL_WINS, NO_DIFFERENCE, ROLL_OUT, TOO_SMALL
+from mops_xl.analysis.blocks.statuses import CONTROL
+from mops_xl.analysis.figures.experiment_figures import (
+    COMPARISON_FIGURES,
+    P_VALUE,
+    POWER,
+    RATE,
+    VERDICT_FIGURES,
+    VISITORS_NEEDED,
+    Z_SCORE,
+    ExperimentBasis,
+    valid_counts,
+)
 
 RESULT_COLUMNS = (
     "Experiment",
@@ -41,8 +55,6 @@ RESULT_COLUMNS = (
 COMPARISON_COLUMNS = ("Lift", "Lift low", "Lift high", "Relative lift", "Z", "P value", "P adjusted", "Visitors needed")
 #: A sample-ratio-mismatch p-value below this flags the experiment.
 SRM_ALPHA = 0.001
-#: The power "Visitors needed" is computed for.
-POWER = 0.8
 
 
 def holm(pvalues: Sequence[float]) -> list[float]:
@@ -64,7 +76,7 @@ def holm(pvalues: Sequence[float]) -> list[float]:
 
 
 def two_proportion_z(c1: int, n1: int, c2: int, n2: int) -> tuple[float, float]:
-    """Pooled two-proportion z-test of variant (c2/n2) against control (c1/n1).
+    """Pooled two-proportion z-test of variant (c2/n2) against control (c1/n1): the Z and P value definitions.
 
     Args:
         c1: Control conversions.
@@ -75,18 +87,17 @@ def two_proportion_z(c1: int, n1: int, c2: int, n2: int) -> tuple[float, float]:
     Returns:
         ``(z, two-sided p)``; both NaN when undefined (no visitors, or a pooled rate of 0 or 1).
     """
-    if n1 <= 0 or n2 <= 0:
-        return math.nan, math.nan
-    pooled = (c1 + c2) / (n1 + n2)
-    se = math.sqrt(max(pooled * (1 - pooled), 0.0) * (1 / n1 + 1 / n2))
-    if se == 0:
-        return math.nan, math.nan
-    z = (c2 / n2 - c1 / n1) / se
-    return z, float(2 * stats.norm.sf(abs(z)))  # = 2*NORM.S.DIST(-ABS(z),TRUE); keeps tiny p-values
+    rows = pd.DataFrame(
+        {"Visitors": [n2], "Conversions": [c2], "Control visitors": [n1], "Control conversions": [c1]}, dtype="int64"
+    )
+    basis = ExperimentBasis(alpha=0.05)  # neither figure reads the significance level
+    rows["Z"] = Z_SCORE.compute(rows, basis)
+    return float(rows["Z"].iloc[0]), float(P_VALUE.compute(rows, basis).iloc[0])
 
 
 def visitors_needed(p1: float, p2: float, alpha: float, power: float = POWER) -> float:
-    """Visitors per variant needed to detect the difference p2 − p1 (two-sided test at ``alpha``).
+    """Visitors per variant needed to detect the difference p2 − p1 (two-sided test at ``alpha``): the Visitors
+    needed definition.
 
     Args:
         p1: Control rate.
@@ -97,14 +108,8 @@ def visitors_needed(p1: float, p2: float, alpha: float, power: float = POWER) ->
     Returns:
         The visitors per variant, rounded up; NaN when the difference is 0 or undefined.
     """
-    if math.isnan(p1) or math.isnan(p2) or p1 == p2:
-        return math.nan
-    z_a, z_b = stats.norm.isf(alpha / 2), stats.norm.ppf(power)
-    p_bar = (p1 + p2) / 2
-    n = (z_a * math.sqrt(2 * p_bar * (1 - p_bar)) + z_b * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2 / (
-        p2 - p1
-    ) ** 2
-    return float(math.ceil(n))
+    rows = pd.DataFrame({"Control rate": [p1], "Rate": [p2]}, dtype="float64")
+    return float(VISITORS_NEEDED.compute(rows, ExperimentBasis(alpha, power=power)).iloc[0])
 
 
 def planned_shares(shares: Sequence[float]) -> list[float]:
@@ -162,9 +167,10 @@ def experiment_results(experiments: pd.DataFrame, significance: float, min_conve
         One row per input row, in input order, with the columns :data:`RESULT_COLUMNS`.
     """
     frame = experiments.reset_index(drop=True)
+    basis = ExperimentBasis(1 - significance, min_conversions)
     rows: list[dict] = [{} for _ in range(len(frame))]
     for _, group in frame.groupby("Experiment", sort=False, dropna=False):
-        for pos, rec in zip(group.index, _experiment(group, 1 - significance, min_conversions), strict=False):
+        for pos, rec in zip(group.index, _experiment(group, basis), strict=False):
             rows[pos] = rec
     out = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
     return out.astype(
@@ -179,7 +185,7 @@ def experiment_results(experiments: pd.DataFrame, significance: float, min_conve
     )
 
 
-def _experiment(group: pd.DataFrame, alpha: float, min_conversions: int) -> list[dict]:
+def _experiment(group: pd.DataFrame, basis: ExperimentBasis) -> list[dict]:
     n = [_count(v) for v in group["Visitors"]]
     c = [_count(v) for v in group["Conversions"]]
     is_control = [False if pd.isna(v) else bool(v) for v in group["Is control"]]
@@ -187,6 +193,8 @@ def _experiment(group: pd.DataFrame, alpha: float, min_conversions: int) -> list
     shares = [math.nan if pd.isna(s) else float(s) for s in column]
     srm = sample_ratio_p([max(v, 0) for v in n], shares)
     srm_reason = _srm_reason(n, shares)
+    rows = pd.DataFrame({"Visitors": n, "Conversions": c}, dtype="int64")
+    rows["Rate"] = RATE.compute(rows, basis)
     recs = [
         {
             "Experiment": e,
@@ -194,7 +202,7 @@ def _experiment(group: pd.DataFrame, alpha: float, min_conversions: int) -> list
             "Is control": ctl,
             "Visitors": ni,
             "Conversions": ci,
-            "Rate": ci / ni if _valid(ci, ni) else math.nan,
+            "Rate": rate,
             **dict.fromkeys(COMPARISON_COLUMNS, math.nan),
             "Significant": False,
             "Decision": None,
@@ -202,71 +210,59 @@ def _experiment(group: pd.DataFrame, alpha: float, min_conversions: int) -> list
             "SRM flag": bool(srm < SRM_ALPHA),
             "Reason": [_invalid(ci, ni)] + [srm_reason],
         }
-        for e, v, ctl, ni, ci in zip(group["Experiment"], group["Variant"], is_control, n, c, strict=False)
+        for e, v, ctl, ni, ci, rate in zip(
+            group["Experiment"], group["Variant"], is_control, n, c, rows["Rate"], strict=False
+        )
     ]
     if True not in is_control:
         for rec in recs:
             rec["Reason"].append("the experiment has no control")
         return [_finish(rec) for rec in recs]
     k = is_control.index(True)
-    variants = [rec for rec in recs if not rec["Is control"]]
-    for rec in recs:
+    variants = [i for i, ctl in enumerate(is_control) if not ctl]
+    for i, rec in enumerate(recs):
         if rec["Is control"]:
             rec["Decision"] = CONTROL
             rec["Reason"].append("" if variants else "no variant to compare")
-            if rec is not recs[k]:
+            if i != k:
                 rec["Reason"].append("more than one control: variants are compared with the first")
-    for rec in variants:
-        figures, reason = _compare(c[k], n[k], rec["Conversions"], rec["Visitors"], alpha)
-        rec.update(figures)
-        rec["Reason"].append(reason)
-    for rec, adjusted in zip(variants, holm([r["P value"] for r in variants]), strict=False):
-        rec["P adjusted"] = adjusted
-        rec["Significant"] = bool(adjusted < alpha)
-        rec["Decision"] = _decision(rec, c[k], n[k], min_conversions)
+    compared = _compare(rows.iloc[variants], (n[k], c[k], float(rows["Rate"].iloc[k])), basis)
+    for i, figures in zip(variants, compared.to_dict("records"), strict=True):
+        recs[i].update({name: figures[name] for name in (*COMPARISON_COLUMNS, "Significant", "Decision")})
+        recs[i]["Reason"].append(_comparison_reason(c[k], n[k], c[i], n[i], figures))
     return [_finish(rec) for rec in recs]
 
 
-def _compare(c1: int, n1: int, c2: int, n2: int, alpha: float) -> tuple[dict, str]:
-    if not _valid(c1, n1):
-        return {}, "control has " + _invalid(c1, n1)
-    if not _valid(c2, n2):
-        return {}, ""  # the row's own reason is already there
-    p1, p2 = c1 / n1, c2 / n2
-    lift = p2 - p1
-    z, p = two_proportion_z(c1, n1, c2, n2)
-    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
-    half = stats.norm.isf(alpha / 2) * se if se > 0 else math.nan
-    figures = {
-        "Lift": lift,
-        "Lift low": lift - half,
-        "Lift high": lift + half,
-        "Relative lift": lift / p1 if p1 > 0 else math.nan,
-        "Z": z,
-        "P value": p,
-        "Visitors needed": visitors_needed(p1, p2, alpha),
-    }
+def _compare(variants: pd.DataFrame, control: tuple[int, int, float], basis: ExperimentBasis) -> pd.DataFrame:
+    """Every variant of an experiment against its control: each figure from its definition, then Holm."""
+    n1, c1, p1 = control
+    rows = variants.assign(**{"Control visitors": n1, "Control conversions": c1, "Control rate": p1})
+    for figure in COMPARISON_FIGURES:
+        rows[figure.name] = figure.compute(rows, basis)
+    comparable = valid_counts(c1, n1) & valid_counts(rows["Conversions"], rows["Visitors"])
+    rows.loc[~comparable, [f.name for f in COMPARISON_FIGURES]] = math.nan  # impossible counts: no comparison
+    rows["P adjusted"] = holm([float(p) for p in rows["P value"]])
+    for figure in VERDICT_FIGURES:
+        rows[figure.name] = figure.compute(rows, basis)
+    return rows
+
+
+def _comparison_reason(c1: int, n1: int, c2: int, n2: int, figures: dict[str, Any]) -> str:
+    """Why a variant's comparison figures are undefined ("" when they are all defined)."""
+    if not valid_counts(c1, n1):
+        return "control has " + _invalid(c1, n1)
+    if not valid_counts(c2, n2):
+        return ""  # the row's own reason is already there
     if c1 + c2 == 0:
-        return figures, "no conversions in either group: interval, relative lift, z-test and visitors needed undefined"
+        return "no conversions in either group: interval, relative lift, z-test and visitors needed undefined"
     if c1 + c2 == n1 + n2:
-        return figures, "every visitor converted in both groups: interval, z-test and visitors needed undefined"
+        return "every visitor converted in both groups: interval, z-test and visitors needed undefined"
     reasons = [
-        "control has no conversions: relative lift undefined" if p1 == 0 else "",
-        "rates of 0 % and 100 %: interval undefined" if se == 0 else "",
+        "control has no conversions: relative lift undefined" if c1 == 0 else "",
+        "rates of 0 % and 100 %: interval undefined" if math.isnan(figures["Lift low"]) else "",
         "equal rates: no lift to detect, visitors needed undefined" if c1 * n2 == c2 * n1 else "",
     ]
-    return figures, "; ".join(r for r in reasons if r)
-
-
-def _decision(rec: dict, c1: int, n1: int, min_conversions: int) -> str | None:
-    c2, n2 = rec["Conversions"], rec["Visitors"]
-    if (n1 > 0 and not _valid(c1, n1)) or (n2 > 0 and not _valid(c2, n2)):
-        return None  # impossible counts (the validator reports them): no decision
-    if n1 <= 0 or n2 <= 0 or c1 < min_conversions or c2 < min_conversions:
-        return TOO_SMALL
-    if not rec["Significant"]:
-        return NO_DIFFERENCE
-    return ROLL_OUT if rec["Lift"] > 0 else CONTROL_WINS
+    return "; ".join(r for r in reasons if r)
 
 
 def _srm_reason(visitors: list[int], shares: list[float]) -> str:
@@ -279,10 +275,6 @@ def _srm_reason(visitors: list[int], shares: list[float]) -> str:
 
 def _count(value: Any) -> int:
     return 0 if pd.isna(value) else int(value)
-
-
-def _valid(conversions: int, visitors: int) -> bool:
-    return visitors > 0 and 0 <= conversions <= visitors
 
 
 def _invalid(conversions: int, visitors: int) -> str:

@@ -3,6 +3,10 @@
 A line is paced over its days inside the period: from the later of its start and Period start, so that the
 lines' expected spend to date adds up to the budget to date and their actuals to the spend to date (with the
 spend no line covers, the "Unbudgeted" spend). :func:`total_pacing` is the one answer to "are we on budget?".
+
+Each figure of a line, of the total and of the spend curve is defined once, with its Excel formula beside its
+pandas computation, in :mod:`~mops_xl.analysis.figures.budget_line_figures` and
+:mod:`~mops_xl.analysis.figures.pacing_total_figures`; the functions here compute them for the engine.
 """
 
 from __future__ import annotations
@@ -16,26 +20,41 @@ import pandas as pd
 from mops_xl.analysis.blocks.statuses import NO_BUDGET, NO_DATA, NOT_STARTED, ON, OVER, UNDER
 from mops_xl.analysis.blocks.window import DAY, ReportingWindow
 from mops_xl.analysis.blocks.wording import money
-
-LINE_COLUMNS = (
-    "Channel",
-    "Line start",
-    "Line end",
-    "Planned",
-    "Line days",
-    "Elapsed days",
-    "Budget for period",
-    "Expected to date",
-    "Actual",
-    "Pace",
-    "Projected",
-    "Variance",
-    "Remaining",
-    "Remaining days",
-    "Daily spend to land on budget",
-    "Status",
-    "Planned per day",
+from mops_xl.analysis.figures.budget_line_figures import (
+    LINE_COLUMNS,
+    WEEKDAYS,
+    PacingBasis,
+    pace_lines,
+    pacing_status,
 )
+from mops_xl.analysis.figures.pacing_total_figures import (
+    BUDGET_TO_DATE,
+    CUMULATIVE_SPEND,
+    TOTAL_PACE,
+    TOTAL_STATUS,
+    LinesTotal,
+)
+
+__all__ = [
+    "LINE_COLUMNS",
+    "NO_BUDGET",
+    "NO_DATA",
+    "NOT_STARTED",
+    "ON",
+    "OVER",
+    "UNDER",
+    "TotalPacing",
+    "budget_for_period",
+    "budget_lines",
+    "channel_pacing",
+    "clipped_line_notes",
+    "day_count",
+    "pacing_status",
+    "spend_curve",
+    "spend_status",
+    "total_pacing",
+    "unbudgeted_spend",
+]
 
 
 def day_count(start: pd.Timestamp, end: pd.Timestamp, method: str) -> int:
@@ -51,26 +70,9 @@ def day_count(start: pd.Timestamp, end: pd.Timestamp, method: str) -> int:
     """
     if end < start:
         return 0
-    if method == "weekdays":
+    if method == WEEKDAYS:
         return int(np.busday_count(start.date(), (end + DAY).date()))
     return (end - start).days + 1
-
-
-def pacing_status(pace: float, over_threshold: float) -> str:
-    """Classify a pace: Over pace above the threshold, Under pace below 2 − threshold, else On pace.
-
-    Args:
-        pace: Actual ÷ expected spend.
-        over_threshold: The Overspending threshold (e.g. 1.1).
-
-    Returns:
-        The status text.
-    """
-    if pace > over_threshold:
-        return OVER
-    if pace < 2 - over_threshold:
-        return UNDER
-    return ON
 
 
 def budget_lines(
@@ -93,65 +95,11 @@ def budget_lines(
     Returns:
         One row per line, columns :data:`LINE_COLUMNS`, indexed by the line's Excel row.
     """
-    S, E, A = window.start, window.end, window.as_of
-    lines = budget[(budget["Period start"] <= E) & (budget["Period end"] >= S)]
-    spend = actuals.groupby(["Channel", "Date"])["Spend"].sum()
-    records = []
-    for row, line in lines.iterrows():
-        ch, ls, le, planned = line["Channel"], line["Period start"], line["Period end"], float(line["Planned spend"])
-        first, last, to_date = max(ls, S), min(le, E), min(le, A)  # the line's days in the period, and to date
-        total_days = day_count(ls, le, method)
-        calendar_days = day_count(ls, le, "linear")
-        elapsed = day_count(first, to_date, method)
-        calendar_elapsed = day_count(first, to_date, "linear")
-        in_period = day_count(first, last, method)
-        overlap = day_count(first, last, "linear")
-        actual = _spend_between(spend, ch, first, to_date)
-        expected = planned * elapsed / total_days if total_days else 0.0
-        budget_for_period = planned * overlap / calendar_days
-        remaining_days = in_period - elapsed
-        if calendar_elapsed == 0:
-            pace, status, projected = np.nan, NOT_STARTED, np.nan
-        else:
-            if expected > 0:
-                pace = actual / expected
-                status = pacing_status(pace, over_threshold)
-            else:  # a zero budget, or a line whose days so far are all weekend days
-                pace = np.nan
-                status = OVER if actual > 0 and planned == 0 else ON
-            projected = actual / elapsed * in_period if elapsed else actual
-        remaining = budget_for_period - actual
-        records.append(
-            {
-                "row": row,
-                "Channel": ch,
-                "Line start": ls,
-                "Line end": le,
-                "Planned": planned,
-                "Line days": calendar_days,
-                "Elapsed days": calendar_elapsed,
-                "Budget for period": budget_for_period,
-                "Expected to date": expected,
-                "Actual": actual,
-                "Pace": pace,
-                "Projected": projected,
-                "Variance": projected - budget_for_period,
-                "Remaining": remaining,
-                "Remaining days": remaining_days,
-                "Daily spend to land on budget": max(remaining, 0.0) / remaining_days if remaining_days else np.nan,
-                "Status": status,
-                "Planned per day": planned / total_days if total_days else 0.0,
-            }
-        )
-    frame = pd.DataFrame.from_records(records, columns=["row", *LINE_COLUMNS])
-    return frame.set_index("row")
-
-
-def _spend_between(spend: pd.Series, channel: str, first: pd.Timestamp, last: pd.Timestamp) -> float:
-    if last < first or channel not in spend.index.get_level_values(0):
-        return 0.0
-    days = spend.loc[channel]
-    return float(days[(days.index >= first) & (days.index <= last)].sum())
+    lines = budget[(budget["Period start"] <= window.end) & (budget["Period end"] >= window.start)]
+    daily_spend = actuals.groupby(["Channel", "Date"])["Spend"].sum()
+    frame = pace_lines(lines, PacingBasis(window, method, over_threshold, daily_spend))
+    frame.index.name = "row"
+    return frame
 
 
 def channel_pacing(lines: pd.DataFrame, channels: list[str], over_threshold: float) -> pd.DataFrame:
@@ -287,33 +235,6 @@ class TotalPacing:
     daily_to_land: float
 
 
-def total_pace_status(lines: pd.DataFrame, spend: float, over_threshold: float, has_data: bool) -> str:
-    """The status of all spend together against every budget line's expected spend to date.
-
-    Args:
-        lines: The output of :func:`budget_lines`.
-        spend: All channels' spend to date.
-        over_threshold: The Overspending threshold.
-        has_data: Whether any Actuals row falls in the window.
-
-    Returns:
-        No budget (no line overlaps the period), No data (no Actuals row in the window), Not started (no line
-        has started), else the pacing band of spend ÷ Σ expected; when nothing is expected yet, Over pace if
-        something was spent and every started line plans 0, else On pace (the rule of a single line).
-    """
-    if lines.empty:
-        return NO_BUDGET
-    if not has_data:
-        return NO_DATA
-    started = lines[lines["Status"] != NOT_STARTED]
-    if started.empty:
-        return NOT_STARTED
-    expected = float(lines["Expected to date"].sum())
-    if expected > 0:
-        return pacing_status(spend / expected, over_threshold)
-    return OVER if spend > 0 and float(started["Planned"].sum()) == 0 else ON
-
-
 def total_pacing(
     lines: pd.DataFrame, spend: float, window: ReportingWindow, method: str, over_threshold: float, has_data: bool
 ) -> TotalPacing:
@@ -331,21 +252,21 @@ def total_pacing(
         The :class:`TotalPacing`.
     """
     nan = math.nan
-    budget = float(lines["Budget for period"].sum()) if len(lines) else nan
-    expected = float(lines["Expected to date"].sum()) if len(lines) else nan
-    budgeted = float(lines["Actual"].sum()) if len(lines) else 0.0
+    budget = LinesTotal("Budget for period").compute(lines) if len(lines) else nan
+    expected = LinesTotal("Expected to date").compute(lines) if len(lines) else nan
+    budgeted = LinesTotal("Actual").compute(lines) if len(lines) else 0.0
     projected = spend * window.period_days / window.elapsed_days
     remaining = budget - spend
     remaining_days = day_count(window.as_of + DAY, window.end, method)
     return TotalPacing(
-        planned=float(lines["Planned"].sum()),
+        planned=LinesTotal("Planned").compute(lines),
         budget=budget,
         expected=expected,
         spend=spend,
         budgeted_spend=budgeted,
         unbudgeted=spend - budgeted,
-        pace=spend / expected if expected > 0 else nan,
-        status=total_pace_status(lines, spend, over_threshold, has_data),
+        pace=TOTAL_PACE.compute(spend, expected),
+        status=TOTAL_STATUS.compute(lines, spend, over_threshold, has_data),
         projected=projected,
         projected_overspend=max(projected - budget, 0.0) if len(lines) else nan,
         remaining=remaining,
@@ -371,17 +292,12 @@ def spend_curve(lines: pd.DataFrame, actuals: pd.DataFrame, window: ReportingWin
         Indexed by Date (Period start … Period end): Cumulative spend (NaN after Report as of), Budget to date.
     """
     days = pd.date_range(window.start, window.end, freq="D")
-    rows = actuals[(actuals["Date"] >= window.start) & (actuals["Date"] <= window.as_of)]
-    daily = rows.groupby("Date")["Spend"].sum().reindex(days, fill_value=0.0).cumsum()
-    counted = (
-        np.is_busday(days.to_numpy().astype("datetime64[D]")) if method == "weekdays" else np.ones(len(days), bool)
-    )
-    increment = np.zeros(len(days))
-    for _, line in lines.iterrows():
-        covers = (days >= line["Line start"]) & (days <= line["Line end"]) & counted
-        increment += np.where(covers, line["Planned per day"], 0.0)
     curve = pd.DataFrame(
-        {"Cumulative spend": daily.where(days <= window.as_of), "Budget to date": np.cumsum(increment)}, index=days
+        {
+            CUMULATIVE_SPEND.name: CUMULATIVE_SPEND.compute(days, actuals, window),
+            BUDGET_TO_DATE.name: BUDGET_TO_DATE.compute(days, lines, method),
+        },
+        index=days,
     )
     curve.index.name = "Date"
     return curve

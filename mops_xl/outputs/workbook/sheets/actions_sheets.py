@@ -7,14 +7,15 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.analysis.blocks.statuses import CONTROL_WINS, NO_DIFFERENCE, ROLL_OUT, TOO_SMALL
 from mops_xl.analysis.decisions.recommendations import AS_BUILT, MONEY_COLUMNS, RECOMMENDATION_COLUMNS
 from mops_xl.analysis.engine import Analysis
-from mops_xl.analysis.figures.experiments import RESULT_COLUMNS
+from mops_xl.analysis.figures.experiment_figures import COMPARISON_FIGURES, VERDICT_FIGURES
+from mops_xl.analysis.figures.experiments import COMPARISON_COLUMNS, RESULT_COLUMNS
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, name_for, sheet_ref
+from mops_xl.outputs.workbook.formulas.experiment_formulas import VariantFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
-from mops_xl.outputs.workbook.sheets.data_sheets import data_sheet_name
+from mops_xl.outputs.workbook.sheets.data_sheets import data_sheet_name, field_column_letter
 
 ACTIONS_SHEET, EXPERIMENTS_SHEET = "Optimization Actions", "Experiments"
 THRESHOLDS = (
@@ -179,67 +180,31 @@ class ActionSheets(SheetWriter):
         ws.freeze_panes(4, 2)
 
     def _variant(self, ws: Any, r: int, k: int, v: pd.Series, ctrl: int) -> None:
-        c = {h: xl_rowcol_to_cell(r, EXPERIMENT_HEADERS.index(h)) for h in EXPERIMENT_HEADERS}
-        n1, c1 = xl_rowcol_to_cell(ctrl, 3), xl_rowcol_to_cell(ctrl, 4)
-        p1 = xl_rowcol_to_cell(ctrl, 5)
-        n2, c2, p2 = c["Visitors"], c["Conversions"], c["Rate"]
-        u = f'"{UNDEFINED}"'
+        """A variant's row: the counts read the data sheet; each figure's formula comes from its definition, the
+        engine's value cached; P adjusted and the sample-ratio check are values."""
+        at = EXPERIMENT_HEADERS.index
+        control = {h: xl_rowcol_to_cell(ctrl, at(h)) for h in ("Visitors", "Conversions", "Rate")}
+        w = VariantFormulas({h: xl_rowcol_to_cell(r, at(h)) for h in EXPERIMENT_HEADERS}, control)
         ws.write_string(r, 0, str(v["Experiment"]))
         ws.write_string(r, 1, str(v["Variant"]))
         ws.write_string(r, 2, "Yes" if v["Is control"] else "No")
         put = self._putter(ws, r, v)
         data = data_sheet_name("Experiments")
-        put("Visitors", "=" + sheet_ref(data, f"$G${k}"))
-        put("Conversions", "=" + sheet_ref(data, f"$H${k}"))
-        put("Rate", f"=IF({n2}>0,{c2}/{n2},{u})")
+        for h in ("Visitors", "Conversions"):
+            put(h, "=" + sheet_ref(data, f"${field_column_letter('Experiments', h)}${k}"))
+        put("Rate", w.formula("Rate"))
         if v["Is control"]:
-            for h in (
-                "Lift",
-                "Lift low",
-                "Lift high",
-                "Relative lift",
-                "Z",
-                "P value",
-                "P adjusted",
-                "Visitors needed",
-            ):
-                ws.write_string(r, EXPERIMENT_HEADERS.index(h), UNDEFINED)
-            ws.write_string(r, EXPERIMENT_HEADERS.index("Significant"), "–")
-            ws.write_string(r, EXPERIMENT_HEADERS.index("Decision"), str(v["Decision"]))
+            for h in COMPARISON_COLUMNS:
+                ws.write_string(r, at(h), UNDEFINED)
+            ws.write_string(r, at("Significant"), "–")
+            ws.write_string(r, at("Decision"), str(v["Decision"]))
         else:
-            both = f"AND(ISNUMBER({p1}),ISNUMBER({p2}))"
-            se = f"SQRT({p1}*(1-{p1})/{n1}+{p2}*(1-{p2})/{n2})"
-            zcrit = "_xlfn.NORM.S.INV(1-(1-ABSignificanceLevel)/2)"
-            pooled = f"(({c1}+{c2})/({n1}+{n2}))"
-            pooled_se = f"SQRT({pooled}*(1-{pooled})*(1/{n1}+1/{n2}))"
-            put("Lift", f"=IF({both},{p2}-{p1},{u})")
-            put("Lift low", f"=IF({both},{c['Lift']}-{zcrit}*{se},{u})")
-            put("Lift high", f"=IF({both},{c['Lift']}+{zcrit}*{se},{u})")
-            put("Relative lift", f"=IF(AND({both},N({p1})>0),{c['Lift']}/{p1},{u})")
-            put("Z", f"=IF(AND({n1}>0,{n2}>0),IF({pooled_se}>0,({c2}/{n2}-{c1}/{n1})/{pooled_se},{u}),{u})")
-            put("P value", f"=IF(ISNUMBER({c['Z']}),2*_xlfn.NORM.S.DIST(-ABS({c['Z']}),TRUE),{u})")
+            shown = {"Significant": "Yes" if v["Significant"] else "No"}
+            for figure in (*COMPARISON_FIGURES, *VERDICT_FIGURES):
+                put(figure.name, w.formula(figure.name), shown.get(figure.name))
             self._value(ws, r, "P adjusted", v["P adjusted"])
-            alpha = "(1-ABSignificanceLevel)"
-            put(
-                "Significant",
-                f'=IF(ISNUMBER({c["P adjusted"]}),IF({c["P adjusted"]}<{alpha},"Yes","No"),"No")',
-                "Yes" if v["Significant"] else "No",
-            )
-            put(
-                "Decision",
-                f"=IF(OR({n1}=0,{n2}=0,{c2}<MinimumConversionsPerVariant,{c1}<MinimumConversionsPerVariant),"
-                f'"{TOO_SMALL}",IF({c["Significant"]}<>"Yes","{NO_DIFFERENCE}",'
-                f'IF({c["Lift"]}>0,"{ROLL_OUT}","{CONTROL_WINS}")))',
-            )
-            zb = "_xlfn.NORM.S.INV(0.8)"
-            pbar = f"(({p1}+{p2})/2)"
-            put(
-                "Visitors needed",
-                f"=IF(AND({both},N({c['Lift']})<>0),ROUNDUP(({zcrit}*SQRT(2*{pbar}*(1-{pbar}))+{zb}*SQRT({p1}*(1-{p1})"
-                f"+{p2}*(1-{p2})))^2/({p2}-{p1})^2,0),{u})",
-            )
         self._value(ws, r, "SRM p value", v["SRM p value"])
-        ws.write_string(r, EXPERIMENT_HEADERS.index("SRM flag"), "Yes" if v["SRM flag"] else "No")
+        ws.write_string(r, at("SRM flag"), "Yes" if v["SRM flag"] else "No")
 
     def _putter(self, ws: Any, r: int, v: pd.Series) -> Any:
         def put(header: str, formula: str, value: Any = None) -> None:

@@ -19,8 +19,9 @@ from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.targets import is_volume
 from mops_xl.intake.currencies import symbol
-from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, col, exact_sum, sheet_ref
+from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, exact_sum, sheet_ref
 from mops_xl.outputs.workbook.formulas.figure_formulas import number_format
+from mops_xl.outputs.workbook.formulas.pacing_formulas import CurveFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import NAVY, Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 from mops_xl.outputs.workbook.sheets.kpi_sheets import channel_cell, kpi_cell, strategy_cell
@@ -437,29 +438,13 @@ class Dashboard(SheetWriter):
         """Cumulative spend against the budget to date: every budget line's expected spend, day by day."""
         a = self.a
         ws.write_row(r0, 0, ["Date", "Cumulative spend", "Budget to date"], self.fmt["header"])
-        per_day = None
-        if len(a.pacing_lines):
-            rate, start, end = (self.pacing.column_range(h) for h in ("Planned per day", "Line start", "Line end"))
-            per_day = (
-                f'IF(AND(PacingMethod="weekdays",WEEKDAY({{day}},2)>5),0,SUMIFS({rate},{start},"<="&{{day}},'
-                f'{end},">="&{{day}}))'
-            )
         for i, (day, point) in enumerate(a.spend_curve.iterrows(), start=r0 + 1):
             ws.write_datetime(i, 0, day.to_pydatetime(), self.fmt["date"])
-            D = xl_rowcol_to_cell(i, 0)
+            previous = xl_rowcol_to_cell(i - 1, 2) if i > r0 + 1 else ""
+            w = CurveFormulas(xl_rowcol_to_cell(i, 0), previous, self.pacing.column_range)
             if not pd.isna(point["Cumulative spend"]):
-                ws.write_formula(
-                    i,
-                    1,
-                    f'=SUMIFS({col("Actuals", "Spend")},{col("Actuals", "Date")},">="&PeriodStart,'
-                    f'{col("Actuals", "Date")},"<="&{D})',
-                    self.fmt["money"],
-                    float(point["Cumulative spend"]),
-                )
-            if per_day is None:
+                ws.write_formula(i, 1, w.cumulative_spend(), self.fmt["money"], float(point["Cumulative spend"]))
+            if len(a.pacing_lines):
+                ws.write_formula(i, 2, w.budget_to_date(), self.fmt["money"], float(point["Budget to date"]))
+            else:
                 ws.write_number(i, 2, 0.0, self.fmt["money"])
-                continue
-            before = xl_rowcol_to_cell(i - 1, 2) + "+" if i > r0 + 1 else ""
-            ws.write_formula(
-                i, 2, f"={before}{per_day.format(day=D)}", self.fmt["money"], float(point["Budget to date"])
-            )

@@ -1,5 +1,8 @@
 """The Budget Pacing sheet: every budget line paced by formulas, each channel's unbudgeted spend, the total
-pace (all spend against every line's expected spend to date). Each channel's action is on Optimization Actions."""
+pace (all spend against every line's expected spend to date). Each channel's action is on Optimization Actions.
+
+The sheet places the cells; each figure's formula is its definition's (analysis/figures/budget_line_figures.py,
+pacing_total_figures.py), written through the writers of formulas/pacing_formulas.py."""
 
 from __future__ import annotations
 
@@ -8,30 +11,20 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.analysis.blocks.statuses import (
-    ALL_CHANNELS,
-    NO_BUDGET,
-    NO_DATA,
-    NOT_STARTED,
-    ON,
-    OVER,
-    UNBUDGETED,
-)
+from mops_xl.analysis.blocks.statuses import ALL_CHANNELS, NO_BUDGET, UNBUDGETED
 from mops_xl.analysis.engine import Analysis
 from mops_xl.outputs.workbook.formulas.excel_formulas import (
     CHANNEL_KEY,
-    UNDEFINED,
     actuals_sum,
     by_channel,
     cached,
-    col,
     exact_sum,
-    pacing_status,
     sheet_ref,
 )
+from mops_xl.outputs.workbook.formulas.pacing_formulas import LineFormulas, TotalFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
-from mops_xl.outputs.workbook.sheets.data_sheets import key_column_letter
+from mops_xl.outputs.workbook.sheets.data_sheets import field_column_letter, key_column_letter
 from mops_xl.outputs.workbook.sheets.kpi_sheets import WINDOW_ROWS
 
 SHEET = "Budget Pacing"
@@ -71,6 +64,8 @@ _KIND = {
     "Line start": "date",
     "Line end": "date",
 }
+#: The Budget data sheet's columns a line's row reads.
+_BUDGET_FIELDS = ("Channel", "Period start", "Period end", "Planned spend")
 TOP = 3  # 0-based row of the header
 #: The line under the table when every channel's spend to date falls on days its budget lines cover.
 NO_UNBUDGETED = "No unbudgeted spend: every channel's spend to date falls on days its budget lines cover."
@@ -158,47 +153,13 @@ class PacingSheet(SheetWriter):
         return xl_rowcol_to_cell(r, HEADERS.index(header))
 
     def _line(self, ws: Any, r: int, k: int, line: pd.Series) -> None:
-        c = {h: self._cell(r, h) for h in HEADERS}
-        B, C, D = c["Line start"], c["Line end"], c["Planned"]
-        first, last, to_date = f"MAX({B},PeriodStart)", f"MIN({C},PeriodEnd)", f"MIN({C},ReportAsOf)"
-        weekdays = 'PacingMethod="weekdays"'
-        total = f"IF({weekdays},NETWORKDAYS({B},{C}),{C}-{B}+1)"
-        in_period = f"IF({weekdays},NETWORKDAYS({first},{last}),{last}-{first}+1)"
-        elapsed = f"IF({c['Elapsed days']}=0,0,IF({weekdays},NETWORKDAYS({first},{to_date}),{c['Elapsed days']}))"
-        date = col("Actuals", "Date")
-        channel_key = sheet_ref("Budget", f"${key_column_letter('Budget', CHANNEL_KEY)}${k}")
-        formulas = {
-            "Channel": "=" + sheet_ref("Budget", f"$A${k}"),
-            "Line start": "=" + sheet_ref("Budget", f"$B${k}"),
-            "Line end": "=" + sheet_ref("Budget", f"$C${k}"),
-            "Planned": "=" + sheet_ref("Budget", f"$D${k}"),
-            "Line days": f"={C}-{B}+1",
-            "Elapsed days": f"=MAX(0,{to_date}-{first}+1)",
-            "Budget for period": f"={D}*MAX(0,{last}-{first}+1)/({C}-{B}+1)",
-            "Expected to date": f"=IF({total}>0,{D}*{elapsed}/{total},0)",
-            "Actual": f"=SUMIFS({col('Actuals', 'Spend')},{by_channel(channel_key)},"
-            f'{date},">="&{first},{date},"<="&{to_date})',
-            "Pace": f'=IF({c["Elapsed days"]}=0,"{UNDEFINED}",IF({c["Expected to date"]}>0,'
-            f'{c["Actual"]}/{c["Expected to date"]},"{UNDEFINED}"))',
-            "Projected": f'=IF({c["Elapsed days"]}=0,"{UNDEFINED}",IF({elapsed}>0,{c["Actual"]}/{elapsed}*'
-            f"{in_period},{c['Actual']}))",
-            "Variance": f'=IF(ISNUMBER({c["Projected"]}),{c["Projected"]}-{c["Budget for period"]},"{UNDEFINED}")',
-            "Remaining": f"={c['Budget for period']}-{c['Actual']}",
-            "Remaining days": f"={in_period}-{elapsed}",
-            "Daily spend to land on budget": f"=IF({c['Remaining days']}>0,MAX({c['Remaining']},0)/"
-            f'{c["Remaining days"]},"{UNDEFINED}")',
-            "Status": f'=IF({c["Elapsed days"]}=0,"{NOT_STARTED}",IF({c["Expected to date"]}>0,'
-            f'{pacing_status(c["Pace"])},IF(AND({c["Actual"]}>0,{D}=0),"{OVER}","{ON}")))',
-            "Planned per day": f"=IF({total}>0,{D}/{total},0)",
-        }
-        values = {"Line start": line["Line start"].to_pydatetime(), "Line end": line["Line end"].to_pydatetime()}
-        for h in HEADERS:
-            value = values.get(h, line[h])
-            fmt = self.fmt.get(_KIND.get(h))
-            if h in ("Line start", "Line end"):
-                ws.write_formula(r, HEADERS.index(h), formulas[h], fmt, (value - _EPOCH).days)
-            else:
-                ws.write_formula(r, HEADERS.index(h), formulas[h], fmt, cached(value))
+        """A budget line's row: each figure's formula from its definition, the engine's value cached."""
+        budget = {f: sheet_ref("Budget", f"${field_column_letter('Budget', f)}${k}") for f in _BUDGET_FIELDS}
+        budget[CHANNEL_KEY] = sheet_ref("Budget", f"${key_column_letter('Budget', CHANNEL_KEY)}${k}")
+        w = LineFormulas({h: self._cell(r, h) for h in HEADERS}, budget)
+        for c, h in enumerate(HEADERS):
+            value = (line[h].to_pydatetime() - _EPOCH).days if h in ("Line start", "Line end") else cached(line[h])
+            ws.write_formula(r, c, w.formula(h), self.fmt.get(_KIND.get(h)), value)
 
     def _unbudgeted(self, ws: Any, r: int, channel: str) -> None:
         """A channel's spend to date on days no budget line of it covers: its spend minus its lines' actuals."""
@@ -230,30 +191,15 @@ class PacingSheet(SheetWriter):
         if self.lines.empty:
             ws.write_string(r, HEADERS.index("Status"), NO_BUDGET, self.fmt["total_text"])
             return
-        for h, value in (
-            ("Planned", total.planned),
-            ("Expected to date", total.expected),
-            ("Budget for period", total.budget),
+        w = TotalFormulas(lambda h: self._cell(r, h), self._span, WINDOW_ROWS)
+        for h, value, kind in (
+            ("Planned", total.planned, "total_money"),
+            ("Expected to date", total.expected, "total_money"),
+            ("Budget for period", total.budget, "total_money"),
+            ("Pace", cached(total.pace), "percent"),
+            ("Status", total.status, "total_text"),
         ):
-            ws.write_formula(r, HEADERS.index(h), f"=SUM({self._span(h)})", self.fmt["total_money"], value)
-        pace, spent, expected = self._cell(r, "Pace"), self._cell(r, "Actual"), self._cell(r, "Expected to date")
-        ws.write_formula(
-            r,
-            HEADERS.index("Pace"),
-            f'=IF({expected}>0,{spent}/{expected},"{UNDEFINED}")',
-            self.fmt["percent"],
-            cached(total.pace),
-        )
-        status_range, planned_range = self._span("Status"), self._span("Planned")
-        ws.write_formula(
-            r,
-            HEADERS.index("Status"),
-            f'=IF({WINDOW_ROWS}=0,"{NO_DATA}",IF(COUNTIF({status_range},"<>{NOT_STARTED}")=0,"{NOT_STARTED}",'
-            f"IF(ISNUMBER({pace}),{pacing_status(pace)},IF(AND({spent}>0,SUMIFS({planned_range},{status_range},"
-            f'"<>{NOT_STARTED}")=0),"{OVER}","{ON}"))))',
-            self.fmt["total_text"],
-            total.status,
-        )
+            ws.write_formula(r, HEADERS.index(h), w.formula(h), self.fmt[kind], value)
 
     def _span(self, header: str, last: int | None = None) -> str:
         c, last = HEADERS.index(header), self.last if last is None else last

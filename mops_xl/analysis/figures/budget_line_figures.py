@@ -1,0 +1,471 @@
+"""A budget line's pacing figures, each defined once: its pandas computation and its Excel formula side by side.
+
+A budget line is paced over its days inside the period (docs/metrics.md, "Budget pacing"). Each figure of a line
+is a definition here, in the manner of the catalogue's blocks (:mod:`mops_xl.analysis.blocks.figure_blocks`):
+``compute`` gives the engine's value of every line at once with pandas, and ``formula`` writes the same figure as
+the Excel formula of the line's row on the report's Budget Pacing sheet, through a :class:`LineWriter` that the
+report implements (it knows where the line's cells are and how a Settings value is named; the definition knows
+what the figure is). The analysis never imports the report: a writer is a protocol.
+
+Both forms read the figures of the same line that come before (Pace reads Actual and Expected to date), so the
+definitions are listed in the order they are computed in (:data:`LINE_FIGURES`). The day counts a figure needs
+(:class:`DayCount`) are defined the same way; the formulas write them inline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from mops_xl.analysis.blocks.statuses import NOT_STARTED, ON, OVER, UNDER
+from mops_xl.analysis.blocks.window import DAY, ReportingWindow
+
+#: The Pacing method setting that counts Monday to Friday only (else every calendar day counts).
+WEEKDAYS = "weekdays"
+#: The window days a line's days are held inside, by the Settings field that names them.
+_WINDOW_DAYS = {"Period start": "start", "Period end": "end", "Report as of": "as_of"}
+
+
+class LineWriter(Protocol):
+    """What a line's definitions need to write themselves as Excel formulas; the report implements it for the
+    row of one budget line."""
+
+    #: The formula text of an undefined figure (e.g. '"–"').
+    undefined: str
+
+    def cell(self, figure: str) -> str:
+        """The cell of the line's row holding one of its figures (a name of :data:`LINE_COLUMNS`)."""
+        ...
+
+    def budget(self, field: str) -> str:
+        """The cell of the line's row on the Budget data sheet holding one of its columns, e.g. "Planned spend"."""
+        ...
+
+    def value(self, field: str) -> str:
+        """The defined name of a Settings value, e.g. "Report as of", "Pacing method"."""
+        ...
+
+    def spend(self, first: str, last: str) -> str:
+        """Σ the line's channel's Actuals Spend on the days from ``first`` to ``last`` (expressions)."""
+        ...
+
+
+@dataclass(frozen=True)
+class PacingBasis:
+    """What the lines are paced against, besides the lines themselves.
+
+    Args:
+        window: The reporting window.
+        method: The Pacing method setting: ``"linear"`` or ``"weekdays"``.
+        over_threshold: The Overspending threshold (e.g. 1.1).
+        daily_spend: Spend summed by (Channel, Date) over every Actuals row.
+    """
+
+    window: ReportingWindow
+    method: str
+    over_threshold: float
+    daily_spend: pd.Series
+
+
+# --- The pacing bands -----------------------------------------------------------------------------------------
+def pacing_status(pace: float, over_threshold: float) -> str:
+    """Classify a pace: Over pace above the threshold, Under pace below 2 − threshold, else On pace.
+
+    Args:
+        pace: Actual ÷ expected spend.
+        over_threshold: The Overspending threshold (e.g. 1.1).
+
+    Returns:
+        The status text.
+    """
+    if pace > over_threshold:
+        return OVER
+    if pace < 2 - over_threshold:
+        return UNDER
+    return ON
+
+
+def pacing_bands(pace: pd.Series, over_threshold: float) -> pd.Series:
+    """:func:`pacing_status` of every pace of a Series (On pace where the pace is NaN).
+
+    Args:
+        pace: Paces.
+        over_threshold: The Overspending threshold.
+
+    Returns:
+        The status texts, on the same index.
+    """
+    bands = np.select([pace > over_threshold, pace < 2 - over_threshold], [OVER, UNDER], ON)
+    return pd.Series(bands, index=pace.index, dtype=object)
+
+
+def pacing_status_formula(pace: str, threshold: str) -> str:
+    """:func:`pacing_status` as an Excel formula.
+
+    Args:
+        pace: The pace cell or expression.
+        threshold: The Overspending threshold's defined name.
+
+    Returns:
+        The IF expression (no leading "=").
+    """
+    return f'IF({pace}>{threshold},"{OVER}",IF({pace}<2-{threshold},"{UNDER}","{ON}"))'
+
+
+# --- A line's days ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LineDay:
+    """A day of a budget line: its start or end as it is, or held inside the window: the later of its start and
+    Period start, the earlier of its end and Period end (or Report as of).
+
+    Args:
+        figure: "Line start" or "Line end".
+        window_day: "Period start", "Period end" or "Report as of"; empty for the line's own day.
+    """
+
+    figure: str
+    window_day: str = ""
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        """The day of every line."""
+        day = lines[self.figure]
+        if not self.window_day:
+            return day
+        limit = getattr(basis.window, _WINDOW_DAYS[self.window_day])
+        return day.where(day >= limit, limit) if self.window_day == "Period start" else day.where(day <= limit, limit)
+
+    def formula(self, w: LineWriter) -> str:
+        """The day as an Excel expression."""
+        day = w.cell(self.figure)
+        if not self.window_day:
+            return day
+        later_or_earlier = "MAX" if self.window_day == "Period start" else "MIN"
+        return f"{later_or_earlier}({day},{w.value(self.window_day)})"
+
+
+LINE_START, LINE_END = LineDay("Line start"), LineDay("Line end")
+#: F: the line's first day in the period; G: its last; and its last day to date.
+FIRST_DAY, LAST_DAY = LineDay("Line start", "Period start"), LineDay("Line end", "Period end")
+LAST_DAY_TO_DATE = LineDay("Line end", "Report as of")
+
+
+def _dates(days: pd.Series) -> np.ndarray:
+    return days.to_numpy().astype("datetime64[D]")
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """The days of a line from one of its days to another, both included; 0 when the last is before the first.
+
+    Args:
+        first: The first day.
+        last: The last day.
+        counted: Count the days the Pacing method counts (Monday to Friday under "weekdays", with NETWORKDAYS);
+            else calendar days.
+        floored: The formula holds the count at 0 (MAX(0,…)). Without it the formula trusts the days to be in
+            order, as they are for the days of a line the report shows (every line overlaps the period).
+        name: The figure's column when the count is one of the line's figures.
+    """
+
+    first: LineDay
+    last: LineDay
+    counted: bool = False
+    floored: bool = False
+    name: str = ""
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        """The count of every line."""
+        first, last = self.first.compute(lines, basis), self.last.compute(lines, basis)
+        if self.counted and basis.method == WEEKDAYS:
+            weekdays = np.busday_count(_dates(first), _dates(last + DAY))
+            return pd.Series(weekdays, index=lines.index, dtype="int64").clip(lower=0)
+        return ((last - first).dt.days + 1).clip(lower=0).astype("int64")
+
+    def formula(self, w: LineWriter) -> str:
+        """The count as an Excel expression."""
+        first, last = self.first.formula(w), self.last.formula(w)
+        calendar = f"{last}-{first}+1"
+        if self.counted:
+            return f'IF({w.value("Pacing method")}="{WEEKDAYS}",NETWORKDAYS({first},{last}),{calendar})'
+        return f"MAX(0,{calendar})" if self.floored else calendar
+
+
+#: L: the line's calendar days; the days the pacing method counts in the whole line and in the period.
+LINE_DAYS = DayCount(LINE_START, LINE_END, name="Line days")
+COUNTED_LINE_DAYS = DayCount(LINE_START, LINE_END, counted=True)
+COUNTED_DAYS_IN_PERIOD = DayCount(FIRST_DAY, LAST_DAY, counted=True)
+#: The line's calendar days in the period (G − F + 1) and to date (l).
+DAYS_IN_PERIOD = DayCount(FIRST_DAY, LAST_DAY, floored=True)
+ELAPSED_DAYS = DayCount(FIRST_DAY, LAST_DAY_TO_DATE, floored=True, name="Elapsed days")
+
+
+_COUNTED_TO_DATE = DayCount(FIRST_DAY, LAST_DAY_TO_DATE, counted=True)
+
+
+class CountedElapsedDays:
+    """The line's days to date that the pacing method counts: 0 before the line starts (its Elapsed days are 0)."""
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        """The count of every line."""
+        return _COUNTED_TO_DATE.compute(lines, basis)
+
+    def formula(self, w: LineWriter) -> str:
+        """The count as an Excel expression, reusing the Elapsed days cell as the calendar count."""
+        elapsed, first, last = w.cell("Elapsed days"), FIRST_DAY.formula(w), LAST_DAY_TO_DATE.formula(w)
+        weekdays = f'{w.value("Pacing method")}="{WEEKDAYS}"'
+        return f"IF({elapsed}=0,0,IF({weekdays},NETWORKDAYS({first},{last}),{elapsed}))"
+
+
+COUNTED_ELAPSED_DAYS = CountedElapsedDays()
+
+
+# --- A line's figures, in the order they are computed -------------------------------------------------------
+class LineFigure(Protocol):
+    """One figure of a budget line: computed with pandas for every line, written as the formula of one line."""
+
+    @property
+    def name(self) -> str:
+        """The figure's column."""
+        ...
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        """The figure of every line (``lines`` holds the figures computed before it)."""
+        ...
+
+    def formula(self, w: LineWriter) -> str:
+        """The figure of one line as an Excel formula (no leading "=")."""
+        ...
+
+
+@dataclass(frozen=True)
+class BudgetColumn:
+    """A column of the line on the Budget sheet, as it is.
+
+    Args:
+        name: The figure.
+        field: The Budget column.
+        number: The column holds money (read as a float).
+    """
+
+    name: str
+    field: str
+    number: bool = False
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        return lines[self.field].astype("float64") if self.number else lines[self.field]
+
+    def formula(self, w: LineWriter) -> str:
+        return w.budget(self.field)
+
+
+class BudgetForPeriod:
+    """B: the planned spend of the line's days in the period, P × (G − F + 1) ÷ L."""
+
+    name = "Budget for period"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        return lines["Planned"] * DAYS_IN_PERIOD.compute(lines, basis) / LINE_DAYS.compute(lines, basis)
+
+    def formula(self, w: LineWriter) -> str:
+        return f"{w.cell('Planned')}*{DAYS_IN_PERIOD.formula(w)}/({LINE_DAYS.formula(w)})"
+
+
+class ExpectedToDate:
+    """The planned spend spread over the line's counted days, counted on its days to date; 0 for a line with no
+    counted day."""
+
+    name = "Expected to date"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        total = COUNTED_LINE_DAYS.compute(lines, basis)
+        return (lines["Planned"] * COUNTED_ELAPSED_DAYS.compute(lines, basis) / total).where(total > 0, 0.0)
+
+    def formula(self, w: LineWriter) -> str:
+        total = COUNTED_LINE_DAYS.formula(w)
+        return f"IF({total}>0,{w.cell('Planned')}*{COUNTED_ELAPSED_DAYS.formula(w)}/{total},0)"
+
+
+class Actual:
+    """The channel's spend on the line's days to date in the period (spend before Period start belongs to the
+    previous period)."""
+
+    name = "Actual"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        first, last = FIRST_DAY.compute(lines, basis), LAST_DAY_TO_DATE.compute(lines, basis)
+        spend = [_spend_between(basis.daily_spend, *line) for line in zip(lines["Channel"], first, last, strict=True)]
+        return pd.Series(spend, index=lines.index, dtype="float64")
+
+    def formula(self, w: LineWriter) -> str:
+        return w.spend(FIRST_DAY.formula(w), LAST_DAY_TO_DATE.formula(w))
+
+
+def _spend_between(spend: pd.Series, channel: str, first: pd.Timestamp, last: pd.Timestamp) -> float:
+    if last < first or channel not in spend.index.get_level_values(0):
+        return 0.0
+    days = spend.loc[channel]
+    return float(days[(days.index >= first) & (days.index <= last)].sum())
+
+
+class Pace:
+    """Actual ÷ Expected to date; undefined before the line starts and while nothing is expected."""
+
+    name = "Pace"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        expected = lines["Expected to date"]
+        return (lines["Actual"] / expected).where((lines["Elapsed days"] > 0) & (expected > 0))
+
+    def formula(self, w: LineWriter) -> str:
+        elapsed, expected, u = w.cell("Elapsed days"), w.cell("Expected to date"), w.undefined
+        return f"IF({elapsed}=0,{u},IF({expected}>0,{w.cell('Actual')}/{expected},{u}))"
+
+
+class Projected:
+    """The line's spend in the period at its rate so far: Actual ÷ counted days to date × counted days in the
+    period (Actual itself while no day is counted yet); undefined before the line starts."""
+
+    name = "Projected"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        actual, elapsed = lines["Actual"], COUNTED_ELAPSED_DAYS.compute(lines, basis)
+        at_rate = actual / elapsed * COUNTED_DAYS_IN_PERIOD.compute(lines, basis)
+        return at_rate.where(elapsed > 0, actual).where(lines["Elapsed days"] > 0)
+
+    def formula(self, w: LineWriter) -> str:
+        actual, elapsed, u = w.cell("Actual"), COUNTED_ELAPSED_DAYS.formula(w), w.undefined
+        in_period = COUNTED_DAYS_IN_PERIOD.formula(w)
+        return f"IF({w.cell('Elapsed days')}=0,{u},IF({elapsed}>0,{actual}/{elapsed}*{in_period},{actual}))"
+
+
+class Variance:
+    """Projected − Budget for period (positive: heading over budget); undefined with Projected."""
+
+    name = "Variance"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        return lines["Projected"] - lines["Budget for period"]
+
+    def formula(self, w: LineWriter) -> str:
+        projected = w.cell("Projected")
+        return f"IF(ISNUMBER({projected}),{projected}-{w.cell('Budget for period')},{w.undefined})"
+
+
+class Remaining:
+    """Budget for period − Actual."""
+
+    name = "Remaining"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        return lines["Budget for period"] - lines["Actual"]
+
+    def formula(self, w: LineWriter) -> str:
+        return f"{w.cell('Budget for period')}-{w.cell('Actual')}"
+
+
+class RemainingDays:
+    """The counted days of the line in the period after Report as of."""
+
+    name = "Remaining days"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        return COUNTED_DAYS_IN_PERIOD.compute(lines, basis) - COUNTED_ELAPSED_DAYS.compute(lines, basis)
+
+    def formula(self, w: LineWriter) -> str:
+        return f"{COUNTED_DAYS_IN_PERIOD.formula(w)}-{COUNTED_ELAPSED_DAYS.formula(w)}"
+
+
+class DailyToLand:
+    """max(Remaining, 0) ÷ Remaining days: the daily spend that lands on the budget; undefined once the line's
+    days in the period are over."""
+
+    name = "Daily spend to land on budget"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        remaining, days = lines["Remaining"], lines["Remaining days"]
+        return (remaining.mask(remaining < 0, 0.0) / days).where(days != 0)
+
+    def formula(self, w: LineWriter) -> str:
+        days = w.cell("Remaining days")
+        return f"IF({days}>0,MAX({w.cell('Remaining')},0)/{days},{w.undefined})"
+
+
+class LineStatus:
+    """Not started before the line starts; else the pacing band of its pace; while nothing is expected, Over pace
+    when a line planned at 0 has spend, else On pace."""
+
+    name = "Status"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        started, expecting = lines["Elapsed days"] > 0, lines["Expected to date"] > 0
+        bands = pacing_bands(lines["Pace"], basis.over_threshold)
+        unplanned_spend = (lines["Actual"] > 0) & (lines["Planned"] == 0)
+        status = np.select([~started, expecting, unplanned_spend], [NOT_STARTED, bands, OVER], ON)
+        return pd.Series(status, index=lines.index, dtype=object)
+
+    def formula(self, w: LineWriter) -> str:
+        actual, expected = w.cell("Actual"), w.cell("Expected to date")
+        band = pacing_status_formula(w.cell("Pace"), w.value("Overspending threshold"))
+        unplanned = f'IF(AND({actual}>0,{w.cell("Planned")}=0),"{OVER}","{ON}")'
+        return f'IF({w.cell("Elapsed days")}=0,"{NOT_STARTED}",IF({expected}>0,{band},{unplanned}))'
+
+
+class PlannedPerDay:
+    """P ÷ the line's counted days (spent on counted days only); 0 for a line with no counted day."""
+
+    name = "Planned per day"
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        total = COUNTED_LINE_DAYS.compute(lines, basis)
+        return (lines["Planned"] / total).where(total > 0, 0.0)
+
+    def formula(self, w: LineWriter) -> str:
+        total = COUNTED_LINE_DAYS.formula(w)
+        return f"IF({total}>0,{w.cell('Planned')}/{total},0)"
+
+
+#: Every figure of a budget line, in the order they are computed (each reads only the ones before it).
+LINE_FIGURES: tuple[LineFigure, ...] = (
+    BudgetColumn("Channel", "Channel"),
+    BudgetColumn("Line start", "Period start"),
+    BudgetColumn("Line end", "Period end"),
+    BudgetColumn("Planned", "Planned spend", number=True),
+    LINE_DAYS,
+    ELAPSED_DAYS,
+    BudgetForPeriod(),
+    ExpectedToDate(),
+    Actual(),
+    Pace(),
+    Projected(),
+    Variance(),
+    Remaining(),
+    RemainingDays(),
+    DailyToLand(),
+    LineStatus(),
+    PlannedPerDay(),
+)
+#: The columns of the engine's budget lines.
+LINE_COLUMNS = tuple(figure.name for figure in LINE_FIGURES)
+#: Each figure of a line by name.
+LINE_FIGURE = {figure.name: figure for figure in LINE_FIGURES}
+
+
+def pace_lines(lines: pd.DataFrame, basis: PacingBasis) -> pd.DataFrame:
+    """Compute every figure of every line, each from its definition.
+
+    Args:
+        lines: Budget rows (Channel, Period start, Period end, Planned spend), indexed by the line's Excel row.
+        basis: What they are paced against.
+
+    Returns:
+        One row per line, columns :data:`LINE_COLUMNS`, on the same index.
+    """
+    if lines.empty:  # no line: no figure (and nothing to read a date from)
+        return pd.DataFrame(columns=list(LINE_COLUMNS), index=lines.index)
+    frame = lines[["Channel", "Period start", "Period end", "Planned spend"]].copy()
+    for figure in LINE_FIGURES:
+        frame[figure.name] = figure.compute(frame, basis)
+    return frame[list(LINE_COLUMNS)]
