@@ -103,7 +103,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             _pct(c["Budget %"]),
             _money(c["Expected CAC"], cur),
             _money(c["CAC target"], cur),
-            figure("CAC", a.tracking.show("CAC", c["CAC"], name), cur),
+            figure("CAC", a.tracking.value_if_tracked("CAC", c["CAC"], name), cur),
             _text(c["Target audience"]),
         ]
         for name, c in ch.iterrows()
@@ -114,7 +114,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
             kpi.loc[m, "Definition"],
             figure(m, kpi.loc[m, "Target"], cur),
             figure(m, kpi.loc[m, "Target to date"], cur),
-            figure(m, a.tracking.show(m, kpi.loc[m, "Actual"]), cur),
+            figure(m, a.tracking.value_if_tracked(m, kpi.loc[m, "Actual"]), cur),
             _pct(kpi.loc[m, "Attainment"]),
             kpi.loc[m, "Status"],
         ]
@@ -211,8 +211,8 @@ def framework_context(a: Analysis) -> dict[str, Any]:
                 [
                     str(name),
                     _money(c["Spend"], cur),
-                    figure("CAC", a.tracking.show("CAC", c["CAC"], name), cur),
-                    figure("ROAS", a.tracking.show("ROAS", c["ROAS"], name), cur),
+                    figure("CAC", a.tracking.value_if_tracked("CAC", c["CAC"], name), cur),
+                    figure("ROAS", a.tracking.value_if_tracked("ROAS", c["ROAS"], name), cur),
                     f"{c['Trend']} {percent(c['Trend %'], signed=True)}" if not pd.isna(c["Trend %"]) else c["Trend"],
                     c["Trend verdict"],
                     c["Status"],

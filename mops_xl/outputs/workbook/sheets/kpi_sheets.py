@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS, NO_DATA, NO_TARGET, NOT_TRACKED, ON, OVER
-from mops_xl.analysis.blocks.tracking import needs, shown
+from mops_xl.analysis.blocks.tracking import needs, value_if_volumes_tracked
 from mops_xl.analysis.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, Analysis
 from mops_xl.analysis.figures.targets import EXPECTED_CAC, PRIMARY_SOURCES
 from mops_xl.outputs.workbook.formulas.excel_formulas import (
@@ -277,7 +277,7 @@ class KpiSheets(SheetWriter):
         fmt = self.fmt.get(kind)
         if column in _FROM_ACTUAL:  # every figure of a metric that is not tracked says so
             m = str(self.a.kpis.index[r - TOP - 1])
-            value = self.a.tracking.show(m, value)
+            value = self.a.tracking.value_if_tracked(m, value)
             if formula is not None and column != "Actual" and needs(m):
                 formula = "=" + if_tracked(formula[1:], xl_rowcol_to_cell(r, KPI_COLUMNS.index("Actual")))
         if formula is None:
@@ -327,7 +327,7 @@ class KpiSheets(SheetWriter):
         rows = by_channel(key)
 
         def show(metric: str, value: Any) -> Any:
-            return self.a.tracking.show(metric, value, channel)
+            return self.a.tracking.value_if_tracked(metric, value, channel)
 
         written: dict[str, str] = {}  # the figures already on the row, which the next ones reference
         for v in CHANNEL_PERFORMANCE_COLUMNS:
@@ -434,7 +434,7 @@ class KpiSheets(SheetWriter):
 
         # the trend metric (ROAS, CAC, else leads per day) is not tracked when its cell on this row says so
         needed = _by_primary(pm, {m: cell[m] for m in ratios}, cell["Leads"])
-        shown = lambda value: self.a.tracking.show(c["Trend metric"], value, c.name)  # noqa: E731
+        shown = lambda value: self.a.tracking.value_if_tracked(c["Trend metric"], value, c.name)  # noqa: E731
         self._put(ws, r, "Trend recent", "=" + if_tracked(metric(*recent), needed), shown(c["Trend recent"]))
         self._put(ws, r, "Trend prior", "=" + if_tracked(metric(*prior), needed), shown(c["Trend prior"]))
         rc, pc, tc = cell["Trend recent"], cell["Trend prior"], cell["Trend %"]
@@ -488,7 +488,9 @@ class KpiSheets(SheetWriter):
             kind = "total_money" if v in ("Spend", "Revenue") else "total_integer"
             span = f"{xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)}"
             total = f"SUM({span})" if v == "Spend" else f'IF(COUNT({span})=0,"{NOT_TRACKED}",SUM({span}))'
-            ws.write_formula(r, c, "=" + total, self.fmt[kind], cached(a.tracking.show(v, a.blended.volumes[v])))
+            ws.write_formula(
+                r, c, "=" + total, self.fmt[kind], cached(a.tracking.value_if_tracked(v, a.blended.volumes[v]))
+            )
         ratios = [h for h in CHANNEL_PERFORMANCE_COLUMNS if h in catalogue.current() and h not in a.blended.volumes]
         for name in ratios:  # the KPI Framework's: one answer, over the channels that track them
             ws.write_formula(
@@ -496,7 +498,7 @@ class KpiSheets(SheetWriter):
                 PERFORMANCE_HEADERS.index(name),
                 "=" + kpi_cell(name, "Actual"),
                 self.fmt[number_format(name)],
-                cached(a.tracking.show(name, a.blended.figures[name])),
+                cached(a.tracking.value_if_tracked(name, a.blended.figures[name])),
             )
         ws.write_string(
             r + 2,
@@ -531,7 +533,9 @@ class KpiSheets(SheetWriter):
             cells: dict[str, str] = {}  # the figures already on the row, which the next ones reference
             for j, v in enumerate(CAMPAIGN_FIGURES, start=2):
                 formula = figure_formula(v, RowFormulas(crit, cells, has_rows=True))
-                ws.write_formula(r, j, "=" + formula, self.fmt.get(number_format(v)), cached(shown(v, c[v], c)))
+                ws.write_formula(
+                    r, j, "=" + formula, self.fmt.get(number_format(v)), cached(value_if_volumes_tracked(v, c[v], c))
+                )
                 cells[v] = xl_rowcol_to_cell(r, j)
 
     # --- Channel Strategy ----------------------------------------------------------------------------------
@@ -585,7 +589,7 @@ class KpiSheets(SheetWriter):
                 at("Actual CAC"),
                 "=" + channel_cell(channel, "CAC", a),
                 self.fmt["money"],
-                cached(a.tracking.show("CAC", c["CAC"], channel)),
+                cached(a.tracking.value_if_tracked("CAC", c["CAC"], channel)),
             )
         ws.set_column(0, 0, 24)
         ws.set_column(1, 2, 18)
