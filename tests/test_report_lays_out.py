@@ -111,7 +111,7 @@ def _same(expected: Any, got: Any) -> bool:
 def _channel_figure(a: Analysis, channel: str, h: str) -> Any:
     """A Channel Performance figure as the engine shows it: "Not tracked" where the channel does not track what it
     needs (docs/metrics.md, "Not tracked")."""
-    c, show = a.channels.loc[channel], a.tracking.show
+    c, show = a.channels.loc[channel], a.tracking.value_if_tracked
     value = c[h]
     if h in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "ROAS"):
         return show(h, value, channel)
