@@ -126,15 +126,15 @@ def test_headline_says_how_the_period_goes() -> None:
         index=["LinkedIn Ads", "Google Ads", "Webinars"],
     )
     text = headline_sentence(
-        kpis,
-        ["ROAS", "MQLs", "SQLs", "CAC"],
-        channels,
-        OVER,
-        1.1008,
-        pd.Timestamp("2026-07-01"),
-        pd.Timestamp("2026-09-30"),
-        pd.Timestamp("2026-09-10"),
-        "$",
+        kpis=kpis,
+        boxes=["ROAS", "MQLs", "SQLs", "CAC"],
+        channels=channels,
+        spend_status=OVER,
+        spend_pace=1.1008,
+        start=pd.Timestamp("2026-07-01"),
+        end=pd.Timestamp("2026-09-30"),
+        as_of=pd.Timestamp("2026-09-10"),
+        prefix="$",
     )
     assert text == (
         "Q3 to 10 Sep: SQLs on track; CAC ahead; MQLs at risk at 89.0% of target to date; ROAS off track at 3.1:1 "

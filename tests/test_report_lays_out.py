@@ -20,7 +20,7 @@ import pytest
 
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS, NOT_TRACKED, UNBUDGETED
-from mops_xl.analysis.blocks.tracking import shown
+from mops_xl.analysis.blocks.tracking import value_if_volumes_tracked
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.attribution import CANNOT_RUN, MODELS
@@ -111,7 +111,7 @@ def _same(expected: Any, got: Any) -> bool:
 def _channel_figure(a: Analysis, channel: str, h: str) -> Any:
     """A Channel Performance figure as the engine shows it: "Not tracked" where the channel does not track what it
     needs (docs/metrics.md, "Not tracked")."""
-    c, show = a.channels.loc[channel], a.tracking.show
+    c, show = a.channels.loc[channel], a.tracking.value_if_tracked
     value = c[h]
     if h in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "ROAS"):
         return show(h, value, channel)
@@ -143,9 +143,9 @@ def _channel_performance(s: Scan, a: Analysis) -> None:
         channel = s.values[sheet].cell(r, 1).value
         if channel == "All channels":
             for h in ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue"):
-                s.check(sheet, r, cols[h], a.tracking.show(h, a.blended.volumes[h]), f"total {h}")
+                s.check(sheet, r, cols[h], a.tracking.value_if_tracked(h, a.blended.volumes[h]), f"total {h}")
             for h in ("CPL", "CAC", "ROAS"):
-                s.check(sheet, r, cols[h], a.tracking.show(h, a.blended.ratios[h]), f"total {h}")
+                s.check(sheet, r, cols[h], a.tracking.value_if_tracked(h, a.blended.ratios[h]), f"total {h}")
             continue
         for h in cols:
             if h != "Channel":
@@ -162,7 +162,7 @@ def _channel_performance(s: Scan, a: Analysis) -> None:
         key = (s.values[sheet].cell(r, 1).value, s.values[sheet].cell(r, 2).value)
         volumes = a.campaigns.loc[key]
         for h in ("Spend", "Leads", "Customers", "Revenue", "CPL", "CAC", "ROAS"):
-            s.check(sheet, r, cols[h], shown(h, volumes[h], volumes), f"{key} {h}")
+            s.check(sheet, r, cols[h], value_if_volumes_tracked(h, volumes[h], volumes), f"{key} {h}")
 
 
 def _channel_strategy(s: Scan, a: Analysis) -> None:
@@ -172,7 +172,13 @@ def _channel_strategy(s: Scan, a: Analysis) -> None:
         channel = s.values[sheet].cell(r, 1).value
         for h in cols:
             if h == "Actual CAC":
-                s.check(sheet, r, cols[h], a.tracking.show("CAC", a.channels.loc[channel, "CAC"], channel), "CAC")
+                s.check(
+                    sheet,
+                    r,
+                    cols[h],
+                    a.tracking.value_if_tracked("CAC", a.channels.loc[channel, "CAC"], channel),
+                    "CAC",
+                )
             elif h != "Channel":
                 s.check(sheet, r, cols[h], a.channels.loc[channel, h], f"{channel} {h}")
 
@@ -230,12 +236,12 @@ def _dashboard(s: Scan, a: Analysis) -> None:
         for h in cols:
             if h != "Channel":
                 value = a.channels.loc[channel, h]
-                value = a.tracking.show(h, value, channel) if h in ("CAC", "ROAS") else value
+                value = a.tracking.value_if_tracked(h, value, channel) if h in ("CAC", "ROAS") else value
                 s.check(sheet, r, cols[h], value, f"chart {channel} {h}")
     top, cols = s.table(sheet, ("Funnel stage", "Count"))
     for r in s.body(sheet, top):
         m = s.values[sheet].cell(r, 1).value
-        s.check(sheet, r, 2, a.tracking.show(m, a.kpis.loc[m, "Actual"]), f"funnel {m}")
+        s.check(sheet, r, 2, a.tracking.value_if_tracked(m, a.kpis.loc[m, "Actual"]), f"funnel {m}")
     top, cols = s.table(sheet, ("Date", "Cumulative spend", "Budget to date"))
     for r, (day, point) in zip(s.body(sheet, top), a.spend_curve.iterrows(), strict=True):
         s.check(sheet, r, 1, day, "curve date")

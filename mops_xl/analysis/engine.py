@@ -7,6 +7,10 @@ channel scorecard :mod:`~mops_xl.analysis.figures.scorecard`'s, the KPI Framewor
 budget needed :mod:`~mops_xl.analysis.decisions.needed`'s, the maturity evidence
 :mod:`~mops_xl.analysis.assessment.evidence`'s and
 the Data Notes :mod:`~mops_xl.analysis.story.notes`'.
+
+:func:`analyse` works in named phases, one function each, every call with keyword arguments: the basis (window,
+thresholds, channels, the Actuals rows in the window), the figures, the attribution credit, the assessment, the
+decisions and the story; then lays their results out as one :class:`Analysis`.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.decisions.needed import budget_needed_table, needed_metrics
 from mops_xl.analysis.decisions.reallocation import GuardRails, attributed_efficiency
-from mops_xl.analysis.decisions.recommendations import QUIET_ACTIONS, recommend
+from mops_xl.analysis.decisions.recommendations import QUIET_ACTIONS, Recommendations, recommend
 from mops_xl.analysis.decisions.reviews import NextReview, next_review
 from mops_xl.analysis.figures import pacing as pacing_m
 from mops_xl.analysis.figures.attribution import (
@@ -222,8 +226,137 @@ def thresholds(settings: dict[str, Any]) -> Thresholds:
     )
 
 
+@dataclass(frozen=True)
+class _Basis:
+    """What every phase reads: the window, the thresholds, the channels and the Actuals rows in the window.
+
+    Args:
+        intake: The intake.
+        settings: Its Settings values.
+        thresholds: The trigger thresholds.
+        window: The reporting window.
+        names: Every channel, in Channels order.
+        paid: Channel → paid media.
+        rows: The Actuals rows in the window (S … A).
+        has_data: Whether any Actuals row falls in the window.
+        tracking: What the intake tracks.
+        prefix: The currency prefix.
+    """
+
+    intake: Intake
+    settings: dict[str, Any]
+    thresholds: Thresholds
+    window: ReportingWindow
+    names: list[str]
+    paid: pd.Series
+    rows: pd.DataFrame
+    has_data: bool
+    tracking: Tracking
+    prefix: str
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """The figures phase: what was measured to date, against the budget and the targets.
+
+    Args:
+        current: The all-channel figures to date.
+        previous: Those of the previous period, or None.
+        lines: Budget pacing per budget line.
+        budget: Channel → its budget for the period.
+        targets: The Targets sheet by (metric, channel).
+        card: The channel scorecard.
+        total: The total pacing.
+        unbudgeted: Channel → spend on days no budget line covers.
+        kpis: The KPI Framework table.
+        experiments: The A/B results.
+        plans: One plan per campaign.
+    """
+
+    current: Blended
+    previous: Blended | None
+    lines: pd.DataFrame
+    budget: pd.Series
+    targets: dict[tuple[str, str | None], float]
+    card: pd.DataFrame
+    total: pacing_m.TotalPacing
+    unbudgeted: pd.Series
+    kpis: pd.DataFrame
+    experiments: pd.DataFrame
+    plans: list[CampaignPlan]
+
+
+@dataclass(frozen=True)
+class _Credit:
+    """The attribution phase: every model's credit, the model the plan uses and the journeys' coverage of Actuals.
+
+    Args:
+        attribution: Credit per channel under every model (None without journey data).
+        model: The model the plan uses.
+        coverage: The journeys' coverage of Actuals (None without journey data).
+    """
+
+    attribution: Attribution | None
+    model: str
+    coverage: AttributionCoverage | None
+
+
+@dataclass(frozen=True)
+class _Assessment:
+    """The assessment phase: the martech stack, integrations, funnel coverage, team and maturity.
+
+    Args:
+        stack: The stack by stage and category.
+        integrations: The integration map.
+        funnel: Active channels per funnel stage.
+        team: The team against the standard roles.
+        maturity: The maturity level and its evidence.
+    """
+
+    stack: StackOverview
+    integrations: IntegrationMap
+    funnel: FunnelCoverage
+    team: TeamStructure
+    maturity: Maturity
+
+
+@dataclass(frozen=True)
+class _Decisions:
+    """The decisions phase: the warnings, the attributed efficiency, the actions and the budget needed.
+
+    Args:
+        warnings: Findings that are not triggers.
+        attributed: Attributed figures per channel under the plan's model (empty without journey data).
+        review: The review the actions are due at.
+        advice: The recommendations and their plan.
+        needed: The budget needed to hit each volume target.
+    """
+
+    warnings: list[dict[str, str]]
+    attributed: pd.DataFrame
+    review: NextReview | None
+    advice: Recommendations
+    needed: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Story:
+    """The story phase: the Data Notes, the KPI boxes and the headline.
+
+    Args:
+        notes: Assumptions and data notes.
+        kpi_boxes: The KPI Framework metrics the boxes show.
+        headline: The sentence that says how the period is going.
+    """
+
+    notes: list[dict[str, str]]
+    kpi_boxes: list[str]
+    headline: str
+
+
 def analyse(intake: Intake) -> Analysis:
-    """Compute the report's figures for an intake.
+    """Compute the report's figures for an intake, phase by phase: figures, attribution, assessment, decisions,
+    story.
 
     Args:
         intake: A validated intake.
@@ -231,123 +364,231 @@ def analyse(intake: Intake) -> Analysis:
     Returns:
         The :class:`Analysis`.
     """
+    basis = _basis(intake)
+    figures = _figures(basis)
+    credit = _credit(basis, figures)
+    assessment = _assessment(basis, figures)
+    decisions = _decisions(basis, figures, credit)
+    story = _story(basis, figures)
+    attribution, window = credit.attribution, basis.window
+    return Analysis(
+        intake=intake,
+        window=window,
+        channels=figures.card,
+        blended=figures.current,
+        previous=figures.previous,
+        kpis=figures.kpis,
+        campaigns=campaign_figures(basis.rows, intake.actuals),
+        pacing_lines=figures.lines,
+        unbudgeted=figures.unbudgeted,
+        total_pacing=figures.total,
+        spend_curve=pacing_m.spend_curve(figures.lines, intake.actuals, window, basis.settings["Pacing method"]),
+        needed=decisions.needed,
+        recommendations=decisions.advice.table,
+        warnings=decisions.warnings,
+        notes=story.notes,
+        definitions=definitions(intake.business),
+        experiments=figures.experiments,
+        has_data=basis.has_data,
+        stack=assessment.stack,
+        integrations=assessment.integrations,
+        funnel=assessment.funnel,
+        team=assessment.team,
+        maturity=assessment.maturity,
+        attribution=attribution,
+        attribution_model=credit.model,
+        attribution_coverage=credit.coverage,
+        attributed=decisions.attributed,
+        affected=moving_channels(attribution) if attribution is not None else {},
+        affected_by_model=channels_affected_by_model(attribution) if attribution is not None else {},
+        reallocation=decisions.advice.plan.moves,
+        what_if=decisions.advice.what_if,
+        plan_basis=decisions.advice.plan.basis,
+        review=decisions.review,
+        window_rows=len(basis.rows),
+        campaign_plans=figures.plans,
+        tracking=basis.tracking,
+        kpi_boxes=story.kpi_boxes,
+        headline=story.headline,
+    )
+
+
+def _basis(intake: Intake) -> _Basis:
+    """Read what every phase needs: the window, thresholds, channels, the Actuals rows in the window, tracking."""
     s = intake.settings
-    t = thresholds(s)
     window = ReportingWindow(intake.period_start, intake.period_end, intake.report_as_of, s["Data settling days"])
-    actuals, channels_tbl = intake.actuals, intake.channels
-    names = list(channels_tbl["Channel"])
-    info = channels_tbl.set_index("Channel")
-    paid = info["Paid"].fillna(False).astype(bool)
-    rows = in_window(actuals, window.start, window.as_of)
-    has_data = not rows.empty
+    rows = in_window(intake.actuals, window.start, window.as_of)
+    return _Basis(
+        intake=intake,
+        settings=s,
+        thresholds=thresholds(s),
+        window=window,
+        names=list(intake.channels["Channel"]),
+        paid=intake.channels.set_index("Channel")["Paid"].fillna(False).astype(bool),
+        rows=rows,
+        has_data=not rows.empty,
+        tracking=Tracking.of(intake),
+        prefix=symbol(intake.business["Currency"]),
+    )
+
+
+def _figures(basis: _Basis) -> _Figures:
+    """The figures phase: the blended figures (now and the period before), budget pacing, the channel scorecard,
+    the KPI Framework, the A/B results and the campaign plans."""
+    intake, window, t, s = basis.intake, basis.window, basis.thresholds, basis.settings
+    stack = intake.table("Stack")
     ltv = intake.business["Customer lifetime value"]
-
-    tracking = Tracking.of(intake)
-    volumes = channel_volumes(rows, names, tracked=tracking.by_channel)
-    current = blended(volumes, paid, ltv, stack_cost_for_days(intake.table("Stack"), window.elapsed_days))
-    previous = _previous(actuals, window, names, paid, ltv, intake.table("Stack"), tracking)
-
-    lines = pacing_m.budget_lines(intake.budget, actuals, window, s["Pacing method"], t.overspending)
-    budget = pacing_m.budget_for_period(lines, names)
-    table = target_table(intake.targets)
+    volumes = channel_volumes(basis.rows, basis.names, tracked=basis.tracking.by_channel)
+    current = blended(volumes, basis.paid, ltv, stack_cost_for_days(stack, window.elapsed_days))
+    previous = _previous(intake.actuals, window, basis.names, basis.paid, ltv, stack, basis.tracking)
+    lines = pacing_m.budget_lines(intake.budget, intake.actuals, window, s["Pacing method"], t.overspending)
+    budget = pacing_m.budget_for_period(lines, basis.names)
+    targets = target_table(intake.targets)
+    spend = float(current.volumes["Spend"])
     inputs = ChannelInputs(
-        info, paid, budget, pacing_m.channel_pacing(lines, names, t.overspending), table, intake.business
+        intake.channels.set_index("Channel"),
+        basis.paid,
+        budget,
+        pacing_m.channel_pacing(lines, basis.names, t.overspending),
+        targets,
+        intake.business,
     )
-    card = scorecard(volumes, float(current.volumes["Spend"]), inputs, actuals, window, s, t, has_data, tracking)
+    card = scorecard(
+        volumes=volumes,
+        total_spend=spend,
+        inputs=inputs,
+        actuals=intake.actuals,
+        window=window,
+        settings=s,
+        thresholds=t,
+        has_data=basis.has_data,
+        tracking=basis.tracking,
+    )
+    total = pacing_m.total_pacing(lines, spend, window, s["Pacing method"], t.overspending, basis.has_data)
+    return _Figures(
+        current=current,
+        previous=previous,
+        lines=lines,
+        budget=budget,
+        targets=targets,
+        card=card,
+        total=total,
+        unbudgeted=pacing_m.unbudgeted_spend(intake.budget, intake.actuals, window),
+        kpis=_kpis(basis, current, previous, targets, total),
+        experiments=_experiments(intake, s),
+        plans=campaign_plans(intake.table("Campaigns"), intake.actuals, intake.table("Team"), window.as_of),
+    )
 
-    experiments = _experiments(intake, s)
-    total = pacing_m.total_pacing(
-        lines, float(current.volumes["Spend"]), window, s["Pacing method"], t.overspending, has_data
+
+def _kpis(
+    basis: _Basis,
+    current: Blended,
+    previous: Blended | None,
+    targets: dict[tuple[str, str | None], float],
+    total: pacing_m.TotalPacing,
+) -> pd.DataFrame:
+    """The KPI Framework table, judged with the thresholds."""
+    t = basis.thresholds
+    return kpi_table(
+        current=current,
+        previous=previous,
+        targets=targets,
+        channels=basis.names,
+        total=total,
+        judging=Judging(t.underperforming, t.high_performer, t.overspending),
+        window=basis.window,
+        has_data=basis.has_data,
+        business=basis.intake.business,
+        tracking=basis.tracking,
     )
-    unbudgeted = pacing_m.unbudgeted_spend(intake.budget, actuals, window)
-    judging = Judging(t.underperforming, t.high_performer, t.overspending)
-    kpis = kpi_table(current, previous, table, names, total, judging, window, has_data, intake.business, tracking)
+
+
+def _credit(basis: _Basis, figures: _Figures) -> _Credit:
+    """The attribution phase: every model's credit, the plan's model, and (with journeys) Actuals split by the
+    models' shares and the journeys' coverage of them."""
+    attribution, model, journeys = _attribution(basis.intake, basis.settings)
+    coverage = None
+    if attribution is not None and journeys is not None:
+        coverage = _reconcile(attribution, journeys, figures.current, basis.tracking)
+    return _Credit(attribution=attribution, model=model, coverage=coverage)
+
+
+def _assessment(basis: _Basis, figures: _Figures) -> _Assessment:
+    """The assessment phase: the stack, the integrations, the funnel's active channels, the team and maturity."""
+    intake, card = basis.intake, figures.card
     stack = stack_overview(intake.table("Stack"), intake.table("Integrations"))
     links = integration_map(intake.table("Integrations"))
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
-    budgeted, moved = set(lines["Channel"]), card[volume_cols].sum(axis=1) > 0  # built once: near-linear in channels
-    active = [ch for ch in names if moved.get(ch, False) or ch in budgeted]
-    warnings = underspending(card, total, t)
-    plans = campaign_plans(intake.table("Campaigns"), actuals, intake.table("Team"), window.as_of)
-    prefix = symbol(intake.business["Currency"])
-    warnings += campaign_warnings(intake.table("Campaigns"), actuals, window.as_of, prefix)
-    evidence = maturity_evidence(intake, stack, links, kpis, card, experiments, plans)
-    attribution, model, journeys = _attribution(intake, s)
+    budgeted, moved = set(figures.lines["Channel"]), card[volume_cols].sum(axis=1) > 0  # near-linear in channels
+    active = [ch for ch in basis.names if moved.get(ch, False) or ch in budgeted]
+    evidence = maturity_evidence(intake, stack, links, figures.kpis, card, figures.experiments, figures.plans)
+    return _Assessment(
+        stack=stack,
+        integrations=links,
+        funnel=funnel_coverage(intake.channels, active),
+        team=team_structure(intake.table("Team"), intake.table("Stack")),
+        maturity=maturity(intake.table("Assessment"), evidence),
+    )
+
+
+def _decisions(basis: _Basis, figures: _Figures, credit: _Credit) -> _Decisions:
+    """The decisions phase: the warnings (underspending, campaigns, attribution coverage), the attributed
+    efficiency, one action per subject with its plan, and the budget needed for each volume target."""
+    intake, window, s, card = basis.intake, basis.window, basis.settings, figures.card
+    warnings = underspending(card, figures.total, basis.thresholds)
+    warnings += campaign_warnings(intake.table("Campaigns"), intake.actuals, window.as_of, basis.prefix)
     attributed = pd.DataFrame()
-    coverage = None
-    if attribution is not None and journeys is not None:
-        coverage = _reconcile(attribution, journeys, current, tracking)
-        warning = coverage.warning()
+    if credit.attribution is not None and credit.coverage is not None:
+        warning = credit.coverage.warning()
         if warning is not None:
             warnings.append({"subject": "Attribution coverage", "warning": warning})
+        attribution, model = credit.attribution, credit.model
         attributed = attributed_efficiency(card, attribution.actual_conversions[model], attribution.actual_value[model])
     review = next_review(intake.table("Cadence"), window.as_of)
     advice = recommend(
         card,
-        t,
+        basis.thresholds,
         GuardRails(s["Maximum budget shift"]),
         attributed=attributed,
-        model=model,
-        total=total,
-        experiments=experiments,
+        model=credit.model,
+        total=figures.total,
+        experiments=figures.experiments,
         team=intake.table("Team"),
         review=review,
         days=(window.elapsed_days, window.period_days),
-        attribution_reliable=coverage is None or coverage.reliable,
-        prefix=prefix,
+        attribution_reliable=credit.coverage is None or credit.coverage.reliable,
+        prefix=basis.prefix,
     )
-    return Analysis(
-        intake=intake,
+    needed = budget_needed_table(figures.targets, card, float(figures.budget.sum()), basis.tracking)
+    return _Decisions(warnings=warnings, attributed=attributed, review=review, advice=advice, needed=needed)
+
+
+def _story(basis: _Basis, figures: _Figures) -> _Story:
+    """The story phase: the Data Notes, the KPI boxes and the headline sentence."""
+    window, total = basis.window, figures.total
+    notes = data_notes(
         window=window,
-        channels=card,
-        blended=current,
-        previous=previous,
-        kpis=kpis,
-        campaigns=campaign_figures(rows, actuals),
-        pacing_lines=lines,
-        unbudgeted=unbudgeted,
-        total_pacing=total,
-        spend_curve=pacing_m.spend_curve(lines, actuals, window, s["Pacing method"]),
-        needed=budget_needed_table(table, card, float(budget.sum()), tracking),
-        recommendations=advice.table,
-        warnings=warnings,
-        notes=data_notes(window, card, unbudgeted, t, not has_data, tracking, prefix)
-        + import_notes(intake)
-        + pacing_m.clipped_line_notes(lines, window, prefix),
-        definitions=definitions(intake.business),
-        experiments=experiments,
-        has_data=has_data,
-        stack=stack,
-        integrations=links,
-        funnel=funnel_coverage(channels_tbl, active),
-        team=team_structure(intake.table("Team"), intake.table("Stack")),
-        maturity=maturity(intake.table("Assessment"), evidence),
-        attribution=attribution,
-        attribution_model=model,
-        attribution_coverage=coverage,
-        attributed=attributed,
-        affected=moving_channels(attribution) if attribution is not None else {},
-        affected_by_model=channels_affected_by_model(attribution) if attribution is not None else {},
-        reallocation=advice.plan.moves,
-        what_if=advice.what_if,
-        plan_basis=advice.plan.basis,
-        review=review,
-        window_rows=len(rows),
-        campaign_plans=plans,
-        tracking=tracking,
-        kpi_boxes=(boxes := kpi_boxes(kpis, tracking)),
-        headline=headline_sentence(
-            kpis,
-            boxes,
-            card,
-            total.status,
-            total.pace,
-            window.start,
-            window.end,
-            window.as_of,
-            prefix,
-        ),
+        card=figures.card,
+        unbudgeted=figures.unbudgeted,
+        thresholds=basis.thresholds,
+        no_data=not basis.has_data,
+        tracking=basis.tracking,
+        prefix=basis.prefix,
     )
+    notes += import_notes(basis.intake) + pacing_m.clipped_line_notes(figures.lines, window, basis.prefix)
+    boxes = kpi_boxes(figures.kpis, basis.tracking)
+    headline = headline_sentence(
+        kpis=figures.kpis,
+        boxes=boxes,
+        channels=figures.card,
+        spend_status=total.status,
+        spend_pace=total.pace,
+        start=window.start,
+        end=window.end,
+        as_of=window.as_of,
+        prefix=basis.prefix,
+    )
+    return _Story(notes=notes, kpi_boxes=boxes, headline=headline)
 
 
 def _reconcile(

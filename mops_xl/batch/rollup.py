@@ -59,9 +59,9 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         "Report as of": f"{a.window.as_of:%Y-%m-%d}",
         "Currency": b["Currency"],
         "Spend": k.loc["Spend", "Actual"],
-        "Customers": a.tracking.show("Customers", k.loc["Customers", "Actual"]),
-        "CAC": a.tracking.show("CAC", k.loc["CAC", "Actual"]),
-        "ROAS": a.tracking.show("ROAS", k.loc["ROAS", "Actual"]),
+        "Customers": a.tracking.value_if_tracked("Customers", k.loc["Customers", "Actual"]),
+        "CAC": a.tracking.value_if_tracked("CAC", k.loc["CAC", "Actual"]),
+        "ROAS": a.tracking.value_if_tracked("ROAS", k.loc["ROAS", "Actual"]),
         "Pace": a.total_pacing.pace,  # the KPI Framework's Spend attainment: all spend vs budget to date
         "Spend status": k.loc["Spend", "Status"],
         # the Dashboard's KPI boxes, chosen once by the engine (tracked KPIs with a target, worst first)

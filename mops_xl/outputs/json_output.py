@@ -103,7 +103,6 @@ def to_dict(a: Analysis) -> dict[str, Any]:
     Returns:
         The document.
     """
-    w = a.window
     b = a.intake.business
     channels = records(a.channels, "Channel")
     figures = tuple(m.name for m in catalogue.current() if m.per_channel)
@@ -117,17 +116,7 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "mops_xl_version": __version__,
         "json_version": JSON_VERSION,
         "business": {k: plain(v) for k, v in b.items()},
-        "window": {
-            "period_start": plain(w.start),
-            "period_end": plain(w.end),
-            "report_as_of": plain(w.as_of),
-            "period_days": w.period_days,
-            "elapsed_days": w.elapsed_days,
-            "previous_period": [plain(x) for x in w.previous],
-            "provisional_from": plain(w.provisional_from),
-            "has_data": a.has_data,
-            "actuals_rows": a.window_rows,
-        },
+        "window": _window(a),
         "settings": {k: plain(v) for k, v in a.intake.settings.items()},
         "definitions": a.definitions,
         "kpis": kpis,
@@ -153,29 +142,52 @@ def to_dict(a: Analysis) -> dict[str, Any]:
             "team": _plain_dataclass(a.team),
         },
         "maturity": _plain_dataclass(a.maturity),
-        "attribution": None
-        if a.attribution is None
-        else {
-            "source": a.attribution.source,
-            "model": a.attribution_model,
-            "conversions": records(a.attribution.conversions, "Channel"),
-            "value": records(a.attribution.value, "Channel"),
-            "removal_effects": {k: plain(v) for k, v in a.attribution.removal_effects.items()},
-            "attributed": records(a.attributed, "Channel"),
-            "channels_affected": a.affected,
-            "channels_affected_by_model": a.affected_by_model,
-            "cannot_run": a.attribution.cannot_run,
-            "on_actuals_conversions": records(a.attribution.actual_conversions, "Channel"),
-            "on_actuals_value": records(a.attribution.actual_value, "Channel"),
-            "coverage": _coverage(a),
-            "notes": a.attribution.notes,
-        },
+        "attribution": _attribution(a),
         "reallocation": records(a.reallocation),
         "reallocation_basis": a.plan_basis,
         "reallocation_what_if": records(a.what_if, "Channel"),
         "campaign_plans": [_plain_dataclass(plan) for plan in a.campaign_plans],
         "notes": a.notes,
         "validation": a.intake.report.to_dict()["problems"],
+    }
+
+
+def _window(a: Analysis) -> dict[str, Any]:
+    """The reporting window: its dates, its days, the previous period, and whether Actuals fall in it."""
+    w = a.window
+    return {
+        "period_start": plain(w.start),
+        "period_end": plain(w.end),
+        "report_as_of": plain(w.as_of),
+        "period_days": w.period_days,
+        "elapsed_days": w.elapsed_days,
+        "previous_period": [plain(x) for x in w.previous],
+        "provisional_from": plain(w.provisional_from),
+        "has_data": a.has_data,
+        "actuals_rows": a.window_rows,
+    }
+
+
+def _attribution(a: Analysis) -> dict[str, Any] | None:
+    """Every model's credit, the plan's model and its attributed figures, and the journeys' coverage (None without
+    journey data)."""
+    credit = a.attribution
+    if credit is None:
+        return None
+    return {
+        "source": credit.source,
+        "model": a.attribution_model,
+        "conversions": records(credit.conversions, "Channel"),
+        "value": records(credit.value, "Channel"),
+        "removal_effects": {k: plain(v) for k, v in credit.removal_effects.items()},
+        "attributed": records(a.attributed, "Channel"),
+        "channels_affected": a.affected,
+        "channels_affected_by_model": a.affected_by_model,
+        "cannot_run": credit.cannot_run,
+        "on_actuals_conversions": records(credit.actual_conversions, "Channel"),
+        "on_actuals_value": records(credit.actual_value, "Channel"),
+        "coverage": _coverage(a),
+        "notes": credit.notes,
     }
 
 

@@ -49,9 +49,10 @@ def paid_only(metric: str) -> bool:
     return entry is not None and entry.expression.paid_only
 
 
-def shown(metric: str, value: Any, volumes: Any) -> Any:
-    """A figure of one subject as the report shows it, from the subject's summed volumes, where a volume the
-    subject does not track is NaN (a campaign's, say): :data:`NOT_TRACKED` when one the figure needs is NaN.
+def value_if_volumes_tracked(metric: str, value: Any, volumes: Any) -> Any:
+    """A figure of one subject as the report shows it, judged from the subject's own summed volumes (a campaign's,
+    say), where a volume the subject does not track is NaN: the value, or :data:`NOT_TRACKED` when a volume the
+    figure needs is NaN. For a channel or the blended figures, see :meth:`Tracking.value_if_tracked`.
 
     Args:
         metric: The figure.
@@ -177,8 +178,10 @@ class Tracking:
             return f"not tracked: every Actuals row of {channel} leaves {column} blank"
         return f"not tracked: no Actuals row gives {column}"
 
-    def show(self, metric: str, value: Any, channel: str | None = None) -> Any:
-        """A figure as the report shows it: :data:`NOT_TRACKED` where it is not tracked, else its value.
+    def value_if_tracked(self, metric: str, value: Any, channel: str | None = None) -> Any:
+        """A channel's or the blended figure as the report shows it, judged from what the intake tracks: its value,
+        or :data:`NOT_TRACKED` where it is not tracked. For a subject judged by its own volumes, see
+        :func:`value_if_volumes_tracked`.
 
         Args:
             metric: The figure.

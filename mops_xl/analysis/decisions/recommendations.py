@@ -376,45 +376,70 @@ def recommend(
         )
         for ch, c in card.iterrows()
     }
-    if use_attribution:
-        basis = f"attributed CAC and ROAS ({model} model)"
-    elif attributed.empty:
-        basis = "the channels' own CAC and ROAS (no journey data)"
-    else:
-        basis = "the channels' own CAC and ROAS (attribution does not reconcile with Actuals)"
     efficiency = plan_efficiency(card, attributed, use_attribution)
     plan = reallocation_plan(
         {ch: d.frees for ch, d in decisions.items()},
         {ch: d.asks for ch, d in decisions.items()},
         card["Attainment"].astype(float),
         efficiency,
-        basis,
+        _plan_basis(attributed, model, use_attribution),
         prefix,
     )
+    rows = [_channel_row(ch, card.loc[ch], decisions[ch], plan, days, prefix) for ch in card.index]
+    rows += _all_channels_rows(total, prefix) + _roll_out_rows(experiments)
+    table = _by_priority(_with_owners(pd.DataFrame(rows), card, team, review))
+    return Recommendations(table[list(RECOMMENDATION_COLUMNS)], plan, what_if(card, efficiency, plan.change), decisions)
+
+
+def _plan_basis(attributed: pd.DataFrame, model: str, use_attribution: bool) -> str:
+    """Which CAC and ROAS price the plan, in words."""
+    if use_attribution:
+        return f"attributed CAC and ROAS ({model} model)"
+    if attributed.empty:
+        return "the channels' own CAC and ROAS (no journey data)"
+    return "the channels' own CAC and ROAS (attribution does not reconcile with Actuals)"
+
+
+def _all_channels_rows(total: TotalPacing, prefix: str) -> list[dict]:
+    """All channels' row (Throttle) when the total spend is over pace; none otherwise."""
+    if total.status != OVER:
+        return []
+    evidence, cap = total_overspend(total, prefix)
+    return [
+        _row(
+            ALL_CHANNELS,
+            THROTTLE,
+            f"{evidence}: {cap}",
+            budget=total.budget,
+            remaining=max(total.remaining, 0.0),
+            overspend=total.projected_overspend,
+            stake=total.projected_overspend,
+        )
+    ]
+
+
+def _roll_out_rows(experiments: pd.DataFrame) -> list[dict]:
+    """One Roll out row per A/B winner, owned by its channel's owner."""
+    if experiments.empty:
+        return []
+    return [
+        _row(f"{v['Experiment']}: {v['Variant']}", ROLL_OUT, experiment_evidence(v), channel=v.get("Channel"))
+        for _, v in experiments[experiments["Decision"] == ROLL_OUT].iterrows()
+    ]
+
+
+def _with_owners(table: pd.DataFrame, card: pd.DataFrame, team: pd.DataFrame, review: NextReview) -> pd.DataFrame:
+    """Give each row its owner (its channel's, else the Marketing Ops member's) and the review it is due at."""
     fallback = owner_of_operations(team)
     owners = {ch: o if isinstance(o, str) and o.strip() else fallback for ch, o in card["Owner"].items()}
-    rows = [_channel_row(ch, card.loc[ch], decisions[ch], plan, days, prefix) for ch in card.index]
-    if total.status == OVER:
-        evidence, cap = total_overspend(total, prefix)
-        rows.append(
-            _row(
-                ALL_CHANNELS,
-                THROTTLE,
-                f"{evidence}: {cap}",
-                budget=total.budget,
-                remaining=max(total.remaining, 0.0),
-                overspend=total.projected_overspend,
-                stake=total.projected_overspend,
-            )
-        )
-    if not experiments.empty:
-        for _, v in experiments[experiments["Decision"] == ROLL_OUT].iterrows():
-            channel = v.get("Channel")
-            rows.append(_row(f"{v['Experiment']}: {v['Variant']}", ROLL_OUT, experiment_evidence(v), channel=channel))
-    table = pd.DataFrame(rows)
     table["Owner"] = [owners.get(ch, fallback) if isinstance(ch, str) else fallback for ch in table.pop("_owner_of")]
     table["Due"] = review.due
     table["Review"] = review.review
+    return table
+
+
+def _by_priority(table: pd.DataFrame) -> pd.DataFrame:
+    """Order the rows by the money at stake (largest first; ties by action, then as listed) and number them."""
     order = {a: i for i, a in enumerate((*CHANNEL_ACTIONS, ROLL_OUT))}
     table["_action"] = table["Action"].map(order)
     table["_row"] = range(len(table))
@@ -422,7 +447,7 @@ def recommend(
     table = table.drop(columns=["_action", "_row"]).reset_index(drop=True)
     table["Priority"] = range(1, len(table) + 1)
     table["Money at stake is"] = [_stake_column(r) for _, r in table.iterrows()]
-    return Recommendations(table[list(RECOMMENDATION_COLUMNS)], plan, what_if(card, efficiency, plan.change), decisions)
+    return table
 
 
 def _stake_column(r: pd.Series) -> str:

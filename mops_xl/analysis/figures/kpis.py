@@ -72,6 +72,7 @@ def definitions(business: dict[str, Any]) -> dict[str, str]:
 
 
 def kpi_table(
+    *,
     current: Blended,
     previous: Blended | None,
     targets: dict[tuple[str, str | None], float],

@@ -57,13 +57,14 @@ class ChannelInputs:
 
 
 def scorecard(
+    *,
     volumes: pd.DataFrame,
     total_spend: float,
     inputs: ChannelInputs,
     actuals: pd.DataFrame,
     window: ReportingWindow,
     settings: dict[str, Any],
-    t: Thresholds,
+    thresholds: Thresholds,
     has_data: bool,
     tracking: Tracking,
 ) -> pd.DataFrame:
@@ -76,7 +77,7 @@ def scorecard(
         actuals: The Actuals table (all dates: the trend reaches before the period).
         window: The reporting window.
         settings: The Settings values (trend window and band).
-        t: The thresholds.
+        thresholds: The trigger thresholds.
         has_data: Whether any Actuals row falls in the window.
         tracking: What the intake tracks.
 
@@ -93,7 +94,9 @@ def scorecard(
     total_budget = float(inputs.budget.sum())
     card["Budget %"] = inputs.budget / total_budget if total_budget else math.nan
     card["Spend share"] = volumes["Spend"] / total_spend if total_spend else math.nan
-    _judge_channels(card, inputs.targets, t, window.elapsed_days, window.period_days, has_data, tracking)
+    _judge_channels(
+        card, targets=inputs.targets, thresholds=thresholds, window=window, has_data=has_data, tracking=tracking
+    )
     trends = _trends(actuals, card, window, settings, tracking)
     card = card.join(trends[["Trend metric", "Trend %", "Trend", "Trend verdict"]]).join(
         trends[["Recent", "Prior"]].rename(columns={"Recent": "Trend recent", "Prior": "Trend prior"})
@@ -147,24 +150,25 @@ JUDGED_COLUMNS = (
 
 def _judge_channels(
     card: pd.DataFrame,
-    table: dict[tuple[str, str | None], float],
-    t: Thresholds,
-    d: int,
-    D: int,
+    *,
+    targets: dict[tuple[str, str | None], float],
+    thresholds: Thresholds,
+    window: ReportingWindow,
     has_data: bool,
     tracking: Tracking,
 ) -> None:
     """Add each channel's primary metric, its target (for the period and to date), attainment and status (Not
     tracked where the channel does not track what its primary metric needs)."""
+    t = thresholds
     judged: list[tuple[Any, ...]] = []
     for ch, c in card.iterrows():
-        primary = primary_metric(str(ch), table, c["Expected CAC"])
+        primary = primary_metric(str(ch), targets, c["Expected CAC"])
         if primary is None:
             judged.append((None, math.nan, None, math.nan, math.nan, math.nan, NO_TARGET))
             continue
         m, tgt, src = primary
         value = float(c[m])
-        so_far = target_to_date(m, tgt, d, D)
+        so_far = target_to_date(m, tgt, window.elapsed_days, window.period_days)
         a = attainment(m, value, so_far)
         verdict = status(a, t.underperforming, t.high_performer, has_data=has_data and not math.isnan(value))
         judged.append((m, tgt, src, so_far, value, a, verdict if tracking.channel(str(ch), m) else NOT_TRACKED))

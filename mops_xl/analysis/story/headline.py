@@ -101,6 +101,7 @@ def _detail(metric: str, k: pd.Series, prefix: str) -> str:
 
 
 def headline_sentence(
+    *,
     kpis: pd.DataFrame,
     boxes: list[str],
     channels: pd.DataFrame,

@@ -52,10 +52,11 @@ def tracking_notes(tracking: Tracking) -> list[dict[str, str]]:
 
 
 def data_notes(
+    *,
     window: ReportingWindow,
     card: pd.DataFrame,
     unbudgeted: pd.Series,
-    t: Thresholds,
+    thresholds: Thresholds,
     no_data: bool,
     tracking: Tracking,
     prefix: str,
@@ -67,7 +68,7 @@ def data_notes(
         window: The reporting window.
         card: The channel scorecard.
         unbudgeted: Channel → spend on days no budget line covers.
-        t: The trigger thresholds (the minimum spend).
+        thresholds: The trigger thresholds (the minimum spend).
         no_data: No Actuals row falls in the window.
         tracking: What the intake tracks.
         prefix: The currency prefix.
@@ -97,14 +98,15 @@ def data_notes(
     for ch, amount in unbudgeted.items():
         spent = money(amount, prefix)
         notes.append({"subject": ch, "note": f"Unbudgeted spend: {spent} spent on days no budget line covers"})
-    if t.minimum_spend > 0:
-        small = [str(ch) for ch in card.index[card["Spend"] < t.minimum_spend]]
+    minimum = thresholds.minimum_spend
+    if minimum > 0:
+        small = [str(ch) for ch in card.index[card["Spend"] < minimum]]
         if small:
             notes.append(
                 {
                     "subject": ", ".join(small),
                     "note": f"Spent less than the minimum "
-                    f"{money(t.minimum_spend, prefix)}: not judged as under- or high performers",
+                    f"{money(minimum, prefix)}: not judged as under- or high performers",
                 }
             )
     notes.append(

@@ -413,7 +413,7 @@ class Dashboard(SheetWriter):
                 ws.write_number(i, at("Budget for period"), float(c["Budget for period"]), self.fmt["money"])
 
             def shown(metric: str, value: Any, ch: str = ch) -> Any:
-                return cached(a.tracking.show(metric, value, ch))
+                return cached(a.tracking.value_if_tracked(metric, value, ch))
 
             ws.write_formula(i, at("CAC"), f"={channel_cell(ch, 'CAC', a)}", self.fmt["money"], shown("CAC", c["CAC"]))
             for h in ("Expected CAC", "CAC target"):  # each from its own sheet: Channels, Targets
@@ -430,7 +430,7 @@ class Dashboard(SheetWriter):
                 1,
                 f"={kpi_cell(m, 'Actual')}",
                 self.fmt["integer"],
-                cached(a.tracking.show(m, a.kpis.loc[m, "Actual"])),
+                cached(a.tracking.value_if_tracked(m, a.kpis.loc[m, "Actual"])),
             )
         self._pace_data(ws, self._chart_rows["curve"][0])
 

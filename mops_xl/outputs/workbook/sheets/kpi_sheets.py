@@ -9,7 +9,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
-from mops_xl.analysis.blocks.tracking import needs, shown
+from mops_xl.analysis.blocks.tracking import needs, value_if_volumes_tracked
 from mops_xl.analysis.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, Analysis
 from mops_xl.analysis.figures.targets import primary_order
 from mops_xl.outputs.workbook.formulas.excel_formulas import (
@@ -193,7 +193,7 @@ class KpiSheets(SheetWriter):
         fmt = self.fmt.get(kind)
         if column in _FROM_ACTUAL:  # every figure of a metric that is not tracked says so
             m = str(self.a.kpis.index[r - TOP - 1])
-            value = self.a.tracking.show(m, value)
+            value = self.a.tracking.value_if_tracked(m, value)
             if formula is not None and column != "Actual" and needs(m):
                 formula = if_tracked(formula, xl_rowcol_to_cell(r, KPI_COLUMNS.index("Actual")))
         if formula is None:
@@ -243,7 +243,7 @@ class KpiSheets(SheetWriter):
         for v in CHANNEL_PERFORMANCE_COLUMNS:
             if v in catalogue.current():
                 formula = figure_formula(v, RowFormulas((w.rows(),), written))
-                self._put(ws, r, v, "=" + formula, self.a.tracking.show(v, c[v], channel))
+                self._put(ws, r, v, "=" + formula, self.a.tracking.value_if_tracked(v, c[v], channel))
                 written[v] = cell[v]
         for header, formula in {**channel_trend(w), **channel_judgement(w)}.items():
             self._put(ws, r, header, "=" + formula, self._judged(header, c))
@@ -252,9 +252,9 @@ class KpiSheets(SheetWriter):
         """The engine's value of a trend or judgement column of a channel, Not tracked where the figure it is
         computed from is (the trend metric; the primary metric)."""
         if header in ("Trend recent", "Trend prior", "Trend %"):
-            return self.a.tracking.show(c["Trend metric"], c[header], c.name)
+            return self.a.tracking.value_if_tracked(c["Trend metric"], c[header], c.name)
         if header in ("Primary actual", "Attainment") and isinstance(c["Primary metric"], str):
-            return self.a.tracking.show(c["Primary metric"], c[header], c.name)
+            return self.a.tracking.value_if_tracked(c["Primary metric"], c[header], c.name)
         return c[header]
 
     def _put(self, ws: Any, r: int, header: str, formula: str | None, value: Any) -> None:
@@ -289,7 +289,11 @@ class KpiSheets(SheetWriter):
             kind = "total_money" if v in ("Spend", "Revenue") else "total_integer"
             span = f"{xl_rowcol_to_cell(first, c)}:{xl_rowcol_to_cell(last, c)}"
             ws.write_formula(
-                r, c, "=" + channels_total(span, v), self.fmt[kind], cached(a.tracking.show(v, a.blended.volumes[v]))
+                r,
+                c,
+                "=" + channels_total(span, v),
+                self.fmt[kind],
+                cached(a.tracking.value_if_tracked(v, a.blended.volumes[v])),
             )
         ratios = [h for h in CHANNEL_PERFORMANCE_COLUMNS if h in catalogue.current() and h not in a.blended.volumes]
         for name in ratios:  # the KPI Framework's: one answer, over the channels that track them
@@ -298,7 +302,7 @@ class KpiSheets(SheetWriter):
                 PERFORMANCE_HEADERS.index(name),
                 "=" + kpi_cell(name, "Actual"),
                 self.fmt[number_format(name)],
-                cached(a.tracking.show(name, a.blended.figures[name])),
+                cached(a.tracking.value_if_tracked(name, a.blended.figures[name])),
             )
         ws.write_string(
             r + 2,
@@ -333,7 +337,9 @@ class KpiSheets(SheetWriter):
             cells: dict[str, str] = {}  # the figures already on the row, which the next ones reference
             for j, v in enumerate(CAMPAIGN_FIGURES, start=2):
                 formula = figure_formula(v, RowFormulas(crit, cells, has_rows=True))
-                ws.write_formula(r, j, "=" + formula, self.fmt.get(number_format(v)), cached(shown(v, c[v], c)))
+                ws.write_formula(
+                    r, j, "=" + formula, self.fmt.get(number_format(v)), cached(value_if_volumes_tracked(v, c[v], c))
+                )
                 cells[v] = xl_rowcol_to_cell(r, j)
 
     # --- Channel Strategy ----------------------------------------------------------------------------------
@@ -385,7 +391,7 @@ class KpiSheets(SheetWriter):
                 at("Actual CAC"),
                 "=" + channel_cell(channel, "CAC", a),
                 self.fmt["money"],
-                cached(a.tracking.show("CAC", c["CAC"], channel)),
+                cached(a.tracking.value_if_tracked("CAC", c["CAC"], channel)),
             )
         ws.set_column(0, 0, 24)
         ws.set_column(1, 2, 18)
