@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from mops_xl import analyse, build_report, load_intake, write_intake
 from mops_xl.analysis.blocks.window import ReportingWindow
-from mops_xl.analysis.figures.pacing import (
+from mops_xl.analysis.figures.budget.pacing import (
     NO_BUDGET,
     NO_DATA,
     NOT_STARTED,

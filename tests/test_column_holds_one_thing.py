@@ -22,7 +22,7 @@ import pytest
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.analysis.blocks import statuses
 from mops_xl.analysis.decisions.reallocation import what_if
-from mops_xl.analysis.figures.campaigns import campaign_plans
+from mops_xl.analysis.figures.campaign_plans.campaigns import campaign_plans
 from mops_xl.analysis.figures.trend import arrow, verdict
 from mops_xl.outputs.framework.text import render_framework
 from mops_xl.outputs.json_output import to_dict

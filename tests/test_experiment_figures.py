@@ -1,4 +1,5 @@
-"""An A/B variant's figure definitions (analysis/figures/experiment_figures.py): the pandas side worked out by hand,
+"""An A/B variant's figure definitions (analysis/figures/ab_tests/experiment_figures.py): the pandas side worked out
+by hand,
 and the formula side read through a stub writer.
 
 The main case: control 50 conversions of 1,000 visitors (p₁ = 5 %), variant 70 of 1,000 (p₂ = 7 %), α = 0.05.
@@ -12,7 +13,7 @@ import pandas as pd
 import pytest
 
 from mops_xl.analysis.blocks.statuses import CONTROL_WINS, NO_DIFFERENCE, ROLL_OUT, TOO_SMALL
-from mops_xl.analysis.figures.experiment_figures import (
+from mops_xl.analysis.figures.ab_tests.experiment_figures import (
     COMPARISON_FIGURES,
     RATE,
     VARIANT_FIGURE,

@@ -13,7 +13,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
-from mops_xl.analysis.figures.experiments import (
+from mops_xl.analysis.figures.ab_tests.experiments import (
     COMPARISON_COLUMNS,
     RESULT_COLUMNS,
     experiment_results,

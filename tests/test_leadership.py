@@ -8,7 +8,7 @@ import pandas as pd
 
 from mops_xl.analysis.decisions.leadership import decisions_needed, decisions_table
 from mops_xl.analysis.decisions.period_plan import PeriodPlan
-from mops_xl.analysis.figures.campaigns import CampaignPlan
+from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan
 
 
 def campaign(name: str, budget: float, spent: float, overdue: int, due: int) -> CampaignPlan:

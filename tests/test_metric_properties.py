@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mops_xl.analysis.figures.pacing import pacing_status
+from mops_xl.analysis.figures.budget.pacing import pacing_status
 from mops_xl.analysis.figures.performance import blended, divide, with_ratios
 from mops_xl.analysis.figures.targets import AHEAD, AT_RISK, OFF_TRACK, ON_TRACK, attainment, status
 from mops_xl.analysis.figures.volumes import VOLUMES, channel_volumes

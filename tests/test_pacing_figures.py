@@ -1,4 +1,4 @@
-"""Budget pacing's figure definitions (analysis/figures/budget_line_figures.py, pacing_total_figures.py): the
+"""Budget pacing's figure definitions (analysis/figures/budget/budget_line_figures.py, pacing_total_figures.py): the
 pandas side worked out by hand, and the formula side read through a stub writer.
 
 The period is October 2026 (S = Thu Oct 1, E = Sat Oct 31), Report as of A = Sat Oct 10. Weekdays: Sep 16-30
@@ -22,7 +22,7 @@ import pytest
 
 from mops_xl.analysis.blocks.statuses import NO_BUDGET, NO_DATA, NOT_STARTED, ON, OVER, UNDER
 from mops_xl.analysis.blocks.window import ReportingWindow
-from mops_xl.analysis.figures.budget_line_figures import (
+from mops_xl.analysis.figures.budget.budget_line_figures import (
     COUNTED_DAYS_IN_PERIOD,
     COUNTED_ELAPSED_DAYS,
     COUNTED_LINE_DAYS,
@@ -32,7 +32,12 @@ from mops_xl.analysis.figures.budget_line_figures import (
     pace_lines,
     pacing_bands,
 )
-from mops_xl.analysis.figures.pacing_total_figures import BUDGET_TO_DATE, CUMULATIVE_SPEND, TOTAL_PACE, TOTAL_STATUS
+from mops_xl.analysis.figures.budget.pacing_total_figures import (
+    BUDGET_TO_DATE,
+    CUMULATIVE_SPEND,
+    TOTAL_PACE,
+    TOTAL_STATUS,
+)
 
 T = pd.Timestamp
 WINDOW = ReportingWindow(T("2026-10-01"), T("2026-10-31"), T("2026-10-10"))

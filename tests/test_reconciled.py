@@ -21,7 +21,7 @@ from test_consistency import intakes
 
 from mops_xl import analyse, build_report, load_intake, write_intake
 from mops_xl.analysis.figures.attribution import CANNOT_RUN, COVERAGE_HIGH, COVERAGE_LOW, MODELS
-from mops_xl.analysis.figures.campaigns import campaign_warnings, match_campaigns
+from mops_xl.analysis.figures.campaign_plans.campaigns import campaign_warnings, match_campaigns
 from mops_xl.outputs.framework.text import render_framework
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,11 +1,11 @@
-"""Each channel's daily spend now (mops_xl.analysis.figures.run_rate), worked by hand."""
+"""Each channel's daily spend now (mops_xl.analysis.figures.budget.run_rate), worked by hand."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from mops_xl.analysis.blocks.window import ReportingWindow
-from mops_xl.analysis.figures.run_rate import daily_spend_now
+from mops_xl.analysis.figures.budget.run_rate import daily_spend_now
 
 
 def test_run_rate_and_best_day_over_the_trend_window() -> None:

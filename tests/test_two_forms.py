@@ -20,7 +20,7 @@ from mops_xl.analysis.assessment.martech_figures import (
     TOTAL_FTE,
 )
 from mops_xl.analysis.decisions.what_if_figures import CHANGE, EXPECTED_CUSTOMERS, EXPECTED_REVENUE, effective
-from mops_xl.analysis.figures.campaign_plan_figures import (
+from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import (
     BUDGET_USED,
     DUE_IN_WEEK,
     FROM_LAUNCH,

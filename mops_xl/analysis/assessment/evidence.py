@@ -11,7 +11,7 @@ from mops_xl.analysis.assessment.maturity import Evidence
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.statuses import NO_BUDGET
 from mops_xl.analysis.blocks.wording import count, percent
-from mops_xl.analysis.figures.campaigns import CampaignPlan
+from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan
 from mops_xl.intake.model import Intake
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks.wording import money
 from mops_xl.analysis.decisions.period_plan import EPSILON, PeriodPlan
-from mops_xl.analysis.figures.campaigns import CampaignPlan
+from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan
 from mops_xl.plural import count
 
 #: The columns of the list, in order.

@@ -57,7 +57,7 @@ from mops_xl.analysis.decisions.triggers import (
     pace_evidence,
     total_overspend,
 )
-from mops_xl.analysis.figures.pacing import TotalPacing
+from mops_xl.analysis.figures.budget.pacing import TotalPacing
 from mops_xl.analysis.figures.targets import attainment
 
 #: One row per subject (every channel, then All channels when the total is over pace, then each A/B winner).

@@ -16,7 +16,7 @@ import pandas as pd
 from mops_xl.analysis.blocks.statuses import BELOW_TARGET, EFFICIENT
 from mops_xl.analysis.blocks.statuses import UNDERPERFORMING as UNDERPERFORMING_BAND
 from mops_xl.analysis.blocks.wording import figure, money, p_value, percent
-from mops_xl.analysis.figures.pacing import TotalPacing
+from mops_xl.analysis.figures.budget.pacing import TotalPacing
 
 #: The four signals the Settings thresholds fire (docs/metrics.md, "Recommendations"): each is evidence for the one
 #: action a subject gets, never an action of its own.

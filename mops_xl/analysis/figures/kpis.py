@@ -17,7 +17,7 @@ from mops_xl.analysis.blocks.figure_blocks import divide
 from mops_xl.analysis.blocks.statuses import NO_DATA, NO_TARGET, NOT_TRACKED
 from mops_xl.analysis.blocks.tracking import Tracking, needs
 from mops_xl.analysis.blocks.window import ReportingWindow
-from mops_xl.analysis.figures.pacing import TotalPacing, spend_status
+from mops_xl.analysis.figures.budget.pacing import TotalPacing, spend_status
 from mops_xl.analysis.figures.performance import Blended
 from mops_xl.analysis.figures.targets import attainment, blended_target, status
 

@@ -15,7 +15,7 @@ from mops_xl.analysis.blocks.thresholds import Thresholds
 from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.blocks.wording import percent, threshold
-from mops_xl.analysis.figures.pacing import TotalPacing
+from mops_xl.analysis.figures.budget.pacing import TotalPacing
 from mops_xl.analysis.figures.performance import with_ratios
 from mops_xl.analysis.figures.targets import attainment, primary_metric, status, target_to_date
 from mops_xl.analysis.figures.trend import channel_trends
@@ -43,7 +43,7 @@ class ChannelInputs:
         info: The Channels sheet indexed by channel.
         paid: Channel → paid media.
         budget: Channel → its budget for the period.
-        pacing: Channel pacing (:func:`~mops_xl.analysis.figures.pacing.channel_pacing`).
+        pacing: Channel pacing (:func:`~mops_xl.analysis.figures.budget.pacing.channel_pacing`).
         targets: The Targets sheet by (metric, channel).
         business: The Business values.
     """

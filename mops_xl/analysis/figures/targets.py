@@ -19,7 +19,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.statuses import AHEAD, AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON, ON_TRACK, OVER
-from mops_xl.analysis.figures.pacing import spend_status
+from mops_xl.analysis.figures.budget.pacing import spend_status
 
 #: Where a channel's primary target comes from (docs/metrics.md, "Optimization triggers").
 ROAS_TARGET, CAC_TARGET, EXPECTED_CAC, LEADS_TARGET = "ROAS target", "CAC target", "Expected CAC", "Leads target"

@@ -1,9 +1,10 @@
 """Where a campaign plan's figures are written: the cells of a plan sheet.
 
-The definitions (:mod:`mops_xl.analysis.figures.campaign_plan_figures`) know what a figure is; :class:`PlanFormulas`
+The definitions (:mod:`mops_xl.analysis.figures.campaign_plans.campaign_plan_figures`) know what a figure is;
+:class:`PlanFormulas`
 knows where a plan sheet keeps its values: the header's labels in column A and values in column B
 (:data:`ROWS`), the checklist under its header row :data:`TOP` in the columns of
-:data:`~mops_xl.analysis.figures.campaigns.TASK_COLUMNS`, the weekly timeline to its right, and the
+:data:`~mops_xl.analysis.figures.campaign_plans.campaigns.TASK_COLUMNS`, the weekly timeline to its right, and the
 campaign's row on the Campaigns data sheet (its dates and its key).
 """
 
@@ -15,8 +16,8 @@ from typing import Protocol
 
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
-from mops_xl.analysis.figures.campaign_plan_figures import PlanWriter
-from mops_xl.analysis.figures.campaigns import TASK_COLUMNS
+from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import PlanWriter
+from mops_xl.analysis.figures.campaign_plans.campaigns import TASK_COLUMNS
 from mops_xl.outputs.workbook.formulas.excel_formulas import (
     CAMPAIGN_KEY,
     UNDEFINED,
@@ -47,7 +48,8 @@ class PlanFigure(Protocol):
 
 @dataclass(frozen=True)
 class PlanFormulas:
-    """One plan sheet's writer (a :class:`~mops_xl.analysis.figures.campaign_plan_figures.PlanWriter`): the
+    """One plan sheet's writer (a
+    :class:`~mops_xl.analysis.figures.campaign_plans.campaign_plan_figures.PlanWriter`): the
     plan's header, and with :meth:`at_task`, :meth:`at_week` or :meth:`marks` a task's row, a timeline week or
     the timeline's conditional format.
 
@@ -131,7 +133,8 @@ def plan_formula(figure: PlanFigure, w: PlanFormulas) -> str:
     """A plan figure's formula, written for one place of a plan sheet.
 
     Args:
-        figure: The figure's definition, e.g. :data:`~mops_xl.analysis.figures.campaign_plan_figures.PROGRESS`.
+        figure: The figure's definition, e.g.
+        :data:`~mops_xl.analysis.figures.campaign_plans.campaign_plan_figures.PROGRESS`.
         w: Where it is written.
 
     Returns:

@@ -1,6 +1,6 @@
 """Where an A/B variant's figures are written: the formula writer their definitions write themselves through.
 
-A definition (:mod:`mops_xl.analysis.figures.experiment_figures`) knows what a figure is; the writer here knows
+A definition (:mod:`mops_xl.analysis.figures.ab_tests.experiment_figures`) knows what a figure is; the writer here knows
 where a variant's row and its control's row are on the Experiments sheet, and how a Settings value is named.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mops_xl.analysis.figures.experiment_figures import VARIANT_FIGURE
+from mops_xl.analysis.figures.ab_tests.experiment_figures import VARIANT_FIGURE
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, name_for
 
 

@@ -1,6 +1,7 @@
 """Where budget pacing's figures are written: the formula writers their definitions write themselves through.
 
-A definition (:mod:`mops_xl.analysis.figures.budget_line_figures`, :mod:`mops_xl.analysis.figures.pacing_total_figures`)
+A definition (:mod:`mops_xl.analysis.figures.budget.budget_line_figures`,
+:mod:`mops_xl.analysis.figures.budget.pacing_total_figures`)
 knows what a figure is; a writer here knows where its cells are: a budget line's row on Budget Pacing
 (:class:`LineFormulas`), the sheet's total row (:class:`TotalFormulas`) or a day's row of the Dashboard's chart
 data (:class:`CurveFormulas`). Neither writes a figure's formula itself.
@@ -10,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from mops_xl.analysis.figures.budget_line_figures import LINE_FIGURE
-from mops_xl.analysis.figures.pacing_total_figures import BUDGET_TO_DATE, CUMULATIVE_SPEND, TOTAL_FIGURES
+from mops_xl.analysis.figures.budget.budget_line_figures import LINE_FIGURE
+from mops_xl.analysis.figures.budget.pacing_total_figures import BUDGET_TO_DATE, CUMULATIVE_SPEND, TOTAL_FIGURES
 from mops_xl.outputs.workbook.formulas.excel_formulas import (
     CHANNEL_KEY,
     UNDEFINED,

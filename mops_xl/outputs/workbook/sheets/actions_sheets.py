@@ -9,8 +9,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.analysis.decisions.recommendations import AS_BUILT, MONEY_COLUMNS, RECOMMENDATION_COLUMNS
 from mops_xl.analysis.engine import Analysis
-from mops_xl.analysis.figures.experiment_figures import COMPARISON_FIGURES, VERDICT_FIGURES
-from mops_xl.analysis.figures.experiments import COMPARISON_COLUMNS, RESULT_COLUMNS
+from mops_xl.analysis.figures.ab_tests.experiment_figures import COMPARISON_FIGURES, VERDICT_FIGURES
+from mops_xl.analysis.figures.ab_tests.experiments import COMPARISON_COLUMNS, RESULT_COLUMNS
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, name_for, sheet_ref
 from mops_xl.outputs.workbook.formulas.experiment_formulas import VariantFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import Formats

@@ -9,7 +9,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import OVERDUE, TASK_STATUSES
 from mops_xl.analysis.engine import Analysis
-from mops_xl.analysis.figures.campaign_plan_figures import (
+from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import (
     BUDGET_USED,
     DUE_IN_WEEK,
     FROM_LAUNCH,
@@ -18,7 +18,7 @@ from mops_xl.analysis.figures.campaign_plan_figures import (
     PROGRESS,
     SPEND_TO_DATE,
 )
-from mops_xl.analysis.figures.campaigns import SEPARATORS, TASK_COLUMNS, CampaignPlan
+from mops_xl.analysis.figures.campaign_plans.campaigns import SEPARATORS, TASK_COLUMNS, CampaignPlan
 from mops_xl.campaigns.library import TEMPLATES
 from mops_xl.outputs.workbook.formulas.campaign_formulas import (
     ROWS,

@@ -25,7 +25,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from mops_xl.analysis.figures.campaigns import match_campaigns
+from mops_xl.analysis.figures.campaign_plans.campaigns import match_campaigns
 from mops_xl.intake.model import Intake
 from mops_xl.intake.schema import SHEETS, Sheet
 from mops_xl.outputs.workbook.formulas.excel_formulas import (
@@ -136,7 +136,7 @@ class NameKeys:
 
     def plan_column(self, names: pd.Series) -> list[float | None]:
         """The plan keys of a column of Actuals campaigns: the key of the Campaigns row each one counts for
-        (:func:`~mops_xl.analysis.figures.campaigns.match_campaigns`), ``None`` where none.
+        (:func:`~mops_xl.analysis.figures.campaign_plans.campaigns.match_campaigns`), ``None`` where none.
 
         Args:
             names: Actuals Campaign names.

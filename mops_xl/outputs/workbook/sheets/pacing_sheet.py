@@ -1,7 +1,7 @@
 """The Budget Pacing sheet: every budget line paced by formulas, each channel's unbudgeted spend, the total
 pace (all spend against every line's expected spend to date). Each channel's action is on Optimization Actions.
 
-The sheet places the cells; each figure's formula is its definition's (analysis/figures/budget_line_figures.py,
+The sheet places the cells; each figure's formula is its definition's (analysis/figures/budget/budget_line_figures.py,
 pacing_total_figures.py), written through the writers of formulas/pacing_formulas.py."""
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A plan sheet (docs/metrics.md, "Campaign plans") shows the campaign's launch dat
 own dates and the share of its budget that is, and a checklist whose due dates follow the launch date, whose
 tasks are Overdue when due before Report as of and not Done, whose completion is the share of tasks Done, and a
 weekly timeline marking the week each task is due. The engine computes these with :meth:`compute`
-(:func:`~mops_xl.analysis.figures.campaigns.campaign_plans`); the report writes the same definitions as formulas
+(:func:`~mops_xl.analysis.figures.campaign_plans.campaigns.campaign_plans`); the report writes the same definitions
+as formulas
 through a :class:`PlanWriter`, which knows where the plan's cells are, so a leader who moves a launch date or
 sets a task's status sees what the engine would have computed.
 """
@@ -78,7 +79,8 @@ def within_own_dates(dates: pd.Series, matched: pd.Series, campaigns: pd.DataFra
 
     Args:
         dates: The rows' dates.
-        matched: The campaign each row matches (:func:`~mops_xl.analysis.figures.campaigns.match_campaigns`;
+        matched: The campaign each row matches
+        (:func:`~mops_xl.analysis.figures.campaign_plans.campaigns.match_campaigns`;
             None for none).
         campaigns: The Campaigns table.
 

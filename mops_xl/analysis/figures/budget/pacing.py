@@ -5,8 +5,8 @@ lines' expected spend to date adds up to the budget to date and their actuals to
 spend no line covers, the "Unbudgeted" spend). :func:`total_pacing` is the one answer to "are we on budget?".
 
 Each figure of a line, of the total and of the spend curve is defined once, with its Excel formula beside its
-pandas computation, in :mod:`~mops_xl.analysis.figures.budget_line_figures` and
-:mod:`~mops_xl.analysis.figures.pacing_total_figures`; the functions here compute them for the engine.
+pandas computation, in :mod:`~mops_xl.analysis.figures.budget.budget_line_figures` and
+:mod:`~mops_xl.analysis.figures.budget.pacing_total_figures`; the functions here compute them for the engine.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ import pandas as pd
 from mops_xl.analysis.blocks.statuses import NO_BUDGET, NO_DATA, NOT_STARTED, ON, OVER, UNDER
 from mops_xl.analysis.blocks.window import DAY, ReportingWindow
 from mops_xl.analysis.blocks.wording import money
-from mops_xl.analysis.figures.budget_line_figures import (
+from mops_xl.analysis.figures.budget.budget_line_figures import (
     LINE_COLUMNS,
     WEEKDAYS,
     PacingBasis,
     pace_lines,
     pacing_status,
 )
-from mops_xl.analysis.figures.pacing_total_figures import (
+from mops_xl.analysis.figures.budget.pacing_total_figures import (
     BUDGET_TO_DATE,
     CUMULATIVE_SPEND,
     TOTAL_PACE,

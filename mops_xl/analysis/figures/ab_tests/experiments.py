@@ -3,7 +3,8 @@
 Defined in ``docs/metrics.md`` (section "Experiments"). Every variant is compared with its experiment's
 control; a figure that cannot be computed is NaN and the row's Reason says why (never inf, never an error).
 Each figure of a comparison is defined once, with its Excel formula beside its pandas computation, in
-:mod:`~mops_xl.analysis.figures.experiment_figures`; the functions here add Holm, the sample-ratio check and the
+:mod:`~mops_xl.analysis.figures.ab_tests.experiment_figures`; the functions here add Holm, the sample-ratio check and
+the
 reasons.
 """
 
@@ -18,7 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from mops_xl.analysis.blocks.statuses import CONTROL
-from mops_xl.analysis.figures.experiment_figures import (
+from mops_xl.analysis.figures.ab_tests.experiment_figures import (
     COMPARISON_FIGURES,
     P_VALUE,
     POWER,

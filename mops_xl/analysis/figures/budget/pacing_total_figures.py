@@ -3,7 +3,7 @@ pandas computation and its Excel formula side by side.
 
 The total pace is the one answer to "are we on budget?" (docs/metrics.md, "Budget pacing"): all spend to date
 against every budget line's expected spend to date. The spend curve shows it day by day (the Dashboard's pace
-chart). As with a line's figures (:mod:`mops_xl.analysis.figures.budget_line_figures`), ``compute`` gives the
+chart). As with a line's figures (:mod:`mops_xl.analysis.figures.budget.budget_line_figures`), ``compute`` gives the
 engine's value and ``formula`` writes the same figure through a writer protocol the report implements: the total
 row's (:class:`TotalWriter`) or a day's row of the chart data (:class:`CurveWriter`).
 """
@@ -19,7 +19,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import NO_BUDGET, NO_DATA, NOT_STARTED, ON, OVER
 from mops_xl.analysis.blocks.window import ReportingWindow
-from mops_xl.analysis.figures.budget_line_figures import WEEKDAYS, pacing_status, pacing_status_formula
+from mops_xl.analysis.figures.budget.budget_line_figures import WEEKDAYS, pacing_status, pacing_status_formula
 
 
 class TotalWriter(Protocol):
@@ -98,7 +98,7 @@ class TotalStatus:
         """The status.
 
         Args:
-            lines: The budget lines (:func:`~mops_xl.analysis.figures.budget_line_figures.pace_lines`).
+            lines: The budget lines (:func:`~mops_xl.analysis.figures.budget.budget_line_figures.pace_lines`).
             spend: All channels' spend to date.
             over_threshold: The Overspending threshold.
             has_data: Whether any Actuals row falls in the window.

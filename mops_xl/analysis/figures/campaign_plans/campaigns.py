@@ -15,7 +15,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import DONE, NOT_STARTED, OVERDUE
 from mops_xl.analysis.blocks.wording import money
-from mops_xl.analysis.figures.campaign_plan_figures import (
+from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import (
     BUDGET_USED,
     FROM_LAUNCH,
     LAUNCH_DATE,
@@ -226,7 +226,8 @@ def role_holders(team: pd.DataFrame, fallback: str) -> dict[str, str]:
 def campaign_plans(
     campaigns: pd.DataFrame, actuals: pd.DataFrame, team: pd.DataFrame, as_of: pd.Timestamp
 ) -> list[CampaignPlan]:
-    """Plan every campaign of the Campaigns sheet (its figures: :mod:`~mops_xl.analysis.figures.campaign_plan_figures`).
+    """Plan every campaign of the Campaigns sheet (its figures:
+    :mod:`~mops_xl.analysis.figures.campaign_plans.campaign_plan_figures`).
 
     Args:
         campaigns: The Campaigns table (indexed by its intake row).
