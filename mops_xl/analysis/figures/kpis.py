@@ -13,13 +13,13 @@ from typing import Any
 import pandas as pd
 
 from mops_xl.analysis.blocks import catalogue
-from mops_xl.analysis.blocks.figure_blocks import divide
 from mops_xl.analysis.blocks.statuses import NO_DATA, NO_TARGET, NOT_TRACKED
 from mops_xl.analysis.blocks.tracking import Tracking, needs
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.figures.budget.pacing import TotalPacing, spend_status
 from mops_xl.analysis.figures.performance import Blended
-from mops_xl.analysis.figures.targets import attainment, blended_target, status
+from mops_xl.analysis.figures.periods import CHANGE
+from mops_xl.analysis.figures.targets import PROJECTION, attainment, blended_target, status
 
 #: The KPI Framework's columns, in order.
 KPI_COLUMNS = (
@@ -142,9 +142,9 @@ def kpi_table(
                 "Actual": actual,
                 "Attainment": att,
                 "Status": stat,
-                "Projection": actual * D / d if m.prorated and not math.isnan(actual) else math.nan,
+                "Projection": PROJECTION.compute(m.name, actual, d, D) if m.prorated else math.nan,
                 "Previous period": before,
-                "Change": divide(actual - before, before) if not math.isnan(before) else math.nan,
+                "Change": CHANGE.compute(actual, before),
             }
         )
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS)).set_index("Metric", drop=False)

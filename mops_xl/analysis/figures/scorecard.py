@@ -17,7 +17,7 @@ from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.blocks.wording import percent, threshold
 from mops_xl.analysis.figures.budget.pacing import TotalPacing
 from mops_xl.analysis.figures.performance import with_ratios
-from mops_xl.analysis.figures.targets import attainment, primary_metric, status, target_to_date
+from mops_xl.analysis.figures.targets import CHANNEL_TARGET, attainment, primary_metric, status, target_to_date
 from mops_xl.analysis.figures.trend import channel_trends
 from mops_xl.analysis.figures.volumes import VOLUMES
 from mops_xl.intake.model import TRACKABLE
@@ -88,7 +88,7 @@ def scorecard(
     card = catalogue.current().per_channel(volumes, inputs.business)
     for col in CHANNEL_INFO:
         card[col] = inputs.info[col].reindex(names).to_numpy()
-    card["CAC target"] = [inputs.targets.get(("CAC", ch), math.nan) for ch in names]
+    card["CAC target"] = [CHANNEL_TARGET.compute(inputs.targets, "CAC", ch) for ch in names]
     card["Paid"] = inputs.paid.reindex(names).to_numpy()
     card["Budget for period"] = inputs.budget
     total_budget = float(inputs.budget.sum())

@@ -19,22 +19,13 @@ import re
 from typing import Any
 
 from mops_xl.analysis.blocks.statuses import (
-    AHEAD,
-    AT_RISK,
     FELL,
     FLAT,
     IMPROVING,
-    NO_DATA,
-    NO_TARGET,
     NO_TREND,
     NOT_TRACKED,
-    OFF_TRACK,
-    ON,
-    ON_TRACK,
-    OVER,
     ROSE,
     STEADY,
-    UNDER,
     WORSENING,
 )
 from mops_xl.analysis.blocks.wording import UNDEFINED  # a formula shows the text's "–" for an undefined figure
@@ -279,36 +270,6 @@ def if_tracked(formula: str, *cells: str) -> str:
     tests = [f'{c}="{NOT_TRACKED}"' for c in cells]
     test = tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
     return f'IF({test},"{NOT_TRACKED}",{formula})'
-
-
-def status(attainment: str, has_target: str, has_data: str) -> str:
-    """The attainment status bands (docs/metrics.md, "Targets, attainment and status").
-
-    Args:
-        attainment: The attainment cell.
-        has_target: A condition that is TRUE when there is a target.
-        has_data: A condition that is TRUE when the actual is defined.
-
-    Returns:
-        The IF expression (no leading "=").
-    """
-    return (
-        f'IF(NOT({has_target}),"{NO_TARGET}",IF(OR(NOT({has_data}),NOT(ISNUMBER({attainment}))),"{NO_DATA}",'
-        f'IF({attainment}>=1+HighPerformerThreshold,"{AHEAD}",IF({attainment}>=1,"{ON_TRACK}",'
-        f'IF({attainment}>=UnderperformingThreshold,"{AT_RISK}","{OFF_TRACK}")))))'
-    )
-
-
-def pacing_status(pace: str) -> str:
-    """The pacing bands: Over pace above the threshold, Under pace below 2 − threshold, else On pace.
-
-    Args:
-        pace: The pace cell.
-
-    Returns:
-        The IF expression (no leading "=").
-    """
-    return f'IF({pace}>OverspendingThreshold,"{OVER}",IF({pace}<2-OverspendingThreshold,"{UNDER}","{ON}"))'
 
 
 def cached(value: Any) -> Any:

@@ -17,6 +17,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.statuses import NOT_TRACKED
 from mops_xl.analysis.engine import KPI_COLUMNS
+from mops_xl.analysis.figures.budget.budget_line_figures import pacing_status_formula
 from mops_xl.analysis.figures.periods import (
     CHANGE,
     PREVIOUS_PERIOD,
@@ -45,7 +46,6 @@ from mops_xl.outputs.workbook.formulas.excel_formulas import (
     col,
     exact_sum,
     if_tracked,
-    pacing_status,
     ratio,
     trend_arrow,
     trend_verdict,
@@ -85,7 +85,7 @@ class EveryChannel(WorkbookNames):
 
     def pacing_bands(self, pace: str) -> str:
         """Budget Pacing's bands of a pace."""
-        return pacing_status(pace)
+        return pacing_status_formula(pace, "OverspendingThreshold")
 
 
 class KpiRowFormulas(EveryChannel):
