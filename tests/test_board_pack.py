@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -177,28 +178,33 @@ def test_every_cell_fits_its_column_or_wraps(reports: dict[str, Path], sample: s
             continue
         max_column = ws.max_column  # openpyxl counts every cell of the sheet for it: once per sheet, not per cell
         for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is None or isinstance(cell.value, bool):
-                    continue
-                value = 0.0 if isinstance(cell.value, dt.datetime) else cell.value  # a date: as wide as its format
-                text = shown_text(value, cell.number_format)
-                width = _merged_span(ws, cell) or _col_px(ws, cell.column)
-                alone = all(ws.cell(cell.row, c).value is None for c in range(cell.column + 1, max_column + 1))
-                if alone and ws.title in DATA_SHEETS:
-                    continue  # a note beside a data sheet's header runs over the empty cells right of the table
-                if cell.column == 1 and alone:
-                    width = sum(_col_px(ws, c) for c in range(1, max_column + 1))  # runs over empty cells
-                if not cell.alignment.wrap_text:
-                    if max(xl_pixel_width(line) for line in text.split("\n")) * (1.1 if cell.font.b else 1) > width:
-                        cut.append(f"{ws.title}!{cell.coordinate} {text[:40]!r}")
-                    continue
-                height = ws.row_dimensions[cell.row].height or 15
-                lines = _lines(text, width - PAD_PX)
-                if lines * 15 * (cell.font.sz or 11) / 11 > height + 0.5:
-                    cut.append(f"{ws.title}!{cell.coordinate} {lines} lines in {height} pt")
-                if any(xl_pixel_width(w) > width for w in text.split()):
-                    cut.append(f"{ws.title}!{cell.coordinate}: a word of {text[:40]!r} is cut")
+            cut += [problem for cell in row if (problem := _cut_cell(ws, cell, max_column))]
     assert not cut, cut
+
+
+def _cut_cell(ws: Any, cell: Any, max_column: int) -> str:
+    """How a cell's text is cut or overflows its row ("" when it fits)."""
+    if cell.value is None or isinstance(cell.value, bool):
+        return ""
+    value = 0.0 if isinstance(cell.value, dt.datetime) else cell.value  # a date: as wide as its format
+    text = shown_text(value, cell.number_format)
+    width = _merged_span(ws, cell) or _col_px(ws, cell.column)
+    alone = all(ws.cell(cell.row, c).value is None for c in range(cell.column + 1, max_column + 1))
+    if alone and ws.title in DATA_SHEETS:
+        return ""  # a note beside a data sheet's header runs over the empty cells right of the table
+    if cell.column == 1 and alone:
+        width = sum(_col_px(ws, c) for c in range(1, max_column + 1))  # runs over empty cells
+    if not cell.alignment.wrap_text:
+        if max(xl_pixel_width(line) for line in text.split("\n")) * (1.1 if cell.font.b else 1) > width:
+            return f"{ws.title}!{cell.coordinate} {text[:40]!r}"
+        return ""
+    height = ws.row_dimensions[cell.row].height or 15
+    lines = _lines(text, width - PAD_PX)
+    if lines * 15 * (cell.font.sz or 11) / 11 > height + 0.5:
+        return f"{ws.title}!{cell.coordinate} {lines} lines in {height} pt"
+    if any(xl_pixel_width(w) > width for w in text.split()):
+        return f"{ws.title}!{cell.coordinate}: a word of {text[:40]!r} is cut"
+    return ""
 
 
 @pytest.mark.slow

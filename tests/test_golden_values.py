@@ -346,6 +346,10 @@ def _same(expected: Any, got: Any) -> bool:
 
 def _mismatches(wb: openpyxl.Workbook) -> list[str]:
     """Every figure of the workbook that differs from its hand-worked value, as a readable line."""
+    return _sheet_mismatches(wb) + _dashboard_mismatches(wb) + _pacing_mismatches(wb)
+
+
+def _sheet_mismatches(wb: openpyxl.Workbook) -> list[str]:
     wrong = []
     for (sheet, key, label, column), expected in EXPECTED.items():
         try:
@@ -355,6 +359,11 @@ def _mismatches(wb: openpyxl.Workbook) -> list[str]:
             continue
         if not _same(expected, got):
             wrong.append(f"{sheet} {label!r} / {column!r}: expected {expected!r}, got {got!r}")
+    return wrong
+
+
+def _dashboard_mismatches(wb: openpyxl.Workbook) -> list[str]:
+    wrong = []
     for title, expected in KPI_BOXES.items():
         got = _kpi_box(wb["Dashboard"], title)
         for part, e, g in zip(("actual", "target", "status"), expected, got, strict=True):
@@ -364,6 +373,11 @@ def _mismatches(wb: openpyxl.Workbook) -> list[str]:
         got = _pair(wb["Dashboard"], label)
         if not _same(expected, got):
             wrong.append(f"Dashboard {label!r}: expected {expected!r}, got {got!r}")
+    return wrong
+
+
+def _pacing_mismatches(wb: openpyxl.Workbook) -> list[str]:
+    wrong = []
     # no channel has unbudgeted spend (above): no Unbudgeted row, one line under the table instead
     if any(value == "Unbudgeted" for row in wb[PACING].iter_rows(values_only=True) for value in row):
         wrong.append(f"{PACING}: an Unbudgeted row, though no spend is unbudgeted")

@@ -209,6 +209,46 @@ rules = st.builds(
 )
 
 
+def check_actions(t: pd.DataFrame, days_left: int) -> None:
+    """Each action agrees with its planned against its current daily spend."""
+    for _, row in t.iterrows():
+        cur, daily, action = row["Current daily spend"], row["Planned daily spend"], row["Action"]
+        if days_left == 0:
+            assert action == "Hold"
+        elif action == "Pause":
+            assert daily == pytest.approx(0, abs=1e-6) and cur > 0
+        elif action == "Scale":
+            assert daily > cur and row["Planned rest of period"] > row["Remaining budget"]
+            assert row["Expected customers change"] >= 0 and row["Expected revenue change"] >= 0
+        elif action == "Throttle":
+            assert daily < cur * (1 - PLAN_BAND)
+        elif action == "Spend to plan":
+            assert daily > cur * (1 + PLAN_BAND)
+        else:
+            assert action == "Hold" and (abs(daily - cur) <= PLAN_BAND * cur + 1e-9 or daily == 0)
+        if action in ("Throttle", "Pause"):
+            assert row["Expected customers change"] <= 1e-9 and row["Expected revenue change"] <= 1e-9
+
+
+def check_moves(plan, frame: pd.DataFrame, remaining: pd.Series, floorless: pd.Series, tol: float) -> None:
+    """Every amount taken from a channel is placed, and the receivers get what they plan beyond their budget."""
+    t = plan.table
+    extra = t["Planned rest of period"] - remaining
+    taken = (remaining - t["Planned rest of period"]).clip(lower=0)
+    placed = pd.Series(0.0, index=frame.index)
+    got = pd.Series(0.0, index=frame.index)
+    for m in plan.moves:
+        assert m.amount > 0 and m.source != m.to
+        assert m.to in frame.index or m.to in (OVERSPEND_TO_DATE, RETURNED_UNSPENT)
+        placed[m.source] += m.amount
+        if m.to in frame.index:
+            got[m.to] += m.amount
+    assert ((placed - taken).abs() <= tol).all()
+    assert (got <= extra.clip(lower=0) + tol).all()
+    if plan.budget_increase <= tol:
+        assert ((got - extra.clip(lower=0)).abs()[floorless] <= tol).all()
+
+
 @settings(max_examples=200, deadline=None)
 @given(intakes, rules)
 def test_every_plan_keeps_its_promises(rows: dict[str, dict], r: PlanRules) -> None:
@@ -223,42 +263,12 @@ def test_every_plan_keeps_its_promises(rows: dict[str, dict], r: PlanRules) -> N
     floorless = ~frame["Locked"].astype(bool) & frame["Minimum spend"].isna()
     if floorless.all():
         assert plan.planned <= plan.left + tol and plan.budget_increase <= tol
-    # each action agrees with its planned against its current daily spend
-    for ch, row in t.iterrows():
-        cur, daily = row["Current daily spend"], row["Planned daily spend"]
-        if r.days_left == 0:
-            assert row["Action"] == "Hold"
-        elif row["Action"] == "Pause":
-            assert daily == pytest.approx(0, abs=1e-6) and cur > 0
-        elif row["Action"] == "Scale":
-            assert daily > cur and row["Planned rest of period"] > remaining[ch]
-            assert row["Expected customers change"] >= 0 and row["Expected revenue change"] >= 0
-        elif row["Action"] == "Throttle":
-            assert daily < cur * (1 - PLAN_BAND)
-        elif row["Action"] == "Spend to plan":
-            assert daily > cur * (1 + PLAN_BAND)
-        else:
-            assert row["Action"] == "Hold" and (abs(daily - cur) <= PLAN_BAND * cur + 1e-9 or daily == 0)
-        if row["Action"] in ("Throttle", "Pause"):
-            assert row["Expected customers change"] <= 1e-9 and row["Expected revenue change"] <= 1e-9
+    check_actions(plan.table, r.days_left)
     # no channel under pace gets more than its remaining budget (floors apart)
     under = frame["Current daily spend"] * r.days_left < remaining - 1e-6
     extra = t["Planned rest of period"] - remaining
     assert (extra[under & floorless] <= tol).all()
-    # every amount taken from a channel is placed, and the receivers get what they plan beyond their budget
-    taken = (remaining - t["Planned rest of period"]).clip(lower=0)
-    placed = pd.Series(0.0, index=frame.index)
-    got = pd.Series(0.0, index=frame.index)
-    for m in plan.moves:
-        assert m.amount > 0 and m.source != m.to
-        assert m.to in frame.index or m.to in (OVERSPEND_TO_DATE, RETURNED_UNSPENT)
-        placed[m.source] += m.amount
-        if m.to in frame.index:
-            got[m.to] += m.amount
-    assert ((placed - taken).abs() <= tol).all()
-    assert (got <= extra.clip(lower=0) + tol).all()
-    if plan.budget_increase <= tol:
-        assert ((got - extra.clip(lower=0)).abs()[floorless] <= tol).all()
+    check_moves(plan, frame, remaining, floorless, tol)
     # the remaining budget is one figure: budget for the period less spend to date, never below zero
     assert ((t["Remaining budget"] - remaining).abs() <= 1e-9).all()
     # the same intake gives the same plan
