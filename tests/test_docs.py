@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -82,3 +83,14 @@ def test_metrics_doc_defines_every_figure_the_engine_reports() -> None:
         *CHANNEL_ACTIONS,
     ):
         assert word in text, f"docs/metrics.md does not mention {word}"
+
+
+def test_how_it_is_built_names_every_folder_of_the_package() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## How it is built") :]
+    section = section[: section.index("\n## ", 1)]
+    folders = [
+        p for p in (ROOT / "mops_xl").rglob("*") if p.is_dir() and (p / "__init__.py").exists() and p.name != "mops_xl"
+    ]
+    missing = [str(p.relative_to(ROOT / "mops_xl")) for p in folders if not re.search(rf"\b{p.name}/", section)]
+    assert missing == [], "README's How it is built does not name these folders"
