@@ -89,7 +89,7 @@ def test_an_overspent_account_plans_nothing_more_but_a_minimum_spend_and_asks_le
     assert plan.budget_increase == pytest.approx(31)
     # A plans nothing (Pause); B 31 / 5 = 6.2 a day against 30 (Throttle); C spends nothing and plans nothing
     assert plan.table["Action"].to_dict() == {"A": "Pause", "B": "Throttle", "C": "Hold"}
-    assert plan.table.loc["A", "Reason"].startswith("its budget is spent")
+    assert plan.table.loc["A", "Reason"] == "the period's budget is spent (1,969 of 1,950): plans nothing more"
     # B's remaining 81 less its 31 covers part of A's 100 overspend
     assert plan.moves == [Move("B", OVERSPEND_TO_DATE, 50)]
 

@@ -26,9 +26,10 @@ from mops_xl.analysis.assessment.maturity import Maturity, maturity
 from mops_xl.analysis.blocks.thresholds import Thresholds
 from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.window import ReportingWindow
+from mops_xl.analysis.decisions.leadership import decisions_needed, decisions_table
 from mops_xl.analysis.decisions.needed import budget_needed_table
 from mops_xl.analysis.decisions.reallocation import GuardRails, attributed_efficiency
-from mops_xl.analysis.decisions.recommendations import Recommendations, recommend
+from mops_xl.analysis.decisions.recommendations import Recommendations, owner_of_operations, recommend
 from mops_xl.analysis.decisions.reviews import NextReview, next_review
 from mops_xl.analysis.figures.attribution import (
     SETTING_NAMES,
@@ -42,6 +43,7 @@ from mops_xl.analysis.figures.attribution import (
     on_actuals,
 )
 from mops_xl.analysis.figures.budget import pacing as pacing_m
+from mops_xl.analysis.figures.budget.run_rate import daily_spend_now
 from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan, campaign_plans, campaign_warnings
 from mops_xl.analysis.figures.kpis import Judging, kpi_table
 from mops_xl.analysis.figures.performance import Blended, blended, stack_cost_for_days
@@ -175,6 +177,7 @@ class DecisionResults:
         attributed: Attributed figures per channel under the plan's model (empty without journey data).
         review: The review the actions are due at.
         advice: The recommendations and their plan.
+        leadership: The decisions for leadership (see :mod:`~mops_xl.analysis.decisions.leadership`).
         needed: The budget needed to hit each volume target.
     """
 
@@ -182,6 +185,7 @@ class DecisionResults:
     attributed: pd.DataFrame
     review: NextReview | None
     advice: Recommendations
+    leadership: pd.DataFrame
     needed: pd.DataFrame
 
 
@@ -338,16 +342,34 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit) -> Deci
         GuardRails(s["Maximum budget shift"]),
         attributed=attributed,
         model=credit.model,
-        total=figures.total,
+        run_rate=daily_spend_now(intake.actuals, basis.names, window, int(s["Trend window"])),
+        days_left=max((window.end - window.as_of).days, 0),
         experiments=figures.experiments,
         team=intake.table("Team"),
         review=review,
-        days=(window.elapsed_days, window.period_days),
         attribution_reliable=credit.coverage is None or credit.coverage.reliable,
         prefix=basis.prefix,
     )
     needed = budget_needed_table(figures.targets, card, float(figures.budget.sum()), basis.tracking)
-    return DecisionResults(warnings=warnings, attributed=attributed, review=review, advice=advice, needed=needed)
+    operations = owner_of_operations(intake.table("Team"))
+    campaigns = intake.table("Campaigns")
+    leadership = decisions_needed(
+        advice.plan,
+        figures.unbudgeted,
+        figures.plans,
+        owners=card["Owner"].to_dict(),
+        campaign_owners=dict(zip(campaigns["Campaign"], campaigns["Owner"], strict=False)) if len(campaigns) else {},
+        operations=operations,
+        prefix=basis.prefix,
+    )
+    return DecisionResults(
+        warnings=warnings,
+        attributed=attributed,
+        review=review,
+        advice=advice,
+        needed=needed,
+        leadership=decisions_table(leadership),
+    )
 
 
 def tell_story(basis: Basis, figures: FigureResults) -> StoryResults:

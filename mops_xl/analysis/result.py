@@ -18,6 +18,7 @@ from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.decisions.needed import needed_metrics
+from mops_xl.analysis.decisions.period_plan import PeriodPlan
 from mops_xl.analysis.decisions.recommendations import QUIET_ACTIONS
 from mops_xl.analysis.decisions.reviews import NextReview
 from mops_xl.analysis.figures.attribution import (
@@ -96,6 +97,10 @@ class Analysis:
         reallocation: The plan's moves of budget (the money side of the recommendations).
         what_if: The plan's effect per channel: proposed budget, change, expected extra customers and revenue.
         plan_basis: Which CAC and ROAS priced the plan, in words.
+        plan: The plan for the rest of the period: each channel's planned daily spend, and the totals (see
+            :mod:`~mops_xl.analysis.decisions.period_plan`).
+        decisions_needed: The decisions for leadership, columns
+            :data:`~mops_xl.analysis.decisions.leadership.DECISION_COLUMNS`.
         review: The review the actions are due at (Cadence sheet; None when it has no future review).
         window_rows: The number of Actuals rows in the window (S … A).
         campaign_plans: One plan per campaign: checklist with due dates, progress, spend to date.
@@ -137,6 +142,8 @@ class Analysis:
     reallocation: pd.DataFrame
     what_if: pd.DataFrame
     plan_basis: str
+    plan: PeriodPlan
+    decisions_needed: pd.DataFrame
     review: NextReview | None
     window_rows: int
     campaign_plans: list[CampaignPlan]

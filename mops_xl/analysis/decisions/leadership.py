@@ -74,7 +74,7 @@ def decisions_needed(
     out = [
         LeadershipDecision(
             str(ch),
-            "Give it a budget line or stop it",
+            _unbudgeted_ask(plan, str(ch), prefix),
             float(amount),
             _owner(owners.get(ch), operations),
             f"{money(float(amount), prefix)} spent to date outside any budget line",
@@ -94,6 +94,15 @@ def decisions_needed(
         )
     out += _campaigns_at_risk(campaigns, campaign_owners, operations, prefix)
     return out
+
+
+def _unbudgeted_ask(plan: PeriodPlan, channel: str, prefix: str) -> str:
+    """What to decide of a channel spending outside its budget lines, by what the plan has it spend."""
+    planned = float(plan.table["Planned rest of period"].get(channel, 0.0)) if not plan.table.empty else 0.0
+    beyond = planned - (float(plan.table["Remaining budget"].get(channel, 0.0)) if not plan.table.empty else 0.0)
+    if beyond > EPSILON:
+        return f"Give it a budget line: the plan has it spend {money(beyond, prefix)} more than its budget"
+    return "Give it a budget line or stop it"
 
 
 def _campaigns_at_risk(

@@ -245,7 +245,8 @@ def plan_rest_of_period(positions: pd.DataFrame, rules: PlanRules) -> PeriodPlan
         room = _receivers_room(positions, wishes, caps, days)
         planned = _top_up(wishes, room, _efficiency(positions), left - wishes.sum())
     increase = max(float(planned.sum()) - left, 0.0)
-    table = _table(positions, planned, rules)
+    spent = f"{money(spend, rules.prefix)} of {money(budget, rules.prefix)}" if budget and spend >= budget else ""
+    table = _table(positions, planned, rules, spent)
     moves = _moves(positions, planned, left, _efficiency(positions), _efficiency(positions, cutting=True))
     return PeriodPlan(table, budget, spend, left, float(planned.sum()), increase, moves, days)
 
@@ -275,8 +276,9 @@ def action_for(current_daily: float, planned_daily: float, received: float, days
     return HOLD
 
 
-def _table(positions: pd.DataFrame, planned: pd.Series, rules: PlanRules) -> pd.DataFrame:
-    """One row per channel: the plan, its action, its expected effect and its reason."""
+def _table(positions: pd.DataFrame, planned: pd.Series, rules: PlanRules, spent: str) -> pd.DataFrame:
+    """One row per channel: the plan, its action, its expected effect and its reason (``spent``: the period's
+    spend against its budget when the budget is spent, else "")."""
     days = max(rules.days_left, 0)
     remaining = (positions["Budget for period"] - positions["Spend to date"]).clip(lower=0.0)
     current = positions["Current daily spend"].astype(float).fillna(0.0)
@@ -295,34 +297,55 @@ def _table(positions: pd.DataFrame, planned: pd.Series, rules: PlanRules) -> pd.
             "Planned rest of period": float(planned[ch]),
             "Expected customers change": float(factor[ch] * positions.at[ch, "Customers per spend"]),
             "Expected revenue change": float(factor[ch] * positions.at[ch, "Revenue per spend"]),
-            "Reason": _reason(positions.loc[ch], action, float(daily[ch]), float(planned[ch]), rules),
+            "Reason": _reason(positions.loc[ch], action, (float(daily[ch]), float(planned[ch])), rules, spent),
         }
     table = pd.DataFrame.from_dict(rows, orient="index", columns=list(PLAN_COLUMNS))
     table.index.name = "Channel"
     return table
 
 
-def _reason(p: pd.Series, action: str, daily: float, planned: float, rules: PlanRules) -> str:
-    """Why the plan has a channel do what it does, in one clause with its figures."""
-    cur, days, pre = float(p["Current daily spend"]), rules.days_left, rules.prefix
-    if days <= 0:
-        return "the period has ended: nothing left to plan"
+def _reason(p: pd.Series, action: str, plan: tuple[float, float], rules: PlanRules, spent: str) -> str:
+    """Why the plan has a channel do what it does, in one clause with its figures.
+
+    Args:
+        p: The channel's position.
+        action: The action read off its plan.
+        plan: Its planned daily spend and planned rest of period.
+        rules: The plan's rules (the days left, the currency prefix).
+        spent: The period's spend against its budget when the budget is spent, else "".
+
+    Returns:
+        E.g. "spends $713 a day now at 51.1% of target; its remaining $7,011 goes to better channels or back".
+    """
+    (daily, planned), cur, days, pre = plan, float(p["Current daily spend"]), rules.days_left, rules.prefix
     remaining = max(float(p["Budget for period"]) - float(p["Spend to date"]), 0.0)
-    now = f"spends {money(cur, pre)} a day now"
-    if bool(p["Locked"]):
-        return f"locked on the Channels sheet: keeps its {money(cur, pre)} a day"
-    if action == PAUSE:
-        if remaining <= EPSILON:
-            return f"its budget is spent ({money(float(p['Spend to date']), pre)} to date): plans nothing more"
-        return f"{now}; its remaining {money(remaining, pre)} is planned elsewhere"
-    plan = f"plans {money(daily, pre)} a day for {days} days ({money(planned, pre)})"
     attainment = float(p["Attainment"])
     merit = "" if math.isnan(attainment) else f" at {percent(attainment)} of target"
+    now = f"spends {money(cur, pre)} a day now{merit}"
+    if days <= 0:
+        return "the period has ended: nothing left to plan"
+    if bool(p["Locked"]):
+        return f"locked on the Channels sheet: keeps its {money(cur, pre)} a day"
+    if cur <= EPSILON and planned <= EPSILON and remaining <= EPSILON:
+        return "no spend and no budget left: nothing to plan"
+    if action == PAUSE:
+        return _pause_reason(p, now, remaining, spent, pre)
+    plan_text = f"plans {money(daily, pre)} a day for {days} days ({money(planned, pre)})"
     if action == SCALE:
-        return f"{now}{merit}; {plan}, {money(planned - remaining, pre)} more than its remaining budget"
-    if not math.isnan(p["Customers per spend"]) and p["Customers per spend"] == 0 and action == THROTTLE:
-        return f"{now}; {plan}: no customers yet, so the change cannot be priced"
-    return f"{now}{merit}; {plan} of its remaining {money(remaining, pre)}"
+        return f"{now}; {plan_text}, {money(planned - remaining, pre)} more than its remaining budget"
+    return f"{now}; {plan_text} of its remaining {money(remaining, pre)}"
+
+
+def _pause_reason(p: pd.Series, now: str, remaining: float, spent: str, pre: str) -> str:
+    """Why a channel plans nothing more: the period's budget is spent, its own budget is, or its budget goes to
+    better use."""
+    if spent:
+        return f"the period's budget is spent ({spent}): plans nothing more"
+    if float(p["Budget for period"]) <= EPSILON:
+        return f"{now}; no budget line: plans nothing more"
+    if remaining <= EPSILON:
+        return f"its budget is spent ({money(float(p['Spend to date']), pre)} to date): plans nothing more"
+    return f"{now}; its remaining {money(remaining, pre)} is taken by the plan (see Funding)"
 
 
 def _moves(

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import (
-    ALL_CHANNELS,
     CHANNEL_ACTIONS,
     EFFICIENT,
     FIX,
@@ -37,30 +36,27 @@ from mops_xl.analysis.blocks.statuses import (
 )
 from mops_xl.analysis.blocks.thresholds import Thresholds
 from mops_xl.analysis.blocks.wording import figure, money, percent
+from mops_xl.analysis.decisions.period_plan import EPSILON, PeriodPlan, PlanRules, plan_rest_of_period
+from mops_xl.analysis.decisions.plan_inputs import channel_positions, funding, moves_table
 from mops_xl.analysis.decisions.reallocation import (
     MIN_ATTRIBUTED_CONVERSIONS,
     GuardRails,
-    Plan,
     is_brand,
     plan_efficiency,
-    reallocation_plan,
     room_in,
     room_out,
     what_if,
 )
 from mops_xl.analysis.decisions.reviews import NextReview
 from mops_xl.analysis.decisions.triggers import (
-    channel_cap,
     efficiency_band,
     efficiency_evidence,
     experiment_evidence,
     pace_evidence,
-    total_overspend,
 )
-from mops_xl.analysis.figures.budget.pacing import TotalPacing
 from mops_xl.analysis.figures.targets import attainment
 
-#: One row per subject (every channel, then All channels when the total is over pace, then each A/B winner).
+#: One row per subject (every channel, then each A/B winner), read off the plan for the rest of the period.
 RECOMMENDATION_COLUMNS = (
     "Priority",
     "Subject",
@@ -69,9 +65,12 @@ RECOMMENDATION_COLUMNS = (
     "Conflict",
     "Budget for period",
     "Remaining budget",
-    "Projected overspend",
-    "Budget asked",
+    "Current daily spend",
+    "Planned daily spend",
+    "Planned rest of period",
     "Budget to move this period",
+    "Expected customers change",
+    "Expected revenue change",
     "Funding",
     "Owner",
     "Due",
@@ -83,20 +82,22 @@ RECOMMENDATION_COLUMNS = (
 MONEY_COLUMNS = (
     "Budget for period",
     "Remaining budget",
-    "Projected overspend",
-    "Budget asked",
+    "Current daily spend",
+    "Planned daily spend",
+    "Planned rest of period",
     "Budget to move this period",
+    "Expected revenue change",
 )
-#: The money columns the money at stake may be, in this order of preference.
-STAKE_COLUMNS = ("Budget asked", "Projected overspend", "Remaining budget", "Budget for period")
+#: What the money at stake of an action is, by action: the change in spend the plan makes by Period end (Scale,
+#: Throttle, Pause, Spend to plan), the budget a channel gives (Free budget), the budget spent while a channel is
+#: fixed (Fix).
+CHANGE_IN_SPEND = "Change in spend to period end"
 #: How every place that shows the actions labels them: values, decided when the report was built.
 AS_BUILT = "as built — rebuild after editing Settings, Targets or Budget"
 #: The role on the Team sheet that owns the actions no channel owner takes (all channels, unowned channels).
 OPERATIONS_ROLE = "Marketing Ops"
 #: The actions that ask nothing of anyone (left out of the Dashboard's top actions).
 QUIET_ACTIONS = (HOLD, NOT_ENOUGH_DATA)
-#: The actions that free budget, and the one that receives it.
-FREES_BUDGET, RECEIVES_BUDGET = (PAUSE, FREE_BUDGET), SCALE
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def decide(
         pace = pace_evidence(c, prefix)
     else:
         pace = "no budget line running" if pacing == NO_BUDGET else "its budget line has not started"
-    cap = f": {channel_cap(c, prefix)}" if over else ""
+    cap = ""  # the plan says what the channel spends a day from now on
     unjudged = _unjudged(c, band, t, prefix)
     # 1. Nothing to judge its efficiency by: overspending is still certain.
     if unjudged:
@@ -269,19 +270,13 @@ def _underperforming(
 
 
 def _scale(c: pd.Series, evidence: str, cap: str, verdict: str | None, attr: str, prefix: str) -> Decision | None:
-    """Rule 3: Scale by the increase the figures justify, within the Maximum spend; Throttle (over pace) or Hold
-    with the reason when a lock, the Maximum spend or the attribution stops it; None when it asks nothing."""
+    """Rule 3: Scale, unless a lock, the Maximum spend or the attribution stops it (then Throttle when over pace,
+    else Hold, with the reason). How much it gets is the plan's (:mod:`~mops_xl.analysis.decisions.period_plan`)."""
     over = c["Pacing status"] == OVER
     conflict = _conflict(c, EFFICIENT, verdict, attr, "scaling")
-    if over:
-        ask, why_ask = max(float(c["Projected variance"]), 0.0), "its projected overspend"
-    else:
-        remaining = max(float(c["Budget for period"]) - float(c["Spend"]), 0.0)
-        ask, why_ask = remaining * min(float(c["Attainment"]) - 1, 1.0), "remaining budget × min(attainment − 1, 1)"
-    room = room_in(c)
     if bool(c["Locked"]):
         why_not = "locked on the Channels sheet"
-    elif room <= 0:
+    elif room_in(c) <= 0:
         why_not = "at its Maximum spend"
     elif conflict:
         why_not = "the attribution disagrees (see Conflict)"
@@ -289,27 +284,30 @@ def _scale(c: pd.Series, evidence: str, cap: str, verdict: str | None, attr: str
         why_not = ""
     if why_not:
         return Decision(THROTTLE if over else HOLD, f"{evidence}{cap}", conflict, why_not=why_not)
-    if ask <= 0:
-        return None
-    asks = min(ask, room)
-    return Decision(SCALE, f"{evidence}; asks {money(asks, prefix)}: {why_ask}", conflict, asks=asks)
+    return Decision(SCALE, evidence, conflict)
 
 
 @dataclass
 class Recommendations:
-    """Every subject's one action and the plan that is its money side.
+    """Every subject's one action, read off the plan for the rest of the period.
 
     Args:
         table: One row per subject by priority, columns :data:`RECOMMENDATION_COLUMNS`.
-        plan: The moves of budget between channels, with each channel's funding.
+        plan: The plan for the rest of the period.
+        moves: Every move of the plan, columns :data:`~mops_xl.analysis.decisions.reallocation.PLAN_COLUMNS`.
         what_if: The plan's effect per channel (see :func:`~mops_xl.analysis.decisions.reallocation.what_if`).
-        decisions: Channel → its :class:`Decision`.
+        decisions: Channel → its :class:`Decision` (the signals' judgement).
+        positions: What the plan was made from, per channel.
+        basis: Which CAC and ROAS price the plan, in words.
     """
 
     table: pd.DataFrame
-    plan: Plan
+    plan: PeriodPlan
+    moves: pd.DataFrame
     what_if: pd.DataFrame
     decisions: dict[str, Decision]
+    positions: pd.DataFrame
+    basis: str
 
 
 def owner_of_operations(team: pd.DataFrame) -> str:
@@ -335,28 +333,28 @@ def recommend(
     *,
     attributed: pd.DataFrame,
     model: str,
-    total: TotalPacing,
+    run_rate: pd.DataFrame,
+    days_left: int,
     experiments: pd.DataFrame,
     team: pd.DataFrame,
     review: NextReview,
-    days: tuple[int, int],
     attribution_reliable: bool = True,
     prefix: str,
 ) -> Recommendations:
-    """Decide every channel once and fund the actions.
+    """Judge every channel once, plan the money left in the period, and read each channel's action off the plan.
 
     Args:
         card: The channel scorecard.
         t: The thresholds.
-        rails: The guard rails.
+        rails: The guard rails (the Maximum budget shift).
         attributed: Attributed conversions, CAC and ROAS per channel under the chosen model (empty without
             journeys).
         model: The chosen attribution model's name.
-        total: The total pacing (All channels).
+        run_rate: Each channel's Current daily spend and Most in a day (over the trend window).
+        days_left: The days from the day after Report as of to Period end.
         experiments: The A/B results (with the Channel of each variant).
         team: The Team table (the Marketing Ops owner of unowned actions).
         review: The review the actions are due at.
-        days: ``(elapsed days d, period days D)``.
         attribution_reliable: Whether attribution reconciles with Actuals (see :func:`decide`); False makes the
             plan price on the channels' own CAC and ROAS.
         prefix: The currency prefix the evidence writes money with.
@@ -366,29 +364,32 @@ def recommend(
     """
     use_attribution = attribution_reliable and not attributed.empty
     decisions = {
-        ch: decide(
-            c,
-            t,
-            rails,
-            attributed.loc[ch] if not attributed.empty and ch in attributed.index else None,
-            attribution_reliable,
-            prefix=prefix,
-        )
+        ch: decide(c, t, rails, _attributed_row(attributed, ch), attribution_reliable, prefix=prefix)
         for ch, c in card.iterrows()
     }
+    judged = {ch: not _unjudged(c, efficiency_band(float(c["Attainment"]), t.underperforming), t, prefix)
+              for ch, c in card.iterrows()}  # fmt: skip
     efficiency = plan_efficiency(card, attributed, use_attribution)
-    plan = reallocation_plan(
-        {ch: d.frees for ch, d in decisions.items()},
-        {ch: d.asks for ch, d in decisions.items()},
-        card["Attainment"].astype(float),
-        efficiency,
-        _plan_basis(attributed, model, use_attribution),
-        prefix,
-    )
-    rows = [_channel_row(ch, card.loc[ch], decisions[ch], plan, days, prefix) for ch in card.index]
-    rows += _all_channels_rows(total, prefix) + _roll_out_rows(experiments)
+    positions = channel_positions(card, run_rate, efficiency, judged, decisions)
+    plan = plan_rest_of_period(positions, PlanRules(days_left, rails.max_shift, t.underperforming, prefix))
+    money_in = funding(plan, prefix)
+    rows = [_channel_row(ch, card.loc[ch], decisions[ch], plan, money_in.get(ch, "")) for ch in card.index]
+    rows += _roll_out_rows(experiments)
     table = _by_priority(_with_owners(pd.DataFrame(rows), card, team, review))
-    return Recommendations(table[list(RECOMMENDATION_COLUMNS)], plan, what_if(card, efficiency, plan.change), decisions)
+    change = (plan.table["Planned rest of period"] - plan.table["Remaining budget"]).to_dict()
+    return Recommendations(
+        table=table[list(RECOMMENDATION_COLUMNS)],
+        plan=plan,
+        moves=moves_table(plan, positions, prefix),
+        what_if=what_if(card, efficiency, change),
+        decisions=decisions,
+        positions=positions,
+        basis=_plan_basis(attributed, model, use_attribution),
+    )
+
+
+def _attributed_row(attributed: pd.DataFrame, channel: str) -> pd.Series | None:
+    return attributed.loc[channel] if not attributed.empty and channel in attributed.index else None
 
 
 def _plan_basis(attributed: pd.DataFrame, model: str, use_attribution: bool) -> str:
@@ -398,24 +399,6 @@ def _plan_basis(attributed: pd.DataFrame, model: str, use_attribution: bool) -> 
     if attributed.empty:
         return "the channels' own CAC and ROAS (no journey data)"
     return "the channels' own CAC and ROAS (attribution does not reconcile with Actuals)"
-
-
-def _all_channels_rows(total: TotalPacing, prefix: str) -> list[dict]:
-    """All channels' row (Throttle) when the total spend is over pace; none otherwise."""
-    if total.status != OVER:
-        return []
-    evidence, cap = total_overspend(total, prefix)
-    return [
-        _row(
-            ALL_CHANNELS,
-            THROTTLE,
-            f"{evidence}: {cap}",
-            budget=total.budget,
-            remaining=max(total.remaining, 0.0),
-            overspend=total.projected_overspend,
-            stake=total.projected_overspend,
-        )
-    ]
 
 
 def _roll_out_rows(experiments: pd.DataFrame) -> list[dict]:
@@ -446,92 +429,78 @@ def _by_priority(table: pd.DataFrame) -> pd.DataFrame:
     table = table.sort_values(["Money at stake", "_action", "_row"], ascending=[False, True, True], kind="stable")
     table = table.drop(columns=["_action", "_row"]).reset_index(drop=True)
     table["Priority"] = range(1, len(table) + 1)
-    table["Money at stake is"] = [_stake_column(r) for _, r in table.iterrows()]
     return table
 
 
-def _stake_column(r: pd.Series) -> str:
-    """Which of the money columns the money at stake is ("" when nothing is at stake): the label every place that
-    shows one amount per action gives it."""
-    stake = r["Money at stake"]
-    if not stake > 0:
-        return ""
-    return next((h for h in STAKE_COLUMNS if not pd.isna(r[h]) and abs(r[h] - stake) < 0.005), "")
-
-
-def _row(
-    subject: str,
-    action: str,
-    evidence: str,
-    *,
-    conflict: str = "",
-    budget: float = math.nan,
-    remaining: float = math.nan,
-    overspend: float = math.nan,
-    asked: float = math.nan,
-    moved: float = 0.0,
-    funding: str = "",
-    stake: float = 0.0,
-    channel: object = ALL_CHANNELS,
-) -> dict:
-    return {
+def _row(subject: str, action: str, evidence: str, *, channel: object, **figures: object) -> dict:
+    """A row of the table: every column not given is empty (money NaN, text "")."""
+    row: dict[str, object] = {
         "Subject": subject,
         "Action": action,
         "Evidence": evidence,
-        "Conflict": conflict,
-        "Budget for period": budget,
-        "Remaining budget": remaining,
-        "Projected overspend": overspend,
-        "Budget asked": asked,
-        "Budget to move this period": moved,
-        "Funding": funding,
-        "Money at stake": 0.0 if pd.isna(stake) else float(stake),
+        "Conflict": "",
+        "Funding": "",
+        "Money at stake": 0.0,
+        "Money at stake is": "",
         "_owner_of": channel,
     }
+    row.update({c: math.nan for c in MONEY_COLUMNS})
+    row.update({"Expected customers change": math.nan})
+    row.update(figures)
+    return row
 
 
-def _channel_row(ch: str, c: pd.Series, d: Decision, plan: Plan, days: tuple[int, int], prefix: str) -> dict:
-    """A channel's row: its decision with its labelled money, its funding and the money at stake."""
-    elapsed, period = days
-    budget = float(c["Budget for period"])
-    spend = float(c["Spend"])
-    budgeted = c["Pacing status"] in (OVER, ON, UNDER)
-    remaining = max(budget - spend, 0.0) if budget > 0 else math.nan
-    if budgeted:
-        overspend = max(float(c["Projected variance"]), 0.0)
-    elif c["Pacing status"] == NO_BUDGET and spend > 0:
-        overspend = spend * period / elapsed  # no budget line: all its projected spend lies outside one
-    else:
-        overspend = math.nan
-    funding = plan.funding.get(ch, "")
-    if d.why_not:
-        funding = f"no increase: {d.why_not}"
-    if d.action == SCALE and c["Pacing status"] == OVER and d.asks - plan.change.get(ch, 0.0) > 0.005:
-        funding += f"; until funded, {channel_cap(c, prefix)}"
-    zero = 0.0
-    stake = {
-        SCALE: d.asks,
-        THROTTLE: overspend,
-        PAUSE: max(_num(remaining), _num(overspend)),
-        FREE_BUDGET: max(_num(remaining), _num(overspend)),
-        FIX: max(_num(remaining), _num(overspend)),
-        SPEND_TO_PLAN: remaining,
-    }.get(d.action, zero)
+def final_action(plan_action: str, decision: Decision, gives: float) -> str:
+    """A channel's one action: the plan's, named by the signals where the plan keeps its spend about the same.
+
+    Args:
+        plan_action: The action read off the plan (Pause, Scale, Throttle, Spend to plan, Hold).
+        decision: The signals' judgement (:func:`decide`).
+        gives: The budget the plan takes from it beyond what it plans (its remaining budget less its plan).
+
+    Returns:
+        The plan's action; where the plan holds the channel's daily spend: Free budget when it gives budget, Fix or
+        Not enough data when the signals say so, else Hold.
+    """
+    if plan_action != HOLD:
+        return plan_action
+    if gives > EPSILON:
+        return FREE_BUDGET
+    if decision.action in (FIX, NOT_ENOUGH_DATA):
+        return decision.action
+    return HOLD
+
+
+def _channel_row(ch: str, c: pd.Series, d: Decision, plan: PeriodPlan, money_in: str) -> dict:
+    """A channel's row: its plan, its action, the evidence and reason, its funding and the money at stake."""
+    p = plan.table.loc[ch]
+    remaining, planned = float(p["Remaining budget"]), float(p["Planned rest of period"])
+    action = final_action(str(p["Action"]), d, remaining - planned)
+    change = planned - float(p["Current daily spend"]) * plan.days_left
+    stake, stake_is = {
+        FREE_BUDGET: (remaining - planned, "Budget to move this period"),
+        FIX: (remaining, "Remaining budget"),
+        HOLD: (0.0, ""),
+        NOT_ENOUGH_DATA: (0.0, ""),
+    }.get(action, (abs(change), CHANGE_IN_SPEND))
+    why_not = f"no increase: {d.why_not}" if d.why_not else ""
     return _row(
         ch,
-        d.action,
-        d.evidence,
-        conflict=d.conflict,
-        budget=budget,
-        remaining=remaining,
-        overspend=overspend,
-        asked=d.asks if d.action == SCALE else math.nan,
-        moved=plan.change.get(ch, 0.0),
-        funding=funding,
-        stake=stake,
+        action,
+        f"{d.evidence}; plan: {p['Reason']}",
         channel=ch,
+        Conflict=d.conflict,
+        **{
+            "Budget for period": float(c["Budget for period"]),
+            "Remaining budget": remaining,
+            "Current daily spend": float(p["Current daily spend"]),
+            "Planned daily spend": float(p["Planned daily spend"]),
+            "Planned rest of period": planned,
+            "Budget to move this period": planned - remaining,
+            "Expected customers change": float(p["Expected customers change"]),
+            "Expected revenue change": float(p["Expected revenue change"]),
+            "Funding": "; ".join(x for x in (money_in, why_not) if x),
+            "Money at stake": float(stake) if stake > EPSILON else 0.0,
+            "Money at stake is": stake_is if stake > EPSILON else "",
+        },
     )
-
-
-def _num(x: float) -> float:
-    return 0.0 if pd.isna(x) else float(x)

@@ -26,7 +26,16 @@ ROAS_TARGET, CAC_TARGET, EXPECTED_CAC, LEADS_TARGET = "ROAS target", "CAC target
 #: The order a channel's primary metric is chosen in: the first source the channel has (docs/metrics.md,
 #: "Optimization triggers"). Each is (metric, source); a "target" source is the channel's row on the Targets
 #: sheet, :data:`EXPECTED_CAC` the Channels sheet's planning figure.
-PRIMARY_SOURCES = (("ROAS", ROAS_TARGET), ("CAC", CAC_TARGET), ("CAC", EXPECTED_CAC), ("Leads", LEADS_TARGET))
+#: A channel without a target of its own is judged against the business's (a Targets row with a blank Channel) of
+#: its ROAS, else its CAC, else its CPL.
+BUSINESS_TARGETS = {"ROAS": "Business ROAS target", "CAC": "Business CAC target", "CPL": "Business CPL target"}
+PRIMARY_SOURCES = (
+    ("ROAS", ROAS_TARGET),
+    ("CAC", CAC_TARGET),
+    ("CAC", EXPECTED_CAC),
+    ("Leads", LEADS_TARGET),
+    *BUSINESS_TARGETS.items(),
+)
 #: Volume metrics of the shipped catalogue: their targets are for the whole period and are prorated to date.
 VOLUME_METRICS = tuple(m.name for m in catalogue.CATALOGUE if m.prorated and m.kpi and not m.target_metric)
 
@@ -256,7 +265,8 @@ class ChannelTarget:
 @dataclass(frozen=True)
 class PrimaryTarget:
     """What a channel is judged by: the first of :data:`PRIMARY_SOURCES` it has — its ROAS target, else its CAC
-    target, else its Expected CAC (Channels sheet), else its Leads target. Blended targets never judge a channel.
+    target, else its Expected CAC (Channels sheet), else its Leads target; a channel with none of its own is judged
+    against the business's ROAS, else CAC, else CPL target (:data:`BUSINESS_TARGETS`).
 
     The formulas write the channel's row: its Metric cell (:meth:`metric_formula`), the source, the target and the
     actual of that metric, each read from the cells and sheets the writer names.
@@ -270,6 +280,9 @@ class PrimaryTarget:
             if source == EXPECTED_CAC:
                 if expected_cac is not None and not _missing(float(expected_cac)):
                     return metric, float(expected_cac), source
+            elif source in BUSINESS_TARGETS.values():
+                if (metric, None) in table:
+                    return metric, table[(metric, None)], source
             elif (metric, channel) in table:
                 return metric, table[(metric, channel)], source
         return None
@@ -285,8 +298,14 @@ class PrimaryTarget:
         """A condition: the channel has this source of a primary target."""
         if source == EXPECTED_CAC:
             return f"ISNUMBER({self._expected_cac(w)})"
+        if source in BUSINESS_TARGETS.values():
+            return f"SUMPRODUCT({self._business_rows(w, chr(34) + metric + chr(34))})>0"
         quoted = f'"{metric}"'
         return f"COUNTIFS({self._criteria(w, quoted)})>0"
+
+    def _business_rows(self, w: RowFormulaWriter, metric: str) -> str:
+        """1 for each Targets row of the metric (an expression or cell) with a blank Channel: the business's."""
+        return f'({w.column("Targets", "Metric")}={metric})*({w.column("Targets", "Channel")}="")'
 
     def metric_formula(self, w: RowFormulaWriter) -> str:
         """The primary metric: the metric of the first source the channel has, else undefined."""
@@ -311,7 +330,10 @@ class PrimaryTarget:
         pm, u = w.cell("Metric"), w.undefined
         rows = self._criteria(w, pm)
         target = w.column("Targets", "Target")
-        return f"IF({pm}={u},{u},IF(COUNTIFS({rows})>0,SUMIFS({target},{rows}),{self._expected_cac(w)}))"
+        own_cac = f'AND({pm}="CAC",ISNUMBER({self._expected_cac(w)}))'
+        business = f"SUMPRODUCT({self._business_rows(w, pm)}*{target})"
+        fallback = f"IF({own_cac},{self._expected_cac(w)},{business})"
+        return f"IF({pm}={u},{u},IF(COUNTIFS({rows})>0,SUMIFS({target},{rows}),{fallback}))"
 
     def actual_formula(self, w: RowFormulaWriter) -> str:
         """The primary actual: the row's cell of its primary metric."""
