@@ -84,8 +84,11 @@ def test_channel_target_is_the_channels_own_row() -> None:
 
 
 def test_primary_order_and_metrics() -> None:
-    assert primary_metrics() == ("ROAS", "CAC", "Leads")
-    assert primary_order() == "ROAS target, else CAC target, else Expected CAC, else Leads target"
+    assert primary_metrics() == ("ROAS", "CAC", "Leads", "CPL")
+    assert primary_order() == (
+        "ROAS target, else CAC target, else Expected CAC, else Leads target, else Business ROAS target, "
+        "else Business CAC target, else Business CPL target"
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,13 +99,22 @@ def test_primary_order_and_metrics() -> None:
         ("Email", 40.0, ("CAC", 40.0, "Expected CAC")),  # the Expected CAC before a Leads target
         ("Email", math.nan, ("Leads", 50.0, "Leads target")),  # no Expected CAC: the Leads target
         ("Email", None, ("Leads", 50.0, "Leads target")),
-        ("Video", None, None),  # nothing to judge by
+        ("Video", None, ("CAC", 90.0, "Business CAC target")),  # none of its own: the business's CAC target
     ],
 )
 def test_primary_target_takes_the_first_source_the_channel_has(
     channel: str, expected_cac: float | None, exp: tuple[str, float, str] | None
 ) -> None:
     assert PRIMARY_TARGET.compute(channel, TABLE, expected_cac) == exp
+
+
+def test_without_any_target_a_channel_is_not_judged() -> None:
+    own_only = {k: v for k, v in TABLE.items() if k[1] is not None}
+    assert PRIMARY_TARGET.compute("Video", own_only, None) is None
+    # the business's ROAS comes before its CAC and CPL
+    business = {**own_only, ("CPL", None): 12.0, ("ROAS", None): 4.0}
+    assert PRIMARY_TARGET.compute("Video", business, None) == ("ROAS", 4.0, "Business ROAS target")
+    assert PRIMARY_TARGET.compute("Video", {("CPL", None): 12.0}, None) == ("CPL", 12.0, "Business CPL target")
 
 
 def test_target_to_date_prorates_a_volume_only() -> None:
@@ -270,7 +282,8 @@ def test_attainment_formula_follows_the_direction() -> None:
         'IF(AND(ISNUMBER([Target to date]),ISNUMBER([Actual])),IF([Actual]>0,[Target to date]/[Actual],"–"),"–")'
     )
     channel = ATTAINMENT.formula(_Row(None))
-    assert 'IF([Metric]="CAC",IF([Actual]>0,[Target to date]/[Actual],"–"),' in channel
+    # CAC and CPL (a business CPL target judges a channel too) are lower-is-better
+    assert 'IF(OR([Metric]="CAC",[Metric]="CPL"),IF([Actual]>0,[Target to date]/[Actual],"–"),' in channel
 
 
 def test_status_formula_reads_the_thresholds() -> None:

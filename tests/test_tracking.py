@@ -199,15 +199,18 @@ def test_channel_figures(analysis) -> None:
     # Social's ROAS target and Email's Expected CAC judge figures their channel does not track.
     assert ch.loc["Social", ["Primary metric", "Status", "Trend"]].tolist() == ["ROAS", NT, NT]
     assert ch.loc["Email", ["Primary metric", "Status", "Trend"]].tolist() == ["CAC", NT, NT]
-    # Nothing not tracked is judged, and Search at 0.9 only holds. All spend together throttles: 600 to date
-    # (Search 400 + Social's unbudgeted 200) against a budget to date of 6,200 x 2 / 31 = 400 is a pace of 150 %,
-    # projected 600 x 31 / 2 = 9,300 against the 6,200 budget: 3,100 over.
+    # Nothing not tracked is judged. The plan for the 29 days left (Mar 3-31): 6,200 budget - 600 spent (Search 400
+    # + Social's unbudgeted 200) = 5,600 left. Search (0.9 of target) would spend its 5,800 remaining (200 a day,
+    # its best day, x 29 = 5,800): 200 too much, cut from it, the only judged channel: 5,600, 193.10 a day against
+    # 200 now, within 10 %: Hold. Social has no budget line: it plans nothing more (Pause); Email spends nothing.
     r = analysis.recommendations.set_index("Subject")
-    assert r.loc["All channels", "Action"] == "Throttle"
-    assert r.loc["All channels", "Projected overspend"] == pytest.approx(600 * 31 / 2 - 6200)
-    assert r.loc["Social", "Action"] == "Not enough data" and "does not track" in r.loc["Social", "Evidence"]
+    assert analysis.plan.left == 5600 and analysis.plan.planned == pytest.approx(5600)
+    assert r.loc["Search", "Action"] == "Hold" and r.loc["Search", "Planned daily spend"] == pytest.approx(5600 / 29)
+    assert r.loc["Social", "Action"] == "Pause" and "does not track" in r.loc["Social", "Evidence"]
     assert r.loc["Email", "Action"] == "Not enough data" and "does not track" in r.loc["Email", "Evidence"]
-    assert r.loc["Search", "Action"] == "Hold"
+    assert "All channels" not in r.index
+    # Search's 200 covers the 200 Social spent outside any budget line
+    assert r.loc["Search", "Funding"] == "gives $200 against the overspend to date"
 
 
 def test_blended_figures_count_the_channels_that_track_them(analysis) -> None:

@@ -295,8 +295,8 @@ def _table(positions: pd.DataFrame, planned: pd.Series, rules: PlanRules, spent:
             "Current daily spend": float(current[ch]),
             "Planned daily spend": float(daily[ch]),
             "Planned rest of period": float(planned[ch]),
-            "Expected customers change": float(factor[ch] * positions.at[ch, "Customers per spend"]),
-            "Expected revenue change": float(factor[ch] * positions.at[ch, "Revenue per spend"]),
+            "Expected customers change": float(factor[ch] * positions.at[ch, "Customers per spend"]) + 0.0,
+            "Expected revenue change": float(factor[ch] * positions.at[ch, "Revenue per spend"]) + 0.0,
             "Reason": _reason(positions.loc[ch], action, (float(daily[ch]), float(planned[ch])), rules, spent),
         }
     table = pd.DataFrame.from_dict(rows, orient="index", columns=list(PLAN_COLUMNS))

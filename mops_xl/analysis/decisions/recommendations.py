@@ -459,12 +459,12 @@ def final_action(plan_action: str, decision: Decision, gives: float) -> str:
         gives: The budget the plan takes from it beyond what it plans (its remaining budget less its plan).
 
     Returns:
-        The plan's action; where the plan holds the channel's daily spend: Free budget when it gives budget, Fix or
-        Not enough data when the signals say so, else Hold.
+        The plan's action; where the plan holds the channel's daily spend: Free budget when the signals find it
+        underperforming and it gives budget, Fix or Not enough data when the signals say so, else Hold.
     """
     if plan_action != HOLD:
         return plan_action
-    if gives > EPSILON:
+    if gives > EPSILON and decision.action in (FREE_BUDGET, PAUSE):
         return FREE_BUDGET
     if decision.action in (FIX, NOT_ENOUGH_DATA):
         return decision.action
