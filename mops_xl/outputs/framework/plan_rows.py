@@ -14,16 +14,18 @@ from typing import Any
 import pandas as pd
 
 from mops_xl.analysis.blocks.wording import UNDEFINED, money
+from mops_xl.analysis.decisions.leadership import DECISION_COLUMNS
 from mops_xl.analysis.decisions.period_plan import EPSILON, OVERSPEND_TO_DATE, RETURNED_UNSPENT
 from mops_xl.analysis.engine import Analysis
 from mops_xl.outputs.plan_summary import owner, totals_line
 
-#: The actions table's columns (the text and the Markdown): the expected customers and revenue are the change the
-#: plan makes by Period end.
+#: The actions table's columns in Markdown: the expected customers and revenue are the change the plan makes by
+#: Period end.
 ACTION_COLUMNS = (
     "#",
     "Subject",
     "Action",
+    "Remaining budget",
     "A day now",
     "A day planned",
     "Rest of period",
@@ -31,8 +33,9 @@ ACTION_COLUMNS = (
     "Revenue change",
     "Owner",
 )
-#: The decisions table's columns.
-DECISION_COLUMNS = ("Subject", "Decision", "Amount", "Owner", "Why")
+#: The text's actions table, 96 columns wide: the same without the spend a day now (its line below the table says
+#: it).
+TEXT_ACTION_COLUMNS = tuple(c for c in ACTION_COLUMNS if c != "A day now")
 
 
 def plan_context(a: Analysis, cur: str) -> dict[str, Any]:
@@ -43,22 +46,39 @@ def plan_context(a: Analysis, cur: str) -> dict[str, Any]:
         cur: The currency prefix.
 
     Returns:
-        ``actions`` (rows of :data:`ACTION_COLUMNS`), ``totals`` (one sentence), ``moves`` (one line per move) and
-        ``decisions`` (rows of :data:`DECISION_COLUMNS`).
+        ``actions`` (rows of :data:`ACTION_COLUMNS`), ``text_actions`` (of :data:`TEXT_ACTION_COLUMNS`),
+        ``totals`` (one sentence), ``moves`` (one line per move) and ``decisions`` (rows of
+        :data:`DECISION_COLUMNS`).
     """
+    actions = [action_row(r, cur) for _, r in a.recommendations.iterrows()]
+    keep = [ACTION_COLUMNS.index(c) for c in TEXT_ACTION_COLUMNS]
     return {
-        "actions": [action_row(r, cur) for _, r in a.recommendations.iterrows()],
+        "actions": actions,
+        "text_actions": [[row[i] for i in keep] for row in actions],
         "totals": totals_line(a.plan, cur),
         "moves": move_lines(a, cur),
-        "decisions": [
-            [str(d["Subject"]), str(d["Decision"]), money(float(d["Amount"]), cur), owner(d["Owner"]), str(d["Why"])]
-            for _, d in a.decisions_needed.iterrows()
-        ],
+        "decisions": [decision_row(d, cur) for _, d in a.decisions_needed.iterrows()],
     }
 
 
+def decision_row(d: pd.Series, cur: str) -> list[str]:
+    """One decision for leadership as a table row.
+
+    Args:
+        d: A row of the decisions.
+        cur: The currency prefix.
+
+    Returns:
+        Its cells, as :data:`~mops_xl.analysis.decisions.leadership.DECISION_COLUMNS`.
+    """
+    cells = {c: str(d[c]) for c in DECISION_COLUMNS}
+    cells.update(Amount=money(float(d["Amount"]), cur), Owner=owner(d["Owner"]))
+    return [cells[c] for c in DECISION_COLUMNS]
+
+
 def action_row(r: pd.Series, cur: str) -> list[str]:
-    """One action: its priority, subject and action, its spend a day now and planned, its planned rest of period,
+    """One action: its priority, subject and action, its remaining budget, its spend a day now and planned, its
+    planned rest of period,
     the customers and revenue it is expected to add or lose by Period end, and its owner ("–" where a figure does
     not apply, e.g. an A/B winner's).
 
@@ -71,8 +91,8 @@ def action_row(r: pd.Series, cur: str) -> list[str]:
     """
     head = [str(r["Priority"]), str(r["Subject"]), str(r["Action"])]
     if pd.isna(r["Planned rest of period"]):
-        return [*head, *[UNDEFINED] * 5, owner(r["Owner"])]
-    spend = ("Current daily spend", "Planned daily spend", "Planned rest of period")
+        return [*head, *[UNDEFINED] * 6, owner(r["Owner"])]
+    spend = ("Remaining budget", "Current daily spend", "Planned daily spend", "Planned rest of period")
     figures = [money(float(r[c]), cur) for c in spend]
     return [*head, *figures, *expected_effect(r, cur), owner(r["Owner"])]
 
