@@ -234,6 +234,12 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
     show_default=True,
     help="The paper every sheet (and the PDF) prints on.",
 )
+@click.option(
+    "--plan-csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write each channel's planned spend per day for the rest of the period as CSV (Channel, Date, "
+    "Planned spend), for an ad platform's bulk editor or a budget sheet; one intake only.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list notices (ignored extras, defaults applied).")
 @_guarded
@@ -248,12 +254,14 @@ def build(
     verbose: bool,
     scheduler: str | None = None,
     paper: str = "a4",
+    plan_csv: Path | None = None,
 ) -> None:
     """Validate an intake, compute every metric and write its report workbook.
 
-    Prints the four KPI boxes (MQLs, SQLs, CAC, ROAS vs target) and the actions that ask for something (one per
-    channel, by the money at stake).
-    Errors stop the build (exit code 2) with the same report as `validate`.
+    Prints the KPI boxes, the actions that ask for something (one per channel, by the money at stake), the plan
+    for the rest of the period and the decisions for leadership.
+    Errors stop the build (exit code 2) with the same report as `validate`. --plan-csv takes one intake: with a
+    folder or several intakes it is refused (exit code 2); build each intake on its own to write its plan.
 
     \b
     Example:
@@ -262,6 +270,7 @@ def build(
         mops-xl build intake.xlsx --json > acme-q3.json
         mops-xl build intake.xlsx --values-only --pdf -o board/acme-q3.xlsx
         mops-xl build intake.xlsx --pdf --paper letter
+        mops-xl build intake.xlsx --plan-csv acme-q3-plan.csv   # daily spend per channel to period end
         mops-xl build clients/ -o reports/ --jobs 4      # every intake of a folder, plus a roll-up
         mops-xl build teams/ -o reports/ --scheduler tcp://host:8786   # the same, on a Dask cluster
     """
@@ -276,10 +285,33 @@ def build(
                 "run without --pdf, or install it"
             )
     options = BuildOptions(values_only=values_only, pdf=pdf, paper=paper.lower())
-    if len(intakes) > 1 or intakes[0].is_dir() or scheduler is not None:
+    batch = len(intakes) > 1 or intakes[0].is_dir() or scheduler is not None
+    if plan_csv is not None:
+        _check_plan_csv(plan_csv, batch)
+    if batch:
         _build_batch(list(intakes), output, jobs, as_json, options, quiet, scheduler, verbose=verbose)
         return
-    _build_one(intakes[0], output, options, as_json=as_json, quiet=quiet, verbose=verbose)
+    _build_one(intakes[0], output, options, as_json=as_json, quiet=quiet, verbose=verbose, plan_csv=plan_csv)
+
+
+def _check_plan_csv(path: Path, batch: bool) -> None:
+    """Refuse ``--plan-csv`` for a batch, or a path it cannot be written to, before anything is built.
+
+    Args:
+        path: The ``--plan-csv`` path.
+        batch: Whether several intakes (or a folder, or a Dask cluster) are built.
+
+    Raises:
+        InputProblem: Exit code 2, with the reason.
+    """
+    from mops_xl.outputs.plan_csv import check_plan_csv_path
+
+    if batch:
+        raise InputProblem(
+            "--plan-csv writes the plan of one intake; with a folder, several intakes or --scheduler, build each "
+            "intake on its own with its --plan-csv"
+        )
+    check_plan_csv_path(path)
 
 
 def _one_report_path(intake: Path, output: Path | None) -> Path:
@@ -291,8 +323,18 @@ def _one_report_path(intake: Path, output: Path | None) -> Path:
     return report_path(intake, output)
 
 
-def _build_one(intake: Path, output: Path | None, options: Any, *, as_json: bool, quiet: bool, verbose: bool) -> None:
-    """Build one intake through the pipeline, with a progress display; print its summary or its JSON."""
+def _build_one(
+    intake: Path,
+    output: Path | None,
+    options: Any,
+    *,
+    as_json: bool,
+    quiet: bool,
+    verbose: bool,
+    plan_csv: Path | None = None,
+) -> None:
+    """Build one intake through the pipeline, with a progress display; write its plan CSV if asked; print its
+    summary or its JSON."""
     from mops_xl.errors import IntakeError
     from mops_xl.pipeline import build_intake
     from mops_xl.progress import Progress
@@ -306,6 +348,7 @@ def _build_one(intake: Path, output: Path | None, options: Any, *, as_json: bool
         else:
             echo(exc.report.format(include_info=verbose), err=quiet)
         sys.exit(EXIT_INPUT)
+    planned = _write_plan_csv(built.analysis, plan_csv) if plan_csv is not None else ""
     if as_json:
         import json
 
@@ -314,6 +357,8 @@ def _build_one(intake: Path, output: Path | None, options: Any, *, as_json: bool
         echo(json.dumps(to_dict(built.analysis), indent=2, ensure_ascii=False, allow_nan=False))
         if not quiet:
             echo(f"Wrote report to {built.report}", err=True)
+            if planned:
+                echo(planned, err=True)
     elif not quiet:
         from mops_xl.outputs.json_output import terminal_summary
 
@@ -323,6 +368,24 @@ def _build_one(intake: Path, output: Path | None, options: Any, *, as_json: bool
         echo(terminal_summary(built.analysis))
         echo(f"Wrote report to {built.report}" + (f" and {built.pdf}" if built.pdf else ""))
         echo("Wrote the framework to " + " and ".join(str(p) for p in built.framework))
+        if planned:
+            echo(planned)
+
+
+def _write_plan_csv(analysis: Any, path: Path) -> str:
+    """Write the plan CSV of a built intake.
+
+    Args:
+        analysis: The intake's analysis.
+        path: The ``--plan-csv`` path.
+
+    Returns:
+        What was written, in one line.
+    """
+    from mops_xl.outputs.plan_csv import write_plan_csv
+
+    rows = write_plan_csv(analysis.plan, analysis.window.as_of, path)
+    return f"Wrote the plan for the rest of the period to {path} ({count(rows, 'row')})"
 
 
 @cli.command()

@@ -51,16 +51,34 @@ def test_json_carries_attribution_and_the_plan(saas) -> None:
     doc = json.loads(json.dumps(to_dict(saas), allow_nan=False))
     assert doc["attribution"]["model"] == "Markov"
     assert {r["Channel"] for r in doc["attribution"]["conversions"]} >= {"Google Ads", "(direct)"}
-    # The plan is the money side of the actions: the journeys (128 conversions) do not reconcile with Actuals'
-    # 51 customers, so the plan prices on the channels' own figures; LinkedIn Ads frees budget but no channel can
-    # use it (Webinars is under pace and takes nothing). Nothing moves, and the document says why.
-    assert doc["reallocation"] == []
+    # The journeys (128 conversions) do not reconcile with Actuals' 51 customers, so the plan prices on the
+    # channels' own figures. The reallocation is the plan's moves: LinkedIn Ads (51.1% of target) gives its
+    # remaining 55,000 − 47,989.08 = 7,010.92; the least efficient giver's money is placed first, against the
+    # overspend to date (Partner referrals' 6,507.29 spent with no budget line), then 7,010.92 − 6,507.29 = 503.63
+    # to Partner referrals. Google Ads and Webinars cannot spend all of their remaining budget in the 20 days left
+    # (best day × 20 = 12,856.20 of 13,927.16 and 3,385.00 of 3,639.91): their 1,070.96 and 254.91 go to Partner
+    # referrals too (ROAS 7.3:1 against the business's 4.0:1 target), which receives 503.63 + 1,070.96 + 254.91 =
+    # 1,829.50, the rest of the 18,070.70 left.
     assert doc["reallocation_basis"] == "the channels' own CAC and ROAS (attribution does not reconcile with Actuals)"
+    moves = [(m["From"], m["To"], round(m["Budget to move this period"], 2)) for m in doc["reallocation"]]
+    assert moves == [
+        ("LinkedIn Ads", "Overspend to date", 6507.29),
+        ("LinkedIn Ads", "Partner referrals", 503.63),
+        ("Google Ads", "Partner referrals", 1070.96),
+        ("Webinars", "Partner referrals", 254.91),
+    ]
+    plan_moves = [(m["From"], m["To"], round(m["Budget to move this period"], 2)) for m in doc["plan"]["moves"]]
+    assert plan_moves == moves
     actions = {r["Subject"]: r["Action"] for r in doc["recommendations"]}
-    assert actions["Webinars"] == "Spend to plan"
-    assert [(m["From"], m["To"]) for m in doc["reallocation"]] == list(
-        zip(saas.reallocation["From"], saas.reallocation["To"], strict=True)
-    )
+    assert actions == {
+        "LinkedIn Ads": "Pause",
+        "Google Ads": "Spend to plan",  # 642.81 a day planned against 3,487.87 ÷ 7 = 498.27 now
+        "Webinars": "Spend to plan",  # 169.25 against 857.33 ÷ 7 = 122.48
+        "Partner referrals": "Scale",  # receives 1,829.50: 91.475 a day against 635.45 ÷ 7 = 90.78
+        "Content & SEO": "Not enough data",
+        "Email nurture": "Not enough data",
+        "Pricing page CTA: Book a demo": "Roll out",
+    }
     # 128 converting journeys against Actuals' 51 customers: 251 % > 200 %, flagged for the plan
     coverage = doc["attribution"]["coverage"]
     assert coverage["journey_conversions"] == 128 and coverage["customers"] == 51

@@ -58,6 +58,16 @@ def test_rollup_has_one_row_per_business(folder: Path, tmp_path: Path) -> None:
     boxes = [part.split(": ")[0] for part in got["KPIs, worst first"].split("; ")]
     assert sorted(boxes) == sorted(["MQLs", "SQLs", "Customers", "CAC", "ROAS", "LTV:CAC"]) == sorted(saas.kpi_boxes)
     assert f"CAC: {saas.kpis.loc['CAC', 'Status']}" in got["KPIs, worst first"]
+    # the plan for the rest of the period: saas has 119,500 − 101,429.30 = 18,070.70 left, all of it planned (see
+    # tests/test_cli.py, the saas plan CSV); its decisions for leadership are Partner referrals' 6,507.29 and
+    # Webinars' 4,008.44 spent outside any budget line and two campaigns with overdue tasks. local has spent
+    # £1,969.14 of £1,950: nothing left, nothing planned; its decisions are Facebook Ads' £662 outside any budget
+    # line and the New patient offer (7 of 16 tasks due so far overdue).
+    assert got["Left to spend"] == pytest.approx(18070.70) and got["Planned rest of period"] == pytest.approx(18070.70)
+    assert got["Returned unspent"] == 0 and got["Decisions for leadership"] == 4
+    local = rows["local.xlsx"]
+    assert (local["Left to spend"], local["Planned rest of period"], local["Returned unspent"]) == (0, 0, 0)
+    assert local["Decisions for leadership"] == 2
     assert rows["broken.xlsx"]["Status"] == "invalid"
     # each business's money carries its own currency: saas is in dollars, local (the corner shop) in pounds
     assert (got["Currency"], rows["local.xlsx"]["Currency"]) == ("USD", "GBP")
@@ -67,6 +77,8 @@ def test_rollup_has_one_row_per_business(folder: Path, tmp_path: Path) -> None:
     }
     assert formats["saas.xlsx"] == ('"$"#,##0.00', '"$"#,##0.00')
     assert formats["local.xlsx"] == ('"£"#,##0.00', '"£"#,##0.00')
+    left = {r[0].value: r[headers.index("Left to spend")].number_format for r in ws.iter_rows(min_row=2)}
+    assert (left["saas.xlsx"], left["local.xlsx"]) == ('"$"#,##0.00', '"£"#,##0.00')
 
 
 def test_several_files_with_json_print_one_array(tmp_path: Path) -> None:

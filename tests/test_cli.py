@@ -314,6 +314,144 @@ def test_build_json_is_the_library_result(small: Path, tmp_path: Path) -> None:
     newsletter = next(c for c in got["channels"] if c["Channel"] == "Newsletter")
     assert newsletter["CAC"] is None
     assert newsletter["undefined"]["CAC"] == "not tracked: every Actuals row of Newsletter leaves Customers blank"
+    _the_small_plan(got)
+
+
+def _the_small_plan(doc: dict) -> None:
+    """The plan of the small intake, worked by hand.
+
+    Budget: Google Ads' one line, 3,100 for Oct 1-31; spend to date 120.5 + 79.5 = 200 (Oct 2), so 2,900 is left
+    for the 21 days from Oct 11 to Oct 31. Google Ads spent nothing in the trend window (the 7 days Oct 4-10): its
+    current daily spend is 0 and, never having spent in the window, it can spend its remaining 2,900; it has no
+    target to be judged by, so it keeps all of it: 2,900 ÷ 21 = 138.095… a day, more than the 0 it spends now:
+    Spend to plan. Its expected effect is priced at half its average (diminishing returns): 2 customers and 1,500
+    revenue for 200 spend, so 2,900 × 0.5 × 2 / 200 = 14.5 customers and 2,900 × 0.5 × 1,500 / 200 = 10,875
+    revenue. Newsletter has no budget and no spend: nothing to plan, and no target: Not enough data.
+    """
+    assert doc["json_version"] == 3
+    plan = doc["plan"]
+    totals = {k: plan[k] for k in ("Budget for period", "Spend to date", "Left to spend", "Planned rest of period")}
+    assert totals == {
+        "Budget for period": 3100,
+        "Spend to date": 200,
+        "Left to spend": 2900,
+        "Planned rest of period": pytest.approx(2900),
+    }
+    assert plan["Returned unspent"] == 0 and plan["Budget increase needed"] == 0 and plan["Days left"] == 21
+    google, newsletter = plan["channels"]
+    assert (google["Channel"], google["Action"], google["Remaining budget"]) == ("Google Ads", "Spend to plan", 2900)
+    assert google["Current daily spend"] == 0 and google["Planned daily spend"] == pytest.approx(2900 / 21)
+    assert google["Planned rest of period"] == pytest.approx(2900)
+    assert google["Expected customers change"] == pytest.approx(14.5)
+    assert google["Expected revenue change"] == pytest.approx(10875)
+    assert (newsletter["Channel"], newsletter["Action"], newsletter["Planned rest of period"]) == (
+        "Newsletter",
+        "Not enough data",
+        0,
+    )
+    assert plan["moves"] == [] and doc["decisions_needed"] == []
+    # the recommendations carry the same plan under the same names; no "All channels" row, no projected overspend
+    rec = {r["Subject"]: r for r in doc["recommendations"]}
+    assert set(rec) == {"Google Ads", "Newsletter"}
+    assert rec["Google Ads"]["Planned daily spend"] == pytest.approx(2900 / 21)
+    assert rec["Google Ads"]["Money at stake"] == pytest.approx(2900)  # 2,900 planned − 0 a day now × 21 days
+    assert rec["Google Ads"]["Money at stake is"] == "Change in spend to period end"
+    assert "Projected overspend" not in rec["Google Ads"] and "Budget asked" not in rec["Google Ads"]
+
+
+def test_build_prints_the_plan_and_the_decisions_for_leadership(small: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["build", str(small), "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    # 3,100 budget − 200 spent = 2,900 left for Oct 11-31, all planned for Google Ads (see _the_small_plan)
+    assert (
+        "Plan for the rest of the period: 21 days left: $2,900 left to spend ($3,100 budget − $200 spent); "
+        "$2,900 planned, $0 returned unspent"
+    ) in lines
+    assert "Decisions for leadership: none." in lines
+    assert "  1. Google Ads: Spend to plan (change in spend to period end $2,900)" in lines
+
+
+def _plan_rows(path: Path) -> list[list[str]]:
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_plan_csv_spreads_each_channels_plan_over_the_days_left(small: Path, tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    out = tmp_path / "plan.csv"
+    result = CliRunner().invoke(cli, ["build", str(small), "-o", str(tmp_path / "r.xlsx"), "--plan-csv", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"Wrote the plan for the rest of the period to {out} (21 rows)" in result.output
+    header, *rows = _plan_rows(out)
+    assert header == ["Channel", "Date", "Planned spend"]
+    # Google Ads plans 2,900 over the 21 days Oct 11-31 (see _the_small_plan); Newsletter plans nothing: no rows.
+    # 290,000 cents ÷ 21 = 13,809.52…: 290,000 − 21 × 13,809 = 11 days of 138.10 and 10 of 138.09, spread evenly.
+    assert [r[0] for r in rows] == ["Google Ads"] * 21
+    assert [r[1] for r in rows] == [f"2026-10-{d}" for d in range(11, 32)]
+    amounts = [Decimal(r[2]) for r in rows]
+    assert sum(amounts) == Decimal("2900.00")
+    assert amounts.count(Decimal("138.10")) == 11 and amounts.count(Decimal("138.09")) == 10
+    assert all(len(r[2].split(".")[1]) == 2 for r in rows)
+
+
+@pytest.mark.slow  # a full build of the saas sample
+def test_plan_csv_of_the_saas_sample_adds_up_to_the_plan(tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from mops_xl import analyse, load_intake
+
+    out = tmp_path / "saas-plan.csv"
+    saas = Path(__file__).resolve().parents[1] / "samples" / "saas.xlsx"
+    result = CliRunner().invoke(cli, ["build", str(saas), "-o", str(tmp_path / "r.xlsx"), "--plan-csv", str(out)])
+    assert result.exit_code == 0, result.output
+    _, *rows = _plan_rows(out)
+    # Report as of Sep 10, Period end Sep 30: the 20 days Sep 11-30. Left to spend = 119,500 (Google Ads 52,000 +
+    # LinkedIn Ads 55,000 + Webinars 12,500) − 101,429.30 spent = 18,070.70. Over the trend window (Sep 4-10)
+    # Google Ads' best day was 642.81 and Webinars' 169.25: each can spend that × 20 = 12,856.20 and 3,385.00, less
+    # than its remaining budget (13,927.16 and 3,639.91). LinkedIn Ads (51.1% of target) gives its remaining
+    # 7,011 and pauses. The rest, 18,070.70 − 12,856.20 − 3,385.00 = 1,829.50, goes to Partner referrals (ROAS 7.3:1
+    # against the business's 4.0:1 target), 91.475 a day: 91.48 and 91.47 in turn, to the cent.
+    exp = {"Google Ads": Decimal("12856.20"), "Webinars": Decimal("3385.00"), "Partner referrals": Decimal("1829.50")}
+    got: dict[str, Decimal] = {}
+    for channel, _date, amount in rows:
+        got[channel] = got.get(channel, Decimal(0)) + Decimal(amount)
+    assert got == exp
+    dates = {r[1] for r in rows}
+    assert sorted(dates) == [f"2026-09-{d}" for d in range(11, 31)] and len(rows) == 3 * 20
+    assert {r[2] for r in rows if r[0] == "Google Ads"} == {"642.81"}  # 12,856.20 ÷ 20
+    assert {r[2] for r in rows if r[0] == "Partner referrals"} == {"91.48", "91.47"}
+    # the same as the plan the engine made, channel by channel
+    plan = analyse(load_intake(saas)).plan.table["Planned rest of period"]
+    assert {ch: round(float(v), 2) for ch, v in plan.items() if v > 0} == {ch: float(v) for ch, v in exp.items()}
+    best = {"Google Ads": 642.81, "Webinars": 169.25}  # checked against the intake's Actuals, Sep 4-10
+    actuals = load_intake(saas).actuals
+    window = actuals[(actuals["Date"] >= "2026-09-04") & (actuals["Date"] <= "2026-09-10")]
+    days = window.groupby(["Channel", "Date"])["Spend"].sum().groupby(level="Channel").max()
+    assert {ch: round(float(days[ch]), 2) for ch in best} == best
+
+
+def test_plan_csv_is_refused_for_a_batch_and_for_a_bad_path(small: Path, tmp_path: Path) -> None:
+    other = write_intake(tmp_path / "other.xlsx", _small_data())
+    out = tmp_path / "reports"
+    out.mkdir()
+    batch = CliRunner().invoke(
+        cli, ["build", str(small), str(other), "-o", str(out), "--plan-csv", str(tmp_path / "p.csv")]
+    )
+    assert batch.exit_code == 2
+    assert "--plan-csv writes the plan of one intake" in batch.output
+    folder = CliRunner().invoke(cli, ["build", str(tmp_path), "-o", str(out), "--plan-csv", str(tmp_path / "p.csv")])
+    assert folder.exit_code == 2 and "--plan-csv writes the plan of one intake" in folder.output
+    not_csv = CliRunner().invoke(cli, ["build", str(small), "-o", str(out), "--plan-csv", str(tmp_path / "p.xlsx")])
+    assert not_csv.exit_code == 2 and "give --plan-csv a name ending in .csv" in not_csv.output
+    missing = tmp_path / "no" / "plan.csv"
+    nowhere = CliRunner().invoke(cli, ["build", str(small), "-o", str(out), "--plan-csv", str(missing)])
+    assert nowhere.exit_code == 2 and "the folder for --plan-csv does not exist" in nowhere.output
+    # refused before anything is built: no report, no framework, no plan
+    assert list(out.iterdir()) == [] and not (tmp_path / "p.csv").exists()
 
 
 @pytest.mark.slow

@@ -6,7 +6,8 @@ intake the report is built and read back; then
 
 - every figure on every report sheet is the engine's (the scan of tests/test_report_lays_out.py, which maps
   each table cell to its engine figure by row label and column header),
-- ``--json``, the batch roll-up and the framework text give the same spend, pace, CAC, ROAS and statuses,
+- ``--json``, the batch roll-up and the framework text give the same spend, pace, CAC, ROAS and statuses, and each
+  channel the same action and remaining budget (the plan for the rest of the period),
 - every status follows its thresholds (spend above the overspending threshold is never "On pace").
 """
 
@@ -27,7 +28,7 @@ from test_report_lays_out import scan
 
 from mops_xl import analyse, build_report, load_intake, write_intake
 from mops_xl.analysis.blocks.statuses import NOT_TRACKED, ON, OVER, UNDER
-from mops_xl.analysis.blocks.wording import figure
+from mops_xl.analysis.blocks.wording import figure, money
 from mops_xl.batch.rollup import rollup_row
 from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.framework.text import render_framework
@@ -142,10 +143,13 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
     for _, line in a.pacing_lines.iterrows():
         if not math.isnan(line["Pace"]):
             assert line["Status"] == _pace_band(line["Pace"], over)
-    if total.status == OVER:
-        assert ("Throttle", "All channels") in set(
-            zip(a.recommendations["Action"], a.recommendations["Subject"], strict=True)
-        )
+    # an account over pace is no "All channels" action: the plan spreads it over named channels, within what is
+    # left (floors that do not fit are asked of leadership)
+    assert "All channels" not in set(a.recommendations["Subject"])
+    assert a.plan.planned <= a.plan.left + a.plan.budget_increase + 1e-6
+    if a.plan.left == 0:
+        unlocked = ~a.channels["Locked"].fillna(False).astype(bool)
+        assert (a.plan.table.loc[unlocked[unlocked].index, "Planned rest of period"] == 0).all()
 
     # 4. One action per channel wherever shown: the sheets (the scan above reads Optimization Actions and the
     # Dashboard's top actions), --json, the framework text and the roll-up give each subject the same one action.
@@ -161,6 +165,18 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
     assert row["Top action"] == ("" if top.empty else f"{top.iloc[0]['Subject']}: {top.iloc[0]['Action']}")
     for retired in ("Pause or adjust", "Increase allocation", "Fix/pause"):
         assert retired not in text
+    # 5. One plan: each channel's action and remaining budget are the same in --json's plan, its recommendations
+    # and the framework text's actions table (its fourth column)
+    plan = {c["Channel"]: c for c in doc["plan"]["channels"]}
+    by_subject = {r["Subject"]: r for r in doc["recommendations"]}
+    for _, r in rec[rec["Subject"].isin(list(a.channels.index))].iterrows():
+        p, cells = plan[r["Subject"]], _line(text, f"| {r['Priority']} | {r['Subject']} |").split(" | ")
+        assert p["Action"] == by_subject[r["Subject"]]["Action"] == cells[2]
+        assert _same(p["Remaining budget"], r["Remaining budget"]) and cells[3] == money(r["Remaining budget"], cur)
+    # and the roll-up gives the plan's totals and the number of decisions for leadership that --json gives
+    for key in ("Left to spend", "Planned rest of period", "Returned unspent"):
+        assert _same(row[key], doc["plan"][key]), key
+    assert row["Decisions for leadership"] == len(doc["decisions_needed"])
 
 
 def _line(text: str, start: str) -> str:

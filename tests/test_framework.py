@@ -79,6 +79,57 @@ def test_empty_optional_sheets_say_what_to_fill_in(analyses) -> None:
     assert "No team listed: fill in the Team sheet" in text
 
 
+def test_the_optimization_section_shows_the_plan_and_the_decisions_for_leadership(analyses) -> None:
+    # local: Google Search Ads' one line is £1,950 for November; £1,307.14 spent on it and £662 by Facebook Ads with
+    # no budget line: £1,969.14 spent, £19.14 over. Nothing is left for the 8 days Nov 23-30, so every channel plans
+    # nothing more; Google Search Ads' unspent £1,950 − £1,307.14 = £642.86 covers part of Facebook's £662.
+    local = render_framework(analyses["local"], "md", "cadence")
+    assert (
+        "8 days left: nothing left to spend (£1,969 spent of a £1,950 budget, £19.14 over); nothing more planned."
+    ) in local
+    assert "- Google Search Ads: £643 against the overspend to date" in local
+    rows = _md_rows(local, "| # | Subject |")
+    assert [(r[1], r[2], r[3], r[5], r[6]) for r in rows] == [
+        ("Google Search Ads", "Pause", "£643", "£0", "£0"),
+        ("Facebook Ads", "Pause", "£0", "£0", "£0"),
+        ("Google Business Profile", "Not enough data", "£0", "£0", "£0"),
+    ]
+    # the decisions for leadership: Facebook's £662 outside any budget line, and the New patient offer's £2,600
+    # budget with 7 of its 16 tasks due so far overdue, both owned by the agency
+    decisions = _md_rows(local, "| Subject | Decision |")
+    assert [(d[0], d[2], d[3]) for d in decisions] == [
+        ("Facebook Ads", "£662", "Agency: Harbour Digital"),
+        ("New patient offer", "£2,600", "Agency: Harbour Digital"),
+    ]
+    # d2c: €172,700 budget − €128,003 spent = €44,697 left for Oct 25-31; TikTok Ads (29.7% of target) gives its
+    # €1,983 and Google Shopping cannot spend €1,399 of its €14,697 (best day €1,899.73 × 7 = €13,298): no channel
+    # on target can take them, so €1,983 + €1,399 = €3,382 is returned unspent
+    d2c = render_framework(analyses["d2c"], "txt", "cadence")
+    flat = " ".join(d2c.replace("│", " ").split())
+    assert (
+        "7 days left: €44,697 left to spend (€172,700 budget − €128,003 spent); €41,315 planned, €3,382 returned "
+        "unspent"
+    ) in flat
+    assert "- TikTok Ads: €1,983 returned unspent" in flat and "- Google Shopping: €1,399 returned unspent" in flat
+    # its Winter launch: €60,000 of budget, none spent, all 11 tasks due so far overdue
+    d2c_decisions = _md_rows(render_framework(analyses["d2c"], "md", "cadence"), "| Subject | Decision |")
+    assert [(d[0], d[2], d[3]) for d in d2c_decisions] == [("Winter shell jacket drop", "€60,000", "Zoe Kim")]
+    for text in (d2c, local):  # the old columns are gone (the Overspending signal stays)
+        assert not re.search(r"Projected overspend|All channels|Budget asked|\bOverspend\b", text)
+
+
+def _md_rows(text: str, header: str) -> list[list[str]]:
+    """The body rows of the Markdown table whose header line starts with ``header``, as cells."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header)) + 2
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in line.strip().strip("|").split(" | ")])
+    return rows
+
+
 def test_golden_text_for_the_saas_sample(analyses) -> None:
     """Reviewed by eye once, then pinned; regenerate deliberately with the command in the message."""
     got = render_framework(analyses["saas"], "txt")

@@ -1,6 +1,7 @@
 """Every figure in text is written one way (mops_xl/analysis/blocks/wording.py): money with the currency, percentages
 with one decimal as the sheets' ``0.0%`` format, p-values as the sheets' p-value format, and the samples' texts
-(framework, actions, notes, warnings, headline) keep to it."""
+(framework, actions, the plan's reasons, decisions for leadership, notes, warnings, headline, terminal summary) keep
+to it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mops_xl import analyse, load_intake
 from mops_xl.analysis.blocks.wording import figure, money, p_value, percent
 from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.framework.text import render_framework
+from mops_xl.outputs.json_output import terminal_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,6 +58,9 @@ def _texts(sample: str) -> tuple[str, list[str]]:
     r = a.recommendations
     lines = [a.headline, *r["Evidence"], *r["Funding"], *r["Conflict"]]
     lines += [n["note"] for n in a.notes] + [w["warning"] for w in a.warnings]
+    # the plan's reasons, the decisions for leadership and the terminal summary (its plan line and decisions)
+    lines += [*a.plan.table["Reason"], *a.decisions_needed["Decision"], *a.decisions_needed["Why"]]
+    lines += terminal_summary(a).splitlines()
     return symbol(a.intake.business["Currency"]), [*lines, *render_framework(a).splitlines()]
 
 

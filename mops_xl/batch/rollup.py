@@ -1,5 +1,6 @@
 """The roll-up workbook: one row per intake of a batch (spend, customers, CAC, ROAS, pace, the KPI boxes' statuses,
-the headline)."""
+the headline, the actions, the plan for the rest of the period's totals and the number of decisions for
+leadership)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,14 @@ ROLLUP_HEADERS = (
     "Headline",
     "Actions",
     "Top action",
+    "Left to spend",
+    "Planned rest of period",
+    "Returned unspent",
+    "Decisions for leadership",
     "Report",
 )
 #: The roll-up's money columns: each in its business's currency (the Currency column).
-MONEY = ("Spend", "CAC")
+MONEY = ("Spend", "CAC", "Left to spend", "Planned rest of period", "Returned unspent")
 
 
 def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
@@ -69,6 +74,11 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         "Headline": a.headline,
         "Actions": len(top),  # the recommendations that ask for something (not Hold, not Not enough data)
         "Top action": "" if top.empty else f"{top.iloc[0]['Subject']}: {top.iloc[0]['Action']}",
+        # the plan for the rest of the period, as --json's plan gives it
+        "Left to spend": a.plan.left,
+        "Planned rest of period": a.plan.planned,
+        "Returned unspent": a.plan.returned_unspent,
+        "Decisions for leadership": len(a.decisions_needed),
         "Report": str(report),
     }
 
@@ -94,7 +104,7 @@ def write_rollup(results: list[BatchResult], path: Path) -> Path:
         money: dict[str, Any] = {}  # one money format per currency: each business's amounts carry its own
         ws = wb.add_worksheet("Roll-up")
         ws.write_row(0, 0, list(ROLLUP_HEADERS), header)
-        kinds = {"Customers": number, "ROAS": ratio, "Pace": pct}
+        kinds = {"Customers": number, "ROAS": ratio, "Pace": pct, "Decisions for leadership": number}
         for r, res in enumerate(results, start=1):
             row = res.row or {"File": res.source.name, "Status": res.status, "Top action": res.message}
             code = str(row.get("Currency") or "")

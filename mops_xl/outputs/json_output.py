@@ -22,8 +22,23 @@ from mops_xl.analysis.engine import KPI_COLUMNS, Analysis
 from mops_xl.analysis.figures.performance import Blended, ratios, undefined_reason
 from mops_xl.analysis.figures.targets import is_volume
 from mops_xl.analysis.figures.volumes import VOLUMES
+from mops_xl.outputs.plan_summary import decision_lines, plan_totals, totals_line
 
-JSON_VERSION = 2
+#: The layout's version: 3 added ``plan`` and ``decisions_needed``, and the recommendations' plan columns.
+JSON_VERSION = 3
+#: Each channel's entry of ``plan.channels``, in order (its Action is the recommendations' one).
+PLAN_CHANNEL_KEYS = (
+    "Channel",
+    "Action",
+    "Spend to date",
+    "Remaining budget",
+    "Current daily spend",
+    "Planned daily spend",
+    "Planned rest of period",
+    "Expected customers change",
+    "Expected revenue change",
+    "Reason",
+)
 
 
 def plain(value: Any) -> Any:
@@ -133,6 +148,8 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "spend_curve": records(a.spend_curve, "Date"),
         "budget_needed": records(a.needed),
         "recommendations": records(a.recommendations),
+        "plan": plan_document(a),
+        "decisions_needed": records(a.decisions_needed),
         "warnings": a.warnings,
         "experiments": records(a.experiments),
         "martech": {
@@ -149,6 +166,26 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "campaign_plans": [_plain_dataclass(plan) for plan in a.campaign_plans],
         "notes": a.notes,
         "validation": a.intake.report.to_dict()["problems"],
+    }
+
+
+def plan_document(a: Analysis) -> dict[str, Any]:
+    """The plan for the rest of the period: its totals, one entry per channel and its moves.
+
+    Args:
+        a: The analysis.
+
+    Returns:
+        The totals (:data:`~mops_xl.outputs.plan_summary.TOTALS`), ``channels`` (:data:`PLAN_CHANNEL_KEYS`; the
+        Action is the channel's one action, as in ``recommendations``) and ``moves`` (From, To, Budget to move this
+        period: where every amount taken from a channel goes).
+    """
+    actions = dict(zip(a.recommendations["Subject"], a.recommendations["Action"], strict=True))
+    table = a.plan.table.assign(Action=[actions.get(ch, act) for ch, act in a.plan.table["Action"].items()])
+    return {
+        **{k: plain(v) for k, v in plan_totals(a.plan).items()},
+        "channels": records(table.reset_index()[list(PLAN_CHANNEL_KEYS)]),
+        "moves": [{"From": m.source, "To": m.to, "Budget to move this period": plain(m.amount)} for m in a.plan.moves],
     }
 
 
@@ -256,8 +293,8 @@ def _blended(b: Blended) -> dict[str, Any]:
 
 
 def terminal_summary(a: Analysis) -> str:
-    """The short text `mops-xl build` prints: the headline, the Dashboard's KPI boxes and the actions that ask for
-    something.
+    """The short text `mops-xl build` prints: the headline, the Dashboard's KPI boxes, the actions that ask for
+    something, the plan's totals and the decisions for leadership.
 
     Args:
         a: The analysis.
@@ -289,6 +326,13 @@ def terminal_summary(a: Analysis) -> str:
             label = r["Money at stake is"]  # the amount the Dashboard shows, under the same name
             amount = f" ({label.lower()} {money(r['Money at stake'], cur)})" if label else ""
             lines.append(f"  {r['Priority']}. {r['Subject']}: {r['Action']}{amount}")
+    lines.append(f"Plan for the rest of the period: {totals_line(a.plan, cur)}")
+    decisions = decision_lines(a.decisions_needed, cur)
+    if decisions:
+        lines.append(f"Decisions for leadership ({len(decisions)}; on the Dashboard):")
+        lines += [f"  {line}" for line in decisions]
+    else:
+        lines.append("Decisions for leadership: none.")
     return "\n".join(lines)
 
 

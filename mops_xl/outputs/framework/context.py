@@ -20,6 +20,7 @@ from mops_xl.analysis.figures.targets import is_volume
 from mops_xl.campaigns.library import PHASES, TEMPLATES
 from mops_xl.intake.currencies import symbol
 from mops_xl.intake.schema import ATTRIBUTION_MODELS
+from mops_xl.outputs.framework.plan_rows import plan_context
 
 LIFECYCLE = (
     ("Planning", "week 1", "Brief, goals, audience, budget, tracking plan"),
@@ -269,7 +270,8 @@ def kpi_framework(a: Analysis, cur: str) -> Records:
 
 
 def cadence_section(a: Analysis, cur: str) -> dict[str, Any]:
-    """The review rhythm, the signals' thresholds and the actions with why each was chosen.
+    """The review rhythm, the signals' thresholds, the actions read off the plan for the rest of the period (with
+    why each was chosen), the plan's totals and moves, and the decisions for leadership.
 
     Args:
         a: The engine's results.
@@ -285,7 +287,7 @@ def cadence_section(a: Analysis, cur: str) -> dict[str, Any]:
         ],
         "thresholds": _signal_thresholds(a.intake.settings),
         "as_built": AS_BUILT,
-        "actions": _actions(a, cur),
+        **plan_context(a, cur),
         "why": [_why(r) for _, r in a.recommendations.iterrows()],
         "review": a.review.text if a.review is not None else "",
     }
@@ -434,21 +436,6 @@ def _signal_thresholds(settings: dict[str, Any]) -> list[list[str]]:
         [OVERSPENDING, f"> {threshold(float(settings['Overspending threshold']))} of budget pace"],
         [HIGH_PERFORMER, f"≥ {threshold(float(1 + settings['High-performer threshold']))} of target"],
         [AB_WINNER, f"{threshold(float(settings['A/B significance level']))} confidence"],
-    ]
-
-
-def _actions(a: Analysis, cur: str) -> list[list[str]]:
-    """The actions by priority: subject, action, the budget it moves, the overspend it stops, its owner."""
-    return [
-        [
-            str(r["Priority"]),
-            str(r["Subject"]),
-            r["Action"],
-            _money(r["Budget to move this period"], cur) if r["Budget to move this period"] else "–",
-            _money(r["Projected overspend"], cur) if r["Projected overspend"] else "–",
-            _text(r["Owner"]) or "–",
-        ]
-        for _, r in a.recommendations.iterrows()
     ]
 
 
