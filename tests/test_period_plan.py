@@ -170,6 +170,7 @@ def test_an_empty_intake_and_zeros_make_an_empty_plan() -> None:
         (10, 0, 0, 5, "Pause"),
         (0, 0, 0, 5, "Hold"),
         (10, 12, 1, 5, "Scale"),
+        (10, 10.5, 1, 5, "Hold"),  # it gets money, but spends about as much a day as now
         (10, 8.9, 0, 5, "Throttle"),
         (10, 9.0, 0, 5, "Hold"),  # 10 % below is still about the same
         (10, 11.1, 0, 5, "Spend to plan"),
@@ -218,7 +219,7 @@ def check_actions(t: pd.DataFrame, days_left: int) -> None:
         elif action == "Pause":
             assert daily == pytest.approx(0, abs=1e-6) and cur > 0
         elif action == "Scale":
-            assert daily > cur and row["Planned rest of period"] > row["Remaining budget"]
+            assert daily > cur * (1 + PLAN_BAND) and row["Planned rest of period"] > row["Remaining budget"]
             assert row["Expected customers change"] >= 0 and row["Expected revenue change"] >= 0
         elif action == "Throttle":
             assert daily < cur * (1 - PLAN_BAND)

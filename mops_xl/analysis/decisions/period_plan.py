@@ -17,7 +17,8 @@ The plan answers "how much is left, and who spends it?" once, so that no two act
   remaining budget at their current daily spend (not under pace) and can spend more, best first, up to what each
   can spend; the rest is returned unspent.
 - **The action** is read off the plan: Pause plans nothing, Scale receives money and plans more a day than it spends
-  now, Throttle plans less a day than now (by more than :data:`PLAN_BAND`), Spend to plan more, Hold about the same.
+  now, Throttle less, Spend to plan more within its own budget (each by more than :data:`PLAN_BAND`), Hold about the
+  same.
   With no days left, every channel holds.
 - **Expected effect** against the current pattern continuing (current daily spend × days left): extra spend works at
   :data:`~mops_xl.analysis.decisions.reallocation.DIMINISHING_RETURNS` of the channel's average customers and revenue
@@ -267,7 +268,7 @@ def action_for(current_daily: float, planned_daily: float, received: float, days
         return HOLD
     if planned_daily <= EPSILON:
         return PAUSE if current_daily > EPSILON else HOLD
-    if received > EPSILON and planned_daily > current_daily:
+    if received > EPSILON and planned_daily > current_daily * (1 + PLAN_BAND):
         return SCALE
     if planned_daily < current_daily * (1 - PLAN_BAND):
         return THROTTLE
