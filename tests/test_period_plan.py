@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mops_xl.analysis.decisions.period_plan import (
+    DAYS_TO_SPEND,
     OVERSPEND_TO_DATE,
     PLAN_BAND,
     POSITION_COLUMNS,
@@ -28,8 +29,10 @@ NAN = math.nan
 def positions(rows: dict[str, dict]) -> pd.DataFrame:
     """Channel positions with the optional columns defaulted (unlocked, no Minimum or Maximum spend)."""
     defaults = {"Locked": False, "Minimum spend": NAN, "Maximum spend": NAN, "Customers per spend": 0.0}
-    data = {ch: {**defaults, "Revenue per spend": 0.0, PROTECTED: False, **r} for ch, r in rows.items()}
-    frame = pd.DataFrame.from_dict(data, orient="index", columns=[*POSITION_COLUMNS, PROTECTED])
+    data = {
+        ch: {**defaults, "Revenue per spend": 0.0, PROTECTED: False, DAYS_TO_SPEND: NAN, **r} for ch, r in rows.items()
+    }
+    frame = pd.DataFrame.from_dict(data, orient="index", columns=[*POSITION_COLUMNS, PROTECTED, DAYS_TO_SPEND])
     frame.index.name = "Channel"
     return frame
 
@@ -147,6 +150,20 @@ def test_a_protected_brand_channel_gives_nothing_for_its_efficiency_and_is_cut_l
     assert plan.table["Planned rest of period"].to_dict() == {"Brand": 500, "A": 200, "U": 0}
 
 
+def test_a_channel_whose_budget_line_starts_later_is_planned_over_its_own_days() -> None:
+    rows = {
+        "Later": {"Budget for period": 600, "Spend to date": 0, "Current daily spend": 0, "Most in a day": 0,
+                  "Attainment": NAN, DAYS_TO_SPEND: 6},
+        "Now": {"Budget for period": 700, "Spend to date": 0, "Current daily spend": 100, "Most in a day": 100,
+                "Attainment": 1.0},
+    }  # fmt: skip
+    plan = plan_rest_of_period(positions(rows), PlanRules(days_left=7, max_shift=0.2, underperforming=0.8))
+    # the later line's 600 over its 6 days (100 a day); the other channel's 700 over all 7
+    assert plan.table["Days planned"].to_dict() == {"Later": 6, "Now": 7}
+    assert plan.table["Planned daily spend"].to_dict() == {"Later": 100, "Now": 100}
+    assert "for 6 days" in plan.table.loc["Later", "Reason"]
+
+
 def test_no_days_left_means_no_scale_or_throttle() -> None:
     plan = plan_rest_of_period(money_to_spare(), PlanRules(days_left=0, max_shift=0.2, underperforming=0.8))
     assert set(plan.table["Action"]) == {"Hold"} and plan.planned == 0
@@ -199,6 +216,7 @@ channel = st.fixed_dictionaries(
         "Customers per spend": st.floats(min_value=0, max_value=0.1),
         "Revenue per spend": st.floats(min_value=0, max_value=10),
         PROTECTED: st.booleans(),
+        DAYS_TO_SPEND: st.one_of(st.just(NAN), st.integers(min_value=0, max_value=90)),
     }
 )
 intakes = st.dictionaries(st.sampled_from(list("ABCDEFG")), channel, max_size=6)

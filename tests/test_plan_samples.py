@@ -126,12 +126,13 @@ def test_d2c_throttles_meta_pauses_tiktok_and_returns_what_no_one_on_target_can_
     # Google Shopping can spend at most its best day x 7, less than its remaining budget: the rest is unspendable.
     shopping = rate["Google Shopping"][1] * 7
     assert shopping < remaining["Google Shopping"]
-    # Influencers has not spent yet: its remaining 12,000 is taken as spendable.
+    # Influencers has not spent yet: its remaining 12,000 is taken as spendable, over its line's own days (Oct 26-31).
     t = a.plan.table
     assert t.loc["Meta Ads", "Planned rest of period"] == pytest.approx(remaining["Meta Ads"])
     assert t.loc["Google Shopping", "Planned rest of period"] == pytest.approx(shopping)
     assert t.loc["TikTok Ads", "Planned rest of period"] == 0
     assert t.loc["Influencers", "Planned rest of period"] == pytest.approx(12000)
+    assert t.loc["Influencers", "Days planned"] == 6 and t.loc["Influencers", "Planned daily spend"] == 2000
     r = a.recommendations.set_index("Subject")
     assert [r.loc[ch, "Action"] for ch in ("Meta Ads", "TikTok Ads", "Google Shopping")] == [
         "Throttle",

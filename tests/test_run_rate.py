@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mops_xl.analysis.blocks.window import ReportingWindow
-from mops_xl.analysis.figures.budget.run_rate import daily_spend_now
+from mops_xl.analysis.figures.budget.run_rate import daily_spend_now, days_to_spend
 
 
 def test_run_rate_and_best_day_over_the_trend_window() -> None:
@@ -38,3 +38,19 @@ def test_the_window_never_reaches_before_period_start() -> None:
     got = daily_spend_now(actuals, ["A"], window, 14)
     # three days of the period (1-3 Jul) so far: 30 / 3 = 10 a day
     assert got.loc["A", "Current daily spend"] == 10.0 and got.loc["A", "Most in a day"] == 30.0
+
+
+def test_a_channel_whose_line_starts_later_spends_from_its_start() -> None:
+    day = pd.Timestamp
+    budget = pd.DataFrame(
+        [
+            ("Meta", day("2026-10-01"), day("2026-10-31")),
+            ("Influencers", day("2026-10-26"), day("2026-10-31")),  # starts two days after Oct 24 + 1
+            ("Old", day("2026-09-01"), day("2026-09-30")),  # over before the rest of the period
+        ],
+        columns=["Channel", "Period start", "Period end"],
+    )
+    window = ReportingWindow(day("2026-10-01"), day("2026-10-31"), day("2026-10-24"))
+    got = days_to_spend(budget, ["Meta", "Influencers", "Old", "Email"], window)
+    # Oct 25-31 is 7 days; Influencers Oct 26-31 is 6
+    assert got.to_dict() == {"Meta": 7, "Influencers": 6, "Old": 7, "Email": 7}

@@ -43,7 +43,7 @@ from mops_xl.analysis.figures.attribution import (
     on_actuals,
 )
 from mops_xl.analysis.figures.budget import pacing as pacing_m
-from mops_xl.analysis.figures.budget.run_rate import daily_spend_now
+from mops_xl.analysis.figures.budget.run_rate import daily_spend_now, days_to_spend
 from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan, campaign_plans, campaign_warnings
 from mops_xl.analysis.figures.kpis import Judging, kpi_table
 from mops_xl.analysis.figures.performance import Blended, blended, stack_cost_for_days
@@ -342,7 +342,9 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit) -> Deci
         GuardRails(s["Maximum budget shift"]),
         attributed=attributed,
         model=credit.model,
-        run_rate=daily_spend_now(intake.actuals, basis.names, window, int(s["Trend window"])),
+        run_rate=daily_spend_now(intake.actuals, basis.names, window, int(s["Trend window"])).join(
+            days_to_spend(intake.budget, basis.names, window).rename("Days to spend")
+        ),
         days_left=max((window.end - window.as_of).days, 0),
         experiments=figures.experiments,
         team=intake.table("Team"),

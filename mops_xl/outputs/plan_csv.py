@@ -57,16 +57,20 @@ def daily_plan(plan: PeriodPlan, as_of: dt.date) -> list[tuple[str, dt.date, int
         as_of: Report as of: the plan starts the day after.
 
     Returns:
-        ``(channel, date, cents)`` per channel with a planned rest of period above 0 and per day of the
-        :attr:`~mops_xl.analysis.decisions.period_plan.PeriodPlan.days_left` days after ``as_of``.
+        ``(channel, date, cents)`` per channel with a planned rest of period above 0 and per day it is planned
+        for: the days after ``as_of`` to Period end, or, for a channel whose budget line starts later, from that
+        line's first day (its Days planned).
     """
     days = max(int(plan.days_left), 0)
     if days == 0 or plan.table.empty:
         return []
-    dates = [as_of + dt.timedelta(days=k) for k in range(1, days + 1)]
     rows = []
-    for channel, planned in plan.table["Planned rest of period"].items():
-        cents = split_cents(float(planned), days)
+    for channel, row in plan.table.iterrows():
+        span = min(int(row["Days planned"]), days)  # a channel whose budget line starts later: its last days
+        if span <= 0:
+            continue
+        dates = [as_of + dt.timedelta(days=k) for k in range(days - span + 1, days + 1)]
+        cents = split_cents(float(row["Planned rest of period"]), span)
         if sum(cents) > 0:
             rows += [(str(channel), day, c) for day, c in zip(dates, cents, strict=True)]
     return rows

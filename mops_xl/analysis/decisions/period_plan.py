@@ -57,6 +57,9 @@ POSITION_COLUMNS = (
 #: An optional column of :data:`POSITION_COLUMNS`' frame: a brand or retention channel without a Minimum spend,
 #: which gives nothing for its efficiency and is cut last.
 PROTECTED = "Protected"
+#: An optional column: the days a channel may spend in the rest of the period (fewer than the days left when its
+#: budget line starts later); the days left when absent.
+DAYS_TO_SPEND = "Days to spend"
 #: The plan, one row per channel.
 PLAN_COLUMNS = (
     "Action",
@@ -64,6 +67,7 @@ PLAN_COLUMNS = (
     "Remaining budget",
     "Current daily spend",
     "Planned daily spend",
+    "Days planned",
     "Planned rest of period",
     "Expected customers change",
     "Expected revenue change",
@@ -171,6 +175,13 @@ def _wish(p: pd.Series, rules: PlanRules, can: float, floor: float) -> float:
     return max(wish, floor)
 
 
+def _spans(positions: pd.DataFrame, days: int) -> pd.Series:
+    """The days each channel may spend: its :data:`DAYS_TO_SPEND`, never more than the days left."""
+    if DAYS_TO_SPEND not in positions:
+        return pd.Series(days, index=positions.index, dtype="int64")
+    return positions[DAYS_TO_SPEND].fillna(days).astype("int64").clip(lower=0, upper=days)
+
+
 def _efficiency(positions: pd.DataFrame, cutting: bool = False) -> pd.Series:
     """The order of merit: attainment, a channel that cannot be judged counted as on target; when ``cutting``, a
     protected channel counts as the most efficient (it is cut last)."""
@@ -205,7 +216,7 @@ def _top_up(planned: pd.Series, room: pd.Series, merit: pd.Series, spare: float)
     return out
 
 
-def _receivers_room(positions: pd.DataFrame, wishes: pd.Series, caps: pd.Series, days: int) -> pd.Series:
+def _receivers_room(positions: pd.DataFrame, wishes: pd.Series, caps: pd.Series, days: pd.Series) -> pd.Series:
     """How much more each channel may receive: only an unlocked channel at or above target that will spend its own
     remaining budget at its current daily spend (not under pace), up to what it can spend."""
     remaining = (positions["Budget for period"] - positions["Spend to date"]).clip(lower=0.0)
@@ -232,8 +243,9 @@ def plan_rest_of_period(positions: pd.DataFrame, rules: PlanRules) -> PeriodPlan
     spend = float(positions["Spend to date"].sum())
     left = max(budget - spend, 0.0)
     days = max(int(rules.days_left), 0)
-    caps = pd.Series({ch: _capacity(p, days) for ch, p in positions.iterrows()}, dtype="float64")
-    floors = pd.Series({ch: _floor(p, days, caps[ch]) for ch, p in positions.iterrows()}, dtype="float64")
+    spans = _spans(positions, days)
+    caps = pd.Series({ch: _capacity(p, spans[ch]) for ch, p in positions.iterrows()}, dtype="float64")
+    floors = pd.Series({ch: _floor(p, spans[ch], caps[ch]) for ch, p in positions.iterrows()}, dtype="float64")
     wishes = pd.Series({ch: _wish(p, rules, caps[ch], floors[ch]) for ch, p in positions.iterrows()}, dtype="float64")
     floors, wishes, caps = (s.reindex(positions.index).fillna(0.0) for s in (floors, wishes, caps))
     if days == 0:
@@ -243,7 +255,7 @@ def plan_rest_of_period(positions: pd.DataFrame, rules: PlanRules) -> PeriodPlan
     elif wishes.sum() > left:
         planned = _cut(wishes, floors, _efficiency(positions, cutting=True), wishes.sum() - left)
     else:
-        room = _receivers_room(positions, wishes, caps, days)
+        room = _receivers_room(positions, wishes, caps, spans)
         planned = _top_up(wishes, room, _efficiency(positions), left - wishes.sum())
     increase = max(float(planned.sum()) - left, 0.0)
     spent = f"{money(spend, rules.prefix)} of {money(budget, rules.prefix)}" if budget and spend >= budget else ""
@@ -280,32 +292,35 @@ def action_for(current_daily: float, planned_daily: float, received: float, days
 def _table(positions: pd.DataFrame, planned: pd.Series, rules: PlanRules, spent: str) -> pd.DataFrame:
     """One row per channel: the plan, its action, its expected effect and its reason (``spent``: the period's
     spend against its budget when the budget is spent, else "")."""
-    days = max(rules.days_left, 0)
+    spans = _spans(positions, max(rules.days_left, 0))
     remaining = (positions["Budget for period"] - positions["Spend to date"]).clip(lower=0.0)
     current = positions["Current daily spend"].astype(float).fillna(0.0)
-    daily = planned / days if days else planned * 0.0
-    change = planned - current * days
+    daily = (planned / spans.where(spans > 0)).fillna(0.0)
+    change = planned - current * spans
     factor = change.where(change <= 0, change * DIMINISHING_RETURNS)
     rows = {}
     for ch in positions.index:
-        action = action_for(current[ch], daily[ch], planned[ch] - remaining[ch], days)
+        action = action_for(current[ch], daily[ch], planned[ch] - remaining[ch], int(spans[ch]))
         rows[ch] = {
             "Action": action,
             "Spend to date": float(positions.at[ch, "Spend to date"]),
             "Remaining budget": float(remaining[ch]),
             "Current daily spend": float(current[ch]),
             "Planned daily spend": float(daily[ch]),
+            "Days planned": int(spans[ch]),
             "Planned rest of period": float(planned[ch]),
             "Expected customers change": float(factor[ch] * positions.at[ch, "Customers per spend"]) + 0.0,
             "Expected revenue change": float(factor[ch] * positions.at[ch, "Revenue per spend"]) + 0.0,
-            "Reason": _reason(positions.loc[ch], action, (float(daily[ch]), float(planned[ch])), rules, spent),
+            "Reason": _reason(
+                positions.loc[ch], action, (float(daily[ch]), float(planned[ch])), rules, spent, spans[ch]
+            ),
         }
     table = pd.DataFrame.from_dict(rows, orient="index", columns=list(PLAN_COLUMNS))
     table.index.name = "Channel"
     return table
 
 
-def _reason(p: pd.Series, action: str, plan: tuple[float, float], rules: PlanRules, spent: str) -> str:
+def _reason(p: pd.Series, action: str, plan: tuple[float, float], rules: PlanRules, spent: str, span: int) -> str:
     """Why the plan has a channel do what it does, in one clause with its figures.
 
     Args:
@@ -314,16 +329,17 @@ def _reason(p: pd.Series, action: str, plan: tuple[float, float], rules: PlanRul
         plan: Its planned daily spend and planned rest of period.
         rules: The plan's rules (the days left, the currency prefix).
         spent: The period's spend against its budget when the budget is spent, else "".
+        span: The days it may spend (fewer than the days left when its budget line starts later).
 
     Returns:
         E.g. "spends $713 a day now at 51.1% of target; its remaining $7,011 goes to better channels or back".
     """
-    (daily, planned), cur, days, pre = plan, float(p["Current daily spend"]), rules.days_left, rules.prefix
+    (daily, planned), cur, days, pre = plan, float(p["Current daily spend"]), int(span), rules.prefix
     remaining = max(float(p["Budget for period"]) - float(p["Spend to date"]), 0.0)
     attainment = float(p["Attainment"])
     merit = "" if math.isnan(attainment) else f" at {percent(attainment)} of target"
     now = f"spends {money(cur, pre)} a day now{merit}"
-    if days <= 0:
+    if rules.days_left <= 0:
         return "the period has ended: nothing left to plan"
     if bool(p["Locked"]):
         return f"locked on the Channels sheet: keeps its {money(cur, pre)} a day"

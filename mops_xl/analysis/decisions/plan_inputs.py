@@ -12,6 +12,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks.wording import money, percent
 from mops_xl.analysis.decisions.period_plan import (
+    DAYS_TO_SPEND,
     EPSILON,
     OVERSPEND_TO_DATE,
     POSITION_COLUMNS,
@@ -49,7 +50,8 @@ def channel_positions(
     Args:
         card: The channel scorecard (Budget for period, Spend, Attainment, Locked, Minimum/Maximum spend, Funnel
             stage, Role).
-        run_rate: Current daily spend and Most in a day per channel.
+        run_rate: Current daily spend and Most in a day per channel (and, optionally, the Days to spend of a
+            channel whose budget line starts after Report as of).
         efficiency: CAC used and ROAS used per channel (what the plan prices with).
         judged: Channel → whether the signals judge its efficiency.
         decisions: Channel → its decision (its conflict with attribution).
@@ -79,6 +81,9 @@ def channel_positions(
     )
     brand = pd.Series({ch: is_brand(c) for ch, c in card.iterrows()}, dtype=bool)
     out[PROTECTED] = (brand & out["Minimum spend"].isna()) | contested
+    if DAYS_TO_SPEND in run_rate:
+        out[DAYS_TO_SPEND] = run_rate[DAYS_TO_SPEND].reindex(names)
+        return out[[*POSITION_COLUMNS, PROTECTED, DAYS_TO_SPEND]]
     return out[[*POSITION_COLUMNS, PROTECTED]]
 
 

@@ -35,3 +35,26 @@ def daily_spend_now(actuals: pd.DataFrame, channels: list[str], window: Reportin
         index=pd.Index(channels, name="Channel"),
     )
     return out.fillna(0.0)
+
+
+def days_to_spend(budget: pd.DataFrame, channels: list[str], window: ReportingWindow) -> pd.Series:
+    """The days each channel may spend in the rest of the period: from the day after Report as of, or from the
+    first day of its first budget line in the rest of the period when that line starts later, to Period end.
+
+    Args:
+        budget: The Budget table (Channel, Period start, Period end).
+        channels: The channels, in order.
+        window: The reporting window (A, E).
+
+    Returns:
+        Channel → days (0 when the period has ended).
+    """
+    first, end = window.as_of + DAY, window.end
+    left = max((end - window.as_of).days, 0)
+    lines = budget[(budget["Period end"] >= first) & (budget["Period start"] <= end)]
+    starts = lines.groupby("Channel")["Period start"].min()
+    out = pd.Series(left, index=pd.Index(channels, name="Channel"), dtype="int64")
+    for channel, start in starts.items():
+        if channel in out.index and start > first:
+            out[channel] = (end - start).days + 1
+    return out
