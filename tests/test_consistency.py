@@ -7,7 +7,8 @@ intake the report is built and read back; then
 - every figure on every report sheet is the engine's (the scan of tests/test_report_lays_out.py, which maps
   each table cell to its engine figure by row label and column header),
 - ``--json``, the batch roll-up and the framework text give the same spend, pace, CAC, ROAS and statuses,
-- every status follows its thresholds (spend above the overspending threshold is never "On pace").
+- every status follows its thresholds (spend above the overspending threshold is never "On pace"),
+- each channel's Remaining budget and planned rest of period are the plan's wherever they are shown.
 """
 
 from __future__ import annotations
@@ -142,15 +143,19 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
     for _, line in a.pacing_lines.iterrows():
         if not math.isnan(line["Pace"]):
             assert line["Status"] == _pace_band(line["Pace"], over)
-    if total.status == OVER:
-        assert ("Throttle", "All channels") in set(
-            zip(a.recommendations["Action"], a.recommendations["Subject"], strict=True)
-        )
+    # over pace or not, no action says "cut everything": the plan spreads the money left over named channels
+    assert "All channels" not in set(a.recommendations["Subject"])
 
     # 4. One action per channel wherever shown: the sheets (the scan above reads Optimization Actions and the
     # Dashboard's top actions), --json, the framework text and the roll-up give each subject the same one action.
     rec = a.recommendations
     assert rec["Subject"].is_unique and set(a.channels.index) <= set(rec["Subject"])
+    # a channel's Remaining budget is one figure: the plan's, on Optimization Actions (the scan compared the sheet
+    # with the recommendations) and in --json
+    by_subject = rec.set_index("Subject")
+    for channel, p in a.plan.table.iterrows():
+        assert _same(by_subject.loc[channel, "Remaining budget"], p["Remaining budget"])
+        assert _same(by_subject.loc[channel, "Planned rest of period"], p["Planned rest of period"])
     assert [(r["Subject"], r["Action"]) for r in doc["recommendations"]] == list(
         zip(rec["Subject"], rec["Action"], strict=True)
     )

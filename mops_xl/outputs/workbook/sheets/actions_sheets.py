@@ -70,6 +70,8 @@ DECISION_SPANS = (
     ("Owner", ("Current daily spend", "Planned daily spend")),
     ("Why", ("Planned rest of period", "Funding")),
 )
+#: What the sheet (and the Dashboard) says when the team needs no decision from leadership.
+NO_DECISION = "No decision for leadership: the team can act on the plan itself."
 #: The Experiments sheet's columns: the engine's results, its "Reason" (why a figure is undefined) aside.
 EXPERIMENT_HEADERS = tuple(c for c in RESULT_COLUMNS if c != "Reason")
 _EXP_KIND = {
@@ -150,8 +152,7 @@ class ActionSheets(SheetWriter):
         decisions = self.a.decisions_needed
         ws.write_string(r, 0, f"Decisions for leadership ({AS_BUILT})", self.fmt["bold"])
         if decisions.empty:
-            none = "No decision for leadership: the team can act on the plan itself."
-            ws.write_string(r + 1, 0, none, self.fmt["note"])
+            ws.write_string(r + 1, 0, NO_DECISION, self.fmt["note"])
             return r + 3
         self._spanned_table(ws, r + 1, _spans(DECISION_SPANS, headers), decisions, money_columns=("Amount",))
         return r + len(decisions) + 3
@@ -188,8 +189,8 @@ class ActionSheets(SheetWriter):
                 value = row[header]
                 if header in money_columns:
                     self._put(ws, r, first, last, float(value), self.fmt["money"])
-                else:
-                    self._put(ws, r, first, last, str(value), self.fmt["wrap"])
+                else:  # an empty text (no owner) shows "–", as on the Dashboard
+                    self._put(ws, r, first, last, str(value) or UNDEFINED, self.fmt["wrap"])
 
     @staticmethod
     def _put(ws: Any, r: int, first: int, last: int, value: Any, fmt: Any) -> None:

@@ -25,6 +25,7 @@ from mops_xl.outputs.workbook.formulas.figure_formulas import number_format
 from mops_xl.outputs.workbook.formulas.pacing_formulas import CurveFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import NAVY, Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
+from mops_xl.outputs.workbook.sheets.actions_sheets import NO_DECISION
 from mops_xl.outputs.workbook.sheets.kpi_sheets import channel_cell, kpi_cell, strategy_cell
 
 SHEET = "Dashboard"
@@ -298,9 +299,7 @@ class Dashboard(SheetWriter):
         ws.write_string(r, 0, "Decisions for leadership", self.fmt["title"])
         self._row(ws, r, TITLE_PT)
         if decisions.empty:
-            ws.write_string(
-                r + 1, 0, "No decision for leadership: the team can act on the plan itself.", self.fmt["note"]
-            )
+            ws.write_string(r + 1, 0, NO_DECISION, self.fmt["note"])
             return r + 1
         for header, (first, last) in DECISION_SPANS.items():
             _put(ws, r + 1, first, last, header, self.fmt["header"])
