@@ -106,7 +106,7 @@ class ActionSheets(SheetWriter):
 
     def optimization_actions(self) -> None:
         """Write the thresholds (formulas reading Settings), the plan's totals, every subject's one action by
-        priority (values, labelled as built), the decisions for leadership, the warnings and the plan's moves."""
+        priority (values, labelled as built), the plan's moves, the decisions for leadership and the warnings."""
         a, s = self.a, self.a.intake.settings
         ws = self.titled_sheet(
             ACTIONS_SHEET,
@@ -133,11 +133,10 @@ class ActionSheets(SheetWriter):
         for r, (_, rec) in enumerate(recs.iterrows(), start=top + 1):
             for c, column in enumerate(headers):
                 self._action_cell(ws, r, c, column, rec[column])
-        r = self._decisions(ws, top + len(recs) + 2, headers)
+        r = self._decisions(ws, self._moves(ws, top + len(recs) + 2, headers), headers)
         ws.write_string(r, 0, "Warnings (not actions)", self.fmt["bold"])
         for i, w in enumerate(a.warnings, start=1):
             ws.write_string(r + i, 0, f"{w['subject']}: {w['warning']}")  # a sentence: laid out across the table
-        self._moves(ws, r + len(a.warnings) + 2, headers)
         # each column's width (the cap its wrapped text fits in), found by its header: the table's columns vary
         for c, header in enumerate(headers):
             ws.set_column(c, c, ACTION_WIDTHS.get(header, 12))
@@ -157,17 +156,22 @@ class ActionSheets(SheetWriter):
         self._spanned_table(ws, r + 1, _spans(DECISION_SPANS, headers), decisions, money_columns=("Amount",))
         return r + len(decisions) + 3
 
-    def _moves(self, ws: Any, r: int, headers: Sequence[str]) -> None:
-        """The plan's moves under their title at row ``r``: every amount taken from a channel and where it goes."""
+    def _moves(self, ws: Any, r: int, headers: Sequence[str]) -> int:
+        """The plan's moves under their title at row ``r``: every amount taken from a channel and where it goes.
+
+        Returns:
+            The row after them and an empty one.
+        """
         moves = self.a.reallocation
         title = "Where the money taken from a channel goes (the Reallocation sheet prices each move)"
         ws.write_string(r, 0, title, self.fmt["bold"])
         if moves.empty:  # a section with nothing to show says so, in one line
             ws.write_string(r + 1, 0, "No budget moves: every channel keeps its remaining budget.", self.fmt["note"])
-            return
+            return r + 3
         self._spanned_table(
             ws, r + 1, _spans(MOVE_SPANS, headers), moves, money_columns=("Budget to move this period",)
         )
+        return r + len(moves) + 3
 
     def _spanned_table(
         self, ws: Any, top: int, spans: dict[str, tuple[int, int]], table: pd.DataFrame, money_columns: tuple[str, ...]
