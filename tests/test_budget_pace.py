@@ -4,7 +4,8 @@ The total pace (docs/metrics.md, "Budget pacing") is all spend from Period start
 channel, divided by the budget to date: the sum of every budget line's expected spend to date, counted from
 the later of the line's start and Period start. Budget Pacing's total (its lines, clipped to the same days,
 plus one Unbudgeted row per channel with spend outside its lines) equals the KPI Framework's Spend; the Spend
-status, the Dashboard, the roll-up, the framework text, ``--json`` and the all-channels Throttle action follow it.
+status, the Dashboard, the roll-up, the framework text and ``--json`` follow it; the plan for the rest of the period
+keeps the spend within what is left, channel by channel.
 
 The small intake below, in short (S = Oct 1 2026, E = Oct 31, A = Oct 10: D = 31, d = 10):
 
@@ -174,15 +175,39 @@ def test_the_total_pace(pace_analysis) -> None:
     assert any("paced from 2026-10-01, with $1,500 of its $3,000 in the period" in n for n in notes)
 
 
-def test_all_channels_throttle_on_the_total_pace(pace_analysis) -> None:
-    r = pace_analysis.recommendations.set_index("Subject")
-    # all channels: projected 6,200 - 5,800 = 400; Search: its lines' variance 300 (the later line has none)
-    assert r.loc["All channels", "Action"] == "Throttle"
-    assert r.loc["All channels", "Projected overspend"] == pytest.approx(400)
-    assert r.loc["Search", "Projected overspend"] == pytest.approx(300)
-    total = r.loc["All channels"]
-    assert "cap all channels' daily spend at $181 to land" in total["Evidence"]  # 3,800 / 21 = 180.95
-    assert "pace 125.0%" in total["Evidence"] and "$500 of it outside any budget line" in total["Evidence"]
+def test_the_plan_spreads_the_over_pace_total_over_named_channels(pace_analysis) -> None:
+    """Over pace in total (125 %), the plan for the rest of the period (R = 31 − 10 = 21 days) keeps the spend
+    within what is left, 5,800 − 2,000 = 3,800, channel by channel; no "All channels" action says "cut everything".
+
+    Current daily spend over the trend window (Oct 4-10, 7 days) and the best day of it: Search 120 and 120, Social
+    50 and 50, Display 150 (Oct 4) ÷ 7 = 21.43 and 150. No channel has a target of its own or a business ROAS, CAC
+    or CPL target: none is judged, none gives for its efficiency, none may receive. Each wishes its remaining budget,
+    as much as it can spend: Search min(3,100 − 1,200, 120 × 21) = 1,900; Social min(2,700 − 500, 50 × 21) = 1,050;
+    Display (no line, remaining 0) nothing. 1,900 + 1,050 = 2,950 ≤ 3,800: nothing is cut, and the 850 to spare has
+    no channel to go to: returned unspent. Social gives 2,200 − 1,050 = 1,150: 300 against the overspend to date
+    (Display's 300 without a budget line), 850 returned unspent."""
+    a = pace_analysis
+    plan = a.plan
+    assert (plan.days_left, plan.left, plan.planned) == (21, pytest.approx(5800 - 2000), pytest.approx(1900 + 1050))
+    assert plan.returned_unspent == pytest.approx(3800 - 2950)
+    r = a.recommendations.set_index("Subject")
+    assert "All channels" not in r.index and set(r.index) == {"Search", "Social", "Display", "Blog"}
+    # Search plans 1,900 ÷ 21 = 90.48 a day against 120 now (more than 10 % less): Throttle
+    assert r.loc["Search", "Action"] == "Throttle"
+    assert r.loc["Search", "Planned daily spend"] == pytest.approx(1900 / 21)
+    assert r.loc["Search", "Money at stake"] == pytest.approx(120 * 21 - 1900)  # 620 less spend by Oct 31
+    # Display spends without a budget line and plans nothing: Pause; 150 ÷ 7 × 21 = 450 less spend
+    assert r.loc["Display", "Action"] == "Pause" and r.loc["Display", "Planned rest of period"] == 0
+    assert r.loc["Display", "Money at stake"] == pytest.approx(150 / 7 * 21)
+    # Social keeps its 50 a day and gives what it cannot spend: Free budget
+    assert r.loc["Social", "Action"] == "Free budget"
+    assert r.loc["Social", "Budget to move this period"] == pytest.approx(1050 - 2200)
+    assert r.loc["Social", "Funding"] == "gives $300 against the overspend to date; $850 returned unspent"
+    moves = [(m["From"], m["To"], m["Budget to move this period"]) for _, m in a.reallocation.iterrows()]
+    assert moves == [("Social", "Overspend to date", 300), ("Social", "Returned unspent", 850)]
+    # spend outside any budget line is a decision for leadership: Display 300, Social 200 (Oct 1-4, before its line)
+    d = a.decisions_needed
+    assert list(zip(d["Subject"], d["Amount"], strict=True)) == [("Display", 300), ("Social", 200)]
 
 
 # --- the report: the same figures as formulas, cached and recalculated ---------------------------------------
@@ -239,6 +264,7 @@ def _report_mismatches(wb: openpyxl.Workbook) -> list[str]:
     check("Search line budget for period", search["Budget for period"], SEARCH_BUDGET)
     check("Search line projected", search["Projected"], SEARCH_PROJECTED)
     check("Search line status", search["Status"], OVER)
+    check("Search line left on this line", search["Left on this line"], SEARCH_BUDGET - SEARCH_ACTUAL)  # 300
     social = next(r for r in lines if r["Channel"] == "Social")
     check("Social line actual", social["Actual"], SOCIAL_ACTUAL)
     check("Social line status", social["Status"], UNDER)
@@ -276,6 +302,7 @@ def _report_mismatches(wb: openpyxl.Workbook) -> list[str]:
     for label, expected in (("Spend to date", SPEND), ("Budget to date", BUDGET_TO_DATE), ("Pace", PACE)):
         check(f"Dashboard {label}", _pair(dash, label), expected)
     check("Dashboard Status", _pair(dash, "Status"), OVER)
+    check("Dashboard Left to spend", _pair(dash, "Left to spend"), BUDGET - SPEND)  # 3,800
     # budget to date day by day: Oct 1 only Search's 100; Oct 10 = 10 x 100 + 6 x 100; Oct 31 = the 5,800
     check("chart Oct 1", _chart_point(wb["Chart data"], dt.datetime(2026, 10, 1), "Budget to date"), 100)
     check("chart Oct 10", _chart_point(wb["Chart data"], dt.datetime(2026, 10, 10), "Budget to date"), BUDGET_TO_DATE)
@@ -337,11 +364,12 @@ def _intake_spend(sample: str, first: dt.datetime, last: dt.datetime) -> dict[st
 
 
 @pytest.mark.slow
-def test_the_local_sample_spends_over_pace_and_throttles_all_channels() -> None:
+def test_the_local_sample_spends_over_pace_and_plans_nothing_more() -> None:
     """samples/source/local.toml: Google Search Ads has the only budget line, 1,950 for Nov 1-30 (30 days);
     Report as of Nov 22 (d = 22): budget to date 1,950 x 22 / 30 = 1,430. Facebook Ads has no line: its spend
     is unbudgeted. All spend Nov 1-22 (summed from the Actuals cells) ÷ 1,430 is 137.7 %: Over pace, not the
-    green "On pace" of the lone line."""
+    green "On pace" of the lone line. More than the 1,950 is already spent: left to spend 0, so every channel plans
+    nothing more (no "All channels" action)."""
     a = analyse(load_intake(ROOT / "samples" / "local.xlsx"))
     spent = _intake_spend("local", dt.datetime(2026, 11, 1), dt.datetime(2026, 11, 22))
     spend = sum(spent.values())
@@ -353,11 +381,10 @@ def test_the_local_sample_spends_over_pace_and_throttles_all_channels() -> None:
     assert a.unbudgeted.to_dict() == pytest.approx({"Facebook Ads": spent["Facebook Ads"]})
     line = a.pacing_lines.iloc[0]
     assert line["Actual"] == pytest.approx(spent["Google Search Ads"]) and line["Status"] == ON  # its own pace
-    fired = a.recommendations[a.recommendations["Subject"] == "All channels"]
-    assert len(fired) == 1 and fired.iloc[0]["Action"] == "Throttle"
-    # projected spend x 30 / 22 against the 1,950 budget: about 2,685 - 1,950 = 735
-    assert fired.iloc[0]["Projected overspend"] == pytest.approx(spend * 30 / 22 - 1950)
-    assert "already spent" in fired.iloc[0]["Evidence"]  # more than 1,950 spent by Nov 22
+    assert "All channels" not in set(a.recommendations["Subject"])
+    assert spend > 1950 and a.plan.left == max(0.0, 1950 - spend) == 0
+    assert (a.plan.table["Planned rest of period"] == 0).all()
+    assert "the period's budget is spent" in a.plan.table.loc["Facebook Ads", "Reason"]
 
 
 # --- saas and d2c: one answer in every place -----------------------------------------------------------------
@@ -418,10 +445,11 @@ def test_are_we_on_budget_has_one_answer_in_every_place(sample: str, tmp_path: P
         assert got_pace == pytest.approx(pace), place
         assert got_status == status, place
     assert kpi["Target"] == pytest.approx(budget) and total["Budget for period"] == pytest.approx(budget)
+    assert "All channels" not in {r["Subject"] for r in doc["recommendations"]}
+    # how much is left: the budget for the period less all spend to date, on the Dashboard
+    assert _pair(dash, "Left to spend") == pytest.approx(max(0.0, budget - spend))
     framework = result.report.with_name(f"{sample}-framework.txt").read_text(encoding="utf-8")
     assert f"(pace {pace:.1%}): {status}" in framework  # one decimal, like every percentage of the report
-    over = [r for r in doc["recommendations"] if (r["Action"], r["Subject"]) == ("Throttle", "All channels")]
-    assert len(over) == (1 if status == OVER else 0)
 
 
 # --- a property: the total status follows its thresholds, and the sheet's total adds up ------------------------

@@ -6,9 +6,15 @@ intake the report is built and read back; then
 
 - every figure on every report sheet is the engine's (the scan of tests/test_report_lays_out.py, which maps
   each table cell to its engine figure by row label and column header),
+<<<<<<< HEAD
 - ``--json``, the batch roll-up and the framework text give the same spend, pace, CAC, ROAS and statuses, and each
   channel the same action and remaining budget (the plan for the rest of the period),
 - every status follows its thresholds (spend above the overspending threshold is never "On pace").
+=======
+- ``--json``, the batch roll-up and the framework text give the same spend, pace, CAC, ROAS and statuses,
+- every status follows its thresholds (spend above the overspending threshold is never "On pace"),
+- each channel's Remaining budget and planned rest of period are the plan's wherever they are shown.
+>>>>>>> p-sheets
 """
 
 from __future__ import annotations
@@ -155,6 +161,12 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
     # Dashboard's top actions), --json, the framework text and the roll-up give each subject the same one action.
     rec = a.recommendations
     assert rec["Subject"].is_unique and set(a.channels.index) <= set(rec["Subject"])
+    # a channel's Remaining budget is one figure: the plan's, on Optimization Actions (the scan compared the sheet
+    # with the recommendations) and in --json
+    by_subject = rec.set_index("Subject")
+    for channel, p in a.plan.table.iterrows():
+        assert _same(by_subject.loc[channel, "Remaining budget"], p["Remaining budget"])
+        assert _same(by_subject.loc[channel, "Planned rest of period"], p["Planned rest of period"])
     assert [(r["Subject"], r["Action"]) for r in doc["recommendations"]] == list(
         zip(rec["Subject"], rec["Action"], strict=True)
     )

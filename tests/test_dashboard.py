@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import zipfile
@@ -18,6 +19,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from test_plan_on_the_sheets import actuals, saas_plan, source
 
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.analysis.blocks.statuses import AHEAD, AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON, ON_TRACK, OVER, UNDER
@@ -284,22 +286,57 @@ def test_chart_axes_carry_the_currency(reports, analyses) -> None:
 
 
 @pytest.mark.slow
-def test_top_actions_carry_owner_and_what_the_amount_is(analyses) -> None:
+def test_top_actions_carry_owner_money_at_stake_and_expected_effect(analyses) -> None:
+    """saas's top actions, worked out by hand (the plan of tests/test_plan_on_the_sheets.py): each channel's money at
+    stake is the change in spend to period end the plan makes, |planned rest of period − current daily spend × 20|;
+    its expected effect is that change priced at its average customers and revenue per unit of spend to date (its
+    own CAC and ROAS: saas's journeys do not reconcile with Actuals), a cut in full, extra spend at 50 %."""
+    plan = saas_plan()
+    rows = actuals("saas")
+    start, as_of = dt.date(2026, 7, 1), dt.date(2026, 9, 10)
+
+    def total(channel: str, column: str) -> float:
+        return sum(r[column] or 0 for r in rows if r["Channel"] == channel and start <= r["Date"].date() <= as_of)
+
+    def expected(channel: str) -> tuple[float, float, float]:
+        change = plan["planned"][channel] - plan["now"][channel] * plan["days"]
+        working = change if change <= 0 else change * 0.5
+        spent = total(channel, "Spend")
+        return abs(change), working * total(channel, "Customers") / spent, working * total(channel, "Revenue") / spent
+
+    owners = {c["Channel"]: c["Owner"] for c in source("saas")["channels"]}
     actions = top_actions(analyses["saas"])
-    # saas's actions that ask for something, by the money at stake (worked in tests/test_recommendations.py):
-    # all channels over pace, projected overspend 129,604.11 - 119,500 = 10,104.11; LinkedIn Ads Pause, the larger
-    # of its remaining budget 55,000 - 47,989.08 = 7,010.92 and its projected overspend 6,319.38; Webinars Spend
-    # to plan, its remaining budget 12,500 - 8,860.09 = 3,639.91; the A/B winner rolls out, no money.
-    assert [(t.subject, t.action, t.amount_label) for t in actions] == [
-        ("All channels", "Throttle", "Projected overspend"),
-        ("LinkedIn Ads", "Pause", "Remaining budget"),
-        ("Webinars", "Spend to plan", "Remaining budget"),
-        ("Pricing page CTA: Book a demo", "Roll out", ""),
+    # Hold and Not enough data ask nothing (Content & SEO, Email nurture); the A/B winner rolls out, no money: last
+    assert [(t.subject, t.action) for t in actions] == [
+        ("LinkedIn Ads", "Pause"),
+        ("Google Ads", "Spend to plan"),
+        ("Webinars", "Spend to plan"),
+        ("Partner referrals", "Scale"),
+        ("Pricing page CTA: Book a demo", "Roll out"),
     ]
-    assert actions[0].amount == pytest.approx(129604.11 - 119500, abs=0.01)
-    assert actions[1].amount == pytest.approx(55000 - 47989.08, abs=0.01) and actions[1].owner == "Maya Chen"
-    assert actions[2].amount == pytest.approx(12500 - 8860.09, abs=0.01)
-    assert math.isnan(actions[3].amount)
+    for t in actions[:4]:
+        stake, customers, revenue = expected(t.subject)
+        assert (t.amount, t.customers, t.revenue) == pytest.approx((stake, customers, revenue)), t.subject
+        assert t.amount_label == "Change in spend to period end" and t.owner == owners[t.subject]
+    assert [t.amount for t in actions[:4]] == sorted((t.amount for t in actions[:4]), reverse=True)  # by stake
+    assert actions[0].customers < 0 < actions[1].customers  # a pause loses customers, more spend brings some
+    roll_out = actions[4]
+    assert math.isnan(roll_out.amount) and roll_out.amount_label == "" and math.isnan(roll_out.customers)
+    # where the money goes, in the plan's moves (LinkedIn's money first covers Partner referrals' unbudgeted spend)
+    remaining, planned = plan["remaining"], plan["planned"]
+    overspend = total("Partner referrals", "Spend")
+    to_partner = {
+        "LinkedIn Ads": remaining["LinkedIn Ads"] - overspend,
+        "Google Ads": remaining["Google Ads"] - planned["Google Ads"],
+        "Webinars": remaining["Webinars"] - planned["Webinars"],
+    }
+    funding = {t.subject: t.funding for t in actions}
+    linkedin = to_partner["LinkedIn Ads"]
+    assert funding["LinkedIn Ads"] == (
+        f"gives ${overspend:,.0f} against the overspend to date; ${linkedin:,.0f} to Partner referrals"
+    )
+    assert funding["Google Ads"] == f"gives ${to_partner['Google Ads']:,.0f} to Partner referrals"
+    assert funding["Partner referrals"] == "gets " + ", ".join(f"${x:,.0f} from {ch}" for ch, x in to_partner.items())
 
 
 def test_wrapped_text_lines_are_counted_at_word_boundaries() -> None:

@@ -205,7 +205,7 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (PACING, "Channel", "Google Ads", "Pace"): 200 / 200,  # 1.0
     (PACING, "Channel", "Google Ads", "Projected"): 200 / 2 * 31,  # 3,100
     (PACING, "Channel", "Google Ads", "Variance"): 3100 - 3100,  # 0
-    (PACING, "Channel", "Google Ads", "Remaining"): 3100 - 200,  # 2,900
+    (PACING, "Channel", "Google Ads", "Left on this line"): 3100 - 200,  # 2,900: its budget less its days' spend
     (PACING, "Channel", "Google Ads", "Daily spend to land on budget"): 2900 / (31 - 2),  # 100
     (PACING, "Channel", "Google Ads", "Status"): "On pace",
     (PACING, "Channel", "Google Ads", "Budget for period"): 3100 * 31 / 31,  # the whole line is in Oct
@@ -215,7 +215,7 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (PACING, "Channel", "TikTok", "Actual"): 50 * 2,  # 100
     (PACING, "Channel", "TikTok", "Pace"): 100 / 100,  # 1.0
     (PACING, "Channel", "TikTok", "Projected"): 100 / 2 * 31,  # 1,550
-    (PACING, "Channel", "TikTok", "Remaining"): 1550 - 100,  # 1,450
+    (PACING, "Channel", "TikTok", "Left on this line"): 1550 - 100,  # 1,450
     (PACING, "Channel", "TikTok", "Daily spend to land on budget"): 1450 / (31 - 2),  # 50
     (PACING, "Channel", "TikTok", "Status"): "On pace",
     # Every day each channel spent (Oct 1-2) lies in its line (Oct 1-31), so no spend is unbudgeted: Google Ads
@@ -228,18 +228,31 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (PACING, "Channel", "All channels", "Pace"): 300 / 300,  # 1.0
     (PACING, "Channel", "All channels", "Status"): "On pace",
     (PACING, "Channel", "All channels", "Budget for period"): 3100 + 1550,  # 4,650
-    # Actions, one per channel: Google Ads on pace (200 of 200 expected) and a high performer (CAC target 120 /
-    # CAC 100 = attainment 1.2 >= 1 + 20 %) -> Scale; it asks the remaining budget x min(attainment - 1, 1) =
-    # (3,100 - 200) x 0.2 = 580, which no donor funds. TikTok has no primary metric, Email no target and no
-    # budget line -> Not enough data.
-    (ACTIONS, "Subject", "Google Ads", "Action"): "Scale",
-    (ACTIONS, "Subject", "Google Ads", "Budget asked"): (3100 - 200) * (120 / 100 - 1),
-    (ACTIONS, "Subject", "Google Ads", "Budget to move this period"): 0,
-    (ACTIONS, "Subject", "Google Ads", "Remaining budget"): 3100 - 200,
-    (ACTIONS, "Subject", "Google Ads", "Funding"): "$580 not funded: no channel frees budget this period",
+    # Actions, read off the plan for the rest of the period (docs/metrics.md): R = 31 - 2 = 29 days left; left to
+    # spend = 4,650 - 300 = 4,350. Each channel's current daily spend is its spend over the trend window (7 days to
+    # Oct 2, never before Oct 1: Oct 1-2) / 2 days: Google Ads 200 / 2 = 100, TikTok 100 / 2 = 50; its best day is
+    # the same. What each can spend in the 29 days, 100 x 29 = 2,900 and 50 x 29 = 1,450, is exactly its remaining
+    # budget, 3,100 - 200 and 1,550 - 100; Email has neither budget nor spend (remaining max(0, 0 - 0) = 0). The
+    # wishes add up to 2,900 + 1,450 = 4,350, all that is left: nothing to cut, nothing to spare, no moves.
+    # Google Ads plans 2,900 / 29 = 100 a day, what it spends now: Hold (it beats its CAC target, 120 / 100 = 120 %,
+    # but the plan has no money to give it). TikTok plans 1,450 / 29 = 50 a day, as now: the plan holds it and the
+    # signals name it Not enough data (no target to judge by); so is Email. Expected effect against the current
+    # pattern: (2,900 - 100 x 29) = 0 more spend, so 0 customers and 0 revenue.
+    (ACTIONS, "Subject", "Google Ads", "Action"): "Hold",
+    (ACTIONS, "Subject", "Google Ads", "Remaining budget"): 3100 - 200,  # 2,900
+    (ACTIONS, "Subject", "Google Ads", "Current daily spend"): 200 / 2,  # 100
+    (ACTIONS, "Subject", "Google Ads", "Planned daily spend"): (3100 - 200) / 29,  # 100
+    (ACTIONS, "Subject", "Google Ads", "Planned rest of period"): 3100 - 200,  # 2,900
+    (ACTIONS, "Subject", "Google Ads", "Budget to move this period"): 2900 - 2900,  # 0
+    (ACTIONS, "Subject", "Google Ads", "Expected customers change"): (2900 - 100 * 29) / 100,  # 0 at CAC 100
+    (ACTIONS, "Subject", "Google Ads", "Expected revenue change"): (2900 - 100 * 29) * 4.0,  # 0 at ROAS 4.0
     (ACTIONS, "Subject", "TikTok", "Action"): "Not enough data",
+    (ACTIONS, "Subject", "TikTok", "Remaining budget"): 1550 - 100,  # 1,450
+    (ACTIONS, "Subject", "TikTok", "Current daily spend"): 100 / 2,  # 50
+    (ACTIONS, "Subject", "TikTok", "Planned daily spend"): (1550 - 100) / 29,  # 50
     (ACTIONS, "Subject", "Email", "Action"): "Not enough data",
-    (ACTIONS, "Subject", "Email", "Remaining budget"): NA,  # no budget line
+    (ACTIONS, "Subject", "Email", "Remaining budget"): 0,  # no budget line, no spend
+    (ACTIONS, "Subject", "Email", "Planned rest of period"): 0,
     # --- Experiments: control A, variant B (values worked out above) ------------------------------------
     (TESTS, "Variant", "A", "Rate"): 50 / 1000,  # 0.05
     (TESTS, "Variant", "A", "Lift"): NA,  # the control carries only Rate and the SRM columns
@@ -286,9 +299,6 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     ("Chart data", "Funnel stage", "MQLs", "Count"): 14,
     ("Chart data", "Funnel stage", "SQLs", "Count"): 6,
     ("Chart data", "Funnel stage", "Customers", "Count"): 2,
-    # Top action: Google Ads, Scale (above), due at the Weekly channel review of the pre-filled Cadence sheet,
-    # the Monday after Report as of (Friday Oct 2): Oct 5 (in the title of the top actions).
-    ("Dashboard", "Subject", "Google Ads", "Action"): "Scale",
 }
 
 #: The Dashboard's KPI boxes: title -> (actual, target, status). The boxes are the tracked KPIs with a target,
@@ -303,6 +313,7 @@ KPI_BOXES: dict[str, tuple[Any, Any, str]] = {
 #: Label-value pairs on the Dashboard.
 DASHBOARD_PAIRS: dict[str, Any] = {
     "Budget for the period": 3100 + 1550,  # 4,650
+    "Left to spend": 4650 - 300,  # 4,350: the budget for the period less all spend to date
     "Active channels": 3,
     "Report as of": "2026-10-02 (day 2 of 31)",  # defaults to the last Actuals date; October has 31 days
     # "Spend vs budget to date": the KPI Framework's Spend row (above)
@@ -346,7 +357,7 @@ def _same(expected: Any, got: Any) -> bool:
 
 def _mismatches(wb: openpyxl.Workbook) -> list[str]:
     """Every figure of the workbook that differs from its hand-worked value, as a readable line."""
-    return _sheet_mismatches(wb) + _dashboard_mismatches(wb) + _pacing_mismatches(wb)
+    return _sheet_mismatches(wb) + _dashboard_mismatches(wb) + _pacing_mismatches(wb) + _text_mismatches(wb)
 
 
 def _sheet_mismatches(wb: openpyxl.Workbook) -> list[str]:
@@ -373,6 +384,30 @@ def _dashboard_mismatches(wb: openpyxl.Workbook) -> list[str]:
         got = _pair(wb["Dashboard"], label)
         if not _same(expected, got):
             wrong.append(f"Dashboard {label!r}: expected {expected!r}, got {got!r}")
+    return wrong
+
+
+#: Lines of text the small intake's report shows: the plan's totals above the actions (above), and, with every
+#: channel holding, no top action on the Dashboard and no decision for leadership.
+TEXT_LINES: dict[str, tuple[str, ...]] = {
+    ACTIONS: (
+        "The plan for the rest of the period (29 days left, to 2026-10-31): budget for the period $4,650; spend to "
+        "date $300; left to spend $4,350; planned rest of period $4,350; returned unspent $0.",
+        "No decision for leadership: the team can act on the plan itself.",
+        "No budget moves: every channel keeps its remaining budget.",
+    ),
+    "Dashboard": (
+        "No action: every channel holds.",
+        "No decision for leadership: the team can act on the plan itself.",
+    ),
+}
+
+
+def _text_mismatches(wb: openpyxl.Workbook) -> list[str]:
+    wrong = []
+    for sheet, lines in TEXT_LINES.items():
+        shown = {c.value for c in wb[sheet]["A"] if isinstance(c.value, str)}
+        wrong += [f"{sheet}: no line {line!r}" for line in lines if line not in shown]
     return wrong
 
 

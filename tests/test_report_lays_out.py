@@ -25,9 +25,11 @@ from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.attribution import CANNOT_RUN, MODELS
 from mops_xl.analysis.figures.targets import is_volume
-from mops_xl.outputs.workbook.sheets.dashboard import top_actions
+from mops_xl.intake.currencies import symbol
+from mops_xl.outputs.workbook.sheets.actions_sheets import NO_DECISION, plan_line
+from mops_xl.outputs.workbook.sheets.dashboard import TOP_DECISIONS, top_actions
 from mops_xl.outputs.workbook.sheets.kpi_sheets import MAX_CAMPAIGN_ROWS, NO_CAMPAIGN_ROWS
-from mops_xl.outputs.workbook.sheets.pacing_sheet import NO_UNBUDGETED
+from mops_xl.outputs.workbook.sheets.pacing_sheet import NO_UNBUDGETED, line_figure
 
 pytestmark = pytest.mark.slow  # builds the three sample reports
 
@@ -188,8 +190,8 @@ def _budget_pacing(s: Scan, a: Analysis) -> None:
     top, cols = s.table(sheet, ("Channel", "Line start", "Expected to date"))
     rows = s.body(sheet, top)
     for r, (_, line) in zip(rows, a.pacing_lines.iterrows(), strict=False):
-        for h in cols:
-            s.check(sheet, r, cols[h], line[h], f"line {line['Channel']} {h}")
+        for h in cols:  # "Left on this line" shows the line figure "Remaining"
+            s.check(sheet, r, cols[h], line[line_figure(h)], f"line {line['Channel']} {h}")
     # then one Unbudgeted row per channel with unbudgeted spend (the engine's, in channel order), then the total
     unbudgeted = rows[len(a.pacing_lines) : -1]
     shown_channels = [s.values[sheet].cell(r, 1).value for r in unbudgeted]
@@ -223,11 +225,9 @@ def _dashboard(s: Scan, a: Analysis) -> None:
         s.check(sheet, top + 1, cols[m], a.kpis.loc[m, "Actual"], f"box {m}")
         s.check(sheet, top + 3, cols[m], a.kpis.loc[m, target], f"box {m} target")
         s.check(sheet, top + 4, cols[m], a.kpis.loc[m, "Status"], f"box {m} status")
-    top, cols = s.table(sheet, ("Subject", "Action", "Owner", "At stake"))
-    for r, t in zip(s.body(sheet, top), top_actions(a), strict=False):
-        s.check(sheet, r, cols["Subject"], t.subject, "action subject")
-        s.check(sheet, r, cols["Action"], t.action, "action")
-        s.check(sheet, r, cols["At stake"], t.amount, "action amount")
+    s.check(sheet, s.label(sheet, "Left to spend"), 2, a.plan.left, "left to spend")
+    _dashboard_decisions(s, a)
+    _dashboard_top_actions(s, a)
     sheet = "Chart data"
     top, cols = s.table(sheet, ("Channel", "Expected CAC", "CAC target"))
     for r in s.body(sheet, top):
@@ -248,6 +248,45 @@ def _dashboard(s: Scan, a: Analysis) -> None:
         if not pd.isna(point["Cumulative spend"]):
             s.check(sheet, r, 2, point["Cumulative spend"], f"cumulative spend {day:%Y-%m-%d}")
         s.check(sheet, r, 3, point["Budget to date"], f"budget to date {day:%Y-%m-%d}")
+
+
+def _dashboard_top_actions(s: Scan, a: Analysis) -> None:
+    """The top actions across the page: the first few of the engine's recommendations that ask for something."""
+    sheet = "Dashboard"
+    top, cols = s.table(sheet, ("Subject", "Action", "Owner", "Money at stake", "Expected customers"))
+    actions = top_actions(a)
+    rows = s.body(sheet, top)[: len(actions)]
+    assert len(rows) == len(actions), "one row per top action"
+    for r, t in zip(rows, actions, strict=True):
+        for h, value in (
+            ("Subject", t.subject),
+            ("Action", t.action),
+            ("Owner", t.owner or NA),
+            ("Money at stake", t.amount),
+            ("What it is", t.amount_label or NA),
+            ("Expected customers", t.customers),
+            ("Expected revenue", t.revenue),
+            ("Where the money goes", t.funding or NA),
+        ):
+            s.check(sheet, r, cols[h], value, f"top action {t.subject} {h}")
+
+
+def _text_or_na(value: Any) -> Any:
+    """How a table under the actions shows a value: an empty text (no owner) as "–"."""
+    return NA if value == "" else value
+
+
+def _dashboard_decisions(s: Scan, a: Analysis) -> None:
+    """The decisions for leadership under the KPI boxes: the first few of the engine's, in its order."""
+    sheet = "Dashboard"
+    if a.decisions_needed.empty:
+        s.check(sheet, s.label(sheet, "Decisions for leadership") + 1, 1, NO_DECISION, "no decision")
+        return
+    top, cols = s.table(sheet, ("Subject", "Decision", "Amount", "Owner"))
+    shown = a.decisions_needed.head(TOP_DECISIONS)
+    for r, (_, d) in zip(s.body(sheet, top)[: len(shown)], shown.iterrows(), strict=True):
+        for h in cols:
+            s.check(sheet, r, cols[h], _text_or_na(d[h]), f"decision {d['Subject']} {h}")
 
 
 def _reallocation_and_attribution(s: Scan, a: Analysis) -> None:
@@ -366,14 +405,29 @@ def _actions(s: Scan, a: Analysis) -> None:
         name = s.values[sheet].cell(r, 1).value
         s.check(sheet, r, cols["Value"], a.intake.settings[name], name)
     top, cols = s.table(sheet, ("Priority", "Subject", "Action", "Evidence", "Funding"))
-    # every action is due at the one next review: the table's title says it once
+    # every action is due at the one next review: the table's title says it once; the plan's totals under it
     if a.review is not None:
-        s.check(sheet, top - 1, 1, f"Actions — due {a.review.text} ({AS_BUILT})", "the actions' due date")
+        s.check(sheet, top - 2, 1, f"Actions — due {a.review.text} ({AS_BUILT})", "the actions' due date")
+    prefix = symbol(a.intake.business["Currency"])
+    s.check(sheet, top - 1, 1, plan_line(a.plan, a.window.end, prefix), "the plan's totals")
     rows = s.body(sheet, top)
     assert len(rows) == len(a.recommendations), "one row per subject: every channel's one action"
     for r, (_, rec) in zip(rows, a.recommendations.iterrows(), strict=True):
         for h in cols:
             s.check(sheet, r, cols[h], rec[h], f"action {rec['Subject']} {h}")
+    _actions_decisions_and_moves(s, a)
+
+
+def _actions_decisions_and_moves(s: Scan, a: Analysis) -> None:
+    """Under the actions: the decisions for leadership (all of them, with why) and the plan's moves."""
+    sheet = "Optimization Actions"
+    if a.decisions_needed.empty:
+        s.check(sheet, s.label(sheet, f"Decisions for leadership ({AS_BUILT})") + 1, 1, NO_DECISION, "no decision")
+    else:
+        top, cols = s.table(sheet, ("Subject", "Decision", "Amount", "Owner", "Why"))
+        for r, (_, d) in zip(s.body(sheet, top), a.decisions_needed.iterrows(), strict=True):
+            for h in cols:
+                s.check(sheet, r, cols[h], _text_or_na(d[h]), f"decision {d['Subject']} {h}")
     if a.reallocation.empty:  # an empty plan is one line saying so
         return
     top, cols = s.table(sheet, ("From", "To", "Budget to move this period", "Reason"))

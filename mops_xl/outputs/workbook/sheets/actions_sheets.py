@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from mops_xl.analysis.blocks.wording import count, money
+from mops_xl.analysis.decisions.period_plan import EPSILON, PeriodPlan
 from mops_xl.analysis.decisions.recommendations import AS_BUILT, MONEY_COLUMNS, RECOMMENDATION_COLUMNS
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.ab_tests.experiment_figures import COMPARISON_FIGURES, VERDICT_FIGURES
 from mops_xl.analysis.figures.ab_tests.experiments import COMPARISON_COLUMNS, RESULT_COLUMNS
+from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, name_for, sheet_ref
 from mops_xl.outputs.workbook.formulas.experiment_formulas import VariantFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
@@ -25,24 +29,49 @@ THRESHOLDS = (
     "A/B significance level",
     "Minimum spend before triggers",
 )
-#: The columns of the actions table: the engine's, its sort key (shown as the Priority) aside, and the due date
-#: and review, which are one for every action (the table's title says them once).
-ACTION_HEADERS = tuple(c for c in RECOMMENDATION_COLUMNS if c not in ("Money at stake", "Due", "Review"))
+#: The columns of the actions table: the engine's, less what the page says otherwise: the sort key and what it
+#: is (the Priority ranks by it; the Dashboard's top actions show it), the due date and review (one for every
+#: action: the table's title says them once) and the budget for the period (the Remaining budget and the plan's
+#: columns say what is left of it; the line above the table gives the period's total).
+ACTION_HEADERS = tuple(
+    c
+    for c in RECOMMENDATION_COLUMNS
+    if c not in ("Budget for period", "Money at stake", "Money at stake is", "Due", "Review")
+)
 #: Left out of the table when no action has one (it would be a column of blanks on a page that must fit).
 OMITTED_WHEN_EMPTY = ("Conflict",)
-#: The widths (characters) of the actions table's text columns; the money columns take 14.
+#: The widths (characters) of the actions table's text columns, the cap their text wraps in; the figure
+#: columns are as wide as their figures and headers need.
 ACTION_WIDTHS = {
-    "Priority": 9,
-    "Subject": 20,
-    "Action": 20,
-    "Evidence": 48,
-    "Conflict": 40,
-    "Funding": 40,
-    "Owner": 16,
-    "Money at stake is": 16,
+    "Priority": 8,
+    "Subject": 18,
+    "Action": 14,
+    "Evidence": 46,
+    "Conflict": 34,
+    "Funding": 30,
+    "Owner": 14,
 }
-#: The plan's columns the Optimization Actions sheet repeats (the Reallocation sheet shows them all).
-MOVE_HEADERS = ("From", "To", "Budget to move this period", "Reason")
+#: The number format of each figure column of the actions table (the money columns, the customers with one
+#: decimal).
+ACTION_FORMATS = {**{c: "money" for c in MONEY_COLUMNS}, "Expected customers change": "number"}
+#: The moves of the plan under the actions, each column under the actions table's columns it spans (first,
+#: last): every amount taken from a channel and where it goes.
+MOVE_SPANS = (
+    ("From", ("Priority", "Subject")),
+    ("To", ("Action", "Action")),
+    ("Reason", ("Evidence", "Planned rest of period")),
+    ("Budget to move this period", ("Budget to move this period", "Budget to move this period")),
+)
+#: The decisions for leadership under the actions, laid out the same way.
+DECISION_SPANS = (
+    ("Subject", ("Priority", "Subject")),
+    ("Decision", ("Action", "Evidence")),
+    ("Amount", ("Remaining budget", "Remaining budget")),
+    ("Owner", ("Current daily spend", "Planned daily spend")),
+    ("Why", ("Planned rest of period", "Funding")),
+)
+#: What the sheet (and the Dashboard) says when the team needs no decision from leadership.
+NO_DECISION = "No decision for leadership: the team can act on the plan itself."
 #: The Experiments sheet's columns: the engine's results, its "Reason" (why a figure is undefined) aside.
 EXPERIMENT_HEADERS = tuple(c for c in RESULT_COLUMNS if c != "Reason")
 _EXP_KIND = {
@@ -76,15 +105,17 @@ class ActionSheets(SheetWriter):
         self.data_row = data_row
 
     def optimization_actions(self) -> None:
-        """Write the thresholds (formulas reading Settings), every subject's one action by priority (values,
-        labelled as built), the warnings and the plan's moves."""
+        """Write the thresholds (formulas reading Settings), the plan's totals, every subject's one action by
+        priority (values, labelled as built), the plan's moves, the decisions for leadership and the warnings."""
         a, s = self.a, self.a.intake.settings
         ws = self.titled_sheet(
             ACTIONS_SHEET,
-            "Thresholds below read the Settings sheet — the one place to edit them. Each channel's one action, its "
-            f"evidence, money, owner and due date are the engine's values, {AS_BUILT}.",
-            "The thresholds the team set, then each channel's one action, by the money at stake (values as built: "
-            "rebuild the report after editing Settings, Targets or Budget).",
+            "Thresholds below read the Settings sheet — the one place to edit them. Each channel's one action is read "
+            "off the plan for the rest of the period; the plan, the evidence, money, owner and due date are the "
+            f"engine's values, {AS_BUILT}.",
+            "The thresholds the team set, then each channel's one action, read off the plan for the rest of the "
+            "period, by the money at stake (values as built: rebuild the report after editing Settings, Targets or "
+            "Budget).",
         )
         # the names span the narrow Priority and the Subject columns, so neither widens for them
         ws.merge_range(3, 0, 3, 1, "Threshold", self.fmt["header"])
@@ -93,37 +124,85 @@ class ActionSheets(SheetWriter):
             ws.merge_range(4 + i, 0, 4 + i, 1, name)
             kind = "money" if name.startswith("Minimum") else "percent"
             ws.write_formula(4 + i, 2, f"={name_for(name)}", self.fmt[kind], float(s[name]))
-        top = 4 + len(THRESHOLDS) + 2
-        ws.write_string(top - 1, 0, f"Actions{self._due()} ({AS_BUILT})", self.fmt["bold"])
+        top = 4 + len(THRESHOLDS) + 3
+        ws.write_string(top - 2, 0, f"Actions{self._due()} ({AS_BUILT})", self.fmt["bold"])
+        ws.write_string(top - 1, 0, plan_line(a.plan, a.window.end, symbol(a.intake.business["Currency"])))
         recs = a.recommendations
         headers = [h for h in ACTION_HEADERS if h not in OMITTED_WHEN_EMPTY or (recs[h].astype(str) != "").any()]
         ws.write_row(top, 0, headers, self.fmt["header"])
         for r, (_, rec) in enumerate(recs.iterrows(), start=top + 1):
             for c, column in enumerate(headers):
                 self._action_cell(ws, r, c, column, rec[column])
-        r = top + len(a.recommendations) + 2
+        r = self._decisions(ws, self._moves(ws, top + len(recs) + 2, headers), headers)
         ws.write_string(r, 0, "Warnings (not actions)", self.fmt["bold"])
         for i, w in enumerate(a.warnings, start=1):
             ws.write_string(r + i, 0, f"{w['subject']}: {w['warning']}")  # a sentence: laid out across the table
-        r += len(a.warnings) + 2
-        ws.write_string(
-            r, 0, f"Budget moves of the plan, priced on {a.plan_basis} (see the Reallocation sheet)", self.fmt["bold"]
-        )
-        if a.reallocation.empty:  # a section with nothing to show says so, in one line
-            ws.write_string(
-                r + 1, 0, "No budget moves: no channel frees budget that another can use.", self.fmt["note"]
-            )
-        else:
-            ws.write_row(r + 1, 0, list(MOVE_HEADERS), self.fmt["header"])
-        for i, (_, move) in enumerate(a.reallocation.iterrows(), start=r + 2):
-            ws.write_string(i, 0, str(move["From"]))
-            ws.write_string(i, 1, str(move["To"]))
-            ws.write_number(i, 2, float(move["Budget to move this period"]), self.fmt["money"])
-            ws.write_string(i, 3, str(move["Reason"]))
         # each column's width (the cap its wrapped text fits in), found by its header: the table's columns vary
         for c, header in enumerate(headers):
-            ws.set_column(c, c, ACTION_WIDTHS.get(header, 14))
+            ws.set_column(c, c, ACTION_WIDTHS.get(header, 12))
         ws.freeze_panes(top + 1, 2)
+
+    def _decisions(self, ws: Any, r: int, headers: Sequence[str]) -> int:
+        """The decisions for leadership under their title at row ``r``, or one line saying there are none.
+
+        Returns:
+            The row after them and an empty one.
+        """
+        decisions = self.a.decisions_needed
+        ws.write_string(r, 0, f"Decisions for leadership ({AS_BUILT})", self.fmt["bold"])
+        if decisions.empty:
+            ws.write_string(r + 1, 0, NO_DECISION, self.fmt["note"])
+            return r + 3
+        self._spanned_table(ws, r + 1, _spans(DECISION_SPANS, headers), decisions, money_columns=("Amount",))
+        return r + len(decisions) + 3
+
+    def _moves(self, ws: Any, r: int, headers: Sequence[str]) -> int:
+        """The plan's moves under their title at row ``r``: every amount taken from a channel and where it goes.
+
+        Returns:
+            The row after them and an empty one.
+        """
+        moves = self.a.reallocation
+        title = "Where the money taken from a channel goes (the Reallocation sheet prices each move)"
+        ws.write_string(r, 0, title, self.fmt["bold"])
+        if moves.empty:  # a section with nothing to show says so, in one line
+            ws.write_string(r + 1, 0, "No budget moves: every channel keeps its remaining budget.", self.fmt["note"])
+            return r + 3
+        self._spanned_table(
+            ws, r + 1, _spans(MOVE_SPANS, headers), moves, money_columns=("Budget to move this period",)
+        )
+        return r + len(moves) + 3
+
+    def _spanned_table(
+        self, ws: Any, top: int, spans: dict[str, tuple[int, int]], table: pd.DataFrame, money_columns: tuple[str, ...]
+    ) -> None:
+        """A table under the actions whose columns each span some of the actions table's columns (merged), so
+        its text wraps in their widths and no column of the actions table widens for it.
+
+        Args:
+            ws: The worksheet.
+            top: The row of its header.
+            spans: Column → the first and last sheet column it spans.
+            table: Its rows.
+            money_columns: The columns written as money.
+        """
+        for header, (first, last) in spans.items():
+            self._put(ws, top, first, last, header, self.fmt["header"])
+        for r, (_, row) in enumerate(table.iterrows(), start=top + 1):
+            for header, (first, last) in spans.items():
+                value = row[header]
+                if header in money_columns:
+                    self._put(ws, r, first, last, float(value), self.fmt["money"])
+                else:  # an empty text (no owner) shows "–", as on the Dashboard
+                    self._put(ws, r, first, last, str(value) or UNDEFINED, self.fmt["wrap"])
+
+    @staticmethod
+    def _put(ws: Any, r: int, first: int, last: int, value: Any, fmt: Any) -> None:
+        """Write a value in one cell, or merged over several."""
+        if first == last:
+            ws.write(r, first, value, fmt)
+        else:
+            ws.merge_range(r, first, r, last, value, fmt)
 
     def _due(self) -> str:
         """When every action is due: the next review on the Cadence sheet after Report as of, or why none."""
@@ -131,19 +210,15 @@ class ActionSheets(SheetWriter):
         return f" — due {review.text}" if review is not None else ""
 
     def _action_cell(self, ws: Any, r: int, c: int, column: str, value: Any) -> None:
-        """One cell of the actions table: money as money ("–" where it does not apply), the due date as a date."""
-        if column in MONEY_COLUMNS:
+        """One cell of the actions table: a figure in its format ("–" where it does not apply), the priority as a
+        rank, text wrapped."""
+        if column in ACTION_FORMATS:
             if pd.isna(value):
                 ws.write_string(r, c, UNDEFINED)
             else:
-                ws.write_number(r, c, float(value), self.fmt["money"])
+                ws.write_number(r, c, float(value), self.fmt[ACTION_FORMATS[column]])
         elif column == "Priority":
             ws.write_number(r, c, int(value), self.fmt["rank"])
-        elif column == "Due":
-            if pd.isna(value):
-                ws.write_string(r, c, UNDEFINED)
-            else:
-                ws.write_datetime(r, c, value.to_pydatetime(), self.fmt["date"])
         else:
             ws.write_string(r, c, str(value), self.fmt["wrap"])
 
@@ -221,3 +296,39 @@ class ActionSheets(SheetWriter):
             ws.write_string(r, c, UNDEFINED)
         else:
             ws.write_number(r, c, float(value), self.fmt.get(_EXP_KIND.get(header)))
+
+
+def _spans(layout: tuple[tuple[str, tuple[str, str]], ...], headers: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Where each column of a table under the actions goes: the sheet columns of the actions table's headers it
+    spans."""
+    return {column: (headers.index(first), headers.index(last)) for column, (first, last) in layout}
+
+
+def plan_line(plan: PeriodPlan, end: pd.Timestamp, prefix: str) -> str:
+    """The plan's totals in one line (the line above the actions table).
+
+    Args:
+        plan: The plan for the rest of the period.
+        end: Period end.
+        prefix: The currency prefix.
+
+    Returns:
+        E.g. "The plan for the rest of the period (20 days left, to 2026-09-30): budget for the period $119,500;
+        spend to date $101,429; left to spend $18,071; planned rest of period $18,071; returned unspent $0."
+    """
+    totals = "; ".join(
+        f"{name} {money(value, prefix)}"
+        for name, value in (
+            ("budget for the period", plan.budget),
+            ("spend to date", plan.spend),
+            ("left to spend", plan.left),
+            ("planned rest of period", plan.planned),
+            ("returned unspent", plan.returned_unspent),
+        )
+    )
+    if plan.days_left <= 0:
+        return f"The period has ended (to {end:%Y-%m-%d}): {totals}; nothing left to plan."
+    line = f"The plan for the rest of the period ({count(plan.days_left, 'day')} left, to {end:%Y-%m-%d}): {totals}"
+    if plan.budget_increase > EPSILON:
+        line += f"; it needs {money(plan.budget_increase, prefix)} more than is left (a decision for leadership)"
+    return line + "."

@@ -40,17 +40,23 @@ class AttributionSheets(SheetWriter):
 
     def reallocation(self) -> None:
         """A what-if over the proposed budgets (editable; the expected effect follows by formula), then the plan's
-        moves: the money side of the channels' actions (values, as built)."""
+        moves: every amount taken from a channel's remaining budget and where it goes (values, as built)."""
         a = self.a
+        moves = (
+            "The plan for the rest of the period takes money from a channel's remaining budget only to give it to a "
+            "channel at or above target that can spend more, to cover the overspend to date, or to return it "
+            f"unspent; each move is priced on {a.plan_basis}."
+        )
+        effect = (
+            f"Extra budget is assumed to work at {threshold(DIMINISHING_RETURNS)} of the channel's efficiency, budget "
+            "taken away at 100%."
+        )
         ws = self.titled_sheet(
             REALLOCATION,
-            f"The plan moves budget only from channels whose action frees it (Pause, Free budget) to channels whose "
-            f"action is Scale; moves are priced on {a.plan_basis}. Proposed budget cells are inputs: change them "
-            f"and the expected effect follows. Extra budget is assumed to work at {threshold(DIMINISHING_RETURNS)} of "
-            "the channel's efficiency, budget taken away at 100%.",
-            f"The plan moves budget only from channels whose action frees it to channels whose action is Scale; "
-            f"moves are priced on {a.plan_basis}. Extra budget is assumed to work at "
-            f"{threshold(DIMINISHING_RETURNS)} of the channel's efficiency, budget taken away at 100%.",
+            f"{moves} The what-if starts from each channel's change in the plan (planned rest of period − remaining "
+            "budget): Proposed budget cells are inputs: change them and the expected effect follows. " + effect,
+            f"{moves} The what-if gives each channel's change in the plan (planned rest of period − remaining "
+            "budget) and its expected effect. " + effect,
         )
         ws.write_row(3, 0, list(WHAT_IF_HEADER), self.fmt["header"])
         for i, (channel, w) in enumerate(a.what_if.iterrows(), start=4):
@@ -58,15 +64,11 @@ class AttributionSheets(SheetWriter):
             for column in WHAT_IF_COLUMNS:
                 self._what_if_cell(ws, i, column, w[column])
         r = 6 + len(a.channels)
-        ws.write_string(r, 0, f"Plan: budget moves this period ({AS_BUILT})", self.fmt["title"])
+        ws.write_string(r, 0, f"The plan's moves this period ({AS_BUILT})", self.fmt["title"])
         self._plan(ws, r)
         if a.reallocation.empty:
             ws.write_string(
-                r + 1,
-                0,
-                "No budget moves: no channel frees budget that another can use (each channel's Funding on "
-                "Optimization Actions says why).",
-                self.fmt["note"],
+                r + 1, 0, "No budget moves: every channel keeps its remaining budget in the plan.", self.fmt["note"]
             )
         ws.set_column(0, 1, 22)
         ws.set_column(2, 3, 16)

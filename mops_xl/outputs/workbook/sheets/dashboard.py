@@ -1,8 +1,9 @@
 """The Dashboard: one landscape page and one laptop screen (1920×1080 at 100 % zoom, no scrolling).
 
 Left, the story: title, the engine's headline sentence, who and when, spend against budget, the KPI boxes the
-engine chose (worst first) and the top actions with owner and labelled amount. Right, the charts, each in a
-block of cells nothing is written to. The charts read a hidden "Chart data" sheet (formulas over the report's
+engine chose (worst first) and the decisions for leadership. Right, the charts, each in a block of cells nothing is
+written to. Under both, across the page, the top actions of the plan for the rest of the period: who does what, with
+how much, and what it is expected to bring. The charts read a hidden "Chart data" sheet (formulas over the report's
 sheets), so no helper table prints or shows beside them.
 """
 
@@ -24,6 +25,7 @@ from mops_xl.outputs.workbook.formulas.figure_formulas import number_format
 from mops_xl.outputs.workbook.formulas.pacing_formulas import CurveFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import NAVY, Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
+from mops_xl.outputs.workbook.sheets.actions_sheets import NO_DECISION
 from mops_xl.outputs.workbook.sheets.kpi_sheets import channel_cell, kpi_cell, strategy_cell
 
 SHEET = "Dashboard"
@@ -34,14 +36,20 @@ CHART_SHEET = "Chart data"
 CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC", "CAC target", "ROAS")
 #: The top actions the Dashboard lists.
 TOP_ACTIONS = 5
+#: The decisions for leadership the Dashboard lists (Optimization Actions lists them all, with why).
+TOP_DECISIONS = 5
 
 # --- The grid (0-based columns; widths in Excel characters, ≈ 7 px each + 5 px) ---------------------------
-LABEL_WIDTH, BOX_WIDTH, GAP_WIDTH, CHART_COL_WIDTH = 22, 12, 2, 12
+LABEL_WIDTH, BOX_WIDTH, GAP_WIDTH, CHART_COL_WIDTH = 24, 14, 2, 12
 BOX_COLUMNS = 6  # B..G: one KPI box each
 GAP_COL = 1 + BOX_COLUMNS  # H: space between the story and the charts
 CHART_COL = GAP_COL + 1  # I: the first chart column
-CHART_W, CHART_H = 300, 240  # px: three charts a row, two rows
-ROW_PX = 20  # a default row (15 pt)
+CHART_W, CHART_H = 300, 230  # px: three charts a row, two rows
+ROW_PT = 15.0  # a default row (20 px)
+ROW_PX = 20
+TITLE_PT = 19.0  # a row holding a title (14 pt)
+#: The decisions for leadership under the KPI boxes: column → the first and last grid column it spans.
+DECISION_SPANS = {"Subject": (0, 0), "Decision": (1, 3), "Amount": (4, 4), "Owner": (5, 6)}
 
 
 def px(width_chars: float) -> int:
@@ -65,11 +73,14 @@ class TopAction:
     """One line of the Dashboard's top actions.
 
     Args:
-        subject: The channel (or All channels, or the experiment variant).
+        subject: The channel (or the experiment variant).
         action: What to do.
         owner: Who does it ("" when nobody owns the subject).
         amount: The money at stake (NaN when the action has none).
-        amount_label: What the amount is ("Projected overspend", …).
+        amount_label: What the amount is ("Change in spend to period end", …).
+        customers: The customers the plan expects it to add (+) or lose (−) by period end (NaN without a plan).
+        revenue: The revenue likewise.
+        funding: Where the money it gives goes, or where the money it gets comes from ("" when neither).
     """
 
     subject: str
@@ -77,11 +88,31 @@ class TopAction:
     owner: str
     amount: float
     amount_label: str
+    customers: float = math.nan
+    revenue: float = math.nan
+    funding: str = ""
+
+
+#: The top actions across the page: column → (first and last grid column it spans, the TopAction field it shows).
+ACTION_SPANS = {
+    "Subject": ((0, 1), "subject"),
+    "Action": ((2, 2), "action"),
+    "Owner": ((3, 4), "owner"),
+    "Money at stake": ((5, 5), "amount"),
+    "What it is": ((6, 9), "amount_label"),
+    "Expected customers": ((10, 10), "customers"),
+    "Expected revenue": ((11, 11), "revenue"),
+    "Where the money goes": ((12, 18), "funding"),
+}
+
+
+#: The format of a top action's text right of a figure (it starts a character in); other text is "wrap".
+TEXT_FORMATS = {"amount_label": "wrap_note", "funding": "wrap_in"}
 
 
 def top_actions(a: Analysis, n: int = TOP_ACTIONS) -> list[TopAction]:
     """The Dashboard's top actions: the engine's recommendations that ask for something, by the money at stake,
-    each with its owner and its amount labelled with what it measures.
+    each with its owner, its amount labelled with what it measures, its expected effect and its funding.
 
     Args:
         a: The engine's results.
@@ -95,7 +126,9 @@ def top_actions(a: Analysis, n: int = TOP_ACTIONS) -> list[TopAction]:
         label = str(r["Money at stake is"])  # what the priority is by, under the name of the column it is
         amount = float(r["Money at stake"]) if label else math.nan
         owner = r["Owner"] if isinstance(r["Owner"], str) else ""
-        out.append(TopAction(str(r["Subject"]), str(r["Action"]), owner, amount, label))
+        effect = (float(r["Expected customers change"]), float(r["Expected revenue change"]))
+        funding = r["Funding"] if isinstance(r["Funding"], str) else ""
+        out.append(TopAction(str(r["Subject"]), str(r["Action"]), owner, amount, label, *effect, funding))
     return out
 
 
@@ -140,8 +173,16 @@ class Dashboard(SheetWriter):
             "box_name": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "align": "center"}),
             "box_note": wb.add_format({"italic": True, "font_color": "#595959", "align": "center", "font_size": 9}),
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
-            "wrap_note": wb.add_format({"text_wrap": True, "valign": "top", "italic": True, "font_color": "#595959"}),
+            # text right of a right-aligned figure starts a character in, so the two never run together
+            "note_right": wb.add_format(
+                {"italic": True, "font_color": "#595959", "align": "right", "valign": "bottom"}
+            ),
+            "wrap_in": wb.add_format({"text_wrap": True, "valign": "top", "indent": 1}),
+            "wrap_note": wb.add_format(
+                {"text_wrap": True, "valign": "top", "italic": True, "font_color": "#595959", "indent": 1}
+            ),
             "money_top": wb.add_format({"num_format": f'"{self.prefix}"#,##0', "valign": "top", "align": "right"}),
+            "number_top": wb.add_format({"num_format": "#,##0.0", "valign": "top", "align": "right"}),
             "value": wb.add_format({"align": "right"}),
         }
         for kind, num in (("integer", "#,##0"), ("money", f'"{self.prefix}"#,##0.00'), ("ratio", '0.0":1"')):
@@ -158,19 +199,20 @@ class Dashboard(SheetWriter):
 
     # --- the sheet ---------------------------------------------------------------------------------------
     def write(self) -> None:
-        """Write the sheet: the story on the left, the charts on the right, one page and one screen."""
+        """Write the sheet: the story on the left, the charts on the right, the top actions under both; one page
+        and one screen."""
         a, b, w = self.a, self.a.intake.business, self.a.window
         ws = self.wb.add_worksheet(SHEET)
+        self._heights: dict[int, float] = {}
         ws.set_column(0, 0, LABEL_WIDTH)
         ws.set_column(1, BOX_COLUMNS, BOX_WIDTH)
         ws.set_column(GAP_COL, GAP_COL, GAP_WIDTH)
         ws.set_column(CHART_COL, CHART_COL + CHART_COLS - 1, CHART_COL_WIDTH)
         last_col = CHART_COL + CHART_COLS - 1
         ws.write_string(0, 0, f"Marketing operations dashboard — {b['Business name']}", self.fmt["title"])
-        ws.set_row(0, 21)
-        width = LABEL_WIDTH + BOX_COLUMNS * BOX_WIDTH + GAP_WIDTH + CHART_COLS * CHART_COL_WIDTH
+        self._row(ws, 0, 21)
         ws.merge_range(1, 0, 1, last_col, a.headline, self.own["headline"])
-        ws.set_row(1, 16.5 * text_lines(a.headline, width * 0.9) + 3)
+        self._row(ws, 1, 16.5 * text_lines(a.headline, _span_width(0, last_col) * 0.9) + 3)
         header = [
             ("Business", str(b["Business name"])),
             ("Period", f"{w.start:%Y-%m-%d} to {w.end:%Y-%m-%d}"),
@@ -187,16 +229,33 @@ class Dashboard(SheetWriter):
         ws.write_formula(
             7, 1, f"={kpi_cell('Spend', 'Target')}", self.fmt["money"], cached(a.kpis.loc["Spend", "Target"])
         )
+        ws.write_string(8, 0, "Left to spend", self.fmt["bold"])  # the plan's: the one answer to "how much is left?"
+        ws.write_number(8, 1, a.plan.left, self.fmt["money"])
         self._spend_panel(ws, 3, 4)
-        self._boxes(ws, 9)
-        bottom = self._actions(ws, 15)
+        self._boxes(ws, 10)
+        story = self._decisions(ws, 16)
+        # the top actions go across the page, under the story and under the charts (which start at row 2)
+        bottom = self._actions(ws, max(story + 2, self._row_below(2, 2 * CHART_H)))
         self._charts(ws)
         ws.hide_gridlines(2)
-        ws.print_area(0, 0, max(bottom, 2 + 2 * CHART_H // ROW_PX), last_col)
+        ws.print_area(0, 0, bottom, last_col)
         ws.set_landscape()
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
         ws.fit_to_pages(1, 1)
         ws.activate()
+
+    def _row(self, ws: Any, r: int, points: float) -> None:
+        """Set a row's height (points), remembered so the rows under the charts can be found."""
+        self._heights[r] = points
+        ws.set_row(r, points)
+
+    def _row_below(self, first: int, px_down: int) -> int:
+        """The first row that starts at least ``px_down`` pixels below the top of row ``first``."""
+        r, down = first, 0
+        while down < px_down:
+            down += int(4 / 3 * self._heights.get(r, ROW_PT))  # as XlsxWriter sizes a row in pixels
+            r += 1
+        return r
 
     def _spend_panel(self, ws: Any, r: int, c: int) -> None:
         """ "Are we on budget?": the KPI Framework's Spend row — spend to date, budget to date, pace, status (the title
@@ -233,47 +292,78 @@ class Dashboard(SheetWriter):
             ws.write_formula(r + 4, j, f"={kpi_cell(m, 'Status')}", self.own["box_status"], k["Status"])
         self.fmt.colour_statuses(ws, r + 4, 1, r + 4, BOX_COLUMNS)
 
+    def _decisions(self, ws: Any, r: int) -> int:
+        """The decisions for leadership under the KPI boxes: subject, decision, amount, owner (Optimization Actions
+        says why). Returns the last row."""
+        decisions = self.a.decisions_needed
+        ws.write_string(r, 0, "Decisions for leadership", self.fmt["title"])
+        self._row(ws, r, TITLE_PT)
+        if decisions.empty:
+            ws.write_string(r + 1, 0, NO_DECISION, self.fmt["note"])
+            return r + 1
+        for header, (first, last) in DECISION_SPANS.items():
+            _put(ws, r + 1, first, last, header, self.fmt["header"])
+        shown = decisions.head(TOP_DECISIONS)
+        for i, (_, d) in enumerate(shown.iterrows(), start=r + 2):
+            texts = {
+                h: str(d[h]) if isinstance(d[h], str) and d[h].strip() else UNDEFINED
+                for h in ("Subject", "Decision", "Owner")
+            }
+            for header, text in texts.items():
+                _put(ws, i, *DECISION_SPANS[header], text, self.own["wrap_in" if header == "Owner" else "wrap"])
+            _put(ws, i, *DECISION_SPANS["Amount"], float(d["Amount"]), self.own["money_top"])
+            lines = max(text_lines(t, _span_width(*DECISION_SPANS[h])) for h, t in texts.items())
+            self._row(ws, i, ROW_PT * lines)
+        more = len(decisions) - len(shown)
+        where = f"{more} more, and why each is asked" if more else "Why each is asked"
+        # beside the title, right-aligned over the columns it does not reach
+        ws.merge_range(r, 3, r, BOX_COLUMNS, f"{where}: Optimization Actions", self.own["note_right"])
+        last = r + 1 + len(shown)
+        return last
+
     def _actions(self, ws: Any, r: int) -> int:
-        """The top actions: subject, action, owner, what the amount is, the amount. Returns the last row."""
+        """The top actions across the page: subject, action, owner, the money at stake and what it is, the expected
+        effect by period end, where the money goes. Returns the last row."""
         review = self.a.review
         due = (
             f" — due at the next review, {review.due:%Y-%m-%d}"
             if review is not None and not pd.isna(review.due)
             else ""
         )
-        ws.write_string(r, 0, f"Top actions{due}", self.fmt["title"])
-        headers = ("Subject", "Action", None, None, "Owner", "Measured as", "At stake")
-        for c, h in enumerate(headers):
-            if h is not None:
-                ws.write_string(r + 1, c, h, self.fmt["header"])
-        ws.merge_range(r + 1, 1, r + 1, 3, "Action", self.fmt["header"])
+        ws.write_string(r, 0, f"Top actions of the plan for the rest of the period{due}", self.fmt["title"])
+        self._row(ws, r, TITLE_PT)
+        for header, ((first, last), _) in ACTION_SPANS.items():
+            _put(ws, r + 1, first, last, header, self.fmt["header"])
+        self._row(ws, r + 1, ROW_PT * max(text_lines(h, _span_width(*span)) for h, (span, _) in ACTION_SPANS.items()))
         actions = top_actions(self.a)
         if not actions:
             ws.write_string(r + 2, 0, "No action: every channel holds.", self.fmt["note"])
             return r + 2
         for i, t in enumerate(actions, start=r + 2):
-            ws.write_string(i, 0, t.subject, self.own["wrap"])
-            ws.merge_range(i, 1, i, 3, t.action, self.own["wrap"])
-            ws.write_string(i, 4, t.owner or "–", self.own["wrap"])
-            ws.write_string(i, 5, t.amount_label or "–", self.own["wrap_note"])
-            if math.isnan(t.amount):
-                ws.write_string(i, 6, UNDEFINED, self.own["money_top"])
-            else:
-                ws.write_number(i, 6, t.amount, self.own["money_top"])
-            lines = max(
-                text_lines(t.subject, LABEL_WIDTH),
-                text_lines(t.action, 3 * BOX_WIDTH),
-                text_lines(t.owner, BOX_WIDTH),
-                text_lines(t.amount_label, BOX_WIDTH),
-            )
-            ws.set_row(i, 15 * lines)
+            lines = 1
+            for span, field in ACTION_SPANS.values():
+                value = getattr(t, field)
+                if isinstance(value, str):
+                    fmt = self.own[TEXT_FORMATS.get(field, "wrap")]
+                    _put(ws, i, *span, value or UNDEFINED, fmt)
+                    lines = max(lines, text_lines(value, _span_width(*span)))
+                else:
+                    kind = self.own["number_top"] if field == "customers" else self.own["money_top"]
+                    _put(ws, i, *span, UNDEFINED if math.isnan(value) else value, kind)
+            self._row(ws, i, ROW_PT * lines)
         last = r + 2 + len(actions)
-        ws.write_string(last, 0, f"Actions are the engine's values, {AS_BUILT}.", self.fmt["note"])
+        ws.write_string(
+            last,
+            0,
+            "By the money at stake; expected customers and revenue by period end against the current pattern. "
+            f"Actions are the engine's values, {AS_BUILT}.",
+            self.fmt["note"],
+        )
         return last
 
     # --- the charts ----------------------------------------------------------------------------------------
     def _charts(self, ws: Any) -> None:
-        """Five charts in a 3 × 2 grid of 340 × 240 px blocks right of the story, under the headline."""
+        """Five charts in a 3 × 2 grid of CHART_W × CHART_H px blocks right of the story, under the headline."""
         rows = self._chart_rows
         n = len(self.a.channels)
         money_axis = {"name": f"Spend ({self.currency})", "num_format": f'"{self.prefix}"#,##0', "min": 0}
@@ -448,3 +538,25 @@ class Dashboard(SheetWriter):
                 ws.write_formula(i, 2, w.budget_to_date(), self.fmt["money"], float(point["Budget to date"]))
             else:
                 ws.write_number(i, 2, 0.0, self.fmt["money"])
+
+
+def _width(c: int) -> float:
+    """A grid column's width in characters."""
+    if c == 0:
+        return LABEL_WIDTH
+    if c <= BOX_COLUMNS:
+        return BOX_WIDTH
+    return GAP_WIDTH if c == GAP_COL else CHART_COL_WIDTH
+
+
+def _span_width(first: int, last: int) -> float:
+    """The width of grid columns ``first`` to ``last``, in characters."""
+    return sum(_width(c) for c in range(first, last + 1))
+
+
+def _put(ws: Any, r: int, first: int, last: int, value: Any, fmt: Any) -> None:
+    """Write a value in one cell, or merged over several."""
+    if first == last:
+        ws.write(r, first, value, fmt)
+    else:
+        ws.merge_range(r, first, r, last, value, fmt)

@@ -28,6 +28,12 @@ from mops_xl.outputs.workbook.sheets.data_sheets import field_column_letter, key
 from mops_xl.outputs.workbook.sheets.kpi_sheets import WINDOW_ROWS
 
 SHEET = "Budget Pacing"
+#: The header of a line's budget for the period less its spend on its own days in the period (the line figure
+#: "Remaining"): named apart from a channel's Remaining budget on Optimization Actions (its budget for the period
+#: less all its spend in the period), which counts spend outside the line's days too.
+LEFT_ON_LINE = "Left on this line"
+#: The line figure each header shows where the two names differ.
+LINE_FIGURE_OF = {LEFT_ON_LINE: "Remaining"}
 HEADERS = (
     "Channel",
     "Line start",
@@ -38,7 +44,7 @@ HEADERS = (
     "Pace",
     "Projected",
     "Variance",
-    "Remaining",
+    LEFT_ON_LINE,
     "Daily spend to land on budget",
     "Status",
     "Line days",
@@ -54,7 +60,7 @@ _KIND = {
     "Pace": "percent",
     "Projected": "money",
     "Variance": "money",
-    "Remaining": "money",
+    LEFT_ON_LINE: "money",
     "Daily spend to land on budget": "money",
     "Line days": "integer",
     "Elapsed days": "integer",
@@ -69,6 +75,18 @@ _BUDGET_FIELDS = ("Channel", "Period start", "Period end", "Planned spend")
 TOP = 3  # 0-based row of the header
 #: The line under the table when every channel's spend to date falls on days its budget lines cover.
 NO_UNBUDGETED = "No unbudgeted spend: every channel's spend to date falls on days its budget lines cover."
+
+
+def line_figure(header: str) -> str:
+    """The budget-line figure (a column of the engine's pacing lines) a Budget Pacing header shows.
+
+    Args:
+        header: A header of :data:`HEADERS`.
+
+    Returns:
+        The figure's name (the header itself but for :data:`LEFT_ON_LINE`).
+    """
+    return LINE_FIGURE_OF.get(header, header)
 
 
 class PacingSheet(SheetWriter):
@@ -129,12 +147,17 @@ class PacingSheet(SheetWriter):
             "One row per budget line overlapping the period, paced over its days in the period (from Period "
             "start, or the line's start if later, to Report as of); then the spend of each channel outside "
             "its budget lines (Unbudgeted). The total is all spend to date against every line's expected spend to "
-            "date: the KPI Framework's Spend. Pacing method and Overspending threshold are read from the "
+            f"date: the KPI Framework's Spend. {LEFT_ON_LINE} is the line's budget for the period less the spend on "
+            "its own days in the period (a channel's Remaining budget, on Optimization Actions, is its budget for the "
+            "period less all its spend in the period). Pacing method and Overspending threshold are read from the "
             "Settings sheet.",
             "One row per budget line overlapping the period, paced over its days in the period (from the "
             "period's start, or the line's start if later, to the report date); then the spend of each channel "
             "outside its budget lines (Unbudgeted). The total is all spend to date against every line's expected "
-            "spend to date: the KPI Framework's Spend. Paced by the team's pacing method and overspending threshold.",
+            f"spend to date: the KPI Framework's Spend. {LEFT_ON_LINE} is the line's budget for the period less the "
+            "spend on its own days in the period (a channel's Remaining budget, on Optimization Actions, is its "
+            "budget for the period less all its spend in the period). Paced by the team's pacing method and "
+            "overspending threshold.",
         )
         ws.write_row(TOP, 0, list(HEADERS), self.fmt["header"])
         for i, (row, line) in enumerate(self.lines.iterrows()):
@@ -156,10 +179,12 @@ class PacingSheet(SheetWriter):
         """A budget line's row: each figure's formula from its definition, the engine's value cached."""
         budget = {f: sheet_ref("Budget", f"${field_column_letter('Budget', f)}${k}") for f in _BUDGET_FIELDS}
         budget[CHANNEL_KEY] = sheet_ref("Budget", f"${key_column_letter('Budget', CHANNEL_KEY)}${k}")
-        w = LineFormulas({h: self._cell(r, h) for h in HEADERS}, budget)
+        w = LineFormulas({line_figure(h): self._cell(r, h) for h in HEADERS}, budget)
         for c, h in enumerate(HEADERS):
-            value = (line[h].to_pydatetime() - _EPOCH).days if h in ("Line start", "Line end") else cached(line[h])
-            ws.write_formula(r, c, w.formula(h), self.fmt.get(_KIND.get(h)), value)
+            figure = line_figure(h)
+            value = line[figure]
+            value = (value.to_pydatetime() - _EPOCH).days if h in ("Line start", "Line end") else cached(value)
+            ws.write_formula(r, c, w.formula(figure), self.fmt.get(_KIND.get(h)), value)
 
     def _unbudgeted(self, ws: Any, r: int, channel: str) -> None:
         """A channel's spend to date on days no budget line of it covers: its spend minus its lines' actuals."""
