@@ -6,15 +6,10 @@ intake the report is built and read back; then
 
 - every figure on every report sheet is the engine's (the scan of tests/test_report_lays_out.py, which maps
   each table cell to its engine figure by row label and column header),
-<<<<<<< HEAD
 - ``--json``, the batch roll-up and the framework text give the same spend, pace, CAC, ROAS and statuses, and each
   channel the same action and remaining budget (the plan for the rest of the period),
-- every status follows its thresholds (spend above the overspending threshold is never "On pace").
-=======
-- ``--json``, the batch roll-up and the framework text give the same spend, pace, CAC, ROAS and statuses,
 - every status follows its thresholds (spend above the overspending threshold is never "On pace"),
 - each channel's Remaining budget and planned rest of period are the plan's wherever they are shown.
->>>>>>> p-sheets
 """
 
 from __future__ import annotations
@@ -120,11 +115,16 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
     s = scan(a, openpyxl.load_workbook(report, data_only=True))
     assert s.wrong == []
 
-    # 2. --json, the roll-up and the framework text say the same.
-    doc = to_dict(a)
+    doc, row, text = to_dict(a), rollup_row(a, intake.source, report), render_framework(a, "md")
+    _json_rollup_and_text_agree(a, intake, doc, row, text)
+    _statuses_follow_their_thresholds(a, intake)
+    _one_action_per_channel_wherever_shown(a, doc, row, text)
+    _one_plan(a, intake, doc, row, text)
+
+
+def _json_rollup_and_text_agree(a: Any, intake: Any, doc: dict, row: dict, text: str) -> None:
+    """2. --json, the roll-up and the framework text say the same."""
     kpis = {r["Metric"]: r for r in doc["kpis"]}
-    row = rollup_row(a, intake.source, report)
-    text = render_framework(a, "md")
     cur = symbol(intake.business["Currency"])
     total = a.total_pacing
     assert _same(kpis["Spend"]["Actual"], total.spend) and _same(row["Spend"], total.spend)
@@ -142,7 +142,10 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
     summary = terminal_summary(a).splitlines()
     assert [line.split()[0] for line in summary[2 : 2 + len(a.kpi_boxes)]] == a.kpi_boxes
 
-    # 3. Statuses follow their thresholds.
+
+def _statuses_follow_their_thresholds(a: Any, intake: Any) -> None:
+    """3. Statuses follow their thresholds."""
+    total = a.total_pacing
     over = intake.settings["Overspending threshold"]
     if not math.isnan(total.pace):
         assert total.status == _pace_band(total.pace, over)
@@ -157,8 +160,10 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
         unlocked = ~a.channels["Locked"].fillna(False).astype(bool)
         assert (a.plan.table.loc[unlocked[unlocked].index, "Planned rest of period"] == 0).all()
 
-    # 4. One action per channel wherever shown: the sheets (the scan above reads Optimization Actions and the
-    # Dashboard's top actions), --json, the framework text and the roll-up give each subject the same one action.
+
+def _one_action_per_channel_wherever_shown(a: Any, doc: dict, row: dict, text: str) -> None:
+    """4. One action per channel wherever shown: the sheets (the scan reads Optimization Actions and the
+    Dashboard's top actions), --json, the framework text and the roll-up give each subject the same one action."""
     rec = a.recommendations
     assert rec["Subject"].is_unique and set(a.channels.index) <= set(rec["Subject"])
     # a channel's Remaining budget is one figure: the plan's, on Optimization Actions (the scan compared the sheet
@@ -177,8 +182,12 @@ def test_every_place_shows_the_same_figure(tmp_path: Path, data: dict[str, Any])
     assert row["Top action"] == ("" if top.empty else f"{top.iloc[0]['Subject']}: {top.iloc[0]['Action']}")
     for retired in ("Pause or adjust", "Increase allocation", "Fix/pause"):
         assert retired not in text
-    # 5. One plan: each channel's action and remaining budget are the same in --json's plan, its recommendations
-    # and the framework text's actions table (its fourth column)
+
+
+def _one_plan(a: Any, intake: Any, doc: dict, row: dict, text: str) -> None:
+    """5. One plan: each channel's action and remaining budget are the same in --json's plan, its
+    recommendations and the framework text's actions table (its fourth column)."""
+    rec, cur = a.recommendations, symbol(intake.business["Currency"])
     plan = {c["Channel"]: c for c in doc["plan"]["channels"]}
     by_subject = {r["Subject"]: r for r in doc["recommendations"]}
     for _, r in rec[rec["Subject"].isin(list(a.channels.index))].iterrows():
