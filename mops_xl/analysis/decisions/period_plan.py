@@ -348,7 +348,7 @@ def _reason(p: pd.Series, action: str, plan: tuple[float, float], rules: PlanRul
     if action == PAUSE:
         return _pause_reason(p, now, remaining, spent, pre)
     plan_text = f"plans {money(daily, pre)} a day for {days} days ({money(planned, pre)})"
-    if action == SCALE:
+    if planned - remaining > EPSILON:  # it gets money (Scale), or keeps its pace on money it gets (Hold)
         return f"{now}; {plan_text}, {money(planned - remaining, pre)} more than its remaining budget"
     return f"{now}; {plan_text} of its remaining {money(remaining, pre)}"
 
