@@ -92,7 +92,7 @@ def test_an_overspent_account_plans_nothing_more_but_a_minimum_spend_and_asks_le
     assert plan.budget_increase == pytest.approx(31)
     # A plans nothing (Pause); B 31 / 5 = 6.2 a day against 30 (Throttle); C spends nothing and plans nothing
     assert plan.table["Action"].to_dict() == {"A": "Pause", "B": "Throttle", "C": "Hold"}
-    assert plan.table.loc["A", "Reason"] == "the period's budget is spent (1,969 of 1,950): plans nothing more"
+    assert plan.table.loc["A", "Reason"].startswith("the period's budget is spent (1,969 of 1,950): plans nothing more")
     # B's remaining 81 less its 31 covers part of A's 100 overspend
     assert plan.moves == [Move("B", OVERSPEND_TO_DATE, 50)]
 
@@ -160,6 +160,9 @@ def test_a_channel_whose_budget_line_starts_later_is_planned_over_its_own_days()
     plan = plan_rest_of_period(positions(rows), PlanRules(days_left=7, max_shift=0.2, underperforming=0.8))
     # the later line's 600 over its 6 days (100 a day); the other channel's 700 over all 7
     assert plan.table["Days planned"].to_dict() == {"Later": 6, "Now": 7}
+    # neither has customers or revenue to price its change by: 0, and the reason says why
+    assert plan.table.loc["Later", "Expected customers change"] == 0
+    assert plan.table.loc["Later", "Reason"].endswith("no customers or revenue yet, so its effect cannot be priced (0)")
     assert plan.table["Planned daily spend"].to_dict() == {"Later": 100, "Now": 100}
     assert "for 6 days" in plan.table.loc["Later", "Reason"]
 

@@ -345,12 +345,24 @@ def _reason(p: pd.Series, action: str, plan: tuple[float, float], rules: PlanRul
         return f"locked on the Channels sheet: keeps its {money(cur, pre)} a day"
     if cur <= EPSILON and planned <= EPSILON and remaining <= EPSILON:
         return "no spend and no budget left: nothing to plan"
+    unpriced = _unpriced(p, planned - cur * days)
     if action == PAUSE:
-        return _pause_reason(p, now, remaining, spent, pre)
+        return _pause_reason(p, now, remaining, spent, pre) + unpriced
     plan_text = f"plans {money(daily, pre)} a day for {days} days ({money(planned, pre)})"
     if planned - remaining > EPSILON:  # it gets money (Scale), or keeps its pace on money it gets (Hold)
-        return f"{now}; {plan_text}, {money(planned - remaining, pre)} more than its remaining budget"
-    return f"{now}; {plan_text} of its remaining {money(remaining, pre)}"
+        return f"{now}; {plan_text}, {money(planned - remaining, pre)} more than its remaining budget{unpriced}"
+    return f"{now}; {plan_text} of its remaining {money(remaining, pre)}{unpriced}"
+
+
+def _unpriced(p: pd.Series, change: float) -> str:
+    """Why a change in spend has no expected effect: the channel has no customers (or revenue) yet to price it."""
+    if abs(change) <= EPSILON:
+        return ""
+    if float(p["Customers per spend"]) <= 0 and float(p["Revenue per spend"]) <= 0:
+        return "; no customers or revenue yet, so its effect cannot be priced (0)"
+    if float(p["Customers per spend"]) <= 0:
+        return "; no customers yet, so its effect on customers cannot be priced (0)"
+    return ""
 
 
 def _pause_reason(p: pd.Series, now: str, remaining: float, spent: str, pre: str) -> str:
