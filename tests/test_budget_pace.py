@@ -208,7 +208,7 @@ def test_the_plan_spreads_the_over_pace_total_over_named_channels(pace_analysis)
     assert moves == [("Social", "Overspend to date", 300), ("Social", "Returned unspent", 850)]
     # spend outside any budget line is a decision for leadership: Display 300, Social 200 (Oct 1-4, before its line)
     d = a.decisions_needed
-    assert list(zip(d["Subject"], d["Amount"], strict=True)) == [("Display", 300), ("Social", 200)]
+    assert list(zip(d["Subject"], d["Money at stake"], strict=True)) == [("Display", 300), ("Social", 200)]
 
 
 # --- the report: the same figures as formulas, cached and recalculated ---------------------------------------

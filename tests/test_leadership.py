@@ -34,7 +34,7 @@ def test_each_kind_of_decision_with_its_amount_and_owner() -> None:
         prefix="$",
     )  # fmt: skip
     table = decisions_table(got)
-    assert table[["Subject", "Amount", "Owner"]].values.tolist() == [
+    assert table[["Subject", "Money at stake", "Owner"]].values.tolist() == [
         ["Partner referrals", 6507.29, "Dana"],
         ["Webinars", 4008.44, "Sam"],  # a blank owner falls to Marketing Ops
         ["Budget for the period", 150.0, "Sam"],  # the floors plan 250 with 100 left

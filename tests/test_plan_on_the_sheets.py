@@ -179,7 +179,7 @@ def test_saas_actions_read_off_the_plan(tmp_path: Path) -> None:
         ("LinkedIn Ads", "Pause"),  # plans nothing: 0 a day against 712.66 now
         ("Google Ads", "Spend to plan"),  # more a day than now, within its own budget
         ("Webinars", "Spend to plan"),
-        ("Partner referrals", "Scale"),  # receives money beyond its remaining budget (0)
+        ("Partner referrals", "Hold"),  # receives money beyond its remaining budget (0), but keeps about its pace
         ("Content & SEO", "Not enough data"),
         ("Email nurture", "Not enough data"),
     ):
@@ -260,6 +260,6 @@ def test_local_plans_nothing_more_once_the_budget_is_spent(tmp_path: Path) -> No
     assert not any(r.get("Campaign") for r in rows) and offer["Budget"] == 2600
     dash = wb[DASHBOARD]
     for subject, amount, owner in (("Facebook Ads", facebook, agency), ("New patient offer", 2600, offer["Owner"])):
-        assert value_by_label(dash, "Subject", subject, "Amount") == pytest.approx(amount)
+        assert value_by_label(dash, "Subject", subject, "Money at stake") == pytest.approx(amount)
         assert value_by_label(dash, "Subject", subject, "Owner") == owner == "Agency: Harbour Digital"
     assert value_by_label(dash, "Subject", "Facebook Ads", "Decision") == "Give it a budget line or stop it"

@@ -99,9 +99,9 @@ def test_saas_moves_linkedin_google_and_webinars_money_into_partner_referrals_an
     # decisions for leadership: the spend outside any budget line (Partner referrals 6,507.29, Webinars 4,008.44
     # before its Aug 1 line) and the campaigns at risk
     d = a.decisions_needed.set_index("Subject")
-    assert d.loc["Partner referrals", "Amount"] == pytest.approx(over)
+    assert d.loc["Partner referrals", "Money at stake"] == pytest.approx(over)
     webinars_july = spend_between("saas", dt.datetime(2026, 7, 1), dt.datetime(2026, 7, 31)).get("Webinars", 0.0)
-    assert d.loc["Webinars", "Amount"] == pytest.approx(webinars_july)
+    assert d.loc["Webinars", "Money at stake"] == pytest.approx(webinars_july)
     assert d.loc["Partner referrals", "Decision"].startswith("Give it a budget line: the plan has it spend")
 
 
@@ -149,7 +149,7 @@ def test_d2c_throttles_meta_pauses_tiktok_and_returns_what_no_one_on_target_can_
     # the Winter launch, all its 11 tasks due so far not started, is a decision for leadership
     d = a.decisions_needed.set_index("Subject")
     assert d.loc["Winter shell jacket drop", "Why"].startswith("11 of 11 tasks due so far overdue")
-    assert d.loc["Winter shell jacket drop", "Amount"] == 60000
+    assert d.loc["Winter shell jacket drop", "Money at stake"] == 60000
 
 
 def test_local_is_over_budget_and_plans_nothing_more() -> None:
@@ -170,4 +170,6 @@ def test_local_is_over_budget_and_plans_nothing_more() -> None:
     ]
     # every action has an owner: the agency that runs both channels
     assert set(r.loc[["Google Search Ads", "Facebook Ads"], "Owner"]) == {"Agency: Harbour Digital"}
-    assert a.decisions_needed.set_index("Subject").loc["Facebook Ads", "Amount"] == pytest.approx(spent["Facebook Ads"])
+    assert a.decisions_needed.set_index("Subject").loc["Facebook Ads", "Money at stake"] == pytest.approx(
+        spent["Facebook Ads"]
+    )

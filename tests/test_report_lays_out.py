@@ -282,7 +282,7 @@ def _dashboard_decisions(s: Scan, a: Analysis) -> None:
     if a.decisions_needed.empty:
         s.check(sheet, s.label(sheet, "Decisions for leadership") + 1, 1, NO_DECISION, "no decision")
         return
-    top, cols = s.table(sheet, ("Subject", "Decision", "Amount", "Owner"))
+    top, cols = s.table(sheet, ("Subject", "Decision", "Money at stake", "Owner"))
     shown = a.decisions_needed.head(TOP_DECISIONS)
     for r, (_, d) in zip(s.body(sheet, top)[: len(shown)], shown.iterrows(), strict=True):
         for h in cols:
@@ -424,7 +424,7 @@ def _actions_decisions_and_moves(s: Scan, a: Analysis) -> None:
     if a.decisions_needed.empty:
         s.check(sheet, s.label(sheet, f"Decisions for leadership ({AS_BUILT})") + 1, 1, NO_DECISION, "no decision")
     else:
-        top, cols = s.table(sheet, ("Subject", "Decision", "Amount", "Owner", "Why"))
+        top, cols = s.table(sheet, ("Subject", "Decision", "Money at stake", "Owner", "Why"))
         for r, (_, d) in zip(s.body(sheet, top), a.decisions_needed.iterrows(), strict=True):
             for h in cols:
                 s.check(sheet, r, cols[h], _text_or_na(d[h]), f"decision {d['Subject']} {h}")

@@ -87,14 +87,14 @@ def decision_lines(decisions: pd.DataFrame, prefix: str) -> list[str]:
     """Each decision for leadership in one line: what it is about, what is asked, the amount and its owner.
 
     Args:
-        decisions: The decisions (columns Subject, Decision, Amount, Owner, Why).
+        decisions: The decisions (columns Subject, Decision, Money at stake, Owner, Why).
         prefix: The currency prefix.
 
     Returns:
         E.g. "Webinars: Give it a budget line or stop it — $4,008 (Ines Duarte)".
     """
     return [
-        f"{d['Subject']}: {d['Decision']} — {money(float(d['Amount']), prefix)} ({owner(d['Owner'])})"
+        f"{d['Subject']}: {d['Decision']} — {money(float(d['Money at stake']), prefix)} ({owner(d['Owner'])})"
         for _, d in decisions.iterrows()
     ]
 

@@ -21,7 +21,7 @@ from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan
 from mops_xl.plural import count
 
 #: The columns of the list, in order.
-DECISION_COLUMNS = ("Subject", "Decision", "Amount", "Owner", "Why")
+DECISION_COLUMNS = ("Subject", "Decision", "Money at stake", "Owner", "Why")
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ def decision_row(d: pd.Series, cur: str) -> list[str]:
         Its cells, as :data:`~mops_xl.analysis.decisions.leadership.DECISION_COLUMNS`.
     """
     cells = {c: str(d[c]) for c in DECISION_COLUMNS}
-    cells.update(Amount=money(float(d["Amount"]), cur), Owner=owner(d["Owner"]))
+    cells.update({"Money at stake": money(float(d["Money at stake"]), cur), "Owner": owner(d["Owner"])})
     return [cells[c] for c in DECISION_COLUMNS]
 
 

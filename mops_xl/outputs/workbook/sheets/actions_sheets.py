@@ -66,7 +66,7 @@ MOVE_SPANS = (
 DECISION_SPANS = (
     ("Subject", ("Priority", "Subject")),
     ("Decision", ("Action", "Evidence")),
-    ("Amount", ("Remaining budget", "Remaining budget")),
+    ("Money at stake", ("Remaining budget", "Remaining budget")),
     ("Owner", ("Current daily spend", "Planned daily spend")),
     ("Why", ("Planned rest of period", "Funding")),
 )
@@ -153,7 +153,7 @@ class ActionSheets(SheetWriter):
         if decisions.empty:
             ws.write_string(r + 1, 0, NO_DECISION, self.fmt["note"])
             return r + 3
-        self._spanned_table(ws, r + 1, _spans(DECISION_SPANS, headers), decisions, money_columns=("Amount",))
+        self._spanned_table(ws, r + 1, _spans(DECISION_SPANS, headers), decisions, money_columns=("Money at stake",))
         return r + len(decisions) + 3
 
     def _moves(self, ws: Any, r: int, headers: Sequence[str]) -> int:

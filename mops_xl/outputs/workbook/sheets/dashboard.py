@@ -49,7 +49,7 @@ ROW_PT = 15.0  # a default row (20 px)
 ROW_PX = 20
 TITLE_PT = 19.0  # a row holding a title (14 pt)
 #: The decisions for leadership under the KPI boxes: column → the first and last grid column it spans.
-DECISION_SPANS = {"Subject": (0, 0), "Decision": (1, 3), "Amount": (4, 4), "Owner": (5, 6)}
+DECISION_SPANS = {"Subject": (0, 0), "Decision": (1, 3), "Money at stake": (4, 4), "Owner": (5, 6)}
 
 
 def px(width_chars: float) -> int:
@@ -311,7 +311,7 @@ class Dashboard(SheetWriter):
             }
             for header, text in texts.items():
                 _put(ws, i, *DECISION_SPANS[header], text, self.own["wrap_in" if header == "Owner" else "wrap"])
-            _put(ws, i, *DECISION_SPANS["Amount"], float(d["Amount"]), self.own["money_top"])
+            _put(ws, i, *DECISION_SPANS["Money at stake"], float(d["Money at stake"]), self.own["money_top"])
             lines = max(text_lines(t, _span_width(*DECISION_SPANS[h])) for h, t in texts.items())
             self._row(ws, i, ROW_PT * lines)
         more = len(decisions) - len(shown)
