@@ -20,9 +20,9 @@ WEEKDAY_PSEUDO_EVENTS = 10.0
 #: A count's noise (variance ÷ mean) is pulled towards chance (1) by this many days' worth of evidence, so a few
 #: calm days do not make a narrow band.
 DISPERSION_PRIOR_DAYS = 4.0
-#: The prior of a level's wandering: a variance of its logarithm of 0.01² a day (about 1 % a day, 8 % over two
+#: The prior of a level's wandering: a variance of its logarithm of 0.015² a day (about 1.5 % a day, 12 % over two
 #: months).
-DRIFT_PRIOR = 0.01**2
+DRIFT_PRIOR = 0.015**2
 #: Weeks of evidence behind :data:`DRIFT_PRIOR`.
 DRIFT_PRIOR_WEEKS = 4.0
 #: A channel whose first figure comes more than this many days into the data was launched then.

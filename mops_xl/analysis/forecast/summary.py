@@ -32,6 +32,8 @@ FORECAST_COLUMNS = [
     "Per day needed",
     "Method",
 ]
+#: The subject of the all-channel rows.
+ALL_CHANNELS = "All channels"
 #: The percentiles reported: Low, Likely and High.
 QUANTILES = (0.1, 0.5, 0.9)
 #: Targets: a KPI name (all channels) or (KPI, channel or None) → the period's target.
