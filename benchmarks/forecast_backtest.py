@@ -3,8 +3,8 @@
     python benchmarks/forecast_backtest.py              # 60 generated histories and the three samples
     python benchmarks/forecast_backtest.py --generated 20
 
-Each history is cut at every week from a quarter to four-fifths of the way through its period; the forecast made
-at the cut is compared with what the period ended at:
+Each history is cut at every week from a quarter to four-fifths of the way through its period (and, reported
+apart, one week in); the forecast made at the cut is compared with what the period ended at:
 
 - coverage: how often the P10–P90 band held the outcome, pooled over Spend, Leads, Customers, Revenue, CAC and
   ROAS (all channels; aim 70–90 %);
@@ -117,14 +117,14 @@ def _spend(ch: dict, dates: pd.DatetimeIndex, rng: np.random.Generator) -> np.nd
     if kind in ("organic", "email"):
         return np.zeros(days)
     if kind == "webinar":
-        thursdays = np.flatnonzero(np.asarray(dates.dayofweek) == 3)
+        thursdays = np.flatnonzero(np.asarray(dates.day_of_week) == 3)
         spend = np.zeros(days)
         sessions = thursdays[int(rng.integers(0, 2)) :: 2]
         spend[sessions] = ch["spend"] * 6 * rng.lognormal(0.0, 0.2, len(sessions))
     else:
         pattern = WEEKDAY_SEARCH if kind == "search" else WEEKDAY_SOCIAL if kind == "social" else np.ones(7)
         noise = rng.lognormal(0.0, 0.12 if kind == "search" else 0.25, days)
-        spend = ch["spend"] * pattern[np.asarray(dates.dayofweek)] * noise
+        spend = ch["spend"] * pattern[np.asarray(dates.day_of_week)] * noise
     if ch["budget_change"] is not None:
         day, factor = ch["budget_change"]
         spend[day:] *= factor
@@ -141,7 +141,7 @@ def _realise(params: dict, rng: np.random.Generator) -> pd.DataFrame:
         spend = _spend(ch, dates, rng)
         drift = np.exp(np.cumsum(rng.normal(0.0, ch["drift"], days)))
         if ch["kind"] in ("organic", "email"):
-            mean = ch["organic_leads"] * WEEKDAY_B2B[np.asarray(dates.dayofweek)] * drift
+            mean = ch["organic_leads"] * WEEKDAY_B2B[np.asarray(dates.day_of_week)] * drift
             mean[: ch["launch"]] = 0.0
         else:
             mean = spend / ch["cpl"] * drift
@@ -267,7 +267,7 @@ def backtest(cases: list[Case], forecasters: tuple[Forecaster, ...] = (SIMULATIO
     for case in cases:
         case.outcome = outcome(case.daily, case.start, case.end, case.channels, case.paid)
         days = (case.end - case.start).days + 1
-        for elapsed in cuts(case.start, case.end):
+        for elapsed in sorted({WEEK, *cuts(case.start, case.end)}):
             as_of = case.start + pd.Timedelta(days=elapsed - 1)
             window = ReportingWindow(case.start, case.end, as_of, SETTLING_DAYS)
             known = _cut(case, as_of)
@@ -283,6 +283,7 @@ def backtest(cases: list[Case], forecasters: tuple[Forecaster, ...] = (SIMULATIO
                             "case": case.name,
                             "source": case.source,
                             "elapsed": elapsed / days,
+                            "one week": elapsed == WEEK and elapsed < days / 4,
                             "forecaster": forecaster.name,
                             "metric": metric,
                             "p10": row.P10,
@@ -300,8 +301,10 @@ def backtest(cases: list[Case], forecasters: tuple[Forecaster, ...] = (SIMULATIO
 def scores(records: pd.DataFrame) -> dict:
     """Coverage, MASE and Brier per forecaster (and coverage per KPI and per source)."""
     out: dict = {}
-    for name, rows in records.groupby("forecaster", sort=False):
-        rows = rows[np.isfinite(rows["outcome"])]
+    for name, every in records.groupby("forecaster", sort=False):
+        every = every[np.isfinite(every["outcome"])]
+        first_week = every[every["one week"] & every["metric"].isin(POOLED)]
+        rows = every[~every["one week"]]
         held = (rows["p10"] <= rows["outcome"]) & (rows["outcome"] <= rows["p90"])
         pooled = rows["metric"].isin(POOLED)
         scored = {
@@ -315,7 +318,14 @@ def scores(records: pd.DataFrame) -> dict:
                 "first half": round(float(held[pooled & (rows["elapsed"] <= 0.5)].mean()), 3),
                 "second half": round(float(held[pooled & (rows["elapsed"] > 0.5)].mean()), 3),
             },
+            "coverage_one_week_in": round(
+                float(
+                    ((first_week["p10"] <= first_week["outcome"]) & (first_week["outcome"] <= first_week["p90"])).mean()
+                ),
+                3,
+            ),
             "mase": {m: _mase(rows[rows["metric"] == m]) for m in SCORED},
+            "mase_samples": {m: _mase(rows[(rows["metric"] == m) & (rows["source"] == "samples")]) for m in SCORED},
             "brier": _brier(rows),
         }
         out[str(name)] = scored
@@ -378,13 +388,22 @@ def write_results(result: dict) -> None:
     for half, value in main["coverage_early_late"].items():
         lines.append(f"| coverage, cut in the {half} | {value:.1%} | {line['coverage_early_late'][half]:.1%} | |")
     lines.append(
+        f"| coverage one week in (not pooled above) | {main['coverage_one_week_in']:.1%} | "
+        f"{line['coverage_one_week_in']:.1%} | |"
+    )
+    lines.append(
         f"| Brier score of the chances of target | {main['brier']['score']:.3f} | "
         f"{line['brier']['score']:.3f} | < 0.20 |"
     )
-    lines += ["", "| KPI | coverage | MASE (P50 ÷ straight line) | straight line's own band |", "|---|---:|---:|---:|"]
+    lines += [
+        "",
+        "| KPI | coverage | MASE (P50 ÷ straight line) | MASE, samples only | straight line's own band |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for m in SCORED:
         lines.append(
-            f"| {m} | {main['coverage_by_kpi'][m]:.1%} | {main['mase'][m]:.3f} | {line['coverage_by_kpi'][m]:.1%} |"
+            f"| {m} | {main['coverage_by_kpi'][m]:.1%} | {main['mase'][m]:.3f} | {main['mase_samples'][m]:.3f} | "
+            f"{line['coverage_by_kpi'][m]:.1%} |"
         )
     lines += ["", f"Falls back to the straight line: {', '.join(result['fallback']) or 'none'}.", ""]
     (out / "forecast_backtest.md").write_text("\n".join(lines), encoding="utf-8")

@@ -55,7 +55,7 @@ class ChannelHistory:
     @property
     def weekdays(self) -> np.ndarray:
         """Each day's weekday (Monday 0)."""
-        return np.asarray(self.dates.dayofweek, dtype=np.intp)
+        return np.asarray(self.dates.day_of_week, dtype=np.intp)
 
     def column(self, volume: str) -> np.ndarray:
         """One volume's days × channels array.

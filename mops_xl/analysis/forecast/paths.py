@@ -30,6 +30,8 @@ from mops_xl.analysis.forecast.volumes import (
     read_volumes,
 )
 
+#: Period-end totals are rounded to cents (counts are whole already).
+CENTS = 2
 #: Planned spend: a daily frame of the days left (Date, Channel, Spend) or channel → spend a day.
 PlannedSpend: TypeAlias = pd.DataFrame | Mapping[str, float]
 
@@ -110,27 +112,25 @@ def simulate_paths(
     active = active_days(past.values) if forecaster.schedules else np.ones(past.values.shape[:2], dtype=bool)
     draws = rng.standard_exponential((paths, len(past.dates)))
     future = pd.date_range(window.as_of + DAY, window.end, freq="D")
-    future_weekdays = np.asarray(future.dayofweek, dtype=np.intp)
+    future_weekdays = np.asarray(future.day_of_week, dtype=np.intp)
     f = forecaster
     plan = read_spend(spent, weekdays, active, f.weekday, f.schedules, f.adaptive)
     spend = simulate_spend(spent, weekdays, draws, plan, future_weekdays, rng)
-    provisional = _provisional(past.dates, window) if f.settling else np.zeros(len(past.dates), dtype=bool)
-    model = read_volumes(past.values, weekdays, active & ~provisional[:, None], f.weekday, f.adaptive)
+    values, late = _made_up(past, window, active, f) if f.settling else (past.values, 0.0)
+    model = read_volumes(values, weekdays, active, f.weekday, f.adaptive)
     rates = draw_rates(model, paths, len(future), rng)
     remaining_spend = spend.mean(axis=0)
     exposure = np.where(model.with_spend[None], spend[:, :, None], model.day_exposure(future_weekdays)[None])
     if planned is not None:
         spend, exposure = _with_plan(spend, exposure, planned, past, model, history.paid, len(future))
     ahead = draw_volumes(rates * exposure, model.dispersion, rng)
-    tickets = read_tickets(past.values, active & ~provisional[:, None])
+    tickets = read_tickets(values, active)
     won, sold = OUTCOMES.index("Customers"), OUTCOMES.index("Revenue")
     compound = draw_revenue(ahead[:, :, won], tickets, rng)
     ahead[:, :, sold] = np.where(tickets.with_customers, compound, ahead[:, :, sold])
+    ahead += late
     actual = _to_date(history, window)
-    late = provisional & np.asarray(past.dates >= window.start)
-    if late.any():
-        ahead += _late_data(past, late, model, rates, history.tracked[:, 1:])
-    totals = actual[None] + np.concatenate([spend[:, :, None], ahead], axis=2)
+    totals = np.round(actual[None] + np.concatenate([spend[:, :, None], ahead], axis=2), CENTS)
     untracked = ~history.tracked
     totals[:, untracked] = np.nan
     actual[untracked] = np.nan
@@ -151,22 +151,37 @@ def _to_date(history: ChannelHistory, window: ReportingWindow) -> np.ndarray:
     return history.values[np.asarray(in_period)].sum(axis=0)
 
 
-def _late_data(
-    past: ChannelHistory, days: np.ndarray, model: VolumeModel, rates: np.ndarray, tracked: np.ndarray
-) -> np.ndarray:
-    """paths × channels × outcomes: what a path adds to the provisional days of the period for the data still to
-    come in. Over all channels together (so that one channel's quiet days are not taken for late data), each
-    volume's shortfall against the path's rates is added, shared by the channels in proportion to what the path
-    expects of them; counts in whole numbers."""
-    recorded = past.values[days][:, :, 1:].sum(axis=0) * tracked
-    spent = past.values[days][:, :, 0].sum(axis=0)
-    exposure = np.where(model.with_spend, spent[:, None], model.day_exposure(past.weekdays[days]))
-    expected = rates * exposure[None] * tracked
-    pooled = expected.sum(axis=1, keepdims=True)
-    shortfall = np.maximum(pooled - recorded.sum(axis=0), 0.0)
-    share = np.divide(expected, pooled, out=np.zeros_like(expected), where=pooled > 0)
-    rise = shortfall * share
-    return np.where(IS_COUNT, np.floor(rise + 0.5), rise)
+def _made_up(
+    past: ChannelHistory, window: ReportingWindow, active: np.ndarray, forecaster: Forecaster
+) -> tuple[np.ndarray, np.ndarray]:
+    """The past days with the late data their provisional days will likely gain, and what the period gains by it
+    (channels × outcomes).
+
+    Over all channels together (so that one channel's quiet days are not taken for late data), each volume's
+    shortfall on the provisional days against what the settled days' rates expect of them counts beyond one
+    standard deviation of their noise (so that complete data, a little below its expectation by chance, gains
+    next to nothing). It is shared by the channels and days in proportion to how far each fell short of what was
+    expected of it; the days so made up are learnt from like the others."""
+    days = _provisional(past.dates, window)
+    if not days.any():
+        return past.values, np.zeros((len(past.channels), len(OUTCOMES)))
+    settled = read_volumes(past.values, past.weekdays, active & ~days[:, None], forecaster.weekday, forecaster.adaptive)
+    tracked = past.tracked[:, 1:]
+    recorded = past.values[days][:, :, 1:] * tracked
+    spent = past.values[days][:, :, 0]
+    exposure = np.where(settled.with_spend[None], spent[:, :, None], settled.factors[past.weekdays[days]])
+    rate = np.divide(settled.events, settled.exposure, out=np.zeros_like(settled.events), where=settled.exposure > 0)
+    expected = rate * exposure * tracked
+    pooled = expected.sum(axis=(0, 1))
+    noise = np.sqrt((settled.dispersion * expected).sum(axis=(0, 1)))
+    shortfall = np.maximum(pooled - recorded.sum(axis=(0, 1)) - noise, 0.0)
+    gap = np.maximum(expected - recorded, 0.0)
+    gaps = gap.sum(axis=(0, 1))
+    rise = shortfall * np.divide(gap, gaps, out=np.zeros_like(gap), where=gaps > 0)
+    values = past.values.copy()
+    values[days, :, 1:] += rise
+    in_period = rise[past.dates[days] >= window.start].sum(axis=0)
+    return values, np.where(IS_COUNT, np.floor(in_period + 0.5), in_period)
 
 
 def _with_plan(

@@ -123,9 +123,9 @@ def weighted_mean(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
 def weekday_factors(values: np.ndarray, weekdays: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Each weekday's level against the average day, damped towards 1 where the evidence is thin.
 
-    A series' noise unit (its variance ÷ mean) turns it into events; each weekday's ratio is then
-    (its events + :data:`WEEKDAY_PSEUDO_EVENTS`) ÷ (its expected events + the same), and the factors average 1
-    over the past days.
+    The series' noise unit (the variance ÷ mean of its days around their weekday's level) turns it into events;
+    each weekday's ratio is then (its events + :data:`WEEKDAY_PSEUDO_EVENTS`) ÷ (its expected events + the same),
+    and the factors average 1 over the past days. A busy series keeps its pattern; a rare count's is damped.
 
     Args:
         values: days × series.
@@ -138,12 +138,13 @@ def weekday_factors(values: np.ndarray, weekdays: np.ndarray, weights: np.ndarra
     total = weights.sum(axis=0)
     safe_total = np.where(total > 0, total, 1.0)
     mean = weighted_mean(values, weights)
-    spread = (weights * (values - mean) ** 2).sum(axis=0) / safe_total
-    unit = np.where(mean > 0, np.maximum(spread / np.where(mean > 0, mean, 1.0), 1e-12), 1.0)
     by_day = np.zeros((7, values.shape[1]))
     sums = np.zeros((7, values.shape[1]))
     np.add.at(by_day, weekdays, weights)
     np.add.at(sums, weekdays, weights * values)
+    level_of_day = np.divide(sums, by_day, out=np.zeros_like(sums), where=by_day > 0)
+    spread = (weights * (values - level_of_day[weekdays]) ** 2).sum(axis=0) / safe_total
+    unit = np.where(mean > 0, np.maximum(spread / np.where(mean > 0, mean, 1.0), 1e-12), 1.0)
     factors = (sums / unit + WEEKDAY_PSEUDO_EVENTS) / (by_day * mean / unit + WEEKDAY_PSEUDO_EVENTS)
     level = (weights * factors[weekdays]).sum(axis=0) / safe_total
     good = (mean > 0) & (level > 0)
@@ -259,10 +260,10 @@ def read_series(
         groups: Series that share their wandering (see :func:`level_drift`).
 
     Returns:
-        (wander, weights: days × series).
+        (wander, weights: days × series); a series that never varied from its rate does not wander either.
     """
     alike = decay_weights(None, keep)
-    wander = level_drift(counts, exposure, noise, keep, groups)
+    wander = np.where(noise == 0, 0.0, level_drift(counts, exposure, noise, keep, groups))
     if not adaptive:
         return wander, alike
     half_lives = memory(wander, noise, weighted_mean(counts, alike))

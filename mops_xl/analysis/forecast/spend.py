@@ -26,6 +26,8 @@ from mops_xl.analysis.forecast.patterns import (
     weekday_factors,
 )
 
+#: A variance this small against the mean squared is rounding error (a constant series).
+ROUNDING = 1e-12
 #: A channel that spent on most days and on none of the last this many days has stopped.
 STOPPED_AFTER_DAYS = 7
 
@@ -140,7 +142,8 @@ def _moments(values: np.ndarray, draws: np.ndarray, weights: np.ndarray) -> tupl
     weight = draws @ weights
     safe = np.where(weight > 0, weight, 1.0)
     mean = draws @ (values * weights) / safe
-    variance = np.maximum(draws @ (values**2 * weights) / safe - mean**2, 0.0)
+    variance = draws @ (values**2 * weights) / safe - mean**2
+    variance = np.where(variance > ROUNDING * mean**2, variance, 0.0)  # a constant series has none
     concentration = (draws**2) @ (weights**2) / safe**2
     effective = 1.0 / np.maximum(concentration, 1e-12)
     correction = np.where(effective > 1.0, effective / np.maximum(effective - 1.0, 1e-12), 1.0)
