@@ -309,7 +309,7 @@ def scores(records: pd.DataFrame) -> dict:
         pooled = rows["metric"].isin(POOLED)
         scored = {
             "coverage": float(held[pooled].mean()),
-            "forecasts": int(pooled.sum()),
+            "figures": int(pooled.sum()),
             "coverage_by_kpi": {m: round(float(held[rows["metric"] == m].mean()), 3) for m in SCORED},
             "coverage_by_source": {
                 s: round(float(held[pooled & (rows["source"] == s)].mean()), 3) for s in sorted(rows["source"].unique())
@@ -376,8 +376,9 @@ def write_results(result: dict) -> None:
     main, line = result["scores"][SIMULATION.name], result["scores"][STRAIGHT_LINE.name]
     lines = [
         f"Measured {result['date']} on {result['machine']} by `python benchmarks/forecast_backtest.py` "
-        f"({result['cases']} histories: {result['generated']} generated, {result['samples']} from the samples; "
-        f"{main['forecasts']} pooled forecasts; forecast of the saas sample {result['speed_s']:.3f} s).",
+        f"({result['cases']} histories: {result['generated']} generated, {result['samples']} from the samples, cut "
+        f"{result['cuts']} times; {main['figures']} figures pooled; a forecast of the saas sample takes "
+        f"{result['speed_s']:.3f} s).",
         "",
         "| | simulation | straight line | aim |",
         "|---|---:|---:|---|",
@@ -422,6 +423,7 @@ def run(generated: int, samples: bool = True) -> dict:
         "cases": len(cases),
         "generated": generated,
         "samples": sum(c.source == "samples" for c in cases),
+        "cuts": int(records[~records["one week"]][["case", "elapsed"]].drop_duplicates().shape[0]),
         "scores": result,
         "fallback": fallback,
     }
@@ -436,7 +438,7 @@ def main() -> None:
     write_results(result)
     main_scores = result["scores"][SIMULATION.name]
     print(
-        f"coverage {main_scores['coverage']:.1%} over {main_scores['forecasts']} forecasts; "
+        f"coverage {main_scores['coverage']:.1%} over {main_scores['figures']} figures; "
         f"Brier {main_scores['brier']['score']:.3f}; MASE {main_scores['mase']}; fallback {result['fallback']}"
     )
 
