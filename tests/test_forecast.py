@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mops_xl.analysis.blocks.statuses import NOT_TRACKED
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.forecast import (
     ALL_CHANNELS,
@@ -68,7 +69,7 @@ def test_constant_days_collapse_onto_the_straight_line(forecaster):
     assert row(fc.kpis, "ROAS")["Chance of target"] == 0.0  # 0.5 is below 0.6
     assert row(fc.kpis, "Customers")["Per day so far"] == 1.0
     assert row(fc.kpis, "Customers")["Per day needed"] == pytest.approx(21 / 20)  # (31 − 10) ÷ 20 days left
-    assert row(fc.kpis, "MQLs")["Method"] == "not tracked" and math.isnan(row(fc.kpis, "MQLs")["P50"])
+    assert row(fc.kpis, "MQLs")["Method"] == NOT_TRACKED and math.isnan(row(fc.kpis, "MQLs")["P50"])
 
 
 def test_nothing_left_to_forecast_at_period_end():
@@ -309,3 +310,23 @@ def test_chance_in_words(chance, exp):
 def test_method_statement_names_the_method_and_its_coverage():
     text = method_statement()
     assert "10th, 50th and 90th percentiles" in text and "held the period-end figure" in text and "%" in text
+
+
+def test_a_kpi_that_did_not_beat_the_straight_line_falls_back_to_it(monkeypatch):
+    # Spend on a weekday pattern, 5 weekdays of 200 and weekends of 50: the straight line (the average day so far ×
+    # the days left) differs from the simulation, which reads the weekdays of the days left.
+    from mops_xl.analysis.forecast import measured
+
+    dates = pd.date_range("2026-03-02", "2026-04-23")
+    daily = pd.DataFrame({"Date": dates, "Channel": "Search", "Spend": np.where(dates.day_of_week >= 5, 50.0, 200.0)})
+    window = ReportingWindow(dates[0], pd.Timestamp("2026-05-03"), dates[-1], 0)
+    line = forecast_period(daily, window, forecaster=STRAIGHT_LINE)
+    simulated = forecast_period(daily, window)
+    monkeypatch.setattr(measured, "FALLBACK_KPIS", frozenset({"Spend"}))
+    got = forecast_period(daily, window)
+    spend = row(got.kpis, "Spend")
+    assert spend["P50"] == row(line.kpis, "Spend")["P50"] != row(simulated.kpis, "Spend")["P50"]
+    assert spend["Method"] == "straight line (the simulation did not beat it)"
+    assert row(got.channels, "Spend", "Search")["Method"] == spend["Method"]
+    assert row(got.kpis, "Leads")["Method"] == NOT_TRACKED
+    assert "Spend: the straight line" in got.method

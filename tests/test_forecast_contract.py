@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mops_xl.analysis.blocks.statuses import NOT_TRACKED
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.forecast import DAILY_COLUMNS, FORECASTERS, forecast_period
 from mops_xl.analysis.forecast.kpis import VOLUMES
@@ -84,7 +85,7 @@ def test_empty_data(forecaster, daily):
     assert list(fc.channels["Channel"].unique()) == ["A", "B"]
     spend = fc.kpis[fc.kpis["Metric"] == "Spend"].iloc[0]
     assert spend["P50"] == 0
-    assert fc.kpis[fc.kpis["Metric"] == "Customers"].iloc[0]["Method"] == "not tracked"
+    assert fc.kpis[fc.kpis["Metric"] == "Customers"].iloc[0]["Method"] == NOT_TRACKED
 
 
 @each_forecaster

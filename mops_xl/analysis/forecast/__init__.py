@@ -15,6 +15,7 @@ The public API:
 - :func:`method_statement`: the method and its back-tested coverage in one sentence (Data Notes).
 """
 
+from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.forecast.budget import NEEDED_WITH_ODDS_COLUMNS, budget_needed_with_odds, most_spent
 from mops_xl.analysis.forecast.cycles import SpendCycle, lumpy_channels, spend_cycle
 from mops_xl.analysis.forecast.forecasters import FORECASTERS, SIMULATION, STRAIGHT_LINE, Forecaster
@@ -22,7 +23,7 @@ from mops_xl.analysis.forecast.history import DAILY_COLUMNS, daily_by_channel
 from mops_xl.analysis.forecast.measured import method_statement
 from mops_xl.analysis.forecast.paths import PeriodPaths, PlannedSpend
 from mops_xl.analysis.forecast.period import PeriodForecast, forecast_period
-from mops_xl.analysis.forecast.summary import ALL_CHANNELS, FORECAST_COLUMNS, Targets
+from mops_xl.analysis.forecast.summary import FORECAST_COLUMNS, Targets
 from mops_xl.analysis.forecast.words import chance_in_words
 
 __all__ = [

@@ -16,10 +16,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.forecast.kpis import OUTCOMES, VOLUMES
 from mops_xl.analysis.forecast.paths import PeriodPaths
 from mops_xl.analysis.forecast.period import PeriodForecast
-from mops_xl.analysis.forecast.summary import ALL_CHANNELS, Targets, target_of
+from mops_xl.analysis.forecast.summary import Targets, target_of
 from mops_xl.analysis.forecast.volumes import RETURNS_EXPONENT
 
 #: The chances the budget is worked out for.

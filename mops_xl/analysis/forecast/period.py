@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mops_xl.analysis.blocks.statuses import NOT_TRACKED
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.forecast import measured
 from mops_xl.analysis.forecast.forecasters import PATHS, SEED, SIMULATION, STRAIGHT_LINE, Forecaster
@@ -98,6 +99,6 @@ def _take(table: pd.DataFrame, other: pd.DataFrame, metrics: frozenset[str]) -> 
     rows = table["Metric"].isin(metrics).to_numpy()
     out = table.copy()
     out.loc[rows] = other.loc[rows].to_numpy()
-    tracked = out["Method"] != "not tracked"
+    tracked = out["Method"] != NOT_TRACKED
     out.loc[rows & tracked.to_numpy(), "Method"] = f"{STRAIGHT_LINE.name} (the simulation did not beat it)"
     return out

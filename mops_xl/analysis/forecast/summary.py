@@ -16,6 +16,7 @@ from typing import TypeAlias
 import numpy as np
 import pandas as pd
 
+from mops_xl.analysis.blocks.statuses import NOT_TRACKED
 from mops_xl.analysis.forecast.kpis import VOLUMES, Ratio, ratios
 from mops_xl.analysis.forecast.paths import PeriodPaths
 
@@ -32,8 +33,6 @@ FORECAST_COLUMNS = [
     "Per day needed",
     "Method",
 ]
-#: The subject of the all-channel rows.
-ALL_CHANNELS = "All channels"
 #: The percentiles reported: Low, Likely and High.
 QUANTILES = (0.1, 0.5, 0.9)
 #: Targets: a KPI name (all channels) or (KPI, channel or None) → the period's target.
@@ -176,7 +175,7 @@ def forecast_tables(
         series, figures, strict=True
     ):
         tracked = not np.isnan(paths_of).all()
-        method = paths.forecaster.name if tracked else "not tracked"
+        method = paths.forecaster.name if tracked else NOT_TRACKED
         values_of = (metric, actual, p10, p50, p90, target, chance, so_far, needed, method)
         rows.append({"Channel": subject, **dict(zip(FORECAST_COLUMNS, values_of, strict=True))})
     table = pd.DataFrame(rows, columns=["Channel", *FORECAST_COLUMNS])
