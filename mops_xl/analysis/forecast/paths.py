@@ -1,7 +1,8 @@
 """Simulated paths of the period: for each path, channel and volume, the period-end total.
 
-A path is the days to date as recorded plus one draw of the days left (and of the provisional last days, which
-may still rise). Every ratio is computed on the paths (see :mod:`mops_xl.analysis.forecast.summary`).
+A path is the days to date as recorded, plus what the provisional last days will likely still gain as late data
+comes in, plus one draw of the days left. Every ratio is computed on the paths (see
+:mod:`mops_xl.analysis.forecast.summary`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class PeriodPaths:
         paid: channels.
         actual: channels × volumes, the totals to date (NaN where not tracked).
         totals: paths × channels × volumes, the period-end totals (NaN where not tracked).
-        remaining_spend: channels, the likely (mean) spend of the days left, as the paths spend it.
+        remaining_spend: channels, the likely (mean) spend of the days left, as the paths spend it (the plan's
+            under "with the plan").
         days_left: The days after Report as of, to period end.
     """
 
@@ -119,10 +121,10 @@ def simulate_paths(
     values, late = _made_up(past, window, active, f) if f.settling else (past.values, 0.0)
     model = read_volumes(values, weekdays, active, f.weekday, f.adaptive)
     rates = draw_rates(model, paths, len(future), rng)
-    remaining_spend = spend.mean(axis=0)
     exposure = np.where(model.with_spend[None], spend[:, :, None], model.day_exposure(future_weekdays)[None])
     if planned is not None:
         spend, exposure = _with_plan(spend, exposure, planned, past, model, history.paid, len(future))
+    remaining_spend = spend.mean(axis=0)
     ahead = draw_volumes(rates * exposure, model.dispersion, rng)
     tickets = read_tickets(values, active)
     won, sold = OUTCOMES.index("Customers"), OUTCOMES.index("Revenue")

@@ -3,6 +3,9 @@
 The simulation is the method; a KPI whose likely figure did not beat the straight line in the back-test
 (:data:`mops_xl.analysis.forecast.measured.FALLBACK_KPIS`) takes the straight line's figures instead, and its
 row's Method says so. "With the plan" is the same forecast with the planned spend of the days left.
+
+A ratio is infinite on a path whose denominator is 0 (CAC with no customer), so its High (or even Likely) figure
+may be ``inf``: an output shows it as undefined. A ratio undefined on every path (0 ÷ 0) is NaN.
 """
 
 from __future__ import annotations
