@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Iterator
@@ -103,11 +104,34 @@ def private_workdir() -> Iterator[str]:
     Yields:
         The folder's path.
     """
-    folder = tempfile.mkdtemp(prefix="mops-xl-")  # created 0700
+    held = _hold_termination()  # a TERM between creating the folder and guarding it would leave it behind
     try:
+        folder = tempfile.mkdtemp(prefix="mops-xl-")  # created 0700
+    except BaseException:
+        _release(held)
+        raise
+    try:
+        _release(held)  # a TERM that came meanwhile is raised here, inside the guard
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+#: The signals that end a build (the CLI turns them into a clean exit).
+_TERMINATION = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _hold_termination() -> object:
+    """Hold TERM and HUP back (where the system can), returning what to restore."""
+    if not hasattr(signal, "pthread_sigmask") or not _TERMINATION:
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _TERMINATION)
+
+
+def _release(held: object) -> None:
+    """Let the held signals through again (a pending one is delivered now)."""
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # type: ignore[arg-type]
 
 
 def _running(pid: int) -> bool:
