@@ -123,7 +123,8 @@ def test_a_plan_with_nothing_to_say_gives_the_same_forecast(analyses: dict[str, 
     a = analyses["saas"]
     empty = PeriodPlan(a.plan.table.iloc[0:0], 0.0, 0.0, 0.0, 0.0, 0.0)
     channels = list(a.intake.channels["Channel"])
-    paid = [ch for ch, p in zip(channels, a.intake.channels["Paid"], strict=True) if p == True]  # noqa: E712
+    is_paid = a.intake.channels.set_index("Channel")["Paid"].fillna(False).astype(bool)
+    paid = [ch for ch in channels if is_paid[ch]]
     again = forecast_with_plan(daily_by_channel(a.intake.actuals), a.window, None, empty, channels=channels, paid=paid)
     pd.testing.assert_frame_equal(
         again.kpis[["Metric", "P10", "P50", "P90"]], a.forecast.kpis[["Metric", "P10", "P50", "P90"]]
