@@ -2,8 +2,9 @@
 
 The writer, the text framework and ``--json`` only lay out what :func:`analyse` returns. :func:`analyse` runs the
 phases of :mod:`mops_xl.analysis.phases` in order — the basis (window, thresholds, channels, the Actuals rows in
-the window), the figures, the attribution credit, the assessment, the decisions and the story, one function each,
-every call with keyword arguments — and lays their results out as one :class:`~mops_xl.analysis.result.Analysis`.
+the window), the figures, the attribution credit, the assessment, the forecast, the decisions and the story, one
+function each, every call with keyword arguments — and lays their results out as one
+:class:`~mops_xl.analysis.result.Analysis`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mops_xl.analysis.phases import (
     assess,
     credit_attribution,
     decide_actions,
+    forecast_period_end,
     measure_figures,
     read_basis,
     tell_story,
@@ -44,8 +46,8 @@ __all__ = [
 
 
 def analyse(intake: Intake) -> Analysis:
-    """Compute the report's figures for an intake, phase by phase: figures, attribution, assessment, decisions,
-    story.
+    """Compute the report's figures for an intake, phase by phase: figures, attribution, assessment, forecast,
+    decisions, story.
 
     Args:
         intake: A validated intake.
@@ -57,8 +59,9 @@ def analyse(intake: Intake) -> Analysis:
     figures = measure_figures(basis)
     credit = credit_attribution(basis, figures)
     assessment = assess(basis, figures)
-    decisions = decide_actions(basis, figures, credit)
-    story = tell_story(basis, figures)
+    forecast = forecast_period_end(basis, figures)
+    decisions = decide_actions(basis, figures, credit, forecast)
+    story = tell_story(basis, figures, forecast)
     attribution, window = credit.attribution, basis.window
     return Analysis(
         intake=intake,
@@ -94,6 +97,8 @@ def analyse(intake: Intake) -> Analysis:
         what_if=decisions.advice.what_if,
         plan_basis=decisions.advice.basis,
         plan=decisions.advice.plan,
+        forecast=forecast.forecast,
+        forecast_with_plan=decisions.forecast_with_plan,
         decisions_needed=decisions.leadership,
         review=decisions.review,
         window_rows=len(basis.rows),

@@ -1,6 +1,6 @@
 """The engine's phases, one function each, every call with keyword arguments: the basis (window, thresholds,
-channels, the Actuals rows in the window), the figures, the attribution credit, the assessment, the decisions and
-the story. :func:`mops_xl.analysis.engine.analyse` runs them in order and lays their results out as one
+channels, the Actuals rows in the window), the figures, the attribution credit, the assessment, the forecast, the
+decisions and the story. :func:`mops_xl.analysis.engine.analyse` runs them in order and lays their results out as one
 :class:`~mops_xl.analysis.result.Analysis`."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.decisions.leadership import decisions_needed, decisions_table
 from mops_xl.analysis.decisions.needed import budget_needed_table
+from mops_xl.analysis.decisions.plan_forecast import forecast_with_plan
 from mops_xl.analysis.decisions.reallocation import GuardRails, attributed_efficiency
 from mops_xl.analysis.decisions.recommendations import Recommendations, owner_of_operations, recommend
 from mops_xl.analysis.decisions.reviews import NextReview, next_review
@@ -50,8 +51,9 @@ from mops_xl.analysis.figures.performance import Blended, blended, stack_cost_fo
 from mops_xl.analysis.figures.scorecard import ChannelInputs, scorecard, underspending
 from mops_xl.analysis.figures.targets import target_table
 from mops_xl.analysis.figures.volumes import channel_volumes, in_window
+from mops_xl.analysis.forecast import PeriodForecast, Targets, daily_by_channel, forecast_period
 from mops_xl.analysis.story.headline import headline_sentence, kpi_boxes
-from mops_xl.analysis.story.notes import data_notes, import_notes
+from mops_xl.analysis.story.notes import data_notes, forecast_notes, import_notes
 from mops_xl.intake.currencies import symbol
 from mops_xl.intake.model import Intake
 
@@ -169,6 +171,19 @@ class AssessmentResults:
 
 
 @dataclass(frozen=True)
+class ForecastResults:
+    """The forecast phase: where the period lands "if the current pattern continues".
+
+    Args:
+        daily: The Actuals summed per date and channel (what the forecast read; "with the plan" reads it too).
+        forecast: Every KPI at period end, for all channels and per channel, with the chance of each target.
+    """
+
+    daily: pd.DataFrame
+    forecast: PeriodForecast
+
+
+@dataclass(frozen=True)
 class DecisionResults:
     """The decisions phase: the warnings, the attributed efficiency, the actions and the budget needed.
 
@@ -179,6 +194,7 @@ class DecisionResults:
         advice: The recommendations and their plan.
         leadership: The decisions for leadership (see :mod:`~mops_xl.analysis.decisions.leadership`).
         needed: The budget needed to hit each volume target.
+        forecast_with_plan: Every KPI at period end if the plan is followed.
     """
 
     warnings: list[dict[str, str]]
@@ -187,6 +203,7 @@ class DecisionResults:
     advice: Recommendations
     leadership: pd.DataFrame
     needed: pd.DataFrame
+    forecast_with_plan: PeriodForecast
 
 
 @dataclass(frozen=True)
@@ -322,9 +339,31 @@ def assess(basis: Basis, figures: FigureResults) -> AssessmentResults:
     )
 
 
-def decide_actions(basis: Basis, figures: FigureResults, credit: Credit) -> DecisionResults:
+def forecast_period_end(basis: Basis, figures: FigureResults) -> ForecastResults:
+    """The forecast phase: every KPI at period end "if the current pattern continues", for all channels and per
+    channel (the Channels sheet's channels and paid set), with the chance of each target (the Targets sheet)."""
+    daily = daily_by_channel(basis.intake.actuals)
+    forecast = forecast_period(
+        daily, basis.window, _forecast_targets(figures), channels=basis.names, paid=_paid_channels(basis)
+    )
+    return ForecastResults(daily=daily, forecast=forecast)
+
+
+def _forecast_targets(figures: FigureResults) -> Targets:
+    """The Targets sheet's targets as the forecast reads them: (KPI, channel or None) → target."""
+    targets: dict[str | tuple[str, str | None], float] = {key: value for key, value in figures.targets.items()}
+    return targets
+
+
+def _paid_channels(basis: Basis) -> list[str]:
+    """The paid channels, in Channels order."""
+    return [ch for ch in basis.names if bool(basis.paid.get(ch, False))]
+
+
+def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecast: ForecastResults) -> DecisionResults:
     """The decisions phase: the warnings (underspending, campaigns, attribution coverage), the attributed
-    efficiency, one action per subject with its plan, and the budget needed for each volume target."""
+    efficiency, one action per subject with its plan, the budget needed for each volume target, and where the
+    period lands with the plan."""
     intake, window, s, card = basis.intake, basis.window, basis.settings, figures.card
     warnings = underspending(card, figures.total, basis.thresholds)
     warnings += campaign_warnings(intake.table("Campaigns"), intake.actuals, window.as_of, basis.prefix)
@@ -371,11 +410,20 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit) -> Deci
         advice=advice,
         needed=needed,
         leadership=decisions_table(leadership),
+        forecast_with_plan=forecast_with_plan(
+            forecast.daily,
+            window,
+            _forecast_targets(figures),
+            advice.plan,
+            channels=basis.names,
+            paid=_paid_channels(basis),
+        ),
     )
 
 
-def tell_story(basis: Basis, figures: FigureResults) -> StoryResults:
-    """The story phase: the Data Notes, the KPI boxes and the headline sentence."""
+def tell_story(basis: Basis, figures: FigureResults, forecast: ForecastResults) -> StoryResults:
+    """The story phase: the Data Notes (the forecast's method among them), the KPI boxes and the headline
+    sentence."""
     window, total = basis.window, figures.total
     notes = data_notes(
         window=window,
@@ -387,6 +435,7 @@ def tell_story(basis: Basis, figures: FigureResults) -> StoryResults:
         prefix=basis.prefix,
     )
     notes += import_notes(basis.intake) + pacing_m.clipped_line_notes(figures.lines, window, basis.prefix)
+    notes += forecast_notes(forecast.forecast.method)
     boxes = kpi_boxes(figures.kpis, basis.tracking)
     headline = headline_sentence(
         kpis=figures.kpis,

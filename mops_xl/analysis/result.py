@@ -28,6 +28,7 @@ from mops_xl.analysis.figures.attribution import (
 from mops_xl.analysis.figures.budget import pacing as pacing_m
 from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan
 from mops_xl.analysis.figures.performance import Blended
+from mops_xl.analysis.forecast import PeriodForecast
 from mops_xl.intake.model import Intake
 
 #: The KPI Framework rows of the shipped catalogue, in order (blended figures; see
@@ -99,6 +100,10 @@ class Analysis:
         plan_basis: Which CAC and ROAS priced the plan, in words.
         plan: The plan for the rest of the period: each channel's planned daily spend, and the totals (see
             :mod:`~mops_xl.analysis.decisions.period_plan`).
+        forecast: Where the period lands "if the current pattern continues": every KPI's actual to date, Low,
+            Likely and High (P10, P50, P90) at period end and the chance of its target, for all channels and per
+            channel (see :func:`mops_xl.analysis.forecast.forecast_period`).
+        forecast_with_plan: The same if the plan is followed (the plan's spend for the days left).
         decisions_needed: The decisions for leadership, columns
             :data:`~mops_xl.analysis.decisions.leadership.DECISION_COLUMNS`.
         review: The review the actions are due at (Cadence sheet; None when it has no future review).
@@ -143,6 +148,8 @@ class Analysis:
     what_if: pd.DataFrame
     plan_basis: str
     plan: PeriodPlan
+    forecast: PeriodForecast
+    forecast_with_plan: PeriodForecast
     decisions_needed: pd.DataFrame
     review: NextReview | None
     window_rows: int

@@ -1,7 +1,8 @@
 """The engine's results as one JSON document, and as the short summary `mops-xl build` prints.
 
 JSON conventions: numbers are numbers, an undefined value is ``null`` with its reason under the row's
-``"undefined"`` key, dates are ISO ``YYYY-MM-DD``.
+``"undefined"`` key, dates are ISO ``YYYY-MM-DD``. In ``forecast``, a ratio's Low, Likely or High figure that is
+infinite (CAC on paths with no customer) is undefined too, so ``null``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mops_xl.analysis.engine import KPI_COLUMNS, Analysis
 from mops_xl.analysis.figures.performance import Blended, ratios, undefined_reason
 from mops_xl.analysis.figures.targets import is_volume
 from mops_xl.analysis.figures.volumes import VOLUMES
+from mops_xl.analysis.forecast import PeriodForecast
 from mops_xl.outputs.plan_summary import decision_lines, plan_totals, totals_line
 
 #: The layout's version: 3 added ``plan`` and ``decisions_needed``, and the recommendations' plan columns.
@@ -39,6 +41,9 @@ PLAN_CHANNEL_KEYS = (
     "Expected revenue change",
     "Reason",
 )
+#: Each KPI's entry of ``forecast.kpis`` and ``forecast.with_plan``, in order (``forecast.channels``: "Channel"
+#: first).
+FORECAST_KEYS = ("Metric", "Actual to date", "P10", "P50", "P90", "Target", "Chance of target")
 
 
 def plain(value: Any) -> Any:
@@ -150,6 +155,7 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "recommendations": records(a.recommendations),
         "plan": plan_document(a),
         "decisions_needed": records(a.decisions_needed),
+        "forecast": forecast_document(a.forecast, a.forecast_with_plan),
         "warnings": a.warnings,
         "experiments": records(a.experiments),
         "martech": {
@@ -187,6 +193,34 @@ def plan_document(a: Analysis) -> dict[str, Any]:
         "channels": records(table.reset_index()[list(PLAN_CHANNEL_KEYS)]),
         "moves": [{"From": m.source, "To": m.to, "Budget to move this period": plain(m.amount)} for m in a.plan.moves],
     }
+
+
+def forecast_document(forecast: PeriodForecast, with_plan: PeriodForecast) -> dict[str, Any]:
+    """Where the period lands: the dates, the method, every KPI for all channels and per channel, and every KPI
+    with the plan.
+
+    Args:
+        forecast: The forecast "if the current pattern continues".
+        with_plan: The forecast "with the plan".
+
+    Returns:
+        ``as_of``, ``period_end`` (ISO dates), ``method`` (one sentence with its measured coverage), ``kpis``
+        (:data:`FORECAST_KEYS`; "Chance of target" a fraction from 0 to 1, ``null`` without a target),
+        ``channels`` ("Channel", then :data:`FORECAST_KEYS`) and ``with_plan`` (as ``kpis``).
+    """
+    return {
+        "as_of": plain(forecast.as_of),
+        "period_end": plain(forecast.period_end),
+        "method": forecast.method,
+        "kpis": _forecast_rows(forecast.kpis, FORECAST_KEYS),
+        "channels": _forecast_rows(forecast.channels, ("Channel", *FORECAST_KEYS)),
+        "with_plan": _forecast_rows(with_plan.kpis, FORECAST_KEYS),
+    }
+
+
+def _forecast_rows(table: pd.DataFrame, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A forecast table's rows (``keys`` only) as JSON-ready dicts: infinite and NaN figures → ``None``."""
+    return [{key: plain(row[key]) for key in keys} for row in table.to_dict("records")]
 
 
 def _window(a: Analysis) -> dict[str, Any]:

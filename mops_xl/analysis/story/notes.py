@@ -158,3 +158,15 @@ def import_notes(intake: Intake) -> list[dict[str, str]]:
         when = f" on {row['Imported at']:%Y-%m-%d %H:%M}" if given(row["Imported at"]) else ""
         notes.append({"subject": "Import log", "note": f"Imported{when}: " + "; ".join(parts)})
     return notes
+
+
+def forecast_notes(method: str) -> list[dict[str, str]]:
+    """The Data Note on the forecast: its method and its measured coverage, in one sentence.
+
+    Args:
+        method: The forecast's method statement (see :func:`mops_xl.analysis.forecast.method_statement`).
+
+    Returns:
+        One note, subject "Forecast".
+    """
+    return [{"subject": "Forecast", "note": method}]
