@@ -140,7 +140,7 @@ def test_lines_are_paced_over_their_days_in_the_period(pace_analysis) -> None:
     assert search["Budget for period"] == pytest.approx(SEARCH_BUDGET)
     assert search["Projected"] == pytest.approx(SEARCH_PROJECTED)
     assert search["Variance"] == pytest.approx(1800 - 1500)  # projected - budget for the period
-    assert search["Remaining"] == pytest.approx(1500 - 1200) and search["Remaining days"] == 15 - 10
+    assert search["Left on this line"] == pytest.approx(1500 - 1200) and search["Remaining days"] == 15 - 10
     assert search["Daily spend to land on budget"] == pytest.approx(300 / 5)
     assert later["Status"] == NOT_STARTED and later["Expected to date"] == 0 and later["Actual"] == 0
     assert social["Expected to date"] == pytest.approx(SOCIAL_EXPECTED)

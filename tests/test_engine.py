@@ -188,7 +188,7 @@ def test_budget_pacing_lines(analysis) -> None:
     assert social["Actual"] == 500 and social["Pace"] == pytest.approx(2.5) and social["Status"] == "Over pace"
     assert social["Projected"] == pytest.approx(1550)  # 500 / 10 x 31
     assert social["Variance"] == pytest.approx(930)
-    assert social["Remaining"] == 120 and social["Remaining days"] == 21
+    assert social["Left on this line"] == 120 and social["Remaining days"] == 21
     assert social["Daily spend to land on budget"] == pytest.approx(120 / 21)
     assert lines.loc["Search", "Pace"] == pytest.approx(1.0) and lines.loc["Search", "Status"] == "On pace"
     assert analysis.channels.loc["Blog", "Pacing status"] == "No budget"

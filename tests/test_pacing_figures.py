@@ -81,7 +81,7 @@ def test_linear_line_figures_by_hand() -> None:
     assert search["Pace"] == pytest.approx(1.2)
     assert search["Projected"] == pytest.approx(1200 / 10 * 15)  # 1,800
     assert search["Variance"] == pytest.approx(300)
-    assert (search["Remaining"], search["Remaining days"]) == (pytest.approx(300), 5)
+    assert (search["Left on this line"], search["Remaining days"]) == (pytest.approx(300), 5)
     assert search["Daily spend to land on budget"] == pytest.approx(60)
     assert (search["Status"], search["Planned per day"]) == (OVER, pytest.approx(100))
 

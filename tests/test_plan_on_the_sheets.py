@@ -118,7 +118,7 @@ def test_left_on_this_line_is_the_lines_own_window() -> None:
     intake = load_intake(ROOT / "samples" / "saas.xlsx")
     a = analyse(intake)
     line = a.pacing_lines[a.pacing_lines["Channel"] == "Webinars"].iloc[0]
-    assert line["Remaining"] == pytest.approx(12500 - on_line)  # shown as "Left on this line"
+    assert line["Left on this line"] == pytest.approx(12500 - on_line)  # shown as "Left on this line"
     assert a.plan.table.loc["Webinars", "Remaining budget"] == pytest.approx(12500 - on_line - before)
 
 

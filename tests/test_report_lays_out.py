@@ -29,7 +29,7 @@ from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.workbook.sheets.actions_sheets import NO_DECISION, plan_line
 from mops_xl.outputs.workbook.sheets.dashboard import TOP_DECISIONS, top_actions
 from mops_xl.outputs.workbook.sheets.kpi_sheets import MAX_CAMPAIGN_ROWS, NO_CAMPAIGN_ROWS
-from mops_xl.outputs.workbook.sheets.pacing_sheet import NO_UNBUDGETED, line_figure
+from mops_xl.outputs.workbook.sheets.pacing_sheet import NO_UNBUDGETED
 
 pytestmark = pytest.mark.slow  # builds the three sample reports
 
@@ -190,8 +190,8 @@ def _budget_pacing(s: Scan, a: Analysis) -> None:
     top, cols = s.table(sheet, ("Channel", "Line start", "Expected to date"))
     rows = s.body(sheet, top)
     for r, (_, line) in zip(rows, a.pacing_lines.iterrows(), strict=False):
-        for h in cols:  # "Left on this line" shows the line figure "Remaining"
-            s.check(sheet, r, cols[h], line[line_figure(h)], f"line {line['Channel']} {h}")
+        for h in cols:  # each header shows the line figure of its name
+            s.check(sheet, r, cols[h], line[h], f"line {line['Channel']} {h}")
     # then one Unbudgeted row per channel with unbudgeted spend (the engine's, in channel order), then the total
     unbudgeted = rows[len(a.pacing_lines) : -1]
     shown_channels = [s.values[sheet].cell(r, 1).value for r in unbudgeted]

@@ -354,10 +354,10 @@ class Variance:
         return f"IF(ISNUMBER({projected}),{projected}-{w.cell('Budget for period')},{w.undefined})"
 
 
-class Remaining:
-    """Budget for period − Actual."""
+class LeftOnLine:
+    """Budget for period − Actual: what is left on the line (its own days), not the channel's Remaining budget."""
 
-    name = "Remaining"
+    name = "Left on this line"
 
     def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
         return lines["Budget for period"] - lines["Actual"]
@@ -379,18 +379,18 @@ class RemainingDays:
 
 
 class DailyToLand:
-    """max(Remaining, 0) ÷ Remaining days: the daily spend that lands on the budget; undefined once the line's
+    """max(Left on this line, 0) ÷ Remaining days: the daily spend that lands on the budget; undefined once the line's
     days in the period are over."""
 
     name = "Daily spend to land on budget"
 
     def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
-        remaining, days = lines["Remaining"], lines["Remaining days"]
+        remaining, days = lines["Left on this line"], lines["Remaining days"]
         return (remaining.mask(remaining < 0, 0.0) / days).where(days != 0)
 
     def formula(self, w: LineWriter) -> str:
         days = w.cell("Remaining days")
-        return f"IF({days}>0,MAX({w.cell('Remaining')},0)/{days},{w.undefined})"
+        return f"IF({days}>0,MAX({w.cell('Left on this line')},0)/{days},{w.undefined})"
 
 
 class LineStatus:
@@ -441,7 +441,7 @@ LINE_FIGURES: tuple[LineFigure, ...] = (
     Pace(),
     Projected(),
     Variance(),
-    Remaining(),
+    LeftOnLine(),
     RemainingDays(),
     DailyToLand(),
     LineStatus(),

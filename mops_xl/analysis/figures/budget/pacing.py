@@ -122,7 +122,7 @@ def channel_pacing(lines: pd.DataFrame, channels: list[str], over_threshold: flo
         "Actual",
         "Projected",
         "Variance",
-        "Remaining",
+        "Left on this line",
         "Daily spend to land on budget",
     ]
     sums = lines.groupby("Channel")[cols].sum(min_count=1).reindex(pd.Index(channels, name="Channel"))

@@ -28,12 +28,10 @@ from mops_xl.outputs.workbook.sheets.data_sheets import field_column_letter, key
 from mops_xl.outputs.workbook.sheets.kpi_sheets import WINDOW_ROWS
 
 SHEET = "Budget Pacing"
-#: The header of a line's budget for the period less its spend on its own days in the period (the line figure
-#: "Remaining"): named apart from a channel's Remaining budget on Optimization Actions (its budget for the period
+#: The header of a line's budget for the period less its spend on its own days in the period (the line figure of
+#: the same name): named apart from a channel's Remaining budget on Optimization Actions (its budget for the period
 #: less all its spend in the period), which counts spend outside the line's days too.
 LEFT_ON_LINE = "Left on this line"
-#: The line figure each header shows where the two names differ.
-LINE_FIGURE_OF = {LEFT_ON_LINE: "Remaining"}
 HEADERS = (
     "Channel",
     "Line start",
@@ -75,18 +73,6 @@ _BUDGET_FIELDS = ("Channel", "Period start", "Period end", "Planned spend")
 TOP = 3  # 0-based row of the header
 #: The line under the table when every channel's spend to date falls on days its budget lines cover.
 NO_UNBUDGETED = "No unbudgeted spend: every channel's spend to date falls on days its budget lines cover."
-
-
-def line_figure(header: str) -> str:
-    """The budget-line figure (a column of the engine's pacing lines) a Budget Pacing header shows.
-
-    Args:
-        header: A header of :data:`HEADERS`.
-
-    Returns:
-        The figure's name (the header itself but for :data:`LEFT_ON_LINE`).
-    """
-    return LINE_FIGURE_OF.get(header, header)
 
 
 class PacingSheet(SheetWriter):
@@ -179,9 +165,9 @@ class PacingSheet(SheetWriter):
         """A budget line's row: each figure's formula from its definition, the engine's value cached."""
         budget = {f: sheet_ref("Budget", f"${field_column_letter('Budget', f)}${k}") for f in _BUDGET_FIELDS}
         budget[CHANNEL_KEY] = sheet_ref("Budget", f"${key_column_letter('Budget', CHANNEL_KEY)}${k}")
-        w = LineFormulas({line_figure(h): self._cell(r, h) for h in HEADERS}, budget)
+        w = LineFormulas({h: self._cell(r, h) for h in HEADERS}, budget)
         for c, h in enumerate(HEADERS):
-            figure = line_figure(h)
+            figure = h
             value = line[figure]
             value = (value.to_pydatetime() - _EPOCH).days if h in ("Line start", "Line end") else cached(value)
             ws.write_formula(r, c, w.formula(figure), self.fmt.get(_KIND.get(h)), value)
