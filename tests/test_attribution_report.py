@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from mops_xl import analyse, build_report, load_intake
-from mops_xl.analysis.decisions.reallocation import DIMINISHING_RETURNS
+from mops_xl.analysis.decisions.what_if_figures import DIMINISHING_RETURNS
 from mops_xl.analysis.figures.attribution import MODELS
 from mops_xl.outputs.json_output import to_dict
 from mops_xl.outputs.libreoffice import recalculate

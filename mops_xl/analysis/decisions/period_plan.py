@@ -37,7 +37,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import HOLD, PAUSE, SCALE, SPEND_TO_PLAN, THROTTLE
 from mops_xl.analysis.blocks.wording import money, percent
-from mops_xl.analysis.decisions.reallocation import DIMINISHING_RETURNS
+from mops_xl.analysis.decisions.what_if_figures import DIMINISHING_RETURNS
 
 #: A planned daily spend within this share of the current daily spend is "about the same" (Hold).
 PLAN_BAND = 0.10
