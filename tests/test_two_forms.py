@@ -14,11 +14,11 @@ import pytest
 
 from mops_xl.analysis.assessment.martech_figures import (
     AUTOMATION_SHARE,
-    MONTHLY_STACK_COST,
     STAGE_CHANNELS,
     STAGE_COVERAGE,
     TOTAL_FTE,
 )
+from mops_xl.analysis.blocks.stack_cost import MONTHLY_STACK_COST
 from mops_xl.analysis.decisions.what_if_figures import CHANGE, EXPECTED_CUSTOMERS, EXPECTED_REVENUE, effective
 from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import (
     BUDGET_USED,

@@ -7,15 +7,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mops_xl.analysis.assessment.martech_figures import (
-    ACTIVE,
     AUTOMATION_SHARE,
-    MONTHLY_STACK_COST,
     STAGE_CHANNELS,
     STAGE_COVERAGE,
     TOTAL_FTE,
-    active_tools,
     automated,
 )
+from mops_xl.analysis.blocks.stack_cost import ACTIVE, MONTHLY_STACK_COST, active_tools
 from mops_xl.intake.schema import STACK_CATEGORIES, STACK_STAGES, STAGES, TEAM_ROLES
 
 #: The twelve standard martech categories a complete stack covers ("Other" is not one of them).

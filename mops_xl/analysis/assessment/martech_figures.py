@@ -1,10 +1,10 @@
 """The marketing system's figures, each computed with pandas and written as an Excel formula side by side.
 
-The stack's monthly cost, the share of integrations that are automated, how many active channels serve each
-funnel stage and whether it is covered, and the team's FTE (docs/metrics.md, "Martech stack, integrations,
-funnel coverage, team"). The engine computes these with :meth:`compute`
-(:mod:`~mops_xl.analysis.assessment.martech`); the report writes the same definitions as formulas through a
-:class:`SystemWriter`, which knows where the data sheets' columns and the Funnel Coverage grid's cells are.
+The share of integrations that are automated, how many active channels serve each funnel stage and whether it is
+covered, and the team's FTE (docs/metrics.md, "Martech stack, integrations, funnel coverage, team"); the stack's
+monthly cost is a building block (:mod:`~mops_xl.analysis.blocks.stack_cost`). The engine computes these with
+:meth:`compute` (:mod:`~mops_xl.analysis.assessment.martech`); the report writes the same definitions as formulas
+through a :class:`SystemWriter`, which knows where the data sheets' columns and the Funnel Coverage grid's cells are.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import COVERED, GAP
 
-#: The Stack Status of a tool in use (a blank Status counts as Active).
-ACTIVE = "Active"
 #: The mark of an active channel serving a funnel stage in the Funnel Coverage grid.
 SERVES = "●"
 
@@ -43,18 +41,6 @@ class SystemWriter(Protocol):
         ...
 
 
-def active_tools(stack: pd.DataFrame) -> pd.DataFrame:
-    """The Stack tools in use.
-
-    Args:
-        stack: The Stack table.
-
-    Returns:
-        Its rows whose Status is Active or blank.
-    """
-    return stack[stack["Status"].fillna(ACTIVE) == ACTIVE]
-
-
 def automated(integrations: pd.DataFrame) -> pd.Series:
     """Whether each integration is automated (a blank counts as not).
 
@@ -65,26 +51,6 @@ def automated(integrations: pd.DataFrame) -> pd.Series:
         One bool per integration.
     """
     return integrations["Automated"].fillna(False).astype(bool)
-
-
-@dataclass(frozen=True)
-class MonthlyStackCost:
-    """Σ Monthly cost of the Active Stack tools (a blank cost adds nothing)."""
-
-    def compute(self, stack: pd.DataFrame) -> float:
-        """The monthly cost.
-
-        Args:
-            stack: The Stack table.
-
-        Returns:
-            The sum.
-        """
-        return float(active_tools(stack)["Monthly cost"].fillna(0).sum())
-
-    def formula(self, w: SystemWriter) -> str:
-        """SUMIFS of Monthly cost over the Active tools (no leading "=")."""
-        return f'SUMIFS({w.column("Stack", "Monthly cost")},{w.column("Stack", "Status")},"{ACTIVE}")'
 
 
 @dataclass(frozen=True)
@@ -171,7 +137,6 @@ class TotalFte:
         return f"SUM({w.column('Team', 'FTE')})"
 
 
-MONTHLY_STACK_COST = MonthlyStackCost()
 AUTOMATION_SHARE = AutomationShare()
 STAGE_CHANNELS = StageChannels()
 STAGE_COVERAGE = StageCoverage()

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from mops_xl.analysis.blocks.stack_cost import MONTHLY_STACK_COST
 from mops_xl.intake.model import TRACKABLE
 
 
@@ -218,8 +219,7 @@ class StackCost:
         raise ValueError("the stack cost is an all-channel figure")
 
     def formula(self, w: FormulaWriter) -> str:
-        cost, status = w.column("Stack", "Monthly cost"), w.column("Stack", "Status")
-        return f'SUMIFS({cost},{status},"Active")*12/365*{w.days("elapsed")}'
+        return f"{MONTHLY_STACK_COST.formula(w)}*12/365*{w.days('elapsed')}"
 
     def needs(self) -> tuple[str, ...]:
         return ()

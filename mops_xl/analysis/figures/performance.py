@@ -14,6 +14,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.figure_blocks import RatioOfSums, Subjects, divide, tracked_ratio, tracked_sums  # noqa: F401 (re-exported)
+from mops_xl.analysis.blocks.stack_cost import MONTHLY_STACK_COST
 from mops_xl.analysis.figures.volumes import VOLUMES
 
 
@@ -151,9 +152,7 @@ def stack_cost_for_days(stack: pd.DataFrame, days: int) -> float:
     """
     if stack.empty:
         return 0.0
-    active = stack[stack["Status"].fillna("Active") == "Active"]
-    monthly = float(active["Monthly cost"].fillna(0).sum())
-    return monthly * 12 / 365 * days
+    return MONTHLY_STACK_COST.compute(stack) * 12 / 365 * days
 
 
 def undefined_reason(metric: str, values: dict[str, Any]) -> str | None:

@@ -8,12 +8,12 @@ import pandas as pd
 
 from mops_xl.analysis.assessment.martech_figures import (
     AUTOMATION_SHARE,
-    MONTHLY_STACK_COST,
     SERVES,
     STAGE_CHANNELS,
     STAGE_COVERAGE,
     TOTAL_FTE,
 )
+from mops_xl.analysis.blocks.stack_cost import MONTHLY_STACK_COST
 from mops_xl.analysis.blocks.statuses import GAP
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached
 from mops_xl.outputs.workbook.formulas.system_formulas import GRID_TOP, SystemFormulas, count_row, system_formula
