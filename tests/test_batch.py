@@ -52,6 +52,9 @@ def test_rollup_has_one_row_per_business(folder: Path, tmp_path: Path) -> None:
     got = rows["saas.xlsx"]
     assert got["Business"] == "Cloudlytics" and got["Spend"] == pytest.approx(saas.kpis.loc["Spend", "Actual"])
     assert got["Actions"] == len(saas.top_actions) and got["Headline"] == saas.headline
+    # the chance of each business's targets, as its Dashboard says it
+    lands = got["Where the period lands"]
+    assert lands.startswith("Likely to hit: SQLs (almost certain)") and "Customers (less than 1 in 100)" in lands
     top = saas.top_actions.iloc[0]
     assert got["Top action"] == f"{top['Subject']}: {top['Action']}"
     # the Dashboard's boxes: saas's Targets sheet sets MQLs, SQLs, Customers, CAC, ROAS and LTV:CAC for all channels

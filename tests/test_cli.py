@@ -328,7 +328,7 @@ def _the_small_plan(doc: dict) -> None:
     revenue for 200 spend, so 2,900 × 0.5 × 2 / 200 = 14.5 customers and 2,900 × 0.5 × 1,500 / 200 = 10,875
     revenue. Newsletter has no budget and no spend: nothing to plan, and no target: Not enough data.
     """
-    assert doc["json_version"] == 3
+    assert doc["json_version"] == 4
     plan = doc["plan"]
     totals = {k: plan[k] for k in ("Budget for period", "Spend to date", "Left to spend", "Planned rest of period")}
     assert totals == {

@@ -261,13 +261,19 @@ def test_trends(analysis) -> None:
     assert ch.loc["Social", "Trend verdict"] == "Improving"  # more leads a day is better
 
 
-def test_budget_needed(analysis) -> None:
-    needed = analysis.needed.set_index(["Subject", "Metric"])
-    blended = needed.loc[("All channels", "Leads")]
-    assert blended["Spend needed"] == pytest.approx(465 * 1500 / 150)
-    assert blended["Gap"] == pytest.approx(465 * 1500 / 150 - 3720)
-    social = needed.loc[("Social", "Leads")]
-    assert social["Spend needed"] == pytest.approx(155 * 500 / 20)
+def test_budget_needed_with_odds(analysis) -> None:
+    """The spend that reaches each volume target with a 50 % and an 80 % chance: all channels and per channel, the
+    4-in-5 spend never below the even one, and what the even spend adds is priced per extra unit."""
+    needed = analysis.needed
+    leads = needed[(needed["Subject"] == "All channels") & (needed["Metric"] == "Leads")].set_index("Chance")
+    assert list(leads.index) == [0.5, 0.8]
+    assert leads.loc[0.8, "Spend needed"] >= leads.loc[0.5, "Spend needed"]
+    likely = analysis.forecast.kpis.set_index("Metric").loc["Leads", "P50"]
+    assert leads.loc[0.5, "Likely"] == likely
+    even = leads.loc[0.5]
+    if even["Target"] > likely and even["Extra spend"] > 0:
+        assert even["Marginal cost per unit"] == pytest.approx(even["Extra spend"] / (even["Target"] - likely))
+    assert set(needed["Subject"]) >= {"All channels", "Social"}  # Social has a Leads target of its own
 
 
 def test_notes_flag_provisional_days(analysis) -> None:

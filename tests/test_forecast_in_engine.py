@@ -43,8 +43,9 @@ def every_row(document: dict) -> list[dict]:
 
 def test_the_forecast_key_has_the_issue_s_shape(analyses: dict[str, Analysis], documents: dict[str, dict]) -> None:
     a, doc = analyses["saas"], documents["saas"]
-    assert JSON_VERSION == 3
-    assert list(doc) == ["as_of", "period_end", "method", "kpis", "channels", "with_plan"]
+    assert JSON_VERSION == 4
+    assert list(doc) == ["as_of", "period_end", "method", "kpis", "channels", "with_plan", "summary", "lines"]
+    assert doc["summary"].startswith("Likely to hit: ") and len(doc["lines"]) == len(a.landing)
     assert doc["as_of"] == f"{a.window.as_of:%Y-%m-%d}" and doc["period_end"] == f"{a.window.end:%Y-%m-%d}"
     assert doc["method"] == method_statement()
     assert [row["Metric"] for row in doc["kpis"]] == KPIS

@@ -283,11 +283,12 @@ def test_json_nulls_with_reasons(analysis) -> None:
 
 
 def test_budget_needed_for_an_untracked_volume_is_undefined(analysis) -> None:
-    needed = analysis.needed.set_index(["Subject", "Metric"])
-    mqls = needed.loc[("All channels", "MQLs")]
-    assert math.isnan(mqls["Spend needed"]) and mqls["Reason"].startswith("not tracked")
-    customers = needed.loc[("All channels", "Customers")]  # 62 x 600 spend / 6 customers
-    assert customers["Spend needed"] == pytest.approx(62 * 600 / 6)
+    needed = analysis.needed.set_index(["Subject", "Metric", "Chance"])
+    for chance in (0.5, 0.8):
+        mqls = needed.loc[("All channels", "MQLs", chance)]
+        assert math.isnan(mqls["Spend needed"]) and mqls["Reason"] == "MQLs not tracked"
+        customers = needed.loc[("All channels", "Customers", chance)]
+        assert not math.isnan(customers["Spend needed"])
 
 
 def test_framework_text_says_not_tracked(analysis) -> None:

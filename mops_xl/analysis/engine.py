@@ -27,7 +27,7 @@ from mops_xl.analysis.phases import (
     tell_story,
     thresholds,
 )
-from mops_xl.analysis.result import CHANNEL_PERFORMANCE_COLUMNS, KPI_METRICS, NEEDED_METRICS, Analysis
+from mops_xl.analysis.result import CHANNEL_PERFORMANCE_COLUMNS, KPI_METRICS, Analysis
 from mops_xl.analysis.story.headline import kpi_boxes
 from mops_xl.intake.model import Intake
 
@@ -35,7 +35,6 @@ __all__ = [
     "CHANNEL_PERFORMANCE_COLUMNS",
     "KPI_COLUMNS",
     "KPI_METRICS",
-    "NEEDED_METRICS",
     "Analysis",
     "analyse",
     "definitions",
@@ -61,7 +60,7 @@ def analyse(intake: Intake) -> Analysis:
     assessment = assess(basis, figures)
     forecast = forecast_period_end(basis, figures)
     decisions = decide_actions(basis, figures, credit, forecast)
-    story = tell_story(basis, figures, forecast)
+    story = tell_story(basis, figures, forecast, decisions)
     attribution, window = credit.attribution, basis.window
     return Analysis(
         intake=intake,
@@ -106,4 +105,5 @@ def analyse(intake: Intake) -> Analysis:
         tracking=basis.tracking,
         kpi_boxes=story.kpi_boxes,
         headline=story.headline,
+        landing=story.landing,
     )

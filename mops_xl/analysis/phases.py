@@ -27,7 +27,6 @@ from mops_xl.analysis.blocks.thresholds import Thresholds
 from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.decisions.leadership import decisions_needed, decisions_table
-from mops_xl.analysis.decisions.needed import budget_needed_table
 from mops_xl.analysis.decisions.plan_forecast import forecast_with_plan
 from mops_xl.analysis.decisions.reallocation import GuardRails, attributed_efficiency
 from mops_xl.analysis.decisions.recommendations import Recommendations, owner_of_operations, recommend
@@ -51,8 +50,15 @@ from mops_xl.analysis.figures.performance import Blended, blended, stack_cost_fo
 from mops_xl.analysis.figures.scorecard import ChannelInputs, scorecard, underspending
 from mops_xl.analysis.figures.targets import target_table
 from mops_xl.analysis.figures.volumes import channel_volumes, in_window
-from mops_xl.analysis.forecast import PeriodForecast, Targets, daily_by_channel, forecast_period
+from mops_xl.analysis.forecast import (
+    PeriodForecast,
+    Targets,
+    budget_needed_with_odds,
+    daily_by_channel,
+    forecast_period,
+)
 from mops_xl.analysis.story.headline import headline_sentence, kpi_boxes
+from mops_xl.analysis.story.landing import Landing, period_landing
 from mops_xl.analysis.story.notes import data_notes, forecast_notes, import_notes
 from mops_xl.intake.currencies import symbol
 from mops_xl.intake.model import Intake
@@ -193,7 +199,7 @@ class DecisionResults:
         review: The review the actions are due at.
         advice: The recommendations and their plan.
         leadership: The decisions for leadership (see :mod:`~mops_xl.analysis.decisions.leadership`).
-        needed: The budget needed to hit each volume target.
+        needed: The spend that reaches each volume target with a 50 % and an 80 % chance.
         forecast_with_plan: Every KPI at period end if the plan is followed.
     """
 
@@ -214,11 +220,13 @@ class StoryResults:
         notes: Assumptions and data notes.
         kpi_boxes: The KPI Framework metrics the boxes show.
         headline: The sentence that says how the period is going.
+        landing: Where the period lands: one line per KPI with a target, and Spend against the budget.
     """
 
     notes: list[dict[str, str]]
     kpi_boxes: list[str]
     headline: str
+    landing: list[Landing]
 
 
 def read_basis(intake: Intake) -> Basis:
@@ -391,7 +399,7 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecas
         attribution_reliable=credit.coverage is None or credit.coverage.reliable,
         prefix=basis.prefix,
     )
-    needed = budget_needed_table(figures.targets, card, float(figures.budget.sum()), basis.tracking)
+    needed = budget_needed_with_odds(forecast.forecast, _forecast_targets(figures))
     operations = owner_of_operations(intake.table("Team"))
     campaigns = intake.table("Campaigns")
     leadership = decisions_needed(
@@ -421,9 +429,11 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecas
     )
 
 
-def tell_story(basis: Basis, figures: FigureResults, forecast: ForecastResults) -> StoryResults:
-    """The story phase: the Data Notes (the forecast's method among them), the KPI boxes and the headline
-    sentence."""
+def tell_story(
+    basis: Basis, figures: FigureResults, forecast: ForecastResults, decisions: DecisionResults
+) -> StoryResults:
+    """The story phase: the Data Notes (the forecast's method among them), the KPI boxes, the headline sentence
+    and where the period lands."""
     window, total = basis.window, figures.total
     notes = data_notes(
         window=window,
@@ -448,7 +458,10 @@ def tell_story(basis: Basis, figures: FigureResults, forecast: ForecastResults) 
         as_of=window.as_of,
         prefix=basis.prefix,
     )
-    return StoryResults(notes=notes, kpi_boxes=boxes, headline=headline)
+    landing = period_landing(
+        forecast.forecast, decisions.forecast_with_plan, decisions.needed, float(figures.kpis.loc["Spend", "Target"])
+    )
+    return StoryResults(notes=notes, kpi_boxes=boxes, headline=headline, landing=landing)
 
 
 def _reconcile(

@@ -17,7 +17,6 @@ from mops_xl.analysis.assessment.maturity import Maturity
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.window import ReportingWindow
-from mops_xl.analysis.decisions.needed import needed_metrics
 from mops_xl.analysis.decisions.period_plan import PeriodPlan
 from mops_xl.analysis.decisions.recommendations import QUIET_ACTIONS
 from mops_xl.analysis.decisions.reviews import NextReview
@@ -29,6 +28,7 @@ from mops_xl.analysis.figures.budget import pacing as pacing_m
 from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan
 from mops_xl.analysis.figures.performance import Blended
 from mops_xl.analysis.forecast import PeriodForecast
+from mops_xl.analysis.story.landing import Landing
 from mops_xl.intake.model import Intake
 
 #: The KPI Framework rows of the shipped catalogue, in order (blended figures; see
@@ -50,8 +50,6 @@ CHANNEL_PERFORMANCE_COLUMNS = (
     "Trend verdict",
     "Status",
 )
-#: The volumes a budget can be needed for (see :func:`~mops_xl.analysis.decisions.needed.needed_metrics`).
-NEEDED_METRICS = needed_metrics()
 
 
 @dataclass
@@ -71,7 +69,8 @@ class Analysis:
         total_pacing: All spend to date against every line's expected spend to date: the one answer to "are
             we on budget?" (KPI Framework Spend, Budget Pacing's total, Dashboard, roll-up).
         spend_curve: Day by day: cumulative spend and the budget to date (the Dashboard's pace chart).
-        needed: The budget needed to hit each volume target.
+        needed: The spend that reaches each volume target with a 50 % and an 80 % chance (columns
+            :data:`~mops_xl.analysis.forecast.NEEDED_WITH_ODDS_COLUMNS`).
         recommendations: One action per channel (then All channels, then each A/B winner) with its evidence,
             conflict, labelled money, funding, owner and due date, by priority: the money at stake (see
             :mod:`mops_xl.analysis.decisions.recommendations`).
@@ -113,6 +112,8 @@ class Analysis:
         kpi_boxes: The KPI Framework metrics the KPI boxes show (see :func:`kpi_boxes`).
         headline: The sentence that says how the period is going (see
         :func:`mops_xl.analysis.story.headline.headline_sentence`).
+        landing: Where the period lands, in words: one line per KPI with a target, and Spend against the budget
+            (see :func:`mops_xl.analysis.story.landing.period_landing`).
     """
 
     intake: Intake
@@ -165,6 +166,7 @@ class Analysis:
         return r[~r["Action"].isin(QUIET_ACTIONS)]
 
     headline: str
+    landing: list[Landing]
 
     @property
     def channel_performance(self) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """The roll-up workbook: one row per intake of a batch (spend, customers, CAC, ROAS, pace, the KPI boxes' statuses,
-the headline, the actions, the plan for the rest of the period's totals and the number of decisions for
-leadership)."""
+the headline, which targets the period will hit and how sure that is, the actions, the plan for the rest of the
+period's totals and the number of decisions for leadership)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
+from mops_xl.analysis.story.landing import landing_summary
 from mops_xl.atomic import OUTPUT_PROPERTY, atomic_output, private_workdir
 from mops_xl.intake.currencies import symbol
 
@@ -32,6 +33,7 @@ ROLLUP_HEADERS = (
     "Spend status",
     "KPIs, worst first",
     "Headline",
+    "Where the period lands",
     "Actions",
     "Top action",
     "Left to spend",
@@ -72,6 +74,8 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         # the Dashboard's KPI boxes, chosen once by the engine (tracked KPIs with a target, worst first)
         "KPIs, worst first": "; ".join(f"{m}: {k.loc[m, 'Status']}" for m in a.kpi_boxes),
         "Headline": a.headline,
+        # which targets the period will hit and how sure that is, as the Dashboard's block says it
+        "Where the period lands": landing_summary(a.landing),
         "Actions": len(top),  # the recommendations that ask for something (not Hold, not Not enough data)
         "Top action": "" if top.empty else f"{top.iloc[0]['Subject']}: {top.iloc[0]['Action']}",
         # the plan for the rest of the period, as --json's plan gives it

@@ -24,10 +24,14 @@ from mops_xl.analysis.figures.performance import Blended, ratios, undefined_reas
 from mops_xl.analysis.figures.targets import is_volume
 from mops_xl.analysis.figures.volumes import VOLUMES
 from mops_xl.analysis.forecast import PeriodForecast
+from mops_xl.analysis.story.landing import landing_summary
+from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.plan_summary import decision_lines, plan_totals, totals_line
 
-#: The layout's version: 3 added ``plan`` and ``decisions_needed``, and the recommendations' plan columns.
-JSON_VERSION = 3
+#: The layout's version: 3 added ``plan`` and ``decisions_needed``, and the recommendations' plan columns; 4 made
+#: ``budget_needed`` the spend that reaches each target with a 50 % and an 80 % chance, and added
+#: ``forecast.summary`` and ``forecast.lines``.
+JSON_VERSION = 4
 #: Each channel's entry of ``plan.channels``, in order (its Action is the recommendations' one).
 PLAN_CHANNEL_KEYS = (
     "Channel",
@@ -124,6 +128,7 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         The document.
     """
     b = a.intake.business
+    cur = symbol(b["Currency"])
     channels = records(a.channels, "Channel")
     figures = tuple(m.name for m in catalogue.current() if m.per_channel)
     _with_reasons(channels, figures, a.channels.assign(LTV=b["Customer lifetime value"]), a.tracking)
@@ -151,11 +156,15 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "unbudgeted_spend": {k: plain(v) for k, v in a.unbudgeted.items()},
         "total_pacing": _total_pacing(a),
         "spend_curve": records(a.spend_curve, "Date"),
-        "budget_needed": records(a.needed),
+        "budget_needed": _forecast_rows(a.needed, tuple(a.needed.columns)),
         "recommendations": records(a.recommendations),
         "plan": plan_document(a),
         "decisions_needed": records(a.decisions_needed),
-        "forecast": forecast_document(a.forecast, a.forecast_with_plan),
+        "forecast": {
+            **forecast_document(a.forecast, a.forecast_with_plan),
+            "summary": landing_summary(a.landing),
+            "lines": [line.sentence(a.window.end, cur) for line in a.landing],
+        },
         "warnings": a.warnings,
         "experiments": records(a.experiments),
         "martech": {
@@ -336,8 +345,6 @@ def terminal_summary(a: Analysis) -> str:
     Returns:
         The text.
     """
-    from mops_xl.intake.currencies import symbol
-
     cur = symbol(a.intake.business["Currency"])
     lines = [
         f"{a.intake.business['Business name']} — {a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}, "
@@ -360,6 +367,9 @@ def terminal_summary(a: Analysis) -> str:
             label = r["Money at stake is"]  # the amount the Dashboard shows, under the same name
             amount = f" ({label.lower()} {money(r['Money at stake'], cur)})" if label else ""
             lines.append(f"  {r['Priority']}. {r['Subject']}: {r['Action']}{amount}")
+    if a.landing:
+        lines.append(f"Where the period lands by {a.window.end:%Y-%m-%d}: {landing_summary(a.landing)}".rstrip())
+        lines += [f"  {line.sentence(a.window.end, cur)}" for line in a.landing]
     lines.append(f"Plan for the rest of the period: {totals_line(a.plan, cur)}")
     decisions = decision_lines(a.decisions_needed, cur)
     if decisions:

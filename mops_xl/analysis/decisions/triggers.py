@@ -167,26 +167,3 @@ def efficiency_band(attainment: float, underperforming: float) -> str | None:
     if attainment >= 1:
         return EFFICIENT
     return BELOW_TARGET if attainment >= underperforming else UNDERPERFORMING_BAND
-
-
-def budget_needed(metric: str, target: float, actual: float, spend: float, budget: float) -> tuple[float, float, str]:
-    """The spend that reaches a volume target by period end at the current cost per unit.
-
-    Needed = target × spend to date ÷ actual to date; gap = needed − budget for the period.
-
-    Args:
-        metric: The volume (Leads, MQLs, SQLs, Customers, Revenue).
-        target: The target for the whole period.
-        actual: The volume to date.
-        spend: Spend to date.
-        budget: The budget for the period.
-
-    Returns:
-        ``(needed, gap, reason)``: NaNs with a reason when the cost per unit is undefined.
-    """
-    if spend <= 0:
-        return math.nan, math.nan, "no spend to date: the volume does not come from spend"
-    if actual <= 0:
-        return math.nan, math.nan, f"no {metric} to date: cost per unit unknown"
-    needed = target * spend / actual
-    return needed, needed - budget, ""

@@ -9,6 +9,8 @@ import math
 FRIENDLY = (8, 10, 12, 15, 20, 25, 30, 40, 50, 100)
 #: At or beyond these a chance is "almost certain" or "less than 1 in 100".
 CERTAIN, NONE = 0.99, 0.01
+#: The words of the two ends.
+ALMOST_CERTAIN, ALMOST_NONE = "almost certain", "less than 1 in 100"
 #: Between these a chance is "about even".
 EVEN = (0.45, 0.55)
 #: Between these (and their mirror above even) a chance is said in tenths.
@@ -33,9 +35,9 @@ def chance_in_words(chance: float) -> str:
     if chance is None or math.isnan(chance):
         return "unknown"
     if chance >= CERTAIN:
-        return "almost certain"
+        return ALMOST_CERTAIN
     if chance <= NONE:
-        return "less than 1 in 100"
+        return ALMOST_NONE
     if EVEN[0] <= chance <= EVEN[1]:
         return "about even"
     if TENTHS_FROM < chance < 1 - TENTHS_FROM:

@@ -17,6 +17,7 @@ from mops_xl.analysis.decisions.triggers import AB_WINNER, HIGH_PERFORMER, OVERS
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.attribution import COVERAGE_HIGH, COVERAGE_LOW, SETTING_NAMES
 from mops_xl.analysis.figures.targets import is_volume
+from mops_xl.analysis.story.landing import RANGE_NOTE, landing_summary
 from mops_xl.campaigns.library import PHASES, TEMPLATES
 from mops_xl.intake.currencies import symbol
 from mops_xl.intake.schema import ATTRIBUTION_MODELS
@@ -65,6 +66,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
         "campaigns": campaigns_section(a),
         "channels": channels_section(a, cur),
         "kpis": kpis_section(a, cur),
+        "landing": landing_section(a, cur),
         "cadence": cadence_section(a, cur),
         "team": team_section(a),
         "maturity": maturity_section(a),
@@ -212,6 +214,25 @@ def channel_strategy(a: Analysis, cur: str) -> Records:
         }
         for name, c in a.channels.iterrows()
     ]
+
+
+def landing_section(a: Analysis, cur: str) -> dict[str, Any]:
+    """Where the period lands: which targets it will hit and how sure that is, then one sentence per KPI with a
+    target (and Spend against the budget), as the Dashboard's block says it.
+
+    Args:
+        a: The engine's results.
+        cur: The currency prefix.
+
+    Returns:
+        The section's context: end, summary, lines, note.
+    """
+    return {
+        "end": f"{a.window.end:%Y-%m-%d}",
+        "summary": landing_summary(a.landing),
+        "lines": [line.sentence(a.window.end, cur) for line in a.landing],
+        "note": RANGE_NOTE,
+    }
 
 
 def kpis_section(a: Analysis, cur: str) -> dict[str, Any]:

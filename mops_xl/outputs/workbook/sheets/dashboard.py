@@ -26,7 +26,25 @@ from mops_xl.outputs.workbook.formulas.pacing_formulas import CurveFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import NAVY, Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 from mops_xl.outputs.workbook.sheets.actions_sheets import NO_DECISION
+from mops_xl.outputs.workbook.sheets.dashboard_grid import (
+    BOX_COLUMNS,
+    BOX_WIDTH,
+    CHART_COL,
+    CHART_COL_WIDTH,
+    CHART_COLS,
+    CHART_H,
+    CHART_W,
+    GAP_COL,
+    GAP_WIDTH,
+    LABEL_WIDTH,
+    ROW_PT,
+    TITLE_PT,
+    put,
+    span_width,
+    text_lines,
+)
 from mops_xl.outputs.workbook.sheets.kpi_sheets import channel_cell, kpi_cell, strategy_cell
+from mops_xl.outputs.workbook.sheets.landing_block import BUILT, write_landing
 
 SHEET = "Dashboard"
 #: The hidden sheet the Dashboard's charts read (it never prints and never shows beside a chart).
@@ -39,33 +57,8 @@ TOP_ACTIONS = 5
 #: The decisions for leadership the Dashboard lists (Optimization Actions lists them all, with why).
 TOP_DECISIONS = 5
 
-# --- The grid (0-based columns; widths in Excel characters, ≈ 7 px each + 5 px) ---------------------------
-LABEL_WIDTH, BOX_WIDTH, GAP_WIDTH, CHART_COL_WIDTH = 24, 14, 2, 12
-BOX_COLUMNS = 6  # B..G: one KPI box each
-GAP_COL = 1 + BOX_COLUMNS  # H: space between the story and the charts
-CHART_COL = GAP_COL + 1  # I: the first chart column
-CHART_W, CHART_H = 300, 230  # px: three charts a row, two rows
-ROW_PT = 15.0  # a default row (20 px)
-ROW_PX = 20
-TITLE_PT = 19.0  # a row holding a title (14 pt)
 #: The decisions for leadership under the KPI boxes: column → the first and last grid column it spans.
 DECISION_SPANS = {"Subject": (0, 0), "Decision": (1, 3), "Money at stake": (4, 4), "Owner": (5, 6)}
-
-
-def px(width_chars: float) -> int:
-    """The pixel width Excel gives a column of ``width_chars`` characters (Calibri 11).
-
-    Args:
-        width_chars: The column width as XlsxWriter's ``set_column`` takes it.
-
-    Returns:
-        Pixels.
-    """
-    return int(width_chars * 7 + 5) if width_chars >= 1 else int(width_chars * 12 + 0.5)
-
-
-#: The columns the charts cover (I onwards): enough for three charts side by side.
-CHART_COLS = -(-3 * CHART_W // px(CHART_COL_WIDTH))
 
 
 @dataclass(frozen=True)
@@ -132,27 +125,6 @@ def top_actions(a: Analysis, n: int = TOP_ACTIONS) -> list[TopAction]:
     return out
 
 
-def text_lines(text: str, width_chars: float) -> int:
-    """How many lines a wrapped text takes in a column of ``width_chars`` characters (an estimate).
-
-    Args:
-        text: The text.
-        width_chars: The column width.
-
-    Returns:
-        At least 1.
-    """
-    per_line = max(int(width_chars * 0.95), 1)
-    lines, used = 1, 0
-    for word in str(text).split():
-        need = len(word) + (1 if used else 0)
-        if used and used + need > per_line:
-            lines, used = lines + 1, len(word)
-        else:
-            used += need
-    return lines
-
-
 class Dashboard(SheetWriter):
     """Writes the Dashboard sheet and its hidden chart data.
 
@@ -173,6 +145,10 @@ class Dashboard(SheetWriter):
             "box_name": wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "align": "center"}),
             "box_note": wb.add_format({"italic": True, "font_color": "#595959", "align": "center", "font_size": 9}),
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+            "bold_wrap": wb.add_format({"text_wrap": True, "valign": "top", "bold": True}),
+            "title": self.fmt["title"],
+            "header": self.fmt["header"],
+            "note": self.fmt["note"],
             # text right of a right-aligned figure starts a character in, so the two never run together
             "note_right": wb.add_format(
                 {"italic": True, "font_color": "#595959", "align": "right", "valign": "bottom"}
@@ -212,7 +188,7 @@ class Dashboard(SheetWriter):
         ws.write_string(0, 0, f"Marketing operations dashboard — {b['Business name']}", self.fmt["title"])
         self._row(ws, 0, 21)
         ws.merge_range(1, 0, 1, last_col, a.headline, self.own["headline"])
-        self._row(ws, 1, 16.5 * text_lines(a.headline, _span_width(0, last_col) * 0.9) + 3)
+        self._row(ws, 1, 16.5 * text_lines(a.headline, span_width(0, last_col) * 0.9) + 3)
         header = [
             ("Business", str(b["Business name"])),
             ("Period", f"{w.start:%Y-%m-%d} to {w.end:%Y-%m-%d}"),
@@ -234,8 +210,12 @@ class Dashboard(SheetWriter):
         self._spend_panel(ws, 3, 4)
         self._boxes(ws, 10)
         story = self._decisions(ws, 16)
-        # the top actions go across the page, under the story and under the charts (which start at row 2)
-        bottom = self._actions(ws, max(story + 2, self._row_below(2, 2 * CHART_H)))
+        # where the period lands and the top actions go across the page, under the story and under the charts
+        # (which start at row 2)
+        landing = write_landing(
+            ws, max(story + 2, self._row_below(2, 2 * CHART_H)), a.landing, w.end, self.prefix, self.own
+        )
+        bottom = self._actions(ws, landing + 2)
         self._charts(ws)
         ws.hide_gridlines(2)
         ws.print_area(0, 0, bottom, last_col)
@@ -302,7 +282,7 @@ class Dashboard(SheetWriter):
             ws.write_string(r + 1, 0, NO_DECISION, self.fmt["note"])
             return r + 1
         for header, (first, last) in DECISION_SPANS.items():
-            _put(ws, r + 1, first, last, header, self.fmt["header"])
+            put(ws, r + 1, first, last, header, self.fmt["header"])
         shown = decisions.head(TOP_DECISIONS)
         for i, (_, d) in enumerate(shown.iterrows(), start=r + 2):
             texts = {
@@ -310,9 +290,9 @@ class Dashboard(SheetWriter):
                 for h in ("Subject", "Decision", "Owner")
             }
             for header, text in texts.items():
-                _put(ws, i, *DECISION_SPANS[header], text, self.own["wrap_in" if header == "Owner" else "wrap"])
-            _put(ws, i, *DECISION_SPANS["Money at stake"], float(d["Money at stake"]), self.own["money_top"])
-            lines = max(text_lines(t, _span_width(*DECISION_SPANS[h])) for h, t in texts.items())
+                put(ws, i, *DECISION_SPANS[header], text, self.own["wrap_in" if header == "Owner" else "wrap"])
+            put(ws, i, *DECISION_SPANS["Money at stake"], float(d["Money at stake"]), self.own["money_top"])
+            lines = max(text_lines(t, span_width(*DECISION_SPANS[h])) for h, t in texts.items())
             self._row(ws, i, ROW_PT * lines)
         more = len(decisions) - len(shown)
         where = f"{more} more, and why each is asked" if more else "Why each is asked"
@@ -333,8 +313,8 @@ class Dashboard(SheetWriter):
         ws.write_string(r, 0, f"Top actions of the plan for the rest of the period{due}", self.fmt["title"])
         self._row(ws, r, TITLE_PT)
         for header, ((first, last), _) in ACTION_SPANS.items():
-            _put(ws, r + 1, first, last, header, self.fmt["header"])
-        self._row(ws, r + 1, ROW_PT * max(text_lines(h, _span_width(*span)) for h, (span, _) in ACTION_SPANS.items()))
+            put(ws, r + 1, first, last, header, self.fmt["header"])
+        self._row(ws, r + 1, ROW_PT * max(text_lines(h, span_width(*span)) for h, (span, _) in ACTION_SPANS.items()))
         actions = top_actions(self.a)
         if not actions:
             ws.write_string(r + 2, 0, "No action: every channel holds.", self.fmt["note"])
@@ -345,18 +325,18 @@ class Dashboard(SheetWriter):
                 value = getattr(t, field)
                 if isinstance(value, str):
                     fmt = self.own[TEXT_FORMATS.get(field, "wrap")]
-                    _put(ws, i, *span, value or UNDEFINED, fmt)
-                    lines = max(lines, text_lines(value, _span_width(*span)))
+                    put(ws, i, *span, value or UNDEFINED, fmt)
+                    lines = max(lines, text_lines(value, span_width(*span)))
                 else:
                     kind = self.own["number_top"] if field == "customers" else self.own["money_top"]
-                    _put(ws, i, *span, UNDEFINED if math.isnan(value) else value, kind)
+                    put(ws, i, *span, UNDEFINED if math.isnan(value) else value, kind)
             self._row(ws, i, ROW_PT * lines)
         last = r + 2 + len(actions)
         ws.write_string(
             last,
             0,
-            "By the money at stake; expected customers and revenue by period end against the current pattern. "
-            f"Actions are the engine's values, {AS_BUILT}.",
+            "Actions by the money at stake; expected customers and revenue by period end against the current "
+            f"pattern. Actions are the engine's values, {AS_BUILT}. {BUILT}",
             self.fmt["note"],
         )
         return last
@@ -538,25 +518,3 @@ class Dashboard(SheetWriter):
                 ws.write_formula(i, 2, w.budget_to_date(), self.fmt["money"], float(point["Budget to date"]))
             else:
                 ws.write_number(i, 2, 0.0, self.fmt["money"])
-
-
-def _width(c: int) -> float:
-    """A grid column's width in characters."""
-    if c == 0:
-        return LABEL_WIDTH
-    if c <= BOX_COLUMNS:
-        return BOX_WIDTH
-    return GAP_WIDTH if c == GAP_COL else CHART_COL_WIDTH
-
-
-def _span_width(first: int, last: int) -> float:
-    """The width of grid columns ``first`` to ``last``, in characters."""
-    return sum(_width(c) for c in range(first, last + 1))
-
-
-def _put(ws: Any, r: int, first: int, last: int, value: Any, fmt: Any) -> None:
-    """Write a value in one cell, or merged over several."""
-    if first == last:
-        ws.write(r, first, value, fmt)
-    else:
-        ws.merge_range(r, first, r, last, value, fmt)
