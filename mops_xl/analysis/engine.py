@@ -106,4 +106,5 @@ def analyse(intake: Intake) -> Analysis:
         tracking=basis.tracking,
         kpi_boxes=story.kpi_boxes,
         headline=story.headline,
+        cycles=basis.cycles,
     )

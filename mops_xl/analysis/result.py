@@ -3,7 +3,7 @@ name its tables' columns."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -113,6 +113,8 @@ class Analysis:
         kpi_boxes: The KPI Framework metrics the KPI boxes show (see :func:`kpi_boxes`).
         headline: The sentence that says how the period is going (see
         :func:`mops_xl.analysis.story.headline.headline_sentence`).
+        cycles: Channel → its spend cycle in days, for the channels that spend on some days only (their trend, run
+            rate and plan are judged over whole cycles; see :mod:`mops_xl.analysis.blocks.cycles`).
     """
 
     intake: Intake
@@ -165,6 +167,7 @@ class Analysis:
         return r[~r["Action"].isin(QUIET_ACTIONS)]
 
     headline: str
+    cycles: dict[str, int] = field(default_factory=dict)
 
     @property
     def channel_performance(self) -> pd.DataFrame:
