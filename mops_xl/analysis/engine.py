@@ -106,4 +106,5 @@ def analyse(intake: Intake) -> Analysis:
         kpi_boxes=story.kpi_boxes,
         headline=story.headline,
         landing=story.landing,
+        cycles=basis.cycles,
     )

@@ -23,6 +23,7 @@ from mops_xl.analysis.assessment.martech import (
     team_structure,
 )
 from mops_xl.analysis.assessment.maturity import Maturity, maturity
+from mops_xl.analysis.blocks.cycles import lumpy_channels
 from mops_xl.analysis.blocks.thresholds import Thresholds
 from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.window import ReportingWindow
@@ -59,7 +60,7 @@ from mops_xl.analysis.forecast import (
 )
 from mops_xl.analysis.story.headline import headline_sentence, kpi_boxes
 from mops_xl.analysis.story.landing import Landing, period_landing
-from mops_xl.analysis.story.notes import data_notes, forecast_notes, import_notes
+from mops_xl.analysis.story.notes import data_notes, forecast_notes, import_notes, lumpy_notes
 from mops_xl.intake.currencies import symbol
 from mops_xl.intake.model import Intake
 
@@ -97,6 +98,8 @@ class Basis:
         has_data: Whether any Actuals row falls in the window.
         tracking: What the intake tracks.
         prefix: The currency prefix.
+        cycles: Channel → its spend cycle in days, for the channels that spend on some days only: their trend, run
+            rate and plan are judged over whole cycles (found once here, read by all three).
     """
 
     intake: Intake
@@ -109,6 +112,7 @@ class Basis:
     has_data: bool
     tracking: Tracking
     prefix: str
+    cycles: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,7 @@ def read_basis(intake: Intake) -> Basis:
         has_data=not rows.empty,
         tracking=Tracking.of(intake),
         prefix=symbol(intake.business["Currency"]),
+        cycles=lumpy_channels(intake.actuals, window.as_of),
     )
 
 
@@ -279,6 +284,7 @@ def measure_figures(basis: Basis) -> FigureResults:
         thresholds=t,
         has_data=basis.has_data,
         tracking=basis.tracking,
+        cycles=basis.cycles,
     )
     total = pacing_m.total_pacing(lines, spend, window, s["Pacing method"], t.overspending, basis.has_data)
     return FigureResults(
@@ -389,7 +395,7 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecas
         GuardRails(s["Maximum budget shift"]),
         attributed=attributed,
         model=credit.model,
-        run_rate=daily_spend_now(intake.actuals, basis.names, window, int(s["Trend window"])).join(
+        run_rate=daily_spend_now(intake.actuals, basis.names, window, int(s["Trend window"]), basis.cycles).join(
             days_to_spend(intake.budget, basis.names, window).rename("Days to spend")
         ),
         days_left=max((window.end - window.as_of).days, 0),
@@ -445,6 +451,7 @@ def tell_story(
         prefix=basis.prefix,
     )
     notes += import_notes(basis.intake) + pacing_m.clipped_line_notes(figures.lines, window, basis.prefix)
+    notes += lumpy_notes(basis.cycles, int(basis.settings["Trend window"]))
     notes += forecast_notes(forecast.forecast.method)
     boxes = kpi_boxes(figures.kpis, basis.tracking)
     headline = headline_sentence(

@@ -3,7 +3,7 @@ name its tables' columns."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -114,6 +114,8 @@ class Analysis:
         :func:`mops_xl.analysis.story.headline.headline_sentence`).
         landing: Where the period lands, in words: one line per KPI with a target, and Spend against the budget
             (see :func:`mops_xl.analysis.story.landing.period_landing`).
+        cycles: Channel → its spend cycle in days, for the channels that spend on some days only (their trend, run
+            rate and plan are judged over whole cycles; see :mod:`mops_xl.analysis.blocks.cycles`).
     """
 
     intake: Intake
@@ -167,6 +169,7 @@ class Analysis:
 
     headline: str
     landing: list[Landing]
+    cycles: dict[str, int] = field(default_factory=dict)
 
     @property
     def channel_performance(self) -> pd.DataFrame:

@@ -35,9 +35,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from mops_xl.analysis.blocks.cycles import per_cycle
 from mops_xl.analysis.blocks.statuses import HOLD, PAUSE, SCALE, SPEND_TO_PLAN, THROTTLE
 from mops_xl.analysis.blocks.wording import money, percent
 from mops_xl.analysis.decisions.what_if_figures import DIMINISHING_RETURNS
+from mops_xl.analysis.figures.budget.run_rate import SPEND_CYCLE  # optional: a lumpy channel's cycle
 
 #: A planned daily spend within this share of the current daily spend is "about the same" (Hold).
 PLAN_BAND = 0.10
@@ -233,7 +235,9 @@ def plan_rest_of_period(positions: pd.DataFrame, rules: PlanRules) -> PeriodPlan
             to date (in the period), Current daily spend (its run-rate over the trend window), Most in a day (its
             best day in that window), Attainment (against its own target or the business's; NaN when it cannot be
             judged), Locked, Minimum spend and Maximum spend (NaN when not set), Customers per spend and Revenue per
-            spend (its average to date; 0 when it has none).
+            spend (its average to date; 0 when it has none); optionally :data:`DAYS_TO_SPEND` and
+            :data:`SPEND_CYCLE` (a lumpy channel's run rate and best day are averages over whole cycles, so a day
+            between two spend days is not "stopped" and a spend day is not a spike).
         rules: The days left, the Maximum budget shift and the Underperforming threshold.
 
     Returns:
@@ -338,20 +342,29 @@ def _reason(p: pd.Series, action: str, plan: tuple[float, float], rules: PlanRul
     remaining = max(float(p["Budget for period"]) - float(p["Spend to date"]), 0.0)
     attainment = float(p["Attainment"])
     merit = "" if math.isnan(attainment) else f" at {percent(attainment)} of target"
-    now = f"spends {money(cur, pre)} a day now{merit}"
+    now = f"spends {_rate(p, cur, pre)} now{merit}"
     if rules.days_left <= 0:
         return "the period has ended: nothing left to plan"
     if bool(p["Locked"]):
-        return f"locked on the Channels sheet: keeps its {money(cur, pre)} a day"
+        return f"locked on the Channels sheet: keeps its {_rate(p, cur, pre)}"
     if cur <= EPSILON and planned <= EPSILON and remaining <= EPSILON:
         return "no spend and no budget left: nothing to plan"
     unpriced = _unpriced(p, planned - cur * days)
     if action == PAUSE:
         return _pause_reason(p, now, remaining, spent, pre) + unpriced
-    plan_text = f"plans {money(daily, pre)} a day for {days} days ({money(planned, pre)})"
+    plan_text = f"plans {_rate(p, daily, pre)} for {days} days ({money(planned, pre)})"
     if planned - remaining > EPSILON:  # it gets money (Scale), or keeps its pace on money it gets (Hold)
         return f"{now}; {plan_text}, {money(planned - remaining, pre)} more than its remaining budget{unpriced}"
     return f"{now}; {plan_text} of its remaining {money(remaining, pre)}{unpriced}"
+
+
+def _rate(p: pd.Series, daily: float, prefix: str) -> str:
+    """A spend a day in words: "$713 a day", or for a channel that spends on some days only, per cycle ("$1,000 a
+    fortnight": the daily average × its cycle)."""
+    cycle = p.get(SPEND_CYCLE, math.nan)
+    if cycle is None or pd.isna(cycle) or int(cycle) <= 1:
+        return f"{money(daily, prefix)} a day"
+    return f"{money(daily * int(cycle), prefix)} {per_cycle(int(cycle))}"
 
 
 def _unpriced(p: pd.Series, change: float) -> str:

@@ -18,6 +18,7 @@ from mops_xl.analysis.decisions.period_plan import (
     POSITION_COLUMNS,
     PROTECTED,
     RETURNED_UNSPENT,
+    SPEND_CYCLE,
     PeriodPlan,
 )
 from mops_xl.analysis.decisions.reallocation import PLAN_COLUMNS, is_brand
@@ -51,7 +52,8 @@ def channel_positions(
         card: The channel scorecard (Budget for period, Spend, Attainment, Locked, Minimum/Maximum spend, Funnel
             stage, Role).
         run_rate: Current daily spend and Most in a day per channel (and, optionally, the Days to spend of a
-            channel whose budget line starts after Report as of).
+            channel whose budget line starts after Report as of, and the Spend cycle of a channel that spends on
+            some days only: its daily figures are averages over whole cycles).
         efficiency: CAC used and ROAS used per channel (what the plan prices with).
         judged: Channel → whether the signals judge its efficiency.
         decisions: Channel → its decision (its conflict with attribution).
@@ -81,10 +83,10 @@ def channel_positions(
     )
     brand = pd.Series({ch: is_brand(c) for ch, c in card.iterrows()}, dtype=bool)
     out[PROTECTED] = (brand & out["Minimum spend"].isna()) | contested
-    if DAYS_TO_SPEND in run_rate:
-        out[DAYS_TO_SPEND] = run_rate[DAYS_TO_SPEND].reindex(names)
-        return out[[*POSITION_COLUMNS, PROTECTED, DAYS_TO_SPEND]]
-    return out[[*POSITION_COLUMNS, PROTECTED]]
+    optional = [c for c in (DAYS_TO_SPEND, SPEND_CYCLE) if c in run_rate]
+    for column in optional:
+        out[column] = run_rate[column].reindex(names)
+    return out[[*POSITION_COLUMNS, PROTECTED, *optional]]
 
 
 def moves_table(plan: PeriodPlan, positions: pd.DataFrame, prefix: str) -> pd.DataFrame:

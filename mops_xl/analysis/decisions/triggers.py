@@ -13,6 +13,7 @@ import math
 
 import pandas as pd
 
+from mops_xl.analysis.blocks.cycles import per_cycle
 from mops_xl.analysis.blocks.statuses import BELOW_TARGET, EFFICIENT
 from mops_xl.analysis.blocks.statuses import UNDERPERFORMING as UNDERPERFORMING_BAND
 from mops_xl.analysis.blocks.wording import figure, money, p_value, percent
@@ -68,21 +69,25 @@ def remaining_spend(card: pd.Series, elapsed_days: int, period_days: int) -> flo
     return card["Spend"] * (period_days - elapsed_days) / elapsed_days
 
 
-def channel_cap(card: pd.Series, prefix: str) -> str:
-    """What an over-pace channel does to land on its budget: the daily cap of its lines.
+def channel_cap(card: pd.Series, prefix: str, cycle: int | None = None) -> str:
+    """What an over-pace channel does to land on its budget: the daily cap of its lines, or for a channel that
+    spends on some days only, the cap per cycle (the daily cap × its cycle).
 
     Args:
         card: One scorecard row (Daily spend to land on budget).
         prefix: The currency prefix.
+        cycle: The channel's spend cycle in days when it spends on some days only, else None.
 
     Returns:
-        E.g. "cap daily spend at $351 to land on budget".
+        E.g. "cap daily spend at $351 to land on budget", or "cap spend at $1,400 a fortnight to land on budget".
     """
     cap = card["Daily spend to land on budget"]
     if math.isnan(cap):
         return "its budget line has ended"
     if cap <= 0:
         return "its budget is already spent: pause until the next budget line"
+    if cycle and cycle > 1:
+        return f"cap spend at {money(cap * cycle, prefix)} {per_cycle(cycle)} to land on budget"
     return f"cap daily spend at {money(cap, prefix)} to land on budget"
 
 

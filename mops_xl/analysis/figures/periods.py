@@ -43,6 +43,11 @@ class TrendFormulaWriter(RowFormulaWriter, ActualsRowsWriter, Protocol):
         """Σ of an Actuals column over the row's subject's rows in a window."""
         ...
 
+    def cycle(self) -> int | None:
+        """The channel's spend cycle in days when it spends on some days only (its trend compares whole cycles),
+        else None."""
+        ...
+
 
 @dataclass(frozen=True)
 class RowsIn:
@@ -122,8 +127,9 @@ class Change:
 
 @dataclass(frozen=True)
 class TrendWindows:
-    """The trend's two windows of W days (the Trend window setting): the recent one ends on Report as of A,
-    [A − W + 1, A]; the prior one is the W days before it, [A − 2W + 1, A − W]."""
+    """The trend's two windows of W days (the Trend window setting; for a channel that spends on some days only, W
+    rounded up to whole cycles of its spending, see :func:`~mops_xl.analysis.blocks.cycles.judging_days`): the
+    recent one ends on Report as of A, [A − W + 1, A]; the prior one is the W days before it, [A − 2W + 1, A − W]."""
 
     def compute(
         self, as_of: pd.Timestamp, window_days: int
@@ -132,7 +138,7 @@ class TrendWindows:
 
         Args:
             as_of: A, Report as of.
-            window_days: W.
+            window_days: W (a lumpy channel's whole cycles already counted in).
 
         Returns:
             ``((recent first, recent last), (prior first, prior last))``.
@@ -141,9 +147,14 @@ class TrendWindows:
         prior_last = recent_first - DAY
         return (recent_first, as_of), (prior_last - (window_days - 1) * DAY, prior_last)
 
-    def formula(self, w: RowFormulaWriter) -> tuple[Days, Days]:
+    def days(self, w: TrendFormulaWriter) -> str:
+        """W as a formula: the Trend window's name, or for a lumpy channel of cycle c, c × MAX(1, ROUNDUP(W ÷ c))."""
+        days, cycle = w.value("Trend window"), w.cycle()
+        return f"({cycle}*MAX(1,ROUNDUP({days}/{cycle},0)))" if cycle else days
+
+    def formula(self, w: TrendFormulaWriter) -> tuple[Days, Days]:
         """The recent and the prior window as formulas of their days."""
-        a, days = w.value("Report as of"), w.value("Trend window")
+        a, days = w.value("Report as of"), self.days(w)
         return (f"{a}-{days}+1", a), (f"{a}-2*{days}+1", f"{a}-{days}")
 
 
@@ -175,7 +186,7 @@ class TrendMetric:
     def formula(self, w: TrendFormulaWriter, days: Days) -> str:
         """The trend metric over one window, by the row's primary metric."""
         first, last = days
-        per_day = f"{w.sum_in('Leads', first, last)}/{w.value('Trend window')}"
+        per_day = f"{w.sum_in('Leads', first, last)}/{TREND_WINDOWS.days(w)}"
         return by_primary(w.cell("Metric"), {m: w.figure_in(m, first, last) for m in self._ratios()}, per_day)
 
     def tracked_by(self, w: TrendFormulaWriter) -> str:

@@ -4,6 +4,7 @@ status, trend and pacing; and the same volumes and ratios per campaign."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,7 @@ def scorecard(
     thresholds: Thresholds,
     has_data: bool,
     tracking: Tracking,
+    cycles: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Build the channel scorecard.
 
@@ -80,6 +82,8 @@ def scorecard(
         thresholds: The trigger thresholds.
         has_data: Whether any Actuals row falls in the window.
         tracking: What the intake tracks.
+        cycles: Channel → its spend cycle in days, for the channels that spend on some days only (their trend
+            compares whole cycles).
 
     Returns:
         Indexed by channel (named "Channel").
@@ -97,7 +101,7 @@ def scorecard(
     _judge_channels(
         card, targets=inputs.targets, thresholds=thresholds, window=window, has_data=has_data, tracking=tracking
     )
-    trends = _trends(actuals, card, window, settings, tracking)
+    trends = _trends(actuals, card, window, settings, tracking, cycles)
     card = card.join(trends[["Trend metric", "Trend %", "Trend", "Trend verdict"]]).join(
         trends[["Recent", "Prior"]].rename(columns={"Recent": "Trend recent", "Prior": "Trend prior"})
     )
@@ -177,7 +181,12 @@ def _judge_channels(
 
 
 def _trends(
-    actuals: pd.DataFrame, card: pd.DataFrame, window: ReportingWindow, s: dict[str, Any], tracking: Tracking
+    actuals: pd.DataFrame,
+    card: pd.DataFrame,
+    window: ReportingWindow,
+    s: dict[str, Any],
+    tracking: Tracking,
+    cycles: Mapping[str, int] | None,
 ) -> pd.DataFrame:
     """Each channel's trend (docs/metrics.md, "Trend"); Not tracked where its trend metric is not tracked."""
     trends = channel_trends(
@@ -186,6 +195,7 @@ def _trends(
         window.as_of,
         s["Trend window"],
         s["Trend band"],
+        cycles,
     )
     for ch, tr in trends.iterrows():
         if not tracking.channel(ch, tr["Trend metric"]):

@@ -1,4 +1,5 @@
-"""The trend: a channel's primary metric over the last W days against the W days before.
+"""The trend: a channel's primary metric over the last W days against the W days before (for a channel that spends
+on some days only, W rounded up to whole cycles of its spending: fortnight against fortnight).
 
 The arrow says which way the number moved (↑ rose, ↓ fell, → within the Trend band); the verdict says whether
 that is good for the metric (a CAC that rose is Worsening, a ROAS that rose is Improving).
@@ -7,10 +8,12 @@ that is good for the metric (a CAC that rose is Worsening, a ROAS that rose is I
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
 from mops_xl.analysis.blocks import catalogue
+from mops_xl.analysis.blocks.cycles import judging_days
 from mops_xl.analysis.blocks.statuses import FELL, FLAT, IMPROVING, NO_TREND, ROSE, STEADY, WORSENING
 from mops_xl.analysis.figures.periods import TREND_CHANGE, TREND_METRIC, TREND_WINDOWS
 
@@ -32,9 +35,15 @@ def metric_value(sums: pd.DataFrame, metric: str | None, days: int) -> pd.Series
 
 
 def channel_trends(
-    actuals: pd.DataFrame, metrics: pd.Series, as_of: pd.Timestamp, window_days: int, band: float
+    actuals: pd.DataFrame,
+    metrics: pd.Series,
+    as_of: pd.Timestamp,
+    window_days: int,
+    band: float,
+    cycles: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
-    """Compare each channel's metric over [A − W + 1, A] with [A − 2W + 1, A − W].
+    """Compare each channel's metric over [A − W + 1, A] with [A − 2W + 1, A − W]; a lumpy channel's W is rounded
+    up to whole cycles of its spending (fortnight against fortnight, not day by day).
 
     Args:
         actuals: The Actuals table (all dates; the earlier window may reach before the period).
@@ -42,6 +51,8 @@ def channel_trends(
         as_of: A, Report as of.
         window_days: W, the Trend window setting.
         band: The Trend band setting (e.g. 0.05).
+        cycles: Channel → its spend cycle in days, for the channels that spend on some days only (see
+            :func:`~mops_xl.analysis.blocks.cycles.lumpy_channels`); none when omitted.
 
     Returns:
         Indexed by channel, :data:`TREND_COLUMNS`: Trend metric, Recent, Prior, Trend % (relative change of the
@@ -49,7 +60,47 @@ def channel_trends(
         has no rows for the channel or the metric is undefined in either window or the prior value is 0) and
         Trend verdict (:func:`verdict`).
     """
-    (recent_start, _), (prior_start, prior_end) = TREND_WINDOWS.compute(as_of, window_days)
+    channels = list(metrics.index)
+    days = pd.Series([judging_days(window_days, (cycles or {}).get(str(ch))) for ch in channels], index=channels)
+    windows = pd.concat(
+        [_window_values(actuals, metrics[days == n], as_of, int(n)) for n in days.unique()] or [_NO_WINDOWS]
+    ).reindex(channels)
+    out = []
+    for ch, metric in zip(channels, metrics, strict=True):
+        rv, pv, rn, pn = windows.loc[ch, ["Recent", "Prior", "Recent rows", "Prior rows"]]
+        change = TREND_CHANGE.compute(rv, pv, int(rn), int(pn))
+        out.append(
+            {
+                "Channel": ch,
+                "Trend metric": metric or "Leads per day",
+                "Recent": rv,
+                "Prior": pv,
+                "Trend %": change,
+                "Trend": arrow(change, band),
+                "Trend verdict": verdict(change, band, lower_is_better=metric in catalogue.current().lower_is_better),
+            }
+        )
+    return pd.DataFrame(out, columns=["Channel", *TREND_COLUMNS]).set_index("Channel")
+
+
+#: No channel: the columns of :func:`_window_values`.
+_NO_WINDOWS = pd.DataFrame(columns=["Recent", "Prior", "Recent rows", "Prior rows"], dtype="float64")
+
+
+def _window_values(actuals: pd.DataFrame, metrics: pd.Series, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
+    """The trend metric of channels judged over windows of the same length, over the recent and the prior window,
+    with the channels' Actuals rows in each.
+
+    Args:
+        actuals: The Actuals table (all dates).
+        metrics: Channel → its trend metric name (None for leads per day).
+        as_of: A, Report as of.
+        days: The windows' length.
+
+    Returns:
+        Indexed by channel: Recent, Prior, Recent rows, Prior rows.
+    """
+    (recent_start, _), (prior_start, prior_end) = TREND_WINDOWS.compute(as_of, days)
     channels = list(metrics.index)
     cols = ["Spend", "Leads", "Customers", "Revenue", "Clicks", "Impressions", "MQLs", "SQLs"]
 
@@ -68,23 +119,12 @@ def channel_trends(
     by_metric = pd.Series(metrics.to_numpy(dtype=object), index=recent.index).fillna("")
     for metric, group in by_metric.groupby(by_metric, sort=False).groups.items():  # one pass per metric, not channel
         name = metric or None
-        r.loc[group] = metric_value(recent.loc[group], name, window_days).to_numpy(dtype="float64")
-        p.loc[group] = metric_value(prior.loc[group], name, window_days).to_numpy(dtype="float64")
-    out = []
-    for ch, metric, rv, pv, rn, pn in zip(channels, metrics, r, p, recent_n, prior_n, strict=True):
-        change = TREND_CHANGE.compute(rv, pv, rn, pn)
-        out.append(
-            {
-                "Channel": ch,
-                "Trend metric": metric or "Leads per day",
-                "Recent": rv,
-                "Prior": pv,
-                "Trend %": change,
-                "Trend": arrow(change, band),
-                "Trend verdict": verdict(change, band, lower_is_better=metric in catalogue.current().lower_is_better),
-            }
-        )
-    return pd.DataFrame(out, columns=["Channel", *TREND_COLUMNS]).set_index("Channel")
+        r.loc[group] = metric_value(recent.loc[group], name, days).to_numpy(dtype="float64")
+        p.loc[group] = metric_value(prior.loc[group], name, days).to_numpy(dtype="float64")
+    return pd.DataFrame(
+        {"Recent": r, "Prior": p, "Recent rows": recent_n.to_numpy(), "Prior rows": prior_n.to_numpy()},
+        index=recent.index,
+    )
 
 
 def arrow(change: float, band: float) -> str:

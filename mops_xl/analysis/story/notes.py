@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 
+from mops_xl.analysis.blocks.cycles import cycle_against_cycle, judging_days
 from mops_xl.analysis.blocks.statuses import NOT_TRACKED
 from mops_xl.analysis.blocks.thresholds import Thresholds
 from mops_xl.analysis.blocks.tracking import Tracking
@@ -170,3 +172,24 @@ def forecast_notes(method: str) -> list[dict[str, str]]:
         One note, subject "Forecast".
     """
     return [{"subject": "Forecast", "note": method}]
+
+
+def lumpy_notes(cycles: Mapping[str, int], window_days: int) -> list[dict[str, str]]:
+    """One Data Note per channel that spends on some days only: its trend, pace and plan are judged over whole
+    cycles of its spending.
+
+    Args:
+        cycles: Channel → its spend cycle in days.
+        window_days: W, the Trend window setting.
+
+    Returns:
+        E.g. ``{"subject": "Webinars", "note": "Webinars spends on some days only (about every 14 days): its trend
+        and pace are judged fortnight against fortnight"}``.
+    """
+    notes = []
+    for channel, cycle in cycles.items():
+        days = judging_days(window_days, cycle)
+        judged = cycle_against_cycle(cycle) if days == cycle else f"{days} days against the {days} days before"
+        note = f"{channel} spends on some days only (about every {cycle} days): its trend and pace are judged {judged}"
+        notes.append({"subject": str(channel), "note": note})
+    return notes

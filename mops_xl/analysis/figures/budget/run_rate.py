@@ -1,28 +1,48 @@
-"""Each channel's daily spend now: its run-rate and its best day over the trend window (docs/metrics.md, "The plan
-for the rest of the period")."""
+"""Each channel's daily spend now: its run-rate and its best day over the trend window, a lumpy channel's over whole
+cycles of its spending (docs/metrics.md, "The plan for the rest of the period")."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
+from mops_xl.analysis.blocks.cycles import judging_days
 from mops_xl.analysis.blocks.window import DAY, ReportingWindow
 
 #: One row per channel.
 RUN_RATE_COLUMNS = ("Current daily spend", "Most in a day")
+#: An optional column of the run rate: a lumpy channel's spend cycle in days (NaN for a channel that spends most
+#: days); the plan and its advice speak of such a channel's spend per cycle.
+SPEND_CYCLE = "Spend cycle"
 
 
-def daily_spend_now(actuals: pd.DataFrame, channels: list[str], window: ReportingWindow, days: int) -> pd.DataFrame:
+def daily_spend_now(
+    actuals: pd.DataFrame,
+    channels: list[str],
+    window: ReportingWindow,
+    days: int,
+    cycles: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
     """Each channel's spend a day over the last ``days`` days to Report as of (never before Period start), and the
     most it spent in one of those days (its rows of a day added up).
+
+    A channel that spends on some days only (``cycles``) is read over whole cycles ending on Report as of, so that a
+    day between two spend days is not "stopped" and a spend day is not a spike: its spend a day is the spend of its
+    last k cycles ÷ (k × cycle days), k the trend window's whole cycles (:func:`judging_days`), as many as lie in
+    the period (at least one, which may reach before Period start); its most in a day is its best cycle's spend ÷
+    cycle days.
 
     Args:
         actuals: The Actuals table (Date, Channel, Spend; every date).
         channels: The channels, in order (a channel without rows spends 0).
         window: The reporting window (S, A).
         days: W, the Trend window setting.
+        cycles: Channel → its spend cycle in days, for the channels that spend on some days only.
 
     Returns:
-        Indexed by channel: Current daily spend (Σ spend ÷ the days of the window) and Most in a day.
+        Indexed by channel: Current daily spend (Σ spend ÷ the days of the window) and Most in a day; with
+        ``cycles``, also :data:`SPEND_CYCLE` (NaN for a channel that spends most days).
     """
     first = max(window.as_of - (max(days, 1) - 1) * DAY, window.start)
     span = (window.as_of - first).days + 1
@@ -33,8 +53,37 @@ def daily_spend_now(actuals: pd.DataFrame, channels: list[str], window: Reportin
     out = pd.DataFrame(
         {"Current daily spend": total.astype(float) / max(span, 1), "Most in a day": best.astype(float)},
         index=pd.Index(channels, name="Channel"),
-    )
-    return out.fillna(0.0)
+    ).fillna(0.0)
+    if cycles is None:
+        return out
+    out[SPEND_CYCLE] = pd.Series({ch: float(c) for ch, c in cycles.items()}, dtype="float64").reindex(channels)
+    for channel, cycle in cycles.items():
+        if channel in out.index:
+            now, most = cycle_spend_now(actuals[actuals["Channel"] == channel], window, days, int(cycle))
+            out.loc[channel, ["Current daily spend", "Most in a day"]] = now, most
+    return out
+
+
+def cycle_spend_now(actuals: pd.DataFrame, window: ReportingWindow, days: int, cycle: int) -> tuple[float, float]:
+    """A lumpy channel's spend a day now and its best cycle's spend a day, over whole cycles ending on Report as of
+    (see :func:`daily_spend_now`).
+
+    Args:
+        actuals: The channel's Actuals rows (Date, Spend; every date).
+        window: The reporting window (S, A).
+        days: W, the Trend window setting.
+        cycle: Its spend cycle in days.
+
+    Returns:
+        ``(spend of the last k cycles ÷ (k × cycle), the most spent in one of those cycles ÷ cycle)``.
+    """
+    in_period = ((window.as_of - window.start).days + 1) // cycle
+    k = max(min(judging_days(days, cycle) // cycle, in_period), 1)
+    first = window.as_of - (k * cycle - 1) * DAY
+    rows = actuals[(actuals["Date"] >= first) & (actuals["Date"] <= window.as_of)]
+    which = (window.as_of - rows["Date"]).dt.days // cycle  # 0: the last cycle, 1: the one before, …
+    per_cycle = rows["Spend"].groupby(which).sum().reindex(range(k), fill_value=0.0).fillna(0.0)
+    return float(per_cycle.sum()) / (k * cycle), float(per_cycle.max()) / cycle
 
 
 def days_to_spend(budget: pd.DataFrame, channels: list[str], window: ReportingWindow) -> pd.Series:

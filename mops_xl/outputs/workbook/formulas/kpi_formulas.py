@@ -180,12 +180,18 @@ class ChannelRowFormulas(EveryChannel):
     Args:
         key: The channel's number (its Actuals and Targets rows are selected by it).
         cells: Channel Performance column → the row's cell.
+        cycle: The channel's spend cycle in days when it spends on some days only (its trend compares whole
+            cycles), else None.
     """
 
     metric: str | None = None
 
-    def __init__(self, key: int, cells: Mapping[str, str]):
-        self._key, self._cells = key, cells
+    def __init__(self, key: int, cells: Mapping[str, str], cycle: int | None = None):
+        self._key, self._cells, self._cycle = key, cells, cycle
+
+    def cycle(self) -> int | None:
+        """The channel's spend cycle in days, or None."""
+        return self._cycle
 
     def cell(self, figure: str) -> str:
         """The row's cell of a figure (Metric, Target … are the Primary columns)."""
