@@ -146,6 +146,9 @@ class Dashboard(SheetWriter):
             "box_note": wb.add_format({"italic": True, "font_color": "#595959", "align": "center", "font_size": 9}),
             "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
             "bold_wrap": wb.add_format({"text_wrap": True, "valign": "top", "bold": True}),
+            "wrap_note_left": wb.add_format(
+                {"text_wrap": True, "valign": "top", "italic": True, "font_color": "#595959"}
+            ),
             "title": self.fmt["title"],
             "header": self.fmt["header"],
             "note": self.fmt["note"],
@@ -332,13 +335,13 @@ class Dashboard(SheetWriter):
                     put(ws, i, *span, UNDEFINED if math.isnan(value) else value, kind)
             self._row(ws, i, ROW_PT * lines)
         last = r + 2 + len(actions)
-        ws.write_string(
-            last,
-            0,
+        note = (
             "Actions by the money at stake; expected customers and revenue by period end against the current "
-            f"pattern. Actions are the engine's values, {AS_BUILT}. {BUILT}",
-            self.fmt["note"],
+            f"pattern. Actions are the engine's values, {AS_BUILT}. {BUILT}"
         )
+        last_col = CHART_COL + CHART_COLS - 1
+        put(ws, last, 0, last_col, note, self.own["wrap_note_left"])
+        self._row(ws, last, ROW_PT * text_lines(note, span_width(0, last_col)))
         return last
 
     # --- the charts ----------------------------------------------------------------------------------------
