@@ -48,7 +48,8 @@ def landing_cells(line: Landing, end: pd.Timestamp, prefix: str) -> dict[str, st
         The texts, by :data:`LANDING_SPANS` header.
     """
     target, chance = line.shown(line.target, prefix), line.chance_text()
-    plan = f"chance {line.chance_text(with_plan=True)}"
+    plan = line.chance_text(with_plan=True)
+    plan = plan if line.reached or plan == "–" else f"chance {plan}"
     if line.is_spend:
         chance, plan = "–", line.shown(line.likely_with_plan, prefix)
     return {
