@@ -138,7 +138,7 @@ def test_lines_are_paced_over_their_days_in_the_period(pace_analysis) -> None:
     assert search["Actual"] == pytest.approx(SEARCH_ACTUAL) and search["Pace"] == pytest.approx(1.2)
     assert search["Status"] == OVER  # 1,200 / 1,000 = 120 % > 110 %
     assert search["Budget for period"] == pytest.approx(SEARCH_BUDGET)
-    assert search["Projected"] == pytest.approx(SEARCH_PROJECTED)
+    assert search["At today's pace"] == pytest.approx(SEARCH_PROJECTED)
     assert search["Variance"] == pytest.approx(1800 - 1500)  # projected - budget for the period
     assert search["Left on this line"] == pytest.approx(1500 - 1200) and search["Remaining days"] == 15 - 10
     assert search["Daily spend to land on budget"] == pytest.approx(300 / 5)
@@ -263,7 +263,7 @@ def _report_mismatches(wb: openpyxl.Workbook) -> list[str]:
     check("Search line expected", search["Expected to date"], SEARCH_EXPECTED)
     check("Search line actual", search["Actual"], SEARCH_ACTUAL)
     check("Search line budget for period", search["Budget for period"], SEARCH_BUDGET)
-    check("Search line projected", search["Projected"], SEARCH_PROJECTED)
+    check("Search line projected", search["At today's pace"], SEARCH_PROJECTED)
     check("Search line status", search["Status"], OVER)
     check("Search line left on this line", search["Left on this line"], SEARCH_BUDGET - SEARCH_ACTUAL)  # 300
     social = next(r for r in lines if r["Channel"] == "Social")
@@ -293,7 +293,6 @@ def _report_mismatches(wb: openpyxl.Workbook) -> list[str]:
         ("Actual", SPEND),
         ("Attainment", PACE),
         ("Status", OVER),
-        ("Projection", PROJECTED),
     ):
         check(f"KPI Spend {column}", kpi["Spend"][column], expected)
     check("KPI Spend equals Budget Pacing's total", kpi["Spend"]["Actual"], total["Actual"])

@@ -163,14 +163,12 @@ def test_kpi_framework(analysis) -> None:
     assert leads["Target"] == 465 and leads["Target to date"] == pytest.approx(150)  # 465 x 10 / 31
     assert leads["Actual"] == 150 and leads["Attainment"] == pytest.approx(1.0)
     assert leads["Status"] == "On track"
-    assert leads["Projection"] == pytest.approx(465)  # 150 x 31 / 10
     assert leads["Previous period"] == 80 and leads["Change"] == pytest.approx(150 / 80 - 1)
     assert "Form fills + demos" in leads["Definition"]
     assert "MQL score threshold: 65" in k.loc["MQLs", "Definition"]
     cac = k.loc["CAC"]  # lower is better: attainment = 150 / (1500 / 11) = 1.1
     assert cac["Attainment"] == pytest.approx(150 / (1500 / 11)) and cac["Status"] == "On track"
     assert cac["Target to date"] == 150  # ratios are not prorated
-    assert math.isnan(cac["Projection"])
     assert cac["Previous period"] == pytest.approx(80)  # 800 / 10
     spend = k.loc["Spend"]  # against the budget for the period, 3100 + 620
     # target to date: every line's expected spend to date, 3100 x 10 / 31 + 620 x 10 / 31 = 1000 + 200
@@ -186,7 +184,7 @@ def test_budget_pacing_lines(analysis) -> None:
     social = lines.loc["Social"]
     assert social["Expected to date"] == pytest.approx(200)  # 620 x 10 / 31
     assert social["Actual"] == 500 and social["Pace"] == pytest.approx(2.5) and social["Status"] == "Over pace"
-    assert social["Projected"] == pytest.approx(1550)  # 500 / 10 x 31
+    assert social["At today's pace"] == pytest.approx(1550)  # 500 / 10 x 31
     assert social["Variance"] == pytest.approx(930)
     assert social["Left on this line"] == 120 and social["Remaining days"] == 21
     assert social["Daily spend to land on budget"] == pytest.approx(120 / 21)
@@ -319,7 +317,10 @@ def test_one_day_period_and_budget_line_starting_mid_period(tmp_path: Path) -> N
     assert line["Expected to date"] == pytest.approx(100) and line["Pace"] == pytest.approx(1.0)
     # Social spent 50 with no budget line: unbudgeted
     assert a.unbudgeted.to_dict() == {"Social": 50}
-    assert a.kpis.loc["Leads", "Projection"] == a.kpis.loc["Leads", "Actual"]  # D / d = 1
+    # D / d = 1: the period is over, so where it lands is what happened (no straight-line projection beside it)
+    assert "Projection" not in a.kpis.columns
+    leads = a.forecast.kpis.set_index("Metric").loc["Leads"]
+    assert leads["P10"] == leads["P50"] == leads["P90"] == a.kpis.loc["Leads", "Actual"]
 
 
 def test_budget_line_not_started(tmp_path: Path) -> None:
@@ -362,5 +363,5 @@ def test_weekday_pacing(tmp_path: Path) -> None:
     # Oct 1 2026 is a Thursday. Weekdays Oct 1-10: Thu 1, Fri 2, Mon 5, Tue 6, Wed 7, Thu 8, Fri 9 = 7;
     # the month has 2 + 5 + 5 + 5 + 5 = 22 weekdays, so 15 remain.
     assert search["Expected to date"] == pytest.approx(3100 * 7 / 22)
-    assert search["Projected"] == pytest.approx(1000 / 7 * 22)
+    assert search["At today's pace"] == pytest.approx(1000 / 7 * 22)
     assert search["Remaining days"] == 15

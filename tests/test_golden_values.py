@@ -83,7 +83,12 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (KPI, "Metric", "Leads", "Actual"): (8 + 3 + 5) * 2,  # 32
     (KPI, "Metric", "Leads", "Attainment"): 32 / (500 * 2 / 31),  # 0.992
     (KPI, "Metric", "Leads", "Status"): "At risk",  # 0.8 <= 0.992 < 1
-    (KPI, "Metric", "Leads", "Projection"): 32 * 31 / 2,  # 496 at period end
+    # Where it lands (the forecast, built values): every day so far is the same, with no noise, so the band
+    # collapses onto the straight line, 32 x 31 / 2 = 496; the target 500 is reached on no path (<1%).
+    (KPI, "Metric", "Leads", "Low"): 32 * 31 / 2,  # 496 at period end
+    (KPI, "Metric", "Leads", "Likely"): 32 * 31 / 2,
+    (KPI, "Metric", "Leads", "High"): 32 * 31 / 2,
+    (KPI, "Metric", "Leads", "Chance of target"): 0,
     (KPI, "Metric", "Leads", "Previous period"): NA,  # Sep 29-30 has no Actuals
     # MQLs, SQLs, Customers, Revenue: no Targets row, and no channel targets to sum -> No target.
     (KPI, "Metric", "MQLs", "Target"): NA,
@@ -91,7 +96,10 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (KPI, "Metric", "MQLs", "Actual"): (4 + 1 + 2) * 2,  # 14
     (KPI, "Metric", "MQLs", "Attainment"): NA,
     (KPI, "Metric", "MQLs", "Status"): "No target",
-    (KPI, "Metric", "MQLs", "Projection"): 14 * 31 / 2,  # 217
+    (KPI, "Metric", "MQLs", "Low"): 14 * 31 / 2,  # 217
+    (KPI, "Metric", "MQLs", "Likely"): 14 * 31 / 2,
+    (KPI, "Metric", "MQLs", "High"): 14 * 31 / 2,
+    (KPI, "Metric", "MQLs", "Chance of target"): NA,  # no target
     (KPI, "Metric", "SQLs", "Target"): NA,
     (KPI, "Metric", "SQLs", "Actual"): (2 + 0 + 1) * 2,  # 6
     (KPI, "Metric", "SQLs", "Attainment"): NA,
@@ -99,11 +107,9 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (KPI, "Metric", "Customers", "Target"): NA,
     (KPI, "Metric", "Customers", "Actual"): (1 + 0 + 0) * 2,  # 2
     (KPI, "Metric", "Customers", "Status"): "No target",
-    (KPI, "Metric", "Customers", "Projection"): 2 * 31 / 2,  # 31
     (KPI, "Metric", "Revenue", "Target"): NA,
     (KPI, "Metric", "Revenue", "Actual"): 400 * 2,  # 800: Google Ads only
     (KPI, "Metric", "Revenue", "Status"): "No target",
-    (KPI, "Metric", "Revenue", "Projection"): 800 * 31 / 2,  # 12,400
     # Spend (vs budget to date): its target is the budget for the period, 3,100 + 1,550; its target to date is
     # every line's expected spend to date, 3,100 x 2 / 31 + 1,550 x 2 / 31 = 200 + 100; its attainment is the
     # total pace, all spend / budget to date = 300 / 300 = 1.0, between 90 % and 110 %: On pace.
@@ -112,7 +118,15 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (KPI, "Metric", "Spend", "Actual"): (100 + 50) * 2,  # 300 (Email has no spend)
     (KPI, "Metric", "Spend", "Attainment"): 300 / 300,  # 1.0
     (KPI, "Metric", "Spend", "Status"): "On pace",
-    (KPI, "Metric", "Spend", "Projection"): 300 * 31 / 2,  # 4,650
+    # Spend lands on the straight line too, 300 x 31 / 2 = 4,650; its target is the budget, which the forecast
+    # does not judge (it reads the Targets sheet): no chance.
+    (KPI, "Metric", "Spend", "Low"): 300 * 31 / 2,  # 4,650
+    (KPI, "Metric", "Spend", "Likely"): 300 * 31 / 2,
+    (KPI, "Metric", "Spend", "High"): 300 * 31 / 2,
+    (KPI, "Metric", "Spend", "Chance of target"): NA,
+    # CPL lands on 4,650 / 496 = 9.375 on every path; CAC, LTV:CAC, MER: MER is not forecast.
+    (KPI, "Metric", "CPL", "Likely"): (300 * 31 / 2) / (32 * 31 / 2),  # 9.375
+    (KPI, "Metric", "MER", "Likely"): NA,
     # Spend vs target: the Targets sheet has no Spend row -> No target (the same spend, no other target).
     (KPI, "Metric", "Spend vs target", "Target"): NA,
     (KPI, "Metric", "Spend vs target", "Actual"): 300,
@@ -203,7 +217,7 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (PACING, "Channel", "Google Ads", "Expected to date"): 3100 * 2 / 31,  # 200
     (PACING, "Channel", "Google Ads", "Actual"): 100 * 2,  # 200
     (PACING, "Channel", "Google Ads", "Pace"): 200 / 200,  # 1.0
-    (PACING, "Channel", "Google Ads", "Projected"): 200 / 2 * 31,  # 3,100
+    (PACING, "Channel", "Google Ads", "At today's pace"): 200 / 2 * 31,  # 3,100
     (PACING, "Channel", "Google Ads", "Variance"): 3100 - 3100,  # 0
     (PACING, "Channel", "Google Ads", "Left on this line"): 3100 - 200,  # 2,900: its budget less its days' spend
     (PACING, "Channel", "Google Ads", "Daily spend to land on budget"): 2900 / (31 - 2),  # 100
@@ -214,7 +228,7 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (PACING, "Channel", "TikTok", "Expected to date"): 1550 * 2 / 31,  # 100
     (PACING, "Channel", "TikTok", "Actual"): 50 * 2,  # 100
     (PACING, "Channel", "TikTok", "Pace"): 100 / 100,  # 1.0
-    (PACING, "Channel", "TikTok", "Projected"): 100 / 2 * 31,  # 1,550
+    (PACING, "Channel", "TikTok", "At today's pace"): 100 / 2 * 31,  # 1,550
     (PACING, "Channel", "TikTok", "Left on this line"): 1550 - 100,  # 1,450
     (PACING, "Channel", "TikTok", "Daily spend to land on budget"): 1450 / (31 - 2),  # 50
     (PACING, "Channel", "TikTok", "Status"): "On pace",

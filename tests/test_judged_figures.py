@@ -37,7 +37,6 @@ from mops_xl.analysis.figures.targets import (
     BLENDED_TARGET,
     CHANNEL_TARGET,
     PRIMARY_TARGET,
-    PROJECTION,
     SPEND_STATUS,
     STATUS,
     TARGET_TO_DATE,
@@ -179,12 +178,6 @@ def test_spend_status_without_target_or_data() -> None:
     assert SPEND_STATUS.compute(1000.0, 331.0, 300.0, 1.1, False) == NO_DATA
 
 
-def test_projection() -> None:
-    assert PROJECTION.compute("Leads", 40.0, 10, 31) == pytest.approx(124.0)  # 40 × 31 ÷ 10
-    assert math.isnan(PROJECTION.compute("CAC", 40.0, 10, 31))
-    assert math.isnan(PROJECTION.compute("Leads", math.nan, 10, 31))
-
-
 # --- Periods ----------------------------------------------------------------------------------------------
 
 
@@ -310,12 +303,11 @@ def test_by_primary_and_one_of() -> None:
     assert one_of("M", ["CAC", "CPL"]) == 'OR(M="CAC",M="CPL")'
 
 
-def test_change_and_projection_formulas() -> None:
+def test_change_formula() -> None:
     assert CHANGE.formula(_Row("Leads")) == (
         "IF(AND(ISNUMBER([Actual]),ISNUMBER([Previous period])),"
         'IF([Previous period]<>0,([Actual]-[Previous period])/[Previous period],"–"),"–")'
     )
-    assert PROJECTION.formula(_Row("Leads")) == 'IF(ISNUMBER([Actual]),[Actual]*D/d,"–")'
 
 
 # --- The engine computes through the definitions ------------------------------------------------------
@@ -328,10 +320,7 @@ def analysis(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_kpi_table_agrees_with_the_definitions(analysis) -> None:
-    w = analysis.window
-    for metric, k in analysis.kpis.iterrows():
-        exp = PROJECTION.compute(str(metric), k["Actual"], w.elapsed_days, w.period_days)
-        assert k["Projection"] == pytest.approx(exp, nan_ok=True)
+    for _, k in analysis.kpis.iterrows():
         assert k["Change"] == pytest.approx(CHANGE.compute(k["Actual"], k["Previous period"]), nan_ok=True)
 
 

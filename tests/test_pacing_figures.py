@@ -79,7 +79,7 @@ def test_linear_line_figures_by_hand() -> None:
     assert search["Expected to date"] == pytest.approx(3000 * 10 / 30)  # 1,000
     assert search["Actual"] == pytest.approx(120 * 10)  # Sep spend and Oct 11 do not count
     assert search["Pace"] == pytest.approx(1.2)
-    assert search["Projected"] == pytest.approx(1200 / 10 * 15)  # 1,800
+    assert search["At today's pace"] == pytest.approx(1200 / 10 * 15)  # 1,800
     assert search["Variance"] == pytest.approx(300)
     assert (search["Left on this line"], search["Remaining days"]) == (pytest.approx(300), 5)
     assert search["Daily spend to land on budget"] == pytest.approx(60)
@@ -88,7 +88,7 @@ def test_linear_line_figures_by_hand() -> None:
     social = got.loc[3]  # Oct 5 - 31: 27 days, 6 of them to date; spend before Oct 5 is not the line's
     assert (social["Expected to date"], social["Actual"]) == (pytest.approx(600), pytest.approx(300))
     assert (social["Pace"], social["Status"]) == (pytest.approx(0.5), UNDER)
-    assert social["Projected"] == pytest.approx(300 / 6 * 27)  # 1,350
+    assert social["At today's pace"] == pytest.approx(300 / 6 * 27)  # 1,350
     assert social["Daily spend to land on budget"] == pytest.approx(2400 / 21)
 
 
@@ -96,12 +96,12 @@ def test_a_line_not_started_and_a_line_planned_at_zero() -> None:
     got = pace_lines(budget(), basis())
     display = got.loc[4]  # starts Oct 20, after Report as of
     assert (display["Elapsed days"], display["Status"], display["Expected to date"]) == (0, NOT_STARTED, 0.0)
-    assert math.isnan(display["Pace"]) and math.isnan(display["Projected"]) and math.isnan(display["Variance"])
+    assert math.isnan(display["Pace"]) and math.isnan(display["At today's pace"]) and math.isnan(display["Variance"])
     assert (display["Remaining days"], display["Daily spend to land on budget"]) == (12, pytest.approx(100))
 
     email = got.loc[5]  # nothing planned, 10 spent: Over pace without a pace
     assert math.isnan(email["Pace"]) and email["Status"] == OVER
-    assert email["Projected"] == pytest.approx(10 / 10 * 31)
+    assert email["At today's pace"] == pytest.approx(10 / 10 * 31)
     assert email["Daily spend to land on budget"] == 0.0  # max(0 - 10, 0) / 21
 
 
@@ -114,7 +114,7 @@ def test_weekday_counts_and_figures_by_hand() -> None:
     search = lines.loc[2]
     assert search["Expected to date"] == pytest.approx(3000 * 7 / 22)
     assert search["Pace"] == pytest.approx(1200 / (3000 * 7 / 22))
-    assert search["Projected"] == pytest.approx(1200 / 7 * 11)
+    assert search["At today's pace"] == pytest.approx(1200 / 7 * 11)
     assert search["Budget for period"] == pytest.approx(1500)  # calendar days, whatever the method
     assert (search["Remaining days"], search["Daily spend to land on budget"]) == (4, pytest.approx(75))
     assert search["Planned per day"] == pytest.approx(3000 / 22)
@@ -124,7 +124,7 @@ def test_a_weekend_line_expects_nothing_and_projects_its_actual() -> None:
     lines = pace_lines(budget((("Video", "2026-10-10", "2026-10-11", 200.0),)), basis("weekdays")).loc[6]
     assert (lines["Elapsed days"], lines["Expected to date"], lines["Planned per day"]) == (1, 0.0, 0.0)
     assert math.isnan(lines["Pace"]) and lines["Status"] == ON  # spend, but something was planned
-    assert lines["Projected"] == pytest.approx(30)  # no counted day yet: the actual itself
+    assert lines["At today's pace"] == pytest.approx(30)  # no counted day yet: the actual itself
     assert lines["Remaining days"] == 0 and math.isnan(lines["Daily spend to land on budget"])
 
 

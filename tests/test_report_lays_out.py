@@ -134,7 +134,7 @@ def _kpi_framework(s: Scan, a: Analysis) -> None:
         untracked = not a.tracking.blended(measured)  # every figure computed from its actual says so
         for h in ("Definition", "Target", "Target to date", "Status"):
             s.check(sheet, r, cols[h], a.kpis.loc[metric, h], f"{metric} {h}")
-        for h in ("Actual", "Attainment", "Projection", "Previous period", "Change"):
+        for h in ("Actual", "Attainment", "Previous period", "Change"):
             s.check(sheet, r, cols[h], NOT_TRACKED if untracked else a.kpis.loc[metric, h], f"{metric} {h}")
 
 

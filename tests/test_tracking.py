@@ -232,7 +232,7 @@ def test_kpi_rows_not_tracked(analysis) -> None:
     k = analysis.kpis
     mqls = k.loc["MQLs"]
     assert mqls["Target"] == 100 and mqls["Target to date"] == pytest.approx(100 * 2 / 31)
-    assert all(math.isnan(mqls[c]) for c in ("Actual", "Attainment", "Projection", "Previous period", "Change"))
+    assert all(math.isnan(mqls[c]) for c in ("Actual", "Attainment", "Previous period", "Change"))
     assert mqls["Status"] == NT and k.loc["SQLs", "Status"] == NT
     assert "Not tracked: the Actuals sheet has no MQLs column" in mqls["Definition"]
     customers = k.loc["Customers"]  # 6 against 62 x 2 / 31 = 4: attainment 1.5 -> Ahead
@@ -360,7 +360,9 @@ def _check_report(wb: openpyxl.Workbook, roas: float, social_roas: Any) -> None:
     kpi, perf = wb["KPI Framework"], wb["Channel Performance"]
     mqls = _row(kpi, "MQLs")
     assert (mqls["Target"], mqls["Actual"], mqls["Attainment"], mqls["Status"]) == (100, NT, NT, NT)
-    assert (mqls["Projection"], mqls["Previous period"], mqls["Change"]) == (NT, NT, NT)
+    assert (mqls["Previous period"], mqls["Change"]) == (NT, NT)
+    # the forecast of a KPI not tracked says so too
+    assert (mqls["Low"], mqls["Likely"], mqls["High"], mqls["Chance of target"]) == (NT, NT, NT, NT)
     assert _row(kpi, "ROAS")["Actual"] == pytest.approx(roas)
     assert _row(perf, "Social")["ROAS"] == social_roas
     assert _row(perf, "Email")["Customers"] == NT and _row(perf, "Email")["Spend"] == 0

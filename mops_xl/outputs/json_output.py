@@ -301,7 +301,7 @@ def _kpi_reasons(rec: dict[str, Any], a: Analysis) -> None:
     metric = rec["Metric"]
     reason = a.tracking.reason(metric)
     if reason is not None:
-        columns = ("Actual", "Attainment", "Projection", "Previous period", "Change")
+        columns = ("Actual", "Attainment", "Previous period", "Change")
         rec["undefined"] = {c: reason for c in columns if rec[c] is None}
     elif rec["Actual"] is None:
         values = dict(a.blended.volumes, LTV=a.intake.business["Customer lifetime value"])

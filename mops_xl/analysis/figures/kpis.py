@@ -1,4 +1,7 @@
-"""The KPI Framework table: each KPI of the catalogue against its target, with projection and previous period.
+"""The KPI Framework table: each KPI of the catalogue against its target, with the previous period.
+
+Where each KPI lands at period end is the forecast's (:mod:`mops_xl.analysis.forecast`), one answer: the KPI
+Framework shows its Low, Likely and High figures beside these columns (there is no straight-line projection).
 
 The rows, their order, their definitions and how each is judged come from the catalogue
 (:mod:`mops_xl.analysis.blocks.catalogue`); see docs/metrics.md, "Targets, attainment and status".
@@ -19,7 +22,7 @@ from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.figures.budget.pacing import TotalPacing, spend_status
 from mops_xl.analysis.figures.performance import Blended
 from mops_xl.analysis.figures.periods import CHANGE
-from mops_xl.analysis.figures.targets import PROJECTION, attainment, blended_target, status
+from mops_xl.analysis.figures.targets import attainment, blended_target, status
 
 #: The KPI Framework's columns, in order.
 KPI_COLUMNS = (
@@ -30,7 +33,6 @@ KPI_COLUMNS = (
     "Actual",
     "Attainment",
     "Status",
-    "Projection",
     "Previous period",
     "Change",
 )
@@ -142,7 +144,6 @@ def kpi_table(
                 "Actual": actual,
                 "Attainment": att,
                 "Status": stat,
-                "Projection": PROJECTION.compute(m.name, actual, d, D) if m.prorated else math.nan,
                 "Previous period": before,
                 "Change": CHANGE.compute(actual, before),
             }

@@ -100,7 +100,7 @@ def _missing(value: float | None) -> bool:
 
 
 def is_volume(metric: str) -> bool:
-    """Return True for a volume metric (prorated target, projection), False for a ratio.
+    """Return True for a volume metric (a prorated target), False for a ratio.
 
     Args:
         metric: The metric name.
@@ -447,24 +447,8 @@ class SpendStatus:
         )
 
 
-@dataclass(frozen=True)
-class Projection:
-    """A volume projected to the period's end: actual × D ÷ d; a ratio has none."""
-
-    def compute(self, metric: str, actual: float, elapsed_days: int, period_days: int) -> float:
-        """The projection, NaN for a ratio or an undefined actual (see :func:`projection`)."""
-        if not is_volume(metric) or _missing(actual):
-            return math.nan
-        return actual * period_days / elapsed_days
-
-    def formula(self, w: RowFormulaWriter) -> str:
-        """The projection of the row's Actual (a volume's row)."""
-        act = w.cell("Actual")
-        return f"IF(ISNUMBER({act}),{act}*{w.days('period')}/{w.days('elapsed')},{w.undefined})"
-
-
 BLENDED_TARGET, CHANNEL_TARGET, PRIMARY_TARGET = BlendedTarget(), ChannelTarget(), PrimaryTarget()
-TARGET_TO_DATE, ATTAINMENT, PROJECTION = TargetToDate(), Attainment(), Projection()
+TARGET_TO_DATE, ATTAINMENT = TargetToDate(), Attainment()
 STATUS, SPEND_STATUS = Status(), SpendStatus()
 
 
@@ -481,21 +465,6 @@ def target_to_date(metric: str, target: float, elapsed_days: int, period_days: i
         The target to date.
     """
     return TARGET_TO_DATE.compute(metric, target, elapsed_days, period_days)
-
-
-def projection(metric: str, actual: float, elapsed_days: int, period_days: int) -> float:
-    """Project a volume to period end (actual × D ÷ d); NaN for ratios (:data:`PROJECTION`).
-
-    Args:
-        metric: The metric name.
-        actual: The actual to date.
-        elapsed_days: d.
-        period_days: D.
-
-    Returns:
-        The projection, or NaN.
-    """
-    return PROJECTION.compute(metric, actual, elapsed_days, period_days)
 
 
 def attainment(metric: str, actual: float, target_so_far: float) -> float:

@@ -21,6 +21,7 @@ from mops_xl.analysis.story.landing import RANGE_NOTE, landing_summary
 from mops_xl.campaigns.library import PHASES, TEMPLATES
 from mops_xl.intake.currencies import symbol
 from mops_xl.intake.schema import ATTRIBUTION_MODELS
+from mops_xl.outputs.forecast_columns import chance_text, kpi_forecast, spoken
 from mops_xl.outputs.framework.plan_rows import plan_context
 
 LIFECYCLE = (
@@ -46,6 +47,8 @@ CHANNEL_ECONOMICS = ("Channel", "Budget %", "Expected CAC", "CAC target", "Actua
 #: The KPI Framework (the Markdown table), and the text's table without the definitions (a box of their own).
 KPI_FRAMEWORK = ("Metric", "Definition", "Target", "Target to date", "Actual", "Attainment", "Status")
 KPI_FIGURES = ("Metric", "Target", "Target to date", "Actual", "Attainment", "Status")
+#: Where each KPI lands: the KPI Framework's forecast columns, with the target the chance is of.
+KPI_FORECAST = ("Metric", "Low", "Likely", "High", "Target", "Chance of target")
 
 Records = list[dict[str, str]]
 
@@ -259,11 +262,42 @@ def kpis_section(a: Analysis, cur: str) -> dict[str, Any]:
         ],
         "framework": columns(framework, KPI_FRAMEWORK),
         "figures": columns(framework, KPI_FIGURES),
+        "forecast": kpi_forecast_rows(a, cur),
         "definitions": [
             d if d.startswith(f"{m}:") else f"{m}: {d}" for m, d in zip(kpis.index, kpis["Definition"], strict=True)
         ],
         "channels": _channel_performance(a, cur),
     }
+
+
+def kpi_forecast_rows(a: Analysis, cur: str) -> list[list[str]]:
+    """Where each KPI the forecast covers lands at period end, as the KPI Framework shows it (the same figures,
+    written the same way): Low, Likely, High, the row's target and the chance of it.
+
+    Args:
+        a: The engine's results.
+        cur: The currency prefix.
+
+    Returns:
+        One row per forecast KPI, in :data:`KPI_FORECAST`'s order.
+    """
+    rows = []
+    for m, f in kpi_forecast(a).iterrows():
+        metric = str(m)
+        if all(not isinstance(f[c], str) and pd.isna(f[c]) for c in ("Low", "Likely", "High")):
+            continue  # not forecast (MER, LTV:CAC, Fully-loaded CAC)
+        chance = f["Chance of target"]
+        rows.append(
+            [
+                metric,
+                spoken(metric, f["Low"], cur),
+                spoken(metric, f["Likely"], cur),
+                spoken(metric, f["High"], cur, high=True),
+                figure(metric, a.kpis.loc[m, "Target"], cur),
+                chance if isinstance(chance, str) else chance_text(chance),
+            ]
+        )
+    return rows
 
 
 def kpi_framework(a: Analysis, cur: str) -> Records:

@@ -25,6 +25,8 @@ from mops_xl.analysis.blocks.window import DAY, ReportingWindow
 
 #: The Pacing method setting that counts Monday to Friday only (else every calendar day counts).
 WEEKDAYS = "weekdays"
+#: A line's spend in the period at today's pace (named so: it is not a forecast of where the period lands).
+AT_TODAYS_PACE = "At today's pace"
 #: The window days a line's days are held inside, by the Settings field that names them.
 _WINDOW_DAYS = {"Period start": "start", "Period end": "end", "Report as of": "as_of"}
 
@@ -324,11 +326,12 @@ class Pace:
         return f"IF({elapsed}=0,{u},IF({expected}>0,{w.cell('Actual')}/{expected},{u}))"
 
 
-class Projected:
-    """The line's spend in the period at its rate so far: Actual ÷ counted days to date × counted days in the
-    period (Actual itself while no day is counted yet); undefined before the line starts."""
+class AtTodaysPace:
+    """The line's spend in the period at today's pace: Actual ÷ counted days to date × counted days in the period
+    (Actual itself while no day is counted yet); undefined before the line starts. What the line would spend if
+    nothing changed, to read its Variance by; not a forecast (where the period lands is the forecast's)."""
 
-    name = "Projected"
+    name = AT_TODAYS_PACE
 
     def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
         actual, elapsed = lines["Actual"], COUNTED_ELAPSED_DAYS.compute(lines, basis)
@@ -342,16 +345,16 @@ class Projected:
 
 
 class Variance:
-    """Projected − Budget for period (positive: heading over budget); undefined with Projected."""
+    """At today's pace − Budget for period (positive: heading over budget); undefined with At today's pace."""
 
     name = "Variance"
 
     def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
-        return lines["Projected"] - lines["Budget for period"]
+        return lines[AT_TODAYS_PACE] - lines["Budget for period"]
 
     def formula(self, w: LineWriter) -> str:
-        projected = w.cell("Projected")
-        return f"IF(ISNUMBER({projected}),{projected}-{w.cell('Budget for period')},{w.undefined})"
+        at_pace = w.cell(AT_TODAYS_PACE)
+        return f"IF(ISNUMBER({at_pace}),{at_pace}-{w.cell('Budget for period')},{w.undefined})"
 
 
 class LeftOnLine:
@@ -439,7 +442,7 @@ LINE_FIGURES: tuple[LineFigure, ...] = (
     ExpectedToDate(),
     Actual(),
     Pace(),
-    Projected(),
+    AtTodaysPace(),
     Variance(),
     LeftOnLine(),
     RemainingDays(),

@@ -21,6 +21,7 @@ from mops_xl.analysis.blocks.statuses import NO_BUDGET, NO_DATA, NOT_STARTED, ON
 from mops_xl.analysis.blocks.window import DAY, ReportingWindow
 from mops_xl.analysis.blocks.wording import money
 from mops_xl.analysis.figures.budget.budget_line_figures import (
+    AT_TODAYS_PACE,
     LINE_COLUMNS,
     WEEKDAYS,
     PacingBasis,
@@ -111,7 +112,7 @@ def channel_pacing(lines: pd.DataFrame, channels: list[str], over_threshold: flo
         over_threshold: The Overspending threshold.
 
     Returns:
-        Indexed by channel: Budget for period, Planned, Expected to date, Actual, Pace, Projected,
+        Indexed by channel: Budget for period, Planned, Expected to date, Actual, Pace, At today's pace,
         Variance, Remaining, Daily spend to land on budget, Status (:data:`NO_BUDGET` for a channel without
         lines).
     """
@@ -120,7 +121,7 @@ def channel_pacing(lines: pd.DataFrame, channels: list[str], over_threshold: flo
         "Planned",
         "Expected to date",
         "Actual",
-        "Projected",
+        AT_TODAYS_PACE,
         "Variance",
         "Left on this line",
         "Daily spend to land on budget",

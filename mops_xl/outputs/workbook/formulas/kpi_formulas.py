@@ -31,11 +31,9 @@ from mops_xl.analysis.figures.targets import (
     BLENDED_TARGET,
     CHANNEL_TARGET,
     PRIMARY_TARGET,
-    PROJECTION,
     SPEND_STATUS,
     STATUS,
     TARGET_TO_DATE,
-    is_volume,
     lower_is_better,
 )
 from mops_xl.intake.model import TRACKABLE
@@ -142,7 +140,7 @@ def kpi_row(w: KpiRowFormulas, budget: BudgetCells) -> dict[str, str | None]:
         budget: Budget Pacing's totals (the Spend row's target, target to date and status).
 
     Returns:
-        Column → formula (no leading "="), None where the figure does not apply (no target, a ratio's projection).
+        Column → formula (no leading "="), None where the figure does not apply (no target).
     """
     entry = catalogue.current().get(w.row_metric)
     status: str | None
@@ -159,7 +157,6 @@ def kpi_row(w: KpiRowFormulas, budget: BudgetCells) -> dict[str, str | None]:
         **_actual_and_previous(w),
         "Attainment": ATTAINMENT.formula(w) if target else None,
         "Status": status,
-        "Projection": PROJECTION.formula(w) if is_volume(entry.name) else None,
         "Change": CHANGE.formula(w),
     }
 

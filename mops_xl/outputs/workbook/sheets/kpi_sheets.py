@@ -12,6 +12,7 @@ from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.blocks.tracking import needs, value_if_volumes_tracked
 from mops_xl.analysis.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, Analysis
 from mops_xl.analysis.figures.targets import primary_order
+from mops_xl.outputs.forecast_columns import KPI_FORECAST_COLUMNS
 from mops_xl.outputs.workbook.formulas.excel_formulas import (
     UNDEFINED,
     by_campaign,
@@ -36,6 +37,7 @@ from mops_xl.outputs.workbook.formulas.kpi_formulas import (
 )
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
+from mops_xl.outputs.workbook.sheets.forecast_cells import ForecastCells
 
 KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
 TOP = 3  # 0-based header row of the main table on each sheet
@@ -71,9 +73,12 @@ CAMPAIGN_FIGURES = ("Spend", "Leads", "Customers", "Revenue", "CPL", "CAC", "ROA
 #: Columns shown as plain numbers (their unit depends on the channel's primary metric).
 _PLAIN_NUMBERS = ("Primary target", "Primary target to date", "Primary actual", "Trend recent", "Trend prior")
 #: KPI Framework columns computed from the Actual: they say "Not tracked" when the Actual does.
-_FROM_ACTUAL = ("Actual", "Attainment", "Status", "Projection", "Previous period", "Change")
+_FROM_ACTUAL = ("Actual", "Attainment", "Status", "Previous period", "Change")
 #: KPI Framework columns whose number format is not the metric's (Status is text).
 _KPI_KIND: dict[str, str | None] = {"Attainment": "percent", "Status": None, "Change": "percent"}
+#: The KPI Framework's Definition column: its definitions wrap in it (the forecast's columns take the rest of the
+#: page's width, so the sheet prints no smaller than it did with one Projection column).
+DEFINITION_WIDTH = 38
 #: At most this many campaigns in Channel Performance's breakdown (the ones with the most spend).
 MAX_CAMPAIGN_ROWS = 200
 #: What the By campaign section says when no Actuals row of the period names a campaign.
@@ -146,7 +151,8 @@ class KpiSheets(SheetWriter):
     # --- KPI Framework -----------------------------------------------------------------------------------
 
     def kpi_framework(self) -> None:
-        """Write the KPI Framework: blended metrics against targets, with projection and previous period."""
+        """Write the KPI Framework: blended metrics against targets, with the previous period, and where each lands
+        at period end (the forecast's Low, Likely and High, and the chance of the target)."""
         a, w = self.a, self.a.window
         ws = self.titled_sheet(
             KPI_SHEET,
@@ -157,7 +163,8 @@ class KpiSheets(SheetWriter):
             f"{w.period_days}); previous period: the same number of days before the period starts. "
             "Targets and thresholds as the team set them for the period.",
         )
-        ws.write_string(2, 0, "Actuals rows in the window", self.fmt["note"])
+        forecast = self._forecast()
+        ws.write_string(2, 0, "Actuals rows in the window", forecast.caption)  # wraps: column A stays narrow
         ws.write_formula(2, 1, "=" + window_rows(), None, float(a.window_rows))
         self.wb.define_name(WINDOW_ROWS, "=" + sheet_ref(KPI_SHEET, "$B$3"))
         ws.write_row(TOP, 0, list(KPI_COLUMNS), self.fmt["header"])
@@ -165,9 +172,10 @@ class KpiSheets(SheetWriter):
         rows = {m: TOP + 1 + i for i, m in enumerate(metrics)}
         for m in metrics:
             self._kpi_row(ws, rows[m], m, rows)
+        forecast.kpi_columns(ws, TOP, len(KPI_COLUMNS))
         ws.set_column(0, 0, 18)
-        ws.set_column(1, 1, 56)
-        ws.set_column(2, 9, 14)
+        ws.set_column(1, 1, DEFINITION_WIDTH)
+        ws.set_column(2, len(KPI_COLUMNS) + len(KPI_FORECAST_COLUMNS) - 1, 14)
         ws.freeze_panes(TOP + 1, 1)
         self.fmt.colour_statuses(ws, TOP + 1, 6, TOP + len(metrics), 6)
 
@@ -201,6 +209,10 @@ class KpiSheets(SheetWriter):
         else:
             ws.write_formula(r, c, "=" + formula, fmt, cached(value))
 
+    def _forecast(self) -> ForecastCells:
+        """The forecast's cells (built values) of the KPI Framework and Channel Performance."""
+        return ForecastCells(self.wb, self.fmt, self.a, self.values_only)
+
     # --- Channel Performance -------------------------------------------------------------------------------
 
     def channel_performance(self) -> None:
@@ -230,7 +242,8 @@ class KpiSheets(SheetWriter):
             PERFORMANCE_HEADERS.index("Trend %"),
             PERFORMANCE_HEADERS.index("Trend verdict"),
         )
-        self._campaigns(ws, last + 5)  # below the totals row and its note, after an empty row
+        below = self._forecast().channel_table(ws, last + 5)  # below the totals row and its note, after an empty row
+        self._campaigns(ws, below + 1)
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)
         ws.freeze_panes(TOP + 1, 1)

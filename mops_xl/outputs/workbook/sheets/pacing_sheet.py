@@ -13,6 +13,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS, NO_BUDGET, UNBUDGETED
 from mops_xl.analysis.engine import Analysis
+from mops_xl.analysis.figures.budget.budget_line_figures import AT_TODAYS_PACE
 from mops_xl.outputs.workbook.formulas.excel_formulas import (
     CHANNEL_KEY,
     actuals_sum,
@@ -40,7 +41,7 @@ HEADERS = (
     "Expected to date",
     "Actual",
     "Pace",
-    "Projected",
+    AT_TODAYS_PACE,
     "Variance",
     LEFT_ON_LINE,
     "Daily spend to land on budget",
@@ -56,7 +57,7 @@ _KIND = {
     "Expected to date": "money",
     "Actual": "money",
     "Pace": "percent",
-    "Projected": "money",
+    AT_TODAYS_PACE: "money",
     "Variance": "money",
     LEFT_ON_LINE: "money",
     "Daily spend to land on budget": "money",
@@ -135,15 +136,19 @@ class PacingSheet(SheetWriter):
             "its budget lines (Unbudgeted). The total is all spend to date against every line's expected spend to "
             f"date: the KPI Framework's Spend. {LEFT_ON_LINE} is the line's budget for the period less the spend on "
             "its own days in the period (a channel's Remaining budget, on Optimization Actions, is its budget for the "
-            "period less all its spend in the period). Pacing method and Overspending threshold are read from the "
-            "Settings sheet.",
+            "period less all its spend in the period). "
+            f"{AT_TODAYS_PACE} is the line's spend in the period if it goes on spending as it has; Variance is that "
+            "less its budget for the period (where the period lands is the KPI Framework's forecast). Pacing method "
+            "and Overspending threshold are read from the Settings sheet.",
             "One row per budget line overlapping the period, paced over its days in the period (from the "
             "period's start, or the line's start if later, to the report date); then the spend of each channel "
             "outside its budget lines (Unbudgeted). The total is all spend to date against every line's expected "
             f"spend to date: the KPI Framework's Spend. {LEFT_ON_LINE} is the line's budget for the period less the "
             "spend on its own days in the period (a channel's Remaining budget, on Optimization Actions, is its "
-            "budget for the period less all its spend in the period). Paced by the team's pacing method and "
-            "overspending threshold.",
+            "budget for the period less all its spend in the period). "
+            f"{AT_TODAYS_PACE} is the line's spend in the period if it goes on spending as it has; Variance is that "
+            "less its budget for the period (where the period lands is the KPI Framework's forecast). Paced by the "
+            "team's pacing method and overspending threshold.",
         )
         ws.write_row(TOP, 0, list(HEADERS), self.fmt["header"])
         for i, (row, line) in enumerate(self.lines.iterrows()):
