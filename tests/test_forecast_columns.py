@@ -149,9 +149,11 @@ def test_saas_channel_ranges_read_as_money_and_counts(samples) -> None:
     ws = wb[CHANNELS]
     assert re.fullmatch(r"\$\d{1,3}(,\d{3})*–\$\d{1,3}(,\d{3})*", _cell(ws, "Channel", "Google Ads", "Spend low–high"))
     assert re.fullmatch(r"\d{1,3}(,\d{3})*–\d{1,3}(,\d{3})*", _cell(ws, "Channel", "Content & SEO", "Low–high"))
-    # a channel judged on Expected CAC: the forecast read no target of it, so no chance is shown
+    # a channel judged on its Expected CAC: the chance is of the target its status is judged by
     assert a.channels.loc["Webinars", "Primary source"] == "Expected CAC"
-    assert _cell(ws, "Channel", "Webinars", "Chance of target") == NA
+    webinars = a.forecast.channels.set_index(["Channel", "Metric"]).loc[("Webinars", "CAC")]
+    assert webinars["Target"] == a.channels.loc["Webinars", "Primary target"] == 3500
+    assert _cell(ws, "Channel", "Webinars", "Chance of target") == webinars["Chance of target"]
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -52,6 +52,7 @@ from mops_xl.analysis.figures.scorecard import ChannelInputs, scorecard, undersp
 from mops_xl.analysis.figures.targets import target_table
 from mops_xl.analysis.figures.volumes import channel_volumes, in_window
 from mops_xl.analysis.forecast import (
+    FORECAST_KPIS,
     PeriodForecast,
     Targets,
     budget_needed_with_odds,
@@ -364,8 +365,14 @@ def forecast_period_end(basis: Basis, figures: FigureResults) -> ForecastResults
 
 
 def _forecast_targets(figures: FigureResults) -> Targets:
-    """The Targets sheet's targets as the forecast reads them: (KPI, channel or None) → target."""
+    """The targets as the forecast reads them: (KPI, channel or None) → target. The Targets sheet's, and each
+    channel's primary target where the sheet has none for it (a channel judged on its Expected CAC or on a
+    business-level target), so its chance of target is the one its status is judged by."""
     targets: dict[str | tuple[str, str | None], float] = {key: value for key, value in figures.targets.items()}
+    card = figures.card
+    for channel, metric, target in zip(card.index, card["Primary metric"], card["Primary target"], strict=True):
+        if isinstance(metric, str) and metric in FORECAST_KPIS and not pd.isna(target):
+            targets.setdefault((metric, str(channel)), float(target))
     return targets
 
 

@@ -134,8 +134,8 @@ def total_overspend(total: TotalPacing, prefix: str) -> tuple[str, str]:
         against = "a zero budget to date"
     else:
         against = (
-            f"{money(total.expected, prefix)} budget to date: pace {percent(total.pace)}; projected "
-            f"{money(total.projected, prefix)} vs a budget of {money(total.budget, prefix)}"
+            f"{money(total.expected, prefix)} budget to date: pace {percent(total.pace)}; at today's pace "
+            f"{money(total.projected, prefix)} by period end vs a budget of {money(total.budget, prefix)}"
         )
     evidence = f"spent {spent} (all channels, {outside} of it outside any budget line) vs {against}"
     return evidence, cap_text

@@ -20,6 +20,7 @@ from mops_xl.analysis.forecast.budget import NEEDED_WITH_ODDS_COLUMNS, budget_ne
 from mops_xl.analysis.forecast.cycles import SpendCycle, lumpy_channels, spend_cycle
 from mops_xl.analysis.forecast.forecasters import FORECASTERS, SIMULATION, STRAIGHT_LINE, Forecaster
 from mops_xl.analysis.forecast.history import DAILY_COLUMNS, daily_by_channel
+from mops_xl.analysis.forecast.kpis import FORECAST_KPIS
 from mops_xl.analysis.forecast.measured import method_statement
 from mops_xl.analysis.forecast.paths import PeriodPaths, PlannedSpend
 from mops_xl.analysis.forecast.period import PeriodForecast, forecast_period
@@ -31,6 +32,7 @@ __all__ = [
     "DAILY_COLUMNS",
     "FORECASTERS",
     "FORECAST_COLUMNS",
+    "FORECAST_KPIS",
     "NEEDED_WITH_ODDS_COLUMNS",
     "SIMULATION",
     "STRAIGHT_LINE",

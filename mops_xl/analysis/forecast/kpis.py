@@ -19,6 +19,8 @@ COUNTS = ("Leads", "MQLs", "SQLs", "Customers")
 OUTCOMES = VOLUMES[1:]
 #: The ratio KPIs the forecast computes along each path.
 RATIO_NAMES = ("CAC", "CPL", "ROAS")
+#: Every KPI the forecast covers.
+FORECAST_KPIS = VOLUMES + RATIO_NAMES
 
 
 @dataclass(frozen=True)
