@@ -77,7 +77,7 @@ def write_landing(ws: Any, r: int, lines: list[Landing], end: pd.Timestamp, pref
     Returns:
         The block's last row.
     """
-    ws.write_string(r, 0, f"Where the period lands by {end:%Y-%m-%d}", fmt["title"])
+    put(ws, r, 0, SUMMARY_FROM - 1, f"Where the period lands by {end:%Y-%m-%d}", fmt["title"])
     ws.set_row(r, TITLE_PT)
     if not lines:
         ws.write_string(r + 1, 0, "No forecast: no KPI has a target and no budget is set.", fmt["note"])
