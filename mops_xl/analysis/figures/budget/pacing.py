@@ -12,6 +12,7 @@ pandas computation, in :mod:`~mops_xl.analysis.figures.budget.budget_line_figure
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,14 +78,21 @@ def day_count(start: pd.Timestamp, end: pd.Timestamp, method: str) -> int:
 
 
 def budget_lines(
-    budget: pd.DataFrame, actuals: pd.DataFrame, window: ReportingWindow, method: str, over_threshold: float
+    budget: pd.DataFrame,
+    actuals: pd.DataFrame,
+    window: ReportingWindow,
+    method: str,
+    over_threshold: float,
+    cycles: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Pace every budget line that overlaps the period, over its days inside the period.
 
     A line's days from the later of its start and Period start to the earlier of its end and Report as of
     are its elapsed days; its actual is the channel's spend on those days (spend before Period start
     belongs to the previous period, not to this one), and its expected spend to date is the planned spend
-    spread over all the line's days, counted on those days.
+    spread over all the line's days, counted on those days. A line of a channel that spends on some days only is
+    paced over its cycle: its elapsed days run to the end of its current cycle (see
+    :class:`~mops_xl.analysis.figures.budget.budget_line_figures.PacedTo`).
 
     Args:
         budget: The Budget table (Channel, Period start, Period end, Planned spend).
@@ -92,13 +100,15 @@ def budget_lines(
         window: The reporting window.
         method: ``"linear"`` or ``"weekdays"`` (Pacing method setting).
         over_threshold: The Overspending threshold.
+        cycles: Channel → its spend cycle in days, for the channels that spend on some days only.
 
     Returns:
-        One row per line, columns :data:`LINE_COLUMNS`, indexed by the line's Excel row.
+        One row per line, columns :data:`LINE_COLUMNS` (and the cycle figures when a line is lumpy), indexed by the
+        line's Excel row.
     """
     lines = budget[(budget["Period start"] <= window.end) & (budget["Period end"] >= window.start)]
     daily_spend = actuals.groupby(["Channel", "Date"])["Spend"].sum()
-    frame = pace_lines(lines, PacingBasis(window, method, over_threshold, daily_spend))
+    frame = pace_lines(lines, PacingBasis(window, method, over_threshold, daily_spend, dict(cycles or {})))
     frame.index.name = "row"
     return frame
 
