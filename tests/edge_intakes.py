@@ -201,5 +201,22 @@ def write_lumpy(path: Path, as_of: dt.date = LUMPY_AS_OF) -> Path:
     return write_intake(path, lumpy_data(as_of))
 
 
+def write_lumpy_spend_day(path: Path) -> Path:
+    """Write the "lumpy" intake as of Thursday 27 August, a webinar day (its Budget Pacing row is paced to 9
+    September, the end of that webinar's fortnight).
+
+    Args:
+        path: Where to write it.
+
+    Returns:
+        The path.
+    """
+    return write_lumpy(path, D(2026, 8, 27))
+
+
 #: Label → a function writing the intake at a path; the recalculation test checks each one's report.
-EDGE_INTAKES: dict[str, Callable[[Path], Path]] = {"edge-names": write_edge_names, "lumpy": write_lumpy}
+EDGE_INTAKES: dict[str, Callable[[Path], Path]] = {
+    "edge-names": write_edge_names,
+    "lumpy": write_lumpy,
+    "lumpy-spend-day": write_lumpy_spend_day,
+}

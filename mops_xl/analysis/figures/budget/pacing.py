@@ -24,6 +24,7 @@ from mops_xl.analysis.blocks.wording import money
 from mops_xl.analysis.figures.budget.budget_line_figures import (
     AT_TODAYS_PACE,
     LINE_COLUMNS,
+    SPEND_CYCLE,
     WEEKDAYS,
     PacingBasis,
     pace_lines,
@@ -223,7 +224,8 @@ class TotalPacing:
         unbudgeted: Spend on days no budget line of the channel covers (``spend − budgeted_spend``).
         pace: ``spend ÷ expected`` (NaN when nothing is expected yet).
         status: Over pace, On pace, Under pace; No budget, No data or Not started.
-        projected: Spend at period end at the rate so far: ``spend × D ÷ d``.
+        projected: Spend at period end at the rate so far: ``spend × D ÷ d`` (a lumpy line's spend at its own At
+            today's pace, over its days to the end of its current cycle).
         projected_overspend: ``max(projected − budget, 0)`` (NaN without a budget line).
         remaining: ``budget − spend`` (NaN without a budget line).
         remaining_days: Days left in the period after Report as of (weekdays under weekdays pacing).
@@ -266,7 +268,7 @@ def total_pacing(
     budget = LinesTotal("Budget for period").compute(lines) if len(lines) else nan
     expected = LinesTotal("Expected to date").compute(lines) if len(lines) else nan
     budgeted = LinesTotal("Actual").compute(lines) if len(lines) else 0.0
-    projected = spend * window.period_days / window.elapsed_days
+    projected = _projected(lines, spend, window)
     remaining = budget - spend
     remaining_days = day_count(window.as_of + DAY, window.end, method)
     return TotalPacing(
@@ -284,6 +286,18 @@ def total_pacing(
         remaining_days=remaining_days,
         daily_to_land=max(remaining, 0.0) / remaining_days if remaining_days and len(lines) else nan,
     )
+
+
+def _projected(lines: pd.DataFrame, spend: float, window: ReportingWindow) -> float:
+    """All spend at period end at today's pace: spend × D ÷ d, but a lumpy line's spend at its own At today's pace
+    (over its days to the end of its current cycle, as its pace counts), so a spend day does not run on as a daily
+    rate."""
+    if SPEND_CYCLE not in lines:
+        return spend * window.period_days / window.elapsed_days
+    lumpy = lines[lines[SPEND_CYCLE].notna()]
+    at_pace = lumpy[AT_TODAYS_PACE].where(lumpy[AT_TODAYS_PACE].notna(), lumpy["Actual"])
+    daily = spend - float(lumpy["Actual"].sum())
+    return daily * window.period_days / window.elapsed_days + float(at_pace.sum())
 
 
 def spend_curve(lines: pd.DataFrame, actuals: pd.DataFrame, window: ReportingWindow, method: str) -> pd.DataFrame:
