@@ -133,26 +133,33 @@ def write_edge_names(path: Path) -> Path:
     return write_intake(path, edge_names_data())
 
 
-#: The lumpy intake's webinar days: $1,000 every other Thursday from 4 June 2026 (2 customers each, 4 on 13 August).
-WEBINAR_DAYS = [D(2026, 6, 4) + dt.timedelta(days=14 * i) for i in range(6)]
+#: The lumpy intake's report date: Wednesday 26 August 2026.
+LUMPY_AS_OF = D(2026, 8, 26)
+#: The lumpy intake's webinar days: $1,000 every other Thursday from 4 June to 24 September 2026 (2 customers each, 4
+#: on 13 August); the intake holds those up to its Report as of (six by 26 August).
+WEBINAR_DAYS = [D(2026, 6, 4) + dt.timedelta(days=14 * i) for i in range(9)]
 
 
-def lumpy_data() -> dict[str, Any]:
+def lumpy_data(as_of: dt.date = LUMPY_AS_OF) -> dict[str, Any]:
     """The "lumpy" intake: a channel that spends on some days only, beside one that spends every day.
 
     Q3 2026 (1 July to 30 September, D = 92 days), report as of Wednesday 26 August (d = 57, 35 days left),
-    Actuals from 1 June. Webinars spends $1,000 on each of :data:`WEBINAR_DAYS` (its only rows: 40 leads and 2
+    Actuals from 1 June. Webinars spends $1,000 on each of :data:`WEBINAR_DAYS` to date (its only rows: 40 leads and 2
     customers each, 4 customers on 13 August), with a CAC target of 500 and a budget line of $6,500 for the
     quarter. Google Ads spends $100 every day (5 leads and 1 customer a day), with a CAC target of 120 and a budget
     line of $9,200 (92 × 100).
+
+    Args:
+        as_of: Another Report as of: the Actuals run to it, the webinars keep their fortnight (27 August: a seventh
+            webinar, 2 customers), Google Ads its $100 a day.
     """
     actuals = [
         {"Date": day, "Channel": "Webinars", "Campaign": "Webinar", "Spend": 1000.0, "Leads": 40,
          "Customers": 4 if day == D(2026, 8, 13) else 2, "Revenue": 0.0}
-        for day in WEBINAR_DAYS
+        for day in WEBINAR_DAYS if day <= as_of
     ]  # fmt: skip
     day = D(2026, 6, 1)
-    while day <= D(2026, 8, 26):
+    while day <= as_of:
         actuals.append({"Date": day, "Channel": "Google Ads", "Campaign": "Search", "Spend": 100.0, "Leads": 5,
                         "Customers": 1, "Revenue": 0.0})  # fmt: skip
         day += dt.timedelta(days=1)
@@ -163,7 +170,7 @@ def lumpy_data() -> dict[str, Any]:
             "Team size": 2,
             "Period start": D(2026, 7, 1),
             "Period end": D(2026, 9, 30),
-            "Report as of": D(2026, 8, 26),
+            "Report as of": as_of,
         },
         "Channels": [
             {"Channel": "Google Ads", "Paid": True, "Funnel stage": "Decision"},
@@ -181,8 +188,22 @@ def lumpy_data() -> dict[str, Any]:
     }
 
 
-def write_lumpy(path: Path) -> Path:
+def write_lumpy(path: Path, as_of: dt.date = LUMPY_AS_OF) -> Path:
     """Write the "lumpy" intake (see :func:`lumpy_data`).
+
+    Args:
+        path: Where to write it.
+        as_of: Its Report as of.
+
+    Returns:
+        The path.
+    """
+    return write_intake(path, lumpy_data(as_of))
+
+
+def write_lumpy_spend_day(path: Path) -> Path:
+    """Write the "lumpy" intake as of Thursday 27 August, a webinar day (its Budget Pacing row is paced to 9
+    September, the end of that webinar's fortnight).
 
     Args:
         path: Where to write it.
@@ -190,8 +211,12 @@ def write_lumpy(path: Path) -> Path:
     Returns:
         The path.
     """
-    return write_intake(path, lumpy_data())
+    return write_lumpy(path, D(2026, 8, 27))
 
 
 #: Label → a function writing the intake at a path; the recalculation test checks each one's report.
-EDGE_INTAKES: dict[str, Callable[[Path], Path]] = {"edge-names": write_edge_names, "lumpy": write_lumpy}
+EDGE_INTAKES: dict[str, Callable[[Path], Path]] = {
+    "edge-names": write_edge_names,
+    "lumpy": write_lumpy,
+    "lumpy-spend-day": write_lumpy_spend_day,
+}

@@ -177,6 +177,12 @@ class StubLineWriter:
     def spend(self, first: str, last: str) -> str:
         return f"SPEND({first},{last})"
 
+    def last_spend(self, first: str, last: str) -> str:
+        return f"LASTSPEND({first},{last})"
+
+    def cycle(self) -> str:
+        return ""
+
 
 def test_formulas_read_as_their_definitions() -> None:
     w = StubLineWriter()

@@ -44,7 +44,7 @@ from mops_xl.analysis.figures.attribution import (
     on_actuals,
 )
 from mops_xl.analysis.figures.budget import pacing as pacing_m
-from mops_xl.analysis.figures.budget.run_rate import daily_spend_now, days_to_spend
+from mops_xl.analysis.figures.budget.run_rate import daily_spend_now, days_to_spend, paid_through
 from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan, campaign_plans, campaign_warnings
 from mops_xl.analysis.figures.kpis import Judging, kpi_table
 from mops_xl.analysis.figures.performance import Blended, blended, stack_cost_for_days
@@ -263,7 +263,9 @@ def measure_figures(basis: Basis) -> FigureResults:
     volumes = channel_volumes(basis.rows, basis.names, tracked=basis.tracking.by_channel)
     current = blended(volumes, basis.paid, ltv, stack_cost_for_days(stack, window.elapsed_days))
     previous = _previous(intake.actuals, window, basis.names, basis.paid, ltv, stack, basis.tracking)
-    lines = pacing_m.budget_lines(intake.budget, intake.actuals, window, s["Pacing method"], t.overspending)
+    lines = pacing_m.budget_lines(
+        intake.budget, intake.actuals, window, s["Pacing method"], t.overspending, basis.cycles
+    )
     budget = pacing_m.budget_for_period(lines, basis.names)
     targets = target_table(intake.targets)
     spend = float(current.volumes["Spend"])
@@ -403,7 +405,9 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecas
         attributed=attributed,
         model=credit.model,
         run_rate=daily_spend_now(intake.actuals, basis.names, window, int(s["Trend window"]), basis.cycles).join(
-            days_to_spend(intake.budget, basis.names, window).rename("Days to spend")
+            days_to_spend(
+                intake.budget, basis.names, window, paid_through(intake.actuals, window, basis.cycles)
+            ).rename("Days to spend")
         ),
         days_left=max((window.end - window.as_of).days, 0),
         experiments=figures.experiments,

@@ -175,8 +175,8 @@ def forecast_notes(method: str) -> list[dict[str, str]]:
 
 
 def lumpy_notes(cycles: Mapping[str, int], window_days: int) -> list[dict[str, str]]:
-    """One Data Note per channel that spends on some days only: its trend, pace and plan are judged over whole
-    cycles of its spending.
+    """One Data Note per channel that spends on some days only: its trend compares whole cycles, its budget pace and
+    plan count each spend as paying for the cycle from it.
 
     Args:
         cycles: Channel → its spend cycle in days.
@@ -184,12 +184,17 @@ def lumpy_notes(cycles: Mapping[str, int], window_days: int) -> list[dict[str, s
 
     Returns:
         E.g. ``{"subject": "Webinars", "note": "Webinars spends on some days only (about every 14 days): its trend
-        and pace are judged fortnight against fortnight"}``.
+        is judged fortnight against fortnight, and its budget pace and plan by the fortnight (each spend pays for the
+        14 days from it)"}``.
     """
     notes = []
     for channel, cycle in cycles.items():
         days = judging_days(window_days, cycle)
         judged = cycle_against_cycle(cycle) if days == cycle else f"{days} days against the {days} days before"
-        note = f"{channel} spends on some days only (about every {cycle} days): its trend and pace are judged {judged}"
+        by_cycle = {7: "week", 14: "fortnight"}.get(int(cycle), f"{int(cycle)}-day cycle")
+        note = (
+            f"{channel} spends on some days only (about every {cycle} days): its trend is judged {judged}, and its "
+            f"budget pace and plan by the {by_cycle} (each spend pays for the {cycle} days from it)"
+        )
         notes.append({"subject": str(channel), "note": note})
     return notes

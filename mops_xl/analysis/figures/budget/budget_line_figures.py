@@ -10,11 +10,20 @@ what the figure is). The analysis never imports the report: a writer is a protoc
 Both forms read the figures of the same line that come before (Pace reads Actual and Expected to date), so the
 definitions are listed in the order they are computed in (:data:`LINE_FIGURES`). The day counts a figure needs
 (:class:`DayCount`) are defined the same way; the formulas write them inline.
+
+A line of a channel that spends on some days only (a webinar every other Thursday; its cycle is found once, in
+:mod:`mops_xl.analysis.blocks.cycles`) is paced over its own cycle, not day by day: its spend on a spend day pays for
+the days to the end of that cycle, so its days to date run to the end of its current cycle (:data:`PACED_TO`), and
+its expected spend to date, At today's pace and Remaining days count to there. Such a line carries three more
+figures (:data:`CYCLE_COLUMNS`): its cycle (a built value, the engine's), its last spend day (a formula over the
+Actuals) and the day it is paced to. Every other line's figures, and their formulas, are as they were.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -27,6 +36,10 @@ from mops_xl.analysis.blocks.window import DAY, ReportingWindow
 WEEKDAYS = "weekdays"
 #: A line's spend in the period at today's pace (named so: it is not a forecast of where the period lands).
 AT_TODAYS_PACE = "At today's pace"
+#: A lumpy line's figures (only such a line has them): its channel's spend cycle in days, its last spend day to date
+#: on its days in the period, and the day it is paced to (the end of its current cycle).
+SPEND_CYCLE, LAST_SPEND_DAY, PACED_TO = "Spend cycle", "Last spend day", "Paced to"
+CYCLE_COLUMNS = (SPEND_CYCLE, LAST_SPEND_DAY, PACED_TO)
 #: The window days a line's days are held inside, by the Settings field that names them.
 _WINDOW_DAYS = {"Period start": "start", "Period end": "end", "Report as of": "as_of"}
 
@@ -54,6 +67,16 @@ class LineWriter(Protocol):
         """Σ the line's channel's Actuals Spend on the days from ``first`` to ``last`` (expressions)."""
         ...
 
+    def last_spend(self, first: str, last: str) -> str:
+        """The latest day from ``first`` to ``last`` (expressions) with Actuals Spend > 0 for the line's channel (0
+        when none)."""
+        ...
+
+    def cycle(self) -> str:
+        """The line's channel's spend cycle in days, as the engine found it (e.g. "14"), when it spends on some days
+        only; "" for a channel that spends most days (its line is paced day by day)."""
+        ...
+
 
 @dataclass(frozen=True)
 class PacingBasis:
@@ -64,12 +87,15 @@ class PacingBasis:
         method: The Pacing method setting: ``"linear"`` or ``"weekdays"``.
         over_threshold: The Overspending threshold (e.g. 1.1).
         daily_spend: Spend summed by (Channel, Date) over every Actuals row.
+        cycles: Channel → its spend cycle in days, for the channels that spend on some days only (their lines are
+            paced over their cycle).
     """
 
     window: ReportingWindow
     method: str
     over_threshold: float
     daily_spend: pd.Series
+    cycles: Mapping[str, int] = field(default_factory=dict)
 
 
 # --- The pacing bands -----------------------------------------------------------------------------------------
@@ -154,6 +180,35 @@ FIRST_DAY, LAST_DAY = LineDay("Line start", "Period start"), LineDay("Line end",
 LAST_DAY_TO_DATE = LineDay("Line end", "Report as of")
 
 
+class PacedToDate:
+    """The last day of a line's days to date: the earlier of its end and Report as of, or for a lumpy line the day
+    it is paced to (:class:`PacedTo`: the end of its current cycle)."""
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        """The day of every line."""
+        to_date = LAST_DAY_TO_DATE.compute(lines, basis)
+        return to_date if PACED_TO not in lines else lines[PACED_TO].where(lines[PACED_TO].notna(), to_date)
+
+    def formula(self, w: LineWriter) -> str:
+        """The day as an Excel expression: the Paced to cell of a lumpy line, else as a day to date."""
+        return w.cell(PACED_TO) if w.cycle() else LAST_DAY_TO_DATE.formula(w)
+
+
+PACED_TO_DATE = PacedToDate()
+
+
+class Day(Protocol):
+    """A day of a line, computed for every line and written as an Excel expression for one."""
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        """The day of every line."""
+        ...
+
+    def formula(self, w: LineWriter) -> str:
+        """The day as an Excel expression."""
+        ...
+
+
 def _dates(days: pd.Series) -> np.ndarray:
     return days.to_numpy().astype("datetime64[D]")
 
@@ -172,8 +227,8 @@ class DayCount:
         name: The figure's column when the count is one of the line's figures.
     """
 
-    first: LineDay
-    last: LineDay
+    first: Day
+    last: Day
     counted: bool = False
     floored: bool = False
     name: str = ""
@@ -201,14 +256,15 @@ COUNTED_LINE_DAYS = DayCount(LINE_START, LINE_END, counted=True)
 COUNTED_DAYS_IN_PERIOD = DayCount(FIRST_DAY, LAST_DAY, counted=True)
 #: The line's calendar days in the period (G − F + 1) and to date (l).
 DAYS_IN_PERIOD = DayCount(FIRST_DAY, LAST_DAY, floored=True)
-ELAPSED_DAYS = DayCount(FIRST_DAY, LAST_DAY_TO_DATE, floored=True, name="Elapsed days")
+ELAPSED_DAYS = DayCount(FIRST_DAY, PACED_TO_DATE, floored=True, name="Elapsed days")
 
 
-_COUNTED_TO_DATE = DayCount(FIRST_DAY, LAST_DAY_TO_DATE, counted=True)
+_COUNTED_TO_DATE = DayCount(FIRST_DAY, PACED_TO_DATE, counted=True)
 
 
 class CountedElapsedDays:
-    """The line's days to date that the pacing method counts: 0 before the line starts (its Elapsed days are 0)."""
+    """The line's days to date that the pacing method counts (a lumpy line's to the day it is paced to): 0 before
+    the line starts (its Elapsed days are 0)."""
 
     def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
         """The count of every line."""
@@ -216,7 +272,7 @@ class CountedElapsedDays:
 
     def formula(self, w: LineWriter) -> str:
         """The count as an Excel expression, reusing the Elapsed days cell as the calendar count."""
-        elapsed, first, last = w.cell("Elapsed days"), FIRST_DAY.formula(w), LAST_DAY_TO_DATE.formula(w)
+        elapsed, first, last = w.cell("Elapsed days"), FIRST_DAY.formula(w), PACED_TO_DATE.formula(w)
         weekdays = f'{w.value("Pacing method")}="{WEEKDAYS}"'
         return f"IF({elapsed}=0,0,IF({weekdays},NETWORKDAYS({first},{last}),{elapsed}))"
 
@@ -261,6 +317,74 @@ class BudgetColumn:
 
     def formula(self, w: LineWriter) -> str:
         return w.budget(self.field)
+
+
+class SpendCycleDays:
+    """A lumpy line's channel's spend cycle in days (NaN for a channel that spends most days): a built value, the
+    engine's (:func:`~mops_xl.analysis.blocks.cycles.lumpy_channels`), which the report writes as a number."""
+
+    name = SPEND_CYCLE
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        cycles = {channel: float(days) for channel, days in basis.cycles.items()}
+        return pd.Series([cycles.get(ch, math.nan) for ch in lines["Channel"]], index=lines.index, dtype="float64")
+
+    def formula(self, w: LineWriter) -> str:
+        return w.cycle()
+
+
+class LastSpendDay:
+    """A lumpy line's last spend day: the latest of its days in the period to date (the days its Actual counts) on
+    which its channel spent; undefined before its first spend (and for a line of a channel that spends most days)."""
+
+    name = LAST_SPEND_DAY
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        first, last = FIRST_DAY.compute(lines, basis), LAST_DAY_TO_DATE.compute(lines, basis)
+        days = [
+            _last_spend_day(basis.daily_spend, channel, first[i], last[i]) if channel in basis.cycles else pd.NaT
+            for i, channel in lines["Channel"].items()
+        ]
+        return pd.Series(days, index=lines.index, dtype="datetime64[ns]")
+
+    def formula(self, w: LineWriter) -> str:
+        last = w.last_spend(FIRST_DAY.formula(w), LAST_DAY_TO_DATE.formula(w))
+        return f"IF({last}>0,{last},{w.undefined})"
+
+
+def _last_spend_day(spend: pd.Series, channel: str, first: pd.Timestamp, last: pd.Timestamp) -> pd.Timestamp:
+    if last < first or channel not in spend.index.get_level_values(0):
+        return pd.NaT
+    days = spend.loc[channel]
+    spent = days[(days.index >= first) & (days.index <= last) & (days > 0)]
+    return spent.index.max() if len(spent) else pd.NaT
+
+
+class PacedTo:
+    """The day a lumpy line is paced to: the end of its current cycle, its last spend day + cycle − 1 (that spend
+    pays for the days to there), never before Report as of (a spend overdue is judged day by day) nor after the
+    line's last day in the period. Before its first spend, while its first cycle lasts (Report as of − its first day
+    in the period + 1 < cycle, and Report as of before the line's last day), the day before its first day: the line
+    is Not started yet, its first spend still to come; after a whole cycle without one (or on its last day), the day
+    to date. Undefined for a line of a channel that spends most days."""
+
+    name = PACED_TO
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        first, to_date = FIRST_DAY.compute(lines, basis), LAST_DAY_TO_DATE.compute(lines, basis)
+        last_day, cycle = LAST_DAY.compute(lines, basis), pd.to_timedelta(lines[SPEND_CYCLE], unit="D")
+        cycle_end = (lines[LAST_SPEND_DAY] + cycle - DAY).where(lambda end: end > to_date, to_date)
+        paced = cycle_end.where(cycle_end < last_day, last_day)
+        as_of = basis.window.as_of
+        first_cycle = ((as_of - first + DAY) < cycle) & (as_of < last_day)
+        waiting = (first - DAY).where(first_cycle, to_date)
+        return paced.where(lines[LAST_SPEND_DAY].notna(), waiting).where(lines[SPEND_CYCLE].notna())
+
+    def formula(self, w: LineWriter) -> str:
+        first, to_date, last_day = FIRST_DAY.formula(w), LAST_DAY_TO_DATE.formula(w), LAST_DAY.formula(w)
+        spent, cycle, as_of = w.cell(LAST_SPEND_DAY), w.cell(SPEND_CYCLE), w.value("Report as of")
+        waiting = f"IF(AND({as_of}-{first}+1<{cycle},{as_of}<{last_day}),{first}-1,{to_date})"
+        return f"IF(ISNUMBER({spent}),MIN({last_day},MAX({to_date},{spent}+{cycle}-1)),{waiting})"
 
 
 class BudgetForPeriod:
@@ -397,8 +521,9 @@ class DailyToLand:
 
 
 class LineStatus:
-    """Not started before the line starts; else the pacing band of its pace; while nothing is expected, Over pace
-    when a line planned at 0 has spend, else On pace."""
+    """Not started before the line starts (a lumpy line: before its first spend, while its first cycle lasts); else
+    the pacing band of its pace; while nothing is expected, Over pace when a line planned at 0 has spend, else On
+    pace."""
 
     name = "Status"
 
@@ -436,6 +561,9 @@ LINE_FIGURES: tuple[LineFigure, ...] = (
     BudgetColumn("Line start", "Period start"),
     BudgetColumn("Line end", "Period end"),
     BudgetColumn("Planned", "Planned spend", number=True),
+    SpendCycleDays(),
+    LastSpendDay(),
+    PacedTo(),
     LINE_DAYS,
     ELAPSED_DAYS,
     BudgetForPeriod(),
@@ -450,8 +578,9 @@ LINE_FIGURES: tuple[LineFigure, ...] = (
     LineStatus(),
     PlannedPerDay(),
 )
-#: The columns of the engine's budget lines.
-LINE_COLUMNS = tuple(figure.name for figure in LINE_FIGURES)
+#: The columns of the engine's budget lines (a lumpy line's figures, :data:`CYCLE_COLUMNS`, come after them, only
+#: when some line is lumpy).
+LINE_COLUMNS = tuple(figure.name for figure in LINE_FIGURES if figure.name not in CYCLE_COLUMNS)
 #: Each figure of a line by name.
 LINE_FIGURE = {figure.name: figure for figure in LINE_FIGURES}
 
@@ -464,11 +593,13 @@ def pace_lines(lines: pd.DataFrame, basis: PacingBasis) -> pd.DataFrame:
         basis: What they are paced against.
 
     Returns:
-        One row per line, columns :data:`LINE_COLUMNS`, on the same index.
+        One row per line, columns :data:`LINE_COLUMNS`, then :data:`CYCLE_COLUMNS` when a line's channel spends on
+        some days only, on the same index.
     """
     if lines.empty:  # no line: no figure (and nothing to read a date from)
         return pd.DataFrame(columns=list(LINE_COLUMNS), index=lines.index)
     frame = lines[["Channel", "Period start", "Period end", "Planned spend"]].copy()
     for figure in LINE_FIGURES:
         frame[figure.name] = figure.compute(frame, basis)
-    return frame[list(LINE_COLUMNS)]
+    lumpy = frame[SPEND_CYCLE].notna().any()
+    return frame[list(LINE_COLUMNS) + (list(CYCLE_COLUMNS) if lumpy else [])]

@@ -12,6 +12,7 @@ pandas computation, in :mod:`~mops_xl.analysis.figures.budget.budget_line_figure
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from mops_xl.analysis.blocks.wording import money
 from mops_xl.analysis.figures.budget.budget_line_figures import (
     AT_TODAYS_PACE,
     LINE_COLUMNS,
+    SPEND_CYCLE,
     WEEKDAYS,
     PacingBasis,
     pace_lines,
@@ -77,14 +79,21 @@ def day_count(start: pd.Timestamp, end: pd.Timestamp, method: str) -> int:
 
 
 def budget_lines(
-    budget: pd.DataFrame, actuals: pd.DataFrame, window: ReportingWindow, method: str, over_threshold: float
+    budget: pd.DataFrame,
+    actuals: pd.DataFrame,
+    window: ReportingWindow,
+    method: str,
+    over_threshold: float,
+    cycles: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Pace every budget line that overlaps the period, over its days inside the period.
 
     A line's days from the later of its start and Period start to the earlier of its end and Report as of
     are its elapsed days; its actual is the channel's spend on those days (spend before Period start
     belongs to the previous period, not to this one), and its expected spend to date is the planned spend
-    spread over all the line's days, counted on those days.
+    spread over all the line's days, counted on those days. A line of a channel that spends on some days only is
+    paced over its cycle: its elapsed days run to the end of its current cycle (see
+    :class:`~mops_xl.analysis.figures.budget.budget_line_figures.PacedTo`).
 
     Args:
         budget: The Budget table (Channel, Period start, Period end, Planned spend).
@@ -92,13 +101,15 @@ def budget_lines(
         window: The reporting window.
         method: ``"linear"`` or ``"weekdays"`` (Pacing method setting).
         over_threshold: The Overspending threshold.
+        cycles: Channel → its spend cycle in days, for the channels that spend on some days only.
 
     Returns:
-        One row per line, columns :data:`LINE_COLUMNS`, indexed by the line's Excel row.
+        One row per line, columns :data:`LINE_COLUMNS` (and the cycle figures when a line is lumpy), indexed by the
+        line's Excel row.
     """
     lines = budget[(budget["Period start"] <= window.end) & (budget["Period end"] >= window.start)]
     daily_spend = actuals.groupby(["Channel", "Date"])["Spend"].sum()
-    frame = pace_lines(lines, PacingBasis(window, method, over_threshold, daily_spend))
+    frame = pace_lines(lines, PacingBasis(window, method, over_threshold, daily_spend, dict(cycles or {})))
     frame.index.name = "row"
     return frame
 
@@ -213,7 +224,8 @@ class TotalPacing:
         unbudgeted: Spend on days no budget line of the channel covers (``spend − budgeted_spend``).
         pace: ``spend ÷ expected`` (NaN when nothing is expected yet).
         status: Over pace, On pace, Under pace; No budget, No data or Not started.
-        projected: Spend at period end at the rate so far: ``spend × D ÷ d``.
+        projected: Spend at period end at the rate so far: ``spend × D ÷ d`` (a lumpy line's spend at its own At
+            today's pace, over its days to the end of its current cycle).
         projected_overspend: ``max(projected − budget, 0)`` (NaN without a budget line).
         remaining: ``budget − spend`` (NaN without a budget line).
         remaining_days: Days left in the period after Report as of (weekdays under weekdays pacing).
@@ -256,7 +268,7 @@ def total_pacing(
     budget = LinesTotal("Budget for period").compute(lines) if len(lines) else nan
     expected = LinesTotal("Expected to date").compute(lines) if len(lines) else nan
     budgeted = LinesTotal("Actual").compute(lines) if len(lines) else 0.0
-    projected = spend * window.period_days / window.elapsed_days
+    projected = _projected(lines, spend, window)
     remaining = budget - spend
     remaining_days = day_count(window.as_of + DAY, window.end, method)
     return TotalPacing(
@@ -274,6 +286,18 @@ def total_pacing(
         remaining_days=remaining_days,
         daily_to_land=max(remaining, 0.0) / remaining_days if remaining_days and len(lines) else nan,
     )
+
+
+def _projected(lines: pd.DataFrame, spend: float, window: ReportingWindow) -> float:
+    """All spend at period end at today's pace: spend × D ÷ d, but a lumpy line's spend at its own At today's pace
+    (over its days to the end of its current cycle, as its pace counts), so a spend day does not run on as a daily
+    rate."""
+    if SPEND_CYCLE not in lines:
+        return spend * window.period_days / window.elapsed_days
+    lumpy = lines[lines[SPEND_CYCLE].notna()]
+    at_pace = lumpy[AT_TODAYS_PACE].where(lumpy[AT_TODAYS_PACE].notna(), lumpy["Actual"])
+    daily = spend - float(lumpy["Actual"].sum())
+    return daily * window.period_days / window.elapsed_days + float(at_pace.sum())
 
 
 def spend_curve(lines: pd.DataFrame, actuals: pd.DataFrame, window: ReportingWindow, method: str) -> pd.DataFrame:

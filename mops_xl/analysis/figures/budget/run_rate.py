@@ -86,14 +86,21 @@ def cycle_spend_now(actuals: pd.DataFrame, window: ReportingWindow, days: int, c
     return float(per_cycle.sum()) / (k * cycle), float(per_cycle.max()) / cycle
 
 
-def days_to_spend(budget: pd.DataFrame, channels: list[str], window: ReportingWindow) -> pd.Series:
+def days_to_spend(
+    budget: pd.DataFrame,
+    channels: list[str],
+    window: ReportingWindow,
+    paid: Mapping[str, pd.Timestamp] | None = None,
+) -> pd.Series:
     """The days each channel may spend in the rest of the period: from the day after Report as of, or from the
-    first day of its first budget line in the rest of the period when that line starts later, to Period end.
+    first day of its first budget line in the rest of the period when that line starts later, or for a lumpy channel
+    from the day after its current cycle is paid for (``paid``) when that is later, to Period end.
 
     Args:
         budget: The Budget table (Channel, Period start, Period end).
         channels: The channels, in order.
         window: The reporting window (A, E).
+        paid: Channel → the day a lumpy channel's last spend pays for its days through (:func:`paid_through`).
 
     Returns:
         Channel → days (0 when the period has ended).
@@ -106,4 +113,30 @@ def days_to_spend(budget: pd.DataFrame, channels: list[str], window: ReportingWi
     for channel, start in starts.items():
         if channel in out.index and start > first:
             out[channel] = (end - start).days + 1
+    for channel, through in (paid or {}).items():
+        if channel in out.index:
+            out[channel] = max(min(int(out[channel]), (end - through).days), 0)
+    return out
+
+
+def paid_through(actuals: pd.DataFrame, window: ReportingWindow, cycles: Mapping[str, int]) -> dict[str, pd.Timestamp]:
+    """The day each lumpy channel's last spend pays for its days through, where that is after Report as of: its last
+    spend day in the period to date + its cycle − 1 (a webinar on Thursday 27 August, every 14 days, pays for the
+    days to Wednesday 9 September). Its budget pace counts to there (docs/metrics.md, "Budget pacing") and the plan
+    spreads what is left over the days after it.
+
+    Args:
+        actuals: The Actuals table (Date, Channel, Spend; every date).
+        window: The reporting window (S, A).
+        cycles: Channel → its spend cycle in days, for the channels that spend on some days only.
+
+    Returns:
+        Channel → the day, only the channels whose current cycle runs past Report as of.
+    """
+    rows = actuals[(actuals["Date"] >= window.start) & (actuals["Date"] <= window.as_of) & (actuals["Spend"] > 0)]
+    last = rows.groupby("Channel")["Date"].max()
+    out = {}
+    for channel, cycle in cycles.items():
+        if channel in last.index and last[channel] + (int(cycle) - 1) * DAY > window.as_of:
+            out[channel] = last[channel] + (int(cycle) - 1) * DAY
     return out

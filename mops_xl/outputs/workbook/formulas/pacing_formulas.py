@@ -18,7 +18,9 @@ from mops_xl.outputs.workbook.formulas.excel_formulas import (
     UNDEFINED,
     actuals_sum,
     by_channel,
+    col,
     name_for,
+    window,
 )
 
 
@@ -28,12 +30,14 @@ class LineFormulas:
     Args:
         cells: Line figure → its cell in the row.
         budget: Budget column → the line's cell on the Budget data sheet (its Channel key too).
+        cycle: The line's channel's spend cycle in days when it spends on some days only (the engine's, written as a
+            number in the row's Spend cycle cell), else 0: the line is paced day by day.
     """
 
     undefined = f'"{UNDEFINED}"'
 
-    def __init__(self, cells: Mapping[str, str], budget: Mapping[str, str]):
-        self.cells, self.budget_cells = cells, budget
+    def __init__(self, cells: Mapping[str, str], budget: Mapping[str, str], cycle: int = 0):
+        self.cells, self.budget_cells, self._cycle = cells, budget, cycle
 
     def cell(self, figure: str) -> str:
         """The row's cell of a figure."""
@@ -50,6 +54,17 @@ class LineFormulas:
     def spend(self, first: str, last: str) -> str:
         """Σ the line's channel's Spend from first to last, its rows found by the channel's key."""
         return actuals_sum("Spend", by_channel(self.budget_cells[CHANNEL_KEY]), first=first, last=last)
+
+    def last_spend(self, first: str, last: str) -> str:
+        """The latest Actuals Date from first to last with Spend > 0 for the line's channel (MAXIFS, 0 when none);
+        a leader who edits the Actuals sees it follow."""
+        channel = by_channel(self.budget_cells[CHANNEL_KEY])
+        # _xlfn.: how a file names a function newer than Excel 2007 (MAXIFS: Excel 2019, LibreOffice 5.2)
+        return f'_xlfn.MAXIFS({col("Actuals", "Date")},{channel},{col("Actuals", "Spend")},">0",{window(first, last)})'
+
+    def cycle(self) -> str:
+        """The line's spend cycle in days ("" for a line paced day by day)."""
+        return str(self._cycle) if self._cycle else ""
 
     def formula(self, figure: str) -> str:
         """A line figure's formula in this row.

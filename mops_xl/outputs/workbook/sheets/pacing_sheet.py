@@ -1,11 +1,16 @@
 """The Budget Pacing sheet: every budget line paced by formulas, each channel's unbudgeted spend, the total
 pace (all spend against every line's expected spend to date). Each channel's action is on Optimization Actions.
 
+When a line's channel spends on some days only, the sheet has three more columns (only then): the channel's spend
+cycle in days (a built value, the engine's), its last spend day (a formula over the Actuals) and the day its line is
+paced to (the end of its current cycle), which that line's Elapsed days and the figures after them count to.
+
 The sheet places the cells; each figure's formula is its definition's (analysis/figures/budget/budget_line_figures.py,
 pacing_total_figures.py), written through the writers of formulas/pacing_formulas.py."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -13,7 +18,13 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS, NO_BUDGET, UNBUDGETED
 from mops_xl.analysis.engine import Analysis
-from mops_xl.analysis.figures.budget.budget_line_figures import AT_TODAYS_PACE
+from mops_xl.analysis.figures.budget.budget_line_figures import (
+    AT_TODAYS_PACE,
+    CYCLE_COLUMNS,
+    LAST_SPEND_DAY,
+    PACED_TO,
+    SPEND_CYCLE,
+)
 from mops_xl.outputs.workbook.formulas.excel_formulas import (
     CHANNEL_KEY,
     actuals_sum,
@@ -52,6 +63,15 @@ HEADERS = (
     "Remaining days",
     "Planned per day",
 )
+#: The columns a sheet with a lumpy line adds after :data:`HEADERS` (header → the line figure it shows).
+CYCLE_HEADERS = {"Spend cycle (days, built)": SPEND_CYCLE, LAST_SPEND_DAY: LAST_SPEND_DAY, PACED_TO: PACED_TO}
+#: What the sheet's note adds when a line is lumpy.
+CYCLE_NOTE = (
+    " A channel that spends on some days only is paced over its cycle: its spend on a spend day pays for the days to "
+    "the end of that cycle, so its line's Elapsed days run to Paced to (its Last spend day + Spend cycle − 1, never "
+    "before Report as of; before its first spend, while its first cycle lasts, the line is Not started). Spend cycle "
+    "is the cycle the build found in the Actuals (a built value: rebuild after changing the channel's schedule)."
+)
 _KIND = {
     "Planned": "money",
     "Expected to date": "money",
@@ -68,6 +88,9 @@ _KIND = {
     "Planned per day": "money",
     "Line start": "date",
     "Line end": "date",
+    LAST_SPEND_DAY: "date",
+    PACED_TO: "date",
+    "Spend cycle (days, built)": "integer",
 }
 #: The Budget data sheet's columns a line's row reads.
 _BUDGET_FIELDS = ("Channel", "Period start", "Period end", "Planned spend")
@@ -91,6 +114,8 @@ class PacingSheet(SheetWriter):
         super().__init__(wb, fmt, analysis)
         self.data_row, self.keys = data_row, keys
         self.lines = analysis.pacing_lines
+        lumpy = all(column in self.lines for column in CYCLE_COLUMNS)
+        self.headers = HEADERS + (tuple(CYCLE_HEADERS) if lumpy else ())
         self.first = TOP + 1
         self.last = TOP + len(self.lines)  # 0-based, inclusive (first - 1 when there are no lines)
         # one Unbudgeted row per channel the engine found spend of on days no budget line covers, in channel order
@@ -106,7 +131,7 @@ class PacingSheet(SheetWriter):
         Returns:
             E.g. "'Budget Pacing'!$D$5:$D$9".
         """
-        c = HEADERS.index(header)
+        c = self.headers.index(header)
         last = max(self.last, self.first)
         span = f"{xl_rowcol_to_cell(self.first, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
         return sheet_ref(SHEET, span)
@@ -120,7 +145,7 @@ class PacingSheet(SheetWriter):
         Returns:
             E.g. "'Budget Pacing'!$F$12".
         """
-        return sheet_ref(SHEET, xl_rowcol_to_cell(self.total_row, HEADERS.index(header), True, True))
+        return sheet_ref(SHEET, xl_rowcol_to_cell(self.total_row, self.headers.index(header), True, True))
 
     @property
     def overall_status_cell(self) -> str:
@@ -129,6 +154,7 @@ class PacingSheet(SheetWriter):
 
     def write(self) -> None:
         """Write the sheet."""
+        cycle_note = CYCLE_NOTE if len(self.headers) > len(HEADERS) else ""
         ws = self.titled_sheet(
             SHEET,
             "One row per budget line overlapping the period, paced over its days in the period (from Period "
@@ -139,7 +165,7 @@ class PacingSheet(SheetWriter):
             "period less all its spend in the period). "
             f"{AT_TODAYS_PACE} is the line's spend in the period if it goes on spending as it has; Variance is that "
             "less its budget for the period (where the period lands is the KPI Framework's forecast). Pacing method "
-            "and Overspending threshold are read from the Settings sheet.",
+            "and Overspending threshold are read from the Settings sheet." + cycle_note,
             "One row per budget line overlapping the period, paced over its days in the period (from the "
             "period's start, or the line's start if later, to the report date); then the spend of each channel "
             "outside its budget lines (Unbudgeted). The total is all spend to date against every line's expected "
@@ -148,9 +174,9 @@ class PacingSheet(SheetWriter):
             "budget for the period less all its spend in the period). "
             f"{AT_TODAYS_PACE} is the line's spend in the period if it goes on spending as it has; Variance is that "
             "less its budget for the period (where the period lands is the KPI Framework's forecast). Paced by the "
-            "team's pacing method and overspending threshold.",
+            "team's pacing method and overspending threshold." + cycle_note,
         )
-        ws.write_row(TOP, 0, list(HEADERS), self.fmt["header"])
+        ws.write_row(TOP, 0, list(self.headers), self.fmt["header"])
         for i, (row, line) in enumerate(self.lines.iterrows()):
             self._line(ws, self.first + i, self.data_row("Budget", row), line)
         for i, channel in enumerate(self.unbudgeted_channels):
@@ -160,21 +186,30 @@ class PacingSheet(SheetWriter):
             ws.write_string(self.total_row + 2, 0, NO_UNBUDGETED, self.fmt["note"])
         self.fmt.colour_statuses(ws, self.first, HEADERS.index("Status"), self.total_row, HEADERS.index("Status"))
         ws.set_column(0, 0, 22)
-        ws.set_column(1, len(HEADERS) - 1, 13)
+        ws.set_column(1, len(self.headers) - 1, 13)
         ws.freeze_panes(TOP + 1, 1)
 
     def _cell(self, r: int, header: str) -> str:
-        return xl_rowcol_to_cell(r, HEADERS.index(header))
+        return xl_rowcol_to_cell(r, self.headers.index(header))
 
     def _line(self, ws: Any, r: int, k: int, line: pd.Series) -> None:
-        """A budget line's row: each figure's formula from its definition, the engine's value cached."""
+        """A budget line's row: each figure's formula from its definition, the engine's value cached; a lumpy line's
+        Spend cycle is the engine's number (the other lines leave the cycle columns blank)."""
         budget = {f: sheet_ref("Budget", f"${field_column_letter('Budget', f)}${k}") for f in _BUDGET_FIELDS}
         budget[CHANNEL_KEY] = sheet_ref("Budget", f"${key_column_letter('Budget', CHANNEL_KEY)}${k}")
-        w = LineFormulas({h: self._cell(r, h) for h in HEADERS}, budget)
-        for c, h in enumerate(HEADERS):
-            figure = h
+        cycle = line.get(SPEND_CYCLE, math.nan)
+        cycle = 0 if pd.isna(cycle) else int(cycle)
+        cells = {CYCLE_HEADERS.get(h, h): self._cell(r, h) for h in self.headers}
+        w = LineFormulas(cells, budget, cycle)
+        for c, h in enumerate(self.headers):
+            figure = CYCLE_HEADERS.get(h, h)
+            if figure in CYCLE_COLUMNS and not cycle:
+                continue
+            if figure == SPEND_CYCLE:
+                ws.write_number(r, c, cycle, self.fmt.get(_KIND.get(h)))
+                continue
             value = line[figure]
-            value = (value.to_pydatetime() - _EPOCH).days if h in ("Line start", "Line end") else cached(value)
+            value = _date_value(value) if _KIND.get(h) == "date" else cached(value)
             ws.write_formula(r, c, w.formula(figure), self.fmt.get(_KIND.get(h)), value)
 
     def _unbudgeted(self, ws: Any, r: int, channel: str) -> None:
@@ -223,3 +258,8 @@ class PacingSheet(SheetWriter):
 
 
 _EPOCH = pd.Timestamp("1899-12-30").to_pydatetime()
+
+
+def _date_value(day: Any) -> Any:
+    """A day as the serial number a formula cell caches ("–" for an undefined day)."""
+    return cached(None) if pd.isna(day) else (day.to_pydatetime() - _EPOCH).days
