@@ -16,6 +16,7 @@ from mops_xl.analysis.engine import Analysis, analyse
 from mops_xl.analysis.review import identity_problem
 from mops_xl.analysis.review.snapshot import Snapshot, SnapshotError
 from mops_xl.errors import IntakeError, MopsXLError, OutputError
+from mops_xl.intake.file import output_kind
 from mops_xl.intake.load import read_intake
 from mops_xl.intake.model import Intake
 from mops_xl.intake.problems import ValidationReport
@@ -26,6 +27,12 @@ from mops_xl.outputs.workbook.snapshot_sheet import read_snapshot
 
 #: What a report built before mops-xl kept snapshots needs.
 NO_SNAPSHOT = "built before mops-xl kept snapshots: rebuild last week's intake with this version and pass that report"
+
+
+#: What a workbook that is no mops-xl report is told.
+NOT_A_REPORT = (
+    "is not a mops-xl report: pass the report last week's build wrote (mops-xl build writes <intake>-report.xlsx)"
+)
 
 
 class PreviousReportError(MopsXLError):
@@ -201,7 +208,9 @@ def _read_previous(path: Path, business: str, currency: str, as_of: str) -> Snap
     except SnapshotError as err:
         raise PreviousReportError(f"--previous {path}: {err}") from None
     if snapshot is None:
-        raise PreviousReportError(f"--previous {path}: {NO_SNAPSHOT}")
+        kind = output_kind(path)
+        why = NO_SNAPSHOT if kind in ("report", "values-only report") else NOT_A_REPORT
+        raise PreviousReportError(f"--previous {path}: {why}")
     reason = identity_problem(snapshot, business, currency, as_of)
     if reason is not None:
         raise PreviousReportError(f"--previous {path}: cannot compare with it: {reason}")

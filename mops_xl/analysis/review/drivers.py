@@ -101,8 +101,8 @@ def _ratio_drivers(block: RatioOfSums, before: Side, after: Side, channels: list
         return [Driver(ALL_CHANNELS, r_after - r_before)]
     out = []
     for ch in channels:
-        top = (na[ch] - nb[ch]) / d_mean
-        bottom = -r_mean * (da[ch] - db[ch]) / d_mean
+        top = (na[ch] - nb[ch]) / d_mean + 0.0  # + 0.0: no "-0.0"
+        bottom = -r_mean * (da[ch] - db[ch]) / d_mean + 0.0
         out.append(Driver(ch, top + bottom, {block.numerator: top, block.denominator: bottom}))
     if block.add is not None:
         out.append(Driver(MARTECH_STACK, (ka - kb) / d_mean))
@@ -149,9 +149,9 @@ def _reason(metric: str, side: Side) -> str:
     entry = catalogue.current().get(metric)
     values: dict[str, object] = {**side.figures, "LTV": side.business.get("Customer lifetime value")}
     values = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in values.items()}
-    needs = entry.expression.needs()
-    if needs and all(values.get(n) is None for n in needs if n in side.volumes.columns):
-        return "not tracked"
+    untracked = [n for n in entry.expression.needs() if n in side.volumes.columns and values.get(n) is None]
+    if untracked:
+        return f"not tracked: no channel records {untracked[0]}"
     return entry.expression.undefined(values) or "not tracked"
 
 

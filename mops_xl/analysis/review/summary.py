@@ -13,6 +13,8 @@ from mops_xl.plural import count
 
 #: The KPIs the summary names first, when they moved (then none other: the "What changed" sheet has them all).
 SUMMARY_KPIS = ("CAC", "Customers", "ROAS", "Revenue", "Leads", "Spend")
+#: How the definitions of channels added and removed begin.
+CHANNEL_WORDS = ("Channel added: ", "Channel removed: ")
 #: How many moves and actions the summary names.
 NAMED = 3
 
@@ -75,16 +77,28 @@ def _actions(actions: list[ActionChange]) -> str:
 
 def _definitions(changes: Changes) -> str:
     targets = [d for d in changes.definitions if d.what.startswith("Target: ")]
-    others = len(changes.definitions) - len(targets)
+    channels = [_channel_words(d.what) for d in changes.definitions if d.what.startswith(CHANNEL_WORDS)]
+    others = [d.what for d in changes.definitions if not d.what.startswith(("Target: ", *CHANNEL_WORDS))]
     out = []
     if targets:
         edits = [f"{_target_name(d.what)} {_was(d.before, d.after)}" for d in targets]
         out.append("targets edited: " + ", ".join(edits[:NAMED]) + _more(len(edits)))
+    if channels:
+        out.append(", ".join(channels[:NAMED]) + _more(len(channels)))
     if others:
-        out.append(f"{count(others, 'other definition')} changed")
+        out.append(
+            f"{count(len(others), 'other definition')} changed ({', '.join(others[:NAMED])}{_more(len(others))})"
+        )
     if changes.restated:
         out.append(f"{count(len(changes.restated), 'restated figure')}")
     return "; ".join(out)
+
+
+def _channel_words(what: str) -> str:
+    """ "Channel added: C (a renamed …)" → "channel C added"."""
+    kind, _, rest = what.partition(": ")
+    name = rest.split(" (a renamed")[0]
+    return f"channel {name} {kind.split()[-1]}"
 
 
 def _target_name(what: str) -> str:

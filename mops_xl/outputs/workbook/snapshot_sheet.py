@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 
 from mops_xl.analysis.review.snapshot import SNAPSHOT_VERSION, Snapshot, SnapshotError, snapshot_from_json
 
@@ -56,7 +57,7 @@ def read_snapshot(path: str | Path) -> Snapshot | None:
     """
     try:
         wb = openpyxl.load_workbook(Path(path), read_only=True, data_only=True, keep_links=False)
-    except (OSError, zipfile.BadZipFile, zlib.error, KeyError, ValueError) as err:
+    except (InvalidFileException, OSError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError) as err:
         raise SnapshotError(f"not an Excel workbook mops-xl can read ({type(err).__name__})") from err
     try:
         if SHEET not in wb.sheetnames:
