@@ -27,13 +27,12 @@ from mops_xl.analysis.blocks.figure_blocks import (
     Sum,
     ValueOver,
 )
+from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.review.changes import Driver
 from mops_xl.analysis.review.sides import Side
 
 #: The driver that carries the change of the stack cost (fully-loaded CAC).
 MARTECH_STACK = "Martech stack"
-#: The driver of a figure the report does not split by channel (a block this module does not know).
-ALL_CHANNELS = "All channels"
 
 
 @dataclass(frozen=True)

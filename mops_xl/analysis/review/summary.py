@@ -27,7 +27,7 @@ def summary_sentence(changes: Changes, prefix: str) -> str:
         prefix: The currency prefix.
 
     Returns:
-        The sentence(s).
+        One or two sentences.
     """
     parts = [_moves(changes, prefix), _actions(changes.actions), _definitions(changes)]
     if not changes.same_period:

@@ -22,6 +22,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.review.changes import NORMAL, UNUSUAL, WeeklyRow
 from mops_xl.analysis.review.snapshot import Snapshot
 
@@ -29,8 +30,6 @@ from mops_xl.analysis.review.snapshot import Snapshot
 WEEKLY_METRICS = ("Spend", "Leads", "Customers", "Revenue", "CAC", "ROAS")
 #: The ratios: numerator, denominator, paid channels only.
 WEEKLY_RATIOS = {"CAC": ("Spend", "Customers", False), "ROAS": ("Revenue", "Spend", True)}
-#: The subject of the all-channel rows.
-ALL_CHANNELS = "All channels"
 #: The weeks before the last one a score reads (about a quarter).
 WEEKS_OF_HISTORY = 12
 #: The fewest weeks of history a score needs.
