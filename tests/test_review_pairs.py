@@ -243,7 +243,7 @@ def test_action_statuses() -> None:
         ("D", "", "Scale", NEW, "d1"),
         ("B", "Scale", "", CLEARED, "b0"),
     ]
-    assert "2 new actions (A: Pause, D: Scale), 1 cleared (B: Scale)" in changes.summary
+    assert "2 new actions (A: Hold → Pause, D: Scale), 1 cleared (B: Scale)" in changes.summary
 
 
 def test_the_weekly_view_and_its_robust_score() -> None:

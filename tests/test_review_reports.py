@@ -125,7 +125,9 @@ def test_the_saas_pair_reads_in_one_breath(sample_pairs: dict[str, tuple[Analysi
     changes = sample_pairs["saas"][1].changes
     assert changes is not None
     assert changes.summary.startswith("Since 2026-09-03: CAC ")
-    assert "1 new action (LinkedIn Ads: Pause), 1 cleared (Partner referrals: Scale)" in changes.summary
+    assert (
+        "1 new action (LinkedIn Ads: Throttle → Pause), 1 cleared (Partner referrals: Scale → Hold)" in changes.summary
+    )
     # the customers of the Actuals rows dated Sep 4 to Sep 10, summed straight from the intake
     actuals = sample_pairs["saas"][1].intake.actuals
     week = actuals[(actuals["Date"] > "2026-09-03") & (actuals["Date"] <= "2026-09-10")]
@@ -256,3 +258,19 @@ def test_a_folder_build_matches_each_intake_by_business(reports: dict[str, Path]
     )
     refused = runner.invoke(cli, ["build", str(intakes), "-o", str(previous), "--previous", str(previous), "-q"])
     assert refused.exit_code == 2 and "would be written into it" in refused.output
+
+
+def test_the_same_intake_gives_the_same_snapshot_text(reports: dict[str, Path]) -> None:
+    """Deterministic: two builds of one intake carry the same JSON text; its daily figures are the Actuals summed
+    per date and channel up to Report as of (Oct 10: Search 10 days, Social 10, Blog 10; September's 10 Search
+    days before the period too; a field no row of the day gives is None)."""
+    first, second = (analyse(load_intake(reports["after"])).snapshot for _ in range(2))
+    assert first.to_json() == second.to_json()
+    daily = first.daily
+    assert len(daily.dates) == 10 * 3 + 10 and daily.dates[0] == "2026-09-21" and daily.dates[-1] == "2026-10-10"
+    search = [i for i, ch in enumerate(daily.channels) if ch == "Search" and daily.dates[i] >= "2026-10-01"]
+    assert sum(daily.values["Spend"][i] or 0 for i in search) == 1000
+    blog = [i for i, ch in enumerate(daily.channels) if ch == "Blog"]
+    # Blog gives MQLs on Oct 5 only: the other days are blank (None), not 0
+    assert [daily.values["MQLs"][i] for i in blog] == [None] * 4 + [1.0] + [None] * 5
+    assert first.kpis["CAC"] == pytest.approx(1500 / 11) and first.volumes["Social"]["Customers"] == 0

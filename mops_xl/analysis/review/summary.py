@@ -1,7 +1,7 @@
 """What changed, in one or two sentences (the Dashboard's "Since" block, the terminal, ``--json``):
 
 "Since 2026-09-03: CAC +$212 (LinkedIn Ads), customers +9 (Google Ads), ROAS −0.2 (LinkedIn Ads); 1 new action
-(LinkedIn Ads: Pause), 1 cleared (Webinars: Scale); targets edited: Customers 90 → 100."
+(LinkedIn Ads: Hold → Pause), 1 cleared (Webinars: Scale); targets edited: Customers 90 → 100."
 """
 
 from __future__ import annotations
@@ -67,12 +67,19 @@ def _actions(actions: list[ActionChange]) -> str:
     ]
     out = []
     if asked:
-        named = ", ".join(f"{a.subject}: {a.after}" for a in asked[:NAMED]) + _more(len(asked))
+        named = ", ".join(_action_words(a) for a in asked[:NAMED]) + _more(len(asked))
         out.append(f"{count(len(asked), 'new action')} ({named})")
     if done:
-        named = ", ".join(f"{a.subject}: {a.before}" for a in done[:NAMED]) + _more(len(done))
+        named = ", ".join(_action_words(a) for a in done[:NAMED]) + _more(len(done))
         out.append(f"{len(done)} cleared ({named})")
     return ", ".join(out)
+
+
+def _action_words(a: ActionChange) -> str:
+    """ "LinkedIn Ads: Throttle → Pause" (changed), "Webinars: Scale" (new or cleared)."""
+    if a.status == CHANGED:
+        return f"{a.subject}: {a.before} → {a.after}"
+    return f"{a.subject}: {a.after or a.before}"
 
 
 def _definitions(changes: Changes) -> str:
