@@ -23,7 +23,7 @@ def previous_reports(folder: Path) -> tuple[PreviousReport, ...]:
         folder: The ``--previous`` folder.
 
     Returns:
-        One :class:`PreviousReport` per report with a snapshot.
+        One :class:`PreviousReport` per report with a snapshot (its absolute path: a Dask worker reads it too).
     """
     found = []
     for path in sorted(folder.iterdir()):
@@ -36,5 +36,5 @@ def previous_reports(folder: Path) -> tuple[PreviousReport, ...]:
         except SnapshotError:
             continue
         if snapshot is not None:
-            found.append(PreviousReport(snapshot.business, snapshot.currency, snapshot.as_of, path))
+            found.append(PreviousReport(snapshot.business, snapshot.currency, snapshot.as_of, path.absolute()))
     return tuple(found)
