@@ -240,6 +240,13 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
     help="Also write each channel's planned spend per day for the rest of the period as CSV (Channel, Date, "
     "Planned spend), for an ad platform's bulk editor or a budget sheet; one intake only.",
 )
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, path_type=Path),
+    help="Last week's report (built by this version of mops-xl): the report then says what changed since, from the "
+    "snapshot that report carries. With a folder or several intakes, a folder of last week's reports: each intake "
+    "compares with the latest report of its business (none found: built without a comparison, and said).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list notices (ignored extras, defaults applied).")
 @_guarded
@@ -255,6 +262,7 @@ def build(
     scheduler: str | None = None,
     paper: str = "a4",
     plan_csv: Path | None = None,
+    previous: Path | None = None,
 ) -> None:
     """Validate an intake, compute every metric and write its report workbook.
 
@@ -262,6 +270,8 @@ def build(
     for the rest of the period and the decisions for leadership.
     Errors stop the build (exit code 2) with the same report as `validate`. --plan-csv takes one intake: with a
     folder or several intakes it is refused (exit code 2); build each intake on its own to write its plan.
+    --previous refuses (exit code 2) a report of another business or currency, one with a later Report as of, one
+    built before mops-xl kept snapshots and one of a newer snapshot version than this mops-xl reads.
 
     \b
     Example:
@@ -271,6 +281,7 @@ def build(
         mops-xl build intake.xlsx --values-only --pdf -o board/acme-q3.xlsx
         mops-xl build intake.xlsx --pdf --paper letter
         mops-xl build intake.xlsx --plan-csv acme-q3-plan.csv   # daily spend per channel to period end
+        mops-xl build intake.xlsx -o acme-09-10.xlsx --previous acme-09-03.xlsx   # what changed since
         mops-xl build clients/ -o reports/ --jobs 4      # every intake of a folder, plus a roll-up
         mops-xl build teams/ -o reports/ --scheduler tcp://host:8786   # the same, on a Dask cluster
     """
@@ -284,14 +295,62 @@ def build(
                 "--pdf needs LibreOffice (Debian/Ubuntu: apt-get install libreoffice-calc); "
                 "run without --pdf, or install it"
             )
-    options = BuildOptions(values_only=values_only, pdf=pdf, paper=paper.lower())
     batch = len(intakes) > 1 or intakes[0].is_dir() or scheduler is not None
+    options = BuildOptions(values_only=values_only, pdf=pdf, paper=paper.lower(), **_previous_options(previous, batch))
     if plan_csv is not None:
         _check_plan_csv(plan_csv, batch)
     if batch:
         _build_batch(list(intakes), output, jobs, as_json, options, quiet, scheduler, verbose=verbose)
         return
+    _check_previous_folder(options.previous_folder, [_one_report_path(intakes[0], output).parent])
     _build_one(intakes[0], output, options, as_json=as_json, quiet=quiet, verbose=verbose, plan_csv=plan_csv)
+
+
+def _previous_options(previous: Path | None, batch: bool) -> dict[str, Any]:
+    """The build options of ``--previous``: one report, or a folder of reports each intake is matched in.
+
+    Args:
+        previous: The ``--previous`` path (None: no comparison).
+        batch: Whether several intakes (or a folder, or a Dask cluster) are built.
+
+    Returns:
+        The keyword arguments of :class:`~mops_xl.pipeline.BuildOptions`.
+
+    Raises:
+        InputProblem: A file with a folder build.
+    """
+    if previous is None:
+        return {}
+    if not previous.is_dir():
+        if batch:
+            raise InputProblem(
+                f"--previous {previous}: with a folder or several intakes, --previous names a folder of last week's "
+                "reports"
+            )
+        return {"previous": previous}
+    from mops_xl.batch.previous import previous_reports
+
+    return {"previous_reports": previous_reports(previous), "previous_folder": previous}
+
+
+def _check_previous_folder(previous: Path | None, outputs: list[Path]) -> None:
+    """Refuse a ``--previous`` folder the new reports would be written into (they would replace the reports they
+    compare with).
+
+    Args:
+        previous: The ``--previous`` path.
+        outputs: The folders the reports go to.
+
+    Raises:
+        InputProblem: With the reason.
+    """
+    if previous is None or not previous.is_dir():
+        return
+    if any(folder.resolve() == previous.resolve() for folder in outputs):
+        raise InputProblem(
+            f"--previous {previous}: the new reports would be written into it, replacing the reports they compare "
+            "with; write them into another folder with -o"
+        )
 
 
 def _check_plan_csv(path: Path, batch: bool) -> None:
@@ -366,6 +425,9 @@ def _build_one(
         if report.warnings or (verbose and report.infos):
             echo(report.format(include_info=verbose))
         echo(terminal_summary(built.analysis))
+        changes = built.analysis.changes
+        for line in filter(None, (changes.summary if changes is not None else "", built.previous_note)):
+            echo(line)  # what changed since the previous report, or why there was none to compare with
         echo(f"Wrote report to {built.report}" + (f" and {built.pdf}" if built.pdf else ""))
         echo("Wrote the framework to " + " and ".join(str(p) for p in built.framework))
         if planned:
@@ -647,6 +709,7 @@ def _build_batch(
         hint = f" ({odd[0]} is a folder, though its name ends in {odd[0].suffix})" if odd else ""
         raise InputProblem("no .xlsx intake found in " + ", ".join(str(p) for p in paths) + hint)
     check_batch_outputs(sources, output, options)
+    _check_previous_folder(options.previous_folder, [output] if output is not None else [s.parent for s in sources])
     rollup_target = rollup_path(output or sources[0].parent, sources)
     if scheduler is None:
         results = build_many(sources, output, jobs, options)
@@ -707,6 +770,9 @@ def _print_batch_table(results: list[BatchResult], rollup: Path, *, verbose: boo
     for r in results:
         detail = (str(r.report) + (f" and {r.pdf}" if r.pdf else "")) if r.report else r.message
         echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
+    for r in results:
+        if r.report and r.message:
+            echo(f"{r.source.name}: {r.message}")
     for r in results:
         if verbose and r.validation is not None and (r.validation.warnings or r.validation.infos):
             echo(f"\n{r.source.name}:")

@@ -13,12 +13,47 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mops_xl.analysis.engine import Analysis, analyse
-from mops_xl.errors import IntakeError, OutputError
+from mops_xl.analysis.review import identity_problem
+from mops_xl.analysis.review.snapshot import Snapshot, SnapshotError
+from mops_xl.errors import IntakeError, MopsXLError, OutputError
+from mops_xl.intake.file import output_kind
 from mops_xl.intake.load import read_intake
+from mops_xl.intake.model import Intake
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.outputs.framework.text import framework_paths, write_framework_files
 from mops_xl.outputs.workbook import build_report, check_output_path, default_report_path, export_board_pack
 from mops_xl.outputs.workbook.layout.print_setup import DEFAULT_PAPER, PAPER_SIZES
+from mops_xl.outputs.workbook.snapshot_sheet import read_snapshot
+
+#: What a report built before mops-xl kept snapshots needs.
+NO_SNAPSHOT = "built before mops-xl kept snapshots: rebuild last week's intake with this version and pass that report"
+
+
+#: What a workbook that is no mops-xl report is told.
+NOT_A_REPORT = (
+    "is not a mops-xl report: pass the report last week's build wrote (mops-xl build writes <intake>-report.xlsx)"
+)
+
+
+class PreviousReportError(MopsXLError):
+    """The previous report (``--previous``) cannot be compared with this build; the message says why."""
+
+
+@dataclass(frozen=True)
+class PreviousReport:
+    """A report of a ``--previous`` folder, as a folder build matches it to an intake.
+
+    Args:
+        business: Its business name.
+        currency: Its currency.
+        as_of: Its Report as of (ISO date).
+        path: The report workbook.
+    """
+
+    business: str
+    currency: str
+    as_of: str
+    path: Path
 
 
 @dataclass(frozen=True)
@@ -29,11 +64,18 @@ class BuildOptions:
         values_only: Plain values instead of formulas, without the data sheets.
         pdf: Also write the board pack (the leadership sheets) as PDF through LibreOffice.
         paper: The paper every sheet prints on: "a4" or "letter".
+        previous: The previous report to say what changed since (one intake; refused when it cannot be compared).
+        previous_reports: A folder build's ``--previous`` reports: each intake compares with the latest one of its
+            business and currency not after its Report as of, and builds without a comparison when there is none.
+        previous_folder: That folder (named when an intake finds no report in it).
     """
 
     values_only: bool = False
     pdf: bool = False
     paper: str = DEFAULT_PAPER
+    previous: Path | None = None
+    previous_reports: tuple[PreviousReport, ...] = ()
+    previous_folder: Path | None = None
 
     def __post_init__(self) -> None:
         if self.paper not in PAPER_SIZES:
@@ -51,6 +93,7 @@ class Built:
         report: The report workbook written.
         framework: The framework files written (Markdown, text).
         pdf: The PDF written, if asked for.
+        previous_note: Why a folder build compared this intake with nothing ("" when it did, or was not asked to).
     """
 
     source: Path
@@ -59,6 +102,7 @@ class Built:
     report: Path
     framework: tuple[Path, Path]
     pdf: Path | None = None
+    previous_note: str = ""
 
 
 def report_path(source: Path, out: Path | None = None, out_dir: Path | None = None) -> Path:
@@ -95,10 +139,17 @@ def build_intake(
     Raises:
         IntakeError: The intake has errors; ``exc.report`` lists them all and nothing is written.
         OutputError: The output path is the intake, or cannot be written.
+        PreviousReportError: ``options.previous`` cannot be compared (no snapshot, a newer one, another business or
+            currency, a later Report as of) or would be replaced by the report.
         LibreOfficeError: ``pdf`` was asked for and LibreOffice failed.
     """
     say = stage or (lambda name: None)
     check_output_path(out, source)
+    last = options.previous
+    if last is not None and last.exists() and out.exists() and last.resolve() == out.resolve():
+        raise PreviousReportError(
+            f"{out}: this build would replace the previous report it compares with; choose another -o"
+        )
     for other in (*framework_paths(out), *([out.with_suffix(".pdf")] if options.pdf else [])):
         if other.exists() and source.exists() and other.resolve() == source.resolve():
             raise OutputError(f"{other}: an output of this build would replace the intake; choose another -o")
@@ -106,8 +157,9 @@ def build_intake(
     intake, validation = read_intake(source)
     if intake is None:
         raise IntakeError(validation)
+    previous, note = previous_snapshot(intake, options)
     say("Computing")
-    analysis = analyse(intake)
+    analysis = analyse(intake, previous)
     say("Writing the report")
     build_report(intake, out, analysis, values_only=options.values_only, paper=options.paper)
     say("Writing the framework")
@@ -116,4 +168,50 @@ def build_intake(
     if options.pdf:
         say("Writing the PDF")
         pdf = export_board_pack(out, analysis, paper=options.paper)
-    return Built(source, validation, analysis, out, framework, pdf)
+    return Built(source, validation, analysis, out, framework, pdf, note)
+
+
+def previous_snapshot(intake: Intake, options: BuildOptions) -> tuple[Snapshot | None, str]:
+    """The previous report's snapshot this build compares with, and why there is none for a folder build.
+
+    Args:
+        intake: The intake being built.
+        options: The build options (``previous`` or ``previous_reports``).
+
+    Returns:
+        ``(snapshot or None, note)``.
+
+    Raises:
+        PreviousReportError: ``options.previous`` cannot be compared, with the reason.
+    """
+    b = intake.business
+    business, currency, as_of = str(b["Business name"]), str(b["Currency"]), f"{b['Report as of']:%Y-%m-%d}"
+    if options.previous is not None:
+        return _read_previous(options.previous, business, currency, as_of), ""
+    if options.previous_folder is None:
+        return None, ""
+    found = [
+        r
+        for r in options.previous_reports
+        if r.business.strip().casefold() == business.strip().casefold() and r.currency == currency and r.as_of <= as_of
+    ]
+    if not found:
+        return None, (f"no earlier report of {business} in {options.previous_folder}: built without a comparison")
+    latest = max(found, key=lambda r: (r.as_of, str(r.path)))
+    return _read_previous(latest.path, business, currency, as_of), ""
+
+
+def _read_previous(path: Path, business: str, currency: str, as_of: str) -> Snapshot:
+    """Read a previous report's snapshot and check it compares with this build, or refuse with the reason."""
+    try:
+        snapshot = read_snapshot(path)
+    except SnapshotError as err:
+        raise PreviousReportError(f"--previous {path}: {err}") from None
+    if snapshot is None:
+        kind = output_kind(path)
+        why = NO_SNAPSHOT if kind in ("report", "values-only report") else NOT_A_REPORT
+        raise PreviousReportError(f"--previous {path}: {why}")
+    reason = identity_problem(snapshot, business, currency, as_of)
+    if reason is not None:
+        raise PreviousReportError(f"--previous {path}: cannot compare with it: {reason}")
+    return snapshot

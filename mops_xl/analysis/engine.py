@@ -2,8 +2,9 @@
 
 The writer, the text framework and ``--json`` only lay out what :func:`analyse` returns. :func:`analyse` runs the
 phases of :mod:`mops_xl.analysis.phases` in order — the basis (window, thresholds, channels, the Actuals rows in
-the window), the figures, the attribution credit, the assessment, the forecast, the decisions and the story, one
-function each, every call with keyword arguments — and lays their results out as one
+the window), the figures, the attribution credit, the assessment, the forecast, the decisions, the review (the
+snapshot the report carries, and what changed since the previous report's) and the story, one function each, every
+call with keyword arguments — and lays their results out as one
 :class:`~mops_xl.analysis.result.Analysis`.
 """
 
@@ -24,10 +25,12 @@ from mops_xl.analysis.phases import (
     forecast_period_end,
     measure_figures,
     read_basis,
+    review_changes,
     tell_story,
     thresholds,
 )
 from mops_xl.analysis.result import CHANNEL_PERFORMANCE_COLUMNS, KPI_METRICS, Analysis
+from mops_xl.analysis.review.snapshot import Snapshot
 from mops_xl.analysis.story.headline import kpi_boxes
 from mops_xl.intake.model import Intake
 
@@ -44,15 +47,19 @@ __all__ = [
 ]
 
 
-def analyse(intake: Intake) -> Analysis:
+def analyse(intake: Intake, previous: Snapshot | None = None) -> Analysis:
     """Compute the report's figures for an intake, phase by phase: figures, attribution, assessment, forecast,
-    decisions, story.
+    decisions, review, story.
 
     Args:
         intake: A validated intake.
+        previous: The previous report's snapshot, to say what changed since (None: no comparison).
 
     Returns:
         The :class:`Analysis`.
+
+    Raises:
+        SnapshotError: ``previous`` cannot be compared (another business or currency, a later Report as of).
     """
     basis = read_basis(intake)
     figures = measure_figures(basis)
@@ -60,6 +67,7 @@ def analyse(intake: Intake) -> Analysis:
     assessment = assess(basis, figures)
     forecast = forecast_period_end(basis, figures)
     decisions = decide_actions(basis, figures, credit, forecast)
+    review = review_changes(basis, figures, forecast, decisions, previous)
     story = tell_story(basis, figures, forecast, decisions)
     attribution, window = credit.attribution, basis.window
     return Analysis(
@@ -107,4 +115,6 @@ def analyse(intake: Intake) -> Analysis:
         headline=story.headline,
         landing=story.landing,
         cycles=basis.cycles,
+        snapshot=review.snapshot,
+        changes=review.changes,
     )

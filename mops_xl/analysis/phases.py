@@ -59,6 +59,9 @@ from mops_xl.analysis.forecast import (
     daily_by_channel,
     forecast_period,
 )
+from mops_xl.analysis.review import check_comparable, compare_reports, take_snapshot
+from mops_xl.analysis.review.changes import Changes
+from mops_xl.analysis.review.snapshot import Snapshot, SnapshotError
 from mops_xl.analysis.story.headline import headline_sentence, kpi_boxes
 from mops_xl.analysis.story.landing import Landing, period_landing
 from mops_xl.analysis.story.notes import data_notes, forecast_notes, import_notes, lumpy_notes
@@ -215,6 +218,19 @@ class DecisionResults:
     leadership: pd.DataFrame
     needed: pd.DataFrame
     forecast_with_plan: PeriodForecast
+
+
+@dataclass(frozen=True)
+class ReviewResults:
+    """The review phase: this build's snapshot, and what changed since the previous report.
+
+    Args:
+        snapshot: What this build computed, as the next build reads it (the report carries it).
+        changes: What changed since the previous report (None without one).
+    """
+
+    snapshot: Snapshot
+    changes: Changes | None
 
 
 @dataclass(frozen=True)
@@ -444,6 +460,34 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecas
             paid=_paid_channels(basis),
         ),
     )
+
+
+def review_changes(
+    basis: Basis,
+    figures: FigureResults,
+    forecast: ForecastResults,
+    decisions: DecisionResults,
+    previous: Snapshot | None = None,
+) -> ReviewResults:
+    """The review phase: the snapshot this report carries, and what changed since the previous report's snapshot.
+
+    Raises:
+        SnapshotError: The previous report cannot be compared (another business or currency, a later Report as of).
+    """
+    snapshot = take_snapshot(
+        basis.intake,
+        kpis=figures.kpis,
+        card=figures.card,
+        stack_cost=figures.current.stack_cost,
+        recommendations=decisions.advice.table,
+        forecast=forecast.forecast,
+    )
+    if previous is None:
+        return ReviewResults(snapshot=snapshot, changes=None)
+    reason = check_comparable(previous, snapshot)
+    if reason is not None:
+        raise SnapshotError(f"the previous report cannot be compared: {reason}")
+    return ReviewResults(snapshot=snapshot, changes=compare_reports(previous, snapshot))
 
 
 def tell_story(

@@ -28,6 +28,8 @@ from mops_xl.analysis.figures.budget import pacing as pacing_m
 from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan
 from mops_xl.analysis.figures.performance import Blended
 from mops_xl.analysis.forecast import PeriodForecast
+from mops_xl.analysis.review.changes import Changes
+from mops_xl.analysis.review.snapshot import Snapshot
 from mops_xl.analysis.story.landing import Landing
 from mops_xl.intake.model import Intake
 
@@ -116,6 +118,10 @@ class Analysis:
             (see :func:`mops_xl.analysis.story.landing.period_landing`).
         cycles: Channel → its spend cycle in days, for the channels that spend on some days only (their trend, run
             rate and plan are judged over whole cycles; see :mod:`mops_xl.analysis.blocks.cycles`).
+        snapshot: What this build computed, as the next build reads it (the report carries it; see
+            :mod:`mops_xl.analysis.review.snapshot`).
+        changes: What changed since the previous report (None when built without ``--previous``; see
+            :mod:`mops_xl.analysis.review.changes`).
     """
 
     intake: Intake
@@ -169,7 +175,9 @@ class Analysis:
 
     headline: str
     landing: list[Landing]
+    snapshot: Snapshot
     cycles: dict[str, int] = field(default_factory=dict)
+    changes: Changes | None = None
 
     @property
     def channel_performance(self) -> pd.DataFrame:

@@ -21,7 +21,8 @@ class BatchResult:
         status: "built", "invalid" (the intake has errors) or "failed" (an unexpected error).
         report: The report written, if any.
         problems: Number of errors (invalid) or warnings (built).
-        message: A one-line reason for a failure, or the first errors.
+        message: A one-line reason for a failure, or the first errors; for a built intake of a ``--previous`` folder
+            build that found no earlier report of its business, that it was built without a comparison.
         row: The roll-up row (built intakes only).
         document: The JSON document of the intake (built) or its validation report (invalid).
         pdf: The PDF board pack written, if asked for.
@@ -72,4 +73,5 @@ def build_one(source: Path, out_dir: Path | None, options: BuildOptions | None =
         document=to_dict(built.analysis),
         pdf=built.pdf,
         validation=built.validation,
+        message=built.previous_note,
     )

@@ -24,6 +24,7 @@ from mops_xl.analysis.figures.performance import Blended, ratios, undefined_reas
 from mops_xl.analysis.figures.targets import is_volume
 from mops_xl.analysis.figures.volumes import VOLUMES
 from mops_xl.analysis.forecast import PeriodForecast
+from mops_xl.analysis.review.changes import Changes
 from mops_xl.analysis.story.landing import landing_summary
 from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.plan_summary import decision_lines, plan_totals, totals_line
@@ -181,6 +182,84 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "campaign_plans": [_plain_dataclass(plan) for plan in a.campaign_plans],
         "notes": a.notes,
         "validation": a.intake.report.to_dict()["problems"],
+        "changes": changes_document(a.changes),
+    }
+
+
+def changes_document(changes: Changes | None) -> dict[str, Any] | None:
+    """What changed since the previous report (``--previous``), or None without one (docs/metrics.md, "What
+    changed").
+
+    Args:
+        changes: The comparison.
+
+    Returns:
+        The document: each KPI's move with its drivers (whose Effects add up to its Change), the weekly view, the
+        actions, the definitions, the restated figures, the forecast's drift and the summary.
+    """
+    if changes is None:
+        return None
+    return {
+        "previous_as_of": changes.previous_as_of,
+        "as_of": changes.as_of,
+        "same_period": changes.same_period,
+        "why_weekly_only": changes.why_weekly_only,
+        "kpis": [
+            {
+                "Metric": m.metric,
+                "Before": plain(m.before),
+                "After": plain(m.after),
+                "Change": plain(m.change),
+                "Drivers": [
+                    {"Driver": d.driver, "Effect": plain(d.effect), "Parts": {k: plain(v) for k, v in d.parts.items()}}
+                    for d in m.drivers
+                ],
+                "Sentence": m.sentence,
+            }
+            for m in changes.kpis
+        ],
+        "weekly": [
+            {
+                "Channel": r.channel,
+                "Metric": r.metric,
+                "Last 7 days": plain(r.last_week),
+                "7 days before": plain(r.week_before),
+                "Change": plain(r.change),
+                "Score": plain(r.score),
+                "Verdict": r.verdict,
+                "Note": r.note,
+            }
+            for r in changes.weekly
+        ],
+        "actions": [
+            {"Subject": x.subject, "Before": x.before, "After": x.after, "Status": x.status, "Signal": x.signal}
+            for x in changes.actions
+        ],
+        "definitions": [{"What": d.what, "Before": d.before, "After": d.after} for d in changes.definitions],
+        "restated": [
+            {
+                "Channel": r.channel,
+                "Date": r.date,
+                "Field": r.field,
+                "Before": plain(r.before),
+                "After": plain(r.after),
+                "Amount": plain(r.amount),
+            }
+            for r in changes.restated
+        ],
+        "forecast": [
+            {
+                "Metric": f.metric,
+                "Target": plain(f.target),
+                "Chance before": plain(f.chance_before),
+                "Chance after": plain(f.chance_after),
+                "Likely before": plain(f.likely_before),
+                "Likely after": plain(f.likely_after),
+                "Why": f.why,
+            }
+            for f in changes.forecast
+        ],
+        "summary": changes.summary,
     }
 
 

@@ -62,6 +62,7 @@ class WeeklyRow:
         change: last_week − week_before.
         score: The robust z-score of the last week on the channel's weekday-matched history (NaN: too little).
         verdict: :data:`UNUSUAL` or :data:`NORMAL`.
+        note: Why there is no score ("" when there is one): too little history, or the figure is undefined.
     """
 
     channel: str
@@ -71,6 +72,7 @@ class WeeklyRow:
     change: float
     score: float
     verdict: str
+    note: str = ""
 
 
 @dataclass(frozen=True)

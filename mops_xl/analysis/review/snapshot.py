@@ -101,6 +101,11 @@ class Snapshot:
         """Report as of, as a date."""
         return dt.date.fromisoformat(self.as_of)
 
+    @property
+    def period_end_date(self) -> dt.date:
+        """The period's last day, as a date."""
+        return dt.date.fromisoformat(self.period_end)
+
 
 def snapshot_from_json(text: str) -> Snapshot:
     """Read a snapshot written by :meth:`Snapshot.to_json` of this or an older version.

@@ -30,6 +30,7 @@ from mops_xl.outputs.workbook.sheets.data_sheets import DataSheets, data_sheet_n
 from mops_xl.outputs.workbook.sheets.kpi_sheets import KpiSheets
 from mops_xl.outputs.workbook.sheets.pacing_sheet import PacingSheet
 from mops_xl.outputs.workbook.sheets.system_sheets import SystemSheets
+from mops_xl.outputs.workbook.snapshot_sheet import write_snapshot
 
 SCHEMA_SHEETS = {data_sheet_name(s.name) for s in SHEETS}
 
@@ -199,6 +200,8 @@ def build_report(
             }
         )
         ReportWriter(wb, analysis, with_data=not values_only, paper=paper, with_framework=not board_pack).write()
+        if not board_pack:  # the PDF's copy is printed and thrown away: it carries nothing to the next build
+            write_snapshot(wb, analysis.snapshot)
         wb.close()
     return out
 
