@@ -17,6 +17,7 @@ from mops_xl.analysis.figures.attribution import (
 from mops_xl.analysis.figures.budget import pacing as pacing_m
 from mops_xl.analysis.figures.kpis import KPI_COLUMNS, definitions
 from mops_xl.analysis.figures.scorecard import campaign_figures
+from mops_xl.analysis.figures.weekly import weekly_trend
 from mops_xl.analysis.phases import (
     assess,
     credit_attribution,
@@ -106,4 +107,5 @@ def analyse(intake: Intake) -> Analysis:
         kpi_boxes=story.kpi_boxes,
         headline=story.headline,
         landing=story.landing,
+        weekly=weekly_trend(intake.actuals, window, basis.names, basis.tracking.by_channel),
     )

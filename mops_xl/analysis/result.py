@@ -28,6 +28,7 @@ from mops_xl.analysis.figures.budget import pacing as pacing_m
 from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan
 from mops_xl.analysis.figures.performance import Blended
 from mops_xl.analysis.forecast import PeriodForecast
+from mops_xl.analysis.review.changes import Changes
 from mops_xl.analysis.story.landing import Landing
 from mops_xl.intake.model import Intake
 
@@ -114,6 +115,10 @@ class Analysis:
         :func:`mops_xl.analysis.story.headline.headline_sentence`).
         landing: Where the period lands, in words: one line per KPI with a target, and Spend against the budget
             (see :func:`mops_xl.analysis.story.landing.period_landing`).
+        weekly: The week-by-week trend: each channel's spend, customers and CAC per week of the period to date,
+            weeks from Period start, the last one partial (see :func:`mops_xl.analysis.figures.weekly.weekly_trend`).
+        changes: What changed since the previous report (None without one; see
+            :mod:`mops_xl.analysis.review.changes`).
     """
 
     intake: Intake
@@ -167,6 +172,8 @@ class Analysis:
 
     headline: str
     landing: list[Landing]
+    weekly: pd.DataFrame
+    changes: Changes | None = None
 
     @property
     def channel_performance(self) -> pd.DataFrame:

@@ -36,6 +36,7 @@ from mops_xl.outputs.workbook.formulas.kpi_formulas import (
 )
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
+from mops_xl.outputs.workbook.sheets.week_by_week import write_week_by_week
 
 KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
 TOP = 3  # 0-based header row of the main table on each sheet
@@ -230,7 +231,8 @@ class KpiSheets(SheetWriter):
             PERFORMANCE_HEADERS.index("Trend %"),
             PERFORMANCE_HEADERS.index("Trend verdict"),
         )
-        self._campaigns(ws, last + 5)  # below the totals row and its note, after an empty row
+        weeks = write_week_by_week(ws, last + 5, a, self.fmt)  # below the totals row and its note
+        self._campaigns(ws, weeks + 2)  # after an empty row
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)
         ws.freeze_panes(TOP + 1, 1)
