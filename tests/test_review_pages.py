@@ -55,6 +55,7 @@ from mops_xl.analysis.review.changes import (
 from mops_xl.batch.rollup import rollup_row
 from mops_xl.outputs.framework.text import render_framework
 from mops_xl.outputs.json_output import to_dict
+from mops_xl.outputs.workbook.sheets.changes_sheet import drivers_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SUMMARY = (
@@ -202,10 +203,10 @@ def test_actions_with_their_status_and_signal(report: openpyxl.Workbook) -> None
     ws = report["What changed"]
     got = {r[0]: r[1:5] for r in _rows(ws)[[r[0] for r in _rows(ws)].index("Subject") + 1 :][:4]}
     assert got == {
-        "LinkedIn Ads": ["–", "Reduce", "new", "CAC 128% of target (threshold 120%)"],
+        "LinkedIn Ads": ["(none)", "Reduce", "new", "CAC 128% of target (threshold 120%)"],
         "Google Ads": ["Hold", "Scale up", "changed", "CAC 79% of target"],
-        "Webinars": ["Pause", "–", "cleared", "Leads 40% of target"],
-        "Email nurture": ["Hold", "Hold", "persisting", "–"],
+        "Webinars": ["Pause", "(none)", "cleared", "Leads 40% of target"],
+        "Email nurture": ["Hold", "Hold", "persisting", None],
     }
 
 
@@ -386,7 +387,7 @@ def test_channel_performance_has_sparklines_and_the_weekly_figures(tmp_path: Pat
     rows = _rows(wb["Channel Performance"])
     header = next(i for i, r in enumerate(rows) if r[:3] == ["Channel", "Figure", "Trend"])
     assert rows[header - 2][0] == "Week by week"
-    assert rows[header][3:6] == ["Oct 1–7", "Oct 8–9 (2 days)", None]
+    assert rows[header][3:6] == ["Oct\u00a01–7", "Oct\u00a08–9 (2\u00a0days)", None]  # no-break spaces in a span
     google = rows[header + 1 : header + 4]
     assert [r[:2] for r in google] == [["Google Ads", "Spend"], [None, "Customers"], [None, "CAC"]]
     assert [r[3:5] for r in google] == [[200, 150], [2, 3], [100, 50]]
@@ -404,3 +405,22 @@ def test_channel_performance_has_sparklines_and_the_weekly_figures(tmp_path: Pat
     assert len(ranges) == 12
     first = header + 2  # Excel's row number of Google Ads' Spend
     assert (f"'Channel Performance'!D{first}:E{first}", f"C{first}") in ranges
+
+
+def test_the_values_only_copy_draws_the_lines_in_characters(tmp_path: Path) -> None:
+    """LibreOffice prints no sparkline: the values-only copy (the PDF's) draws each line in characters, lowest ▁ to
+    highest █. Google Ads' CAC by week: 100 then 50 (both weeks drawn, as fewer than two are full) → █▁; TikTok's:
+    undefined then 40 → a gap, then the half block ▄ (one value: no range)."""
+    intake = load_intake(write_valid(tmp_path / "weekly.xlsx", _weekly_intake))
+    wb = openpyxl.load_workbook(build_report(intake, tmp_path / "r.xlsx", values_only=True))
+    rows = _rows(wb["Channel Performance"])
+    header = next(i for i, r in enumerate(rows) if r[:3] == ["Channel", "Figure", "Trend"])
+    assert [r[2] for r in rows[header + 1 : header + 7]] == ["█▁", "▁█", "█▁", "█▁", "▁█", " ▄"]
+
+
+def test_many_drivers_keep_the_largest_and_add_up_the_rest() -> None:
+    """Six channels move Customers by +5, −4, +3, +2, −1 and +1 (sum +6): the 2 largest by size, then the other 4
+    together, 3 + 2 − 1 + 1 = +5; the lines add up to the change: 5 − 4 + 5 = 6."""
+    effects = {"A": 5.0, "B": -4.0, "C": 3.0, "D": 2.0, "E": -1.0, "F": 1.0}
+    move = KpiMove("Customers", 10.0, 16.0, 6.0, [Driver(k, v) for k, v in effects.items()], "Customers +6")
+    assert drivers_text(move, "$") == "A +5\nB −4\n4 other channels +5"

@@ -38,8 +38,14 @@ DEFINITIONS_NOTE = "Edited targets and settings: not performance. They change wh
 #: The sheet's columns: A the row's name, B-F figures and words, G the longest text.
 NAME_WIDTH, FIGURE_WIDTH, TEXT_WIDTH = 30, 15, 44
 LAST_COL = 6
+#: At most this many lines of drivers per KPI: the largest, then the other channels together.
+MAX_DRIVER_LINES = 3
 #: At most this many restated figures on the sheet (the largest amounts; --json has them all).
 MAX_RESTATED = 200
+#: What an absent action or definition shows (a subject only one report acts on, a target only one sets).
+ABSENT = "(none)"
+#: The format of each action status (a Formats key of the sheet's own): what is new to do stands out.
+STATUS_FORMATS = {NEW: "new", CHANGED: "changed", CLEARED: "cleared"}
 #: The Dashboard block's summary starts in this grid column (as "Where the period lands" does).
 SINCE_SUMMARY_FROM = 3
 #: The number format of a change, signed, by Formats kind.
@@ -49,6 +55,10 @@ SIGNED_FORMATS = {
     "ratio": "+0.0;-0.0;0.0",
     "percent": "+0.0%;-0.0%;0.0%",
 }
+#: Text a character in from the left of its cell (an indent needs its alignment set to show).
+INDENTED = {"indent": 1, "align": "left"}
+#: What asks for attention: an unusual week, a new action.
+ATTENTION = {"bold": True, "bg_color": "#FFEB9C", "font_color": "#9C5700"}
 _UNIT_KINDS = {"money": "money", "count": "integer", "ratio": "ratio", "percent": "percent"}
 
 
@@ -84,23 +94,29 @@ def signed(metric: str, value: float, prefix: str) -> str:
     return f"{sign}{size}"
 
 
-def drivers_text(move: KpiMove, prefix: str) -> str:
+def drivers_text(move: KpiMove, prefix: str, most: int = MAX_DRIVER_LINES) -> str:
     """A KPI move's drivers, one line each: the channel, its effect and, for a ratio, the parts it splits into
-    ("LinkedIn Ads +$260: via spend +$300, via customers −$40"); the move's sentence when no driver moved it.
+    ("LinkedIn Ads +$260: via spend +$300, via customers −$40"); beyond ``most`` lines, the largest and one line
+    for the other channels together (so the lines still add up to the change); the move's sentence when no
+    driver moved it.
 
     Args:
         move: The KPI's move.
         prefix: The currency prefix.
+        most: The most lines.
 
     Returns:
         The lines, joined by line breaks.
     """
+    moved = sorted((d for d in move.drivers if d.effect != 0), key=lambda d: -abs(d.effect))
+    shown = moved if len(moved) <= most else moved[: most - 1]
     lines = []
-    for d in move.drivers:
-        if d.effect == 0:
-            continue
+    for d in shown:
         parts = ", ".join(f"via {name.lower()} {signed(move.metric, v, prefix)}" for name, v in d.parts.items())
         lines.append(f"{d.driver} {signed(move.metric, d.effect, prefix)}" + (f": {parts}" if parts else ""))
+    rest = moved[len(shown) :]
+    if rest:
+        lines.append(f"{len(rest)} other channels {signed(move.metric, sum(d.effect for d in rest), prefix)}")
     return "\n".join(lines) or move.sentence
 
 
@@ -155,11 +171,14 @@ class ChangesSheet(SheetWriter):
         signed_formats = {**SIGNED_FORMATS, "money": f"+{money};-{money};{money}"}
         self.own = {
             **{f"signed_{k}": wb.add_format({"num_format": v, "align": "right"}) for k, v in signed_formats.items()},
-            "lines": wb.add_format({"text_wrap": True, "valign": "top"}),
-            "unusual": wb.add_format({"bold": True, "bg_color": "#FFEB9C", "font_color": "#9C5700"}),
-            "new": wb.add_format({"bold": True, "bg_color": "#FFEB9C", "font_color": "#9C5700"}),
-            "changed": wb.add_format({"bold": True}),
-            "cleared": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
+            # text right of a right-aligned figure starts a character in, so the two never run together
+            "word": wb.add_format(INDENTED),
+            "lines": wb.add_format({**INDENTED, "text_wrap": True, "valign": "top"}),
+            "name": wb.add_format({"text_wrap": True, "valign": "top"}),
+            "unusual": wb.add_format({**INDENTED, **ATTENTION}),
+            "new": wb.add_format({**INDENTED, **ATTENTION}),
+            "changed": wb.add_format({**INDENTED, "bold": True}),
+            "cleared": wb.add_format({**INDENTED, "bg_color": "#C6EFCE", "font_color": "#006100"}),
             "summary": wb.add_format({"bold": True, "text_wrap": True, "valign": "top"}),
         }
 
@@ -242,8 +261,8 @@ class ChangesSheet(SheetWriter):
             ws,
             r,
             title,
-            f'Weekday-aligned, to {c.as_of}. "{UNUSUAL}": outside the channel\'s own recent range (its '
-            "weekday-matched history); the others are within normal variation.",
+            f"Weekday-aligned, to {c.as_of}. {UNUSUAL.capitalize()}: outside the channel's own recent range (its "
+            "weekday-matched history).",
             {
                 "Channel": (0, 0),
                 "Metric": (1, 1),
@@ -260,7 +279,7 @@ class ChangesSheet(SheetWriter):
             self._number(ws, i, 2, w.last_week, self.fmt[kind])
             self._number(ws, i, 3, w.week_before, self.fmt[kind])
             self._number(ws, i, 4, w.change, self.own[f"signed_{kind}"])
-            put_text(ws, i, 5, LAST_COL, w.verdict, self.own["unusual"] if w.verdict == UNUSUAL else None)
+            put_text(ws, i, 5, LAST_COL, w.verdict, self.own["unusual" if w.verdict == UNUSUAL else "word"])
         return h + len(c.weekly)
 
     def _actions(self, ws: Any, r: int, c: Changes) -> int:
@@ -278,11 +297,11 @@ class ChangesSheet(SheetWriter):
         )
         for i, x in enumerate(c.actions, start=h + 1):
             ws.write_string(i, 0, x.subject)
-            ws.write_string(i, 1, x.before or UNDEFINED)
-            ws.write_string(i, 2, x.after or UNDEFINED)
-            status = {NEW: "new", CHANGED: "changed", CLEARED: "cleared"}.get(x.status)
-            ws.write_string(i, 3, x.status, self.own[status] if status else None)
-            put_text(ws, i, 4, LAST_COL, x.signal or UNDEFINED, self.own["lines"])
+            ws.write_string(i, 1, x.before or ABSENT)
+            ws.write_string(i, 2, x.after or ABSENT)
+            ws.write_string(i, 3, x.status, self.own[STATUS_FORMATS.get(x.status, "word")])
+            if x.signal:
+                put_text(ws, i, 4, LAST_COL, x.signal, self.own["lines"])
         return h + len(c.actions)
 
     def _definitions(self, ws: Any, r: int, c: Changes) -> int:
@@ -294,9 +313,9 @@ class ChangesSheet(SheetWriter):
             )
         h = self._section(ws, r, title, DEFINITIONS_NOTE, {"What": (0, 0), "Before": (1, 3), "After": (4, 6)})
         for i, d in enumerate(c.definitions, start=h + 1):
-            ws.write_string(i, 0, d.what, self.own["lines"])
-            put_text(ws, i, 1, 3, d.before or "(none)", self.own["lines"])
-            put_text(ws, i, 4, LAST_COL, d.after or "(none)", self.own["lines"])
+            ws.write_string(i, 0, d.what, self.own["name"])
+            put_text(ws, i, 1, 3, d.before or ABSENT, self.own["name"])
+            put_text(ws, i, 4, LAST_COL, d.after or ABSENT, self.own["lines"])
         return h + len(c.definitions)
 
     def _restated(self, ws: Any, r: int, c: Changes) -> int:
@@ -355,8 +374,8 @@ class ChangesSheet(SheetWriter):
             kind = figure_kind(f.metric)
             ws.write_string(i, 0, f.metric)
             self._number(ws, i, 1, f.target, self.fmt[kind])
-            ws.write_string(i, 2, chance_in_words(f.chance_before))
-            ws.write_string(i, 3, chance_in_words(f.chance_after))
+            ws.write_string(i, 2, chance_in_words(f.chance_before), self.own["word"])
+            ws.write_string(i, 3, chance_in_words(f.chance_after), self.own["word"])
             self._number(ws, i, 4, f.likely_before, self.fmt[kind])
             self._number(ws, i, 5, f.likely_after, self.fmt[kind])
             ws.write_string(i, 6, f.why or UNDEFINED, self.own["lines"])

@@ -5,6 +5,8 @@ The figures are the engine's week-by-week trend (:func:`mops_xl.analysis.figures
 built values. A sparkline draws the full weeks (a partial last week would read as a fall); the partial week's
 figures stand at the end of the row, labelled with its days. A sheet no wider than the channel table: when the
 period has more weeks than the table has columns, the last ones show (``--json``'s ``weekly_trend`` has them all).
+LibreOffice prints no sparkline, so the values-only copy (which the PDF board pack prints) draws each line in
+characters instead (▁▂▃▅▇).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ TITLE = "Week by week"
 LEAD_COLUMNS = ("Channel", "Figure", "Trend")
 #: The number format of each weekly figure (a Formats key).
 FIGURE_FORMATS = {"Spend": "money", "Customers": "integer", "CAC": "money"}
+#: The characters a sparkline is drawn with where no sparkline prints, lowest to highest.
+BLOCKS = "▁▂▃▄▅▆▇█"
+NO_BREAK = "\u00a0"
 #: A row holding a sparkline, in points: a little taller than a line of text, so the line reads.
 SPARKLINE_ROW_PT = 21.0
 
@@ -58,7 +63,40 @@ def drawn_weeks(weekly: pd.DataFrame, weeks: list[str]) -> int:
     return full if full >= 2 else len(weeks)
 
 
-def write_week_by_week(ws: Any, top: int, a: Analysis, fmt: Formats) -> int:
+def header_label(week: str) -> str:
+    """A week's label as a column header: its date span kept on one line ("Jul 29–Aug 4"), its days on the next.
+
+    Args:
+        week: The week's label.
+
+    Returns:
+        The header text (no-break spaces inside the span).
+    """
+    span, _, days = week.partition(" (")
+    return span.replace(" ", NO_BREAK) + (f" ({days.replace(' ', NO_BREAK)}" if days else "")
+
+
+def text_sparkline(values: list[float]) -> str:
+    """A line of values drawn in characters, lowest ▁ to highest █ (a gap where a value is undefined).
+
+    Args:
+        values: The values, in order (NaN: undefined).
+
+    Returns:
+        One character per value ("" when none is defined).
+    """
+    defined = [v for v in values if not pd.isna(v)]
+    if not defined:
+        return ""
+    low, high = min(defined), max(defined)
+    steps = len(BLOCKS) - 1
+    return "".join(
+        " " if pd.isna(v) else BLOCKS[round((v - low) / (high - low) * steps) if high > low else steps // 2]
+        for v in values
+    )
+
+
+def write_week_by_week(ws: Any, top: int, a: Analysis, fmt: Formats, values_only: bool = False) -> int:
     """Write the block from row ``top`` of Channel Performance.
 
     Args:
@@ -66,6 +104,8 @@ def write_week_by_week(ws: Any, top: int, a: Analysis, fmt: Formats) -> int:
         top: The block's title row.
         a: The engine's results.
         fmt: The report's formats.
+        values_only: The values-only copy (the board pack's too): each line drawn in characters, which LibreOffice
+            prints (it prints no sparkline).
 
     Returns:
         The block's last row.
@@ -80,7 +120,7 @@ def write_week_by_week(ws: Any, top: int, a: Analysis, fmt: Formats) -> int:
     drawn = drawn_weeks(weekly, weeks)
     ws.write_string(top + 1, 0, _note(weekly, weeks, drawn), fmt["note"])
     header = top + 2
-    for c, text in enumerate([*LEAD_COLUMNS, *weeks]):
+    for c, text in enumerate([*LEAD_COLUMNS, *map(header_label, weeks)]):
         ws.write_string(header, c, text, fmt["header"])
     line = {"series_color": NAVY, "empty_cells": "gaps", "markers": False, "weight": 1.25}
     first = len(LEAD_COLUMNS)
@@ -93,9 +133,13 @@ def write_week_by_week(ws: Any, top: int, a: Analysis, fmt: Formats) -> int:
             ws.write_string(r, 1, name)
             for c, week in enumerate(weeks, start=first):
                 _figure(ws, r, c, a, channel, name, figures.loc[week, name], fmt)
-            span = f"{xl_rowcol_to_cell(r, first)}:{xl_rowcol_to_cell(r, first + drawn - 1)}"
-            ws.add_sparkline(r, 2, {**line, "range": span})
-            ws.set_row(r, SPARKLINE_ROW_PT)
+            if values_only:  # LibreOffice prints no sparkline: the copy to share and print draws it in characters
+                drawn_values = [figures.loc[week, name] for week in weeks[:drawn]]
+                ws.write_string(r, 2, text_sparkline(drawn_values), fmt["text"])
+            else:
+                span = f"{xl_rowcol_to_cell(r, first)}:{xl_rowcol_to_cell(r, first + drawn - 1)}"
+                ws.add_sparkline(r, 2, {**line, "range": span})
+                ws.set_row(r, SPARKLINE_ROW_PT)
             r += 1
     return r - 1
 
