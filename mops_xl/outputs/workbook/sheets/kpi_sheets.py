@@ -231,7 +231,9 @@ class KpiSheets(SheetWriter):
             PERFORMANCE_HEADERS.index("Trend %"),
             PERFORMANCE_HEADERS.index("Trend verdict"),
         )
-        weeks = write_week_by_week(ws, last + 5, a, self.fmt, self.values_only)  # below the totals row and its note
+        weeks = write_week_by_week(
+            self.wb, ws, last + 5, a, self.fmt, self.values_only
+        )  # below the totals row and its note
         self._campaigns(ws, weeks + 2)  # after an empty row
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)

@@ -19,14 +19,15 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.weekly import WEEK_DAYS, WEEKLY_FIGURES
+from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED
 from mops_xl.outputs.workbook.layout.cell_formats import NAVY, Formats
 
 TITLE = "Week by week"
 #: The block's columns before the weeks: the channel, the figure, its sparkline.
 LEAD_COLUMNS = ("Channel", "Figure", "Trend")
-#: The number format of each weekly figure (a Formats key).
-FIGURE_FORMATS = {"Spend": "money", "Customers": "integer", "CAC": "money"}
+#: The weekly figures in money: whole units (a week's spend and CAC read to the unit; the table stays narrow).
+MONEY_FIGURES = ("Spend", "CAC")
 #: The characters a sparkline is drawn with where no sparkline prints, lowest to highest.
 BLOCKS = "▁▂▃▄▅▆▇█"
 NO_BREAK = "\u00a0"
@@ -96,10 +97,11 @@ def text_sparkline(values: list[float]) -> str:
     )
 
 
-def write_week_by_week(ws: Any, top: int, a: Analysis, fmt: Formats, values_only: bool = False) -> int:
+def write_week_by_week(wb: Any, ws: Any, top: int, a: Analysis, fmt: Formats, values_only: bool = False) -> int:
     """Write the block from row ``top`` of Channel Performance.
 
     Args:
+        wb: The workbook.
         ws: The worksheet (written up to ``top``).
         top: The block's title row.
         a: The engine's results.
@@ -122,6 +124,8 @@ def write_week_by_week(ws: Any, top: int, a: Analysis, fmt: Formats, values_only
     header = top + 2
     for c, text in enumerate([*LEAD_COLUMNS, *map(header_label, weeks)]):
         ws.write_string(header, c, text, fmt["header"])
+    money = wb.add_format({"num_format": f'"{symbol(a.intake.business["Currency"])}"#,##0', "align": "right"})
+    formats = {name: money if name in MONEY_FIGURES else fmt["integer"] for name in WEEKLY_FIGURES}
     line = {"series_color": NAVY, "empty_cells": "gaps", "markers": False, "weight": 1.25}
     first = len(LEAD_COLUMNS)
     r = header + 1
@@ -132,7 +136,7 @@ def write_week_by_week(ws: Any, top: int, a: Analysis, fmt: Formats, values_only
                 ws.write_string(r, 0, str(channel), fmt["bold"] if channel == ALL_CHANNELS else None)
             ws.write_string(r, 1, name)
             for c, week in enumerate(weeks, start=first):
-                _figure(ws, r, c, a, channel, name, figures.loc[week, name], fmt)
+                _figure(ws, r, c, a, channel, name, figures.loc[week, name], formats[name])
             if values_only:  # LibreOffice prints no sparkline: the copy to share and print draws it in characters
                 drawn_values = [figures.loc[week, name] for week in weeks[:drawn]]
                 ws.write_string(r, 2, text_sparkline(drawn_values), fmt["text"])
@@ -144,13 +148,13 @@ def write_week_by_week(ws: Any, top: int, a: Analysis, fmt: Formats, values_only
     return r - 1
 
 
-def _figure(ws: Any, r: int, c: int, a: Analysis, channel: str, name: str, value: float, fmt: Formats) -> None:
+def _figure(ws: Any, r: int, c: int, a: Analysis, channel: str, name: str, value: float, fmt: Any) -> None:
     """One week's figure: the number, "Not tracked" where the channel does not track it, "–" where undefined."""
     shown = a.tracking.value_if_tracked(name, value, None if channel == ALL_CHANNELS else channel)
     if isinstance(shown, str) or pd.isna(shown):
         ws.write_string(r, c, shown if isinstance(shown, str) else UNDEFINED)
     else:
-        ws.write_number(r, c, float(shown), fmt[FIGURE_FORMATS[name]])
+        ws.write_number(r, c, float(shown), fmt)
 
 
 def _note(weekly: pd.DataFrame, weeks: list[str], drawn: int) -> str:
