@@ -31,8 +31,6 @@ MONEY_FIGURES = ("Spend", "CAC")
 #: The characters a sparkline is drawn with where no sparkline prints, lowest to highest.
 BLOCKS = "▁▂▃▄▅▆▇█"
 NO_BREAK = "\u00a0"
-#: A row holding a sparkline, in points: a little taller than a line of text, so the line reads.
-SPARKLINE_ROW_PT = 21.0
 
 
 def shown_weeks(weekly: pd.DataFrame, most: int) -> list[str]:
@@ -143,7 +141,6 @@ def write_week_by_week(wb: Any, ws: Any, top: int, a: Analysis, fmt: Formats, va
             else:
                 span = f"{xl_rowcol_to_cell(r, first)}:{xl_rowcol_to_cell(r, first + drawn - 1)}"
                 ws.add_sparkline(r, 2, {**line, "range": span})
-                ws.set_row(r, SPARKLINE_ROW_PT)
             r += 1
     return r - 1
 
