@@ -18,6 +18,7 @@ from mops_xl.analysis.figures.attribution import (
 from mops_xl.analysis.figures.budget import pacing as pacing_m
 from mops_xl.analysis.figures.kpis import KPI_COLUMNS, definitions
 from mops_xl.analysis.figures.scorecard import campaign_figures
+from mops_xl.analysis.figures.weekly import weekly_trend
 from mops_xl.analysis.phases import (
     assess,
     credit_attribution,
@@ -117,4 +118,5 @@ def analyse(intake: Intake, previous: Snapshot | None = None) -> Analysis:
         cycles=basis.cycles,
         snapshot=review.snapshot,
         changes=review.changes,
+        weekly=weekly_trend(intake.actuals, window, basis.names, basis.tracking.by_channel),
     )

@@ -120,6 +120,8 @@ class Analysis:
             rate and plan are judged over whole cycles; see :mod:`mops_xl.analysis.blocks.cycles`).
         snapshot: What this build computed, as the next build reads it (the report carries it; see
             :mod:`mops_xl.analysis.review.snapshot`).
+        weekly: The week-by-week trend: each channel's spend, customers and CAC per week of the period to date,
+            weeks from Period start, the last one partial (see :func:`mops_xl.analysis.figures.weekly.weekly_trend`).
         changes: What changed since the previous report (None when built without ``--previous``; see
             :mod:`mops_xl.analysis.review.changes`).
     """
@@ -176,6 +178,7 @@ class Analysis:
     headline: str
     landing: list[Landing]
     snapshot: Snapshot
+    weekly: pd.DataFrame
     cycles: dict[str, int] = field(default_factory=dict)
     changes: Changes | None = None
 

@@ -1,6 +1,7 @@
 """The roll-up workbook: one row per intake of a batch (spend, customers, CAC, ROAS, pace, the KPI boxes' statuses,
-the headline, which targets the period will hit and how sure that is, the actions, the plan for the rest of the
-period's totals and the number of decisions for leadership)."""
+the headline, which targets the period will hit and how sure that is, the main moves and new actions since the
+previous report, the actions, the plan for the rest of the period's totals and the number of decisions for
+leadership)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
+from mops_xl.analysis.review.changes import NEW, Changes
 from mops_xl.analysis.story.landing import landing_summary
 from mops_xl.atomic import OUTPUT_PROPERTY, atomic_output, private_workdir
 from mops_xl.intake.currencies import symbol
@@ -34,6 +36,8 @@ ROLLUP_HEADERS = (
     "KPIs, worst first",
     "Headline",
     "Where the period lands",
+    "Main moves",
+    "New actions",
     "Actions",
     "Top action",
     "Left to spend",
@@ -42,8 +46,42 @@ ROLLUP_HEADERS = (
     "Decisions for leadership",
     "Report",
 )
+#: The KPI moves the roll-up names per business.
+MAIN_MOVES = 3
 #: The roll-up's money columns: each in its business's currency (the Currency column).
 MONEY = ("Spend", "CAC", "Left to spend", "Planned rest of period", "Returned unspent")
+
+
+def main_moves(changes: Changes | None, n: int = MAIN_MOVES) -> str | None:
+    """The largest KPI moves since the previous report, each in its shortest form ("CAC +$212"): the moves with the
+    largest change relative to where they stood.
+
+    Args:
+        changes: What changed (None without a previous report).
+        n: How many.
+
+    Returns:
+        The moves, "; "-joined ("none" when no KPI moved), or None without a previous report.
+    """
+    if changes is None:
+        return None
+    moved = [k for k in changes.kpis if k.change != 0 and not math.isnan(k.change)]
+    moved.sort(key=lambda k: -abs(k.change / k.before) if k.before and not math.isnan(k.before) else 0.0)
+    return "; ".join(k.sentence.split(":")[0] for k in moved[:n]) or "none"
+
+
+def new_actions(changes: Changes | None) -> str | None:
+    """The actions new since the previous report: "Subject: action", "; "-joined.
+
+    Args:
+        changes: What changed (None without a previous report).
+
+    Returns:
+        The actions ("none" when none is new), or None without a previous report.
+    """
+    if changes is None:
+        return None
+    return "; ".join(f"{x.subject}: {x.after}" for x in changes.actions if x.status == NEW) or "none"
 
 
 def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
@@ -76,6 +114,9 @@ def rollup_row(a: Any, source: Path, report: Path) -> dict[str, Any]:
         "Headline": a.headline,
         # which targets the period will hit and how sure that is, as the Dashboard's block says it
         "Where the period lands": landing_summary(a.landing),
+        # since the previous report (--previous): the largest KPI moves and the actions new to do; "–" without one
+        "Main moves": main_moves(a.changes),
+        "New actions": new_actions(a.changes),
         "Actions": len(top),  # the recommendations that ask for something (not Hold, not Not enough data)
         "Top action": "" if top.empty else f"{top.iloc[0]['Subject']}: {top.iloc[0]['Action']}",
         # the plan for the rest of the period, as --json's plan gives it
@@ -132,7 +173,7 @@ def write_rollup(results: list[BatchResult], path: Path) -> Path:
         ws.freeze_panes(1, 2)
         ws.set_column(0, 1, 24)
         ws.set_column(2, len(ROLLUP_HEADERS) - 1, 14)
-        for h, w in (("KPIs, worst first", 48), ("Headline", 80)):
+        for h, w in (("KPIs, worst first", 48), ("Headline", 80), ("Main moves", 40), ("New actions", 40)):
             ws.set_column(ROLLUP_HEADERS.index(h), ROLLUP_HEADERS.index(h), w)
         wb.close()
     return path

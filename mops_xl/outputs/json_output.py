@@ -157,6 +157,7 @@ def to_dict(a: Analysis) -> dict[str, Any]:
         "unbudgeted_spend": {k: plain(v) for k, v in a.unbudgeted.items()},
         "total_pacing": _total_pacing(a),
         "spend_curve": records(a.spend_curve, "Date"),
+        "weekly_trend": records(a.weekly),
         "budget_needed": _forecast_rows(a.needed, tuple(a.needed.columns)),
         "recommendations": records(a.recommendations),
         "plan": plan_document(a),

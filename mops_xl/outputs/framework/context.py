@@ -17,12 +17,15 @@ from mops_xl.analysis.decisions.triggers import AB_WINNER, HIGH_PERFORMER, OVERS
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.attribution import COVERAGE_HIGH, COVERAGE_LOW, SETTING_NAMES
 from mops_xl.analysis.figures.targets import is_volume
+from mops_xl.analysis.forecast import chance_in_words
+from mops_xl.analysis.review.changes import CHANGED, CLEARED, NEW
 from mops_xl.analysis.story.landing import RANGE_NOTE, landing_summary
 from mops_xl.campaigns.library import PHASES, TEMPLATES
 from mops_xl.intake.currencies import symbol
 from mops_xl.intake.schema import ATTRIBUTION_MODELS
 from mops_xl.outputs.forecast_columns import chance_text, kpi_forecast, spoken
 from mops_xl.outputs.framework.plan_rows import plan_context
+from mops_xl.plural import count
 
 LIFECYCLE = (
     ("Planning", "week 1", "Brief, goals, audience, budget, tracking plan"),
@@ -70,6 +73,7 @@ def framework_context(a: Analysis) -> dict[str, Any]:
         "channels": channels_section(a, cur),
         "kpis": kpis_section(a, cur),
         "landing": landing_section(a, cur),
+        "changes": changes_section(a, cur),
         "cadence": cadence_section(a, cur),
         "team": team_section(a),
         "maturity": maturity_section(a),
@@ -235,6 +239,52 @@ def landing_section(a: Analysis, cur: str) -> dict[str, Any]:
         "summary": landing_summary(a.landing),
         "lines": [line.sentence(a.window.end, cur) for line in a.landing],
         "note": RANGE_NOTE,
+    }
+
+
+def changes_section(a: Analysis, cur: str) -> dict[str, Any] | None:
+    """What changed since the previous report: the summary, each KPI's move in a sentence, the new, changed and
+    cleared actions, the definitions that moved, how many days were restated and how each target's chance drifted.
+
+    Args:
+        a: The engine's results.
+        cur: The currency prefix.
+
+    Returns:
+        The section's context (since, summary, weekly_only, moves, actions, definitions, restated, forecast), or
+        None without a previous report.
+    """
+    c = a.changes
+    if c is None:
+        return None
+    said = {NEW: "New", CHANGED: "Changed", CLEARED: "Cleared"}
+    actions = []
+    for x in c.actions:
+        if x.status in said:
+            what = {NEW: x.after, CHANGED: f"{x.before} → {x.after}", CLEARED: f"was {x.before}"}[x.status]
+            actions.append(f"{said[x.status]}: {x.subject}, {what}" + (f" ({x.signal})" if x.signal else ""))
+    days = sorted({x.date for x in c.restated})
+    channels = sorted({x.channel for x in c.restated})
+    restated = (
+        f"{count(len(days), 'day')} of Actuals restated on or before {c.previous_as_of} ({', '.join(channels)}): "
+        "data moved, not performance."
+        if days
+        else ""
+    )
+    return {
+        "since": c.previous_as_of,
+        "summary": c.summary,
+        "weekly_only": "" if c.same_period else c.why_weekly_only,
+        "moves": [k.sentence for k in c.kpis if k.change != 0],
+        "actions": actions,
+        "definitions": [f"{d.what}: {d.before or '(none)'} → {d.after or '(none)'}" for d in c.definitions],
+        "restated": restated,
+        "forecast": [
+            f"{f.metric} (target {figure(f.metric, f.target, cur)}): chance {chance_in_words(f.chance_before)} → "
+            f"{chance_in_words(f.chance_after)}; likely {figure(f.metric, f.likely_before, cur)} → "
+            f"{figure(f.metric, f.likely_after, cur)}" + (f"; {f.why}" if f.why else "")
+            for f in c.forecast
+        ],
     }
 
 

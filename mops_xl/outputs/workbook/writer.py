@@ -24,6 +24,8 @@ from mops_xl.outputs.workbook.layout.values_only import ValuesWorkbook
 from mops_xl.outputs.workbook.sheets.actions_sheets import ActionSheets
 from mops_xl.outputs.workbook.sheets.attribution_sheets import AttributionSheets
 from mops_xl.outputs.workbook.sheets.campaign_sheets import CampaignSheets
+from mops_xl.outputs.workbook.sheets.changes_sheet import SHEET as CHANGES_SHEET
+from mops_xl.outputs.workbook.sheets.changes_sheet import ChangesSheet
 from mops_xl.outputs.workbook.sheets.dashboard import CHART_SHEET, Dashboard
 from mops_xl.outputs.workbook.sheets.dashboard import SHEET as DASHBOARD
 from mops_xl.outputs.workbook.sheets.data_sheets import DataSheets, data_sheet_name
@@ -75,11 +77,13 @@ class ReportWriter:
         self.pacing = PacingSheet(wb, self.fmt, analysis, self.data.row_of, self.data.keys)
         self.kpis = KpiSheets(wb, self.fmt, analysis, self.pacing, self.data.keys)
         self.dashboard = Dashboard(wb, self.fmt, analysis, self.pacing)
+        self.changes = ChangesSheet(wb, self.fmt, analysis)
         self.actions = ActionSheets(wb, self.fmt, analysis, self.data.row_of)
         self.system = SystemSheets(wb, self.fmt, analysis)
         self.attribution = AttributionSheets(wb, self.fmt, analysis)
         taken = {
             "Dashboard",
+            CHANGES_SHEET,
             "KPI Framework",
             "Channel Strategy",
             "Channel Performance",
@@ -102,6 +106,7 @@ class ReportWriter:
     def write(self) -> None:
         """Write every sheet, in the report's order, then the data sheets the formulas read."""
         self.dashboard.write()
+        self.changes.write()  # only with a previous report to compare with
         self.kpis.kpi_framework()
         self.kpis.channel_strategy()
         self.kpis.channel_performance()

@@ -3,8 +3,9 @@
 Left, the story: title, the engine's headline sentence, who and when, spend against budget, the KPI boxes the
 engine chose (worst first) and the decisions for leadership. Right, the charts, each in a block of cells nothing is
 written to. Under both, across the page, the top actions of the plan for the rest of the period: who does what, with
-how much, and what it is expected to bring. The charts read a hidden "Chart data" sheet (formulas over the report's
-sheets), so no helper table prints or shows beside them.
+how much, and what it is expected to bring; with a previous report to compare with, "Since <date>" between where
+the period lands and the top actions says what changed in a sentence or two. The charts read a hidden "Chart data"
+sheet (formulas over the report's sheets), so no helper table prints or shows beside them.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from mops_xl.outputs.workbook.formulas.pacing_formulas import CurveFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import NAVY, Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 from mops_xl.outputs.workbook.sheets.actions_sheets import NO_DECISION
+from mops_xl.outputs.workbook.sheets.changes_sheet import write_since
 from mops_xl.outputs.workbook.sheets.dashboard_grid import (
     BOX_COLUMNS,
     BOX_WIDTH,
@@ -215,10 +217,12 @@ class Dashboard(SheetWriter):
         story = self._decisions(ws, 16)
         # where the period lands and the top actions go across the page, under the story and under the charts
         # (which start at row 2)
-        landing = write_landing(
+        above = write_landing(
             ws, max(story + 2, self._row_below(2, 2 * CHART_H)), a.landing, w.end, self.prefix, self.own
         )
-        bottom = self._actions(ws, landing + 2)
+        if a.changes is not None:  # since the previous report: its summary, under where the period lands
+            above = write_since(ws, above + 2, a.changes, self.own)
+        bottom = self._actions(ws, above + 2)
         self._charts(ws)
         ws.hide_gridlines(2)
         ws.print_area(0, 0, bottom, last_col)

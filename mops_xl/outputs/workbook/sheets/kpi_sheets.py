@@ -38,6 +38,7 @@ from mops_xl.outputs.workbook.formulas.kpi_formulas import (
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 from mops_xl.outputs.workbook.sheets.forecast_cells import ForecastCells
+from mops_xl.outputs.workbook.sheets.week_by_week import write_week_by_week
 
 KPI_SHEET, PERFORMANCE_SHEET, STRATEGY_SHEET = "KPI Framework", "Channel Performance", "Channel Strategy"
 TOP = 3  # 0-based header row of the main table on each sheet
@@ -243,7 +244,8 @@ class KpiSheets(SheetWriter):
             PERFORMANCE_HEADERS.index("Trend verdict"),
         )
         below = self._forecast().channel_table(ws, last + 5)  # below the totals row and its note, after an empty row
-        self._campaigns(ws, below + 1)
+        weeks = write_week_by_week(self.wb, ws, below + 1, a, self.fmt, self.values_only)
+        self._campaigns(ws, weeks + 2)  # after an empty row
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)
         ws.freeze_panes(TOP + 1, 1)
