@@ -82,7 +82,7 @@ def test_a_channel_whose_customers_vanish_drives_cac_up() -> None:
     assert max(cac.drivers, key=lambda d: d.effect).driver == "B"
     a = next(d for d in cac.drivers if d.driver == "A")
     assert a.parts == pytest.approx({"Spend": 500 / 22.5, "Customers": -550 / 22.5})
-    assert cac.sentence == "CAC +$20.00: B +$22.22 (spend +50%), A −$2.22 (spend +50%, customers +5)"
+    assert cac.sentence == "CAC +$20.00: B +$22.22 (spend +50.0%), A −$2.22 (spend +50.0%, customers +5)"
 
 
 def test_fully_loaded_cac_has_the_stack_as_a_driver_and_ltv_to_cac_scales_cac() -> None:

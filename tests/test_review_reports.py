@@ -59,8 +59,10 @@ def test_the_engine_explains_cac_on_an_intake_pair(hand_pair: tuple[Analysis, An
     effects = {d.driver: d.effect for d in cac.drivers}
     assert effects == pytest.approx({"Search": (700 - r_mean * 7) / 7, "Social": 50, "Blog": -r_mean / 7})
     assert max(cac.drivers, key=lambda d: d.effect).driver == "Social"
-    assert cac.sentence == "CAC −$13.64: Social +$50.00 (spend +233%), Search −$43.18 (spend +233%, customers +7), " + (
-        "Blog −$20.45 (customers +1)"
+    assert (
+        cac.sentence
+        == "CAC −$13.64: Social +$50.00 (spend +233.3%), Search −$43.18 (spend +233.3%, customers +7), "
+        + ("Blog −$20.45 (customers +1)")
     )
     assert after.changes.previous_as_of == "2026-10-03" and after.changes.restated == []
     assert after.changes.definitions == []

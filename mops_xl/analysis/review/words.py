@@ -88,7 +88,7 @@ def shown(metric: str, value: float | None, prefix: str) -> str:
 
 
 def volume_change(volume: str, before: float, after: float, prefix: str) -> str:
-    """How a channel's volume moved, as a leader reads it: money as a percentage of what it was ("spend +18%";
+    """How a channel's volume moved, as a leader reads it: money as a percentage of what it was ("spend +18.0%";
     "+$1,200" from nothing), counts as a number ("customers −2").
 
     Args:
@@ -98,13 +98,13 @@ def volume_change(volume: str, before: float, after: float, prefix: str) -> str:
         prefix: The currency prefix.
 
     Returns:
-        E.g. "spend +18%".
+        E.g. "spend +18.0%" (one decimal, as every measured percentage).
     """
     b = 0.0 if math.isnan(before) else before
     a = 0.0 if math.isnan(after) else after
     name = volume if volume in ("MQLs", "SQLs") else volume.lower()
     if volume in MONEY_VOLUMES:
         if b > 0:
-            return f"{name} {_signed(fixed(abs(a - b) / b * 100, 0) + '%', a - b)}"
+            return f"{name} {_signed(fixed(abs(a - b) / b * 100, 1) + '%', a - b)}"
         return f"{name} {signed_money(a - b, prefix)}"
     return f"{name} {signed_count(a - b)}"
