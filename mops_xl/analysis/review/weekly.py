@@ -91,10 +91,10 @@ def _weekly_sums(current: Snapshot) -> tuple[dict[str, pd.DataFrame], pd.DataFra
 
 
 def _shown(current: Snapshot, channel: str, metric: str, tracked: pd.DataFrame) -> bool:
-    """Whether a channel has a row for a figure: it tracks its volumes (ROAS: and it is paid)."""
+    """Whether a channel has a row for a figure: it tracks its volumes (a ratio: and it is paid)."""
     needs = WEEKLY_RATIOS[metric][:2] if metric in WEEKLY_RATIOS else (metric,)
-    if metric == "ROAS" and not current.paid.get(channel, False):
-        return False
+    if metric in WEEKLY_RATIOS and not current.paid.get(channel, False):
+        return False  # a channel that spends nothing has no CAC or ROAS ("–", not $0.00)
     return all(_tracks(tracked, channel, v) for v in needs)
 
 

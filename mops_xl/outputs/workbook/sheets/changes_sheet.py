@@ -18,10 +18,11 @@ import math
 from typing import Any
 
 from mops_xl.analysis.blocks import catalogue
-from mops_xl.analysis.blocks.wording import UNDEFINED, figure, fixed
+from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
+from mops_xl.analysis.blocks.wording import UNDEFINED, count, figure, fixed
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.forecast import chance_in_words
-from mops_xl.analysis.review.changes import CHANGED, CLEARED, NEW, UNUSUAL, Changes, KpiMove
+from mops_xl.analysis.review.changes import CHANGED, CLEARED, NEW, NORMAL, UNUSUAL, Changes, KpiMove
 from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
@@ -272,7 +273,10 @@ class ChangesSheet(SheetWriter):
                 "Verdict": (5, 6),
             },
         )
-        for i, w in enumerate(c.weekly, start=h + 1):
+        # all channels' figures, and each channel's that are unusual; the others read "within normal variation"
+        # in one line under the table (--json has every row)
+        shown = [w for w in c.weekly if w.channel == ALL_CHANNELS or w.verdict == UNUSUAL]
+        for i, w in enumerate(shown, start=h + 1):
             kind = figure_kind(w.metric)
             ws.write_string(i, 0, w.channel)
             ws.write_string(i, 1, w.metric)
@@ -280,7 +284,11 @@ class ChangesSheet(SheetWriter):
             self._number(ws, i, 3, w.week_before, self.fmt[kind])
             self._number(ws, i, 4, w.change, self.own[f"signed_{kind}"])
             put_text(ws, i, 5, LAST_COL, w.verdict, self.own["unusual" if w.verdict == UNUSUAL else "word"])
-        return h + len(c.weekly)
+        rest = len(c.weekly) - len(shown)
+        if not rest:
+            return h + len(shown)
+        ws.write_string(h + len(shown) + 1, 0, f"{count(rest, 'other channel figure')}: {NORMAL}.", self.fmt["note"])
+        return h + len(shown) + 1
 
     def _actions(self, ws: Any, r: int, c: Changes) -> int:
         """Every subject of either report once: its action before and after, its status, the signal."""
