@@ -1,4 +1,5 @@
-"""Documentation stays true: docs/intake.md is generated from the schema; every command has help."""
+"""Documentation stays true: docs/intake.md is generated from the schema; every command has help; the README and
+the docs pages link each other and name what they must."""
 
 from __future__ import annotations
 
@@ -86,11 +87,56 @@ def test_metrics_doc_defines_every_figure_the_engine_reports() -> None:
 
 
 def test_how_it_is_built_names_every_folder_of_the_package() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## How it is built") :]
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = page[page.index("## The stages") :]
     section = section[: section.index("\n## ", 1)]
     folders = [
         p for p in (ROOT / "mops_xl").rglob("*") if p.is_dir() and (p / "__init__.py").exists() and p.name != "mops_xl"
     ]
     missing = [str(p.relative_to(ROOT / "mops_xl")) for p in folders if not re.search(rf"\b{p.name}/", section)]
-    assert missing == [], "README's How it is built does not name these folders"
+    assert missing == [], "docs/architecture.md's The stages does not name these folders"
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a Markdown heading: lower case, punctuation dropped, spaces as hyphens.
+
+    Args:
+        heading: The heading's text, without the leading #s.
+
+    Returns:
+        The anchor, without #.
+    """
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_links_between_the_readme_and_the_docs_lead_somewhere() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    anchors = {
+        page.resolve(): {github_anchor(h) for h in re.findall(r"^#+ (.+)$", page.read_text(encoding="utf-8"), re.M)}
+        for page in pages
+    }
+    broken = []
+    for page in pages:
+        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue  # a web address
+            path, _, anchor = target.partition("#")
+            goal = (page.parent / path).resolve() if path else page.resolve()
+            if not goal.exists() or (anchor and goal.suffix == ".md" and anchor not in anchors.get(goal, set())):
+                broken.append(f"{page.relative_to(ROOT)}: {target}")
+    assert broken == []
+
+
+def test_readme_puts_the_user_first() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_screen = "\n".join(readme.splitlines()[:80])
+    for step in ("## Install", "**Windows**", "**macOS and Linux**", "pipx install .", "## Your first report"):
+        assert step in first_screen, f"the README's first 80 lines lack {step}"
+    user_part = readme[: readme.index("<!-- readme-test: end of the user steps -->")]
+    for system in ("Windows", "macOS", "Debian/Ubuntu", "Fedora"):
+        assert system in user_part[user_part.index("LibreOffice") :], f"no LibreOffice install for {system}"
+    for developer_word in ("Dask", "mypy", "ruff", "xdist", "analysis/"):
+        assert developer_word not in user_part, f"the README's user part speaks of {developer_word}"
+    for page in ("usage", "intake", "metrics", "batch", "architecture", "development", "benchmarks"):
+        assert f"](docs/{page}.md)" in readme, f"the README does not link docs/{page}.md"
