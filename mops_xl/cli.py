@@ -266,8 +266,10 @@ def build(
 ) -> None:
     """Validate an intake, compute every metric and write its report workbook.
 
-    Prints the KPI boxes, the actions that ask for something (one per channel, by the money at stake), the plan
-    for the rest of the period and the decisions for leadership.
+    Writes the report workbook and, beside it, the framework text (.txt and .md). Prints the headline, the KPI
+    boxes (worst first), the actions that ask for something (one per channel, by the money at stake), where the
+    period lands (each KPI with a target, and spend against the budget), the plan for the rest of the period and
+    the decisions for leadership; with --previous, what changed since.
     Errors stop the build (exit code 2) with the same report as `validate`. --plan-csv takes one intake: with a
     folder or several intakes it is refused (exit code 2); build each intake on its own to write its plan.
     --previous refuses (exit code 2) a report of another business or currency, one with a later Report as of, one
@@ -276,9 +278,9 @@ def build(
     \b
     Example:
         mops-xl build intake.xlsx
-        mops-xl build intake.xlsx -o reports/acme-q3.xlsx
+        mops-xl build intake.xlsx -o acme-q3.xlsx
         mops-xl build intake.xlsx --json > acme-q3.json
-        mops-xl build intake.xlsx --values-only --pdf -o board/acme-q3.xlsx
+        mops-xl build intake.xlsx --values-only --pdf -o acme-q3-board.xlsx   # to share outside the team
         mops-xl build intake.xlsx --pdf --paper letter
         mops-xl build intake.xlsx --plan-csv acme-q3-plan.csv   # daily spend per channel to period end
         mops-xl build intake.xlsx -o acme-09-10.xlsx --previous acme-09-03.xlsx   # what changed since
