@@ -237,3 +237,18 @@ def test_an_intake_whose_channels_all_reach_report_as_of_has_no_line(tmp_path) -
     analysis = analyse(load_intake(write_intake(tmp_path / "one.xlsx", data)))
     assert analysis.lagging == {} and "data through" not in analysis.headline
     assert not [w for w in analysis.warnings if "data through" in w["warning"] or "blank" in w["warning"]]
+
+
+@pytest.mark.parametrize("forecaster", [None, STRAIGHT_LINE], ids=["simulation", "straight line"])
+def test_with_a_lagging_channel_the_channels_still_add_up_on_every_path(intake, analysis, forecaster) -> None:
+    fc = forecast_period(
+        daily_by_channel(intake.actuals),
+        analysis.window,
+        forecaster=forecaster,
+        paths=300,
+        data_through=analysis.lagging,
+    )
+    spend = fc.paths.totals[:, :, 0]
+    blended = fc.kpis.set_index("Metric").loc["Spend"]
+    assert float(np.quantile(spend.sum(axis=1), 0.5, method="inverted_cdf")) == pytest.approx(blended["P50"])
+    assert blended["Actual to date"] == pytest.approx(1600.0)
