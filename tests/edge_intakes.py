@@ -214,9 +214,67 @@ def write_lumpy_spend_day(path: Path) -> Path:
     return write_lumpy(path, D(2026, 8, 27))
 
 
+#: The lagging intake's last LinkedIn Ads day: its rows stop 7 days before Report as of (10 September 2026).
+LAGGING_THROUGH = D(2026, 9, 3)
+#: Google Ads' rows from this day on leave Customers blank (an export without conversions).
+BLANK_CUSTOMERS_FROM = D(2026, 9, 8)
+
+
+def lagging_data() -> dict[str, Any]:
+    """The "lagging" intake: one channel's rows stop a week before the others' (a platform imported alone).
+
+    September 2026 (D = 30), Report as of not given (it defaults to the latest Actuals date, 10 September: d = 10),
+    Data settling days 3, Trend window 7, Actuals from 1 August. Google Ads spends $100 a day with 5 leads and 1
+    customer a day, every day to 10 September, its rows from 8 September leaving Customers blank; a budget line of
+    $3,000 for September, a CAC target of 120. LinkedIn Ads spends $200 a day with 4 leads a day, 1 customer a day to
+    27 August and 2 a day from 28 August, its rows stopping on 3 September; a budget line of $6,000 for September,
+    a CAC target of 250.
+    """
+    actuals = []
+    day = D(2026, 8, 1)
+    while day <= D(2026, 9, 10):
+        customers = None if day >= BLANK_CUSTOMERS_FROM else 1
+        actuals.append({"Date": day, "Channel": "Google Ads", "Campaign": "Search", "Spend": 100.0, "Leads": 5,
+                        "Customers": customers, "Revenue": 0.0})  # fmt: skip
+        if day <= LAGGING_THROUGH:
+            actuals.append({"Date": day, "Channel": "LinkedIn Ads", "Campaign": "Sponsored", "Spend": 200.0,
+                            "Leads": 4, "Customers": 2 if day >= D(2026, 8, 28) else 1, "Revenue": 0.0})  # fmt: skip
+        day += dt.timedelta(days=1)
+    month = {"Period start": D(2026, 9, 1), "Period end": D(2026, 9, 30)}
+    return {
+        "Business": {"Business name": "Lagging Imports Ltd", "Team size": 2, **month},
+        "Channels": [
+            {"Channel": "Google Ads", "Paid": True, "Funnel stage": "Decision"},
+            {"Channel": "LinkedIn Ads", "Paid": True, "Funnel stage": "Consideration"},
+        ],
+        "Budget": [
+            {"Channel": "Google Ads", **month, "Planned spend": 3000.0},
+            {"Channel": "LinkedIn Ads", **month, "Planned spend": 6000.0},
+        ],
+        "Actuals": actuals,
+        "Targets": [
+            {"Metric": "CAC", "Channel": "Google Ads", "Target": 120},
+            {"Metric": "CAC", "Channel": "LinkedIn Ads", "Target": 250},
+        ],
+    }
+
+
+def write_lagging(path: Path) -> Path:
+    """Write the "lagging" intake (see :func:`lagging_data`).
+
+    Args:
+        path: Where to write it.
+
+    Returns:
+        The path.
+    """
+    return write_intake(path, lagging_data())
+
+
 #: Label → a function writing the intake at a path; the recalculation test checks each one's report.
 EDGE_INTAKES: dict[str, Callable[[Path], Path]] = {
     "edge-names": write_edge_names,
     "lumpy": write_lumpy,
     "lumpy-spend-day": write_lumpy_spend_day,
+    "lagging": write_lagging,
 }

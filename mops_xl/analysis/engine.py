@@ -116,6 +116,7 @@ def analyse(intake: Intake, previous: Snapshot | None = None) -> Analysis:
         headline=story.headline,
         landing=story.landing,
         cycles=basis.cycles,
+        lagging=basis.lagging,
         snapshot=review.snapshot,
         changes=review.changes,
         weekly=weekly_trend(intake.actuals, window, basis.names, basis.tracking.by_channel),

@@ -6,7 +6,7 @@ decisions and the story. :func:`mops_xl.analysis.engine.analyse` runs them in or
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -24,6 +24,12 @@ from mops_xl.analysis.assessment.martech import (
 )
 from mops_xl.analysis.assessment.maturity import Maturity, maturity
 from mops_xl.analysis.blocks.cycles import lumpy_channels
+from mops_xl.analysis.blocks.data_dates import (
+    blank_funnel_warnings,
+    data_through_sentence,
+    lagging_channels,
+    lagging_warnings,
+)
 from mops_xl.analysis.blocks.thresholds import Thresholds
 from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.window import ReportingWindow
@@ -104,6 +110,9 @@ class Basis:
         prefix: The currency prefix.
         cycles: Channel → its spend cycle in days, for the channels that spend on some days only: their trend, run
             rate and plan are judged over whole cycles (found once here, read by all three).
+        lagging: Channel → its last data date, for the channels whose rows stop more than the Data settling days
+            before Report as of: their missing days are missing, not zero, in their trend, pace, run rate and
+            forecast (found once here; see :mod:`~mops_xl.analysis.blocks.data_dates`).
     """
 
     intake: Intake
@@ -117,6 +126,7 @@ class Basis:
     tracking: Tracking
     prefix: str
     cycles: dict[str, int]
+    lagging: dict[str, pd.Timestamp] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -255,6 +265,7 @@ def read_basis(intake: Intake) -> Basis:
     s = intake.settings
     window = ReportingWindow(intake.period_start, intake.period_end, intake.report_as_of, s["Data settling days"])
     rows = in_window(intake.actuals, window.start, window.as_of)
+    cycles = lumpy_channels(intake.actuals, window.as_of)
     return Basis(
         intake=intake,
         settings=s,
@@ -266,7 +277,8 @@ def read_basis(intake: Intake) -> Basis:
         has_data=not rows.empty,
         tracking=Tracking.of(intake),
         prefix=symbol(intake.business["Currency"]),
-        cycles=lumpy_channels(intake.actuals, window.as_of),
+        cycles=cycles,
+        lagging=lagging_channels(intake.actuals, window, cycles),
     )
 
 
@@ -280,7 +292,7 @@ def measure_figures(basis: Basis) -> FigureResults:
     current = blended(volumes, basis.paid, ltv, stack_cost_for_days(stack, window.elapsed_days))
     previous = _previous(intake.actuals, window, basis.names, basis.paid, ltv, stack, basis.tracking)
     lines = pacing_m.budget_lines(
-        intake.budget, intake.actuals, window, s["Pacing method"], t.overspending, basis.cycles
+        intake.budget, intake.actuals, window, s["Pacing method"], t.overspending, basis.cycles, basis.lagging
     )
     budget = pacing_m.budget_for_period(lines, basis.names)
     targets = target_table(intake.targets)
@@ -304,6 +316,7 @@ def measure_figures(basis: Basis) -> FigureResults:
         has_data=basis.has_data,
         tracking=basis.tracking,
         cycles=basis.cycles,
+        lagging=basis.lagging,
     )
     total = pacing_m.total_pacing(lines, spend, window, s["Pacing method"], t.overspending, basis.has_data)
     return FigureResults(
@@ -377,7 +390,12 @@ def forecast_period_end(basis: Basis, figures: FigureResults) -> ForecastResults
     channel (the Channels sheet's channels and paid set), with the chance of each target (the Targets sheet)."""
     daily = daily_by_channel(basis.intake.actuals)
     forecast = forecast_period(
-        daily, basis.window, _forecast_targets(figures), channels=basis.names, paid=_paid_channels(basis)
+        daily,
+        basis.window,
+        _forecast_targets(figures),
+        channels=basis.names,
+        paid=_paid_channels(basis),
+        data_through=basis.lagging,
     )
     return ForecastResults(daily=daily, forecast=forecast)
 
@@ -404,7 +422,8 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecas
     efficiency, one action per subject with its plan, the budget needed for each volume target, and where the
     period lands with the plan."""
     intake, window, s, card = basis.intake, basis.window, basis.settings, figures.card
-    warnings = underspending(card, figures.total, basis.thresholds)
+    warnings = lagging_warnings(basis.lagging, window.as_of) + blank_funnel_warnings(intake.actuals, window)
+    warnings += underspending(card, figures.total, basis.thresholds)
     warnings += campaign_warnings(intake.table("Campaigns"), intake.actuals, window.as_of, basis.prefix)
     attributed = pd.DataFrame()
     if credit.attribution is not None and credit.coverage is not None:
@@ -420,9 +439,15 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecas
         GuardRails(s["Maximum budget shift"]),
         attributed=attributed,
         model=credit.model,
-        run_rate=daily_spend_now(intake.actuals, basis.names, window, int(s["Trend window"]), basis.cycles).join(
+        run_rate=daily_spend_now(
+            intake.actuals, basis.names, window, int(s["Trend window"]), basis.cycles, basis.lagging
+        ).join(
             days_to_spend(
-                intake.budget, basis.names, window, paid_through(intake.actuals, window, basis.cycles)
+                intake.budget,
+                basis.names,
+                window,
+                paid_through(intake.actuals, window, basis.cycles),
+                basis.lagging,
             ).rename("Days to spend")
         ),
         days_left=max((window.end - window.as_of).days, 0),
@@ -458,6 +483,7 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecas
             advice.plan,
             channels=basis.names,
             paid=_paid_channels(basis),
+            data_through=basis.lagging,
         ),
     )
 
@@ -519,6 +545,7 @@ def tell_story(
         end=window.end,
         as_of=window.as_of,
         prefix=basis.prefix,
+        data_through=data_through_sentence(basis.lagging),
     )
     landing = period_landing(
         forecast.forecast, decisions.forecast_with_plan, decisions.needed, float(figures.kpis.loc["Spend", "Target"])

@@ -118,6 +118,9 @@ class Analysis:
             (see :func:`mops_xl.analysis.story.landing.period_landing`).
         cycles: Channel → its spend cycle in days, for the channels that spend on some days only (their trend, run
             rate and plan are judged over whole cycles; see :mod:`mops_xl.analysis.blocks.cycles`).
+        lagging: Channel → its last data date, for the channels whose rows stop more than the Data settling days
+            before Report as of (their missing days are missing, not zero; see
+            :mod:`mops_xl.analysis.blocks.data_dates`).
         snapshot: What this build computed, as the next build reads it (the report carries it; see
             :mod:`mops_xl.analysis.review.snapshot`).
         weekly: The week-by-week trend: each channel's spend, customers and CAC per week of the period to date,
@@ -181,6 +184,7 @@ class Analysis:
     weekly: pd.DataFrame
     cycles: dict[str, int] = field(default_factory=dict)
     changes: Changes | None = None
+    lagging: dict[str, pd.Timestamp] = field(default_factory=dict)
 
     @property
     def channel_performance(self) -> pd.DataFrame:

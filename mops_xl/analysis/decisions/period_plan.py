@@ -60,7 +60,8 @@ POSITION_COLUMNS = (
 #: which gives nothing for its efficiency and is cut last.
 PROTECTED = "Protected"
 #: An optional column: the days a channel may spend in the rest of the period (fewer than the days left when its
-#: budget line starts later); the days left when absent.
+#: budget line starts later; more for a lagging channel, whose days run from the day after its last data date); the
+#: days left when absent.
 DAYS_TO_SPEND = "Days to spend"
 #: The plan, one row per channel.
 PLAN_COLUMNS = (
@@ -178,10 +179,11 @@ def _wish(p: pd.Series, rules: PlanRules, can: float, floor: float) -> float:
 
 
 def _spans(positions: pd.DataFrame, days: int) -> pd.Series:
-    """The days each channel may spend: its :data:`DAYS_TO_SPEND`, never more than the days left."""
+    """The days each channel may spend: its :data:`DAYS_TO_SPEND`, never more than the days left but for a lagging
+    channel (its days run from the day after its last data date); none once the period has ended."""
     if DAYS_TO_SPEND not in positions:
         return pd.Series(days, index=positions.index, dtype="int64")
-    return positions[DAYS_TO_SPEND].fillna(days).astype("int64").clip(lower=0, upper=days)
+    return positions[DAYS_TO_SPEND].fillna(days).astype("int64").clip(lower=0, upper=days if days <= 0 else None)
 
 
 def _efficiency(positions: pd.DataFrame, cutting: bool = False) -> pd.Series:

@@ -4,7 +4,7 @@ forecast room never reads the plan."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import pandas as pd
 
@@ -16,7 +16,8 @@ from mops_xl.analysis.forecast import PeriodForecast, Targets, forecast_period
 def planned_spend_a_day(plan: PeriodPlan, days_left: int) -> dict[str, float]:
     """Each planned channel's spend a day over the days left, such that the days left add up to the channel's
     planned rest of period (a channel planned over fewer days, because its budget line starts later, is spread
-    over all of them: the forecast only reads the total).
+    over all of them: the forecast only reads the total; a lagging channel's over its days planned, which start after
+    its last data date, as the forecast simulates them).
 
     Args:
         plan: The plan for the rest of the period.
@@ -28,7 +29,8 @@ def planned_spend_a_day(plan: PeriodPlan, days_left: int) -> dict[str, float]:
     if days_left <= 0 or plan.table.empty:
         return {}
     planned = plan.table["Planned rest of period"].astype(float)
-    return {str(ch): float(total) / days_left for ch, total in planned.items()}
+    days = plan.table["Days planned"].astype("int64").clip(lower=days_left)  # a lagging channel's are more
+    return {str(ch): float(total) / int(days[ch]) for ch, total in planned.items()}
 
 
 def forecast_with_plan(
@@ -39,6 +41,7 @@ def forecast_with_plan(
     *,
     channels: Sequence[str],
     paid: Collection[str],
+    data_through: Mapping[str, pd.Timestamp] | None = None,
 ) -> PeriodForecast:
     """The forecast of every KPI at period end if the plan is followed.
 
@@ -49,6 +52,7 @@ def forecast_with_plan(
         plan: The plan for the rest of the period.
         channels: Every channel, in Channels order.
         paid: The paid channels.
+        data_through: Channel → its last data date, for the lagging channels (their days after it are simulated).
 
     Returns:
         The :class:`~mops_xl.analysis.forecast.PeriodForecast` "with the plan" (the same seed as "if the current
@@ -56,4 +60,6 @@ def forecast_with_plan(
     """
     days_left = max((window.end - window.as_of).days, 0)
     per_day = planned_spend_a_day(plan, days_left)
-    return forecast_period(daily, window, targets, planned_spend=per_day or None, channels=channels, paid=paid)
+    return forecast_period(
+        daily, window, targets, planned_spend=per_day or None, channels=channels, paid=paid, data_through=data_through
+    )

@@ -48,6 +48,11 @@ class TrendFormulaWriter(RowFormulaWriter, ActualsRowsWriter, Protocol):
         else None."""
         ...
 
+    def data_through(self) -> str:
+        """The channel's last data date as an expression over the Actuals when it lags (its trend windows end
+        there), else ""."""
+        ...
+
 
 @dataclass(frozen=True)
 class RowsIn:
@@ -129,7 +134,8 @@ class Change:
 class TrendWindows:
     """The trend's two windows of W days (the Trend window setting; for a channel that spends on some days only, W
     rounded up to whole cycles of its spending, see :func:`~mops_xl.analysis.blocks.cycles.judging_days`): the
-    recent one ends on Report as of A, [A − W + 1, A]; the prior one is the W days before it, [A − 2W + 1, A − W]."""
+    recent one ends on Report as of A, [A − W + 1, A]; the prior one is the W days before it, [A − 2W + 1, A − W].
+    For a lagging channel A is its last data date (see :mod:`~mops_xl.analysis.blocks.data_dates`)."""
 
     def compute(
         self, as_of: pd.Timestamp, window_days: int
@@ -153,8 +159,9 @@ class TrendWindows:
         return f"({cycle}*MAX(1,ROUNDUP({days}/{cycle},0)))" if cycle else days
 
     def formula(self, w: TrendFormulaWriter) -> tuple[Days, Days]:
-        """The recent and the prior window as formulas of their days."""
-        a, days = w.value("Report as of"), self.days(w)
+        """The recent and the prior window as formulas of their days (a lagging channel's ending on its last data
+        date)."""
+        a, days = w.data_through() or w.value("Report as of"), self.days(w)
         return (f"{a}-{days}+1", a), (f"{a}-2*{days}+1", f"{a}-{days}")
 
 

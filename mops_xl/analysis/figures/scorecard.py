@@ -69,6 +69,7 @@ def scorecard(
     has_data: bool,
     tracking: Tracking,
     cycles: Mapping[str, int] | None = None,
+    lagging: Mapping[str, pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
     """Build the channel scorecard.
 
@@ -84,6 +85,7 @@ def scorecard(
         tracking: What the intake tracks.
         cycles: Channel → its spend cycle in days, for the channels that spend on some days only (their trend
             compares whole cycles).
+        lagging: Channel → its last data date, for the channels whose rows stop early (their trend ends there).
 
     Returns:
         Indexed by channel (named "Channel").
@@ -101,7 +103,7 @@ def scorecard(
     _judge_channels(
         card, targets=inputs.targets, thresholds=thresholds, window=window, has_data=has_data, tracking=tracking
     )
-    trends = _trends(actuals, card, window, settings, tracking, cycles)
+    trends = _trends(actuals, card, window, settings, tracking, cycles, lagging)
     card = card.join(trends[["Trend metric", "Trend %", "Trend", "Trend verdict"]]).join(
         trends[["Recent", "Prior"]].rename(columns={"Recent": "Trend recent", "Prior": "Trend prior"})
     )
@@ -187,6 +189,7 @@ def _trends(
     s: dict[str, Any],
     tracking: Tracking,
     cycles: Mapping[str, int] | None,
+    lagging: Mapping[str, pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
     """Each channel's trend (docs/metrics.md, "Trend"); Not tracked where its trend metric is not tracked."""
     trends = channel_trends(
@@ -196,6 +199,7 @@ def _trends(
         s["Trend window"],
         s["Trend band"],
         cycles,
+        lagging,
     )
     for ch, tr in trends.iterrows():
         if not tracking.channel(ch, tr["Trend metric"]):

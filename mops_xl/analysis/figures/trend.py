@@ -1,5 +1,7 @@
 """The trend: a channel's primary metric over the last W days against the W days before (for a channel that spends
-on some days only, W rounded up to whole cycles of its spending: fortnight against fortnight).
+on some days only, W rounded up to whole cycles of its spending: fortnight against fortnight). The last W days end
+on Report as of, or for a lagging channel (its rows stop early) on its last data date: its missing days are not a
+fall.
 
 The arrow says which way the number moved (↑ rose, ↓ fell, → within the Trend band); the verdict says whether
 that is good for the metric (a CAC that rose is Worsening, a ROAS that rose is Improving).
@@ -41,9 +43,11 @@ def channel_trends(
     window_days: int,
     band: float,
     cycles: Mapping[str, int] | None = None,
+    data_through: Mapping[str, pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
     """Compare each channel's metric over [A − W + 1, A] with [A − 2W + 1, A − W]; a lumpy channel's W is rounded
-    up to whole cycles of its spending (fortnight against fortnight, not day by day).
+    up to whole cycles of its spending (fortnight against fortnight, not day by day); a lagging channel's A is its
+    last data date.
 
     Args:
         actuals: The Actuals table (all dates; the earlier window may reach before the period).
@@ -53,6 +57,8 @@ def channel_trends(
         band: The Trend band setting (e.g. 0.05).
         cycles: Channel → its spend cycle in days, for the channels that spend on some days only (see
             :func:`~mops_xl.analysis.blocks.cycles.lumpy_channels`); none when omitted.
+        data_through: Channel → its last data date, for the lagging channels (see
+            :func:`~mops_xl.analysis.blocks.data_dates.lagging_channels`); none when omitted.
 
     Returns:
         Indexed by channel, :data:`TREND_COLUMNS`: Trend metric, Recent, Prior, Trend % (relative change of the
@@ -62,8 +68,11 @@ def channel_trends(
     """
     channels = list(metrics.index)
     days = pd.Series([judging_days(window_days, (cycles or {}).get(str(ch))) for ch in channels], index=channels)
+    ends = pd.Series([(data_through or {}).get(str(ch), as_of) for ch in channels], index=channels)
+    judged_alike = pd.MultiIndex.from_arrays([days, ends]).unique()  # one pass per window length and last day
     windows = pd.concat(
-        [_window_values(actuals, metrics[days == n], as_of, int(n)) for n in days.unique()] or [_NO_WINDOWS]
+        [_window_values(actuals, metrics[(days == n) & (ends == end)], end, int(n)) for n, end in judged_alike]
+        or [_NO_WINDOWS]
     ).reindex(channels)
     out = []
     for ch, metric in zip(channels, metrics, strict=True):

@@ -1,7 +1,10 @@
 """The forecast's input: every channel's days, from the first day of data to Report as of, as numpy arrays.
 
 A channel-day without an Actuals row is a day on which nothing happened (0); a volume a channel never records is
-not tracked (its figures are NaN), as in :func:`mops_xl.intake.model.tracked_by_channel`.
+not tracked (its figures are NaN), as in :func:`mops_xl.intake.model.tracked_by_channel`. A lagging channel (its
+rows stop more than the Data settling days before Report as of) is the exception: its days after its last data date
+are unknown, and the forecast reads its history to that date only (:meth:`ChannelHistory.of_channels`) and simulates
+the days after it as days left (:mod:`mops_xl.analysis.forecast.data_ends`).
 """
 
 from __future__ import annotations
@@ -79,6 +82,26 @@ class ChannelHistory:
         """
         keep = self.dates >= first
         return ChannelHistory(self.dates[keep], self.channels, self.values[keep], self.tracked, self.paid)
+
+    def of_channels(self, which: Sequence[int], last: pd.Timestamp) -> ChannelHistory:
+        """Some channels' days to ``last``: the history of channels whose data stops there (a lagging channel's
+        days after its last data date are unknown, not days on which nothing happened).
+
+        Args:
+            which: The channels' indices on the channel axis.
+            last: The last day kept.
+
+        Returns:
+            The narrower, shorter history.
+        """
+        keep, index = np.asarray(self.dates <= last), list(which)
+        return ChannelHistory(
+            self.dates[keep],
+            tuple(self.channels[i] for i in index),
+            self.values[keep][:, index],
+            self.tracked[index],
+            self.paid[index],
+        )
 
 
 def channel_history(

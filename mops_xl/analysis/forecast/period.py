@@ -10,7 +10,7 @@ may be ``inf``: an output shows it as undefined. A ratio undefined on every path
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,9 +18,10 @@ import pandas as pd
 from mops_xl.analysis.blocks.statuses import NOT_TRACKED
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.forecast import measured
+from mops_xl.analysis.forecast.data_ends import per_day_to_data_ends, simulate_to_data_ends
 from mops_xl.analysis.forecast.forecasters import PATHS, SEED, SIMULATION, STRAIGHT_LINE, Forecaster
 from mops_xl.analysis.forecast.history import ChannelHistory, channel_history
-from mops_xl.analysis.forecast.paths import PeriodPaths, PlannedSpend, planned_totals, simulate_paths
+from mops_xl.analysis.forecast.paths import PeriodPaths, PlannedSpend
 from mops_xl.analysis.forecast.summary import Targets, forecast_tables
 
 
@@ -60,6 +61,7 @@ def forecast_period(
     forecaster: Forecaster | None = None,
     paths: int = PATHS,
     seed: int = SEED,
+    data_through: Mapping[str, pd.Timestamp] | None = None,
 ) -> PeriodForecast:
     """Forecast every KPI at period end, for all channels and per channel.
 
@@ -78,20 +80,23 @@ def forecast_period(
             KPIs of :data:`~mops_xl.analysis.forecast.measured.FALLBACK_KPIS`.
         paths: How many paths to simulate.
         seed: The random seed (the same input and seed give the same figures).
+        data_through: Channel → its last data date, for the lagging channels (their rows stop early): their days to
+            date end there and the days after it are simulated as days left (see
+            :mod:`mops_xl.analysis.forecast.data_ends`).
 
     Returns:
         The :class:`PeriodForecast`.
     """
     history = channel_history(daily, window.start, window.as_of, channels, paid)
-    planned = planned_totals(planned_spend, history.channels, window) if planned_spend is not None else None
-    main = simulate_paths(history, window, forecaster or SIMULATION, planned, paths, seed)
+    main = simulate_to_data_ends(history, window, forecaster or SIMULATION, planned_spend, paths, seed, data_through)
     kpis, by_channel = forecast_tables(main, targets, window.elapsed_days)
     fallback = measured.FALLBACK_KPIS if forecaster is None else frozenset()
     if fallback:
-        line = simulate_paths(history, window, STRAIGHT_LINE, planned, paths, seed)
+        line = simulate_to_data_ends(history, window, STRAIGHT_LINE, planned_spend, paths, seed, data_through)
         line_kpis, line_channels = forecast_tables(line, targets, window.elapsed_days)
         kpis = _take(kpis, line_kpis, fallback)
         by_channel = _take(by_channel, line_channels, fallback)
+    by_channel = per_day_to_data_ends(by_channel, window, data_through)
     return PeriodForecast(
         window.as_of, window.end, measured.method_statement(), kpis, by_channel, main, history, window
     )

@@ -111,9 +111,10 @@ def headline_sentence(
     end: pd.Timestamp,
     as_of: pd.Timestamp,
     prefix: str,
+    data_through: str = "",
 ) -> str:
     """The one sentence that says how the period is going, from the boxes' statuses, the spend pace and the
-    channels that are off pace or off track.
+    channels that are off pace or off track (and, when some channel's data stops early, the sentence that says so).
 
     Example: "Q3 to 10 Sep: SQLs on track; CAC ahead; MQLs at risk at 89% of target to date; ROAS off track
     at 3.1:1 against 4.0:1; spend over pace at 110% of budget to date. LinkedIn Ads is over pace and
@@ -129,6 +130,8 @@ def headline_sentence(
         end: Its last day.
         as_of: The report date.
         prefix: The currency prefix.
+        data_through: The sentence naming the lagging channels' last data dates ("" without one; see
+            :func:`mops_xl.analysis.blocks.data_dates.data_through_sentence`), said after the channels'.
 
     Returns:
         The sentence.
@@ -148,7 +151,7 @@ def headline_sentence(
     if not parts:
         parts.append("no KPI has a target yet")
     sentence = f"{period_name(start, end)} to {as_of.day} {as_of:%b}: {'; '.join(parts)}."
-    return " ".join([sentence, *_channel_sentences(channels)])
+    return " ".join([sentence, *_channel_sentences(channels), *([data_through] if data_through else [])])
 
 
 def _channel_sentences(channels: pd.DataFrame) -> list[str]:

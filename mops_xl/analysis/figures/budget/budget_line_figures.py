@@ -17,6 +17,14 @@ the days to the end of that cycle, so its days to date run to the end of its cur
 its expected spend to date, At today's pace and Remaining days count to there. Such a line carries three more
 figures (:data:`CYCLE_COLUMNS`): its cycle (a built value, the engine's), its last spend day (a formula over the
 Actuals) and the day it is paced to. Every other line's figures, and their formulas, are as they were.
+
+A line of a lagging channel (its rows stop more than the Data settling days before Report as of, see
+:mod:`mops_xl.analysis.blocks.data_dates`) is paced to its channel's last data date: its missing days are missing,
+not spent at 0, so its days to date, expected spend to date and At today's pace count to that date, and its Remaining
+days count the missing days with the days left. Such a line carries one more figure, :data:`DATA_THROUGH`, the
+channel's last data date, written into its formulas as a formula over the Actuals (the latest Date of the channel's
+rows up to Report as of, a SUMPRODUCT of MAX that Excel 2010 and LibreOffice evaluate); whether a channel lags is a
+built value, the engine's, as a lumpy channel's cycle is.
 """
 
 from __future__ import annotations
@@ -40,6 +48,8 @@ AT_TODAYS_PACE = "At today's pace"
 #: on its days in the period, and the day it is paced to (the end of its current cycle).
 SPEND_CYCLE, LAST_SPEND_DAY, PACED_TO = "Spend cycle", "Last spend day", "Paced to"
 CYCLE_COLUMNS = (SPEND_CYCLE, LAST_SPEND_DAY, PACED_TO)
+#: A lagging line's figure (only such a line has it): its channel's last data date.
+DATA_THROUGH = "Data through"
 #: The window days a line's days are held inside, by the Settings field that names them.
 _WINDOW_DAYS = {"Period start": "start", "Period end": "end", "Report as of": "as_of"}
 
@@ -77,6 +87,11 @@ class LineWriter(Protocol):
         only; "" for a channel that spends most days (its line is paced day by day)."""
         ...
 
+    def data_through(self) -> str:
+        """The line's channel's last data date as an expression over the Actuals (the latest Date of its rows up to
+        Report as of) when the engine found it lagging; "" for a channel whose data reaches Report as of."""
+        ...
+
 
 @dataclass(frozen=True)
 class PacingBasis:
@@ -89,6 +104,8 @@ class PacingBasis:
         daily_spend: Spend summed by (Channel, Date) over every Actuals row.
         cycles: Channel → its spend cycle in days, for the channels that spend on some days only (their lines are
             paced over their cycle).
+        lagging: Channel → its last data date, for the channels whose rows stop early (their lines are paced to
+            that date).
     """
 
     window: ReportingWindow
@@ -96,6 +113,7 @@ class PacingBasis:
     over_threshold: float
     daily_spend: pd.Series
     cycles: Mapping[str, int] = field(default_factory=dict)
+    lagging: Mapping[str, pd.Timestamp] = field(default_factory=dict)
 
 
 # --- The pacing bands -----------------------------------------------------------------------------------------
@@ -182,16 +200,25 @@ LAST_DAY_TO_DATE = LineDay("Line end", "Report as of")
 
 class PacedToDate:
     """The last day of a line's days to date: the earlier of its end and Report as of, or for a lumpy line the day
-    it is paced to (:class:`PacedTo`: the end of its current cycle)."""
+    it is paced to (:class:`PacedTo`: the end of its current cycle), or for a lagging line the earlier of its end
+    and its channel's last data date (:data:`DATA_THROUGH`)."""
 
     def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
         """The day of every line."""
         to_date = LAST_DAY_TO_DATE.compute(lines, basis)
+        if DATA_THROUGH in lines:
+            through = lines[DATA_THROUGH]
+            to_date = to_date.where(through.isna() | (to_date <= through), through)
         return to_date if PACED_TO not in lines else lines[PACED_TO].where(lines[PACED_TO].notna(), to_date)
 
     def formula(self, w: LineWriter) -> str:
-        """The day as an Excel expression: the Paced to cell of a lumpy line, else as a day to date."""
-        return w.cell(PACED_TO) if w.cycle() else LAST_DAY_TO_DATE.formula(w)
+        """The day as an Excel expression: the Paced to cell of a lumpy line, the earlier of a lagging line's day to
+        date and its last data date, else as a day to date."""
+        if w.cycle():
+            return w.cell(PACED_TO)
+        through = w.data_through()
+        to_date = LAST_DAY_TO_DATE.formula(w)
+        return f"MIN({to_date},{through})" if through else to_date
 
 
 PACED_TO_DATE = PacedToDate()
@@ -317,6 +344,21 @@ class BudgetColumn:
 
     def formula(self, w: LineWriter) -> str:
         return w.budget(self.field)
+
+
+class DataThrough:
+    """A lagging line's channel's last data date (NaT for a channel whose data reaches Report as of): its value the
+    engine's (:func:`~mops_xl.analysis.blocks.data_dates.lagging_channels`); written into the line's formulas as a
+    formula over the Actuals (:meth:`LineWriter.data_through`), not in a cell of its own."""
+
+    name = DATA_THROUGH
+
+    def compute(self, lines: pd.DataFrame, basis: PacingBasis) -> pd.Series:
+        through = [basis.lagging.get(ch, pd.NaT) for ch in lines["Channel"]]
+        return pd.Series(through, index=lines.index, dtype="datetime64[ns]")
+
+    def formula(self, w: LineWriter) -> str:
+        return w.data_through() or w.undefined
 
 
 class SpendCycleDays:
@@ -561,6 +603,7 @@ LINE_FIGURES: tuple[LineFigure, ...] = (
     BudgetColumn("Line start", "Period start"),
     BudgetColumn("Line end", "Period end"),
     BudgetColumn("Planned", "Planned spend", number=True),
+    DataThrough(),
     SpendCycleDays(),
     LastSpendDay(),
     PacedTo(),
@@ -579,8 +622,8 @@ LINE_FIGURES: tuple[LineFigure, ...] = (
     PlannedPerDay(),
 )
 #: The columns of the engine's budget lines (a lumpy line's figures, :data:`CYCLE_COLUMNS`, come after them, only
-#: when some line is lumpy).
-LINE_COLUMNS = tuple(figure.name for figure in LINE_FIGURES if figure.name not in CYCLE_COLUMNS)
+#: when some line is lumpy; then :data:`DATA_THROUGH`, only when some line lags).
+LINE_COLUMNS = tuple(figure.name for figure in LINE_FIGURES if figure.name not in (*CYCLE_COLUMNS, DATA_THROUGH))
 #: Each figure of a line by name.
 LINE_FIGURE = {figure.name: figure for figure in LINE_FIGURES}
 
@@ -594,12 +637,12 @@ def pace_lines(lines: pd.DataFrame, basis: PacingBasis) -> pd.DataFrame:
 
     Returns:
         One row per line, columns :data:`LINE_COLUMNS`, then :data:`CYCLE_COLUMNS` when a line's channel spends on
-        some days only, on the same index.
+        some days only, then :data:`DATA_THROUGH` when a line's channel lags, on the same index.
     """
     if lines.empty:  # no line: no figure (and nothing to read a date from)
         return pd.DataFrame(columns=list(LINE_COLUMNS), index=lines.index)
     frame = lines[["Channel", "Period start", "Period end", "Planned spend"]].copy()
     for figure in LINE_FIGURES:
         frame[figure.name] = figure.compute(frame, basis)
-    lumpy = frame[SPEND_CYCLE].notna().any()
-    return frame[list(LINE_COLUMNS) + (list(CYCLE_COLUMNS) if lumpy else [])]
+    lumpy, lagging = frame[SPEND_CYCLE].notna().any(), frame[DATA_THROUGH].notna().any()
+    return frame[list(LINE_COLUMNS) + (list(CYCLE_COLUMNS) if lumpy else []) + ([DATA_THROUGH] if lagging else [])]

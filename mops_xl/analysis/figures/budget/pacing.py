@@ -23,6 +23,7 @@ from mops_xl.analysis.blocks.window import DAY, ReportingWindow
 from mops_xl.analysis.blocks.wording import money
 from mops_xl.analysis.figures.budget.budget_line_figures import (
     AT_TODAYS_PACE,
+    DATA_THROUGH,
     LINE_COLUMNS,
     SPEND_CYCLE,
     WEEKDAYS,
@@ -85,6 +86,7 @@ def budget_lines(
     method: str,
     over_threshold: float,
     cycles: Mapping[str, int] | None = None,
+    lagging: Mapping[str, pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
     """Pace every budget line that overlaps the period, over its days inside the period.
 
@@ -93,7 +95,8 @@ def budget_lines(
     belongs to the previous period, not to this one), and its expected spend to date is the planned spend
     spread over all the line's days, counted on those days. A line of a channel that spends on some days only is
     paced over its cycle: its elapsed days run to the end of its current cycle (see
-    :class:`~mops_xl.analysis.figures.budget.budget_line_figures.PacedTo`).
+    :class:`~mops_xl.analysis.figures.budget.budget_line_figures.PacedTo`). A line of a lagging channel is paced to
+    its channel's last data date (its missing days are missing, not spent at 0).
 
     Args:
         budget: The Budget table (Channel, Period start, Period end, Planned spend).
@@ -102,14 +105,16 @@ def budget_lines(
         method: ``"linear"`` or ``"weekdays"`` (Pacing method setting).
         over_threshold: The Overspending threshold.
         cycles: Channel → its spend cycle in days, for the channels that spend on some days only.
+        lagging: Channel → its last data date, for the channels whose rows stop early.
 
     Returns:
-        One row per line, columns :data:`LINE_COLUMNS` (and the cycle figures when a line is lumpy), indexed by the
-        line's Excel row.
+        One row per line, columns :data:`LINE_COLUMNS` (and the cycle figures when a line is lumpy, Data through
+        when a line lags), indexed by the line's Excel row.
     """
     lines = budget[(budget["Period start"] <= window.end) & (budget["Period end"] >= window.start)]
     daily_spend = actuals.groupby(["Channel", "Date"])["Spend"].sum()
-    frame = pace_lines(lines, PacingBasis(window, method, over_threshold, daily_spend, dict(cycles or {})))
+    basis = PacingBasis(window, method, over_threshold, daily_spend, dict(cycles or {}), dict(lagging or {}))
+    frame = pace_lines(lines, basis)
     frame.index.name = "row"
     return frame
 
@@ -291,12 +296,16 @@ def total_pacing(
 def _projected(lines: pd.DataFrame, spend: float, window: ReportingWindow) -> float:
     """All spend at period end at today's pace: spend × D ÷ d, but a lumpy line's spend at its own At today's pace
     (over its days to the end of its current cycle, as its pace counts), so a spend day does not run on as a daily
-    rate."""
-    if SPEND_CYCLE not in lines:
+    rate, and a lagging line's at its own (over its days to its channel's last data date)."""
+    own = pd.Series(False, index=lines.index)
+    for column in (SPEND_CYCLE, DATA_THROUGH):
+        if column in lines:
+            own |= lines[column].notna()
+    if not own.any():
         return spend * window.period_days / window.elapsed_days
-    lumpy = lines[lines[SPEND_CYCLE].notna()]
-    at_pace = lumpy[AT_TODAYS_PACE].where(lumpy[AT_TODAYS_PACE].notna(), lumpy["Actual"])
-    daily = spend - float(lumpy["Actual"].sum())
+    paced = lines[own]
+    at_pace = paced[AT_TODAYS_PACE].where(paced[AT_TODAYS_PACE].notna(), paced["Actual"])
+    daily = spend - float(paced["Actual"].sum())
     return daily * window.period_days / window.elapsed_days + float(at_pace.sum())
 
 

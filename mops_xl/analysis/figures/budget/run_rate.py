@@ -23,9 +23,11 @@ def daily_spend_now(
     window: ReportingWindow,
     days: int,
     cycles: Mapping[str, int] | None = None,
+    lagging: Mapping[str, pd.Timestamp] | None = None,
 ) -> pd.DataFrame:
     """Each channel's spend a day over the last ``days`` days to Report as of (never before Period start), and the
-    most it spent in one of those days (its rows of a day added up).
+    most it spent in one of those days (its rows of a day added up). A lagging channel's last ``days`` days end on
+    its last data date (its missing days are missing, not days without spend).
 
     A channel that spends on some days only (``cycles``) is read over whole cycles ending on Report as of, so that a
     day between two spend days is not "stopped" and a spend day is not a spike: its spend a day is the spend of its
@@ -39,21 +41,17 @@ def daily_spend_now(
         window: The reporting window (S, A).
         days: W, the Trend window setting.
         cycles: Channel → its spend cycle in days, for the channels that spend on some days only.
+        lagging: Channel → its last data date, for the channels whose rows stop early.
 
     Returns:
         Indexed by channel: Current daily spend (Σ spend ÷ the days of the window) and Most in a day; with
         ``cycles``, also :data:`SPEND_CYCLE` (NaN for a channel that spends most days).
     """
-    first = max(window.as_of - (max(days, 1) - 1) * DAY, window.start)
-    span = (window.as_of - first).days + 1
-    rows = actuals[(actuals["Date"] >= first) & (actuals["Date"] <= window.as_of)]
-    by_day = rows.groupby(["Channel", "Date"])["Spend"].sum()
-    total = by_day.groupby(level="Channel").sum().reindex(channels, fill_value=0.0)
-    best = by_day.groupby(level="Channel").max().reindex(channels, fill_value=0.0)
-    out = pd.DataFrame(
-        {"Current daily spend": total.astype(float) / max(span, 1), "Most in a day": best.astype(float)},
-        index=pd.Index(channels, name="Channel"),
-    ).fillna(0.0)
+    out = _spend_over_days(actuals, channels, window.start, window.as_of, days)
+    for channel, last in (lagging or {}).items():
+        if channel in out.index:
+            mine = actuals[actuals["Channel"] == channel]
+            out.loc[channel] = _spend_over_days(mine, [channel], window.start, last, days).loc[channel]
     if cycles is None:
         return out
     out[SPEND_CYCLE] = pd.Series({ch: float(c) for ch, c in cycles.items()}, dtype="float64").reindex(channels)
@@ -62,6 +60,22 @@ def daily_spend_now(
             now, most = cycle_spend_now(actuals[actuals["Channel"] == channel], window, days, int(cycle))
             out.loc[channel, ["Current daily spend", "Most in a day"]] = now, most
     return out
+
+
+def _spend_over_days(
+    actuals: pd.DataFrame, channels: list[str], start: pd.Timestamp, last: pd.Timestamp, days: int
+) -> pd.DataFrame:
+    """Each channel's spend a day over the ``days`` days to ``last`` (never before ``start``) and its best day."""
+    first = max(last - (max(days, 1) - 1) * DAY, start)
+    span = (last - first).days + 1
+    rows = actuals[(actuals["Date"] >= first) & (actuals["Date"] <= last)]
+    by_day = rows.groupby(["Channel", "Date"])["Spend"].sum()
+    total = by_day.groupby(level="Channel").sum().reindex(channels, fill_value=0.0)
+    best = by_day.groupby(level="Channel").max().reindex(channels, fill_value=0.0)
+    return pd.DataFrame(
+        {"Current daily spend": total.astype(float) / max(span, 1), "Most in a day": best.astype(float)},
+        index=pd.Index(channels, name="Channel"),
+    ).fillna(0.0)
 
 
 def cycle_spend_now(actuals: pd.DataFrame, window: ReportingWindow, days: int, cycle: int) -> tuple[float, float]:
@@ -91,16 +105,20 @@ def days_to_spend(
     channels: list[str],
     window: ReportingWindow,
     paid: Mapping[str, pd.Timestamp] | None = None,
+    lagging: Mapping[str, pd.Timestamp] | None = None,
 ) -> pd.Series:
     """The days each channel may spend in the rest of the period: from the day after Report as of, or from the
     first day of its first budget line in the rest of the period when that line starts later, or for a lumpy channel
-    from the day after its current cycle is paid for (``paid``) when that is later, to Period end.
+    from the day after its current cycle is paid for (``paid``) when that is later, to Period end. A lagging channel's
+    days run from the day after its last data date (its missing days are not known to be spent: its remaining budget
+    still counts them, so its plan spreads that budget over them too), never before Period start.
 
     Args:
         budget: The Budget table (Channel, Period start, Period end).
         channels: The channels, in order.
         window: The reporting window (A, E).
         paid: Channel → the day a lumpy channel's last spend pays for its days through (:func:`paid_through`).
+        lagging: Channel → its last data date, for the channels whose rows stop early.
 
     Returns:
         Channel → days (0 when the period has ended).
@@ -116,6 +134,9 @@ def days_to_spend(
     for channel, through in (paid or {}).items():
         if channel in out.index:
             out[channel] = max(min(int(out[channel]), (end - through).days), 0)
+    for channel, last in (lagging or {}).items():
+        if channel in out.index and left > 0:
+            out[channel] += (window.as_of - max(last, window.start - DAY)).days
     return out
 
 

@@ -138,6 +138,20 @@ def by_channel(key: int | str) -> str:
     return f"{col('Actuals', CHANNEL_KEY)},{key}"
 
 
+def last_data_date(key: int | str) -> str:
+    """One channel's last data date: the latest Actuals Date of its rows up to Report as of (0 without one), by its
+    number. SUMPRODUCT evaluates MAX over the arrays in Excel 2010 and LibreOffice alike (no MAXIFS, no array entry).
+
+    Args:
+        key: The channel's key (a number, or a cell or expression holding it).
+
+    Returns:
+        The expression (no leading "=").
+    """
+    date = col("Actuals", "Date")
+    return f"SUMPRODUCT(MAX(({col('Actuals', CHANNEL_KEY)}={key})*({date}<={name_for('Report as of')})*{date}))"
+
+
 def by_campaign(key: int | str) -> str:
     """SUMIFS/COUNTIFS criteria selecting one campaign's Actuals rows, by its number (exact, whatever the name).
 

@@ -44,6 +44,7 @@ from mops_xl.outputs.workbook.formulas.excel_formulas import (
     col,
     exact_sum,
     if_tracked,
+    last_data_date,
     ratio,
     trend_arrow,
     trend_verdict,
@@ -179,16 +180,22 @@ class ChannelRowFormulas(EveryChannel):
         cells: Channel Performance column → the row's cell.
         cycle: The channel's spend cycle in days when it spends on some days only (its trend compares whole
             cycles), else None.
+        lagging: The engine found the channel lagging (its rows stop early): its trend windows end on its last data
+            date, a formula over the Actuals.
     """
 
     metric: str | None = None
 
-    def __init__(self, key: int, cells: Mapping[str, str], cycle: int | None = None):
-        self._key, self._cells, self._cycle = key, cells, cycle
+    def __init__(self, key: int, cells: Mapping[str, str], cycle: int | None = None, lagging: bool = False):
+        self._key, self._cells, self._cycle, self._lagging = key, cells, cycle, lagging
 
     def cycle(self) -> int | None:
         """The channel's spend cycle in days, or None."""
         return self._cycle
+
+    def data_through(self) -> str:
+        """A lagging channel's last data date (the latest Actuals Date of its rows up to Report as of), else ""."""
+        return last_data_date(self._key) if self._lagging else ""
 
     def cell(self, figure: str) -> str:
         """The row's cell of a figure (Metric, Target … are the Primary columns)."""

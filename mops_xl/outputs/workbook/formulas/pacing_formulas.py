@@ -19,6 +19,7 @@ from mops_xl.outputs.workbook.formulas.excel_formulas import (
     actuals_sum,
     by_channel,
     col,
+    last_data_date,
     name_for,
     window,
 )
@@ -32,12 +33,14 @@ class LineFormulas:
         budget: Budget column → the line's cell on the Budget data sheet (its Channel key too).
         cycle: The line's channel's spend cycle in days when it spends on some days only (the engine's, written as a
             number in the row's Spend cycle cell), else 0: the line is paced day by day.
+        lagging: The engine found the line's channel lagging (its rows stop early): the line is paced to its last
+            data date, a formula over the Actuals (:meth:`data_through`).
     """
 
     undefined = f'"{UNDEFINED}"'
 
-    def __init__(self, cells: Mapping[str, str], budget: Mapping[str, str], cycle: int = 0):
-        self.cells, self.budget_cells, self._cycle = cells, budget, cycle
+    def __init__(self, cells: Mapping[str, str], budget: Mapping[str, str], cycle: int = 0, lagging: bool = False):
+        self.cells, self.budget_cells, self._cycle, self._lagging = cells, budget, cycle, lagging
 
     def cell(self, figure: str) -> str:
         """The row's cell of a figure."""
@@ -65,6 +68,11 @@ class LineFormulas:
     def cycle(self) -> str:
         """The line's spend cycle in days ("" for a line paced day by day)."""
         return str(self._cycle) if self._cycle else ""
+
+    def data_through(self) -> str:
+        """A lagging line's channel's last data date: the latest Actuals Date of its rows up to Report as of ("" for
+        a line whose channel's data reaches Report as of)."""
+        return last_data_date(self.budget_cells[CHANNEL_KEY]) if self._lagging else ""
 
     def formula(self, figure: str) -> str:
         """A line figure's formula in this row.

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from mops_xl.analysis.blocks.data_dates import data_through_line
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.targets import is_volume
@@ -212,6 +213,10 @@ class Dashboard(SheetWriter):
         )
         ws.write_string(8, 0, "Left to spend", self.fmt["bold"])  # the plan's: the one answer to "how much is left?"
         ws.write_number(8, 1, a.plan.left, self.fmt["money"])
+        through = data_through_line(a.lagging, w.as_of)  # the channels whose rows stop early, beside Report as of
+        if through:
+            ws.merge_range(9, 0, 9, GAP_COL - 1, through, self.own["wrap_note_left"])
+            self._row(ws, 9, ROW_PT * text_lines(through, span_width(0, GAP_COL - 1)))
         self._spend_panel(ws, 3, 4)
         self._boxes(ws, 10)
         story = self._decisions(ws, 16)

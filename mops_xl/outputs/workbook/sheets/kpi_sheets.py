@@ -252,7 +252,9 @@ class KpiSheets(SheetWriter):
 
     def _channel_row(self, ws: Any, r: int, channel: str, c: pd.Series) -> None:
         cell = {h: xl_rowcol_to_cell(r, PERFORMANCE_HEADERS.index(h)) for h in PERFORMANCE_HEADERS}
-        w = ChannelRowFormulas(self.keys.channels[channel], cell, self.a.cycles.get(channel))
+        w = ChannelRowFormulas(
+            self.keys.channels[channel], cell, self.a.cycles.get(channel), lagging=channel in self.a.lagging
+        )
         ws.write_string(r, 0, str(channel))
         written: dict[str, str] = {}  # the figures already on the row, which the next ones reference
         for v in CHANNEL_PERFORMANCE_COLUMNS:

@@ -21,6 +21,7 @@ from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.budget.budget_line_figures import (
     AT_TODAYS_PACE,
     CYCLE_COLUMNS,
+    DATA_THROUGH,
     LAST_SPEND_DAY,
     PACED_TO,
     SPEND_CYCLE,
@@ -200,7 +201,7 @@ class PacingSheet(SheetWriter):
         cycle = line.get(SPEND_CYCLE, math.nan)
         cycle = 0 if pd.isna(cycle) else int(cycle)
         cells = {CYCLE_HEADERS.get(h, h): self._cell(r, h) for h in self.headers}
-        w = LineFormulas(cells, budget, cycle)
+        w = LineFormulas(cells, budget, cycle, lagging=not pd.isna(line.get(DATA_THROUGH, pd.NaT)))
         for c, h in enumerate(self.headers):
             figure = CYCLE_HEADERS.get(h, h)
             if figure in CYCLE_COLUMNS and not cycle:
