@@ -16,7 +16,8 @@ The small intake below, in short (S = Oct 1 2026, E = Oct 31, A = Oct 10: D = 31
     (none)        Display
 
     Actuals: Search 90 a day Sep 16-30 (before the period) and 120 a day Oct 1-10; Social 50 a day Oct 1-10
-    (Oct 1-4 before its line starts); Display 150 on Oct 3 and Oct 4 (no line at all); Blog leads only.
+    (Oct 1-4 before its line starts); Display 150 on Oct 3 and Oct 4 (no line at all) and rows of 0 spend Oct 5-10
+    (it paused; its rows run to Report as of, so it does not lag); Blog leads only.
     Targets: Spend 6,200 (blank Channel).
 """
 
@@ -66,6 +67,7 @@ def pace_data() -> dict[str, Any]:
         actuals.append({"Date": day, "Channel": "Social", "Spend": 50, "Leads": 1})
         actuals.append({"Date": day, "Channel": "Blog", "Leads": 3})
     actuals += [{"Date": D(2026, 10, day), "Channel": "Display", "Spend": 150} for day in (3, 4)]
+    actuals += [{"Date": D(2026, 10, day), "Channel": "Display", "Spend": 0} for day in range(5, 11)]
     return {
         "Business": {
             "Business name": "Pace Ltd",
