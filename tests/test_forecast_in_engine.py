@@ -134,9 +134,10 @@ def test_a_plan_with_nothing_to_say_gives_the_same_forecast(analyses: dict[str, 
 
 def test_planned_spend_a_day_spreads_each_channel_s_total_over_the_days_left() -> None:
     """300 and 20 planned for the 10 days left: 30 and 2 a day (the forecast reads only the total, so a channel
-    planned over fewer days is spread over all of them); no day left: no plan."""
+    planned over fewer days, Social's 4, is spread over all of them); no day left: no plan."""
     table = pd.DataFrame(
-        {"Planned rest of period": [300.0, 20.0]}, index=pd.Index(["Search", "Social"], name="Channel")
+        {"Planned rest of period": [300.0, 20.0], "Days planned": [10, 4]},
+        index=pd.Index(["Search", "Social"], name="Channel"),
     )
     plan = PeriodPlan(table, 1000.0, 600.0, 400.0, 320.0, 0.0)
     assert planned_spend_a_day(plan, 10) == {"Search": 30.0, "Social": 2.0}

@@ -183,6 +183,9 @@ class StubLineWriter:
     def cycle(self) -> str:
         return ""
 
+    def data_through(self) -> str:
+        return ""  # a line whose channel's data reaches Report as of
+
 
 def test_formulas_read_as_their_definitions() -> None:
     w = StubLineWriter()
