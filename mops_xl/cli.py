@@ -900,8 +900,10 @@ def _print_batch_table(results: list[BatchResult], rollup: Path, *, verbose: boo
         rollup: The roll-up written.
         verbose: Also list each built intake's warnings and notices (``-v``).
     """
+    from mops_xl.batch.task import folder_name
+
     names = [r.source.name for r in results]
-    labels = [f"{r.source.parent.name}/{n}" if names.count(n) > 1 else n for r, n in zip(results, names, strict=True)]
+    labels = [f"{folder_name(r.source)}/{n}" if names.count(n) > 1 else n for r, n in zip(results, names, strict=True)]
     width = max(len(label) for label in labels)
     echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")
     for r, label in zip(results, labels, strict=True):
