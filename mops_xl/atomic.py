@@ -23,6 +23,12 @@ from mops_xl.errors import OutputError
 #: The custom document property that marks a workbook mops-xl wrote (report, roll-up, campaign templates): a batch
 #: never reads one as an intake. Intakes (blank, example or imported) do not carry it.
 OUTPUT_PROPERTY = "mops-xl output"
+#: The custom document property in which a report names the intake file it was built from (so a report given as an
+#: intake can name the file to build instead).
+SOURCE_PROPERTY = "mops-xl intake"
+#: The keyword that marks a PDF mops-xl wrote (the board pack): LibreOffice copies the workbook's keywords into the
+#: PDF's Keywords, one word each, so the mark is one word. A rebuild replaces or removes only a PDF that carries it.
+PDF_MARK = "mops-xl-output"
 #: A leftover without a process id (written by an older version) is removed once it is this old, in seconds.
 LEGACY_LEFTOVER_AGE = 3600
 

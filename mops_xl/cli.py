@@ -193,9 +193,16 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    help="Report path (default: <intake stem>-report.xlsx beside the intake), or an existing folder to write "
-    "<intake stem>-report.xlsx into; with several intakes, an existing output folder.",
+    type=click.Path(),
+    help="Report path (default: <intake stem>-report.xlsx beside the intake), or a folder to write "
+    "<intake stem>-report.xlsx into (a folder, a name ending in / or a name without a suffix, e.g. reports/); with "
+    "several intakes, a folder. Missing folders are created.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace files at the output paths that mops-xl did not write (without it they are refused; earlier "
+    "mops-xl outputs are always replaced).",
 )
 @click.option(
     "-j",
@@ -230,9 +237,8 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
 @click.option(
     "--paper",
     type=click.Choice(["a4", "letter"], case_sensitive=False),
-    default="a4",
-    show_default=True,
-    help="The paper every sheet (and the PDF) prints on.",
+    default=None,
+    help="The paper every sheet (and the PDF) prints on (default: letter for a USD or CAD business, a4 otherwise).",
 )
 @click.option(
     "--plan-csv",
@@ -252,7 +258,7 @@ def validate(intake: Path, as_json: bool, verbose: bool) -> None:
 @_guarded
 def build(
     intakes: tuple[Path, ...],
-    output: Path | None,
+    output: str | None,
     jobs: int | None,
     as_json: bool,
     values_only: bool,
@@ -260,9 +266,10 @@ def build(
     quiet: bool,
     verbose: bool,
     scheduler: str | None = None,
-    paper: str = "a4",
+    paper: str | None = None,
     plan_csv: Path | None = None,
     previous: Path | None = None,
+    force: bool = False,
 ) -> None:
     """Validate an intake, compute every metric and write its report workbook.
 
@@ -287,25 +294,36 @@ def build(
         mops-xl build clients/ -o reports/ --jobs 4      # every intake of a folder, plus a roll-up
         mops-xl build teams/ -o reports/ --scheduler tcp://host:8786   # the same, on a Dask cluster
     """
+    from mops_xl.outputs.libreoffice import find_soffice, install_hint
     from mops_xl.pipeline import BuildOptions
 
-    if pdf:
-        from mops_xl.outputs.libreoffice import find_soffice
-
-        if find_soffice() is None:
-            raise InputProblem(
-                "--pdf needs LibreOffice (Debian/Ubuntu: apt-get install libreoffice-calc); "
-                "run without --pdf, or install it"
-            )
+    no_libreoffice = pdf and find_soffice() is None  # the workbook and framework are still written, then exit 2
     batch = len(intakes) > 1 or intakes[0].is_dir() or scheduler is not None
-    options = BuildOptions(values_only=values_only, pdf=pdf, paper=paper.lower(), **_previous_options(previous, batch))
+    options = BuildOptions(
+        values_only=values_only,
+        pdf=pdf and not no_libreoffice,
+        paper=paper.lower() if paper else None,
+        force=force,
+        **_previous_options(previous, batch),
+    )
     if plan_csv is not None:
-        _check_plan_csv(plan_csv, batch)
+        _check_plan_csv(plan_csv, batch, force)
     if batch:
-        _build_batch(list(intakes), output, jobs, as_json, options, quiet, scheduler, verbose=verbose)
-        return
-    _check_previous_folder(options.previous_folder, [_one_report_path(intakes[0], output).parent])
-    _build_one(intakes[0], output, options, as_json=as_json, quiet=quiet, verbose=verbose, plan_csv=plan_csv)
+        built = _build_batch(list(intakes), output, jobs, as_json, options, quiet, scheduler, verbose=verbose)
+    else:
+        report = _one_report_path(intakes[0], output)
+        _check_previous_folder(options.previous_folder, [report.parent])
+        _build_one(intakes[0], report, options, as_json=as_json, quiet=quiet, verbose=verbose, plan_csv=plan_csv)
+        built = True
+    if no_libreoffice:
+        raise InputProblem(
+            install_hint(
+                "--pdf needs LibreOffice, which was not found: the report and the framework were written, "
+                "the PDF was not"
+            )
+        )
+    if not built:
+        sys.exit(EXIT_INPUT)
 
 
 def _previous_options(previous: Path | None, batch: bool) -> dict[str, Any]:
@@ -355,16 +373,18 @@ def _check_previous_folder(previous: Path | None, outputs: list[Path]) -> None:
         )
 
 
-def _check_plan_csv(path: Path, batch: bool) -> None:
+def _check_plan_csv(path: Path, batch: bool, force: bool = False) -> None:
     """Refuse ``--plan-csv`` for a batch, or a path it cannot be written to, before anything is built.
 
     Args:
         path: The ``--plan-csv`` path.
         batch: Whether several intakes (or a folder, or a Dask cluster) are built.
+        force: ``--force``: replace a file there that mops-xl did not write.
 
     Raises:
         InputProblem: Exit code 2, with the reason.
     """
+    from mops_xl.outputs.own_files import check_replaceable
     from mops_xl.outputs.plan_csv import check_plan_csv_path
 
     if batch:
@@ -373,20 +393,77 @@ def _check_plan_csv(path: Path, batch: bool) -> None:
             "intake on its own with its --plan-csv"
         )
     check_plan_csv_path(path)
+    check_replaceable([path], force=force, how="choose another --plan-csv path")
 
 
-def _one_report_path(intake: Path, output: Path | None) -> Path:
-    """One intake's report path: ``-o`` as given, or, when it names an existing folder, the default name in it."""
+def _one_report_path(intake: Path, output: str | None) -> Path:
+    """One intake's report path: ``-o`` as given, or, when it names a folder (see :func:`_names_folder`), the default
+    name in it; a missing folder is created.
+
+    Args:
+        intake: The intake.
+        output: ``-o`` as typed.
+
+    Returns:
+        The report path.
+    """
     from mops_xl.pipeline import report_path
 
-    if output is not None and output.is_dir():
-        return report_path(intake, out_dir=output)
-    return report_path(intake, output)
+    if output is None:
+        return report_path(intake)
+    target = Path(output)
+    report = report_path(intake, out_dir=target) if _names_folder(output) else report_path(intake, target)
+    _make_folder(report.parent)
+    return report
+
+
+def _names_folder(output: str) -> bool:
+    """Whether one intake's ``-o`` names a folder: it ends in a separator (``reports/``), is an existing folder, or
+    does not exist and has no suffix (``json-run``). A folder whose name ends in .xlsx is refused: the report would
+    go inside what reads as the report's own name.
+
+    Args:
+        output: ``-o`` as typed.
+
+    Returns:
+        True for a folder.
+
+    Raises:
+        InputProblem: A folder named like a workbook, given without the trailing separator.
+    """
+    path = Path(output)
+    if output.endswith(("/", os.sep)):
+        return True
+    if path.is_dir():
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            raise InputProblem(
+                f"{output} is a folder: -o names the report's file, and a folder cannot be replaced by one; choose "
+                f"another name, or write {output}{os.sep} to put the report inside that folder"
+            )
+        return True
+    return not path.exists() and not path.suffix
+
+
+def _make_folder(folder: Path) -> None:
+    """Create an output folder (and the folders above it) that does not exist yet.
+
+    Args:
+        folder: The folder.
+
+    Raises:
+        InputProblem: It cannot be created (a file of that name, no permission).
+    """
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputProblem(f"{folder}: the output folder cannot be created ({exc.strerror or exc})") from None
 
 
 def _build_one(
     intake: Path,
-    output: Path | None,
+    report_file: Path,
     options: Any,
     *,
     as_json: bool,
@@ -402,7 +479,7 @@ def _build_one(
 
     try:
         with Progress(enabled=not quiet) as progress:
-            built = build_intake(intake, _one_report_path(intake, output), options, stage=progress.stage)
+            built = build_intake(intake, report_file, options, stage=progress.stage)
     except IntakeError as exc:
         if as_json:
             echo(exc.report.to_json())
@@ -410,6 +487,7 @@ def _build_one(
             echo(exc.report.format(include_info=verbose), err=quiet)
         sys.exit(EXIT_INPUT)
     planned = _write_plan_csv(built.analysis, plan_csv) if plan_csv is not None else ""
+    _say_removed_pdf(built.removed_pdf, quiet)
     if as_json:
         import json
 
@@ -434,6 +512,12 @@ def _build_one(
         echo("Wrote the framework to " + " and ".join(str(p) for p in built.framework))
         if planned:
             echo(planned)
+
+
+def _say_removed_pdf(pdf: Path | None, quiet: bool) -> None:
+    """Say on stderr that a rebuild without ``--pdf`` removed the previous build's PDF (None: nothing removed)."""
+    if pdf is not None and not quiet:
+        echo(f"Removed last build's {pdf.name}: it no longer matches the workbook", err=True)
 
 
 def _write_plan_csv(analysis: Any, path: Path) -> str:
@@ -541,6 +625,7 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
     type=click.Path(path_type=Path),
     help="The new intake (default: <intake stem>-imported.xlsx); never the intake itself.",
 )
+@click.option("--force", is_flag=True, help="Replace the file at the new intake's path (without it, it is refused).")
 @_guarded
 def import_(
     intake: Path,
@@ -555,6 +640,7 @@ def import_(
     spread_days: bool,
     replace: bool,
     output: Path | None,
+    force: bool = False,
 ) -> None:
     """Append an export's rows to Actuals or Touchpoints, in a new intake.
 
@@ -578,7 +664,7 @@ def import_(
     from mops_xl.intake.load import read_intake
 
     sheet, export, fmt = _import_export(actuals, touchpoints, source, mapping)
-    out = _import_output(intake, export, output)
+    out = _import_output(intake, export, output, force)
     loaded, report = read_intake(intake)
     if loaded is None:
         echo(report.format())
@@ -636,13 +722,15 @@ def _import_export(
     return sheet, given, mapping_for(source, dict(m.split("=", 1) for m in mapping), sheet)
 
 
-def _import_output(intake: Path, export: Path, output: Path | None) -> Path:
-    """The new intake's path (default: ``<intake stem>-imported.xlsx``), checked to be neither input.
+def _import_output(intake: Path, export: Path, output: Path | None, force: bool = False) -> Path:
+    """The new intake's path (default: ``<intake stem>-imported.xlsx``), checked to be neither input, nor a file
+    there already (an intake someone may have edited since) unless ``force``.
 
     Args:
         intake: The intake imported into.
         export: The export imported.
         output: ``-o``, if given.
+        force: ``--force``: replace a file at that path.
 
     Returns:
         The path to write.
@@ -656,6 +744,9 @@ def _import_output(intake: Path, export: Path, output: Path | None) -> Path:
     check_output_path(out, intake)
     if out.exists() and export.exists() and out.resolve() == export.resolve():
         raise InputProblem(f"{out}: the output path is the export itself; choose another path with -o")
+    from mops_xl.outputs.own_files import check_replaceable
+
+    check_replaceable([out], force=force)
     return out
 
 
@@ -688,7 +779,7 @@ def _say_imported(
 
 def _build_batch(
     paths: list[Path],
-    output: Path | None,
+    output_given: str | None,
     jobs: int | None,
     as_json: bool,
     options: Any,
@@ -696,22 +787,31 @@ def _build_batch(
     scheduler: str | None = None,
     *,
     verbose: bool = False,
-) -> None:
+) -> bool:
     """Build several intakes in parallel or on a Dask cluster; print a summary or one JSON array; write the roll-up.
 
-    Each built intake's PDF is named; with ``-v`` its warnings and notices are listed, as for one intake.
-    """
-    from mops_xl.batch import build_many, check_batch_outputs, find_intakes, rollup_path, write_rollup
+    Each built intake's PDF is named; with ``-v`` its warnings and notices are listed, as for one intake. Intakes of
+    different folders that share a name get their folder's name first in their reports' names.
 
-    if output is not None and not output.is_dir():
-        raise InputProblem(f"{output}: with several intakes or --scheduler, -o must name an existing folder")
+    Returns:
+        Whether every intake was built.
+    """
+    import dataclasses
+
+    from mops_xl.batch import build_many, check_batch_outputs, find_intakes, rollup_path, write_rollup
+    from mops_xl.batch.collisions import clashing_names
+
+    output = _batch_folder(output_given, paths)
     sources = find_intakes(paths)
     if not sources:
         odd = [p for p in paths if p.is_dir() and p.suffix.lower() in (".xlsx", ".xlsm")]
         hint = f" ({odd[0]} is a folder, though its name ends in {odd[0].suffix})" if odd else ""
         raise InputProblem("no .xlsx intake found in " + ", ".join(str(p) for p in paths) + hint)
+    options = dataclasses.replace(options, clashing=clashing_names(sources, output))
     check_batch_outputs(sources, output, options)
     _check_previous_folder(options.previous_folder, [output] if output is not None else [s.parent for s in sources])
+    if output is not None:
+        _make_folder(output)
     rollup_target = rollup_path(output or sources[0].parent, sources)
     if scheduler is None:
         results = build_many(sources, output, jobs, options)
@@ -725,8 +825,43 @@ def _build_batch(
         echo(_batch_json(results))
     elif not quiet:
         _print_batch_table(results, rollup, verbose=verbose)
-    if any(r.status != "built" for r in results):
-        sys.exit(EXIT_INPUT)
+    for r in results:
+        _say_removed_pdf(r.removed_pdf, quiet)
+    return all(r.status == "built" for r in results)
+
+
+def _batch_folder(output: str | None, paths: list[Path]) -> Path | None:
+    """A batch's ``-o``: a folder (created later if missing), never a workbook's name or an existing file.
+
+    Args:
+        output: ``-o`` as typed (None: each report beside its intake).
+        paths: The intakes and folders given.
+
+    Returns:
+        The folder, or None.
+
+    Raises:
+        InputProblem: ``-o`` is a file, or a name ending in .xlsx (with a hint when an intake given is a folder
+            whose name ends in .xlsx).
+    """
+    if output is None:
+        return None
+    folder = Path(output)
+    if folder.is_dir():
+        return folder
+    workbook_name = folder.suffix.lower() in (".xlsx", ".xlsm") and not output.endswith(("/", os.sep))
+    if folder.exists() or workbook_name:
+        odd = [p for p in paths if p.is_dir() and p.suffix.lower() in (".xlsx", ".xlsm")]
+        hint = (
+            f" ({odd[0]} is a folder, though its name ends in {odd[0].suffix}, so it was read as a folder of intakes)"
+            if odd
+            else ""
+        )
+        raise InputProblem(
+            f"{output}: with several intakes, a folder or --scheduler, -o must name a folder (e.g. reports/), "
+            f"not a file{hint}"
+        )
+    return folder
 
 
 def _batch_json(results: list[BatchResult]) -> str:
@@ -767,17 +902,21 @@ def _print_batch_table(results: list[BatchResult], rollup: Path, *, verbose: boo
         rollup: The roll-up written.
         verbose: Also list each built intake's warnings and notices (``-v``).
     """
-    width = max(len(r.source.name) for r in results)
+    from mops_xl.batch.task import folder_name
+
+    names = [r.source.name for r in results]
+    labels = [f"{folder_name(r.source)}/{n}" if names.count(n) > 1 else n for r, n in zip(results, names, strict=True)]
+    width = max(len(label) for label in labels)
     echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")
-    for r in results:
+    for r, label in zip(results, labels, strict=True):
         detail = (str(r.report) + (f" and {r.pdf}" if r.pdf else "")) if r.report else r.message
-        echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
-    for r in results:
+        echo(f"{label:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
+    for r, label in zip(results, labels, strict=True):
         if r.report and r.message:
-            echo(f"{r.source.name}: {r.message}")
-    for r in results:
+            echo(f"{label}: {r.message}")
+    for r, label in zip(results, labels, strict=True):
         if verbose and r.validation is not None and (r.validation.warnings or r.validation.infos):
-            echo(f"\n{r.source.name}:")
+            echo(f"\n{label}:")
             echo(r.validation.format(include_info=verbose))
     echo(f"Wrote the roll-up to {rollup}")
 

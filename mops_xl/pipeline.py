@@ -21,8 +21,9 @@ from mops_xl.intake.load import read_intake
 from mops_xl.intake.model import Intake
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.outputs.framework.text import framework_paths, write_framework_files
+from mops_xl.outputs.own_files import check_replaceable, remove_stale_pdf
 from mops_xl.outputs.workbook import build_report, check_output_path, default_report_path, export_board_pack
-from mops_xl.outputs.workbook.layout.print_setup import DEFAULT_PAPER, PAPER_SIZES
+from mops_xl.outputs.workbook.layout.print_setup import PAPER_SIZES
 from mops_xl.outputs.workbook.snapshot_sheet import read_snapshot
 
 #: What a report built before mops-xl kept snapshots needs.
@@ -63,22 +64,29 @@ class BuildOptions:
     Args:
         values_only: Plain values instead of formulas, without the data sheets.
         pdf: Also write the board pack (the leadership sheets) as PDF through LibreOffice.
-        paper: The paper every sheet prints on: "a4" or "letter".
+        paper: The paper every sheet prints on: "a4" or "letter"; None: Letter for a USD or CAD business, A4
+            otherwise.
         previous: The previous report to say what changed since (one intake; refused when it cannot be compared).
         previous_reports: A folder build's ``--previous`` reports: each intake compares with the latest one of its
             business and currency not after its Report as of, and builds without a comparison when there is none.
         previous_folder: That folder (named when an intake finds no report in it).
+        force: Replace files at the output paths that mops-xl did not write (``--force``); without it they are
+            refused (see :mod:`mops_xl.outputs.own_files`).
+        clashing: A batch's report names (casefolded) that two intakes of different folders share: those reports
+            take their folder's name first (see :func:`mops_xl.batch.task.batch_report_path`).
     """
 
     values_only: bool = False
     pdf: bool = False
-    paper: str = DEFAULT_PAPER
+    paper: str | None = None
     previous: Path | None = None
     previous_reports: tuple[PreviousReport, ...] = ()
     previous_folder: Path | None = None
+    force: bool = False
+    clashing: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.paper not in PAPER_SIZES:
+        if self.paper is not None and self.paper not in PAPER_SIZES:
             raise ValueError(f"paper {self.paper!r}: expected one of {', '.join(PAPER_SIZES)}")
 
 
@@ -94,6 +102,7 @@ class Built:
         framework: The framework files written (Markdown, text).
         pdf: The PDF written, if asked for.
         previous_note: Why a folder build compared this intake with nothing ("" when it did, or was not asked to).
+        removed_pdf: The board pack PDF of the previous build, removed because this build wrote none.
     """
 
     source: Path
@@ -103,6 +112,20 @@ class Built:
     framework: tuple[Path, Path]
     pdf: Path | None = None
     previous_note: str = ""
+    removed_pdf: Path | None = None
+
+
+def build_outputs(report: Path, options: BuildOptions) -> list[Path]:
+    """Every file one build writes.
+
+    Args:
+        report: The report path.
+        options: The build options.
+
+    Returns:
+        The report, the framework files and (with ``pdf``) the PDF.
+    """
+    return [report, *framework_paths(report), *([report.with_suffix(".pdf")] if options.pdf else [])]
 
 
 def report_path(source: Path, out: Path | None = None, out_dir: Path | None = None) -> Path:
@@ -138,21 +161,14 @@ def build_intake(
 
     Raises:
         IntakeError: The intake has errors; ``exc.report`` lists them all and nothing is written.
-        OutputError: The output path is the intake, or cannot be written.
+        OutputError: The output path is the intake, or cannot be written, or holds a file mops-xl did not write
+            (without ``options.force``).
         PreviousReportError: ``options.previous`` cannot be compared (no snapshot, a newer one, another business or
             currency, a later Report as of) or would be replaced by the report.
         LibreOfficeError: ``pdf`` was asked for and LibreOffice failed.
     """
     say = stage or (lambda name: None)
-    check_output_path(out, source)
-    last = options.previous
-    if last is not None and last.exists() and out.exists() and last.resolve() == out.resolve():
-        raise PreviousReportError(
-            f"{out}: this build would replace the previous report it compares with; choose another -o"
-        )
-    for other in (*framework_paths(out), *([out.with_suffix(".pdf")] if options.pdf else [])):
-        if other.exists() and source.exists() and other.resolve() == source.resolve():
-            raise OutputError(f"{other}: an output of this build would replace the intake; choose another -o")
+    _check_outputs(source, out, options)
     say("Reading and validating")
     intake, validation = read_intake(source)
     if intake is None:
@@ -164,11 +180,38 @@ def build_intake(
     build_report(intake, out, analysis, values_only=options.values_only, paper=options.paper)
     say("Writing the framework")
     framework = write_framework_files(analysis, out)
-    pdf = None
+    pdf = removed = None
     if options.pdf:
         say("Writing the PDF")
         pdf = export_board_pack(out, analysis, paper=options.paper)
-    return Built(source, validation, analysis, out, framework, pdf, note)
+    else:
+        removed = remove_stale_pdf(out)  # last build's board pack would show last build's figures
+    return Built(source, validation, analysis, out, framework, pdf, note, removed)
+
+
+def _check_outputs(source: Path, out: Path, options: BuildOptions) -> None:
+    """Refuse outputs that would replace the intake, the previous report compared with, or a file mops-xl did not
+    write (unless ``options.force``), before anything is read.
+
+    Args:
+        source: The intake.
+        out: The report path.
+        options: The build options.
+
+    Raises:
+        OutputError: With the file and the way out.
+        PreviousReportError: The report would replace ``options.previous``.
+    """
+    check_output_path(out, source)
+    last = options.previous
+    if last is not None and last.exists() and out.exists() and last.resolve() == out.resolve():
+        raise PreviousReportError(
+            f"{out}: this build would replace the previous report it compares with; choose another -o"
+        )
+    for other in build_outputs(out, options)[1:]:
+        if other.exists() and source.exists() and other.resolve() == source.resolve():
+            raise OutputError(f"{other}: an output of this build would replace the intake; choose another -o")
+    check_replaceable(build_outputs(out, options), force=options.force)
 
 
 def previous_snapshot(intake: Intake, options: BuildOptions) -> tuple[Snapshot | None, str]:

@@ -96,4 +96,4 @@ def test_several_files_with_json_print_one_array(tmp_path: Path) -> None:
 def test_several_files_need_an_output_folder(tmp_path: Path) -> None:
     files = [str(ROOT / "samples" / "local.xlsx"), str(ROOT / "samples" / "d2c.xlsx")]
     result = CliRunner().invoke(cli, ["build", *files, "-o", str(tmp_path / "one.xlsx")])
-    assert result.exit_code == 2 and "-o must name an existing folder" in result.output
+    assert result.exit_code == 2 and "-o must name a folder (e.g. reports/), not a file" in result.output

@@ -144,7 +144,8 @@ def test_every_leadership_sheet_prints_as_a_page(reports: dict[str, Path], sampl
     business = load_intake(ROOT / "samples" / f"{sample}.xlsx").business["Business name"]
     for ws in _leadership(reports[sample], data_only=False):
         assert ws.page_setup.orientation == "landscape", ws.title
-        assert ws.page_setup.paperSize == 9, ws.title  # A4 by default
+        # issue 27: Letter (Excel's code 1) by default for the USD business (saas), A4 (9) for EUR and GBP
+        assert ws.page_setup.paperSize == (1 if sample == "saas" else 9), ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         # one page wide; the Dashboard one page in all
         assert ws.page_setup.fitToWidth in (None, 1), ws.title
@@ -355,7 +356,10 @@ def test_the_pdf_is_the_board_pack(packs: dict[str, tuple[Path, Path]], sample: 
     pages = _pages(pdf)
     info = _info(pdf)
     assert int(info["Pages"]) == len(pages)
-    assert "(A4)" in info["Page size"] and info["Page size"].strip().startswith("841")  # A4 landscape
+    if sample == "saas":  # issue 27: a USD business prints on Letter, landscape: 11 x 8.5 in
+        assert info["Page size"].split() == ["792", "x", "612", "pts", "(letter)"]
+    else:  # EUR and GBP on A4, landscape: 297 x 210 mm
+        assert "(A4)" in info["Page size"] and info["Page size"].strip().startswith("841")
     if sample == "saas":
         assert len(pages) <= 25  # was 105, 79 of them data sheets
     printed = [_sheet_of(p) for p in pages]

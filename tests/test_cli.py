@@ -224,10 +224,12 @@ def test_build_into_an_existing_folder_names_the_report_there(small: Path, tmp_p
     assert not small.with_name("acme-report.xlsx").exists()
 
 
-def test_build_into_missing_folder_exits_2(small: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["build", str(small), "-o", str(tmp_path / "no" / "such" / "r.xlsx")])
-    assert result.exit_code == 2
-    assert "the output folder does not exist" in result.output
+def test_build_into_missing_folder_creates_it(small: Path, tmp_path: Path) -> None:
+    # issue 27: output folders are created, the folders above them too
+    result = CliRunner().invoke(cli, ["build", str(small), "-o", str(tmp_path / "no" / "such" / "r.xlsx"), "-q"])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (tmp_path / "no" / "such").iterdir())
+    assert written == ["r-framework.md", "r-framework.txt", "r.xlsx"]
 
 
 def test_build_into_read_only_folder_exits_2(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -287,7 +289,7 @@ def test_failed_write_leaves_no_partial_report(small: Path, tmp_path: Path, monk
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr("mops_xl.outputs.workbook.writer.ReportWriter.write", explode)
-    result = CliRunner().invoke(cli, ["build", str(small), "-o", str(out)])
+    result = CliRunner().invoke(cli, ["build", str(small), "-o", str(out), "--force"])  # not mops-xl's: --force
     assert result.exit_code == 1
     assert "unexpected failure (RuntimeError: disk on fire)" in result.output
     assert "Traceback" not in result.output

@@ -126,7 +126,7 @@ def test_one_intake_with_scheduler_is_built_on_the_cluster(tmp_path: Path, sched
     with_file = CliRunner().invoke(
         cli, ["build", str(SAMPLES[0]), "-o", str(tmp_path / "r.xlsx"), "--scheduler", scheduler]
     )
-    assert with_file.exit_code == 2 and "-o must name an existing folder" in with_file.output
+    assert with_file.exit_code == 2 and "-o must name a folder (e.g. reports/), not a file" in with_file.output
 
 
 def test_unreachable_scheduler_is_one_line_and_exit_2(

@@ -383,17 +383,19 @@ def _export(folder: Path) -> Path:
 
 @pytest.mark.slow
 def test_5_same_named_intakes_report_csv_and_framework_over_the_intake_are_refused(tmp_path: Path) -> None:
-    for sub in ("a", "b"):
-        (tmp_path / sub).mkdir()
+    # issue 27: same-named intakes of two folders get their folder's name first; two folders of one name still clash
+    for sub in ("p/a", "q/a"):
+        (tmp_path / sub).mkdir(parents=True)
         valid_copy(tmp_path / sub, "x.xlsx")
     out = tmp_path / "out"
     out.mkdir()
-    done = _run("build", tmp_path / "a" / "x.xlsx", tmp_path / "b" / "x.xlsx", "-o", out)
+    done = _run("build", tmp_path / "p" / "a" / "x.xlsx", tmp_path / "q" / "a" / "x.xlsx", "-o", out)
     assert done.returncode == 2
-    assert f"{tmp_path / 'a' / 'x.xlsx'} and {tmp_path / 'b' / 'x.xlsx'} would both be built into " in done.stderr
+    p_x, q_x = tmp_path / "p" / "a" / "x.xlsx", tmp_path / "q" / "a" / "x.xlsx"
+    assert f"{p_x} and {q_x} would both be built into {out / 'a-x-report.xlsx'}" in done.stderr
     assert list(out.iterdir()) == []
 
-    intake = tmp_path / "a" / "x.xlsx"
+    intake = tmp_path / "p" / "a" / "x.xlsx"
     done = _run("build", intake, "-o", tmp_path / "report.csv")
     assert done.returncode == 2 and "report.csv: the report is an .xlsx workbook" in done.stderr
     assert not (tmp_path / "report.csv").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ class BatchResult:
         document: The JSON document of the intake (built) or its validation report (invalid).
         pdf: The PDF board pack written, if asked for.
         validation: The validation report of a built intake (its warnings and notices).
+        removed_pdf: The board pack PDF of the previous build, removed because this build wrote none.
     """
 
     source: Path
@@ -38,6 +40,40 @@ class BatchResult:
     document: dict[str, Any] = field(default_factory=dict)
     pdf: Path | None = None
     validation: ValidationReport | None = None
+    removed_pdf: Path | None = None
+
+
+def folder_name(source: Path) -> str:
+    """The name of the folder an intake is in (the absolute path's, so ``intake.xlsx`` alone names the current
+    folder).
+
+    Args:
+        source: The intake.
+
+    Returns:
+        The folder's name ("" for the root).
+    """
+    return Path(os.path.abspath(source)).parent.name
+
+
+def batch_report_path(source: Path, out_dir: Path | None, options: BuildOptions) -> Path:
+    """Where a batch writes an intake's report: ``<stem>-report.xlsx`` in ``out_dir`` (beside the intake without
+    one), or ``<folder>-<stem>-report.xlsx`` when intakes of different folders share that name
+    (``options.clashing``): an agency's ``acme/intake.xlsx`` and ``globex/intake.xlsx`` give
+    ``acme-intake-report.xlsx`` and ``globex-intake-report.xlsx``.
+
+    Args:
+        source: The intake.
+        out_dir: The batch's output folder (None: beside each intake).
+        options: The build options.
+
+    Returns:
+        The report path.
+    """
+    path = report_path(source, out_dir=out_dir)
+    if out_dir is None or path.name.casefold() not in options.clashing:
+        return path
+    return path.with_name(f"{folder_name(source)}-{path.name}")
 
 
 def build_one(source: Path, out_dir: Path | None, options: BuildOptions | None = None) -> BatchResult:
@@ -54,8 +90,9 @@ def build_one(source: Path, out_dir: Path | None, options: BuildOptions | None =
     from mops_xl.batch.rollup import rollup_row
     from mops_xl.outputs.json_output import to_dict
 
+    options = options or BuildOptions()
     try:
-        built = build_intake(source, report_path(source, out_dir=out_dir), options or BuildOptions())
+        built = build_intake(source, batch_report_path(source, out_dir, options), options)
     except IntakeError as exc:
         report = exc.report
         first = "; ".join(str(p) for p in report.errors[:3])
@@ -64,14 +101,18 @@ def build_one(source: Path, out_dir: Path | None, options: BuildOptions | None =
         return BatchResult(
             source, "failed", message=f"{type(exc).__name__}: {exc}", document={"error": traceback.format_exc(limit=3)}
         )
+    row = rollup_row(built.analysis, source, built.report)
+    if built.report.name != report_path(source, out_dir=out_dir).name:  # a name two folders share: say which
+        row["File"] = f"{folder_name(source)}/{source.name}"
     return BatchResult(
         source,
         "built",
         built.report,
         len(built.validation.warnings),
-        row=rollup_row(built.analysis, source, built.report),
+        row=row,
         document=to_dict(built.analysis),
         pdf=built.pdf,
         validation=built.validation,
         message=built.previous_note,
+        removed_pdf=built.removed_pdf,
     )

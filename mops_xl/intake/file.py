@@ -138,6 +138,10 @@ def open_intake_file(path: str | Path, report: ValidationReport) -> RawWorkbook 
     if problem:
         report.add(*problem)
         return None
+    given_output = output_given_as_intake(path.name, props)
+    if given_output:
+        report.add("wrong-format", given_output)
+        return None
     book, failure = _open_book(path)
     if book is None:
         report.add("corrupt-workbook", f"{path.name}: the workbook is damaged and cannot be read ({failure})")
@@ -413,6 +417,29 @@ def _part_content_problem(name: str, zf: zipfile.ZipFile, infos: list[zipfile.Zi
                 f"{i.file_size / 1024**2:.0f} MiB from {i.compress_size / 1024**2:.1f} MiB; possibly a zip bomb",
             )
     return None
+
+
+def output_given_as_intake(name: str, properties: dict[str, str]) -> str:
+    """What a workbook mops-xl wrote (a report, a roll-up) is told when it is given as an intake: which file to
+    build instead, never advice on its cells.
+
+    Args:
+        name: The file's name.
+        properties: Its custom document properties.
+
+    Returns:
+        The message, or "" for a workbook that is no mops-xl output.
+    """
+    from mops_xl.atomic import OUTPUT_PROPERTY, SOURCE_PROPERTY
+
+    kind = properties.get(OUTPUT_PROPERTY, "")
+    if not kind:
+        return ""
+    if kind == "roll-up":
+        return f"{name}: this is a mops-xl roll-up; build the intakes it sums up (their folder) instead"
+    source = properties.get(SOURCE_PROPERTY, "") or "the intake it was built from"
+    what = "a mops-xl report" if kind == "report" else f"a mops-xl {kind}"
+    return f"{name}: this is {what}; build its intake ({source}) instead"
 
 
 def output_kind(path: Path) -> str:

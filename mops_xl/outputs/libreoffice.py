@@ -7,10 +7,24 @@ gets its own profile: two soffice processes sharing one collide.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+#: How to install LibreOffice on each system (for ``--pdf``), one line each.
+INSTALL_LINES = (
+    "Windows: the installer from https://www.libreoffice.org/download/, or winget install "
+    "TheDocumentFoundation.LibreOffice",
+    "macOS: brew install --cask libreoffice",
+    "Debian/Ubuntu: sudo apt-get install libreoffice-calc",
+    "Fedora: sudo dnf install libreoffice-calc",
+)
+#: Where the Windows installer puts LibreOffice (it never adds its folder to the PATH): (variable, default).
+_WINDOWS_FOLDERS = (("ProgramFiles", r"C:\Program Files"), ("ProgramFiles(x86)", r"C:\Program Files (x86)"))
+#: Where LibreOffice lands on macOS (the app bundle's program is not on the PATH either).
+_MACOS_SOFFICE = Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")
 
 _RECALC_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
@@ -30,16 +44,37 @@ class LibreOfficeError(RuntimeError):
 def find_soffice() -> str | None:
     """Return the path of the LibreOffice executable, or None when it is not installed.
 
+    Looks on the PATH (``soffice``, ``libreoffice``), then where the Windows and macOS installers put it.
+
     Returns:
         The path, or None.
     """
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    if os.name == "nt":
+        places = [Path(os.environ.get(v, d)) / "LibreOffice" / "program" / "soffice.exe" for v, d in _WINDOWS_FOLDERS]
+    else:
+        places = [_MACOS_SOFFICE]
+    return next((str(p) for p in places if p.is_file()), None)
+
+
+def install_hint(why: str = "LibreOffice is not installed") -> str:
+    """How to install LibreOffice, one line per system, after why it is needed.
+
+    Args:
+        why: The first line.
+
+    Returns:
+        The text.
+    """
+    return why + "; install it:\n" + "\n".join(f"  {line}" for line in INSTALL_LINES)
 
 
 def _convert(paths: list[Path], outdir: Path, target: str, recalculate: bool, timeout: float) -> list[Path]:
     soffice = find_soffice()
     if soffice is None:
-        raise LibreOfficeError("LibreOffice is not installed (on Debian/Ubuntu: apt-get install libreoffice-calc)")
+        raise LibreOfficeError(install_hint())
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mops-xl-lo-") as profile:
         if recalculate:

@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import xlsxwriter
 
 from mops_xl.analysis.engine import Analysis, analyse
-from mops_xl.atomic import OUTPUT_PROPERTY, atomic_output, private_workdir
+from mops_xl.atomic import OUTPUT_PROPERTY, PDF_MARK, SOURCE_PROPERTY, atomic_output, private_workdir
 from mops_xl.errors import OutputError
 from mops_xl.intake.model import Intake
 from mops_xl.intake.schema import SHEETS
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.fit import ColumnFitter
-from mops_xl.outputs.workbook.layout.print_setup import DEFAULT_PAPER, PAPER_SIZES, PrintSetup, header_rows
+from mops_xl.outputs.workbook.layout.print_setup import (
+    DEFAULT_PAPER,
+    PAPER_SIZES,
+    PrintSetup,
+    header_rows,
+    paper_for,
+)
 from mops_xl.outputs.workbook.layout.values_only import ValuesWorkbook
 from mops_xl.outputs.workbook.sheets.actions_sheets import ActionSheets
 from mops_xl.outputs.workbook.sheets.attribution_sheets import AttributionSheets
@@ -155,7 +162,7 @@ def build_report(
     analysis: Analysis | None = None,
     *,
     values_only: bool = False,
-    paper: str = DEFAULT_PAPER,
+    paper: str | None = None,
     board_pack: bool = False,
 ) -> Path:
     """Compute and write the report workbook for an intake.
@@ -166,8 +173,10 @@ def build_report(
         analysis: Figures already computed with :func:`mops_xl.analysis.engine.analyse` (computed when omitted).
         values_only: Write plain values instead of formulas and leave the data sheets out (raw rows and
             journey IDs stay home): a report to share outside the team.
-        paper: The paper the sheets print on ("a4" or "letter").
-        board_pack: Write the copy the PDF is printed from: values only, without the Framework sheet.
+        paper: The paper the sheets print on ("a4" or "letter"); None: Letter for a USD or CAD business, A4
+            otherwise (:func:`~mops_xl.outputs.workbook.layout.print_setup.paper_for`).
+        board_pack: Write the copy the PDF is printed from: values only, without the Framework sheet; its keywords
+            carry :data:`~mops_xl.atomic.PDF_MARK`, which LibreOffice copies into the PDF.
 
     Returns:
         The path written.
@@ -178,6 +187,7 @@ def build_report(
     out = Path(path) if path is not None else default_report_path(intake.source)
     check_output_path(out, intake.source)
     analysis = analysis or analyse(intake)
+    paper = paper or paper_for(str(intake.business["Currency"]))
     with atomic_output(out) as tmp, private_workdir() as work:
         values_only = values_only or board_pack
         kind = ValuesWorkbook if values_only else xlsxwriter.Workbook
@@ -192,6 +202,7 @@ def build_report(
             },
         )
         wb.set_custom_property(OUTPUT_PROPERTY, "values-only report" if values_only else "report")
+        wb.set_custom_property(SOURCE_PROPERTY, _intake_name(intake))  # named if the report is given as an intake
         wb.set_properties(
             {
                 "title": f"Marketing operations report — {intake.business['Business name']}",
@@ -202,6 +213,7 @@ def build_report(
                 if values_only
                 else "Living model: formulas over the data sheets, with the engine's values cached",
                 "created": dt.datetime.now(),
+                **({"keywords": PDF_MARK} if board_pack else {}),
             }
         )
         ReportWriter(wb, analysis, with_data=not values_only, paper=paper, with_framework=not board_pack).write()
@@ -211,7 +223,13 @@ def build_report(
     return out
 
 
-def export_board_pack(report: str | Path, analysis: Analysis, *, paper: str = DEFAULT_PAPER) -> Path:
+def _intake_name(intake: Intake) -> str:
+    """The intake's file name as a document property holds it: no control characters (XML has none), at most 255
+    characters (Excel's limit)."""
+    return re.sub(r"[\x00-\x1f\x7f]", "", Path(intake.source).name)[:255]
+
+
+def export_board_pack(report: str | Path, analysis: Analysis, *, paper: str | None = None) -> Path:
     """Write the board pack, ``<report stem>.pdf`` beside a report workbook, through LibreOffice, atomically.
 
     The PDF holds the leadership sheets only. LibreOffice prints every visible sheet, so it prints a
@@ -223,10 +241,10 @@ def export_board_pack(report: str | Path, analysis: Analysis, *, paper: str = DE
     Args:
         report: The report workbook.
         analysis: Its engine results (the copy is written from them).
-        paper: The paper ("a4" or "letter").
+        paper: The paper ("a4" or "letter"; None: by the business's currency, as :func:`build_report`).
 
     Returns:
-        The PDF path.
+        The PDF path, marked with :data:`~mops_xl.atomic.PDF_MARK` in its Keywords.
 
     Raises:
         LibreOfficeError: LibreOffice is missing or wrote nothing.

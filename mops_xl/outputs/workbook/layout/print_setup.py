@@ -13,8 +13,23 @@ from typing import Any
 #: Paper sizes the report prints on, by their ``--paper`` name: XlsxWriter's (Excel's) paper codes.
 PAPER_SIZES = {"a4": 9, "letter": 1}
 DEFAULT_PAPER = "a4"
+#: The currencies of the countries that print on Letter (the United States and Canada); every other business
+#: prints on A4 unless ``--paper`` says otherwise.
+LETTER_CURRENCIES = frozenset({"USD", "CAD"})
 #: Excel's limit on a header or footer's text.
 _HEADER_LIMIT = 255
+
+
+def paper_for(currency: str) -> str:
+    """The paper a business prints on when ``--paper`` is not given: Letter for USD and CAD, A4 otherwise.
+
+    Args:
+        currency: The Business sheet's ISO currency code.
+
+    Returns:
+        A key of :data:`PAPER_SIZES`.
+    """
+    return "letter" if str(currency).strip().upper() in LETTER_CURRENCIES else DEFAULT_PAPER
 
 
 @dataclass(frozen=True)
