@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from mops_xl.analysis.blocks.wording import UNDEFINED, figure, money, percent, threshold
+from mops_xl.analysis.blocks.wording import UNDEFINED, day, figure, money, percent, period_dates, threshold
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.decisions.triggers import AB_WINNER, HIGH_PERFORMER, OVERSPENDING, UNDERPERFORMING
 from mops_xl.analysis.engine import Analysis
@@ -110,8 +110,8 @@ def business_section(a: Analysis, cur: str) -> dict[str, Any]:
         "name": b["Business name"],
         "team_size": _text(b["Team size"]) or "not given",
         "channels": f"{len(channels)} ({', '.join(map(str, channels.index))})",
-        "budget": f"{_money(budget, cur)} for {window.start:%Y-%m-%d} to {window.end:%Y-%m-%d}",
-        "as_of": f"{window.as_of:%Y-%m-%d} (day {window.elapsed_days} of {window.period_days})",
+        "budget": f"{_money(budget, cur)} for {period_dates(window.start, window.end)}",
+        "as_of": f"{day(window.as_of)} (day {window.elapsed_days} of {window.period_days})",
         "spend": _spend_vs_budget(a, cur),
     }
 
@@ -235,7 +235,7 @@ def landing_section(a: Analysis, cur: str) -> dict[str, Any]:
         The section's context: end, summary, lines, note.
     """
     return {
-        "end": f"{a.window.end:%Y-%m-%d}",
+        "end": day(a.window.end),
         "summary": landing_summary(a.landing),
         "lines": [line.sentence(a.window.end, cur) for line in a.landing],
         "note": RANGE_NOTE,
@@ -266,13 +266,13 @@ def changes_section(a: Analysis, cur: str) -> dict[str, Any] | None:
     days = sorted({x.date for x in c.restated})
     channels = sorted({x.channel for x in c.restated})
     restated = (
-        f"{count(len(days), 'day')} of Actuals restated on or before {c.previous_as_of} ({', '.join(channels)}): "
+        f"{count(len(days), 'day')} of Actuals restated on or before {day(c.previous_as_of)} ({', '.join(channels)}): "
         "data moved, not performance."
         if days
         else ""
     )
     return {
-        "since": c.previous_as_of,
+        "since": day(c.previous_as_of),
         "summary": c.summary,
         "weekly_only": "" if c.same_period else c.why_weekly_only,
         "moves": [k.sentence for k in c.kpis if k.change != 0],

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import DONE, NOT_STARTED, OVERDUE
-from mops_xl.analysis.blocks.wording import money
+from mops_xl.analysis.blocks.wording import day, money
 from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import (
     BUDGET_USED,
     FROM_LAUNCH,
@@ -178,9 +178,7 @@ def campaign_warnings(
     for _, c in campaigns.iterrows():
         amount = float(spent_outside.get(c["Campaign"], 0.0))
         if amount > 0:
-            dates = " to ".join(
-                f"{d:%Y-%m-%d}" if not pd.isna(d) else "open" for d in (c["Launch date"], c["End date"])
-            )
+            dates = " to ".join(day(d) if not pd.isna(d) else "open" for d in (c["Launch date"], c["End date"]))
             out.append(
                 {
                     "subject": str(c["Campaign"]),

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.analysis.blocks.wording import count, money
+from mops_xl.analysis.blocks.wording import count, day, money
 from mops_xl.analysis.decisions.period_plan import EPSILON, PeriodPlan
 from mops_xl.analysis.decisions.recommendations import AS_BUILT, MONEY_COLUMNS, RECOMMENDATION_COLUMNS
 from mops_xl.analysis.engine import Analysis
@@ -327,8 +327,8 @@ def plan_line(plan: PeriodPlan, end: pd.Timestamp, prefix: str) -> str:
         )
     )
     if plan.days_left <= 0:
-        return f"The period has ended (to {end:%Y-%m-%d}): {totals}; nothing left to plan."
-    line = f"The plan for the rest of the period ({count(plan.days_left, 'day')} left, to {end:%Y-%m-%d}): {totals}"
+        return f"The period has ended (to {day(end)}): {totals}; nothing left to plan."
+    line = f"The plan for the rest of the period ({count(plan.days_left, 'day')} left, to {day(end)}): {totals}"
     if plan.budget_increase > EPSILON:
         line += f"; it needs {money(plan.budget_increase, prefix)} more than is left (a decision for leadership)"
     return line + "."
