@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from mops_xl.analysis.blocks.statuses import FIX, FREE_BUDGET, PAUSE, ROLL_OUT, SCALE, THROTTLE
 from mops_xl.analysis.blocks.wording import UNDEFINED, day, figure, money, percent, period_dates, threshold
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.decisions.triggers import AB_WINNER, HIGH_PERFORMER, OVERSPENDING, UNDERPERFORMING
@@ -534,14 +535,25 @@ def _channel_performance(a: Analysis, cur: str) -> list[list[str]]:
     ]
 
 
+#: What each trigger (a signal of the Settings thresholds) leads to: the seed's Optimization Actions table.
+#: The plan decides each channel's one action (docs/metrics.md, "Precedence: one action per channel").
+TRIGGERED_ACTIONS = {
+    UNDERPERFORMING: f"{PAUSE}, {THROTTLE} or {FREE_BUDGET} (the plan takes its money); {FIX} when none can leave it",
+    OVERSPENDING: f"{THROTTLE}: cap its daily spend to land on its budget",
+    HIGH_PERFORMER: f"{SCALE} when the plan has budget to give it",
+    AB_WINNER: f"{ROLL_OUT} the winning variant",
+}
+
+
 def _signal_thresholds(settings: dict[str, Any]) -> list[list[str]]:
-    """Each signal with the threshold the team set for it."""
-    return [
+    """The Optimization Actions table: each trigger, the threshold the team set for it and the action it leads to."""
+    rows = [
         [UNDERPERFORMING, f"< {threshold(float(settings['Underperforming threshold']))} of target"],
         [OVERSPENDING, f"> {threshold(float(settings['Overspending threshold']))} of budget pace"],
         [HIGH_PERFORMER, f"≥ {threshold(float(1 + settings['High-performer threshold']))} of target"],
         [AB_WINNER, f"{threshold(float(settings['A/B significance level']))} confidence"],
     ]
+    return [[trigger, limit, TRIGGERED_ACTIONS[trigger]] for trigger, limit in rows]
 
 
 def _why(r: pd.Series) -> str:

@@ -251,7 +251,7 @@ class ActionSheets(SheetWriter):
             self._variant(ws, 4 + i, k, v, control_row[v["Experiment"]])
         ws.set_column(0, 1, 24)
         ws.set_column(2, len(EXPERIMENT_HEADERS) - 1, 12)
-        ws.set_column(EXPERIMENT_HEADERS.index("Decision"), EXPERIMENT_HEADERS.index("Decision"), 28)
+        ws.set_column(EXPERIMENT_HEADERS.index("Decision"), EXPERIMENT_HEADERS.index("Decision"), 46)
         ws.freeze_panes(4, 2)
 
     def _variant(self, ws: Any, r: int, k: int, v: pd.Series, ctrl: int) -> None:
