@@ -728,7 +728,8 @@ def _build_batch(
 
 
 def _batch_json(results: list[BatchResult]) -> str:
-    """The ``--json`` of a batch: one object per intake (its file, status, outputs, problems and result).
+    """The ``--json`` of a batch: one object per intake (its file, status, outputs, errors and warnings counted apart,
+    and result).
 
     Args:
         results: The intakes' results, in order.
@@ -745,7 +746,8 @@ def _batch_json(results: list[BatchResult]) -> str:
                 "status": r.status,
                 "report": str(r.report or ""),
                 "pdf": str(r.pdf or ""),
-                "problems": r.problems,
+                "errors": r.errors,
+                "warnings": r.warnings,
                 "message": r.message,
                 "result": r.document,
             }
@@ -758,7 +760,7 @@ def _batch_json(results: list[BatchResult]) -> str:
 
 
 def _print_batch_table(results: list[BatchResult], rollup: Path, *, verbose: bool) -> None:
-    """Print one line per intake (status, problems, what was written or why not), then the roll-up's path.
+    """Print one line per intake (status, errors, warnings, what was written or why not), then the roll-up's path.
 
     Args:
         results: The intakes' results, in order.
@@ -766,10 +768,10 @@ def _print_batch_table(results: list[BatchResult], rollup: Path, *, verbose: boo
         verbose: Also list each built intake's warnings and notices (``-v``).
     """
     width = max(len(r.source.name) for r in results)
-    echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")
+    echo(f"{'File':<{width}}  {'Status':<8}  {'Errors':>6}  {'Warnings':>8}  Report or reason")
     for r in results:
         detail = (str(r.report) + (f" and {r.pdf}" if r.pdf else "")) if r.report else r.message
-        echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
+        echo(f"{r.source.name:<{width}}  {r.status:<8}  {r.errors:>6}  {r.warnings:>8}  {detail}")
     for r in results:
         if r.report and r.message:
             echo(f"{r.source.name}: {r.message}")

@@ -15,6 +15,7 @@ problem.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -202,15 +203,21 @@ class ProblemGroup:
 
     @property
     def message(self) -> str:
-        """The first problem's message; for several, with the channel and the count after its finding.
+        """The first problem's message with the channel it is about (when its message does not name it already)
+        and, for several, the count after its finding.
 
         Messages read "finding; advice" (the advice is ours, so the last ``"; "`` splits them), and the line
-        becomes "finding on <channel> (first of N rows); advice".
+        becomes "finding on <channel> (first of N rows); advice" ("finding on <channel>; advice" for one row, so
+        a single row names its channel as a group of them does).
         """
-        if self.count == 1:
+        channel = self.first.channel
+        named = channel and re.search(rf"(?<!\w){re.escape(channel)}(?!\w)", self.first.message)
+        said = f" on {channel}" if channel and not named else ""
+        if self.count > 1:
+            rows = " rows" if all(p.row is not None for p in self.problems) else ""
+            said += f" (first of {self.count}{rows})"
+        if not said:
             return self.first.message
-        rows = " rows" if all(p.row is not None for p in self.problems) else ""
-        said = (f" on {self.first.channel}" if self.first.channel else "") + f" (first of {self.count}{rows})"
         finding, semicolon, advice = self.first.message.rpartition("; ")
         return f"{finding}{said}; {advice}" if semicolon else self.first.message + said
 
