@@ -1,11 +1,11 @@
 """How every sentence and table of text spells a figure, defined once: the currency on every amount, ratios as
 3.1:1, percentages with one decimal (as the report's ``0.0%`` format), p-values as the report's p-value format,
-plurals right, and dates one way in prose ("10 Sep 2026"; ISO dates stay in data cells, table date columns and
-JSON values), the period named once ("Q3 2026", "February–April 2026", "1 Feb–30 Apr 2026").
+plurals right, and dates one way in prose ("10 Sep 2026"; ISO dates stay in data cells and JSON values; ``day``
+and ``days`` live with the intake's messages, ``mops_xl.intake.problems``, so its messages write them alike), the
+period named once ("Q3 2026", "February–April 2026", "1 Feb–30 Apr 2026").
 
 The report's number formats (``mops_xl/outputs/workbook/layout/cell_formats.py``) show the same figures the same way,
-so a
-figure reads alike on a sheet, in the framework text, in the terminal summary and in an action's evidence.
+so a figure reads alike on a sheet, in the framework text, in the terminal summary and in an action's evidence.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from mops_xl.analysis.blocks import catalogue
+from mops_xl.intake.problems import MONTHS, day, days
 from mops_xl.plural import count
 
 __all__ = [
@@ -36,9 +37,6 @@ __all__ = [
 
 #: What a figure that is undefined (NaN, None) shows.
 UNDEFINED = "–"
-#: The months' names; prose writes a day with the first three letters ("10 Sep 2026").
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # fmt: skip
 
 
 def fixed(value: float, digits: int) -> str:
@@ -116,49 +114,6 @@ def p_value(p: float) -> str:
     if p < 0.001:
         return "< 0.001"
     return fixed(p, 4 if p < 0.01 else 3)  # halves away from zero, as the sheet's format shows them
-
-
-def day(date: dt.date | str | None) -> str:
-    """A date as every sentence writes it: day, short month, year ("10 Sep 2026"). Data cells, table date columns
-    and JSON values keep ISO dates ("2026-09-10").
-
-    Args:
-        date: The date (a ``datetime.date``, ``datetime.datetime`` or ``pandas.Timestamp``, or an ISO text such as
-            a snapshot's "2026-09-10"); None or NaT is undefined.
-
-    Returns:
-        e.g. "10 Sep 2026", "1 Jul 2026"; "–" when undefined.
-    """
-    if date is None or date != date:  # NaT is not equal to itself
-        return UNDEFINED
-    date = _as_date(date)
-    return f"{date.day} {MONTHS[date.month - 1][:3]} {date.year}"
-
-
-def _as_date(value: dt.date | str) -> dt.date:
-    """A date, from a date or an ISO text (a snapshot keeps its dates as "2026-09-10")."""
-    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-
-
-def days(first: dt.date | str, last: dt.date | str) -> str:
-    """A span of days as prose writes it, the year once when both ends share it: "1 Feb–30 Apr 2026",
-    "8–10 Sep 2026", "15 Dec 2025–14 Jan 2026", "10 Sep 2026" for a single day.
-
-    Args:
-        first: The first day (a date or an ISO text).
-        last: The last day.
-
-    Returns:
-        The span.
-    """
-    first, last = _as_date(first), _as_date(last)
-    if (first.year, first.month, first.day) == (last.year, last.month, last.day):
-        return day(first)
-    if first.year != last.year:
-        return f"{day(first)}–{day(last)}"
-    if first.month == last.month:
-        return f"{first.day}–{day(last)}"
-    return f"{first.day} {MONTHS[first.month - 1][:3]}–{day(last)}"
 
 
 def month(date: dt.date) -> str:

@@ -165,7 +165,7 @@ def campaigns_section(a: Analysis) -> dict[str, Any]:
             [
                 _text(c["Campaign"]),
                 _text(c["Type"]) or "–",
-                f"{c['Launch date']:%Y-%m-%d}" if not pd.isna(c["Launch date"]) else "–",
+                day(c["Launch date"]),
                 _text(c["Status"]),
                 _text(c["Owner"]),
             ]

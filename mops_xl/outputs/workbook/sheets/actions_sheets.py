@@ -313,7 +313,7 @@ def plan_line(plan: PeriodPlan, end: pd.Timestamp, prefix: str) -> str:
         prefix: The currency prefix.
 
     Returns:
-        E.g. "The plan for the rest of the period (20 days left, to 2026-09-30): budget for the period $119,500;
+        E.g. "The plan for the rest of the period (20 days left, to 30 Sep 2026): budget for the period $119,500;
         spend to date $101,429; left to spend $18,071; planned rest of period $18,071; returned unspent $0."
     """
     totals = "; ".join(
