@@ -248,3 +248,45 @@ def test_the_framework_with_a_right_to_left_channel_stays_aligned(tmp_path: Path
     # every line of a box or table is the framework's width, 96; the KPI boxes side by side are one block
     assert {wcwidth.width(line) for line in boxed if line not in side_by_side} == {96}
     assert len({wcwidth.width(line) for line in side_by_side}) == 1
+
+
+# --- every sample's report and framework, as written -------------------------------------------------------------
+
+#: Each sample's period (Business sheet) and Report as of, named as prose names them, worked out by hand.
+SAMPLE_DATES = {
+    "saas": ("Q3 2026 (1 Jul–30 Sep 2026)", "10 Sep 2026 (day 72 of 92)"),  # 1 Jul + 71 days; Jul–Sep 31+31+30
+    "d2c": ("October 2026 (1–31 Oct 2026)", "24 Oct 2026 (day 24 of 31)"),
+    "local": ("November 2026 (1–30 Nov 2026)", "22 Nov 2026 (day 22 of 30)"),
+}
+ISO = r"\b20\d\d-\d\d-\d\d\b"
+#: A day and month with no year after it and no span going on to a day that has one ("1 Jul–30 Sep 2026"): the
+#: fragments issue 27 quoted ("1 Feb to 30 Apr to 14 Mar").
+YEARLESS = r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b(?! \d{4})(?!–)"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", sorted(SAMPLE_DATES))
+def test_every_text_cell_footer_and_framework_line_writes_dates_one_way(sample: str, tmp_path: Path) -> None:
+    import re
+
+    import openpyxl
+
+    from mops_xl import build_report
+
+    analysis = analyse(load_intake(Path(__file__).resolve().parents[1] / "samples" / f"{sample}.xlsx"))
+    wb = openpyxl.load_workbook(build_report(analysis.intake, tmp_path / "report.xlsx", analysis))
+    dashboard = {row[0]: row[1] for row in wb["Dashboard"].iter_rows(min_row=4, max_row=8, values_only=True)}
+    assert (dashboard["Period"], dashboard["Report as of"]) == SAMPLE_DATES[sample]
+    assert wb.properties.subject == SAMPLE_DATES[sample][0]
+    as_of = SAMPLE_DATES[sample][1].split(" (")[0]
+    assert wb["Dashboard"].oddFooter.left.text == f"Report as of {as_of}"
+    texts = []
+    for ws in wb.worksheets:
+        footer = ws.oddFooter.left.text  # the printed sheets' (data sheets print none)
+        assert footer in (None, f"Report as of {as_of}"), ws.title
+        if ws.sheet_state == "veryHidden":
+            continue  # the snapshot: data for the next build, ISO by design
+        texts += [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    texts += render_framework(analysis, "txt").splitlines() + render_framework(analysis, "md").splitlines()
+    assert [t for t in texts if re.search(ISO, t)] == []
+    assert [t for t in texts if re.search(YEARLESS, t)] == []
