@@ -865,7 +865,8 @@ def _batch_folder(output: str | None, paths: list[Path]) -> Path | None:
 
 
 def _batch_json(results: list[BatchResult]) -> str:
-    """The ``--json`` of a batch: one object per intake (its file, status, outputs, problems and result).
+    """The ``--json`` of a batch: one object per intake (its file, status, outputs, errors and warnings counted apart,
+    and result).
 
     Args:
         results: The intakes' results, in order.
@@ -882,7 +883,8 @@ def _batch_json(results: list[BatchResult]) -> str:
                 "status": r.status,
                 "report": str(r.report or ""),
                 "pdf": str(r.pdf or ""),
-                "problems": r.problems,
+                "errors": r.errors,
+                "warnings": r.warnings,
                 "message": r.message,
                 "result": r.document,
             }
@@ -895,7 +897,7 @@ def _batch_json(results: list[BatchResult]) -> str:
 
 
 def _print_batch_table(results: list[BatchResult], rollup: Path, *, verbose: bool) -> None:
-    """Print one line per intake (status, problems, what was written or why not), then the roll-up's path.
+    """Print one line per intake (status, errors, warnings, what was written or why not), then the roll-up's path.
 
     Args:
         results: The intakes' results, in order.
@@ -907,10 +909,10 @@ def _print_batch_table(results: list[BatchResult], rollup: Path, *, verbose: boo
     names = [r.source.name for r in results]
     labels = [f"{folder_name(r.source)}/{n}" if names.count(n) > 1 else n for r, n in zip(results, names, strict=True)]
     width = max(len(label) for label in labels)
-    echo(f"{'File':<{width}}  {'Status':<8}  {'Problems':>8}  Report or reason")
+    echo(f"{'File':<{width}}  {'Status':<8}  {'Errors':>6}  {'Warnings':>8}  Report or reason")
     for r, label in zip(results, labels, strict=True):
         detail = (str(r.report) + (f" and {r.pdf}" if r.pdf else "")) if r.report else r.message
-        echo(f"{label:<{width}}  {r.status:<8}  {r.problems:>8}  {detail}")
+        echo(f"{label:<{width}}  {r.status:<8}  {r.errors:>6}  {r.warnings:>8}  {detail}")
     for r, label in zip(results, labels, strict=True):
         if r.report and r.message:
             echo(f"{label}: {r.message}")

@@ -214,11 +214,11 @@ CELL_CASES = {
     ),
     "report as of outside the period": (
         _cell("Business", "B7", dt.datetime(2026, 11, 5)),
-        [("outside-period", "Business!B7: Report as of 2026-11-05 is outside the period 2026-10-01 to 2026-10-31")],
+        [("outside-period", "Business!B7: Report as of 5 Nov 2026 is outside the period 1–31 Oct 2026")],
     ),
     "period end before start": (
         _cell("Business", "B6", dt.datetime(2026, 9, 1)),
-        [("end-before-start", "Business!B6: Period end 2026-09-01 is before Period start 2026-10-01")],
+        [("end-before-start", "Business!B6: Period end 1 Sep 2026 is before Period start 1 Oct 2026")],
     ),
     "two controls": (
         _cell("Experiments", "C3", "Yes"),
@@ -235,7 +235,7 @@ CELL_CASES = {
     ),
     "budget line ending before it starts": (
         _cell("Budget", "C2", dt.datetime(2026, 9, 1)),
-        [("end-before-start", "Budget!C2: Period end 2026-09-01 is before Period start 2026-10-01")],
+        [("end-before-start", "Budget!C2: Period end 1 Sep 2026 is before Period start 1 Oct 2026")],
     ),
     "funnel grows down the funnel": (
         _cell("Actuals", "J2", 9),
@@ -301,8 +301,8 @@ TABLE_CASES = {
         [
             (
                 "overlapping-budget",
-                'Budget!B4: budget line for "TikTok" (2026-10-15 to 2026-11-15) overlaps the line '
-                "on row 3 (ending 2026-10-31)",
+                'Budget!B4: budget line for "TikTok" (15 Oct–15 Nov 2026) overlaps the line '
+                "on row 3 (ending 31 Oct 2026)",
             )
         ],
     ),

@@ -35,9 +35,14 @@ def test_folder_build_reports_every_file_and_exits_2_on_any_failure(folder: Path
     result = CliRunner().invoke(cli, ["build", str(folder), "-o", str(out), "--jobs", "2"])
     assert result.exit_code == 2, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["File", "Status", "Problems", "Report", "or", "reason"]
+    assert lines[0].split() == ["File", "Status", "Errors", "Warnings", "Report", "or", "reason"]
     status = {line.split()[0]: line.split()[1] for line in lines[1:4]}
     assert status == {"broken.xlsx": "invalid", "local.xlsx": "built", "saas.xlsx": "built"}
+    # errors and warnings counted apart (issue 27: "Problems" counted the errors of an invalid intake and the
+    # warnings of a built one): broken.xlsx has one error (not a workbook), saas.xlsx one warning (the
+    # Touchpoints channel "(direct)" is not in Channels), local.xlsx neither
+    counts = {line.split()[0]: (line.split()[2], line.split()[3]) for line in lines[1:4]}
+    assert counts == {"broken.xlsx": ("1", "0"), "local.xlsx": ("0", "0"), "saas.xlsx": ("0", "1")}
     assert (out / "saas-report.xlsx").is_file() and (out / "local-framework.md").is_file()
     assert f"Wrote the roll-up to {out / 'mops-xl-rollup.xlsx'}" in result.output
 
@@ -90,6 +95,7 @@ def test_several_files_with_json_print_one_array(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert [d["status"] for d in doc] == ["built", "built"]
+    assert [(d["errors"], d["warnings"]) for d in doc] == [(0, 0), (0, 0)]  # neither sample has a warning
     assert doc[1]["result"]["business"]["Business name"] == "Trailhead Goods"
 
 

@@ -414,4 +414,4 @@ def test_a_folder_gets_the_same_options(tmp_path: Path) -> None:
     assert f"and {pdf}" in result.output
     assert "792 x 612" in _info(pdf)["Page size"]  # Letter landscape, in points
     assert "Notices (" in result.output  # -v lists the notices, as for one intake
-    assert "fall outside 2026-11-01 to 2026-11-22" in result.output
+    assert "fall outside 1–22 Nov 2026" in result.output

@@ -174,7 +174,7 @@ def test_the_total_pace(pace_analysis) -> None:
     assert {w["subject"] for w in a.warnings} == {"Social"}  # underspending; the total is over
     # Data Notes say the line starting before Period start is paced from Oct 1: 3,000 x 15 / 30 in the period
     notes = [n["note"] for n in a.notes if n["subject"] == "Search"]
-    assert any("paced from 2026-10-01, with $1,500 of its $3,000 in the period" in n for n in notes)
+    assert any("paced from 1 Oct 2026, with $1,500 of its $3,000 in the period" in n for n in notes)
 
 
 def test_the_plan_spreads_the_over_pace_total_over_named_channels(pace_analysis) -> None:

@@ -25,7 +25,7 @@ from test_plan_on_the_sheets import actuals, saas_plan, source
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.analysis.blocks.statuses import AHEAD, AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON, ON_TRACK, OVER, UNDER
 from mops_xl.analysis.blocks.wording import count, money
-from mops_xl.analysis.story.headline import choose_kpi_boxes, headline_sentence, period_name
+from mops_xl.analysis.story.headline import choose_kpi_boxes, headline_sentence
 from mops_xl.outputs.workbook.sheets.dashboard import CHART_SHEET, top_actions
 from mops_xl.outputs.workbook.sheets.dashboard_grid import text_lines
 
@@ -141,19 +141,33 @@ def test_headline_says_how_the_period_goes() -> None:
         prefix="$",
     )
     assert text == (
-        "Q3 to 10 Sep: SQLs on track; CAC ahead; MQLs at risk at 89.0% of target to date; ROAS off track at 3.1:1 "
-        "against 4.0:1; spend over pace at 110.1% of budget to date. LinkedIn Ads is over pace and underperforming. "
-        "Webinars is under pace."
+        "Q3 2026, as of 10 Sep 2026: SQLs on track; CAC ahead; MQLs at risk at 89.0% of target to date; ROAS off "
+        "track at 3.1:1 against 4.0:1; spend over pace at 110.1% of budget to date. LinkedIn Ads is over pace and "
+        "underperforming. Webinars is under pace."
     )
 
 
-def test_period_names() -> None:
+def test_the_headline_names_an_odd_period_once_then_the_report_date() -> None:
+    # issue 27: a 1 Feb–30 Apr period as of 14 Mar read "1 Feb to 30 Apr to 14 Mar"; three whole months that are
+    # not a calendar quarter are named by their months, the report date follows as the same style of date
+    kpis = _kpis({"SQLs": (480, 1.13, ON_TRACK)})
+    channels = pd.DataFrame({"Status": [ON_TRACK], "Pacing status": [ON]}, index=["Google Ads"])
     ts = pd.Timestamp
-    assert period_name(ts("2026-07-01"), ts("2026-09-30")) == "Q3"
-    assert period_name(ts("2026-10-01"), ts("2026-10-31")) == "October"
-    assert period_name(ts("2026-01-01"), ts("2026-12-31")) == "2026"
-    assert period_name(ts("2026-02-01"), ts("2026-04-30")) == "1 Feb to 30 Apr"  # three months, not a quarter
-    assert period_name(ts("2026-10-05"), ts("2026-10-31")) == "5 Oct to 31 Oct"
+    said = {
+        "start": ts("2026-02-01"),
+        "end": ts("2026-04-30"),
+        "as_of": ts("2026-03-14"),
+        "kpis": kpis,
+        "boxes": ["SQLs"],
+        "channels": channels,
+        "spend_status": ON,
+        "spend_pace": 1.0,
+        "prefix": "$",
+    }
+    assert headline_sentence(**said) == "February–April 2026, as of 14 Mar 2026: SQLs on track; spend on pace."
+    # a period that does not start on the 1st is named by its days, the year once
+    said["start"] = ts("2026-02-03")
+    assert headline_sentence(**said) == "3 Feb–30 Apr 2026, as of 14 Mar 2026: SQLs on track; spend on pace."
 
 
 def test_money_always_carries_the_currency() -> None:
@@ -183,9 +197,9 @@ def test_sample_headline_from_the_figures(analyses) -> None:
     # MQLs to date against 1,900 × 72 / 92 days (1 Jul to 10 Sep of 1 Jul to 30 Sep)
     share = window["MQLs"].sum() / (1900 * 72 / 92)
     assert f"MQLs at risk at {share:.1%} of target to date" in saas.headline
-    assert saas.headline.startswith("Q3 to 10 Sep: ")
+    assert saas.headline.startswith("Q3 2026, as of 10 Sep 2026: ")
     assert "LinkedIn Ads is over pace and underperforming." in saas.headline
-    assert analyses["d2c"].headline.startswith("October to 24 Oct: ")
+    assert analyses["d2c"].headline.startswith("October 2026, as of 24 Oct 2026: ")
     assert "TikTok Ads is over pace and underperforming." in analyses["d2c"].headline
 
 

@@ -95,7 +95,7 @@ def test_library_returns_the_local_results_in_order(teams: Path, tmp_path: Path,
     assert [r.source for r in on_cluster] == sources
     assert [r.status for r in on_cluster] == [r.status for r in on_pool] == ["invalid", "built", "built", "built"]
     for c, p in zip(on_cluster, on_pool, strict=False):
-        assert (c.problems, c.message, c.document) == (p.problems, p.message, p.document)
+        assert (c.errors, c.warnings, c.message, c.document) == (p.errors, p.warnings, p.message, p.document)
         assert {**c.row, "Report": ""} == {**p.row, "Report": ""}
         assert c.report == (None if p.report is None else out_cluster / p.report.name)
     assert seen[0] == f"Connecting to {scheduler}" and seen[-1] == f"Built 3 of 4 on {scheduler}, 1 not built"

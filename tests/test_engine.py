@@ -276,7 +276,7 @@ def test_budget_needed_with_odds(analysis) -> None:
 
 def test_notes_flag_provisional_days(analysis) -> None:
     notes = [n["note"] for n in analysis.notes]
-    assert any("2026-10-08 to 2026-10-10" in n and "provisional" in n for n in notes)
+    assert any("8–10 Oct 2026" in n and "provisional" in n for n in notes)
 
 
 # --- edge cases ---------------------------------------------------------------------------------------

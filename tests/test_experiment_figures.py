@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import pytest
 
-from mops_xl.analysis.blocks.statuses import CONTROL_WINS, NO_DIFFERENCE, ROLL_OUT, TOO_SMALL
+from mops_xl.analysis.blocks.statuses import CONTROL_WINS, NOT_SIGNIFICANT, ROLL_OUT, TOO_SMALL
 from mops_xl.analysis.figures.ab_tests.experiment_figures import (
     COMPARISON_FIGURES,
     RATE,
@@ -77,10 +77,13 @@ def test_significant_and_decision_by_hand() -> None:
         ],
         columns=["Control conversions", "Control visitors", "Conversions", "Visitors", "P adjusted", "Lift"],
     )
+    rows["Relative lift"] = rows["Lift"] / (rows["Control conversions"] / rows["Control visitors"])
     rows["Significant"] = VARIANT_FIGURE["Significant"].compute(rows, BASIS)
     assert list(rows["Significant"]) == [True, True, False, True, False, False]
     got = VARIANT_FIGURE["Decision"].compute(rows, BASIS)
-    assert list(got) == [ROLL_OUT, CONTROL_WINS, NO_DIFFERENCE, TOO_SMALL, TOO_SMALL, None]
+    # row 3: not significant (0.06 ≥ 0.05), lift 0.01 on a control rate of 50 / 1,000 = 5 %: +20.0 % observed
+    said = f"{NOT_SIGNIFICANT} (p = 0.060), +20.0% observed"
+    assert list(got) == [ROLL_OUT, CONTROL_WINS, said, TOO_SMALL, TOO_SMALL, None]
 
 
 class StubVariantWriter:
@@ -109,5 +112,8 @@ def test_formulas_read_as_their_definitions() -> None:
     )
     assert VARIANT_FIGURE["Decision"].formula(w) == (
         f'IF(OR(<Visitors>=0,[Visitors]=0,[Conversions]<Min,<Conversions><Min),"{TOO_SMALL}",'
-        f'IF([Significant]<>"Yes","{NO_DIFFERENCE}",IF([Lift]>0,"{ROLL_OUT}","{CONTROL_WINS}")))'
+        f'IF([Significant]<>"Yes","{NOT_SIGNIFICANT}"&IF(ISNUMBER([P adjusted])," (p "&IF([P adjusted]<0.001,'
+        '"< 0.001","= "&TEXT([P adjusted],IF([P adjusted]<0.01,"0.0000","0.000")))&")","")&'
+        'IF(ISNUMBER([Relative lift]),", "&TEXT([Relative lift],"+0.0%;-0.0%")&" observed",""),'
+        f'IF([Lift]>0,"{ROLL_OUT}","{CONTROL_WINS}")))'
     )

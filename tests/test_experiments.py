@@ -144,7 +144,8 @@ def test_holm_is_applied_within_an_experiment_and_drives_the_decision() -> None:
     # the same variant against the same control: significant alone, not once Holm counts the second variant
     assert raw[0] < 0.05 < 2 * raw[0]
     assert results.loc[("F", "B"), "Decision"] == "Roll out"
-    assert results.loc[("E", "B"), "Decision"] == "No difference"
+    # p = 2 × 0.02783 = 0.0557 (pooled 0.0535, z = 0.007 / 0.0031824 = 2.1996); lift 70 / 500 = +14.0 %
+    assert results.loc[("E", "B"), "Decision"] == "Not significant yet (p = 0.056), +14.0% observed"
     assert not results.loc[("E", "B"), "Significant"]
 
 
@@ -168,7 +169,8 @@ def test_decisions() -> None:
     )
     assert results.loc[("Win", "B"), "Decision"] == "Roll out"
     assert results.loc[("Lose", "B"), "Decision"] == "Control wins"
-    assert results.loc[("Flat", "B"), "Decision"] == "No difference"
+    # Flat: 5.0 % vs 5.1 %, pooled 5.05 %, z = 0.001 / 0.0043795 = 0.2283, p = 0.819; lift 5 / 250 = +2.0 %
+    assert results.loc[("Flat", "B"), "Decision"] == "Not significant yet (p = 0.819), +2.0% observed"
     # both "Small" lifts are significant: the sample check comes first
     assert results.loc[("Small", "B"), "Significant"] and results.loc[("Small2", "B"), "Significant"]
     assert results.loc[("Small", "B"), "Decision"] == "Keep testing: sample too small"
@@ -181,7 +183,10 @@ def test_decisions() -> None:
 def test_significance_level_changes_the_decision() -> None:
     rows = [("E", "A", True, 1000, 100), ("E", "B", False, 1000, 130)]  # p = 0.0355 (hand case above)
     assert run(rows, significance=0.95).loc[("E", "B"), "Decision"] == "Roll out"
-    assert run(rows, significance=0.99).loc[("E", "B"), "Decision"] == "No difference"
+    # not below 0.01: said with its p and the lift observed, 30 / 100 = +30.0 %
+    assert (
+        run(rows, significance=0.99).loc[("E", "B"), "Decision"] == "Not significant yet (p = 0.035), +30.0% observed"
+    )
 
 
 def test_output_columns_and_input_order() -> None:
@@ -294,7 +299,8 @@ def test_zero_and_full_conversion() -> None:
     )
     none, full, ctl0, edge = (results.loc[(e, "B")] for e in ("None", "All", "Ctl0", "Edge"))
     assert none["Lift"] == 0 and math.isnan(none["Z"]) and math.isnan(none["P value"])
-    assert none["Reason"].startswith("no conversions in either group") and none["Decision"] == "No difference"
+    # no p-value and no relative lift (the control converted nobody): nothing observed to say
+    assert none["Reason"].startswith("no conversions in either group") and none["Decision"] == "Not significant yet"
     assert full["Lift"] == 0 and full["Relative lift"] == 0 and math.isnan(full["P value"])
     assert full["Reason"].startswith("every visitor converted")
     assert math.isnan(ctl0["Relative lift"]) and "control has no conversions" in ctl0["Reason"]
@@ -359,11 +365,14 @@ def test_no_infinities_and_adjusted_at_least_raw(
     ok = variants["P value"].notna()
     assert (variants.loc[ok, "P adjusted"] >= variants.loc[ok, "P value"]).all()
     assert (variants.loc[ok, "P adjusted"] <= 1).all() and (variants.loc[ok, "P value"] >= 0).all()
-    assert set(results["Decision"]) <= {
+    decided = {
+        d if not str(d).startswith("Not significant yet") else "Not significant yet" for d in results["Decision"]
+    }
+    assert decided <= {
         "Control",
         "Roll out",
         "Control wins",
-        "No difference",
+        "Not significant yet",
         "Keep testing: sample too small",
     }
     assert (variants["Significant"] == (variants["P adjusted"] < 1 - significance)).all()

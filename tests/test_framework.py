@@ -70,7 +70,7 @@ def test_numbers_are_formatted_like_the_workbook(analyses) -> None:
     text = render_framework(analyses["saas"], "txt", "kpis")
     assert "3.1:1" in text and "$1,989" in text and "At risk" in text
     d2c = render_framework(analyses["d2c"], "md", "business")
-    assert "€172,700 for 2026-10-01 to 2026-10-31" in d2c  # the budget for the period, in euros
+    assert "€172,700 for October 2026 (1–31 Oct 2026)" in d2c  # the budget for the period, in euros
 
 
 def test_empty_optional_sheets_say_what_to_fill_in(analyses) -> None:

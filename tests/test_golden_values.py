@@ -285,8 +285,9 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (TESTS, "Variant", "B", "P value"): P_VALUE,  # 0.0597
     (TESTS, "Variant", "B", "P adjusted"): P_VALUE,  # Holm with one variant: the P value itself
     (TESTS, "Variant", "B", "Significant"): "No",  # 0.0597 >= alpha 0.05
-    # Both groups have >= 30 conversions (50, 70), not significant -> No difference.
-    (TESTS, "Variant", "B", "Decision"): "No difference",
+    # Both groups have >= 30 conversions (50, 70), not significant: said with its p (0.0597 to three places) and
+    # the lift observed, 0.02 / 0.05 = +40.0 %.
+    (TESTS, "Variant", "B", "Decision"): "Not significant yet (p = 0.060), +40.0% observed",
     (TESTS, "Variant", "B", "Visitors needed"): VISITORS_NEEDED,  # 2,213
     (TESTS, "Variant", "B", "SRM p value"): SRM_P,
     (TESTS, "Variant", "B", "SRM flag"): "No",
@@ -329,7 +330,7 @@ DASHBOARD_PAIRS: dict[str, Any] = {
     "Budget for the period": 3100 + 1550,  # 4,650
     "Left to spend": 4650 - 300,  # 4,350: the budget for the period less all spend to date
     "Active channels": 3,
-    "Report as of": "2026-10-02 (day 2 of 31)",  # defaults to the last Actuals date; October has 31 days
+    "Report as of": "2 Oct 2026 (day 2 of 31)",  # defaults to the last Actuals date; October has 31 days
     # "Spend vs budget to date": the KPI Framework's Spend row (above)
     "Spend to date": 300,
     "Budget to date": 200 + 100,
@@ -405,7 +406,7 @@ def _dashboard_mismatches(wb: openpyxl.Workbook) -> list[str]:
 #: channel holding, no top action on the Dashboard and no decision for leadership.
 TEXT_LINES: dict[str, tuple[str, ...]] = {
     ACTIONS: (
-        "The plan for the rest of the period (29 days left, to 2026-10-31): budget for the period $4,650; spend to "
+        "The plan for the rest of the period (29 days left, to 31 Oct 2026): budget for the period $4,650; spend to "
         "date $300; left to spend $4,350; planned rest of period $4,350; returned unspent $0.",
         "No decision for leadership: the team can act on the plan itself.",
         "No budget moves: every channel keeps its remaining budget.",

@@ -179,7 +179,7 @@ def test_without_a_lagging_channel_the_forecast_is_unchanged(intake) -> None:
 def test_rows_that_leave_customers_blank_get_one_warning(analysis) -> None:
     google = [w["warning"] for w in analysis.warnings if w["subject"] == "Google Ads"]
     assert google == [
-        "3 rows from 8 Sep 2026 to 10 Sep 2026 leave Customers blank, where its earlier rows give it: the figures "
+        "3 rows on 8–10 Sep 2026 leave Customers blank, where its earlier rows give it: the figures "
         "count them as no Customers, so its figures over Customers count their spend and none of their Customers"
     ]
 

@@ -47,7 +47,7 @@ def _line(**overrides: object) -> Landing:
 def test_a_line_in_one_sentence_worked_by_hand() -> None:
     # 39 more customers in 20 days is 1.95 a day; 51 in 72 days is 0.708… → 0.71; 0.125 is about 1 in 8, 13 %
     assert _line().sentence(END, "$") == (
-        "Customers: likely 60–72 by 30 September (target 90): chance less than 1 in 100; with the plan, about 1 in 8 "
+        "Customers: likely 60–72 by 30 Sep 2026 (target 90): chance less than 1 in 100; with the plan, about 1 in 8 "
         "(13%). It takes 1.95 customers a day from now, against 0.71 so far. Spend it takes: $280,000 in the period "
         "for an even chance ($6,000 per extra customer), $390,000 for 4 in 5; that is more than 1.5 × the most ever "
         "spent in a like period."
@@ -59,7 +59,7 @@ def test_a_target_likely_to_be_hit_needs_no_spend_line_and_a_reached_one_says_so
     assert hit.spend_text("$") == "–"
     assert "chance about 7 in 10 (70%); with the plan, about 7 in 10 (72%)." in hit.sentence(END, "$")
     reached = _line(metric="Leads", actual=120.0, target=110.0, low=210.0, likely=222.0, high=235.0)
-    assert reached.sentence(END, "$") == "Leads: likely 210–235 by 30 September (target 110): reached already."
+    assert reached.sentence(END, "$") == "Leads: likely 210–235 by 30 Sep 2026 (target 110): reached already."
 
 
 def test_spend_lands_against_the_budget() -> None:
@@ -78,7 +78,7 @@ def test_spend_lands_against_the_budget() -> None:
         per_day_needed=(119_500 - 101_429) / 20,
     )
     assert spend.sentence(END, "$") == (
-        "Spend: likely $127,630–$130,678 by 30 September (budget $119,500); with the plan, $119,500. Landing on "
+        "Spend: likely $127,630–$130,678 by 30 Sep 2026 (budget $119,500); with the plan, $119,500. Landing on "
         "budget takes $904 a day from now, against $1,409 so far."
     )
     over = _line(metric="Spend", actual=1_969.14, target=1_950.0, per_day_needed=(1_950 - 1_969.14) / 8)
@@ -128,7 +128,7 @@ def test_the_saas_lines_read_the_forecast(saas) -> None:
 def test_page_one_says_where_the_period_lands(saas, tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(build_report(saas.intake, tmp_path / "saas.xlsx", saas))["Dashboard"]
     title = next(c for c in ws["A"] if str(c.value or "").startswith("Where the period lands"))
-    assert title.value == "Where the period lands by 2026-09-30"
+    assert title.value == "Where the period lands by 30 Sep 2026"
     row = [c.value for c in ws[title.row] if c.value is not None]
     assert row[1] == landing_summary(saas.landing) and "likely" in row[1].lower()
     headers = [c.value for c in ws[title.row + 1] if c.value is not None]

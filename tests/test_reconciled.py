@@ -185,7 +185,7 @@ def test_d2c_fall_sale_finds_its_spend(d2c, tmp_path: Path) -> None:
     assert plan.progress == 1.0 and plan.tasks_overdue == 0
     warning = next(w["warning"] for w in d2c.warnings if w["subject"] == "Fall Sale")
     assert warning.startswith(f"€{outside:,.0f} of spend on Actuals rows named for this campaign falls outside its")
-    assert "(2026-10-05 to 2026-10-19)" in warning
+    assert "(5–19 Oct 2026)" in warning
     report = build_report(d2c.intake, tmp_path / "d2c-report.xlsx", d2c)
     ws = openpyxl.load_workbook(report, data_only=True)["Fall Sale"]
     assert ws["B9"].value == pytest.approx(own)
@@ -252,7 +252,7 @@ def test_campaign_warnings() -> None:
     assert [w["subject"] for w in warnings] == ["Gala", "Promo", "Campaigns"]
     # Promo's two September rows fall before its launch on Oct 1: 250 + 1,000.50 = $1,251 (whole dollars)
     assert warnings[1]["warning"].startswith(
-        "$1,251 of spend on Actuals rows named for this campaign falls outside its dates (2026-10-01 to 2026-10-31)"
+        "$1,251 of spend on Actuals rows named for this campaign falls outside its dates (1–31 Oct 2026)"
     )
     assert '"Brand - Search"' in warnings[2]["warning"] and "Promo - Meta" not in warnings[2]["warning"]
     assert campaign_warnings(campaigns.iloc[0:0], actuals, day, "$") == []

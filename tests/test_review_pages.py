@@ -166,7 +166,7 @@ def _texts(ws: Any) -> str:
 def test_what_changed_is_the_second_sheet(report: openpyxl.Workbook) -> None:
     assert report.sheetnames[:3] == ["Dashboard", "What changed", "KPI Framework"]
     ws = report["What changed"]
-    assert ws["A1"].value == "What changed since 2026-09-03"
+    assert ws["A1"].value == "What changed since 3 Sep 2026"
     assert SUMMARY in _texts(ws)
     assert "built values" in ws["A2"].value
 
@@ -272,7 +272,7 @@ def test_intake_text_is_written_as_text(saas: Any, tmp_path: Path) -> None:
 def test_dashboard_says_since_after_where_the_period_lands(report: openpyxl.Workbook) -> None:
     ws = report["Dashboard"]
     column_a = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
-    since = column_a.index("Since 2026-09-03")
+    since = column_a.index("Since 3 Sep 2026")
     landing = next(i for i, v in enumerate(column_a) if str(v).startswith("Where the period lands"))
     actions = next(i for i, v in enumerate(column_a) if str(v).startswith("Top actions"))
     assert landing < since < actions
@@ -282,7 +282,7 @@ def test_dashboard_says_since_after_where_the_period_lands(report: openpyxl.Work
 def test_framework_has_the_section(compared: Any) -> None:
     for fmt in ("md", "txt"):
         text = " ".join(render_framework(compared, fmt).split())  # the text form wraps its lines
-        head = "## What changed since 2026-09-03" if fmt == "md" else "WHAT CHANGED SINCE 2026-09-03"
+        head = "## What changed since 3 Sep 2026" if fmt == "md" else "WHAT CHANGED SINCE 3 Sep 2026"
         assert head in text
         for said in (
             SUMMARY,
@@ -291,7 +291,7 @@ def test_framework_has_the_section(compared: Any) -> None:
             "Changed: Google Ads, Hold → Scale up",
             "Cleared: Webinars, was Pause",
             "Target: Customers (all channels): 60 → 75",
-            "1 day of Actuals restated on or before 2026-09-03 (Google Ads): data moved, not performance.",
+            "1 day of Actuals restated on or before 3 Sep 2026 (Google Ads): data moved, not performance.",
             "Customers (target 75): chance about 3 in 10 → about 7 in 10; likely 70 → 78; customers to date +9",
         ):
             assert said in text, (fmt, said)

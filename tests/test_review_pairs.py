@@ -174,13 +174,13 @@ def test_an_edited_target_is_a_definition_not_a_performance_move() -> None:
     assert [(d.what, d.before, d.after) for d in changes.definitions] == [
         ("Target: Customers (all channels)", "90", "100"),
         ("Setting: Trend window", "7", "14"),
-        ("Budget line: A 2026-09-01 to 2026-09-30", "$5,000", "$6,000"),
+        ("Budget line: A 1–30 Sep 2026", "$5,000", "$6,000"),
     ]
     customers = _move(changes, "Customers")
     assert customers.change == 0 and customers.sentence == "Customers unchanged"
     assert changes.summary == (
-        "Since 2026-09-03: targets edited: Customers 90 → 100; 2 other definitions changed (Setting: Trend window, "
-        "Budget line: A 2026-09-01 to 2026-09-30)."
+        "Since 3 Sep 2026: targets edited: Customers 90 → 100; 2 other definitions changed (Setting: Trend window, "
+        "Budget line: A 1–30 Sep 2026)."
     )
 
 
@@ -279,7 +279,7 @@ def test_the_weekly_view_and_its_robust_score() -> None:
     assert not changes.same_period and changes.kpis == [] and changes.forecast == []
     assert "different periods" in changes.why_weekly_only
     assert changes.summary == (
-        "Since 2026-06-30: another period, so the weekly view only; channel C added; "
+        "Since 30 Jun 2026: another period, so the weekly view only; channel C added; "
         "unusual in the last 7 days: All channels spend, A spend."
     )
 

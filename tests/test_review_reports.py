@@ -126,7 +126,7 @@ def test_the_saas_pair_reads_in_one_breath(sample_pairs: dict[str, tuple[Analysi
     """The saas sample a week apart: LinkedIn Ads went from Throttle to Pause, Partner referrals from Scale to Hold."""
     changes = sample_pairs["saas"][1].changes
     assert changes is not None
-    assert changes.summary.startswith("Since 2026-09-03: CAC ")
+    assert changes.summary.startswith("Since 3 Sep 2026: CAC ")
     assert (
         "1 new action (LinkedIn Ads: Throttle → Pause), 1 cleared (Partner referrals: Scale → Hold)" in changes.summary
     )
@@ -192,7 +192,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     [
         ("other", "before-report", "it is a report of 'Hand Worked Ltd', and this intake is 'Someone Else'"),
         ("euro", "before-report", "it is in USD, and this intake is in EUR"),
-        ("before", "after-report", "it is as of 2026-10-10, after this intake's Report as of (2026-10-03)"),
+        ("before", "after-report", "it is as of 10 Oct 2026, after this intake's Report as of (3 Oct 2026)"),
         ("after", "newer-report", "newer than this mops-xl reads"),
         ("after", "before", "is not a mops-xl report"),
     ],

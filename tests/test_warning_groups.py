@@ -102,10 +102,11 @@ def _funnel(row: int, channel: str | None, column: str = "Customers", lower: int
     )
 
 
-def test_a_single_warning_reads_as_it_did() -> None:
+def test_a_single_warning_names_its_channel_as_a_group_does() -> None:
+    # issue 27: a single row left out the channel that a group of them names
     report = ValidationReport(problems=[_funnel(2, "Google Ads", lower=9)])
     [group] = report.grouped()
-    assert str(group) == "Actuals!J2: Customers (9) is more than SQLs (2)" + ADVICE
+    assert str(group) == "Actuals!J2: Customers (9) is more than SQLs (2) on Google Ads" + ADVICE
     assert report.format().splitlines()[:2] == ["Warnings (1):", "  " + str(group)]
 
 
@@ -124,8 +125,8 @@ def test_one_line_per_code_column_and_channel_in_the_order_of_their_first_cell()
     assert lines == [
         "Warnings (7):",
         "  Actuals!J2, J4, J7 and 2 more: Customers (3) is more than SQLs (2) on Google Ads (first of 5 rows)" + ADVICE,
-        "  Actuals!J3: Customers (1) is more than SQLs (0)" + ADVICE,
-        "  Actuals!H5: MQLs (6) is more than Leads (4)" + ADVICE,
+        "  Actuals!J3: Customers (1) is more than SQLs (0) on TikTok" + ADVICE,
+        "  Actuals!H5: MQLs (6) is more than Leads (4) on Google Ads" + ADVICE,
         "x.xlsx: valid — 0 errors, 7 warnings, 0 notices",
     ]
 
@@ -183,7 +184,7 @@ def test_the_limit_counts_lines_and_says_how_many_problems_are_left() -> None:
     # Three lines (A: 1, B: 2, C: 3 problems); the first is shown, 2 + 3 = 5 problems are left.
     assert lines[:3] == [
         "Warnings (6):",
-        "  Actuals!J2: Customers (3) is more than SQLs (2)" + ADVICE,
+        "  Actuals!J2: Customers (3) is more than SQLs (2) on A" + ADVICE,
         "  … and 5 more (use --json to see all)",
     ]
 
@@ -254,10 +255,11 @@ def test_validate_prints_one_line_per_channel_and_json_keeps_all_seven(funnel_in
     ]
 
 
-def test_validate_prints_a_single_warning_as_it_reads_today(tmp_path: Path) -> None:
+def test_validate_prints_a_single_warning_with_its_channel(tmp_path: Path) -> None:
     intake = set_cell(write_valid(tmp_path / "one.xlsx"), "Actuals", "J2", 9)  # Customers 9 against SQLs 2
     result = CliRunner().invoke(cli, ["validate", str(intake)])
-    assert _indented(result.output, "Warnings (1):") == ["Actuals!J2: Customers (9) is more than SQLs (2)" + ADVICE]
+    expected = "Actuals!J2: Customers (9) is more than SQLs (2) on Google Ads" + ADVICE  # row 2 is Google Ads'
+    assert _indented(result.output, "Warnings (1):") == [expected]
 
 
 @pytest.mark.slow

@@ -173,6 +173,7 @@ def _outcome(future: Any, source: Path) -> BatchResult:
         return BatchResult(
             source,
             "failed",
+            errors=1,
             message=f"the Dask task failed: {type(exc).__name__}: {exc}",
             document={"error": "".join(traceback.format_exception_only(exc)).strip()},
         )

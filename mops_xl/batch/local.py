@@ -96,5 +96,6 @@ def _build_isolated(source: Path, out_dir: Path | None, options: BuildOptions | 
         return BatchResult(
             source,
             "failed",
+            errors=1,
             message="the process building it died (killed, out of memory or crashed); the other intakes were built",
         )

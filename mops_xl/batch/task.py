@@ -21,7 +21,8 @@ class BatchResult:
         source: The intake.
         status: "built", "invalid" (the intake has errors) or "failed" (an unexpected error).
         report: The report written, if any.
-        problems: Number of errors (invalid) or warnings (built).
+        errors: Number of errors: the intake's (invalid), 1 for a build that failed, 0 for a built one.
+        warnings: Number of the intake's warnings (built or invalid), counted apart from the errors.
         message: A one-line reason for a failure, or the first errors; for a built intake of a ``--previous`` folder
             build that found no earlier report of its business, that it was built without a comparison.
         row: The roll-up row (built intakes only).
@@ -34,7 +35,8 @@ class BatchResult:
     source: Path
     status: str
     report: Path | None = None
-    problems: int = 0
+    errors: int = 0
+    warnings: int = 0
     message: str = ""
     row: dict[str, Any] = field(default_factory=dict)
     document: dict[str, Any] = field(default_factory=dict)
@@ -96,10 +98,21 @@ def build_one(source: Path, out_dir: Path | None, options: BuildOptions | None =
     except IntakeError as exc:
         report = exc.report
         first = "; ".join(str(p) for p in report.errors[:3])
-        return BatchResult(source, "invalid", problems=len(report.errors), message=first, document=report.to_dict())
+        return BatchResult(
+            source,
+            "invalid",
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+            message=first,
+            document=report.to_dict(),
+        )
     except Exception as exc:  # one bad file must never stop the batch
         return BatchResult(
-            source, "failed", message=f"{type(exc).__name__}: {exc}", document={"error": traceback.format_exc(limit=3)}
+            source,
+            "failed",
+            errors=1,
+            message=f"{type(exc).__name__}: {exc}",
+            document={"error": traceback.format_exc(limit=3)},
         )
     row = rollup_row(built.analysis, source, built.report)
     if built.report.name != report_path(source, out_dir=out_dir).name:  # a name two folders share: say which
@@ -108,7 +121,7 @@ def build_one(source: Path, out_dir: Path | None, options: BuildOptions | None =
         source,
         "built",
         built.report,
-        len(built.validation.warnings),
+        warnings=len(built.validation.warnings),
         row=row,
         document=to_dict(built.analysis),
         pdf=built.pdf,

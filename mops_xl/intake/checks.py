@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from mops_xl.intake.model import tracked_by_channel
-from mops_xl.intake.problems import Problem
+from mops_xl.intake.problems import Problem, day, days
 from mops_xl.intake.reader import close_match
 from mops_xl.intake.schema import MAX_CAMPAIGNS, MAX_CHANNELS, MAX_JOURNEY_CHANNELS, SHEETS, TARGET_NEEDS
 from mops_xl.plural import count
@@ -128,7 +128,7 @@ def date_order(tables: Tables, letters: Letters) -> Iterator[Problem]:
         for row, rec in bad.iterrows():
             yield Problem(
                 "end-before-start",
-                f"{end} {rec[end]:%Y-%m-%d} is before {start} {rec[start]:%Y-%m-%d}",
+                f"{end} {day(rec[end])} is before {start} {day(rec[start])}",
                 **_place(sheet, row, end, letters),
             )
 
@@ -148,8 +148,8 @@ def budget_overlaps(tables: Tables, letters: Letters) -> Iterator[Problem]:
                 yield Problem(
                     "overlapping-budget",
                     f'budget line for "{channel}" '
-                    f"({rec['Period start']:%Y-%m-%d} to {rec['Period end']:%Y-%m-%d}) overlaps the line on "
-                    f"row {prev_row} (ending {prev_end:%Y-%m-%d})",
+                    f"({days(rec['Period start'], rec['Period end'])}) overlaps the line on row {prev_row} (ending "
+                    f"{day(prev_end)})",
                     **_place("Budget", row, "Period start", letters),
                 )
             if prev_end is None or rec["Period end"] > prev_end:

@@ -19,7 +19,7 @@ from mops_xl.intake.checks import run_checks
 from mops_xl.intake.coerce import CellStyle
 from mops_xl.intake.file import RawWorkbook, open_intake_file
 from mops_xl.intake.model import Intake
-from mops_xl.intake.problems import ValidationReport
+from mops_xl.intake.problems import ValidationReport, day, days
 from mops_xl.intake.reader import close_match, read_fields, read_table
 from mops_xl.intake.schema import (
     BUSINESS,
@@ -191,7 +191,7 @@ def _check_period(
     if end < start:
         report.add(
             "end-before-start",
-            f"Period end {end:%Y-%m-%d} is before Period start {start:%Y-%m-%d}",
+            f"Period end {day(end)} is before Period start {day(start)}",
             sheet="Business",
             column="Period end",
             **_cell(cells, "Period end"),
@@ -200,7 +200,7 @@ def _check_period(
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
         report.add(
             "out-of-range",
-            f"the period {start:%Y-%m-%d} to {end:%Y-%m-%d} is {(end - start).days + 1:,} days long; at most "
+            f"the period {days(start, end)} is {(end - start).days + 1:,} days long; at most "
             f"{MAX_PERIOD_DAYS:,} days are supported",
             sheet="Business",
             column="Period end",
@@ -211,7 +211,7 @@ def _check_period(
         if not start <= as_of <= end:
             report.add(
                 "outside-period",
-                f"Report as of {as_of:%Y-%m-%d} is outside the period {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+                f"Report as of {day(as_of)} is outside the period {days(start, end)}",
                 sheet="Business",
                 column="Report as of",
                 **_cell(cells, "Report as of"),
@@ -227,7 +227,7 @@ def _check_period(
     business["Report as of"] = as_of
     report.add(
         "report-date-defaulted",
-        f"Report as of is not given; using {as_of:%Y-%m-%d}, {why}",
+        f"Report as of is not given; using {day(as_of)}, {why}",
         sheet="Business",
         column="Report as of",
     )
@@ -270,7 +270,7 @@ def _note_rows_outside_window(actuals: pd.DataFrame, business: dict[str, Any], r
         report.add(
             "rows-outside-period",
             f"{count(len(outside), 'Actuals row')} {'falls' if len(outside) == 1 else 'fall'} outside "
-            f"{start:%Y-%m-%d} to {as_of:%Y-%m-%d} and {'is' if len(outside) == 1 else 'are'} not counted in "
+            f"{days(start, as_of)} and {'is' if len(outside) == 1 else 'are'} not counted in "
             "period-to-date figures",
             sheet="Actuals",
         )

@@ -14,7 +14,9 @@ problem.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -27,6 +29,56 @@ INFO = "info"
 _SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 #: How many cells a grouped line names before it says how many more there are.
 CELLS_SHOWN = 3
+
+#: The months' names; prose writes a day with the first three letters ("10 Sep 2026"). The dates of every
+#: message and sentence are written here once (``day``, ``days``), for the intake's messages and, through
+#: ``mops_xl.analysis.blocks.wording``, for the report's prose.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+def day(date: dt.date | str | None) -> str:
+    """A date as every sentence writes it: day, short month, year ("10 Sep 2026"). Data cells and JSON values keep
+    ISO dates ("2026-09-10").
+
+    Args:
+        date: The date (a ``datetime.date``, ``datetime.datetime`` or ``pandas.Timestamp``, or an ISO text such as
+            a snapshot's "2026-09-10"); None or NaT is undefined.
+
+    Returns:
+        e.g. "10 Sep 2026", "1 Jul 2026"; "–" when undefined.
+    """
+    if date is None or date != date:  # NaT is not equal to itself
+        return "–"
+    date = _as_date(date)
+    return f"{date.day} {MONTHS[date.month - 1][:3]} {date.year}"
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    """A date, from a date or an ISO text (a snapshot keeps its dates as "2026-09-10")."""
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def days(first: dt.date | str, last: dt.date | str) -> str:
+    """A span of days as prose writes it, the year once when both ends share it: "1 Feb–30 Apr 2026",
+    "8–10 Sep 2026", "15 Dec 2025–14 Jan 2026", "10 Sep 2026" for a single day.
+
+    Args:
+        first: The first day (a date or an ISO text).
+        last: The last day.
+
+    Returns:
+        The span.
+    """
+    first, last = _as_date(first), _as_date(last)
+    if (first.year, first.month, first.day) == (last.year, last.month, last.day):
+        return day(first)
+    if first.year != last.year:
+        return f"{day(first)}–{day(last)}"
+    if first.month == last.month:
+        return f"{first.day}–{day(last)}"
+    return f"{first.day} {MONTHS[first.month - 1][:3]}–{day(last)}"
+
 
 #: Every problem code, with the severity it normally has and what it means (documented in docs/intake.md).
 CODES: dict[str, tuple[str, str]] = {
@@ -202,15 +254,21 @@ class ProblemGroup:
 
     @property
     def message(self) -> str:
-        """The first problem's message; for several, with the channel and the count after its finding.
+        """The first problem's message with the channel it is about (when its message does not name it already)
+        and, for several, the count after its finding.
 
         Messages read "finding; advice" (the advice is ours, so the last ``"; "`` splits them), and the line
-        becomes "finding on <channel> (first of N rows); advice".
+        becomes "finding on <channel> (first of N rows); advice" ("finding on <channel>; advice" for one row, so
+        a single row names its channel as a group of them does).
         """
-        if self.count == 1:
+        channel = self.first.channel
+        named = channel and re.search(rf"(?<!\w){re.escape(channel)}(?!\w)", self.first.message)
+        said = f" on {channel}" if channel and not named else ""
+        if self.count > 1:
+            rows = " rows" if all(p.row is not None for p in self.problems) else ""
+            said += f" (first of {self.count}{rows})"
+        if not said:
             return self.first.message
-        rows = " rows" if all(p.row is not None for p in self.problems) else ""
-        said = (f" on {self.first.channel}" if self.first.channel else "") + f" (first of {self.count}{rows})"
         finding, semicolon, advice = self.first.message.rpartition("; ")
         return f"{finding}{said}; {advice}" if semicolon else self.first.message + said
 

@@ -18,7 +18,7 @@ import pandas as pd
 from mops_xl import __version__
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.tracking import Tracking, needs
-from mops_xl.analysis.blocks.wording import figure, money
+from mops_xl.analysis.blocks.wording import day, figure, money, period_dates
 from mops_xl.analysis.engine import KPI_COLUMNS, Analysis
 from mops_xl.analysis.figures.performance import Blended, ratios, undefined_reason
 from mops_xl.analysis.figures.targets import is_volume
@@ -427,8 +427,8 @@ def terminal_summary(a: Analysis) -> str:
     """
     cur = symbol(a.intake.business["Currency"])
     lines = [
-        f"{a.intake.business['Business name']} — {a.window.start:%Y-%m-%d} to {a.window.end:%Y-%m-%d}, "
-        f"as of {a.window.as_of:%Y-%m-%d} (day {a.window.elapsed_days} of {a.window.period_days})",
+        f"{a.intake.business['Business name']} — {period_dates(a.window.start, a.window.end)}, "
+        f"as of {day(a.window.as_of)} (day {a.window.elapsed_days} of {a.window.period_days})",
         a.headline,
     ]
     width = max([5] + [len(m) for m in a.kpi_boxes])
@@ -448,7 +448,7 @@ def terminal_summary(a: Analysis) -> str:
             amount = f" ({label.lower()} {money(r['Money at stake'], cur)})" if label else ""
             lines.append(f"  {r['Priority']}. {r['Subject']}: {r['Action']}{amount}")
     if a.landing:
-        lines.append(f"Where the period lands by {a.window.end:%Y-%m-%d}: {landing_summary(a.landing)}".rstrip())
+        lines.append(f"Where the period lands by {day(a.window.end)}: {landing_summary(a.landing)}".rstrip())
         lines += [f"  {line.sentence(a.window.end, cur)}" for line in a.landing]
     lines.append(f"Plan for the rest of the period: {totals_line(a.plan, cur)}")
     decisions = decision_lines(a.decisions_needed, cur)

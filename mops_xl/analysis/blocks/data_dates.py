@@ -16,19 +16,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from mops_xl.analysis.blocks.window import ReportingWindow
+from mops_xl.analysis.blocks.wording import day as prose_date
+from mops_xl.analysis.blocks.wording import days as prose_days
 from mops_xl.intake.model import TRACKABLE
-
-
-def prose_date(day: pd.Timestamp) -> str:
-    """A date as the report's prose writes it.
-
-    Args:
-        day: The date.
-
-    Returns:
-        E.g. "3 Sep 2026".
-    """
-    return f"{day.day} {day:%b %Y}"
 
 
 def last_data_dates(actuals: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
@@ -181,9 +171,9 @@ def blank_funnel_warnings(actuals: pd.DataFrame, window: ReportingWindow) -> lis
     return out
 
 
-def _blank_words(count: int, days: pd.DatetimeIndex, column: str) -> str:
-    first, last = days.min(), days.max()
-    span = f"on {prose_date(first)}" if first == last else f"from {prose_date(first)} to {prose_date(last)}"
+def _blank_words(count: int, blank_days: pd.DatetimeIndex, column: str) -> str:
+    first, last = blank_days.min(), blank_days.max()
+    span = f"on {prose_date(first)}" if first == last else f"on {prose_days(first, last)}"
     rows = "1 row" if count == 1 else f"{count} rows"
     leave = "leaves" if count == 1 else "leave"
     return (

@@ -38,14 +38,16 @@ SCALE, SPEND_TO_PLAN, HOLD, NOT_ENOUGH_DATA = "Scale", "Spend to plan", "Hold", 
 CHANNEL_ACTIONS = (PAUSE, THROTTLE, FREE_BUDGET, FIX, SCALE, SPEND_TO_PLAN, HOLD, NOT_ENOUGH_DATA)
 
 # --- A/B experiments (docs/metrics.md, "Experiments") -----------------------------------------------------
-ROLL_OUT, CONTROL_WINS, TOO_SMALL, NO_DIFFERENCE, CONTROL = (
+# A variant that is not significant reads "Not significant yet (p = 0.050), +37.7% observed": the decision starts
+# with NOT_SIGNIFICANT and says the p-value and the lift observed (figures/ab_tests/experiment_figures.py)
+ROLL_OUT, CONTROL_WINS, TOO_SMALL, NOT_SIGNIFICANT, CONTROL = (
     "Roll out",
     "Control wins",
     "Keep testing: sample too small",
-    "No difference",
+    "Not significant yet",
     "Control",
 )
-EXPERIMENT_DECISIONS = (ROLL_OUT, CONTROL_WINS, TOO_SMALL, NO_DIFFERENCE, CONTROL)
+EXPERIMENT_DECISIONS = (ROLL_OUT, CONTROL_WINS, TOO_SMALL, NOT_SIGNIFICANT, CONTROL)
 
 # --- Funnel coverage (docs/metrics.md, "Martech stack, integrations, funnel coverage, team") --------------
 COVERED, GAP = "Covered", "Gap"

@@ -1,21 +1,39 @@
 """How every sentence and table of text spells a figure, defined once: the currency on every amount, ratios as
 3.1:1, percentages with one decimal (as the report's ``0.0%`` format), p-values as the report's p-value format,
-plurals right.
+plurals right, and dates one way in prose ("10 Sep 2026"; ISO dates stay in data cells and JSON values; ``day``
+and ``days`` live with the intake's messages, ``mops_xl.intake.problems``, so its messages write them alike), the
+period named once ("Q3 2026", "February–April 2026", "1 Feb–30 Apr 2026").
 
 The report's number formats (``mops_xl/outputs/workbook/layout/cell_formats.py``) show the same figures the same way,
-so a
-figure reads alike on a sheet, in the framework text, in the terminal summary and in an action's evidence.
+so a figure reads alike on a sheet, in the framework text, in the terminal summary and in an action's evidence.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
 from mops_xl.analysis.blocks import catalogue
+from mops_xl.intake.problems import MONTHS, day, days
 from mops_xl.plural import count
 
-__all__ = ["UNDEFINED", "count", "figure", "fixed", "money", "p_value", "percent", "threshold"]
+__all__ = [
+    "MONTHS",
+    "UNDEFINED",
+    "count",
+    "day",
+    "days",
+    "figure",
+    "fixed",
+    "money",
+    "month",
+    "p_value",
+    "percent",
+    "period",
+    "period_dates",
+    "threshold",
+]
 
 #: What a figure that is undefined (NaN, None) shows.
 UNDEFINED = "–"
@@ -95,7 +113,62 @@ def p_value(p: float) -> str:
         return UNDEFINED
     if p < 0.001:
         return "< 0.001"
-    return f"{p:.4f}" if p < 0.01 else f"{p:.3f}"
+    return fixed(p, 4 if p < 0.01 else 3)  # halves away from zero, as the sheet's format shows them
+
+
+def month(date: dt.date) -> str:
+    """A month and its year, as a period's name: "October 2026".
+
+    Args:
+        date: Any day of the month.
+
+    Returns:
+        The name.
+    """
+    return f"{MONTHS[date.month - 1]} {date.year}"
+
+
+def period(first: dt.date, last: dt.date) -> str:
+    """A reporting period named once, as people say it: "Q3 2026" for a calendar quarter, "October 2026" for a
+    calendar month, "2026" for a calendar year, "February–April 2026" for other whole months
+    ("November 2025–January 2026" across a year), else its days ("1 Feb–30 Apr 2026" is whole months, so
+    "February–April 2026"; "5–31 Oct 2026" is not).
+
+    Args:
+        first: The first day.
+        last: The last day.
+
+    Returns:
+        The name.
+    """
+    whole_months = first.day == 1 and (last + dt.timedelta(days=1)).day == 1 and first <= last
+    if not whole_months:
+        return days(first, last)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if months == 1:
+        return month(first)
+    if months == 3 and first.month % 3 == 1:
+        return f"Q{(first.month + 2) // 3} {first.year}"
+    if months == 12 and first.month == 1:
+        return str(first.year)
+    if first.year == last.year:
+        return f"{MONTHS[first.month - 1]}–{month(last)}"
+    return f"{month(first)}–{month(last)}"
+
+
+def period_dates(first: dt.date, last: dt.date) -> str:
+    """A period's name with its days when the name does not give them: "Q3 2026 (1 Jul–30 Sep 2026)",
+    "5–31 Oct 2026".
+
+    Args:
+        first: The first day.
+        last: The last day.
+
+    Returns:
+        The text.
+    """
+    name, span = period(first, last), days(first, last)
+    return name if name == span else f"{name} ({span})"
 
 
 def figure(metric: str, value: object, prefix: str) -> str:

@@ -422,12 +422,18 @@ def _with_owners(table: pd.DataFrame, card: pd.DataFrame, team: pd.DataFrame, re
 
 
 def _by_priority(table: pd.DataFrame) -> pd.DataFrame:
-    """Order the rows by the money at stake (largest first; ties by action, then as listed) and number them."""
+    """Order the rows and number them 1, 2, 3 …: the actions that ask for something first (not Hold, not Not
+    enough data), then the quiet ones, each by the money at stake (largest first; ties by action, then as
+    listed). The top actions (the Dashboard's, the terminal summary's) are so the first rows, numbered 1 to n as
+    the Optimization Actions sheet numbers them."""
     order = {a: i for i, a in enumerate((*CHANNEL_ACTIONS, ROLL_OUT))}
+    table["_quiet"] = table["Action"].isin(QUIET_ACTIONS)
     table["_action"] = table["Action"].map(order)
     table["_row"] = range(len(table))
-    table = table.sort_values(["Money at stake", "_action", "_row"], ascending=[False, True, True], kind="stable")
-    table = table.drop(columns=["_action", "_row"]).reset_index(drop=True)
+    table = table.sort_values(
+        ["_quiet", "Money at stake", "_action", "_row"], ascending=[True, False, True, True], kind="stable"
+    )
+    table = table.drop(columns=["_quiet", "_action", "_row"]).reset_index(drop=True)
     table["Priority"] = range(1, len(table) + 1)
     return table
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mops_xl.analysis.blocks.wording import day
+
 #: Words of the Cadence sheet that decide which review takes channel actions: its name or focus mentions one.
 CHANNEL_REVIEW_WORDS = ("channel", "budget")
 
@@ -50,10 +52,10 @@ class NextReview:
 
     @property
     def text(self) -> str:
-        """The due date as the report shows it: "2026-09-14 (Weekly channel review)", or why there is none."""
+        """The due date as the report shows it: "14 Sep 2026 (Weekly channel review)", or why there is none."""
         if pd.isna(self.due):
             return "no dated review on the Cadence sheet"
-        return f"{self.due:%Y-%m-%d} ({self.review})"
+        return f"{day(self.due)} ({self.review})"
 
 
 def review_date(frequency: object, after: pd.Timestamp) -> pd.Timestamp:

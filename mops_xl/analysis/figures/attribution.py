@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mops_xl.analysis.blocks.wording import count, percent, threshold
+from mops_xl.analysis.blocks.wording import count, days, percent, threshold
 
 MODELS = ("First touch", "Last touch", "Linear", "Time decay", "Position based", "Markov", "Shapley")
 SETTING_NAMES = {
@@ -496,7 +496,7 @@ class AttributionCoverage:
             return "Paths (no dates: all path conversions count)"
         if self.first is None or self.last is None:
             return "Touchpoints (no touches)"
-        return f"Touchpoints from {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}"
+        return f"Touchpoints, {days(self.first, self.last)}"
 
     def warning(self) -> str | None:
         """The warning when the coverage is outside the bounds, else None.

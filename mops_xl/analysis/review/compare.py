@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from mops_xl.analysis.blocks.wording import day, days
 from mops_xl.analysis.review.actions import action_changes
 from mops_xl.analysis.review.changes import Changes
 from mops_xl.analysis.review.definitions import definition_changes
@@ -54,7 +55,10 @@ def identity_problem(previous: Snapshot, business: str, currency: str, as_of: st
     if previous.currency != currency:
         return f"it is in {previous.currency}, and this intake is in {currency}"
     if previous.as_of > as_of:
-        return f"it is as of {previous.as_of}, after this intake's Report as of ({as_of}): pass an earlier report"
+        return (
+            f"it is as of {day(previous.as_of)}, after this intake's Report as of ({day(as_of)}): pass an earlier "
+            "report"
+        )
     return None
 
 
@@ -86,8 +90,8 @@ def compare_reports(previous: Snapshot, current: Snapshot) -> Changes:
     why = (
         ""
         if same
-        else f"the previous report covers {previous.period_start} to {previous.period_end} and this one "
-        f"{current.period_start} to {current.period_end}: their figures to date are of different periods, so only "
+        else f"the previous report covers {days(previous.period_start, previous.period_end)} and this one "
+        f"{days(current.period_start, current.period_end)}: their figures to date are of different periods, so only "
         "the weekly view, the actions and the definitions are compared"
     )
     changes = Changes(

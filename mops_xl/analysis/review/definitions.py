@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from mops_xl.analysis.blocks.wording import fixed, money
+from mops_xl.analysis.blocks.wording import days, fixed, money
 from mops_xl.analysis.review.changes import DefinitionChange
 from mops_xl.analysis.review.snapshot import Snapshot
 from mops_xl.analysis.review.words import shown
@@ -104,7 +104,7 @@ def _budget(previous: Snapshot, current: Snapshot, prefix: str) -> list[Definiti
         channel, start, end = key
         out.append(
             DefinitionChange(
-                f"Budget line: {channel} {start} to {end}",
+                f"Budget line: {channel} {days(start, end)}",
                 money(before[key], prefix) if key in before else "",
                 money(after[key], prefix) if key in after else "",
             )

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from mops_xl.analysis.blocks.wording import day
 from mops_xl.analysis.decisions.recommendations import QUIET_ACTIONS
 from mops_xl.analysis.review.changes import CHANGED, CLEARED, NEW, UNUSUAL, ActionChange, Changes, KpiMove
 from mops_xl.analysis.review.words import signed_change
@@ -37,7 +38,7 @@ def summary_sentence(changes: Changes, prefix: str) -> str:
     if flagged:
         parts.append("unusual in the last 7 days: " + ", ".join(flagged[:NAMED]) + _more(len(flagged)))
     said = "; ".join(p for p in parts if p)
-    return f"Since {changes.previous_as_of}: {said or 'nothing moved'}."
+    return f"Since {day(changes.previous_as_of)}: {said or 'nothing moved'}."
 
 
 def _moves(changes: Changes, prefix: str) -> str:

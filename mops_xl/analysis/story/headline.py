@@ -22,7 +22,7 @@ from mops_xl.analysis.blocks.statuses import (
     UNDERPERFORMING,
 )
 from mops_xl.analysis.blocks.tracking import Tracking
-from mops_xl.analysis.blocks.wording import figure, percent
+from mops_xl.analysis.blocks.wording import day, figure, percent, period
 from mops_xl.analysis.figures.targets import is_volume
 
 #: The KPI Framework figures a box may show. Spend is left out: the Dashboard's spend panel answers "are we
@@ -33,8 +33,6 @@ BOX_FILLERS = ("MQLs", "SQLs", "CAC", "ROAS")
 BOX_MINIMUM, BOX_MAXIMUM = 4, 6
 #: Worst first: the order of the statuses of figures with a target (No data is a problem to look at).
 SEVERITY = {OFF_TRACK: 0, AT_RISK: 1, NO_DATA: 2, ON_TRACK: 3, AHEAD: 4}
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # fmt: skip
 
 
 def choose_kpi_boxes(kpis: pd.DataFrame, tracked: set[str] | frozenset[str]) -> list[str]:
@@ -67,28 +65,6 @@ def choose_kpi_boxes(kpis: pd.DataFrame, tracked: set[str] | frozenset[str]) -> 
     return boxes
 
 
-def period_name(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    """The period as people say it: "Q3" for a calendar quarter, "October" for a calendar month, else dates.
-
-    Args:
-        start: The first day.
-        end: The last day.
-
-    Returns:
-        The name.
-    """
-    last_of_month = end + pd.offsets.MonthEnd(0) == end
-    if start.day == 1 and last_of_month and start.year == end.year:
-        months = end.month - start.month + 1
-        if months == 1:
-            return MONTHS[start.month - 1]
-        if months == 3 and start.month % 3 == 1:
-            return f"Q{(start.month + 2) // 3}"
-        if months == 12:
-            return str(start.year)
-    return f"{start.day} {start:%b} to {end.day} {end:%b}"
-
-
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -116,9 +92,12 @@ def headline_sentence(
     """The one sentence that says how the period is going, from the boxes' statuses, the spend pace and the
     channels that are off pace or off track (and, when some channel's data stops early, the sentence that says so).
 
-    Example: "Q3 to 10 Sep: SQLs on track; CAC ahead; MQLs at risk at 89% of target to date; ROAS off track
-    at 3.1:1 against 4.0:1; spend over pace at 110% of budget to date. LinkedIn Ads is over pace and
-    underperforming."
+    The period is named once, then the report date: "Q3 2026, as of 10 Sep 2026", "February–April 2026, as of
+    14 Mar 2026", "1 Feb–30 Apr 2026, as of 14 Mar 2026" (:func:`mops_xl.analysis.blocks.wording.period`).
+
+    Example: "Q3 2026, as of 10 Sep 2026: SQLs on track; CAC ahead; MQLs at risk at 89.2% of target to date;
+    ROAS off track at 3.1:1 against 4.0:1; spend over pace at 110.1% of budget to date. LinkedIn Ads is over pace
+    and underperforming."
 
     Args:
         kpis: The KPI Framework table.
@@ -150,7 +129,7 @@ def headline_sentence(
         parts.append("spend on pace")
     if not parts:
         parts.append("no KPI has a target yet")
-    sentence = f"{period_name(start, end)} to {as_of.day} {as_of:%b}: {'; '.join(parts)}."
+    sentence = f"{period(start, end)}, as of {day(as_of)}: {'; '.join(parts)}."
     return " ".join([sentence, *_channel_sentences(channels), *([data_through] if data_through else [])])
 
 

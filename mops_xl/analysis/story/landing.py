@@ -18,12 +18,11 @@ from typing import Any
 import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS, NOT_TRACKED
-from mops_xl.analysis.blocks.wording import UNDEFINED, figure, fixed, money
+from mops_xl.analysis.blocks.wording import UNDEFINED, day, figure, fixed, money
 from mops_xl.analysis.forecast import PeriodForecast, chance_in_words
 from mops_xl.analysis.forecast.budget import BEYOND_SHARE
 from mops_xl.analysis.forecast.forecasters import PATHS
 from mops_xl.analysis.forecast.words import ALMOST_CERTAIN, ALMOST_NONE
-from mops_xl.analysis.story.headline import MONTHS
 
 #: The KPIs a landing line may be about, in the order the lines are shown.
 LANDING_METRICS = ("Spend", "Leads", "MQLs", "SQLs", "Customers", "Revenue", "CPL", "CAC", "ROAS")
@@ -195,7 +194,7 @@ class Landing:
         return text
 
     def sentence(self, end: pd.Timestamp, prefix: str) -> str:
-        """The line in one sentence, e.g. "Customers: likely 60–72 by 30 September (target 90): chance less than
+        """The line in one sentence, e.g. "Customers: likely 60–72 by 30 Sep 2026 (target 90): chance less than
         1 in 100 (<1%); with the plan, less than 1 in 100 (<1%). It takes 1.95 a day from now, against 0.71 so
         far."
 
@@ -206,8 +205,7 @@ class Landing:
         Returns:
             The sentence.
         """
-        by = f"{end.day} {MONTHS[end.month - 1]}"
-        head = f"{self.metric}: likely {self.likely_range(prefix)} by {by}"
+        head = f"{self.metric}: likely {self.likely_range(prefix)} by {day(end)}"
         if self.is_spend:
             budget = f" (budget {money(self.target, prefix)})" if not math.isnan(self.target) else ""
             plan = f"; with the plan, {self.shown(self.likely_with_plan, prefix)}"

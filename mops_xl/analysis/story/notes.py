@@ -12,7 +12,7 @@ from mops_xl.analysis.blocks.statuses import NOT_TRACKED
 from mops_xl.analysis.blocks.thresholds import Thresholds
 from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.window import ReportingWindow
-from mops_xl.analysis.blocks.wording import count, money
+from mops_xl.analysis.blocks.wording import count, day, days, money
 from mops_xl.analysis.figures.performance import undefined_reason
 from mops_xl.intake.model import TRACKABLE, Intake
 
@@ -83,8 +83,7 @@ def data_notes(
         notes.append(
             {
                 "subject": "Actuals",
-                "note": f"No Actuals rows between {window.start:%Y-%m-%d} and "
-                f"{window.as_of:%Y-%m-%d}: figures show No data",
+                "note": f"No Actuals rows between {day(window.start)} and {day(window.as_of)}: figures show No data",
             }
         )
     first = window.provisional_from
@@ -92,9 +91,8 @@ def data_notes(
         notes.append(
             {
                 "subject": "Data freshness",
-                "note": f"Figures that include {first:%Y-%m-%d} to "
-                f"{window.as_of:%Y-%m-%d} (the last {count(window.settling_days, 'day')}) are provisional: ad "
-                "platforms may still revise them",
+                "note": f"Figures that include {days(first, window.as_of)} (the last "
+                f"{count(window.settling_days, 'day')}) are provisional: ad platforms may still revise them",
             }
         )
     for ch, amount in unbudgeted.items():
@@ -147,7 +145,7 @@ def import_notes(intake: Intake) -> list[dict[str, str]]:
             + (f" ({row['Source']})" if given(row["Source"]) else "")
         ]
         if given(row["First date"]) and given(row["Last date"]):
-            parts[0] += f", {row['First date']:%Y-%m-%d} to {row['Last date']:%Y-%m-%d}"
+            parts[0] += f", {days(row['First date'], row['Last date'])}"
         if given(row["Rate"]):
             was = row["Export currency"] if given(row["Export currency"]) else "the export's currency"
             parts.append(f"amounts converted from {was} at {row['Rate']:g}")
@@ -157,7 +155,7 @@ def import_notes(intake: Intake) -> list[dict[str, str]]:
             parts.append(f"days in {row['Time zone']}")
         if given(row["Notes"]):
             parts.append(str(row["Notes"]))
-        when = f" on {row['Imported at']:%Y-%m-%d %H:%M}" if given(row["Imported at"]) else ""
+        when = f" on {day(row['Imported at'])} at {row['Imported at']:%H:%M}" if given(row["Imported at"]) else ""
         notes.append({"subject": "Import log", "note": f"Imported{when}: " + "; ".join(parts)})
     return notes
 

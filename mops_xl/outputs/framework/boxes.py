@@ -1,8 +1,15 @@
 """Box-drawing text layout that stays aligned with wide characters: boxes and tables for the framework.
 
-Widths are display widths (``wcwidth``): a CJK character or an emoji takes two columns, a combining accent
-none. Text too long for its column continues on the next line of the box or the table row, broken at word
-boundaries (``wcwidth.wrap``; a word wider than the column, such as a run of CJK text, is broken where it must).
+Widths are display widths (``wcwidth``), measured by grapheme cluster: a CJK character or an emoji takes two
+columns (an emoji sequence with a variation selector, a zero-width joiner, a skin tone or a flag's two letters
+too), a combining accent, a variation selector and a direction mark none. Text too long for its column continues
+on the next line of the box or the table row, broken at word boundaries (``wcwidth.wrap``; a word wider than the
+column, such as a run of CJK text, is broken where it must); text cut to a width is cut between grapheme clusters,
+never inside one.
+
+Text with right-to-left letters (Hebrew, Arabic) is put between FIRST STRONG ISOLATE and POP DIRECTIONAL
+ISOLATE (both zero-width): a terminal that lays out bidirectional text keeps it, and its padding, inside its cell,
+and the box borders stay where they are.
 """
 
 from __future__ import annotations
@@ -11,6 +18,12 @@ import unicodedata
 
 import wcwidth as wc
 from wcwidth import wcswidth, wcwidth
+
+#: FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE: text between them takes the direction of its first strong
+#: letter without reordering what is around it (Unicode's bidirectional algorithm, UAX #9).
+FSI, PDI = "\u2068", "\u2069"
+#: The bidirectional classes of right-to-left letters.
+RIGHT_TO_LEFT = frozenset({"R", "AL"})
 
 
 def display_width(text: str) -> int:
@@ -28,8 +41,29 @@ def display_width(text: str) -> int:
     return sum(max(wcwidth(ch), 1) if ch.isprintable() else 1 for ch in text)
 
 
+def isolated(text: str) -> str:
+    """Text as a cell of a box shows it: between FSI and PDI when it holds a right-to-left letter (so that a
+    terminal's bidirectional layout cannot move the box's border or the padding), else as it is.
+
+    Args:
+        text: One line of a cell, without its padding.
+
+    Returns:
+        The text, of the same display width.
+    """
+    if any(unicodedata.bidirectional(ch) in RIGHT_TO_LEFT for ch in text):
+        return FSI + text + PDI
+    return text
+
+
+def _padded(text: str, width: int) -> str:
+    """One line of a cell: the text (isolated when right-to-left) and the spaces that make it ``width`` wide."""
+    return isolated(text) + " " * (width - display_width(text))
+
+
 def fit(text: str, width: int) -> str:
-    """Cut ``text`` to ``width`` columns (ending in "…" when cut) and pad it with spaces to exactly ``width``.
+    """Cut ``text`` to ``width`` columns (ending in "…" when cut, between grapheme clusters: an emoji with its
+    variation selector or joiner stays whole) and pad it with spaces to exactly ``width``.
 
     Args:
         text: The text (newlines and tabs become spaces).
@@ -38,19 +72,11 @@ def fit(text: str, width: int) -> str:
     Returns:
         A string of display width ``width``.
     """
-    text = " ".join(str(text).split())
-    text = "".join(ch if ch.isprintable() or unicodedata.category(ch) == "Cf" else "?" for ch in text)  # keep ZWJ, RLM
-    if display_width(text) <= width:
-        return text + " " * (width - display_width(text))
-    out, used = "", 0
-    for ch in text:
-        w = max(wcwidth(ch), 0)
-        if used + w > width - 1:
-            break
-        out += ch
-        used += w
-    out += "…"
-    return out + " " * (width - display_width(out))
+    text = _clean(text)
+    if display_width(text) > width:
+        # clip measures grapheme clusters; a wide one that does not fit becomes a space, dropped before the "…"
+        text = wc.clip(text, 0, max(width - 1, 0)).rstrip(" ") + "…"
+    return _padded(text, width)
 
 
 def _clean(text: object) -> str:
@@ -73,7 +99,7 @@ def wrap(text: object, width: int) -> list[str]:
     """
     text = _clean(text)
     lines = wc.wrap(text, width) if display_width(text) > width else [text]
-    return [line + " " * (width - display_width(line)) for line in lines or [""]]
+    return [_padded(line, width) for line in lines or [""]]
 
 
 def box(title: str, lines: list[str], width: int = 96) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from mops_xl.analysis.blocks.wording import UNDEFINED, figure, money, percent, threshold
+from mops_xl.analysis.blocks.statuses import FIX, FREE_BUDGET, PAUSE, ROLL_OUT, SCALE, THROTTLE
+from mops_xl.analysis.blocks.wording import UNDEFINED, day, figure, money, percent, period_dates, threshold
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.decisions.triggers import AB_WINNER, HIGH_PERFORMER, OVERSPENDING, UNDERPERFORMING
 from mops_xl.analysis.engine import Analysis
@@ -110,8 +111,8 @@ def business_section(a: Analysis, cur: str) -> dict[str, Any]:
         "name": b["Business name"],
         "team_size": _text(b["Team size"]) or "not given",
         "channels": f"{len(channels)} ({', '.join(map(str, channels.index))})",
-        "budget": f"{_money(budget, cur)} for {window.start:%Y-%m-%d} to {window.end:%Y-%m-%d}",
-        "as_of": f"{window.as_of:%Y-%m-%d} (day {window.elapsed_days} of {window.period_days})",
+        "budget": f"{_money(budget, cur)} for {period_dates(window.start, window.end)}",
+        "as_of": f"{day(window.as_of)} (day {window.elapsed_days} of {window.period_days})",
         "spend": _spend_vs_budget(a, cur),
     }
 
@@ -164,7 +165,7 @@ def campaigns_section(a: Analysis) -> dict[str, Any]:
             [
                 _text(c["Campaign"]),
                 _text(c["Type"]) or "–",
-                f"{c['Launch date']:%Y-%m-%d}" if not pd.isna(c["Launch date"]) else "–",
+                day(c["Launch date"]),
                 _text(c["Status"]),
                 _text(c["Owner"]),
             ]
@@ -235,7 +236,7 @@ def landing_section(a: Analysis, cur: str) -> dict[str, Any]:
         The section's context: end, summary, lines, note.
     """
     return {
-        "end": f"{a.window.end:%Y-%m-%d}",
+        "end": day(a.window.end),
         "summary": landing_summary(a.landing),
         "lines": [line.sentence(a.window.end, cur) for line in a.landing],
         "note": RANGE_NOTE,
@@ -266,13 +267,13 @@ def changes_section(a: Analysis, cur: str) -> dict[str, Any] | None:
     days = sorted({x.date for x in c.restated})
     channels = sorted({x.channel for x in c.restated})
     restated = (
-        f"{count(len(days), 'day')} of Actuals restated on or before {c.previous_as_of} ({', '.join(channels)}): "
+        f"{count(len(days), 'day')} of Actuals restated on or before {day(c.previous_as_of)} ({', '.join(channels)}): "
         "data moved, not performance."
         if days
         else ""
     )
     return {
-        "since": c.previous_as_of,
+        "since": day(c.previous_as_of),
         "summary": c.summary,
         "weekly_only": "" if c.same_period else c.why_weekly_only,
         "moves": [k.sentence for k in c.kpis if k.change != 0],
@@ -534,14 +535,25 @@ def _channel_performance(a: Analysis, cur: str) -> list[list[str]]:
     ]
 
 
+#: What each trigger (a signal of the Settings thresholds) leads to: the seed's Optimization Actions table.
+#: The plan decides each channel's one action (docs/metrics.md, "Precedence: one action per channel").
+TRIGGERED_ACTIONS = {
+    UNDERPERFORMING: f"{PAUSE}, {THROTTLE} or {FREE_BUDGET} (the plan takes its money); {FIX} when none can leave it",
+    OVERSPENDING: f"{THROTTLE}: cap its daily spend to land on its budget",
+    HIGH_PERFORMER: f"{SCALE} when the plan has budget to give it",
+    AB_WINNER: f"{ROLL_OUT} the winning variant",
+}
+
+
 def _signal_thresholds(settings: dict[str, Any]) -> list[list[str]]:
-    """Each signal with the threshold the team set for it."""
-    return [
+    """The Optimization Actions table: each trigger, the threshold the team set for it and the action it leads to."""
+    rows = [
         [UNDERPERFORMING, f"< {threshold(float(settings['Underperforming threshold']))} of target"],
         [OVERSPENDING, f"> {threshold(float(settings['Overspending threshold']))} of budget pace"],
         [HIGH_PERFORMER, f"≥ {threshold(float(1 + settings['High-performer threshold']))} of target"],
         [AB_WINNER, f"{threshold(float(settings['A/B significance level']))} confidence"],
     ]
+    return [[trigger, limit, TRIGGERED_ACTIONS[trigger]] for trigger, limit in rows]
 
 
 def _why(r: pd.Series) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from mops_xl.analysis.blocks.wording import period_dates
 from mops_xl.analysis.engine import Analysis, analyse
 from mops_xl.atomic import OUTPUT_PROPERTY, PDF_MARK, SOURCE_PROPERTY, atomic_output, private_workdir
 from mops_xl.errors import OutputError
@@ -206,7 +207,7 @@ def build_report(
         wb.set_properties(
             {
                 "title": f"Marketing operations report — {intake.business['Business name']}",
-                "subject": f"{analysis.window.start:%Y-%m-%d} to {analysis.window.end:%Y-%m-%d}",
+                "subject": period_dates(analysis.window.start, analysis.window.end),
                 "company": str(intake.business["Business name"]),
                 "author": "mops-xl",
                 "comments": "Values only"

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mops_xl.analysis.blocks.statuses import CONTROL_WINS, NO_DIFFERENCE, ROLL_OUT, TOO_SMALL
+from mops_xl.analysis.blocks.statuses import CONTROL_WINS, NOT_SIGNIFICANT, ROLL_OUT, TOO_SMALL
+from mops_xl.analysis.blocks.wording import p_value, percent
 
 #: The power "Visitors needed" is computed for.
 POWER = 0.8
@@ -239,10 +240,41 @@ class Significant:
         return f'IF(ISNUMBER({adjusted}),IF({adjusted}<{_alpha(w)},"Yes","No"),"No")'
 
 
+def not_significant_yet(p_adjusted: float, relative_lift: float) -> str:
+    """The decision of a variant that is not significant, with what was seen: "Not significant yet (p = 0.050),
+    +37.7% observed" (never "No difference" for a lift that was observed).
+
+    Args:
+        p_adjusted: Its P adjusted (NaN when undefined: the p-value is left out).
+        relative_lift: Its Relative lift (NaN when undefined: the lift is left out).
+
+    Returns:
+        The text.
+    """
+    p = p_value(p_adjusted)
+    text = NOT_SIGNIFICANT
+    if p != "–":
+        text += f" (p {p})" if p.startswith("<") else f" (p = {p})"
+    if not np.isnan(relative_lift):
+        text += f", {percent(relative_lift, signed=True)} observed"
+    return text
+
+
+def _not_significant_formula(w: VariantWriter) -> str:
+    """:func:`not_significant_yet` as an Excel formula: the sheet's p-value format and a signed 0.0% by TEXT."""
+    p, lift = w.cell("P adjusted"), w.cell("Relative lift")
+    shown_p = f'IF({p}<0.001,"< 0.001","= "&TEXT({p},IF({p}<0.01,"0.0000","0.000")))'
+    return (
+        f'"{NOT_SIGNIFICANT}"&IF(ISNUMBER({p})," (p "&{shown_p}&")","")'
+        f'&IF(ISNUMBER({lift}),", "&TEXT({lift},"+0.0%;-0.0%")&" observed","")'
+    )
+
+
 class Decision:
-    """Too small (the variant or its control without visitors or under the minimum conversions), else No
-    difference when not Significant, else Roll out when Lift > 0, else Control wins. The engine gives none for
-    counts the validator rejects (more conversions than visitors, or fewer than 0)."""
+    """Too small (the variant or its control without visitors or under the minimum conversions), else Not
+    significant yet (with its p-value and the lift observed) when not Significant, else Roll out when Lift > 0,
+    else Control wins. The engine gives none for counts the validator rejects (more conversions than visitors, or
+    fewer than 0)."""
 
     name = "Decision"
 
@@ -251,8 +283,13 @@ class Decision:
         least = basis.min_conversions
         too_small = (n1 <= 0) | (n2 <= 0) | (c1 < least) | (c2 < least)
         decision = np.select(
-            [too_small, ~rows["Significant"], rows["Lift"] > 0], [TOO_SMALL, NO_DIFFERENCE, ROLL_OUT], CONTROL_WINS
-        )
+            [too_small, ~rows["Significant"], rows["Lift"] > 0], [TOO_SMALL, NOT_SIGNIFICANT, ROLL_OUT], CONTROL_WINS
+        ).astype(object)
+        said = [
+            not_significant_yet(float(p), float(lift))
+            for p, lift in zip(rows["P adjusted"], rows["Relative lift"], strict=True)
+        ]
+        decision = np.where(decision == NOT_SIGNIFICANT, np.array(said, dtype=object), decision)
         impossible = ((n1 > 0) & ~valid_counts(c1, n1)) | ((n2 > 0) & ~valid_counts(c2, n2))
         decided = [None if no else str(d) for d, no in zip(decision, impossible, strict=True)]
         return pd.Series(decided, index=rows.index, dtype=object)
@@ -262,7 +299,7 @@ class Decision:
         least = w.value("Minimum conversions per variant")
         return (
             f'IF(OR({n1}=0,{n2}=0,{c2}<{least},{c1}<{least}),"{TOO_SMALL}",IF({w.cell("Significant")}<>"Yes",'
-            f'"{NO_DIFFERENCE}",IF({w.cell("Lift")}>0,"{ROLL_OUT}","{CONTROL_WINS}")))'
+            f'{_not_significant_formula(w)},IF({w.cell("Lift")}>0,"{ROLL_OUT}","{CONTROL_WINS}")))'
         )
 
 

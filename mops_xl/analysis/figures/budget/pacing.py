@@ -20,7 +20,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import NO_BUDGET, NO_DATA, NOT_STARTED, ON, OVER, UNDER
 from mops_xl.analysis.blocks.window import DAY, ReportingWindow
-from mops_xl.analysis.blocks.wording import money
+from mops_xl.analysis.blocks.wording import day, days, money
 from mops_xl.analysis.figures.budget.budget_line_figures import (
     AT_TODAYS_PACE,
     DATA_THROUGH,
@@ -351,9 +351,9 @@ def clipped_line_notes(lines: pd.DataFrame, window: ReportingWindow, prefix: str
     return [
         {
             "subject": str(line["Channel"]),
-            "note": f"Budget line {line['Line start']:%Y-%m-%d} to {line['Line end']:%Y-%m-%d} starts before Period "
-            f"start: paced from {window.start:%Y-%m-%d}, with {money(line['Budget for period'], prefix)} of its "
-            f"{money(line['Planned'], prefix)} in the period; its spend before {window.start:%Y-%m-%d} is not counted",
+            "note": f"Budget line {days(line['Line start'], line['Line end'])} starts before Period start: paced "
+            f"from {day(window.start)}, with {money(line['Budget for period'], prefix)} of its "
+            f"{money(line['Planned'], prefix)} in the period; its spend before {day(window.start)} is not counted",
         }
         for _, line in lines.iterrows()
         if line["Line start"] < window.start

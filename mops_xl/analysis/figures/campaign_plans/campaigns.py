@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import DONE, NOT_STARTED, OVERDUE
-from mops_xl.analysis.blocks.wording import money
+from mops_xl.analysis.blocks.wording import day, days, money
 from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import (
     BUDGET_USED,
     FROM_LAUNCH,
@@ -141,6 +141,23 @@ def match_campaigns(actual_campaigns: pd.Series, campaigns: pd.DataFrame) -> pd.
     return actual_campaigns.map(found).astype(object).where(lambda s: s.notna(), None)
 
 
+def campaign_dates(launch: object, end: object) -> str:
+    """A campaign's dates as prose writes them: "1–31 Oct 2026", "from 1 Oct 2026", "until 31 Oct 2026".
+
+    Args:
+        launch: Its Launch date (NaT when not given).
+        end: Its End date (NaT when not given).
+
+    Returns:
+        The text; "no dates" when neither is given.
+    """
+    if not pd.isna(launch) and not pd.isna(end):
+        return days(launch, end)  # type: ignore[arg-type]
+    if not pd.isna(launch):
+        return f"from {day(launch)}"  # type: ignore[arg-type]
+    return f"until {day(end)}" if not pd.isna(end) else "no dates"  # type: ignore[arg-type]
+
+
 def campaign_warnings(
     campaigns: pd.DataFrame, actuals: pd.DataFrame, as_of: pd.Timestamp, prefix: str, limit: int = 10
 ) -> list[dict[str, str]]:
@@ -178,9 +195,7 @@ def campaign_warnings(
     for _, c in campaigns.iterrows():
         amount = float(spent_outside.get(c["Campaign"], 0.0))
         if amount > 0:
-            dates = " to ".join(
-                f"{d:%Y-%m-%d}" if not pd.isna(d) else "open" for d in (c["Launch date"], c["End date"])
-            )
+            dates = campaign_dates(c["Launch date"], c["End date"])
             out.append(
                 {
                     "subject": str(c["Campaign"]),

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from mops_xl.analysis.blocks.wording import day
+
 #: Paper sizes the report prints on, by their ``--paper`` name: XlsxWriter's (Excel's) paper codes.
 PAPER_SIZES = {"a4": 9, "letter": 1}
 DEFAULT_PAPER = "a4"
@@ -63,7 +65,7 @@ class PrintSetup:
             ws.repeat_rows(*header_rows)
         business = _escape(self.business)[:100]
         ws.set_header(f"&L&9{business}&R&9&A"[:_HEADER_LIMIT], {"margin": 0.3})
-        ws.set_footer(f"&L&9Report as of {self.report_date:%Y-%m-%d}&R&9Page &P of &N", {"margin": 0.3})
+        ws.set_footer(f"&L&9Report as of {day(self.report_date)}&R&9Page &P of &N", {"margin": 0.3})
 
 
 def header_rows(ws: Any, header_format: Any) -> tuple[int, int] | None:

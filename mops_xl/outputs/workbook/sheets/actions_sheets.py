@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from mops_xl.analysis.blocks.wording import count, money
+from mops_xl.analysis.blocks.wording import count, day, money
 from mops_xl.analysis.decisions.period_plan import EPSILON, PeriodPlan
 from mops_xl.analysis.decisions.recommendations import AS_BUILT, MONEY_COLUMNS, RECOMMENDATION_COLUMNS
 from mops_xl.analysis.engine import Analysis
@@ -251,7 +251,7 @@ class ActionSheets(SheetWriter):
             self._variant(ws, 4 + i, k, v, control_row[v["Experiment"]])
         ws.set_column(0, 1, 24)
         ws.set_column(2, len(EXPERIMENT_HEADERS) - 1, 12)
-        ws.set_column(EXPERIMENT_HEADERS.index("Decision"), EXPERIMENT_HEADERS.index("Decision"), 28)
+        ws.set_column(EXPERIMENT_HEADERS.index("Decision"), EXPERIMENT_HEADERS.index("Decision"), 46)
         ws.freeze_panes(4, 2)
 
     def _variant(self, ws: Any, r: int, k: int, v: pd.Series, ctrl: int) -> None:
@@ -313,7 +313,7 @@ def plan_line(plan: PeriodPlan, end: pd.Timestamp, prefix: str) -> str:
         prefix: The currency prefix.
 
     Returns:
-        E.g. "The plan for the rest of the period (20 days left, to 2026-09-30): budget for the period $119,500;
+        E.g. "The plan for the rest of the period (20 days left, to 30 Sep 2026): budget for the period $119,500;
         spend to date $101,429; left to spend $18,071; planned rest of period $18,071; returned unspent $0."
     """
     totals = "; ".join(
@@ -327,8 +327,8 @@ def plan_line(plan: PeriodPlan, end: pd.Timestamp, prefix: str) -> str:
         )
     )
     if plan.days_left <= 0:
-        return f"The period has ended (to {end:%Y-%m-%d}): {totals}; nothing left to plan."
-    line = f"The plan for the rest of the period ({count(plan.days_left, 'day')} left, to {end:%Y-%m-%d}): {totals}"
+        return f"The period has ended (to {day(end)}): {totals}; nothing left to plan."
+    line = f"The plan for the rest of the period ({count(plan.days_left, 'day')} left, to {day(end)}): {totals}"
     if plan.budget_increase > EPSILON:
         line += f"; it needs {money(plan.budget_increase, prefix)} more than is left (a decision for leadership)"
     return line + "."

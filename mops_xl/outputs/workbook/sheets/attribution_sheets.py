@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from mops_xl.analysis.blocks.wording import percent, threshold
+from mops_xl.analysis.blocks.wording import days, percent, threshold
 from mops_xl.analysis.decisions.reallocation import PLAN_COLUMNS
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.decisions.what_if_figures import DIMINISHING_RETURNS, WHAT_IF_COLUMNS
@@ -210,7 +210,7 @@ class AttributionSheets(SheetWriter):
         rows = (
             (f"Journeys: {cov.journeys_text}", cov.journey_conversions, cov.journey_value, ("number", "money")),
             (
-                f"Actuals, {w.start:%Y-%m-%d} to {w.as_of:%Y-%m-%d} (customers, revenue)",
+                f"Actuals, {days(w.start, w.as_of)} (customers, revenue)",
                 cov.customers,
                 cov.revenue,
                 ("number", "money"),

@@ -19,7 +19,7 @@ from typing import Any
 
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
-from mops_xl.analysis.blocks.wording import UNDEFINED, count, figure, fixed
+from mops_xl.analysis.blocks.wording import UNDEFINED, count, day, figure, fixed
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.forecast import chance_in_words
 from mops_xl.analysis.review.changes import CHANGED, CLEARED, NEW, NORMAL, UNUSUAL, Changes, KpiMove
@@ -149,7 +149,7 @@ def write_since(ws: Any, r: int, changes: Changes, fmt: dict[str, Any]) -> int:
     Returns:
         The block's last row.
     """
-    ws.write_string(r, 0, f"Since {changes.previous_as_of}", fmt["title"])
+    ws.write_string(r, 0, f"Since {day(changes.previous_as_of)}", fmt["title"])
     text = f"{changes.summary} What changed: see the {SHEET} sheet."
     put_text(ws, r, SINCE_SUMMARY_FROM, 18, text, fmt["bold_wrap"])
     ws.set_row(r, max(TITLE_PT, ROW_PT * text_lines(text, 1.3 * span_width(SINCE_SUMMARY_FROM, 18))))
@@ -192,8 +192,8 @@ class ChangesSheet(SheetWriter):
         ws.set_column(0, 0, NAME_WIDTH)
         ws.set_column(1, LAST_COL - 1, FIGURE_WIDTH)
         ws.set_column(LAST_COL, LAST_COL, TEXT_WIDTH)
-        ws.write_string(0, 0, f"What changed since {c.previous_as_of}", self.fmt["title"])
-        ws.write_string(1, 0, f"{BUILT_NOTE} This report is as of {c.as_of}.", self.fmt["note"])
+        ws.write_string(0, 0, f"What changed since {day(c.previous_as_of)}", self.fmt["title"])
+        ws.write_string(1, 0, f"{BUILT_NOTE} This report is as of {day(c.as_of)}.", self.fmt["note"])
         put_text(ws, 2, 0, LAST_COL, c.summary, self.own["summary"])
         ws.set_row(2, ROW_PT * text_lines(c.summary, NAME_WIDTH + (LAST_COL - 1) * FIGURE_WIDTH + TEXT_WIDTH))
         r = self._kpi_moves(ws, 4, c) if c.same_period else self._weekly_only(ws, 4, c)
@@ -262,7 +262,7 @@ class ChangesSheet(SheetWriter):
             ws,
             r,
             title,
-            f"Weekday-aligned, to {c.as_of}. {UNUSUAL.capitalize()}: outside the channel's own recent range (its "
+            f"Weekday-aligned, to {day(c.as_of)}. {UNUSUAL.capitalize()}: outside the channel's own recent range (its "
             "weekday-matched history).",
             {
                 "Channel": (0, 0),
@@ -331,7 +331,7 @@ class ChangesSheet(SheetWriter):
         title = "Restated history"
         if not c.restated:
             return self._none(
-                ws, r, title, f"None: every Actuals day to {c.previous_as_of} reads as the previous report had it."
+                ws, r, title, f"None: every Actuals day to {day(c.previous_as_of)} reads as the previous report had it."
             )
         shown = sorted(c.restated, key=lambda x: -abs(x.amount))[:MAX_RESTATED]
         more = (
@@ -343,7 +343,7 @@ class ChangesSheet(SheetWriter):
             ws,
             r,
             title,
-            f"Actuals days on or before {c.previous_as_of} whose figures differ from the previous report: data "
+            f"Actuals days on or before {day(c.previous_as_of)} whose figures differ from the previous report: data "
             f"moved, not performance.{more}",
             {"Channel": (0, 0), "Date": (1, 1), "Field": (2, 2), "Before": (3, 3), "After": (4, 4), "Amount": (5, 5)},
         )

@@ -18,6 +18,8 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from mops_xl.analysis.blocks.data_dates import data_through_line
+from mops_xl.analysis.blocks.wording import day as prose_day
+from mops_xl.analysis.blocks.wording import period_dates
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.targets import is_volume
@@ -197,8 +199,8 @@ class Dashboard(SheetWriter):
         self._row(ws, 1, 16.5 * text_lines(a.headline, span_width(0, last_col) * 0.9) + 3)
         header = [
             ("Business", str(b["Business name"])),
-            ("Period", f"{w.start:%Y-%m-%d} to {w.end:%Y-%m-%d}"),
-            ("Report as of", f"{w.as_of:%Y-%m-%d} (day {w.elapsed_days} of {w.period_days})"),
+            ("Period", period_dates(w.start, w.end)),
+            ("Report as of", f"{prose_day(w.as_of)} (day {w.elapsed_days} of {w.period_days})"),
             ("Active channels", len(a.funnel.active)),
         ]
         for i, (label, value) in enumerate(header, start=3):
@@ -318,7 +320,7 @@ class Dashboard(SheetWriter):
         effect by period end, where the money goes. Returns the last row."""
         review = self.a.review
         due = (
-            f" — due at the next review, {review.due:%Y-%m-%d}"
+            f" — due at the next review, {prose_day(review.due)}"
             if review is not None and not pd.isna(review.due)
             else ""
         )

@@ -10,6 +10,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.blocks.tracking import needs, value_if_volumes_tracked
+from mops_xl.analysis.blocks.wording import days
 from mops_xl.analysis.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, Analysis
 from mops_xl.analysis.figures.targets import primary_order
 from mops_xl.outputs.forecast_columns import KPI_FORECAST_COLUMNS
@@ -157,10 +158,10 @@ class KpiSheets(SheetWriter):
         a, w = self.a, self.a.window
         ws = self.titled_sheet(
             KPI_SHEET,
-            f"All channels, {w.start:%Y-%m-%d} to {w.as_of:%Y-%m-%d} (day {w.elapsed_days} of "
+            f"All channels, {days(w.start, w.as_of)} (day {w.elapsed_days} of "
             f"{w.period_days}); previous period: the same number of days before Period start. "
             "Targets and thresholds are read from the Targets and Settings sheets.",
-            f"All channels, {w.start:%Y-%m-%d} to {w.as_of:%Y-%m-%d} (day {w.elapsed_days} of "
+            f"All channels, {days(w.start, w.as_of)} (day {w.elapsed_days} of "
             f"{w.period_days}); previous period: the same number of days before the period starts. "
             "Targets and thresholds as the team set them for the period.",
         )
@@ -221,7 +222,7 @@ class KpiSheets(SheetWriter):
         a = self.a
         ws = self.titled_sheet(
             PERFORMANCE_SHEET,
-            f"Period to date: {a.window.start:%Y-%m-%d} to {a.window.as_of:%Y-%m-%d}. Status judges each channel "
+            f"Period to date: {days(a.window.start, a.window.as_of)}. Status judges each channel "
             f"by its primary metric ({primary_order()}); its attainment is against the target to date beside it. "
             "Trend compares the last Trend window days with the ones before (leads per day for a channel judged on "
             "leads or without a target): ↑ rose, ↓ fell; the Trend verdict and the colour say whether that is good.",

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from mops_xl.analysis.blocks.wording import day
 from mops_xl.analysis.story.landing import RANGE_NOTE, Landing, landing_summary
 from mops_xl.outputs.workbook.sheets.dashboard_grid import ROW_PT, TITLE_PT, put, span_width, text_lines
 
@@ -77,7 +78,7 @@ def write_landing(ws: Any, r: int, lines: list[Landing], end: pd.Timestamp, pref
     Returns:
         The block's last row.
     """
-    put(ws, r, 0, SUMMARY_FROM - 1, f"Where the period lands by {end:%Y-%m-%d}", fmt["title"])
+    put(ws, r, 0, SUMMARY_FROM - 1, f"Where the period lands by {day(end)}", fmt["title"])
     ws.set_row(r, TITLE_PT)
     if not lines:
         ws.write_string(r + 1, 0, "No forecast: no KPI has a target and no budget is set.", fmt["note"])
