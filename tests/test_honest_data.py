@@ -219,7 +219,7 @@ def test_the_dashboard_shows_report_as_of_with_the_lagging_channels(intake, anal
     report = build_report(intake, tmp_path / "report.xlsx", analysis=analysis)
     ws = openpyxl.load_workbook(report)["Dashboard"]
     assert ws["A10"].value == line  # the one line under the header block, above the KPI boxes
-    assert ws["A6"].value == "Report as of" and ws["B6"].value.startswith("2026-09-10")
+    assert ws["A6"].value == "Report as of" and ws["B6"].value == "10 Sep 2026 (day 10 of 30)"  # Sep 1-10 of 30
     assert [c.value for c in ws["A"][2:] if isinstance(c.value, str) and "data through" in c.value] == [line]
 
 
