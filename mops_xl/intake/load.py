@@ -34,6 +34,10 @@ from mops_xl.plural import count
 
 #: The custom document property in which the template records its schema version.
 VERSION_PROPERTY = "mops-xl schema version"
+#: The custom document property in which the template records its own version, and the current one: 2 is the first
+#: template with the channel dropdowns (``mops-xl upgrade`` rewrites an intake without it on the current template).
+TEMPLATE_PROPERTY = "mops-xl template version"
+TEMPLATE_VERSION = "2"
 _VOLUMES = ("Spend", "Impressions", "Clicks", "Leads", "MQLs", "SQLs", "Customers", "Revenue")
 
 

@@ -5,11 +5,11 @@ Every problem found in an intake is a :class:`Problem` with a stable ``code``, a
 plain-English ``message``. Checks never raise for bad input: they add problems to a :class:`ValidationReport`,
 so the user gets every mistake at once.
 
-People read the report as lines (:meth:`ValidationReport.grouped`): each error is a line of its own (each must
-be fixed), while warnings and notices of one code on one sheet, column and channel are one
-:class:`ProblemGroup` line naming the first three cells and the count, so that a check firing on every row of a
-long Actuals sheet reads as one line, not hundreds. The JSON (:meth:`ValidationReport.to_dict`) keeps every
-problem.
+People read the report as lines (:meth:`ValidationReport.grouped`): warnings and notices of one code on one
+sheet, column and channel are one :class:`ProblemGroup` line naming the first three cells and the count, and so
+are errors of one cause (one code, sheet and column, and the same message: a misspelled channel on 42 rows), so
+that a check firing on every row of a long Actuals sheet reads as one line, not hundreds. The JSON
+(:meth:`ValidationReport.to_dict`) keeps every problem.
 """
 
 from __future__ import annotations
@@ -142,15 +142,20 @@ class Problem:
         The column is part of it because one code can say different things in different columns (a
         ``funnel-order`` warning on MQLs compares them with Leads, on Customers with SQLs).
 
+        An error's key is its cause: its code, sheet and column and its whole message (which names the bad value),
+        so one line stands for the cells that share one fix.
+
         Returns:
-            The key (errors are never grouped, whatever their key: see :meth:`ValidationReport.grouped`).
+            The key.
         """
+        if self.severity == ERROR:
+            return (self.severity, self.code, self.sheet, self.column, self.message)
         return (self.severity, self.code, self.sheet, self.column, self.channel)
 
 
 @dataclass(frozen=True)
 class ProblemGroup:
-    """Alike problems (one code on one sheet, column and channel), read as one line.
+    """Alike problems (one code on one sheet, column and channel; for errors, one message), read as one line.
 
     The line is the first problem's message, with where the others are and how many there are, e.g.
     ``Actuals!J7, J9, J12 and 480 more: Customers (3) is more than SQLs (2) on Google Ads (first of 483 rows);
@@ -202,12 +207,13 @@ class ProblemGroup:
 
     @property
     def message(self) -> str:
-        """The first problem's message; for several, with the channel and the count after its finding.
+        """The first problem's message; for several warnings or notices, with the channel and the count after its
+        finding (errors of one cause share their message: the place says how many cells).
 
         Messages read "finding; advice" (the advice is ours, so the last ``"; "`` splits them), and the line
         becomes "finding on <channel> (first of N rows); advice".
         """
-        if self.count == 1:
+        if self.count == 1 or self.severity == ERROR:
             return self.first.message
         rows = " rows" if all(p.row is not None for p in self.problems) else ""
         said = (f" on {self.first.channel}" if self.first.channel else "") + f" (first of {self.count}{rows})"
@@ -294,10 +300,11 @@ class ValidationReport:
         return sorted(self.problems, key=key)
 
     def grouped(self, severity: str | None = None) -> list[ProblemGroup]:
-        """Return the problems as the lines a person reads: every error alone, alike warnings and notices together.
+        """Return the problems as the lines a person reads: alike problems together.
 
-        Warnings (and notices) of one code on one sheet, column and channel (:meth:`Problem.group_key`) are one
-        :class:`ProblemGroup`, placed where its first problem is in :meth:`sorted` order.
+        Problems of one key (:meth:`Problem.group_key`: for warnings and notices one code on one sheet, column and
+        channel; for errors one cause) are one :class:`ProblemGroup`, placed where its first problem is in
+        :meth:`sorted` order.
 
         Args:
             severity: Only the problems of this severity; ``None`` for all.
@@ -306,9 +313,9 @@ class ValidationReport:
             The groups, errors first, then warnings, then notices.
         """
         groups: dict[tuple[Any, ...], list[Problem]] = {}
-        for i, p in enumerate(self.sorted()):
+        for p in self.sorted():
             if severity is None or p.severity == severity:
-                groups.setdefault((i,) if p.severity == ERROR else p.group_key(), []).append(p)
+                groups.setdefault(p.group_key(), []).append(p)
         return [ProblemGroup(tuple(problems)) for problems in groups.values()]
 
     def counts(self) -> dict[str, int]:
@@ -341,7 +348,8 @@ class ValidationReport:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     def format(self, *, include_info: bool = False, limit: int | None = 200) -> str:
-        """Return the report as text, errors first: one line per error, one per group of alike warnings or notices.
+        """Return the report as text, errors first: one line per cause of errors, one per group of alike warnings or
+        notices.
 
         Args:
             include_info: Also list the notices.
