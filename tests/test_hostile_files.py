@@ -150,7 +150,7 @@ def test_1_a_batch_survives_a_dead_worker(tmp_path: Path, monkeypatch: pytest.Mo
 @pytest.mark.parametrize(
     ("plant", "message"),
     [
-        (error_cell, "Actuals!D3: the cell shows the error #DIV/0!; fix its formula or type the value"),
+        (error_cell, "Actuals!D3: Spend must be a number, got the error #DIV/0!; fix its formula or type the value"),
         (uncached_formula, "Actuals!D3: the formula =100*2 has no saved value"),
     ],
 )
@@ -521,7 +521,9 @@ def test_7_terminal_output_has_no_control_characters_and_keeps_joiners(tmp_path:
 @pytest.mark.slow  # builds and reads a workbook (~1-3 s)
 def test_7_clearer_messages(tmp_path: Path) -> None:
     no_ref = set_raw_cell(valid_copy(tmp_path, "noref.xlsx"), "Actuals", "D3", '<c t="e"><v>#DIV/0!</v></c>')
-    assert _errors(no_ref) == ["Actuals!D3: the cell shows the error #DIV/0!; fix its formula or type the value"]
+    assert _errors(no_ref) == [
+        "Actuals!D3: Spend must be a number, got the error #DIV/0!; fix its formula or type the value"
+    ]
 
     shared = set_raw_cell(valid_copy(tmp_path, "shared.xlsx"), "Actuals", "D3", '<c r="D3"><f t="shared" si="0"/></c>')
     assert _errors(shared)[0].startswith("Actuals!D3: a formula shared with other cells has no saved value")

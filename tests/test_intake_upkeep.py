@@ -12,7 +12,7 @@ from typing import Any
 
 import openpyxl
 from click.testing import CliRunner
-from hostile_files import far_cell, valid_copy
+from hostile_files import error_cell, far_cell, strict_open_xml, valid_copy
 from intake_builders import D, edit
 
 from mops_xl import read_intake
@@ -86,3 +86,40 @@ def test_a_table_may_skip_1000_empty_rows_and_not_1001(tmp_path: Path) -> None:
     assert intake is None
     assert [(p.code, p.cell) for p in report.errors] == [("far-rows", "A1009")]
     assert "after 1,001 empty rows under row 7" in report.errors[0].message
+
+
+# --- Strict Open XML ------------------------------------------------------------------------------------------------
+
+
+def test_a_strict_open_xml_intake_with_an_error_cell_names_the_cell_exit_2_no_traceback(tmp_path: Path) -> None:
+    """D3 is the Spend of TikTok on 1 Oct (row 2 is Google Ads, row 3 TikTok): a money column, so "a number"."""
+    intake = strict_open_xml(error_cell(valid_copy(tmp_path), "Actuals", "D3"))
+    for args in (["validate", str(intake)], ["build", str(intake), "-o", str(tmp_path / "report.xlsx")]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.output
+        assert result.output.splitlines()[:2] == [
+            "Errors (1):",
+            "  Actuals!D3: Spend must be a number, got the error #DIV/0!; fix its formula or type the value",
+        ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["intake.xlsx"]
+
+
+def test_importing_into_a_strict_open_xml_intake_keeps_every_sheet(tmp_path: Path) -> None:
+    """openpyxl reads a Strict workbook as one without sheets: the new intake must still hold them all, and the rows
+    2 × (100 + 50) + 10 = 310 of Spend."""
+    intake = strict_open_xml(valid_copy(tmp_path))
+    export = tmp_path / "spend.csv"
+    export.write_text("Date,Channel,Campaign,Spend\n2026-10-03,TikTok,Reels,10\n", encoding="utf-8")
+    new = tmp_path / "new.xlsx"
+    args = ["import", str(intake), "--actuals", str(export), "--source", "generic", "-o", str(new)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "saved as Strict Open XML" in result.output
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    assert openpyxl.load_workbook(new).sheetnames == openpyxl.load_workbook(valid_copy(fresh)).sheetnames
+    read, report = read_intake(new)
+    assert read is not None, report.format()
+    assert float(read.actuals["Spend"].sum()) == 310.0

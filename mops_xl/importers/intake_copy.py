@@ -18,6 +18,7 @@ import pandas as pd
 
 from mops_xl.atomic import atomic_output
 from mops_xl.intake.coerce import CellStyle, coerce_column
+from mops_xl.intake.file import is_strict, openpyxl_source
 from mops_xl.intake.reader import find_header_row, normalise_header
 from mops_xl.intake.schema import IMPORT_LOG, SHEETS_BY_NAME
 from mops_xl.plural import count
@@ -35,9 +36,11 @@ class IntakeCopy:
     def __init__(self, source: Path):
         import openpyxl
 
-        self.book = openpyxl.load_workbook(source)
+        self.book = openpyxl.load_workbook(openpyxl_source(source))
         self.notes: list[str] = []
         self._freeze_formulas(source)
+        if is_strict(source):
+            self.notes.append("The intake was saved as Strict Open XML; the new intake is an Excel Workbook (.xlsx)")
 
     def _freeze_formulas(self, source: Path) -> None:
         """Replace each formula of an intake sheet by its saved value (openpyxl would drop the value)."""
@@ -53,7 +56,7 @@ class IntakeCopy:
             return
         import openpyxl
 
-        values = openpyxl.load_workbook(source, data_only=True, read_only=True)
+        values = openpyxl.load_workbook(openpyxl_source(source), data_only=True, read_only=True)
         for title, ref in cells:
             self.book[title][ref].value = values[title][ref].value
         values.close()
