@@ -606,6 +606,41 @@ def import_(
     _say_imported(loaded, sheet, reading, export.name, said, written)
 
 
+@cli.command()
+@click.argument("intake", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The upgraded intake (default: <intake stem>-upgraded.xlsx); never the intake itself.",
+)
+@click.option("--force", is_flag=True, help="Replace the output if it exists (never the intake itself).")
+@_guarded
+def upgrade(intake: Path, output: Path | None, force: bool) -> None:
+    """Write an intake again on the current template, keeping every value.
+
+    The new intake has the current template's dropdowns (a Channel column offers the Channels sheet's names),
+    the columns and fields added since (blank, or their default), the help and the Instructions sheet; every
+    value, extra sheet and extra column of INTAKE stays. INTAKE is only read: the new intake goes to -o (an
+    existing file only with --force). Exit code 2 when INTAKE cannot be read or -o is INTAKE.
+
+    \b
+    Example:
+        mops-xl upgrade acme.xlsx                      # writes acme-upgraded.xlsx
+        mops-xl upgrade acme.xlsx -o acme-2027.xlsx
+    """
+    from mops_xl.importers.upgrade import check_old_intake, upgrade_intake, upgraded_path
+
+    report = check_old_intake(intake)
+    if not report.valid:
+        echo(report.format())
+        sys.exit(EXIT_INPUT)
+    out = upgraded_path(intake, output, force=force)
+    for line in upgrade_intake(intake, out):
+        echo(line)
+    echo(f"Wrote {out}: {intake.name} on the current template ({intake.name} is unchanged)")
+
+
 def _import_source(
     actuals: Path | None, touchpoints: Path | None, source: str | None, *, mapped: bool
 ) -> tuple[str, Path, str]:

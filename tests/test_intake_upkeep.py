@@ -123,3 +123,117 @@ def test_importing_into_a_strict_open_xml_intake_keeps_every_sheet(tmp_path: Pat
     read, report = read_intake(new)
     assert read is not None, report.format()
     assert float(read.actuals["Spend"].sum()) == 310.0
+
+
+# --- mops-xl upgrade ------------------------------------------------------------------------------------------------
+
+
+def _make_old(wb: openpyxl.Workbook) -> None:
+    """What an intake of template version 1 (schema 1.0) looked like: no channel dropdowns, no Locked, Minimum spend
+    and Maximum spend on Channels (H:J, its last three columns), no Import log; plus the user's own Notes sheet and
+    an Owner column on Actuals (L, right of Revenue in K)."""
+    props = wb.custom_doc_props
+    del props["mops-xl template version"]
+    del props["mops-xl schema version"]
+    props.append(openpyxl.packaging.custom.StringProperty(name="mops-xl schema version", value="1.0"))
+    for ws in wb.worksheets:
+        ws.data_validations.dataValidation = [
+            v for v in ws.data_validations.dataValidation if "ChannelList" not in (v.formula1 or "")
+        ]
+        if ws.title == "Channels":
+            ws.data_validations.dataValidation = [
+                v for v in ws.data_validations.dataValidation if all(s.min_col < 8 for s in v.sqref.ranges)
+            ]
+    del wb.defined_names["ChannelList"]
+    wb["Channels"].delete_cols(8, 3)
+    del wb["Import log"]
+    notes = wb.create_sheet("Notes")
+    notes["A1"], notes["B2"] = "Our notes", 42
+    actuals = wb["Actuals"]
+    actuals["L1"], actuals["L2"], actuals["L7"] = "Owner", "Ana", "Bo"
+
+
+def _old_intake(folder: Path) -> Path:
+    return edit(valid_copy(folder, "old.xlsx"), _make_old)
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _validations(ws: Any) -> dict[str, str]:
+    return {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
+
+
+def test_upgrade_keeps_every_value_sheet_and_column_and_adds_the_templates_dropdowns_and_columns(
+    tmp_path: Path,
+) -> None:
+    old = _old_intake(tmp_path)
+    before = _digest(old)
+    result = CliRunner().invoke(cli, ["upgrade", str(old)])
+    assert result.exit_code == 0, result.output
+    new = tmp_path / "old-upgraded.xlsx"
+    assert result.output.splitlines() == [
+        "Added the column Locked to Channels (H1)",
+        "Added the column Minimum spend to Channels (I1)",
+        "Added the column Maximum spend to Channels (J1)",
+        "Added the sheet Import log",
+        f"Wrote {new}: old.xlsx on the current template (old.xlsx is unchanged)",
+    ]
+    assert _digest(old) == before
+    was, now = openpyxl.load_workbook(old), openpyxl.load_workbook(new)
+    for ws in was.worksheets:
+        if ws.title == "Instructions":
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                assert now[ws.title][cell.coordinate].value == cell.value, f"{ws.title}!{cell.coordinate}"
+    assert now["Notes"]["B2"].value == 42 and now["Actuals"]["L7"].value == "Bo"
+    assert now.sheetnames[0] == "Instructions" and now.sheetnames[-2:] == ["Import log", "Notes"]
+    channel_columns = {"Budget": "A", "Actuals": "B", "Targets": "B", "Campaigns": "F", "Experiments": "D"}
+    for sheet, column in channel_columns.items():
+        assert _validations(now[sheet])[f"{column}2:{column}1048576"] == "ChannelList", sheet
+    assert _validations(now["Channels"])["H2:H1048576"] == '"Yes,No"'  # Locked, added
+    assert now.defined_names["ChannelList"].attr_text.startswith("OFFSET(Channels!$A$2,0,0,")
+    assert {p.name: p.value for p in now.custom_doc_props.props}["mops-xl template version"] == "2"
+    intake, report = read_intake(new)
+    assert intake is not None and [p.code for p in report.warnings] == []
+    assert float(intake.actuals["Spend"].sum()) == 300.0
+
+
+def test_upgrade_never_writes_over_the_old_intake_nor_an_existing_file(tmp_path: Path) -> None:
+    old = _old_intake(tmp_path)
+    before = _digest(old)
+    same = CliRunner().invoke(cli, ["upgrade", str(old), "-o", str(old)])
+    assert same.exit_code == 2
+    assert f"{old}: the output path is the old intake itself; upgrade never writes over it" in same.output
+    taken = tmp_path / "old-upgraded.xlsx"
+    taken.write_bytes(b"someone's file")
+    again = CliRunner().invoke(cli, ["upgrade", str(old)])
+    assert again.exit_code == 2 and "already exists" in again.output
+    assert taken.read_bytes() == b"someone's file" and _digest(old) == before
+    forced = CliRunner().invoke(cli, ["upgrade", str(old), "--force", "-o", str(old)])
+    assert forced.exit_code == 2 and _digest(old) == before
+
+
+def test_upgrade_reads_a_strict_open_xml_intake(tmp_path: Path) -> None:
+    old = strict_open_xml(_old_intake(tmp_path))
+    result = CliRunner().invoke(cli, ["upgrade", str(old), "-o", str(tmp_path / "new.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "saved as Strict Open XML" in result.output
+    assert openpyxl.load_workbook(tmp_path / "new.xlsx")["Notes"]["B2"].value == 42
+
+
+def test_an_old_intakes_build_suggests_upgrade_once(tmp_path: Path) -> None:
+    """Channels and Import log both lack what the template has now: still one line, not one per sheet."""
+    old = _old_intake(tmp_path)
+    result = CliRunner().invoke(cli, ["build", str(old), "-o", str(tmp_path / "report.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("mops-xl upgrade") == 1
+    assert (
+        "  old.xlsx was made from an older intake template (no template version; the current is 2): "
+        "`mops-xl upgrade old.xlsx` writes it again with the channel dropdowns, the new optional columns and help, "
+        "keeping every value"
+    ) in result.output.splitlines()

@@ -62,8 +62,16 @@ class IntakeCopy:
         values.close()
         self.notes.append(f"{count(len(cells), 'formula cell')} of the intake sheets were copied as their values")
 
-    def _columns(self, ws: Any, sheet: str) -> tuple[int, dict[str, int]]:
-        """The header row of a sheet (1-based) and each canonical column's position (1-based)."""
+    def columns(self, ws: Any, sheet: str) -> tuple[int, dict[str, int]]:
+        """The header row of a sheet (1-based) and each canonical column's position (1-based).
+
+        Args:
+            ws: The openpyxl sheet.
+            sheet: Its schema sheet's name.
+
+        Returns:
+            ``(header row, canonical column → position)``.
+        """
         head = [list(r) for r in ws.iter_rows(min_row=1, max_row=11, values_only=True)]
         at = find_header_row([[("" if v is None else v) for v in r] for r in head], SHEETS_BY_NAME[sheet].field_names)
         row = (at or 0) + 1
@@ -94,7 +102,7 @@ class IntakeCopy:
             How many rows were removed.
         """
         ws = self._sheet(sheet)
-        header, positions = self._columns(ws, sheet)
+        header, positions = self.columns(ws, sheet)
         if not keys or any(c not in positions for c in columns[:2]):
             return 0
         last = ws.max_row
@@ -127,7 +135,7 @@ class IntakeCopy:
             The number of rows appended.
         """
         ws = self._sheet(sheet)
-        header, positions = self._columns(ws, sheet)
+        header, positions = self.columns(ws, sheet)
         records = list(records)
         schema = SHEETS_BY_NAME[sheet]
         for fld in schema.fields:

@@ -77,6 +77,7 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
         return None, report
     version = raw.properties.get(VERSION_PROPERTY, SCHEMA_VERSION)
     unreadable = report_structure(raw, [n for n in raw.sheet_names if n in SHEETS_BY_NAME], report)
+    _suggest_upgrade(raw.properties, path.name, report)
     _report_sheet_names(raw.sheet_names, report)
     read = _read_sheets(raw, unreadable, version, report)
     _allow_merged_titles(report, read.header_rows)
@@ -91,6 +92,26 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
     _note_rows_outside_window(tables["Actuals"], business, report)
     intake = Intake(path, business, read.values[SETTINGS.name], tables, version, report, letters)
     return intake, report
+
+
+def _suggest_upgrade(properties: dict[str, str], name: str, report: ValidationReport) -> None:
+    """Suggest ``mops-xl upgrade`` once for an intake made from an older template (or with no template version).
+
+    Args:
+        properties: The workbook's custom document properties.
+        name: The intake's file name.
+        report: Where the warning goes.
+    """
+    made = properties.get(TEMPLATE_PROPERTY, "").strip()
+    if made.isdigit() and int(made) >= int(TEMPLATE_VERSION):
+        return
+    which = f"template version {made}" if made else "no template version"
+    report.add(
+        "old-template",
+        f"{name} was made from an older intake template ({which}; the current is {TEMPLATE_VERSION}): "
+        f"`mops-xl upgrade {name}` writes it again with the channel dropdowns, the new optional columns and help, "
+        "keeping every value",
+    )
 
 
 def _report_sheet_names(names: list[str], report: ValidationReport) -> None:

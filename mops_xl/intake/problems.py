@@ -73,6 +73,7 @@ CODES: dict[str, tuple[str, str]] = {
     "untracked-target": (WARNING, "A target (or Expected CAC) is set on a metric the Actuals do not track."),
     "unknown-channel": (WARNING, "A touchpoint channel is not in Channels."),
     "conversion-not-last": (WARNING, "A journey converts on a touch that is not its last."),
+    "old-template": (WARNING, "The intake was made from an older template: `mops-xl upgrade` brings it up to date."),
     "far-cells": (WARNING, "A stray value far below and right of a table (over 1,000 empty rows) was not read."),
     "spread-over-days": (WARNING, "Export rows covering several days were spread evenly over them (--spread-days)."),
     "hidden-sheet": (INFO, "An intake sheet is hidden; it was read all the same."),
