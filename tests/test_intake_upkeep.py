@@ -7,13 +7,14 @@ B Channel, C Campaign, D Spend … K Revenue): two days of Google Ads (Spend 100
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from click.testing import CliRunner
 from hostile_files import error_cell, far_cell, strict_open_xml, valid_copy
-from intake_builders import D, edit
+from intake_builders import D, edit, write_valid
 
 from mops_xl import read_intake
 from mops_xl.cli import cli
@@ -237,3 +238,35 @@ def test_an_old_intakes_build_suggests_upgrade_once(tmp_path: Path) -> None:
         "`mops-xl upgrade old.xlsx` writes it again with the channel dropdowns, the new optional columns and help, "
         "keeping every value"
     ) in result.output.splitlines()
+
+
+# --- a channel name differing only in case stays an error, one line for all its rows -------------------------------
+
+
+def _linkedin_misspelled(data: dict[str, Any]) -> None:
+    """Channels gets "LinkedIn Ads"; Actuals gets 42 rows (21 days × 2 campaigns, rows 8-49 under the valid intake's
+    rows 2-7) that spell it "Linkedin Ads"."""
+    data["Channels"].append({"Channel": "LinkedIn Ads", "Role": "Capture demand", "Funnel stage": "Decision"})
+    data["Actuals"] += [
+        {"Date": D(2026, 10, day), "Channel": "Linkedin Ads", "Campaign": campaign, "Spend": 10.0}
+        for day in range(1, 22)
+        for campaign in ("ABM", "Retargeting")
+    ]
+
+
+def test_a_channel_differing_only_in_case_is_one_error_line_for_its_42_rows(tmp_path: Path) -> None:
+    intake = write_valid(tmp_path / "intake.xlsx", _linkedin_misspelled)
+    result = CliRunner().invoke(cli, ["validate", str(intake)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Errors (42):"
+    assert lines[1] == (  # 42 − 3 named = 39 more
+        '  Actuals!B8, B9, B10 and 39 more: channel "Linkedin Ads" is not in Channels (did you mean "LinkedIn Ads"? '
+        "names must match exactly, including case)"
+    )
+    assert len([line for line in lines if "Linkedin Ads" in line]) == 1
+    as_json = CliRunner().invoke(cli, ["validate", "--json", str(intake)])
+    cells = [p["cell"] for p in json.loads(as_json.output)["problems"] if p["severity"] == "error"]
+    assert cells == [f"B{row}" for row in range(8, 50)]
+    built = CliRunner().invoke(cli, ["build", str(intake), "-o", str(tmp_path / "report.xlsx")])
+    assert built.exit_code == 2 and not (tmp_path / "report.xlsx").exists()
