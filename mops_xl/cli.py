@@ -587,9 +587,8 @@ def framework(intake: Path, section: str | None, fmt: str) -> None:
 @click.option(
     "--source",
     type=click.Choice(["google-ads", "meta-ads", "linkedin-ads", "tiktok-ads", "microsoft-ads", "generic"]),
-    default="generic",
-    show_default=True,
-    help="The export's platform (its columns, dates and currency as downloaded); Touchpoints take generic only.",
+    help="The export's platform (its columns, dates and currency as downloaded); default: recognised from the "
+    "export's title lines and headers (generic with --map). Touchpoints take generic only.",
 )
 @click.option(
     "--map",
@@ -631,7 +630,7 @@ def import_(
     intake: Path,
     actuals: Path | None,
     touchpoints: Path | None,
-    source: str,
+    source: str | None,
     mapping: tuple[str, ...],
     channel: str | None,
     date_format: str | None,
@@ -644,7 +643,9 @@ def import_(
 ) -> None:
     """Append an export's rows to Actuals or Touchpoints, in a new intake.
 
-    Give exactly one of --actuals and --touchpoints. Every cell of the export is validated first, and every
+    Give exactly one of --actuals and --touchpoints. Without --source, the platform is recognised from the
+    export's title lines and headers, and the import says which it took. Every cell of the export is validated
+    first, and every
     Actuals channel must be in the intake's Channels; a bad cell is named (export.csv!C7), exit code 2. A touch
     on a channel outside Channels, such as (direct), is imported with a warning. The export's currency (a
     currency column or a header such as "Amount spent (EGP)") must be the intake's, unless --rate converts it;
@@ -663,6 +664,7 @@ def import_(
     from mops_xl.importers.exports import DATE_FORMATS, ImportOptions, read_export
     from mops_xl.intake.load import read_intake
 
+    sheet, export, source = _import_source(actuals, touchpoints, source, mapped=bool(mapping))
     sheet, export, fmt = _import_export(actuals, touchpoints, source, mapping)
     out = _import_output(intake, export, output, force)
     loaded, report = read_intake(intake)
@@ -690,6 +692,73 @@ def import_(
     if problems.problems:  # warnings (e.g. a touch outside Channels): said, but the rows are imported
         echo(problems.format())
     _say_imported(loaded, sheet, reading, export.name, said, written)
+
+
+@cli.command()
+@click.argument("intake", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="The upgraded intake (default: <intake stem>-upgraded.xlsx); never the intake itself.",
+)
+@click.option("--force", is_flag=True, help="Replace the output if it exists (never the intake itself).")
+@_guarded
+def upgrade(intake: Path, output: Path | None, force: bool) -> None:
+    """Write an intake again on the current template, keeping every value.
+
+    The new intake has the current template's dropdowns (a Channel column offers the Channels sheet's names),
+    the columns and fields added since (blank, or their default), the help and the Instructions sheet; every
+    value, extra sheet and extra column of INTAKE stays. INTAKE is only read: the new intake goes to -o (an
+    existing file only with --force). Exit code 2 when INTAKE cannot be read or -o is INTAKE.
+
+    \b
+    Example:
+        mops-xl upgrade acme.xlsx                      # writes acme-upgraded.xlsx
+        mops-xl upgrade acme.xlsx -o acme-2027.xlsx
+    """
+    from mops_xl.importers.upgrade import check_old_intake, upgrade_intake, upgraded_path
+
+    report = check_old_intake(intake)
+    if not report.valid:
+        echo(report.format())
+        sys.exit(EXIT_INPUT)
+    out = upgraded_path(intake, output, force=force)
+    for line in upgrade_intake(intake, out):
+        echo(line)
+    echo(f"Wrote {out}: {intake.name} on the current template ({intake.name} is unchanged)")
+
+
+def _import_source(
+    actuals: Path | None, touchpoints: Path | None, source: str | None, *, mapped: bool
+) -> tuple[str, Path, str]:
+    """The ``--source``, or the platform recognised from the export (said on the terminal); generic with ``--map``.
+
+    Args:
+        actuals: ``--actuals``.
+        touchpoints: ``--touchpoints``.
+        source: ``--source``, if given.
+        mapped: Whether ``--map`` names export headers (the export is then generic unless ``--source`` says).
+
+    Returns:
+        ``(sheet, export, source)``.
+
+    Raises:
+        click.UsageError: Not exactly one of ``--actuals`` and ``--touchpoints``.
+        MopsXLError: The export fits several platforms equally (naming them and the ``--source`` values).
+    """
+    from mops_xl.importers.detect import recognise_source
+
+    if (actuals is None) == (touchpoints is None):
+        raise click.UsageError("give exactly one of --actuals EXPORT.csv and --touchpoints EXPORT.csv")
+    sheet, given = ("Actuals", actuals) if actuals is not None else ("Touchpoints", touchpoints)
+    assert given is not None  # exactly one of the two, checked above
+    if source is not None or mapped:
+        return sheet, given, source or "generic"
+    recognised = recognise_source(given, sheet)
+    if recognised.line:
+        echo(recognised.line)
+    return sheet, given, recognised.source
 
 
 def _import_export(

@@ -98,6 +98,41 @@ def restyle(path: Path, sheet: str, style: str) -> Path:
     return path
 
 
+_OOXML, _PURL = "http://schemas.openxmlformats.org/", "http://purl.oclc.org/ooxml/"
+#: Transitional → Strict namespaces and relationship types, longest first (one may start with another).
+_TO_STRICT = sorted(
+    {
+        _OOXML + "spreadsheetml/2006/main": _PURL + "spreadsheetml/main",
+        _OOXML + "officeDocument/2006/relationships/extended-properties": (
+            _PURL + "officeDocument/relationships/extendedProperties"
+        ),
+        _OOXML + "officeDocument/2006/relationships/custom-properties": (
+            _PURL + "officeDocument/relationships/customProperties"
+        ),
+        _OOXML + "officeDocument/2006/relationships": _PURL + "officeDocument/relationships",
+        _OOXML + "officeDocument/2006/custom-properties": _PURL + "officeDocument/customProperties",
+        _OOXML + "officeDocument/2006/extended-properties": _PURL + "officeDocument/extendedProperties",
+        _OOXML + "officeDocument/2006/docPropsVTypes": _PURL + "officeDocument/docPropsVTypes",
+        _OOXML + "drawingml/2006/main": _PURL + "drawingml/main",
+    }.items(),
+    key=lambda pair: -len(pair[0]),
+)
+
+
+def strict_open_xml(path: Path) -> Path:
+    """Rewrite a workbook as Excel's "Strict Open XML Spreadsheet" saves it: every transitional namespace and
+    relationship type in its Strict spelling, and ``conformance="strict"`` on the workbook."""
+
+    def change(name: str, data: bytes) -> bytes:
+        for transitional, strict in _TO_STRICT:
+            data = data.replace(transitional.encode(), strict.encode())
+        if name == "xl/workbook.xml":
+            data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+        return data
+
+    return rewrite_parts(path, change)
+
+
 def _prefixed(data: bytes) -> bytes:
     data = data.replace(b'xmlns="' + TRANSITIONAL + b'"', b'xmlns:x="' + TRANSITIONAL + b'"', 1)
     return re.sub(rb"<(/?)([A-Za-z][A-Za-z0-9]*)([\s>/])", lambda m: b"<" + m[1] + b"x:" + m[2] + m[3], data)

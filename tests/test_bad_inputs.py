@@ -732,7 +732,7 @@ def test_formula_never_calculated_is_named(tmp_path: Path) -> None:
 def test_error_cells_are_named(tmp_path: Path) -> None:
     path = set_cell(write_valid(tmp_path / "ref.xlsx"), "Actuals", "K3", "#REF!")
     assert _problems(path) == [
-        ("cell-error", "Actuals!K3: the cell shows the error #REF!; fix its formula or type the value")
+        ("cell-error", "Actuals!K3: Revenue must be a number, got the error #REF!; fix its formula or type the value")
     ]
 
 

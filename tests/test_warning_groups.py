@@ -1,4 +1,4 @@
-"""Alike warnings read as one line (per code, column and channel, or sheet); errors one each; --json keeps all.
+"""Alike warnings read as one line (per code, column and channel, or sheet); errors one per cause; --json keeps all.
 
 The intake of the ``funnel_intake`` fixture has seven Actuals rows whose Customers exceed their SQLs, on two channels.
 Its Actuals rows (row 1 is the header; J is Customers, I is SQLs) are, worked out by hand:
@@ -160,22 +160,22 @@ def test_warnings_without_a_channel_are_grouped_per_sheet_and_column() -> None:
     ]
 
 
-def test_errors_stay_one_line_each_even_when_alike() -> None:
-    report = ValidationReport(
-        problems=[
-            Problem(
-                "type-error", 'Spend must be a number, got "twelve"', sheet="Actuals", row=r, column="Spend", cell=c
-            )
-            for r, c in ((2, "D2"), (3, "D3"), (2, "D2"))  # the same cell twice (a list cell) stays twice
-        ]
-    )
-    assert [g.count for g in report.grouped()] == [1, 1, 1]
-    assert report.format().splitlines()[:4] == [
-        "Errors (3):",
-        '  Actuals!D2: Spend must be a number, got "twelve"',
-        '  Actuals!D2: Spend must be a number, got "twelve"',
-        '  Actuals!D3: Spend must be a number, got "twelve"',
+def test_errors_of_one_cause_are_one_line_and_other_causes_their_own() -> None:
+    """Errors with the same code, sheet, column and message are one line naming the cells; another message (another
+    bad value) is its own line. D2, D3, D2 (a list cell twice) and D5 say "twelve": one line of 4 cells, the first
+    three named, 4 - 3 = 1 more; D4 says "ten": one line."""
+    twelve = 'Spend must be a number, got "twelve"'
+    places = ((2, "D2", twelve), (3, "D3", twelve), (2, "D2", twelve), (4, "D4", 'Spend must be a number, got "ten"'))
+    problems = [Problem("type-error", m, sheet="Actuals", row=r, column="Spend", cell=c) for r, c, m in places]
+    problems.append(Problem("type-error", twelve, sheet="Actuals", row=5, column="Spend", cell="D5"))
+    report = ValidationReport(problems=problems)
+    assert [g.count for g in report.grouped()] == [4, 1]
+    assert report.format().splitlines()[:3] == [
+        "Errors (5):",
+        '  Actuals!D2, D2, D3 and 1 more: Spend must be a number, got "twelve"',
+        '  Actuals!D4: Spend must be a number, got "ten"',
     ]
+    assert len(report.to_dict()["problems"]) == 5
 
 
 def test_the_limit_counts_lines_and_says_how_many_problems_are_left() -> None:
@@ -216,7 +216,8 @@ _problems = st.lists(
 @pytest.mark.slow
 @given(_problems)
 def test_groups_partition_the_problems(problems: list[Problem]) -> None:
-    """Every problem is in exactly one line, in report order; errors alone; a line's problems share their key."""
+    """Every problem is in exactly one line, in report order; a line's problems share their key (an error's: its
+    message too)."""
     report = ValidationReport(problems=problems)
     groups = report.grouped()
     order = {id(p): i for i, p in enumerate(report.sorted())}
@@ -227,7 +228,7 @@ def test_groups_partition_the_problems(problems: list[Problem]) -> None:
         members = [order[id(p)] for p in g.problems]
         assert members == sorted(members)
         assert len({p.group_key() for p in g.problems}) == 1
-        assert g.severity != "error" or g.count == 1
+        assert g.severity != "error" or len({p.message for p in g.problems}) == 1
     assert sum(g.count for g in groups if g.severity == "warning") == len(report.warnings)
 
 

@@ -12,7 +12,7 @@ import jinja2
 
 from mops_xl.importers.formats import FORMATS
 from mops_xl.intake import schema
-from mops_xl.intake.load import VERSION_PROPERTY
+from mops_xl.intake.load import TEMPLATE_PROPERTY, TEMPLATE_VERSION, VERSION_PROPERTY
 from mops_xl.intake.problems import CODES
 from mops_xl.intake.schema import SCHEMA_VERSION, SHEETS, Field
 from mops_xl.intake.template import default_label, type_label
@@ -51,6 +51,8 @@ def render_intake_doc() -> str:
     return env.get_template("intake.md.j2").render(
         version=SCHEMA_VERSION,
         version_property=VERSION_PROPERTY,
+        template_property=TEMPLATE_PROPERTY,
+        template_version=TEMPLATE_VERSION,
         sheets=SHEETS,
         codes=CODES,
         field_sheets=[s.name for s in SHEETS if s.kind == "fields"],

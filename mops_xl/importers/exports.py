@@ -27,7 +27,9 @@ from mops_xl.plural import count
 
 #: ``--date-format`` choices → the order of day and month they settle.
 DATE_FORMATS = {"MM/DD/YYYY": "MDY", "DD/MM/YYYY": "DMY"}
-_SUFFIX = re.compile(r"^(.*?)\s*[(\[]\s*([A-Za-z]{3})\s*[)\]]$")  # "Amount spent (EGP)"
+#: A currency code ending a header, "Amount spent (EGP)": three capitals, as codes are written; "Clicks (all)" ends
+#: with a word of the header (ALL is also the Albanian lek's code).
+_SUFFIX = re.compile(r"^(.*?)\s*[(\[]\s*([A-Z]{3})\s*[)\]]$")
 _TIME_ZONE = re.compile(r"time\s*zone\s*[:=]?\s*(.+)$", re.IGNORECASE)
 _IN_ZONE = re.compile(r"\(in\s+(UTC|GMT[^)]*)\)", re.IGNORECASE)  # LinkedIn: "Start Date (in UTC)"
 #: Evidence of a decimal style in a numeric cell: "12,5" / "1.234,56" (comma) or "12.50" / "1,234.56" (point).
@@ -83,11 +85,21 @@ class ExportReading:
     notes: list[str] = field(default_factory=list)
 
 
-def _split_suffix(header: str) -> tuple[str, str]:
-    """A header and the ISO 4217 code it ends with, ``("Amount spent", "EGP")``, or ``(header, "")``."""
+def split_currency_suffix(header: str) -> tuple[str, str]:
+    """Split a header from the currency code it ends with.
+
+    Only three capitals in brackets that are an ISO 4217 code are a currency: "Amount spent (KRW)" states KRW, while
+    "Clicks (all)" (a word of the header) and "CTR (%)" state none.
+
+    Args:
+        header: An export's header cell.
+
+    Returns:
+        ``("Amount spent", "KRW")``, or ``(header, "")``.
+    """
     m = _SUFFIX.match(header.strip())
-    if m and m.group(2).upper() in ISO_4217:
-        return m.group(1).strip(), m.group(2).upper()
+    if m and m.group(2) in ISO_4217:
+        return m.group(1).strip(), m.group(2)
     return header.strip(), ""
 
 
@@ -111,7 +123,7 @@ def _locate(
     for i, h in enumerate(header):
         found.setdefault(normalise_header(h), i)
     for i, h in enumerate(header):  # "Amount spent (EGP)" answers to "Amount spent"
-        found.setdefault(normalise_header(_split_suffix(h)[0]), i)
+        found.setdefault(normalise_header(split_currency_suffix(h)[0]), i)
     positions: dict[str, int | None] = {}
     missing = []
     for fld in SHEETS_BY_NAME[fmt.sheet].fields:
@@ -162,7 +174,7 @@ def _stated_currency(
     money = [positions.get(f.name) for f in SHEETS_BY_NAME[fmt.sheet].fields if f.type == "money"]
     stated: dict[str, str] = {}
     for pos in [p for p in money if p is not None] + list(range(len(header))):
-        code = _split_suffix(header[pos])[1]
+        code = split_currency_suffix(header[pos])[1]
         if code:
             stated.setdefault(code, f'the header "{header[pos].strip()}"')
     column = None

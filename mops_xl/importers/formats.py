@@ -34,6 +34,8 @@ class ExportFormat:
             longer than a day is not broken down by day.
         by_day: How to export the report broken down by day.
         time_zone: What the export says of its time zone (for the docs).
+        title_marks: Words only this platform writes in the title lines above the header (recognising an export
+            given without ``--source``).
     """
 
     name: str
@@ -49,6 +51,7 @@ class ExportFormat:
     period_end: str = ""
     by_day: str = ""
     time_zone: str = ""
+    title_marks: tuple[str, ...] = ()
 
 
 #: Each platform's export as downloaded. The docs' table of formats (docs/intake.md) is generated from this.
@@ -113,6 +116,7 @@ FORMATS = {
             currency_columns=("Currency",),
             by_day='choose Time breakdown: "Daily" when exporting',
             time_zone='UTC (the header says "(in UTC)")',
+            title_marks=("Report Start:", "Date Generated:"),
         ),
         ExportFormat(
             "tiktok-ads",
@@ -152,6 +156,7 @@ FORMATS = {
             currency_columns=("Currency code", "Currency"),
             by_day='choose Time: "Daily" (a Gregorian date column), then download it again',
             time_zone='stated in the title rows ("Time zone: …")',
+            title_marks=("Report Name:", "Report Time:"),
         ),
     )
 }

@@ -18,6 +18,7 @@ import pandas as pd
 
 from mops_xl.atomic import atomic_output
 from mops_xl.intake.coerce import CellStyle, coerce_column
+from mops_xl.intake.file import is_strict, openpyxl_source
 from mops_xl.intake.reader import find_header_row, normalise_header
 from mops_xl.intake.schema import IMPORT_LOG, SHEETS_BY_NAME
 from mops_xl.plural import count
@@ -35,9 +36,11 @@ class IntakeCopy:
     def __init__(self, source: Path):
         import openpyxl
 
-        self.book = openpyxl.load_workbook(source)
+        self.book = openpyxl.load_workbook(openpyxl_source(source))
         self.notes: list[str] = []
         self._freeze_formulas(source)
+        if is_strict(source):
+            self.notes.append("The intake was saved as Strict Open XML; the new intake is an Excel Workbook (.xlsx)")
 
     def _freeze_formulas(self, source: Path) -> None:
         """Replace each formula of an intake sheet by its saved value (openpyxl would drop the value)."""
@@ -53,14 +56,22 @@ class IntakeCopy:
             return
         import openpyxl
 
-        values = openpyxl.load_workbook(source, data_only=True, read_only=True)
+        values = openpyxl.load_workbook(openpyxl_source(source), data_only=True, read_only=True)
         for title, ref in cells:
             self.book[title][ref].value = values[title][ref].value
         values.close()
         self.notes.append(f"{count(len(cells), 'formula cell')} of the intake sheets were copied as their values")
 
-    def _columns(self, ws: Any, sheet: str) -> tuple[int, dict[str, int]]:
-        """The header row of a sheet (1-based) and each canonical column's position (1-based)."""
+    def columns(self, ws: Any, sheet: str) -> tuple[int, dict[str, int]]:
+        """The header row of a sheet (1-based) and each canonical column's position (1-based).
+
+        Args:
+            ws: The openpyxl sheet.
+            sheet: Its schema sheet's name.
+
+        Returns:
+            ``(header row, canonical column → position)``.
+        """
         head = [list(r) for r in ws.iter_rows(min_row=1, max_row=11, values_only=True)]
         at = find_header_row([[("" if v is None else v) for v in r] for r in head], SHEETS_BY_NAME[sheet].field_names)
         row = (at or 0) + 1
@@ -91,7 +102,7 @@ class IntakeCopy:
             How many rows were removed.
         """
         ws = self._sheet(sheet)
-        header, positions = self._columns(ws, sheet)
+        header, positions = self.columns(ws, sheet)
         if not keys or any(c not in positions for c in columns[:2]):
             return 0
         last = ws.max_row
@@ -124,7 +135,7 @@ class IntakeCopy:
             The number of rows appended.
         """
         ws = self._sheet(sheet)
-        header, positions = self._columns(ws, sheet)
+        header, positions = self.columns(ws, sheet)
         records = list(records)
         schema = SHEETS_BY_NAME[sheet]
         for fld in schema.fields:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from mops_xl.intake.schema import MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
+from mops_xl.intake.schema import MAX_GAP_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
 from mops_xl.plural import count
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ _PREFIXED_MAIN = re.compile(
 )
 _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,})(\d+)"')  # a literal prefix: the regex engine skips to each cell
 _LONG_ROW = re.compile(rb'<row r="\d{8}')  # a row number of 8 digits or more (beyond any sheet)
+_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
+_CELL_PLACE = re.compile(rb'<c r="([A-Z]+)(\d+)"')
+_ANY_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br\s*=\s*[\"'](\d+)[\"']")  # any prefix or quotes
 
 
 def _needs_parse(data: bytes) -> bool:
@@ -106,6 +109,11 @@ class SheetScan:
         far_column_cell: A cell in the last column.
         dimension: The used range the sheet declares (may disagree with its cells).
         damaged: Why the XML cannot be read ("" when it can).
+        table_end: The last row before the first gap of more than :data:`MAX_GAP_ROWS` empty rows (0: no such gap).
+        far_cell: The first cell below that gap.
+        far_rows: How many rows below the gap hold cells.
+        far_column: The leftmost column (1 = A) of the cells below that gap.
+        last_filled_row: The last row holding a cell so far (while the scan goes on).
     """
 
     issues: list[CellIssue] = field(default_factory=list)
@@ -116,11 +124,44 @@ class SheetScan:
     far_column_cell: str = ""
     dimension: str = ""
     damaged: str = ""
+    table_end: int = 0
+    far_cell: str = ""
+    far_rows: int = 0
+    far_column: int = 0
+    last_filled_row: int = 0
 
     @property
     def cells(self) -> int:
-        """The cells a reader allocates for the sheet: rows × columns from A1."""
-        return self.rows * self.columns
+        """The cells a reader allocates for the sheet: rows × columns from A1 (down to the table's end when cells
+        lie far below it: those are not read)."""
+        return (self.table_end or self.rows) * self.columns
+
+    def note_row(self, row: int) -> None:
+        """Follow the rows that hold cells (in ascending order) to find the first gap far below the table.
+
+        Args:
+            row: A row holding at least one cell.
+        """
+        if row <= self.last_filled_row:
+            return
+        if self.table_end:
+            self.far_rows += 1
+        elif self.last_filled_row and row - self.last_filled_row > MAX_GAP_ROWS + 1:
+            self.table_end, self.far_rows = self.last_filled_row, 1
+        self.last_filled_row = row
+
+    def note_far_cell(self, row: int, col: int, ref: str) -> None:
+        """Remember the first cell below the gap and the leftmost column of those cells (see :meth:`note_row`).
+
+        Args:
+            row: The cell's row.
+            col: Its column (1 = A).
+            ref: Its reference.
+        """
+        if not self.table_end or row <= self.table_end:
+            return
+        self.far_cell = self.far_cell or ref
+        self.far_column = min(self.far_column or col, col)
 
 
 def column_number(letters: str) -> int:
@@ -189,6 +230,8 @@ class _CellReader:
             else:
                 self.col += 1
             ref = f"{column_name(self.col)}{self.row}"
+            self.scan.note_row(self.row)
+            self.scan.note_far_cell(self.row, self.col, ref)
             self.note_extent(self.row, self.col, ref)
             self.cell = {"ref": ref, "t": attrs.get("t", "n"), "f": None, "v": None}
         elif self.cell is not None and local in ("f", "v"):
@@ -351,6 +394,7 @@ def _extent_of_plain_piece(data: bytes, reader: _CellReader) -> None:
     columns are not looked at: 26 columns of the most rows a sheet may have stay within :data:`MAX_SHEET_CELLS`, so
     only cells from column AA on can make a sheet too large.
     """
+    _rows_of_plain_piece(data, reader.scan)
     start = data.rfind(b'<row r="')
     if start >= 0:
         digits = data[start + 8 : data.find(b'"', start + 8)]
@@ -365,6 +409,64 @@ def _extent_of_plain_piece(data: bytes, reader: _CellReader) -> None:
         reader.scan.columns = max(reader.scan.columns, 1)
     for letters, row in _WIDE_CELL.findall(data):
         reader.note_extent(int(row), column_number(letters.decode()), f"{letters.decode()}{int(row)}")
+
+
+def _rows_of_plain_piece(data: bytes, scan: SheetScan) -> None:
+    """Follow the rows of a plain piece (:meth:`SheetScan.note_row`): one by one only where they are not contiguous.
+
+    A row written with no cell (``<row r="9" ht="20"/>``, a height only) holds no value: it counts as filled only
+    inside a contiguous run (where it costs the reader nothing either way), never as a cell far below the table.
+    """
+    first = _ROW_NUMBER.search(data)
+    if first is None:
+        return
+    last = int(data[data.rfind(b'<row r="') + 8 :].split(b'"', 1)[0] or b"0")
+    low = int(first.group(1))
+    contiguous = last - low + 1 == data.count(b'<row r="') and low - scan.last_filled_row <= MAX_GAP_ROWS + 1
+    if contiguous and not scan.table_end:
+        scan.last_filled_row = max(scan.last_filled_row, last)
+        return
+    far_start = -1
+    for m in _ROW_NUMBER.finditer(data):
+        tag_end = data.find(b">", m.end())
+        if data[tag_end - 1 : tag_end] == b"/":
+            continue  # a row with no cell
+        scan.note_row(int(m.group(1)))
+        if far_start < 0 and scan.table_end and int(m.group(1)) > scan.table_end:
+            far_start = m.start()
+    if far_start >= 0:
+        for letters, digits in _CELL_PLACE.findall(data, far_start):
+            scan.note_far_cell(int(digits), column_number(letters.decode()), f"{letters.decode()}{int(digits)}")
+
+
+def trimmed_sheet_xml(path: Path, part: str, last_row: int) -> bytes:
+    """The sheet's XML without its rows below ``last_row`` (what lies after the rows, e.g. merged ranges, is kept).
+
+    Args:
+        path: The workbook.
+        part: The sheet's XML part.
+        last_row: The last row to keep (:attr:`SheetScan.table_end`).
+
+    Returns:
+        The XML: as large as the rows kept.
+    """
+    out: list[bytes] = []
+    dropping = False
+    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        for data, _ in _segments(fh):
+            if not dropping:
+                cut = next((m.start() for m in _ANY_ROW.finditer(data) if int(m.group(1)) > last_row), -1)
+                if cut < 0:
+                    out.append(data)
+                    continue
+                out.append(data[:cut])
+                dropping, data = True, data[cut:]
+            end = re.search(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>", data)
+            if end:
+                out.append(data[end.start() :])
+                dropping = False
+                last_row = 1 << 40  # nothing more to cut
+    return b"".join(out)
 
 
 def too_large(scan: SheetScan) -> str:
@@ -480,13 +582,68 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
         if _report_damaged_or_too_large(name, scan, report):
             unreadable.add(name)
             continue
-        failure = raw.load(name)
+        failure = _load_bounded(raw, name, parts[name], scan, report)
         if failure:
             report_unreadable_cells(raw.path, name, parts[name], failure, report)
             unreadable.add(name)
         _report_merged(name, scan.merged, report)
         _report_cells_without_value(name, scan.issues, report)
     return unreadable
+
+
+def _load_bounded(raw: RawWorkbook, name: str, part: str, scan: SheetScan, report: ValidationReport) -> str:
+    """Read a sheet's cells: down to the end of its table only when cells lie far below it (see :data:`MAX_GAP_ROWS`),
+    so that the memory the reader takes follows the table, not the sheet's farthest cell.
+
+    Args:
+        raw: The opened workbook.
+        name: The sheet name.
+        part: Its XML part.
+        scan: Its scan (its issues below the table are dropped: those cells are not read).
+        report: Where the cells far below go.
+
+    Returns:
+        "" when the sheet was read, else the reader's reason.
+    """
+    if not scan.table_end:
+        return raw.load(name)
+    scan.issues = [i for i in scan.issues if (_row(i.cell) or 0) <= scan.table_end]
+    failure = raw.load(name, trimmed_sheet_xml(raw.path, part, scan.table_end), part)
+    if not failure:
+        _report_far_rows(name, scan, raw.used_width(name), report)
+    return failure
+
+
+def _report_far_rows(name: str, scan: SheetScan, width: int, report: ValidationReport) -> None:
+    """Record the cells far below a sheet's table (after more than :data:`MAX_GAP_ROWS` empty rows), which are not
+    read: an error when they lie in the table's columns (they look like data the report would lose), a warning when
+    they all lie to the right of the table (a stray value, e.g. at Z1048576).
+
+    Args:
+        name: The sheet name.
+        scan: Its scan (``table_end`` set).
+        width: The last column holding a value in the rows kept (see :meth:`RawWorkbook.used_width`).
+        report: Where the problem goes.
+    """
+    one = scan.far_rows == 1
+    gap = f"{scan.last_filled_row - scan.table_end - 1:,}" if one else f"more than {MAX_GAP_ROWS:,}"
+    where = f"after {gap} empty rows under row {scan.table_end:,}"
+    if scan.far_column and scan.far_column <= width:
+        what = "a row of values" if one else f"{count(scan.far_rows, 'row')} of values from here on"
+        message = (
+            f"{what} far below the table ({where}) {'is' if one else 'are'} not read: a table may not have more than "
+            f"{MAX_GAP_ROWS:,} empty rows in a row; move {'it' if one else 'them'} up to the table, or delete "
+            f"{'it' if one else 'them'} if {'it is' if one else 'they are'} not data"
+        )
+        report.add("far-rows", message, sheet=name, row=_row(scan.far_cell), cell=scan.far_cell or None)
+        return
+    what = "a value" if one else f"values on {count(scan.far_rows, 'row')} from here on"
+    message = (
+        f"{what} far below and to the right of the table ({where}, more than the {MAX_GAP_ROWS:,} a table may "
+        f"skip) {'is' if one else 'are'} ignored; delete {'it' if one else 'them'}, or move {'it' if one else 'them'} "
+        f"into the table if {'it is' if one else 'they are'} data"
+    )
+    report.add("far-cells", message, sheet=name, row=_row(scan.far_cell), cell=scan.far_cell or None)
 
 
 def _report_hidden(name: str, state: str, report: ValidationReport) -> None:

@@ -56,7 +56,7 @@ class RawWorkbook:
     _cache: dict[str, Any] = field(default_factory=dict)
     _loaded: dict[str, list[list[Any]]] = field(default_factory=dict)
 
-    def load(self, name: str) -> str:
+    def load(self, name: str, trimmed: bytes | None = None, part: str = "") -> str:
         """Read the cells of sheet ``name`` now, so that :meth:`rows` cannot fail; say why it cannot be read.
 
         The reader (calamine, in Rust) raises its own errors for a damaged sheet and may even panic, which Python
@@ -64,18 +64,36 @@ class RawWorkbook:
 
         Args:
             name: The exact sheet name (its extent already checked, see :func:`mops_xl.intake.cells.too_large`).
+            trimmed: The sheet's XML without the rows far below its table, to read instead of its own part.
+            part: The sheet's part (with ``trimmed``).
 
         Returns:
             "" when the sheet was read, else the reader's reason.
         """
         try:
             with native_stderr_hidden():
-                self._loaded[name] = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                book = self._book if trimmed is None else _book_with_part(self.path, part, trimmed)
+                self._loaded[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
             return _short(exc)
         return ""
+
+    def used_width(self, name: str) -> int:
+        """The last column (1 = A) holding a value in sheet ``name`` as :meth:`load` read it (0: none).
+
+        Args:
+            name: The exact sheet name, already loaded.
+
+        Returns:
+            The column number.
+        """
+        width = 0
+        for row in self._loaded.get(name, []):
+            filled = [i for i, value in enumerate(row[width:], start=width + 1) if value not in ("", None)]
+            width = filled[-1] if filled else width
+        return width
 
     def rows(self, name: str) -> list[list[Any]]:
         """Return the cells of sheet ``name`` from A1, as a list of rows ('' for an empty cell).
@@ -225,6 +243,109 @@ def _open_book(path: Path) -> tuple[Any, str]:
     except BaseException as exc:  # noqa: BLE001 - calamine's own errors, and its panics (BaseException)
         return None, _short(exc)
     return book, ""
+
+
+def _book_with_part(path: Path, part: str, xml: bytes) -> Any:
+    """Open (with calamine) a copy of the workbook in memory whose ``part`` holds ``xml`` instead.
+
+    Args:
+        path: The workbook.
+        part: The part replaced.
+        xml: Its new content.
+
+    Returns:
+        The calamine workbook.
+    """
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            copy.writestr(info.filename, xml if info.filename == part else source.read(info))
+    buffer.seek(0)
+    return CalamineWorkbook.from_filelike(buffer)
+
+
+#: Strict Open XML's namespaces and relationship types (Excel's "Strict Open XML Spreadsheet") → the transitional ones
+#: every other program writes; longest first, so a namespace is not cut by a shorter one it starts with.
+_STRICT_TO_TRANSITIONAL = sorted(
+    {
+        "http://purl.oclc.org/ooxml/spreadsheetml/main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties": (
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+        ),
+        "http://purl.oclc.org/ooxml/officeDocument/relationships/customProperties": (
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+        ),
+        "http://purl.oclc.org/ooxml/officeDocument/relationships": (
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+        ),
+        "http://purl.oclc.org/ooxml/officeDocument/customProperties": (
+            "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+        ),
+        "http://purl.oclc.org/ooxml/officeDocument/extendedProperties": (
+            "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+        ),
+        "http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes": (
+            "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+        ),
+        "http://purl.oclc.org/ooxml/officeDocument/sharedTypes": (
+            "http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"
+        ),
+        "http://purl.oclc.org/ooxml/officeDocument/math": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+        "http://purl.oclc.org/ooxml/drawingml/main": "http://schemas.openxmlformats.org/drawingml/2006/main",
+        "http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing": (
+            "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+        ),
+        "http://purl.oclc.org/ooxml/drawingml/chart": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    }.items(),
+    key=lambda pair: -len(pair[0]),
+)
+
+
+def is_strict(path: Path) -> bool:
+    """Whether a workbook is saved as Strict Open XML (its workbook part in Strict's namespace).
+
+    Args:
+        path: An .xlsx workbook.
+
+    Returns:
+        True for Excel's "Strict Open XML Spreadsheet".
+    """
+    with zipfile.ZipFile(path) as zf:
+        return b"http://purl.oclc.org/ooxml/spreadsheetml/main" in zf.read("xl/workbook.xml")[:4096]
+
+
+def openpyxl_source(path: Path) -> Any:
+    """What openpyxl should open for a workbook: the file itself, or, for a Strict Open XML workbook (which openpyxl
+    reads as a workbook without sheets), a transitional copy of it in memory.
+
+    The copy maps Strict's namespaces and relationship types to the transitional ones; the cells, their values and
+    formats are the same (Strict's ISO dates, ``t="d"``, are transitional too).
+
+    Args:
+        path: An .xlsx workbook.
+
+    Returns:
+        ``path``, or a :class:`io.BytesIO` of the copy.
+    """
+    import io
+
+    if not is_strict(path):
+        return path
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for strict, transitional in _STRICT_TO_TRANSITIONAL:
+                    data = data.replace(strict.encode(), transitional.encode())
+                data = data.replace(b' conformance="strict"', b"")
+            copy.writestr(info, data)
+    buffer.seek(0)
+    return buffer
 
 
 class _UnsafeXML(Exception):

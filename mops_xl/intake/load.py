@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from mops_xl.intake.checks import run_checks
 from mops_xl.intake.coerce import CellStyle
 from mops_xl.intake.file import RawWorkbook, open_intake_file
 from mops_xl.intake.model import Intake
-from mops_xl.intake.problems import ValidationReport, day, days
+from mops_xl.intake.problems import Problem, ValidationReport, day, days
 from mops_xl.intake.reader import close_match, read_fields, read_table
 from mops_xl.intake.schema import (
     BUSINESS,
@@ -29,11 +31,16 @@ from mops_xl.intake.schema import (
     SETTINGS,
     SHEETS,
     SHEETS_BY_NAME,
+    Field,
 )
 from mops_xl.plural import count
 
 #: The custom document property in which the template records its schema version.
 VERSION_PROPERTY = "mops-xl schema version"
+#: The custom document property in which the template records its own version, and the current one: 2 is the first
+#: template with the channel dropdowns (``mops-xl upgrade`` rewrites an intake without it on the current template).
+TEMPLATE_PROPERTY = "mops-xl template version"
+TEMPLATE_VERSION = "2"
 _VOLUMES = ("Spend", "Impressions", "Clicks", "Leads", "MQLs", "SQLs", "Customers", "Revenue")
 
 
@@ -70,9 +77,11 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
         return None, report
     version = raw.properties.get(VERSION_PROPERTY, SCHEMA_VERSION)
     unreadable = report_structure(raw, [n for n in raw.sheet_names if n in SHEETS_BY_NAME], report)
+    _suggest_upgrade(raw.properties, path.name, report)
     _report_sheet_names(raw.sheet_names, report)
     read = _read_sheets(raw, unreadable, version, report)
     _allow_merged_titles(report, read.header_rows)
+    _name_error_cells(report, read.letters)
     tables, letters = read.tables, read.letters
     report.extend(run_checks(tables, letters))
     business = read.values[BUSINESS.name]
@@ -83,6 +92,26 @@ def read_intake(path: str | Path) -> tuple[Intake | None, ValidationReport]:
     _note_rows_outside_window(tables["Actuals"], business, report)
     intake = Intake(path, business, read.values[SETTINGS.name], tables, version, report, letters)
     return intake, report
+
+
+def _suggest_upgrade(properties: dict[str, str], name: str, report: ValidationReport) -> None:
+    """Suggest ``mops-xl upgrade`` once for an intake made from an older template (or with no template version).
+
+    Args:
+        properties: The workbook's custom document properties.
+        name: The intake's file name.
+        report: Where the warning goes.
+    """
+    made = properties.get(TEMPLATE_PROPERTY, "").strip()
+    if made.isdigit() and int(made) >= int(TEMPLATE_VERSION):
+        return
+    which = f"template version {made}" if made else "no template version"
+    report.add(
+        "old-template",
+        f"{name} was made from an older intake template ({which}; the current is {TEMPLATE_VERSION}): "
+        f"`mops-xl upgrade {name}` writes it again with the channel dropdowns, the new optional columns and help, "
+        "keeping every value",
+    )
 
 
 def _report_sheet_names(names: list[str], report: ValidationReport) -> None:
@@ -149,6 +178,44 @@ def _allow_merged_titles(report: ValidationReport, header_rows: dict[str, int]) 
         for p in report.problems
         if not (p.code == "merged-cells" and p.cell and last_row(p.cell) < header_rows.get(p.sheet or "", 1))
     ]
+
+
+_ERROR_SHOWN = re.compile(r"the cell shows the error (\S+);")
+_EXPECTED = {"money": "a number", "number": "a number", "integer": "a whole number", "percent": "a percentage"}
+_EXPECTED |= {"date": "a date", "datetime": "a date", "yesno": "Yes or No", "currency": "a currency code"}
+
+
+def _name_error_cells(report: ValidationReport, letters: dict[str, dict[str, str]]) -> None:
+    """Say which column an error cell (``#DIV/0!``) is in and what it must hold, as a cell of the wrong type is said
+    ("Actuals!D7: Spend must be a number, got the error #DIV/0!"); the column's own "is required" for that cell goes.
+
+    Args:
+        report: The report, whose ``cell-error`` problems are reworded in place.
+        letters: Sheet → field name → its column letter (a key/value sheet: its value's cell).
+    """
+    named: dict[tuple[str | None, str | None], Problem] = {}
+    for i, p in enumerate(report.problems):
+        shown = _ERROR_SHOWN.match(p.message)
+        fld = _field_at(p.sheet, p.cell, letters) if p.code == "cell-error" and shown else None
+        if fld is None or shown is None:
+            continue
+        expected = _EXPECTED.get(fld.type)
+        said = f"must be {expected}, got" if expected else "shows"
+        message = f"{fld.name} {said} the error {shown.group(1)}; fix its formula or type the value"
+        report.problems[i] = named[(p.sheet, p.cell)] = dataclasses.replace(p, message=message, column=fld.name)
+    report.problems[:] = [p for p in report.problems if not (p.code == "missing-value" and (p.sheet, p.cell) in named)]
+
+
+def _field_at(sheet: str | None, cell: str | None, letters: dict[str, dict[str, str]]) -> Field | None:
+    """The schema field of an intake cell: a table's column, or a key/value sheet's value cell; None for others."""
+    schema = SHEETS_BY_NAME.get(sheet or "")
+    if schema is None or not cell:
+        return None
+    column = cell.rstrip("0123456789")
+    for name, where in letters.get(schema.name, {}).items():
+        if (where == cell if schema.kind == "fields" else where == column) and name in schema.field_names:
+            return schema.field(name)
+    return None
 
 
 def validate_intake(path: str | Path) -> ValidationReport:

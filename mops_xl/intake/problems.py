@@ -5,11 +5,11 @@ Every problem found in an intake is a :class:`Problem` with a stable ``code``, a
 plain-English ``message``. Checks never raise for bad input: they add problems to a :class:`ValidationReport`,
 so the user gets every mistake at once.
 
-People read the report as lines (:meth:`ValidationReport.grouped`): each error is a line of its own (each must
-be fixed), while warnings and notices of one code on one sheet, column and channel are one
-:class:`ProblemGroup` line naming the first three cells and the count, so that a check firing on every row of a
-long Actuals sheet reads as one line, not hundreds. The JSON (:meth:`ValidationReport.to_dict`) keeps every
-problem.
+People read the report as lines (:meth:`ValidationReport.grouped`): warnings and notices of one code on one
+sheet, column and channel are one :class:`ProblemGroup` line naming the first three cells and the count, and so
+are errors of one cause (one code, sheet and column, and the same message: a misspelled channel on 42 rows), so
+that a check firing on every row of a long Actuals sheet reads as one line, not hundreds. The JSON
+(:meth:`ValidationReport.to_dict`) keeps every problem.
 """
 
 from __future__ import annotations
@@ -110,6 +110,7 @@ CODES: dict[str, tuple[str, str]] = {
     "outside-period": (ERROR, "Report as of is outside the reporting period."),
     "formula-without-value": (ERROR, "A formula has no saved value (the file was never opened in a spreadsheet app)."),
     "cell-error": (ERROR, "A cell shows an error such as #REF!."),
+    "far-rows": (ERROR, "Values in a table's columns lie after more than 1,000 empty rows; they are not read."),
     "merged-cells": (ERROR, "Cells of an intake sheet are merged."),
     "currency-mismatch": (ERROR, "An export states another currency than the intake's (import: --rate converts)."),
     "not-by-day": (ERROR, "An export row covers several days (import: export by day, or --spread-days)."),
@@ -124,6 +125,8 @@ CODES: dict[str, tuple[str, str]] = {
     "untracked-target": (WARNING, "A target (or Expected CAC) is set on a metric the Actuals do not track."),
     "unknown-channel": (WARNING, "A touchpoint channel is not in Channels."),
     "conversion-not-last": (WARNING, "A journey converts on a touch that is not its last."),
+    "old-template": (WARNING, "The intake was made from an older template: `mops-xl upgrade` brings it up to date."),
+    "far-cells": (WARNING, "A stray value far below and right of a table (over 1,000 empty rows) was not read."),
     "spread-over-days": (WARNING, "Export rows covering several days were spread evenly over them (--spread-days)."),
     "hidden-sheet": (INFO, "An intake sheet is hidden; it was read all the same."),
     "macros-ignored": (INFO, "The workbook carries macros; they were neither run nor copied."),
@@ -194,15 +197,20 @@ class Problem:
         The column is part of it because one code can say different things in different columns (a
         ``funnel-order`` warning on MQLs compares them with Leads, on Customers with SQLs).
 
+        An error's key is its cause: its code, sheet and column and its whole message (which names the bad value),
+        so one line stands for the cells that share one fix.
+
         Returns:
-            The key (errors are never grouped, whatever their key: see :meth:`ValidationReport.grouped`).
+            The key.
         """
+        if self.severity == ERROR:
+            return (self.severity, self.code, self.sheet, self.column, self.message)
         return (self.severity, self.code, self.sheet, self.column, self.channel)
 
 
 @dataclass(frozen=True)
 class ProblemGroup:
-    """Alike problems (one code on one sheet, column and channel), read as one line.
+    """Alike problems (one code on one sheet, column and channel; for errors, one message), read as one line.
 
     The line is the first problem's message, with where the others are and how many there are, e.g.
     ``Actuals!J7, J9, J12 and 480 more: Customers (3) is more than SQLs (2) on Google Ads (first of 483 rows);
@@ -254,13 +262,16 @@ class ProblemGroup:
 
     @property
     def message(self) -> str:
-        """The first problem's message with the channel it is about (when its message does not name it already)
-        and, for several, the count after its finding.
+        """The first problem's message; for warnings and notices, with the channel it is about (when its message
+        does not name it already) and, for several, the count after its finding (errors of one cause share their
+        message: the place says how many cells).
 
         Messages read "finding; advice" (the advice is ours, so the last ``"; "`` splits them), and the line
         becomes "finding on <channel> (first of N rows); advice" ("finding on <channel>; advice" for one row, so
         a single row names its channel as a group of them does).
         """
+        if self.severity == ERROR:
+            return self.first.message
         channel = self.first.channel
         named = channel and re.search(rf"(?<!\w){re.escape(channel)}(?!\w)", self.first.message)
         said = f" on {channel}" if channel and not named else ""
@@ -352,10 +363,11 @@ class ValidationReport:
         return sorted(self.problems, key=key)
 
     def grouped(self, severity: str | None = None) -> list[ProblemGroup]:
-        """Return the problems as the lines a person reads: every error alone, alike warnings and notices together.
+        """Return the problems as the lines a person reads: alike problems together.
 
-        Warnings (and notices) of one code on one sheet, column and channel (:meth:`Problem.group_key`) are one
-        :class:`ProblemGroup`, placed where its first problem is in :meth:`sorted` order.
+        Problems of one key (:meth:`Problem.group_key`: for warnings and notices one code on one sheet, column and
+        channel; for errors one cause) are one :class:`ProblemGroup`, placed where its first problem is in
+        :meth:`sorted` order.
 
         Args:
             severity: Only the problems of this severity; ``None`` for all.
@@ -364,9 +376,9 @@ class ValidationReport:
             The groups, errors first, then warnings, then notices.
         """
         groups: dict[tuple[Any, ...], list[Problem]] = {}
-        for i, p in enumerate(self.sorted()):
+        for p in self.sorted():
             if severity is None or p.severity == severity:
-                groups.setdefault((i,) if p.severity == ERROR else p.group_key(), []).append(p)
+                groups.setdefault(p.group_key(), []).append(p)
         return [ProblemGroup(tuple(problems)) for problems in groups.values()]
 
     def counts(self) -> dict[str, int]:
@@ -399,7 +411,8 @@ class ValidationReport:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     def format(self, *, include_info: bool = False, limit: int | None = 200) -> str:
-        """Return the report as text, errors first: one line per error, one per group of alike warnings or notices.
+        """Return the report as text, errors first: one line per cause of errors, one per group of alike warnings or
+        notices.
 
         Args:
             include_info: Also list the notices.

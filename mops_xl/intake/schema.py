@@ -22,6 +22,10 @@ SCHEMA_VERSION = "1.2"
 MAX_SHEET_ROWS = 1_048_576
 MAX_SHEET_COLUMNS = 16_384
 MAX_SHEET_CELLS = 2**25  # 33,554,432: 1,048,576 rows × 32 columns
+#: A table ends at a gap of more empty rows than this: the reader stops there, so one stray value at Z1048576 costs
+#: no more memory than the table itself. Cells below the gap are not read: right of the table they are a warning
+#: (``far-cells``), in its columns an error (``far-rows``), naming the first.
+MAX_GAP_ROWS = 1_000
 
 #: The dates an intake may hold: any two of them (and Excel's day 0, 1899-12-30) stay less than 292 years apart, the
 #: span pandas' nanosecond time differences can hold.

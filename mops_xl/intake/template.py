@@ -15,8 +15,8 @@ from typing import Any
 import xlsxwriter
 
 from mops_xl.atomic import atomic_output, private_workdir
-from mops_xl.intake.load import VERSION_PROPERTY
-from mops_xl.intake.schema import INSTRUCTIONS_SHEET, SCHEMA_VERSION, SHEETS, Field, Sheet
+from mops_xl.intake.load import TEMPLATE_PROPERTY, TEMPLATE_VERSION, VERSION_PROPERTY
+from mops_xl.intake.schema import CHANNELS, INSTRUCTIONS_SHEET, MAX_CHANNELS, SCHEMA_VERSION, SHEETS, Field, Sheet
 
 #: Intake data: sheet name → field dict (key/value sheets) or list of row dicts (table sheets).
 IntakeData = Mapping[str, Any]
@@ -30,14 +30,18 @@ _NUM_FORMATS = {
     "integer": "#,##0",
     "number": "#,##0.##",
 }
+#: The defined name of the Channels sheet's names: the list every Channel column's dropdown offers. It counts the
+#: names under the header (COUNTA), so a channel added at the bottom of the sheet is in every dropdown at once.
+CHANNEL_LIST = "ChannelList"
 _WIDTHS = {"date": 12, "datetime": 17, "money": 14, "percent": 10, "integer": 12, "number": 12, "yesno": 10}
 
 
 class _IntakeWriter:
     """Writes one intake workbook; one method per kind of sheet."""
 
-    def __init__(self, workbook: xlsxwriter.Workbook):
+    def __init__(self, workbook: xlsxwriter.Workbook, header_rows: Mapping[str, int] | None = None):
         self.wb = workbook
+        self.header_rows = dict(header_rows or {})
         self.header = workbook.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF", "border": 1})
         self.title = workbook.add_format({"bold": True, "font_size": 16, "font_color": "#1F3864"})
         self.bold = workbook.add_format({"bold": True})
@@ -50,6 +54,7 @@ class _IntakeWriter:
     def write(self, data: IntakeData) -> None:
         """Write the Instructions sheet and every schema sheet, filled with ``data``."""
         self._instructions()
+        self.wb.define_name(CHANNEL_LIST, channel_list_formula(self.header_rows.get(CHANNELS.name, 1)))
         for schema in SHEETS:
             given = data.get(schema.name)
             if schema.kind == "fields":
@@ -171,6 +176,9 @@ class _IntakeWriter:
             ws.write_string(r, c, str(value))
 
     def _validation(self, ws: Any, r1: int, c1: int, r2: int, c2: int, fld: Field) -> None:
+        if is_channel_column(fld):
+            ws.data_validation(r1, c1, r2, c2, channel_dropdown(fld))
+            return
         choices = fld.choices or (("Yes", "No") if fld.type == "yesno" else ())
         if not choices:
             return
@@ -187,6 +195,64 @@ class _IntakeWriter:
                 "error_message": f"{fld.name} must be one of: {', '.join(choices)}"[:255],
             },
         )
+
+
+def channel_list_formula(header_row: int = 1) -> str:
+    """Return the formula of :data:`CHANNEL_LIST`: the Channels sheet's names under its header, as many as are filled.
+
+    ``OFFSET(first name, 0, 0, number of names, 1)``, a range both Excel and LibreOffice accept as a dropdown's list;
+    with no name yet it is the first (empty) cell.
+
+    Args:
+        header_row: The Excel row of the Channels sheet's header (1 in the template).
+
+    Returns:
+        The formula, e.g. ``=OFFSET(Channels!$A$2,0,0,MAX(1,COUNTA(Channels!$A$2:$A$5001)),1)``.
+    """
+    first, last = header_row + 1, header_row + MAX_CHANNELS
+    names = f"Channels!$A${first}:$A${last}"
+    return f"=OFFSET(Channels!$A${first},0,0,MAX(1,COUNTA({names})),1)"
+
+
+def is_channel_column(fld: Field) -> bool:
+    """Whether a field names channels of the Channels sheet (and so gets the channel dropdown).
+
+    Args:
+        fld: A schema field.
+
+    Returns:
+        True for a field that refers to the Channels sheet, or a field called Channel (Touchpoints, Import log).
+    """
+    return fld.refers_to == (CHANNELS.name, "Channel") or (fld.name == "Channel" and fld not in CHANNELS.fields)
+
+
+def channel_dropdown(fld: Field) -> dict[str, Any]:
+    """Return the data validation of a channel column: a dropdown of :data:`CHANNEL_LIST`.
+
+    A column that must name a channel of Channels stops other text (Excel's list check ignores case, so the intake's
+    own check still refuses "Linkedin Ads" for "LinkedIn Ads"); a list column (several channels, comma-separated) and
+    a column that may name other channels (Touchpoints: ``(direct)``) offer the list and take any text.
+
+    Args:
+        fld: A channel field (:func:`is_channel_column`).
+
+    Returns:
+        The XlsxWriter ``data_validation`` options.
+    """
+    strict = fld.refers_to is not None and fld.type != "list"
+    options: dict[str, Any] = {
+        "validate": "list",
+        "source": f"={CHANNEL_LIST}",
+    }
+    if strict:
+        options.update(
+            error_type="stop",
+            error_title=fld.name,
+            error_message="Pick a channel of the Channels sheet (names must match exactly); add a new one there first.",
+        )
+    else:
+        options["show_error"] = False
+    return options
 
 
 def type_label(fld: Field) -> str:
@@ -253,6 +319,7 @@ def write_intake(path: str | Path, data: IntakeData | None = None) -> Path:
             props["created"] = dt.datetime(2026, 1, 1)
         wb.set_properties(props)
         wb.set_custom_property(VERSION_PROPERTY, SCHEMA_VERSION)
+        wb.set_custom_property(TEMPLATE_PROPERTY, TEMPLATE_VERSION)
         _IntakeWriter(wb).write(data or {})
         wb.close()
     return path
