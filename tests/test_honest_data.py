@@ -31,6 +31,9 @@ from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.forecast import daily_by_channel, forecast_period
 from mops_xl.analysis.forecast.data_ends import data_end_groups
 from mops_xl.analysis.forecast.forecasters import STRAIGHT_LINE
+from mops_xl.analysis.review.changes import NORMAL, UNUSUAL
+from mops_xl.analysis.review.weekly import weekly_view
+from mops_xl.outputs.json_output import terminal_summary
 
 T = pd.Timestamp
 AS_OF, THROUGH = T("2026-09-10"), T("2026-09-03")
@@ -252,3 +255,51 @@ def test_with_a_lagging_channel_the_channels_still_add_up_on_every_path(intake, 
     blended = fc.kpis.set_index("Metric").loc["Spend"]
     assert float(np.quantile(spend.sum(axis=1), 0.5, method="inverted_cdf")) == pytest.approx(blended["P50"])
     assert blended["Actual to date"] == pytest.approx(1600.0)
+
+
+# --- The weekly view, the grouped blank columns and the terminal ---------------------------------------------------
+def test_the_weekly_view_ends_a_lagging_channel_s_weeks_on_its_last_data_date(analysis) -> None:
+    """LinkedIn Ads' last 7 days of data are 28 Aug-3 Sep (7 x $200 = $1,400), the 7 before 21-27 Aug ($1,400): no
+    change, where weeks ending on 10 September would read $0 against $1,400. All channels add each channel's own
+    weeks: Google Ads 4-10 Sep $700 + LinkedIn Ads $1,400 = $2,100, and 28 Aug-3 Sep $700 + 21-27 Aug $1,400."""
+    rows = {(r.channel, r.metric): r for r in weekly_view(analysis.snapshot, analysis.lagging)}
+    linkedin, total = rows[("LinkedIn Ads", "Spend")], rows[("All channels", "Spend")]
+    assert (linkedin.last_week, linkedin.week_before, linkedin.change) == (1400, 1400, 0)
+    assert linkedin.verdict == NORMAL
+    assert linkedin.note.startswith("weeks to its last data date, 3 Sep 2026: its later days are missing, not a fall")
+    assert (total.last_week, total.week_before) == (700 + 1400, 700 + 1400)
+    assert total.note == (
+        "LinkedIn Ads: weeks to its last data date, 3 Sep 2026 (its later days are missing, not a fall)"
+    )
+    # read as zero, LinkedIn Ads' last week would be $0 against 4 earlier weeks of $1,400: a fall beyond any noise
+    unaware = {(r.channel, r.metric): r for r in weekly_view(analysis.snapshot)}
+    assert unaware[("LinkedIn Ads", "Spend")].last_week == 0 and unaware[("LinkedIn Ads", "Spend")].verdict == UNUSUAL
+
+
+def test_columns_left_blank_on_the_same_days_are_one_warning() -> None:
+    """Channel A gives Leads and Customers on 1 Sep, then leaves both blank on 2-3 Sep (2 rows): one warning."""
+    window = ReportingWindow(T("2026-09-01"), T("2026-09-30"), T("2026-09-03"), 0)
+    actuals = pd.DataFrame(
+        {
+            "Date": [T("2026-09-01"), T("2026-09-02"), T("2026-09-03")],
+            "Channel": ["A", "A", "A"],
+            "Leads": [3.0, np.nan, np.nan],
+            "Customers": [1.0, np.nan, np.nan],
+        }
+    )
+    assert blank_funnel_warnings(actuals, window) == [
+        {
+            "subject": "A",
+            "warning": "2 rows on 2–3 Sep 2026 leave Leads and Customers blank, where its earlier rows give them: the "
+            "figures count them as no Leads and Customers, so its figures over them count their spend and none of "
+            "their Leads and Customers",
+        }
+    ]
+
+
+def test_the_terminal_lists_what_to_check(analysis) -> None:
+    text = terminal_summary(analysis)
+    tail = text[text.index("To check") :].splitlines()
+    assert tail[0] == "To check (2; in the Data Notes):"  # LinkedIn Ads lags; Google Ads' blank Customers
+    assert tail[1] == f"  LinkedIn Ads: {LINKEDIN_WARNING}"
+    assert tail[2].startswith("  Google Ads: 3 rows on 8–10 Sep 2026 leave Customers blank")

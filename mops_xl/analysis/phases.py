@@ -513,7 +513,7 @@ def review_changes(
     reason = check_comparable(previous, snapshot)
     if reason is not None:
         raise SnapshotError(f"the previous report cannot be compared: {reason}")
-    return ReviewResults(snapshot=snapshot, changes=compare_reports(previous, snapshot))
+    return ReviewResults(snapshot=snapshot, changes=compare_reports(previous, snapshot, basis.lagging))
 
 
 def tell_story(

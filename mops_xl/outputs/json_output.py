@@ -417,7 +417,8 @@ def _blended(b: Blended) -> dict[str, Any]:
 
 def terminal_summary(a: Analysis) -> str:
     """The short text `mops-xl build` prints: the headline, the Dashboard's KPI boxes, the actions that ask for
-    something, the plan's totals and the decisions for leadership.
+    something, the plan's totals, the decisions for leadership and what the figures found to check (the Data
+    Notes' warnings).
 
     Args:
         a: The analysis.
@@ -457,6 +458,9 @@ def terminal_summary(a: Analysis) -> str:
         lines += [f"  {line}" for line in decisions]
     else:
         lines.append("Decisions for leadership: none.")
+    if a.warnings:  # what the figures found to check (a channel whose data stops early, blank funnel days …)
+        lines.append(f"To check ({len(a.warnings)}; in the Data Notes):")
+        lines += [f"  {w['subject']}: {w['warning']}" for w in a.warnings]
     return "\n".join(lines)
 
 

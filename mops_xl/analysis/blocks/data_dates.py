@@ -19,6 +19,7 @@ from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.blocks.wording import day as prose_date
 from mops_xl.analysis.blocks.wording import days as prose_days
 from mops_xl.intake.model import TRACKABLE
+from mops_xl.plural import and_list
 
 
 def last_data_dates(actuals: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
@@ -107,7 +108,7 @@ def data_through_line(lagging: Mapping[str, pd.Timestamp], as_of: pd.Timestamp) 
     by_day: dict[pd.Timestamp, list[str]] = {}
     for channel, day in sorted(lagging.items(), key=lambda item: item[1]):
         by_day.setdefault(day, []).append(channel)
-    parts = [f"{prose_date(day)} for {_and(names)}" for day, names in by_day.items()]
+    parts = [f"{prose_date(day)} for {and_list(names)}" for day, names in by_day.items()]
     their = "its" if len(lagging) == 1 else "their"
     return (
         f"Report as of {prose_date(as_of)}; data through {'; '.join(parts)} ({their} later days are left out, "
@@ -131,15 +132,11 @@ def data_through_sentence(lagging: Mapping[str, pd.Timestamp]) -> str:
     for channel, day in sorted(lagging.items(), key=lambda item: item[1]):
         by_day.setdefault(day, []).append(channel)
     parts = [
-        f"{_and(names)} {'has' if len(names) == 1 else 'have'} data through {prose_date(day)}"
+        f"{and_list(names)} {'has' if len(names) == 1 else 'have'} data through {prose_date(day)}"
         for day, names in by_day.items()
     ]
     their = "its" if len(lagging) == 1 else "their"
     return f"{'; '.join(parts)} only: {their} later days are missing, not a fall."
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def blank_funnel_warnings(actuals: pd.DataFrame, window: ReportingWindow) -> list[dict[str, str]]:
@@ -153,9 +150,10 @@ def blank_funnel_warnings(actuals: pd.DataFrame, window: ReportingWindow) -> lis
         window: The reporting window (rows from Period start to Report as of are checked).
 
     Returns:
-        ``{"subject", "warning"}`` each, e.g. Google Ads: "7 rows from 4 Sep 2026 to 10 Sep 2026 leave Customers
-        blank, where its earlier rows give it: they count as none, so its figures over Customers (CAC …) count
-        their spend and none of their Customers".
+        ``{"subject", "warning"}`` each, one per channel and span of blank days (the columns those days leave blank
+        said together), e.g. Google Ads: "7 rows on 4–10 Sep 2026 leave MQLs and Customers blank, where its earlier
+        rows give them: the figures count them as no MQLs and Customers, so its figures over them count their spend
+        and none of their MQLs and Customers".
     """
     rows = actuals[actuals["Date"] <= window.as_of].dropna(subset=["Channel"])
     columns = [c for c in TRACKABLE if c in rows]
@@ -163,21 +161,28 @@ def blank_funnel_warnings(actuals: pd.DataFrame, window: ReportingWindow) -> lis
     for channel, group in rows.groupby("Channel", sort=False):
         given = group[columns].notna().groupby(group["Date"]).any().sort_index()
         since_given = given.cummax()  # from the first day that gave it on
+        spans: dict[tuple[pd.Timestamp, ...], list[str]] = {}  # the same blank days: one warning for their columns
         for column in columns:
             blank_days = given.index[since_given[column] & ~given[column] & (given.index >= window.start)]
             if len(blank_days):
-                count = int(group["Date"].isin(blank_days).sum())
-                out.append({"subject": str(channel), "warning": _blank_words(count, blank_days, column)})
+                spans.setdefault(tuple(blank_days), []).append(column)
+        for blank_days, blank_columns in spans.items():
+            count = int(group["Date"].isin(blank_days).sum())
+            words = _blank_words(count, pd.DatetimeIndex(blank_days), and_list(blank_columns), len(blank_columns))
+            out.append({"subject": str(channel), "warning": words})
     return out
 
 
-def _blank_words(count: int, blank_days: pd.DatetimeIndex, column: str) -> str:
+def _blank_words(count: int, blank_days: pd.DatetimeIndex, columns: str, how_many: int) -> str:
+    """The warning's words: the rows, their days, the columns they leave blank ("MQLs, SQLs and Customers")."""
     first, last = blank_days.min(), blank_days.max()
     span = f"on {prose_date(first)}" if first == last else f"on {prose_days(first, last)}"
     rows = "1 row" if count == 1 else f"{count} rows"
     leave = "leaves" if count == 1 else "leave"
+    them, its = ("it", "its") if count == 1 else ("them", "their")
+    over = columns if how_many == 1 else "them"
     return (
-        f"{rows} {span} {leave} {column} blank, where its earlier rows give it: the figures count "
-        f"{'it' if count == 1 else 'them'} as no {column}, so its figures over {column} count "
-        f"{'its' if count == 1 else 'their'} spend and none of {'its' if count == 1 else 'their'} {column}"
+        f"{rows} {span} {leave} {columns} blank, where its earlier rows give {'it' if how_many == 1 else 'them'}: "
+        f"the figures count {them} as no {columns}, so its figures over {over} count {its} spend and none of "
+        f"{its} {columns}"
     )

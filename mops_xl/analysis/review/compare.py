@@ -8,7 +8,10 @@ definitions only: their figures to date are of different windows.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+
+import pandas as pd
 
 from mops_xl.analysis.blocks.wording import day, days
 from mops_xl.analysis.review.actions import action_changes
@@ -75,12 +78,16 @@ def same_period(previous: Snapshot, current: Snapshot) -> bool:
     return (previous.period_start, previous.period_end) == (current.period_start, current.period_end)
 
 
-def compare_reports(previous: Snapshot, current: Snapshot) -> Changes:
+def compare_reports(
+    previous: Snapshot, current: Snapshot, lagging: Mapping[str, pd.Timestamp] | None = None
+) -> Changes:
     """What changed since the previous report (see the module's docstring).
 
     Args:
         previous: The previous report's snapshot (comparable: :func:`check_comparable` gave None).
         current: This report's.
+        lagging: This report's channels whose data stops early, with their last data date (the weekly view ends
+            their weeks there).
 
     Returns:
         The :class:`Changes`.
@@ -100,7 +107,7 @@ def compare_reports(previous: Snapshot, current: Snapshot) -> Changes:
         same_period=same,
         why_weekly_only=why,
         kpis=kpi_moves(previous, current, prefix) if same else [],
-        weekly=weekly_view(current),
+        weekly=weekly_view(current, lagging),
         actions=action_changes(previous.actions, current.actions),
         definitions=definition_changes(previous, current, prefix),
         restated=restatements(previous, current),

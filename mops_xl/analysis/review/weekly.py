@@ -13,18 +13,27 @@ or more sit on the median (MAD = 0), s = 1.2533 × the mean absolute deviation; 
 customer is not a z of infinity. |z| > :data:`THRESHOLD` (3.5, Iglewicz and Hoaglin's cut-off for outliers) is
 "unusual"; anything else is "within normal variation". With fewer than :data:`MIN_WEEKS` weeks of history the
 score is NaN and the row reads "within normal variation", with a note saying so.
+
+**A channel whose data stops early** (it lags: :func:`mops_xl.analysis.blocks.data_dates.lagging_channels`) has
+its weeks end on its last data date, not on Report as of: its missing days are missing, not a fall, so its last 7
+days of data are compared with the 7 before them. The all-channels rows add each channel's own weeks and say which
+channels' weeks end early.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
+from mops_xl.analysis.blocks.wording import day
 from mops_xl.analysis.review.changes import NORMAL, UNUSUAL, WeeklyRow
 from mops_xl.analysis.review.snapshot import Snapshot
+from mops_xl.plural import and_list
 
 #: The figures of the weekly view, in order.
 WEEKLY_METRICS = ("Spend", "Leads", "Customers", "Revenue", "CAC", "ROAS")
@@ -44,35 +53,54 @@ MEAN_AD_SCALE = 1.2533
 SCALE_FLOORS = {"Spend": 1.0, "Leads": 1.0, "Customers": 1.0, "Revenue": 1.0}
 
 
-def weekly_view(current: Snapshot) -> list[WeeklyRow]:
+def weekly_view(current: Snapshot, lagging: Mapping[str, pd.Timestamp] | None = None) -> list[WeeklyRow]:
     """The weekly view of one report: all channels first, then each channel in Channels order, one row per figure
     it tracks (ROAS for paid channels only).
 
     Args:
         current: This report's snapshot.
+        lagging: Channel → its last data date, for the channels whose data stops early (their weeks end there).
 
     Returns:
         The rows.
     """
-    weeks, tracked, first = _weekly_sums(current)
+    ends = {ch: pd.Timestamp(d) for ch, d in (lagging or {}).items() if ch in current.channels}
+    weeks, tracked, first = _weekly_sums(current, ends)
     as_of = pd.Timestamp(current.as_of)
     rows = []
-    subjects = [ALL_CHANNELS, *current.channels]
-    for subject in subjects:
+    for subject in [ALL_CHANNELS, *current.channels]:
         counted = current.channels if subject == ALL_CHANNELS else [subject]
         start = min((first[ch] for ch in counted if ch in first), default=as_of)
-        history = int(min(WEEKS_OF_HISTORY, max((as_of - start).days + 1 - 7, 0) // 7))
+        end = ends.get(subject, as_of)
+        history = int(min(WEEKS_OF_HISTORY, max((end - start).days + 1 - 7, 0) // 7))
+        early = _early_note(subject, ends)
         for metric in WEEKLY_METRICS:
             if subject != ALL_CHANNELS and not _shown(current, subject, metric, tracked):
                 continue
-            series = _series(weeks, tracked, current.paid, counted, metric)
-            rows.append(_row(subject, metric, series, history))
+            row = _row(subject, metric, _series(weeks, tracked, current.paid, counted, metric), history)
+            rows.append(replace(row, note="; ".join(n for n in (early, row.note) if n)) if early else row)
     return rows
 
 
-def _weekly_sums(current: Snapshot) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, pd.Timestamp]]:
-    """Each channel's weekly sums (weeks 0 … :data:`WEEKS_OF_HISTORY` × volumes), which volumes it tracks (any value
-    in its daily figures), and its first day of data."""
+def _early_note(subject: str, ends: Mapping[str, pd.Timestamp]) -> str:
+    """What a row says of the weeks that end on a last data date ("" when none does)."""
+    if subject in ends:
+        return f"weeks to its last data date, {day(ends[subject])}: its later days are missing, not a fall"
+    if subject == ALL_CHANNELS and len(ends) == 1:
+        (channel, last), *_ = ends.items()
+        return f"{channel}: weeks to its last data date, {day(last)} (its later days are missing, not a fall)"
+    if subject == ALL_CHANNELS and ends:
+        names = and_list(sorted(ends))
+        return f"{names}: weeks to their last data dates (their later days are missing, not a fall)"
+    return ""
+
+
+def _weekly_sums(
+    current: Snapshot, ends: Mapping[str, pd.Timestamp]
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, dict[str, pd.Timestamp]]:
+    """Each channel's weekly sums (weeks 0 … :data:`WEEKS_OF_HISTORY` × volumes, weeks ending on Report as of or on
+    its last data date when it lags), which volumes it tracks (any value in its daily figures), and its first day
+    of data."""
     daily = current.daily
     fields = [f for f in ("Spend", "Leads", "Customers", "Revenue") if f in daily.values]
     frame = pd.DataFrame({f: pd.Series(daily.values[f], dtype="float64") for f in fields})
@@ -80,8 +108,9 @@ def _weekly_sums(current: Snapshot) -> tuple[dict[str, pd.DataFrame], pd.DataFra
     frame["Channel"] = pd.Series(daily.channels, dtype="object")
     tracked = frame.groupby("Channel")[fields].agg(lambda s: bool(s.notna().any()))
     first = {str(ch): pd.Timestamp(d) for ch, d in frame.groupby("Channel")["Date"].min().items()}
-    frame["Week"] = (pd.Timestamp(current.as_of) - frame["Date"]).dt.days // 7
-    recent = frame[frame["Week"] <= WEEKS_OF_HISTORY]
+    end = frame["Channel"].map(lambda ch: ends.get(str(ch), pd.Timestamp(current.as_of)))
+    frame["Week"] = (pd.to_datetime(end) - frame["Date"]).dt.days // 7
+    recent = frame[(frame["Week"] >= 0) & (frame["Week"] <= WEEKS_OF_HISTORY)]
     weeks = range(WEEKS_OF_HISTORY + 1)
     sums = {
         str(ch): group.groupby("Week")[fields].sum().reindex(weeks, fill_value=0.0)

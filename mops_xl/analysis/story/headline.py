@@ -24,6 +24,7 @@ from mops_xl.analysis.blocks.statuses import (
 from mops_xl.analysis.blocks.tracking import Tracking
 from mops_xl.analysis.blocks.wording import day, figure, percent, period
 from mops_xl.analysis.figures.targets import is_volume
+from mops_xl.plural import and_list
 
 #: The KPI Framework figures a box may show. Spend is left out: the Dashboard's spend panel answers "are we
 #: on budget?" (and Spend vs target with it).
@@ -63,10 +64,6 @@ def choose_kpi_boxes(kpis: pd.DataFrame, tracked: set[str] | frozenset[str]) -> 
         if m in tracked and m not in boxes:
             boxes.append(m)
     return boxes
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _detail(metric: str, k: pd.Series, prefix: str) -> str:
@@ -120,7 +117,7 @@ def headline_sentence(
     for state, word in ((ON_TRACK, "on track"), (AHEAD, "ahead"), (NO_DATA, "{} no data")):
         names = [m for m in judged if kpis.loc[m, "Status"] == state]
         if names:
-            parts.append(f"{_and(names)} {word.format('has' if len(names) == 1 else 'have')}".rstrip())
+            parts.append(f"{and_list(names)} {word.format('has' if len(names) == 1 else 'have')}".rstrip())
     for state, word in ((AT_RISK, "at risk"), (OFF_TRACK, "off track")):
         parts += [f"{m} {word} {_detail(m, kpis.loc[m], prefix)}" for m in judged if kpis.loc[m, "Status"] == state]
     if spend_status in (OVER, UNDER) and not pd.isna(spend_pace):
@@ -141,7 +138,7 @@ def _channel_sentences(channels: pd.DataFrame) -> list[str]:
         if c["Status"] == OFF_TRACK:
             issues.append(UNDERPERFORMING)
         if issues:
-            out.append(f"{name} is {_and(issues)}.")
+            out.append(f"{name} is {and_list(issues)}.")
     return out
 
 
