@@ -154,7 +154,8 @@ def test_every_leadership_sheet_prints_as_a_page(reports: dict[str, Path], sampl
         assert ws.print_title_rows, f"{ws.title}: no header rows repeated on each page"
         assert business in ws.oddHeader.left.text and ws.oddHeader.right.text == "&A", ws.title
         assert "Page &P of &N" in ws.oddFooter.right.text, ws.title
-        assert re.search(r"Report as of \d{4}-\d{2}-\d{2}", ws.oddFooter.left.text), ws.title
+        # the footer dates in prose, "Report as of 10 Sep 2026"
+        assert re.search(r"Report as of \d{1,2} [A-Z][a-z]{2} \d{4}$", ws.oddFooter.left.text), ws.title
 
 
 @pytest.mark.slow

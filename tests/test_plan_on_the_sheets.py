@@ -192,7 +192,7 @@ def test_saas_actions_read_off_the_plan(tmp_path: Path) -> None:
         ):
             assert value_by_label(ws, "Subject", channel, h) == pytest.approx(exp, abs=1e-6), (channel, h)
     line = (
-        "The plan for the rest of the period (20 days left, to 2026-09-30): budget for the period $119,500; spend to "
+        "The plan for the rest of the period (20 days left, to 30 Sep 2026): budget for the period $119,500; spend to "
         f"date ${plan['spent']:,.0f}; left to spend ${plan['left']:,.0f}; planned rest of period "
         f"${sum(planned.values()):,.0f}; returned unspent $0."
     )
@@ -249,7 +249,7 @@ def test_local_plans_nothing_more_once_the_budget_is_spent(tmp_path: Path) -> No
     assert value_by_label(ws, "Subject", "Facebook Ads", "Action") == "Pause"  # spends, plans nothing: a pause
     assert value_by_label(ws, "Subject", "Google Search Ads", "Remaining budget") == pytest.approx(1950 - search)
     line = (
-        "The plan for the rest of the period (8 days left, to 2026-11-30): budget for the period £1,950; spend to "
+        "The plan for the rest of the period (8 days left, to 30 Nov 2026): budget for the period £1,950; spend to "
         "date £1,969; left to spend £0; planned rest of period £0; returned unspent £0."
     )
     assert line in {c.value for c in ws["A"]}
