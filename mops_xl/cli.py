@@ -311,9 +311,13 @@ def build(
     if batch:
         built = _build_batch(list(intakes), output, jobs, as_json, options, quiet, scheduler, verbose=verbose)
     else:
-        report = _one_report_path(intakes[0], output)
-        _check_previous_folder(options.previous_folder, [report.parent])
-        _build_one(intakes[0], report, options, as_json=as_json, quiet=quiet, verbose=verbose, plan_csv=plan_csv)
+        report, made = _one_report_path(intakes[0], output)
+        try:
+            _check_previous_folder(options.previous_folder, [report.parent])
+            _build_one(intakes[0], report, options, as_json=as_json, quiet=quiet, verbose=verbose, plan_csv=plan_csv)
+        except (InputProblem, SystemExit):  # an intake with errors writes nothing, not even an empty folder
+            _remove_made_folders(report.parent, made)
+            raise
         built = True
     if no_libreoffice:
         raise InputProblem(
@@ -396,7 +400,7 @@ def _check_plan_csv(path: Path, batch: bool, force: bool = False) -> None:
     check_replaceable([path], force=force, how="choose another --plan-csv path")
 
 
-def _one_report_path(intake: Path, output: str | None) -> Path:
+def _one_report_path(intake: Path, output: str | None) -> tuple[Path, Path | None]:
     """One intake's report path: ``-o`` as given, or, when it names a folder (see :func:`_names_folder`), the default
     name in it; a missing folder is created.
 
@@ -405,16 +409,33 @@ def _one_report_path(intake: Path, output: str | None) -> Path:
         output: ``-o`` as typed.
 
     Returns:
-        The report path.
+        The report path, and the topmost folder created for it (None when every folder existed).
     """
     from mops_xl.pipeline import report_path
 
     if output is None:
-        return report_path(intake)
+        return report_path(intake), None
     target = Path(output)
     report = report_path(intake, out_dir=target) if _names_folder(output) else report_path(intake, target)
-    _make_folder(report.parent)
-    return report
+    return report, _make_folder(report.parent)
+
+
+def _remove_made_folders(folder: Path, topmost: Path | None) -> None:
+    """Remove the folders made for a report that was not written, from ``folder`` up to ``topmost``, while empty.
+
+    Args:
+        folder: The report's folder.
+        topmost: The topmost folder made for it (None: none was made).
+    """
+    if topmost is None:
+        return
+    for made in [folder, *folder.parents]:
+        try:
+            made.rmdir()  # only an empty folder goes
+        except OSError:
+            return
+        if made == topmost:
+            return
 
 
 def _names_folder(output: str) -> bool:
@@ -444,21 +465,28 @@ def _names_folder(output: str) -> bool:
     return not path.exists() and not path.suffix
 
 
-def _make_folder(folder: Path) -> None:
+def _make_folder(folder: Path) -> Path | None:
     """Create an output folder (and the folders above it) that does not exist yet.
 
     Args:
         folder: The folder.
 
+    Returns:
+        The topmost folder created (None when it existed).
+
     Raises:
         InputProblem: It cannot be created (a file of that name, no permission).
     """
     if folder.is_dir():
-        return
+        return None
+    topmost = folder
+    while not topmost.parent.exists() and topmost.parent != topmost:
+        topmost = topmost.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputProblem(f"{folder}: the output folder cannot be created ({exc.strerror or exc})") from None
+    return topmost
 
 
 def _build_one(

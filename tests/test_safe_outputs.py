@@ -232,6 +232,17 @@ def test_o_folder_for_one_intake_is_created(tmp_path: Path) -> None:
     assert (tmp_path / "run-2" / "acme-report.xlsx").is_file()
 
 
+def test_an_intake_with_errors_leaves_no_new_folder_behind(tmp_path: Path) -> None:
+    intake = _intake(tmp_path / "acme.xlsx")
+    workbook = openpyxl.load_workbook(intake)
+    workbook["Actuals"]["B2"] = "Linkedin Ads"  # not in Channels: an error, so nothing is written
+    workbook.save(intake)
+    (tmp_path / "kept").mkdir()
+    refused = _build(intake, "-o", f"{tmp_path / 'kept' / 'week-2' / 'reports'}/")
+    assert refused.exit_code == 2 and "Linkedin Ads" in refused.output
+    assert list((tmp_path / "kept").iterdir()) == []  # week-2/reports/ made and removed; kept/ stays
+
+
 @pytest.mark.slow  # two builds and a roll-up
 def test_o_folder_for_a_batch_is_created(tmp_path: Path) -> None:
     a, b = _intake(tmp_path / "a.xlsx"), _intake(tmp_path / "b.xlsx", name="Globex")
