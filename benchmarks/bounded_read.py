@@ -11,13 +11,12 @@ and .md.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import platform
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from results_files import write_results
 
 HERE = Path(__file__).parent
 TESTS = HERE.parent / "tests"
@@ -53,18 +52,12 @@ def main() -> None:
         for label, intake in (("valid intake", plain), ("one value at Actuals!Z1048576", stray)):
             results.append({"intake": label, **peak_read(intake)})
             print(f"{label:<32} {results[-1]['peak_mb']:>6} MB  {results[-1]['read_s']:5.2f} s")
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
-    (out / "bounded_read.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1) + "\n")
-    lines = [
-        f"Measured {dt.date.today():%Y-%m-%d} on {machine} by `python benchmarks/bounded_read.py`.",
-        "",
-        "| intake | peak memory of the read (MB) | read (s) | valid | warnings |",
-        "|---|---:|---:|---|---:|",
-    ]
-    lines += [f"| {r['intake']} | {r['peak_mb']} | {r['read_s']} | {r['valid']} | {r['warnings']} |" for r in results]
-    (out / "bounded_read.md").write_text("\n".join(lines) + "\n")
+    write_results(
+        "bounded_read",
+        results,
+        ["| intake | peak memory of the read (MB) | read (s) | valid | warnings |", "|---|---:|---:|---|---:|"],
+        [f"| {r['intake']} | {r['peak_mb']} | {r['read_s']} | {r['valid']} | {r['warnings']} |" for r in results],
+    )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,6 @@ memory < 2 GB, 10x rows <= 11x time.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import platform
 import subprocess
 import sys
 import tempfile
@@ -28,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xlsxwriter
+from results_files import write_results
 
 from mops_xl import write_intake
 
@@ -202,21 +201,18 @@ def main(cases: list[str]) -> None:
                 flush=True,
             )
             intake.unlink()
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
-    (out / "build_scale.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1) + "\n")
-    lines = [
-        f"Measured {dt.date.today():%Y-%m-%d} on {machine} by `python benchmarks/build_scale.py`.",
-        "",
-        "| sheet | rows | floor (s) | build (s) | build ÷ floor | peak memory (MB) |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    lines += [
-        f"| {r['sheet']} | {r['rows']:,} | {r['floor_s']} | {r['build_s']} | {r['ratio']} | {r['peak_mb']:,} |"
-        for r in results
-    ]
-    (out / "build_scale.md").write_text("\n".join(lines) + "\n")
+    write_results(
+        "build_scale",
+        results,
+        [
+            "| sheet | rows | floor (s) | build (s) | build ÷ floor | peak memory (MB) |",
+            "|---|---:|---:|---:|---:|---:|",
+        ],
+        [
+            f"| {r['sheet']} | {r['rows']:,} | {r['floor_s']} | {r['build_s']} | {r['ratio']} | {r['peak_mb']:,} |"
+            for r in results
+        ],
+    )
 
 
 if __name__ == "__main__":

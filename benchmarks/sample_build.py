@@ -8,14 +8,13 @@ under 2 s per sample. Writes benchmarks/results/sample_build.json and .md.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from results_files import write_results
 
 HERE = Path(__file__).parent
 SAMPLES = sorted((HERE.parent / "samples").glob("*.xlsx"))
@@ -41,18 +40,12 @@ def main() -> None:
                 {"sample": sample.name, "build_s": round(seconds, 2), "target_s": TARGET_S, "met": seconds < TARGET_S}
             )
             print(f"{sample.name:<12} {seconds:5.2f} s  ({'under' if seconds < TARGET_S else 'OVER'} {TARGET_S} s)")
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
-    (out / "sample_build.json").write_text(json.dumps({"machine": machine, "results": results}, indent=1) + "\n")
-    lines = [
-        f"Measured {dt.date.today():%Y-%m-%d} on {machine} by `python benchmarks/sample_build.py`.",
-        "",
-        "| sample | build, workbook + framework (s) | target (s) |",
-        "|---|---:|---:|",
-    ]
-    lines += [f"| {r['sample']} | {r['build_s']} | < {r['target_s']} |" for r in results]
-    (out / "sample_build.md").write_text("\n".join(lines) + "\n")
+    write_results(
+        "sample_build",
+        results,
+        ["| sample | build, workbook + framework (s) | target (s) |", "|---|---:|---:|"],
+        [f"| {r['sample']} | {r['build_s']} | < {r['target_s']} |" for r in results],
+    )
 
 
 if __name__ == "__main__":
