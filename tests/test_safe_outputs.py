@@ -399,6 +399,21 @@ def test_same_named_intakes_of_two_folders_get_their_folders_name(
     assert files == {"Acme": "acme/intake.xlsx", "Globex": "globex/intake.xlsx", "Initech": "extra.xlsx"}
 
 
+def test_a_folder_of_client_folders_finds_each_clients_intake(tmp_path: Path) -> None:
+    """clients/acme/intake.xlsx and clients/globex/intake.xlsx: `build clients/` finds both, one level down, and a
+    hidden folder's workbook and an earlier report are left out."""
+    from mops_xl.batch import find_intakes
+
+    clients = tmp_path / "clients"
+    acme = _intake(clients / "acme" / "intake.xlsx", name="Acme")
+    globex = _intake(clients / "globex" / "intake.xlsx", name="Globex")
+    own = _intake(clients / "all.xlsx", name="All")
+    _intake(clients / ".trash" / "old.xlsx")
+    built = _build(acme, "-q")
+    assert built.exit_code == 0, built.output  # clients/acme/intake-report.xlsx: a report, not an intake
+    assert find_intakes([clients]) == [own, acme, globex]
+
+
 # paper
 
 

@@ -18,29 +18,38 @@ from mops_xl.pipeline import BuildOptions
 
 
 def find_intakes(paths: list[Path]) -> list[Path]:
-    """Expand folders into the .xlsx intakes they hold: not mops-xl's own outputs (reports, roll-ups, recognised by
-    their document property; imported intakes are intakes), not Excel's lock files, only regular files.
+    """Expand folders into the .xlsx intakes they hold, and those of their sub-folders one level down (an agency's
+    one folder per client, ``clients/acme/intake.xlsx``): not mops-xl's own outputs (reports, roll-ups, recognised by
+    their document property; imported intakes are intakes), not Excel's lock files, only regular files; hidden
+    sub-folders (a name starting with ".") are left out.
 
     Args:
         paths: Files and folders.
 
     Returns:
-        The intake files, folders expanded in name order.
+        The intake files: a folder's own in name order, then each sub-folder's, sub-folders in name order.
     """
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found += sorted(
-                f
-                for f in p.iterdir()
-                if f.suffix.lower() in (".xlsx", ".xlsm")
-                and not f.name.startswith("~$")
-                and f.is_file()  # a named pipe in the folder would block the batch
-                and not output_kind(f)
-            )
+            found += _intakes_in(p)
+            for sub in sorted(d for d in p.iterdir() if d.is_dir() and not d.name.startswith(".")):
+                found += _intakes_in(sub)
         else:
             found.append(p)
     return found
+
+
+def _intakes_in(folder: Path) -> list[Path]:
+    """The intakes a folder itself holds, in name order (see :func:`find_intakes`)."""
+    return sorted(
+        f
+        for f in folder.iterdir()
+        if f.suffix.lower() in (".xlsx", ".xlsm")
+        and not f.name.startswith("~$")
+        and f.is_file()  # a named pipe in the folder would block the batch
+        and not output_kind(f)
+    )
 
 
 def build_many(
