@@ -275,8 +275,9 @@ def build(
 
     Writes the report workbook and, beside it, the framework text (.txt and .md). Prints the headline, the KPI
     boxes (worst first), the actions that ask for something (one per channel, by the money at stake), where the
-    period lands (each KPI with a target, and spend against the budget), the plan for the rest of the period and
-    the decisions for leadership; with --previous, what changed since.
+    period lands (each KPI with a target, and spend against the budget), the plan for the rest of the period, the
+    decisions for leadership and what the figures found to check (a channel whose data stops early, blank funnel
+    days …); with --previous, what changed since.
     Errors stop the build (exit code 2) with the same report as `validate`. --plan-csv takes one intake: with a
     folder or several intakes it is refused (exit code 2); build each intake on its own to write its plan.
     --previous refuses (exit code 2) a report of another business or currency, one with a later Report as of, one
@@ -291,7 +292,7 @@ def build(
         mops-xl build intake.xlsx --pdf --paper letter
         mops-xl build intake.xlsx --plan-csv acme-q3-plan.csv   # daily spend per channel to period end
         mops-xl build intake.xlsx -o acme-09-10.xlsx --previous acme-09-03.xlsx   # what changed since
-        mops-xl build clients/ -o reports/ --jobs 4      # every intake of a folder, plus a roll-up
+        mops-xl build clients/ -o reports/ --jobs 4      # a folder's intakes (and its sub-folders'), plus a roll-up
         mops-xl build teams/ -o reports/ --scheduler tcp://host:8786   # the same, on a Dask cluster
     """
     from mops_xl.outputs.libreoffice import find_soffice, install_hint
