@@ -19,8 +19,10 @@ from mops_xl.atomic import OUTPUT_PROPERTY, PDF_MARK, SOURCE_PROPERTY, atomic_ou
 from mops_xl.errors import OutputError
 from mops_xl.intake.model import Intake
 from mops_xl.intake.schema import SHEETS
+from mops_xl.outputs.workbook.layout.board_pack import BoardPackWorkbook, left_out_of_pack
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.fit import ColumnFitter
+from mops_xl.outputs.workbook.layout.page_fit import fit_last_page
 from mops_xl.outputs.workbook.layout.print_setup import (
     DEFAULT_PAPER,
     PAPER_SIZES,
@@ -152,9 +154,14 @@ class ReportWriter:
                 ws.fit_to_pages(1, 0)
                 ws.repeat_rows(0)
             else:
-                self.page.apply(ws, header_rows(ws, self.fmt["header"]))
+                repeat = header_rows(ws, self.fmt["header"])
+                self.page.apply(ws, repeat)
+                if ws.name != DASHBOARD and not ws.print_area_range:
+                    fit_last_page(ws, self.page.paper, repeat)  # no page of its own for a few rows
             if ws.name == DASHBOARD:
                 ws.fit_to_pages(1, 1)  # one page: the whole story
+            if getattr(self.wb, "board_pack", False) and ws.name in left_out_of_pack(self.a):
+                ws.hide()  # nothing in it: the Data Notes say so in one line (LibreOffice prints visible sheets)
 
 
 def build_report(
@@ -191,7 +198,7 @@ def build_report(
     paper = paper or paper_for(str(intake.business["Currency"]))
     with atomic_output(out) as tmp, private_workdir() as work:
         values_only = values_only or board_pack
-        kind = ValuesWorkbook if values_only else xlsxwriter.Workbook
+        kind = BoardPackWorkbook if board_pack else ValuesWorkbook if values_only else xlsxwriter.Workbook
         wb = kind(
             str(tmp),
             {

@@ -26,6 +26,23 @@ class SheetWriter:
         """Whether the workbook is the values-only copy (no formulas, no data sheets, nothing to edit)."""
         return bool(getattr(self.wb, "values_only", False))
 
+    @property
+    def board_pack(self) -> bool:
+        """Whether the workbook is the copy the PDF board pack is printed from (no instruction prints there)."""
+        return bool(getattr(self.wb, "board_pack", False))
+
+    def empty_note(self, nothing: str, instruction: str) -> str:
+        """The one line an empty section shows: what is not there, and in the workbook how to fill it in.
+
+        Args:
+            nothing: What is not there ("No integrations").
+            instruction: How to fill it in ("fill in the Integrations sheet"); left out of the board pack.
+
+        Returns:
+            "No integrations: fill in the Integrations sheet." or, in the board pack, "No integrations."
+        """
+        return f"{nothing}." if self.board_pack else f"{nothing}: {instruction}."
+
     def titled_sheet(self, name: str, note: str, values_note: str | None = None) -> Any:
         """Add a report sheet that starts with its title (A1) and one line saying how to read it (A2).
 

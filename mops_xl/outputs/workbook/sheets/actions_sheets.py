@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from mops_xl.analysis.blocks.glossary import gloss
 from mops_xl.analysis.blocks.wording import count, day, money
 from mops_xl.analysis.decisions.period_plan import EPSILON, PeriodPlan
 from mops_xl.analysis.decisions.recommendations import AS_BUILT, MONEY_COLUMNS, RECOMMENDATION_COLUMNS
@@ -235,9 +236,8 @@ class ActionSheets(SheetWriter):
         results = a.experiments
         table = a.intake.table("Experiments")
         if results.empty:  # one line, not an empty table
-            ws.write_string(
-                3, 0, "No experiments in the intake: fill in the Experiments sheet to test variants.", self.fmt["note"]
-            )
+            note = self.empty_note("No experiments in the intake", "fill in the Experiments sheet to test variants")
+            ws.write_string(3, 0, note, self.fmt["note"])
             return
         ws.write_row(3, 0, list(EXPERIMENT_HEADERS), self.fmt["header"])
         control_row: dict[str, int] = {}
@@ -249,6 +249,8 @@ class ActionSheets(SheetWriter):
         for i, (_, v) in enumerate(results.iterrows()):
             k = self.data_row("Experiments", intake_row[(v["Experiment"], v["Variant"])])
             self._variant(ws, 4 + i, k, v, control_row[v["Experiment"]])
+        for j, term in enumerate(("Holm", "SRM"), start=5 + len(results)):  # the terms' first place in the pack
+            ws.write_string(j, 0, gloss(term), self.fmt["note"])
         ws.set_column(0, 1, 24)
         ws.set_column(2, len(EXPERIMENT_HEADERS) - 1, 12)
         ws.set_column(EXPERIMENT_HEADERS.index("Decision"), EXPERIMENT_HEADERS.index("Decision"), 46)

@@ -2,21 +2,57 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
 
+from mops_xl.analysis.blocks.glossary import gloss
 from mops_xl.analysis.blocks.wording import days, percent, threshold
 from mops_xl.analysis.decisions.reallocation import PLAN_COLUMNS
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.decisions.what_if_figures import DIMINISHING_RETURNS, WHAT_IF_COLUMNS
-from mops_xl.analysis.figures.attribution import CANNOT_RUN, COVERAGE_HIGH, COVERAGE_LOW, MODELS, SETTING_NAMES
+from mops_xl.analysis.figures.attribution import (
+    CANNOT_RUN,
+    COVERAGE_HIGH,
+    COVERAGE_LOW,
+    MODELS,
+    SETTING_NAMES,
+    AttributionCoverage,
+)
 from mops_xl.outputs.framework.text import MODEL_USE_CASES
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached
 from mops_xl.outputs.workbook.formulas.what_if_formulas import WHAT_IF_HEADER, what_if_column, what_if_formula
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 
 REALLOCATION, ATTRIBUTION = "Reallocation", "Attribution"
+
+
+def fix_for_coverage(coverage: AttributionCoverage) -> str:
+    """What to fix when the journeys do not represent Actuals, by which way their coverage is off.
+
+    Args:
+        coverage: The journeys' coverage of Actuals (its warning fires).
+
+    Returns:
+        One sentence, without the leading "What to fix".
+    """
+    conversions = coverage.conversions_coverage
+    if math.isnan(conversions):
+        return "track customers on the Actuals sheet, so the journeys can be checked against them."
+    if conversions > COVERAGE_HIGH:
+        return (
+            "the journeys count more conversions than Actuals has customers: count a journey's conversion only "
+            "when it is a new customer (not a lead or a sign-up), once per customer, within the window."
+        )
+    if conversions < COVERAGE_LOW:
+        return (
+            "the journeys hold a small part of Actuals' customers: export every converting journey of the window, "
+            "from every channel, not a sample or one channel's."
+        )
+    return "the journeys' conversion value is off Actuals' revenue: give each journey the revenue of its customer."
+
+
 #: The number format of each what-if column (the proposed budget is an input: yellow).
 _WHAT_IF_FORMATS = {
     "Budget for period": "money",
@@ -121,22 +157,60 @@ class AttributionSheets(SheetWriter):
             "the window, so they compare with the blended figures.",
         )
         if a.attribution is None:
-            ws.write_string(
-                3,
-                0,
-                "No journey data: fill in the Touchpoints or Paths sheet to compare attribution models.",
-                self.fmt["note"],
-            )
+            note = self.empty_note("No journey data", "fill in the Touchpoints or Paths sheet to compare models")
+            ws.write_string(3, 0, note, self.fmt["note"])
             return
-        chosen = a.attribution_model
-        r = self._coverage(ws, 3)
+        r = self._coverage_section(ws)
+        short = r - 2  # the short section's last row, when it is what prints
+        r = self._credit_tables(ws, r)
+        r = self._outside_channels(ws, r)
+        r = self._models(ws, r + 1)
+        moving = ", ".join(f"{ch} ({percent(spread)})" for ch, spread in a.affected.items()) or "none"
+        ws.write_string(
+            r, 0, f"Channels whose share moves 5 points or more between the models: {moving}", self.fmt["note"]
+        )
+        for note in a.attribution.notes:
+            r += 1
+            ws.write_string(r, 0, note, self.fmt["note"])
+        ws.set_column(0, 0, 24)
+        ws.set_column(1, len(MODELS), 14)
+        if not a.attribution_coverage.reliable:  # the model tables stay in the workbook, off the printed page
+            ws.print_area(0, 0, short, ws.dim_colmax)
+
+    def _coverage_section(self, ws: Any) -> int:
+        """The journeys' coverage of Actuals from row 3; when the journeys do not represent Actuals, the short
+        section the pack prints (what to fix), else the glosses of the models' terms (their first place in the
+        pack).
+
+        Returns:
+            The row of the first model table's title.
+        """
+        if self.a.attribution_coverage.reliable:
+            r = self._coverage(ws, 3)
+            for term in ("removal effect", "Shapley"):
+                ws.write_string(r - 1, 0, gloss(term), self.fmt["note"])
+                r += 1
+            return r
+        why = "How much of Actuals the journeys cover, and why the attribution models do not apply here."
+        ws.write_string(1, 0, why, self.fmt["note"])
+        return self._short_section(ws, self._coverage(ws, 3) - 1)
+
+    def _credit_tables(self, ws: Any, r: int) -> int:
+        """The credit per channel under every model from the title at row ``r``, then attributed CAC and ROAS
+        under the chosen model.
+
+        Returns:
+            The row after the last table.
+        """
+        a, chosen = self.a, self.a.attribution_model
+        assert a.attribution is not None
         ws.write_string(r, 0, "Conversions credited by the journeys", self.fmt["title"])
         r = self._model_table(ws, r + 1, a.attribution.conversions, "number", chosen)
         ws.write_string(r + 1, 0, "Conversion value credited by the journeys", self.fmt["title"])
         r = self._model_table(ws, r + 2, a.attribution.value, "money", chosen)
         ws.write_string(r + 1, 0, "Actuals' customers in the window, split by each model's shares", self.fmt["title"])
         r = self._model_table(ws, r + 2, a.attribution.actual_conversions, "number", chosen)
-        ws.write_string(r + 1, 0, f"Under the chosen model ({chosen}), on Actuals", self.fmt["title"])
+        ws.write_string(r + 1, 0, f"Under the {self._chosen_label()} model ({chosen}), on Actuals", self.fmt["title"])
         columns = (
             ("Attributed conversions", "number"),
             ("Attributed value", "money"),
@@ -151,29 +225,28 @@ class AttributionSheets(SheetWriter):
                     ws.write_string(i, j, UNDEFINED)
                 else:
                     ws.write_number(i, j, float(e[col]), self.fmt[kind])
-        r += len(a.attributed) + 3
+        return r + len(a.attributed) + 3
+
+    def _outside_channels(self, ws: Any, r: int) -> int:
+        """One line for the journeys' channels that are not in Channels (no spend), when there are any.
+
+        Returns:
+            The row before the next section's title.
+        """
+        a = self.a
+        assert a.attribution is not None
         outside = [ch for ch in a.attribution.actual_conversions.index if ch not in a.attributed.index]
-        if outside:
-            r += 1
-            credit = a.attribution.actual_conversions[chosen]
-            listed = ", ".join(f"{ch} ({credit[ch]:,.1f})" for ch in outside)
-            ws.write_string(
-                r,
-                0,
-                f"Not in Channels, so no spend and no attributed CAC or ROAS: {listed} attributed customers.",
-                self.fmt["note"],
-            )
-            r += 1  # an empty row between the note and the next section's title
-        r = self._models(ws, r + 1)
-        moving = ", ".join(f"{ch} ({percent(spread)})" for ch, spread in a.affected.items()) or "none"
+        if not outside:
+            return r
+        credit = a.attribution.actual_conversions[a.attribution_model]
+        listed = ", ".join(f"{ch} ({credit[ch]:,.1f})" for ch in outside)
         ws.write_string(
-            r, 0, f"Channels whose share moves 5 points or more between the models: {moving}", self.fmt["note"]
+            r + 1,
+            0,
+            f"Not in Channels, so no spend and no attributed CAC or ROAS: {listed} attributed customers.",
+            self.fmt["note"],
         )
-        for note in a.attribution.notes:
-            r += 1
-            ws.write_string(r, 0, note, self.fmt["note"])
-        ws.set_column(0, 0, 24)
-        ws.set_column(1, len(MODELS), 14)
+        return r + 2  # an empty row between the note and the next section's title
 
     def _models(self, ws: Any, top: int) -> int:
         """The models under their title at row ``top``: each one's use case and the channels it moves (or why it
@@ -187,9 +260,8 @@ class AttributionSheets(SheetWriter):
         ws.write_string(top, 0, "Models", self.fmt["title"])
         ws.write_row(top + 1, 0, ["Model", "Use case", "Channels affected"], self.fmt["header"])
         for i, (setting, model) in enumerate(SETTING_NAMES.items(), start=top + 2):
-            ws.write_string(
-                i, 0, model + (" (chosen)" if model == chosen else ""), self.fmt["bold"] if model == chosen else None
-            )
+            label = model + (f" ({self._chosen_label()})" if model == chosen else "")
+            ws.write_string(i, 0, label, self.fmt["bold"] if model == chosen else None)
             ws.write_string(i, 1, MODEL_USE_CASES[setting])
             if not a.attribution.runnable(model):
                 affected = f"{CANNOT_RUN}: {a.attribution.cannot_run[model]}"
@@ -197,6 +269,32 @@ class AttributionSheets(SheetWriter):
                 affected = ", ".join(a.affected_by_model.get(model, [])) or "moves no channel by 1 point or more"
             ws.write_string(i, 2, affected)
         return top + 2 + len(SETTING_NAMES)
+
+    def _chosen_label(self) -> str:
+        """How the model the Business sheet sets is marked: "chosen", or "set, unreliable here" when the journeys'
+        coverage warning says its figures are not to be used."""
+        return "chosen" if self.a.attribution_coverage.reliable else "set, unreliable here"
+
+    def _short_section(self, ws: Any, top: int) -> int:
+        """What prints of the sheet when the journeys do not represent Actuals: the coverage (above), why (its
+        warning), what to fix, and where the model tables are (the sheet's print area ends with it).
+
+        Args:
+            ws: The worksheet.
+            top: The row after the coverage warning.
+
+        Returns:
+            The next free row (after a blank one).
+        """
+        ws.write_string(top, 0, "What to fix: " + fix_for_coverage(self.a.attribution_coverage), self.fmt["note"])
+        ws.write_string(
+            top + 1,
+            0,
+            f"The model tables ({', '.join(MODELS)}) are in the report workbook, below this section: they do not "
+            "print while the journeys do not represent Actuals.",
+            self.fmt["note"],
+        )
+        return top + 3
 
     def _coverage(self, ws: Any, top: int) -> int:
         """The journeys against Actuals in the window (conversions and value), the coverage, and its warning.

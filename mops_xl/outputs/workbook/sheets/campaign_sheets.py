@@ -136,7 +136,10 @@ class CampaignSheets(SheetWriter):
             ws.write_formula(i, 5, progress_link(name), self.fmt["percent"], cached(self.plans[row].progress))
         if self.campaigns.empty:
             ws.write_string(
-                r + 2, 0, "No campaigns: fill in the Campaigns sheet to get a plan for each.", self.fmt["note"]
+                r + 2,
+                0,
+                self.empty_note("No campaigns", "fill in the Campaigns sheet to get a plan for each"),
+                self.fmt["note"],
             )
         ws.set_column(0, 0, 30)
         ws.set_column(1, 5, 16)

@@ -17,6 +17,7 @@ from mops_xl.analysis.blocks.stack_cost import MONTHLY_STACK_COST
 from mops_xl.analysis.blocks.statuses import GAP
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached
 from mops_xl.outputs.workbook.formulas.system_formulas import GRID_TOP, SystemFormulas, count_row, system_formula
+from mops_xl.outputs.workbook.layout.board_pack import left_out_of_pack, not_in_pack_line
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 
 
@@ -64,7 +65,9 @@ class SystemSheets(SheetWriter):
         ws.write_string(r, 0, "System Integration Map", self.fmt["title"])
         headers = ["System", "Connects To", "Data Flow", "Sync Frequency", "Automated"]
         if links.rows.empty:  # one line, not an empty table
-            ws.write_string(r + 1, 0, "No integrations: fill in the Integrations sheet.", self.fmt["note"])
+            ws.write_string(
+                r + 1, 0, self.empty_note("No integrations", "fill in the Integrations sheet"), self.fmt["note"]
+            )
         else:
             ws.write_row(r + 1, 0, headers, self.fmt["header"])
         for i, (_, link) in enumerate(links.rows.iterrows(), start=r + 2):
@@ -178,7 +181,7 @@ class SystemSheets(SheetWriter):
         """
         cadence = self.a.intake.table("Cadence")
         if cadence.empty:
-            ws.write_string(3, 0, "No reviews: fill in the Cadence sheet.", self.fmt["note"])
+            ws.write_string(3, 0, self.empty_note("No reviews", "fill in the Cadence sheet"), self.fmt["note"])
         else:
             ws.write_row(3, 0, ["Review", "Frequency", "Focus", "Attendees"], self.fmt["header"])
         for i, (_, rev) in enumerate(cadence.iterrows(), start=4):
@@ -195,7 +198,7 @@ class SystemSheets(SheetWriter):
         """
         people = self.a.team.people
         if people.empty:
-            ws.write_string(top, 0, "No team: fill in the Team sheet.", self.fmt["note"])
+            ws.write_string(top, 0, self.empty_note("No team", "fill in the Team sheet"), self.fmt["note"])
         else:
             ws.write_row(top, 0, ["Role", "Name", "Responsibilities", "Tools owned", "FTE"], self.fmt["header"])
         for i, (_, p) in enumerate(people.iterrows(), start=top + 1):
@@ -228,6 +231,10 @@ class SystemSheets(SheetWriter):
         ws = self.titled_sheet("Data Notes", "What the reader noticed in the intake and what the figures assume.")
         ws.write_row(3, 0, ["Kind", "Where", "Note"], self.fmt["header"])
         r, wrap = 4, self.fmt["wrap"]  # a note wraps within its (wide) column: the sheet prints one page wide
+        left_out = left_out_of_pack(a) if self.board_pack else {}
+        if left_out:  # the sections with nothing in them, not printed: one line says which
+            ws.write_row(r, 0, ["Not printed", ", ".join(left_out), not_in_pack_line(left_out)], wrap)
+            r += 1
         for group in a.intake.report.grouped():
             ws.write_row(r, 0, [group.severity.capitalize(), group.place or "(workbook)", group.message], wrap)
             r += 1
