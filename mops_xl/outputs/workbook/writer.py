@@ -22,7 +22,7 @@ from mops_xl.intake.schema import SHEETS
 from mops_xl.outputs.workbook.layout.board_pack import BoardPackWorkbook, left_out_of_pack
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.fit import ColumnFitter
-from mops_xl.outputs.workbook.layout.page_fit import fit_last_page
+from mops_xl.outputs.workbook.layout.page_fit import lay_out_pages
 from mops_xl.outputs.workbook.layout.print_setup import (
     DEFAULT_PAPER,
     PAPER_SIZES,
@@ -156,8 +156,8 @@ class ReportWriter:
             else:
                 repeat = header_rows(ws, self.fmt["header"])
                 self.page.apply(ws, repeat)
-                if ws.name != DASHBOARD and not ws.print_area_range:
-                    fit_last_page(ws, self.page.paper, repeat)  # no page of its own for a few rows
+                if ws.name != DASHBOARD and not ws.print_area_range:  # no stranded lines, no table torn from its header
+                    lay_out_pages(ws, self.page.paper, repeat, self.fmt["header"])
             if ws.name == DASHBOARD:
                 ws.fit_to_pages(1, 1)  # one page: the whole story
             if getattr(self.wb, "board_pack", False) and ws.name in left_out_of_pack(self.a):

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FEW_LINES", "PAPER_POINTS", "fit_last_page", "rows_per_page", "text_lines"]
+__all__ = [
+    "FEW_LINES",
+    "PAPER_POINTS",
+    "fit_last_page",
+    "keep_tables_whole",
+    "lay_out_pages",
+    "rows_per_page",
+    "text_lines",
+]
 
 #: A last page of this many lines of text or fewer is stranded: the sheet is fitted to one page fewer.
 FEW_LINES = 6
@@ -30,34 +38,112 @@ _PT_PER_PX = 0.75
 _MIN_SHRINK = 0.8
 
 
-def rows_per_page(ws: Any, paper: str, repeat: tuple[int, int] | None) -> list[list[int]]:
+def rows_per_page(
+    ws: Any, paper: str, repeat: tuple[int, int] | None, breaks: frozenset[int] = frozenset()
+) -> list[list[int]]:
     """The rows of a written, laid-out sheet each printed page holds (one page wide).
 
     Args:
         ws: The XlsxWriter worksheet (columns fitted, rows grown, margins set).
         paper: A key of :data:`PAPER_POINTS`.
         repeat: The (first, last) rows printed on top of every page, or None.
+        breaks: Rows that start a page (manual page breaks).
 
     Returns:
         The rows (0-based) on each page, in order, without the rows repeated on top.
     """
-    width, height = PAPER_POINTS[paper]
-    page_w = width - 72 * (ws.margin_left + ws.margin_right)
-    page_h = height - 72 * (ws.margin_top + ws.margin_bottom)
-    columns = range((ws.dim_colmax or 0) + 1)
-    sheet_w = sum(ws._size_col(c) + _COLUMN_PAD_PX for c in columns) * _PT_PER_PX
-    room = page_h / min(1.0, page_w / sheet_w)  # the page's height, in the sheet's own points
+    room = _room(ws, paper)
     heights = _heights(ws)
     on_top = sum(heights[repeat[0] : repeat[1] + 1]) if repeat is not None else 0.0
     pages: list[list[int]] = [[]]
     used = 0.0
     for r, h in enumerate(heights):
-        if used + h > room and pages[-1]:
+        if (used + h > room or r in breaks) and pages[-1]:
             pages.append([])
             used = on_top if repeat is not None and r > repeat[1] else 0.0
         pages[-1].append(r)
         used += h
     return pages
+
+
+def keep_tables_whole(ws: Any, paper: str, repeat: tuple[int, int] | None, header_format: Any) -> list[int]:
+    """Start a page before a table that would begin at the foot of a page, or continue onto the next without
+    its header (on a sheet of several tables, only the title repeats), when the table fits on one page.
+
+    A table is its header row (``header_format`` in the first column), the rows under it down to the first
+    empty row, and up to two rows right above it (its title and note).
+
+    Args:
+        ws: The XlsxWriter worksheet, laid out and set up to print one page wide.
+        paper: A key of :data:`PAPER_POINTS`.
+        repeat: The rows repeated on every page, or None.
+        header_format: The format of table header cells.
+
+    Returns:
+        The rows that now start a page (also set as the sheet's page breaks).
+    """
+    heights, room = _heights(ws), _room(ws, paper)
+    on_top = sum(heights[repeat[0] : repeat[1] + 1]) if repeat is not None else 0.0
+    single = repeat is not None and repeat[0] == repeat[1] and _is_header(ws, repeat[0], header_format)
+    breaks: set[int] = set()
+    for start, header, end in _tables(ws, header_format):
+        pages = rows_per_page(ws, paper, repeat, frozenset(breaks))
+        page_of = {r: k for k, rows in enumerate(pages) for r in rows}
+        if page_of[start] == page_of[end] or pages[page_of[start]][0] == start:
+            continue
+        torn = page_of[min(header + 1, end)] != page_of[start]  # the header at a page's foot, its rows over
+        fits = sum(heights[start : end + 1]) <= room - on_top
+        if torn or (fits and not single):
+            breaks.add(start)
+    if breaks:
+        ws.set_h_pagebreaks(sorted(breaks))
+    return sorted(breaks)
+
+
+def lay_out_pages(ws: Any, paper: str, repeat: tuple[int, int] | None, header_format: Any) -> None:
+    """Fit a sheet's last few lines onto the page before (:func:`fit_last_page`), or else keep its tables whole
+    (:func:`keep_tables_whole`).
+
+    Args:
+        ws: The XlsxWriter worksheet, laid out and set up to print one page wide.
+        paper: A key of :data:`PAPER_POINTS`.
+        repeat: The rows repeated on every page, or None.
+        header_format: The format of table header cells.
+    """
+    if not fit_last_page(ws, paper, repeat):
+        keep_tables_whole(ws, paper, repeat, header_format)
+
+
+def _tables(ws: Any, header_format: Any) -> list[tuple[int, int, int]]:
+    """Each table of a sheet: (its first row with title and note, its header row, its last row)."""
+    out = []
+    last = ws.dim_rowmax or 0
+    for r in range(last + 1):
+        if not _is_header(ws, r, header_format):
+            continue
+        start = r
+        while start > 0 and r - start < 2 and ws.table.get(start - 1):
+            start -= 1
+        end = r
+        while end < last and ws.table.get(end + 1):
+            end += 1
+        out.append((start, r, end))
+    return out
+
+
+def _is_header(ws: Any, r: int, header_format: Any) -> bool:
+    cell = ws.table.get(r, {}).get(0)
+    return cell is not None and cell.format is header_format
+
+
+def _room(ws: Any, paper: str) -> float:
+    """A page's printable height in the sheet's own points (the sheet scaled to the page's width)."""
+    width, height = PAPER_POINTS[paper]
+    page_w = width - 72 * (ws.margin_left + ws.margin_right)
+    page_h = height - 72 * (ws.margin_top + ws.margin_bottom)
+    columns = range((ws.dim_colmax or 0) + 1)
+    sheet_w = sum(ws._size_col(c) + _COLUMN_PAD_PX for c in columns) * _PT_PER_PX
+    return page_h / min(1.0, page_w / sheet_w)
 
 
 def text_lines(ws: Any, rows: list[int]) -> int:
