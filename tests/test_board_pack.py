@@ -32,6 +32,11 @@ from mops_xl.pipeline import BuildOptions, build_intake
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ("saas", "d2c", "local")
 NAVY = "FF1F3864"
+#: The sheets with nothing in them, left out of each sample's pack (issue 28): local.xlsx has no Touchpoints or
+#: Paths rows, no Experiments rows, and no Stack or Integrations rows.
+LEFT_OUT = {"saas": (), "d2c": (), "local": ("Attribution", "Experiments", "Martech Stack")}
+#: A page of a sheet that continues the page before holds more than this many lines (else they fit that page).
+FEW_LINES = 6
 #: The intake's sheets the report carries as data (every sheet of the schema): they never print.
 DATA_SHEETS = tuple(data_sheet_name(sheet.name) for sheet in SHEETS)
 #: Calibri 11's pixels per character width unit, and Excel's padding (openpyxl widths are in characters).
@@ -149,8 +154,10 @@ def test_every_leadership_sheet_prints_as_a_page(reports: dict[str, Path], sampl
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         # one page wide; the Dashboard one page in all
         assert ws.page_setup.fitToWidth in (None, 1), ws.title
-        tall = (None, 1) if ws.title == "Dashboard" else (0,)  # Excel writes no fitToHeight for its default, 1
-        assert ws.page_setup.fitToHeight in tall, ws.title
+        # as many pages tall as the sheet needs, or (issue 28) one page fewer when the last would hold a few lines:
+        # Maturity's 30 rows (about 540 pt) are a few more than a page holds (504 pt on Letter, 487 pt on A4)
+        tall = (None, 1) if ws.title in ("Dashboard", "Maturity") else (0, None, 1, 2)
+        assert ws.page_setup.fitToHeight in tall, ws.title  # Excel writes no fitToHeight for its default, 1
         assert ws.print_title_rows, f"{ws.title}: no header rows repeated on each page"
         assert business in ws.oddHeader.left.text and ws.oddHeader.right.text == "&A", ws.title
         assert "Page &P of &N" in ws.oddFooter.right.text, ws.title
@@ -367,8 +374,8 @@ def test_the_pdf_is_the_board_pack(packs: dict[str, tuple[Path, Path]], sample: 
     assert printed[0] == "Dashboard"
     assert not set(printed) & set(DATA_SHEETS), "a data sheet was printed"
     assert "Framework" not in printed  # its text is in the framework files beside the report
-    expected = [ws.title for ws in _leadership(report) if ws.title != "Framework"]
-    assert list(dict.fromkeys(printed)) == expected  # every report sheet, in order, none empty left out
+    expected = [ws.title for ws in _leadership(report) if ws.title not in ("Framework", *LEFT_OUT[sample])]
+    assert list(dict.fromkeys(printed)) == expected  # every report sheet with something in it, in order
     for i, page in enumerate(pages, start=1):
         assert re.search(rf"Page {i} of {len(pages)}", page), f"page {i}: no page number"
         assert "Report as of" in page
@@ -384,10 +391,12 @@ def test_every_column_header_prints_whole(packs: dict[str, tuple[Path, Path]], s
         by_sheet[_sheet_of(page)] = by_sheet.get(_sheet_of(page), "") + page
     cut = []
     for ws in _leadership(report):
-        if ws.title == "Framework":
+        if ws.title == "Framework" or ws.title in LEFT_OUT[sample]:
             continue
         text = by_sheet[ws.title]
         for r in _header_rows(ws):
+            if ws.print_area and r > int(ws.print_area.rsplit("$", 1)[1]):
+                continue  # below the print area: the short Attribution section prints, the model tables do not
             for c in ws[r]:
                 if isinstance(c.value, str) and c.fill.fgColor.rgb == NAVY:
                     for word in re.findall(r"[A-Za-z]{3,}", c.value):
@@ -416,3 +425,67 @@ def test_a_folder_gets_the_same_options(tmp_path: Path) -> None:
     assert "792 x 612" in _info(pdf)["Page size"]  # Letter landscape, in points
     assert "Notices (" in result.output  # -v lists the notices, as for one intake
     assert "fall outside 1–22 Nov 2026" in result.output
+
+
+def _body_lines(pdf: Path) -> list[int]:
+    """Per page, the lines of text between its header and its footer (as ../shared/tools/pack_sizes.py counts them:
+    words at one height, within 3 points, are a line)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    out = []
+    for page in html.split("<page ")[1:]:
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        tops = [float(y) for y in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"', page)]
+        out.append(len({round(y / 3) for y in tops if 0.07 * height < y < 0.93 * height}))
+    return out
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_no_sheet_strands_a_few_lines_on_a_page(packs: dict[str, tuple[Path, Path]], sample: str) -> None:
+    pdf = packs[sample][1]
+    printed = [_sheet_of(p) for p in _pages(pdf)]
+    lines = _body_lines(pdf)
+    stranded = [
+        f"page {i + 1} ({printed[i]}): {lines[i]} lines"
+        for i in range(1, len(printed))
+        if printed[i] == printed[i - 1] and lines[i] <= FEW_LINES
+    ]
+    assert not stranded, stranded
+    # before issue 28, Maturity spilled 5 lines onto a page of its own in every sample: now it is one page
+    assert printed.count("Maturity") == 1
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_the_pack_prints_no_instruction_to_fill_in_the_intake(packs: dict[str, tuple[Path, Path]], sample: str) -> None:
+    text = "\n".join(_pages(packs[sample][1]))
+    assert not re.search(r"fill\s+in", text, re.IGNORECASE)
+
+
+@pytest.mark.libreoffice
+def test_the_data_notes_name_what_is_not_in_the_pack(packs: dict[str, tuple[Path, Path]]) -> None:
+    pages = _pages(packs["local"][1])
+    printed = [_sheet_of(p) for p in pages]
+    assert not {"Attribution", "Experiments", "Martech Stack"} & set(printed)
+    notes = " ".join(" ".join(p.split()) for p in pages if _sheet_of(p) == "Data Notes")
+    assert "Not in this pack: no journeys, no experiments, no martech tools" in notes
+    for sample in ("saas", "d2c"):  # every section has something in it
+        assert "Not in this pack" not in "".join(_pages(packs[sample][1])), sample
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize(("sample", "coverage"), [("saas", "251.0%"), ("d2c", "11.9%")])
+def test_unreliable_attribution_prints_one_short_section(
+    packs: dict[str, tuple[Path, Path]], sample: str, coverage: str
+) -> None:
+    """saas's journeys hold 128 conversions against 51 customers (251.0 %), d2c's 376 against 3,170 (11.9 %):
+    outside 50 % to 200 %, so one page says the coverage, why, and what to fix; the model tables stay in the
+    workbook."""
+    pages = [" ".join(p.split()) for p in _pages(packs[sample][1]) if _sheet_of(p) == "Attribution"]
+    assert len(pages) == 1
+    page = pages[0]
+    assert "Coverage (journeys ÷ Actuals)" in page and coverage in page
+    assert "the journeys do not represent Actuals" in page  # why
+    assert "What to fix:" in page
+    assert "Conversions credited by the journeys" not in page  # the model tables do not print
+    assert "(chosen)" not in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -189,3 +190,18 @@ def test_a_header_at_the_foot_of_a_page_goes_with_its_rows(tmp_path: Path) -> No
     wb, ws, header = _sheet(tmp_path, rows, {32})
     assert keep_tables_whole(ws, "letter", (0, 0), header) == [31]
     wb.close()
+
+
+def test_reliable_attribution_prints_as_before_with_its_glosses(saas, tmp_path: Path) -> None:
+    # the same journeys (128 conversions, $1,198,307.12) against 100 customers and $1,000,000 of revenue:
+    # 128.0 % and 119.8 %, within 50 % to 200 %
+    cov = replace(saas.attribution_coverage, customers=100.0, revenue=1_000_000.0)
+    assert cov.reliable
+    reliable = replace(saas, attribution_coverage=cov)
+    ws = openpyxl.load_workbook(build_report(saas.intake, tmp_path / "r.xlsx", reliable))["Attribution"]
+    column_a = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert not ws.print_area  # the whole sheet prints
+    assert "Markov (chosen)" in column_a
+    first_table = column_a.index("Conversions credited by the journeys")
+    # the glosses come before the first table, whose header names Markov and Shapley
+    assert column_a[first_table - 3 : first_table - 1] == [gloss("removal effect"), gloss("Shapley")]

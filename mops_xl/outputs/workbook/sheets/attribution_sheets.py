@@ -290,7 +290,7 @@ class AttributionSheets(SheetWriter):
         ws.write_string(
             top + 1,
             0,
-            f"The model tables ({', '.join(MODELS)}) are in the report workbook, below this section: they do not "
+            "The attribution model tables are in the report workbook, below this section: they do not "
             "print while the journeys do not represent Actuals.",
             self.fmt["note"],
         )
