@@ -252,6 +252,9 @@ def test_a_channel_that_spends_nothing_has_no_cac(built: dict[str, tuple[Any, Pa
     text = render_framework(a, "md")
     assert re.search(r"^\| Content & SEO \| \$0 \| – \| – \|", text, re.M)  # Spend $0, CAC –, ROAS –
     assert figure("CAC", a.channels.loc["Content & SEO", "CAC"], "$") == "–"
+    # week by week too: Content & SEO spends $0 every week and wins 7 customers over the weeks: no week has a CAC
+    weeks = a.weekly[a.weekly["Channel"] == "Content & SEO"]
+    assert weeks["Spend"].eq(0).all() and weeks["Customers"].sum() == 7 and weeks["CAC"].isna().all()
 
 
 @pytest.mark.slow

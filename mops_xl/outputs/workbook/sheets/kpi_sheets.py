@@ -279,7 +279,6 @@ class KpiSheets(SheetWriter):
         self._campaigns(ws, weeks + 2)  # after an empty row
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)
-        ws.set_column(PERFORMANCE_HEADERS.index("Trend recent"), PERFORMANCE_HEADERS.index("Trend prior"), 15)
         ws.freeze_panes(TOP + 1, 1)
 
     def _channel_row(self, ws: Any, r: int, channel: str, c: pd.Series) -> None:
