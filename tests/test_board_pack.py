@@ -297,7 +297,9 @@ def test_money_carries_the_currency_and_percentages_look_alike(reports: dict[str
         for c in row
         if isinstance(c.value, (int, float)) or c.data_type == "f"
     }
-    money = {f for f in formats if "#,##0.00" in f}  # figures with cents are money (ratios read 0.0":1")
+    # figures with cents are money (ratios read 0.0":1"), but a count's target to date shown to redo its
+    # attainment ("20.53" customers, issue 28) is a bare number format
+    money = {f for f in formats if "#,##0.00" in f and f.strip("#,0.")}
     assert money and all(symbol in f for f in money), formats
     # a measured share has one decimal; a forecast's chance of target is a rounded whole percent (issue 25)
     assert {f for f in formats if "%" in f} - {CHANCE_FORMAT} == {"0.0%"}

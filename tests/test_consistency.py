@@ -29,7 +29,7 @@ from test_report_lays_out import scan
 
 from mops_xl import analyse, build_report, load_intake, write_intake
 from mops_xl.analysis.blocks.statuses import NOT_TRACKED, ON, OVER, UNDER
-from mops_xl.analysis.blocks.wording import figure, money
+from mops_xl.analysis.blocks.wording import money, redone
 from mops_xl.batch.rollup import rollup_row
 from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.framework.text import render_framework
@@ -135,7 +135,9 @@ def _json_rollup_and_text_agree(a: Any, intake: Any, doc: dict, row: dict, text:
         shown = a.tracking.value_if_tracked(m, a.kpis.loc[m, "Actual"])
         assert _same(row[m], shown)
         assert shown == NOT_TRACKED or _same(kpis[m]["Actual"], shown)
-        assert f"| {m} |" in text and figure(m, shown, cur) in _line(text, f"| {m} |")
+        k = a.kpis.loc[m]  # written with the decimals that let a reader redo the attainment beside it
+        words = redone(m, k["Target to date"], shown, k["Attainment"], cur)[1]
+        assert f"| {m} |" in text and words in _line(text, f"| {m} |")
     # the same KPI boxes, in the same order, with the same statuses, in --json, the roll-up and the summary
     assert doc["kpi_boxes"] == a.kpi_boxes
     assert row["KPIs, worst first"] == "; ".join(f"{m}: {kpis[m]['Status']}" for m in doc["kpi_boxes"])

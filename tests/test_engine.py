@@ -125,7 +125,7 @@ def test_channel_volumes_and_ratios(analysis) -> None:
     assert math.isnan(ch.loc["Social", "CAC"])  # no customers: undefined, not inf
     assert math.isnan(ch.loc["Social", "ROAS"]) is False and ch.loc["Social", "ROAS"] == 0  # revenue 0 / 500
     assert math.isnan(ch.loc["Blog", "ROAS"])  # no spend
-    assert ch.loc["Blog", "CAC"] == 0  # 0 spend / 1 customer
+    assert math.isnan(ch.loc["Blog", "CAC"])  # 0 spend / 1 customer: nothing spent, no CAC (not 0, issue 28)
     assert ch.loc["Search", "Budget %"] == pytest.approx(3100 / 3720)
     assert ch.loc["Social", "Spend share"] == pytest.approx(500 / 1500)
 
@@ -346,7 +346,7 @@ def test_no_targets_and_zero_spend(tmp_path: Path) -> None:
     a = _build(tmp_path, data)
     assert set(a.kpis["Status"]) <= {"No target", "Under pace"}
     assert math.isnan(a.blended.ratios["ROAS"]) and math.isnan(a.blended.mer)
-    assert a.blended.ratios["CAC"] == 0
+    assert math.isnan(a.blended.ratios["CAC"])  # nothing spent: no CAC, not 0 (issue 28)
     # nothing spent, no target: no channel is judged. Search and Social still have their budgets (3,100 and 620)
     # and no spend history, so the plan has them spend their budgets over the 21 days left: Spend to plan
     r = a.recommendations.set_index("Subject")

@@ -183,14 +183,14 @@ EXPECTED: dict[tuple[str, str, Any, str], Any] = {
     (CHANNELS, "Channel", "TikTok", "Primary source"): NA,
     (CHANNELS, "Channel", "TikTok", "Primary target to date"): NA,
     (CHANNELS, "Channel", "TikTok", "Status"): "No target",
-    # Email: organic, no spend: CPL = 0 / 10 leads = 0 (defined: there are leads); no Email row gives Revenue,
-    # so its Revenue and ROAS are not tracked (not 0, not "–").
+    # Email: organic, no spend: CPL = 0 / 10 leads is no CPL (nothing spent: "–", not $0.00); no Email row gives
+    # Revenue, so its Revenue and ROAS are not tracked (not 0, not "–").
     (CHANNELS, "Channel", "Email", "Spend"): 0,
     (CHANNELS, "Channel", "Email", "Leads"): 5 * 2,  # 10
     (CHANNELS, "Channel", "Email", "MQLs"): 2 * 2,  # 4
     (CHANNELS, "Channel", "Email", "SQLs"): 1 * 2,  # 2
     (CHANNELS, "Channel", "Email", "Customers"): 0,
-    (CHANNELS, "Channel", "Email", "CPL"): 0 / 10,  # 0.0
+    (CHANNELS, "Channel", "Email", "CPL"): NA,  # 0 spent / 10 leads: nothing spent, no CPL (not 0, issue 28)
     (CHANNELS, "Channel", "Email", "CAC"): NA,  # no customers to date
     (CHANNELS, "Channel", "Email", "Revenue"): "Not tracked",
     (CHANNELS, "Channel", "Email", "ROAS"): "Not tracked",

@@ -137,7 +137,9 @@ def test_a_column_of_mixed_units_takes_each_rows_unit(saas_report: Path) -> None
 
     assert {fmt(ch, "Primary actual") for ch in ("Google Ads", "LinkedIn Ads", "Webinars")} == {'"$"#,##0.00'}
     assert {fmt(ch, "Primary actual") for ch in ("Content & SEO", "Email nurture")} == {"#,##0"}
-    assert fmt("Google Ads", "Trend recent") == '"$"#,##0.00' and fmt("Email nurture", "Trend recent") == "#,##0.0"
+    # each row's unit labelled (issue 28): $ for a CAC trend, "leads/day" for a leads trend
+    assert fmt("Google Ads", "Trend recent") == '"$"#,##0.00'
+    assert fmt("Email nurture", "Trend recent") == '#,##0.0" leads/day"'
     formats = {
         c.number_format for sheet in ("Channel Performance", "Reallocation") for r in ws.parent[sheet] for c in r
     }

@@ -191,7 +191,7 @@ def test_channel_figures(analysis) -> None:
     assert math.isnan(ch.loc["Social", "Revenue"]) and math.isnan(ch.loc["Social", "ROAS"])  # not 0
     assert ch.loc["Social", "CAC"] == 100  # 200 / 2
     assert ch.loc["Email", "Spend"] == 0 and ch.loc["Email", "Revenue"] == 50
-    assert ch.loc["Email", "CPL"] == 0  # 0 spend / 8 leads
+    assert math.isnan(ch.loc["Email", "CPL"])  # 0 spend / 8 leads: nothing spent, no CPL (not 0, issue 28)
     assert math.isnan(ch.loc["Email", "Customers"]) and math.isnan(ch.loc["Email", "CAC"])
     assert math.isnan(ch.loc["Email", "ROAS"])  # tracked, but undefined: no spend
     # Search is judged on its Expected CAC 90: CAC 400 / 4 = 100, attainment 90 / 100 = 0.9 -> At risk.

@@ -18,7 +18,7 @@ import pandas as pd
 from mops_xl import __version__
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.tracking import Tracking, needs
-from mops_xl.analysis.blocks.wording import day, figure, money, period_dates
+from mops_xl.analysis.blocks.wording import day, money, period_dates, redone
 from mops_xl.analysis.engine import KPI_COLUMNS, Analysis
 from mops_xl.analysis.figures.performance import Blended, ratios, undefined_reason
 from mops_xl.analysis.figures.targets import is_volume
@@ -436,9 +436,8 @@ def terminal_summary(a: Analysis) -> str:
     for m in a.kpi_boxes:
         k = a.kpis.loc[m]
         target = k["Target to date"] if is_volume(m) else k["Target"]
-        lines.append(
-            f"  {m:<{width}} {figure(m, k['Actual'], cur):>12}  vs {figure(m, target, cur):>12}  {k['Status']}"
-        )
+        target_text, actual_text = redone(m, target, k["Actual"], k["Attainment"], cur)  # the KPI Framework's
+        lines.append(f"  {m:<{width}} {actual_text:>12}  vs {target_text:>12}  {k['Status']}")
     top = a.top_actions
     if top.empty:
         lines.append("No action: every channel holds.")

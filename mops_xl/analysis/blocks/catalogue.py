@@ -324,7 +324,7 @@ CATALOGUE = Catalogue(
         Metric(
             "CPL",
             "money",
-            expression=RatioOfSums("Spend", "Leads"),
+            expression=RatioOfSums("Spend", "Leads", cost_per=True),
             definition="Spend ÷ Leads",
             better=LOWER,
             prorated=False,
@@ -334,7 +334,7 @@ CATALOGUE = Catalogue(
         Metric(
             "CAC",
             "money",
-            expression=RatioOfSums("Spend", "Customers"),
+            expression=RatioOfSums("Spend", "Customers", cost_per=True),
             definition="Spend ÷ Customers",
             better=LOWER,
             prorated=False,

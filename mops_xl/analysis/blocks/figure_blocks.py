@@ -246,31 +246,38 @@ class RatioOfSums:
         denominator: The Actuals column below.
         paid_only: The blended figure counts paid channels only (ROAS).
         add: Added to the numerator's blended sum (e.g. :class:`StackCost`).
+        cost_per: A cost per result (CPL, CAC): undefined also when nothing was spent (Σ numerator is 0), so a
+            channel that spends nothing has no CAC rather than a CAC of 0.
     """
 
     numerator: str
     denominator: str
     paid_only: bool = False
     add: Block | None = None
+    cost_per: bool = False
 
     def blended(self, s: Subjects, figures: Mapping[str, float]) -> float:
         volumes = s.volumes
         if self.paid_only:
             volumes = volumes[s.paid.reindex(volumes.index).fillna(False).astype(bool)]
+        if self.cost_per and (tracked_sums(volumes, self.numerator, self.denominator) or (0.0,))[0] == 0:
+            return float("nan")  # nothing spent (or nothing tracked): no cost per result
         extra = self.add.blended(s, figures) if self.add is not None else 0.0
         return tracked_ratio(volumes, self.numerator, self.denominator, extra=extra)
 
     def per_subject(self, frame: pd.DataFrame, business: Mapping[str, Any]) -> pd.Series:
         if self.add is not None:
             raise ValueError("a ratio with an addition is an all-channel figure")
-        return divide(frame[self.numerator], frame[self.denominator])
+        top = frame[self.numerator].astype("float64")
+        return divide(top.where(top != 0) if self.cost_per else top, frame[self.denominator])
 
     def formula(self, w: FormulaWriter) -> str:
         top = w.sum(self.numerator, (self.denominator,), self.paid_only)
         if self.add is not None:
             top = f"({top}+{self.add.formula(w)})"
         bottom = w.sum(self.denominator, (self.numerator,), self.paid_only)
-        return w.when_tracked(self.needs(), self.paid_only, guarded_ratio(top, bottom, w.undefined))
+        quotient = guarded_ratio(top, bottom, w.undefined, nothing_spent=self.cost_per)
+        return w.when_tracked(self.needs(), self.paid_only, quotient)
 
     def needs(self) -> tuple[str, ...]:
         return (self.numerator, self.denominator)
@@ -287,26 +294,34 @@ class RatioOfSums:
         return text
 
     def undefined(self, values: Mapping[str, Any]) -> str | None:
-        return None if values.get(self.denominator) else f"no {_lower(self.denominator)} to date"
+        if not values.get(self.denominator):
+            return f"no {_lower(self.denominator)} to date"
+        if self.cost_per and not values.get(self.numerator):
+            return f"no {_lower(self.numerator)} to date"
+        return None
 
     def undefined_when(self) -> str:
+        if self.cost_per:
+            return f"no {_lower(self.denominator)}, or no {_lower(self.numerator)} (nothing spent: not 0)"
         return f"no {_lower(self.denominator)}"
 
 
-def guarded_ratio(numerator: str, denominator: str, undefined: str) -> str:
+def guarded_ratio(numerator: str, denominator: str, undefined: str, nothing_spent: bool = False) -> str:
     """The formula of a ratio that is undefined when its denominator is 0 or either side is not a number.
 
     Args:
         numerator: An expression or cell.
         denominator: An expression or cell.
         undefined: The formula text of an undefined figure.
+        nothing_spent: Undefined also when the numerator is 0 (a cost per result of nothing spent).
 
     Returns:
         The IF expression (no leading "=").
     """
+    zero = f"OR({denominator}=0,{numerator}=0)" if nothing_spent else f"{denominator}=0"
     return (
         f"IF(OR(NOT(ISNUMBER({denominator})),NOT(ISNUMBER({numerator}))),{undefined},"
-        f"IF({denominator}=0,{undefined},{numerator}/{denominator}))"
+        f"IF({zero},{undefined},{numerator}/{denominator}))"
     )
 
 

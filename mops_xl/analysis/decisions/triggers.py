@@ -16,7 +16,7 @@ import pandas as pd
 from mops_xl.analysis.blocks.cycles import per_cycle
 from mops_xl.analysis.blocks.statuses import BELOW_TARGET, EFFICIENT
 from mops_xl.analysis.blocks.statuses import UNDERPERFORMING as UNDERPERFORMING_BAND
-from mops_xl.analysis.blocks.wording import figure, money, p_value, percent
+from mops_xl.analysis.blocks.wording import figure, money, p_value, percent, redone
 from mops_xl.analysis.figures.budget.pacing import TotalPacing
 
 #: The four signals the Settings thresholds fire (docs/metrics.md, "Recommendations"): each is evidence for the one
@@ -42,13 +42,10 @@ def efficiency_evidence(card: pd.Series, prefix: str) -> str:
     """
     metric = card["Primary metric"]
     target, so_far = card["Primary target"], card["Primary target to date"]
-    against = f"{card['Primary source']} {figure(metric, target, prefix)}"
+    so_far_text, actual = redone(metric, so_far, card["Primary actual"], card["Attainment"], prefix)
+    against = f"{card['Primary source']} {so_far_text}"
     if so_far != target:
-        against = (
-            f"{card['Primary source']} {figure(metric, so_far, prefix)} to date "
-            f"({figure(metric, target, prefix)} for the period)"
-        )
-    actual = figure(metric, card["Primary actual"], prefix)
+        against = f"{card['Primary source']} {so_far_text} to date ({figure(metric, target, prefix)} for the period)"
     return f"{metric} {actual} vs {against}: attainment {percent(card['Attainment'])}"
 
 

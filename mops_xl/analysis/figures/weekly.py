@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mops_xl.analysis.blocks.figure_blocks import divide, tracked_ratio, tracked_sums
+from mops_xl.analysis.blocks import catalogue
+from mops_xl.analysis.blocks.figure_blocks import Subjects, tracked_sums
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.figures.volumes import channel_volumes, in_window
@@ -73,20 +74,23 @@ def weekly_trend(
         :data:`WEEKLY_COLUMNS`; a figure that is undefined or not tracked is NaN.
     """
     rows = []
+    cac = catalogue.current().get("CAC").expression  # the catalogue's: none without customers or without spend
     for start, end in week_starts(window):
         volumes = channel_volumes(in_window(actuals, start, end), channels, ("Spend", "Customers"), tracked)
         week = {"Week": week_label(start, end), "Week start": start, "Week end": end, "Days": (end - start).days + 1}
+        each = cac.per_subject(volumes, {})
         for channel, v in volumes.iterrows():
-            figures = (float(v["Spend"]), float(v["Customers"]), float(divide(v["Spend"], v["Customers"])))
+            figures = (float(v["Spend"]), float(v["Customers"]), float(each[channel]))
             rows.append({**week, "Channel": channel, **dict(zip(WEEKLY_FIGURES, figures, strict=True))})
         customers = tracked_sums(volumes, "Customers")
+        every = Subjects(volumes, pd.Series(False, index=volumes.index), {}, 0.0)
         rows.append(
             {
                 **week,
                 "Channel": ALL_CHANNELS,
                 "Spend": float(volumes["Spend"].sum()),
                 "Customers": customers[0] if customers is not None else float("nan"),
-                "CAC": tracked_ratio(volumes, "Spend", "Customers"),
+                "CAC": float(cac.blended(every, {})),
             }
         )
     return pd.DataFrame(rows, columns=list(WEEKLY_COLUMNS))

@@ -12,7 +12,16 @@ from typing import Any
 import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import FIX, FREE_BUDGET, PAUSE, ROLL_OUT, SCALE, THROTTLE
-from mops_xl.analysis.blocks.wording import UNDEFINED, day, figure, money, percent, period_dates, threshold
+from mops_xl.analysis.blocks.wording import (
+    UNDEFINED,
+    day,
+    figure,
+    money,
+    percent,
+    period_dates,
+    redone,
+    threshold,
+)
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.decisions.triggers import AB_WINNER, HIGH_PERFORMER, OVERSPENDING, UNDERPERFORMING
 from mops_xl.analysis.engine import Analysis
@@ -303,12 +312,7 @@ def kpis_section(a: Analysis, cur: str) -> dict[str, Any]:
     framework = kpi_framework(a, cur)
     return {
         "boxes": [
-            (
-                m,
-                figure(m, kpis.loc[m, "Actual"], cur),
-                figure(m, kpis.loc[m, "Target to date" if is_volume(m) else "Target"], cur),
-                kpis.loc[m, "Status"],
-            )
+            (m, *reversed(_redone(a, m, "Target to date" if is_volume(m) else "Target", cur)), kpis.loc[m, "Status"])
             for m in a.kpi_boxes
         ],
         "framework": columns(framework, KPI_FRAMEWORK),
@@ -361,18 +365,29 @@ def kpi_framework(a: Analysis, cur: str) -> Records:
     Returns:
         One record per KPI, keyed by :data:`KPI_FRAMEWORK`.
     """
-    return [
-        {
-            "Metric": m,
-            "Definition": k["Definition"],
-            "Target": figure(m, k["Target"], cur),
-            "Target to date": figure(m, k["Target to date"], cur),
-            "Actual": figure(m, a.tracking.value_if_tracked(m, k["Actual"]), cur),
-            "Attainment": _pct(k["Attainment"]),
-            "Status": k["Status"],
-        }
-        for m, k in a.kpis.iterrows()
-    ]
+    records = []
+    for m, k in a.kpis.iterrows():
+        to_date, actual = _redone(a, str(m), "Target to date", cur)
+        target = to_date if k["Target"] == k["Target to date"] else figure(str(m), k["Target"], cur)
+        records.append(
+            {
+                "Metric": m,
+                "Definition": k["Definition"],
+                "Target": target,
+                "Target to date": to_date,
+                "Actual": actual,
+                "Attainment": _pct(k["Attainment"]),
+                "Status": k["Status"],
+            }
+        )
+    return records
+
+
+def _redone(a: Analysis, m: str, target: str, cur: str) -> tuple[str, str]:
+    """A KPI's target (``target``: its column) and actual in words, with the decimals that let a reader redo its
+    attainment, as the KPI Framework sheet shows them."""
+    k = a.kpis.loc[m]
+    return redone(m, k[target], a.tracking.value_if_tracked(m, k["Actual"]), k["Attainment"], cur)
 
 
 def cadence_section(a: Analysis, cur: str) -> dict[str, Any]:

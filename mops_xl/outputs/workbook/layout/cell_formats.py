@@ -31,6 +31,31 @@ NAVY = "#1F3864"
 PERCENT_FORMAT = "0.0%"
 #: A p-value with at least two significant digits down to 0.001, and "< 0.001" below (0.00057 never shows "0").
 PVALUE_FORMAT = '[<0.001]"< 0.001";[<0.01]0.0000;0.000'
+#: The decimals each figure kind shows by default; a target to date and an actual beside an attainment take more
+#: where a reader needs them to redo it (:func:`mops_xl.analysis.blocks.wording.redo_digits`).
+DIGITS = {"money": 2, "integer": 0, "number": 1, "ratio": 1, "percent": 1}
+
+
+def figure_format(kind: str, digits: int, prefix: str) -> str:
+    """The number format of a figure kind with a number of decimals: "money" 2 → '"$"#,##0.00', "ratio" 2 →
+    '0.00":1"', "integer" 1 → "#,##0.0".
+
+    Args:
+        kind: "money", "integer", "number", "ratio" or "percent".
+        digits: The decimals.
+        prefix: The currency prefix (e.g. "$").
+
+    Returns:
+        The Excel number format.
+    """
+    decimals = "." + "0" * digits if digits > 0 else ""
+    if kind == "money":
+        return f'"{prefix}"#,##0{decimals}'
+    if kind == "ratio":
+        return f'0{decimals}":1"'
+    if kind == "percent":
+        return f"0{decimals}%"
+    return f"#,##0{decimals}"
 
 
 class Formats:
@@ -42,7 +67,8 @@ class Formats:
     """
 
     def __init__(self, wb: xlsxwriter.Workbook, currency: str):
-        money = f'"{symbol(currency)}"#,##0.00'
+        self._wb, self.prefix = wb, symbol(currency)
+        money = figure_format("money", DIGITS["money"], self.prefix)
         pvalue = PVALUE_FORMAT
         spec: dict[str, dict[str, Any]] = {
             "header": {
@@ -63,9 +89,11 @@ class Formats:
             "rank": {"num_format": "0", "align": "center", "valign": "top"},  # a priority: 1, 2, 3 …
             # one decimal always: "#,##0.##" shows "2." in Excel and "2" beside "1.9"
             "number": {"num_format": "#,##0.0", "align": "right"},
+            # a trend of leads a day says its unit, so it reads apart from the $ and :1 trends in its column
+            "leads_per_day": {"num_format": '#,##0.0" leads/day"', "align": "right"},
             "percent": {"num_format": PERCENT_FORMAT, "align": "right"},
             "pvalue": {"num_format": pvalue, "align": "right"},
-            "ratio": {"num_format": '0.0":1"', "align": "right"},
+            "ratio": {"num_format": figure_format("ratio", DIGITS["ratio"], ""), "align": "right"},
             "date": {"num_format": "yyyy-mm-dd"},
             "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
             "total_money": {"num_format": money, "bold": True, "top": 1},
@@ -115,6 +143,26 @@ class Formats:
             ws.conditional_format(
                 r1, c1, r2, c2, {"type": "formula", "criteria": f'={status}="{text}"', "format": self._formats[kind]}
             )
+
+    def with_digits(self, kind: str | None, digits: int) -> Any:
+        """The format of a figure kind with a number of decimals (its own format when that is its default), so a
+        target to date and an actual show the decimals a reader needs to redo the attainment beside them.
+
+        Args:
+            kind: A figure kind ("money", "integer", "ratio", "percent"), or None (plain cell).
+            digits: The decimals.
+
+        Returns:
+            The XlsxWriter format (one per kind and decimals), or None for None.
+        """
+        if kind is None or kind not in DIGITS or digits == DIGITS[kind]:
+            return self.get(kind)
+        key = f"{kind}:{digits}"
+        if key not in self._formats:
+            self._formats[key] = self._wb.add_format(
+                {"num_format": figure_format(kind, digits, self.prefix), "align": "right"}
+            )
+        return self._formats[key]
 
     def get(self, kind: str | None) -> Any:
         """Return the format of a kind, or None for an unknown kind (plain cell).

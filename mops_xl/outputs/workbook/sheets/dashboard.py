@@ -27,7 +27,7 @@ from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, exact_sum, sheet_ref
 from mops_xl.outputs.workbook.formulas.figure_formulas import number_format
 from mops_xl.outputs.workbook.formulas.pacing_formulas import CurveFormulas
-from mops_xl.outputs.workbook.layout.cell_formats import NAVY, Formats
+from mops_xl.outputs.workbook.layout.cell_formats import DIGITS, NAVY, Formats, figure_format
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 from mops_xl.outputs.workbook.sheets.actions_sheets import NO_DECISION
 from mops_xl.outputs.workbook.sheets.changes_sheet import write_since
@@ -48,7 +48,7 @@ from mops_xl.outputs.workbook.sheets.dashboard_grid import (
     span_width,
     text_lines,
 )
-from mops_xl.outputs.workbook.sheets.kpi_sheets import channel_cell, kpi_cell, strategy_cell
+from mops_xl.outputs.workbook.sheets.kpi_sheets import channel_cell, kpi_cell, redo_digits_of, strategy_cell
 from mops_xl.outputs.workbook.sheets.landing_block import BUILT, write_landing
 
 SHEET = "Dashboard"
@@ -169,8 +169,8 @@ class Dashboard(SheetWriter):
             "number_top": wb.add_format({"num_format": "#,##0.0", "valign": "top", "align": "right"}),
             "value": wb.add_format({"align": "right"}),
         }
-        for kind, num in (("integer", "#,##0"), ("money", f'"{self.prefix}"#,##0.00'), ("ratio", '0.0":1"')):
-            self.own[f"box_{kind}"] = wb.add_format({"num_format": num, "align": "center", "bold": True})
+        for kind in ("integer", "money", "ratio"):
+            self._box_format(kind, DIGITS[kind])
         self.own["box_status"] = wb.add_format({"align": "center", "border": 1})
         self.own["label_right"] = wb.add_format({"align": "right"})
         n = len(analysis.channels)
@@ -269,8 +269,18 @@ class Dashboard(SheetWriter):
             ws.write_formula(i, c + 2, f"={kpi_cell('Spend', column)}", self.fmt.get(kind), cached(k[column]))
         self.fmt.colour_statuses(ws, r + 4, c + 2, r + 4, c + 2)
 
+    def _box_format(self, kind: str, digits: int) -> Any:
+        """A KPI box's figure format: centred, bold, with the decimals the KPI Framework shows the figure with."""
+        key = f"box_{kind}" if digits == DIGITS[kind] else f"box_{kind}:{digits}"
+        if key not in self.own:
+            self.own[key] = self.wb.add_format(
+                {"num_format": figure_format(kind, digits, self.prefix), "align": "center", "bold": True}
+            )
+        return self.own[key]
+
     def _boxes(self, ws: Any, r: int) -> None:
-        """The KPI boxes the engine chose (tracked KPIs with a target, worst first; "No target" fillers last)."""
+        """The KPI boxes the engine chose (tracked KPIs with a target, worst first; "No target" fillers last), their
+        actual and target with the KPI Framework's decimals (enough to redo its attainment)."""
         ws.write_string(r, 0, "KPI", self.fmt["bold"])
         ws.write_string(r + 1, 0, "Actual to date")
         ws.write_string(r + 2, 0, "Target", self.fmt["note"])
@@ -278,11 +288,14 @@ class Dashboard(SheetWriter):
         for j, m in enumerate(self.a.kpi_boxes, start=1):
             k = self.a.kpis.loc[m]
             kind = number_format(m)
+            to_date, actual = redo_digits_of(m, kind, k["Target to date"], k["Actual"], k["Attainment"])
             ws.write_string(r, j, m, self.own["box_name"])
-            ws.write_formula(r + 1, j, f"={kpi_cell(m, 'Actual')}", self.own[f"box_{kind}"], cached(k["Actual"]))
+            box_actual = self._box_format(kind, actual)
+            ws.write_formula(r + 1, j, f"={kpi_cell(m, 'Actual')}", box_actual, cached(k["Actual"]))
             target_col = "Target to date" if is_volume(m) else "Target"
             ws.write_string(r + 2, j, "target to date" if is_volume(m) else "target", self.own["box_note"])
-            ws.write_formula(r + 3, j, f"={kpi_cell(m, target_col)}", self.own[f"box_{kind}"], cached(k[target_col]))
+            box_target = self._box_format(kind, to_date)
+            ws.write_formula(r + 3, j, f"={kpi_cell(m, target_col)}", box_target, cached(k[target_col]))
             ws.write_formula(r + 4, j, f"={kpi_cell(m, 'Status')}", self.own["box_status"], k["Status"])
         self.fmt.colour_statuses(ws, r + 4, 1, r + 4, BOX_COLUMNS)
 

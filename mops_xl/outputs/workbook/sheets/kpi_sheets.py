@@ -10,7 +10,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.blocks.tracking import needs, value_if_volumes_tracked
-from mops_xl.analysis.blocks.wording import days
+from mops_xl.analysis.blocks.wording import days, redo_digits
 from mops_xl.analysis.engine import CHANNEL_PERFORMANCE_COLUMNS, KPI_COLUMNS, Analysis
 from mops_xl.analysis.figures.targets import primary_order
 from mops_xl.outputs.forecast_columns import KPI_FORECAST_COLUMNS
@@ -36,7 +36,7 @@ from mops_xl.outputs.workbook.formulas.kpi_formulas import (
     kpi_row,
     window_rows,
 )
-from mops_xl.outputs.workbook.layout.cell_formats import Formats
+from mops_xl.outputs.workbook.layout.cell_formats import DIGITS, Formats
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 from mops_xl.outputs.workbook.sheets.forecast_cells import ForecastCells
 from mops_xl.outputs.workbook.sheets.week_by_week import write_week_by_week
@@ -87,6 +87,29 @@ MAX_CAMPAIGN_ROWS = 200
 NO_CAMPAIGN_ROWS = (
     "No campaign figures: no Actuals row of the period to date names a campaign (Actuals' Campaign column)."
 )
+
+
+def redo_digits_of(metric: Any, kind: str, target: Any, actual: Any, attainment: Any) -> tuple[int, int]:
+    """The decimals a target to date and an actual are shown with on a sheet, so a reader who divides them as
+    shown gets the attainment beside them (:func:`~mops_xl.analysis.blocks.wording.redo_digits`), from the
+    decimals of their number format up.
+
+    Args:
+        metric: The metric judged (a catalogue figure; anything else keeps the format's decimals).
+        kind: The figures' format kind ("integer", "money", "ratio" …).
+        target: The target to date (the engine's value).
+        actual: The actual.
+        attainment: The attainment.
+
+    Returns:
+        The decimals of the target to date and of the actual.
+    """
+    start = DIGITS.get(kind, 0)
+    entry = catalogue.current().find(metric) if isinstance(metric, str) else None
+    numbers = [v for v in (target, actual, attainment) if isinstance(v, int | float) and not pd.isna(v)]
+    if entry is None or len(numbers) < 3:
+        return start, start
+    return redo_digits(float(target), float(actual), float(attainment), entry.lower_is_better, (start, start))
 
 
 def kpi_cell(metric: str, column: str) -> str:
@@ -185,9 +208,17 @@ class KpiSheets(SheetWriter):
         k = self.a.kpis.loc[m]
         ws.write_string(r, 0, m)
         ws.write_string(r, 1, k["Definition"], self.fmt["wrap"])
+        kind = number_format(m)
+        to_date, actual = redo_digits_of(m, kind, k["Target to date"], k["Actual"], k["Attainment"])
+        digits = {"Target to date": to_date, "Actual": actual}
+        if not catalogue.current().get(m).prorated:  # a ratio's target is its target to date: shown alike
+            digits["Target"] = to_date
         for column, formula in kpi_row(KpiRowFormulas(m, rows), self._budget_cells()).items():
-            kind = _KPI_KIND[column] if column in _KPI_KIND else number_format(m)
-            self._formula(ws, r, column, formula, k[column], kind)
+            if column in _KPI_KIND:
+                fmt = self.fmt.get(_KPI_KIND[column])
+            else:
+                fmt = self.fmt.with_digits(kind, digits.get(column, DIGITS[kind]))
+            self._formula(ws, r, column, formula, k[column], fmt)
 
     def _budget_cells(self) -> BudgetCells:
         """Budget Pacing's totals, which the Spend row is judged by (no budget without a budget line)."""
@@ -198,9 +229,8 @@ class KpiSheets(SheetWriter):
             self.pacing.overall_status_cell,
         )
 
-    def _formula(self, ws: Any, r: int, column: str, formula: str | None, value: Any, kind: str | None) -> None:
+    def _formula(self, ws: Any, r: int, column: str, formula: str | None, value: Any, fmt: Any) -> None:
         c = KPI_COLUMNS.index(column)
-        fmt = self.fmt.get(kind)
         if column in _FROM_ACTUAL:  # every figure of a metric that is not tracked says so
             m = str(self.a.kpis.index[r - TOP - 1])
             value = self.a.tracking.value_if_tracked(m, value)
@@ -263,8 +293,16 @@ class KpiSheets(SheetWriter):
                 formula = figure_formula(v, RowFormulas((w.rows(),), written))
                 self._put(ws, r, v, "=" + formula, self.a.tracking.value_if_tracked(v, c[v], channel))
                 written[v] = cell[v]
+        judged = {header: self._judged(header, c) for header in (*channel_trend(w), *channel_judgement(w))}
+        kind = self._row_unit(r, "Primary actual")
+        to_date, actual = redo_digits_of(
+            c["Primary metric"], kind, judged["Primary target to date"], judged["Primary actual"], judged["Attainment"]
+        )
+        digits = {"Primary target to date": to_date, "Primary actual": actual}
+        if isinstance(c["Primary metric"], str) and not catalogue.current().get(c["Primary metric"]).prorated:
+            digits["Primary target"] = to_date  # a ratio's target is its target to date: shown alike
         for header, formula in {**channel_trend(w), **channel_judgement(w)}.items():
-            self._put(ws, r, header, "=" + formula, self._judged(header, c))
+            self._put(ws, r, header, "=" + formula, judged[header], digits.get(header))
 
     def _judged(self, header: str, c: pd.Series) -> Any:
         """The engine's value of a trend or judgement column of a channel, Not tracked where the figure it is
@@ -275,7 +313,7 @@ class KpiSheets(SheetWriter):
             return self.a.tracking.value_if_tracked(c["Primary metric"], c[header], c.name)
         return c[header]
 
-    def _put(self, ws: Any, r: int, header: str, formula: str | None, value: Any) -> None:
+    def _put(self, ws: Any, r: int, header: str, formula: str | None, value: Any, digits: int | None = None) -> None:
         c = PERFORMANCE_HEADERS.index(header)
         kind = (
             self._row_unit(r, header)
@@ -284,19 +322,22 @@ class KpiSheets(SheetWriter):
             if header in catalogue.current()
             else _KIND.get(header)
         )
+        fmt = self.fmt.get(kind) if digits is None else self.fmt.with_digits(kind, digits)
         if formula is None:
             if value is None or pd.isna(value):
                 ws.write_string(r, c, UNDEFINED)
             else:
-                ws.write_number(r, c, float(value), self.fmt.get(kind))
+                ws.write_number(r, c, float(value), fmt)
         else:
-            ws.write_formula(r, c, formula, self.fmt.get(kind), cached(value))
+            ws.write_formula(r, c, formula, fmt, cached(value))
 
     def _row_unit(self, r: int, header: str) -> str:
         """The format of a column whose unit is the row's: its primary metric's (CAC money, ROAS a ratio, a
         volume whole), the trend's metric for the trend columns (leads per day with one decimal), as built."""
         channel = self.a.channels.iloc[r - TOP - 1]
         metric = channel["Trend metric" if header.startswith("Trend") else "Primary metric"]
+        if header.startswith("Trend") and not (isinstance(metric, str) and metric in catalogue.current()):
+            return "leads_per_day"  # each row's unit labelled: $ (CAC), :1 (ROAS), leads/day
         return number_format(metric) if isinstance(metric, str) and metric in catalogue.current() else "number"
 
     def _channel_totals(self, ws: Any, r: int) -> None:

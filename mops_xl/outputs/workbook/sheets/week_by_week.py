@@ -163,5 +163,5 @@ def _note(weekly: pd.DataFrame, weeks: list[str], drawn: int) -> str:
     lines = "Each line draws the full weeks. " if drawn < len(weeks) else ""
     return (
         f"{shown}Weeks run from Period start, the last to Report as of. {lines}CAC is the week's spend ÷ its "
-        "customers (– on none). Built values: rebuild after editing the data."
+        "customers (– on none, or when nothing was spent). Built values: rebuild after editing the data."
     )
