@@ -330,7 +330,9 @@ def measure_figures(basis: Basis) -> FigureResults:
         unbudgeted=pacing_m.unbudgeted_spend(intake.budget, intake.actuals, window),
         kpis=_kpis(basis, current, previous, targets, total),
         experiments=_experiments(intake, s),
-        plans=campaign_plans(intake.table("Campaigns"), intake.actuals, intake.table("Team"), window.as_of),
+        plans=campaign_plans(
+            intake.table("Campaigns"), intake.actuals, intake.table("Team"), window.as_of, window.start
+        ),
     )
 
 

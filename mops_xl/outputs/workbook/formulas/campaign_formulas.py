@@ -29,9 +29,21 @@ from mops_xl.outputs.workbook.formulas.excel_formulas import (
 from mops_xl.outputs.workbook.sheets.data_sheets import field_column_letter, key_column_letter
 
 #: The plan header: label → 0-based row (value in column B).
-ROWS = {"Campaign": 2, "Launch date": 3, "Type": 4, "Owner": 5, "Budget": 6, "Progress": 7, "Spend to date": 8}
+ROWS = {
+    "Campaign": 2,
+    "Launch date": 3,
+    "Type": 4,
+    "Owner": 5,
+    "Budget": 6,
+    "Progress": 7,
+    "Spend to date": 8,
+    "Outside its dates": 9,
+    "All named for it": 10,
+    "In the period": 11,
+    "Budget used": 12,
+}
 #: The 0-based header row of a plan's checklist; its tasks follow, one a row.
-TOP = 10
+TOP = 14
 #: The 0-based column of the timeline's first week: after the checklist's columns and an empty one.
 TIMELINE = len(TASK_COLUMNS) + 1
 #: The header values that a formula reads from afar, anchored; the others are read by their neighbour.
