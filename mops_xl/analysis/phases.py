@@ -168,11 +168,13 @@ class Credit:
         attribution: Credit per channel under every model (None without journey data).
         model: The model the plan uses.
         coverage: The journeys' coverage of Actuals (None without journey data).
+        notes: Data Notes on the journeys (the touches after Report as of that were left out).
     """
 
     attribution: Attribution | None
     model: str
     coverage: AttributionCoverage | None
+    notes: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -366,7 +368,9 @@ def credit_attribution(basis: Basis, figures: FigureResults) -> Credit:
     coverage = None
     if attribution is not None and journeys is not None:
         coverage = _reconcile(attribution, journeys, figures.current, basis.tracking)
-    return Credit(attribution=attribution, model=model, coverage=coverage)
+    late = journeys.late if journeys is not None else None
+    notes = [{"subject": "Touchpoints", "note": late.note()}] if late is not None else []
+    return Credit(attribution=attribution, model=model, coverage=coverage, notes=notes)
 
 
 def assess(basis: Basis, figures: FigureResults) -> AssessmentResults:
@@ -519,10 +523,14 @@ def review_changes(
 
 
 def tell_story(
-    basis: Basis, figures: FigureResults, forecast: ForecastResults, decisions: DecisionResults
+    basis: Basis,
+    figures: FigureResults,
+    forecast: ForecastResults,
+    decisions: DecisionResults,
+    credit: Credit | None = None,
 ) -> StoryResults:
-    """The story phase: the Data Notes (the forecast's method among them), the KPI boxes, the headline sentence
-    and where the period lands."""
+    """The story phase: the Data Notes (the forecast's method and the journeys' among them), the KPI boxes, the
+    headline sentence and where the period lands."""
     window, total = basis.window, figures.total
     notes = data_notes(
         window=window,
@@ -535,7 +543,7 @@ def tell_story(
     )
     notes += import_notes(basis.intake) + pacing_m.clipped_line_notes(figures.lines, window, basis.prefix)
     notes += lumpy_notes(basis.cycles, int(basis.settings["Trend window"]))
-    notes += forecast_notes(forecast.forecast.method)
+    notes += forecast_notes(forecast.forecast.method) + (credit.notes if credit is not None else [])
     boxes = kpi_boxes(figures.kpis, basis.tracking)
     headline = headline_sentence(
         kpis=figures.kpis,
@@ -568,10 +576,11 @@ def _reconcile(
 
 
 def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None, str, Journeys | None]:
-    """Attribute the Touchpoints (else the Paths) with every model; pick the Settings model."""
+    """Attribute the Touchpoints (up to Report as of, else the Paths, which carry no dates) with every model; pick
+    the Settings model."""
     touches, paths = intake.table("Touchpoints"), intake.table("Paths")
     if not touches.empty:
-        journeys = journeys_from_touchpoints(touches, s["Lookback window"])
+        journeys = journeys_from_touchpoints(touches, s["Lookback window"], intake.report_as_of)
     elif not paths.empty:
         journeys = journeys_from_paths(paths)
     else:

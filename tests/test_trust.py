@@ -1,0 +1,85 @@
+"""Data the reader can trust (issue 28): campaign spend by its window, journeys up to Report as of, martech in use,
+thresholds as confidence, every printed page's header and footer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from mops_xl.analysis.engine import Analysis, analyse
+from mops_xl.analysis.figures.attribution import journeys_from_touchpoints
+from mops_xl.intake.load import load_intake
+
+ROOT = Path(__file__).resolve().parents[1]
+day = pd.Timestamp
+
+
+def _touches() -> pd.DataFrame:
+    """J1: Email 8 Sep, Search 12 Sep (converts, 100); J2: Social 5 Sep (converts, 50) and Email 10 Sep 23:00;
+    J3: Search 11 Sep, Social 12 Sep (converts, 70)."""
+    rows = [
+        ("J1", "2026-09-08 09:00", "Email", False, None),
+        ("J1", "2026-09-12 10:00", "Search", True, 100.0),
+        ("J2", "2026-09-05 12:00", "Social", True, 50.0),
+        ("J2", "2026-09-10 23:00", "Email", False, None),
+        ("J3", "2026-09-11 08:00", "Search", False, None),
+        ("J3", "2026-09-12 08:00", "Social", True, 70.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["Journey ID", "Timestamp", "Channel", "Converted", "Conversion value"])
+    return frame.assign(Timestamp=pd.to_datetime(frame["Timestamp"]), Converted=frame["Converted"].astype("boolean"))
+
+
+def test_touches_after_report_as_of_are_left_out_and_said() -> None:
+    """Report as of 10 Sep: the touches of 11 and 12 Sep (J1's Search, J3's two) are left out: 3 touches of 2
+    journeys, 11-12 Sep. J1 keeps its Email touch and does not convert by 10 Sep; J3 is gone; J2's 10 Sep 23:00
+    touch counts (Report as of is a whole day). So 1 conversion worth 50, paths Email (1 non-converting) and
+    Social > Email (1 conversion), journeys 5-10 Sep."""
+    journeys = journeys_from_touchpoints(_touches(), 30, day("2026-09-10"))
+    assert journeys.total_conversions == 1.0 and journeys.total_value == 50.0
+    got = journeys.paths.set_index("path")
+    paths = {p: (got.loc[[p], "conversions"].iloc[0], got.loc[[p], "nulls"].iloc[0]) for p in got.index}
+    assert paths == {("Email",): (0.0, 1.0), ("Social", "Email"): (1.0, 0.0)}
+    assert journeys.first == day("2026-09-05 12:00") and journeys.last == day("2026-09-10 23:00")
+    late = journeys.late
+    assert late is not None and (late.touches, late.journeys) == (3, 2)
+    assert late.note() == (
+        "3 touches of 2 journeys dated after Report as of (11–12 Sep 2026) are left out of attribution, as Actuals "
+        "rows after it are: the journeys count up to 10 Sep 2026"
+    )
+
+
+def test_without_report_as_of_every_touch_counts() -> None:
+    """No Report as of given: all three journeys count, 100 + 50 + 70 = 220 of conversion value, nothing late."""
+    journeys = journeys_from_touchpoints(_touches(), 30)
+    assert journeys.total_conversions == 3.0 and journeys.total_value == 220.0 and journeys.late is None
+
+
+@pytest.fixture(scope="module")
+def saas() -> Analysis:
+    return analyse(load_intake(ROOT / "samples" / "saas.xlsx"))
+
+
+def test_saas_journeys_stop_at_report_as_of(saas: Analysis) -> None:
+    """saas: Report as of 10 Sep; its Touchpoints (read with openpyxl, apart from the engine) run to 18 Sep. The
+    touches dated 11 Sep or later are left out of attribution and the Data Notes say how many, of how many
+    journeys, and their days; the coverage names the journeys' dates up to 10 Sep."""
+    ws = openpyxl.load_workbook(ROOT / "samples" / "saas.xlsx", read_only=True, data_only=True)["Touchpoints"]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] is not None]
+    late = [r for r in rows if r[1] >= dt.datetime(2026, 9, 11)]
+    assert max(r[1] for r in rows).date() == dt.date(2026, 9, 18)
+    touches, journeys = len(late), len({r[0] for r in late})
+    assert (touches, journeys) == (74, 38)
+    notes = [n["note"] for n in saas.notes if n["subject"] == "Touchpoints"]
+    assert notes == [
+        "74 touches of 38 journeys dated after Report as of (11–18 Sep 2026) are left out of attribution, as "
+        "Actuals rows after it are: the journeys count up to 10 Sep 2026"
+    ]
+    cov = saas.attribution_coverage
+    assert (
+        cov is not None
+        and cov.journeys_text == "Touchpoints, 1 Jul–10 Sep 2026; 74 touches after Report as of left out"
+    )
