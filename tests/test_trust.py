@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from mops_xl.analysis.assessment.martech import channels_in_use, stack_overview
 from mops_xl.analysis.engine import Analysis, analyse
 from mops_xl.analysis.figures.attribution import journeys_from_touchpoints
 from mops_xl.intake.load import load_intake
@@ -83,3 +84,49 @@ def test_saas_journeys_stop_at_report_as_of(saas: Analysis) -> None:
         cov is not None
         and cov.journeys_text == "Touchpoints, 1 Jul–10 Sep 2026; 74 touches after Report as of left out"
     )
+
+
+# --- martech categories in use ------------------------------------------------------------------------------
+
+
+def test_a_running_channel_shows_a_category_in_use() -> None:
+    """Running: Email nurture (Email), Content & SEO (Content), Google Ads (paid: Paid media), Webinars (paid but
+    no sign in its name: nothing). Organic Ads Test is not running: nothing. A Stack with only a CRM: Email and
+    Content are in use with no tool listed, CRM is covered, Social and Forms are gaps."""
+    channels = pd.DataFrame(
+        {
+            "Channel": ["Google Ads", "Content & SEO", "Email nurture", "Webinars", "Organic Ads Test"],
+            "Paid": [True, False, False, True, False],
+        }
+    )
+    running = ["Google Ads", "Content & SEO", "Email nurture", "Webinars"]
+    in_use = channels_in_use(channels, running)
+    assert in_use == {"Paid media": ["Google Ads"], "Content": ["Content & SEO"], "Email": ["Email nurture"]}
+    stack = pd.DataFrame(
+        {
+            "Tool": ["Salesforce"],
+            "Category": ["CRM"],
+            "Stage": ["Conversion"],
+            "Monthly cost": [100.0],
+            "Status": ["Active"],
+            "Owner role": [None],
+        }
+    )
+    links = pd.DataFrame({"System": [], "Connects to": []})
+    overview = stack_overview(stack, links, in_use)
+    assert overview.covered == ["CRM"]
+    assert list(overview.in_use) == ["Paid media", "Content", "Email"]
+    assert "Email" not in overview.gaps and "Social" in overview.gaps and "Forms" in overview.gaps
+    assert overview.coverage("Email") == "In use (Email nurture channel), no tool listed"
+    assert overview.coverage("CRM") == "Yes" and overview.coverage("Social") == "Gap"
+    assert overview.categories[:4] == ["CRM", "Paid media", "Content", "Email"] and len(overview.categories) == 12
+
+
+def test_saas_email_and_content_are_in_use_not_gaps(saas: Analysis) -> None:
+    """saas runs Email nurture and Content & SEO with no Email or Content tool on its Stack sheet: in use, the tool
+    missing; its gaps are Chat/messaging (Intercom is only Planned), Forms and Dashboards; maturity counts 7 tool
+    categories + 2 in use = 9 of 12."""
+    assert saas.stack.in_use == {"Content": ["Content & SEO"], "Email": ["Email nurture"]}
+    assert saas.stack.gaps == ["Chat/messaging", "Forms", "Dashboards"]
+    texts = [e.text for e in saas.maturity.evidence if e.key == "category_coverage"]
+    assert texts == ["9 of 12 martech categories covered (2 in use by a channel, no tool listed)"]

@@ -17,6 +17,7 @@ from mops_xl.analysis.assessment.martech import (
     IntegrationMap,
     StackOverview,
     TeamStructure,
+    channels_in_use,
     funnel_coverage,
     integration_map,
     stack_overview,
@@ -376,11 +377,12 @@ def credit_attribution(basis: Basis, figures: FigureResults) -> Credit:
 def assess(basis: Basis, figures: FigureResults) -> AssessmentResults:
     """The assessment phase: the stack, the integrations, the funnel's active channels, the team and maturity."""
     intake, card = basis.intake, figures.card
-    stack = stack_overview(intake.table("Stack"), intake.table("Integrations"))
-    links = integration_map(intake.table("Integrations"))
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
     budgeted, moved = set(figures.lines["Channel"]), card[volume_cols].sum(axis=1) > 0  # near-linear in channels
     active = [ch for ch in basis.names if moved.get(ch, False) or ch in budgeted]
+    in_use = channels_in_use(intake.channels, active)
+    stack = stack_overview(intake.table("Stack"), intake.table("Integrations"), in_use)
+    links = integration_map(intake.table("Integrations"))
     evidence = maturity_evidence(intake, stack, links, figures.kpis, card, figures.experiments, figures.plans)
     return AssessmentResults(
         stack=stack,

@@ -58,11 +58,13 @@ def maturity_evidence(
             f"{count(n_tools, 'active tool')} documented on the Stack sheet",
         )
     )
+    covered, shown = len(stack.covered) + len(stack.in_use), len(stack.in_use)
     ev.append(
         Evidence(
             "category_coverage",
-            len(stack.covered) / len(STANDARD_CATEGORIES),
-            f"{len(stack.covered)} of {len(STANDARD_CATEGORIES)} martech categories covered",
+            covered / len(STANDARD_CATEGORIES),
+            f"{covered} of {len(STANDARD_CATEGORIES)} martech categories covered"
+            + (f" ({shown} in use by a channel, no tool listed)" if shown else ""),
         )
     )
     campaigns = intake.table("Campaigns")

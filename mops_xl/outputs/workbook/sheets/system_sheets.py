@@ -33,7 +33,9 @@ class SystemSheets(SheetWriter):
         """Tools by stage and category, category coverage with gaps, monthly cost, the integration map."""
         stack, links = self.a.stack, self.a.integrations
         ws = self.titled_sheet(
-            "Martech Stack", "Active tools by stage; gaps are standard categories with no active tool."
+            "Martech Stack",
+            "Active tools by stage. A standard category with no active tool is in use when a running channel "
+            "shows it (Email nurture: Email), its tool not listed; otherwise a gap.",
         )
         ws.write_row(3, 0, ["Stage", "Tool", "Category"], self.fmt["header"])
         r = 4
@@ -50,11 +52,12 @@ class SystemSheets(SheetWriter):
         ws.write_formula(r + 1, 2, system_formula(MONTHLY_STACK_COST), self.fmt["money"], float(stack.monthly_cost))
         r += 3
         ws.write_row(r, 0, ["Category", "Covered"], self.fmt["header"])
-        for i, category in enumerate(stack.covered + stack.gaps, start=1):
+        look = {"Yes": "good", GAP: "bad"}  # in use by a channel, its tool not listed: a warning
+        for i, category in enumerate(stack.categories, start=1):
             ws.write_string(r + i, 0, category)
-            covered = category in stack.covered
-            ws.write_string(r + i, 1, "Yes" if covered else GAP, self.fmt["good" if covered else "bad"])
-        r += len(stack.covered) + len(stack.gaps) + 2
+            said = stack.coverage(category)
+            ws.write_string(r + i, 1, said, self.fmt[look.get(said, "warn")])
+        r += len(stack.categories) + 2
         if stack.islands:  # merged across the stack table, so its colour spans the whole line (written as text)
             ws.merge_range(r, 0, r, 2, "", self.fmt["warn"])
             ws.write_string(
