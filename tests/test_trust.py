@@ -10,10 +10,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from mops_xl import build_report
 from mops_xl.analysis.assessment.martech import channels_in_use, stack_overview
 from mops_xl.analysis.engine import Analysis, analyse
 from mops_xl.analysis.figures.attribution import journeys_from_touchpoints
 from mops_xl.intake.load import load_intake
+from mops_xl.outputs.framework.text import render_framework
 
 ROOT = Path(__file__).resolve().parents[1]
 day = pd.Timestamp
@@ -130,3 +132,14 @@ def test_saas_email_and_content_are_in_use_not_gaps(saas: Analysis) -> None:
     assert saas.stack.gaps == ["Chat/messaging", "Forms", "Dashboards"]
     texts = [e.text for e in saas.maturity.evidence if e.key == "category_coverage"]
     assert texts == ["9 of 12 martech categories covered (2 in use by a channel, no tool listed)"]
+
+
+def test_the_ab_threshold_reads_as_confidence(saas: Analysis, tmp_path: Path) -> None:
+    """Optimization Actions shows the A/B threshold as "A/B confidence" at 95 % (the Settings name stays "A/B
+    significance level" in the intake and its defined name); the framework says "95% confidence"."""
+    report = build_report(saas.intake, tmp_path / "saas-report.xlsx", saas)
+    ws = openpyxl.load_workbook(report)["Optimization Actions"]
+    rows = {ws.cell(r, 1).value: ws.cell(r, 3).value for r in range(5, 10)}
+    assert rows["A/B confidence"] == "=ABSignificanceLevel" and "A/B significance level" not in rows
+    assert saas.intake.settings["A/B significance level"] == 0.95
+    assert "95% confidence" in render_framework(saas, "txt")
