@@ -10,12 +10,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
+import mops_xl
 from mops_xl import build_report
 from mops_xl.analysis.assessment.martech import channels_in_use, stack_overview
 from mops_xl.analysis.engine import Analysis, analyse
 from mops_xl.analysis.figures.attribution import journeys_from_touchpoints
 from mops_xl.intake.load import load_intake
 from mops_xl.outputs.framework.text import render_framework
+from mops_xl.outputs.workbook.layout.print_setup import PrintSetup
 
 ROOT = Path(__file__).resolve().parents[1]
 day = pd.Timestamp
@@ -143,3 +145,31 @@ def test_the_ab_threshold_reads_as_confidence(saas: Analysis, tmp_path: Path) ->
     assert rows["A/B confidence"] == "=ABSignificanceLevel" and "A/B significance level" not in rows
     assert saas.intake.settings["A/B significance level"] == 0.95
     assert "95% confidence" in render_framework(saas, "txt")
+
+
+# --- every printed page says what it is ---------------------------------------------------------------------
+
+
+class _Page:
+    """What a worksheet's print setup receives, kept to be read back."""
+
+    def __init__(self) -> None:
+        self.header = self.footer = ""
+
+    def set_header(self, text: str, options: dict) -> None:
+        self.header = text
+
+    def set_footer(self, text: str, options: dict) -> None:
+        self.footer = text
+
+    def __getattr__(self, name: str):  # landscape, paper, margins …: not read here
+        return lambda *args, **kwargs: None
+
+
+def test_every_page_carries_business_sheet_date_page_and_version() -> None:
+    """Header: the business (its "&" doubled, Excel's escape) left, the sheet (&A) right. Footer: Report as of
+    10 Sep 2026 left, "mops-xl <version>" centre, "Page &P of &N" right."""
+    page = _Page()
+    PrintSetup("Acme & Co", dt.date(2026, 9, 10)).apply(page, (3, 3))
+    assert page.header == "&L&9Acme && Co&R&9&A"
+    assert page.footer == f"&L&9Report as of 10 Sep 2026&C&9mops-xl {mops_xl.__version__}&R&9Page &P of &N"

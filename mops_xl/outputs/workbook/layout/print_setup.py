@@ -1,5 +1,8 @@
 """How every leadership sheet prints: landscape, one page wide, header rows repeated, header and footer.
 
+Every printed page carries the business and the sheet (the header), Report as of, the mops-xl version that built
+it and the page number (the footer), so a page read on its own says what it is and how far it can be trusted.
+
 Set once here and applied by the writer facade (:class:`mops_xl.outputs.workbook.writer.ReportWriter`) to each
 sheet, so "Save as PDF" in Excel and ``mops-xl build --pdf`` give the same readable pages.
 """
@@ -10,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from mops_xl import __version__
 from mops_xl.analysis.blocks.wording import day
 
 #: Paper sizes the report prints on, by their ``--paper`` name: XlsxWriter's (Excel's) paper codes.
@@ -18,6 +22,8 @@ DEFAULT_PAPER = "a4"
 #: The currencies of the countries that print on Letter (the United States and Canada); every other business
 #: prints on A4 unless ``--paper`` says otherwise.
 LETTER_CURRENCIES = frozenset({"USD", "CAD"})
+#: The centre of every page's footer: the mops-xl version that built the report.
+FOOTER_VERSION = f"mops-xl {__version__}"
 #: Excel's limit on a header or footer's text.
 _HEADER_LIMIT = 255
 
@@ -65,7 +71,7 @@ class PrintSetup:
             ws.repeat_rows(*header_rows)
         business = _escape(self.business)[:100]
         ws.set_header(f"&L&9{business}&R&9&A"[:_HEADER_LIMIT], {"margin": 0.3})
-        ws.set_footer(f"&L&9Report as of {day(self.report_date)}&R&9Page &P of &N", {"margin": 0.3})
+        ws.set_footer(f"&L&9Report as of {day(self.report_date)}&C&9{FOOTER_VERSION}&R&9Page &P of &N", {"margin": 0.3})
 
 
 def header_rows(ws: Any, header_format: Any) -> tuple[int, int] | None:
