@@ -15,6 +15,7 @@ from mops_xl import build_report
 from mops_xl.analysis.assessment.martech import channels_in_use, stack_overview
 from mops_xl.analysis.engine import Analysis, analyse
 from mops_xl.analysis.figures.attribution import journeys_from_touchpoints
+from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import DUE_MARK
 from mops_xl.intake.load import load_intake
 from mops_xl.outputs.framework.text import render_framework
 from mops_xl.outputs.workbook.layout.print_setup import PrintSetup
@@ -173,3 +174,22 @@ def test_every_page_carries_business_sheet_date_page_and_version() -> None:
     PrintSetup("Acme & Co", dt.date(2026, 9, 10)).apply(page, (3, 3))
     assert page.header == "&L&9Acme && Co&R&9&A"
     assert page.footer == f"&L&9Report as of 10 Sep 2026&C&9mops-xl {mops_xl.__version__}&R&9Page &P of &N"
+
+
+# --- a status is a word as well as a colour --------------------------------------------------------------------
+
+
+def test_a_due_week_says_due_in_words(tmp_path: Path) -> None:
+    """d2c Fall Sale launches 5 Oct; its timeline starts 14 days before, the week of 21 Sep (K15). Its first task
+    is due 21 Sep: K16 says "Due" (and is filled); the next week's cell L16 says nothing. A task due 28 Sep shows
+    in L; the word's formula is the fill's condition."""
+    d2c = analyse(load_intake(ROOT / "samples" / "d2c.xlsx"))
+    report = build_report(d2c.intake, tmp_path / "d2c-report.xlsx", d2c)
+    ws = openpyxl.load_workbook(report)["Fall Sale"]
+    values = openpyxl.load_workbook(report, data_only=True)["Fall Sale"]
+    assert values["K15"].value == dt.datetime(2026, 9, 21) and values["G16"].value == dt.datetime(2026, 9, 21)
+    assert values["K16"].value == "Due" and values["L16"].value in (None, "")
+    assert ws["L16"].value == '=IF(AND(ISNUMBER($G16),$G16>=L$15,$G16<L$15+7),"Due","")'
+    assert DUE_MARK.compute(day("2026-09-28"), day("2026-09-28")) == "Due"
+    assert DUE_MARK.compute(day("2026-10-05"), day("2026-09-28")) == ""
+    assert DUE_MARK.compute(pd.NaT, day("2026-09-28")) == ""

@@ -358,6 +358,31 @@ class DueInWeek:
         return f"AND(ISNUMBER({due}),{due}>={head},{due}<{head}+7)"
 
 
+@dataclass(frozen=True)
+class DueMark:
+    """The word a timeline cell shows in the week a task is due, so the week reads in black and white too (its
+    fill is only the colour)."""
+
+    #: The word in the task's due week.
+    word: str = "Due"
+
+    def compute(self, due: pd.Timestamp, week_start: pd.Timestamp) -> str:
+        """The cell's text.
+
+        Args:
+            due: The task's due date (NaT: never).
+            week_start: The week's first day.
+
+        Returns:
+            :attr:`word` in the week the task is due (:class:`DueInWeek`), else "".
+        """
+        return self.word if DueInWeek().compute(due, week_start) else ""
+
+    def formula(self, w: PlanWriter) -> str:
+        """IF(due that week, "Due", "") (no leading "=")."""
+        return f'IF({DueInWeek().formula(w)},"{self.word}","")'
+
+
 LAUNCH_DATE = LaunchDate()
 FROM_LAUNCH = FromLaunch()
 OVERDUE_TASK = OverdueTask()
@@ -368,3 +393,4 @@ SPEND_OUTSIDE_DATES = SpendOutsideDates()
 SPEND_IN_PERIOD = SpendInPeriod()
 BUDGET_USED = BudgetUsed()
 DUE_IN_WEEK = DueInWeek()
+DUE_MARK = DueMark()

@@ -10,10 +10,10 @@ sheet, so "Save as PDF" in Excel and ``mops-xl build --pdf`` give the same reada
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from typing import Any
 
-from mops_xl import __version__
 from mops_xl.analysis.blocks.wording import day
 
 #: Paper sizes the report prints on, by their ``--paper`` name: XlsxWriter's (Excel's) paper codes.
@@ -22,8 +22,20 @@ DEFAULT_PAPER = "a4"
 #: The currencies of the countries that print on Letter (the United States and Canada); every other business
 #: prints on A4 unless ``--paper`` says otherwise.
 LETTER_CURRENCIES = frozenset({"USD", "CAD"})
-#: The centre of every page's footer: the mops-xl version that built the report.
-FOOTER_VERSION = f"mops-xl {__version__}"
+
+
+def footer_version() -> str:
+    """The centre of every page's footer: the mops-xl version that built the report, e.g. "mops-xl 0.1.0".
+
+    Read from the package, which sets ``__version__`` before its imports (importing ``mops_xl`` here would make
+    the package and its writer import each other).
+
+    Returns:
+        The text.
+    """
+    return f"mops-xl {sys.modules['mops_xl'].__version__}"
+
+
 #: Excel's limit on a header or footer's text.
 _HEADER_LIMIT = 255
 
@@ -71,7 +83,9 @@ class PrintSetup:
             ws.repeat_rows(*header_rows)
         business = _escape(self.business)[:100]
         ws.set_header(f"&L&9{business}&R&9&A"[:_HEADER_LIMIT], {"margin": 0.3})
-        ws.set_footer(f"&L&9Report as of {day(self.report_date)}&C&9{FOOTER_VERSION}&R&9Page &P of &N", {"margin": 0.3})
+        ws.set_footer(
+            f"&L&9Report as of {day(self.report_date)}&C&9{footer_version()}&R&9Page &P of &N", {"margin": 0.3}
+        )
 
 
 def header_rows(ws: Any, header_format: Any) -> tuple[int, int] | None:

@@ -14,6 +14,7 @@ from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import (
     BUDGET_USED,
     DUE_IN_WEEK,
+    DUE_MARK,
     FROM_LAUNCH,
     LAUNCH_DATE,
     OVERDUE_TASK,
@@ -272,13 +273,18 @@ class CampaignSheets(SheetWriter):
         ws.freeze_panes(TOP + 1, 3)
 
     def _timeline(self, ws: Any, plan: CampaignPlan, w: PlanFormulas) -> None:
-        """A weekly timeline: one column per week, the week a task is due filled by a conditional format."""
+        """A weekly timeline: one column per week, the week a task is due saying "Due" and filled by a conditional
+        format."""
         weeks, first, last = len(plan.weeks), TOP + 1, TOP + len(plan.tasks)
         ws.write_string(TOP - 1, TIMELINE, "Week starting", self.fmt["note"])
         for k, (day, start) in enumerate(plan.weeks):
             ws.write_formula(
                 TOP, TIMELINE + k, plan_formula(FROM_LAUNCH, w.at_week(day)), self.fmt["date"], _serial(start)
             )
+        for r, (_, task) in enumerate(plan.tasks.iterrows(), start=first):  # the word, for black-and-white print
+            for k, (_, start) in enumerate(plan.weeks):
+                mark = DUE_MARK.compute(task["Due date"], start)
+                ws.write_formula(r, TIMELINE + k, plan_formula(DUE_MARK, w.at_mark(r, k)), None, mark)
         ws.conditional_format(
             first,
             TIMELINE,
