@@ -50,17 +50,19 @@ def _actuals_rows(path: Path) -> list[dict[str, Any]]:
 
 @pytest.mark.slow
 def test_saas_linkedin_attribution_is_computed_on_actuals_customers(saas) -> None:
-    """saas: 128 converting journeys against 51 customers in the window. LinkedIn Ads' attributed conversions are
-    its Markov share of the journeys (credit ÷ 128) × 51, so its attributed CAC is its spend ÷ that, not its spend
-    ÷ its journey credit; ROAS likewise on Actuals' revenue in the window."""
+    """saas: 120 journeys converting by Report as of (10 Sep; 8 more convert on later touches, left out) against
+    51 customers in the window. LinkedIn Ads' attributed conversions are its Markov share of the journeys (credit
+    ÷ 120) × 51, so its attributed CAC is its spend ÷ that, not its spend ÷ its journey credit; ROAS likewise on
+    Actuals' revenue in the window."""
     touches = saas.intake.table("Touchpoints")
+    touches = touches[touches["Timestamp"] < pd.Timestamp("2026-09-11")]
     converting = float(touches.groupby("Journey ID")["Converted"].any().sum())
     start, as_of = saas.intake.period_start, saas.intake.report_as_of
     rows = [r for r in _actuals_rows(ROOT / "samples" / "saas.xlsx") if start <= r["Date"] <= as_of]
     customers = sum(r["Customers"] or 0 for r in rows)
     revenue = sum(r["Revenue"] or 0 for r in rows)
     linkedin_spend = sum(r["Spend"] or 0 for r in rows if r["Channel"] == "LinkedIn Ads")
-    assert (converting, customers) == (128, 51)
+    assert (converting, customers) == (120, 51)
 
     credit = saas.attribution.conversions.loc["LinkedIn Ads", "Markov"]
     value_credit = saas.attribution.value.loc["LinkedIn Ads", "Markov"]
@@ -73,9 +75,9 @@ def test_saas_linkedin_attribution_is_computed_on_actuals_customers(saas) -> Non
     )
 
     cov = saas.attribution_coverage
-    assert cov.conversions_coverage == pytest.approx(128 / 51)  # 251 % > 200 %: not reliable
+    assert cov.conversions_coverage == pytest.approx(120 / 51)  # 235 % > 200 %: not reliable
     assert COVERAGE_HIGH == 2.0 and COVERAGE_LOW == 0.5 and not cov.reliable
-    assert any(w["subject"] == "Attribution coverage" and "251.0%" in w["warning"] for w in saas.warnings)
+    assert any(w["subject"] == "Attribution coverage" and "235.3%" in w["warning"] for w in saas.warnings)
 
 
 @pytest.mark.slow
