@@ -125,9 +125,11 @@ def test_a_running_channel_shows_a_category_in_use() -> None:
     assert overview.coverage("Email") == "In use (Email nurture channel), no tool listed"
     assert overview.coverage("CRM") == "Yes" and overview.coverage("Social") == "Gap"
     assert overview.categories[:4] == ["CRM", "Paid media", "Content", "Email"] and len(overview.categories) == 12
+    assert overview.shown_by("CRM") == "Salesforce"
+    assert overview.shown_by("Email") == "Email nurture channel (no tool listed)" and overview.shown_by("Forms") == ""
 
 
-def test_saas_email_and_content_are_in_use_not_gaps(saas: Analysis) -> None:
+def test_saas_email_and_content_are_in_use_not_gaps(saas: Analysis, tmp_path: Path) -> None:
     """saas runs Email nurture and Content & SEO with no Email or Content tool on its Stack sheet: in use, the tool
     missing; its gaps are Chat/messaging (Intercom is only Planned), Forms and Dashboards; maturity counts 7 tool
     categories + 2 in use = 9 of 12."""
@@ -135,6 +137,11 @@ def test_saas_email_and_content_are_in_use_not_gaps(saas: Analysis) -> None:
     assert saas.stack.gaps == ["Chat/messaging", "Forms", "Dashboards"]
     texts = [e.text for e in saas.maturity.evidence if e.key == "category_coverage"]
     assert texts == ["9 of 12 martech categories covered (2 in use by a channel, no tool listed)"]
+    report = build_report(saas.intake, tmp_path / "saas-report.xlsx", saas)
+    ws = openpyxl.load_workbook(report)["Martech Stack"]
+    rows = {r[0]: r[1:3] for r in ws.iter_rows(values_only=True) if r[0]}
+    assert rows["Email"] == ("In use", "Email nurture channel (no tool listed)")
+    assert rows["CRM"] == ("Yes", "Salesforce") and rows["Forms"] == ("Gap", None)
 
 
 def test_the_ab_threshold_reads_as_confidence(saas: Analysis, tmp_path: Path) -> None:

@@ -22,6 +22,8 @@ from mops_xl.intake.schema import STACK_CATEGORIES, STACK_STAGES, STAGES, TEAM_R
 #: The twelve standard martech categories a complete stack covers ("Other" is not one of them).
 STANDARD_CATEGORIES = tuple(c for c in STACK_CATEGORIES if c != "Other")
 SLOW_SYNCS = ("Weekly", "Monthly", "Manual")
+#: The coverage of a standard category with no active tool that a running channel shows in use.
+IN_USE = "In use"
 #: Martech category → the words of a channel's name that show the category is in use when the channel runs
 #: ("Email nurture" → Email, "Content & SEO" → Content). Paid media counts paid channels only.
 CHANNEL_SIGNS = {
@@ -78,8 +80,25 @@ class StackOverview:
             return "Yes"
         channels = self.in_use.get(category)
         if channels:
-            return f"In use ({', '.join(channels)} channel{'s' if len(channels) > 1 else ''}), no tool listed"
+            return f"{IN_USE} ({', '.join(channels)} channel{'s' if len(channels) > 1 else ''}), no tool listed"
         return GAP
+
+    def shown_by(self, category: str) -> str:
+        """What shows a standard category covered: its active tools, or the running channels that use it.
+
+        Args:
+            category: A standard category.
+
+        Returns:
+            E.g. "Salesforce", "Email nurture channel (no tool listed)", or "" for a gap.
+        """
+        tools = [tool for listed in self.by_stage.values() for tool, kind in listed if kind == category]
+        if tools:
+            return ", ".join(str(t) for t in tools)
+        channels = self.in_use.get(category, [])
+        if channels:
+            return f"{', '.join(channels)} channel{'s' if len(channels) > 1 else ''} (no tool listed)"
+        return ""
 
     @property
     def categories(self) -> list[str]:

@@ -244,7 +244,8 @@ class CampaignSheets(SheetWriter):
         for label, figure, value, text in lines:
             r = ROWS[label]
             ws.write_formula(r, 1, plan_formula(figure, w), self.fmt["money"], cached(value))
-            ws.write_string(r, 2, text, self.fmt["note"])
+            # across the checklist's columns right of the figure, so the window reads on one line
+            ws.merge_range(r, 2, r, len(PLAN_HEADERS) - 1, text, self.fmt["note"])
 
     def _checklist(self, ws: Any, plan: CampaignPlan, w: PlanFormulas) -> None:
         ws.write_row(TOP, 0, list(PLAN_HEADERS), self.fmt["header"])

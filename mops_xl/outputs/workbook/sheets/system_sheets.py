@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from mops_xl.analysis.assessment.martech import IN_USE
 from mops_xl.analysis.assessment.martech_figures import (
     AUTOMATION_SHARE,
     SERVES,
@@ -51,12 +52,7 @@ class SystemSheets(SheetWriter):
         ws.write_string(r + 1, 0, "Monthly cost of active tools", self.fmt["bold"])
         ws.write_formula(r + 1, 2, system_formula(MONTHLY_STACK_COST), self.fmt["money"], float(stack.monthly_cost))
         r += 3
-        ws.write_row(r, 0, ["Category", "Covered"], self.fmt["header"])
-        look = {"Yes": "good", GAP: "bad"}  # in use by a channel, its tool not listed: a warning
-        for i, category in enumerate(stack.categories, start=1):
-            ws.write_string(r + i, 0, category)
-            said = stack.coverage(category)
-            ws.write_string(r + i, 1, said, self.fmt[look.get(said, "warn")])
+        self._categories(ws, r)
         r += len(stack.categories) + 2
         if stack.islands:  # merged across the stack table, so its colour spans the whole line (written as text)
             ws.merge_range(r, 0, r, 2, "", self.fmt["warn"])
@@ -82,6 +78,18 @@ class SystemSheets(SheetWriter):
         )
         ws.set_column(0, 0, 30)
         ws.set_column(1, 4, 26)
+
+    def _categories(self, ws: Any, r: int) -> None:
+        """The standard categories' coverage from row ``r``: Yes (an active tool), In use (a running channel shows
+        it, its tool not listed: a warning) or Gap, each a word as well as a colour, and what shows it."""
+        stack = self.a.stack
+        ws.write_row(r, 0, ["Category", "Covered", "Shown by"], self.fmt["header"])
+        for i, category in enumerate(stack.categories, start=1):
+            word, look = ("Yes", "good") if category in stack.covered else (IN_USE, "warn")
+            if category in stack.gaps:
+                word, look = GAP, "bad"
+            ws.write_row(r + i, 0, [category, word, stack.shown_by(category)])
+            ws.write_string(r + i, 1, word, self.fmt[look])
 
     def funnel_coverage(self) -> None:
         """Stages × channels: which active channels serve each funnel stage; uncovered stages flagged."""
