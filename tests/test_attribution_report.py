@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from mops_xl import analyse, build_report, load_intake
@@ -24,7 +25,10 @@ def saas():
 
 def test_engine_attributes_the_touchpoints(saas) -> None:
     touches = saas.intake.table("Touchpoints")
+    # the touches up to Report as of (10 Sep, the whole day): 8 journeys convert on a later touch, left out
+    touches = touches[touches["Timestamp"] < pd.Timestamp("2026-09-11")]
     journeys = touches.groupby("Journey ID")["Converted"].any()
+    assert int(journeys.sum()) == 120
     assert saas.attribution.source == "Touchpoints" and saas.attribution_model == "Markov"
     for model in MODELS:
         assert saas.attribution.conversions[model].sum() == pytest.approx(float(journeys.sum()))
@@ -51,9 +55,9 @@ def test_json_carries_attribution_and_the_plan(saas) -> None:
     doc = json.loads(json.dumps(to_dict(saas), allow_nan=False))
     assert doc["attribution"]["model"] == "Markov"
     assert {r["Channel"] for r in doc["attribution"]["conversions"]} >= {"Google Ads", "(direct)"}
-    # The journeys (128 conversions) do not reconcile with Actuals' 51 customers, so the plan prices on the
-    # channels' own figures. The reallocation is the plan's moves: LinkedIn Ads (51.1% of target) gives its
-    # remaining 55,000 − 47,989.08 = 7,010.92; the least efficient giver's money is placed first, against the
+    # The journeys (120 conversions up to Report as of) do not reconcile with Actuals' 51 customers, so the plan
+    # prices on the channels' own figures. The reallocation is the plan's moves: LinkedIn Ads (51.1% of target) gives
+    # its remaining 55,000 − 47,989.08 = 7,010.92; the least efficient giver's money is placed first, against the
     # overspend to date (Partner referrals' 6,507.29 spent with no budget line), then 7,010.92 − 6,507.29 = 503.63
     # to Partner referrals. Google Ads and Webinars cannot spend all of their remaining budget in the 20 days left
     # (best day × 20 = 12,856.20 of 13,927.16 and 3,385.00 of 3,639.91): their 1,070.96 and 254.91 go to Partner
@@ -80,10 +84,10 @@ def test_json_carries_attribution_and_the_plan(saas) -> None:
         "Email nurture": "Not enough data",
         "Pricing page CTA: Book a demo": "Roll out",
     }
-    # 128 converting journeys against Actuals' 51 customers: 251 % > 200 %, flagged for the plan
+    # 120 converting journeys up to Report as of against Actuals' 51 customers: 235 % > 200 %, flagged for the plan
     coverage = doc["attribution"]["coverage"]
-    assert coverage["journey_conversions"] == 128 and coverage["customers"] == 51
-    assert coverage["conversions_coverage"] == pytest.approx(128 / 51) and coverage["reliable"] is False
+    assert coverage["journey_conversions"] == 120 and coverage["customers"] == 51
+    assert coverage["conversions_coverage"] == pytest.approx(120 / 51) and coverage["reliable"] is False
 
 
 @pytest.mark.libreoffice
@@ -99,7 +103,7 @@ def test_attribution_sheet_and_reallocation_what_if(saas, tmp_path: Path) -> Non
     wb.save(report)
     out = openpyxl.load_workbook(recalculate([report], tmp_path / "out")[0], data_only=True)["Reallocation"]
     got = {r[0]: r for r in out.iter_rows(min_row=5, max_row=4 + len(saas.channels), values_only=True)}
-    # saas's journeys do not reconcile with Actuals (251 % of its customers), so the what-if prices on Google Ads'
+    # saas's journeys do not reconcile with Actuals (235 % of its customers), so the what-if prices on Google Ads'
     # own figures: CAC = spend / customers, ROAS = revenue / spend, as the Channel Performance sheet shows them
     cac = saas.channels.loc["Google Ads", "Spend"] / saas.channels.loc["Google Ads", "Customers"]
     roas = saas.channels.loc["Google Ads", "Revenue"] / saas.channels.loc["Google Ads", "Spend"]

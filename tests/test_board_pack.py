@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 from xlsxwriter.utility import xl_pixel_width
 
+import mops_xl
 from mops_xl import analyse, build_report, load_intake
 from mops_xl.cli import cli
 from mops_xl.intake.schema import SHEETS
@@ -161,6 +162,7 @@ def test_every_leadership_sheet_prints_as_a_page(reports: dict[str, Path], sampl
         assert ws.print_title_rows, f"{ws.title}: no header rows repeated on each page"
         assert business in ws.oddHeader.left.text and ws.oddHeader.right.text == "&A", ws.title
         assert "Page &P of &N" in ws.oddFooter.right.text, ws.title
+        assert ws.oddFooter.center.text == f"mops-xl {mops_xl.__version__}", ws.title  # issue 28: the version
         # the footer dates in prose, "Report as of 10 Sep 2026"
         assert re.search(r"Report as of \d{1,2} [A-Z][a-z]{2} \d{4}$", ws.oddFooter.left.text), ws.title
 
@@ -363,6 +365,7 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Pat
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_the_pdf_is_the_board_pack(packs: dict[str, tuple[Path, Path]], sample: str) -> None:
     report, pdf = packs[sample]
+    business = load_intake(ROOT / "samples" / f"{sample}.xlsx").business["Business name"]
     pages = _pages(pdf)
     info = _info(pdf)
     assert int(info["Pages"]) == len(pages)
@@ -381,6 +384,9 @@ def test_the_pdf_is_the_board_pack(packs: dict[str, tuple[Path, Path]], sample: 
     for i, page in enumerate(pages, start=1):
         assert re.search(rf"Page {i} of {len(pages)}", page), f"page {i}: no page number"
         assert "Report as of" in page
+        # issue 28: every page says the business, its sheet and the mops-xl version that built it
+        assert f"mops-xl {mops_xl.__version__}" in page, f"page {i}: no mops-xl version"
+        assert business in page and _sheet_of(page) in expected, f"page {i}: no business or sheet"
 
 
 @pytest.mark.libreoffice

@@ -79,16 +79,16 @@ def test_due_dates_are_launch_plus_offset(report: Path) -> None:
     assert ws["B4"].value == "=IF(ISNUMBER('Campaigns'!$C$2),'Campaigns'!$C$2,\"–\")"
     items = TEMPLATES_BY_TYPE["Product launch"].items
     first = items[0]  # kick-off, 28 days before the launch on Oct 20: Sep 22
-    assert values["C12"].value == first.task and values["F12"].value == -28
-    assert values["G12"].value == dt.datetime(2026, 9, 22)
-    assert ws["G12"].value == '=IF(ISNUMBER($B$4),$B$4+F12,"–")'
+    assert values["C16"].value == first.task and values["F16"].value == -28
+    assert values["G16"].value == dt.datetime(2026, 9, 22)
+    assert ws["G16"].value == '=IF(ISNUMBER($B$4),$B$4+F16,"–")'
     launch_day = next(n for n, it in enumerate(items) if it.offset_days == 0)
-    assert values.cell(12 + launch_day, 7).value == dt.datetime(2026, 10, 20)
+    assert values.cell(16 + launch_day, 7).value == dt.datetime(2026, 10, 20)
 
 
 def test_owners_come_from_the_team(report: Path) -> None:
     ws = openpyxl.load_workbook(report, data_only=True)["Spring launch"]
-    owners = {r[3]: r[4] for r in ws.iter_rows(min_row=12, values_only=True) if r[3]}
+    owners = {r[3]: r[4] for r in ws.iter_rows(min_row=16, values_only=True) if r[3]}
     assert owners["Content"] == "Cleo" and owners["Marketing Ops"] == "Mo"
     assert owners["Demand Gen"] == "Pat"  # nobody holds the role: the campaign owner
 
@@ -97,22 +97,22 @@ def test_status_dropdown_progress_and_timeline(report: Path) -> None:
     ws = openpyxl.load_workbook(report)["Spring launch"]
     n = len(TEMPLATES_BY_TYPE["Product launch"].items)
     dv = ws.data_validations.dataValidation[0]
-    assert dv.formula1 == '"Not started,In progress,Done,Blocked"' and str(dv.sqref) == f"H12:H{11 + n}"
-    assert ws["B8"].value == f'=COUNTIF($H$12:$H${11 + n},"Done")/{n}'
+    assert dv.formula1 == '"Not started,In progress,Done,Blocked"' and str(dv.sqref) == f"H16:H{15 + n}"
+    assert ws["B8"].value == f'=COUNTIF($H$16:$H${15 + n},"Done")/{n}'
     rules = [r for cf in ws.conditional_formatting for r in cf.rules if r.type == "expression"]
-    assert rules and "$G12>=K$11" in rules[0].formula[0]  # the timeline starts after Status and Overdue
+    assert rules and "$G16>=K$15" in rules[0].formula[0]  # the timeline starts after Status and Overdue
 
 
 def test_spend_to_date_for_a_launched_campaign(report: Path) -> None:
     ws = openpyxl.load_workbook(report, data_only=True)["Creators"]
     # TikTok's campaign "Creators": 50 spend on Oct 1 and on Oct 2 (the report runs to Oct 2)
-    assert ws["B9"].value == 100 and ws["C9"].value == pytest.approx(100 / 400)
+    assert ws["B9"].value == 100 and ws["B13"].value == pytest.approx(100 / 400)
     assert openpyxl.load_workbook(report, data_only=True)["Spring launch"]["B9"].value == "not launched"
 
 
 def test_untyped_campaign_says_what_to_set(report: Path) -> None:
     ws = openpyxl.load_workbook(report, data_only=True)["Untyped idea"]
-    assert ws["A11"].value.startswith("Set the campaign's Type")
+    assert ws["A15"].value.startswith("Set the campaign's Type")
 
 
 @pytest.mark.libreoffice
@@ -123,5 +123,5 @@ def test_moving_the_launch_date_moves_the_plan(report: Path, tmp_path: Path) -> 
     wb.save(edited)
     ws = openpyxl.load_workbook(recalculate([edited], tmp_path / "out")[0], data_only=True)["Spring launch"]
     assert ws["B4"].value == dt.datetime(2026, 11, 3)
-    assert ws["G12"].value == dt.datetime(2026, 10, 6)  # still 28 days before launch
-    assert ws["K11"].value == dt.datetime(2026, 10, 6)  # the timeline starts with the first task's week
+    assert ws["G16"].value == dt.datetime(2026, 10, 6)  # still 28 days before launch
+    assert ws["K15"].value == dt.datetime(2026, 10, 6)  # the timeline starts with the first task's week

@@ -24,6 +24,8 @@ from mops_xl.analysis.blocks.tracking import value_if_volumes_tracked
 from mops_xl.analysis.decisions.recommendations import AS_BUILT
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.attribution import CANNOT_RUN, MODELS
+from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import DUE_MARK
+from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan
 from mops_xl.analysis.figures.targets import is_volume
 from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.workbook.sheets.actions_sheets import NO_DECISION, plan_line
@@ -364,17 +366,32 @@ def _campaigns(s: Scan, a: Analysis) -> None:
         s.check(name, 4, 2, a.intake.table("Campaigns").loc[plan.row, "Launch date"], "launch date")
         if plan.template is None:
             continue
-        s.check(name, 9, 2, plan.spend_to_date if plan.launched else "not launched", "spend to date")
-        if plan.budget > 0 and plan.launched:
-            s.check(name, 9, 3, plan.budget_used, "budget used")
+        _plan_spend(s, name, plan)
         top_plan, plan_cols = s.table(name, ("#", "Task", "Due date"))
         for pr, (_, task) in zip(s.body(name, top_plan), plan.tasks.iterrows(), strict=True):
             for h in plan_cols:
                 if h in task.index:
                     s.check(name, pr, plan_cols[h], task[h], f"task {task['#']} {h}")
         first_week = len(plan.tasks.columns) + 2
-        for w, (_, start) in enumerate(plan.weeks):
-            s.check(name, top_plan, first_week + w, start, f"week {w}")
+        _timeline(s, name, plan, top_plan, first_week)
+
+
+def _plan_spend(s: Scan, name: str, plan: CampaignPlan) -> None:
+    """A plan's spend, reconciled: within its dates + outside them = all named for it; in the period; budget used."""
+    s.check(name, 9, 2, plan.spend_to_date if plan.launched else "not launched", "spend to date")
+    if plan.launched:
+        for row, value in ((10, plan.spend_outside_dates), (11, plan.spend_named), (12, plan.spend_in_period)):
+            s.check(name, row, 2, value, f"spend row {row}")
+    if plan.budget > 0 and plan.launched:
+        s.check(name, 13, 2, plan.budget_used, "budget used")
+
+
+def _timeline(s: Scan, name: str, plan: CampaignPlan, top_plan: int, first_week: int) -> None:
+    """A plan's timeline: each week's first day, and "Due" in the week each task is due."""
+    for w, (_, start) in enumerate(plan.weeks):
+        s.check(name, top_plan, first_week + w, start, f"week {w}")
+        for pr, (_, task) in zip(s.body(name, top_plan), plan.tasks.iterrows(), strict=True):
+            s.check(name, pr, first_week + w, DUE_MARK.compute(task["Due date"], start), f"task {task['#']} week {w}")
 
 
 def _system(s: Scan, a: Analysis) -> None:
@@ -403,7 +420,8 @@ def _actions(s: Scan, a: Analysis) -> None:
     top, cols = s.table(sheet, ("Threshold", "Value"))
     for r in s.body(sheet, top):
         name = s.values[sheet].cell(r, 1).value
-        s.check(sheet, r, cols["Value"], a.intake.settings[name], name)
+        setting = {"A/B confidence": "A/B significance level"}.get(name, name)  # shown as the reader thinks of it
+        s.check(sheet, r, cols["Value"], a.intake.settings[setting], name)
     top, cols = s.table(sheet, ("Priority", "Subject", "Action", "Evidence", "Funding"))
     # every action is due at the one next review: the table's title says it once; the plan's totals under it
     if a.review is not None:

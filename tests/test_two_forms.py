@@ -27,6 +27,9 @@ from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import (
     LAUNCH_DATE,
     OVERDUE_TASK,
     PROGRESS,
+    SPEND_IN_PERIOD,
+    SPEND_NAMED,
+    SPEND_OUTSIDE_DATES,
     SPEND_TO_DATE,
     within_own_dates,
 )
@@ -154,7 +157,9 @@ def test_the_timeline_marks_the_week_a_task_is_due() -> None:
 def test_the_plan_formulas_read_the_plan_sheets_cells() -> None:
     """A campaign on row 5 of the Campaigns data sheet (Launch date C, End date D, Campaign key J) with 3 tasks:
     the header's values are in column B (Launch date B4, Budget B7, Spend to date B9), the checklist's tasks from
-    row 12 (Days from launch F, Due date G, Status H), the timeline's first week in K11."""
+    row 16 (Days from launch F, Due date G, Status H), the timeline's first week in K15. Spend outside its dates
+    is before its Launch date plus after its End date (when it has one); all named for it is every date up to
+    Report as of; in the period is from Period start."""
     w = PlanFormulas(5, 3)
     campaigns = "'Campaigns'!"
     assert plan_formula(LAUNCH_DATE, w) == f'=IF(ISNUMBER({campaigns}$C$5),{campaigns}$C$5,"–")'
@@ -163,13 +168,22 @@ def test_the_plan_formulas_read_the_plan_sheets_cells() -> None:
         f'ActualsDate,"<="&IF(ISNUMBER({campaigns}$D$5),MIN({campaigns}$D$5,ReportAsOf),ReportAsOf))'
     )
     assert plan_formula(BUDGET_USED, w) == "=B9/$B$7"
+    rows = f"ActualsSpend,ActualsCampaignPlanKey,{campaigns}$J$5"
+    assert plan_formula(SPEND_OUTSIDE_DATES, w) == (
+        f'=SUMIFS({rows},ActualsDate,"<"&N({campaigns}$C$5),ActualsDate,"<="&ReportAsOf)'
+        f'+IF(ISNUMBER({campaigns}$D$5),SUMIFS({rows},ActualsDate,">"&{campaigns}$D$5,ActualsDate,"<="&ReportAsOf),0)'
+    )
+    assert plan_formula(SPEND_NAMED, w) == f'=SUMIFS({rows},ActualsDate,"<="&ReportAsOf)'
+    assert plan_formula(SPEND_IN_PERIOD, w) == (
+        f'=SUMIFS({rows},ActualsDate,">="&PeriodStart,ActualsDate,"<="&ReportAsOf)'
+    )
     assert plan_formula(FROM_LAUNCH, w.at_task(12)) == '=IF(ISNUMBER($B$4),$B$4+F13,"–")'
     assert plan_formula(OVERDUE_TASK, w.at_task(12)) == (
         '=IF(AND(ISNUMBER(G13),G13<ReportAsOf,H13<>"Done"),"Overdue","")'
     )
-    assert plan_formula(PROGRESS, w) == '=COUNTIF($H$12:$H$14,"Done")/3'
+    assert plan_formula(PROGRESS, w) == '=COUNTIF($H$16:$H$18,"Done")/3'
     assert plan_formula(FROM_LAUNCH, w.at_week(-14)) == '=IF(ISNUMBER($B$4),$B$4+(-14),"–")'
-    assert plan_formula(DUE_IN_WEEK, w.timeline_marks()) == "=AND(ISNUMBER($G12),$G12>=K$11,$G12<K$11+7)"
+    assert plan_formula(DUE_IN_WEEK, w.timeline_marks()) == "=AND(ISNUMBER($G16),$G16>=K$15,$G16<K$15+7)"
     assert progress_link("Mom's Day") == "='Mom''s Day'!$B$8"
 
 

@@ -69,7 +69,7 @@ def analyse(intake: Intake, previous: Snapshot | None = None) -> Analysis:
     forecast = forecast_period_end(basis, figures)
     decisions = decide_actions(basis, figures, credit, forecast)
     review = review_changes(basis, figures, forecast, decisions, previous)
-    story = tell_story(basis, figures, forecast, decisions)
+    story = tell_story(basis, figures, forecast, decisions, credit)
     attribution, window = credit.attribution, basis.window
     return Analysis(
         intake=intake,

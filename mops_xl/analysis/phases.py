@@ -17,6 +17,7 @@ from mops_xl.analysis.assessment.martech import (
     IntegrationMap,
     StackOverview,
     TeamStructure,
+    channels_in_use,
     funnel_coverage,
     integration_map,
     stack_overview,
@@ -168,11 +169,13 @@ class Credit:
         attribution: Credit per channel under every model (None without journey data).
         model: The model the plan uses.
         coverage: The journeys' coverage of Actuals (None without journey data).
+        notes: Data Notes on the journeys (the touches after Report as of that were left out).
     """
 
     attribution: Attribution | None
     model: str
     coverage: AttributionCoverage | None
+    notes: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -330,7 +333,9 @@ def measure_figures(basis: Basis) -> FigureResults:
         unbudgeted=pacing_m.unbudgeted_spend(intake.budget, intake.actuals, window),
         kpis=_kpis(basis, current, previous, targets, total),
         experiments=_experiments(intake, s),
-        plans=campaign_plans(intake.table("Campaigns"), intake.actuals, intake.table("Team"), window.as_of),
+        plans=campaign_plans(
+            intake.table("Campaigns"), intake.actuals, intake.table("Team"), window.as_of, window.start
+        ),
     )
 
 
@@ -364,17 +369,20 @@ def credit_attribution(basis: Basis, figures: FigureResults) -> Credit:
     coverage = None
     if attribution is not None and journeys is not None:
         coverage = _reconcile(attribution, journeys, figures.current, basis.tracking)
-    return Credit(attribution=attribution, model=model, coverage=coverage)
+    late = journeys.late if journeys is not None else None
+    notes = [{"subject": "Touchpoints", "note": late.note()}] if late is not None else []
+    return Credit(attribution=attribution, model=model, coverage=coverage, notes=notes)
 
 
 def assess(basis: Basis, figures: FigureResults) -> AssessmentResults:
     """The assessment phase: the stack, the integrations, the funnel's active channels, the team and maturity."""
     intake, card = basis.intake, figures.card
-    stack = stack_overview(intake.table("Stack"), intake.table("Integrations"))
-    links = integration_map(intake.table("Integrations"))
     volume_cols = ["Spend", "Impressions", "Clicks", "Leads", "Customers", "Revenue"]
     budgeted, moved = set(figures.lines["Channel"]), card[volume_cols].sum(axis=1) > 0  # near-linear in channels
     active = [ch for ch in basis.names if moved.get(ch, False) or ch in budgeted]
+    in_use = channels_in_use(intake.channels, active)
+    stack = stack_overview(intake.table("Stack"), intake.table("Integrations"), in_use)
+    links = integration_map(intake.table("Integrations"))
     evidence = maturity_evidence(intake, stack, links, figures.kpis, card, figures.experiments, figures.plans)
     return AssessmentResults(
         stack=stack,
@@ -517,10 +525,14 @@ def review_changes(
 
 
 def tell_story(
-    basis: Basis, figures: FigureResults, forecast: ForecastResults, decisions: DecisionResults
+    basis: Basis,
+    figures: FigureResults,
+    forecast: ForecastResults,
+    decisions: DecisionResults,
+    credit: Credit | None = None,
 ) -> StoryResults:
-    """The story phase: the Data Notes (the forecast's method among them), the KPI boxes, the headline sentence
-    and where the period lands."""
+    """The story phase: the Data Notes (the forecast's method and the journeys' among them), the KPI boxes, the
+    headline sentence and where the period lands."""
     window, total = basis.window, figures.total
     notes = data_notes(
         window=window,
@@ -533,7 +545,7 @@ def tell_story(
     )
     notes += import_notes(basis.intake) + pacing_m.clipped_line_notes(figures.lines, window, basis.prefix)
     notes += lumpy_notes(basis.cycles, int(basis.settings["Trend window"]))
-    notes += forecast_notes(forecast.forecast.method)
+    notes += forecast_notes(forecast.forecast.method) + (credit.notes if credit is not None else [])
     boxes = kpi_boxes(figures.kpis, basis.tracking)
     headline = headline_sentence(
         kpis=figures.kpis,
@@ -566,10 +578,11 @@ def _reconcile(
 
 
 def _attribution(intake: Intake, s: dict[str, Any]) -> tuple[Attribution | None, str, Journeys | None]:
-    """Attribute the Touchpoints (else the Paths) with every model; pick the Settings model."""
+    """Attribute the Touchpoints (up to Report as of, else the Paths, which carry no dates) with every model; pick
+    the Settings model."""
     touches, paths = intake.table("Touchpoints"), intake.table("Paths")
     if not touches.empty:
-        journeys = journeys_from_touchpoints(touches, s["Lookback window"])
+        journeys = journeys_from_touchpoints(touches, s["Lookback window"], intake.report_as_of)
     elif not paths.empty:
         journeys = journeys_from_paths(paths)
     else:

@@ -21,6 +21,18 @@ def _share(part: int, whole: int, what: str) -> tuple[float | None, str]:
     return part / whole, f"{part} of {whole} {what} ({percent(part / whole)})"
 
 
+def _category_coverage(stack: StackOverview) -> Evidence:
+    """The standard martech categories covered: by an active tool, or in use by a running channel (its tool not
+    listed)."""
+    covered, shown = len(stack.covered) + len(stack.in_use), len(stack.in_use)
+    said = f" ({shown} in use by a channel, no tool listed)" if shown else ""
+    return Evidence(
+        "category_coverage",
+        covered / len(STANDARD_CATEGORIES),
+        f"{covered} of {len(STANDARD_CATEGORIES)} martech categories covered{said}",
+    )
+
+
 def maturity_evidence(
     intake: Intake,
     stack: StackOverview,
@@ -58,13 +70,7 @@ def maturity_evidence(
             f"{count(n_tools, 'active tool')} documented on the Stack sheet",
         )
     )
-    ev.append(
-        Evidence(
-            "category_coverage",
-            len(stack.covered) / len(STANDARD_CATEGORIES),
-            f"{len(stack.covered)} of {len(STANDARD_CATEGORIES)} martech categories covered",
-        )
-    )
+    ev.append(_category_coverage(stack))
     campaigns = intake.table("Campaigns")
     value, text = _share(int(campaigns["Type"].notna().sum()), len(campaigns), "campaigns with a standard type")
     ev.append(Evidence("campaign_templates", value, text))

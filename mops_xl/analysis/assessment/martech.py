@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -14,11 +16,24 @@ from mops_xl.analysis.assessment.martech_figures import (
     automated,
 )
 from mops_xl.analysis.blocks.stack_cost import ACTIVE, MONTHLY_STACK_COST, active_tools
+from mops_xl.analysis.blocks.statuses import GAP
 from mops_xl.intake.schema import STACK_CATEGORIES, STACK_STAGES, STAGES, TEAM_ROLES
 
 #: The twelve standard martech categories a complete stack covers ("Other" is not one of them).
 STANDARD_CATEGORIES = tuple(c for c in STACK_CATEGORIES if c != "Other")
 SLOW_SYNCS = ("Weekly", "Monthly", "Manual")
+#: The coverage of a standard category with no active tool that a running channel shows in use.
+IN_USE = "In use"
+#: Martech category → the words of a channel's name that show the category is in use when the channel runs
+#: ("Email nurture" → Email, "Content & SEO" → Content). Paid media counts paid channels only.
+CHANNEL_SIGNS = {
+    "Paid media": ("ads", "ppc", "sem", "shopping", "display", "programmatic"),
+    "Social": ("social", "facebook", "instagram", "linkedin", "tiktok", "meta", "twitter", "pinterest", "youtube"),
+    "Content": ("content", "seo", "blog", "organic"),
+    "Email": ("email", "newsletter", "newsletters"),
+    "Chat/messaging": ("chat", "sms", "whatsapp", "messenger", "messaging"),
+    "Landing pages": ("landing",),
+}
 
 
 def _name(value: object) -> str | None:
@@ -38,6 +53,8 @@ class StackOverview:
         planned: Tools with Status Planned.
         retired: Tools with Status Retired.
         islands: Active tools that appear in no integration.
+        in_use: Standard category with no active tool → the running channels that show it is in use (its tool
+            is missing from the Stack sheet, not the category from the marketing); such a category is not a gap.
     """
 
     by_stage: dict[str, list[tuple[str, str]]]
@@ -48,18 +65,84 @@ class StackOverview:
     planned: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     islands: list[str] = field(default_factory=list)
+    in_use: dict[str, list[str]] = field(default_factory=dict)
+
+    def coverage(self, category: str) -> str:
+        """How a standard category is covered, in words.
+
+        Args:
+            category: A standard category.
+
+        Returns:
+            "Yes" (an active tool), "In use (Email nurture channel), no tool listed", or "Gap".
+        """
+        if category in self.covered:
+            return "Yes"
+        channels = self.in_use.get(category)
+        if channels:
+            return f"{IN_USE} ({', '.join(channels)} channel{'s' if len(channels) > 1 else ''}), no tool listed"
+        return GAP
+
+    def shown_by(self, category: str) -> str:
+        """What shows a standard category covered: its active tools, or the running channels that use it.
+
+        Args:
+            category: A standard category.
+
+        Returns:
+            E.g. "Salesforce", "Email nurture channel (no tool listed)", or "" for a gap.
+        """
+        tools = [tool for listed in self.by_stage.values() for tool, kind in listed if kind == category]
+        if tools:
+            return ", ".join(str(t) for t in tools)
+        channels = self.in_use.get(category, [])
+        if channels:
+            return f"{', '.join(channels)} channel{'s' if len(channels) > 1 else ''} (no tool listed)"
+        return ""
+
+    @property
+    def categories(self) -> list[str]:
+        """The standard categories in the order the report lists them: with a tool, in use, then the gaps."""
+        return self.covered + list(self.in_use) + self.gaps
 
 
-def stack_overview(stack: pd.DataFrame, integrations: pd.DataFrame) -> StackOverview:
+def channels_in_use(channels: pd.DataFrame, running: Sequence[str]) -> dict[str, list[str]]:
+    """The martech categories running channels show in use, by the words of their names (:data:`CHANNEL_SIGNS`).
+
+    Args:
+        channels: The Channels table (Channel, Paid).
+        running: The channels counted as running (active in the window, or with a budget line).
+
+    Returns:
+        Category → its running channels, in Channels order; categories no running channel shows are absent.
+    """
+    on = set(running)
+    found: dict[str, list[str]] = {}
+    for name, paid in zip(channels["Channel"], channels["Paid"].fillna(False), strict=True):
+        if name not in on:
+            continue
+        words = set(re.split(r"[^a-z0-9]+", str(name).lower()))
+        for category, signs in CHANNEL_SIGNS.items():
+            if words & set(signs) and (category != "Paid media" or bool(paid)):
+                found.setdefault(category, []).append(str(name))
+    return found
+
+
+def stack_overview(
+    stack: pd.DataFrame, integrations: pd.DataFrame, in_use: dict[str, list[str]] | None = None
+) -> StackOverview:
     """Group the stack by stage and category, find category gaps and tools no integration touches.
 
     Args:
         stack: The Stack table.
         integrations: The Integrations table.
+        in_use: Category → the running channels that show it in use (:func:`channels_in_use`); a category
+            without an active tool that a channel shows is in use, not a gap.
 
     Returns:
         The :class:`StackOverview`.
     """
+    shown = in_use or {}
     status = stack["Status"].fillna(ACTIVE)
     active = active_tools(stack)
     by_stage: dict[str, list[tuple[str, str]]] = {s: [] for s in STACK_STAGES}
@@ -76,11 +159,12 @@ def stack_overview(stack: pd.DataFrame, integrations: pd.DataFrame) -> StackOver
         by_stage=by_stage,
         empty_stages=[s for s in STACK_STAGES if not by_stage[s]],
         covered=[c for c in STANDARD_CATEGORIES if c in categories],
-        gaps=[c for c in STANDARD_CATEGORIES if c not in categories],
+        gaps=[c for c in STANDARD_CATEGORIES if c not in categories and c not in shown],
         monthly_cost=MONTHLY_STACK_COST.compute(stack),
         planned=list(stack.loc[status == "Planned", "Tool"]),
         retired=list(stack.loc[status == "Retired", "Tool"]),
         islands=[t for t in active["Tool"] if _name(t) not in connected],
+        in_use={c: shown[c] for c in STANDARD_CATEGORIES if c not in categories and c in shown},
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mops_xl.analysis.blocks.wording import count, days, percent, threshold
+from mops_xl.analysis.blocks.wording import count, day, days, percent, threshold
 
 MODELS = ("First touch", "Last touch", "Linear", "Time decay", "Position based", "Markov", "Shapley")
 SETTING_NAMES = {
@@ -26,6 +26,56 @@ SETTING_NAMES = {
     "markov": "Markov",
     "shapley": "Shapley",
 }
+
+
+@dataclass(frozen=True)
+class LateTouches:
+    """The Touchpoints dated after Report as of: left out of attribution, as Actuals rows after it are.
+
+    Args:
+        touches: How many touches.
+        journeys: How many journeys they belong to (a journey that began by Report as of keeps its earlier touches).
+        first: The first of their days.
+        last: The last of their days.
+        as_of: Report as of.
+    """
+
+    touches: int
+    journeys: int
+    first: pd.Timestamp
+    last: pd.Timestamp
+    as_of: pd.Timestamp
+
+    def note(self) -> str:
+        """The sentence that says so, e.g. "74 touches of 38 journeys dated after Report as of (11–18 Sep 2026) are
+        left out of attribution, as Actuals rows after it are: the journeys count up to 10 Sep 2026"."""
+        return (
+            f"{count(self.touches, 'touch', 'touches')} of {count(self.journeys, 'journey')} dated after Report as "
+            f"of ({days(self.first, self.last)}) {'is' if self.touches == 1 else 'are'} left out of attribution, "
+            f"as Actuals rows after it are: the journeys count up to {day(self.as_of)}"
+        )
+
+
+def after_as_of(touches: pd.DataFrame, as_of: pd.Timestamp | None) -> tuple[pd.DataFrame, LateTouches | None]:
+    """Split off the touches dated after Report as of (a touch on Report as of, at any hour, counts).
+
+    Args:
+        touches: The Touchpoints table (Journey ID, Timestamp …).
+        as_of: Report as of (None: keep every touch).
+
+    Returns:
+        The touches up to Report as of, and what was left out (None when nothing was).
+    """
+    if as_of is None or touches.empty:
+        return touches, None
+    late = touches["Timestamp"] >= as_of.normalize() + pd.Timedelta(days=1)
+    if not late.any():
+        return touches, None
+    dates = touches.loc[late, "Timestamp"].dt.normalize()
+    left_out = LateTouches(
+        int(late.sum()), int(touches.loc[late, "Journey ID"].nunique()), dates.min(), dates.max(), as_of.normalize()
+    )
+    return touches[~late], left_out
 
 
 @dataclass
@@ -43,6 +93,8 @@ class Journeys:
         first: From Touchpoints only: the earliest kept touch (the journeys' date range starts there); None
             from Paths, which carry no dates.
         last: From Touchpoints only: the latest kept touch.
+        late: From Touchpoints only: the touches dated after Report as of, left out like Actuals rows after it
+            (:class:`LateTouches`); None when there are none.
     """
 
     paths: pd.DataFrame
@@ -51,6 +103,7 @@ class Journeys:
     dropped_touches: int = 0
     first: pd.Timestamp | None = None
     last: pd.Timestamp | None = None
+    late: LateTouches | None = None
 
     @property
     def total_conversions(self) -> float:
@@ -63,20 +116,26 @@ class Journeys:
         return float(self.paths["value"].sum()) if len(self.paths) else 0.0
 
 
-def journeys_from_touchpoints(touches: pd.DataFrame, lookback_days: float = 30) -> Journeys:
-    """Order each journey's touches by time, drop those older than the lookback window, aggregate.
+def journeys_from_touchpoints(
+    touches: pd.DataFrame, lookback_days: float = 30, as_of: pd.Timestamp | None = None
+) -> Journeys:
+    """Leave out the touches after Report as of, order each journey's touches by time, drop those older than the
+    lookback window, aggregate.
 
     Vectorised: one sort, one group-by to build each journey's path, one to count distinct paths.
 
     Args:
         touches: The Touchpoints table (Journey ID, Timestamp, Channel, Converted, Conversion value).
         lookback_days: Touches more than this many days before the journey's last touch are dropped.
+        as_of: Report as of: later touches are left out (:func:`after_as_of`), like Actuals rows after it; a
+            journey's conversion on a later touch is not counted. None keeps every touch.
 
     Returns:
         The :class:`Journeys`.
     """
+    touches, late = after_as_of(touches, as_of)
     if touches.empty:
-        return Journeys(_empty(), "Touchpoints", _empty_touches())
+        return Journeys(_empty(), "Touchpoints", _empty_touches(), late=late)
     t = touches[["Journey ID", "Timestamp", "Channel", "Converted", "Conversion value"]].sort_values(
         ["Journey ID", "Timestamp"], kind="stable"
     )
@@ -109,7 +168,7 @@ def journeys_from_touchpoints(touches: pd.DataFrame, lookback_days: float = 30) 
         }
     )
     first, last = (kept["Timestamp"].min(), kept["Timestamp"].max()) if len(kept) else (None, None)
-    return Journeys(paths, "Touchpoints", touch_frame, int(len(t) - len(kept)), first, last)
+    return Journeys(paths, "Touchpoints", touch_frame, int(len(t) - len(kept)), first, last, late)
 
 
 def journeys_from_paths(rows: pd.DataFrame) -> Journeys:
@@ -396,6 +455,8 @@ def attribute(journeys: Journeys, half_life_days: float = 7, endpoint_share: flo
             c, v = result
         conv[model] = pd.Series(c, dtype="float64").reindex(channels, fill_value=0.0)
         value[model] = pd.Series(v, dtype="float64").reindex(channels, fill_value=0.0)
+    if journeys.late is not None:
+        notes.append(journeys.late.note())
     if journeys.dropped_touches:
         notes.append(
             f"{count(journeys.dropped_touches, 'touch', 'touches')} older than the lookback window "
@@ -458,6 +519,7 @@ class AttributionCoverage:
         revenue: Actuals' revenue in the window (NaN when not tracked).
         first: The journeys' first touch (Touchpoints); None for Paths, which carry no dates.
         last: The journeys' last touch (Touchpoints); None for Paths.
+        late: The touches after Report as of that were left out (Touchpoints); None when none were.
     """
 
     source: str
@@ -467,6 +529,7 @@ class AttributionCoverage:
     revenue: float
     first: pd.Timestamp | None = None
     last: pd.Timestamp | None = None
+    late: LateTouches | None = None
 
     @property
     def conversions_coverage(self) -> float:
@@ -491,12 +554,14 @@ class AttributionCoverage:
 
     @property
     def journeys_text(self) -> str:
-        """Which journeys are counted: the Touchpoints' date range, or all Paths (said so)."""
+        """Which journeys are counted: the Touchpoints' date range (and the touches after Report as of left out), or
+        all Paths (said so)."""
         if self.source == "Paths":
             return "Paths (no dates: all path conversions count)"
+        late = f"; {count(self.late.touches, 'touch', 'touches')} after Report as of left out" if self.late else ""
         if self.first is None or self.last is None:
-            return "Touchpoints (no touches)"
-        return f"Touchpoints, {days(self.first, self.last)}"
+            return f"Touchpoints (no touches{late})"
+        return f"Touchpoints, {days(self.first, self.last)}{late}"
 
     def warning(self) -> str | None:
         """The warning when the coverage is outside the bounds, else None.
@@ -540,6 +605,7 @@ def coverage_of(journeys: Journeys, customers: float, revenue: float) -> Attribu
         float(revenue),
         journeys.first,
         journeys.last,
+        journeys.late,
     )
 
 

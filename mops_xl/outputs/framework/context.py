@@ -141,6 +141,7 @@ def stack_section(a: Analysis, cur: str) -> dict[str, Any]:
             (stage, [f"{tool} ({category})" for tool, category in tools]) for stage, tools in a.stack.by_stage.items()
         ],
         "gaps": a.stack.gaps,
+        "in_use": [f"{c}: {a.stack.coverage(c)[0].lower()}{a.stack.coverage(c)[1:]}" for c in a.stack.in_use],
         "cost": _money(a.stack.monthly_cost, cur),
         "islands": a.stack.islands,
         "empty": a.intake.table("Stack").empty,

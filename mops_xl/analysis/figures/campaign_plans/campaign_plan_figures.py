@@ -23,6 +23,8 @@ from mops_xl.analysis.blocks.window import DAY
 
 #: The Business value the plan's figures are measured up to.
 AS_OF = "Report as of"
+#: The first day of the reporting period (Channel Performance's By campaign rows start there).
+PERIOD_START = "Period start"
 
 
 class PlanWriter(Protocol):
@@ -227,6 +229,93 @@ class SpendToDate:
 
 
 @dataclass(frozen=True)
+class SpendNamed:
+    """Σ Spend of all the Actuals rows that count for a campaign (its plan key) up to Report as of, on any date:
+    within its own dates or not. The plan sheet reconciles it: spend to date + spend outside its dates."""
+
+    def compute(self, actuals: pd.DataFrame, matched: pd.Series, as_of: pd.Timestamp) -> pd.Series:
+        """All spend named for each campaign up to Report as of.
+
+        Args:
+            actuals: The Actuals table (Date, Spend; all dates).
+            matched: Aligned with ``actuals``: the Campaigns row's Campaign each row counts for, or None.
+            as_of: Report as of.
+
+        Returns:
+            Campaign → spend (a campaign without rows is absent: 0).
+        """
+        upto = (actuals["Date"] <= as_of) & matched.notna()
+        return actuals.loc[upto, "Spend"].groupby(matched[upto]).sum()
+
+    def formula(self, w: PlanWriter) -> str:
+        """SUMIFS of Spend over the campaign's rows up to Report as of (no leading "=")."""
+        dates = w.column("Actuals", "Date")
+        return f'SUMIFS({w.column("Actuals", "Spend")},{w.plan_rows()},{dates},"<="&{w.value(AS_OF)})'
+
+
+@dataclass(frozen=True)
+class SpendOutsideDates:
+    """Σ Spend of the Actuals rows that count for a campaign up to Report as of but fall outside its own dates:
+    before its Launch date or after its End date. They count in no campaign's spend to date."""
+
+    def compute(
+        self, actuals: pd.DataFrame, matched: pd.Series, campaigns: pd.DataFrame, as_of: pd.Timestamp
+    ) -> pd.Series:
+        """The spend outside its dates of every campaign with such rows.
+
+        Args:
+            actuals: The Actuals table (Date, Spend; all dates).
+            matched: Aligned with ``actuals``: the Campaigns row's Campaign each row counts for, or None.
+            campaigns: The Campaigns table.
+            as_of: Report as of.
+
+        Returns:
+            Campaign → spend (a campaign without such rows is absent: 0).
+        """
+        dates = actuals["Date"]
+        outside = (dates <= as_of) & matched.notna() & ~within_own_dates(dates, matched, campaigns)
+        return actuals.loc[outside, "Spend"].groupby(matched[outside]).sum()
+
+    def formula(self, w: PlanWriter) -> str:
+        """SUMIFS before its Launch date + SUMIFS after its End date, both up to Report as of (no leading "=")."""
+        launch, end, as_of = w.campaign("Launch date"), w.campaign("End date"), w.value(AS_OF)
+        spend, rows, dates = w.column("Actuals", "Spend"), w.plan_rows(), w.column("Actuals", "Date")
+        before = f'SUMIFS({spend},{rows},{dates},"<"&N({launch}),{dates},"<="&{as_of})'
+        after = f'IF(ISNUMBER({end}),SUMIFS({spend},{rows},{dates},">"&{end},{dates},"<="&{as_of}),0)'
+        return f"{before}+{after}"
+
+
+@dataclass(frozen=True)
+class SpendInPeriod:
+    """Σ Spend of the Actuals rows that count for a campaign from Period start to Report as of (any of its own
+    dates or not): the total of its rows in Channel Performance's By campaign section."""
+
+    def compute(self, actuals: pd.DataFrame, matched: pd.Series, start: pd.Timestamp, as_of: pd.Timestamp) -> pd.Series:
+        """The spend in the period to date of every campaign with such rows.
+
+        Args:
+            actuals: The Actuals table (Date, Spend; all dates).
+            matched: Aligned with ``actuals``: the Campaigns row's Campaign each row counts for, or None.
+            start: Period start.
+            as_of: Report as of.
+
+        Returns:
+            Campaign → spend (a campaign without such rows is absent: 0).
+        """
+        dates = actuals["Date"]
+        period = (dates >= start) & (dates <= as_of) & matched.notna()
+        return actuals.loc[period, "Spend"].groupby(matched[period]).sum()
+
+    def formula(self, w: PlanWriter) -> str:
+        """SUMIFS of Spend over the campaign's rows from Period start to Report as of (no leading "=")."""
+        dates = w.column("Actuals", "Date")
+        return (
+            f'SUMIFS({w.column("Actuals", "Spend")},{w.plan_rows()},{dates},">="&{w.value(PERIOD_START)},'
+            f'{dates},"<="&{w.value(AS_OF)})'
+        )
+
+
+@dataclass(frozen=True)
 class BudgetUsed:
     """Spend to date ÷ the campaign's Budget; undefined without a spend to date or a positive budget."""
 
@@ -269,10 +358,39 @@ class DueInWeek:
         return f"AND(ISNUMBER({due}),{due}>={head},{due}<{head}+7)"
 
 
+@dataclass(frozen=True)
+class DueMark:
+    """The word a timeline cell shows in the week a task is due, so the week reads in black and white too (its
+    fill is only the colour)."""
+
+    #: The word in the task's due week.
+    word: str = "Due"
+
+    def compute(self, due: pd.Timestamp, week_start: pd.Timestamp) -> str:
+        """The cell's text.
+
+        Args:
+            due: The task's due date (NaT: never).
+            week_start: The week's first day.
+
+        Returns:
+            :attr:`word` in the week the task is due (:class:`DueInWeek`), else "".
+        """
+        return self.word if DueInWeek().compute(due, week_start) else ""
+
+    def formula(self, w: PlanWriter) -> str:
+        """IF(due that week, "Due", "") (no leading "=")."""
+        return f'IF({DueInWeek().formula(w)},"{self.word}","")'
+
+
 LAUNCH_DATE = LaunchDate()
 FROM_LAUNCH = FromLaunch()
 OVERDUE_TASK = OverdueTask()
 PROGRESS = ChecklistProgress()
 SPEND_TO_DATE = SpendToDate()
+SPEND_NAMED = SpendNamed()
+SPEND_OUTSIDE_DATES = SpendOutsideDates()
+SPEND_IN_PERIOD = SpendInPeriod()
 BUDGET_USED = BudgetUsed()
 DUE_IN_WEEK = DueInWeek()
+DUE_MARK = DueMark()

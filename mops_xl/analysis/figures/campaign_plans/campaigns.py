@@ -21,8 +21,10 @@ from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import (
     LAUNCH_DATE,
     OVERDUE_TASK,
     PROGRESS,
+    SPEND_IN_PERIOD,
+    SPEND_NAMED,
+    SPEND_OUTSIDE_DATES,
     SPEND_TO_DATE,
-    within_own_dates,
 )
 from mops_xl.campaigns.library import OWNER_ROLES, PHASES, TEMPLATES_BY_TYPE, CampaignTemplate
 from mops_xl.plural import count
@@ -50,8 +52,8 @@ class CampaignPlan:
         checklist_items: The number of tasks on its checklist (0 without a template).
         tasks_done: The tasks whose status is Done: those of the phases before the campaign's Status.
         progress: Tasks done ÷ checklist items; NaN without a template.
-        spend_to_date: Σ Spend of the Actuals rows matching the campaign (:func:`match_campaigns`) up to Report
-            as of; NaN when not launched.
+        spend_to_date: Σ Spend of the Actuals rows matching the campaign (:func:`match_campaigns`) within its own
+            dates and up to Report as of; NaN when not launched.
         budget: The campaign's Budget (NaN when not given).
         budget_used: Spend to date ÷ Budget; NaN when not launched or without a positive budget.
         tasks: The checklist, columns :data:`TASK_COLUMNS` (Due date NaT without a launch date; Overdue says
@@ -60,6 +62,12 @@ class CampaignPlan:
         tasks_overdue: The tasks marked Overdue.
         tasks_due: The tasks due before Report as of (Done or not).
         actuals_campaigns: The Actuals campaign names whose rows count for it, in order of first appearance.
+        spend_outside_dates: Σ Spend of its rows up to Report as of dated outside its own dates (in no campaign's
+            spend to date); NaN when not launched.
+        spend_named: Σ Spend of all its rows up to Report as of (spend to date + spend outside its dates); NaN
+            when not launched.
+        spend_in_period: Σ Spend of its rows from Period start to Report as of, its own dates or not (its rows'
+            total in Channel Performance's By campaign section); NaN when not launched.
     """
 
     row: int
@@ -77,6 +85,9 @@ class CampaignPlan:
     tasks_overdue: int = 0
     tasks_due: int = 0
     actuals_campaigns: list[str] = field(default_factory=list)
+    spend_outside_dates: float = math.nan
+    spend_named: float = math.nan
+    spend_in_period: float = math.nan
 
 
 def campaign_names(campaigns: pd.DataFrame) -> dict[str, str]:
@@ -190,19 +201,13 @@ def campaign_warnings(
         for _, c in campaigns.iterrows()
         if c["Status"] in LAUNCHED and str(c["Campaign"]) not in with_rows
     ]
-    outside = upto & matched.notna() & ~within_own_dates(actuals["Date"], matched, campaigns)
-    spent_outside = actuals.loc[outside, "Spend"].groupby(matched[outside], sort=False).sum()
+    spent_outside = SPEND_OUTSIDE_DATES.compute(actuals, matched, campaigns, as_of)
+    spent_named = SPEND_NAMED.compute(actuals, matched, as_of)
     for _, c in campaigns.iterrows():
         amount = float(spent_outside.get(c["Campaign"], 0.0))
         if amount > 0:
-            dates = campaign_dates(c["Launch date"], c["End date"])
             out.append(
-                {
-                    "subject": str(c["Campaign"]),
-                    "warning": f"{money(amount, prefix)} of spend on Actuals rows named for this campaign falls "
-                    f"outside its dates ({dates}) and counts in no campaign's spend to date: check the rows' "
-                    "dates or the campaign's Launch date and End date",
-                }
+                {"subject": str(c["Campaign"]), "warning": _outside_warning(c, amount, spent_named, as_of, prefix)}
             )
     named = actuals["Campaign"].notna()
     lost = list(pd.unique(actuals.loc[named & matched.isna(), "Campaign"]))
@@ -219,6 +224,29 @@ def campaign_warnings(
             }
         )
     return out
+
+
+def _outside_warning(c: pd.Series, amount: float, named: pd.Series, as_of: pd.Timestamp, prefix: str) -> str:
+    """The warning on a campaign's spend outside its own dates, each figure with its window.
+
+    Args:
+        c: The campaign's row of the Campaigns table.
+        amount: Its spend outside its dates up to Report as of.
+        named: Campaign → all spend named for it up to Report as of.
+        as_of: Report as of.
+        prefix: The currency prefix.
+
+    Returns:
+        The sentence.
+    """
+    dates = campaign_dates(c["Launch date"], c["End date"])
+    total = float(named.get(c["Campaign"], 0.0))
+    return (
+        f"{money(amount, prefix)} of the {money(total, prefix)} spent up to Report as of ({day(as_of)}) on Actuals "
+        f"rows named for this campaign falls outside its dates ({dates}) and counts in no campaign's spend to date "
+        f"(its plan sheet shows the {money(total - amount, prefix)} within its dates): check the rows' dates or "
+        "the campaign's Launch date and End date"
+    )
 
 
 def role_holders(team: pd.DataFrame, fallback: str) -> dict[str, str]:
@@ -239,7 +267,11 @@ def role_holders(team: pd.DataFrame, fallback: str) -> dict[str, str]:
 
 
 def campaign_plans(
-    campaigns: pd.DataFrame, actuals: pd.DataFrame, team: pd.DataFrame, as_of: pd.Timestamp
+    campaigns: pd.DataFrame,
+    actuals: pd.DataFrame,
+    team: pd.DataFrame,
+    as_of: pd.Timestamp,
+    period_start: pd.Timestamp | None = None,
 ) -> list[CampaignPlan]:
     """Plan every campaign of the Campaigns sheet (its figures:
     :mod:`~mops_xl.analysis.figures.campaign_plans.campaign_plan_figures`).
@@ -249,12 +281,20 @@ def campaign_plans(
         actuals: The Actuals table (all dates: a campaign may have started before the period).
         team: The Team table.
         as_of: Report as of.
+        period_start: Period start (its spend in the period is counted from it; None: from the first row).
 
     Returns:
         One :class:`CampaignPlan` per campaign, in sheet order.
     """
     matched = match_campaigns(actuals["Campaign"], campaigns)
     spend = SPEND_TO_DATE.compute(actuals, matched, campaigns, as_of)
+    windows = {
+        "spend_outside_dates": SPEND_OUTSIDE_DATES.compute(actuals, matched, campaigns, as_of),
+        "spend_named": SPEND_NAMED.compute(actuals, matched, as_of),
+        "spend_in_period": SPEND_IN_PERIOD.compute(
+            actuals, matched, period_start if period_start is not None else pd.Timestamp.min, as_of
+        ),
+    }
     upto = actuals["Date"] <= as_of
     names = actuals.loc[upto, "Campaign"].groupby(matched[upto], sort=False).unique()
     plans = []
@@ -275,11 +315,19 @@ def campaign_plans(
             budget=budget,
             budget_used=BUDGET_USED.compute(spent, budget),
             actuals_campaigns=[str(n) for n in names.get(c["Campaign"], [])],
+            spend_outside_dates=_spent(windows["spend_outside_dates"], c["Campaign"], launched),
+            spend_named=_spent(windows["spend_named"], c["Campaign"], launched),
+            spend_in_period=_spent(windows["spend_in_period"], c["Campaign"], launched),
         )
         if template is not None:
             _checklist(plan, template, c, role_holders(team, c["Owner"] if isinstance(c["Owner"], str) else ""), as_of)
         plans.append(plan)
     return plans
+
+
+def _spent(spend: pd.Series, campaign: str, launched: bool) -> float:
+    """A campaign's spend in one window: 0 without rows, NaN when not launched."""
+    return float(spend.get(campaign, 0.0)) if launched else math.nan
 
 
 def _checklist(

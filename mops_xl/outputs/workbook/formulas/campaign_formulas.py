@@ -29,9 +29,21 @@ from mops_xl.outputs.workbook.formulas.excel_formulas import (
 from mops_xl.outputs.workbook.sheets.data_sheets import field_column_letter, key_column_letter
 
 #: The plan header: label → 0-based row (value in column B).
-ROWS = {"Campaign": 2, "Launch date": 3, "Type": 4, "Owner": 5, "Budget": 6, "Progress": 7, "Spend to date": 8}
+ROWS = {
+    "Campaign": 2,
+    "Launch date": 3,
+    "Type": 4,
+    "Owner": 5,
+    "Budget": 6,
+    "Progress": 7,
+    "Spend to date": 8,
+    "Outside its dates": 9,
+    "All named for it": 10,
+    "In the period": 11,
+    "Budget used": 12,
+}
 #: The 0-based header row of a plan's checklist; its tasks follow, one a row.
-TOP = 10
+TOP = 14
 #: The 0-based column of the timeline's first week: after the checklist's columns and an empty one.
 TIMELINE = len(TASK_COLUMNS) + 1
 #: The header values that a formula reads from afar, anchored; the others are read by their neighbour.
@@ -59,7 +71,8 @@ class PlanFormulas:
         row: The 0-based row of the task being written.
         day: The days from launch of the timeline week being written.
         marks: Writing the timeline's conditional format, whose references are relative to its top-left cell
-            (the first task's row, the first week's column).
+            (the first task's row, the first week's column), or a timeline cell (:meth:`at_mark`).
+        week: The timeline week (0 the first) of the timeline cell being written.
     """
 
     campaigns_row: int
@@ -67,6 +80,7 @@ class PlanFormulas:
     row: int = TOP + 1
     day: int | None = None
     marks: bool = False
+    week: int = 0
 
     undefined = f'"{UNDEFINED}"'
 
@@ -81,6 +95,10 @@ class PlanFormulas:
     def timeline_marks(self) -> PlanFormulas:
         """The writer of the timeline's conditional format (from the first task's row and week's column)."""
         return dataclasses.replace(self, row=TOP + 1, marks=True)
+
+    def at_mark(self, row: int, week: int) -> PlanFormulas:
+        """The writer of one timeline cell: a task's row (0-based) and a week (0 the first)."""
+        return dataclasses.replace(self, row=row, marks=True, week=week)
 
     def value(self, field: str) -> str:
         """The defined name of a Business value."""
@@ -125,8 +143,9 @@ class PlanFormulas:
         return f"({self.day})" if self.day is not None else self.task("Days from launch")
 
     def week_start(self) -> str:
-        """The first timeline week's date in the timeline's header row (its row anchored)."""
-        return xl_rowcol_to_cell(TOP, TIMELINE, row_abs=True)
+        """The timeline week's date in the timeline's header row (its row anchored): the first week's, or the
+        week of the timeline cell being written."""
+        return xl_rowcol_to_cell(TOP, TIMELINE + self.week, row_abs=True)
 
 
 def plan_formula(figure: PlanFigure, w: PlanFormulas) -> str:

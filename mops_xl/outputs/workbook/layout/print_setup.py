@@ -1,5 +1,8 @@
 """How every leadership sheet prints: landscape, one page wide, header rows repeated, header and footer.
 
+Every printed page carries the business and the sheet (the header), Report as of, the mops-xl version that built
+it and the page number (the footer), so a page read on its own says what it is and how far it can be trusted.
+
 Set once here and applied by the writer facade (:class:`mops_xl.outputs.workbook.writer.ReportWriter`) to each
 sheet, so "Save as PDF" in Excel and ``mops-xl build --pdf`` give the same readable pages.
 """
@@ -7,6 +10,7 @@ sheet, so "Save as PDF" in Excel and ``mops-xl build --pdf`` give the same reada
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +22,20 @@ DEFAULT_PAPER = "a4"
 #: The currencies of the countries that print on Letter (the United States and Canada); every other business
 #: prints on A4 unless ``--paper`` says otherwise.
 LETTER_CURRENCIES = frozenset({"USD", "CAD"})
+
+
+def footer_version() -> str:
+    """The centre of every page's footer: the mops-xl version that built the report, e.g. "mops-xl 0.1.0".
+
+    Read from the package, which sets ``__version__`` before its imports (importing ``mops_xl`` here would make
+    the package and its writer import each other).
+
+    Returns:
+        The text.
+    """
+    return f"mops-xl {sys.modules['mops_xl'].__version__}"
+
+
 #: Excel's limit on a header or footer's text.
 _HEADER_LIMIT = 255
 
@@ -65,7 +83,9 @@ class PrintSetup:
             ws.repeat_rows(*header_rows)
         business = _escape(self.business)[:100]
         ws.set_header(f"&L&9{business}&R&9&A"[:_HEADER_LIMIT], {"margin": 0.3})
-        ws.set_footer(f"&L&9Report as of {day(self.report_date)}&R&9Page &P of &N", {"margin": 0.3})
+        ws.set_footer(
+            f"&L&9Report as of {day(self.report_date)}&C&9{footer_version()}&R&9Page &P of &N", {"margin": 0.3}
+        )
 
 
 def header_rows(ws: Any, header_format: Any) -> tuple[int, int] | None:

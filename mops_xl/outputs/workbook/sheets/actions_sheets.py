@@ -30,6 +30,8 @@ THRESHOLDS = (
     "A/B significance level",
     "Minimum spend before triggers",
 )
+#: A threshold's label as a reader thinks of it, where it differs from its Settings name (which stays the intake's).
+THRESHOLD_LABELS = {"A/B significance level": "A/B confidence"}
 #: The columns of the actions table: the engine's, less what the page says otherwise: the sort key and what it
 #: is (the Priority ranks by it; the Dashboard's top actions show it), the due date and review (one for every
 #: action: the table's title says them once) and the budget for the period (the Remaining budget and the plan's
@@ -122,7 +124,7 @@ class ActionSheets(SheetWriter):
         ws.merge_range(3, 0, 3, 1, "Threshold", self.fmt["header"])
         ws.write_string(3, 2, "Value", self.fmt["header"])
         for i, name in enumerate(THRESHOLDS):
-            ws.merge_range(4 + i, 0, 4 + i, 1, name)
+            ws.merge_range(4 + i, 0, 4 + i, 1, THRESHOLD_LABELS.get(name, name))
             kind = "money" if name.startswith("Minimum") else "percent"
             ws.write_formula(4 + i, 2, f"={name_for(name)}", self.fmt[kind], float(s[name]))
         top = 4 + len(THRESHOLDS) + 3

@@ -8,14 +8,20 @@ from typing import Any
 import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import OVERDUE, TASK_STATUSES
+from mops_xl.analysis.blocks.wording import day as prose_day
+from mops_xl.analysis.blocks.wording import days
 from mops_xl.analysis.engine import Analysis
 from mops_xl.analysis.figures.campaign_plans.campaign_plan_figures import (
     BUDGET_USED,
     DUE_IN_WEEK,
+    DUE_MARK,
     FROM_LAUNCH,
     LAUNCH_DATE,
     OVERDUE_TASK,
     PROGRESS,
+    SPEND_IN_PERIOD,
+    SPEND_NAMED,
+    SPEND_OUTSIDE_DATES,
     SPEND_TO_DATE,
 )
 from mops_xl.analysis.figures.campaign_plans.campaigns import SEPARATORS, TASK_COLUMNS, CampaignPlan
@@ -190,15 +196,59 @@ class CampaignSheets(SheetWriter):
         ws.write_string(
             TOP - 1,
             0,
-            f"Spend to date counts the Actuals rows whose Campaign is this campaign's name, extends it after "
-            f"{', '.join(repr(sep) for sep in SEPARATORS)}, or is one of its Also matches names (the Campaign plan "
-            f"key column of Actuals), dated from its Launch date to its End date and Report as of; found: {found}.",
+            f"The spend above counts the Actuals rows named for this campaign: its name, its name extended after "
+            f"{', '.join(repr(sep) for sep in SEPARATORS)}, or one of its Also matches names (the Campaign plan key "
+            f"column of Actuals); found: {found}.",
             self.fmt["note"],
         )
-        ws.write_formula(r, 1, plan_formula(SPEND_TO_DATE, w), self.fmt["money"], cached(plan.spend_to_date))
+        self._spend_windows(ws, plan, w)
+        used = ROWS["Budget used"]
         if plan.budget > 0:
-            ws.write_formula(r, 2, plan_formula(BUDGET_USED, w), self.fmt["percent"], cached(plan.budget_used))
-            ws.write_string(r, 3, "of the campaign budget", self.fmt["note"])
+            ws.write_formula(used, 1, plan_formula(BUDGET_USED, w), self.fmt["percent"], cached(plan.budget_used))
+            ws.write_string(used, 2, "of the campaign budget: spend to date ÷ Budget", self.fmt["note"])
+        else:
+            ws.write_string(used, 1, UNDEFINED)
+            ws.write_string(used, 2, "no Budget on the Campaigns sheet", self.fmt["note"])
+
+    def _spend_windows(self, ws: Any, plan: CampaignPlan, w: PlanFormulas) -> None:
+        """The campaign's spend, each figure with its window, reconciled: spend to date (within its own dates)
+        + spend named for it outside its dates = all spend named for it; of which in the period to date (its rows'
+        total in Channel Performance's By campaign section)."""
+        window = self.a.window
+        as_of = f"up to Report as of ({prose_day(window.as_of)})"
+        lines = (
+            (
+                "Spend to date",
+                SPEND_TO_DATE,
+                plan.spend_to_date,
+                f"within its dates (Launch date to End date), {as_of}",
+            ),
+            (
+                "Outside its dates",
+                SPEND_OUTSIDE_DATES,
+                plan.spend_outside_dates,
+                f"named for it but dated before its Launch date or after its End date, {as_of}: in no campaign's "
+                "spend to date",
+            ),
+            (
+                "All named for it",
+                SPEND_NAMED,
+                plan.spend_named,
+                f"every Actuals row named for it, {as_of}: spend to date + outside its dates",
+            ),
+            (
+                "In the period",
+                SPEND_IN_PERIOD,
+                plan.spend_in_period,
+                f"of all named for it, the period to date ({days(window.start, window.as_of)}): its rows on "
+                "Channel Performance (By campaign)",
+            ),
+        )
+        for label, figure, value, text in lines:
+            r = ROWS[label]
+            ws.write_formula(r, 1, plan_formula(figure, w), self.fmt["money"], cached(value))
+            # across the checklist's columns right of the figure, so the window reads on one line
+            ws.merge_range(r, 2, r, len(PLAN_HEADERS) - 1, text, self.fmt["note"])
 
     def _checklist(self, ws: Any, plan: CampaignPlan, w: PlanFormulas) -> None:
         ws.write_row(TOP, 0, list(PLAN_HEADERS), self.fmt["header"])
@@ -219,7 +269,7 @@ class CampaignSheets(SheetWriter):
         ws.write_formula(ROWS["Progress"], 1, plan_formula(PROGRESS, w), self.fmt["percent"], cached(plan.progress))
         self.fmt.colour_statuses(ws, first, 7, last, 7)
         self._timeline(ws, plan, w)
-        ws.set_column(0, 0, 14)
+        ws.set_column(0, 0, 18)  # the header's labels ("Outside its dates")
         ws.set_column(1, 1, 13)
         ws.set_column(2, 2, 52)
         ws.set_column(3, 4, 16)
@@ -227,13 +277,18 @@ class CampaignSheets(SheetWriter):
         ws.freeze_panes(TOP + 1, 3)
 
     def _timeline(self, ws: Any, plan: CampaignPlan, w: PlanFormulas) -> None:
-        """A weekly timeline: one column per week, the week a task is due filled by a conditional format."""
+        """A weekly timeline: one column per week, the week a task is due saying "Due" and filled by a conditional
+        format."""
         weeks, first, last = len(plan.weeks), TOP + 1, TOP + len(plan.tasks)
         ws.write_string(TOP - 1, TIMELINE, "Week starting", self.fmt["note"])
         for k, (day, start) in enumerate(plan.weeks):
             ws.write_formula(
                 TOP, TIMELINE + k, plan_formula(FROM_LAUNCH, w.at_week(day)), self.fmt["date"], _serial(start)
             )
+        for r, (_, task) in enumerate(plan.tasks.iterrows(), start=first):  # the word, for black-and-white print
+            for k, (_, start) in enumerate(plan.weeks):
+                mark = DUE_MARK.compute(task["Due date"], start)
+                ws.write_formula(r, TIMELINE + k, plan_formula(DUE_MARK, w.at_mark(r, k)), None, mark)
         ws.conditional_format(
             first,
             TIMELINE,

@@ -372,20 +372,20 @@ class KpiSheets(SheetWriter):
         )
 
     def _campaigns(self, ws: Any, top: int) -> None:
-        campaigns = self.a.campaigns
+        campaigns, window = self.a.campaigns, self.a.window
+        # the section's window, said: a campaign's plan sheet reconciles it with its own dates
+        said = f"Period to date ({days(window.start, window.as_of)}), each campaign's own dates or not."
         if len(campaigns) > MAX_CAMPAIGN_ROWS:  # a leader reads the biggest; --json has them all
-            ws.write_string(
-                top,
-                3,
-                f"The {MAX_CAMPAIGN_ROWS} campaigns with the most spend of "
-                f"{len(campaigns):,}; every campaign is in the JSON output.",
-                self.fmt["note"],
+            said += (
+                f" The {MAX_CAMPAIGN_ROWS} campaigns with the most spend of "
+                f"{len(campaigns):,}; every campaign is in the JSON output."
             )
             campaigns = campaigns.sort_values("Spend", ascending=False, kind="stable").head(MAX_CAMPAIGN_ROWS)
         ws.write_string(top, 0, "By campaign", self.fmt["title"])
         if campaigns.empty:  # a section with nothing to show says so, in one line
             ws.write_string(top + 1, 0, NO_CAMPAIGN_ROWS, self.fmt["note"])
             return
+        ws.write_string(top, 3, said, self.fmt["note"])
         headers = ["Channel", "Campaign", *CAMPAIGN_FIGURES]
         ws.write_row(top + 1, 0, headers, self.fmt["header"])
         for i, ((channel, campaign), c) in enumerate(campaigns.iterrows()):

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from mops_xl.analysis.assessment.martech import IN_USE
 from mops_xl.analysis.assessment.martech_figures import (
     AUTOMATION_SHARE,
     SERVES,
@@ -34,7 +35,9 @@ class SystemSheets(SheetWriter):
         """Tools by stage and category, category coverage with gaps, monthly cost, the integration map."""
         stack, links = self.a.stack, self.a.integrations
         ws = self.titled_sheet(
-            "Martech Stack", "Active tools by stage; gaps are standard categories with no active tool."
+            "Martech Stack",
+            "Active tools by stage. A standard category with no active tool is in use when a running channel "
+            "shows it (Email nurture: Email), its tool not listed; otherwise a gap.",
         )
         ws.write_row(3, 0, ["Stage", "Tool", "Category"], self.fmt["header"])
         r = 4
@@ -50,12 +53,8 @@ class SystemSheets(SheetWriter):
         ws.write_string(r + 1, 0, "Monthly cost of active tools", self.fmt["bold"])
         ws.write_formula(r + 1, 2, system_formula(MONTHLY_STACK_COST), self.fmt["money"], float(stack.monthly_cost))
         r += 3
-        ws.write_row(r, 0, ["Category", "Covered"], self.fmt["header"])
-        for i, category in enumerate(stack.covered + stack.gaps, start=1):
-            ws.write_string(r + i, 0, category)
-            covered = category in stack.covered
-            ws.write_string(r + i, 1, "Yes" if covered else GAP, self.fmt["good" if covered else "bad"])
-        r += len(stack.covered) + len(stack.gaps) + 2
+        self._categories(ws, r)
+        r += len(stack.categories) + 2
         if stack.islands:  # merged across the stack table, so its colour spans the whole line (written as text)
             ws.merge_range(r, 0, r, 2, "", self.fmt["warn"])
             ws.write_string(
@@ -82,6 +81,18 @@ class SystemSheets(SheetWriter):
         )
         ws.set_column(0, 0, 30)
         ws.set_column(1, 4, 26)
+
+    def _categories(self, ws: Any, r: int) -> None:
+        """The standard categories' coverage from row ``r``: Yes (an active tool), In use (a running channel shows
+        it, its tool not listed: a warning) or Gap, each a word as well as a colour, and what shows it."""
+        stack = self.a.stack
+        ws.write_row(r, 0, ["Category", "Covered", "Shown by"], self.fmt["header"])
+        for i, category in enumerate(stack.categories, start=1):
+            word, look = ("Yes", "good") if category in stack.covered else (IN_USE, "warn")
+            if category in stack.gaps:
+                word, look = GAP, "bad"
+            ws.write_row(r + i, 0, [category, word, stack.shown_by(category)])
+            ws.write_string(r + i, 1, word, self.fmt[look])
 
     def funnel_coverage(self) -> None:
         """Stages × channels: which active channels serve each funnel stage; uncovered stages flagged."""
