@@ -156,8 +156,10 @@ def test_every_leadership_sheet_prints_as_a_page(reports: dict[str, Path], sampl
         # one page wide; the Dashboard one page in all
         assert ws.page_setup.fitToWidth in (None, 1), ws.title
         # as many pages tall as the sheet needs, or (issue 28) one page fewer when the last would hold a few lines:
-        # Maturity's 30 rows (about 540 pt) are a few more than a page holds (504 pt on Letter, 487 pt on A4)
-        tall = (None, 1) if ws.title in ("Dashboard", "Maturity") else (0, None, 1, 2)
+        # saas's and d2c's Maturity (about 540 pt) are a few lines more than a page holds (504 pt on Letter, 487 pt
+        # on A4); local's lists more next steps (its martech categories in use), 11 lines more than a page: 2 pages
+        one_page = ("Dashboard",) if sample == "local" else ("Dashboard", "Maturity")
+        tall = (None, 1) if ws.title in one_page else (0, None, 1, 2)
         assert ws.page_setup.fitToHeight in tall, ws.title  # Excel writes no fitToHeight for its default, 1
         assert ws.print_title_rows, f"{ws.title}: no header rows repeated on each page"
         assert business in ws.oddHeader.left.text and ws.oddHeader.right.text == "&A", ws.title
@@ -459,8 +461,9 @@ def test_no_sheet_strands_a_few_lines_on_a_page(packs: dict[str, tuple[Path, Pat
         if printed[i] == printed[i - 1] and lines[i] <= FEW_LINES
     ]
     assert not stranded, stranded
-    # before issue 28, Maturity spilled 5 lines onto a page of its own in every sample: now it is one page
-    assert printed.count("Maturity") == 1
+    # before issue 28, Maturity spilled 5 lines onto a page of its own in every sample: now it is one page where
+    # the spill is a few lines (saas, d2c); local's second page holds 11 lines, more than a few, and stays
+    assert printed.count("Maturity") == (2 if sample == "local" else 1)
 
 
 @pytest.mark.libreoffice
@@ -482,13 +485,13 @@ def test_the_data_notes_name_what_is_not_in_the_pack(packs: dict[str, tuple[Path
 
 
 @pytest.mark.libreoffice
-@pytest.mark.parametrize(("sample", "coverage"), [("saas", "251.0%"), ("d2c", "11.9%")])
+@pytest.mark.parametrize(("sample", "coverage"), [("saas", "235.3%"), ("d2c", "11.9%")])
 def test_unreliable_attribution_prints_one_short_section(
     packs: dict[str, tuple[Path, Path]], sample: str, coverage: str
 ) -> None:
-    """saas's journeys hold 128 conversions against 51 customers (251.0 %), d2c's 376 against 3,170 (11.9 %):
-    outside 50 % to 200 %, so one page says the coverage, why, and what to fix; the model tables stay in the
-    workbook."""
+    """saas's journeys hold 120 conversions up to Report as of against 51 customers (235.3 %), d2c's 376 against
+    3,170 (11.9 %): outside 50 % to 200 %, so one page says the coverage, why, and what to fix; the model tables
+    stay in the workbook."""
     pages = [" ".join(p.split()) for p in _pages(packs[sample][1]) if _sheet_of(p) == "Attribution"]
     assert len(pages) == 1
     page = pages[0]
