@@ -473,8 +473,10 @@ def test_6_leftover_of_a_killed_build_is_removed_and_term_leaves_nothing(tmp_pat
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)}
     build = subprocess.Popen([sys.executable, "-m", "mops_xl", "build", str(intake), "-q"], env=env)
     deadline = time.monotonic() + TIMEOUT
-    while build.poll() is None and not list(temp.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.01)  # until the build writes (its private XlsxWriter folder exists)
+    # until the build writes: its private XlsxWriter folder exists (not merely the 8-letter file Python's tempfile
+    # writes and removes at once to probe the temp folder: a TERM that lands then is Python's, before mops-xl runs)
+    while build.poll() is None and not list(temp.glob("mops-xl-*")) and time.monotonic() < deadline:
+        time.sleep(0.01)
     build.send_signal(signal.SIGTERM)
     # finished first, ended by TERM (143), or — on a loaded machine the TERM can land after the build's work, while
     # the interpreter shuts down and has given TERM back its default action — killed by it (-15): in every case
