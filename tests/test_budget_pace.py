@@ -228,9 +228,16 @@ def _table(ws, key: str, header_row: int = 4) -> list[dict[str, Any]]:
     return out
 
 
-def _pair(ws, label: str) -> Any:
-    """The value right of the first cell (row by row) holding ``label``."""
-    for row in ws.iter_rows(values_only=True):
+#: The Dashboard's spend panel (under the KPI boxes, which have a Status row of their own).
+PANEL = "Spend vs budget to date"
+
+
+def _pair(ws, label: str, after: str | None = None) -> Any:
+    """The value right of the first cell (row by row) holding ``label``, in or under the row holding ``after``."""
+    rows = list(ws.iter_rows(values_only=True))
+    if after is not None:
+        rows = rows[next(i for i, row in enumerate(rows) if after in row) :]
+    for row in rows:
         if label in row:
             return row[row.index(label) + 1]
     raise KeyError(label)
@@ -303,7 +310,8 @@ def _report_mismatches(wb: openpyxl.Workbook) -> list[str]:
     dash = wb["Dashboard"]
     for label, expected in (("Spend to date", SPEND), ("Budget to date", BUDGET_TO_DATE), ("Pace", PACE)):
         check(f"Dashboard {label}", _pair(dash, label), expected)
-    check("Dashboard Status", _pair(dash, "Status"), OVER)
+    # the spend panel's Status (issue 28: the KPI boxes, with their own Status row, come first on page 1 now)
+    check("Dashboard Status", _pair(dash, "Status", PANEL), OVER)
     check("Dashboard Left to spend", _pair(dash, "Left to spend"), BUDGET - SPEND)  # 3,800
     # budget to date day by day: Oct 1 only Search's 100; Oct 10 = 10 x 100 + 6 x 100; Oct 31 = the 5,800
     check("chart Oct 1", _chart_point(wb["Chart data"], dt.datetime(2026, 10, 1), "Budget to date"), 100)
@@ -436,7 +444,7 @@ def test_are_we_on_budget_has_one_answer_in_every_place(sample: str, tmp_path: P
     places = {
         "KPI Framework": (kpi["Actual"], kpi["Target to date"], kpi["Attainment"], kpi["Status"]),
         "Budget Pacing": (total["Actual"], total["Expected to date"], total["Pace"], total["Status"]),
-        "Dashboard": tuple(_pair(dash, label) for label in ("Spend to date", "Budget to date", "Pace", "Status")),
+        "Dashboard": tuple(_pair(dash, x, PANEL) for x in ("Spend to date", "Budget to date", "Pace", "Status")),
         "JSON kpis": (doc_kpi["Actual"], doc_kpi["Target to date"], doc_kpi["Attainment"], doc_kpi["Status"]),
         "JSON total_pacing": tuple(doc["total_pacing"][k] for k in ("spend", "expected", "pace", "status")),
         "Roll-up": (roll["Spend"], budget_to_date, roll["Pace"], roll["Spend status"]),

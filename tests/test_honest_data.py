@@ -221,8 +221,10 @@ def test_the_dashboard_shows_report_as_of_with_the_lagging_channels(intake, anal
     assert data_through_line(analysis.lagging, AS_OF) == line
     report = build_report(intake, tmp_path / "report.xlsx", analysis=analysis)
     ws = openpyxl.load_workbook(report)["Dashboard"]
-    assert ws["A10"].value == line  # the one line under the header block, above the KPI boxes
-    assert ws["A6"].value == "Report as of" and ws["B6"].value == "10 Sep 2026 (day 10 of 30)"  # Sep 1-10 of 30
+    # the one line under the who-and-when block (issue 28: page 2 of the Dashboard, under page 1's story)
+    r = next(c.row for c in ws["A"] if c.value == "Report as of")
+    assert ws.cell(r + 4, 1).value == line
+    assert ws.cell(r, 2).value == "10 Sep 2026 (day 10 of 30)"  # Sep 1-10 of 30
     assert [c.value for c in ws["A"][2:] if isinstance(c.value, str) and "data through" in c.value] == [line]
 
 

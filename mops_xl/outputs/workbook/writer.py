@@ -159,7 +159,7 @@ class ReportWriter:
                 if ws.name != DASHBOARD and not ws.print_area_range:  # no stranded lines, no table torn from its header
                     lay_out_pages(ws, self.page.paper, repeat, self.fmt["header"])
             if ws.name == DASHBOARD:
-                ws.fit_to_pages(1, 1)  # one page: the whole story
+                ws.fit_to_pages(1, 0)  # one page wide: page 1 the story, what does not fit on the next pages
             if getattr(self.wb, "board_pack", False) and ws.name in left_out_of_pack(self.a):
                 ws.hide()  # nothing in it: the Data Notes say so in one line (LibreOffice prints visible sheets)
 

@@ -1,11 +1,12 @@
-"""The Dashboard: one landscape page and one laptop screen (1920×1080 at 100 % zoom, no scrolling).
+"""The Dashboard: page 1 of the pack, the story at a size a person reads (issue 28).
 
-Left, the story: title, the engine's headline sentence, who and when, spend against budget, the KPI boxes the
-engine chose (worst first) and the decisions for leadership. Right, the charts, each in a block of cells nothing is
-written to. Under both, across the page, the top actions of the plan for the rest of the period: who does what, with
-how much, and what it is expected to bring; with a previous report to compare with, "Since <date>" between where
-the period lands and the top actions says what changed in a sentence or two. The charts read a hidden "Chart data"
-sheet (formulas over the report's sheets), so no helper table prints or shows beside them.
+One page wide, printed at about 80 % (every word 8 pt or more). Page 1, in order of priority: the title, the
+engine's headline sentence, where the period lands, "Since <date>" with a previous report to compare with (what
+changed in a sentence or two), the decisions for leadership and the KPI boxes the engine chose (worst first). What
+does not fit moves to the next pages, never shrinks: page 2 says who and when, spend against budget and the top
+actions of the plan for the rest of the period (who does what, with how much, and what it is expected to bring);
+page 3 holds the charts, sized for print, each in a block of cells nothing is written to. The charts read a hidden
+"Chart data" sheet (formulas over the report's sheets), so no helper table prints or shows beside them.
 """
 
 from __future__ import annotations
@@ -34,16 +35,17 @@ from mops_xl.outputs.workbook.sheets.changes_sheet import write_since
 from mops_xl.outputs.workbook.sheets.dashboard_grid import (
     BOX_COLUMNS,
     BOX_WIDTH,
-    CHART_COL,
-    CHART_COL_WIDTH,
-    CHART_COLS,
     CHART_H,
     CHART_W,
     GAP_COL,
     GAP_WIDTH,
     LABEL_WIDTH,
+    RIGHT_COL,
+    RIGHT_COL_WIDTH,
+    RIGHT_COLS,
     ROW_PT,
     TITLE_PT,
+    page_points,
     put,
     span_width,
     text_lines,
@@ -52,6 +54,8 @@ from mops_xl.outputs.workbook.sheets.kpi_sheets import channel_cell, kpi_cell, r
 from mops_xl.outputs.workbook.sheets.landing_block import BUILT, write_landing
 
 SHEET = "Dashboard"
+#: The last column of the page (the blocks across the page end in it).
+LAST_COL = RIGHT_COL + RIGHT_COLS - 1
 #: The hidden sheet the Dashboard's charts read (it never prints and never shows beside a chart).
 CHART_SHEET = "Chart data"
 #: The chart data per channel. Expected CAC is the Channels sheet's; CAC target the Targets sheet's (both
@@ -93,17 +97,22 @@ class TopAction:
 
 #: The top actions across the page: column → (first and last grid column it spans, the TopAction field it shows).
 ACTION_SPANS = {
-    "Subject": ((0, 1), "subject"),
-    "Action": ((2, 2), "action"),
-    "Owner": ((3, 4), "owner"),
-    "Money at stake": ((5, 5), "amount"),
-    "What it is": ((6, 9), "amount_label"),
-    "Expected customers": ((10, 10), "customers"),
-    "Expected revenue": ((11, 11), "revenue"),
-    "Where the money goes": ((12, 18), "funding"),
+    "Subject": ((0, 0), "subject"),
+    "Action": ((1, 1), "action"),
+    "Owner": ((2, 2), "owner"),
+    "Money at stake": ((3, 3), "amount"),
+    "What it is": ((4, 5), "amount_label"),
+    "Expected customers": ((6, 6), "customers"),
+    "Expected revenue": ((7, 9), "revenue"),
+    "Where the money goes": ((10, 18), "funding"),
 }
 
 
+#: Under the top actions: what they are by, and that they are built values.
+ACTIONS_NOTE = (
+    "Actions by the money at stake; expected customers and revenue by period end against the current "
+    f"pattern. Actions are the engine's values, {AS_BUILT}. {BUILT}"
+)
 #: The format of a top action's text right of a figure (it starts a character in); other text is "wrap".
 TEXT_FORMATS = {"amount_label": "wrap_note", "funding": "wrap_in"}
 
@@ -183,65 +192,83 @@ class Dashboard(SheetWriter):
 
     # --- the sheet ---------------------------------------------------------------------------------------
     def write(self) -> None:
-        """Write the sheet: the story on the left, the charts on the right, the top actions under both; one page
-        and one screen."""
-        a, b, w = self.a, self.a.intake.business, self.a.window
+        """Write the sheet. Page 1, by priority: the headline, where the period lands, what changed (with a previous
+        report), the decisions for leadership and the KPI boxes. Page 2: who and when, spend against budget and the
+        top actions. Page 3: the charts. One page wide, printed at about 80 %, so no word prints under 8 pt."""
+        a = self.a
         ws = self.wb.add_worksheet(SHEET)
         self._heights: dict[int, float] = {}
         ws.set_column(0, 0, LABEL_WIDTH)
         ws.set_column(1, BOX_COLUMNS, BOX_WIDTH)
         ws.set_column(GAP_COL, GAP_COL, GAP_WIDTH)
-        ws.set_column(CHART_COL, CHART_COL + CHART_COLS - 1, CHART_COL_WIDTH)
-        last_col = CHART_COL + CHART_COLS - 1
-        ws.write_string(0, 0, f"Marketing operations dashboard — {b['Business name']}", self.fmt["title"])
+        ws.set_column(RIGHT_COL, LAST_COL, RIGHT_COL_WIDTH)
+        business = a.intake.business["Business name"]
+        ws.write_string(0, 0, f"Marketing operations dashboard — {business}", self.fmt["title"])
         self._row(ws, 0, 21)
-        ws.merge_range(1, 0, 1, last_col, a.headline, self.own["headline"])
-        self._row(ws, 1, 16.5 * text_lines(a.headline, span_width(0, last_col) * 0.9) + 3)
+        ws.merge_range(1, 0, 1, LAST_COL, a.headline, self.own["headline"])
+        self._row(ws, 1, 16.5 * text_lines(a.headline, span_width(0, LAST_COL) * 0.9) + 3)
+        above = write_landing(ws, 3, a.landing, a.window.end, self.prefix, self.own)
+        if a.changes is not None:  # since the previous report: its summary, under where the period lands
+            above = write_since(ws, above + 2, a.changes, self.own)
+        page_one = self._boxes(ws, self._decisions(ws, above + 2) + 2)
+        # what does not fit page 1 moves on, never shrinks: the top actions, when page 1 has no room for them
+        actions_fit = self._points(page_one) + ROW_PT + sum(self._action_heights()) <= page_points()
+        if actions_fit:
+            page_one = self._actions(ws, page_one + 2)
+        bottom = self._who_and_when(ws, page_one + 2)
+        breaks = [page_one + 2]
+        if not actions_fit:
+            bottom = self._actions(ws, bottom + 2)
+            breaks.append(bottom + 2)
+        charts = bottom + 2
+        self._charts(ws, charts)
+        ws.set_h_pagebreaks(breaks)
+        ws.hide_gridlines(2)
+        ws.print_area(0, 0, self._row_below(charts, 2 * CHART_H), LAST_COL)
+        ws.set_landscape()
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.fit_to_pages(1, 0)
+        ws.activate()
+
+    def _who_and_when(self, ws: Any, r: int) -> int:
+        """Who and when (business, period, Report as of, active channels, budget, left to spend) with spend against
+        budget to date beside it, from row ``r``. Returns the last row."""
+        a, b, w = self.a, self.a.intake.business, self.a.window
         header = [
             ("Business", str(b["Business name"])),
             ("Period", period_dates(w.start, w.end)),
             ("Report as of", f"{prose_day(w.as_of)} (day {w.elapsed_days} of {w.period_days})"),
             ("Active channels", len(a.funnel.active)),
         ]
-        for i, (label, value) in enumerate(header, start=3):
+        for i, (label, value) in enumerate(header, start=r):
             ws.write_string(i, 0, label, self.fmt["bold"])
             if isinstance(value, str):
                 ws.merge_range(i, 1, i, 3, value, self.fmt["text"])
             else:
                 ws.write_number(i, 1, value, self.own["value"])
-        ws.write_string(7, 0, "Budget for the period", self.fmt["bold"])
+        ws.write_string(r + 4, 0, "Budget for the period", self.fmt["bold"])
         ws.write_formula(
-            7, 1, f"={kpi_cell('Spend', 'Target')}", self.fmt["money"], cached(a.kpis.loc["Spend", "Target"])
+            r + 4, 1, f"={kpi_cell('Spend', 'Target')}", self.fmt["money"], cached(a.kpis.loc["Spend", "Target"])
         )
-        ws.write_string(8, 0, "Left to spend", self.fmt["bold"])  # the plan's: the one answer to "how much is left?"
-        ws.write_number(8, 1, a.plan.left, self.fmt["money"])
+        # the plan's: the one answer to "how much is left?"
+        ws.write_string(r + 5, 0, "Left to spend", self.fmt["bold"])
+        ws.write_number(r + 5, 1, a.plan.left, self.fmt["money"])
+        self._spend_panel(ws, r, 4)
         through = data_through_line(a.lagging, w.as_of)  # the channels whose rows stop early, beside Report as of
-        if through:
-            ws.merge_range(9, 0, 9, GAP_COL - 1, through, self.own["wrap_note_left"])
-            self._row(ws, 9, ROW_PT * text_lines(through, span_width(0, GAP_COL - 1)))
-        self._spend_panel(ws, 3, 4)
-        self._boxes(ws, 10)
-        story = self._decisions(ws, 16)
-        # where the period lands and the top actions go across the page, under the story and under the charts
-        # (which start at row 2)
-        above = write_landing(
-            ws, max(story + 2, self._row_below(2, 2 * CHART_H)), a.landing, w.end, self.prefix, self.own
-        )
-        if a.changes is not None:  # since the previous report: its summary, under where the period lands
-            above = write_since(ws, above + 2, a.changes, self.own)
-        bottom = self._actions(ws, above + 2)
-        self._charts(ws)
-        ws.hide_gridlines(2)
-        ws.print_area(0, 0, bottom, last_col)
-        ws.set_landscape()
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        ws.fit_to_pages(1, 1)
-        ws.activate()
+        if not through:
+            return r + 5
+        ws.merge_range(r + 6, 0, r + 6, GAP_COL - 1, through, self.own["wrap_note_left"])
+        self._row(ws, r + 6, ROW_PT * text_lines(through, span_width(0, GAP_COL - 1)))
+        return r + 6
 
     def _row(self, ws: Any, r: int, points: float) -> None:
         """Set a row's height (points), remembered so the rows under the charts can be found."""
         self._heights[r] = points
         ws.set_row(r, points)
+
+    def _points(self, last: int) -> float:
+        """The height of rows 0 to ``last``, in points."""
+        return sum(self._heights.get(r, ROW_PT) for r in range(last + 1))
 
     def _row_below(self, first: int, px_down: int) -> int:
         """The first row that starts at least ``px_down`` pixels below the top of row ``first``."""
@@ -278,9 +305,9 @@ class Dashboard(SheetWriter):
             )
         return self.own[key]
 
-    def _boxes(self, ws: Any, r: int) -> None:
+    def _boxes(self, ws: Any, r: int) -> int:
         """The KPI boxes the engine chose (tracked KPIs with a target, worst first; "No target" fillers last), their
-        actual and target with the KPI Framework's decimals (enough to redo its attainment)."""
+        actual and target with the KPI Framework's decimals (enough to redo its attainment). Returns the last row."""
         ws.write_string(r, 0, "KPI", self.fmt["bold"])
         ws.write_string(r + 1, 0, "Actual to date")
         ws.write_string(r + 2, 0, "Target", self.fmt["note"])
@@ -298,6 +325,7 @@ class Dashboard(SheetWriter):
             ws.write_formula(r + 3, j, f"={kpi_cell(m, target_col)}", box_target, cached(k[target_col]))
             ws.write_formula(r + 4, j, f"={kpi_cell(m, 'Status')}", self.own["box_status"], k["Status"])
         self.fmt.colour_statuses(ws, r + 4, 1, r + 4, BOX_COLUMNS)
+        return r + 4
 
     def _decisions(self, ws: Any, r: int) -> int:
         """The decisions for leadership under the KPI boxes: subject, decision, amount, owner (Optimization Actions
@@ -338,39 +366,44 @@ class Dashboard(SheetWriter):
             else ""
         )
         ws.write_string(r, 0, f"Top actions of the plan for the rest of the period{due}", self.fmt["title"])
-        self._row(ws, r, TITLE_PT)
+        actions, heights = top_actions(self.a), self._action_heights()
+        self._row(ws, r, heights[0])
         for header, ((first, last), _) in ACTION_SPANS.items():
             put(ws, r + 1, first, last, header, self.fmt["header"])
-        self._row(ws, r + 1, ROW_PT * max(text_lines(h, span_width(*span)) for h, (span, _) in ACTION_SPANS.items()))
-        actions = top_actions(self.a)
+        self._row(ws, r + 1, heights[1])
         if not actions:
             ws.write_string(r + 2, 0, "No action: every channel holds.", self.fmt["note"])
             return r + 2
         for i, t in enumerate(actions, start=r + 2):
-            lines = 1
             for span, field in ACTION_SPANS.values():
                 value = getattr(t, field)
                 if isinstance(value, str):
-                    fmt = self.own[TEXT_FORMATS.get(field, "wrap")]
-                    put(ws, i, *span, value or UNDEFINED, fmt)
-                    lines = max(lines, text_lines(value, span_width(*span)))
+                    put(ws, i, *span, value or UNDEFINED, self.own[TEXT_FORMATS.get(field, "wrap")])
                 else:
                     kind = self.own["number_top"] if field == "customers" else self.own["money_top"]
                     put(ws, i, *span, UNDEFINED if math.isnan(value) else value, kind)
-            self._row(ws, i, ROW_PT * lines)
+            self._row(ws, i, heights[i - r])
         last = r + 2 + len(actions)
-        note = (
-            "Actions by the money at stake; expected customers and revenue by period end against the current "
-            f"pattern. Actions are the engine's values, {AS_BUILT}. {BUILT}"
-        )
-        last_col = CHART_COL + CHART_COLS - 1
-        put(ws, last, 0, last_col, note, self.own["wrap_note_left"])
-        self._row(ws, last, ROW_PT * text_lines(note, span_width(0, last_col)))
+        put(ws, last, 0, LAST_COL, ACTIONS_NOTE, self.own["wrap_note_left"])
+        self._row(ws, last, heights[-1])
         return last
 
+    def _action_heights(self) -> list[float]:
+        """The heights of the top actions' rows, in points: title, header, one per action, the note under them (or
+        the line saying there is none)."""
+        spans = ACTION_SPANS.items()
+        heights = [TITLE_PT, ROW_PT * max(text_lines(h, span_width(*span)) for h, (span, _) in spans)]
+        actions = top_actions(self.a)
+        for t in actions:
+            texts = [(getattr(t, f), span) for span, f in ACTION_SPANS.values() if isinstance(getattr(t, f), str)]
+            heights.append(ROW_PT * max(1, *(text_lines(v, span_width(*span)) for v, span in texts)))
+        note = ROW_PT * text_lines(ACTIONS_NOTE, span_width(0, LAST_COL)) if actions else ROW_PT
+        return [*heights, note]
+
     # --- the charts ----------------------------------------------------------------------------------------
-    def _charts(self, ws: Any) -> None:
-        """Five charts in a 3 × 2 grid of CHART_W × CHART_H px blocks right of the story, under the headline."""
+    def _charts(self, ws: Any, top: int) -> None:
+        """Five charts in a 3 × 2 grid of CHART_W × CHART_H px blocks from row ``top``, on a page of their own."""
+        self._chart_top = top
         rows = self._chart_rows
         n = len(self.a.channels)
         money_axis = {"name": f"Spend ({self.currency})", "num_format": f'"{self.prefix}"#,##0', "min": 0}
@@ -449,10 +482,10 @@ class Dashboard(SheetWriter):
         return "=" + sheet_ref(CHART_SHEET, span)
 
     def _place(self, ws: Any, chart: Any, i: int, j: int) -> None:
-        """Put a chart in block (column ``i``, row ``j``) of the grid right of the story, under the headline."""
+        """Put a chart in block (column ``i``, row ``j``) of the charts' grid."""
         ws.insert_chart(
-            2,
-            CHART_COL,
+            self._chart_top,
+            0,
             chart,
             {"x_offset": i * CHART_W, "y_offset": j * CHART_H, "object_position": 3},
         )
@@ -469,12 +502,13 @@ class Dashboard(SheetWriter):
         chart = self.wb.add_chart({"type": kind})
         for name, values in series:
             chart.add_series({"name": name, "categories": categories, "values": values})
-        chart.set_title({"name": title, "name_font": {"size": 10}})
-        chart.set_legend({"position": "bottom"} if len(series) > 1 else {"none": True})
+        # sized for print: at about 80 % the labels print at 8 pt, the title at 9.5 pt
+        chart.set_title({"name": title, "name_font": {"size": 12}})
+        chart.set_legend({"position": "bottom", "font": {"size": 10}} if len(series) > 1 else {"none": True})
         # a bar chart's value axis is its x axis in Excel's terms; a column or line chart's is its y axis
         value_axis, category_axis = ("set_x_axis", "set_y_axis") if kind == "bar" else ("set_y_axis", "set_x_axis")
-        getattr(chart, value_axis)({**y_axis, "name_font": {"size": 9}, "num_font": {"size": 8}})
-        getattr(chart, category_axis)({**(x_axis or {}), "num_font": {"size": 8}})
+        getattr(chart, value_axis)({**y_axis, "name_font": {"size": 10}, "num_font": {"size": 10}})
+        getattr(chart, category_axis)({**(x_axis or {}), "num_font": {"size": 10}})
         chart.set_size({"width": CHART_W, "height": CHART_H})
         return chart
 

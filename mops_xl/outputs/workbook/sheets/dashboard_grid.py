@@ -1,4 +1,5 @@
-"""The Dashboard's grid: one landscape page of a label column, six KPI-box columns, a gap and the chart columns,
+"""The Dashboard's grid: a label column, six KPI-box columns, a gap and eleven narrow columns the blocks across the
+page end in, about 1,250 px wide so the page prints one page wide at about 80 % (words ≥ 8 pt on Letter and A4);
 and how text is laid into it (merged spans, wrapped rows sized by an estimate of their lines)."""
 
 from __future__ import annotations
@@ -6,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 # --- The grid (0-based columns; widths in Excel characters, ≈ 7 px each + 5 px) ---------------------------
-LABEL_WIDTH, BOX_WIDTH, GAP_WIDTH, CHART_COL_WIDTH = 24, 14, 2, 12
+LABEL_WIDTH, BOX_WIDTH, GAP_WIDTH, RIGHT_COL_WIDTH = 24, 14, 2, 5
 BOX_COLUMNS = 6  # B..G: one KPI box each
-GAP_COL = 1 + BOX_COLUMNS  # H: space between the story and the charts
-CHART_COL = GAP_COL + 1  # I: the first chart column
-CHART_W, CHART_H = 300, 230  # px: three charts a row, two rows
+GAP_COL = 1 + BOX_COLUMNS  # H: a narrow column
+RIGHT_COL = GAP_COL + 1  # I: the first of the narrow columns right of the boxes
+RIGHT_COLS = 11  # I..S: the blocks across the page end in S
+CHART_W, CHART_H = 400, 300  # px: three charts a row, two rows, on a page of their own (1,200 × 600 px)
 ROW_PT = 15.0  # a default row (20 px)
 ROW_PX = 20
 TITLE_PT = 19.0  # a row holding a title (14 pt)
@@ -26,10 +28,6 @@ def px(width_chars: float) -> int:
         Pixels.
     """
     return int(width_chars * 7 + 5) if width_chars >= 1 else int(width_chars * 12 + 0.5)
-
-
-#: The columns the charts cover (I onwards): enough for three charts side by side.
-CHART_COLS = -(-3 * CHART_W // px(CHART_COL_WIDTH))
 
 
 def text_lines(text: str, width_chars: float) -> int:
@@ -59,12 +57,24 @@ def column_width(c: int) -> float:
         return LABEL_WIDTH
     if c <= BOX_COLUMNS:
         return BOX_WIDTH
-    return GAP_WIDTH if c == GAP_COL else CHART_COL_WIDTH
+    return GAP_WIDTH if c == GAP_COL else RIGHT_COL_WIDTH
 
 
 def span_width(first: int, last: int) -> float:
     """The width of grid columns ``first`` to ``last``, in characters."""
     return sum(column_width(c) for c in range(first, last + 1))
+
+
+def page_points() -> float:
+    """The points of rows one printed page holds when the grid prints one page wide on the shorter of the two
+    papers, A4 landscape (0.4 in margins left and right, 0.75 in top and bottom), less 5 % for the scale's rounding.
+
+    Returns:
+        Points of row height, at 100 %.
+    """
+    grid_pt = 0.75 * sum(px(column_width(c)) for c in range(RIGHT_COL + RIGHT_COLS))
+    scale = (841.9 - 0.8 * 72) / grid_pt
+    return 0.95 * (595.3 - 1.5 * 72) / scale
 
 
 def put(ws: Any, r: int, first: int, last: int, value: Any, fmt: Any) -> None:
