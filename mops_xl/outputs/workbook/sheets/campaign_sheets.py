@@ -153,13 +153,16 @@ class CampaignSheets(SheetWriter):
     def _plan(self, name: str, k: int, c: pd.Series, plan: CampaignPlan) -> None:
         ws = self.wb.add_worksheet(name)
         ws.write_string(0, 0, "Campaign plan", self.fmt["title"])
-        ws.write_string(
+        ws.merge_range(  # across the checklist's columns, wrapped: the page prints the checklist's width
             1,
             0,
+            1,
+            len(PLAN_HEADERS) - 1,
             "Due dates follow the launch date on the Campaigns sheet. Tasks of the phases before the campaign's "
             "Status start Done; set each task's status from the list. Overdue: due before Report as of and not Done.",
-            self.fmt["note"],
+            self.fmt["note_wrap"],
         )
+        ws.set_row(1, 30)
         for label, r in ROWS.items():
             ws.write_string(r, 0, label, self.fmt["bold"])
         ws.write_string(ROWS["Campaign"], 1, str(c["Campaign"]))
@@ -283,7 +286,7 @@ class CampaignSheets(SheetWriter):
         ws.write_string(TOP - 1, TIMELINE, "Week starting", self.fmt["note"])
         for k, (day, start) in enumerate(plan.weeks):
             ws.write_formula(
-                TOP, TIMELINE + k, plan_formula(FROM_LAUNCH, w.at_week(day)), self.fmt["date"], _serial(start)
+                TOP, TIMELINE + k, plan_formula(FROM_LAUNCH, w.at_week(day)), self.fmt["week"], _serial(start)
             )
         for r, (_, task) in enumerate(plan.tasks.iterrows(), start=first):  # the word, for black-and-white print
             for k, (_, start) in enumerate(plan.weeks):
@@ -296,7 +299,26 @@ class CampaignSheets(SheetWriter):
             TIMELINE + weeks - 1,
             {"type": "formula", "criteria": plan_formula(DUE_IN_WEEK, w.timeline_marks()), "format": self.fmt["good"]},
         )
-        ws.set_column(TIMELINE, TIMELINE + weeks - 1, 10)
+        ws.set_column(TIMELINE, TIMELINE + weeks - 1, 7)
+        _print_apart(ws, last, weeks)
+
+
+def _print_apart(ws: Any, last: int, weeks: int) -> None:
+    """Print the checklist and its timeline as two blocks, each as wide as the page: the checklist (with the plan's
+    header above it), then the timeline with the checklist's #, Phase and Task repeated on its left.
+
+    Two print ranges (Excel and LibreOffice print each on pages of its own, fitted to the page's width), so the
+    timeline's weeks do not shrink the checklist to fit beside it.
+
+    Args:
+        ws: The plan sheet.
+        last: The 0-based row of the last task.
+        weeks: The number of timeline weeks.
+    """
+    checklist = ws._convert_name_area(0, 0, last, len(PLAN_HEADERS) - 1)
+    timeline = ws._convert_name_area(TOP - 1, TIMELINE, last, TIMELINE + weeks - 1)
+    ws.print_area_range = f"{checklist},{timeline}"  # XlsxWriter's print_area takes one range
+    ws.repeat_columns(0, PLAN_HEADERS.index("Task"))
 
 
 def _serial(day: pd.Timestamp) -> float | str:
