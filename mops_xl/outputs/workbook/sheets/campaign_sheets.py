@@ -36,6 +36,7 @@ from mops_xl.outputs.workbook.formulas.campaign_formulas import (
 )
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, internal_link
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
+from mops_xl.outputs.workbook.layout.print_blocks import print_in_blocks
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 
 SHEET = "Campaign Templates"
@@ -300,25 +301,10 @@ class CampaignSheets(SheetWriter):
             {"type": "formula", "criteria": plan_formula(DUE_IN_WEEK, w.timeline_marks()), "format": self.fmt["good"]},
         )
         ws.set_column(TIMELINE, TIMELINE + weeks - 1, 7)
-        _print_apart(ws, last, weeks)
-
-
-def _print_apart(ws: Any, last: int, weeks: int) -> None:
-    """Print the checklist and its timeline as two blocks, each as wide as the page: the checklist (with the plan's
-    header above it), then the timeline with the checklist's #, Phase and Task repeated on its left.
-
-    Two print ranges (Excel and LibreOffice print each on pages of its own, fitted to the page's width), so the
-    timeline's weeks do not shrink the checklist to fit beside it.
-
-    Args:
-        ws: The plan sheet.
-        last: The 0-based row of the last task.
-        weeks: The number of timeline weeks.
-    """
-    checklist = ws._convert_name_area(0, 0, last, len(PLAN_HEADERS) - 1)
-    timeline = ws._convert_name_area(TOP - 1, TIMELINE, last, TIMELINE + weeks - 1)
-    ws.print_area_range = f"{checklist},{timeline}"  # XlsxWriter's print_area takes one range
-    ws.repeat_columns(0, PLAN_HEADERS.index("Task"))
+        # the checklist, then the timeline with #, Phase and Task on its left: the weeks do not shrink the checklist
+        print_in_blocks(
+            ws, len(PLAN_HEADERS) - 1, (TOP - 1, TIMELINE, last, TIMELINE + weeks - 1), PLAN_HEADERS.index("Task") + 1
+        )
 
 
 def _serial(day: pd.Timestamp) -> float | str:
