@@ -80,3 +80,17 @@ def test_campaign_plans_print_at_a_readable_size(packs: dict[str, Path], sample:
             small.append(f"{plan}: median {median:.1f} pt, 5 % {smallest:.1f} pt")
     assert all(seen.values()), seen  # every plan printed
     assert not small, small
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_channel_performance_prints_at_a_readable_size(packs: dict[str, Path], sample: str) -> None:
+    """Channel Performance printed at 5.7–6.7 pt when its 22 columns were fitted one page wide; printed as two
+    blocks (Channel to Status, then the primary metric columns), every page prints its median word at 8 pt or
+    more and its smallest 5 % at 6.5 pt or more, over three pages or more."""
+    pages = [sorted(sizes) for header, sizes in word_sizes(packs[sample]) if header.endswith("Channel Performance")]
+    assert len(pages) >= 3
+    for sizes in pages:
+        assert statistics.median(sizes) >= MEDIAN_PT
+        assert sizes[int(len(sizes) * 0.05)] >= SMALLEST_PT
