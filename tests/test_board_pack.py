@@ -376,7 +376,9 @@ def test_the_pdf_is_the_board_pack(packs: dict[str, tuple[Path, Path]], sample: 
     else:  # EUR and GBP on A4, landscape: 297 x 210 mm
         assert "(A4)" in info["Page size"] and info["Page size"].strip().startswith("841")
     if sample == "saas":
-        assert len(pages) <= 25  # was 105, 79 of them data sheets
+        # was 105, 79 of them data sheets; issue 28: wide tables print as blocks of their own rather than shrunk
+        # (Channel Performance and Optimization Actions a page more each, the campaign plans' timelines)
+        assert len(pages) <= 28
     printed = [_sheet_of(p) for p in pages]
     assert printed[0] == "Dashboard"
     assert not set(printed) & set(DATA_SHEETS), "a data sheet was printed"
