@@ -377,7 +377,9 @@ def test_the_pdf_is_the_board_pack(packs: dict[str, tuple[Path, Path]], sample: 
     else:  # EUR and GBP on A4, landscape: 297 x 210 mm
         assert "(A4)" in info["Page size"] and info["Page size"].strip().startswith("841")
     if sample == "saas":
-        assert len(pages) <= 25  # was 105, 79 of them data sheets
+        # was 105, 79 of them data sheets; issue 28: wide tables print as blocks of their own rather than shrunk
+        # (Channel Performance and Optimization Actions a page more each, the campaign plans' timelines)
+        assert len(pages) <= 28
     printed = [_sheet_of(p) for p in pages]
     assert printed[0] == "Dashboard"
     assert not set(printed) & set(DATA_SHEETS), "a data sheet was printed"
@@ -456,12 +458,16 @@ def _body_lines(pdf: Path) -> list[int]:
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_no_sheet_strands_a_few_lines_on_a_page(packs: dict[str, tuple[Path, Path]], sample: str) -> None:
     pdf = packs[sample][1]
-    printed = [_sheet_of(p) for p in _pages(pdf)]
+    pages = _pages(pdf)
+    printed = [_sheet_of(p) for p in pages]
     lines = _body_lines(pdf)
+    # Channel Performance prints its primary metric columns as a block of their own, a table with one row a
+    # channel (local's 3 channels: 6 lines): a block, not a spill
+    block = [re.search(r"Primary\s+source", p) is not None for p in pages]
     stranded = [
         f"page {i + 1} ({printed[i]}): {lines[i]} lines"
         for i in range(1, len(printed))
-        if printed[i] == printed[i - 1] and lines[i] <= FEW_LINES
+        if printed[i] == printed[i - 1] and lines[i] <= FEW_LINES and not block[i]
     ]
     assert not stranded, stranded
     # before issue 28, Maturity spilled 5 lines onto a page of its own in every sample: now it is one page where

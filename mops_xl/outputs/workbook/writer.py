@@ -23,6 +23,7 @@ from mops_xl.outputs.workbook.layout.board_pack import BoardPackWorkbook, left_o
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.fit import ColumnFitter
 from mops_xl.outputs.workbook.layout.page_fit import lay_out_pages
+from mops_xl.outputs.workbook.layout.print_blocks import in_blocks
 from mops_xl.outputs.workbook.layout.print_setup import (
     DEFAULT_PAPER,
     PAPER_SIZES,
@@ -156,7 +157,8 @@ class ReportWriter:
             else:
                 repeat = header_rows(ws, self.fmt["header"])
                 self.page.apply(ws, repeat)
-                if ws.name != DASHBOARD and not ws.print_area_range:  # no stranded lines, no table torn from its header
+                # no stranded lines, no table torn from its header (a sheet printed in blocks: its first block)
+                if ws.name != DASHBOARD and (not ws.print_area_range or in_blocks(ws)):
                     lay_out_pages(ws, self.page.paper, repeat, self.fmt["header"])
             if ws.name == DASHBOARD:
                 ws.fit_to_pages(1, 0)  # one page wide: page 1 the story, what does not fit on the next pages

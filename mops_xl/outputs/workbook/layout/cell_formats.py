@@ -96,6 +96,8 @@ class Formats:
             "ratio": {"num_format": figure_format("ratio", DIGITS["ratio"], ""), "align": "right"},
             "date": {"num_format": "yyyy-mm-dd"},
             "datetime": {"num_format": "yyyy-mm-dd hh:mm"},
+            "week": {"num_format": "d mmm"},  # a timeline week's first day, in a narrow column
+            "note_wrap": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
             "total_money": {"num_format": money, "bold": True, "top": 1},
             "input_money": {"num_format": money, "bg_color": "#FFF2CC", "border": 1, "align": "right"},
             "total_integer": {"num_format": "#,##0", "bold": True, "top": 1},

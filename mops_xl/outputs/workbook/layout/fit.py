@@ -29,6 +29,7 @@ from typing import Any
 from xlsxwriter.utility import xl_pixel_width
 
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED
+from mops_xl.outputs.workbook.layout.print_blocks import printed_last_column
 
 #: Widest a fitted column gets for values without spaces, in characters of the default font.
 MAX_WIDTH = 50
@@ -342,7 +343,7 @@ class ColumnFitter:
             Row → the height its text needs, in points.
         """
         heights: dict[int, float] = {}
-        last_col = ws.dim_colmax
+        last_col = printed_last_column(ws)  # a long line wraps within the width its page prints
         for r, c, text, fmt in cells:
             if not text or _mono(fmt):
                 continue

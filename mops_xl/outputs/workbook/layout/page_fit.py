@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from mops_xl.outputs.workbook.layout.print_blocks import printed_last_column
+
 __all__ = [
     "FEW_LINES",
     "PAPER_POINTS",
@@ -141,7 +143,7 @@ def _room(ws: Any, paper: str) -> float:
     width, height = PAPER_POINTS[paper]
     page_w = width - 72 * (ws.margin_left + ws.margin_right)
     page_h = height - 72 * (ws.margin_top + ws.margin_bottom)
-    columns = range((ws.dim_colmax or 0) + 1)
+    columns = range(printed_last_column(ws) + 1)  # a sheet printed in blocks: its first block's width
     sheet_w = sum(ws._size_col(c) + _COLUMN_PAD_PX for c in columns) * _PT_PER_PX
     return page_h / min(1.0, page_w / sheet_w)
 

@@ -19,6 +19,7 @@ from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, name_for, sheet_ref
 from mops_xl.outputs.workbook.formulas.experiment_formulas import VariantFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
+from mops_xl.outputs.workbook.layout.print_blocks import print_in_blocks
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 from mops_xl.outputs.workbook.sheets.data_sheets import data_sheet_name, field_column_letter
 
@@ -57,6 +58,9 @@ ACTION_WIDTHS = {
 #: The number format of each figure column of the actions table (the money columns, the customers with one
 #: decimal).
 ACTION_FORMATS = {**{c: "money" for c in MONEY_COLUMNS}, "Expected customers change": "number"}
+#: The last column of the actions table printed with the rest of the sheet; its columns after it print as a block
+#: of their own.
+PRINTED_FIRST_UP_TO = "Budget to move this period"
 #: The moves of the plan under the actions, each column under the actions table's columns it spans (first,
 #: last): every amount taken from a channel and where it goes.
 MOVE_SPANS = (
@@ -71,7 +75,7 @@ DECISION_SPANS = (
     ("Decision", ("Action", "Evidence")),
     ("Money at stake", ("Remaining budget", "Remaining budget")),
     ("Owner", ("Current daily spend", "Planned daily spend")),
-    ("Why", ("Planned rest of period", "Funding")),
+    ("Why", ("Planned rest of period", "Budget to move this period")),  # within the sheet's first printed block
 )
 #: What the sheet (and the Dashboard) says when the team needs no decision from leadership.
 NO_DECISION = "No decision for leadership: the team can act on the plan itself."
@@ -144,6 +148,11 @@ class ActionSheets(SheetWriter):
         for c, header in enumerate(headers):
             ws.set_column(c, c, ACTION_WIDTHS.get(header, 12))
         ws.freeze_panes(top + 1, 2)
+        # the sheet to the money to move, then the actions' expected change, funding and owner, each row headed by
+        # its priority and subject: the wide actions table does not shrink the page
+        moved = headers.index(PRINTED_FIRST_UP_TO)
+        if moved < len(headers) - 1:
+            print_in_blocks(ws, moved, (top, moved + 1, top + len(recs), len(headers) - 1), 2)
 
     def _decisions(self, ws: Any, r: int, headers: Sequence[str]) -> int:
         """The decisions for leadership under their title at row ``r``, or one line saying there are none.

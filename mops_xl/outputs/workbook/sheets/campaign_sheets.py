@@ -36,6 +36,7 @@ from mops_xl.outputs.workbook.formulas.campaign_formulas import (
 )
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED, cached, internal_link
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
+from mops_xl.outputs.workbook.layout.print_blocks import print_in_blocks
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 
 SHEET = "Campaign Templates"
@@ -153,13 +154,16 @@ class CampaignSheets(SheetWriter):
     def _plan(self, name: str, k: int, c: pd.Series, plan: CampaignPlan) -> None:
         ws = self.wb.add_worksheet(name)
         ws.write_string(0, 0, "Campaign plan", self.fmt["title"])
-        ws.write_string(
+        ws.merge_range(  # across the checklist's columns, wrapped: the page prints the checklist's width
             1,
             0,
+            1,
+            len(PLAN_HEADERS) - 1,
             "Due dates follow the launch date on the Campaigns sheet. Tasks of the phases before the campaign's "
             "Status start Done; set each task's status from the list. Overdue: due before Report as of and not Done.",
-            self.fmt["note"],
+            self.fmt["note_wrap"],
         )
+        ws.set_row(1, 30)
         for label, r in ROWS.items():
             ws.write_string(r, 0, label, self.fmt["bold"])
         ws.write_string(ROWS["Campaign"], 1, str(c["Campaign"]))
@@ -283,7 +287,7 @@ class CampaignSheets(SheetWriter):
         ws.write_string(TOP - 1, TIMELINE, "Week starting", self.fmt["note"])
         for k, (day, start) in enumerate(plan.weeks):
             ws.write_formula(
-                TOP, TIMELINE + k, plan_formula(FROM_LAUNCH, w.at_week(day)), self.fmt["date"], _serial(start)
+                TOP, TIMELINE + k, plan_formula(FROM_LAUNCH, w.at_week(day)), self.fmt["week"], _serial(start)
             )
         for r, (_, task) in enumerate(plan.tasks.iterrows(), start=first):  # the word, for black-and-white print
             for k, (_, start) in enumerate(plan.weeks):
@@ -296,7 +300,11 @@ class CampaignSheets(SheetWriter):
             TIMELINE + weeks - 1,
             {"type": "formula", "criteria": plan_formula(DUE_IN_WEEK, w.timeline_marks()), "format": self.fmt["good"]},
         )
-        ws.set_column(TIMELINE, TIMELINE + weeks - 1, 10)
+        ws.set_column(TIMELINE, TIMELINE + weeks - 1, 7)
+        # the checklist, then the timeline with #, Phase and Task on its left: the weeks do not shrink the checklist
+        print_in_blocks(
+            ws, len(PLAN_HEADERS) - 1, (TOP - 1, TIMELINE, last, TIMELINE + weeks - 1), PLAN_HEADERS.index("Task") + 1
+        )
 
 
 def _serial(day: pd.Timestamp) -> float | str:

@@ -37,6 +37,7 @@ from mops_xl.outputs.workbook.formulas.kpi_formulas import (
     window_rows,
 )
 from mops_xl.outputs.workbook.layout.cell_formats import DIGITS, Formats
+from mops_xl.outputs.workbook.layout.print_blocks import print_in_blocks
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 from mops_xl.outputs.workbook.sheets.forecast_cells import ForecastCells
 from mops_xl.outputs.workbook.sheets.week_by_week import write_week_by_week
@@ -280,6 +281,10 @@ class KpiSheets(SheetWriter):
         ws.set_column(0, 0, 24)
         ws.set_column(1, len(PERFORMANCE_HEADERS) - 1, 13)
         ws.freeze_panes(TOP + 1, 1)
+        # the sheet as wide as its figures (to Status), then the channels' primary metric columns, each row
+        # headed by its channel and spend (wide enough for the title above): the wide table does not shrink the page
+        status = PERFORMANCE_HEADERS.index("Status")
+        print_in_blocks(ws, status, (TOP, status + 1, last, len(PERFORMANCE_HEADERS) - 1), 2)
 
     def _channel_row(self, ws: Any, r: int, channel: str, c: pd.Series) -> None:
         cell = {h: xl_rowcol_to_cell(r, PERFORMANCE_HEADERS.index(h)) for h in PERFORMANCE_HEADERS}
