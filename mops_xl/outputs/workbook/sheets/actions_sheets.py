@@ -79,8 +79,23 @@ DECISION_SPANS = (
 )
 #: What the sheet (and the Dashboard) says when the team needs no decision from leadership.
 NO_DECISION = "No decision for leadership: the team can act on the plan itself."
-#: The Experiments sheet's columns: the engine's results, its "Reason" (why a figure is undefined) aside.
-EXPERIMENT_HEADERS = tuple(c for c in RESULT_COLUMNS if c != "Reason")
+#: The Experiments sheet's first printed block: each variant, its result and the decision, read on one page.
+EXPERIMENT_FIRST = (
+    "Experiment",
+    "Variant",
+    "Is control",
+    "Visitors",
+    "Conversions",
+    "Rate",
+    "Lift",
+    "Lift low",
+    "Lift high",
+    "Significant",
+    "Decision",
+)
+#: The Experiments sheet's columns: the first block, then the statistics behind it (printed as a second block), the
+#: engine's "Reason" (why a figure is undefined) aside.
+EXPERIMENT_HEADERS = EXPERIMENT_FIRST + tuple(c for c in RESULT_COLUMNS if c not in (*EXPERIMENT_FIRST, "Reason"))
 _EXP_KIND = {
     "Visitors": "integer",
     "Conversions": "integer",
@@ -264,7 +279,10 @@ class ActionSheets(SheetWriter):
             ws.write_string(j, 0, gloss(term), self.fmt["note"])
         ws.set_column(0, 1, 24)
         ws.set_column(2, len(EXPERIMENT_HEADERS) - 1, 12)
-        ws.set_column(EXPERIMENT_HEADERS.index("Decision"), EXPERIMENT_HEADERS.index("Decision"), 46)
+        decision = EXPERIMENT_HEADERS.index("Decision")
+        ws.set_column(decision, decision, 46)
+        # the statistics behind each decision print after it, each row named by its experiment and variant
+        print_in_blocks(ws, decision, (3, decision + 1, 3 + len(results), len(EXPERIMENT_HEADERS) - 1), 2)
         ws.freeze_panes(4, 2)
 
     def _variant(self, ws: Any, r: int, k: int, v: pd.Series, ctrl: int) -> None:

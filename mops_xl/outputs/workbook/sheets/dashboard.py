@@ -49,6 +49,7 @@ from mops_xl.outputs.workbook.sheets.dashboard_grid import (
     put,
     span_width,
     text_lines,
+    tick_step,
 )
 from mops_xl.outputs.workbook.sheets.kpi_sheets import channel_cell, kpi_cell, redo_digits_of, strategy_cell
 from mops_xl.outputs.workbook.sheets.landing_block import BUILT, write_landing
@@ -60,6 +61,16 @@ LAST_COL = RIGHT_COL + RIGHT_COLS - 1
 CHART_SHEET = "Chart data"
 #: The chart data per channel. Expected CAC is the Channels sheet's; CAC target the Targets sheet's (both
 #: through Channel Strategy).
+#: The longest channel name a chart shows whole; a longer one shows its start and end (:func:`chart_label`).
+LABEL_CHARS, LABEL_HEAD, LABEL_TAIL = 24, 18, 5
+#: The line the top actions are when the plan has none.
+NO_ACTION = "No action: every channel holds."
+#: A date axis labelled once a week.
+WEEKLY = {"major_unit": 7, "major_unit_type": "days"}
+#: The funnel chart's stages.
+FUNNEL = ("Leads", "MQLs", "SQLs", "Customers")
+#: The charts' label size in points (axes, legend): 8 pt and more printed at the Dashboard's scale.
+LABEL_PT = 12
 CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC", "CAC target", "ROAS")
 #: The top actions the Dashboard lists.
 TOP_ACTIONS = 5
@@ -215,8 +226,10 @@ class Dashboard(SheetWriter):
         actions_fit = self._points(page_one) + ROW_PT + sum(self._action_heights()) <= page_points()
         if actions_fit:
             page_one = self._actions(ws, page_one + 2)
+        # ... and who and when, when page 1 has room for them too: then the charts have page 2 to themselves
+        who_fits = actions_fit and self._points(page_one) + self._who_points() <= page_points()
         bottom = self._who_and_when(ws, page_one + 2)
-        breaks = [page_one + 2]
+        breaks = [bottom + 2] if who_fits else [page_one + 2]
         if not actions_fit:
             bottom = self._actions(ws, bottom + 2)
             breaks.append(bottom + 2)
@@ -260,6 +273,12 @@ class Dashboard(SheetWriter):
         ws.merge_range(r + 6, 0, r + 6, GAP_COL - 1, through, self.own["wrap_note_left"])
         self._row(ws, r + 6, ROW_PT * text_lines(through, span_width(0, GAP_COL - 1)))
         return r + 6
+
+    def _who_points(self) -> float:
+        """The height of who and when with the gap row above it, in points (:meth:`_who_and_when`)."""
+        through = data_through_line(self.a.lagging, self.a.window.as_of)
+        note = ROW_PT * text_lines(through, span_width(0, GAP_COL - 1)) if through else 0.0
+        return 7 * ROW_PT + note
 
     def _row(self, ws: Any, r: int, points: float) -> None:
         """Set a row's height (points), remembered so the rows under the charts can be found."""
@@ -368,12 +387,12 @@ class Dashboard(SheetWriter):
         ws.write_string(r, 0, f"Top actions of the plan for the rest of the period{due}", self.fmt["title"])
         actions, heights = top_actions(self.a), self._action_heights()
         self._row(ws, r, heights[0])
+        if not actions:  # one line, no header over an empty table
+            ws.write_string(r + 1, 0, NO_ACTION, self.fmt["note"])
+            return r + 1
         for header, ((first, last), _) in ACTION_SPANS.items():
             put(ws, r + 1, first, last, header, self.fmt["header"])
         self._row(ws, r + 1, heights[1])
-        if not actions:
-            ws.write_string(r + 2, 0, "No action: every channel holds.", self.fmt["note"])
-            return r + 2
         for i, t in enumerate(actions, start=r + 2):
             for span, field in ACTION_SPANS.values():
                 value = getattr(t, field)
@@ -407,6 +426,9 @@ class Dashboard(SheetWriter):
         rows = self._chart_rows
         n = len(self.a.channels)
         money_axis = {"name": f"Spend ({self.currency})", "num_format": f'"{self.prefix}"#,##0', "min": 0}
+        # a horizontal value axis gets a round step, so its labels never run into each other
+        roas_top = _top(self.a.channels["ROAS"]) if n else math.nan
+        funnel_top = _top(self.a.kpis.loc[[m for m in FUNNEL if m in self.a.kpis.index], "Actual"])
         if n:
             cats = self._range("Channel")
             self._place(
@@ -440,7 +462,7 @@ class Dashboard(SheetWriter):
                     "ROAS by channel",
                     [("ROAS", self._range("ROAS"))],
                     cats,
-                    y_axis={"name": "Revenue ÷ spend", "num_format": '0.0":1"', "min": 0},
+                    y_axis={"name": "Revenue ÷ spend", "min": 0, **_round_ticks(roas_top, '0":1"', '0.0":1"')},
                     x_axis={"reverse": True},
                 ),
                 2,
@@ -454,7 +476,7 @@ class Dashboard(SheetWriter):
                 "Funnel: Leads → MQLs → SQLs → Customers",
                 [("Count", "=" + sheet_ref(CHART_SHEET, f"$B${top + 2}:$B${last + 1}"))],
                 "=" + sheet_ref(CHART_SHEET, f"$A${top + 2}:$A${last + 1}"),
-                y_axis={"name": "Count", "num_format": "#,##0", "min": 0},
+                y_axis={"name": "Count", "min": 0, **_round_ticks(funnel_top, "#,##0", "#,##0.0")},
                 x_axis={"reverse": True},
             ),
             0,
@@ -470,7 +492,8 @@ class Dashboard(SheetWriter):
             ],
             "=" + sheet_ref(CHART_SHEET, f"$A${top + 2}:$A${last + 1}"),
             y_axis=money_axis,
-            x_axis={"date_axis": True, "num_format": "d mmm", "name": "Date"},
+            # a label a week: the days between are read off the line
+            x_axis={"date_axis": True, "num_format": "d mmm", "name": "Date", **WEEKLY},
         )
         chart.set_size({"width": 2 * CHART_W, "height": CHART_H})
         self._place(ws, chart, 1, 1)
@@ -502,13 +525,14 @@ class Dashboard(SheetWriter):
         chart = self.wb.add_chart({"type": kind})
         for name, values in series:
             chart.add_series({"name": name, "categories": categories, "values": values})
-        # sized for print: at about 80 % the labels print at 8 pt, the title at 9.5 pt
-        chart.set_title({"name": title, "name_font": {"size": 12}})
-        chart.set_legend({"position": "bottom", "font": {"size": 10}} if len(series) > 1 else {"none": True})
+        # sized for print: the Dashboard prints at 74-84 %, so labels at 12 pt print at 8.9-10 pt, the title larger
+        chart.set_title({"name": title, "name_font": {"size": 14}})
+        chart.set_legend({"position": "bottom", "font": {"size": LABEL_PT}} if len(series) > 1 else {"none": True})
         # a bar chart's value axis is its x axis in Excel's terms; a column or line chart's is its y axis
         value_axis, category_axis = ("set_x_axis", "set_y_axis") if kind == "bar" else ("set_y_axis", "set_x_axis")
-        getattr(chart, value_axis)({**y_axis, "name_font": {"size": 10}, "num_font": {"size": 10}})
-        getattr(chart, category_axis)({**(x_axis or {}), "num_font": {"size": 10}})
+        label = {"size": LABEL_PT}
+        getattr(chart, value_axis)({**y_axis, "name_font": label, "num_font": label})
+        getattr(chart, category_axis)({**(x_axis or {}), "name_font": label, "num_font": label})
         chart.set_size({"width": CHART_W, "height": CHART_H})
         return chart
 
@@ -528,7 +552,7 @@ class Dashboard(SheetWriter):
         channels = list(a.channels.index)
         for i, ch in enumerate(channels, start=1):
             c = a.channels.loc[ch]
-            ws.write_formula(i, at("Channel"), f"={channel_cell(ch, 'Channel', a)}", None, str(ch))
+            ws.write_formula(i, at("Channel"), short_label(channel_cell(ch, "Channel", a)), None, chart_label(str(ch)))
             ws.write_formula(i, at("Spend"), f"={channel_cell(ch, 'Spend', a)}", self.fmt["money"], float(c["Spend"]))
             if len(a.pacing_lines):
                 A = xl_rowcol_to_cell(i, 0)
@@ -554,7 +578,7 @@ class Dashboard(SheetWriter):
             )
         f0 = self._chart_rows["funnel"][0]
         ws.write_row(f0, 0, ["Funnel stage", "Count"], self.fmt["header"])
-        for i, m in enumerate(("Leads", "MQLs", "SQLs", "Customers"), start=f0 + 1):
+        for i, m in enumerate(FUNNEL, start=f0 + 1):
             ws.write_string(i, 0, m)
             ws.write_formula(
                 i,
@@ -579,3 +603,43 @@ class Dashboard(SheetWriter):
                 ws.write_formula(i, 2, w.budget_to_date(), self.fmt["money"], float(point["Budget to date"]))
             else:
                 ws.write_number(i, 2, 0.0, self.fmt["money"])
+
+
+def _top(values: pd.Series) -> float:
+    """The largest finite number of ``values`` (NaN when there is none)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    numbers = numbers[numbers.map(lambda v: math.isfinite(v))]
+    return float(numbers.max()) if len(numbers) else math.nan
+
+
+def _round_ticks(top: float, whole: str, tenths: str) -> dict[str, Any]:
+    """A value axis's step and number format: a round step (:func:`tick_step`), shown whole when it is."""
+    step = tick_step(top)
+    if step is None:
+        return {"num_format": tenths}
+    return {"major_unit": step, "num_format": whole if step >= 1 else tenths}
+
+
+def chart_label(name: str) -> str:
+    """A channel's name as a chart's axis shows it: whole up to :data:`LABEL_CHARS` characters, else its first
+    :data:`LABEL_HEAD` and last :data:`LABEL_TAIL` around "…" (a long name would squeeze the chart to a speck).
+
+    Args:
+        name: The channel's name.
+
+    Returns:
+        The label (the value :func:`short_label`'s formula gives).
+    """
+    return name if len(name) <= LABEL_CHARS else f"{name[:LABEL_HEAD]}…{name[-LABEL_TAIL:]}"
+
+
+def short_label(cell: str) -> str:
+    """The formula that gives :func:`chart_label` of the name in ``cell``.
+
+    Args:
+        cell: A reference to the cell holding the name.
+
+    Returns:
+        The formula, with its "=".
+    """
+    return f'=IF(LEN({cell})>{LABEL_CHARS},LEFT({cell},{LABEL_HEAD})&"…"&RIGHT({cell},{LABEL_TAIL}),{cell})'

@@ -4,6 +4,7 @@ and how text is laid into it (merged spans, wrapped rows sized by an estimate of
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 # --- The grid (0-based columns; widths in Excel characters, ≈ 7 px each + 5 px) ---------------------------
@@ -12,7 +13,9 @@ BOX_COLUMNS = 6  # B..G: one KPI box each
 GAP_COL = 1 + BOX_COLUMNS  # H: a narrow column
 RIGHT_COL = GAP_COL + 1  # I: the first of the narrow columns right of the boxes
 RIGHT_COLS = 11  # I..S: the blocks across the page end in S
-CHART_W, CHART_H = 400, 300  # px: three charts a row, two rows, on a page of their own (1,200 × 600 px)
+#: px: three charts a row, two rows, on a page of their own (1,200 × 680 px: with the page's title, within the 737 px
+#: an A4 page holds at the grid's scale, :func:`page_points`)
+CHART_W, CHART_H = 400, 340
 ROW_PT = 15.0  # a default row (20 px)
 ROW_PX = 20
 TITLE_PT = 19.0  # a row holding a title (14 pt)
@@ -75,6 +78,24 @@ def page_points() -> float:
     grid_pt = 0.75 * sum(px(column_width(c)) for c in range(RIGHT_COL + RIGHT_COLS))
     scale = (841.9 - 0.8 * 72) / grid_pt
     return 0.95 * (595.3 - 1.5 * 72) / scale
+
+
+def tick_step(top: float, ticks: int = 4) -> float | None:
+    """A round step for a chart's value axis (1, 2 or 5 × a power of ten) that puts at most ``ticks`` labels past
+    zero on an axis reaching ``top``: labels side by side on a horizontal axis stay apart.
+
+    Args:
+        top: The largest value the axis shows.
+        ticks: The most labels past zero.
+
+    Returns:
+        The step, or None (the spreadsheet's own) when ``top`` is not a positive number.
+    """
+    if not math.isfinite(top) or top <= 0:
+        return None
+    raw = top / ticks
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
 def put(ws: Any, r: int, first: int, last: int, value: Any, fmt: Any) -> None:

@@ -204,6 +204,10 @@ class KpiSheets(SheetWriter):
         ws.set_column(2, len(KPI_COLUMNS) + len(KPI_FORECAST_COLUMNS) - 1, 14)
         ws.freeze_panes(TOP + 1, 1)
         self.fmt.colour_statuses(ws, TOP + 1, 6, TOP + len(metrics), 6)
+        # where each KPI lands prints after the table (with its caption), each row named by its metric: a metric
+        # that is not tracked says so in every column, which would otherwise shrink the page below 8 pt
+        last = len(KPI_COLUMNS) + len(KPI_FORECAST_COLUMNS) - 1
+        print_in_blocks(ws, len(KPI_COLUMNS) - 1, (TOP - 1, len(KPI_COLUMNS), TOP + len(metrics), last), 1)
 
     def _kpi_row(self, ws: Any, r: int, m: str, rows: dict[str, int]) -> None:
         k = self.a.kpis.loc[m]

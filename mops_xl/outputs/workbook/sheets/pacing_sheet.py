@@ -36,6 +36,7 @@ from mops_xl.outputs.workbook.formulas.excel_formulas import (
 )
 from mops_xl.outputs.workbook.formulas.pacing_formulas import LineFormulas, TotalFormulas
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
+from mops_xl.outputs.workbook.layout.print_blocks import print_in_blocks
 from mops_xl.outputs.workbook.layout.sheet_writer import SheetWriter
 from mops_xl.outputs.workbook.sheets.data_sheets import field_column_letter, key_column_letter
 from mops_xl.outputs.workbook.sheets.kpi_sheets import WINDOW_ROWS
@@ -189,6 +190,10 @@ class PacingSheet(SheetWriter):
         ws.set_column(0, 0, 22)
         ws.set_column(1, len(self.headers) - 1, 13)
         ws.freeze_panes(TOP + 1, 1)
+        # the days and amounts each line is paced on print after the table, each row named by its channel and start
+        if not self.lines.empty:
+            status = HEADERS.index("Status")
+            print_in_blocks(ws, status, (TOP, status + 1, self.total_row, len(self.headers) - 1), 2)
 
     def _cell(self, r: int, header: str) -> str:
         return xl_rowcol_to_cell(r, self.headers.index(header))
