@@ -140,9 +140,10 @@ def test_headline_says_how_the_period_goes() -> None:
         as_of=pd.Timestamp("2026-09-10"),
         prefix="$",
     )
+    # ROAS 3.12 against 4.0 is 78.0 %: shown as 3.1:1 a reader gets 77.5 %, so the headline shows 3.12:1, as its box
     assert text == (
         "Q3 2026, as of 10 Sep 2026: SQLs on track; CAC ahead; MQLs at risk at 89.0% of target to date; ROAS off "
-        "track at 3.1:1 against 4.0:1; spend over pace at 110.1% of budget to date. LinkedIn Ads is over pace and "
+        "track at 3.12:1 against 4.0:1; spend over pace at 110.1% of budget to date. LinkedIn Ads is over pace and "
         "underperforming. Webinars is under pace."
     )
 

@@ -51,3 +51,17 @@ def test_nothing_to_decide() -> None:
         prefix="€",
     )  # fmt: skip
     assert got == [] and decisions_table(got).empty
+
+
+def test_spend_outside_a_running_line_is_approved_not_given_a_line() -> None:
+    """saas's Webinars spent $4,008 in July, before its budget line (1 Aug–30 Sep) began: asking leadership to "give
+    it a budget line or stop it" contradicted its action (spend to plan on that line). A channel with a line running
+    on Report as of is asked to approve the spend outside it; one without keeps the first ask."""
+    got = decisions_needed(
+        plan(left=100.0, planned=100.0),
+        pd.Series({"Webinars": 4008.44, "Partner referrals": 6507.29}),
+        [], owners={}, campaign_owners={}, operations="Sam", prefix="$", budgeted_now=frozenset({"Webinars"}),
+    )  # fmt: skip
+    asks = {d.subject: d.decision for d in got}
+    assert asks["Webinars"] == "Approve the spend outside its budget line: the plan counts it against its budget"
+    assert asks["Partner referrals"] == "Give it a budget line or stop it"  # no line, and the empty plan gives it none

@@ -21,7 +21,7 @@ from mops_xl.outputs.workbook.layout.print_setup import PrintSetup
 from mops_xl.outputs.workbook.sheets.attribution_sheets import fix_for_coverage
 
 ROOT = Path(__file__).resolve().parents[1]
-TERMS = ("Holm", "SRM", "removal effect", "Shapley", "remaining budget × min(attainment − 1, 1)")
+TERMS = ("Holm", "SRM", "removal effect", "Shapley")
 
 # --- the glossary ---------------------------------------------------------------------------------------------
 
@@ -33,6 +33,13 @@ def test_every_term_has_one_line_that_starts_with_it() -> None:
         assert text.lower().startswith(term.lower()), term
         assert "\n" not in text and len(text) <= 200, term  # one line on a landscape page
         assert text.endswith("."), term
+
+
+def test_every_term_is_glossed_where_a_sheet_uses_it() -> None:
+    """A gloss no sheet prints is dead ("remaining budget × min(attainment − 1, 1)" stayed after its formula went):
+    each term is named by the code outside the glossary, where a sheet prints its gloss."""
+    sources = [p.read_text(encoding="utf-8") for p in (ROOT / "mops_xl").rglob("*.py") if p.name != "glossary.py"]
+    assert [t for t in TERMS if not any(f'"{t}"' in text for text in sources)] == []
 
 
 def test_an_unknown_term_has_no_gloss() -> None:
@@ -156,11 +163,12 @@ def test_a_page_holds_33_rows_of_15_points(tmp_path: Path) -> None:
 
 def test_five_stranded_rows_fit_the_page_before(tmp_path: Path) -> None:
     wb, ws, _ = _sheet(tmp_path, {r: f"row {r}" for r in range(70)}, set())
-    assert fit_last_page(ws, "letter", (0, 0))  # 5 lines alone on page 3
+    # 5 lines alone on page 3: fitted to 2 pages of 504 pt, which hold the 70 rows of 15 pt: 1,050 ÷ 1,008
+    assert fit_last_page(ws, "letter", (0, 0)) == pytest.approx(70 * 15 / (2 * 504))
     assert ws.fit_height == 2
     wb.close()
     wb, ws, _ = _sheet(tmp_path, {r: f"row {r}" for r in range(50)}, set())  # [33, 17]: 17 lines is a page
-    assert not fit_last_page(ws, "letter", (0, 0))
+    assert fit_last_page(ws, "letter", (0, 0)) == 1.0
     assert ws.fit_height == 0
     wb.close()
 

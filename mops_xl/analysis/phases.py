@@ -476,6 +476,7 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecas
         campaign_owners=dict(zip(campaigns["Campaign"], campaigns["Owner"], strict=False)) if len(campaigns) else {},
         operations=operations,
         prefix=basis.prefix,
+        budgeted_now=_budgeted_on(figures.lines, window.as_of),
     )
     return DecisionResults(
         warnings=warnings,
@@ -619,3 +620,11 @@ def _experiments(intake: Intake, s: dict[str, Any]) -> pd.DataFrame:
     if not results.empty:
         results["Channel"] = table["Channel"].to_numpy()
     return results
+
+
+def _budgeted_on(lines: pd.DataFrame, day: pd.Timestamp) -> frozenset[str]:
+    """The channels with a budget line running on ``day`` (its start to its end, both counted)."""
+    if lines.empty:
+        return frozenset()
+    running = (lines["Line start"] <= day) & (lines["Line end"] >= day)
+    return frozenset(str(ch) for ch in lines.loc[running, "Channel"])

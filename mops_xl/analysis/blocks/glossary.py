@@ -27,10 +27,6 @@ GLOSSARY = {
         "Shapley: each channel's average extra conversions when it joins every combination of the other "
         "channels, a fair share of what they convert together."
     ),
-    "remaining budget × min(attainment − 1, 1)": (
-        "remaining budget × min(attainment − 1, 1), in plain words: a channel that beats its target may add to "
-        "its remaining budget the share by which it beats the target, at most doubling it."
-    ),
 }
 
 

@@ -2,7 +2,8 @@
 (docs/metrics.md, "Decisions for leadership").
 
 - **Spend outside any budget line**: a channel spending on days no budget line covers: give it a budget line or stop
-  it.
+  it; when a line of it runs on Report as of (it spent before its line began, or between lines), approve that
+  spend, which the plan counts against its budget.
 - **A budget increase**: the plan's floors (Locked channels, Minimum spends) need more than is left in the period.
 - **A campaign at risk**: a campaign with a budget whose tasks due so far are overdue.
 """
@@ -56,6 +57,7 @@ def decisions_needed(
     campaign_owners: Mapping[str, object],
     operations: str,
     prefix: str,
+    budgeted_now: frozenset[str] = frozenset(),
 ) -> list[LeadershipDecision]:
     """List the decisions for leadership, the largest amount first within each kind.
 
@@ -67,6 +69,7 @@ def decisions_needed(
         campaign_owners: Campaign → its Owner (Campaigns sheet).
         operations: The Marketing Ops owner (Team sheet), for what no one else owns.
         prefix: The currency prefix.
+        budgeted_now: The channels with a budget line running on Report as of.
 
     Returns:
         The decisions, columns as :data:`DECISION_COLUMNS`.
@@ -74,7 +77,7 @@ def decisions_needed(
     out = [
         LeadershipDecision(
             str(ch),
-            _unbudgeted_ask(plan, str(ch), prefix),
+            APPROVE_OUTSIDE if ch in budgeted_now else _unbudgeted_ask(plan, str(ch), prefix),
             float(amount),
             _owner(owners.get(ch), operations),
             f"{money(float(amount), prefix)} spent to date outside any budget line",
@@ -94,6 +97,11 @@ def decisions_needed(
         )
     out += _campaigns_at_risk(campaigns, campaign_owners, operations, prefix)
     return out
+
+
+#: The decision on spend outside a channel's budget lines when a line of it runs now: the spend is past (before the
+#: line began, or between lines), the line budgets the rest of the period, and the plan has counted it already.
+APPROVE_OUTSIDE = "Approve the spend outside its budget line: the plan counts it against its budget"
 
 
 def _unbudgeted_ask(plan: PeriodPlan, channel: str, prefix: str) -> str:

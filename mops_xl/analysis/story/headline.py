@@ -22,7 +22,7 @@ from mops_xl.analysis.blocks.statuses import (
     UNDERPERFORMING,
 )
 from mops_xl.analysis.blocks.tracking import Tracking
-from mops_xl.analysis.blocks.wording import day, figure, percent, period
+from mops_xl.analysis.blocks.wording import day, percent, period, redone
 from mops_xl.analysis.figures.targets import is_volume
 from mops_xl.plural import and_list
 
@@ -70,7 +70,8 @@ def _detail(metric: str, k: pd.Series, prefix: str) -> str:
     """How far off a figure is: volumes as a share of the target to date, the others against their target."""
     if is_volume(metric):
         return f"at {percent(k['Attainment'])} of target to date"
-    return f"at {figure(metric, k['Actual'], prefix)} against {figure(metric, k['Target'], prefix)}"
+    target, actual = redone(metric, k["Target"], k["Actual"], k["Attainment"], prefix)  # as the KPI box shows them
+    return f"at {actual} against {target}"
 
 
 def headline_sentence(
@@ -93,7 +94,7 @@ def headline_sentence(
     14 Mar 2026", "1 Feb–30 Apr 2026, as of 14 Mar 2026" (:func:`mops_xl.analysis.blocks.wording.period`).
 
     Example: "Q3 2026, as of 10 Sep 2026: SQLs on track; CAC ahead; MQLs at risk at 89.2% of target to date;
-    ROAS off track at 3.1:1 against 4.0:1; spend over pace at 110.1% of budget to date. LinkedIn Ads is over pace
+    ROAS off track at 3.13:1 against 4.0:1; spend over pace at 110.1% of budget to date. LinkedIn Ads is over pace
     and underperforming."
 
     Args:

@@ -1,4 +1,6 @@
-"""No stranded last page: a sheet that would spill a few rows onto a page of their own prints a page shorter.
+"""No stranded last page: a sheet that would spill a few rows onto a page of their own prints a page shorter; and
+no table torn from its header: one that would start at a page's foot, or continue without its header, starts a
+page.
 
 A leadership sheet prints one page wide and as many tall as it needs (:class:`~.print_setup.PrintSetup`). This
 module lays its rows out on the paper as a spreadsheet prints them — the sheet scaled to the page's width, the
@@ -41,7 +43,7 @@ _MIN_SHRINK = 0.8
 
 
 def rows_per_page(
-    ws: Any, paper: str, repeat: tuple[int, int] | None, breaks: frozenset[int] = frozenset()
+    ws: Any, paper: str, repeat: tuple[int, int] | None, breaks: frozenset[int] = frozenset(), shrink: float = 1.0
 ) -> list[list[int]]:
     """The rows of a written, laid-out sheet each printed page holds (one page wide).
 
@@ -50,11 +52,13 @@ def rows_per_page(
         paper: A key of :data:`PAPER_POINTS`.
         repeat: The (first, last) rows printed on top of every page, or None.
         breaks: Rows that start a page (manual page breaks).
+        shrink: How many times more of the sheet a page holds than one page wide (fitted to fewer pages:
+            :func:`fit_last_page`).
 
     Returns:
         The rows (0-based) on each page, in order, without the rows repeated on top.
     """
-    room = _room(ws, paper)
+    room = _room(ws, paper) * shrink
     heights = _heights(ws)
     on_top = sum(heights[repeat[0] : repeat[1] + 1]) if repeat is not None else 0.0
     pages: list[list[int]] = [[]]
@@ -68,7 +72,9 @@ def rows_per_page(
     return pages
 
 
-def keep_tables_whole(ws: Any, paper: str, repeat: tuple[int, int] | None, header_format: Any) -> list[int]:
+def keep_tables_whole(
+    ws: Any, paper: str, repeat: tuple[int, int] | None, header_format: Any, shrink: float = 1.0, apply: bool = True
+) -> list[int]:
     """Start a page before a table that would begin at the foot of a page, or continue onto the next without
     its header (on a sheet of several tables, only the title repeats), when the table fits on one page.
 
@@ -80,16 +86,18 @@ def keep_tables_whole(ws: Any, paper: str, repeat: tuple[int, int] | None, heade
         paper: A key of :data:`PAPER_POINTS`.
         repeat: The rows repeated on every page, or None.
         header_format: The format of table header cells.
+        shrink: How many times more of the sheet a page holds than one page wide (:func:`fit_last_page`).
+        apply: Whether to set the breaks on the sheet (else only find them).
 
     Returns:
-        The rows that now start a page (also set as the sheet's page breaks).
+        The rows that start a page (set as the sheet's page breaks when ``apply``).
     """
-    heights, room = _heights(ws), _room(ws, paper)
+    heights, room = _heights(ws), _room(ws, paper) * shrink
     on_top = sum(heights[repeat[0] : repeat[1] + 1]) if repeat is not None else 0.0
     single = repeat is not None and repeat[0] == repeat[1] and _is_header(ws, repeat[0], header_format)
     breaks: set[int] = set()
     for start, header, end in _tables(ws, header_format):
-        pages = rows_per_page(ws, paper, repeat, frozenset(breaks))
+        pages = rows_per_page(ws, paper, repeat, frozenset(breaks), shrink)
         page_of = {r: k for k, rows in enumerate(pages) for r in rows}
         if page_of[start] == page_of[end] or pages[page_of[start]][0] == start:
             continue
@@ -97,7 +105,7 @@ def keep_tables_whole(ws: Any, paper: str, repeat: tuple[int, int] | None, heade
         fits = sum(heights[start : end + 1]) <= room - on_top
         if torn or (fits and not single):
             breaks.add(start)
-    if breaks:
+    if breaks and apply:
         ws.set_h_pagebreaks(sorted(breaks))
     return sorted(breaks)
 
@@ -112,7 +120,14 @@ def lay_out_pages(ws: Any, paper: str, repeat: tuple[int, int] | None, header_fo
         repeat: The rows repeated on every page, or None.
         header_format: The format of table header cells.
     """
-    if not fit_last_page(ws, paper, repeat):
+    shrink = fit_last_page(ws, paper, repeat)
+    if shrink == 1.0:
+        keep_tables_whole(ws, paper, repeat, header_format)
+        return
+    # fitted a page shorter, a spreadsheet ignores page breaks: a table the smaller pages would tear is kept whole
+    # instead, on pages one page wide
+    if keep_tables_whole(ws, paper, repeat, header_format, shrink, apply=False):
+        ws.fit_to_pages(1, 0)
         keep_tables_whole(ws, paper, repeat, header_format)
 
 
@@ -162,7 +177,7 @@ def text_lines(ws: Any, rows: list[int]) -> int:
     return sum(max(1, round(heights[r] / _LINE)) for r in rows if ws.table.get(r))
 
 
-def fit_last_page(ws: Any, paper: str, repeat: tuple[int, int] | None) -> bool:
+def fit_last_page(ws: Any, paper: str, repeat: tuple[int, int] | None) -> float:
     """Fit a sheet one page shorter when its last page would hold :data:`FEW_LINES` lines or fewer.
 
     Args:
@@ -171,16 +186,17 @@ def fit_last_page(ws: Any, paper: str, repeat: tuple[int, int] | None) -> bool:
         repeat: The rows repeated on every page, or None.
 
     Returns:
-        Whether the sheet was fitted to fewer pages.
+        How many times more of the sheet a page holds: 1.0 when it was not fitted, else the rows' height over the
+        room of the pages it is fitted to.
     """
     pages = rows_per_page(ws, paper, repeat)
     if len(pages) < 2 or text_lines(ws, pages[-1]) > FEW_LINES + _SLACK_LINES:
-        return False
+        return 1.0
     heights = _heights(ws)
     if sum(heights[r] for r in pages[-1]) > (1 - _MIN_SHRINK) * sum(heights):  # too much to fit by shrinking
-        return False
+        return 1.0
     ws.fit_to_pages(1, len(pages) - 1)
-    return True
+    return max(1.0, sum(heights) / ((len(pages) - 1) * _room(ws, paper)))
 
 
 def _heights(ws: Any) -> list[float]:

@@ -31,6 +31,9 @@ THRESHOLDS = (
     "A/B significance level",
     "Minimum spend before triggers",
 )
+#: The columns of the actions table each threshold spans at the foot of the sheet (the first block's, whatever the
+#: table's optional columns): the first over the narrow Priority and the Subject.
+THRESHOLD_SPANS = ((0, 1), (2, 2), (3, 3), (4, 4), (5, 5))
 #: A threshold's label as a reader thinks of it, where it differs from its Settings name (which stays the intake's).
 THRESHOLD_LABELS = {"A/B significance level": "A/B confidence"}
 #: The columns of the actions table: the engine's, less what the page says otherwise: the sort key and what it
@@ -127,26 +130,20 @@ class ActionSheets(SheetWriter):
         self.data_row = data_row
 
     def optimization_actions(self) -> None:
-        """Write the thresholds (formulas reading Settings), the plan's totals, every subject's one action by
-        priority (values, labelled as built), the plan's moves, the decisions for leadership and the warnings."""
+        """Write every subject's one action by priority (values, labelled as built) under the plan's totals, the
+        plan's moves, the decisions for leadership, the warnings, and at the foot the thresholds (formulas reading
+        Settings): the actions table starts the page, so it prints whole under its header."""
         a, s = self.a, self.a.intake.settings
         ws = self.titled_sheet(
             ACTIONS_SHEET,
-            "Thresholds below read the Settings sheet — the one place to edit them. Each channel's one action is read "
-            "off the plan for the rest of the period; the plan, the evidence, money, owner and due date are the "
-            f"engine's values, {AS_BUILT}.",
-            "The thresholds the team set, then each channel's one action, read off the plan for the rest of the "
-            "period, by the money at stake (values as built: rebuild the report after editing Settings, Targets or "
-            "Budget).",
+            "Each channel's one action is read off the plan for the rest of the period; the plan, the evidence, "
+            f"money, owner and due date are the engine's values, {AS_BUILT}. The thresholds at the foot of the sheet "
+            "read the Settings sheet — the one place to edit them.",
+            "Each channel's one action, read off the plan for the rest of the period, by the money at stake, and at "
+            "the foot the thresholds the team set (values as built: rebuild the report after editing Settings, "
+            "Targets or Budget).",
         )
-        # the names span the narrow Priority and the Subject columns, so neither widens for them
-        ws.merge_range(3, 0, 3, 1, "Threshold", self.fmt["header"])
-        ws.write_string(3, 2, "Value", self.fmt["header"])
-        for i, name in enumerate(THRESHOLDS):
-            ws.merge_range(4 + i, 0, 4 + i, 1, THRESHOLD_LABELS.get(name, name))
-            kind = "money" if name.startswith("Minimum") else "percent"
-            ws.write_formula(4 + i, 2, f"={name_for(name)}", self.fmt[kind], float(s[name]))
-        top = 4 + len(THRESHOLDS) + 3
+        top = 5
         ws.write_string(top - 2, 0, f"Actions{self._due()} ({AS_BUILT})", self.fmt["bold"])
         ws.write_string(top - 1, 0, plan_line(a.plan, a.window.end, symbol(a.intake.business["Currency"])))
         recs = a.recommendations
@@ -159,6 +156,7 @@ class ActionSheets(SheetWriter):
         ws.write_string(r, 0, "Warnings (not actions)", self.fmt["bold"])
         for i, w in enumerate(a.warnings, start=1):
             ws.write_string(r + i, 0, f"{w['subject']}: {w['warning']}")  # a sentence: laid out across the table
+        self._thresholds(ws, r + len(a.warnings) + 2, s)
         # each column's width (the cap its wrapped text fits in), found by its header: the table's columns vary
         for c, header in enumerate(headers):
             ws.set_column(c, c, ACTION_WIDTHS.get(header, 12))
@@ -168,6 +166,17 @@ class ActionSheets(SheetWriter):
         moved = headers.index(PRINTED_FIRST_UP_TO)
         if moved < len(headers) - 1:
             print_in_blocks(ws, moved, (top, moved + 1, top + len(recs), len(headers) - 1), 2)
+
+    def _thresholds(self, ws: Any, r: int, settings: Any) -> None:
+        """The thresholds under their title at row ``r``: a row of names over a row of values (formulas reading the
+        Settings data sheet), across the actions table's first columns, so they take three lines at the foot."""
+        ws.write_string(r, 0, "Thresholds (the Settings sheet: edit them there)", self.fmt["bold"])
+        for name, (first, last) in zip(THRESHOLDS, THRESHOLD_SPANS, strict=True):
+            self._put(ws, r + 1, first, last, THRESHOLD_LABELS.get(name, name), self.fmt["header"])
+            fmt = self.fmt["money" if name.startswith("Minimum") else "percent"]
+            if last > first:
+                ws.merge_range(r + 2, first, r + 2, last, "", fmt)
+            ws.write_formula(r + 2, first, f"={name_for(name)}", fmt, float(settings[name]))
 
     def _decisions(self, ws: Any, r: int, headers: Sequence[str]) -> int:
         """The decisions for leadership under their title at row ``r``, or one line saying there are none.

@@ -143,6 +143,8 @@ def top_actions(a: Analysis, n: int = TOP_ACTIONS) -> list[TopAction]:
     for _, r in a.top_actions.head(n).iterrows():
         label = str(r["Money at stake is"])  # what the priority is by, under the name of the column it is
         amount = float(r["Money at stake"]) if label else math.nan
+        if not label:  # no money at stake (an A/B test to roll out): what the action rests on, not a row of "–"
+            label = str(r["Evidence"]) if isinstance(r["Evidence"], str) else ""
         owner = r["Owner"] if isinstance(r["Owner"], str) else ""
         effect = (float(r["Expected customers change"]), float(r["Expected revenue change"]))
         funding = r["Funding"] if isinstance(r["Funding"], str) else ""
