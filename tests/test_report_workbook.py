@@ -120,8 +120,10 @@ def test_formulas_charts_and_conditional_formats(saas_report: Path) -> None:
     threshold = next(
         r for r in range(1, actions.max_row + 1) if actions.cell(r, 1).value == "Underperforming threshold"
     )
-    assert actions.cell(threshold, 3).value == "=UnderperformingThreshold"
-    assert "NORM.S.DIST" in wb["Experiments"]["L6"].value
+    assert actions.cell(threshold + 1, 1).value == "=UnderperformingThreshold"  # the value under its name
+    experiments = wb["Experiments"]
+    p_value = [c.value for c in experiments[4]].index("P value") + 1
+    assert "NORM.S.DIST" in experiments.cell(6, p_value).value
     with zipfile.ZipFile(saas_report) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 5  # spend vs budget, CAC, ROAS, funnel, cumulative spend vs pace

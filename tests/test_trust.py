@@ -149,8 +149,10 @@ def test_the_ab_threshold_reads_as_confidence(saas: Analysis, tmp_path: Path) ->
     significance level" in the intake and its defined name); the framework says "95% confidence"."""
     report = build_report(saas.intake, tmp_path / "saas-report.xlsx", saas)
     ws = openpyxl.load_workbook(report)["Optimization Actions"]
-    rows = {ws.cell(r, 1).value: ws.cell(r, 3).value for r in range(1, ws.max_row + 1)}
-    assert rows["A/B confidence"] == "=ABSignificanceLevel" and "A/B significance level" not in rows
+    # the thresholds at the foot: a row of names over a row of their values
+    names = {c.value: (c.row, c.column) for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    row, column = names["A/B confidence"]
+    assert ws.cell(row + 1, column).value == "=ABSignificanceLevel" and "A/B significance level" not in names
     assert saas.intake.settings["A/B significance level"] == 0.95
     assert "95% confidence" in render_framework(saas, "txt")
 
