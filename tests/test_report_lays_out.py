@@ -29,7 +29,7 @@ from mops_xl.analysis.figures.campaign_plans.campaigns import CampaignPlan
 from mops_xl.analysis.figures.targets import is_volume
 from mops_xl.intake.currencies import symbol
 from mops_xl.outputs.workbook.sheets.actions_sheets import NO_DECISION, plan_line
-from mops_xl.outputs.workbook.sheets.dashboard import TOP_DECISIONS, top_actions
+from mops_xl.outputs.workbook.sheets.dashboard import NO_ACTION, TOP_DECISIONS, top_actions
 from mops_xl.outputs.workbook.sheets.kpi_sheets import MAX_CAMPAIGN_ROWS, NO_CAMPAIGN_ROWS
 from mops_xl.outputs.workbook.sheets.pacing_sheet import NO_UNBUDGETED
 
@@ -255,8 +255,11 @@ def _dashboard(s: Scan, a: Analysis) -> None:
 def _dashboard_top_actions(s: Scan, a: Analysis) -> None:
     """The top actions across the page: the first few of the engine's recommendations that ask for something."""
     sheet = "Dashboard"
-    top, cols = s.table(sheet, ("Subject", "Action", "Owner", "Money at stake", "Expected customers"))
     actions = top_actions(a)
+    if not actions:  # one line under the title, no header over an empty table
+        s.label(sheet, NO_ACTION)
+        return
+    top, cols = s.table(sheet, ("Subject", "Action", "Owner", "Money at stake", "Expected customers"))
     rows = s.body(sheet, top)[: len(actions)]
     assert len(rows) == len(actions), "one row per top action"
     for r, t in zip(rows, actions, strict=True):

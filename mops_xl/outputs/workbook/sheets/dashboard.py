@@ -557,7 +557,7 @@ class Dashboard(SheetWriter):
             ws.write_formula(i, at("Channel"), short_label(channel_cell(ch, "Channel", a)), None, chart_label(str(ch)))
             ws.write_formula(i, at("Spend"), f"={channel_cell(ch, 'Spend', a)}", self.fmt["money"], float(c["Spend"]))
             if len(a.pacing_lines):
-                A = xl_rowcol_to_cell(i, 0)
+                A = channel_cell(ch, "Channel", a)  # the name itself: column A holds the chart's (maybe cut) label
                 ws.write_formula(
                     i,
                     at("Budget for period"),
