@@ -420,11 +420,13 @@ def _system(s: Scan, a: Analysis) -> None:
 
 def _actions(s: Scan, a: Analysis) -> None:
     sheet = "Optimization Actions"
-    top, cols = s.table(sheet, ("Threshold", "Value"))
-    for r in s.body(sheet, top):
-        name = s.values[sheet].cell(r, 1).value
+    # the thresholds at the foot: a row of names over a row of their values
+    top = s.label(sheet, "Underperforming threshold")
+    names = [(c.column, c.value) for c in s.values[sheet][top] if c.value]
+    assert len(names) == 5, names
+    for col, name in names:
         setting = {"A/B confidence": "A/B significance level"}.get(name, name)  # shown as the reader thinks of it
-        s.check(sheet, r, cols["Value"], a.intake.settings[setting], name)
+        s.check(sheet, top + 1, col, a.intake.settings[setting], name)
     top, cols = s.table(sheet, ("Priority", "Subject", "Action", "Evidence", "Funding"))
     # every action is due at the one next review: the table's title says it once; the plan's totals under it
     if a.review is not None:
