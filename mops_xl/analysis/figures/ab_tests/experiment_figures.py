@@ -19,7 +19,6 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from mops_xl.analysis.blocks.statuses import CONTROL_WINS, NOT_SIGNIFICANT, ROLL_OUT, TOO_SMALL
 from mops_xl.analysis.blocks.wording import p_value, percent
@@ -39,6 +38,8 @@ def normal_critical(tail: float) -> float:
     Returns:
         z (1.959963984540054 for a tail of 0.025); +inf for 0, NaN outside [0, 1].
     """
+    from scipy import special  # here, not at the top: an intake without experiments never loads scipy
+
     return float(-special.ndtri(tail))
 
 
@@ -211,6 +212,8 @@ class PValue:
     name = "P value"
 
     def compute(self, rows: pd.DataFrame, basis: ExperimentBasis) -> pd.Series:
+        from scipy import special  # Φ from scipy.special: scipy.stats takes most of a second to import
+
         z = np.asarray(rows["Z"].abs(), dtype="float64")
         return pd.Series(2 * special.ndtr(-z), index=rows.index, dtype="float64")
 
@@ -228,6 +231,8 @@ class VisitorsNeeded:
 
     def compute(self, rows: pd.DataFrame, basis: ExperimentBasis) -> pd.Series:
         p1, p2 = rows["Control rate"], rows["Rate"]
+        from scipy import special
+
         z_a, z_b = normal_critical(basis.alpha / 2), special.ndtri(basis.power)
         p_bar = (p1 + p2) / 2
         spread = z_a * np.sqrt(2 * p_bar * (1 - p_bar)) + z_b * np.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
