@@ -230,9 +230,9 @@ class VisitorsNeeded:
     name = "Visitors needed"
 
     def compute(self, rows: pd.DataFrame, basis: ExperimentBasis) -> pd.Series:
-        p1, p2 = rows["Control rate"], rows["Rate"]
-        from scipy import special
+        from scipy import special  # Φ⁻¹ from scipy.special, as in normal_critical
 
+        p1, p2 = rows["Control rate"], rows["Rate"]
         z_a, z_b = normal_critical(basis.alpha / 2), special.ndtri(basis.power)
         p_bar = (p1 + p2) / 2
         spread = z_a * np.sqrt(2 * p_bar * (1 - p_bar)) + z_b * np.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
