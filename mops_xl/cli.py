@@ -295,10 +295,9 @@ def build(
         mops-xl build clients/ -o reports/ --jobs 4      # a folder's intakes (and its sub-folders'), plus a roll-up
         mops-xl build teams/ -o reports/ --scheduler tcp://host:8786   # the same, on a Dask cluster
     """
-    from mops_xl.outputs.libreoffice import find_soffice, install_hint
     from mops_xl.pipeline import BuildOptions
 
-    no_libreoffice = pdf and find_soffice() is None  # the workbook and framework are still written, then exit 2
+    no_libreoffice = pdf and _soffice_missing()  # the workbook and framework are still written, then exit 2
     batch = len(intakes) > 1 or intakes[0].is_dir() or scheduler is not None
     options = BuildOptions(
         values_only=values_only,
@@ -321,6 +320,8 @@ def build(
             raise
         built = True
     if no_libreoffice:
+        from mops_xl.outputs.libreoffice import install_hint
+
         raise InputProblem(
             install_hint(
                 "--pdf needs LibreOffice, which was not found: the report and the framework were written, "
@@ -329,6 +330,13 @@ def build(
         )
     if not built:
         sys.exit(EXIT_INPUT)
+
+
+def _soffice_missing() -> bool:
+    """Whether LibreOffice cannot be found (asked only for ``--pdf``: its module is imported here, not at start)."""
+    from mops_xl.outputs.libreoffice import find_soffice
+
+    return find_soffice() is None
 
 
 def _previous_options(previous: Path | None, batch: bool) -> dict[str, Any]:

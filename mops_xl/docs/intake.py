@@ -8,8 +8,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import jinja2
-
 from mops_xl.importers.formats import FORMATS
 from mops_xl.intake import schema
 from mops_xl.intake.load import TEMPLATE_PROPERTY, TEMPLATE_VERSION, VERSION_PROPERTY
@@ -44,6 +42,8 @@ def render_intake_doc() -> str:
     Returns:
         The page, generated from :mod:`mops_xl.intake.schema` and :data:`mops_xl.intake.problems.CODES`.
     """
+    import jinja2  # here, not at the top: only the page's generation needs it
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("mops_xl.docs", "."), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     )

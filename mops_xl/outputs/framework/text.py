@@ -8,9 +8,9 @@ into plain, formatted rows, one function per section (no number formatting happe
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from mops_xl.analysis.engine import Analysis
 from mops_xl.atomic import atomic_output
@@ -27,13 +27,26 @@ __all__ = [
     "write_framework_files",
 ]
 
+if TYPE_CHECKING:
+    import jinja2
+
 #: The sections, in the seed's order (the names `--section` takes).
 SECTIONS = ("business", "stack", "campaigns", "channels", "kpis", "cadence", "team", "maturity")
 FORMATS = ("txt", "md")
 WIDTH = 96
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """The templates' environment, made once per process (it keeps the templates it has compiled, so the txt and md
+    files of a build, and the builds of a batch, compile each template once); jinja2 is imported here, when a
+    framework is first rendered, not when the command starts.
+
+    Returns:
+        The environment.
+    """
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("mops_xl.outputs.framework", "templates"),
         undefined=jinja2.StrictUndefined,

@@ -15,9 +15,6 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from mops_xl.analysis.review.snapshot import SNAPSHOT_VERSION, Snapshot, SnapshotError, snapshot_from_json
 
 #: The sheet's name.
@@ -55,6 +52,9 @@ def read_snapshot(path: str | Path) -> Snapshot | None:
         SnapshotError: The file is not a workbook, or its snapshot cannot be read (damaged, or of a newer version
             than this mops-xl reads).
     """
+    import openpyxl  # here, not at the top: only a build compared with a previous report reads one
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = openpyxl.load_workbook(Path(path), read_only=True, data_only=True, keep_links=False)
     except (InvalidFileException, OSError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError) as err:

@@ -1,0 +1,171 @@
+"""Start fast (issue 29): what the command imports, and the A/B figures it computes without scipy.stats.
+
+The speed itself is measured by ``benchmarks/sample_build.py`` (ratios to the design card's import floor), never
+timed here. These tests run the command in a fresh interpreter and look at ``sys.modules``: ``--version`` and
+``--help`` load no stage of the build, and a build loads neither scipy.stats nor statsmodels, Dask or LibreOffice's
+module. The normal and chi-square figures that come from :mod:`scipy.special` instead are checked against values
+worked by hand and, to the last bit, against scipy.stats.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mops_xl.analysis.figures.ab_tests.experiment_figures import (
+    P_VALUE,
+    VISITORS_NEEDED,
+    ExperimentBasis,
+    normal_critical,
+)
+from mops_xl.analysis.figures.ab_tests.experiments import planned_shares, sample_ratio_p
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Never imported to start the command: the slow libraries and the paths only some commands take.
+NOT_AT_START = (
+    "scipy",
+    "scipy.stats",
+    "statsmodels",
+    "jinja2",
+    "dask",
+    "distributed",
+    "pandas",
+    "openpyxl",
+    "mops_xl.outputs.libreoffice",
+    "mops_xl.analysis.engine",
+    "mops_xl.outputs.workbook.writer",
+)
+#: Never imported by a build without --pdf, --previous or --scheduler.
+NOT_IN_A_BUILD = ("scipy.stats", "statsmodels", "dask", "distributed", "mops_xl.outputs.libreoffice")
+
+
+def loaded_after(code: str, watched: tuple[str, ...]) -> list[str]:
+    """Run ``code`` in a fresh interpreter (from the repository) and list which ``watched`` modules it loaded.
+
+    Args:
+        code: Python statements.
+        watched: Module names.
+
+    Returns:
+        The watched modules found in ``sys.modules`` afterwards.
+    """
+    probe = f"import json, sys\n{code}\nprint(json.dumps([m for m in {list(watched)!r} if m in sys.modules]))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_command(*args: str) -> str:
+    """Statements that run ``mops-xl ARGS`` in-process and carry on after its ``sys.exit``."""
+    return (
+        "from mops_xl.cli import main\n"
+        f"sys.argv = ['mops-xl', *{list(args)!r}]\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert done.code in (0, None), done.code\n"
+    )
+
+
+def test_importing_the_cli_loads_no_stage() -> None:
+    assert loaded_after("import mops_xl.cli", NOT_AT_START) == []
+
+
+def test_importing_the_package_loads_no_stage_until_a_name_is_used() -> None:
+    assert loaded_after("import mops_xl; assert mops_xl.__version__", NOT_AT_START) == []
+    used = loaded_after("import mops_xl; mops_xl.load_intake", ("pandas", "mops_xl.intake.load"))
+    assert used == ["pandas", "mops_xl.intake.load"]
+
+
+@pytest.mark.parametrize("option", ["--version", "--help"])
+def test_version_and_help_load_no_stage(option: str) -> None:
+    assert loaded_after(run_command(option), NOT_AT_START) == []
+
+
+def test_the_version_prints_from_the_console_script_too() -> None:
+    script = Path(sys.executable).with_name("mops-xl")
+    if not script.exists():
+        pytest.skip("mops-xl is not installed beside this interpreter")
+    done = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "mops-xl, version 0.1.0"
+
+
+def test_a_build_with_experiments_never_imports_scipy_stats(tmp_path: Path) -> None:
+    out = tmp_path / "saas-report.xlsx"
+    code = run_command("build", str(ROOT / "samples" / "saas.xlsx"), "-o", str(out), "--quiet")
+    loaded = loaded_after(code, (*NOT_IN_A_BUILD, "scipy.special"))
+    assert loaded == ["scipy.special"]  # the A/B tests' normal and chi-square come from there
+    assert out.exists()
+
+
+def test_the_analysis_of_an_intake_without_experiments_never_imports_scipy() -> None:
+    code = f"from mops_xl import analyse, load_intake\nanalyse(load_intake({str(ROOT / 'samples' / 'local.xlsx')!r}))"
+    assert loaded_after(code, ("scipy", *NOT_IN_A_BUILD)) == []
+
+
+# --- the figures from scipy.special, worked by hand ---------------------------------------------------------
+
+
+def test_two_sided_p_of_z_1_96_is_five_percent() -> None:
+    # Φ(1.96) = 0.9750021 (normal table), so 2 × (1 − Φ(1.96)) = 0.0499958; Φ(0) = ½ gives p = 1 exactly.
+    rows = pd.DataFrame({"Z": [1.96, -1.96, 0.0, 2.5758, math.nan]})
+    p = P_VALUE.compute(rows, ExperimentBasis(alpha=0.05)).tolist()
+    assert p[0] == pytest.approx(0.0499958, abs=1e-7)
+    assert p[1] == p[0]  # two-sided: the sign of z does not matter
+    assert p[2] == 1.0
+    assert p[3] == pytest.approx(0.0100, abs=1e-5)  # z₀.₉₉₅ = 2.5758 (table): p = 1 %
+    assert math.isnan(p[4])
+
+
+def test_critical_z_of_the_usual_significance_levels() -> None:
+    # table values: z₀.₉₇₅ = 1.959964, z₀.₉₉₅ = 2.575829, z₀.₉₅ = 1.644854
+    assert normal_critical(0.025) == pytest.approx(1.959964, abs=1e-6)
+    assert normal_critical(0.005) == pytest.approx(2.575829, abs=1e-6)
+    assert normal_critical(0.05) == pytest.approx(1.644854, abs=1e-6)
+    assert normal_critical(0.5) == 0.0
+
+
+def test_visitors_needed_for_ten_to_twelve_percent_is_3841() -> None:
+    # p₁ = 0.10, p₂ = 0.12, α = 0.05, power 0.8: z = 1.959964 and 0.841621, p̄ = 0.11;
+    # (1.959964 × √(2 × 0.11 × 0.89) + 0.841621 × √(0.1 × 0.9 + 0.12 × 0.88))² ÷ 0.02²
+    # = (1.959964 × 0.442493 + 0.841621 × 0.442267)² ÷ 0.0004 = 1.239492² ÷ 0.0004 = 3840.85 → 3841 per variant.
+    rows = pd.DataFrame({"Control rate": [0.10], "Rate": [0.12]})
+    assert VISITORS_NEEDED.compute(rows, ExperimentBasis(alpha=0.05)).tolist() == [3841.0]
+
+
+def test_srm_p_of_a_520_480_split_planned_even() -> None:
+    # expected 500 and 500: χ² = 20²/500 + 20²/500 = 1.6 on 1 degree of freedom; its tail is
+    # 2 × (1 − Φ(√1.6)) = 2 × (1 − Φ(1.264911)) = 2 × 0.102952 = 0.205903 (= erfc(√0.8)).
+    p = sample_ratio_p([520, 480], [0.5, 0.5])
+    assert p == pytest.approx(0.205903, abs=1e-6)
+    assert p == pytest.approx(math.erfc(math.sqrt(0.8)), rel=1e-12)
+
+
+def test_srm_p_of_three_variants_is_exp_of_minus_half_chi_square() -> None:
+    # expected 1,000 each: χ² = 0 + 100²/1000 + 100²/1000 = 20 on 2 degrees of freedom, whose tail is e^(−χ²/2)
+    assert sample_ratio_p([1000, 1100, 900], [math.nan] * 3) == pytest.approx(math.exp(-10), rel=1e-12)
+    # a planned 60/40 split met exactly: χ² = 0, p = 1
+    assert sample_ratio_p([600, 400], [0.6, 0.4]) == 1.0
+
+
+# --- to the last bit, what scipy.stats gave ---------------------------------------------------------------
+
+
+def test_the_figures_equal_scipy_stats_bit_for_bit() -> None:
+    stats = pytest.importorskip("scipy.stats")  # the reference only: the command never imports it
+    rng = np.random.default_rng(29)
+    z = np.concatenate([rng.normal(0, 3, 2000), [0.0, 1.96, -8.5, 40.0, math.inf, math.nan]])
+    p = P_VALUE.compute(pd.DataFrame({"Z": z}), ExperimentBasis(alpha=0.05)).to_numpy()
+    assert np.array_equal(p, 2 * stats.norm.sf(np.abs(z)), equal_nan=True)
+    tails = [*rng.uniform(0, 1, 500), 0.025, 0.005, 0.05, 1e-300, 0.5]
+    assert [normal_critical(t) for t in tails] == [float(stats.norm.isf(t)) for t in tails]
+    for _ in range(300):
+        visitors = rng.integers(1, 50_000, size=int(rng.integers(2, 5))).tolist()
+        shares = rng.uniform(0.05, 1, size=len(visitors)).tolist()
+        observed = np.array(visitors, dtype=float)  # the split the check expects, as scipy.stats.chisquare takes it
+        expected = np.array(planned_shares(shares)) * observed.sum()
+        reference = float(stats.chisquare(observed, expected).pvalue)
+        assert sample_ratio_p(visitors, shares) == reference
