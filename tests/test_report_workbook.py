@@ -117,7 +117,7 @@ def test_formulas_charts_and_conditional_formats(saas_report: Path) -> None:
     kpi = wb["KPI Framework"]
     assert kpi["E5"].data_type == "f" and "SUMIFS(ActualsLeads," in kpi["E5"].value  # Leads, unless not tracked
     assert wb["Optimization Actions"]["C5"].value == "=UnderperformingThreshold"
-    assert "NORM.S.DIST" in wb["Experiments"]["L6"].value
+    assert "2*NORMSDIST(-ABS(" in wb["Experiments"]["L6"].value
     with zipfile.ZipFile(saas_report) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 5  # spend vs budget, CAC, ROAS, funnel, cumulative spend vs pace
