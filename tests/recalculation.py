@@ -1,7 +1,8 @@
-"""Compare a report's cached formula values (the engine's figures) with LibreOffice's recalculation of them.
+"""Compare a report's cached formula values (the engine's figures) with a spreadsheet engine's recalculation.
 
 Used by the recalculation tests of the samples and of the edge intakes (tests/edge_intakes.py): build the
-reports, recalculate them all in one LibreOffice call (:func:`build_and_recalculate`), then check each pair.
+reports, recalculate them all in one LibreOffice call (:func:`build_and_recalculate`), or each in Gnumeric
+(tests/test_gnumeric.py), then check each pair (:func:`formula_mismatches`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def build_and_recalculate(intakes: dict[str, Path], folder: Path) -> dict[str, t
 
 
 def same_value(engine: object, libreoffice: object) -> bool:
-    """Whether a recalculated value equals the cached one (numbers to 1e-9, anything else exactly).
+    """Whether a recalculated value equals the cached one (numbers to 1e-9, anything else exactly; an empty
+    text and no value are the same empty cell: Gnumeric caches "" where XlsxWriter and LibreOffice cache none).
 
     Args:
         engine: The cached value.
@@ -49,15 +51,16 @@ def same_value(engine: object, libreoffice: object) -> bool:
     """
     if isinstance(engine, (int, float)) and isinstance(libreoffice, (int, float)) and not isinstance(engine, bool):
         return math.isclose(engine, libreoffice, rel_tol=1e-9, abs_tol=1e-9)
-    return engine == libreoffice
+    return (engine if engine != "" else None) == (libreoffice if libreoffice != "" else None)
 
 
-def formula_mismatches(built: Path, recalculated: Path) -> tuple[int, list[str]]:
+def formula_mismatches(built: Path, recalculated: Path, engine: str = "LibreOffice") -> tuple[int, list[str]]:
     """Every formula cell of a report whose recalculated value differs from its cached (engine) value.
 
     Args:
         built: The report as mops-xl wrote it.
-        recalculated: Its copy recalculated by LibreOffice.
+        recalculated: Its copy recalculated by a spreadsheet engine.
+        engine: The engine's name, for the lines.
 
     Returns:
         (how many formula cells were compared, one line per mismatch naming the cell, both values, the formula).
@@ -74,7 +77,8 @@ def formula_mismatches(built: Path, recalculated: Path) -> tuple[int, list[str]]
                 checked += 1
                 exp, got = cached[ws.title][cell.coordinate].value, fresh[ws.title][cell.coordinate].value
                 if not same_value(exp, got):
-                    wrong.append(f"{ws.title}!{cell.coordinate}: engine {exp!r}, LibreOffice {got!r} ({cell.value})")
+                    text = getattr(cell.value, "text", cell.value)  # an array formula's text
+                    wrong.append(f"{ws.title}!{cell.coordinate}: engine {exp!r}, {engine} {got!r} ({text})")
     return checked, wrong
 
 

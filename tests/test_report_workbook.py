@@ -123,7 +123,7 @@ def test_formulas_charts_and_conditional_formats(saas_report: Path) -> None:
     assert actions.cell(threshold + 1, 1).value == "=UnderperformingThreshold"  # the value under its name
     experiments = wb["Experiments"]
     p_value = [c.value for c in experiments[4]].index("P value") + 1
-    assert "NORM.S.DIST" in experiments.cell(6, p_value).value
+    assert "2*NORMSDIST(-ABS(" in experiments.cell(6, p_value).value
     with zipfile.ZipFile(saas_report) as zf:
         charts = [n for n in zf.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 5  # spend vs budget, CAC, ROAS, funnel, cumulative spend vs pace

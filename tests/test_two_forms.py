@@ -217,15 +217,12 @@ def test_the_team_adds_up_its_fte() -> None:
 
 def test_the_system_formulas_read_the_data_sheets_and_the_grid() -> None:
     """A Funnel Coverage grid of 8 channels from row 5: the stage in column C marks C5:C12 and counts in C13."""
-    assert system_formula(MONTHLY_STACK_COST) == '=SUMIFS(tblStack[Monthly cost],tblStack[Status],"Active")'
+    assert system_formula(MONTHLY_STACK_COST) == '=SUMIFS(StackMonthlyCost,StackStatus,"Active")'
     assert system_formula(AUTOMATION_SHARE) == (
-        '=IF(COUNTA(tblIntegrations[System])=0,"–",'
-        'COUNTIF(tblIntegrations[Automated],"Yes")/COUNTA(tblIntegrations[System]))'
+        '=IF(COUNTA(IntegrationsSystem)=0,"–",COUNTIF(IntegrationsAutomated,"Yes")/COUNTA(IntegrationsSystem))'
     )
-    assert system_formula(TOTAL_FTE) == "=SUM(tblTeam[FTE])"
+    assert system_formula(TOTAL_FTE) == "=SUM(TeamFTE)"
     grid = SystemFormulas(channels=8, stage=2)
     assert system_formula(STAGE_CHANNELS, grid) == '=COUNTIF(C5:C12,"●")'
     assert system_formula(STAGE_COVERAGE, grid) == '=IF(C13=0,"Gap","Covered")'
-    assert channel_key_lookup("Budget") == (
-        "=SUMPRODUCT(--EXACT(tblChannels[Channel],tblBudget[[#This Row],[Channel]]),tblChannels[Channel key])"
-    )
+    assert channel_key_lookup("$A2") == "=SUMPRODUCT(--EXACT(ChannelsChannel,$A2),ChannelsChannelKey)"

@@ -28,6 +28,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+from openpyxl.worksheet.formula import ArrayFormula
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ("saas", "d2c", "local")
@@ -50,10 +51,18 @@ def workbook_cells(path: Path) -> dict[str, dict[str, tuple[object, str]]]:
     book = openpyxl.load_workbook(path)  # formulas as text, not cached values
     return {
         ws.title: {
-            c.coordinate: (c.value, c.number_format) for row in ws.iter_rows() for c in row if c.value is not None
+            c.coordinate: (_text(c.value), c.number_format)
+            for row in ws.iter_rows()
+            for c in row
+            if c.value is not None
         }
         for ws in book.worksheets
     }
+
+
+def _text(value: object) -> object:
+    """A cell's value, an array formula as its text in braces (openpyxl's ArrayFormula compares by identity)."""
+    return "{" + value.text + "}" if isinstance(value, ArrayFormula) else value
 
 
 def compare_workbooks(a: Path, b: Path) -> list[str]:

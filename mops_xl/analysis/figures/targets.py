@@ -238,8 +238,10 @@ class BlendedTarget:
         row = f"SUMPRODUCT({is_metric}*{blank}*{target})"
         fallback = w.undefined
         if is_volume(metric):
+            # each channel's key among the keys of the metric's rows (MATCH: Gnumeric reads no array of COUNTIFS
+            # criteria); keys start at 1, so the 0 of the other rows never matches
             every = (
-                f'SUMPRODUCT(--(COUNTIFS({metrics},"{metric}",{w.key("Targets")},{w.key("Channels")})>0))'
+                f'SUMPRODUCT(--ISNUMBER(MATCH({w.key("Channels")},IF({metrics}="{metric}",{w.key("Targets")},0),0)))'
                 f"=ROWS({w.column('Channels', 'Channel')})"
             )
             fallback = f'IF({every},SUMIFS({target},{metrics},"{metric}"),{w.undefined})'

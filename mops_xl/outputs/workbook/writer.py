@@ -19,6 +19,7 @@ from mops_xl.atomic import OUTPUT_PROPERTY, PDF_MARK, SOURCE_PROPERTY, atomic_ou
 from mops_xl.errors import OutputError
 from mops_xl.intake.model import Intake
 from mops_xl.intake.schema import SHEETS
+from mops_xl.outputs.workbook.formulas.portable import PortableWorkbook
 from mops_xl.outputs.workbook.layout.board_pack import BoardPackWorkbook, left_out_of_pack
 from mops_xl.outputs.workbook.layout.cell_formats import Formats
 from mops_xl.outputs.workbook.layout.fit import ColumnFitter
@@ -200,7 +201,7 @@ def build_report(
     paper = paper or paper_for(str(intake.business["Currency"]))
     with atomic_output(out) as tmp, private_workdir() as work:
         values_only = values_only or board_pack
-        kind = BoardPackWorkbook if board_pack else ValuesWorkbook if values_only else xlsxwriter.Workbook
+        kind = BoardPackWorkbook if board_pack else ValuesWorkbook if values_only else PortableWorkbook
         wb = kind(
             str(tmp),
             {

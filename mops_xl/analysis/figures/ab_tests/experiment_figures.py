@@ -219,7 +219,8 @@ class PValue:
 
     def formula(self, w: VariantWriter) -> str:
         z = w.cell("Z")
-        return f"IF(ISNUMBER({z}),2*_xlfn.NORM.S.DIST(-ABS({z}),TRUE),{w.undefined})"
+        # NORMSDIST (= NORM.S.DIST(z,TRUE)): Excel keeps it, and Gnumeric reads no NORM.S.DIST in a file
+        return f"IF(ISNUMBER({z}),2*NORMSDIST(-ABS({z})),{w.undefined})"
 
 
 class VisitorsNeeded:

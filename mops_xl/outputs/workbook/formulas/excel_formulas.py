@@ -1,8 +1,11 @@
 """The building blocks of the report's living formulas: defined names, table references, the window.
 
 Every formula the report writes implements a definition of docs/metrics.md over the data sheets the report
-carries (Excel tables named ``tbl<Sheet>``) and the defined names of the Business and Settings values. Only
-functions that both Excel and LibreOffice evaluate are used (no XLOOKUP, LET or dynamic arrays).
+carries and the defined names of the Business and Settings values. A formula reaches a data sheet's column
+through its defined name (``ChannelsPaid`` = ``Channels!$F$2:$F$9``, ``ActualsSpend``), never through a table's
+structured reference (``tblChannels[Paid]``), which Gnumeric and other spreadsheet apps do not read; the
+sheets stay Excel tables for the people who filter them. Only functions that Excel, LibreOffice and Gnumeric
+all evaluate are used (no XLOOKUP, LET or dynamic arrays).
 
 A name from the intake (a channel, a campaign) is never a criterion: SUMIFS, COUNTIFS and MATCH read ``*``,
 ``?`` and ``~`` as wildcards, a leading ``<``, ``>`` or ``=`` as a comparison, and refuse criteria longer
@@ -56,29 +59,28 @@ def table(sheet: str) -> str:
         sheet: The intake sheet name.
 
     Returns:
-        E.g. "tblActuals".
+        E.g. "tblBudget" (the name people filter by; formulas use the column names of :func:`col`).
     """
     return "tbl" + sheet.replace(" ", "")
 
 
-#: Data sheets carried as plain ranges, written row by row (they can hold a million rows): formulas reach
-#: their columns through defined names such as ``ActualsSpend`` instead of a table's structured reference.
+#: Data sheets carried as plain ranges, written row by row (they can hold a million rows); the others are Excel
+#: tables named ``tbl<Sheet>``. Formulas reach the columns of both through the same defined names.
 STREAMED_SHEETS = ("Actuals", "Touchpoints")
 
 
 def col(sheet: str, column: str) -> str:
-    """A reference to a data sheet column: a table's structured reference, or a streamed sheet's name.
+    """The defined name of a data sheet column (its data rows as a plain absolute range, see
+    :meth:`~mops_xl.outputs.workbook.sheets.data_sheets.DataSheets.write_all`).
 
     Args:
         sheet: The intake sheet name.
         column: The canonical column name.
 
     Returns:
-        E.g. "tblChannels[Paid]", or "ActualsSpend" for a streamed sheet.
+        E.g. "ChannelsPaid", "ActualsSpend".
     """
-    if sheet in STREAMED_SHEETS:
-        return name_for(f"{sheet} {column}")
-    return f"{table(sheet)}[{column}]"
+    return name_for(f"{sheet} {column}")
 
 
 #: The data-sheet columns holding a channel's or a campaign's number (its key), which formulas select rows by.
@@ -336,19 +338,18 @@ def trend_verdict(change: str, lower_is_better: str) -> str:
     )
 
 
-def channel_key_lookup(sheet: str) -> str:
-    """The calculated Channel key of a data table's row (Budget, Targets): the number of the channel named exactly
-    as the row's Channel on the Channels sheet (:func:`exact_sum` of the Channels' keys), 0 when the Channel is
-    blank (a blended target) or not a channel.
+def channel_key_lookup(channel_cell: str) -> str:
+    """The Channel key of a data table's row (Budget, Targets): the number of the channel named exactly as the
+    row's Channel on the Channels sheet (:func:`exact_sum` of the Channels' keys), 0 when the Channel is blank (a
+    blended target) or not a channel.
 
     Args:
-        sheet: The intake sheet whose table has the calculated column.
+        channel_cell: The row's Channel cell, e.g. "$A2".
 
     Returns:
-        The table column's formula (with its leading "=").
+        The formula (with its leading "=").
     """
-    this_row = f"{table(sheet)}[[#This Row],[Channel]]"
-    return "=" + exact_sum(col("Channels", CHANNEL_KEY), col("Channels", "Channel"), this_row)
+    return "=" + exact_sum(col("Channels", CHANNEL_KEY), col("Channels", "Channel"), channel_cell)
 
 
 def unkeyed_rows(sheet: str) -> str:

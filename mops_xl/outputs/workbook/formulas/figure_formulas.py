@@ -58,6 +58,33 @@ def _trackable(columns: tuple[str, ...]) -> list[str]:
     return [c for c in columns if c in TRACKABLE]
 
 
+def _channel_tests(tracked: list[str], paid_only: bool) -> list[str]:
+    """Array conditions over the Channels rows: the channel is paid (``paid_only``) and tracks each column.
+
+    A channel tracks a column when some Actuals row of it (by Channel key) gives one: the channel's key is
+    found (MATCH) among the keys of the rows giving it. Not ``COUNTIFS(ActualsChannelKey,ChannelsChannelKey,…)``,
+    whose array of criteria Gnumeric does not read (it takes the first); keys start at 1, so the 0 of the rows
+    left out never matches.
+    """
+    keys, channels = col("Actuals", CHANNEL_KEY), col("Channels", CHANNEL_KEY)
+    tests = [f'({col("Channels", "Paid")}="Yes")'] if paid_only else []
+    tests += [f'ISNUMBER(MATCH({channels},IF({col("Actuals", c)}<>"",{keys},0),0))' for c in tracked]
+    return tests
+
+
+def _channels_sum(column: str, tests: list[str], first: str, last: str) -> str:
+    """Σ of an Actuals column over the window, on the rows of the channels meeting every test.
+
+    Row by row: a row counts when its Channel key is among the keys of the channels meeting the tests (the
+    others' keys become -1, which no row has, a blank key included). The same sum as the channels' SUMIFS
+    added up, in a form every engine evaluates (an array formula: see
+    :mod:`~mops_xl.outputs.workbook.formulas.portable`).
+    """
+    date, keys = col("Actuals", "Date"), col("Actuals", CHANNEL_KEY)
+    chosen = f"IF({'*'.join(tests)},{col('Channels', CHANNEL_KEY)},-1)"
+    return f"SUMPRODUCT({col('Actuals', column)}*({date}>={first})*({date}<={last})*ISNUMBER(MATCH({keys},{chosen},0)))"
+
+
 class WorkbookNames:
     """What every place's formulas read alike: Business and Settings values, data sheet columns, the window's
     days (the base of every writer the definitions write through)."""
@@ -99,10 +126,7 @@ class BlendedFormulas(WorkbookNames):
             return self._figure(column)
         if not others and not paid_only:
             return actuals_sum(column, first=self.first, last=self.last)
-        channels = f"{col('Actuals', CHANNEL_KEY)},{col('Channels', CHANNEL_KEY)}"  # exact: by number
-        factors = [f'({col("Channels", "Paid")}="Yes")'] if paid_only else []
-        factors += [f'(COUNTIFS({channels},{col("Actuals", c)},"<>")>0)' for c in others]
-        return f"SUMPRODUCT({'*'.join([*factors, actuals_sum(column, channels, first=self.first, last=self.last)])})"
+        return _channels_sum(column, _channel_tests(others, paid_only), self.first, self.last)
 
     def when_tracked(self, columns: tuple[str, ...], paid_only: bool, formula: str) -> str:
         """The formula, or Not tracked when no channel (paid with ``paid_only``) tracks every column."""
@@ -113,10 +137,7 @@ class BlendedFormulas(WorkbookNames):
             return if_tracked(formula, self._figure(tracked[0]))
         if len(tracked) == 1 and not paid_only:
             return f'IF(COUNTIFS({col("Actuals", tracked[0])},"<>")=0,"{NOT_TRACKED}",{formula})'
-        channels = f"{col('Actuals', CHANNEL_KEY)},{col('Channels', CHANNEL_KEY)}"
-        factors = [f'({col("Channels", "Paid")}="Yes")'] if paid_only else []
-        factors += [f'(COUNTIFS({channels},{col("Actuals", c)},"<>")>0)' for c in tracked]
-        return f'IF(SUMPRODUCT({"*".join(factors)})>0,{formula},"{NOT_TRACKED}")'
+        return f'IF(SUMPRODUCT({"*".join(_channel_tests(tracked, paid_only))})>0,{formula},"{NOT_TRACKED}")'
 
     def figure(self, metric: str) -> str:
         """The cell of another KPI in the same column."""

@@ -1,17 +1,23 @@
 """The data sheets: the intake's tables carried into the report, so its formulas can reference them.
 
 Each table sheet becomes an Excel table named ``tbl<Sheet>`` with the schema's canonical headers (unknown
-extra columns left out); Business and Settings become Field | Value sheets whose values carry defined names
-(``PeriodStart``, ``OverspendingThreshold`` …): the one place a leader edits a target date or a threshold.
+extra columns left out), for the people who filter it; Business and Settings become Field | Value sheets
+whose values carry defined names (``PeriodStart``, ``OverspendingThreshold`` …): the one place a leader edits a
+target date or a threshold.
 
 Actuals and Touchpoints can hold a million rows. They are written row by row to a temporary file
-(XlsxWriter's constant-memory mode, which has no Excel tables) as plain ranges with a filter, and formulas
-reach their columns through one defined name per column (``ActualsSpend`` = ``Actuals!$D$2:$D$n``).
+(XlsxWriter's constant-memory mode, which has no Excel tables) as plain ranges with a filter.
+
+Formulas reach every data sheet's columns, tables and streamed sheets alike, through one defined name per
+column (``ActualsSpend`` = ``Actuals!$D$2:$D$n``, ``ChannelsPaid`` = ``Channels!$F$2:$F$m``), declared in one
+place (:meth:`DataSheets._column_names`): never through a structured reference (``tblChannels[Paid]``), which
+Gnumeric and other spreadsheet apps do not read. The names cover the rows written; a row inserted inside the
+data grows them, a row typed below the last one does not.
 
 After its own columns a data sheet may carry key columns (:data:`KEY_COLUMNS`): the number of each row's
 channel or campaign (:class:`NameKeys`), which the formulas select rows by, so that no name is ever read as a
 wildcard or a comparison. Channels, Actuals and Campaigns hold the numbers; on Budget and Targets the key is
-a calculated column (an EXACT lookup of the row's Channel in Channels) that follows an edited or added row.
+a formula (an EXACT lookup of the row's own Channel cell in Channels) that follows an edited Channel.
 """
 
 from __future__ import annotations
@@ -68,7 +74,7 @@ KEY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "Targets": ((CHANNEL_KEY, "Channel"),),
     "Campaigns": ((CAMPAIGN_KEY, "Campaign"),),
 }
-#: Sheets whose channel key is a calculated column (it follows an edited Channel and fills an added row).
+#: Sheets whose channel key is a formula on each row (it follows an edited Channel; an added row copies it).
 _CALCULATED_KEYS = ("Budget", "Targets")
 
 
@@ -274,13 +280,12 @@ class DataSheets:
             unkeyed = sum(k is None for k in cells[len(schema.fields)][0]) if keys else None
             self._streamed_header(ws, schema, headers, last_row, unkeyed)
         _write_cells(ws, cells, formats)
+        self._column_names(schema, headers, last_row)
         if streamed:
             ws.autofilter(0, 0, last_row, last_col)
             ws.freeze_panes(1, 0)
             return
         columns: list[dict[str, Any]] = [{"header": h} for h in headers]
-        if calculated:
-            columns[-1]["formula"] = channel_key_lookup(schema.name)
         ws.add_table(
             0,
             0,
@@ -288,10 +293,11 @@ class DataSheets:
             last_col,
             {"name": table(schema.name), "style": "Table Style Light 9", "columns": columns},
         )
-        if calculated:  # after add_table, which caches 0 in a calculated column: cache each row's key
+        if calculated:  # each row's key, from its own Channel cell, cached
+            channel = field_column_letter(schema.name, "Channel")
             found = self.keys.column(frame["Channel"], "Channel") if len(frame) else [None]
             for r, key in enumerate(found, start=1):
-                ws.write_formula(r, last_col, channel_key_lookup(schema.name), formats[last_col], key or 0.0)
+                ws.write_formula(r, last_col, channel_key_lookup(f"${channel}{r + 1}"), formats[last_col], key or 0.0)
 
     def _streamed_header(self, ws: Any, schema: Sheet, headers: list[str], last_row: int, unkeyed: int | None) -> None:
         """The header row of a streamed sheet, a note on its names (and keys), and one defined name per column.
@@ -320,10 +326,21 @@ class DataSheets:
                 "these numbers, so a name is matched exactly whatever it holds"
             )
         ws.write_string(0, c, note + ".", self.fmt["note"])
+
+    def _column_names(self, schema: Sheet, headers: list[str], last_row: int) -> None:
+        """Define the name of each column of a data sheet (:func:`col`): its data rows, a plain absolute range.
+
+        Args:
+            schema: The intake sheet.
+            headers: The sheet's columns, in order (its own, then its keys).
+            last_row: The last data row (0-based; the header is row 0).
+        """
         sheet = data_sheet_name(schema.name)
-        for j, name in enumerate(names):
+        for j, header in enumerate(headers):
             letter = xl_col_to_name(j)
-            self.wb.define_name(name, "=" + sheet_ref(sheet, f"${letter}$2:${letter}${last_row + 1}"))
+            self.wb.define_name(
+                col(schema.name, header), "=" + sheet_ref(sheet, f"${letter}$2:${letter}${last_row + 1}")
+            )
 
 
 def _fit_columns(ws: Any, headers: list[str], cells: list[tuple[list[Any], bool]], formats: list[Any]) -> None:

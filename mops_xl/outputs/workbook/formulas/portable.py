@@ -1,0 +1,54 @@
+"""The live report's workbook: formulas written so that Excel, LibreOffice and Gnumeric evaluate them alike.
+
+Excel and LibreOffice evaluate every argument of SUMPRODUCT as an array, functions inside it included
+(``SUMPRODUCT(--EXACT(ChannelsChannel,$A2),ChannelsChannelKey)``). Gnumeric does so only in an array
+formula: in a plain one, a function given a range inside SUMPRODUCT sees one cell of it (the implicit
+intersection), and the sum fails with #VALUE!. So a formula holding SUMPRODUCT is written as a one-cell array
+formula (``{=SUMPRODUCT(…)}``), which every engine evaluates as an array, with the same result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+
+def needs_array(formula: str) -> bool:
+    """Whether a cell formula must be an array formula to be evaluated alike in every engine.
+
+    Args:
+        formula: The formula, with its leading "=".
+
+    Returns:
+        True when it holds SUMPRODUCT (and is not already an array formula).
+    """
+    return "SUMPRODUCT(" in formula and not formula.startswith("{")
+
+
+class PortableWorksheet(Worksheet):
+    """A worksheet that writes each formula needing array evaluation (:func:`needs_array`) as an array formula."""
+
+    def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> Any:
+        """Write a formula, as a one-cell array formula when it needs one.
+
+        Args:
+            row: The cell row (0-based).
+            col: The cell column (0-based).
+            formula: The formula, with its leading "=".
+            cell_format: The cell format.
+            value: The cached value (the engine's).
+
+        Returns:
+            XlsxWriter's status code.
+        """
+        if needs_array(formula):
+            formula = "{" + formula + "}"
+        return super()._write_formula(row, col, formula, cell_format, value)
+
+
+class PortableWorkbook(xlsxwriter.Workbook):
+    """The live report's workbook: its sheets are :class:`PortableWorksheet` unless a writer asks for another."""
+
+    worksheet_class = PortableWorksheet
