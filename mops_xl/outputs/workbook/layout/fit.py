@@ -428,7 +428,7 @@ class ColumnFitter:
                     value = cell.number
                 elif kind == "Boolean":
                     value = bool(cell.boolean)
-                elif kind == "Formula":
+                elif kind in ("Formula", "ArrayFormula"):  # a one-cell array formula (formulas/portable.py) too
                     value = cell.value
                 else:
                     continue

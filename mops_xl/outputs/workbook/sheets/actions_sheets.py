@@ -34,6 +34,8 @@ THRESHOLDS = (
 #: The columns of the actions table each threshold spans at the foot of the sheet (the first block's, whatever the
 #: table's optional columns): the first over the narrow Priority and the Subject.
 THRESHOLD_SPANS = ((0, 1), (2, 2), (3, 3), (4, 4), (5, 5))
+#: The thresholds' title in the values-only copy, which has no Settings sheet.
+THRESHOLDS_AS_SET = "Thresholds as the team set them"
 #: A threshold's label as a reader thinks of it, where it differs from its Settings name (which stays the intake's).
 THRESHOLD_LABELS = {"A/B significance level": "A/B confidence"}
 #: The columns of the actions table: the engine's, less what the page says otherwise: the sort key and what it
@@ -170,7 +172,8 @@ class ActionSheets(SheetWriter):
     def _thresholds(self, ws: Any, r: int, settings: Any) -> None:
         """The thresholds under their title at row ``r``: a row of names over a row of values (formulas reading the
         Settings data sheet), across the actions table's first columns, so they take three lines at the foot."""
-        ws.write_string(r, 0, "Thresholds (the Settings sheet: edit them there)", self.fmt["bold"])
+        title = THRESHOLDS_AS_SET if self.values_only else "Thresholds (edit them on the Settings sheet)"
+        ws.write_string(r, 0, title, self.fmt["bold"])
         for name, (first, last) in zip(THRESHOLDS, THRESHOLD_SPANS, strict=True):
             self._put(ws, r + 1, first, last, THRESHOLD_LABELS.get(name, name), self.fmt["header"])
             fmt = self.fmt["money" if name.startswith("Minimum") else "percent"]
