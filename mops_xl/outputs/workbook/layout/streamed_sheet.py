@@ -73,16 +73,11 @@ class StreamedWorksheet(Worksheet):
         if not cells:
             return ""
         head, tail = self._row_tag()
-        out = []
-        last = -1
-        for i, (number, *row) in enumerate(zip(numbers, *cells, strict=True)):
-            body = "".join(row)
-            if body:
-                out.append(f'{head}r="{number}"{tail}{body}</row>')
-                last = i
-        xml = "".join(out)
+        bodies = ["".join(row) for row in zip(*cells, strict=True)]
+        xml = "".join([f'{head}r="{n}"{tail}{body}</row>' for n, body in zip(numbers, bodies, strict=True) if body])
         if any(bad in xml for bad in _NOT_FINITE):
             return None
+        last = next(i for i in range(len(bodies) - 1, -1, -1) if bodies[i])  # a column holds a value: some row does
         written = [c for c, (values, _) in enumerate(block) if values.count(None) < len(values)]
         self._note_extent(first_row, first_row + last, written)
         return xml
@@ -91,22 +86,18 @@ class StreamedWorksheet(Worksheet):
         """Each row's cell of one column as XlsxWriter writes it ("" where the value is None)."""
         ref = xl_col_to_name(c)
         style = self._style(c, fmt)
-        if numeric:
+        distinct = set(values)
+        if numeric and len(distinct) > len(values) // 4:  # mostly distinct numbers: printed one by one
             return [
                 "" if v is None else f'<c r="{ref}{n}"{style}><v>{v:.16G}</v></c>'
                 for n, v in zip(numbers, values, strict=True)
             ]
-        shown: dict[str, str] = {}
-        out = []
-        for n, v in zip(numbers, values, strict=True):
-            if v is None:
-                out.append("")
-                continue
-            text = shown.get(v)
-            if text is None:
-                text = shown[v] = self._inline_text(v)
-            out.append(f'<c r="{ref}{n}"{style}{text}')
-        return out
+        # Few distinct values (dates, keys, counts, names): each value's cell after its reference made once.
+        if numeric:
+            shown = {v: f'"{style}><v>{v:.16G}</v></c>' for v in distinct if v is not None}
+        else:
+            shown = {v: f'"{style}{self._inline_text(v)}' for v in distinct if v is not None}
+        return ["" if v is None else f'<c r="{ref}{n}{shown[v]}' for n, v in zip(numbers, values, strict=True)]
 
     def _style(self, c: int, fmt: Any) -> str:
         """The ``s`` attribute of a cell of column ``c`` written with ``fmt`` (its column's format without one)."""

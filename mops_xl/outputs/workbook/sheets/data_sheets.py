@@ -330,14 +330,15 @@ def _fit_columns(ws: Any, headers: list[str], cells: list[tuple[list[Any], bool]
     """Fit each column to its values as shown (a date, "$9,126.38"), never "###"; a calculated column (beyond
     ``cells``) to its header."""
     for c, header in enumerate(headers):
-        values = _widest_candidates(cells[c][0]) if c < len(cells) else []
+        values = _widest_candidates(*cells[c]) if c < len(cells) else []
         num_format = formats[c].num_format if formats[c] is not None else None
         ws.set_column_pixels(c, c, data_column_px(values, num_format or None, header), formats[c])
 
 
-def _widest_candidates(values: list[Any]) -> list[Any]:
-    """The values that can be a column's widest as shown: each distinct text, the largest and the smallest number
-    (what :func:`data_column_px` looks at, without going through every row of a big sheet)."""
-    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    texts = {v for v in values if isinstance(v, str)}
-    return [*texts, *([max(numbers), min(numbers)] if numbers else [])]
+def _widest_candidates(values: list[Any], numeric: bool) -> list[Any]:
+    """The values of a column (see :func:`column_cells`) that can be its widest as shown: the largest and the smallest
+    number, or each distinct text (what :func:`data_column_px` looks at, without going through every row again)."""
+    if not numeric:
+        return list(set(values) - {None})
+    numbers = values if None not in values else [v for v in values if v is not None]
+    return [max(numbers), min(numbers)] if numbers else []
