@@ -197,7 +197,11 @@ def column_cells(series: pd.Series) -> tuple[list[Any], bool]:
 
 
 def _none_for_missing(numbers: pd.Series) -> list[float | None]:
-    return numbers.astype(object).where(numbers.notna(), None).tolist()
+    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    out: list[float | None] = values.tolist()
+    for i in np.flatnonzero(np.isnan(values)).tolist():
+        out[i] = None
+    return out
 
 
 class DataSheets:
