@@ -3,6 +3,10 @@
 A fast reader (calamine) reads a formula that was never calculated, and an error such as ``#REF!``, as an
 empty cell, so the intake would silently lose data. This module looks at the sheet XML itself (only when it
 contains formulas or errors at all) and names those cells.
+
+The scan must cost a fraction of the read it guards: the pieces of a big sheet that hold nothing but plain rows of
+plain cells (nearly all of it) are looked at with a few vectorised byte probes for their extent and are not parsed;
+only the pieces that hold anything else go through the XML parser (see :func:`scan_sheet`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from mops_xl.intake.schema import MAX_GAP_ROWS, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
 from mops_xl.plural import count
 
@@ -22,7 +28,7 @@ if TYPE_CHECKING:
     from mops_xl.intake.file import RawWorkbook
     from mops_xl.intake.problems import ValidationReport
 
-_CHUNK = 1 << 22
+_CHUNK = 1 << 20
 #: The SpreadsheetML namespaces: transitional (what Excel writes) and Strict Open XML.
 MAIN_NAMESPACES = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -34,10 +40,6 @@ _REL_NAMESPACES = (
 )
 _P = rb"<(?:[A-Za-z_][\w.-]*:)?"  # an element's start, with or without a namespace prefix
 _ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row\s*>")
-#: Pieces of a sheet that need a full XML parse hold one of these (a formula, an error value, a merge, the dimension,
-#: an entity or character reference, a namespace prefix) — or a row or cell whose reference is not its first
-#: attribute (counted below). Nearly all of a big sheet holds none: those pieces are checked only for their extent.
-_PARSE_MARKERS = (b"<f", b'"e"', b"'e'", b"mergeCell", b"dimension", b"&")
 #: A sheet whose SpreadsheetML elements carry a prefix (``<x:c>``) is parsed whole.
 _PREFIXED_MAIN = re.compile(
     rb"xmlns:[\w.-]+\s*=\s*[\"'](?:" + b"|".join(re.escape(ns.encode()) for ns in MAIN_NAMESPACES) + rb")[\"']"
@@ -49,11 +51,59 @@ _CELL_PLACE = re.compile(rb'<c r="([A-Z]+)(\d+)"')
 _ANY_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br\s*=\s*[\"'](\d+)[\"']")  # any prefix or quotes
 
 
-def _needs_parse(data: bytes) -> bool:
-    """Whether a piece holds anything only the XML parser can judge (see ``_PARSE_MARKERS``)."""
-    if any(marker in data for marker in _PARSE_MARKERS):
-        return True
-    return data.count(b"<c") != data.count(b'<c r="') or data.count(b"<row") != data.count(b'<row r="')
+#: Pieces of a sheet that need the XML parser hold an entity or character reference, an error value, or a tag other
+#: than a cell or row starting with its reference (``<c r="A7"``, ``<row r="7"``), a value, an inline string or an end
+#: tag: a formula, a merge, the dimension, a comment, a cell without ``r=``… (:func:`_plain_piece`). Nearly all of a big
+#: sheet holds none: those pieces are checked only for their extent. The letters after ``<`` a plain piece holds:
+#: c(ell), r(ow), v(alue), i(nline string), t(ext), / (an end tag).
+_NOT_PLAIN_TAG = np.array([b not in b"crvit/" for b in range(256)])
+_CAPITAL = np.zeros(256, dtype=bool)
+_CAPITAL[list(range(ord("A"), ord("Z") + 1))] = True
+_DIGIT = np.zeros(256, dtype=bool)
+_DIGIT[list(range(ord("0"), ord("9") + 1))] = True
+
+
+@dataclass(frozen=True)
+class _PlainPiece:
+    """What the byte probes found in a plain piece of a sheet (see :func:`_plain_piece`).
+
+    Args:
+        rows: How many rows start in it.
+        wide: Whether a cell lies in column AA or beyond (its reference has two letters or more).
+        long_row: Whether a row number may have eight digits or more (then the exact search decides).
+    """
+
+    rows: int
+    wide: bool
+    long_row: bool
+
+
+def _plain_piece(data: bytes) -> _PlainPiece | None:
+    """Whether a piece of a sheet (whole rows) is plain: every tag a cell or a row starting with its reference
+    (``<c r="A7"``, ``<row r="7"``), a value, an inline string or an end tag, and neither an entity nor an error
+    value. Found with vectorised probes of the byte after each ``<``, without parsing.
+
+    Args:
+        data: The piece.
+
+    Returns:
+        What the probes found, or None when the piece needs the XML parser.
+    """
+    if b"&" in data or b'"e"' in data or (b"'" in data and b"'e'" in data):
+        return None
+    last = len(data) - 1
+    raw = np.frombuffer(data, dtype=np.uint8)
+    tags = np.flatnonzero(raw[:last] == ord("<"))
+    first = raw[tags + 1]
+    kinds = np.bincount(first, minlength=256)
+    if kinds[_NOT_PLAIN_TAG].any():
+        return None
+    if kinds[ord("c")] != data.count(b'<c r="') or kinds[ord("r")] != data.count(b'<row r="'):
+        return None
+    cells, rows = tags[first == ord("c")], tags[first == ord("r")]
+    wide = bool(_CAPITAL[raw[np.minimum(cells + 7, last)]].any())
+    long_row = bool(_DIGIT[raw[np.minimum(rows + 15, last)]].any())
+    return _PlainPiece(len(rows), wide, long_row)
 
 
 @dataclass(frozen=True)
@@ -211,6 +261,8 @@ class _CellReader:
         self.col = 0
         self.cell: dict[str, Any] | None = None
         self.text: list[str] | None = None
+        self.parser: Any = None
+        self.row_end_at = -1  # where the last </row> the parser met starts (bytes fed to it)
 
     @staticmethod
     def _local(name: str) -> str | None:
@@ -244,7 +296,9 @@ class _CellReader:
 
     def end(self, name: str) -> None:
         local = self._local(name)
-        if local in ("f", "v") and self.cell is not None and self.text is not None:
+        if local == "row":
+            self.row_end_at = self.parser.CurrentByteIndex
+        elif local in ("f", "v") and self.cell is not None and self.text is not None:
             self.cell[local] = "".join(self.text)
             self.text = None
         elif local == "c" and self.cell is not None:
@@ -344,10 +398,12 @@ def _last_row_end(data: bytes, searched: int = 0) -> int:
 def scan_sheet(path: Path, part: str, strings: int | None = None) -> SheetScan:
     """Find the formulas without a saved value, the error cells, the merged ranges and the extent of one sheet.
 
-    The part is parsed as XML (namespace-aware, so Strict Open XML and prefixed elements are read as Excel reads
-    them; any DTD refused) in pieces, so a million-row sheet is never held whole. Pieces holding nothing but plain
-    values with their references (nearly all of a big sheet) go through the parser without per-cell work; their
-    extent is read from the references.
+    The part is read in pieces of whole rows, so a million-row sheet is never held whole. A piece holding anything
+    but plain rows of plain cells (:func:`_plain_piece`) is parsed as XML (namespace-aware, so Strict Open XML and
+    prefixed elements are read as Excel reads them; any DTD refused); so are the first and the last piece. The plain
+    pieces between them (nearly all of a big sheet) are not parsed: their extent is read from the references, and
+    the parser, left just after a row, goes on after them. A sheet found damaged is scanned again with every piece
+    parsed, so that the damage is named as the parser finds it.
 
     Args:
         path: The workbook.
@@ -358,48 +414,124 @@ def scan_sheet(path: Path, part: str, strings: int | None = None) -> SheetScan:
     Returns:
         The :class:`SheetScan` (``damaged`` says why the XML cannot be read, if it cannot).
     """
+    scan, skipped = _scan(path, part, strings, skip_plain=strings is None)
+    if scan.damaged and skipped:
+        scan, _ = _scan(path, part, strings, skip_plain=False)
+    return scan
+
+
+def _scan(path: Path, part: str, strings: int | None, skip_plain: bool) -> tuple[SheetScan, bool]:
+    """Scan a sheet (see :func:`scan_sheet`), leaving plain pieces unparsed when ``skip_plain``.
+
+    Returns:
+        The scan, and whether a piece was left unparsed.
+    """
     scan = SheetScan()
-    reader = _CellReader(scan, strings)
-    parser = _parser(reader)
-    prefixed: bool | None = None
-    cut_mid_row = False
+    feed = _SheetFeed(scan, strings, skip_plain)
     try:
         with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
-            for data, whole in _segments(fh):
-                # A piece ending with a whole </row> has had every event fired when Parse returns; after one cut
-                # mid-row (a giant row), the next piece is parsed with the handlers too.
-                if prefixed is None:  # the first piece holds the root element and its namespace declarations
-                    prefixed = _PREFIXED_MAIN.search(data) is not None
-                listen = strings is not None or prefixed or not whole or cut_mid_row or _needs_parse(data)
-                cut_mid_row = not whole
-                _listen(parser, reader if listen else None)
-                if not listen:
-                    _extent_of_plain_piece(data, reader)
-                parser.Parse(data, False)
-            _listen(parser, reader)
-            parser.Parse(b"", True)
+            previous: tuple[bytes, bool] | None = None
+            for piece in _segments(fh):
+                if previous is not None:
+                    feed.take(*previous)
+                previous = piece
+            if previous is not None:
+                feed.take(*previous, last=True)
+            feed.finish()
     except _UnsafeSheet:
         scan.damaged = "unsafe: it declares a DTD (a possible XML entity attack); Excel never writes one"
     except xml.parsers.expat.ExpatError as exc:
         scan.damaged = f"its XML is damaged ({xml.parsers.expat.errors.messages[exc.code]}, line {exc.lineno})"
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
         scan.damaged = f"its part {part} cannot be unpacked ({exc})"
-    return scan
+    return scan, feed.skipped
 
 
-def _extent_of_plain_piece(data: bytes, reader: _CellReader) -> None:
+class _SheetFeed:
+    """Takes a sheet's pieces in order: parses those that need it (with the cell handlers), reads the extent of the
+    plain ones, and feeds the parser all but the plain pieces it may skip.
+
+    A piece may be skipped only when the parser stands just after a ``</row>`` it met (``at_row_end``): the piece,
+    whole rows itself, leaves it there, so the document the parser sees stays the sheet minus whole rows.
+
+    Args:
+        scan: Where the findings go.
+        strings: See :func:`scan_sheet` (every piece is parsed with it).
+        skip_plain: Whether plain pieces between the first and the last may go unparsed.
+    """
+
+    def __init__(self, scan: SheetScan, strings: int | None, skip_plain: bool):
+        self.reader = _CellReader(scan, strings)
+        self.parser = self.reader.parser = _parser(self.reader)
+        self.strings, self.skip_plain = strings, skip_plain
+        self.prefixed: bool | None = None
+        self.cut_mid_row = False
+        self.fed = 0
+        self.at_row_end = False
+        self.skipped = False
+
+    def take(self, data: bytes, whole: bool, last: bool = False) -> None:
+        """Take the next piece.
+
+        Args:
+            data: The piece.
+            whole: Whether it ends with a whole ``</row>`` (see :func:`_segments`).
+            last: Whether it is the sheet's last piece.
+        """
+        if self.prefixed is None:  # the first piece holds the root element and its namespace declarations
+            self.prefixed = _PREFIXED_MAIN.search(data) is not None
+        plain = None
+        if self.strings is None and not self.prefixed and whole and not self.cut_mid_row:
+            plain = _plain_piece(data)
+        # After a piece cut mid-row (a giant row), the next piece is parsed with the handlers too.
+        self.cut_mid_row = not whole
+        may_skip = self.skip_plain and not last
+        if plain is None or (may_skip and not self.at_row_end):  # the parser is not just after a row: parse
+            self._parse(data, whole)
+            return
+        _extent_of_plain_piece(data, self.reader, plain)
+        if may_skip:
+            self.skipped = True
+            return
+        _listen(self.parser, None)
+        self._feed(data)
+        self.at_row_end = False
+
+    def _parse(self, data: bytes, whole: bool) -> None:
+        """Parse a piece with the cell handlers; note whether it left the parser just after a ``</row>``."""
+        _listen(self.parser, self.reader)
+        start = self.fed
+        self._feed(data)
+        self.at_row_end = whole and self.reader.row_end_at == start + data.rfind(b"</")
+
+    def _feed(self, data: bytes) -> None:
+        self.parser.Parse(data, False)
+        self.fed += len(data)
+
+    def finish(self) -> None:
+        """End the document (the parser checks it is complete)."""
+        _listen(self.parser, self.reader)
+        self.parser.Parse(b"", True)
+
+
+def _extent_of_plain_piece(data: bytes, reader: _CellReader, plain: _PlainPiece) -> None:
     """The last row and widest column of a piece whose every row and cell starts with its reference.
 
     Rows come in ascending order (a row number of 8 digits anywhere is beyond every sheet all the same). Single-letter
     columns are not looked at: 26 columns of the most rows a sheet may have stay within :data:`MAX_SHEET_CELLS`, so
     only cells from column AA on can make a sheet too large.
+
+    Args:
+        data: The piece.
+        reader: The scan's cell reader (its row and the scan's extent move on).
+        plain: What :func:`_plain_piece` found in it.
     """
-    _rows_of_plain_piece(data, reader.scan)
+    _rows_of_plain_piece(data, reader.scan, plain.rows)
     start = data.rfind(b'<row r="')
     if start >= 0:
         digits = data[start + 8 : data.find(b'"', start + 8)]
         last = int(digits) if digits.isdigit() else reader.row
-        long_row = _LONG_ROW.search(data)
+        long_row = _LONG_ROW.search(data) if plain.long_row else None
         if long_row:
             end = data.find(b'"', long_row.start() + 8)
             last = max(last, int(data[long_row.start() + 8 : end] or b"0"))
@@ -407,11 +539,11 @@ def _extent_of_plain_piece(data: bytes, reader: _CellReader) -> None:
         if last > reader.scan.rows:
             reader.scan.rows, reader.scan.far_row_cell = last, f"A{last}"
         reader.scan.columns = max(reader.scan.columns, 1)
-    for letters, row in _WIDE_CELL.findall(data):
+    for letters, row in _WIDE_CELL.findall(data) if plain.wide else ():
         reader.note_extent(int(row), column_number(letters.decode()), f"{letters.decode()}{int(row)}")
 
 
-def _rows_of_plain_piece(data: bytes, scan: SheetScan) -> None:
+def _rows_of_plain_piece(data: bytes, scan: SheetScan, rows: int) -> None:
     """Follow the rows of a plain piece (:meth:`SheetScan.note_row`): one by one only where they are not contiguous.
 
     A row written with no cell (``<row r="9" ht="20"/>``, a height only) holds no value: it counts as filled only
@@ -422,7 +554,7 @@ def _rows_of_plain_piece(data: bytes, scan: SheetScan) -> None:
         return
     last = int(data[data.rfind(b'<row r="') + 8 :].split(b'"', 1)[0] or b"0")
     low = int(first.group(1))
-    contiguous = last - low + 1 == data.count(b'<row r="') and low - scan.last_filled_row <= MAX_GAP_ROWS + 1
+    contiguous = last - low + 1 == rows and low - scan.last_filled_row <= MAX_GAP_ROWS + 1
     if contiguous and not scan.table_end:
         scan.last_filled_row = max(scan.last_filled_row, last)
         return
@@ -523,9 +655,10 @@ def shared_string_count(path: Path) -> int:
     return count
 
 
-def report_unreadable_cells(path: Path, sheet: str, part: str, reason: str, report: ValidationReport) -> None:
+def report_unreadable_cells(path: Path, sheet: str, part: str, reason: str, report: ValidationReport) -> bool:
     """Record a sheet the reader failed on, naming the cell when the XML shows which (a shared string that does
-    not exist, a number no date can hold).
+    not exist, a number no date can hold), or the damage when its XML is damaged (the scan before the read does not
+    parse the plain rows of a big sheet; the reader fails on most damage there, and this scan parses them all).
 
     Args:
         path: The workbook.
@@ -533,8 +666,14 @@ def report_unreadable_cells(path: Path, sheet: str, part: str, reason: str, repo
         part: Its XML part.
         reason: The reader's message.
         report: Where the problems go.
+
+    Returns:
+        True when the sheet's XML is damaged (then that is all that is recorded of it).
     """
     scan = scan_sheet(path, part, strings=shared_string_count(path))
+    if scan.damaged:
+        _report_damaged_or_too_large(sheet, scan, report)
+        return True
     bad = [i for i in scan.issues if i.kind == "bad-string"] or [i for i in scan.issues if i.kind == "huge-number"]
     for issue in bad[:MAX_CELLS_LISTED]:
         if issue.kind == "bad-string":
@@ -550,6 +689,7 @@ def report_unreadable_cells(path: Path, sheet: str, part: str, reason: str, repo
         report.add("corrupt-workbook", message, sheet=sheet, row=_row(issue.cell), cell=issue.cell)
     if not bad:
         report.add("corrupt-workbook", f"sheet {sheet} cannot be read: {reason}", sheet=sheet)
+    return False
 
 
 def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationReport) -> set[str]:
@@ -584,8 +724,9 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
             continue
         failure = _load_bounded(raw, name, parts[name], scan, report)
         if failure:
-            report_unreadable_cells(raw.path, name, parts[name], failure, report)
             unreadable.add(name)
+            if report_unreadable_cells(raw.path, name, parts[name], failure, report):
+                continue
         _report_merged(name, scan.merged, report)
         _report_cells_without_value(name, scan.issues, report)
     return unreadable

@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
-from xlsxwriter.worksheet import Worksheet
 
 from mops_xl.analysis.figures.campaign_plans.campaigns import match_campaigns
 from mops_xl.intake.model import Intake
@@ -49,6 +48,7 @@ from mops_xl.outputs.workbook.formulas.excel_formulas import (
 )
 from mops_xl.outputs.workbook.layout.cell_formats import TYPE_FORMATS, Formats
 from mops_xl.outputs.workbook.layout.fit import data_column_px
+from mops_xl.outputs.workbook.layout.streamed_sheet import StreamedWorksheet, write_columns
 
 #: Data sheets whose intake name is taken by a report sheet (the report's "Experiments" shows the results).
 _RENAMED = {"Experiments": "Experiments data"}
@@ -203,7 +203,11 @@ def column_cells(series: pd.Series) -> tuple[list[Any], bool]:
 
 
 def _none_for_missing(numbers: pd.Series) -> list[float | None]:
-    return numbers.astype(object).where(numbers.notna(), None).tolist()
+    values = numbers.to_numpy(dtype="float64", na_value=np.nan)
+    out: list[float | None] = values.tolist()
+    for i in np.flatnonzero(np.isnan(values)).tolist():
+        out[i] = None
+    return out
 
 
 class DataSheets:
@@ -279,7 +283,7 @@ class DataSheets:
         if streamed:
             unkeyed = sum(k is None for k in cells[len(schema.fields)][0]) if keys else None
             self._streamed_header(ws, schema, headers, last_row, unkeyed)
-        _write_cells(ws, cells, formats)
+        write_columns(ws, 1, cells, formats)
         self._column_names(schema, headers, last_row)
         if streamed:
             ws.autofilter(0, 0, last_row, last_col)
@@ -347,24 +351,15 @@ def _fit_columns(ws: Any, headers: list[str], cells: list[tuple[list[Any], bool]
     """Fit each column to its values as shown (a date, "$9,126.38"), never "###"; a calculated column (beyond
     ``cells``) to its header."""
     for c, header in enumerate(headers):
-        values = cells[c][0] if c < len(cells) else []
+        values = _widest_candidates(*cells[c]) if c < len(cells) else []
         num_format = formats[c].num_format if formats[c] is not None else None
         ws.set_column_pixels(c, c, data_column_px(values, num_format or None, header), formats[c])
 
 
-def _write_cells(ws: Any, cells: list[tuple[list[Any], bool]], formats: list[Any]) -> None:
-    """Write the columns' values row by row from row 1 (a streamed sheet takes rows only in order), leaving a
-    missing value blank."""
-    writers = [ws.write_number if numeric else ws.write_string for _, numeric in cells]
-    for r, row in enumerate(zip(*(values for values, _ in cells), strict=False), start=1):
-        for c, value in enumerate(row):
-            if value is not None:
-                writers[c](r, c, value, formats[c])
-
-
-class StreamedWorksheet(Worksheet):
-    """A worksheet written row by row to a temporary file (XlsxWriter's constant-memory mode) in a workbook
-    whose other sheets are kept in memory: a million rows cost no memory, but rows must come in order."""
-
-    def _initialize(self, init_data: dict[str, Any]) -> None:
-        super()._initialize({**init_data, "constant_memory": True})
+def _widest_candidates(values: list[Any], numeric: bool) -> list[Any]:
+    """The values of a column (see :func:`column_cells`) that can be its widest as shown: the largest and the smallest
+    number, or each distinct text (what :func:`data_column_px` looks at, without going through every row again)."""
+    if not numeric:
+        return list(set(values) - {None})
+    numbers = values if None not in values else [v for v in values if v is not None]
+    return [max(numbers), min(numbers)] if numbers else []
