@@ -20,7 +20,7 @@ from mops_xl.intake.file import output_kind
 from mops_xl.intake.load import read_intake
 from mops_xl.intake.model import Intake
 from mops_xl.intake.problems import ValidationReport
-from mops_xl.outputs.framework.text import framework_paths, write_framework_files
+from mops_xl.outputs.framework.text import framework_paths, rendered_once, write_framework_files
 from mops_xl.outputs.own_files import check_replaceable, remove_stale_pdf
 from mops_xl.outputs.workbook import build_report, check_output_path, default_report_path, export_board_pack
 from mops_xl.outputs.workbook.layout.print_setup import PAPER_SIZES
@@ -176,10 +176,11 @@ def build_intake(
     previous, note = previous_snapshot(intake, options)
     say("Computing")
     analysis = analyse(intake, previous)
-    say("Writing the report")
-    build_report(intake, out, analysis, values_only=options.values_only, paper=options.paper)
-    say("Writing the framework")
-    framework = write_framework_files(analysis, out)
+    with rendered_once(analysis):  # the Framework sheet and the .txt file show one rendering
+        say("Writing the report")
+        build_report(intake, out, analysis, values_only=options.values_only, paper=options.paper)
+        say("Writing the framework")
+        framework = write_framework_files(analysis, out)
     pdf = removed = None
     if options.pdf:
         say("Writing the PDF")

@@ -9,8 +9,10 @@ into plain, formatted rows, one function per section (no number formatting happe
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mops_xl.analysis.engine import Analysis
 from mops_xl.atomic import atomic_output
@@ -24,6 +26,7 @@ __all__ = [
     "framework_context",
     "framework_paths",
     "render_framework",
+    "rendered_once",
     "write_framework_files",
 ]
 
@@ -34,6 +37,10 @@ if TYPE_CHECKING:
 SECTIONS = ("business", "stack", "campaigns", "channels", "kpis", "cadence", "team", "maturity")
 FORMATS = ("txt", "md")
 WIDTH = 96
+
+#: The analyses being built inside :func:`rendered_once`, by identity: what their framework rendered so far (the
+#: context under "context", each whole text under its format).
+_RENDERED: dict[int, dict[str, Any]] = {}
 
 
 @functools.cache
@@ -75,10 +82,37 @@ def render_framework(a: Analysis, fmt: str = "txt", section: str | None = None) 
     if section is not None and section not in SECTIONS:
         raise ValueError(f"section must be one of {', '.join(SECTIONS)}")
     template = _environment().get_template(f"framework.{fmt}.j2")
-    context = framework_context(a)
-    if section is None:
-        return template.render(**context)
-    return str(getattr(template.make_module(context), f"section_{section}")()).strip("\n") + "\n"
+    rendered = _RENDERED.get(id(a), {})  # outside rendered_once: a fresh dict, forgotten on return
+    if "context" not in rendered:
+        rendered["context"] = framework_context(a)
+    if section is not None:
+        return str(getattr(template.make_module(rendered["context"]), f"section_{section}")()).strip("\n") + "\n"
+    if fmt not in rendered:
+        rendered[fmt] = template.render(**rendered["context"])
+    return str(rendered[fmt])
+
+
+@contextmanager
+def rendered_once(a: Analysis) -> Iterator[None]:
+    """Render the framework of ``a`` at most once per format while inside: a build shows the same text in the
+    Framework sheet and the ``.txt`` file, and the ``.md`` file from the same context. Outside, every
+    :func:`render_framework` renders afresh (an analysis changed later is never shown from an old rendering).
+
+    Args:
+        a: The engine's results, unchanged while inside.
+
+    Yields:
+        Nothing; nested uses for the same analysis share the outermost one's renderings.
+    """
+    key = id(a)
+    outermost = key not in _RENDERED
+    if outermost:
+        _RENDERED[key] = {}
+    try:
+        yield
+    finally:
+        if outermost:
+            del _RENDERED[key]
 
 
 def framework_paths(report: Path) -> tuple[Path, Path]:

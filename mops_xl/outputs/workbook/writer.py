@@ -47,6 +47,10 @@ from mops_xl.outputs.workbook.sheets.system_sheets import SystemSheets
 from mops_xl.outputs.workbook.snapshot_sheet import write_snapshot
 
 SCHEMA_SHEETS = {data_sheet_name(s.name) for s in SHEETS}
+#: An intake of at most this many table cells has its report assembled in memory (XlsxWriter's ``in_memory``):
+#: a report's ~80 package parts are not each written to a temporary file, read back and removed. A bigger
+#: intake's parts go through temporary files, so its data sheets, streamed row by row, stay out of memory.
+IN_MEMORY_CELLS = 250_000
 
 
 def default_report_path(source: str | Path) -> Path:
@@ -210,6 +214,7 @@ def build_report(
                 "strings_to_numbers": False,
                 "default_date_format": "yyyy-mm-dd",
                 "tmpdir": work,  # its temporary files hold intake text: a private folder, always removed
+                "in_memory": values_only or _table_cells(intake) <= IN_MEMORY_CELLS,
             },
         )
         wb.set_custom_property(OUTPUT_PROPERTY, "values-only report" if values_only else "report")
@@ -232,6 +237,18 @@ def build_report(
             write_snapshot(wb, analysis.snapshot)
         wb.close()
     return out
+
+
+def _table_cells(intake: Intake) -> int:
+    """How many cells the intake's tables hold (rows × columns, summed): what the data sheets will carry.
+
+    Args:
+        intake: The intake.
+
+    Returns:
+        The number of cells.
+    """
+    return sum(table.size for table in intake.tables.values())
 
 
 def _intake_name(intake: Intake) -> str:
