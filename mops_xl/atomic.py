@@ -9,6 +9,7 @@ in a private folder (mode 0700) that is removed however the write ends.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import re
 import shutil
@@ -31,6 +32,8 @@ SOURCE_PROPERTY = "mops-xl intake"
 PDF_MARK = "mops-xl-output"
 #: A leftover without a process id (written by an older version) is removed once it is this old, in seconds.
 LEGACY_LEFTOVER_AGE = 3600
+#: The outputs written but not yet renamed inside :func:`all_or_nothing` (None outside it).
+_PENDING: contextvars.ContextVar[list[tuple[Path, Path]] | None] = contextvars.ContextVar("_PENDING", default=None)
 
 
 @contextlib.contextmanager
@@ -64,11 +67,39 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, path)
+        pending = _PENDING.get()
+        if pending is None:
+            os.replace(tmp, path)
+        else:  # inside :func:`all_or_nothing`: renamed with the others when they are all written
+            pending.append((tmp, path))
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Make the atomic outputs written inside the block one change: each stays a temporary file until the block
+    ends, then all are renamed over their targets; a failure in the block (a full disk on the last file) removes
+    them all, so a build leaves its whole set of outputs (report and framework files) or none of them.
+
+    Yields:
+        Nothing: write with :func:`atomic_output` inside the block.
+    """
+    pending: list[tuple[Path, Path]] = []
+    token = _PENDING.set(pending)
+    try:
+        yield
+    except BaseException:
+        for tmp, _ in pending:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+    finally:
+        _PENDING.reset(token)
+    for tmp, path in pending:
+        os.replace(tmp, path)
 
 
 def remove_leftovers(path: str | Path) -> list[Path]:

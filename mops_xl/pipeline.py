@@ -15,6 +15,7 @@ from pathlib import Path
 from mops_xl.analysis.engine import Analysis, analyse
 from mops_xl.analysis.review import identity_problem
 from mops_xl.analysis.review.snapshot import Snapshot, SnapshotError
+from mops_xl.atomic import all_or_nothing
 from mops_xl.errors import IntakeError, MopsXLError, OutputError
 from mops_xl.intake.file import output_kind
 from mops_xl.intake.load import read_intake
@@ -176,7 +177,8 @@ def build_intake(
     previous, note = previous_snapshot(intake, options)
     say("Computing")
     analysis = analyse(intake, previous)
-    with rendered_once(analysis):  # the Framework sheet and the .txt file show one rendering
+    # one rendering for the Framework sheet and the .txt file; the report and its framework files land together
+    with rendered_once(analysis), all_or_nothing():
         say("Writing the report")
         build_report(intake, out, analysis, values_only=options.values_only, paper=options.paper)
         say("Writing the framework")

@@ -430,3 +430,28 @@ def test_letter_for_usd_and_cad_a4_otherwise_and_paper_wins(
     wb = openpyxl.load_workbook(tmp_path / "acme-report.xlsx")
     printed = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
     assert printed and {ws.page_setup.paperSize for ws in printed} == {paper}  # Excel's codes: 1 Letter, 9 A4
+
+
+def test_a_build_lands_its_outputs_together_or_not_at_all(tmp_path: Path) -> None:
+    """A full disk on the last output (the framework text, after the report fitted) left the report and the Markdown
+    framework of the failed build beside an older text framework. Inside all_or_nothing each output stays a
+    temporary file until all are written: a failure removes them all, success renames them all."""
+    from mops_xl.atomic import all_or_nothing, atomic_output
+
+    report, text = tmp_path / "r.xlsx", tmp_path / "r-framework.txt"
+    text.write_text("last build's framework")
+    with pytest.raises(OSError), all_or_nothing():
+        with atomic_output(report) as tmp:
+            tmp.write_bytes(b"new report")
+        with atomic_output(text) as tmp:
+            raise OSError(28, "No space left on device")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r-framework.txt"]  # no report, no temporary file
+    assert text.read_text() == "last build's framework"
+    with all_or_nothing():
+        with atomic_output(report) as tmp:
+            tmp.write_bytes(b"new report")
+        assert not report.exists()  # not before the whole set is written
+        with atomic_output(text) as tmp:
+            tmp.write_text("new framework")
+    assert report.read_bytes() == b"new report" and text.read_text() == "new framework"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r-framework.txt", "r.xlsx"]
