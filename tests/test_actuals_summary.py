@@ -4,6 +4,8 @@ reads Actuals"): the same figures, and an edited Actuals row still flows through
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -128,3 +130,18 @@ def test_the_checks_and_the_figures_recalculate_and_follow_an_edited_row(tmp_pat
     assert _channel(perf, "Search", "Spend") == pytest.approx(100)
     assert _channel(perf, "Search", "Leads") == pytest.approx(4)
     assert _channel(perf, "Social", "Leads") == pytest.approx(7)
+
+
+@pytest.mark.slow
+def test_the_skipping_sums_recalculate_to_the_engine_value_in_gnumeric(tmp_path: Path) -> None:
+    """Gnumeric reads the checks and the IF-skipping sums alike: every formula cell equals the engine's value."""
+    if shutil.which("ssconvert") is None:
+        pytest.fail("Gnumeric is needed for the recalculation tests: apt-get install gnumeric")
+    report = build_report(load_intake(_intake(tmp_path / "intake.xlsx")), tmp_path / "report.xlsx")
+    assert _summary(openpyxl.load_workbook(report, data_only=True))[
+        "Every row with a Channel key is dated from Period start to Report as of"
+    ]
+    out = tmp_path / "gnumeric.xlsx"
+    subprocess.run(["ssconvert", "--recalc", str(report), str(out)], check=True, capture_output=True)
+    checked, wrong = formula_mismatches(report, out, engine="Gnumeric")
+    assert checked > 100 and wrong == []
