@@ -34,6 +34,8 @@ from mops_xl.outputs.workbook.layout.print_setup import (
 )
 from mops_xl.outputs.workbook.layout.values_only import ValuesWorkbook
 from mops_xl.outputs.workbook.sheets.actions_sheets import ActionSheets
+from mops_xl.outputs.workbook.sheets.actuals_summary import SHEET as ACTUALS_SUMMARY
+from mops_xl.outputs.workbook.sheets.actuals_summary import ActualsSummary
 from mops_xl.outputs.workbook.sheets.attribution_sheets import AttributionSheets
 from mops_xl.outputs.workbook.sheets.campaign_sheets import CampaignSheets
 from mops_xl.outputs.workbook.sheets.changes_sheet import SHEET as CHANGES_SHEET
@@ -116,6 +118,7 @@ class ReportWriter:
             "Framework",
             "Data Notes",
             CHART_SHEET,
+            ACTUALS_SUMMARY,
         } | SCHEMA_SHEETS
         self.campaigns = CampaignSheets(wb, self.fmt, analysis, self.data.row_of, taken)
 
@@ -142,6 +145,7 @@ class ReportWriter:
         self.dashboard.chart_data()
         if self.with_data:
             self.data.write_all()
+            ActualsSummary(self.wb, self.fmt, self.a, self.data.keys).write()  # the checks the figures read
         self.lay_out()
 
     def lay_out(self) -> None:

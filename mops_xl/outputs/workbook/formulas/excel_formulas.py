@@ -222,8 +222,39 @@ def window(first: str = "PeriodStart", last: str = "ReportAsOf") -> str:
     return f'{date},">="&{first},{date},"<="&{last}'
 
 
+#: The Actuals summary's checks (defined names of its cells: :mod:`~mops_xl.outputs.workbook.sheets.actuals_summary`).
+#: How many Actuals rows have a Channel key (any value).
+KEYED_ROWS = "ActualsKeyedRows"
+#: TRUE when every Actuals row with a Channel key is dated within Period start … Report as of.
+KEYED_IN_WINDOW = "ActualsKeyedInWindow"
+#: TRUE when no Actuals row is dated before Period start.
+NONE_BEFORE_START = "ActualsNoneBeforeStart"
+
+
+def keyed_give(column: str) -> str:
+    """The defined name of the Actuals summary's check that every row with a Channel key gives a column.
+
+    Args:
+        column: A trackable Actuals column.
+
+    Returns:
+        E.g. "ActualsKeyedGiveLeads".
+    """
+    return "ActualsKeyedGive" + name_for(column)
+
+
+def _by_channel_key(criteria: tuple[str, ...]) -> bool:
+    """Whether the criteria select rows by their Channel key (so only rows with one), first."""
+    return bool(criteria) and criteria[0].startswith(col("Actuals", CHANNEL_KEY) + ",")
+
+
 def actuals_sum(column: str, *criteria: str, first: str = "PeriodStart", last: str = "ReportAsOf") -> str:
     """SUMIFS of an Actuals column over a window, with optional extra criteria pairs.
+
+    A scan of every Actuals row costs a spreadsheet engine for each criterion, and the window's two date
+    criteria cost the most. When the Actuals summary says the window leaves out none of the rows the criteria
+    select (every keyed row in the window, or no row before Period start), the sum skips those criteria: the
+    same rows, added in the same order, so the same figure. Otherwise it is the full SUMIFS.
 
     Args:
         column: The Actuals column.
@@ -234,8 +265,15 @@ def actuals_sum(column: str, *criteria: str, first: str = "PeriodStart", last: s
     Returns:
         The SUMIFS expression (no leading "=").
     """
-    extra = "".join("," + c for c in criteria)
-    return f"SUMIFS({col('Actuals', column)}{extra},{window(first, last)})"
+    values = col("Actuals", column) + "".join("," + c for c in criteria)
+    windowed = f"SUMIFS({values},{window(first, last)})"
+    if first != "PeriodStart":
+        return windowed
+    if last == "ReportAsOf" and _by_channel_key(criteria):
+        return f"IF({KEYED_IN_WINDOW},SUMIFS({values}),{windowed})"
+    if not criteria:
+        return f'IF({NONE_BEFORE_START},SUMIFS({values},{col("Actuals", "Date")},"<="&{last}),{windowed})'
+    return windowed
 
 
 def ratio(numerator: str, denominator: str) -> str:
@@ -254,14 +292,19 @@ def ratio(numerator: str, denominator: str) -> str:
     )
 
 
-def untracked(column: str, *criteria: str, has_rows: bool = False) -> str:
+def untracked(column: str, *criteria: str, has_rows: bool = False, nonzero: str | None = None) -> str:
     """TRUE when the Actuals rows matching the criteria, on any date, all leave a column blank, or no row gives it
     (docs/metrics.md, "Not tracked"); a subject without any row tracks what some other row gives.
+
+    When the criteria select by Channel key and the Actuals summary says every keyed row gives the column, the
+    test only asks whether the subject has rows (a cheap count, or none when ``nonzero`` is not 0), instead of
+    counting its rows that give the column: the same answer.
 
     Args:
         column: The Actuals column (not Spend).
         *criteria: ``range,criterion`` pairs selecting the subject's rows (a channel, a campaign).
         has_rows: The subject is known to have rows (a campaign listed from its rows): one COUNTIFS suffices.
+        nonzero: A cell summing the subject's rows (its Spend), which is not 0 only when it has rows.
 
     Returns:
         The condition (no leading "=").
@@ -269,8 +312,14 @@ def untracked(column: str, *criteria: str, has_rows: bool = False) -> str:
     rows = ",".join(criteria)
     given = f'COUNTIFS({rows},{col("Actuals", column)},"<>")=0'
     if has_rows:
-        return given
-    return f'OR(COUNTIFS({col("Actuals", column)},"<>")=0,AND(COUNTIFS({rows})>0,{given}))'
+        if not _by_channel_key(criteria):
+            return given
+        none = f"COUNTIFS({rows})=0" if nonzero is None else f"IF(N({nonzero})<>0,FALSE,COUNTIFS({rows})=0)"
+        return f"IF({keyed_give(column)},{none},{given})"
+    full = f'OR(COUNTIFS({col("Actuals", column)},"<>")=0,AND(COUNTIFS({rows})>0,{given}))'
+    if not _by_channel_key(criteria):
+        return full
+    return f"IF(AND({keyed_give(column)},{KEYED_ROWS}>0),FALSE,{full})"
 
 
 def if_tracked(formula: str, *cells: str) -> str:

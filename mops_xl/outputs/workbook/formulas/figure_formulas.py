@@ -181,7 +181,8 @@ class RowFormulas(WorkbookNames):
             return formula
         if all(c in self.cells for c in tracked):
             return if_tracked(formula, *(self.cells[c] for c in tracked))
-        tests = [untracked(c, *self.criteria, has_rows=self.has_rows) for c in tracked]
+        spend = self.cells.get("Spend")
+        tests = [untracked(c, *self.criteria, has_rows=self.has_rows, nonzero=spend) for c in tracked]
         test = tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
         return f'IF({test},"{NOT_TRACKED}",{formula})'
 
