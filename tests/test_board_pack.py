@@ -351,7 +351,7 @@ def _sheet_of(page: str) -> str:
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils is not installed")
+        pytest.fail("poppler-utils (pdftotext) is needed for the board-pack tests: apt-get install poppler-utils")
     folder = tmp_path_factory.mktemp("packs")
     out = {}
     for sample in SAMPLES:

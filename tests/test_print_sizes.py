@@ -128,7 +128,7 @@ def block_headers(report: Path) -> dict[str, set[str]]:
 def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, list[Page]]]:
     """Each pack's report workbook and its measured pages."""
     if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils is not installed")
+        pytest.fail("poppler-utils (pdftotext) is needed for the board-pack tests: apt-get install poppler-utils")
     folder = tmp_path_factory.mktemp("sizes")
     intakes = {s: ROOT / "samples" / f"{s}.xlsx" for s in SAMPLES}
     intakes.update({label: write(folder / f"{label}.xlsx") for label, write in GENERATED.items()})

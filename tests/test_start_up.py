@@ -88,7 +88,7 @@ def test_version_and_help_load_no_stage(option: str) -> None:
 def test_the_version_prints_from_the_console_script_too() -> None:
     script = Path(sys.executable).with_name("mops-xl")
     if not script.exists():
-        pytest.skip("mops-xl is not installed beside this interpreter")
+        pytest.fail("mops-xl is not installed beside this interpreter: pip install -e '.[test]'")
     done = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "mops-xl, version 0.1.0"
 
