@@ -9,6 +9,7 @@ formula (``{=SUMPRODUCT(…)}``), which every engine evaluates as an array, with
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import xlsxwriter
@@ -27,8 +28,38 @@ def needs_array(formula: str) -> bool:
     return "SUMPRODUCT(" in formula and not formula.startswith("{")
 
 
+#: The dynamic-array functions XlsxWriter prefixes with ``_xlfn.`` (its ``_prepare_formula``, one regex each; the
+#: report writes none of them, and a sheet name holding one is left alone only when none matches).
+_DYNAMIC = re.compile(
+    r"\b(?:ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|MAKEARRAY|MAP|RANDARRAY|"
+    r"REDUCE|SCAN|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|TOROW|UNIQUE|VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP)"
+    r"\(|SINGLE\("
+)
+
+
 class PortableWorksheet(Worksheet):
     """A worksheet that writes each formula needing array evaluation (:func:`needs_array`) as an array formula."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        """XlsxWriter's formula preparation, its 30 regex passes run only for a formula that holds one of the
+        functions they rewrite (:data:`_DYNAMIC`): the same text, one search instead of 30 substitutions.
+
+        Args:
+            formula: The formula, with or without its "=" and array braces.
+            expand_future_functions: Whether to prefix Excel's newer functions too (XlsxWriter's option).
+
+        Returns:
+            The formula as the file stores it.
+        """
+        if self.use_future_functions or expand_future_functions or "_xlfn." in formula or _DYNAMIC.search(formula):
+            return str(super()._prepare_formula(formula, expand_future_functions))
+        if formula.startswith("{"):
+            formula = formula[1:]
+        if formula.startswith("="):
+            formula = formula[1:]
+        if formula.endswith("}"):
+            formula = formula[:-1]
+        return formula
 
     def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> Any:
         """Write a formula, as a one-cell array formula when it needs one.
