@@ -168,7 +168,7 @@ def test_five_stranded_rows_fit_the_page_before(tmp_path: Path) -> None:
     assert ws.fit_height == 2
     wb.close()
     wb, ws, _ = _sheet(tmp_path, {r: f"row {r}" for r in range(50)}, set())  # [33, 17]: 17 lines is a page
-    assert fit_last_page(ws, "letter", (0, 0)) == 1.0
+    assert fit_last_page(ws, "letter", (0, 0)) is None
     assert ws.fit_height == 0
     wb.close()
 

@@ -121,13 +121,12 @@ def lay_out_pages(ws: Any, paper: str, repeat: tuple[int, int] | None, header_fo
         header_format: The format of table header cells.
     """
     shrink = fit_last_page(ws, paper, repeat)
-    if shrink == 1.0:
-        keep_tables_whole(ws, paper, repeat, header_format)
-        return
     # fitted a page shorter, a spreadsheet ignores page breaks: a table the smaller pages would tear is kept whole
     # instead, on pages one page wide
-    if keep_tables_whole(ws, paper, repeat, header_format, shrink, apply=False):
+    if shrink is not None and keep_tables_whole(ws, paper, repeat, header_format, shrink, apply=False):
         ws.fit_to_pages(1, 0)
+        shrink = None
+    if shrink is None:
         keep_tables_whole(ws, paper, repeat, header_format)
 
 
@@ -177,7 +176,7 @@ def text_lines(ws: Any, rows: list[int]) -> int:
     return sum(max(1, round(heights[r] / _LINE)) for r in rows if ws.table.get(r))
 
 
-def fit_last_page(ws: Any, paper: str, repeat: tuple[int, int] | None) -> float:
+def fit_last_page(ws: Any, paper: str, repeat: tuple[int, int] | None) -> float | None:
     """Fit a sheet one page shorter when its last page would hold :data:`FEW_LINES` lines or fewer.
 
     Args:
@@ -186,15 +185,15 @@ def fit_last_page(ws: Any, paper: str, repeat: tuple[int, int] | None) -> float:
         repeat: The rows repeated on every page, or None.
 
     Returns:
-        How many times more of the sheet a page holds: 1.0 when it was not fitted, else the rows' height over the
-        room of the pages it is fitted to.
+        None when it was not fitted, else how many times more of the sheet a page holds: the rows' height over
+        the room of the pages it is fitted to (at least 1).
     """
     pages = rows_per_page(ws, paper, repeat)
     if len(pages) < 2 or text_lines(ws, pages[-1]) > FEW_LINES + _SLACK_LINES:
-        return 1.0
+        return None
     heights = _heights(ws)
     if sum(heights[r] for r in pages[-1]) > (1 - _MIN_SHRINK) * sum(heights):  # too much to fit by shrinking
-        return 1.0
+        return None
     ws.fit_to_pages(1, len(pages) - 1)
     return max(1.0, sum(heights) / ((len(pages) - 1) * _room(ws, paper)))
 

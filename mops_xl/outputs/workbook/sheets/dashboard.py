@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -59,8 +60,6 @@ SHEET = "Dashboard"
 LAST_COL = RIGHT_COL + RIGHT_COLS - 1
 #: The hidden sheet the Dashboard's charts read (it never prints and never shows beside a chart).
 CHART_SHEET = "Chart data"
-#: The chart data per channel. Expected CAC is the Channels sheet's; CAC target the Targets sheet's (both
-#: through Channel Strategy).
 #: The longest channel name a chart shows whole; a longer one shows its start and end (:func:`chart_label`).
 LABEL_CHARS, LABEL_HEAD, LABEL_TAIL = 24, 18, 5
 #: The line the top actions are when the plan has none.
@@ -71,6 +70,8 @@ WEEKLY = {"major_unit": 7, "major_unit_type": "days"}
 FUNNEL = ("Leads", "MQLs", "SQLs", "Customers")
 #: The charts' label size in points (axes, legend): 8 pt and more printed at the Dashboard's scale.
 LABEL_PT = 12
+#: The chart data per channel. Expected CAC is the Channels sheet's; CAC target the Targets sheet's (both
+#: through Channel Strategy).
 CHART_HEADERS = ("Channel", "Spend", "Budget for period", "CAC", "Expected CAC", "CAC target", "ROAS")
 #: The top actions the Dashboard lists.
 TOP_ACTIONS = 5
@@ -269,18 +270,22 @@ class Dashboard(SheetWriter):
         ws.write_string(r + 5, 0, "Left to spend", self.fmt["bold"])
         ws.write_number(r + 5, 1, a.plan.left, self.fmt["money"])
         self._spend_panel(ws, r, 4)
-        through = data_through_line(a.lagging, w.as_of)  # the channels whose rows stop early, beside Report as of
+        through, points = self._data_through()
         if not through:
             return r + 5
         ws.merge_range(r + 6, 0, r + 6, GAP_COL - 1, through, self.own["wrap_note_left"])
-        self._row(ws, r + 6, ROW_PT * text_lines(through, span_width(0, GAP_COL - 1)))
+        self._row(ws, r + 6, points)
         return r + 6
+
+    def _data_through(self) -> tuple[str, float]:
+        """The line naming the channels whose rows stop early (under who and when, beside Report as of) and its
+        height in points ("" and 0 when every channel's rows reach Report as of)."""
+        through = data_through_line(self.a.lagging, self.a.window.as_of)
+        return through, ROW_PT * text_lines(through, span_width(0, GAP_COL - 1)) if through else 0.0
 
     def _who_points(self) -> float:
         """The height of who and when with the gap row above it, in points (:meth:`_who_and_when`)."""
-        through = data_through_line(self.a.lagging, self.a.window.as_of)
-        note = ROW_PT * text_lines(through, span_width(0, GAP_COL - 1)) if through else 0.0
-        return 7 * ROW_PT + note
+        return 7 * ROW_PT + self._data_through()[1]
 
     def _row(self, ws: Any, r: int, points: float) -> None:
         """Set a row's height (points), remembered so the rows under the charts can be found."""
@@ -429,8 +434,8 @@ class Dashboard(SheetWriter):
         n = len(self.a.channels)
         money_axis = {"name": f"Spend ({self.currency})", "num_format": f'"{self.prefix}"#,##0', "min": 0}
         # a horizontal value axis gets a round step, so its labels never run into each other
-        roas_top = _top(self.a.channels["ROAS"]) if n else math.nan
-        funnel_top = _top(self.a.kpis.loc[[m for m in FUNNEL if m in self.a.kpis.index], "Actual"])
+        roas_top = _top(self.a.channels["ROAS"])
+        funnel_top = _top(self.a.kpis.loc[list(FUNNEL), "Actual"])
         if n:
             cats = self._range("Channel")
             self._place(
@@ -610,8 +615,7 @@ class Dashboard(SheetWriter):
 def _top(values: pd.Series) -> float:
     """The largest finite number of ``values`` (NaN when there is none)."""
     numbers = pd.to_numeric(values, errors="coerce")
-    numbers = numbers[numbers.map(lambda v: math.isfinite(v))]
-    return float(numbers.max()) if len(numbers) else math.nan
+    return float(numbers[np.isfinite(numbers)].max())
 
 
 def _round_ticks(top: float, whole: str, tenths: str) -> dict[str, Any]:
