@@ -2,9 +2,10 @@
 
 The speed itself is measured by ``benchmarks/sample_build.py`` (ratios to the design card's import floor), never
 timed here. These tests run the command in a fresh interpreter and look at ``sys.modules``: ``--version`` and
-``--help`` load no stage of the build, and a build loads neither scipy.stats nor statsmodels, Dask or LibreOffice's
-module. The normal and chi-square figures that come from :mod:`scipy.special` instead are checked against values
-worked by hand and, to the last bit, against scipy.stats.
+``--help`` load no stage of the build, and a build of the samples loads no scipy at all, nor statsmodels, Dask or
+LibreOffice's module. The normal and chi-square figures that come from the standard library instead
+(:mod:`~mops_xl.analysis.figures.ab_tests.distributions`) are checked against values worked by hand and against
+scipy.stats.
 """
 
 from __future__ import annotations
@@ -93,12 +94,19 @@ def test_the_version_prints_from_the_console_script_too() -> None:
     assert done.stdout.strip() == "mops-xl, version 0.1.0"
 
 
-def test_a_build_with_experiments_never_imports_scipy_stats(tmp_path: Path) -> None:
-    out = tmp_path / "saas-report.xlsx"
+def test_a_build_with_experiments_of_two_and_three_variants_never_imports_scipy(tmp_path: Path) -> None:
+    out = tmp_path / "saas-report.xlsx"  # saas: two experiments of two variants and one of three
     code = run_command("build", str(ROOT / "samples" / "saas.xlsx"), "-o", str(out), "--quiet")
-    loaded = loaded_after(code, (*NOT_IN_A_BUILD, "scipy.special"))
-    assert loaded == ["scipy.special"]  # the A/B tests' normal and chi-square come from there
+    assert loaded_after(code, ("scipy", *NOT_IN_A_BUILD)) == []
     assert out.exists()
+
+
+def test_an_srm_check_of_four_variants_reads_scipy_special_only() -> None:
+    code = (
+        "from mops_xl.analysis.figures.ab_tests.experiments import sample_ratio_p\n"
+        "assert 0 < sample_ratio_p([100, 120, 90, 110], [0.25] * 4) < 1"
+    )
+    assert loaded_after(code, ("scipy.special", "scipy.stats")) == ["scipy.special"]
 
 
 def test_the_analysis_of_an_intake_without_experiments_never_imports_scipy() -> None:
@@ -106,7 +114,7 @@ def test_the_analysis_of_an_intake_without_experiments_never_imports_scipy() -> 
     assert loaded_after(code, ("scipy", *NOT_IN_A_BUILD)) == []
 
 
-# --- the figures from scipy.special, worked by hand ---------------------------------------------------------
+# --- the figures from the standard library, worked by hand ---------------------------------------------------------
 
 
 def test_two_sided_p_of_z_1_96_is_five_percent() -> None:
@@ -126,6 +134,8 @@ def test_critical_z_of_the_usual_significance_levels() -> None:
     assert normal_critical(0.005) == pytest.approx(2.575829, abs=1e-6)
     assert normal_critical(0.05) == pytest.approx(1.644854, abs=1e-6)
     assert normal_critical(0.5) == 0.0
+    assert normal_critical(0.0) == math.inf and normal_critical(1.0) == -math.inf
+    assert math.isnan(normal_critical(math.nan)) and math.isnan(normal_critical(1.5))
 
 
 def test_visitors_needed_for_ten_to_twelve_percent_is_3841() -> None:
@@ -151,21 +161,32 @@ def test_srm_p_of_three_variants_is_exp_of_minus_half_chi_square() -> None:
     assert sample_ratio_p([600, 400], [0.6, 0.4]) == 1.0
 
 
-# --- to the last bit, what scipy.stats gave ---------------------------------------------------------------
+def test_srm_p_of_four_variants_is_the_chi_square_tail_on_three_degrees_of_freedom() -> None:
+    # expected 100 each: χ² = 10²/100 + 10²/100 + 20²/100 + 0 = 6 on 3 degrees of freedom, whose tail is
+    # erfc(√3) + e^(−3) × √(2 × 6 ÷ π) = 0.0142960 + 0.0497871 × 1.954410 = 0.111610 (χ² table: 0.1116)
+    p = sample_ratio_p([110, 110, 80, 100], [math.nan] * 4)
+    assert p == pytest.approx(math.erfc(math.sqrt(3)) + math.exp(-3) * math.sqrt(12 / math.pi), rel=1e-12)
+    assert p == pytest.approx(0.111610, abs=1e-6)
 
 
-def test_the_figures_equal_scipy_stats_bit_for_bit() -> None:
-    stats = pytest.importorskip("scipy.stats")  # the reference only: the command never imports it
+# --- what scipy.stats gives, to 1e-13 ---------------------------------------------------------------
+
+
+def test_the_figures_equal_scipy_stats() -> None:
+    from scipy import stats  # the reference only: the command never imports it
+
     rng = np.random.default_rng(29)
     z = np.concatenate([rng.normal(0, 3, 2000), [0.0, 1.96, -8.5, 40.0, math.inf, math.nan]])
     p = P_VALUE.compute(pd.DataFrame({"Z": z}), ExperimentBasis(alpha=0.05)).to_numpy()
-    assert np.array_equal(p, 2 * stats.norm.sf(np.abs(z)), equal_nan=True)
-    tails = [*rng.uniform(0, 1, 500), 0.025, 0.005, 0.05, 1e-300, 0.5]
-    assert [normal_critical(t) for t in tails] == [float(stats.norm.isf(t)) for t in tails]
+    np.testing.assert_allclose(p, 2 * stats.norm.sf(np.abs(z)), rtol=1e-13, atol=0)  # NaN where NaN
+    tails = np.array([*rng.uniform(0, 1, 500), 0.025, 0.005, 0.05, 1e-300, 0.5])
+    np.testing.assert_allclose([normal_critical(t) for t in tails], stats.norm.isf(tails), rtol=1e-13, atol=1e-15)
     for _ in range(300):
         visitors = rng.integers(1, 50_000, size=int(rng.integers(2, 5))).tolist()
         shares = rng.uniform(0.05, 1, size=len(visitors)).tolist()
         observed = np.array(visitors, dtype=float)  # the split the check expects, as scipy.stats.chisquare takes it
         expected = np.array(planned_shares(shares)) * observed.sum()
         reference = float(stats.chisquare(observed, expected).pvalue)
-        assert sample_ratio_p(visitors, shares) == reference
+        # far in the tail (p < 1e-10) erfc(√(χ²/2)) carries √'s rounding × 2χ²: still 1e-11 relative at p = 1e-247
+        close = 1e-13 if reference > 1e-10 else 1e-11
+        assert sample_ratio_p(visitors, shares) == pytest.approx(reference, rel=close, abs=1e-300)

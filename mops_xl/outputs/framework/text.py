@@ -47,15 +47,19 @@ _RENDERED: dict[int, dict[str, Any]] = {}
 def _environment() -> jinja2.Environment:
     """The templates' environment, made once per process (it keeps the templates it has compiled, so the txt and md
     files of a build, and the builds of a batch, compile each template once); jinja2 is imported here, when a
-    framework is first rendered, not when the command starts.
+    framework is first rendered, not when the command starts. The compiled templates are kept between builds
+    (:mod:`~mops_xl.outputs.framework.template_cache`).
 
     Returns:
         The environment.
     """
     import jinja2
 
+    from mops_xl.outputs.framework.template_cache import template_cache
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("mops_xl.outputs.framework", "templates"),
+        bytecode_cache=template_cache(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

@@ -22,6 +22,7 @@ import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import CONTROL_WINS, NOT_SIGNIFICANT, ROLL_OUT, TOO_SMALL
 from mops_xl.analysis.blocks.wording import p_value, percent
+from mops_xl.analysis.figures.ab_tests.distributions import normal_quantile, two_sided_p
 
 #: The power "Visitors needed" is computed for.
 POWER = 0.8
@@ -29,8 +30,8 @@ POWER = 0.8
 
 def normal_critical(tail: float) -> float:
     """The standard normal's z with ``tail`` of the distribution above it, z = Φ⁻¹(1 − tail), as Excel's
-    ``NORM.S.INV(1-tail)``: −Φ⁻¹(tail) from :func:`scipy.special.ndtri` (what ``scipy.stats.norm.isf`` computes,
-    without importing scipy.stats, which takes most of a second to start).
+    ``NORM.S.INV(1-tail)``: −Φ⁻¹(tail) (what ``scipy.stats.norm.isf`` computes; see
+    :mod:`~mops_xl.analysis.figures.ab_tests.distributions`).
 
     Args:
         tail: The probability above z (α/2 for a two-sided test at significance α).
@@ -38,9 +39,7 @@ def normal_critical(tail: float) -> float:
     Returns:
         z (1.959963984540054 for a tail of 0.025); +inf for 0, NaN outside [0, 1].
     """
-    from scipy import special  # here, not at the top: an intake without experiments never loads scipy
-
-    return float(-special.ndtri(tail))
+    return -normal_quantile(tail)
 
 
 class VariantWriter(Protocol):
@@ -212,10 +211,7 @@ class PValue:
     name = "P value"
 
     def compute(self, rows: pd.DataFrame, basis: ExperimentBasis) -> pd.Series:
-        from scipy import special  # Φ from scipy.special: scipy.stats takes most of a second to import
-
-        z = np.asarray(rows["Z"].abs(), dtype="float64")
-        return pd.Series(2 * special.ndtr(-z), index=rows.index, dtype="float64")
+        return pd.Series([two_sided_p(z) for z in rows["Z"].astype("float64")], index=rows.index, dtype="float64")
 
     def formula(self, w: VariantWriter) -> str:
         z = w.cell("Z")
@@ -231,10 +227,8 @@ class VisitorsNeeded:
     name = "Visitors needed"
 
     def compute(self, rows: pd.DataFrame, basis: ExperimentBasis) -> pd.Series:
-        from scipy import special  # Φ⁻¹ from scipy.special, as in normal_critical
-
         p1, p2 = rows["Control rate"], rows["Rate"]
-        z_a, z_b = normal_critical(basis.alpha / 2), special.ndtri(basis.power)
+        z_a, z_b = normal_critical(basis.alpha / 2), normal_quantile(basis.power)
         p_bar = (p1 + p2) / 2
         spread = z_a * np.sqrt(2 * p_bar * (1 - p_bar)) + z_b * np.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
         return np.ceil(spread**2 / (p2 - p1) ** 2).where(p1 != p2)

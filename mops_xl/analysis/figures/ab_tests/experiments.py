@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mops_xl.analysis.blocks.statuses import CONTROL
+from mops_xl.analysis.figures.ab_tests.distributions import chi_square_upper_tail
 from mops_xl.analysis.figures.ab_tests.experiment_figures import (
     COMPARISON_FIGURES,
     P_VALUE,
@@ -148,13 +149,11 @@ def sample_ratio_p(visitors: Sequence[int], shares: Sequence[float]) -> float:
         return 0.0
     if len(pairs) < 2:
         return 1.0
-    from scipy import special  # χ² from scipy.special: scipy.stats takes most of a second to import
-
     observed = np.array([v for v, _ in pairs], dtype=float)
     expected = np.array([s for _, s in pairs]) * observed.sum()
     with np.errstate(over="ignore", divide="ignore"):  # a share near 0 that got visitors: p underflows to 0
         statistic = np.sum((observed - expected) ** 2 / expected)  # Pearson's χ², as scipy.stats.chisquare
-        return float(special.chdtrc(len(observed) - 1, statistic))  # its upper tail with k − 1 degrees of freedom
+        return chi_square_upper_tail(len(observed) - 1, float(statistic))  # its tail with k − 1 degrees of freedom
 
 
 def experiment_results(experiments: pd.DataFrame, significance: float, min_conversions: int) -> pd.DataFrame:
