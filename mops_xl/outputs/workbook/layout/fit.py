@@ -21,12 +21,13 @@ same proportion (a column's width counts the default font's digits), so a small 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from xlsxwriter.utility import xl_pixel_width
+from xlsxwriter import utility
 
 from mops_xl.outputs.workbook.formulas.excel_formulas import UNDEFINED
 from mops_xl.outputs.workbook.layout.print_blocks import printed_last_column
@@ -62,6 +63,9 @@ _HYPHEN_BREAK = re.compile(r"(?<=[A-Za-z]-)(?=[A-Za-z])")
 _QUOTED = re.compile(r'"([^"]*)"')
 _CONDITION = re.compile(r"^\[([<>]=?|=)(-?[\d.]+)\]")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
+#: XlsxWriter's width of a text in Calibri 11 pixels, remembered: a report measures the same words again and again
+#: (20,615 measures of 3,816 texts in the saas report).
+xl_pixel_width = functools.lru_cache(maxsize=16384)(utility.xl_pixel_width)
 
 
 def text_px(text: str, font_size: float = 11, bold: bool = False, slack: float = FONT_SLACK) -> float:
