@@ -17,6 +17,7 @@ FORMULAS = [
     "=SORT(A1:A9)",
     "=_xlfn.STDEV.S(A1:A9)",  # already prefixed: left as it is
     "='Sheet SORT'!A1+1",  # a function's name in a sheet name, not followed by "("
+    "=STDEV.S(A1:A9)>1",  # a future function: prefixed only with future functions on (a conditional format's rule)
 ]
 
 
@@ -32,3 +33,12 @@ def test_the_prefix_is_added_where_xlsxwriter_adds_it(tmp_path: Path) -> None:
     portable = PortableWorkbook(str(tmp_path / "portable.xlsx")).add_worksheet()
     assert portable._prepare_formula("=XLOOKUP(A1,B1:B9,C1:C9)") == "_xlfn.XLOOKUP(A1,B1:B9,C1:C9)"
     assert portable._prepare_formula("{=SUMPRODUCT(A1:A3)}") == "SUMPRODUCT(A1:A3)"
+
+
+def test_a_prepared_formula_remembered_follows_each_workbooks_option(tmp_path: Path) -> None:
+    plain = PortableWorkbook(str(tmp_path / "plain.xlsx")).add_worksheet()
+    future = PortableWorkbook(str(tmp_path / "future.xlsx"), {"use_future_functions": True}).add_worksheet()
+    for _ in range(2):  # the second time from what was remembered
+        assert plain._prepare_formula("=STDEV.S(A1:A9)") == "STDEV.S(A1:A9)"
+        assert future._prepare_formula("=STDEV.S(A1:A9)") == "_xlfn.STDEV.S(A1:A9)"
+        assert plain._prepare_formula("=STDEV.S(A1:A9)", True) == "_xlfn.STDEV.S(A1:A9)"

@@ -36,6 +36,11 @@ _DYNAMIC = re.compile(
     r"\(|SINGLE\("
 )
 
+#: The formulas XlsxWriter prepared, by (formula, expand_future_functions, use_future_functions): its result.
+_PREPARED: dict[tuple[str, bool, bool], str] = {}
+#: At most this many are kept (a batch of builds writes the same few rules again and again).
+PREPARED_MOST = 4096
+
 
 class PortableWorksheet(Worksheet):
     """A worksheet that writes each formula needing array evaluation (:func:`needs_array`) as an array formula."""
@@ -52,7 +57,14 @@ class PortableWorksheet(Worksheet):
             The formula as the file stores it.
         """
         if self.use_future_functions or expand_future_functions or "_xlfn." in formula or _DYNAMIC.search(formula):
-            return str(super()._prepare_formula(formula, expand_future_functions))
+            # XlsxWriter's own passes (over 100 with future functions, as for a conditional format), each text
+            # once per process: the report writes the same status rules on sheet after sheet
+            key = (formula, expand_future_functions, self.use_future_functions)
+            if key not in _PREPARED:
+                if len(_PREPARED) >= PREPARED_MOST:
+                    _PREPARED.clear()
+                _PREPARED[key] = str(super()._prepare_formula(formula, expand_future_functions))
+            return _PREPARED[key]
         if formula.startswith("{"):
             formula = formula[1:]
         if formula.startswith("="):

@@ -133,10 +133,11 @@ def write_week_by_week(wb: Any, ws: Any, top: int, a: Analysis, fmt: Formats, va
             if i == 0:  # the channel names its three lines once
                 ws.write_string(r, 0, str(channel), fmt["bold"] if channel == ALL_CHANNELS else None)
             ws.write_string(r, 1, name)
+            by_week = figures[name].to_dict()
             for c, week in enumerate(weeks, start=first):
-                _figure(ws, r, c, a, channel, name, figures.loc[week, name], formats[name])
+                _figure(ws, r, c, a, channel, name, by_week[week], formats[name])
             if values_only:  # LibreOffice prints no sparkline: the copy to share and print draws it in characters
-                drawn_values = [figures.loc[week, name] for week in weeks[:drawn]]
+                drawn_values = [by_week[week] for week in weeks[:drawn]]
                 ws.write_string(r, 2, text_sparkline(drawn_values), fmt["text"])
             else:
                 span = f"{xl_rowcol_to_cell(r, first)}:{xl_rowcol_to_cell(r, first + drawn - 1)}"
