@@ -231,7 +231,7 @@ def coerce_column(
     values, ok = _CONVERTERS[fld.type](present, col)
     converted = np.asarray(ok, dtype=bool)
     if not some_blank and converted.all():  # the common case: every cell filled and read
-        out = values.astype(_empty_like(raw.index[:0], fld).dtype)
+        out = values.astype(_DTYPES.get(fld.type, "object"))
         out.index = raw.index
     else:
         out = _empty_like(raw.index, fld)
@@ -262,6 +262,18 @@ def _filled_with_default(out: pd.Series, blank_cells: np.ndarray, fld: Field) ->
         fill = out.index[blank_cells]
         out.loc[fill] = [default] * len(fill) if fld.type == "list" else default
     return out
+
+
+#: The dtype of each field type's typed column (any other type: object).
+_DTYPES = {
+    "money": "float64",
+    "number": "float64",
+    "percent": "float64",
+    "integer": "Int64",
+    "date": "datetime64[ns]",
+    "datetime": "datetime64[ns]",
+    "yesno": "boolean",
+}
 
 
 def _empty_like(index: pd.Index, fld: Field) -> pd.Series:
@@ -642,7 +654,10 @@ def _yesno(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
             return bool(v)
         return _YES.get(_one_text(v).casefold())
 
-    values = present.map(one)
+    if len(present) and pd.api.types.infer_dtype(present, skipna=True) == "string":  # Yes/No typed: one pass
+        values = present.str.strip().str.casefold().map(_YES)
+    else:
+        values = present.map(one)
     ok = values.notna().to_numpy(dtype=bool)
     col.add_where("bad-choice", present, ~ok, "{name} must be Yes or No, got {got}")
     return values.astype(object), ok
