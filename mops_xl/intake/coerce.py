@@ -235,9 +235,13 @@ def coerce_column(
         out.index = raw.index
     else:
         out = _empty_like(raw.index, fld)
-        good = values[converted]
-        if len(good):
-            out.loc[good.index] = good.to_numpy() if fld.type != "list" else list(good)
+        read = np.flatnonzero(~blank)[converted]  # the positions of the cells read
+        if len(read):
+            good = values[converted]
+            if fld.type == "list":
+                out.loc[good.index] = list(good)
+            else:
+                out.iloc[read] = good.to_numpy()
         out = _filled_with_default(out, blank, fld)
     if fld.type in _NUMERIC:
         in_range = np.zeros(len(raw), dtype=bool)
@@ -259,8 +263,11 @@ def _filled_with_default(out: pd.Series, blank_cells: np.ndarray, fld: Field) ->
     """
     if fld.default is not None and blank_cells.any():
         default = _convert_default(fld)
-        fill = out.index[blank_cells]
-        out.loc[fill] = [default] * len(fill) if fld.type == "list" else default
+        if fld.type == "list":
+            fill = out.index[blank_cells]
+            out.loc[fill] = [default] * len(fill)
+        else:
+            out.iloc[np.flatnonzero(blank_cells)] = default
     return out
 
 
@@ -615,7 +622,7 @@ def _datetimes(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]
 
 def _texts(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
     if len(present) and pd.api.types.infer_dtype(present, skipna=True) == "string":
-        values = present.str.strip()
+        values = pd.Series([v.strip() for v in present.to_numpy()], index=present.index, dtype=object)
     else:
         values = present.map(_one_text)
     return values.astype(object), np.ones(len(present), dtype=bool)
