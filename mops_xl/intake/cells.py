@@ -11,6 +11,7 @@ only the pieces that hold anything else go through the XML parser (see :func:`sc
 
 from __future__ import annotations
 
+import contextlib
 import re
 import xml.parsers.expat
 import zipfile
@@ -263,11 +264,16 @@ class _CellReader:
         self.text: list[str] | None = None
         self.parser: Any = None
         self.row_end_at = -1  # where the last </row> the parser met starts (bytes fed to it)
+        self.locals: dict[str, str | None] = {}  # element name → its SpreadsheetML local name (None: not one)
 
-    @staticmethod
-    def _local(name: str) -> str | None:
-        ns, _, local = name.rpartition(" ")
-        return local if ns in MAIN_NAMESPACES else None
+    def _local(self, name: str) -> str | None:
+        """The local name of a SpreadsheetML element (None for another namespace's), worked out once per name."""
+        try:
+            return self.locals[name]
+        except KeyError:
+            ns, _, local = name.rpartition(" ")
+            found = self.locals[name] = local if ns in MAIN_NAMESPACES else None
+            return found
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         local = self._local(name)
@@ -276,16 +282,7 @@ class _CellReader:
             self.row = int(r) if r.isdigit() else self.row + 1
             self.col = 0
         elif local == "c":
-            m = _REF.match(attrs.get("r", "").upper())
-            if m:
-                self.col, self.row = column_number(m.group(1)), int(m.group(2))
-            else:
-                self.col += 1
-            ref = f"{column_name(self.col)}{self.row}"
-            self.scan.note_row(self.row)
-            self.scan.note_far_cell(self.row, self.col, ref)
-            self.note_extent(self.row, self.col, ref)
-            self.cell = {"ref": ref, "t": attrs.get("t", "n"), "f": None, "v": None}
+            self._start_cell(attrs)
         elif self.cell is not None and local in ("f", "v"):
             self.cell[local] = ""
             self.text = []
@@ -293,6 +290,25 @@ class _CellReader:
             self.scan.merged.append(attrs.get("ref", "?"))
         elif local == "dimension":
             self.scan.dimension = attrs.get("ref", "")
+
+    def _start_cell(self, attrs: dict[str, str]) -> None:
+        """Place a cell (after the one before when it has no reference) and follow the sheet's rows and extent."""
+        m = _REF.match(attrs.get("r", "").upper())
+        if m:
+            letters, self.row = m.group(1), int(m.group(2))
+            self.col = column_number(letters)  # column_name(self.col) gives the letters back
+        else:
+            self.col += 1
+            letters = column_name(self.col)
+        row, col, scan = self.row, self.col, self.scan
+        ref = f"{letters}{row}"
+        if row > scan.last_filled_row:  # the notes below do nothing otherwise: skip the calls
+            scan.note_row(row)
+        if scan.table_end and row > scan.table_end:
+            scan.note_far_cell(row, col, ref)
+        if row > scan.rows or col > scan.columns:
+            self.note_extent(row, col, ref)
+        self.cell = {"ref": ref, "t": attrs.get("t", "n"), "f": None, "v": None}
 
     def end(self, name: str) -> None:
         local = self._local(name)
@@ -395,7 +411,7 @@ def _last_row_end(data: bytes, searched: int = 0) -> int:
     return -1
 
 
-def scan_sheet(path: Path, part: str, strings: int | None = None) -> SheetScan:
+def scan_sheet(path: Path, part: str, strings: int | None = None, book: zipfile.ZipFile | None = None) -> SheetScan:
     """Find the formulas without a saved value, the error cells, the merged ranges and the extent of one sheet.
 
     The part is read in pieces of whole rows, so a million-row sheet is never held whole. A piece holding anything
@@ -410,17 +426,21 @@ def scan_sheet(path: Path, part: str, strings: int | None = None) -> SheetScan:
         part: The sheet's XML part.
         strings: The number of shared strings: every piece is then parsed, and a text cell pointing past them is a
             "bad-string" issue (its detail the index).
+        book: The workbook's package, already open (so that the sheets of one workbook share one opening); else
+            ``path`` is opened.
 
     Returns:
         The :class:`SheetScan` (``damaged`` says why the XML cannot be read, if it cannot).
     """
-    scan, skipped = _scan(path, part, strings, skip_plain=strings is None)
+    scan, skipped = _scan(path, part, strings, skip_plain=strings is None, book=book)
     if scan.damaged and skipped:
-        scan, _ = _scan(path, part, strings, skip_plain=False)
+        scan, _ = _scan(path, part, strings, skip_plain=False, book=book)
     return scan
 
 
-def _scan(path: Path, part: str, strings: int | None, skip_plain: bool) -> tuple[SheetScan, bool]:
+def _scan(
+    path: Path, part: str, strings: int | None, skip_plain: bool, book: zipfile.ZipFile | None = None
+) -> tuple[SheetScan, bool]:
     """Scan a sheet (see :func:`scan_sheet`), leaving plain pieces unparsed when ``skip_plain``.
 
     Returns:
@@ -429,7 +449,9 @@ def _scan(path: Path, part: str, strings: int | None, skip_plain: bool) -> tuple
     scan = SheetScan()
     feed = _SheetFeed(scan, strings, skip_plain)
     try:
-        with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        with contextlib.ExitStack() as opened:
+            zf = book or opened.enter_context(zipfile.ZipFile(path))
+            fh = opened.enter_context(zf.open(part))
             previous: tuple[bytes, bool] | None = None
             for piece in _segments(fh):
                 if previous is not None:
@@ -715,10 +737,38 @@ def report_structure(raw: RawWorkbook, sheets: list[str], report: ValidationRepo
     except Exception as exc:  # noqa: BLE001 - defusedxml's ParseError and refusals, a missing part
         report.add("corrupt-workbook", f"{raw.path.name}: its list of sheets cannot be read ({exc})")
         return set(sheets)
+    with contextlib.ExitStack() as opened:
+        try:  # one opening of the package for every sheet's scan
+            book: zipfile.ZipFile | None = opened.enter_context(zipfile.ZipFile(raw.path))
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError):
+            book = None  # each scan opens it, and names what fails
+        return _scan_and_load(raw, {name: visibility.get(name, "Visible") for name in sheets}, parts, report, book)
+
+
+def _scan_and_load(
+    raw: RawWorkbook,
+    sheets: dict[str, str],
+    parts: dict[str, str],
+    report: ValidationReport,
+    book: zipfile.ZipFile | None,
+) -> set[str]:
+    """Note each intake sheet hidden, scan its XML, then read its cells unless the scan or the reader finds it
+    unreadable.
+
+    Args:
+        raw: The opened workbook.
+        sheets: The intake sheets present in it → whether each is visible ("Visible", "Hidden", "VeryHidden").
+        parts: Sheet name → its XML part (:func:`sheet_parts`).
+        report: Where the problems go.
+        book: The workbook's package, open (None: each scan opens it).
+
+    Returns:
+        The sheets that must not be read.
+    """
     unreadable: set[str] = set()
-    for name in sheets:
-        _report_hidden(name, visibility.get(name, "Visible"), report)
-        scan = scan_sheet(raw.path, parts[name]) if name in parts else SheetScan()
+    for name, state in sheets.items():
+        _report_hidden(name, state, report)
+        scan = scan_sheet(raw.path, parts[name], book=book) if name in parts else SheetScan()
         if _report_damaged_or_too_large(name, scan, report):
             unreadable.add(name)
             continue

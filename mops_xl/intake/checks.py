@@ -44,6 +44,8 @@ def unique_keys(tables: Tables, letters: Letters) -> Iterator[Problem]:
         keys = frame[list(schema.key)]
         keys = keys[keys[schema.key[0]].notna()]
         dup = keys.duplicated(keep=False)
+        if not dup.any():
+            continue
         first: dict[tuple[Any, ...], int] = {}
         for row, values in keys[dup].iterrows():
             k = tuple(None if _missing(v) else v for v in values)
@@ -102,20 +104,37 @@ def references(tables: Tables, letters: Letters) -> Iterator[Problem]:
             valid = sorted({v for v in target[target_col].dropna()}) if target is not None else []
             valid_set = set(valid)
             column = frame[fld.name]
+            if fld.type != "list":  # only the names found nowhere need a look, one by one
+                column = column[column.notna() & ~column.isin(valid)]
             for row, value in column.items():
                 items = value if isinstance(value, list) else ([] if _missing(value) else [value])
                 for item in items:
-                    if item in valid_set:
-                        continue
-                    hint = close_match(item, valid)
-                    what = f'{target_col.lower()} "{item}" is not in {target_sheet}'
-                    code = "unknown-reference"
-                    if hint is not None and hint.casefold() == item.casefold():
-                        code = "case-mismatch"
-                        what += f' (did you mean "{hint}"? names must match exactly, including case)'
-                    elif hint is not None:
-                        what += f' (did you mean "{hint}"?)'
-                    yield Problem(code, what, **_place(schema.name, row, fld.name, letters))
+                    if item not in valid_set:
+                        code, what = _unknown_reference(item, valid, fld.refers_to)
+                        yield Problem(code, what, **_place(schema.name, row, fld.name, letters))
+
+
+def _unknown_reference(item: str, valid: list[str], refers_to: tuple[str, str]) -> tuple[str, str]:
+    """Say that a name refers to nothing, with the name most likely meant.
+
+    Args:
+        item: The name.
+        valid: The names it may refer to.
+        refers_to: The sheet and column those names come from.
+
+    Returns:
+        ``(code, message)``: "case-mismatch" when a name differs in case only, else "unknown-reference".
+    """
+    target_sheet, target_col = refers_to
+    hint = close_match(item, valid)
+    what = f'{target_col.lower()} "{item}" is not in {target_sheet}'
+    code = "unknown-reference"
+    if hint is not None and hint.casefold() == item.casefold():
+        code = "case-mismatch"
+        what += f' (did you mean "{hint}"? names must match exactly, including case)'
+    elif hint is not None:
+        what += f' (did you mean "{hint}"?)'
+    return code, what
 
 
 def date_order(tables: Tables, letters: Letters) -> Iterator[Problem]:
@@ -221,14 +240,31 @@ def _tracking(tables: Tables) -> tuple[pd.DataFrame, pd.Series] | None:
     return tracked, channels["Paid"].fillna(False).astype(bool)
 
 
-def untracked_targets(tables: Tables, letters: Letters) -> Iterator[Problem]:
+def untracked_goals(tables: Tables, letters: Letters) -> Iterator[Problem]:
+    """Yield :func:`untracked_targets`' warnings, then :func:`untracked_expected_cac`'s, working out once what each
+    channel tracks."""
+    found = _tracking(tables)
+    if found is None:
+        return
+    yield from untracked_targets(tables, letters, found)
+    yield from untracked_expected_cac(tables, letters, found)
+
+
+def untracked_targets(
+    tables: Tables, letters: Letters, found: tuple[pd.DataFrame, pd.Series] | None = None
+) -> Iterator[Problem]:
     """Yield a warning for every target on a metric the Actuals do not track.
 
     A channel's target needs its channel to track the metric's column (Customers for CAC, Revenue for ROAS …);
     a blended target needs some channel to (a paid one for ROAS). Such a target cannot be judged: its status
     says Not tracked.
+
+    Args:
+        tables: Sheet name → typed table.
+        letters: Sheet name → field → column letter.
+        found: :func:`_tracking` of ``tables``, when the caller has it already.
     """
-    found, targets = _tracking(tables), tables.get("Targets")
+    found, targets = found or _tracking(tables), tables.get("Targets")
     if found is None or targets is None:
         return
     tracked, paid = found
@@ -249,10 +285,18 @@ def untracked_targets(tables: Tables, letters: Letters) -> Iterator[Problem]:
         )
 
 
-def untracked_expected_cac(tables: Tables, letters: Letters) -> Iterator[Problem]:
+def untracked_expected_cac(
+    tables: Tables, letters: Letters, found: tuple[pd.DataFrame, pd.Series] | None = None
+) -> Iterator[Problem]:
     """Yield a warning for every Expected CAC (judged like a CAC target) of a channel that does not track
-    Customers."""
-    found = _tracking(tables)
+    Customers.
+
+    Args:
+        tables: Sheet name → typed table.
+        letters: Sheet name → field → column letter.
+        found: :func:`_tracking` of ``tables``, when the caller has it already.
+    """
+    found = found or _tracking(tables)
     if found is None:
         return
     tracked = found[0]
@@ -365,8 +409,7 @@ CHECKS: tuple[Callable[[Tables, Letters], Iterator[Problem]], ...] = (
     budget_overlaps,
     experiments,
     funnel_order,
-    untracked_targets,
-    untracked_expected_cac,
+    untracked_goals,
     touchpoint_channels,
     touchpoint_conversions,
 )

@@ -120,6 +120,18 @@ class _Column:
         for row, value in values.items():
             self.add(code, row, template.format(name=self.fld.name, got=show(value)), severity)
 
+    def add_where(self, code: str, cells: pd.Series, bad: np.ndarray, template: str) -> None:
+        """Record one problem per cell marked bad, building the messages only when there is one.
+
+        Args:
+            code: The problem code.
+            cells: The cells the mask runs over (their values are shown in the messages).
+            bad: One flag per cell.
+            template: The message, with ``{name}`` and ``{got}`` filled per cell.
+        """
+        if bad.any():
+            self.add_many(code, cells[bad], template)
+
 
 def show(value: Any) -> str:
     """Return a cell value as a message shows it: text in quotes, numbers and dates plain.
@@ -153,15 +165,29 @@ def is_blank(raw: pd.Series) -> pd.Series:
     Returns:
         The mask.
     """
-    blank = raw.isna() | raw.eq("")
-    if not len(raw):
-        return blank
-    rest = raw[~blank]
-    kind = pd.api.types.infer_dtype(rest, skipna=True) if len(rest) else "empty"
-    if kind == "string":
-        blank.loc[rest.index] = rest.str.isspace().to_numpy(dtype=bool)
-    elif kind in ("mixed", "mixed-integer"):
-        blank.loc[rest.index] = rest.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(dtype=bool)
+    return pd.Series(blank_cells(raw.to_numpy(dtype=object)), index=raw.index)
+
+
+def blank_cells(values: np.ndarray) -> np.ndarray:
+    """Return which cells are blank (empty, None, NaN or only spaces), in one pass over a column's array.
+
+    Only text cells are looked at one by one.
+
+    Args:
+        values: Raw cell values (an object array).
+
+    Returns:
+        One flag per cell.
+    """
+    blank = np.asarray(pd.isna(values), dtype=bool).copy()
+    filled = ~blank
+    if filled.any():
+        rest = values[filled]
+        kind = pd.api.types.infer_dtype(rest, skipna=True)
+        if kind == "string":
+            blank[filled] = [not v.strip() for v in rest]
+        elif kind in ("mixed", "mixed-integer"):
+            blank[filled] = [isinstance(v, str) and not v.strip() for v in rest]
     return blank
 
 
@@ -171,7 +197,7 @@ def coerce_column(
     *,
     sheet: str,
     letter: str,
-    blank: pd.Series | None = None,
+    blank: pd.Series | np.ndarray | None = None,
     style: CellStyle | None = None,
     date_rows: Any = (),
 ) -> tuple[pd.Series, list[Problem]]:
@@ -186,7 +212,7 @@ def coerce_column(
         fld: The schema field the column holds.
         sheet: The sheet name, for problem places.
         letter: The column letter in the user's sheet, for problem places.
-        blank: :func:`is_blank` of ``raw``, when the caller has it already.
+        blank: :func:`is_blank` of ``raw`` (or its array), when the caller has it already.
         style: How the file writes numbers and dates (default: plain, 1900 date system).
         date_rows: Rows whose cell has a date number format: a number there is read as a date without a warning.
 
@@ -195,25 +221,66 @@ def coerce_column(
         and one :class:`Problem` per cell that does not fit.
     """
     col = _Column(fld, sheet, letter, style, date_rows)
-    blank = is_blank(raw) if blank is None else blank
-    if fld.required and fld.default is None:  # a required column with a default: blank cells take it
+    blank = blank_cells(raw.to_numpy(dtype=object)) if blank is None else np.asarray(blank, dtype=bool)
+    some_blank = bool(blank.any())
+    if some_blank and fld.required and fld.default is None:  # a required column with a default: blank cells take it
         col.add_many("missing-value", raw[blank], "{name} is required")
-    present = raw[~blank]
-    out = _empty_like(raw.index, fld)
-    ok = None
-    if len(present):  # an empty sheet or an unused column has nothing to convert
-        values, ok = _CONVERTERS[fld.type](present, col)
-        good = values[ok]
-        if len(good):
-            out.loc[good.index] = good.to_numpy() if fld.type != "list" else list(good)
-    if fld.default is not None:
-        default = _convert_default(fld)
-        fill = blank[blank].index
-        if len(fill):
-            out.loc[fill] = [default] * len(fill) if fld.type == "list" else default
-    if ok is not None and fld.type in _NUMERIC:
-        _check_range(out[ok.reindex(out.index, fill_value=False)], col)
+    present = raw[~blank] if some_blank else raw
+    if not len(present):  # an empty sheet or an unused column has nothing to convert
+        return _filled_with_default(_empty_like(raw.index, fld), blank, fld), col.problems
+    values, ok = _CONVERTERS[fld.type](present, col)
+    converted = np.asarray(ok, dtype=bool)
+    if not some_blank and converted.all():  # the common case: every cell filled and read
+        out = values.astype(_DTYPES.get(fld.type, "object"))
+        out.index = raw.index
+    else:
+        out = _empty_like(raw.index, fld)
+        read = np.flatnonzero(~blank)[converted]  # the positions of the cells read
+        if len(read):
+            good = values[converted]
+            if fld.type == "list":
+                out.loc[good.index] = list(good)
+            else:
+                out.iloc[read] = good.to_numpy()
+        out = _filled_with_default(out, blank, fld)
+    if fld.type in _NUMERIC:
+        in_range = np.zeros(len(raw), dtype=bool)
+        in_range[np.flatnonzero(~blank)[converted]] = True
+        _check_range(out, in_range, col)
     return out, col.problems
+
+
+def _filled_with_default(out: pd.Series, blank_cells: np.ndarray, fld: Field) -> pd.Series:
+    """The column with the field's default in its blank cells (unchanged when the field has none).
+
+    Args:
+        out: The typed column.
+        blank_cells: Which of its cells are blank.
+        fld: The field.
+
+    Returns:
+        ``out``, filled in place.
+    """
+    if fld.default is not None and blank_cells.any():
+        default = _convert_default(fld)
+        if fld.type == "list":
+            fill = out.index[blank_cells]
+            out.loc[fill] = [default] * len(fill)
+        else:
+            out.iloc[np.flatnonzero(blank_cells)] = default
+    return out
+
+
+#: The dtype of each field type's typed column (any other type: object).
+_DTYPES = {
+    "money": "float64",
+    "number": "float64",
+    "percent": "float64",
+    "integer": "Int64",
+    "date": "datetime64[ns]",
+    "datetime": "datetime64[ns]",
+    "yesno": "boolean",
+}
 
 
 def _empty_like(index: pd.Index, fld: Field) -> pd.Series:
@@ -238,16 +305,26 @@ def _convert_default(fld: Field) -> Any:
     return fld.default
 
 
-def _check_range(values: pd.Series, col: _Column) -> None:
+def _check_range(out: pd.Series, read: np.ndarray, col: _Column) -> None:
+    """Name every read number outside the field's range (its own, else its type's limit).
+
+    Args:
+        out: The typed column.
+        read: Which of its cells were read as numbers (blank and refused cells are not checked).
+        col: The column, where problems are recorded.
+    """
     fld = col.fld
     low, high = fld.bounds  # the field's range, else its type's limit (schema.TYPE_LIMITS)
+    numbers = out.to_numpy(dtype="float64", na_value=np.nan)  # integers came from floats: exact
     if low is not None:
-        too_low = values[values < low]
-        floor = _limit(low, fld, percent=False)
-        col.add_many("out-of-range", too_low, "{name} must be at least " + floor + ", got {got}")
+        too_low = read & (numbers < low)
+        if too_low.any():
+            floor = _limit(low, fld, percent=False)
+            col.add_many("out-of-range", out[too_low], "{name} must be at least " + floor + ", got {got}")
     if high is not None:
-        too_high = values[values > high]
-        col.add_many("out-of-range", too_high, "{name} must be at most " + _limit(high, fld) + ", got {got}")
+        too_high = read & (numbers > high)
+        if too_high.any():
+            col.add_many("out-of-range", out[too_high], "{name} must be at most " + _limit(high, fld) + ", got {got}")
 
 
 def _limit(value: float, fld: Field, percent: bool = True) -> str:
@@ -328,48 +405,68 @@ def _without_separators(text: str, decimal_comma: bool) -> str | None:
     return text
 
 
-def _parse_numbers(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series, pd.Series]:
+_NUMBER_KINDS = ("floating", "integer", "mixed-integer-float")
+
+
+def _parse_numbers(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """The numbers of a numeric column, whether each is one, and which were written with a ``%``."""
     kind = pd.api.types.infer_dtype(present, skipna=True) if len(present) else "floating"
     nums = pd.to_numeric(present, errors="coerce") if kind != "string" else pd.Series(np.nan, index=present.index)
     nums = nums.astype("float64")
-    percent = pd.Series(False, index=present.index)
-    if kind not in ("floating", "integer", "mixed-integer-float"):
-        is_text = present.map(lambda v: isinstance(v, str))
-        texts = present[is_text & nums.isna()]
-        if len(texts):
-            money = col.fld.type == "money"
-            read = texts.map(lambda t: number_text(t, col.style, money))
-            nums.loc[read.index] = [v if v is not None else np.nan for v, _ in read]
-            percent.loc[read.index] = [p for _, p in read]
-            if col.fld.type != "percent":  # "80%" is a percentage, not a count or an amount
-                nums = nums.where(~percent)
-    ok = nums.notna() & np.isfinite(nums)  # "inf", "Infinity" and 1e999 are no amount
-    if kind not in ("floating", "integer", "mixed-integer-float"):
-        is_bool = present.map(lambda v: isinstance(v, (bool, np.bool_)))
-        ok &= ~is_bool
+    percent = np.zeros(len(present), dtype=bool)
+    if kind not in _NUMBER_KINDS:
+        nums, percent = _read_text_numbers(present, nums, col)
+    ok = np.isfinite(nums.to_numpy())  # "inf", "Infinity" and 1e999 are no amount (nor a missing value)
+    if kind not in _NUMBER_KINDS:
+        ok &= ~present.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
     return nums, ok, percent
 
 
-def _numbers(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+def _read_text_numbers(present: pd.Series, nums: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
+    """The numbers of a column that holds text, with the numbers written as text read too.
+
+    Args:
+        present: The column's non-blank cells.
+        nums: The cells already numbers (NaN elsewhere).
+        col: The column (its field and the file's style).
+
+    Returns:
+        ``(nums, percent)``: the numbers, and which were written with a ``%``.
+    """
+    percent = pd.Series(False, index=present.index)
+    is_text = present.map(lambda v: isinstance(v, str))
+    texts = present[is_text & nums.isna()]
+    if len(texts):
+        money = col.fld.type == "money"
+        read = texts.map(lambda t: number_text(t, col.style, money))
+        nums.loc[read.index] = [v if v is not None else np.nan for v, _ in read]
+        percent.loc[read.index] = [p for _, p in read]
+        if col.fld.type != "percent":  # "80%" is a percentage, not a count or an amount
+            nums = nums.where(~percent)
+    return nums, percent.to_numpy(dtype=bool)
+
+
+def _numbers(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
     nums, ok, _ = _parse_numbers(present, col)
     word = "a whole number" if col.fld.type == "integer" else "a number"
-    col.add_many("type-error", present[~ok], "{name} must be " + word + ", got {got}")
+    col.add_where("type-error", present, ~ok, "{name} must be " + word + ", got {got}")
     return nums, ok
 
 
-def _integers(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+def _integers(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
     nums, ok = _numbers(present, col)
-    whole = nums[ok] % 1 == 0
-    col.add_many("type-error", present[ok][~whole], "{name} must be a whole number, got {got}")
-    ok = ok & (nums % 1 == 0)
-    return nums.where(ok).round().astype("Int64"), ok
+    whole = (nums % 1 == 0).to_numpy(dtype=bool)
+    col.add_where("type-error", present, ok & ~whole, "{name} must be a whole number, got {got}")
+    ok = ok & whole
+    return (nums if ok.all() else nums.where(ok)).round().astype("Int64"), ok
 
 
-def _percents(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+def _percents(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
     nums, ok, percent = _parse_numbers(present, col)
-    col.add_many("type-error", present[~ok], "{name} must be a number, got {got}")
-    big = ok & ~percent & (nums > col.fld.max_fraction)
+    col.add_where("type-error", present, ~ok, "{name} must be a number, got {got}")
+    big = ok & ~percent & (nums > col.fld.max_fraction).to_numpy(dtype=bool)
+    if not big.any():
+        return nums, ok
     for row, value in nums[big].items():
         col.add(
             "percent-as-number",
@@ -381,33 +478,28 @@ def _percents(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
     return nums, ok
 
 
-def _dates(present: pd.Series, col: _Column, keep_time: bool = False) -> tuple[pd.Series, pd.Series]:
+def _dates(present: pd.Series, col: _Column, keep_time: bool = False) -> tuple[pd.Series, np.ndarray]:
     kind = pd.api.types.infer_dtype(present, skipna=True) if len(present) else "datetime"
     if kind in ("datetime", "date", "datetime64"):
         values = pd.to_datetime(present, errors="coerce")
-        ok = values.notna()
-        col.add_many("type-error", present[~ok], "{name} must be a date, got {got}")
+        ok = values.notna().to_numpy(dtype=bool)
+        col.add_where("type-error", present, ~ok, "{name} must be a date, got {got}")
     else:
-        converted = present.map(lambda v: _one_date(v, col.style))
-        values = pd.to_datetime(converted.map(lambda r: r[0]), errors="coerce")
-        ok = converted.map(lambda r: r[0] is not None).astype(bool)
-        for row, (_, code, message) in converted.items():
-            if code == "serial-date" and row in col.date_rows:
-                continue  # the cell is formatted as a date: a date, however its application spells the format
-            if code:
-                col.add(code, row, message.format(name=col.fld.name, got=show(present[row])))
-    far = ok & ((values < _FIRST_DAY) | (values > _LAST_DAY))
-    col.add_many(
+        values, ok = _mixed_dates(present, col)
+    far = ok & ~values.between(_FIRST_DAY, _LAST_DAY).to_numpy(dtype=bool)
+    col.add_where(
         "out-of-range",
-        present[far],
+        present,
+        far,
         "{name} must be between " + f"{_FIRST_DAY:%Y-%m-%d} and {_LAST_DAY:%Y-%m-%d}" + ", got {got}",
     )
-    ok &= ~far
-    values = values.where(ok).astype("datetime64[ns]")
+    ok = ok & ~far
+    values = (values if ok.all() else values.where(ok)).astype("datetime64[ns]")
     if not keep_time:
-        timed = values[ok] != values[ok].dt.normalize()
+        stamps = values.to_numpy()
+        timed = ok & (stamps != stamps.astype("datetime64[D]").astype(stamps.dtype))
         if timed.any():
-            first = timed[timed].index[0]
+            first = present.index[int(np.argmax(timed))]
             col.add(
                 "time-dropped",
                 first,
@@ -415,6 +507,27 @@ def _dates(present: pd.Series, col: _Column, keep_time: bool = False) -> tuple[p
                 f"(first: {col.letter}{first}); the date part was used",
             )
             values = values.dt.normalize()
+    return values, ok
+
+
+def _mixed_dates(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
+    """The dates of a column that holds more than dates (numbers, text), each cell classified on its own.
+
+    Args:
+        present: The column's non-blank cells.
+        col: The column, where problems are recorded.
+
+    Returns:
+        ``(values, ok)``: the dates (NaT where none) and which cells gave one.
+    """
+    converted = present.map(lambda v: _one_date(v, col.style))
+    values = pd.to_datetime(converted.map(lambda r: r[0]), errors="coerce")
+    ok = converted.map(lambda r: r[0] is not None).to_numpy(dtype=bool)
+    for row, (_, code, message) in converted.items():
+        if code == "serial-date" and row in col.date_rows:
+            continue  # the cell is formatted as a date: a date, however its application spells the format
+        if code:
+            col.add(code, row, message.format(name=col.fld.name, got=show(present[row])))
     return values, ok
 
 
@@ -503,16 +616,16 @@ def _text_date(text: str, style: CellStyle) -> tuple[pd.Timestamp | None, Any] |
     return None
 
 
-def _datetimes(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+def _datetimes(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
     return _dates(present, col, keep_time=True)
 
 
-def _texts(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+def _texts(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
     if len(present) and pd.api.types.infer_dtype(present, skipna=True) == "string":
-        values = present.str.strip()
+        values = pd.Series([v.strip() for v in present.to_numpy()], index=present.index, dtype=object)
     else:
         values = present.map(_one_text)
-    return values.astype(object), pd.Series(True, index=present.index)
+    return values.astype(object), np.ones(len(present), dtype=bool)
 
 
 def _one_text(v: Any) -> str:
@@ -525,15 +638,15 @@ def _one_text(v: Any) -> str:
     return show(v).strip('"')
 
 
-def _choices(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+def _choices(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
     texts, _ = _texts(present, col)
     fld = col.fld
     lookup = {c.casefold(): c for c in fld.choices}
     values = texts.map(lambda t: lookup.get(t.casefold()))
-    ok = values.notna()
+    ok = values.notna().to_numpy(dtype=bool)
     if fld.open_choices:
-        return values.where(ok, texts), pd.Series(True, index=present.index)
-    for row, text in texts[~ok].items():
+        return (values if ok.all() else values.where(ok, texts)), np.ones(len(present), dtype=bool)
+    for row, text in (texts[~ok] if not ok.all() else texts[:0]).items():
         hint = difflib.get_close_matches(text.casefold(), list(lookup), n=1, cutoff=0.6)
         did_you_mean = f' (did you mean "{lookup[hint[0]]}"?)' if hint else ""
         col.add(
@@ -542,30 +655,33 @@ def _choices(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
     return values, ok
 
 
-def _yesno(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+def _yesno(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
     def one(v: Any) -> bool | None:
         if isinstance(v, (bool, np.bool_)):
             return bool(v)
         return _YES.get(_one_text(v).casefold())
 
-    values = present.map(one)
-    ok = values.notna()
-    col.add_many("bad-choice", present[~ok], "{name} must be Yes or No, got {got}")
+    if len(present) and pd.api.types.infer_dtype(present, skipna=True) == "string":  # Yes/No typed: one pass
+        values = present.str.strip().str.casefold().map(_YES)
+    else:
+        values = present.map(one)
+    ok = values.notna().to_numpy(dtype=bool)
+    col.add_where("bad-choice", present, ~ok, "{name} must be Yes or No, got {got}")
     return values.astype(object), ok
 
 
-def _lists(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+def _lists(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
     texts, ok = _texts(present, col)
     values = texts.map(lambda t: [p.strip() for p in t.split(",") if p.strip()])
     return values, ok
 
 
-def _currencies(present: pd.Series, col: _Column) -> tuple[pd.Series, pd.Series]:
+def _currencies(present: pd.Series, col: _Column) -> tuple[pd.Series, np.ndarray]:
     texts, _ = _texts(present, col)
     values = texts.str.upper()
-    ok = values.isin(ISO_4217)
-    col.add_many(
-        "bad-choice", present[~ok], "{name} must be an ISO 4217 currency code such as USD, EUR or GBP; got {got}"
+    ok = values.isin(ISO_4217).to_numpy(dtype=bool)
+    col.add_where(
+        "bad-choice", present, ~ok, "{name} must be an ISO 4217 currency code such as USD, EUR or GBP; got {got}"
     )
     return values, ok
 

@@ -12,10 +12,11 @@ import difflib
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
-from mops_xl.intake.coerce import CellStyle, coerce_column, is_blank
+from mops_xl.intake.coerce import CellStyle, blank_cells, coerce_column
 from mops_xl.intake.file import RawWorkbook
 from mops_xl.intake.problems import ValidationReport
 from mops_xl.intake.schema import Field, Sheet, version_tuple
@@ -243,8 +244,9 @@ def read_table(
     out: dict[str, pd.Series] = {}
     for fld in schema.fields:
         pos = positions.get(fld.name)
+        blank: np.ndarray | None = None
         if pos is None:
-            raw_values, blank = pd.Series("", index=index, dtype=object), None
+            raw_values = pd.Series("", index=index, dtype=object)
             if fld.required:  # reported once as a missing column (or defaulted): no per-cell noise
                 fld = dataclasses.replace(fld, required=False)
             letter = "?"
@@ -284,7 +286,7 @@ def _header_row(rows: list[list[Any]], schema: Sheet) -> tuple[int, bool]:
 
 def _record_cells(
     data_rows: list[list[Any]], width: int, used: list[int], first_row: int
-) -> tuple[pd.Index, dict[int, pd.Series], dict[int, pd.Series]]:
+) -> tuple[pd.Index, dict[int, pd.Series], dict[int, np.ndarray]]:
     """The raw cells of the used columns, one series per column, without the rows blank in all of them.
 
     Args:
@@ -295,20 +297,19 @@ def _record_cells(
 
     Returns:
         ``(index, cells, blanks)``: the Excel rows of the records kept, and column position → its raw cells and
-        its :func:`is_blank` mask on those rows.
+        which of them are blank (:func:`~mops_xl.intake.coerce.blank_cells`) on those rows.
     """
     n = len(data_rows)
     columns: list[tuple[Any, ...]] = list(zip(*data_rows, strict=False)) if n else []
     columns += [("",) * n] * (width - len(columns))
     full_index = pd.RangeIndex(first_row, n + first_row)
     cells = {p: pd.Series(columns[p], index=full_index, dtype=object) for p in used}
-    blanks = {p: is_blank(cells[p]) for p in cells}
-    index = full_index[:0]
-    if blanks:
-        index = full_index[~pd.concat(blanks.values(), axis=1).all(axis=1).to_numpy()]
+    blanks = {p: blank_cells(values.to_numpy()) for p, values in cells.items()}
+    kept = ~np.logical_and.reduce(list(blanks.values())) if blanks else np.zeros(n, dtype=bool)
+    index = full_index[kept]
     if len(index) < n:  # leave the blank rows out
-        cells = {p: values.loc[index] for p, values in cells.items()}
-        blanks = {p: blank.loc[index] for p, blank in blanks.items()}
+        cells = {p: values[kept] for p, values in cells.items()}
+        blanks = {p: blank[kept] for p, blank in blanks.items()}
     return index, cells, blanks
 
 
