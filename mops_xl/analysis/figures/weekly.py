@@ -14,7 +14,7 @@ from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.figure_blocks import Subjects, tracked_sums
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.blocks.window import ReportingWindow
-from mops_xl.analysis.figures.volumes import channel_volumes, in_window
+from mops_xl.analysis.figures.volumes import channel_volumes_by_window
 from mops_xl.plural import count
 
 #: The figures each week gives, per channel.
@@ -75,8 +75,9 @@ def weekly_trend(
     """
     rows = []
     cac = catalogue.current().get("CAC").expression  # the catalogue's: none without customers or without spend
-    for start, end in week_starts(window):
-        volumes = channel_volumes(in_window(actuals, start, end), channels, ("Spend", "Customers"), tracked)
+    weeks = week_starts(window)
+    by_week = channel_volumes_by_window(actuals, weeks, channels, ("Spend", "Customers"), tracked)
+    for (start, end), volumes in zip(weeks, by_week, strict=True):
         week = {"Week": week_label(start, end), "Week start": start, "Week end": end, "Days": (end - start).days + 1}
         each = cac.per_subject(volumes, {})
         for channel, v in volumes.iterrows():
