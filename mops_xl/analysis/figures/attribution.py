@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -145,10 +146,11 @@ def journeys_from_touchpoints(
         Converted=kept["Converted"].fillna(False).astype(bool), value=kept["Conversion value"].fillna(0.0).astype(float)
     )
     grouped = kept.groupby("Journey ID", sort=False)
+    converted = grouped["Converted"].max()
     per = pd.DataFrame(
         {
-            "path": grouped["Channel"].agg(tuple),
-            "converted": grouped["Converted"].max(),
+            "path": _paths_of(kept, converted.index),
+            "converted": converted,
             "value": grouped["value"].sum(),
         }
     )
@@ -169,6 +171,23 @@ def journeys_from_touchpoints(
     )
     first, last = (kept["Timestamp"].min(), kept["Timestamp"].max()) if len(kept) else (None, None)
     return Journeys(paths, "Touchpoints", touch_frame, int(len(t) - len(kept)), first, last, late)
+
+
+def _paths_of(touches: pd.DataFrame, journeys: pd.Index) -> pd.Series:
+    """Each journey's path: its touches' channels in row order (as ``groupby(...)["Channel"].agg(tuple)`` gives
+    them, in plain Python: a few thousand touches).
+
+    Args:
+        touches: The touches (Journey ID, Channel), in order.
+        journeys: The journeys, in the order wanted.
+
+    Returns:
+        Journey ID → tuple of channels, indexed by ``journeys``.
+    """
+    channels: dict[Any, list[Any]] = {}
+    for journey, channel in zip(touches["Journey ID"].to_numpy(), touches["Channel"].to_numpy(), strict=True):
+        channels.setdefault(journey, []).append(channel)
+    return pd.Series([tuple(channels[j]) for j in journeys], index=journeys, dtype=object)
 
 
 def journeys_from_paths(rows: pd.DataFrame) -> Journeys:
