@@ -77,12 +77,12 @@ def channel_volumes_by_window(
         return []
     dates = actuals["Date"]
     rows = actuals[(dates >= windows[0][0]) & (dates <= windows[-1][1])]
-    days = rows["Date"]
-    which = np.full(len(rows), -1)
+    which = np.full(len(rows), -1)  # each row's window (-1: between two windows)
     for k, (start, end) in enumerate(windows):
-        which[((days >= start) & (days <= end)).to_numpy()] = k
+        which[(rows["Date"] >= start).to_numpy() & (rows["Date"] <= end).to_numpy()] = k
     names = pd.Index(list(channels), name="Channel")
-    sums = rows.groupby([which, "Channel"])[list(columns)].sum().astype("float64")
+    keyed = rows[["Channel", *columns]].assign(_window=which)
+    sums = keyed.groupby(["_window", "Channel"])[list(columns)].sum().astype("float64")
     every = pd.MultiIndex.from_product([range(len(windows)), names])
     values = sums.reindex(every, fill_value=0.0).to_numpy().reshape(len(windows), len(names), len(columns))
     if tracked is not None:
