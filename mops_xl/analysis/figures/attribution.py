@@ -455,8 +455,8 @@ def attribute(journeys: Journeys, half_life_days: float = 7, endpoint_share: flo
         The :class:`Attribution`; each model's column sums to the total conversions (and value).
     """
     channels = sorted({c for p in journeys.paths["path"] for c in p})
-    conv = pd.DataFrame(0.0, index=pd.Index(channels, name="Channel"), columns=list(MODELS))
-    value = conv.copy()
+    conv_of: dict[str, list[float]] = {}  # model → its credit per channel (the frames are built once, below)
+    value_of: dict[str, list[float]] = {}
     notes: list[str] = []
     cannot: dict[str, str] = {}
     for model in MODELS:
@@ -467,13 +467,16 @@ def attribute(journeys: Journeys, half_life_days: float = 7, endpoint_share: flo
         else:
             result = heuristic_credit(journeys, model, half_life_days, endpoint_share)
             if result is None:
-                conv[model], value[model] = math.nan, math.nan
+                conv_of[model], value_of[model] = [math.nan] * len(channels), [math.nan] * len(channels)
                 cannot[model] = "needs touch times: the Paths sheet has none (use Touchpoints)"
                 notes.append(f"{model} {cannot[model]}")
                 continue
             c, v = result
-        conv[model] = pd.Series(c, dtype="float64").reindex(channels, fill_value=0.0)
-        value[model] = pd.Series(v, dtype="float64").reindex(channels, fill_value=0.0)
+        conv_of[model] = [float(c.get(ch, 0.0)) for ch in channels]
+        value_of[model] = [float(v.get(ch, 0.0)) for ch in channels]
+    index = pd.Index(channels, name="Channel")
+    conv = pd.DataFrame(conv_of, index=index, columns=list(MODELS), dtype="float64")
+    value = pd.DataFrame(value_of, index=index, columns=list(MODELS), dtype="float64")
     if journeys.late is not None:
         notes.append(journeys.late.note())
     if journeys.dropped_touches:
