@@ -77,11 +77,13 @@ def weekly_trend(
     cac = catalogue.current().get("CAC").expression  # the catalogue's: none without customers or without spend
     weeks = week_starts(window)
     by_week = channel_volumes_by_window(actuals, weeks, channels, ("Spend", "Customers"), tracked)
-    for (start, end), volumes in zip(weeks, by_week, strict=True):
+    # every week's channels' CAC in one pass: a channel-week's CAC reads only its own row
+    each = cac.per_subject(pd.concat(by_week, ignore_index=True), {}).to_numpy() if by_week else []
+    for k, ((start, end), volumes) in enumerate(zip(weeks, by_week, strict=True)):
         week = {"Week": week_label(start, end), "Week start": start, "Week end": end, "Days": (end - start).days + 1}
-        each = cac.per_subject(volumes, {})
-        for channel, v in volumes.iterrows():
-            figures = (float(v["Spend"]), float(v["Customers"]), float(each[channel]))
+        spend, customers = volumes["Spend"].to_numpy(), volumes["Customers"].to_numpy()
+        for j, channel in enumerate(volumes.index):
+            figures = (float(spend[j]), float(customers[j]), float(each[k * len(volumes) + j]))
             rows.append({**week, "Channel": channel, **dict(zip(WEEKLY_FIGURES, figures, strict=True))})
         customers = tracked_sums(volumes, "Customers")
         every = Subjects(volumes, pd.Series(False, index=volumes.index), {}, 0.0)
