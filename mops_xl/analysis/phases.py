@@ -493,6 +493,7 @@ def decide_actions(basis: Basis, figures: FigureResults, credit: Credit, forecas
             channels=basis.names,
             paid=_paid_channels(basis),
             data_through=basis.lagging,
+            history=forecast.forecast.history,
         ),
     )
 

@@ -90,8 +90,11 @@ def lumpy_channels(daily: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, int]:
     """
     rows = daily[daily["Date"] <= as_of]
     out: dict[str, int] = {}
-    for channel, group in rows.groupby("Channel", sort=True):
-        by_day = group.groupby("Date")["Spend"].sum()
+    summed = rows.groupby(["Channel", "Date"], sort=True)["Spend"].sum()  # every channel's days in one groupby
+    of_channel, spend = summed.index.get_level_values("Channel"), summed.to_numpy()
+    for channel in of_channel.unique():
+        mine = np.asarray(of_channel == channel)
+        by_day = pd.Series(spend[mine], index=summed.index.get_level_values("Date")[mine])
         if by_day.empty:
             continue
         days = by_day.reindex(pd.date_range(by_day.index.min(), as_of, freq="D"), fill_value=0.0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from mops_xl.analysis.blocks.window import ReportingWindow
@@ -157,17 +158,22 @@ def blank_funnel_warnings(actuals: pd.DataFrame, window: ReportingWindow) -> lis
     """
     rows = actuals[actuals["Date"] <= window.as_of].dropna(subset=["Channel"])
     columns = [c for c in TRACKABLE if c in rows]
+    # which columns each channel's rows give on each day: one groupby, sorted by channel and day
+    given = rows[columns].notna().assign(Channel=rows["Channel"], Date=rows["Date"]).groupby(["Channel", "Date"]).any()
+    of_channel, days = given.index.get_level_values("Channel"), given.index.get_level_values("Date")
+    flags, in_window = given.to_numpy(dtype=bool), np.asarray(days >= window.start)
     out = []
-    for channel, group in rows.groupby("Channel", sort=False):
-        given = group[columns].notna().groupby(group["Date"]).any().sort_index()
-        since_given = given.cummax()  # from the first day that gave it on
+    for channel in rows["Channel"].unique():
+        mine = np.asarray(of_channel == channel)
+        gives, its_days, checked = flags[mine], days[mine], in_window[mine]
+        since_given = np.maximum.accumulate(gives, axis=0)  # from the first day that gave it on
         spans: dict[tuple[pd.Timestamp, ...], list[str]] = {}  # the same blank days: one warning for their columns
-        for column in columns:
-            blank_days = given.index[since_given[column] & ~given[column] & (given.index >= window.start)]
+        for k, column in enumerate(columns):
+            blank_days = its_days[since_given[:, k] & ~gives[:, k] & checked]
             if len(blank_days):
                 spans.setdefault(tuple(blank_days), []).append(column)
         for blank_days, blank_columns in spans.items():
-            count = int(group["Date"].isin(blank_days).sum())
+            count = int(rows.loc[rows["Channel"] == channel, "Date"].isin(blank_days).sum())
             words = _blank_words(count, pd.DatetimeIndex(blank_days), and_list(blank_columns), len(blank_columns))
             out.append({"subject": str(channel), "warning": words})
     return out

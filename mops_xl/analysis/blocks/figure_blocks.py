@@ -36,6 +36,9 @@ def divide(numerator: Any, denominator: Any) -> Any:
         The quotient (a Series when either is one), NaN where undefined.
     """
     if isinstance(numerator, pd.Series) or isinstance(denominator, pd.Series):
+        quotient = _divide_aligned(numerator, denominator)
+        if quotient is not None:
+            return quotient
         num = pd.Series(numerator, dtype="float64") if not isinstance(numerator, pd.Series) else numerator
         den = denominator if isinstance(denominator, pd.Series) else pd.Series(denominator, index=num.index)
         den = den.astype("float64")
@@ -45,6 +48,36 @@ def divide(numerator: Any, denominator: Any) -> Any:
         return float("nan")
     out = float(numerator) / float(denominator)
     return out if np.isfinite(out) else float("nan")
+
+
+def _divide_aligned(numerator: Any, denominator: Any) -> pd.Series | None:
+    """:func:`divide` on plain float arrays, for a float Series over a float Series on the same index or over a
+    number (the common case, without pandas' alignment and masking); None for any other pair.
+
+    Args:
+        numerator: Values on top.
+        denominator: Values below.
+
+    Returns:
+        The quotient, NaN where the denominator is zero or missing or the quotient overflows; None when the pair
+        needs pandas' own path.
+    """
+    if not isinstance(numerator, pd.Series) or numerator.dtype != np.float64:
+        return None
+    if isinstance(denominator, pd.Series):
+        if denominator.dtype != np.float64 or not numerator.index.equals(denominator.index):
+            return None
+        below = denominator.to_numpy()
+        name = numerator.name if numerator.name == denominator.name else None
+    elif isinstance(denominator, float | int) and not isinstance(denominator, bool):
+        below = np.full(len(numerator), float(denominator))
+        name = None  # as pandas names a Series divided by an unnamed one
+    else:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = numerator.to_numpy() / np.where(below != 0, below, np.nan)
+    out[~np.isfinite(out)] = np.nan
+    return pd.Series(out, index=numerator.index, name=name)
 
 
 def tracked_sums(volumes: pd.DataFrame, *columns: str) -> tuple[float, ...] | None:
@@ -57,10 +90,16 @@ def tracked_sums(volumes: pd.DataFrame, *columns: str) -> tuple[float, ...] | No
     Returns:
         One sum per column, or None.
     """
-    both = volumes[list(columns)].dropna()
-    if both.empty:
+    values = [volumes[c].to_numpy() for c in columns]
+    if not all(v.dtype == np.float64 for v in values):
+        both = volumes[list(columns)].dropna()
+        return None if both.empty else tuple(float(both[c].sum()) for c in columns)
+    tracking = np.ones(len(volumes), dtype=bool)  # the rows with no NaN in any of the columns
+    for v in values:
+        tracking &= ~np.isnan(v)
+    if not tracking.any():
         return None
-    return tuple(float(both[c].sum()) for c in columns)
+    return tuple(float(v[tracking].sum()) for v in values)
 
 
 def tracked_ratio(volumes: pd.DataFrame, numerator: str, denominator: str, extra: float = 0.0) -> float:

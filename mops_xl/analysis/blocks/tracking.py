@@ -10,6 +10,7 @@ docs/metrics.md, "Not tracked").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -96,6 +97,24 @@ class Tracking:
         has_rows = pd.Series(pd.Index(names).isin(set(intake.actuals["Channel"])), index=names)
         return cls(intake.tracked, has_rows, paid, tuple(intake.untracked_columns))
 
+    @cached_property
+    def _flags(self) -> dict[Any, dict[str, bool]] | None:
+        """Channel → column → tracked, with "_rows" (has Actuals rows) and "_paid", as plain Python, when the three
+        tables are boolean and share one channel index (as :meth:`of` makes them); None otherwise (the pandas
+        path aligns them)."""
+        table, rows, paid = self.by_channel, self.has_rows, self.paid
+        if not (table.index.equals(rows.index) and paid.index.equals(rows.index)) or table.index.has_duplicates:
+            return None
+        if any(str(dtype) != "bool" for dtype in (rows.dtype, paid.dtype, *table.dtypes)):
+            return None
+        flags = {
+            ch: {str(c): bool(v) for c, v in zip(table.columns, row, strict=True)}
+            for ch, row in zip(table.index, table.to_numpy(), strict=True)
+        }
+        for ch, has, is_paid in zip(rows.index, rows.to_numpy(), paid.to_numpy(), strict=True):
+            flags[ch] |= {"_rows": bool(has), "_paid": bool(is_paid)}
+        return flags
+
     def channel(self, channel: str, metric: str) -> bool:
         """Whether a channel's figure is tracked (every volume it needs is).
 
@@ -106,6 +125,9 @@ class Tracking:
         Returns:
             True when tracked.
         """
+        flags = self._flags
+        if flags is not None:
+            return all(flags[channel][c] for c in needs(metric))
         return all(bool(self.by_channel.loc[channel, c]) for c in needs(metric))
 
     def channels(self, metric: str) -> list[str]:
@@ -118,6 +140,14 @@ class Tracking:
         Returns:
             The channel names, in Channels order.
         """
+        flags = self._flags
+        if flags is not None:  # the same test channel by channel, in plain Python
+            columns, only_paid = needs(metric), paid_only(metric)
+            return [
+                ch
+                for ch, tracks in flags.items()
+                if tracks["_rows"] and all(tracks[c] for c in columns) and (tracks["_paid"] or not only_paid)
+            ]
         ok = self.has_rows.copy()
         for c in needs(metric):
             ok &= self.by_channel[c]

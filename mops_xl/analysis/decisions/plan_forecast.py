@@ -11,6 +11,7 @@ import pandas as pd
 from mops_xl.analysis.blocks.window import ReportingWindow
 from mops_xl.analysis.decisions.period_plan import PeriodPlan
 from mops_xl.analysis.forecast import PeriodForecast, Targets, forecast_period
+from mops_xl.analysis.forecast.history import ChannelHistory
 
 
 def planned_spend_a_day(plan: PeriodPlan, days_left: int) -> dict[str, float]:
@@ -42,6 +43,7 @@ def forecast_with_plan(
     channels: Sequence[str],
     paid: Collection[str],
     data_through: Mapping[str, pd.Timestamp] | None = None,
+    history: ChannelHistory | None = None,
 ) -> PeriodForecast:
     """The forecast of every KPI at period end if the plan is followed.
 
@@ -53,6 +55,8 @@ def forecast_with_plan(
         channels: Every channel, in Channels order.
         paid: The paid channels.
         data_through: Channel → its last data date, for the lagging channels (their days after it are simulated).
+        history: The days the forecast "if the current pattern continues" read (its ``history``), so they are not
+            read again; None: read them from ``daily``.
 
     Returns:
         The :class:`~mops_xl.analysis.forecast.PeriodForecast` "with the plan" (the same seed as "if the current
@@ -61,5 +65,12 @@ def forecast_with_plan(
     days_left = max((window.end - window.as_of).days, 0)
     per_day = planned_spend_a_day(plan, days_left)
     return forecast_period(
-        daily, window, targets, planned_spend=per_day or None, channels=channels, paid=paid, data_through=data_through
+        daily,
+        window,
+        targets,
+        planned_spend=per_day or None,
+        channels=channels,
+        paid=paid,
+        data_through=data_through,
+        history=history,
     )

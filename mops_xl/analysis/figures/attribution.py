@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -145,10 +146,11 @@ def journeys_from_touchpoints(
         Converted=kept["Converted"].fillna(False).astype(bool), value=kept["Conversion value"].fillna(0.0).astype(float)
     )
     grouped = kept.groupby("Journey ID", sort=False)
+    converted = grouped["Converted"].max()
     per = pd.DataFrame(
         {
-            "path": grouped["Channel"].agg(tuple),
-            "converted": grouped["Converted"].max(),
+            "path": _paths_of(kept, converted.index),
+            "converted": converted,
             "value": grouped["value"].sum(),
         }
     )
@@ -169,6 +171,23 @@ def journeys_from_touchpoints(
     )
     first, last = (kept["Timestamp"].min(), kept["Timestamp"].max()) if len(kept) else (None, None)
     return Journeys(paths, "Touchpoints", touch_frame, int(len(t) - len(kept)), first, last, late)
+
+
+def _paths_of(touches: pd.DataFrame, journeys: pd.Index) -> pd.Series:
+    """Each journey's path: its touches' channels in row order (as ``groupby(...)["Channel"].agg(tuple)`` gives
+    them, in plain Python: a few thousand touches).
+
+    Args:
+        touches: The touches (Journey ID, Channel), in order.
+        journeys: The journeys, in the order wanted.
+
+    Returns:
+        Journey ID → tuple of channels, indexed by ``journeys``.
+    """
+    channels: dict[Any, list[Any]] = {}
+    for journey, channel in zip(touches["Journey ID"].to_numpy(), touches["Channel"].to_numpy(), strict=True):
+        channels.setdefault(journey, []).append(channel)
+    return pd.Series([tuple(channels[j]) for j in journeys], index=journeys, dtype=object)
 
 
 def journeys_from_paths(rows: pd.DataFrame) -> Journeys:
@@ -436,8 +455,8 @@ def attribute(journeys: Journeys, half_life_days: float = 7, endpoint_share: flo
         The :class:`Attribution`; each model's column sums to the total conversions (and value).
     """
     channels = sorted({c for p in journeys.paths["path"] for c in p})
-    conv = pd.DataFrame(0.0, index=pd.Index(channels, name="Channel"), columns=list(MODELS))
-    value = conv.copy()
+    conv_of: dict[str, list[float]] = {}  # model → its credit per channel (the frames are built once, below)
+    value_of: dict[str, list[float]] = {}
     notes: list[str] = []
     cannot: dict[str, str] = {}
     for model in MODELS:
@@ -448,13 +467,16 @@ def attribute(journeys: Journeys, half_life_days: float = 7, endpoint_share: flo
         else:
             result = heuristic_credit(journeys, model, half_life_days, endpoint_share)
             if result is None:
-                conv[model], value[model] = math.nan, math.nan
+                conv_of[model], value_of[model] = [math.nan] * len(channels), [math.nan] * len(channels)
                 cannot[model] = "needs touch times: the Paths sheet has none (use Touchpoints)"
                 notes.append(f"{model} {cannot[model]}")
                 continue
             c, v = result
-        conv[model] = pd.Series(c, dtype="float64").reindex(channels, fill_value=0.0)
-        value[model] = pd.Series(v, dtype="float64").reindex(channels, fill_value=0.0)
+        conv_of[model] = [float(c.get(ch, 0.0)) for ch in channels]
+        value_of[model] = [float(v.get(ch, 0.0)) for ch in channels]
+    index = pd.Index(channels, name="Channel")
+    conv = pd.DataFrame(conv_of, index=index, columns=list(MODELS), dtype="float64")
+    value = pd.DataFrame(value_of, index=index, columns=list(MODELS), dtype="float64")
     if journeys.late is not None:
         notes.append(journeys.late.note())
     if journeys.dropped_touches:

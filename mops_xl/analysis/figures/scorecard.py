@@ -221,7 +221,8 @@ def campaign_figures(rows: pd.DataFrame, actuals: pd.DataFrame) -> pd.DataFrame:
     """
     with_campaign = rows[rows["Campaign"].notna()]
     sums = with_campaign.groupby(["Channel", "Campaign"], sort=True)[list(VOLUMES)].sum().astype("float64")
-    named = actuals[actuals["Campaign"].notna()]
-    given = named[list(TRACKABLE)].notna().groupby([named["Channel"], named["Campaign"]]).any()
-    sums[list(TRACKABLE)] = sums[list(TRACKABLE)].where(given.reindex(sums.index, fill_value=False))
+    if not sums.empty:  # no campaign in the window: nothing to mark Not tracked
+        named = actuals[actuals["Campaign"].notna()]
+        given = named[list(TRACKABLE)].notna().groupby([named["Channel"], named["Campaign"]]).any()
+        sums[list(TRACKABLE)] = sums[list(TRACKABLE)].where(given.reindex(sums.index, fill_value=False))
     return with_ratios(sums)

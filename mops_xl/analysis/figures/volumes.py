@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: The Actuals columns that are summed.
@@ -47,5 +48,44 @@ def channel_volumes(
     sums = sums.reindex(pd.Index(names, name="Channel"), fill_value=0.0)
     if tracked is not None:
         mask = tracked.reindex(index=sums.index, columns=sums.columns, fill_value=True).astype(bool)
-        sums = sums.where(mask)
+        sums = pd.DataFrame(np.where(mask.to_numpy(), sums.to_numpy(), np.nan), index=sums.index, columns=sums.columns)
     return sums
+
+
+def channel_volumes_by_window(
+    actuals: pd.DataFrame,
+    windows: list[tuple[pd.Timestamp, pd.Timestamp]],
+    channels: list[str],
+    columns: tuple[str, ...] = VOLUMES,
+    tracked: pd.DataFrame | None = None,
+) -> list[pd.DataFrame]:
+    """:func:`channel_volumes` of each of several date windows that do not overlap, in order (the weeks of the
+    period), with one pass over the rows: the same sums as one call per window (each channel's rows in a window
+    are summed in the same order).
+
+    Args:
+        actuals: The Actuals rows (any dates: each window takes its own).
+        windows: (first day, last day) each, in date order, none overlapping the next.
+        channels: The channels to report, in order.
+        columns: Which volumes to sum.
+        tracked: Channel × column → tracked; None: all are.
+
+    Returns:
+        One frame per window, as :func:`channel_volumes` gives it.
+    """
+    if not windows:
+        return []
+    dates = actuals["Date"]
+    rows = actuals[(dates >= windows[0][0]) & (dates <= windows[-1][1])]
+    which = np.full(len(rows), -1)  # each row's window (-1: between two windows)
+    for k, (start, end) in enumerate(windows):
+        which[(rows["Date"] >= start).to_numpy() & (rows["Date"] <= end).to_numpy()] = k
+    names = pd.Index(list(channels), name="Channel")
+    keyed = rows[["Channel", *columns]].assign(_window=which)
+    sums = keyed.groupby(["_window", "Channel"])[list(columns)].sum().astype("float64")
+    every = pd.MultiIndex.from_product([range(len(windows)), names])
+    values = sums.reindex(every, fill_value=0.0).to_numpy().reshape(len(windows), len(names), len(columns))
+    if tracked is not None:
+        mask = tracked.reindex(index=names, columns=list(columns), fill_value=True).astype(bool).to_numpy()
+        values = np.where(mask[None], values, np.nan)
+    return [pd.DataFrame(values[k], index=names, columns=list(columns)) for k in range(len(windows))]

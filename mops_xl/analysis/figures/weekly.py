@@ -14,7 +14,7 @@ from mops_xl.analysis.blocks import catalogue
 from mops_xl.analysis.blocks.figure_blocks import Subjects, tracked_sums
 from mops_xl.analysis.blocks.statuses import ALL_CHANNELS
 from mops_xl.analysis.blocks.window import ReportingWindow
-from mops_xl.analysis.figures.volumes import channel_volumes, in_window
+from mops_xl.analysis.figures.volumes import channel_volumes_by_window
 from mops_xl.plural import count
 
 #: The figures each week gives, per channel.
@@ -75,12 +75,15 @@ def weekly_trend(
     """
     rows = []
     cac = catalogue.current().get("CAC").expression  # the catalogue's: none without customers or without spend
-    for start, end in week_starts(window):
-        volumes = channel_volumes(in_window(actuals, start, end), channels, ("Spend", "Customers"), tracked)
+    weeks = week_starts(window)
+    by_week = channel_volumes_by_window(actuals, weeks, channels, ("Spend", "Customers"), tracked)
+    # every week's channels' CAC in one pass: a channel-week's CAC reads only its own row
+    each = cac.per_subject(pd.concat(by_week, ignore_index=True), {}).to_numpy() if by_week else []
+    for k, ((start, end), volumes) in enumerate(zip(weeks, by_week, strict=True)):
         week = {"Week": week_label(start, end), "Week start": start, "Week end": end, "Days": (end - start).days + 1}
-        each = cac.per_subject(volumes, {})
-        for channel, v in volumes.iterrows():
-            figures = (float(v["Spend"]), float(v["Customers"]), float(each[channel]))
+        spend, customers = volumes["Spend"].to_numpy(), volumes["Customers"].to_numpy()
+        for j, channel in enumerate(volumes.index):
+            figures = (float(spend[j]), float(customers[j]), float(each[k * len(volumes) + j]))
             rows.append({**week, "Channel": channel, **dict(zip(WEEKLY_FIGURES, figures, strict=True))})
         customers = tracked_sums(volumes, "Customers")
         every = Subjects(volumes, pd.Series(False, index=volumes.index), {}, 0.0)

@@ -131,10 +131,10 @@ def channel_history(
     summed = frame.groupby(["Date", "Channel"])[list(VOLUMES)].sum(min_count=1)
     wide = summed.unstack("Channel") if not summed.empty else summed
     values = np.zeros((len(dates), len(names), len(VOLUMES)))
-    for k, volume in enumerate(VOLUMES):
-        if not summed.empty:
-            table = wide[volume].reindex(index=dates, columns=list(names))
-            values[:, :, k] = table.fillna(0.0).to_numpy(dtype=float)
+    if not summed.empty:  # every volume's days × channels in one reindex
+        every = pd.MultiIndex.from_product([list(VOLUMES), list(names)])
+        table = wide.reindex(index=dates, columns=every).fillna(0.0).to_numpy(dtype=float)
+        values[:, :, :] = table.reshape(len(dates), len(VOLUMES), len(names)).transpose(0, 2, 1)
     tracked = _tracked(frame, names)
     spent = values[:, :, 0].sum(axis=0) > 0
     is_paid = np.array([ch in paid for ch in names]) if paid is not None else spent

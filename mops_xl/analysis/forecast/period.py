@@ -62,6 +62,7 @@ def forecast_period(
     paths: int = PATHS,
     seed: int = SEED,
     data_through: Mapping[str, pd.Timestamp] | None = None,
+    history: ChannelHistory | None = None,
 ) -> PeriodForecast:
     """Forecast every KPI at period end, for all channels and per channel.
 
@@ -83,11 +84,14 @@ def forecast_period(
         data_through: Channel → its last data date, for the lagging channels (their rows stop early): their days to
             date end there and the days after it are simulated as days left (see
             :mod:`mops_xl.analysis.forecast.data_ends`).
+        history: The days read from ``daily`` for these channels and paid set, when another forecast of the same
+            window already read them (its :attr:`PeriodForecast.history`); None: read them here.
 
     Returns:
         The :class:`PeriodForecast`.
     """
-    history = channel_history(daily, window.start, window.as_of, channels, paid)
+    if history is None:
+        history = channel_history(daily, window.start, window.as_of, channels, paid)
     main = simulate_to_data_ends(history, window, forecaster or SIMULATION, planned_spend, paths, seed, data_through)
     kpis, by_channel = forecast_tables(main, targets, window.elapsed_days)
     fallback = measured.FALLBACK_KPIS if forecaster is None else frozenset()

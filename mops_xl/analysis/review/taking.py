@@ -101,8 +101,15 @@ def daily_figures(actuals: pd.DataFrame, as_of: pd.Timestamp) -> DailyFigures:
     return DailyFigures(
         dates=[_iso(d) for d in summed["Date"]],
         channels=[str(c) for c in summed["Channel"]],
-        values={f: [_number(v) for v in summed[f]] for f in DAILY_FIELDS},
+        values={f: _numbers(summed[f]) for f in DAILY_FIELDS},
     )
+
+
+def _numbers(column: pd.Series) -> list[float | None]:
+    """:func:`_number` of every value of a column (a float column read as a plain list first)."""
+    if column.dtype != np.float64:
+        return [_number(v) for v in column]
+    return [None if math.isnan(v) or math.isinf(v) else v for v in column.to_numpy().tolist()]
 
 
 def plain(value: Any) -> Any:

@@ -181,7 +181,13 @@ class LineDay:
         if not self.window_day:
             return day
         limit = getattr(basis.window, _WINDOW_DAYS[self.window_day])
-        return day.where(day >= limit, limit) if self.window_day == "Period start" else day.where(day <= limit, limit)
+        later = self.window_day == "Period start"
+        values = day.to_numpy()
+        if values.dtype.kind != "M":  # not plain dates: pandas says what it makes
+            return day.where(day >= limit, limit) if later else day.where(day <= limit, limit)
+        bound = np.datetime64(limit).astype(values.dtype)  # the days on arrays: a few lines (NaT takes the limit)
+        keep = values >= bound if later else values <= bound
+        return pd.Series(np.where(keep, values, bound), index=day.index, name=day.name)
 
     def formula(self, w: LineWriter) -> str:
         """The day as an Excel expression."""
@@ -266,7 +272,10 @@ class DayCount:
         if self.counted and basis.method == WEEKDAYS:
             weekdays = np.busday_count(_dates(first), _dates(last + DAY))
             return pd.Series(weekdays, index=lines.index, dtype="int64").clip(lower=0)
-        return ((last - first).dt.days + 1).clip(lower=0).astype("int64")
+        spans = last.to_numpy() - first.to_numpy()
+        if spans.dtype.kind != "m" or np.isnat(spans).any():  # not two columns of days: pandas says what it makes
+            return ((last - first).dt.days + 1).clip(lower=0).astype("int64")
+        return pd.Series(np.maximum(spans // np.timedelta64(1, "D") + 1, 0), index=lines.index, dtype="int64")
 
     def formula(self, w: LineWriter) -> str:
         """The count as an Excel expression."""
