@@ -446,7 +446,10 @@ def test_6_a_full_disk_fails_cleanly_and_leaves_nothing(tmp_path: Path) -> None:
         assert done.returncode in (1, 2)
         assert "No space left on device" in done.stderr or "details in" in done.stderr
         assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
-        left = [p.name for p in disk.iterdir()]
+        # jinja2's folder for the compiled framework templates (code of mops-xl's, never intake data) may be made
+        cache = [p for p in disk.iterdir() if p.name.startswith("_jinja2-cache-")]
+        assert all(f.name.startswith("__mops_xl_") for folder in cache for f in folder.iterdir())
+        left = [p.name for p in disk.iterdir() if p not in cache]
         assert [n for n in left if not n.startswith("mops-xl-")] == []  # no report, no temp file
         assert all(not list((disk / n).glob("*.xml")) for n in left)  # no XlsxWriter part (intake text)
         assert not (tmp_path / "victim").exists()
