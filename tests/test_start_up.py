@@ -71,6 +71,17 @@ def run_command(*args: str) -> str:
     )
 
 
+@pytest.mark.parametrize(("set_by_user", "threads"), [(None, "1"), ("2", "2")])
+def test_the_command_gives_blas_one_thread_unless_the_user_set_it(set_by_user: str | None, threads: str) -> None:
+    code = "import os\n"
+    if set_by_user is not None:
+        code += f"os.environ['OPENBLAS_NUM_THREADS'] = {set_by_user!r}\n"
+    code += run_command("--version") + "import numpy\nprint(json.dumps([os.environ['OPENBLAS_NUM_THREADS']]))\n"
+    probe = f"import json, sys\n{code}"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [threads]
+
+
 def test_importing_the_cli_loads_no_stage() -> None:
     assert loaded_after("import mops_xl.cli", NOT_AT_START) == []
 
