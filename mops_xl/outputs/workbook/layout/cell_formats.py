@@ -87,6 +87,7 @@ class Formats:
             "money": {"num_format": money, "align": "right"},
             "integer": {"num_format": "#,##0", "align": "right"},
             "rank": {"num_format": "0", "align": "center", "valign": "top"},  # a priority: 1, 2, 3 …
+            "flag": {"align": "center"},  # a Yes/No answer: apart from the figure right-aligned before it
             # one decimal always: "#,##0.##" shows "2." in Excel and "2" beside "1.9"
             "number": {"num_format": "#,##0.0", "align": "right"},
             # a trend of leads a day says its unit, so it reads apart from the $ and :1 trends in its column

@@ -102,6 +102,9 @@ EXPERIMENT_FIRST = (
 #: engine's "Reason" (why a figure is undefined) aside.
 EXPERIMENT_HEADERS = EXPERIMENT_FIRST + tuple(c for c in RESULT_COLUMNS if c not in (*EXPERIMENT_FIRST, "Reason"))
 _EXP_KIND = {
+    "Is control": "flag",
+    "Significant": "flag",
+    "SRM flag": "flag",
     "Visitors": "integer",
     "Conversions": "integer",
     "Rate": "percent",
@@ -305,7 +308,7 @@ class ActionSheets(SheetWriter):
         w = VariantFormulas({h: xl_rowcol_to_cell(r, at(h)) for h in EXPERIMENT_HEADERS}, control)
         ws.write_string(r, 0, str(v["Experiment"]))
         ws.write_string(r, 1, str(v["Variant"]))
-        ws.write_string(r, 2, "Yes" if v["Is control"] else "No")
+        ws.write_string(r, 2, "Yes" if v["Is control"] else "No", self.fmt["flag"])
         put = self._putter(ws, r, v)
         data = data_sheet_name("Experiments")
         for h in ("Visitors", "Conversions"):
@@ -314,7 +317,7 @@ class ActionSheets(SheetWriter):
         if v["Is control"]:
             for h in COMPARISON_COLUMNS:
                 ws.write_string(r, at(h), UNDEFINED)
-            ws.write_string(r, at("Significant"), "–")
+            ws.write_string(r, at("Significant"), "–", self.fmt["flag"])
             ws.write_string(r, at("Decision"), str(v["Decision"]))
         else:
             shown = {"Significant": "Yes" if v["Significant"] else "No"}
@@ -322,7 +325,7 @@ class ActionSheets(SheetWriter):
                 put(figure.name, w.formula(figure.name), shown.get(figure.name))
             self._value(ws, r, "P adjusted", v["P adjusted"])
         self._value(ws, r, "SRM p value", v["SRM p value"])
-        ws.write_string(r, at("SRM flag"), "Yes" if v["SRM flag"] else "No")
+        ws.write_string(r, at("SRM flag"), "Yes" if v["SRM flag"] else "No", self.fmt["flag"])
 
     def _putter(self, ws: Any, r: int, v: pd.Series) -> Any:
         def put(header: str, formula: str, value: Any = None) -> None:
