@@ -505,9 +505,10 @@ def test_every_cached_figure_is_the_engines(report) -> None:
 
 def test_an_experiments_yes_or_no_stands_apart_from_the_figure_before_it(report: Any) -> None:
     a, values, _ = report
-    if a.experiments.empty:
-        pytest.skip("this sample runs no experiment")  # local: no Experiments rows (saas and d2c run the check)
     ws = values["Experiments"]
+    if a.experiments.empty:  # local: one line instead of a table
+        assert str(ws["A4"].value).startswith("No experiments in the intake") and ws.max_row == 4
+        return
     headers = {c.value: c.column for c in ws[4]}
     for h in ("Is control", "Significant", "SRM flag"):  # "2.5%" then "Yes" read as "2.5% Yes" when both hug
         for r in range(5, 5 + len(a.experiments)):
