@@ -77,9 +77,13 @@ def channel_volumes_by_window(
         return []
     dates = actuals["Date"]
     rows = actuals[(dates >= windows[0][0]) & (dates <= windows[-1][1])]
-    which = np.full(len(rows), -1)  # each row's window (-1: between two windows)
-    for k, (start, end) in enumerate(windows):
-        which[(rows["Date"] >= start).to_numpy() & (rows["Date"] <= end).to_numpy()] = k
+    # each row's window: the last that starts on or before its day, if the row's day is not past its end (-1:
+    # between two windows); one binary search per row, however many windows
+    days = rows["Date"].to_numpy(dtype="datetime64[ns]")
+    starts = np.array([start for start, _ in windows], dtype="datetime64[ns]")
+    ends = np.array([end for _, end in windows], dtype="datetime64[ns]")
+    which = np.searchsorted(starts, days, side="right") - 1
+    which[days > ends[which]] = -1
     names = pd.Index(list(channels), name="Channel")
     keyed = rows[["Channel", *columns]].assign(_window=which)
     sums = keyed.groupby(["_window", "Channel"])[list(columns)].sum().astype("float64")
