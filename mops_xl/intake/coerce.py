@@ -230,12 +230,12 @@ def coerce_column(
         return _filled_with_default(_empty_like(raw.index, fld), blank, fld), col.problems
     values, ok = _CONVERTERS[fld.type](present, col)
     converted = np.asarray(ok, dtype=bool)
+    read = np.flatnonzero(~blank)[converted]  # the positions of the cells read
     if not some_blank and converted.all():  # the common case: every cell filled and read
         out = values.astype(_DTYPES.get(fld.type, "object"))
         out.index = raw.index
     else:
         out = _empty_like(raw.index, fld)
-        read = np.flatnonzero(~blank)[converted]  # the positions of the cells read
         if len(read):
             good = values[converted]
             if fld.type == "list":
@@ -245,7 +245,7 @@ def coerce_column(
         out = _filled_with_default(out, blank, fld)
     if fld.type in _NUMERIC:
         in_range = np.zeros(len(raw), dtype=bool)
-        in_range[np.flatnonzero(~blank)[converted]] = True
+        in_range[read] = True
         _check_range(out, in_range, col)
     return out, col.problems
 
@@ -284,17 +284,10 @@ _DTYPES = {
 
 
 def _empty_like(index: pd.Index, fld: Field) -> pd.Series:
-    if fld.type in ("money", "number", "percent"):
-        return pd.Series(np.nan, index=index, dtype="float64")
-    if fld.type == "integer":
-        return pd.Series(pd.NA, index=index, dtype="Int64")
-    if fld.type in ("date", "datetime"):
-        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-    if fld.type == "yesno":
-        return pd.Series(pd.NA, index=index, dtype="boolean")
+    """A typed column of missing values (empty lists for a list field)."""
     if fld.type == "list":
         return pd.Series([[] for _ in range(len(index))], index=index, dtype=object)
-    return pd.Series(None, index=index, dtype=object)
+    return pd.Series(None, index=index, dtype=_DTYPES.get(fld.type, "object"))
 
 
 def _convert_default(fld: Field) -> Any:
