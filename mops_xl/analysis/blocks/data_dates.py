@@ -172,8 +172,11 @@ def blank_funnel_warnings(actuals: pd.DataFrame, window: ReportingWindow) -> lis
             blank_days = its_days[since_given[:, k] & ~gives[:, k] & checked]
             if len(blank_days):
                 spans.setdefault(tuple(blank_days), []).append(column)
+        if not spans:
+            continue
+        row_days = rows.loc[rows["Channel"] == channel, "Date"]  # the channel's rows' days, once for all its spans
         for blank_days, blank_columns in spans.items():
-            count = int(rows.loc[rows["Channel"] == channel, "Date"].isin(blank_days).sum())
+            count = int(row_days.isin(blank_days).sum())
             words = _blank_words(count, pd.DatetimeIndex(blank_days), and_list(blank_columns), len(blank_columns))
             out.append({"subject": str(channel), "warning": words})
     return out

@@ -106,10 +106,8 @@ def daily_figures(actuals: pd.DataFrame, as_of: pd.Timestamp) -> DailyFigures:
 
 
 def _numbers(column: pd.Series) -> list[float | None]:
-    """:func:`_number` of every value of a column (a float column read as a plain list first)."""
-    if column.dtype != np.float64:
-        return [_number(v) for v in column]
-    return [None if math.isnan(v) or math.isinf(v) else v for v in column.to_numpy().tolist()]
+    """:func:`_number` of every value of a column, read as a plain list first (no numpy scalar per value)."""
+    return [_number(v) for v in column.to_numpy().tolist()]
 
 
 def plain(value: Any) -> Any:
